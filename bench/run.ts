@@ -1,0 +1,14 @@
+/** `npm run bench [name...]`: runs the named benches (default: all) and prints their figures. */
+import { benchKernel } from './kernel.ts';
+
+const benches: Record<string, () => Promise<string[]>> = { kernel: benchKernel };
+const selected = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(benches);
+console.log(`node ${process.version}, ${new Date().toISOString()}`);
+for (const name of selected) {
+  const bench = benches[name];
+  if (!bench) {
+    console.error(`unknown bench "${name}"; available: ${Object.keys(benches).join(', ')}`);
+    process.exit(2);
+  }
+  for (const line of await bench()) console.log(line);
+}

@@ -1,0 +1,31 @@
+/** Tiny measuring kit: each figure is paired with a baseline measured in the same run. */
+export interface Stats { median: number; p99: number; mean: number; runs: number }
+
+export function summarize(samples: number[]): Stats {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  return { median: at(0.5), p99: at(0.99), mean: sorted.reduce((a, b) => a + b, 0) / sorted.length, runs: sorted.length };
+}
+
+/** Times `fn` (async allowed) `runs` times after `warmup` runs; returns milliseconds per run. */
+export async function timeRuns(fn: () => unknown, runs: number, warmup = Math.ceil(runs / 10)): Promise<Stats> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = process.hrtime.bigint();
+    await fn();
+    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  return summarize(samples);
+}
+
+/** Nanoseconds per call of a synchronous `fn`, over batches (alternate with the baseline to share CPU regimes). */
+export function nsPerCall(fn: () => void, calls: number): number {
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < calls; i++) fn();
+  return Number(process.hrtime.bigint() - start) / calls;
+}
+
+export function row(label: string, value: string, note = ''): string {
+  return `${label.padEnd(52)} ${value.padStart(14)}  ${note}`;
+}

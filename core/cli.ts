@@ -1,0 +1,122 @@
+/**
+ * The `moltbot` command host (commander). The kernel contributes `config` and `plugins`;
+ * every other command comes from a plugin through the `cliCommands` hook.
+ */
+import { Command, CommanderError } from 'commander';
+import { EMBEDDED_PRESET, FIRST_PARTY } from '../plugins/catalogue.ts';
+import { isMoltbotError } from './errors.ts';
+import type { CliContext } from './hook-types.ts';
+import { createKernel, type Kernel } from './kernel.ts';
+import { registerConfigCommands } from './cli/config-commands.ts';
+import { registerInfoCommands } from './cli/info-commands.ts';
+import { CliExit, CliUsageError, type CliIo, type KernelFactory } from './cli/types.ts';
+import { KERNEL_VERSION } from './version.ts';
+
+/** Exit code for a wrong command line (unknown command or flag), as in BSD `EX_USAGE`-lite shells. */
+export const EXIT_USAGE = 2;
+
+const CORE_COMMANDS = new Set(['config', 'plugins', 'hooks']);
+
+export async function runCli(argv: readonly string[], io: CliIo = defaultIo()): Promise<number> {
+  let exitCode = 0;
+  const kernels: Kernel[] = [];
+  const program = new Command('moltbot')
+    .description('Self-hosted personal AI assistant gateway')
+    .version(KERNEL_VERSION, '-V, --version', 'print the version')
+    .option('-v, --verbose', 'debug logging')
+    .option('-c, --config <file>', 'config file (default: discovered in the working directory)')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+
+  const kernelFor: KernelFactory = () => {
+    const options = program.opts<{ verbose?: boolean; config?: string }>();
+    const kernel = createKernel({
+      cwd: io.cwd,
+      env: io.env,
+      catalogue: FIRST_PARTY,
+      preset: EMBEDDED_PRESET,
+      logDestination: 2,
+      handleSignals: true,
+      ...(options.verbose ? { logLevel: 'debug' as const } : {}),
+      ...(options.config ? { configFile: options.config } : {}),
+    });
+    kernels.push(kernel);
+    return kernel;
+  };
+  registerConfigCommands(program, kernelFor, io);
+  registerInfoCommands(program, kernelFor, io);
+
+  try {
+    const word = firstCommandWord(argv.slice(2));
+    if (word === undefined || !CORE_COMMANDS.has(word)) {
+      // Plugin commands exist only once plugins are set up; a broken config still gets help.
+      program.parseOptions(argv.slice(2));
+      await addPluginCommands(program, kernelFor(), io, (code) => { exitCode = code; }).catch((error: unknown) => {
+        if (word !== undefined && word !== 'help') throw error;
+        io.stderr(`note: plugin commands are unavailable (${describe(error).split('\n')[0]}); run \`moltbot config validate\`\n`);
+      });
+    }
+    await program.parseAsync(argv);
+  } catch (error) {
+    exitCode = exitCodeFor(error, io);
+  } finally {
+    for (const kernel of kernels) await kernel.close().catch((error: unknown) => io.stderr(`${describe(error)}\n`));
+  }
+  return exitCode;
+}
+
+async function addPluginCommands(program: Command, kernel: Kernel, io: CliIo, setExitCode: (code: number) => void): Promise<void> {
+  await kernel.load();
+  let closed: Promise<void> | undefined;
+  const cli: CliContext = {
+    print: (text) => io.stdout(text.endsWith('\n') ? text : `${text}\n`),
+    warn: (text) => io.stderr(text.endsWith('\n') ? text : `${text}\n`),
+    start: () => kernel.start(),
+    closed: () => (closed ??= new Promise<void>((resolve) => {
+      const finish = () => void kernel.close().then(resolve, resolve);
+      if (kernel.signal.aborted) finish();
+      else kernel.signal.addEventListener('abort', finish, { once: true });
+    })),
+    setExitCode,
+  };
+  kernel.hooks.cliCommands.call(program, cli);
+}
+
+function firstCommandWord(args: readonly string[]): string | undefined {
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index]!;
+    if (arg === '-c' || arg === '--config') index++;
+    else if (!arg.startsWith('-')) return arg;
+  }
+  return undefined;
+}
+
+function describe(error: unknown): string {
+  if (isMoltbotError(error)) return error.describe();
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+function exitCodeFor(error: unknown, io: CliIo): number {
+  if (error instanceof CliExit) return error.exitCode;
+  if (error instanceof CliUsageError) {
+    io.stderr(`error: ${error.message}\n`);
+    return EXIT_USAGE;
+  }
+  if (error instanceof CommanderError) {
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
+    // Unknown command/flag or no command at all: commander has already printed the help.
+    return EXIT_USAGE;
+  }
+  io.stderr(`${describe(error)}\n`);
+  return isMoltbotError(error) ? error.exitCode : 1;
+}
+
+function defaultIo(): CliIo {
+  return {
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    cwd: process.cwd(),
+    env: process.env,
+  };
+}

@@ -1,0 +1,170 @@
+/**
+ * Payload types of the hook catalogue. They are the contract between the plugins that call a
+ * hook and the plugins that tap it; owners extend them with optional fields, never by
+ * changing the meaning of an existing one.
+ */
+
+export type Scope = 'read' | 'write' | 'admin';
+
+/** What a client presented at the gateway handshake (secrets inside: never log it whole). */
+export interface AuthRequest {
+  transport: 'ws' | 'http';
+  remoteAddress: string;
+  origin?: string;
+  credential: { password?: string; token?: string };
+}
+
+/** First verdict wins (bail): return one to decide, `undefined` to let the next tap decide. */
+export interface AuthVerdict {
+  ok: boolean;
+  /** Granted by the server from the credential, never taken from the client. */
+  scopes?: Scope[];
+  subject?: string;
+  reason?: string;
+}
+
+export interface ConnectionInfo {
+  id: string;
+  remoteAddress: string;
+  origin?: string;
+  scopes: readonly Scope[];
+  subject?: string;
+}
+
+export interface RpcContext {
+  connection: ConnectionInfo;
+  signal: AbortSignal;
+  idempotencyKey?: string;
+}
+
+export interface HttpRouteDefinition {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'HEAD' | 'OPTIONS';
+  path: string;
+  /** Required scope; routes are authenticated unless `public` is set. */
+  scope?: Scope;
+  public?: boolean;
+  handler(request: import('node:http').IncomingMessage, response: import('node:http').ServerResponse): unknown;
+}
+
+export interface HttpRouteRegistrar {
+  route(definition: HttpRouteDefinition): void;
+}
+
+export interface InboundMessage {
+  channel: string;
+  sender: string;
+  chatType: 'dm' | 'group';
+  chatId?: string;
+  text: string;
+  mentioned?: boolean;
+  receivedAt: number;
+  attachments?: { name?: string; mimeType?: string; size?: number }[];
+}
+
+/** `messageReceived` bail value: a policy that returns one drops the message. */
+export interface MessageDrop {
+  drop: true;
+  reason: string;
+}
+
+export interface AgentRunContext {
+  runId: string;
+  agentId: string;
+  sessionKey: string;
+  model: string;
+  input: string;
+  systemPrompt?: string;
+  tools?: string[];
+  metadata: Record<string, unknown>;
+}
+
+export interface ModelRequest {
+  runId: string;
+  model: string;
+  messages: { role: string; content: unknown }[];
+  tools?: { name: string; description?: string; parameters?: object }[];
+  maxTokens?: number;
+}
+
+export interface ModelResponse {
+  runId: string;
+  model: string;
+  stopReason?: string;
+  usage?: { input: number; output: number };
+  content: unknown;
+}
+
+export interface ToolCall {
+  runId?: string;
+  sessionKey?: string;
+  callId: string;
+  name: string;
+  args: unknown;
+}
+
+/** `beforeToolCall` bail value: deny the call, or rewrite its arguments. */
+export type ToolCallDecision = { deny: string } | { rewrite: unknown };
+
+export interface ToolResult {
+  callId: string;
+  name: string;
+  ok: boolean;
+  output: unknown;
+  durationMs: number;
+}
+
+export interface OutboundMessage {
+  channel: string;
+  to: string;
+  text: string;
+  sessionKey?: string;
+  replyTo?: string;
+}
+
+export interface MetricsCollector {
+  /** Adds a figure under `<plugin>.<name>`; values are measured, never assumed. */
+  set(name: string, value: number, labels?: Record<string, string>): void;
+}
+
+export type Severity = 'info' | 'warning' | 'critical';
+
+export interface Alert {
+  id: string;
+  severity: Severity;
+  source: string;
+  message: string;
+  state: 'firing' | 'resolved';
+  at: number;
+  data?: Record<string, unknown>;
+}
+
+export interface Check {
+  id: string;
+  severity: Severity | 'ok';
+  title: string;
+  description: string;
+  recommendation?: string;
+  fix?: () => Promise<void>;
+}
+
+export interface CheckReport {
+  add(check: Check): void;
+}
+
+export interface BackupSource {
+  /** Name inside the archive, e.g. `sessions`. */
+  name: string;
+  path: string;
+  plugin: string;
+}
+
+/** What `cliCommands` taps get besides the commander program. */
+export interface CliContext {
+  print(text: string): void;
+  warn(text: string): void;
+  /** Starts the kernel (every plugin) for a long-running command; resolves once ready. */
+  start(): Promise<void>;
+  /** Resolves once the kernel has closed (after SIGTERM/SIGINT or kernel.close()). */
+  closed(): Promise<void>;
+  setExitCode(code: number): void;
+}

@@ -1,0 +1,507 @@
+/**
+ * The kernel: phases, plugin registration, start and close. It holds no feature code; all it
+ * knows is how to load config, order plugins, run their setup and take them down again.
+ */
+import { homedir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import rootSchema from '../schemas/moltbot.config.json' with { type: 'json' };
+import { assertNoPrototypeKeys, cloneData, deepFreeze, expandHome, loadConfig, mergeConfig, resolveStateDir } from './config/index.ts';
+import { MoltbotError, isMoltbotError } from './errors.ts';
+import { checkBeforeNames, guardHooks, hookError, type TapPolicy, type TapRecord } from './hook-guard.ts';
+import { createHooks, type KernelHooks } from './hooks.ts';
+import { assertPhase, CloseStack, timeoutError, withTimeout, type Phase } from './lifecycle.ts';
+import { createLogger, flushLogger, pluginLogger, type Logger, type LogLevel } from './log.ts';
+import type { AnyPlugin, PluginContext, PluginPaths, ServiceName, ServiceType } from './plugin.ts';
+import { orderPlugins, type PluginOrigin, type PluginRecord } from './registry.ts';
+import { resolveEntry, type PluginCatalogue, type PluginEntry } from './resolve-plugin.ts';
+import { ServiceRegistry } from './services.ts';
+import { onShutdownSignal } from './signals.ts';
+import { compileSchema, type Validator } from './validate/compile.ts';
+import { collectSecretValues, secretPaths, validateWith } from './validate/index.ts';
+import { validateRootConfig } from './validate/precompiled.ts';
+import { KERNEL_VERSION } from './version.ts';
+
+export interface KernelTimeouts {
+  /** Per plugin `setup()`. */
+  setup: number;
+  /** Per plugin tap of the `start` hook. */
+  start: number;
+  beforeClose: number;
+  /** Waiting for work passed to `ctx.track()` once close began. */
+  drain: number;
+  /** Per `onClose` handler and per `close` tap. */
+  closeEntry: number;
+}
+
+export const DEFAULT_TIMEOUTS: Readonly<KernelTimeouts> = Object.freeze({
+  setup: 10_000, start: 30_000, beforeClose: 10_000, drain: 10_000, closeEntry: 5_000,
+});
+
+export interface KernelOptions {
+  /** A config object (embedding, tests). When absent, config is discovered from `cwd`. */
+  config?: Record<string, unknown>;
+  /** Explicit config file; skips discovery. */
+  configFile?: string;
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  homeDir?: string;
+  /** Plugins added after those in `config.plugins`. */
+  plugins?: PluginEntry[];
+  /**
+   * Plugin names loaded before the config's own (the CLI passes the embedded preset). A config
+   * entry naming the same plugin replaces the preset's; `preset: "none"` in config drops them.
+   */
+  preset?: readonly string[];
+  /** First-party plugins by name (the CLI and the package entry pass Moltbot's own). */
+  catalogue?: PluginCatalogue;
+  logger?: Logger;
+  logLevel?: LogLevel;
+  /** Where log lines go: a stream-like object or a file descriptor (default 1, the CLI uses 2). */
+  logDestination?: { write(chunk: string): unknown } | number;
+  /** Close on SIGTERM/SIGINT (a second signal forces exit). Off by default when embedding. */
+  handleSignals?: boolean;
+  timeouts?: Partial<KernelTimeouts>;
+}
+
+export type PluginStatus = 'registered' | 'setting-up' | 'set-up' | 'failed' | 'closed';
+
+export interface PluginInfo {
+  name: string;
+  version: string;
+  origin: PluginOrigin;
+  declaredAt: string;
+  status: PluginStatus;
+  setupMs?: number;
+  dependencies: readonly string[];
+  description?: string;
+  /** JSON Schema of the options, and the defaults merged under them. */
+  schema?: object;
+  defaults?: object;
+}
+
+export interface Kernel extends AsyncDisposable {
+  readonly version: string;
+  readonly phase: Phase;
+  readonly hooks: KernelHooks;
+  /** Validated, deep-frozen config (after `load()`). */
+  readonly config: Readonly<Record<string, any>>;
+  readonly log: Logger;
+  readonly paths: Omit<PluginPaths, 'data'>;
+  readonly signal: AbortSignal;
+  /** Where the config came from (absent for an object config). */
+  readonly configFile: string | undefined;
+  register(entry: PluginEntry, options?: object): this;
+  /** Resolves config and plugins and validates every option; runs no plugin code. */
+  validate(): Promise<PluginInfo[]>;
+  /** validate() plus every plugin's setup, without starting; start() calls it. */
+  load(): Promise<void>;
+  start(): Promise<void>;
+  close(): Promise<void>;
+  use<K extends ServiceName>(name: K): ServiceType<K>;
+  plugins(): PluginInfo[];
+  track<T>(work: Promise<T>): Promise<T>;
+}
+
+class MoltbotKernel implements Kernel {
+  readonly version = KERNEL_VERSION;
+  readonly hooks: KernelHooks = createHooks();
+  readonly #options: KernelOptions;
+  readonly #timeouts: KernelTimeouts;
+  readonly #cwd: string;
+  readonly #env: Record<string, string | undefined>;
+  readonly #home: string;
+  readonly #registered: PluginEntry[] = [];
+  readonly #services = new ServiceRegistry();
+  readonly #closeStack = new CloseStack();
+  readonly #abort = new AbortController();
+  readonly #inflight = new Set<Promise<unknown>>();
+  readonly #infos = new Map<string, PluginInfo>();
+  readonly #closeErrors: Error[] = [];
+  readonly #taps: TapRecord[] = [];
+  readonly #tapPolicy: TapPolicy;
+  readonly #exposedHooks = new Map<string, Readonly<Record<string, unknown>>>();
+  #phase: Phase = 'created';
+  #config: Readonly<Record<string, any>> = Object.freeze({});
+  #configFile: string | undefined;
+  #stateDir: string;
+  #log: Logger | undefined;
+  #settingUp: string | undefined;
+  #secretValues: string[] = [];
+  #preparing: Promise<void> | undefined;
+  #prepared: { plugin: AnyPlugin; options: Readonly<object> }[] = [];
+  #loading: Promise<void> | undefined;
+  #starting: Promise<void> | undefined;
+  #closing: Promise<void> | undefined;
+  #unhookSignals: (() => void) | undefined;
+
+  constructor(options: KernelOptions) {
+    this.#options = options;
+    this.#timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+    this.#cwd = options.cwd ?? process.cwd();
+    this.#env = options.env ?? process.env;
+    this.#home = options.homeDir ?? homedir();
+    this.#stateDir = resolveStateDir(this.#env, this.#home);
+    this.#tapPolicy = {
+      ownerForTap: (hook) => this.#ownerForTap(hook),
+      startTimeoutMs: () => this.#timeouts.start,
+      closeEntryTimeoutMs: () => this.#timeouts.closeEntry,
+      collectCloseError: (error) => this.#closeErrors.push(error),
+    };
+    guardHooks(this.hooks, this.#tapPolicy, this.#taps);
+    if (options.handleSignals) {
+      // Whoever awaits close() decides about the exit; a second signal forces it (signals.ts).
+      this.#unhookSignals = onShutdownSignal((signal) => {
+        this.log.info({ signal }, 'shutdown signal received, closing');
+        this.close().catch(() => undefined);
+      });
+    }
+    for (const entry of options.plugins ?? []) this.register(entry);
+  }
+
+  get phase(): Phase { return this.#phase; }
+  get config(): Readonly<Record<string, any>> { return this.#config; }
+  get configFile(): string | undefined { return this.#configFile; }
+  get signal(): AbortSignal { return this.#abort.signal; }
+
+  get log(): Logger {
+    // Before config is known, log at the requested level with the built-in redaction only.
+    this.#log ??= this.#options.logger ?? this.#createLogger(undefined);
+    return this.#log;
+  }
+
+  get paths(): Omit<PluginPaths, 'data'> {
+    const workspace = this.#config.agent?.workspace ?? this.#config.agents?.defaults?.workspace ?? '~/clawd';
+    return {
+      stateDir: this.#stateDir,
+      workspace: expandHome(workspace, this.#home),
+      cwd: this.#cwd,
+      ...(this.#configFile === undefined ? {} : { configFile: this.#configFile }),
+    };
+  }
+
+  register(entry: PluginEntry, options?: object): this {
+    assertPhase(this.#phase, ['created'], 'register');
+    if (this.#preparing) {
+      throw new MoltbotError('MOLT_ERR_KERNEL_PHASE', { message: 'kernel.register() after kernel.validate(): register every plugin first' });
+    }
+    this.#registered.push(options === undefined ? entry : [entry as string, options]);
+    return this;
+  }
+
+  load(): Promise<void> {
+    if (!this.#loading) {
+      assertPhase(this.#phase, ['created'], 'load');
+      this.#phase = 'registering';
+      this.#loading = this.#load().catch(async (error: unknown) => {
+        await this.#fail();
+        throw error;
+      });
+    }
+    return this.#loading;
+  }
+
+  start(): Promise<void> {
+    if (this.#phase === 'closing' || this.#phase === 'closed') {
+      return Promise.reject(new MoltbotError('MOLT_ERR_KERNEL_PHASE', { message: `kernel.start() is not allowed while the kernel is "${this.#phase}": create a new kernel` }));
+    }
+    if (!this.#starting) {
+      assertPhase(this.#phase, ['created', 'registering'], 'start');
+      this.#starting = this.#start();
+    }
+    return this.#starting;
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  use<K extends ServiceName>(name: K): ServiceType<K> {
+    return this.#services.use(name, 'host') as ServiceType<K>;
+  }
+
+  plugins(): PluginInfo[] {
+    return [...this.#infos.values()].map((info) => ({ ...info }));
+  }
+
+  track<T>(work: Promise<T>): Promise<T> {
+    this.#inflight.add(work);
+    const forget = () => this.#inflight.delete(work);
+    work.then(forget, forget);
+    return work;
+  }
+
+  #hooksOf(owner: string, consumer: string): Readonly<Record<string, unknown>> {
+    const hooks = this.#exposedHooks.get(owner);
+    if (!hooks) {
+      throw new MoltbotError('MOLT_ERR_SERVICE_MISSING', {
+        message: `Plugin "${consumer}" asks for the hooks of "${owner}", which ${this.#infos.has(owner) ? 'exposes none (yet)' : 'is not registered'}`,
+        plugin: consumer,
+        fix: `Add "${owner}" to \`plugins\` and to the \`dependencies\` of "${consumer}" so it is set up first.`,
+      });
+    }
+    return hooks;
+  }
+
+  #ownerForTap(hook: string): string {
+    if (this.#phase === 'created') return 'host';
+    if (this.#phase === 'registering' && this.#settingUp !== undefined) return this.#settingUp;
+    throw new MoltbotError('MOLT_ERR_HOOK_TAP_PHASE', {
+      message: `Hook "${hook}" was tapped while the kernel is "${this.#phase}"; taps are only accepted during plugin setup`,
+      hook,
+    });
+  }
+
+  #createLogger(config: Readonly<Record<string, any>> | undefined): Logger {
+    return createLogger({
+      level: this.#options.logLevel ?? config?.logging?.level ?? 'info',
+      ...(this.#options.logDestination !== undefined ? { destination: this.#options.logDestination } : {}),
+      secretPaths: secretPaths(rootSchema),
+      secretValues: () => this.#secretValues,
+    });
+  }
+
+  async #start(): Promise<void> {
+    const began = performance.now();
+    await this.load();
+    this.#phase = 'starting';
+    try {
+      this.hooks.init.call();
+      await this.hooks.start.promise();
+      if (this.#abort.signal.aborted) throw new MoltbotError('MOLT_ERR_KERNEL_PHASE', { message: 'kernel.close() was called during start' });
+      this.#phase = 'ready';
+      this.hooks.ready.call();
+    } catch (error) {
+      await this.#fail();
+      throw error;
+    }
+    this.log.info({ plugins: this.#infos.size, ms: Math.round(performance.now() - began) }, 'kernel ready');
+  }
+
+  validate(): Promise<PluginInfo[]> {
+    this.#preparing ??= this.#prepare();
+    return this.#preparing.then(() => this.plugins());
+  }
+
+  /** Everything that can fail on a wrong config, before any plugin code runs. */
+  async #prepare(): Promise<void> {
+    this.#config = await this.#resolveConfig();
+    if (!this.#options.logger) this.#log = this.#createLogger(this.#config);
+    const ordered = orderPlugins(await this.#resolvePlugins(), KERNEL_VERSION);
+    this.#prepared = ordered.map((record) => ({ plugin: record.plugin, options: this.#validateOptions(record) }));
+    for (const record of ordered) {
+      this.#infos.set(record.plugin.name, {
+        name: record.plugin.name, version: record.plugin.version, origin: record.origin,
+        declaredAt: record.declaredAt, status: 'registered', dependencies: record.plugin.dependencies ?? [],
+        ...(record.plugin.description === undefined ? {} : { description: record.plugin.description }),
+        ...(record.plugin.schema === undefined ? {} : { schema: record.plugin.schema }),
+        ...(record.plugin.defaults === undefined ? {} : { defaults: record.plugin.defaults }),
+      });
+    }
+  }
+
+  async #load(): Promise<void> {
+    this.#preparing ??= this.#prepare();
+    await this.#preparing;
+    for (const { plugin, options } of this.#prepared) await this.#setup(plugin, options);
+    checkBeforeNames(this.#taps);
+    const resolved = this.hooks.configResolved.call(this.#config);
+    if (resolved !== this.#config) this.#config = this.#validateConfig(resolved as Record<string, unknown>, 'configResolved');
+  }
+
+  async #resolveConfig(): Promise<Readonly<Record<string, any>>> {
+    if (this.#options.config) {
+      return this.#validateConfig(cloneData(this.#options.config), undefined);
+    }
+    const loaded = await loadConfig({
+      cwd: this.#cwd, env: this.#env, homeDir: this.#home,
+      ...(this.#options.configFile ? { configFile: this.#options.configFile } : {}),
+    });
+    this.#configFile = loaded.file;
+    this.#stateDir = loaded.stateDir;
+    return this.#validateConfig(loaded.config, loaded.file);
+  }
+
+  #validateConfig(config: Record<string, unknown>, file: string | undefined): Readonly<Record<string, any>> {
+    const label = file ?? (this.#options.config ? 'the config passed to createKernel()' : 'the default config');
+    assertNoPrototypeKeys(config, label);
+    const result = validateWith(validateRootConfig, config, `Invalid config at ${label}:`);
+    if (!result.ok) {
+      throw new MoltbotError('MOLT_ERR_CONFIG_INVALID', {
+        message: result.message,
+        ...(file ? { file } : {}),
+        ...(result.issues[0] ? { path: result.issues[0].path } : {}),
+      });
+    }
+    this.#secretValues = collectSecretValues(config, rootSchema);
+    return deepFreeze(config);
+  }
+
+  async #resolvePlugins(): Promise<PluginRecord[]> {
+    const fromConfig = (this.#config.plugins ?? []) as PluginEntry[];
+    const resolveOptions = {
+      baseDir: this.#configFile ? dirname(this.#configFile) : this.#cwd,
+      catalogue: this.#options.catalogue ?? {},
+    };
+    const declared = new Set([...fromConfig, ...this.#registered].map((entry) => (Array.isArray(entry) ? entry[0] : entry)));
+    const preset = this.#config.preset === 'none' ? [] : (this.#options.preset ?? []).filter((name) => !declared.has(name));
+    return Promise.all([
+      ...preset.map((name) => resolveEntry(name, `preset "${name}"`, resolveOptions)),
+      ...fromConfig.map((entry, index) => resolveEntry(entry, `plugins[${index}]`, resolveOptions)),
+      ...this.#registered.map((entry, index) => resolveEntry(entry, `register() #${index + 1}`, resolveOptions)),
+    ]);
+  }
+
+  #validateOptions(record: PluginRecord): Readonly<object> {
+    const { plugin } = record;
+    const options = mergeConfig((plugin.defaults ?? {}) as Record<string, unknown>, record.options as Record<string, unknown>);
+    const validator: Validator | undefined = plugin.validate ?? (plugin.schema ? compileSchema(plugin.schema) : undefined);
+    if (validator) {
+      const where = record.declaredAt.startsWith('plugins[') ? `${this.#configFile ? basename(this.#configFile) : 'config'} → ${record.declaredAt}` : record.declaredAt;
+      const result = validateWith(validator, options, `Invalid options for plugin "${plugin.name}" (${where})`, 'options');
+      if (!result.ok) {
+        throw new MoltbotError('MOLT_ERR_PLUGIN_OPTIONS_INVALID', {
+          message: result.message,
+          plugin: plugin.name,
+          path: record.declaredAt.startsWith('plugins[') ? `${record.declaredAt}.options` : record.declaredAt,
+          ...(this.#configFile ? { file: this.#configFile } : {}),
+          fix: `Correct the listed options of "${plugin.name}"; \`moltbot plugins info ${plugin.name}\` shows its schema.`,
+        });
+      }
+    }
+    return deepFreeze(options);
+  }
+
+  async #setup(plugin: AnyPlugin, options: Readonly<object>): Promise<void> {
+    const info = this.#infos.get(plugin.name)!;
+    const ctx = this.#context(plugin);
+    const began = performance.now();
+    info.status = 'setting-up';
+    this.#settingUp = plugin.name;
+    try {
+      await withTimeout(
+        Promise.resolve().then(() => plugin.setup(ctx, options)),
+        this.#timeouts.setup,
+        () => timeoutError('MOLT_ERR_PLUGIN_TIMEOUT', plugin.name, 'setup', this.#timeouts.setup, 'setup'),
+      );
+    } catch (error) {
+      info.status = 'failed';
+      if (isMoltbotError(error) && (error.plugin !== undefined || error.code === 'MOLT_ERR_PLUGIN_TIMEOUT')) throw error;
+      throw new MoltbotError('MOLT_ERR_PLUGIN_SETUP_FAILED', {
+        message: `Plugin "${plugin.name}" failed in setup: ${error instanceof Error ? error.message : String(error)}`,
+        plugin: plugin.name,
+        hook: 'setup',
+        cause: error,
+      });
+    } finally {
+      this.#settingUp = undefined;
+    }
+    info.status = 'set-up';
+    info.setupMs = performance.now() - began;
+  }
+
+  #context(plugin: AnyPlugin): PluginContext {
+    const kernel = this;
+    const name = plugin.name;
+    let log: Logger | undefined;
+    return Object.freeze({
+      name,
+      hooks: this.hooks,
+      get log() { return (log ??= pluginLogger(kernel.log, name)); },
+      get config() { return kernel.#config; },
+      get paths() { return Object.freeze({ ...kernel.paths, data: join(kernel.#stateDir, 'plugins', name) }); },
+      get signal() { return kernel.#abort.signal; },
+      provide: (service: string, value: unknown) => this.#services.provide(name, service, value),
+      use: (service: string) => this.#services.use(service, name),
+      onClose: (fn: () => unknown, options?: { timeout?: number }) => {
+        this.#closeStack.push({ plugin: name, fn, timeoutMs: options?.timeout ?? this.#timeouts.closeEntry });
+      },
+      track: <T>(work: Promise<T>) => this.track(work),
+      exposeHooks: <H extends Record<string, unknown>>(hooks: H): Readonly<H> => {
+        if (this.#exposedHooks.has(name)) {
+          throw new MoltbotError('MOLT_ERR_PLUGIN_INVALID', { message: `Plugin "${name}" exposed its hooks twice`, plugin: name });
+        }
+        const frozen = Object.freeze({ ...hooks });
+        guardHooks(frozen, this.#tapPolicy, this.#taps, `${name}.`);
+        this.#exposedHooks.set(name, frozen);
+        return frozen;
+      },
+      hooksOf: (owner: string) => this.#hooksOf(owner, name),
+    }) as PluginContext;
+  }
+
+  async #close(): Promise<void> {
+    if (this.#phase === 'created') {
+      this.#phase = 'closed';
+      this.#unhookSignals?.();
+      return;
+    }
+    this.#abort.abort();
+    // A close during start waits for start to notice and tear itself down.
+    await Promise.allSettled([this.#loading, this.#starting]);
+    if (this.#phase === 'failed') return;
+    this.#phase = 'closing';
+    const errors: Error[] = [];
+    try {
+      await withTimeout(this.hooks.beforeClose.promise(), this.#timeouts.beforeClose,
+        () => timeoutError('MOLT_ERR_PLUGIN_TIMEOUT', 'kernel', 'beforeClose', this.#timeouts.beforeClose, 'beforeClose'));
+    } catch (error) {
+      errors.push(error as Error);
+    }
+    const pending = this.#inflight.size;
+    if (pending > 0) {
+      try {
+        await withTimeout(Promise.allSettled([...this.#inflight]), this.#timeouts.drain, () => new MoltbotError('MOLT_ERR_KERNEL_DRAIN_TIMEOUT', {
+          message: `${this.#inflight.size} of ${pending} in-flight operations were still running after ${this.#timeouts.drain} ms`,
+        }));
+      } catch (error) {
+        errors.push(error as Error);
+      }
+    }
+    errors.push(...(await this.#teardown()));
+    this.#phase = 'closed';
+    if (errors.length > 0) {
+      for (const error of errors) this.log.error({ err: error }, 'error while closing');
+      await flushLogger(this.log).catch(() => undefined);
+      throw new MoltbotError('MOLT_ERR_CLOSE_FAILED', {
+        message: `${errors.length} error(s) while closing: ${errors.map((e) => e.message).join('; ')}`,
+        cause: new AggregateError(errors, 'close errors'),
+      });
+    }
+    this.log.debug('kernel closed');
+    await flushLogger(this.log).catch(() => undefined);
+  }
+
+  /** close taps (reverse order) then onClose handlers (LIFO); every one runs, failures are collected. */
+  async #teardown(): Promise<Error[]> {
+    this.#closeErrors.length = 0;
+    try {
+      await this.hooks.close.promise();
+    } catch (error) {
+      this.#closeErrors.push(hookError(error, 'kernel', 'close'));
+    }
+    const errors = [...this.#closeErrors, ...(await this.#closeStack.drain())];
+    for (const info of this.#infos.values()) if (info.status === 'set-up') info.status = 'closed';
+    this.#unhookSignals?.();
+    return errors;
+  }
+
+  /** A failed load/start leaves nothing running: what was set up is closed again. */
+  async #fail(): Promise<void> {
+    if (this.#phase === 'failed') return;
+    this.#phase = 'failed';
+    this.#abort.abort();
+    const errors = await this.#teardown();
+    for (const error of errors) this.log.error({ err: error }, 'error while closing after a failed start');
+    await flushLogger(this.log).catch(() => undefined);
+  }
+}
+
+export function createKernel(options: KernelOptions = {}): Kernel {
+  return new MoltbotKernel(options);
+}

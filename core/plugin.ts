@@ -1,0 +1,127 @@
+/**
+ * The plugin contract (Rollup/avvio style): a plain declarative object. Plain objects, not
+ * classes, so a plugin built against one copy of the package works with another.
+ */
+import semver from 'semver';
+import { MoltbotError } from './errors.ts';
+import type { KernelHooks } from './hooks.ts';
+import type { Logger } from './log.ts';
+import type { Validator } from './validate/compile.ts';
+
+/** Services plugins provide to each other. Augment it to type `ctx.use('name')`:
+ * `declare module 'moltbot' { interface Services { cache: CacheService } }` */
+export interface Services {}
+
+export type ServiceName = keyof Services extends never ? string : keyof Services | (string & {});
+export type ServiceType<K> = K extends keyof Services ? Services[K] : unknown;
+
+export interface PluginPaths {
+  /** `~/.clawdbot` unless MOLTBOT_STATE_DIR says otherwise. */
+  readonly stateDir: string;
+  /** The agent workspace (`agent.workspace`, default `~/clawd`). */
+  readonly workspace: string;
+  /** A directory of this plugin's own under the state dir (not created until used). */
+  readonly data: string;
+  readonly cwd: string;
+  readonly configFile?: string;
+}
+
+export interface CloseOptions {
+  /** Per-entry timeout in ms (default: the kernel's `closeEntry` timeout). */
+  timeout?: number;
+}
+
+export interface PluginContext {
+  readonly name: string;
+  readonly hooks: KernelHooks;
+  readonly log: Logger;
+  /** The validated, deep-frozen root config. */
+  readonly config: Readonly<Record<string, any>>;
+  readonly paths: PluginPaths;
+  /** Aborted when the kernel starts closing. */
+  readonly signal: AbortSignal;
+  provide<K extends ServiceName>(name: K, service: ServiceType<K>): void;
+  use<K extends ServiceName>(name: K): ServiceType<K>;
+  /** Runs on close, last registered first. */
+  onClose(fn: () => unknown, options?: CloseOptions): void;
+  /** In-flight work close() waits for (under the drain timeout) before closing plugins. */
+  track<T>(work: Promise<T>): Promise<T>;
+  /**
+   * Makes this plugin extensible: its own tapable hooks, guarded like the kernel's (taps only
+   * in setup, errors attributed). Others reach them with `ctx.hooksOf(name)`; export a typed
+   * `getXHooks(ctx)` helper from your plugin for them.
+   */
+  exposeHooks<H extends Record<string, unknown>>(hooks: H): Readonly<H>;
+  /** The hooks another plugin exposed; list it in `dependencies` so it is set up first. */
+  hooksOf(plugin: string): Readonly<Record<string, unknown>>;
+}
+
+export interface PluginDefinition<Options extends object = Record<string, unknown>> {
+  /** kebab-case, unique per kernel. */
+  name: string;
+  /** semver of the plugin itself. */
+  version: string;
+  /** semver range of kernels this plugin works with, e.g. `^1.0.0`. */
+  kernel?: string;
+  description?: string;
+  /** JSON Schema of the options (draft-07). */
+  schema?: object;
+  /** Precompiled standalone validator of `schema` (first-party plugins ship one). */
+  validate?: Validator;
+  /** Merged under the user's options before validation. */
+  defaults?: Partial<Options>;
+  /** Plugins that must be registered and set up first; missing → error naming both. */
+  dependencies?: string[];
+  /** Ordered first when present; absent is fine. */
+  optionalDependencies?: string[];
+  /** A critical plugin reporting `degraded` makes `/readyz` fail. */
+  critical?: boolean;
+  setup(ctx: PluginContext, options: Readonly<Options>): void | Promise<void>;
+}
+
+export type AnyPlugin = PluginDefinition<any>;
+
+const PLUGIN_NAME = /^[a-z0-9][a-z0-9-]*(\/[a-z0-9][a-z0-9-]*)?$/;
+
+/** Identity with a shape check, so a malformed plugin fails where it is written. */
+export function definePlugin<Options extends object = Record<string, unknown>>(
+  definition: PluginDefinition<Options>,
+): PluginDefinition<Options> {
+  assertPluginDefinition(definition, 'definePlugin()');
+  return definition;
+}
+
+export function isPluginDefinition(value: unknown): value is AnyPlugin {
+  return (
+    typeof value === 'object' && value !== null &&
+    typeof (value as AnyPlugin).name === 'string' &&
+    typeof (value as AnyPlugin).setup === 'function'
+  );
+}
+
+export function assertPluginDefinition(value: unknown, origin: string): asserts value is AnyPlugin {
+  const fail = (problem: string) => {
+    throw new MoltbotError('MOLT_ERR_PLUGIN_INVALID', { message: `${origin}: ${problem}` });
+  };
+  if (typeof value !== 'object' || value === null) return fail(`expected a plugin object, got ${typeof value}`);
+  const plugin = value as Partial<AnyPlugin>;
+  if (typeof plugin.name !== 'string' || !PLUGIN_NAME.test(plugin.name)) {
+    return fail(`"name" must be a kebab-case string (got ${JSON.stringify(plugin.name)})`);
+  }
+  if (typeof plugin.version !== 'string' || semver.valid(plugin.version) === null) {
+    return fail(`plugin "${plugin.name}": "version" must be a semver version such as "1.0.0" (got ${JSON.stringify(plugin.version)})`);
+  }
+  if (plugin.kernel !== undefined && semver.validRange(plugin.kernel) === null) {
+    return fail(`plugin "${plugin.name}": "kernel" must be a semver range such as "^1.0.0" (got ${JSON.stringify(plugin.kernel)})`);
+  }
+  if (typeof plugin.setup !== 'function') return fail(`plugin "${plugin.name}": "setup" must be a function`);
+  for (const key of ['dependencies', 'optionalDependencies'] as const) {
+    const list = plugin[key];
+    if (list !== undefined && (!Array.isArray(list) || list.some((d) => typeof d !== 'string'))) {
+      return fail(`plugin "${plugin.name}": "${key}" must be an array of plugin names`);
+    }
+  }
+  if (plugin.schema !== undefined && (typeof plugin.schema !== 'object' || plugin.schema === null)) {
+    return fail(`plugin "${plugin.name}": "schema" must be a JSON Schema object`);
+  }
+}

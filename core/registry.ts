@@ -1,0 +1,83 @@
+/**
+ * Which plugins run and in what order: duplicates, kernel range, declared dependencies,
+ * topological order (registration order kept where dependencies allow) and a cycle report.
+ */
+import semver from 'semver';
+import { MoltbotError } from './errors.ts';
+import type { AnyPlugin } from './plugin.ts';
+
+export type PluginOrigin = 'first-party' | 'package' | 'path' | 'inline';
+
+export interface PluginRecord {
+  plugin: AnyPlugin;
+  options: unknown;
+  origin: PluginOrigin;
+  /** Where the user declared it, e.g. `plugins[3]` or `register() #1`. */
+  declaredAt: string;
+  specifier?: string;
+}
+
+export function orderPlugins(records: readonly PluginRecord[], kernelVersion: string): PluginRecord[] {
+  const byName = new Map<string, PluginRecord>();
+  for (const record of records) {
+    const name = record.plugin.name;
+    const existing = byName.get(name);
+    if (existing) {
+      throw new MoltbotError('MOLT_ERR_PLUGIN_DUPLICATE', {
+        message: `Plugin "${name}" is registered twice (${existing.declaredAt} and ${record.declaredAt})`,
+        plugin: name,
+        path: record.declaredAt,
+      });
+    }
+    byName.set(name, record);
+    const range = record.plugin.kernel;
+    if (range !== undefined && !semver.satisfies(kernelVersion, range, { includePrerelease: true })) {
+      throw new MoltbotError('MOLT_ERR_PLUGIN_KERNEL_RANGE', {
+        message: `Plugin "${name}" requires kernel ${range}, this is ${kernelVersion}`,
+        plugin: name,
+        path: record.declaredAt,
+      });
+    }
+  }
+  for (const record of records) {
+    for (const dependency of record.plugin.dependencies ?? []) {
+      if (!byName.has(dependency)) {
+        throw new MoltbotError('MOLT_ERR_PLUGIN_DEPENDENCY_MISSING', {
+          message: `Plugin "${record.plugin.name}" depends on "${dependency}", which is not registered`,
+          plugin: record.plugin.name,
+          path: record.declaredAt,
+          fix: `Add "${dependency}" to \`plugins\` in your config (before or after "${record.plugin.name}": order is resolved for you).`,
+        });
+      }
+    }
+  }
+  return topologicalOrder(records, byName);
+}
+
+function edgesOf(record: PluginRecord, byName: Map<string, PluginRecord>): string[] {
+  const optional = (record.plugin.optionalDependencies ?? []).filter((name) => byName.has(name));
+  return [...(record.plugin.dependencies ?? []), ...optional];
+}
+
+function topologicalOrder(records: readonly PluginRecord[], byName: Map<string, PluginRecord>): PluginRecord[] {
+  const ordered: PluginRecord[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (record: PluginRecord, trail: string[]) => {
+    const name = record.plugin.name;
+    if (state.get(name) === 'done') return;
+    if (state.get(name) === 'visiting') {
+      const cycle = [...trail.slice(trail.indexOf(name)), name];
+      throw new MoltbotError('MOLT_ERR_PLUGIN_CYCLE', {
+        message: `Plugin dependencies form a cycle: ${cycle.join(' → ')}`,
+        plugin: name,
+        data: { cycle },
+      });
+    }
+    state.set(name, 'visiting');
+    for (const dependency of edgesOf(record, byName)) visit(byName.get(dependency)!, [...trail, name]);
+    state.set(name, 'done');
+    ordered.push(record);
+  };
+  for (const record of records) visit(record, []);
+  return ordered;
+}

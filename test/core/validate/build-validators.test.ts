@@ -1,0 +1,80 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { generateAll, main } from '../../../scripts/build-validators.ts';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const PLUGIN_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { url: { type: 'string', format: 'uri', description: 'Where alerts are posted.' } },
+};
+
+const dirs: string[] = [];
+afterEach(() => {
+  vi.restoreAllMocks();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A project folder holding the real root schema and the given plugin schemas. */
+function project(plugins: Record<string, object>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'moltbot-schemas-'));
+  dirs.push(dir);
+  mkdirSync(join(dir, 'schemas/plugins'), { recursive: true });
+  copyFileSync(join(ROOT, 'schemas/moltbot.config.json'), join(dir, 'schemas/moltbot.config.json'));
+  writeFileSync(join(dir, 'schemas/plugins/.gitkeep'), '');
+  for (const [name, schema] of Object.entries(plugins)) writeFileSync(join(dir, `schemas/plugins/${name}.json`), JSON.stringify(schema));
+  return dir;
+}
+
+function captureStderr(): string[] {
+  const written: string[] = [];
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    written.push(String(chunk));
+    return true;
+  });
+  return written;
+}
+
+describe('scripts/build-validators.ts', () => {
+  it('handles a plugins folder without schemas', async () => {
+    expect([...(await generateAll(project({}))).keys()]).toEqual([
+      'schemas/generated/moltbot.config.validate.ts',
+      'schemas/generated/config-types.ts',
+    ]);
+  });
+
+  it('writes, then --check passes; a changed schema or a leftover file fails --check without writing', async () => {
+    const dir = project({ 'alert-webhook': PLUGIN_SCHEMA });
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    expect(await main([], dir)).toBe(0);
+    expect(readdirSync(join(dir, 'schemas/generated')).sort()).toEqual([
+      'alert-webhook.validate.ts', 'config-types.ts', 'moltbot.config.validate.ts',
+    ]);
+    expect(await main(['--check'], dir)).toBe(0);
+
+    const before = readFileSync(join(dir, 'schemas/generated/alert-webhook.validate.ts'), 'utf8');
+    writeFileSync(join(dir, 'schemas/plugins/alert-webhook.json'), JSON.stringify({ ...PLUGIN_SCHEMA, description: 'changed' }));
+    writeFileSync(join(dir, 'schemas/generated/removed-plugin.validate.ts'), '// left over\n');
+    const stderr = captureStderr();
+    expect(await main(['--check'], dir)).toBe(1);
+    expect(stderr.join('')).toBe([
+      'Stale generated files (run `npm run build:schemas`):',
+      ' - schemas/generated/alert-webhook.validate.ts',
+      ' - schemas/generated/removed-plugin.validate.ts',
+      '',
+    ].join('\n'));
+    expect(readFileSync(join(dir, 'schemas/generated/alert-webhook.validate.ts'), 'utf8')).toBe(before);
+
+    expect(await main([], dir)).toBe(0);
+    expect(readdirSync(join(dir, 'schemas/generated'))).not.toContain('removed-plugin.validate.ts');
+    expect(await main(['--check'], dir)).toBe(0);
+  });
+
+  it('is deterministic: the same input gives byte-identical output', async () => {
+    const dir = project({ 'alert-webhook': PLUGIN_SCHEMA });
+    expect(await generateAll(dir)).toEqual(await generateAll(dir));
+  });
+});
