@@ -21,8 +21,9 @@ function dispatchBench(): string[] {
   const hook = new tapable.SyncHook<[{ n: number }]>(['x']);
   taps.forEach((fn, i) => hook.tap(`p${i}`, fn));
   const kernel = createKernel({ config: {}, logDestination: sink });
-  taps.forEach((fn, i) => kernel.hooks.init.tap(`p${i}`, fn as never)); // host taps, guarded like plugin taps
-  const guarded = kernel.hooks.init as unknown as { call(x: { n: number }): void };
+  // httpRoute is a one-argument SyncHook like the raw one; host taps are guarded like plugin taps.
+  taps.forEach((fn, i) => kernel.hooks.httpRoute.tap(`p${i}`, fn as never));
+  const guarded = kernel.hooks.httpRoute as unknown as { call(x: { n: number }): void };
   const payload = { n: 0 };
   const loop = () => { for (const fn of taps) fn(payload); };
   const raw = () => hook.call(payload);

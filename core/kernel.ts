@@ -3,105 +3,27 @@
  * knows is how to load config, order plugins, run their setup and take them down again.
  */
 import { homedir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import rootSchema from '../schemas/moltbot.config.json' with { type: 'json' };
-import { assertNoPrototypeKeys, cloneData, deepFreeze, expandHome, loadConfig, mergeConfig, resolveStateDir } from './config/index.ts';
+import { cloneData, expandHome, loadConfig, resolveStateDir } from './config/index.ts';
+import { validateConfig, validatePluginOptions } from './kernel-validation.ts';
 import { MoltbotError, isMoltbotError } from './errors.ts';
 import { checkBeforeNames, guardHooks, hookError, type TapPolicy, type TapRecord } from './hook-guard.ts';
 import { createHooks, type KernelHooks } from './hooks.ts';
 import { assertPhase, CloseStack, timeoutError, withTimeout, type Phase } from './lifecycle.ts';
-import { createLogger, flushLogger, pluginLogger, type Logger, type LogLevel } from './log.ts';
+import { createLogger, flushLogger, pluginLogger, type Logger } from './log.ts';
 import type { AnyPlugin, PluginContext, PluginPaths, ServiceName, ServiceType } from './plugin.ts';
-import { orderPlugins, type PluginOrigin, type PluginRecord } from './registry.ts';
-import { resolveEntry, type PluginCatalogue, type PluginEntry } from './resolve-plugin.ts';
+import { orderPlugins, type PluginRecord } from './registry.ts';
+import { resolveEntry, type PluginEntry } from './resolve-plugin.ts';
 import { ServiceRegistry } from './services.ts';
 import { onShutdownSignal } from './signals.ts';
-import { compileSchema, type Validator } from './validate/compile.ts';
-import { collectSecretValues, secretPaths, validateWith } from './validate/index.ts';
-import { validateRootConfig } from './validate/precompiled.ts';
+import { secretPaths } from './validate/index.ts';
 import { KERNEL_VERSION } from './version.ts';
+import { DEFAULT_TIMEOUTS, type Kernel, type KernelOptions, type KernelTimeouts, type PluginInfo } from './kernel-types.ts';
 
-export interface KernelTimeouts {
-  /** Per plugin `setup()`. */
-  setup: number;
-  /** Per plugin tap of the `start` hook. */
-  start: number;
-  beforeClose: number;
-  /** Waiting for work passed to `ctx.track()` once close began. */
-  drain: number;
-  /** Per `onClose` handler and per `close` tap. */
-  closeEntry: number;
-}
-
-export const DEFAULT_TIMEOUTS: Readonly<KernelTimeouts> = Object.freeze({
-  setup: 10_000, start: 30_000, beforeClose: 10_000, drain: 10_000, closeEntry: 5_000,
-});
-
-export interface KernelOptions {
-  /** A config object (embedding, tests). When absent, config is discovered from `cwd`. */
-  config?: Record<string, unknown>;
-  /** Explicit config file; skips discovery. */
-  configFile?: string;
-  cwd?: string;
-  env?: Record<string, string | undefined>;
-  homeDir?: string;
-  /** Plugins added after those in `config.plugins`. */
-  plugins?: PluginEntry[];
-  /**
-   * Plugin names loaded before the config's own (the CLI passes the embedded preset). A config
-   * entry naming the same plugin replaces the preset's; `preset: "none"` in config drops them.
-   */
-  preset?: readonly string[];
-  /** First-party plugins by name (the CLI and the package entry pass Moltbot's own). */
-  catalogue?: PluginCatalogue;
-  logger?: Logger;
-  logLevel?: LogLevel;
-  /** Where log lines go: a stream-like object or a file descriptor (default 1, the CLI uses 2). */
-  logDestination?: { write(chunk: string): unknown } | number;
-  /** Close on SIGTERM/SIGINT (a second signal forces exit). Off by default when embedding. */
-  handleSignals?: boolean;
-  timeouts?: Partial<KernelTimeouts>;
-}
-
-export type PluginStatus = 'registered' | 'setting-up' | 'set-up' | 'failed' | 'closed';
-
-export interface PluginInfo {
-  name: string;
-  version: string;
-  origin: PluginOrigin;
-  declaredAt: string;
-  status: PluginStatus;
-  setupMs?: number;
-  dependencies: readonly string[];
-  description?: string;
-  /** JSON Schema of the options, and the defaults merged under them. */
-  schema?: object;
-  defaults?: object;
-}
-
-export interface Kernel extends AsyncDisposable {
-  readonly version: string;
-  readonly phase: Phase;
-  readonly hooks: KernelHooks;
-  /** Validated, deep-frozen config (after `load()`). */
-  readonly config: Readonly<Record<string, any>>;
-  readonly log: Logger;
-  readonly paths: Omit<PluginPaths, 'data'>;
-  readonly signal: AbortSignal;
-  /** Where the config came from (absent for an object config). */
-  readonly configFile: string | undefined;
-  register(entry: PluginEntry, options?: object): this;
-  /** Resolves config and plugins and validates every option; runs no plugin code. */
-  validate(): Promise<PluginInfo[]>;
-  /** validate() plus every plugin's setup, without starting; start() calls it. */
-  load(): Promise<void>;
-  start(): Promise<void>;
-  close(): Promise<void>;
-  use<K extends ServiceName>(name: K): ServiceType<K>;
-  plugins(): PluginInfo[];
-  track<T>(work: Promise<T>): Promise<T>;
-}
+export { DEFAULT_TIMEOUTS } from './kernel-types.ts';
+export type { Kernel, KernelOptions, KernelTimeouts, PluginInfo, PluginStatus } from './kernel-types.ts';
 
 class MoltbotKernel implements Kernel {
   readonly version = KERNEL_VERSION;
@@ -293,7 +215,7 @@ class MoltbotKernel implements Kernel {
     this.#config = await this.#resolveConfig();
     if (!this.#options.logger) this.#log = this.#createLogger(this.#config);
     const ordered = orderPlugins(await this.#resolvePlugins(), KERNEL_VERSION);
-    this.#prepared = ordered.map((record) => ({ plugin: record.plugin, options: this.#validateOptions(record) }));
+    this.#prepared = ordered.map((record) => ({ plugin: record.plugin, options: validatePluginOptions(record, this.#configFile) }));
     for (const record of ordered) {
       this.#infos.set(record.plugin.name, {
         name: record.plugin.name, version: record.plugin.version, origin: record.origin,
@@ -329,17 +251,9 @@ class MoltbotKernel implements Kernel {
 
   #validateConfig(config: Record<string, unknown>, file: string | undefined): Readonly<Record<string, any>> {
     const label = file ?? (this.#options.config ? 'the config passed to createKernel()' : 'the default config');
-    assertNoPrototypeKeys(config, label);
-    const result = validateWith(validateRootConfig, config, `Invalid config at ${label}:`);
-    if (!result.ok) {
-      throw new MoltbotError('MOLT_ERR_CONFIG_INVALID', {
-        message: result.message,
-        ...(file ? { file } : {}),
-        ...(result.issues[0] ? { path: result.issues[0].path } : {}),
-      });
-    }
-    this.#secretValues = collectSecretValues(config, rootSchema);
-    return deepFreeze(config);
+    const validated = validateConfig(config, label, file);
+    this.#secretValues = validated.secretValues;
+    return validated.config;
   }
 
   async #resolvePlugins(): Promise<PluginRecord[]> {
@@ -355,26 +269,6 @@ class MoltbotKernel implements Kernel {
       ...fromConfig.map((entry, index) => resolveEntry(entry, `plugins[${index}]`, resolveOptions)),
       ...this.#registered.map((entry, index) => resolveEntry(entry, `register() #${index + 1}`, resolveOptions)),
     ]);
-  }
-
-  #validateOptions(record: PluginRecord): Readonly<object> {
-    const { plugin } = record;
-    const options = mergeConfig((plugin.defaults ?? {}) as Record<string, unknown>, record.options as Record<string, unknown>);
-    const validator: Validator | undefined = plugin.validate ?? (plugin.schema ? compileSchema(plugin.schema) : undefined);
-    if (validator) {
-      const where = record.declaredAt.startsWith('plugins[') ? `${this.#configFile ? basename(this.#configFile) : 'config'} → ${record.declaredAt}` : record.declaredAt;
-      const result = validateWith(validator, options, `Invalid options for plugin "${plugin.name}" (${where})`, 'options');
-      if (!result.ok) {
-        throw new MoltbotError('MOLT_ERR_PLUGIN_OPTIONS_INVALID', {
-          message: result.message,
-          plugin: plugin.name,
-          path: record.declaredAt.startsWith('plugins[') ? `${record.declaredAt}.options` : record.declaredAt,
-          ...(this.#configFile ? { file: this.#configFile } : {}),
-          fix: `Correct the listed options of "${plugin.name}"; \`moltbot plugins info ${plugin.name}\` shows its schema.`,
-        });
-      }
-    }
-    return deepFreeze(options);
   }
 
   async #setup(plugin: AnyPlugin, options: Readonly<object>): Promise<void> {

@@ -1,0 +1,88 @@
+/** The kernel's public types: options, timeouts, plugin listing and the Kernel interface. */
+import type { KernelHooks } from './hooks.ts';
+import type { Phase } from './lifecycle.ts';
+import type { Logger, LogLevel } from './log.ts';
+import type { PluginPaths, ServiceName, ServiceType } from './plugin.ts';
+import type { PluginOrigin } from './registry.ts';
+import type { PluginCatalogue, PluginEntry } from './resolve-plugin.ts';
+
+export interface KernelTimeouts {
+  /** Per plugin `setup()`. */
+  setup: number;
+  /** Per plugin tap of the `start` hook. */
+  start: number;
+  beforeClose: number;
+  /** Waiting for work passed to `ctx.track()` once close began. */
+  drain: number;
+  /** Per `onClose` handler and per `close` tap. */
+  closeEntry: number;
+}
+
+export const DEFAULT_TIMEOUTS: Readonly<KernelTimeouts> = Object.freeze({
+  setup: 10_000, start: 30_000, beforeClose: 10_000, drain: 10_000, closeEntry: 5_000,
+});
+
+export interface KernelOptions {
+  /** A config object (embedding, tests). When absent, config is discovered from `cwd`. */
+  config?: Record<string, unknown>;
+  /** Explicit config file; skips discovery. */
+  configFile?: string;
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  homeDir?: string;
+  /** Plugins added after those in `config.plugins`. */
+  plugins?: PluginEntry[];
+  /**
+   * Plugin names loaded before the config's own (the CLI passes the embedded preset). A config
+   * entry naming the same plugin replaces the preset's; `preset: "none"` in config drops them.
+   */
+  preset?: readonly string[];
+  /** First-party plugins by name (the CLI and the package entry pass Moltbot's own). */
+  catalogue?: PluginCatalogue;
+  logger?: Logger;
+  logLevel?: LogLevel;
+  /** Where log lines go: a stream-like object or a file descriptor (default 1, the CLI uses 2). */
+  logDestination?: { write(chunk: string): unknown } | number;
+  /** Close on SIGTERM/SIGINT (a second signal forces exit). Off by default when embedding. */
+  handleSignals?: boolean;
+  timeouts?: Partial<KernelTimeouts>;
+}
+
+export type PluginStatus = 'registered' | 'setting-up' | 'set-up' | 'failed' | 'closed';
+
+export interface PluginInfo {
+  name: string;
+  version: string;
+  origin: PluginOrigin;
+  declaredAt: string;
+  status: PluginStatus;
+  setupMs?: number;
+  dependencies: readonly string[];
+  description?: string;
+  /** JSON Schema of the options, and the defaults merged under them. */
+  schema?: object;
+  defaults?: object;
+}
+
+export interface Kernel extends AsyncDisposable {
+  readonly version: string;
+  readonly phase: Phase;
+  readonly hooks: KernelHooks;
+  /** Validated, deep-frozen config (after `load()`). */
+  readonly config: Readonly<Record<string, any>>;
+  readonly log: Logger;
+  readonly paths: Omit<PluginPaths, 'data'>;
+  readonly signal: AbortSignal;
+  /** Where the config came from (absent for an object config). */
+  readonly configFile: string | undefined;
+  register(entry: PluginEntry, options?: object): this;
+  /** Resolves config and plugins and validates every option; runs no plugin code. */
+  validate(): Promise<PluginInfo[]>;
+  /** validate() plus every plugin's setup, without starting; start() calls it. */
+  load(): Promise<void>;
+  start(): Promise<void>;
+  close(): Promise<void>;
+  use<K extends ServiceName>(name: K): ServiceType<K>;
+  plugins(): PluginInfo[];
+  track<T>(work: Promise<T>): Promise<T>;
+}

@@ -1,0 +1,54 @@
+/**
+ * The two validations the kernel runs before any plugin code: the root config against the
+ * (precompiled) root schema, and each plugin's options against its own schema.
+ */
+import { basename } from 'node:path';
+import rootSchema from '../schemas/moltbot.config.json' with { type: 'json' };
+import { assertNoPrototypeKeys, deepFreeze, mergeConfig } from './config/index.ts';
+import { MoltbotError } from './errors.ts';
+import type { PluginRecord } from './registry.ts';
+import { compileSchema, type Validator } from './validate/compile.ts';
+import { collectSecretValues, validateWith } from './validate/index.ts';
+import { validateRootConfig } from './validate/precompiled.ts';
+
+export interface ValidatedConfig {
+  config: Readonly<Record<string, any>>;
+  /** The secret strings the config holds, for the log redactor's literal pass. */
+  secretValues: string[];
+}
+
+/** `label` names the source in the message: a file path or "the config passed to createKernel()". */
+export function validateConfig(config: Record<string, unknown>, label: string, file: string | undefined): ValidatedConfig {
+  assertNoPrototypeKeys(config, label);
+  const result = validateWith(validateRootConfig, config, `Invalid config at ${label}:`);
+  if (!result.ok) {
+    throw new MoltbotError('MOLT_ERR_CONFIG_INVALID', {
+      message: result.message,
+      ...(file ? { file } : {}),
+      ...(result.issues[0] ? { path: result.issues[0].path } : {}),
+    });
+  }
+  return { secretValues: collectSecretValues(config, rootSchema), config: deepFreeze(config) };
+}
+
+/** Defaults merged under the options, validated (precompiled validator first), frozen. */
+export function validatePluginOptions(record: PluginRecord, configFile: string | undefined): Readonly<object> {
+  const { plugin } = record;
+  const options = mergeConfig((plugin.defaults ?? {}) as Record<string, unknown>, record.options as Record<string, unknown>);
+  const validator: Validator | undefined = plugin.validate ?? (plugin.schema ? compileSchema(plugin.schema) : undefined);
+  if (validator) {
+    const fromConfig = record.declaredAt.startsWith('plugins[');
+    const where = fromConfig ? `${configFile ? basename(configFile) : 'config'} → ${record.declaredAt}` : record.declaredAt;
+    const result = validateWith(validator, options, `Invalid options for plugin "${plugin.name}" (${where})`, 'options');
+    if (!result.ok) {
+      throw new MoltbotError('MOLT_ERR_PLUGIN_OPTIONS_INVALID', {
+        message: result.message,
+        plugin: plugin.name,
+        path: fromConfig ? `${record.declaredAt}.options` : record.declaredAt,
+        ...(configFile ? { file: configFile } : {}),
+        fix: `Correct the listed options of "${plugin.name}"; \`moltbot plugins info ${plugin.name}\` shows its schema.`,
+      });
+    }
+  }
+  return deepFreeze(options);
+}
