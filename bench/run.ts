@@ -1,7 +1,8 @@
 /** `npm run bench [name...]`: runs the named benches (default: all) and prints their figures. */
+import { benchCache } from './cache.ts';
 import { benchKernel } from './kernel.ts';
 
-const benches: Record<string, () => Promise<string[]>> = { kernel: benchKernel };
+const benches: Record<string, () => Promise<string[]>> = { kernel: benchKernel, cache: benchCache };
 const selected = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(benches);
 console.log(`node ${process.version}, ${new Date().toISOString()}`);
 for (const name of selected) {

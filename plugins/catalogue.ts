@@ -4,7 +4,12 @@
  */
 import type { PluginCatalogue } from '../core/resolve-plugin.ts';
 
-export const FIRST_PARTY: PluginCatalogue = Object.freeze({});
+export const FIRST_PARTY: PluginCatalogue = Object.freeze({
+  cache: () => import('./cache/index.ts'),
+  'cache-memory': () => import('./cache-memory/index.ts'),
+  'cache-disk': () => import('./cache-disk/index.ts'),
+  'cache-redis': () => import('./cache-redis/index.ts'),
+});
 
 /** What runs with no config at all (DESIGN §4); grows as first-party plugins land. */
-export const EMBEDDED_PRESET: readonly string[] = Object.freeze([]);
+export const EMBEDDED_PRESET: readonly string[] = Object.freeze(['cache', 'cache-memory', 'cache-disk']);

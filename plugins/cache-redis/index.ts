@@ -1,0 +1,43 @@
+/**
+ * `cache-redis`: the shared Redis tier of the cache (tier name "redis"). The URL comes from
+ * this plugin's `url` option, else the root `cache.redis.url` (write it as `${REDIS_URL}`).
+ */
+import schema from '../../schemas/plugins/cache-redis.json' with { type: 'json' };
+import validate from '../../schemas/generated/cache-redis.validate.ts';
+import { definePlugin } from '../../core/plugin.ts';
+import { getCacheHooks } from '../cache/index.ts';
+
+export interface CacheRedisOptions {
+  url?: string;
+  keyPrefix: string;
+  opTimeoutMs: number;
+  connectTimeoutMs: number;
+}
+
+/** Redis's own default address, used when neither option nor root config names one. */
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+export default definePlugin<CacheRedisOptions>({
+  name: 'cache-redis',
+  version: '1.0.0',
+  kernel: '^1.0.0',
+  description: 'Redis tier of the cache (@keyv/redis), shared between gateway instances',
+  schema,
+  validate,
+  defaults: { keyPrefix: 'moltbot', opTimeoutMs: 250, connectTimeoutMs: 2000 },
+  dependencies: ['cache'],
+  setup(ctx, options) {
+    const url = options.url ?? (ctx.config.cache?.redis?.url as string | undefined) ?? DEFAULT_REDIS_URL;
+    getCacheHooks(ctx).stores.tap(ctx.name, (stores) => stores.set('redis', {
+      plugin: ctx.name,
+      rank: 20,
+      // @redis/client costs ≈ 150 ms to import: only a kernel that uses the tier pays it.
+      create: async () => (await import('./redis-store.ts')).createRedisStore({
+        url,
+        keyPrefix: options.keyPrefix,
+        opTimeoutMs: options.opTimeoutMs,
+        connectTimeoutMs: options.connectTimeoutMs,
+      }),
+    }));
+  },
+});

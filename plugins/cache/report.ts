@@ -1,0 +1,55 @@
+/** The cache's answers to `collectMetrics` and `diagnose`: measured per tier, nothing assumed. */
+import type { CheckReport, MetricsCollector } from '../../core/hook-types.ts';
+import type { TieredCache } from './service.ts';
+
+export function collectCacheMetrics(cache: TieredCache, collector: MetricsCollector): void {
+  for (const tier of cache.layers) {
+    const labels = { tier: tier.name };
+    const figures = tier.metrics.figures();
+    for (const [name, value] of Object.entries(figures)) collector.set(snake(name), value, labels);
+    collector.set('degraded', tier.health.degraded ? 1 : 0, labels);
+    // Store-measured figures (memory: entries, bytes); a failing stats() must not fail the scrape.
+    let own: Record<string, number> = {};
+    try {
+      own = tier.store.stats?.() ?? {};
+    } catch {
+      own = {};
+    }
+    for (const [name, value] of Object.entries(own)) collector.set(snake(name), value, labels);
+  }
+}
+
+export function diagnoseCache(cache: TieredCache, report: CheckReport): void {
+  if (cache.state !== 'ready') return;
+  if (cache.layers.length === 0) {
+    report.add({
+      id: 'cache.tiers',
+      severity: 'warning',
+      title: 'Cache has no tiers',
+      description: 'No store plugin is registered, so every cache read is a miss.',
+      recommendation: 'Add "cache-memory" (and "cache-disk" or "cache-redis") to `plugins`, and name them in cache.tiers.',
+    });
+    return;
+  }
+  for (const tier of cache.layers) {
+    const status = tier.health.status();
+    report.add(status.status === 'ok'
+      ? {
+        id: `cache.tier.${tier.name}`,
+        severity: 'ok',
+        title: `Cache tier "${tier.name}" is healthy`,
+        description: `Provided by "${tier.plugin}"; ${tier.metrics.errors} failed operation(s) since start.`,
+      }
+      : {
+        id: `cache.tier.${tier.name}`,
+        severity: 'warning',
+        title: `Cache tier "${tier.name}" is degraded`,
+        description: `Since ${new Date(status.since!).toISOString()}: ${status.lastError ?? 'unknown error'}. Reads and writes skip it (slower tiers or the source answer instead).`,
+        recommendation: `Check the backend of "${tier.plugin}" (is it running and reachable?); the cache probes it and puts it back by itself.`,
+      });
+  }
+}
+
+function snake(name: string): string {
+  return name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+}

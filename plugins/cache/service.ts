@@ -1,0 +1,206 @@
+/**
+ * The `cache` service: tiers composed into one cache. Reads go fastest tier first and copy a
+ * hit into the faster tiers with the entry's REMAINING lifetime (the absolute expiry travels
+ * unchanged); writes and deletes go to every tier. A tier that fails or is slow is a miss,
+ * never an exception: only caller mistakes (bad key, bad ttl, use before start) throw.
+ */
+import type { Keyv } from 'keyv';
+import { MoltbotError } from '../../core/errors.ts';
+import { jsonLength } from './serializable.ts';
+import type { CacheEntry } from './store-contract.ts';
+import type { Tier } from './tier.ts';
+import type { TierStatus } from './tier-health.ts';
+
+export interface CacheNamespace {
+  readonly name: string;
+  /** The value, or undefined on a miss (a failing tier counts as a miss). */
+  get<T = unknown>(key: string): Promise<T | undefined>;
+  /** Writes to every tier. `ttlMs` defaults to `cache.ttl`; `Infinity` never expires. */
+  set<T>(key: string, value: T, ttlMs?: number): Promise<void>;
+  delete(key: string): Promise<void>;
+  /**
+   * The cached value, or `fn()`'s result, cached for `ttlMs`. Concurrent calls for one key
+   * share one lookup and one `fn()` call (single-flight); an `undefined` result is not cached.
+   */
+  wrap<T>(key: string, ttlMs: number | undefined, fn: () => T | Promise<T>): Promise<T>;
+  /** Removes every key of this namespace from every tier. */
+  clear(): Promise<void>;
+}
+
+export interface CacheHealth {
+  status: 'ok' | 'degraded';
+  tiers: (TierStatus & { plugin: string; errors: number })[];
+}
+
+export interface CacheService {
+  /** Keys of one namespace never meet another's; by convention the namespace is the plugin name. */
+  namespace(name: string): CacheNamespace;
+  health(): CacheHealth;
+  /** Tier names, fastest first (empty until the kernel started). */
+  readonly tiers: readonly string[];
+}
+
+export interface TieredCacheOptions {
+  /** Lifetime of an entry written without a ttl (root `cache.ttl`). */
+  defaultTtlMs: number;
+}
+
+export class TieredCache implements CacheService {
+  /** Set once the kernel started; a plain array so the hot path indexes it directly. */
+  layers: Tier[] = [];
+  state: 'pending' | 'ready' | 'closed' = 'pending';
+  readonly defaultTtlMs: number;
+  readonly #namespaces = new Map<string, Namespace>();
+
+  constructor(options: TieredCacheOptions) {
+    assertTtl(options.defaultTtlMs, 'cache.ttl');
+    this.defaultTtlMs = options.defaultTtlMs;
+  }
+
+  get tiers(): readonly string[] {
+    return this.layers.map((tier) => tier.name);
+  }
+
+  attach(tiers: Tier[]): void {
+    if (this.state !== 'pending') throw new MoltbotError('MOLT_ERR_KERNEL_PHASE', { message: `cache tiers attached while the cache is ${this.state}`, plugin: 'cache' });
+    this.layers = tiers;
+    this.state = 'ready';
+  }
+
+  namespace(name: string): CacheNamespace {
+    if (typeof name !== 'string' || name.length === 0) {
+      throw new TypeError(`cache.namespace(name): name must be a non-empty string (got ${typeof name === 'string' ? '""' : typeof name})`);
+    }
+    let namespace = this.#namespaces.get(name);
+    if (!namespace) {
+      namespace = new Namespace(this, name);
+      this.#namespaces.set(name, namespace);
+    }
+    return namespace;
+  }
+
+  health(): CacheHealth {
+    const tiers = this.layers.map((tier) => ({ ...tier.health.status(), plugin: tier.plugin, errors: tier.metrics.errors }));
+    return { status: tiers.some((tier) => tier.status === 'degraded') ? 'degraded' : 'ok', tiers };
+  }
+
+  async close(): Promise<void> {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    const results = await Promise.allSettled(this.layers.map((tier) => tier.close()));
+    const failures = results.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
+    if (failures.length > 0) throw new AggregateError(failures, `${failures.length} cache tier(s) failed to close`);
+  }
+}
+
+class Namespace implements CacheNamespace {
+  readonly name: string;
+  readonly #cache: TieredCache;
+  #keyvs: Keyv[] | undefined;
+  readonly #inflight = new Map<string, Promise<unknown>>();
+
+  constructor(cache: TieredCache, name: string) {
+    this.#cache = cache;
+    this.name = name;
+  }
+
+  async get<T = unknown>(key: string): Promise<T | undefined> {
+    assertKey(key);
+    const keyvs = this.#cache.state === 'ready' ? (this.#keyvs ??= this.#bind()) : this.#unavailable();
+    if (keyvs === undefined) return undefined;
+    const tiers = this.#cache.layers;
+    for (let i = 0; i < tiers.length; i++) {
+      const entry = await tiers[i]!.get(keyvs[i]!, key);
+      if (entry !== undefined) {
+        if (i > 0) await this.#promote(i, key, entry);
+        return entry.value as T;
+      }
+    }
+    return undefined;
+  }
+
+  async set<T>(key: string, value: T, ttlMs?: number): Promise<void> {
+    assertKey(key);
+    if (value === undefined) throw new TypeError(`cache.set("${key}"): undefined cannot be cached (a read of it would be a miss); use delete()`);
+    const ttl = ttlMs ?? this.#cache.defaultTtlMs;
+    assertTtl(ttl, 'ttlMs');
+    jsonLength(key, value);
+    const keyvs = this.#cache.state === 'ready' ? (this.#keyvs ??= this.#bind()) : this.#unavailable();
+    if (keyvs === undefined) return;
+    const entry: CacheEntry = { value, expires: ttl === Number.POSITIVE_INFINITY ? undefined : Date.now() + ttl };
+    const tiers = this.#cache.layers;
+    if (tiers.length === 1) return tiers[0]!.set(keyvs[0]!, key, entry);
+    await Promise.all(tiers.map((tier, i) => tier.set(keyvs[i]!, key, entry)));
+  }
+
+  async delete(key: string): Promise<void> {
+    assertKey(key);
+    const keyvs = this.#cache.state === 'ready' ? (this.#keyvs ??= this.#bind()) : this.#unavailable();
+    if (keyvs === undefined) return;
+    await Promise.all(this.#cache.layers.map((tier, i) => tier.delete(keyvs[i]!, key)));
+  }
+
+  async clear(): Promise<void> {
+    const keyvs = this.#cache.state === 'ready' ? (this.#keyvs ??= this.#bind()) : this.#unavailable();
+    if (keyvs === undefined) return;
+    await Promise.all(this.#cache.layers.map((tier, i) => tier.clear(keyvs[i]!)));
+  }
+
+  wrap<T>(key: string, ttlMs: number | undefined, fn: () => T | Promise<T>): Promise<T> {
+    assertKey(key);
+    if (ttlMs !== undefined) assertTtl(ttlMs, 'ttlMs');
+    if (typeof fn !== 'function') throw new TypeError(`cache.wrap("${key}"): fn must be a function`);
+    const pending = this.#inflight.get(key);
+    if (pending) return pending as Promise<T>;
+    const work = this.#load(key, ttlMs, fn).finally(() => this.#inflight.delete(key));
+    this.#inflight.set(key, work);
+    return work;
+  }
+
+  async #load<T>(key: string, ttlMs: number | undefined, fn: () => T | Promise<T>): Promise<T> {
+    const cached = await this.get<T>(key);
+    if (cached !== undefined) return cached;
+    const fresh = await fn();
+    if (fresh !== undefined) await this.set(key, fresh, ttlMs);
+    return fresh;
+  }
+
+  /** Copies a hit into the faster tiers, keeping its absolute expiry (= the remaining ttl). */
+  async #promote(hitTier: number, key: string, entry: CacheEntry): Promise<void> {
+    if (entry.expires !== undefined && entry.expires <= Date.now()) return;
+    const copy: CacheEntry = { value: entry.value, expires: entry.expires };
+    const tiers = this.#cache.layers;
+    const keyvs = this.#keyvs!;
+    const writes: Promise<void>[] = [];
+    for (let i = 0; i < hitTier; i++) writes.push(tiers[i]!.set(keyvs[i]!, key, copy));
+    await Promise.all(writes);
+  }
+
+  #bind(): Keyv[] {
+    return this.#cache.layers.map((tier) => tier.keyv(this.name));
+  }
+
+  /** Before start a caller bug; after close every call is a miss (in-flight work may still finish). */
+  #unavailable(): undefined {
+    if (this.#cache.state === 'pending') {
+      throw new MoltbotError('MOLT_ERR_KERNEL_PHASE', {
+        message: `cache namespace "${this.name}" used before the kernel started (the cache builds its tiers in the start hook)`,
+        plugin: 'cache',
+        fix: 'Use the cache from `start` taps or later, and list "cache" in your plugin\'s `dependencies`.',
+      });
+    }
+    return undefined;
+  }
+}
+
+function assertKey(key: unknown): asserts key is string {
+  if (typeof key !== 'string' || key.length === 0) {
+    throw new TypeError(`cache key must be a non-empty string (got ${typeof key === 'string' ? '""' : typeof key})`);
+  }
+}
+
+function assertTtl(ttl: unknown, name: string): asserts ttl is number {
+  if (typeof ttl !== 'number' || Number.isNaN(ttl) || ttl <= 0) {
+    throw new RangeError(`${name} must be a positive number of milliseconds or Infinity (got ${String(ttl)})`);
+  }
+}
