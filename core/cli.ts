@@ -9,13 +9,14 @@ import type { CliContext } from './hook-types.ts';
 import { createKernel, type Kernel } from './kernel.ts';
 import { registerConfigCommands } from './cli/config-commands.ts';
 import { registerInfoCommands } from './cli/info-commands.ts';
+import { registerPluginCreate } from './cli/plugin-create.ts';
 import { CliExit, CliUsageError, type CliIo, type KernelFactory } from './cli/types.ts';
 import { KERNEL_VERSION } from './version.ts';
 
 /** Exit code for a wrong command line (unknown command or flag), as in BSD `EX_USAGE`-lite shells. */
 export const EXIT_USAGE = 2;
 
-const CORE_COMMANDS = new Set(['config', 'plugins', 'hooks']);
+const CORE_COMMANDS = new Set(['config', 'plugins', 'hooks', 'plugin']);
 
 export async function runCli(argv: readonly string[], io: CliIo = defaultIo()): Promise<number> {
   let exitCode = 0;
@@ -46,6 +47,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo()): 
   };
   registerConfigCommands(program, kernelFor, io);
   registerInfoCommands(program, kernelFor, io);
+  registerPluginCreate(program, io);
 
   try {
     const word = firstCommandWord(argv.slice(2));

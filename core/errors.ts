@@ -50,6 +50,21 @@ export const ERROR_CATALOGUE = Object.freeze({
     fix: 'Fix the schema: ajv runs in strict mode (no unknown keywords, explicit types, no ignored defaults).',
     exitCode: EXIT_CONFIG,
   },
+  MOLT_ERR_PLUGIN_DENIED: {
+    title: 'Plugin refused by pluginPolicy',
+    fix: 'Remove it from `plugins`, or change pluginPolicy.allow / pluginPolicy.deny.',
+    exitCode: EXIT_CONFIG,
+  },
+  MOLT_ERR_PLUGIN_UNSAFE_PATH: {
+    title: 'Local plugin can be changed by other users',
+    fix: 'chmod o-w the file and its folders and own them yourself, or install the plugin as a package.',
+    exitCode: EXIT_CONFIG,
+  },
+  MOLT_ERR_PLUGIN_MANIFEST_INVALID: {
+    title: 'Invalid moltbot-plugin.json',
+    fix: 'Write moltbot-plugin.json as { name, version, kernel, entry, options } (docs/plugins.md).',
+    exitCode: EXIT_CONFIG,
+  },
   MOLT_ERR_PLUGIN_NOT_FOUND: {
     title: 'Plugin could not be resolved',
     fix: 'Use a first-party plugin name (`moltbot plugins list`), an installed package name or a path.',

@@ -261,6 +261,7 @@ class MoltbotKernel implements Kernel {
     const resolveOptions = {
       baseDir: this.#configFile ? dirname(this.#configFile) : this.#cwd,
       catalogue: this.#options.catalogue ?? {},
+      ...(this.#config.pluginPolicy ? { policy: this.#config.pluginPolicy } : {}),
     };
     const declared = new Set([...fromConfig, ...this.#registered].map((entry) => (Array.isArray(entry) ? entry[0] : entry)));
     const preset = this.#config.preset === 'none' ? [] : (this.#options.preset ?? []).filter((name) => !declared.has(name));

@@ -1,6 +1,10 @@
 /** `moltbot plugins list` and `moltbot hooks`: what is loaded and what can be tapped. */
+import { homedir } from 'node:os';
+import { dirname } from 'node:path';
 import type { Command } from 'commander';
+import { loadConfig } from '../config/index.ts';
 import { describeHooks } from '../hooks.ts';
+import { locatePlugin, type LocatedPlugin } from '../resolve-plugin.ts';
 import { CliUsageError, type CliIo, type KernelFactory } from './types.ts';
 
 export function registerInfoCommands(program: Command, kernelFor: KernelFactory, io: CliIo): void {
@@ -26,12 +30,19 @@ export function registerInfoCommands(program: Command, kernelFor: KernelFactory,
 
   plugins
     .command('info <name>')
-    .description('show a configured plugin: version, origin, dependencies, options schema and defaults')
+    .description('show a plugin: version, origin, kernel range, options schema and defaults (from moltbot-plugin.json without running it when it has one)')
     .action(async (name: string) => {
+      const configFile = program.opts<{ config?: string }>().config;
+      const fromManifest = await manifestInfo(name, io, configFile);
+      if (fromManifest) {
+        io.stdout(`${JSON.stringify(fromManifest, null, 2)}\n`);
+        return;
+      }
+      // No manifest (first-party and inline plugins): the kernel must import the code to know.
       const kernel = kernelFor();
       const info = (await kernel.validate()).find((p) => p.name === name);
       if (!info) throw new CliUsageError(`plugin "${name}" is not configured; configured: ${kernel.plugins().map((p) => p.name).join(', ') || 'none'}`);
-      io.stdout(`${JSON.stringify(info, null, 2)}\n`);
+      io.stdout(`${JSON.stringify({ ...info, codeLoaded: true }, null, 2)}\n`);
     });
 
   program
@@ -49,4 +60,53 @@ export function table(header: string[], rows: string[][]): string {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
   const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
   return [line(header), ...rows.map(line)].join('\n') + '\n';
+}
+
+/**
+ * `plugins info` from a manifest, without importing any plugin: `name` is a path or package
+ * reference, or the manifest name of a plugin the config lists by path or package.
+ */
+async function manifestInfo(name: string, io: CliIo, configFile: string | undefined): Promise<object | undefined> {
+  const direct = tryLocate(name, 'the command line', io.cwd);
+  if (direct?.manifest) return describeLocated(direct, undefined);
+  const loaded = await loadConfig({
+    cwd: io.cwd, env: io.env, homeDir: io.env.HOME ?? homedir(), ...(configFile ? { configFile } : {}),
+  });
+  const baseDir = loaded.file ? dirname(loaded.file) : io.cwd;
+  const entries = Array.isArray(loaded.config.plugins) ? loaded.config.plugins as unknown[] : [];
+  for (const [index, entry] of entries.entries()) {
+    const [reference, options] = Array.isArray(entry) ? entry as [unknown, unknown] : [entry, undefined];
+    if (typeof reference !== 'string') continue;
+    const located = tryLocate(reference, `plugins[${index}]`, baseDir);
+    if (located?.manifest?.name === name) return describeLocated(located, { declaredAt: `plugins[${index}]`, options });
+  }
+  return undefined;
+}
+
+/** Only "is there a manifest here": any failure means the kernel path must answer instead. */
+function tryLocate(reference: string, declaredAt: string, baseDir: string): LocatedPlugin | undefined {
+  try {
+    return locatePlugin(reference, declaredAt, { baseDir, catalogue: {} });
+  } catch {
+    return undefined;
+  }
+}
+
+function describeLocated(located: LocatedPlugin, configured: { declaredAt: string; options: unknown } | undefined): object {
+  const manifest = located.manifest!;
+  const properties = (located.optionsSchema as { properties?: Record<string, { default?: unknown }> } | undefined)?.properties ?? {};
+  const defaults = Object.fromEntries(Object.entries(properties).filter(([, property]) => 'default' in property).map(([key, property]) => [key, property.default]));
+  return {
+    name: manifest.name,
+    version: manifest.version,
+    ...(manifest.description === undefined ? {} : { description: manifest.description }),
+    ...(manifest.kernel === undefined ? {} : { kernel: manifest.kernel }),
+    origin: located.origin,
+    ...(located.packageName ? { package: located.packageName } : {}),
+    entry: located.entryFile,
+    manifest: located.manifestFile,
+    ...(configured ? { declaredAt: configured.declaredAt, configured: configured.options !== undefined } : {}),
+    ...(located.optionsSchema ? { schema: located.optionsSchema, defaults } : {}),
+    codeLoaded: false,
+  };
 }

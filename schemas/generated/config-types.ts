@@ -492,4 +492,21 @@ export interface MoltbotConfig {
         {},
       ]
   )[];
+  /**
+   * Which plugins may load (a root key of its own because `plugins` is the list of entries). Entries match a plugin's name, the reference as written in `plugins`, or its package name.
+   */
+  pluginPolicy?: {
+    /**
+     * When non-empty, only these package and local-path plugins load; first-party plugins ship with moltbot and are not restricted by it. Decided before any plugin code runs.
+     *
+     * Items: A plugin name, package name or path reference.
+     */
+    allow?: string[];
+    /**
+     * Plugins that never load, whatever their origin (first-party included); wins over allow.
+     *
+     * Items: A plugin name, package name or path reference.
+     */
+    deny?: string[];
+  };
 }

@@ -377,3 +377,19 @@ describe('plugin-owned hooks', () => {
     expect(error.message).toBe('Plugin "needs-cache" asks for the hooks of "cache", which is not registered');
   });
 });
+
+describe('pluginPolicy', () => {
+  it('a denied plugin stops the start before any setup runs', async () => {
+    const ran: string[] = [];
+    const error = await rejection(createTestKernel({
+      config: { pluginPolicy: { deny: ['forbidden'] } },
+      plugins: [
+        definePlugin({ name: 'allowed', version: '1.0.0', setup() { ran.push('allowed'); } }),
+        definePlugin({ name: 'forbidden', version: '1.0.0', setup() { ran.push('forbidden'); } }),
+      ],
+    }));
+    expect(error).toMatchObject({ code: 'MOLT_ERR_PLUGIN_DENIED', exitCode: 78 });
+    expect(error.message).toContain('pluginPolicy.deny ("forbidden")');
+    expect(ran).toEqual([]);
+  });
+});
