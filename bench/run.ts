@@ -1,8 +1,11 @@
 /** `npm run bench [name...]`: runs the named benches (default: all) and prints their figures. */
+import { benchAgent } from './agent.ts';
 import { benchCache } from './cache.ts';
+import { benchGateway } from './gateway.ts';
 import { benchKernel } from './kernel.ts';
+import { benchOps } from './ops.ts';
 
-const benches: Record<string, () => Promise<string[]>> = { kernel: benchKernel, cache: benchCache };
+const benches: Record<string, () => Promise<string[]>> = { kernel: benchKernel, cache: benchCache, gateway: benchGateway, agent: benchAgent, ops: benchOps };
 const selected = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(benches);
 console.log(`node ${process.version}, ${new Date().toISOString()}`);
 for (const name of selected) {

@@ -2,6 +2,15 @@
 // In a checkout the TypeScript sources run directly (Node >= 24 strips types); a published
 // package runs the compiled dist/ (Node does not strip types under node_modules).
 import { existsSync } from 'node:fs';
+import module from 'node:module';
+
+const major = Number(process.versions.node.split('.')[0]);
+if (major < 24) {
+  process.stderr.write(`moltbot needs Node.js >= 24 (this is ${process.version}). In a checkout, run it through npm (\`npm start\`, \`npm run moltbot -- <command>\`), which puts the project's Node 24 on the PATH.\n`);
+  process.exit(1);
+}
+// Caches compiled (and type-stripped) modules on disk: later starts skip most of that work.
+module.enableCompileCache?.();
 
 const fromSource = existsSync(new URL('../core/cli.ts', import.meta.url));
 const { runCli } = await import(fromSource ? '../core/cli.ts' : '../dist/core/cli.js');

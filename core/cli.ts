@@ -16,7 +16,6 @@ import { KERNEL_VERSION } from './version.ts';
 /** Exit code for a wrong command line (unknown command or flag), as in BSD `EX_USAGE`-lite shells. */
 export const EXIT_USAGE = 2;
 
-const CORE_COMMANDS = new Set(['config', 'plugins', 'hooks', 'plugin']);
 
 export async function runCli(argv: readonly string[], io: CliIo = defaultIo()): Promise<number> {
   let exitCode = 0;
@@ -50,8 +49,8 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo()): 
   registerPluginCreate(program, io);
 
   try {
-    const word = firstCommandWord(argv.slice(2));
-    if (word === undefined || !CORE_COMMANDS.has(word)) {
+    const [word, subword] = commandWords(argv.slice(2));
+    if (!isCoreCommand(program, word, subword)) {
       // Plugin commands exist only once plugins are set up; a broken config still gets help.
       program.parseOptions(argv.slice(2));
       await addPluginCommands(program, kernelFor(), io, (code) => { exitCode = code; }).catch((error: unknown) => {
@@ -85,13 +84,26 @@ async function addPluginCommands(program: Command, kernel: Kernel, io: CliIo, se
   kernel.hooks.cliCommands.call(program, cli);
 }
 
-function firstCommandWord(args: readonly string[]): string | undefined {
-  for (let index = 0; index < args.length; index++) {
+/** The first two words that are not options (`config suggest`, `plugins list`). */
+function commandWords(args: readonly string[]): (string | undefined)[] {
+  const words: string[] = [];
+  for (let index = 0; index < args.length && words.length < 2; index++) {
     const arg = args[index]!;
     if (arg === '-c' || arg === '--config') index++;
-    else if (!arg.startsWith('-')) return arg;
+    else if (!arg.startsWith('-')) words.push(arg);
   }
-  return undefined;
+  return [words[0], words[1]];
+}
+
+/**
+ * Core commands run without setting plugins up (so `config validate` works on a broken
+ * config); a plugin's subcommand under a core word (`config suggest`) needs the plugins.
+ */
+function isCoreCommand(program: Command, word: string | undefined, subword: string | undefined): boolean {
+  const command = program.commands.find((c) => c.name() === word);
+  if (!command) return false;
+  if (command.commands.length === 0) return true;
+  return command.commands.some((c) => c.name() === subword);
 }
 
 function describe(error: unknown): string {

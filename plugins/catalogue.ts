@@ -5,11 +5,32 @@
 import type { PluginCatalogue } from '../core/resolve-plugin.ts';
 
 export const FIRST_PARTY: PluginCatalogue = Object.freeze({
+  gateway: () => import('./gateway/index.ts'),
+  'auth-password': () => import('./auth-password/index.ts'),
+  'auth-token': () => import('./auth-token/index.ts'),
+  'rate-limit': () => import('./rate-limit/index.ts'),
   cache: () => import('./cache/index.ts'),
   'cache-memory': () => import('./cache-memory/index.ts'),
   'cache-disk': () => import('./cache-disk/index.ts'),
   'cache-redis': () => import('./cache-redis/index.ts'),
+  agent: () => import('./agent/index.ts'),
+  'provider-anthropic': () => import('./provider-anthropic/index.ts'),
+  'provider-openai': () => import('./provider-openai/index.ts'),
+  'session-store-file': () => import('./session-store-file/index.ts'),
+  metrics: () => import('./metrics/index.ts'),
+  alerts: () => import('./alerts/index.ts'),
+  'alert-console': () => import('./alert-console/index.ts'),
+  'alert-webhook': () => import('./alert-webhook/index.ts'),
+  'alert-file': () => import('./alert-file/index.ts'),
+  audit: () => import('./audit/index.ts'),
+  diagnostics: () => import('./diagnostics/index.ts'),
+  resources: () => import('./resources/index.ts'),
 });
 
 /** What runs with no config at all (DESIGN §4); grows as first-party plugins land. */
-export const EMBEDDED_PRESET: readonly string[] = Object.freeze(['cache', 'cache-memory', 'cache-disk']);
+export const EMBEDDED_PRESET: readonly string[] = Object.freeze([
+  'rate-limit', 'auth-password', 'auth-token', 'gateway',
+  'cache', 'cache-memory', 'cache-disk',
+  'session-store-file', 'provider-anthropic', 'provider-openai', 'agent',
+  'metrics', 'alerts', 'alert-console', 'diagnostics', 'audit',
+]);

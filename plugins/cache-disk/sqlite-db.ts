@@ -4,7 +4,7 @@
  * `synchronous = NORMAL` because a cache may lose its last writes on power loss but must not
  * corrupt. Expiry is a column with a partial index, so the sweep deletes by range.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 
@@ -28,8 +28,11 @@ export class SqliteCacheDb {
 
   constructor(path: string, busyTimeoutMs = 1000) {
     this.path = path;
-    mkdirSync(dirname(path), { recursive: true });
+    // Cached values may hold anything a plugin caches (transcripts, tool output): owner only.
+    // SQLite gives its -wal and -shm files the database file's mode.
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     this.#db = new DatabaseSync(path, { timeout: busyTimeoutMs });
+    chmodSync(path, 0o600);
     this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
     this.#db.exec(`
       CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires INTEGER) WITHOUT ROWID;

@@ -36,6 +36,50 @@ export interface MoltbotConfig {
      * Folder the agent works in (tools are confined to it); ~ expands to the home folder. Default ~/clawd.
      */
     workspace?: string;
+    /**
+     * System prompt sent with every model call (plugins may extend it in beforeAgentRun).
+     */
+    systemPrompt?: string;
+    /**
+     * Longest a whole run may take (ms), model calls and tools included; then it fails with TIMEOUT.
+     */
+    requestTimeout?: number;
+    /**
+     * Longest one model call may take (ms); a timeout is retried once, then the next model is tried.
+     */
+    attemptTimeout?: number;
+    /**
+     * Longest one tool call may take (ms); then the model gets an error result.
+     */
+    toolTimeout?: number;
+    /**
+     * Tool-call rounds per run before the run fails with TOOL_LOOP_LIMIT.
+     */
+    maxToolIterations?: number;
+    /**
+     * Most tokens the model may generate per call.
+     */
+    maxTokens?: number;
+    /**
+     * Context window assumed for compaction decisions (tokens).
+     */
+    contextTokens?: number;
+    /**
+     * Older turns are summarized once the estimated prompt exceeds this share of contextTokens.
+     */
+    compactAt?: number;
+    /**
+     * Most recent messages compaction always keeps verbatim.
+     */
+    keepMessages?: number;
+    /**
+     * Cooldown of a rate-limited model (ms) when the provider sends no Retry-After.
+     */
+    cooldown?: number;
+    /**
+     * Base delay of the single retry after a 5xx or timeout (ms), jittered by +/-50%.
+     */
+    retryDelay?: number;
   };
   /**
    * Model providers by id, the part before the slash in model references.
@@ -55,9 +99,9 @@ export interface MoltbotConfig {
            */
           baseURL?: string;
           /**
-           * Wire protocol the provider speaks; "openai" covers any OpenAI-compatible server (Ollama, vLLM, llama.cpp).
+           * Wire protocol the provider speaks: "openai" (any OpenAI-compatible server: Ollama, vLLM, llama.cpp), "anthropic", or the api a provider plugin registers as service model-api:<api>.
            */
-          api?: 'anthropic' | 'openai';
+          api?: string;
         }
       | undefined;
   };
@@ -268,6 +312,10 @@ export interface MoltbotConfig {
      */
     maxConcurrentRuns?: number;
     /**
+     * Runs waiting for a slot; beyond it a run is refused at once with BUSY.
+     */
+    maxQueuedRuns?: number;
+    /**
      * Sessions kept in memory (least recently used are evicted to the session store).
      */
     sessionCacheSize?: number;
@@ -419,7 +467,7 @@ export interface MoltbotConfig {
      */
     sinks?: string[];
     /**
-     * Fractions (0..1) above which an alert is raised.
+     * Levels above which an alert is raised: shares (0..1) unless the key says otherwise.
      */
     thresholds?: {
       /**
@@ -438,7 +486,50 @@ export interface MoltbotConfig {
        * Share of failed requests (0..1) that raises a critical alert.
        */
       errorRateCritical?: number;
+      /**
+       * Used share (0..1) of the state dir's filesystem that raises a warning.
+       */
+      diskWarning?: number;
+      /**
+       * Used share (0..1) of the state dir's filesystem that raises a critical alert.
+       */
+      diskCritical?: number;
+      /**
+       * Event-loop delay p99 in milliseconds that raises a warning.
+       */
+      eventLoopDelayWarning?: number;
+      /**
+       * Event-loop delay p99 in milliseconds that raises a critical alert.
+       */
+      eventLoopDelayCritical?: number;
     };
+    /**
+     * Milliseconds an alert that keeps firing at the same severity is not sent again.
+     */
+    dedupWindow?: number;
+    /**
+     * Extra thresholds on any figure of the metrics snapshot, by dotted path.
+     *
+     * Items: One threshold rule.
+     */
+    rules?: {
+      /**
+       * Dotted path in the metrics snapshot (e.g. system.networkIO.in) or <plugin>.<name> of a plugin figure (e.g. cache.degraded).
+       */
+      metric: string;
+      /**
+       * The alert fires while the figure is above this value.
+       */
+      above: number;
+      /**
+       * Severity of the alert.
+       */
+      severity?: 'info' | 'warning' | 'critical';
+      /**
+       * Alert id (default: rule:<metric>).
+       */
+      id?: string;
+    }[];
   };
   /**
    * Backups of config, state and workspace.

@@ -130,3 +130,22 @@ describe('moltbot plugins info', () => {
     expect(missing.stderr).toMatch(/^error: plugin "nope" is not configured; configured: .*informed/);
   });
 });
+
+describe('plugin subcommands under core words', () => {
+  it('a plugin can add `config <sub>`; core subcommands still run without plugin setup', async () => {
+    const temp = useTempDir();
+    temp.write('plugin.mjs', `export default { name: 'suggester', version: '1.0.0', setup(ctx) {
+      if (process.env.BREAK_SETUP) throw new Error('setup broke');
+      ctx.hooks.cliCommands.tap(ctx.name, (program, cli) => {
+        const config = program.commands.find((c) => c.name() === 'config');
+        config.command('hello').action(() => cli.print('hello from a plugin subcommand'));
+      });
+    } };`);
+    temp.write('moltbot.config.json', JSON.stringify({ preset: 'none', plugins: ['./plugin.mjs'] }));
+    const hello = await runCliCaptured(['config', 'hello'], { cwd: temp.dir });
+    expect(hello).toMatchObject({ code: 0, stdout: 'hello from a plugin subcommand\n' });
+    const validate = await runCliCaptured(['config', 'validate'], { cwd: temp.dir, env: { BREAK_SETUP: '1' } });
+    expect(validate.code).toBe(0);
+    expect(validate.stdout).toContain('1 plugin(s): suggester');
+  });
+});

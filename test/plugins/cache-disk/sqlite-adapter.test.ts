@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { join } from 'node:path';
+import { statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { Keyv } from 'keyv';
 import { createDiskStore } from '../../../plugins/cache-disk/disk-store.ts';
@@ -33,6 +34,10 @@ describe('SQLite adapter (node:sqlite behind Keyv)', () => {
     const path = join(useTempDir('moltbot-disk-').dir, 'state', 'cache', 'cache.sqlite');
     const first = new SqliteCacheDb(path);
     await keyvOn(first, 'p').set('k', { kept: true }, 60_000);
+    // Cached data is private: folder 0700, database (and so its -wal/-shm files) 0600.
+    expect(statSync(dirname(path)).mode & 0o777).toBe(0o700);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(statSync(`${path}-wal`).mode & 0o777).toBe(0o600);
     first.close();
     const raw = new DatabaseSync(path);
     expect(raw.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });

@@ -1,0 +1,461 @@
+/**
+ * Gateway bench. In one run, against a bare `ws` echo server that speaks the same JSON framing
+ * (parse the request, answer `{type:"res",id,ok:true,payload}`): RPC round trips per second on
+ * one connection (serial) and on 50 connections (pipelined), p50/p99 latency, handshakes per
+ * second, RSS per idle connection with 10 000 connections, and the time from spawning
+ * `node bin/moltbot.js gateway` to a listening port.
+ *
+ * The servers run in this process and the load comes from a child process (this file again,
+ * with CLIENT_FLAG), so client and server do not share a thread. Echo and gateway rounds
+ * alternate and each gateway figure is a ratio to the echo round next to it, so both sides of a
+ * ratio met the same CPU regime (DESIGN §10). RSS per idle connection is measured in a fresh
+ * server process per target (SERVER_FLAG): this process's heap has grown during the rounds.
+ */
+import { fork, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { WebSocket, WebSocketServer } from 'ws';
+import { row, summarize } from './stats.ts';
+
+const CLIENT_FLAG = '--gateway-bench-client';
+const SERVER_FLAG = '--gateway-bench-server';
+const PASSWORD = 'bench-password-0123456789abcdef';
+const IDLE_CONNECTIONS = 10_000;
+const PIPELINED_CONNECTIONS = 50;
+const PIPELINE_DEPTH = 8;
+const BIN = fileURLToPath(new URL('../bin/moltbot.js', import.meta.url));
+
+type Auth = { password: string } | undefined;
+
+/** What the load generator reports for a round. */
+interface RoundResult {
+  requests: number;
+  seconds: number;
+  /** Round-trip latencies in microseconds (all of them, or a uniform sample). */
+  latencies: number[];
+}
+
+// ------------------------------------------------------------------------------------------
+// Servers (this process)
+
+interface Target {
+  name: string;
+  url: string;
+  auth: Auth;
+  close(): Promise<void>;
+}
+
+async function startEcho(): Promise<Target> {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false, clientTracking: true });
+  await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+  wss.on('connection', (ws) => {
+    ws.on('message', (data) => {
+      const frame = JSON.parse(data.toString()) as { id: unknown };
+      ws.send(JSON.stringify({ type: 'res', id: frame.id, ok: true, payload: { pong: true, ts: Date.now() } }));
+    });
+    ws.on('error', () => undefined);
+  });
+  const { port } = wss.address() as { port: number };
+  return {
+    name: 'echo',
+    url: `ws://127.0.0.1:${port}/`,
+    auth: undefined,
+    close: () => new Promise((resolve) => {
+      for (const client of wss.clients) client.terminate();
+      wss.close(() => resolve());
+    }),
+  };
+}
+
+async function startGateway(stateDir: string): Promise<Target> {
+  const { createKernel } = await import('../core/index.ts');
+  const kernel = createKernel({
+    config: {
+      gateway: {
+        auth: { mode: 'password', password: PASSWORD },
+        maxConnections: IDLE_CONNECTIONS + 1_000,
+        // The limiter stays in the request path, with limits the bench cannot reach.
+        rateLimiting: { enabled: true, requestsPerMinute: 1_000_000_000, burstSize: 1_000_000 },
+      },
+      plugins: ['rate-limit', 'auth-password', 'auth-token', ['gateway', { maxPendingHandshakes: 5_000, maxPendingHandshakesPerIp: 5_000 }]],
+    },
+    env: { HOME: stateDir, MOLTBOT_STATE_DIR: stateDir },
+    homeDir: stateDir,
+    cwd: stateDir,
+    logLevel: 'warn',
+    logDestination: { write: () => true },
+  });
+  await kernel.load();
+  const gateway = kernel.use('gateway');
+  gateway.listenOn({ port: 0 });
+  await kernel.start();
+  return { name: 'gateway', url: gateway.address()!.url, auth: { password: PASSWORD }, close: () => kernel.close() };
+}
+
+// ------------------------------------------------------------------------------------------
+// Load generator (child process)
+
+function open(url: string, auth: Auth): Promise<{ ws: WebSocket; request(): Promise<number> }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { perMessageDeflate: false });
+    let nextId = 0;
+    const pending = new Map<number, (value: number) => void>();
+    ws.on('message', (data) => {
+      const frame = JSON.parse(data.toString()) as { id: number; ok: boolean };
+      pending.get(frame.id)?.(frame.ok ? 1 : 0);
+      pending.delete(frame.id);
+    });
+    ws.once('error', reject);
+    const send = (method: string, params: unknown) => new Promise<number>((done) => {
+      const id = ++nextId;
+      pending.set(id, done);
+      ws.send(JSON.stringify({ type: 'req', id, method, params }));
+    });
+    ws.once('open', async () => {
+      if (auth !== undefined) {
+        const ok = await send('connect', { minProtocol: 1, maxProtocol: 1, client: { id: 'bench', version: '1' }, auth });
+        if (ok !== 1) return reject(new Error('bench client could not authenticate'));
+      }
+      resolve({ ws, request: () => send('ping', {}) });
+    });
+  });
+}
+
+async function serial(url: string, auth: Auth, count: number): Promise<RoundResult> {
+  const client = await open(url, auth);
+  for (let i = 0; i < 200; i++) await client.request();
+  const latencies: number[] = [];
+  const began = process.hrtime.bigint();
+  for (let i = 0; i < count; i++) {
+    const start = process.hrtime.bigint();
+    if ((await client.request()) !== 1) throw new Error('request failed');
+    latencies.push(Number(process.hrtime.bigint() - start) / 1_000);
+  }
+  const seconds = Number(process.hrtime.bigint() - began) / 1e9;
+  client.ws.terminate();
+  return { requests: count, seconds, latencies };
+}
+
+async function pipelined(url: string, auth: Auth, connections: number, depth: number, durationMs: number): Promise<RoundResult> {
+  const clients = await Promise.all(Array.from({ length: connections }, () => open(url, auth)));
+  const latencies: number[] = [];
+  let requests = 0;
+  let failed = 0;
+  let running = true;
+  const began = process.hrtime.bigint();
+  const lane = async (client: { request(): Promise<number> }) => {
+    while (running) {
+      const start = process.hrtime.bigint();
+      if ((await client.request()) !== 1) failed++;
+      requests++;
+      // A uniform sample keeps memory flat at any throughput.
+      if (latencies.length < 200_000) latencies.push(Number(process.hrtime.bigint() - start) / 1_000);
+    }
+  };
+  const lanes = clients.flatMap((client) => Array.from({ length: depth }, () => lane(client)));
+  await new Promise((resolve) => setTimeout(resolve, durationMs));
+  running = false;
+  await Promise.all(lanes);
+  const seconds = Number(process.hrtime.bigint() - began) / 1e9;
+  for (const client of clients) client.ws.terminate();
+  if (failed > 0) throw new Error(`${failed} pipelined requests failed`);
+  return { requests, seconds, latencies };
+}
+
+async function handshakes(url: string, auth: Auth, count: number, concurrency: number): Promise<RoundResult> {
+  let started = 0;
+  const latencies: number[] = [];
+  const began = process.hrtime.bigint();
+  const worker = async () => {
+    while (started < count) {
+      started++;
+      const start = process.hrtime.bigint();
+      const client = await open(url, auth);
+      // First answer on the new connection: hello-ok already came for the gateway; one ping for both.
+      await client.request();
+      latencies.push(Number(process.hrtime.bigint() - start) / 1_000);
+      client.ws.terminate();
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return { requests: count, seconds: Number(process.hrtime.bigint() - began) / 1e9, latencies };
+}
+
+const idleClients: WebSocket[] = [];
+
+async function openIdle(url: string, auth: Auth, count: number, concurrency: number): Promise<void> {
+  let started = 0;
+  const worker = async () => {
+    while (started < count) {
+      started++;
+      idleClients.push((await open(url, auth)).ws);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
+async function releaseIdle(): Promise<void> {
+  await Promise.all(idleClients.splice(0).map((ws) => new Promise<void>((resolve) => {
+    ws.once('close', () => resolve());
+    ws.terminate();
+  })));
+}
+
+type Command =
+  | { op: 'serial'; url: string; auth: Auth; count: number }
+  | { op: 'pipelined'; url: string; auth: Auth; durationMs: number }
+  | { op: 'handshakes'; url: string; auth: Auth; count: number }
+  | { op: 'idle'; url: string; auth: Auth; count: number }
+  | { op: 'release' };
+
+async function runCommand(command: Command): Promise<RoundResult | null> {
+  switch (command.op) {
+    case 'serial': return serial(command.url, command.auth, command.count);
+    case 'pipelined': return pipelined(command.url, command.auth, PIPELINED_CONNECTIONS, PIPELINE_DEPTH, command.durationMs);
+    case 'handshakes': return handshakes(command.url, command.auth, command.count, 8);
+    case 'idle': await openIdle(command.url, command.auth, command.count, 64); return null;
+    case 'release': await releaseIdle(); return null;
+  }
+}
+
+function clientMain(): void {
+  process.on('message', (message: { seq: number; command: Command }) => {
+    runCommand(message.command).then(
+      (result) => process.send!({ seq: message.seq, result }),
+      (error: unknown) => process.send!({ seq: message.seq, error: String(error) }),
+    );
+  });
+}
+
+function serverMain(kind: string): void {
+  const stateDir = mkdtempSync(join(tmpdir(), 'moltbot-bench-server-'));
+  const started = kind === 'gateway' ? startGateway(stateDir) : startEcho();
+  process.on('message', (message: { op: 'rss' | 'stop' }) => {
+    if (message.op === 'rss') {
+      void settledRss().then((rss) => process.send!({ rss, heapUsed: process.memoryUsage().heapUsed }));
+    } else {
+      void started.then((target) => target.close()).finally(() => {
+        rmSync(stateDir, { recursive: true, force: true });
+        process.exit(0);
+      });
+    }
+  });
+  started.then((target) => process.send!({ url: target.url }), (error: unknown) => {
+    process.send!({ error: String(error) });
+    process.exit(1);
+  });
+}
+
+// ------------------------------------------------------------------------------------------
+// Orchestration (this process)
+
+/** RSS (and heap) growth per idle connection of a fresh server process holding `count` of them. */
+async function idleCost(kind: 'echo' | 'gateway', client: ReturnType<typeof startClientProcess>, count: number): Promise<{ rssKb: number; heapKb: number }> {
+  const server = fork(fileURLToPath(import.meta.url), [SERVER_FLAG, kind], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const next = <T>() => new Promise<T>((resolve) => server.once('message', (message) => resolve(message as T)));
+  try {
+    const ready = await next<{ url?: string; error?: string }>();
+    if (ready.url === undefined) throw new Error(`bench server failed: ${ready.error}`);
+    const measure = async () => {
+      const answer = next<{ rss: number; heapUsed: number }>();
+      server.send({ op: 'rss' });
+      return answer;
+    };
+    const before = await measure();
+    await client.run({ op: 'idle', url: ready.url, auth: kind === 'gateway' ? { password: PASSWORD } : undefined, count });
+    const after = await measure();
+    await client.run({ op: 'release' });
+    return { rssKb: (after.rss - before.rss) / count / 1024, heapKb: (after.heapUsed - before.heapUsed) / count / 1024 };
+  } finally {
+    const exited = new Promise((resolve) => server.once('exit', resolve));
+    server.send({ op: 'stop' });
+    await exited;
+  }
+}
+
+function startClientProcess() {
+  const child = fork(fileURLToPath(import.meta.url), [CLIENT_FLAG], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let seq = 0;
+  const waiting = new Map<number, { resolve(result: RoundResult | null): void; reject(error: Error): void }>();
+  child.on('message', (message: { seq: number; result?: RoundResult | null; error?: string }) => {
+    const waiter = waiting.get(message.seq);
+    waiting.delete(message.seq);
+    if (message.error !== undefined) waiter?.reject(new Error(message.error));
+    else waiter?.resolve(message.result ?? null);
+  });
+  return {
+    run(command: Command): Promise<RoundResult | null> {
+      const id = ++seq;
+      return new Promise((resolve, reject) => {
+        waiting.set(id, { resolve, reject });
+        child.send({ seq: id, command });
+      });
+    },
+    stop: () => child.kill(),
+  };
+}
+
+let gc: (() => void) | undefined;
+
+/** RSS after full collections (gc exposed on first use, only in the process that measures). */
+async function settledRss(): Promise<number> {
+  if (gc === undefined) {
+    setFlagsFromString('--expose-gc');
+    gc = runInNewContext('gc') as () => void;
+  }
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return process.memoryUsage().rss;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Only the gateway's own plugins (the default is the whole embedded preset). */
+const GATEWAY_ONLY = { preset: 'none', plugins: ['rate-limit', 'auth-password', 'auth-token', 'gateway'] };
+
+/** ms from spawning `node bin/moltbot.js gateway --port N` to the port accepting TCP connections. */
+async function timeToListen(env: Record<string, string>, config?: object): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'moltbot-bench-start-'));
+  try {
+    if (config !== undefined) writeFileSync(join(dir, 'moltbot.config.json'), JSON.stringify(config));
+    const port = await freePort();
+    const began = performance.now();
+    const child = spawn(process.execPath, [BIN, 'gateway', '--port', String(port)], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '', HOME: dir, MOLTBOT_STATE_DIR: join(dir, 'state'), ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    let exitCode: number | null | undefined;
+    const exited = new Promise<void>((resolve) => child.once('exit', (code) => { exitCode = code; resolve(); }));
+    let listening = false;
+    while (!listening && exitCode === undefined && performance.now() - began < 10_000) {
+      listening = await accepts(port);
+      if (!listening) await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    const elapsed = performance.now() - began;
+    child.kill('SIGTERM');
+    await exited;
+    if (!listening) throw new Error(`the gateway did not listen (exit ${exitCode}):\n${stderr.slice(-2_000)}`);
+    return elapsed;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const us = (value: number) => `${value.toFixed(0)} µs`;
+const perSecond = (result: RoundResult) => result.requests / result.seconds;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const verdict = (met: boolean) => (met ? 'MET' : 'MISSED');
+
+const PAIRS = 8;
+
+export async function benchGateway(): Promise<string[]> {
+  const stateDir = mkdtempSync(join(tmpdir(), 'moltbot-bench-gateway-'));
+  const client = startClientProcess();
+  const lines = [`# gateway: servers in this process, load from a child process; ${PAIRS} alternating echo/gateway pairs, gateway figures as medians of per-pair ratios`];
+  try {
+    const echo = await startEcho();
+    const gateway = await startGateway(stateDir);
+    type Kind = 'serial' | 'pipelined' | 'handshakes';
+    const results: Record<Kind, { echo: RoundResult[]; gateway: RoundResult[] }> = {
+      serial: { echo: [], gateway: [] }, pipelined: { echo: [], gateway: [] }, handshakes: { echo: [], gateway: [] },
+    };
+    const commands: Record<Kind, (target: Target) => Command> = {
+      serial: (target) => ({ op: 'serial', url: target.url, auth: target.auth, count: 1_500 }),
+      pipelined: (target) => ({ op: 'pipelined', url: target.url, auth: target.auth, durationMs: 600 }),
+      handshakes: (target) => ({ op: 'handshakes', url: target.url, auth: target.auth, count: 300 }),
+    };
+    try {
+      for (let pair = 0; pair < PAIRS; pair++) {
+        for (const kind of Object.keys(commands) as Kind[]) {
+          // Which side goes first alternates too, so neither always follows the other.
+          const order = pair % 2 === 0 ? [echo, gateway] : [gateway, echo];
+          for (const target of order) results[kind][target.name as 'echo' | 'gateway'].push((await client.run(commands[kind](target)))!);
+        }
+      }
+    } finally {
+      await gateway.close();
+      await echo.close();
+    }
+    const ratio = (kind: Kind) => median(results[kind].gateway.map((result, i) => perSecond(result) / perSecond(results[kind].echo[i]!)));
+    const rate = (results: RoundResult[]) => median(results.map(perSecond));
+    const latency = (results: RoundResult[]) => summarize(results.flatMap((result) => result.latencies));
+    const p99Ratio = (kind: Kind) => median(results[kind].gateway.map((result, i) => summarize(result.latencies).p99 / summarize(results[kind].echo[i]!.latencies).p99));
+
+    for (const kind of ['serial', 'pipelined'] as const) {
+      const label = kind === 'serial' ? 'RPC serial, 1 connection' : `RPC pipelined, ${PIPELINED_CONNECTIONS} conns × ${PIPELINE_DEPTH} in flight`;
+      const echoLatency = latency(results[kind].echo);
+      const gatewayLatency = latency(results[kind].gateway);
+      const throughput = ratio(kind);
+      const tail = p99Ratio(kind);
+      lines.push(
+        row(`${label}: echo`, `${rate(results[kind].echo).toFixed(0)} req/s`, `p50 ${us(echoLatency.median)}, p99 ${us(echoLatency.p99)}`),
+        row(`${label}: gateway`, `${rate(results[kind].gateway).toFixed(0)} req/s`,
+          `${(throughput * 100).toFixed(0)} % of echo (goal ≥ 70 %): ${verdict(throughput >= 0.7)}; p50 ${us(gatewayLatency.median)}, ` +
+          `p99 ${us(gatewayLatency.p99)} = ${tail.toFixed(2)}x echo (goal ≤ 2x): ${verdict(tail <= 2)}`),
+      );
+    }
+    lines.push(
+      row('handshakes (open + first answer), 8 at a time: echo', `${rate(results.handshakes.echo).toFixed(0)} /s`, 'no auth'),
+      row('handshakes (open + connect/hello-ok + ping): gateway', `${rate(results.handshakes.gateway).toFixed(0)} /s`,
+        `${(ratio('handshakes') * 100).toFixed(0)} % of echo (auth with lockout check and secret re-read)`),
+    );
+    for (const kind of ['echo', 'gateway'] as const) {
+      const cost = await idleCost(kind, client, IDLE_CONNECTIONS);
+      lines.push(row(`RSS per idle connection, ${IDLE_CONNECTIONS} connections: ${kind}`, `${cost.rssKb.toFixed(2)} KB`,
+        `heap ${cost.heapKb.toFixed(2)} KB; ${kind === 'gateway' ? `goal ≤ 10 KB: ${verdict(cost.rssKb <= 10)} (authenticated, heartbeat on)` : 'bare ws'}`));
+    }
+  } finally {
+    client.stop();
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+
+  for (const [label, config] of [['embedded preset', undefined], ['gateway plugins only', GATEWAY_ONLY]] as const) {
+    const cold = [];
+    for (let i = 0; i < 5; i++) cold.push(await timeToListen({}, config));
+    const cacheDir = mkdtempSync(join(tmpdir(), 'moltbot-bench-ncc-'));
+    const cached = [];
+    try {
+      for (let i = 0; i < 6; i++) cached.push(await timeToListen({ NODE_COMPILE_CACHE: cacheDir }, config));
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
+    // The first cached run fills the cache.
+    const warm = median(cached.slice(1));
+    const plain = median(cold);
+    lines.push(
+      row(`spawn moltbot gateway → listening, ${label}`, `${plain.toFixed(0)} ms`, `median of 5 (goal ≤ 300 ms): ${verdict(plain <= 300)}`),
+      row(`  same, NODE_COMPILE_CACHE warm`, `${warm.toFixed(0)} ms`, `median of 5, type stripping cached: ${verdict(warm <= 300)}`),
+    );
+  }
+  return lines;
+}
+
+if (process.argv.includes(CLIENT_FLAG)) clientMain();
+if (process.argv.includes(SERVER_FLAG)) serverMain(process.argv[process.argv.indexOf(SERVER_FLAG) + 1] ?? 'echo');

@@ -1,0 +1,321 @@
+/**
+ * The `agent` service: runs (admission, context, model calls with failover, tool loop,
+ * compaction, persistence, tracing) and the read side (history, sessions, traces, usage).
+ * The RPC methods and the OpenAI-compatible HTTP API are thin layers over it, and an embedding
+ * program can use it without a gateway.
+ */
+import { randomUUID } from 'node:crypto';
+import type { AgentRunContext } from '../../core/hook-types.ts';
+import type { KernelHooks } from '../../core/hooks.ts';
+import type { Logger } from '../../core/log.ts';
+import { AgentError } from './agent-error.ts';
+import { compact } from './compaction.ts';
+import { buildContext, estimateTokens } from './context.ts';
+import { callWithFailover, type FailoverSettings, type ModelResult } from './failover.ts';
+import { ModelHealth, type ModelState } from './model-health.ts';
+import { splitRef } from './model-refs.ts';
+import { RunQueue } from './run-queue.ts';
+import { parseSessionKey } from './session-key.ts';
+import type { AgentSettings } from './settings.ts';
+import type { ToolRegistry } from './tool-registry.ts';
+import { runTool } from './tool-runner.ts';
+import { TraceRecorder } from './trace.ts';
+import type { ChatMessage, MessageEntry, ModelApi, RunTrace, SessionInspect, SessionStore, SessionSummary, TranscriptEntry, Usage } from './types.ts';
+
+export interface RunRequest {
+  sessionKey: string;
+  message: string;
+  signal?: AbortSignal;
+  /** Called once the user message is durable on disk (the moment to acknowledge it). */
+  onAccepted?(runId: string): void;
+  onEvent?(event: RunEvent): void;
+  metadata?: Record<string, unknown>;
+}
+
+export type RunEvent =
+  | { type: 'delta'; runId: string; sessionKey: string; attempt: number; text: string }
+  | { type: 'final'; runId: string; sessionKey: string; status: 'ok' | 'error' | 'aborted'; text: string; model?: string; usage: Usage; error?: { code: string; message: string; retryAfterMs?: number } };
+
+export interface RunResult {
+  runId: string;
+  sessionKey: string;
+  text: string;
+  model: string;
+  usage: Usage;
+  trace: RunTrace;
+}
+
+export interface AgentService {
+  run(request: RunRequest): Promise<RunResult>;
+  /** Aborts a run by id, or the run of a session; false when none is active. */
+  abort(target: { runId?: string; sessionKey?: string }): boolean;
+  history(sessionKey: string, limit?: number): Promise<MessageEntry[]>;
+  listSessions(agentId?: string): Promise<SessionSummary[]>;
+  inspectSession(sessionKey: string): Promise<SessionInspect | undefined>;
+  trace(runId: string, agentId?: string): Promise<RunTrace | undefined>;
+  modelStatus(): ModelState[];
+  resetModels(ref?: string): void;
+  usage(): { runs: number; tokens: Usage };
+  queue(): { active: number; queued: number; maxConcurrent: number; maxQueued: number };
+  /** Every run's events (the gateway broadcasts them); returns an unsubscribe function. */
+  subscribe(listener: (event: RunEvent) => void): () => void;
+  readonly tools: ToolRegistry;
+}
+
+export interface AgentDeps {
+  settings: AgentSettings;
+  store: SessionStore;
+  hooks: KernelHooks;
+  log: Logger;
+  tools: ToolRegistry;
+  apiFor(api: string): ModelApi | undefined;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Aborted on kernel close: every run stops. */
+  signal: AbortSignal;
+}
+
+const hasTaps = (hook: unknown) => ((hook as { taps?: unknown[] }).taps?.length ?? 0) > 0;
+
+export function createAgentService(deps: AgentDeps): AgentService {
+  const { settings, store, hooks, log } = deps;
+  const queue = new RunQueue(settings.maxConcurrentRuns, settings.maxQueuedRuns);
+  const health = new ModelHealth();
+  const chain = [settings.model, ...settings.fallbacks];
+  const active = new Map<string, { controller: AbortController; sessionKey: string }>();
+  const cache = new Map<string, TranscriptEntry[]>();
+  const listeners = new Set<(event: RunEvent) => void>();
+  const totals = { runs: 0, tokens: { input: 0, output: 0 } };
+  const recentTraces = new Map<string, RunTrace>();
+
+  const providerOf = (ref: string) => {
+    try {
+      return splitRef(ref).providerId;
+    } catch {
+      return ref;
+    }
+  };
+
+  const failover: FailoverSettings = {
+    chain,
+    providers: settings.providers,
+    env: deps.env,
+    attemptTimeoutMs: settings.attemptTimeoutMs,
+    defaultCooldownMs: settings.cooldownMs,
+    retryDelayMs: settings.retryDelayMs,
+    maxTokens: settings.maxTokens,
+    apiFor: deps.apiFor,
+    health,
+    onExhausted(message, retryAt) {
+      log.error({ retryAt }, 'every model of the failover chain failed');
+      // One alert per outage, not one per refused run; resolved by the next success.
+      if (alerting) return;
+      alerting = true;
+      fireAlert('firing', message, retryAt);
+    },
+    onSucceeded() {
+      if (!alerting) return;
+      alerting = false;
+      fireAlert('resolved', 'a model of the failover chain answers again', undefined);
+    },
+  };
+  let alerting = false;
+  function fireAlert(state: 'firing' | 'resolved', message: string, retryAt: number | undefined): void {
+    const alert = { id: 'agent.models-unavailable', severity: 'critical' as const, source: 'agent', message, state, at: Date.now(), ...(retryAt !== undefined ? { data: { retryAt } } : {}) };
+    hooks.alert.promise(alert).catch((error: unknown) => log.warn({ err: error }, 'an alert sink failed'));
+  }
+
+  const emit = (event: RunEvent, own?: (event: RunEvent) => void) => {
+    own?.(event);
+    for (const listener of listeners) listener(event);
+  };
+
+  async function transcriptOf(agentId: string, key: string): Promise<TranscriptEntry[]> {
+    let entries = cache.get(key);
+    if (entries !== undefined) {
+      cache.delete(key);
+      cache.set(key, entries);
+      return entries;
+    }
+    entries = (await store.load(agentId, key)).entries;
+    cache.set(key, entries);
+    if (cache.size > settings.sessionCacheSize) cache.delete(cache.keys().next().value as string);
+    return entries;
+  }
+
+  async function persist(agentId: string, key: string, transcript: TranscriptEntry[], entries: TranscriptEntry[]): Promise<void> {
+    await store.append(agentId, key, entries);
+    transcript.push(...entries);
+  }
+
+  async function run(request: RunRequest): Promise<RunResult> {
+    const parts = parseSessionKey(request.sessionKey);
+    const key = request.sessionKey;
+    const runId = randomUUID();
+    const controller = new AbortController();
+    const abortFrom = (signal: AbortSignal | undefined) => {
+      if (signal === undefined) return () => undefined;
+      const onAbort = () => controller.abort(signal.reason);
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+      return () => signal.removeEventListener('abort', onAbort);
+    };
+    const detachCaller = abortFrom(request.signal);
+    const detachKernel = abortFrom(deps.signal);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new Error('request timeout'));
+    }, settings.requestTimeoutMs);
+    timer.unref();
+    active.set(runId, { controller, sessionKey: key });
+    const trace = new TraceRecorder(runId, key);
+    let release: (() => void) | undefined;
+    let transcript: TranscriptEntry[] | undefined;
+    let text = '';
+    try {
+      release = await queue.acquire(key, controller.signal);
+      trace.add('run.start', { queuedMs: trace.elapsed() });
+      transcript = await transcriptOf(parts.agentId, key);
+      let context: AgentRunContext = { runId, agentId: parts.agentId, sessionKey: key, model: settings.model, input: request.message, ...(settings.systemPrompt !== undefined ? { systemPrompt: settings.systemPrompt } : {}), tools: deps.tools.list().map((t) => t.name), metadata: { ...request.metadata, main: parts.main } };
+      if (hasTaps(hooks.beforeAgentRun)) context = await hooks.beforeAgentRun.promise(context);
+      const user: TranscriptEntry = { kind: 'message', id: randomUUID(), at: Date.now(), runId, role: 'user', content: context.input };
+      await persist(parts.agentId, key, transcript, [user]);
+      request.onAccepted?.(runId);
+      const allowed = new Set(context.tools ?? []);
+      const toolSpecs = deps.tools.list().filter((t) => allowed.has(t.name));
+      const owned = transcript;
+      const doCompact = async (): Promise<boolean> => {
+        const summary = await compact({
+          transcript: owned,
+          runId,
+          keepMessages: settings.keepMessages,
+          summarize: async (messages) => (await callModel(messages, [], () => undefined)).text,
+        });
+        if (summary === undefined) return false;
+        trace.add('compaction', { tokensBefore: (summary as { tokensBefore: number }).tokensBefore });
+        await persist(parts.agentId, key, owned, [summary]);
+        return true;
+      };
+      const callModel = (messages: ChatMessage[], tools: typeof toolSpecs, onText: (text: string, attempt: number) => void): Promise<ModelResult> =>
+        callWithFailover(failover, {
+          ...(context.systemPrompt !== undefined ? { system: context.systemPrompt } : {}),
+          messages,
+          tools,
+          signal: controller.signal,
+          trace,
+          onText,
+          compact: async () => ((await doCompact()) ? buildContext(owned).messages : undefined),
+          ...(hasTaps(hooks.modelRequest) ? {
+            beforeCall: async (model: string, sent: ChatMessage[]) => (await hooks.modelRequest.promise({ runId, model, messages: sent, tools, maxTokens: settings.maxTokens })).messages as ChatMessage[],
+          } : {}),
+          ...(hasTaps(hooks.modelResponse) ? {
+            afterCall: async (model: string, result: ModelResult) => hooks.modelResponse.promise(
+              { runId, model, stopReason: result.stopReason, usage: result.usage, content: result.text },
+              { runId, model, messages, tools, maxTokens: settings.maxTokens },
+            ),
+          } : {}),
+        });
+      for (let round = 0; ; round++) {
+        if (round >= settings.maxToolIterations) {
+          throw new AgentError('TOOL_LOOP_LIMIT', `the model kept calling tools after ${settings.maxToolIterations} rounds (agent.maxToolIterations)`);
+        }
+        let messages = buildContext(owned).messages;
+        if (estimateTokens(messages, context.systemPrompt) > settings.compactAt * settings.contextTokens && (await doCompact())) {
+          messages = buildContext(owned).messages;
+        }
+        text = '';
+        const result = await callModel(messages, toolSpecs, (delta, attempt) => {
+          text += delta;
+          emit({ type: 'delta', runId, sessionKey: key, attempt, text: delta }, request.onEvent);
+        });
+        text = result.text;
+        const assistant: TranscriptEntry = {
+          kind: 'message', id: randomUUID(), at: Date.now(), runId, role: 'assistant', content: result.text, model: result.ref, usage: result.usage,
+          ...(result.toolCalls.length > 0 ? { toolCalls: result.toolCalls } : {}),
+        };
+        if (result.toolCalls.length === 0) {
+          const finished = trace.finish('ok');
+          // The reply and the trace share one fsync.
+          await persist(parts.agentId, key, owned, [assistant, { kind: 'trace', id: randomUUID(), at: Date.now(), runId, trace: finished }]);
+          remember(finished);
+          totals.runs++;
+          totals.tokens = { input: totals.tokens.input + finished.tokenUsage.input, output: totals.tokens.output + finished.tokenUsage.output };
+          emit({ type: 'final', runId, sessionKey: key, status: 'ok', text: result.text, model: result.ref, usage: finished.tokenUsage }, request.onEvent);
+          return { runId, sessionKey: key, text: result.text, model: result.ref, usage: finished.tokenUsage, trace: finished };
+        }
+        await persist(parts.agentId, key, owned, [assistant]);
+        const results: TranscriptEntry[] = [];
+        for (const call of result.toolCalls) {
+          results.push(await runTool({ call, runId, sessionKey: key, signal: controller.signal, timeoutMs: settings.toolTimeoutMs, hooks, tools: deps.tools, trace }));
+        }
+        await persist(parts.agentId, key, owned, results);
+      }
+    } catch (caught) {
+      const error = timedOut
+        ? new AgentError('TIMEOUT', `the run took longer than agent.requestTimeout (${settings.requestTimeoutMs} ms)`, { cause: caught })
+        : controller.signal.aborted && !(caught instanceof AgentError && caught.code === 'BUSY')
+          ? (caught instanceof AgentError && caught.code === 'ABORTED' ? caught : new AgentError('ABORTED', 'the run was aborted', { cause: caught }))
+          : caught;
+      const code = error instanceof AgentError ? error.code : 'INTERNAL';
+      const status = code === 'ABORTED' ? 'aborted' : 'error';
+      const message = error instanceof Error ? error.message : String(error);
+      if (code === 'BUSY') throw error;
+      const finished = trace.finish(status, message);
+      remember(finished);
+      if (transcript !== undefined) {
+        await store.append(parts.agentId, key, [{ kind: 'trace', id: randomUUID(), at: Date.now(), runId, trace: finished }]).catch((e: unknown) => log.warn({ err: e }, 'could not record the trace of a failed run'));
+      }
+      emit({
+        type: 'final', runId, sessionKey: key, status, text, usage: finished.tokenUsage,
+        error: { code, message, ...(error instanceof AgentError && error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}) },
+      }, request.onEvent);
+      throw error;
+    } finally {
+      release?.();
+      clearTimeout(timer);
+      detachCaller();
+      detachKernel();
+      active.delete(runId);
+    }
+  }
+
+  function remember(trace: RunTrace): void {
+    recentTraces.set(trace.runId, trace);
+    if (recentTraces.size > 1000) recentTraces.delete(recentTraces.keys().next().value as string);
+  }
+
+  return {
+    run,
+    tools: deps.tools,
+    abort({ runId, sessionKey }) {
+      for (const [id, entry] of active) {
+        if (id === runId || (runId === undefined && entry.sessionKey === sessionKey)) {
+          entry.controller.abort(new Error('aborted by request'));
+          return true;
+        }
+      }
+      return false;
+    },
+    async history(sessionKey, limit = 100) {
+      const parts = parseSessionKey(sessionKey);
+      const entries = await transcriptOf(parts.agentId, sessionKey);
+      const messages = entries.filter((e): e is MessageEntry => e.kind === 'message');
+      return messages.slice(Math.max(0, messages.length - limit));
+    },
+    listSessions: (agentId = 'main') => store.list(agentId),
+    inspectSession(sessionKey) {
+      return store.inspect(parseSessionKey(sessionKey).agentId, sessionKey);
+    },
+    async trace(runId, agentId = 'main') {
+      return recentTraces.get(runId) ?? store.findTrace(agentId, runId);
+    },
+    modelStatus: () => health.status(chain, providerOf),
+    resetModels: (ref) => health.reset(ref, providerOf),
+    usage: () => structuredClone(totals),
+    queue: () => ({ active: queue.active, queued: queue.queued, maxConcurrent: queue.maxConcurrent, maxQueued: queue.maxQueued }),
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}

@@ -1,0 +1,122 @@
+/**
+ * The agent's RPC methods (declared with the gateway's defineMethod; without a gateway they are
+ * simply never called). chat.send answers once the user message is durable; the reply streams
+ * as `chat.delta` events and ends with `chat.final` (usage included).
+ */
+import type { PluginContext } from '../../core/plugin.ts';
+import { RpcError } from '../gateway/error-codes.ts';
+import { defineMethod } from '../gateway/methods.ts';
+import { AgentError } from './agent-error.ts';
+import type { AgentService } from './agent-service.ts';
+import { mainSessionKey } from './session-key.ts';
+
+const SESSION_KEY = { type: 'string', minLength: 1, maxLength: 300, description: 'Session key, e.g. agent:main:main' };
+
+export function toRpcError(error: unknown): unknown {
+  if (!(error instanceof AgentError)) return error;
+  return new RpcError(error.code, error.message, {
+    ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
+    ...(error.details !== undefined ? { details: error.details } : {}),
+  });
+}
+
+async function wrap<T>(work: () => Promise<T> | T): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw toRpcError(error);
+  }
+}
+
+interface EventSender { sendTo(connectionId: string, event: string, payload?: unknown): boolean }
+
+export function defineAgentMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | 'track' | 'log' | 'use'>, agent: () => AgentService): void {
+  let sender: EventSender | undefined;
+  const gateway = () => (sender ??= ctx.use('gateway') as EventSender);
+  defineMethod<{ sessionKey?: string; message: string }>(ctx, {
+    name: 'chat.send',
+    scope: 'write',
+    description: 'Starts a run; answers {runId} once the message is stored, then streams chat.delta / chat.final events',
+    params: { type: 'object', additionalProperties: false, required: ['message'], properties: { sessionKey: SESSION_KEY, message: { type: 'string', minLength: 1, maxLength: 200_000 } } },
+    handler: (params, rpc) => wrap(() => new Promise((resolve, reject) => {
+      // Until the message is accepted the request's signal (gateway timeout, shutdown) may
+      // cancel the run; once accepted the run belongs to the session, not to this request.
+      const controller = new AbortController();
+      const cancel = () => controller.abort(rpc.signal.reason);
+      if (rpc.signal.aborted) cancel();
+      else rpc.signal.addEventListener('abort', cancel, { once: true });
+      const running = agent().run({
+        sessionKey: params.sessionKey ?? mainSessionKey(),
+        message: params.message,
+        signal: controller.signal,
+        metadata: { connection: rpc.connection.id },
+        // The run's events go to the client that started it, not to every connected client.
+        onEvent: ({ type, ...payload }) => {
+          gateway()?.sendTo(rpc.connection.id, type === 'delta' ? 'chat.delta' : 'chat.final', payload);
+        },
+        onAccepted: (runId) => {
+          rpc.signal.removeEventListener('abort', cancel);
+          resolve({ runId, status: 'started' });
+        },
+      });
+      running.finally(() => rpc.signal.removeEventListener('abort', cancel)).catch(() => undefined);
+      // After acceptance the outcome travels as chat.final; before it, as this response.
+      ctx.track(running.then(() => undefined, (error: unknown) => reject(toRpcError(error))));
+    })),
+  });
+  defineMethod<{ runId?: string; sessionKey?: string }>(ctx, {
+    name: 'chat.abort',
+    scope: 'write',
+    sideEffects: false,
+    params: { type: 'object', additionalProperties: false, properties: { runId: { type: 'string', minLength: 1 }, sessionKey: SESSION_KEY } },
+    handler: (params) => ({ aborted: agent().abort(params) }),
+  });
+  const history = (params: { sessionKey?: string; limit?: number }) => wrap(async () => ({
+    messages: await agent().history(params.sessionKey ?? mainSessionKey(), params.limit),
+  }));
+  const historyParams = { type: 'object', additionalProperties: false, properties: { sessionKey: SESSION_KEY, limit: { type: 'integer', minimum: 1, maximum: 10_000 } } };
+  defineMethod(ctx, { name: 'chat.history', scope: 'read', params: historyParams, handler: history });
+  defineMethod(ctx, { name: 'sessions.history', scope: 'read', params: historyParams, handler: history });
+  defineMethod<{ agentId?: string }>(ctx, {
+    name: 'sessions.list',
+    scope: 'read',
+    params: { type: 'object', additionalProperties: false, properties: { agentId: { type: 'string', minLength: 1, maxLength: 64 } } },
+    handler: (params) => wrap(async () => ({ sessions: await agent().listSessions(params.agentId) })),
+  });
+  defineMethod<{ sessionKey: string }>(ctx, {
+    name: 'sessions.inspect',
+    scope: 'read',
+    params: { type: 'object', additionalProperties: false, required: ['sessionKey'], properties: { sessionKey: SESSION_KEY } },
+    handler: (params) => wrap(async () => {
+      const info = await agent().inspectSession(params.sessionKey);
+      if (info === undefined) throw new AgentError('NOT_FOUND', `no session "${params.sessionKey}"`);
+      const { file: _file, ...visible } = info;
+      return visible;
+    }),
+  });
+  defineMethod<{ runId: string; agentId?: string }>(ctx, {
+    name: 'runs.trace',
+    scope: 'read',
+    params: { type: 'object', additionalProperties: false, required: ['runId'], properties: { runId: { type: 'string', minLength: 1, maxLength: 100 }, agentId: { type: 'string', minLength: 1, maxLength: 64 } } },
+    handler: (params) => wrap(async () => {
+      const trace = await agent().trace(params.runId, params.agentId);
+      if (trace === undefined) throw new AgentError('NOT_FOUND', `no trace for run "${params.runId}"`);
+      return trace;
+    }),
+  });
+  defineMethod(ctx, {
+    name: 'models.status',
+    scope: 'read',
+    params: { type: 'object', additionalProperties: false, properties: {} },
+    handler: () => ({ models: agent().modelStatus(), usage: agent().usage(), queue: agent().queue() }),
+  });
+  defineMethod<{ ref?: string }>(ctx, {
+    name: 'models.reset',
+    scope: 'admin',
+    params: { type: 'object', additionalProperties: false, properties: { ref: { type: 'string', minLength: 1 } } },
+    handler: (params) => {
+      agent().resetModels(params.ref);
+      return { models: agent().modelStatus() };
+    },
+  });
+}

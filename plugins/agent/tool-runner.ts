@@ -1,0 +1,62 @@
+/**
+ * One tool call of a run: `beforeToolCall` may deny it or rewrite its arguments, the handler
+ * runs under the run's signal and a timeout, `afterToolCall` may reshape the result. A failing
+ * tool becomes an error result the model sees, never a failed run.
+ */
+import { randomUUID } from 'node:crypto';
+import type { KernelHooks } from '../../core/hooks.ts';
+import type { ToolResult } from '../../core/hook-types.ts';
+import type { ToolRegistry } from './tool-registry.ts';
+import type { TraceRecorder } from './trace.ts';
+import type { ToolCallRecord, TranscriptEntry } from './types.ts';
+
+export interface ToolRunInput {
+  call: ToolCallRecord;
+  runId: string;
+  sessionKey: string;
+  signal: AbortSignal;
+  timeoutMs: number;
+  hooks: KernelHooks;
+  tools: ToolRegistry;
+  trace: TraceRecorder;
+}
+
+export async function runTool(input: ToolRunInput): Promise<TranscriptEntry> {
+  const { call, trace } = input;
+  const started = performance.now();
+  trace.add('tool.start', { tool: call.name, callId: call.id });
+  const hookCall = { runId: input.runId, sessionKey: input.sessionKey, callId: call.id, name: call.name, args: call.args };
+  let ok = false;
+  let output: unknown;
+  const decision = await input.hooks.beforeToolCall.promise(hookCall);
+  if (decision !== undefined && 'deny' in decision) output = `tool call denied: ${decision.deny}`;
+  else {
+    const args = decision !== undefined && 'rewrite' in decision ? decision.rewrite : call.args;
+    const tool = input.tools.get(call.name);
+    if (tool === undefined) output = `unknown tool "${call.name}"`;
+    else {
+      try {
+        output = await withTimeout(Promise.resolve().then(() => tool.handler(args, { runId: input.runId, sessionKey: input.sessionKey, signal: input.signal })), input.timeoutMs);
+        ok = true;
+      } catch (error) {
+        output = `tool "${call.name}" failed: ${error instanceof Error ? error.message : String(error)}`;
+      }
+    }
+  }
+  const durationMs = performance.now() - started;
+  let result: ToolResult = { callId: call.id, name: call.name, ok, output, durationMs };
+  result = await input.hooks.afterToolCall.promise(result, hookCall);
+  trace.toolExecutionTime += durationMs;
+  trace.add('tool.end', { tool: call.name, callId: call.id, ok: result.ok, durationMs: Math.round(durationMs * 1000) / 1000 });
+  const content = typeof result.output === 'string' ? result.output : JSON.stringify(result.output ?? null);
+  return { kind: 'message', id: randomUUID(), at: Date.now(), runId: input.runId, role: 'tool', toolCallId: call.id, name: call.name, content, ...(result.ok ? {} : { isError: true }) };
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    timer.unref();
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,125 @@
+/**
+ * The contracts between the agent and the plugins around it: the transcript entry format, the
+ * `session-store` service (file store now, Redis later: same interface) and the model API a
+ * provider plugin implements.
+ */
+
+export interface ToolCallRecord {
+  id: string;
+  name: string;
+  args: unknown;
+}
+
+export interface Usage {
+  input: number;
+  output: number;
+}
+
+/** One line of a session transcript (JSONL). */
+export type TranscriptEntry =
+  | { kind: 'message'; id: string; at: number; runId?: string; role: 'user'; content: string }
+  | { kind: 'message'; id: string; at: number; runId?: string; role: 'assistant'; content: string; toolCalls?: ToolCallRecord[]; model?: string; usage?: Usage }
+  | { kind: 'message'; id: string; at: number; runId?: string; role: 'tool'; toolCallId: string; name: string; content: string; isError?: boolean }
+  /** Replaces every message before entry `firstKeptId` in the model's context. */
+  | { kind: 'summary'; id: string; at: number; runId?: string; content: string; firstKeptId: string; tokensBefore: number }
+  | { kind: 'trace'; id: string; at: number; runId: string; trace: RunTrace };
+
+export type MessageEntry = Extract<TranscriptEntry, { kind: 'message' }>;
+
+export interface TraceEvent {
+  /** ms since the run started. */
+  t: number;
+  type: 'run.start' | 'model.start' | 'model.end' | 'model.error' | 'retry' | 'failover' | 'compaction' | 'tool.start' | 'tool.end' | 'run.end';
+  [key: string]: unknown;
+}
+
+export interface RunTrace {
+  runId: string;
+  sessionKey: string;
+  startedAt: number;
+  status: 'ok' | 'error' | 'aborted';
+  totalDuration: number;
+  modelCallTime: number;
+  toolExecutionTime: number;
+  tokenUsage: Usage;
+  model?: string;
+  error?: string;
+  events: TraceEvent[];
+}
+
+export interface SessionSummary {
+  key: string;
+  agentId: string;
+  createdAt: number;
+  updatedAt: number;
+  messageCount: number;
+  tokenCount: Usage;
+  /** Transcript bytes on disk. */
+  size: number;
+  metadata: Record<string, unknown>;
+}
+
+export interface SessionInspect extends SessionSummary {
+  lastModified: number;
+  file: string;
+}
+
+export interface LoadedSession {
+  entries: TranscriptEntry[];
+  /** What load() repaired on disk (torn tail dropped, orphan tool calls closed). */
+  repaired: string[];
+}
+
+export interface SessionStore {
+  /** Resolves once the entries are durable (fsynced); concurrent appends share fsyncs. */
+  append(agentId: string, key: string, entries: TranscriptEntry[]): Promise<void>;
+  load(agentId: string, key: string): Promise<LoadedSession>;
+  list(agentId: string): Promise<SessionSummary[]>;
+  inspect(agentId: string, key: string): Promise<SessionInspect | undefined>;
+  /** Finds a run's trace (any session of the agent). */
+  findTrace(agentId: string, runId: string): Promise<RunTrace | undefined>;
+  close(): Promise<void>;
+}
+
+/** What the agent sends a model API (provider-neutral). */
+export interface ChatMessage {
+  role: 'user' | 'assistant' | 'tool';
+  content: string;
+  toolCalls?: ToolCallRecord[];
+  toolCallId?: string;
+  name?: string;
+  isError?: boolean;
+}
+
+export interface ToolSpec {
+  name: string;
+  description: string;
+  parameters: object;
+}
+
+export interface ModelCall {
+  /** The model id after the provider prefix (`gpt-4o`). */
+  model: string;
+  system?: string;
+  messages: ChatMessage[];
+  tools?: ToolSpec[];
+  maxTokens: number;
+  apiKey: string;
+  baseURL?: string;
+  timeoutMs: number;
+  signal: AbortSignal;
+}
+
+export type ModelEvent =
+  | { type: 'text'; text: string }
+  | { type: 'tool_call'; call: ToolCallRecord }
+  | { type: 'done'; stopReason: string; usage: Usage };
+
+/** A wire protocol (`anthropic`, `openai`), provided as service `model-api:<api>`. */
+export interface ModelApi {
+  readonly api: string;
+  /** Environment variable holding the key when neither config nor baseURL supplies one. */
+  readonly keyEnv: string;
+  /** Streams one model call; throws ModelCallError on failure. */
+  stream(call: ModelCall): AsyncIterable<ModelEvent>;
+}

@@ -1,0 +1,75 @@
+/**
+ * `alerts`: thresholds from the root config's `alerts` (checked every `checkInterval` against
+ * the `metrics` service), deduplicated per `dedupWindow`, a `resolved` event on recovery, fan-out
+ * through the kernel's `alert` hook to the sink plugins (alert-console, alert-webhook,
+ * alert-file), and `subscribe(callback)` for embedders. A throwing sink never stops the others.
+ */
+import schema from '../../schemas/plugins/alerts.json' with { type: 'json' };
+import validateOptions from '../../schemas/generated/alerts.validate.ts';
+import { definePlugin } from '../../core/plugin.ts';
+import type { MetricsService } from '../metrics/snapshot.ts';
+import { AlertState } from './engine.ts';
+import { guardAlertTaps } from './guard.ts';
+import { buildRules, DEFAULT_THRESHOLDS, type MetricRule, type Thresholds } from './rules.ts';
+import { createAlertsService, type AlertsService } from './service.ts';
+
+export type { AlertListener, AlertsService } from './service.ts';
+export { tapAlertSink, sinkSelected } from './sink.ts';
+
+declare module '../../core/plugin.ts' {
+  interface Services {
+    alerts: AlertsService;
+  }
+}
+
+interface RootAlerts {
+  checkInterval?: number;
+  dedupWindow?: number;
+  thresholds?: Partial<Thresholds>;
+  rules?: MetricRule[];
+}
+
+export default definePlugin({
+  name: 'alerts',
+  version: '1.0.0',
+  kernel: '^1.0.0',
+  description: 'Threshold checks on the measured metrics, deduplicated alerts with resolve events, fan-out to alert sinks',
+  schema,
+  validate: validateOptions,
+  optionalDependencies: ['metrics'],
+  setup(ctx) {
+    const root = (ctx.config.alerts ?? {}) as RootAlerts;
+    guardAlertTaps(ctx.hooks, ctx.log);
+    let metrics: MetricsService | undefined;
+    try {
+      metrics = ctx.use('metrics') as MetricsService;
+    } catch {
+      ctx.log.info({}, 'no metrics plugin: threshold checks are off, raised alerts still reach the sinks');
+    }
+    const service = createAlertsService({
+      hooks: ctx.hooks,
+      log: ctx.log,
+      state: new AlertState(root.dedupWindow ?? 3_600_000),
+      rules: buildRules({ ...DEFAULT_THRESHOLDS, ...root.thresholds }, root.rules),
+      metrics: () => metrics,
+    });
+    ctx.hooks.alert.tap(ctx.name, (alert) => service.notify(alert));
+    const { notify: _notify, ...publicService } = service;
+    ctx.provide('alerts', publicService);
+
+    let timer: NodeJS.Timeout | undefined;
+    let running: Promise<unknown> | undefined;
+    ctx.hooks.ready.tap(ctx.name, () => {
+      if (metrics === undefined) return;
+      timer = setInterval(() => {
+        // A check still running (a slow sink) is not stacked with another.
+        if (running) return;
+        running = ctx.track(service.check())
+          .catch((error: unknown) => ctx.log.error({ err: error }, 'alert check failed'))
+          .finally(() => (running = undefined));
+      }, root.checkInterval ?? 60_000);
+      timer.unref();
+    });
+    ctx.onClose(() => clearInterval(timer));
+  },
+});

@@ -1,0 +1,75 @@
+/** The `alerts` service: raise and resolve deduplicated alerts, run a check, subscribe. */
+import type { Alert } from '../../core/hook-types.ts';
+import type { KernelHooks } from '../../core/hooks.ts';
+import type { Logger } from '../../core/log.ts';
+import type { MetricsService } from '../metrics/snapshot.ts';
+import { AlertState, type AlertInput } from './engine.ts';
+import type { Rule } from './rules.ts';
+
+export type AlertListener = (alert: Alert) => void;
+
+export interface AlertsService {
+  /** Fires an alert through every sink unless the same id and severity was sent within the dedup window; resolves to the event sent, if any. */
+  raise(alert: Omit<AlertInput, 'source'> & { source?: string }): Promise<Alert | undefined>;
+  /** Sends the `resolved` event of a firing alert; undefined when it was not firing. */
+  resolve(id: string, message?: string): Promise<Alert | undefined>;
+  /** Reads the metrics now and applies every threshold; resolves to the events sent. */
+  check(): Promise<Alert[]>;
+  /** Alerts firing now. */
+  active(): Alert[];
+  /** Every alert event (firing and resolved, whoever raised it); returns the unsubscribe function. */
+  subscribe(listener: AlertListener): () => void;
+}
+
+export interface AlertsDeps {
+  hooks: KernelHooks;
+  log: Logger;
+  state: AlertState;
+  rules: Rule[];
+  metrics: () => MetricsService | undefined;
+}
+
+export function createAlertsService(deps: AlertsDeps): AlertsService & { notify(alert: Alert): void } {
+  const listeners = new Set<AlertListener>();
+  const send = async (alert: Alert | undefined) => {
+    if (alert === undefined) return undefined;
+    deps.log.info({ alert: alert.id, severity: alert.severity, state: alert.state }, `alert ${alert.state}: ${alert.message}`);
+    await deps.hooks.alert.promise(alert).catch((error: unknown) => deps.log.error({ err: error, alert: alert.id }, 'alert fan-out failed'));
+    return alert;
+  };
+  return {
+    raise: (input) => send(deps.state.fire({ source: 'alerts', ...input })),
+    resolve: (id, message) => send(deps.state.resolve(id, message)),
+    async check() {
+      const metrics = deps.metrics();
+      if (metrics === undefined) return [];
+      const snapshot = await metrics.snapshot();
+      const sent: Alert[] = [];
+      for (const rule of deps.rules) {
+        const value = rule.read(snapshot);
+        if (value === undefined) continue;
+        const level = rule.levels.find((candidate) => value > candidate.above);
+        const data = { value, ...(level ? { threshold: level.above } : {}) };
+        const event = level
+          ? deps.state.fire({ id: rule.id, severity: level.severity, source: 'alerts', message: `${rule.label} at ${rule.format(value)}, above ${rule.format(level.above)}`, data })
+          : deps.state.resolve(rule.id, `${rule.label} back to ${rule.format(value)}`, data);
+        if (await send(event)) sent.push(event!);
+      }
+      return sent;
+    },
+    active: () => deps.state.active(),
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    notify(alert) {
+      for (const listener of listeners) {
+        try {
+          listener(alert);
+        } catch (error) {
+          deps.log.error({ err: error, alert: alert.id }, 'an alert subscriber threw; the others still got the alert');
+        }
+      }
+    },
+  };
+}

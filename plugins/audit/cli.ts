@@ -1,0 +1,56 @@
+/**
+ * `moltbot security audit [--json] [--fix]`: runs every `audit` tap, prints the findings (or
+ * JSON), with --fix applies the fixes findings carry and audits again. Exit code 1 while a
+ * critical finding remains, so scripts and CI can gate on it.
+ */
+import type { Command } from 'commander';
+import type { CliContext } from '../../core/hook-types.ts';
+import type { KernelHooks } from '../../core/hooks.ts';
+import { collectChecks, formatReport, type CollectedReport } from './report.ts';
+
+export async function runAudit(hooks: KernelHooks): Promise<CollectedReport> {
+  return collectChecks((report) => hooks.audit.promise(report));
+}
+
+/** Applies every fix; returns the ids fixed and the failures (by id, with the reason). */
+export async function applyFixes(report: CollectedReport): Promise<{ fixed: string[]; failed: { id: string; error: string }[] }> {
+  const fixed: string[] = [];
+  const failed: { id: string; error: string }[] = [];
+  for (const check of report.checks) {
+    if (check.fix === undefined || check.severity === 'ok') continue;
+    try {
+      await check.fix();
+      fixed.push(check.id);
+    } catch (error) {
+      failed.push({ id: check.id, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return { fixed, failed };
+}
+
+export function registerAuditCommand(program: Command, cli: CliContext, hooks: KernelHooks): void {
+  const security = program.commands.find((command) => command.name() === 'security') ?? program.command('security').description('security checks of this installation');
+  security
+    .command('audit')
+    .description('check config and files for risky settings (exit 1 on a critical finding)')
+    .option('--json', 'print the findings as JSON')
+    .option('--fix', 'apply the safe fixes (file permissions) and audit again')
+    .action(async (options: { json?: boolean; fix?: boolean }) => {
+      let report = await runAudit(hooks);
+      let fixes: Awaited<ReturnType<typeof applyFixes>> | undefined;
+      if (options.fix) {
+        fixes = await applyFixes(report);
+        report = await runAudit(hooks);
+      }
+      if (options.json) {
+        cli.print(JSON.stringify({ findings: report.findings, summary: report.summary, ...(fixes ? { fixes } : {}) }, null, 2));
+      } else {
+        if (fixes) {
+          for (const id of fixes.fixed) cli.print(`fixed ${id}`);
+          for (const failure of fixes.failed) cli.warn(`could not fix ${failure.id}: ${failure.error}`);
+        }
+        cli.print(formatReport(report, 'moltbot security audit'));
+      }
+      cli.setExitCode(report.summary.critical > 0 ? 1 : 0);
+    });
+}

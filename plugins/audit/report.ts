@@ -1,0 +1,34 @@
+/** Collects the checks every plugin adds through a `CheckReport` hook (`audit` or `diagnose`). */
+import type { Check, CheckReport } from '../../core/hook-types.ts';
+
+export type Finding = Omit<Check, 'fix'> & { fixable: boolean };
+
+export interface CollectedReport {
+  checks: Check[];
+  findings: Finding[];
+  summary: { critical: number; warning: number; info: number; ok: number };
+}
+
+const ORDER: Record<Check['severity'], number> = { critical: 0, warning: 1, info: 2, ok: 3 };
+
+export async function collectChecks(call: (report: CheckReport) => Promise<void>): Promise<CollectedReport> {
+  const checks: Check[] = [];
+  await call({ add: (check) => void checks.push(check) });
+  checks.sort((a, b) => ORDER[a.severity] - ORDER[b.severity] || a.id.localeCompare(b.id));
+  const summary = { critical: 0, warning: 0, info: 0, ok: 0 };
+  for (const check of checks) summary[check.severity]++;
+  const findings = checks.map(({ fix, ...rest }) => ({ ...rest, fixable: fix !== undefined }));
+  return { checks, findings, summary };
+}
+
+export function formatReport(report: CollectedReport, heading: string): string {
+  const lines = heading ? [heading] : [];
+  for (const finding of report.findings) {
+    if (finding.severity === 'ok') continue;
+    lines.push('', `${finding.severity.toUpperCase().padEnd(8)} ${finding.id}  ${finding.title}`, `         ${finding.description}`);
+    if (finding.recommendation) lines.push(`         fix: ${finding.recommendation}${finding.fixable ? ' (--fix does this)' : ''}`);
+  }
+  const { critical, warning, info, ok } = report.summary;
+  lines.push('', `${critical} critical, ${warning} warning, ${info} info, ${ok} ok`);
+  return lines.join('\n');
+}

@@ -1,0 +1,166 @@
+/**
+ * One WebSocket client: its state (handshake → authenticating → open → closed), what the
+ * server granted it, and the send path. Every send checks the socket's buffered bytes: a
+ * client that stops reading is terminated once they pass `maxBufferedBytes`, so one slow
+ * consumer cannot grow the gateway's memory without bound.
+ */
+import { randomBytes } from 'node:crypto';
+import type { WebSocket } from 'ws';
+import type { ConnectionInfo } from '../../core/hook-types.ts';
+import type { WireError } from './error-codes.ts';
+import type { RequestId } from './frames.ts';
+import type { RequestContext } from './request-context.ts';
+import type { Runtime } from './runtime.ts';
+import { impliedScopes } from './scopes.ts';
+
+export type ConnectionState = 'handshake' | 'authenticating' | 'open' | 'closed';
+
+export interface ConnectionEvents {
+  /** Called once, when the socket closed (any reason). */
+  onClosed(connection: Connection, code: number): void;
+  onTerminated(connection: Connection, reason: string): void;
+}
+
+interface Receiver {
+  _maxPayload?: number;
+}
+
+const CONNECTION = Symbol('moltbot.connection');
+
+/** The Connection a socket belongs to (shared listeners find it here). */
+export function connectionOf(ws: WebSocket): Connection {
+  return (ws as unknown as { [CONNECTION]: Connection })[CONNECTION];
+}
+
+const credentialKeys = new Map<string, string>();
+
+/** One string per credential, shared by its connections (few subjects, many connections). */
+function credentialKey(subject: string | undefined): string {
+  const name = subject ?? 'anonymous';
+  let key = credentialKeys.get(name);
+  if (key === undefined) {
+    if (credentialKeys.size >= 1_000) credentialKeys.clear();
+    credentialKeys.set(name, (key = `cred:${name}`));
+  }
+  return key;
+}
+
+/** Ids are unique per process: a random prefix plus a counter (short and cheap; they appear in logs). */
+const ID_PREFIX = randomBytes(6).toString('base64url');
+let nextId = 0;
+
+export class Connection {
+  readonly id = `${ID_PREFIX}-${(++nextId).toString(36)}`;
+  readonly ws: WebSocket;
+  readonly runtime: Runtime;
+  /** Canonical client IP. */
+  readonly ip: string;
+  readonly origin: string | undefined;
+  readonly local: boolean;
+  state: ConnectionState = 'handshake';
+  /** Highest granted scope rank (0 before auth). */
+  rank = 0;
+  subject: string | undefined;
+  /** Frozen view handed to plugins (RpcContext.connection); set when the connection opens. */
+  info: ConnectionInfo | undefined;
+  /** Heartbeat: answered the last ping. */
+  alive = true;
+  invalidFrames = 0;
+  seq = 0;
+  /** Requests running for this connection (aborted if it closes); created on the first one. */
+  inflight: Set<RequestContext> | undefined;
+  handshakeTimer: NodeJS.Timeout | undefined;
+  readonly #maxBuffered: number;
+  readonly #events: ConnectionEvents;
+
+  constructor(ws: WebSocket, runtime: Runtime, client: { ip: string; origin: string | undefined; local: boolean }, events: ConnectionEvents) {
+    this.ws = ws;
+    this.runtime = runtime;
+    this.ip = client.ip;
+    this.origin = client.origin;
+    this.local = client.local;
+    this.#maxBuffered = runtime.settings.maxBufferedBytes;
+    this.#events = events;
+    (ws as unknown as { [CONNECTION]: Connection })[CONNECTION] = this;
+  }
+
+  /** Rate-limit key of this connection's request bucket (built once: keys are hashed per lookup). */
+  readonly bucketKey = `c:${this.id}`;
+  /** Rate-limit key of the credential's bucket, shared by its connections; set on open. */
+  credentialKey = 'cred:';
+
+  open(grant: { rank: number; subject: string | undefined; maxPayload: number }): void {
+    clearTimeout(this.handshakeTimer);
+    this.handshakeTimer = undefined;
+    this.state = 'open';
+    this.rank = grant.rank;
+    this.subject = grant.subject;
+    this.credentialKey = credentialKey(grant.subject);
+    this.info = Object.freeze({
+      id: this.id,
+      remoteAddress: this.ip,
+      ...(this.origin !== undefined ? { origin: this.origin } : {}),
+      scopes: impliedScopes(grant.rank),
+      ...(grant.subject !== undefined ? { subject: grant.subject } : {}),
+    });
+    raisePayloadLimit(this.ws, grant.maxPayload);
+  }
+
+  /** False when the connection is gone (or was just terminated for not reading). */
+  send(text: string): boolean {
+    if (this.state === 'closed') return false;
+    this.ws.send(text);
+    if (this.ws.bufferedAmount > this.#maxBuffered) {
+      this.terminate('slow consumer: send buffer over maxBufferedBytes');
+      return false;
+    }
+    return true;
+  }
+
+  respond(id: RequestId, payload: unknown): boolean {
+    let text: string;
+    try {
+      text = JSON.stringify(payload === undefined ? { type: 'res', id, ok: true } : { type: 'res', id, ok: true, payload });
+    } catch {
+      return this.fail(id, { code: 'INTERNAL', message: 'the method returned a result that cannot be sent as JSON' });
+    }
+    return this.send(text);
+  }
+
+  fail(id: RequestId | null, error: WireError): boolean {
+    return this.send(JSON.stringify({ type: 'res', id, ok: false, error }));
+  }
+
+  close(code: number, reason: string): void {
+    if (this.state === 'closed') return;
+    this.ws.close(code, reason);
+  }
+
+  terminate(reason: string): void {
+    if (this.state === 'closed') return;
+    this.#events.onTerminated(this, reason);
+    this.ws.terminate();
+  }
+
+  /** The socket closed: stop timers, abort in-flight work. Idempotent. */
+  closed(code: number): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    clearTimeout(this.handshakeTimer);
+    if (this.inflight !== undefined) for (const request of this.inflight) request.abort('connection closed');
+    this.#events.onClosed(this, code);
+  }
+}
+
+/**
+ * Frames before `connect` are held to the small pre-auth limit (the server's maxPayload);
+ * after it the connection gets the full limit. ws has no public setter, so the receiver's
+ * field is set directly; the gateway test suite checks both limits against real frames.
+ */
+export function raisePayloadLimit(ws: WebSocket, bytes: number): void {
+  const receiver = (ws as unknown as { _receiver?: Receiver })._receiver;
+  if (receiver === undefined || typeof receiver._maxPayload !== 'number') {
+    throw new Error('ws internals changed: WebSocket._receiver._maxPayload not found (pin ws 8.x or update connection.ts)');
+  }
+  receiver._maxPayload = bytes;
+}

@@ -1,0 +1,204 @@
+/**
+ * Incoming frames. Before `connect` succeeds the only acceptable frame is `connect`; anything
+ * else is answered and the connection closed. After it, every request goes through the same
+ * gates in this order: shutdown, request rate (per connection and per credential), in-flight
+ * cap, method lookup, scope, params schema, idempotency; then the method's `rpc` tap runs
+ * under the request deadline and its result or error becomes the response. Bad frames never
+ * throw; an authenticated client gets an error frame and survives until it has sent
+ * `maxInvalidFrames` of them.
+ */
+import { isMoltbotError } from '../../core/errors.ts';
+import { CLOSE_CODES, RpcError, wireError, type WireError } from './error-codes.ts';
+import type { Connection } from './connection.ts';
+import { parseFrame, type RequestFrame } from './frames.ts';
+import { handleConnect } from './handshake.ts';
+import type { Outcome } from './idempotency.ts';
+import type { RequestDecision } from '../rate-limit/service.ts';
+import { hasTaps, type MethodInfo } from './methods.ts';
+import { describeSchemaError } from './protocol.ts';
+import { RequestContext } from './request-context.ts';
+import type { Runtime } from './runtime.ts';
+import { allows } from './scopes.ts';
+
+export function handleMessage(runtime: Runtime, connection: Connection, data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
+  if (connection.state === 'closed') return;
+  if (isBinary) return invalidFrame(runtime, connection, null, wireError('INVALID_REQUEST', 'binary frames are not supported; send JSON text frames'));
+  const parsed = parseFrame(textOf(data), runtime.settings.maxJsonDepth);
+  if (!parsed.ok) return invalidFrame(runtime, connection, parsed.id, parsed.error);
+  const frame = parsed.frame;
+  switch (connection.state) {
+    case 'open':
+      if (frame.method === 'connect') return invalidFrame(runtime, connection, frame.id, wireError('INVALID_REQUEST', 'already connected'));
+      try {
+        handleRequest(runtime, connection, frame);
+      } catch (error) {
+        internalError(runtime, connection, frame, error);
+      }
+      return;
+    case 'handshake':
+      if (frame.method !== 'connect') {
+        connection.fail(frame.id, wireError('UNAUTHORIZED', 'the first request must be "connect"'));
+        connection.close(CLOSE_CODES.POLICY, 'first request must be connect');
+        return;
+      }
+      void runtime.track(handleConnect(runtime, connection, frame)).catch((error: unknown) => {
+        runtime.log.error({ err: error, connId: connection.id }, 'gateway handshake failed unexpectedly');
+        connection.close(CLOSE_CODES.INTERNAL, 'internal error');
+      });
+      return;
+    case 'authenticating':
+      connection.fail(frame.id, wireError('UNAUTHORIZED', 'wait for the connect response before sending requests'));
+      connection.close(CLOSE_CODES.POLICY, 'request before connect completed');
+  }
+}
+
+function textOf(data: Buffer | ArrayBuffer | Buffer[]): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}
+
+/** Before auth one bad frame ends the connection; after it, `maxInvalidFrames` do. */
+function invalidFrame(runtime: Runtime, connection: Connection, id: RequestFrame['id'] | null, error: WireError): void {
+  connection.fail(id, error);
+  if (connection.state !== 'open') {
+    connection.close(CLOSE_CODES.POLICY, 'invalid frame before connect');
+    return;
+  }
+  connection.invalidFrames++;
+  if (connection.invalidFrames >= runtime.settings.maxInvalidFrames) {
+    runtime.log.warn({ connId: connection.id, ip: connection.ip, invalidFrames: connection.invalidFrames }, 'closing a connection that keeps sending invalid frames');
+    connection.close(CLOSE_CODES.POLICY, 'too many invalid frames');
+  }
+}
+
+/**
+ * The gates run synchronously while the limiter answers synchronously (the in-memory one
+ * does); a limiter that answers with a promise (a shared store) continues the same way after it.
+ */
+function handleRequest(runtime: Runtime, connection: Connection, frame: RequestFrame): void {
+  if (runtime.phase !== 'ready') {
+    const why = runtime.phase === 'starting' ? 'the gateway is still starting' : 'the gateway is shutting down';
+    connection.fail(frame.id, wireError('UNAVAILABLE', why, { retryAfterMs: 1000 }));
+    return;
+  }
+  const perConnection = runtime.limiter.takeRequest(connection.bucketKey);
+  if (perConnection instanceof Promise) {
+    perConnection.then((decision) => afterConnectionLimit(runtime, connection, frame, decision)).catch((error: unknown) => internalError(runtime, connection, frame, error));
+  } else {
+    afterConnectionLimit(runtime, connection, frame, perConnection);
+  }
+}
+
+function afterConnectionLimit(runtime: Runtime, connection: Connection, frame: RequestFrame, decision: RequestDecision): void {
+  if (!decision.allowed) return rateLimited(connection, frame, decision, 'connection');
+  const perCredential = runtime.limiter.takeRequest(connection.credentialKey);
+  if (perCredential instanceof Promise) {
+    perCredential.then((next) => afterLimits(runtime, connection, frame, next)).catch((error: unknown) => internalError(runtime, connection, frame, error));
+  } else {
+    afterLimits(runtime, connection, frame, perCredential);
+  }
+}
+
+function rateLimited(connection: Connection, frame: RequestFrame, decision: RequestDecision, limit: 'connection' | 'credential'): void {
+  connection.fail(frame.id, wireError('RATE_LIMITED', 'request rate over the limit', { retryAfterMs: decision.retryAfterMs, details: { limit } }));
+}
+
+function afterLimits(runtime: Runtime, connection: Connection, frame: RequestFrame, decision: RequestDecision): void {
+  if (!decision.allowed) return rateLimited(connection, frame, decision, 'credential');
+  if (connection.state !== 'open') return;
+  if (connection.inflight !== undefined && connection.inflight.size >= runtime.settings.maxInflight) {
+    connection.fail(frame.id, wireError('BUSY', `more than ${runtime.settings.maxInflight} requests in flight on this connection`, { retryAfterMs: 100 }));
+    return;
+  }
+  const method = lookup(runtime, frame.method);
+  if (method === undefined) {
+    connection.fail(frame.id, wireError('METHOD_NOT_FOUND', `unknown method "${frame.method}"`, { details: { method: frame.method } }));
+    return;
+  }
+  if (!allows(connection.rank, method.scope)) {
+    connection.fail(frame.id, wireError('FORBIDDEN', `method "${method.name}" requires scope "${method.scope}"`, {
+      details: { code: 'MISSING_SCOPE', requiredScope: method.scope, grantedScopes: connection.info?.scopes ?? [] },
+    }));
+    return;
+  }
+  // Absent params are an empty object, so a method without parameters needs no special case.
+  if (frame.params === undefined) frame.params = {};
+  const validate = runtime.registry.validator(method);
+  if (validate !== undefined && !validate(frame.params)) {
+    connection.fail(frame.id, wireError('INVALID_REQUEST', describeSchemaError(validate.errors, '/params')));
+    return;
+  }
+  const key = method.sideEffects ? frame.idempotencyKey : undefined;
+  if (key === undefined) {
+    execute(runtime, connection, frame, undefined, (outcome) => reply(connection, frame, outcome));
+    return;
+  }
+  const dedupeKey = `${connection.credentialKey}\u0000${method.name}\u0000${key}`;
+  runtime.idempotency.run(dedupeKey, () => new Promise((resolve) => execute(runtime, connection, frame, key, resolve)))
+    .outcome.then((outcome) => reply(connection, frame, outcome));
+}
+
+function reply(connection: Connection, frame: RequestFrame, outcome: Outcome): void {
+  if (outcome.ok) connection.respond(frame.id, outcome.payload);
+  else connection.fail(frame.id, outcome.error);
+}
+
+function internalError(runtime: Runtime, connection: Connection, frame: RequestFrame, error: unknown): void {
+  runtime.log.error({ err: error, connId: connection.id, method: frame.method }, 'gateway request handling failed unexpectedly');
+  connection.fail(frame.id, wireError('INTERNAL', 'internal error; see the gateway log'));
+}
+
+/** Undeclared `rpc` taps are callable, by admins only: with no declared scope, assume the highest. */
+function lookup(runtime: Runtime, name: string): MethodInfo | undefined {
+  const declared = runtime.registry.get(name);
+  if (declared !== undefined) return declared;
+  if (hasTaps(runtime.hooks.rpc.get(name))) return { name, scope: 'admin', sideEffects: true, plugin: 'unknown' };
+  return undefined;
+}
+
+/**
+ * Runs the method's `rpc` taps under the request deadline; `done` gets exactly one outcome:
+ * the result, the error, TIMEOUT, or UNAVAILABLE when the connection went away first.
+ */
+function execute(runtime: Runtime, connection: Connection, frame: RequestFrame, idempotencyKey: string | undefined, done: (outcome: Outcome) => void): void {
+  const request = new RequestContext(connection.info!, Date.now() + runtime.settings.requestTimeoutMs, idempotencyKey);
+  let settled = false;
+  const settle = (outcome: Outcome) => {
+    if (settled) return;
+    settled = true;
+    connection.inflight!.delete(request);
+    runtime.deadlines.delete(request);
+    runtime.inflight.end();
+    done(outcome);
+  };
+  request.onAbort = (reason) => settle({
+    ok: false,
+    error: reason === 'request timeout'
+      ? wireError('TIMEOUT', `method "${frame.method}" did not answer within ${runtime.settings.requestTimeoutMs} ms`)
+      : wireError('UNAVAILABLE', `request cancelled: ${reason}`, { retryAfterMs: 1000 }),
+  });
+  (connection.inflight ??= new Set()).add(request);
+  runtime.deadlines.add(request);
+  runtime.inflight.begin();
+  runtime.hooks.rpc.get(frame.method)!.promise(frame.params, request).then(
+    (payload) => settle({ ok: true, payload }),
+    (error: unknown) => settle({ ok: false, error: toWireError(runtime, error, frame.method, connection) }),
+  );
+}
+
+function toWireError(runtime: Runtime, error: unknown, method: string, connection: Connection): WireError {
+  // The kernel wraps what a tap throws in MOLT_ERR_HOOK_FAILED; the handler's own error is the cause.
+  const cause = isMoltbotError(error, 'MOLT_ERR_HOOK_FAILED') ? error.cause : error;
+  if (cause instanceof RpcError) {
+    return wireError(cause.code, cause.message, {
+      ...(cause.details !== undefined ? { details: cause.details } : {}),
+      ...(cause.retryAfterMs !== undefined ? { retryAfterMs: cause.retryAfterMs } : {}),
+    });
+  }
+  if (isMoltbotError(cause)) {
+    return wireError('PLUGIN_ERROR', cause.message, { details: { code: cause.code, ...(cause.plugin !== undefined ? { plugin: cause.plugin } : {}) } });
+  }
+  runtime.log.error({ err: error, method, connId: connection.id }, 'an RPC method failed');
+  return wireError('INTERNAL', `method "${method}" failed; see the gateway log`);
+}

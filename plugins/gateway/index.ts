@@ -1,0 +1,162 @@
+/**
+ * `gateway`: the control plane every client and channel uses. WebSocket RPC and HTTP on one
+ * port, bind modes, TLS, origin checks, auth through the `authenticate` hook, limits, and a
+ * graceful close. See README.md beside this file for config, protocol and limits.
+ */
+import schema from '../../schemas/plugins/gateway.json' with { type: 'json' };
+import validateOptions from '../../schemas/generated/gateway.validate.ts';
+import { definePlugin } from '../../core/plugin.ts';
+import { KERNEL_VERSION } from '../../core/version.ts';
+import { assertBindIsSafe, resolveBind } from './bind.ts';
+import { defineBuiltinMethods } from './builtin-methods.ts';
+import { canonicalIp } from './client-address.ts';
+import { registerGatewayCommand } from './cli-command.ts';
+import { CLOSE_CODES } from './error-codes.ts';
+import { createHealthRegistry } from './health.ts';
+import { builtinRoutes, Router } from './http-routes.ts';
+import { IdempotencyCache } from './idempotency.ts';
+import { hasTaps, methodRegistry } from './methods.ts';
+import { createOriginPolicy } from './origin.ts';
+import { Deadlines, InflightCounter } from './request-context.ts';
+import type { Runtime } from './runtime.ts';
+import type { RunningServer } from './server.ts';
+import { broadcast, revoke, sendTo, type GatewayAddress, type GatewayService } from './service.ts';
+import { DEFAULT_OPTIONS, resolveSettings, type CliOverrides, type GatewayOptions } from './settings.ts';
+import { acquireStateLock, type StateLock } from './state-lock.ts';
+import { loadTls } from './tls.ts';
+
+export { defineMethod } from './methods.ts';
+export type { MethodInfo, MethodSpec } from './methods.ts';
+export { RpcError, RPC_ERRORS, CLOSE_CODES } from './error-codes.ts';
+export type { RpcErrorCode, WireError } from './error-codes.ts';
+export type { GatewayAddress, GatewayService } from './service.ts';
+export type { ComponentHealth, ComponentStatus, HealthRegistry, Readiness } from './health.ts';
+export { PROTOCOL_VERSION } from './protocol.ts';
+export type { BindMode, CliOverrides, GatewayOptions } from './settings.ts';
+
+declare module '../../core/plugin.ts' {
+  interface Services {
+    gateway: GatewayService;
+  }
+}
+
+export default definePlugin<GatewayOptions>({
+  name: 'gateway',
+  version: '1.0.0',
+  kernel: '^1.0.0',
+  description: 'WebSocket RPC and HTTP on one port: auth, origin checks, rate limits, health endpoints',
+  schema,
+  validate: validateOptions,
+  defaults: { ...DEFAULT_OPTIONS, trustedProxies: [] },
+  // Set up first when present, so their taps and services exist before the gateway starts.
+  optionalDependencies: ['rate-limit', 'auth-password', 'auth-token'],
+  setup(ctx, options) {
+    const startedAt = Date.now();
+    const overrides: CliOverrides = {};
+    let phase: 'starting' | 'ready' | 'closing' = 'starting';
+    let runtime: Runtime | undefined;
+    let server: RunningServer | undefined;
+    let lock: StateLock | undefined;
+    let closeCode: number = CLOSE_CODES.GOING_AWAY;
+
+    const health = createHealthRegistry(() => phase);
+    const registry = methodRegistry(ctx.hooks);
+    const router = new Router();
+    defineBuiltinMethods(ctx, health, () => runtime, startedAt);
+
+    const address = (): GatewayAddress | undefined => {
+      if (server === undefined) return undefined;
+      const { address: host, port } = server.address;
+      const shown = host.includes(':') ? `[${host}]` : host;
+      return { host, port, url: `${server.secure ? 'wss' : 'ws'}://${shown}:${port}/`, httpUrl: `${server.secure ? 'https' : 'http'}://${shown}:${port}` };
+    };
+    const service: GatewayService = {
+      listenOn(next) {
+        if (server !== undefined) throw new Error('gateway.listenOn(): the gateway is already listening; call it before kernel.start()');
+        if (next.port !== undefined) overrides.port = next.port;
+        if (next.bind !== undefined) overrides.bind = next.bind;
+      },
+      address,
+      get connections() { return runtime?.connections.size ?? 0; },
+      broadcast: (event, payload, scope) => (runtime ? broadcast(runtime, event, payload, scope) : 0),
+      sendTo: (connectionId, event, payload) => (runtime ? sendTo(runtime, connectionId, event, payload) : false),
+      health,
+      methods: () => registry.list(),
+      announceRestart: () => { closeCode = CLOSE_CODES.RESTART; },
+      revoke: (subject, reason) => (runtime ? revoke(runtime, subject, reason) : 0),
+    };
+    ctx.provide('gateway', service);
+
+    ctx.hooks.cliCommands.tap(ctx.name, (program, cli) => registerGatewayCommand(program, cli, service));
+
+    ctx.hooks.start.tapPromise(ctx.name, async () => {
+      const settings = resolveSettings(ctx.config, options, overrides, canonicalIp);
+      const target = resolveBind(settings.bind, settings.customBindHost);
+      if (target.note !== undefined) ctx.log.warn({ bind: settings.bind }, target.note);
+      assertBindIsSafe(settings.bind, target, settings.authMode);
+      if (settings.authMode === 'none') {
+        ctx.log.warn({ bind: settings.bind }, 'gateway.auth.mode is "none": any program on this machine (and any web page from an allowed origin) can control this gateway without a secret');
+      } else if (!hasTaps(ctx.hooks.authenticate)) {
+        ctx.log.error({ mode: settings.authMode }, 'no auth plugin is loaded (add "auth-password" / "auth-token" to plugins): every connection will be refused');
+      }
+      const limiter = ctx.use('rate-limit');
+      const tls = await loadTls(settings.ssl, ctx.paths.cwd);
+      const { startServer } = await import('./server.ts');
+      lock = await acquireStateLock(ctx.paths.stateDir);
+      const scheme = tls ? 'https' : 'http';
+      runtime = {
+        settings,
+        log: ctx.log,
+        hooks: ctx.hooks,
+        registry,
+        limiter,
+        health,
+        idempotency: new IdempotencyCache({ ttlMs: settings.idempotencyTtlMs, maxEntries: settings.idempotencyMaxEntries }),
+        deadlines: new Deadlines(settings.requestTimeoutMs),
+        inflight: new InflightCounter(),
+        origins: createOriginPolicy({ allowedOrigins: settings.allowedOrigins, scheme, port: settings.port, hosts: target.hosts }),
+        version: KERNEL_VERSION,
+        connections: new Set(),
+        connectionsById: new Map(),
+        pending: { total: 0, perIp: new Map() },
+        phase: 'starting',
+        authConfigured: hasTaps(ctx.hooks.authenticate),
+        track: (work) => ctx.track(work),
+      };
+      for (const route of builtinRoutes(runtime)) router.route(route);
+      ctx.hooks.httpRoute.call({ route: (definition) => router.route(definition) });
+      server = await startServer(runtime, router, { host: target.host, port: settings.port }, tls);
+      // Nothing can be accepted before this line runs: I/O callbacks wait for the current microtasks.
+      runtime.origins = createOriginPolicy({ allowedOrigins: settings.allowedOrigins, scheme, port: server.address.port, hosts: target.hosts });
+      const where = address()!;
+      ctx.log.info({ url: where.url, bind: settings.bind, auth: settings.authMode, tls: server.secure, ms: Date.now() - startedAt }, `gateway listening on ${where.url}`);
+    });
+
+    ctx.hooks.ready.tap(ctx.name, () => {
+      phase = 'ready';
+      if (runtime) runtime.phase = 'ready';
+    });
+
+    ctx.hooks.beforeClose.tapPromise(ctx.name, async () => {
+      phase = 'closing';
+      if (runtime === undefined) return;
+      runtime.phase = 'closing';
+      server?.stopAccepting();
+      // The kernel drains tracked work before onClose runs: requests already running finish and answer.
+      void ctx.track(runtime.inflight.idle());
+      broadcast(runtime, 'shutdown', { reason: closeCode === CLOSE_CODES.RESTART ? 'restart' : 'shutdown' });
+    });
+
+    ctx.onClose(async () => {
+      try {
+        if (server !== undefined && runtime !== undefined) {
+          await server.close(closeCode, closeCode === CLOSE_CODES.RESTART ? 'gateway restarting' : 'gateway shutting down');
+          runtime.deadlines.stop();
+          runtime.phase = 'closed';
+        }
+      } finally {
+        await lock?.release();
+      }
+    }, { timeout: options.closeGraceMs + 5_000 });
+  },
+});

@@ -1,0 +1,55 @@
+/**
+ * Everything the gateway's parts share while it runs: settings, the services it consults,
+ * the live connections and the counters the limits are checked against. Built at start.
+ */
+import type { KernelHooks } from '../../core/hooks.ts';
+import type { Logger } from '../../core/log.ts';
+import type { RateLimitService } from '../rate-limit/service.ts';
+import type { Connection } from './connection.ts';
+import type { HealthRegistry } from './health.ts';
+import type { IdempotencyCache } from './idempotency.ts';
+import type { MethodRegistry } from './methods.ts';
+import type { OriginPolicy } from './origin.ts';
+import type { Deadlines, InflightCounter } from './request-context.ts';
+import type { GatewaySettings } from './settings.ts';
+
+export type GatewayPhase = 'starting' | 'ready' | 'closing' | 'closed';
+
+export interface Runtime {
+  readonly settings: GatewaySettings;
+  readonly log: Logger;
+  readonly hooks: KernelHooks;
+  readonly registry: MethodRegistry;
+  readonly limiter: RateLimitService;
+  readonly health: HealthRegistry;
+  readonly idempotency: IdempotencyCache;
+  readonly deadlines: Deadlines;
+  /** RPC requests in flight on all connections (close drains them). */
+  readonly inflight: InflightCounter;
+  /** Rebuilt once the real port is known (port 0). */
+  origins: OriginPolicy;
+  readonly version: string;
+  /** Every accepted WebSocket, from upgrade to close. */
+  readonly connections: Set<Connection>;
+  /** The same connections by id, for events addressed to one client. */
+  readonly connectionsById: Map<string, Connection>;
+  /** Connections not yet through `connect`, in total and per client IP. */
+  readonly pending: { total: number; perIp: Map<string, number> };
+  phase: GatewayPhase;
+  /** Some plugin taps `authenticate`. */
+  readonly authConfigured: boolean;
+  /** Kernel-tracked work (handshakes, HTTP requests): close waits for it. */
+  track<T>(work: Promise<T>): Promise<T>;
+}
+
+export function addPending(runtime: Runtime, ip: string): void {
+  runtime.pending.total++;
+  runtime.pending.perIp.set(ip, (runtime.pending.perIp.get(ip) ?? 0) + 1);
+}
+
+export function removePending(runtime: Runtime, ip: string): void {
+  runtime.pending.total--;
+  const left = (runtime.pending.perIp.get(ip) ?? 1) - 1;
+  if (left <= 0) runtime.pending.perIp.delete(ip);
+  else runtime.pending.perIp.set(ip, left);
+}

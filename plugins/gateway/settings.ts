@@ -1,0 +1,118 @@
+/**
+ * The gateway's effective settings: root config `gateway.*` (already validated by the kernel,
+ * env overrides applied by the loader), command-line overrides, and this plugin's options,
+ * with DESIGN §1 defaults for whatever the config leaves out.
+ */
+import { isIP } from 'node:net';
+import { MoltbotError } from '../../core/errors.ts';
+
+export const DEFAULT_PORT = 18789;
+
+export type BindMode = 'loopback' | 'lan' | 'tailnet' | 'custom';
+export type AuthMode = 'password' | 'token' | 'none';
+
+export interface GatewayOptions {
+  maxPayload: number;
+  maxPreAuthPayload: number;
+  maxBufferedBytes: number;
+  maxJsonDepth: number;
+  maxInflight: number;
+  maxInvalidFrames: number;
+  maxPendingHandshakes: number;
+  maxPendingHandshakesPerIp: number;
+  heartbeatIntervalMs: number;
+  headersTimeoutMs: number;
+  httpRequestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  maxHeadersCount: number;
+  closeGraceMs: number;
+  idempotencyTtlMs: number;
+  idempotencyMaxEntries: number;
+  trustedProxies: string[];
+}
+
+export const DEFAULT_OPTIONS: Readonly<GatewayOptions> = Object.freeze({
+  maxPayload: 25 * 1024 * 1024,
+  maxPreAuthPayload: 64 * 1024,
+  maxBufferedBytes: 16 * 1024 * 1024,
+  maxJsonDepth: 64,
+  maxInflight: 128,
+  maxInvalidFrames: 20,
+  maxPendingHandshakes: 256,
+  maxPendingHandshakesPerIp: 64,
+  heartbeatIntervalMs: 30_000,
+  headersTimeoutMs: 10_000,
+  httpRequestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  maxHeadersCount: 100,
+  closeGraceMs: 2_000,
+  idempotencyTtlMs: 300_000,
+  idempotencyMaxEntries: 1_000,
+  trustedProxies: [],
+});
+
+export interface CliOverrides {
+  port?: number;
+  bind?: BindMode;
+}
+
+export interface GatewaySettings extends Omit<GatewayOptions, 'trustedProxies'> {
+  port: number;
+  bind: BindMode;
+  customBindHost?: string;
+  authMode: AuthMode;
+  allowedOrigins: readonly string[];
+  ssl: { enabled: boolean; certPath?: string; keyPath?: string };
+  maxConnections: number;
+  /** Handshake timeout: from the upgrade to a successful connect. */
+  connectionTimeoutMs: number;
+  requestTimeoutMs: number;
+  trustedProxies: ReadonlySet<string>;
+}
+
+interface RootGateway {
+  port?: number;
+  bind?: BindMode;
+  customBindHost?: string;
+  auth?: { mode?: AuthMode };
+  controlUi?: { allowedOrigins?: string[] };
+  ssl?: { enabled?: boolean; certPath?: string; keyPath?: string };
+  maxConnections?: number;
+  connectionTimeout?: number;
+  requestTimeout?: number;
+}
+
+export function resolveSettings(
+  config: Readonly<Record<string, any>>,
+  options: Readonly<GatewayOptions>,
+  overrides: CliOverrides,
+  canonical: (ip: string) => string,
+): GatewaySettings {
+  const gateway = (config.gateway ?? {}) as RootGateway;
+  const bind = overrides.bind ?? gateway.bind ?? 'loopback';
+  if (bind === 'custom' && (gateway.customBindHost === undefined || isIP(gateway.customBindHost) === 0)) {
+    throw new MoltbotError('MOLT_ERR_CONFIG_INVALID', {
+      message: 'gateway.bind is "custom" but gateway.customBindHost is not an IP address',
+      path: 'gateway.customBindHost',
+      fix: 'Set gateway.customBindHost to the IPv4 or IPv6 address to listen on, e.g. "192.168.1.20".',
+    });
+  }
+  const ssl = gateway.ssl ?? {};
+  return {
+    ...options,
+    port: overrides.port ?? gateway.port ?? DEFAULT_PORT,
+    bind,
+    ...(gateway.customBindHost !== undefined ? { customBindHost: gateway.customBindHost } : {}),
+    authMode: gateway.auth?.mode ?? 'password',
+    allowedOrigins: gateway.controlUi?.allowedOrigins ?? [],
+    ssl: {
+      enabled: ssl.enabled ?? false,
+      ...(ssl.certPath ? { certPath: ssl.certPath } : {}),
+      ...(ssl.keyPath ? { keyPath: ssl.keyPath } : {}),
+    },
+    maxConnections: gateway.maxConnections ?? 100,
+    connectionTimeoutMs: gateway.connectionTimeout ?? 10_000,
+    requestTimeoutMs: gateway.requestTimeout ?? 30_000,
+    trustedProxies: new Set(options.trustedProxies.map(canonical)),
+  };
+}

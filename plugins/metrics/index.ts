@@ -1,0 +1,123 @@
+/**
+ * `metrics`: the deployment guide's `Metrics`, every figure measured (see README.md): gateway
+ * connections and RPC rates, agent sessions, latency and tokens, host CPU, memory, disk and
+ * network, plus what plugins report through `collectMetrics`. Served as RPC `metrics`, as
+ * Prometheus text at `/metrics` (authenticated unless `metrics.public`), and as the `metrics`
+ * service the alerts plugin reads.
+ */
+import schema from '../../schemas/plugins/metrics.json' with { type: 'json' };
+import validateOptions from '../../schemas/generated/metrics.validate.ts';
+import { definePlugin } from '../../core/plugin.ts';
+import type { GatewayService } from '../gateway/service.ts';
+import { defineMethod } from '../gateway/methods.ts';
+import { AgentTracker } from './agents.ts';
+import { PrometheusExporter } from './prometheus.ts';
+import { RequestCounter } from './requests.ts';
+import { MetricsCollectorCore, type MetricsService } from './snapshot.ts';
+import { registerStatusCommand } from './status-command.ts';
+import { SystemSampler } from './system.ts';
+
+export type { MetricsService, MetricsSnapshot } from './snapshot.ts';
+export type { SystemFigures } from './system.ts';
+export type { AgentFigures } from './agents.ts';
+
+declare module '../../core/plugin.ts' {
+  interface Services {
+    metrics: MetricsService;
+  }
+}
+
+export interface MetricsOptions {
+  /** Background sampling period in ms (keeps `last()` fresh and the deltas' span known). */
+  interval: number;
+  /** Sliding window of requestsPerSecond and errorRate, in seconds. */
+  windowSeconds: number;
+  /** A session counts as active this long after its last agent run started (ms). */
+  sessionWindowMs: number;
+  /** Shortest span system deltas are measured over; snapshots closer together reuse it (ms). */
+  minSampleMs: number;
+}
+
+export default definePlugin<MetricsOptions>({
+  name: 'metrics',
+  version: '1.0.0',
+  kernel: '^1.0.0',
+  description: 'Measured gateway, agent and system figures: RPC metrics, Prometheus /metrics, the metrics service',
+  schema,
+  validate: validateOptions,
+  defaults: { interval: 15_000, windowSeconds: 60, sessionWindowMs: 300_000, minSampleMs: 200 },
+  optionalDependencies: ['gateway'],
+  setup(ctx, options) {
+    const root = (ctx.config.metrics ?? {}) as { enabled?: boolean; public?: boolean };
+    // A client of the running gateway: available even where this process collects nothing.
+    ctx.hooks.cliCommands.tap(ctx.name, (program, cli) => registerStatusCommand(program, cli, ctx.config));
+    if (root.enabled === false) {
+      ctx.log.debug({}, 'metrics disabled by metrics.enabled=false');
+      return;
+    }
+    let gateway: GatewayService | undefined;
+    try {
+      gateway = ctx.use('gateway') as GatewayService;
+    } catch {
+      gateway = undefined;
+    }
+    const system = new SystemSampler(ctx.paths.stateDir);
+    const requests = new RequestCounter(options.windowSeconds);
+    const agents = new AgentTracker(options.sessionWindowMs);
+    agents.tap(ctx.hooks, ctx.name);
+    let readyAt: number | undefined;
+    const core = new MetricsCollectorCore({
+      hooks: ctx.hooks,
+      log: ctx.log,
+      system,
+      requests,
+      agents,
+      connections: () => gateway?.connections ?? 0,
+      readyAt: () => readyAt,
+      minSampleMs: options.minSampleMs,
+    });
+    const exporter = new PrometheusExporter(ctx.log);
+    const service: MetricsService = {
+      snapshot: () => core.snapshot(),
+      prometheus: async () => exporter.render(await core.snapshot()),
+      last: () => core.last(),
+    };
+    ctx.provide('metrics', service);
+
+    // Methods are declared during setup; by init every plugin's declarations exist.
+    ctx.hooks.init.tap(ctx.name, () => requests.watch(ctx.hooks));
+    let timer: NodeJS.Timeout | undefined;
+    ctx.hooks.ready.tap(ctx.name, () => {
+      readyAt = Date.now();
+      timer = setInterval(() => {
+        core.snapshot().catch((error: unknown) => ctx.log.warn({ err: error }, 'background metrics sample failed'));
+      }, options.interval);
+      timer.unref();
+    });
+    ctx.onClose(() => {
+      clearInterval(timer);
+      system.close();
+    });
+
+    defineMethod(ctx, {
+      name: 'metrics',
+      scope: 'read',
+      description: 'Measured gateway, agent, system and plugin figures',
+      params: { type: 'object', additionalProperties: false, properties: {} },
+      handler: () => core.snapshot(),
+    });
+    ctx.hooks.httpRoute.tap(ctx.name, (router) => {
+      router.route({
+        method: 'GET',
+        path: '/metrics',
+        scope: 'read',
+        public: root.public === true,
+        handler: async (_request, response) => {
+          const text = await service.prometheus();
+          response.writeHead(200, { 'Content-Type': exporter.contentType, 'Cache-Control': 'no-store' });
+          response.end(text);
+        },
+      });
+    });
+  },
+});

@@ -1,0 +1,90 @@
+/**
+ * The `metrics` service: the deployment guide's `Metrics` shape, every figure measured, plus
+ * what plugins report through `collectMetrics`.
+ */
+import type { KernelHooks } from '../../core/hooks.ts';
+import type { Logger } from '../../core/log.ts';
+import type { AgentFigures, AgentTracker } from './agents.ts';
+import { collectPluginFigures, type PluginFigure } from './plugin-figures.ts';
+import type { RequestCounter } from './requests.ts';
+import type { SystemFigures, SystemSampler } from './system.ts';
+
+export interface MetricsSnapshot {
+  at: number;
+  gateway: {
+    /** Seconds since the kernel became ready (0 before). */
+    uptime: number;
+    activeConnections: number;
+    requestsPerSecond: number;
+    errorRate: number;
+    requestsTotal: number;
+    errorsTotal: number;
+  };
+  agents: AgentFigures;
+  system: SystemFigures;
+  plugins: PluginFigure[];
+}
+
+export interface MetricsService {
+  /** Measures now (system deltas since the previous sample, at least `minSampleMs` apart). */
+  snapshot(): Promise<MetricsSnapshot>;
+  /** Prometheus text exposition of a fresh snapshot. */
+  prometheus(): Promise<string>;
+  /** The last snapshot taken, if any (what alerts read between scrapes). */
+  last(): MetricsSnapshot | undefined;
+}
+
+export interface SnapshotSources {
+  hooks: KernelHooks;
+  log: Logger;
+  system: SystemSampler;
+  requests: RequestCounter;
+  agents: AgentTracker;
+  connections(): number;
+  readyAt(): number | undefined;
+  minSampleMs: number;
+}
+
+export class MetricsCollectorCore {
+  readonly #sources: SnapshotSources;
+  #system: { at: number; figures: SystemFigures } | undefined;
+  #last: MetricsSnapshot | undefined;
+
+  constructor(sources: SnapshotSources) {
+    this.#sources = sources;
+  }
+
+  /** System deltas over a span too short are noise: reuse the last sample inside `minSampleMs`. */
+  #systemFigures(): SystemFigures {
+    const now = Date.now();
+    if (this.#system === undefined || now - this.#system.at >= this.#sources.minSampleMs) {
+      this.#system = { at: now, figures: this.#sources.system.sample() };
+    }
+    return this.#system.figures;
+  }
+
+  async snapshot(): Promise<MetricsSnapshot> {
+    const s = this.#sources;
+    const readyAt = s.readyAt();
+    const rates = s.requests.rates();
+    const snapshot: MetricsSnapshot = {
+      at: Date.now(),
+      gateway: {
+        uptime: readyAt === undefined ? 0 : (Date.now() - readyAt) / 1000,
+        activeConnections: s.connections(),
+        ...rates,
+        requestsTotal: s.requests.requestsTotal,
+        errorsTotal: s.requests.errorsTotal,
+      },
+      agents: s.agents.figures(),
+      system: this.#systemFigures(),
+      plugins: await collectPluginFigures(s.hooks, s.log),
+    };
+    this.#last = snapshot;
+    return snapshot;
+  }
+
+  last(): MetricsSnapshot | undefined {
+    return this.#last;
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * The Anthropic Messages wire protocol through the official `@anthropic-ai/sdk` client (its own
+ * retries off: failover is the agent's). Tool results travel as `tool_result` blocks in a user
+ * turn; consecutive user-side messages are merged, as the API requires alternating roles.
+ */
+import Anthropic from '@anthropic-ai/sdk';
+import { attemptSignal, fromSdkError, ModelCallError } from '../agent/model-error.ts';
+import type { ChatMessage, ModelApi, ModelCall, ModelEvent } from '../agent/types.ts';
+
+type WireMessage = Anthropic.MessageParam;
+type Block = Anthropic.ContentBlockParam;
+
+export function toAnthropicMessages(messages: readonly ChatMessage[]): WireMessage[] {
+  const wire: WireMessage[] = [];
+  const push = (role: 'user' | 'assistant', blocks: Block[]) => {
+    const last = wire[wire.length - 1];
+    if (last !== undefined && last.role === role) (last.content as Block[]).push(...blocks);
+    else wire.push({ role, content: blocks });
+  };
+  for (const message of messages) {
+    if (message.role === 'user') push('user', [{ type: 'text', text: message.content }]);
+    else if (message.role === 'tool') {
+      push('user', [{ type: 'tool_result', tool_use_id: message.toolCallId ?? '', content: message.content, ...(message.isError ? { is_error: true } : {}) }]);
+    } else {
+      const blocks: Block[] = message.content === '' ? [] : [{ type: 'text', text: message.content }];
+      for (const call of message.toolCalls ?? []) blocks.push({ type: 'tool_use', id: call.id, name: call.name, input: call.args ?? {} });
+      if (blocks.length > 0) push('assistant', blocks);
+    }
+  }
+  return wire;
+}
+
+export function createAnthropicApi(): ModelApi {
+  const clients = new Map<string, Anthropic>();
+  const clientFor = (apiKey: string, baseURL: string | undefined): Anthropic => {
+    const id = `${baseURL ?? ''}\u0000${apiKey}`;
+    let client = clients.get(id);
+    if (client === undefined) {
+      client = new Anthropic({ apiKey, ...(baseURL ? { baseURL } : {}), maxRetries: 0 });
+      clients.set(id, client);
+    }
+    return client;
+  };
+
+  return {
+    api: 'anthropic',
+    keyEnv: 'ANTHROPIC_API_KEY',
+    async *stream(call: ModelCall): AsyncIterable<ModelEvent> {
+      const attempt = attemptSignal(call.signal, call.timeoutMs);
+      try {
+        const stream = await clientFor(call.apiKey, call.baseURL).messages.create({
+          model: call.model,
+          max_tokens: call.maxTokens,
+          messages: toAnthropicMessages(call.messages),
+          stream: true,
+          ...(call.system ? { system: call.system } : {}),
+          ...(call.tools && call.tools.length > 0
+            ? { tools: call.tools.map((tool) => ({ name: tool.name, description: tool.description, input_schema: tool.parameters as Anthropic.Tool.InputSchema })) }
+            : {}),
+        }, { signal: attempt.signal, timeout: call.timeoutMs });
+        const blocks = new Map<number, { id: string; name: string; json: string }>();
+        let usage = { input: 0, output: 0 };
+        let stopReason: string | undefined;
+        let stopped = false;
+        for await (const event of stream) {
+          if (event.type === 'message_start') usage = { input: event.message.usage.input_tokens, output: event.message.usage.output_tokens };
+          else if (event.type === 'content_block_start' && event.content_block.type === 'tool_use') {
+            blocks.set(event.index, { id: event.content_block.id, name: event.content_block.name, json: '' });
+          } else if (event.type === 'content_block_delta') {
+            if (event.delta.type === 'text_delta') yield { type: 'text', text: event.delta.text };
+            else if (event.delta.type === 'input_json_delta') {
+              const block = blocks.get(event.index);
+              if (block) block.json += event.delta.partial_json;
+            }
+          } else if (event.type === 'message_delta') {
+            stopReason = event.delta.stop_reason ?? stopReason;
+            usage = { input: usage.input, output: event.usage.output_tokens };
+          } else if (event.type === 'message_stop') stopped = true;
+        }
+        if (!stopped) throw new ModelCallError('overloaded', 'the stream ended before the model finished (truncated response)');
+        for (const block of blocks.values()) {
+          let args: unknown = {};
+          try {
+            args = block.json.trim() === '' ? {} : JSON.parse(block.json);
+          } catch (error) {
+            throw new ModelCallError('overloaded', `the model sent unreadable arguments for tool "${block.name}"`, { cause: error });
+          }
+          yield { type: 'tool_call', call: { id: block.id, name: block.name, args } };
+        }
+        yield { type: 'done', stopReason: stopReason ?? 'end_turn', usage };
+      } catch (error) {
+        throw fromSdkError(error, attempt.state);
+      } finally {
+        attempt.dispose();
+      }
+    },
+  };
+}

@@ -1,0 +1,30 @@
+/**
+ * `provider-anthropic`: the Anthropic Messages protocol for every provider configured with
+ * `api: "anthropic"` (and the `anthropic` provider id). Starts with no key and no network: a
+ * missing key fails the run that needs it, naming ANTHROPIC_API_KEY.
+ */
+import schema from '../../schemas/plugins/provider-anthropic.json' with { type: 'json' };
+import validateOptions from '../../schemas/generated/provider-anthropic.validate.ts';
+import { definePlugin } from '../../core/plugin.ts';
+import type { ModelApi } from '../agent/types.ts';
+import { createAnthropicApi } from './anthropic-api.ts';
+
+export { createAnthropicApi, toAnthropicMessages } from './anthropic-api.ts';
+
+declare module '../../core/plugin.ts' {
+  interface Services {
+    'model-api:anthropic': ModelApi;
+  }
+}
+
+export default definePlugin({
+  name: 'provider-anthropic',
+  version: '1.0.0',
+  kernel: '^1.0.0',
+  schema,
+  validate: validateOptions,
+  description: 'Anthropic Messages API for the agent',
+  setup(ctx) {
+    ctx.provide('model-api:anthropic', createAnthropicApi());
+  },
+});

@@ -1,0 +1,96 @@
+/**
+ * The OpenAI Chat Completions wire protocol through the official `openai` client (its own
+ * retries off: failover is the agent's). Works with any compatible server via `baseURL`.
+ */
+import OpenAI from 'openai';
+import { attemptSignal, fromSdkError, ModelCallError } from '../agent/model-error.ts';
+import type { ChatMessage, ModelApi, ModelCall, ModelEvent, ToolCallRecord } from '../agent/types.ts';
+
+type WireMessage = OpenAI.Chat.Completions.ChatCompletionMessageParam;
+
+export function toOpenAiMessages(system: string | undefined, messages: readonly ChatMessage[]): WireMessage[] {
+  const wire: WireMessage[] = system ? [{ role: 'system', content: system }] : [];
+  for (const message of messages) {
+    if (message.role === 'user') wire.push({ role: 'user', content: message.content });
+    else if (message.role === 'tool') wire.push({ role: 'tool', tool_call_id: message.toolCallId ?? '', content: message.content });
+    else if (message.toolCalls && message.toolCalls.length > 0) {
+      wire.push({
+        role: 'assistant',
+        content: message.content === '' ? null : message.content,
+        tool_calls: message.toolCalls.map((call) => ({ id: call.id, type: 'function' as const, function: { name: call.name, arguments: JSON.stringify(call.args ?? {}) } })),
+      });
+    } else wire.push({ role: 'assistant', content: message.content });
+  }
+  return wire;
+}
+
+function parseArgs(text: string, name: string): unknown {
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ModelCallError('overloaded', `the model sent unreadable arguments for tool "${name}"`, { cause: error });
+  }
+}
+
+export function createOpenAiApi(): ModelApi {
+  const clients = new Map<string, OpenAI>();
+  const clientFor = (apiKey: string, baseURL: string | undefined): OpenAI => {
+    const id = `${baseURL ?? ''}\u0000${apiKey}`;
+    let client = clients.get(id);
+    if (client === undefined) {
+      client = new OpenAI({ apiKey, ...(baseURL ? { baseURL } : {}), maxRetries: 0 });
+      clients.set(id, client);
+    }
+    return client;
+  };
+
+  return {
+    api: 'openai',
+    keyEnv: 'OPENAI_API_KEY',
+    async *stream(call: ModelCall): AsyncIterable<ModelEvent> {
+      const attempt = attemptSignal(call.signal, call.timeoutMs);
+      try {
+        const client = clientFor(call.apiKey, call.baseURL);
+        const stream = await client.chat.completions.create({
+          model: call.model,
+          messages: toOpenAiMessages(call.system, call.messages),
+          max_completion_tokens: call.maxTokens,
+          stream: true,
+          stream_options: { include_usage: true },
+          ...(call.tools && call.tools.length > 0
+            ? { tools: call.tools.map((tool) => ({ type: 'function' as const, function: { name: tool.name, description: tool.description, parameters: tool.parameters as Record<string, unknown> } })) }
+            : {}),
+        }, { signal: attempt.signal, timeout: call.timeoutMs });
+        const calls = new Map<number, { id: string; name: string; args: string }>();
+        let finish: string | undefined;
+        let usage = { input: 0, output: 0 };
+        for await (const chunk of stream) {
+          if (chunk.usage) usage = { input: chunk.usage.prompt_tokens ?? 0, output: chunk.usage.completion_tokens ?? 0 };
+          const choice = chunk.choices[0];
+          if (choice === undefined) continue;
+          const delta = choice.delta;
+          if (delta?.content) yield { type: 'text', text: delta.content };
+          for (const part of delta?.tool_calls ?? []) {
+            const slot = calls.get(part.index) ?? { id: '', name: '', args: '' };
+            if (part.id) slot.id = part.id;
+            if (part.function?.name) slot.name += part.function.name;
+            if (part.function?.arguments) slot.args += part.function.arguments;
+            calls.set(part.index, slot);
+          }
+          if (choice.finish_reason) finish = choice.finish_reason;
+        }
+        if (finish === undefined) throw new ModelCallError('overloaded', 'the stream ended before the model finished (truncated response)');
+        for (const slot of calls.values()) {
+          const record: ToolCallRecord = { id: slot.id, name: slot.name, args: parseArgs(slot.args, slot.name) };
+          yield { type: 'tool_call', call: record };
+        }
+        yield { type: 'done', stopReason: finish, usage };
+      } catch (error) {
+        throw fromSdkError(error, attempt.state);
+      } finally {
+        attempt.dispose();
+      }
+    },
+  };
+}

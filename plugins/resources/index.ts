@@ -1,0 +1,64 @@
+/**
+ * `resources`: the `resources` service (see manager.ts): per-type leases under the root
+ * config's limits (agents.maxConcurrentRuns, tools.exec.maxProcesses, tools.browser.maxInstances
+ * and the plugin's own `limits`), load shedding past agents.memoryLimit, gc past
+ * agents.gcThreshold when exposed, and a sweep of forgotten leases.
+ */
+import schema from '../../schemas/plugins/resources.json' with { type: 'json' };
+import validateOptions from '../../schemas/generated/resources.validate.ts';
+import { definePlugin } from '../../core/plugin.ts';
+import { ResourceManager } from './manager.ts';
+import { Probe } from './probe.ts';
+
+export { ResourceManager, ResourceRefused } from './manager.ts';
+export type { Lease, RefusalReason, ResourceRequirements, ResourceStatus, ResourceType } from './manager.ts';
+
+declare module '../../core/plugin.ts' {
+  interface Services {
+    resources: ResourceManager;
+  }
+}
+
+export interface ResourcesOptions {
+  /** Extra per-type limits (e.g. { "cache-rebuild": 1 }); the root config sets agent, exec and browser. */
+  limits: Record<string, number>;
+  maxLeaseMs: number;
+  sweepIntervalMs: number;
+}
+
+export default definePlugin<ResourcesOptions>({
+  name: 'resources',
+  version: '1.0.0',
+  kernel: '^1.0.0',
+  description: 'Resource leases with per-type limits, real free memory and CPU, load shedding past agents.memoryLimit',
+  schema,
+  validate: validateOptions,
+  defaults: { limits: {}, maxLeaseMs: 3_600_000, sweepIntervalMs: 60_000 },
+  setup(ctx, options) {
+    const agents = (ctx.config.agents ?? {}) as { maxConcurrentRuns?: number; memoryLimit?: number; gcThreshold?: number };
+    const tools = (ctx.config.tools ?? {}) as { exec?: { maxProcesses?: number }; browser?: { maxInstances?: number } };
+    const manager = new ResourceManager({
+      limits: {
+        ...options.limits,
+        agent: agents.maxConcurrentRuns ?? 5,
+        exec: tools.exec?.maxProcesses ?? 4,
+        browser: tools.browser?.maxInstances ?? 2,
+      },
+      memoryLimitMb: agents.memoryLimit ?? 1024,
+      ...(agents.gcThreshold !== undefined ? { gcThresholdMb: agents.gcThreshold } : {}),
+      maxLeaseMs: options.maxLeaseMs,
+    }, new Probe(), ctx.log);
+    ctx.provide('resources', manager);
+    const timer = setInterval(() => manager.sweep(), options.sweepIntervalMs);
+    timer.unref();
+    ctx.onClose(() => clearInterval(timer));
+    ctx.hooks.collectMetrics.tap(ctx.name, (collector) => {
+      const status = manager.status();
+      for (const [type, limit] of Object.entries(status.limits)) {
+        collector.set('active', status.active[type] ?? 0, { type });
+        collector.set('limit', limit, { type });
+      }
+      collector.set('shedding', status.shedding ? 1 : 0);
+    });
+  },
+});

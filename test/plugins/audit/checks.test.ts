@@ -1,0 +1,113 @@
+import { chmodSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { configChecks } from '../../../plugins/audit/config-checks.ts';
+import { fsChecks, looseEntries } from '../../../plugins/audit/fs-checks.ts';
+import { literalSecrets, secretChecks, secretPaths } from '../../../plugins/audit/secret-checks.ts';
+import { useTempDir } from '../../helpers/temp-dir.ts';
+
+const CANARY = 'canary-pw-5d1e8f0a';
+const ids = (checks: { id: string; severity: string }[]) => checks.map((c) => `${c.id}:${c.severity}`);
+
+describe('config checks (config in → id and severity out)', () => {
+  const cases: [string, Record<string, unknown>, string[]][] = [
+    ['safe defaults', { gateway: { auth: { mode: 'password', password: 'a-long-enough-pass' } } }, []],
+    ['lan bind without auth', { gateway: { bind: 'lan', auth: { mode: 'none' }, ssl: { enabled: true } } }, ['gateway.bind_no_auth:critical']],
+    ['loopback without auth, control UI on', { gateway: { auth: { mode: 'none' } } }, ['gateway.loopback_no_auth:critical']],
+    ['loopback without auth, control UI off', { gateway: { auth: { mode: 'none' }, controlUi: { enabled: false } } }, ['gateway.loopback_no_auth:warning']],
+    ['password under 12 characters', { gateway: { auth: { mode: 'password', password: 'short-pw' } } }, ['gateway.password_too_short:warning']],
+    ['token under 24 characters', { gateway: { auth: { mode: 'token', token: 'abc123abc123' } } }, ['gateway.token_too_short:warning']],
+    ['wildcard origin on loopback', { gateway: { controlUi: { allowedOrigins: ['*'] } } }, ['gateway.control_ui.allowed_origins_wildcard:warning']],
+    ['wildcard origin on lan', { gateway: { bind: 'lan', ssl: { enabled: true }, controlUi: { allowedOrigins: ['*'] } } }, ['gateway.control_ui.allowed_origins_wildcard:critical']],
+    ['lan without TLS', { gateway: { bind: 'lan' } }, ['gateway.tls_off:warning']],
+    ['tailnet needs no TLS', { gateway: { bind: 'tailnet' } }, []],
+    ['funnel with token auth', { gateway: { auth: { mode: 'token', token: 'x'.repeat(32) }, tailscale: { mode: 'funnel' } } }, ['gateway.tailscale_funnel_no_password:critical']],
+    ['funnel with password', { gateway: { tailscale: { mode: 'funnel' } } }, ['gateway.tailscale_funnel:info']],
+    ['sandbox off', { agents: { defaults: { sandbox: { mode: 'off' } } } }, ['sandbox.mode_off:warning']],
+    ['sandbox all is fine', { agents: { defaults: { sandbox: { mode: 'all' } } } }, []],
+    ['open DMs, sandboxed exec', { channels: { telegram: { dmPolicy: 'open', allowFrom: ['*'] } } }, ['channels.telegram.dm.open:critical', 'security.exposure.open_channels_with_exec.telegram:warning']],
+    ['open DMs, exec on the host', { tools: { exec: { sandbox: false } }, channels: { irc: { dmPolicy: 'open', allowFrom: ['*'] } } }, ['channels.irc.dm.open:critical', 'security.exposure.open_channels_with_exec.irc:critical']],
+    ['disabled channel is ignored', { channels: { irc: { enabled: false, dmPolicy: 'open', allowFrom: ['*'] } } }, []],
+    ['lan without a rate limit', { gateway: { bind: 'lan', ssl: { enabled: true }, rateLimiting: { enabled: false } } }, ['gateway.auth_no_rate_limit:warning']],
+    ['loopback without a rate limit is fine', { gateway: { rateLimiting: { enabled: false } } }, []],
+    ['third-party plugins without an allowlist', { plugins: ['gateway', ['moltbot-plugin-x', {}], './local.ts'] }, ['plugins.extensions_no_allowlist:warning']],
+    ['third-party plugins with an allowlist', { plugins: ['moltbot-plugin-x'], pluginPolicy: { allow: ['moltbot-plugin-x'] } }, []],
+    ['first-party plugins only', { plugins: ['gateway', ['cache', {}]] }, []],
+    ['empty allowlist', { channels: { webchat: { dmPolicy: 'allowlist' } } }, ['channels.webchat.dm.allowlist_empty:info']],
+  ];
+  for (const [name, config, expected] of cases) {
+    it(name, () => expect(ids(configChecks(config))).toEqual(expected));
+  }
+
+  it('never puts a secret value in a finding', () => {
+    const text = JSON.stringify(configChecks({ gateway: { auth: { mode: 'password', password: CANARY.slice(0, 10) } } }));
+    expect(text).toContain('gateway.password_too_short');
+    expect(text).not.toContain(CANARY.slice(0, 10));
+  });
+});
+
+describe('secrets in config files', () => {
+  it('knows the secret fields from the root schema', () => {
+    const paths = secretPaths().map((path) => path.join('.'));
+    expect(paths).toContain('gateway.auth.password');
+    expect(paths).toContain('channels.*.botToken');
+  });
+
+  it('flags literal values in JSON by path and in code files by key, not ${VAR} references', () => {
+    const { write } = useTempDir();
+    const json = write('clawdbot.json', JSON.stringify({ gateway: { auth: { password: CANARY, token: '${TOKEN}' } }, channels: { telegram: { botToken: 'literal-bot-token' } } }));
+    const ts = write('moltbot.config.ts', `export default { gateway: { auth: { password: '${CANARY}' } } };`);
+    const clean = write('moltbot.config.mjs', 'export default { gateway: { auth: { password: "${CLAWDBOT_GATEWAY_PASSWORD}" } } };');
+    expect(literalSecrets(json, JSON.stringify({ gateway: { auth: { password: CANARY } } }))).toEqual(['gateway.auth.password']);
+    const checks = secretChecks([json, ts, clean]);
+    expect(ids(checks)).toEqual(['config.secrets.in_config_file:warning', 'config.secrets.in_config_file:warning']);
+    expect(checks[0]!.description).toContain('gateway.auth.password, channels.telegram.botToken');
+    expect(checks[1]!.description).toContain('…password');
+    expect(JSON.stringify(checks)).not.toContain(CANARY);
+  });
+});
+
+describe.runIf(process.platform !== 'win32')('file permissions', () => {
+  function fixture() {
+    const { dir } = useTempDir();
+    const state = join(dir, 'state');
+    mkdirSync(join(state, 'sessions'), { recursive: true, mode: 0o700 });
+    chmodSync(state, 0o700);
+    writeFileSync(join(state, 'sessions', 'main.jsonl'), '{}\n', { mode: 0o600 });
+    const config = join(dir, 'moltbot.config.json');
+    writeFileSync(config, '{}', { mode: 0o600 });
+    return { state, config };
+  }
+
+  it('tight modes give no finding', () => {
+    const { state, config } = fixture();
+    expect(fsChecks(state, [config])).toEqual([]);
+  });
+
+  it('loose state dir, files and config are found, and fix narrows them to 0700/0600', async () => {
+    const { state, config } = fixture();
+    chmodSync(state, 0o755);
+    chmodSync(join(state, 'sessions', 'main.jsonl'), 0o644);
+    chmodSync(config, 0o664);
+    const checks = fsChecks(state, [config]);
+    expect(ids(checks)).toEqual(['fs.state_dir.perms:warning', 'fs.state_files.perms:warning', 'fs.config.perms:critical']);
+    for (const check of checks) await check.fix!();
+    expect(statSync(state).mode & 0o777).toBe(0o700);
+    expect(statSync(join(state, 'sessions', 'main.jsonl')).mode & 0o777).toBe(0o600);
+    expect(statSync(config).mode & 0o777).toBe(0o600);
+    expect(fsChecks(state, [config])).toEqual([]);
+  });
+
+  it('a world-writable state dir is critical; symlinks are not followed', () => {
+    const { state, config } = fixture();
+    chmodSync(state, 0o777);
+    expect(ids(fsChecks(state, [config]))).toContain('fs.state_dir.perms:critical');
+    expect(looseEntries(state)).toEqual([]);
+  });
+
+  it('does nothing on Windows, where modes are not permissions', () => {
+    const { state, config } = fixture();
+    chmodSync(state, 0o777);
+    expect(fsChecks(state, [config], 'win32')).toEqual([]);
+  });
+});

@@ -1,0 +1,29 @@
+import { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import type { CliContext } from '../../../core/hook-types.ts';
+import { createTestKernel } from '../../../core/testing.ts';
+import auditPlugin from '../../../plugins/audit/index.ts';
+import { configChecks } from '../../../plugins/audit/config-checks.ts';
+import { registerSuggestCommand, suggestConfig } from '../../../plugins/audit/suggest.ts';
+
+describe('config suggest', () => {
+  for (const production of [false, true]) {
+    it(`the ${production ? 'production' : 'development'} preset is a valid config the audit does not flag`, async () => {
+      const config = suggestConfig(production);
+      const kernel = await createTestKernel({ config: { ...config, preset: 'none', plugins: [auditPlugin] }, env: { CLAWDBOT_GATEWAY_PASSWORD: 'a-long-random-password-1' } });
+      expect(kernel.config.agents.maxConcurrentRuns).toBe(production ? 5 : 2);
+      expect(configChecks(kernel.config)).toEqual([]);
+    });
+  }
+
+  it('prints JSON from `config suggest --production`', async () => {
+    const printed: string[] = [];
+    const program = new Command().exitOverride();
+    program.command('config');
+    const cli = { print: (text: string) => printed.push(text) } as unknown as CliContext;
+    registerSuggestCommand(program, cli);
+    await program.parseAsync(['node', 'moltbot', 'config', 'suggest', '--production']);
+    expect(JSON.parse(printed[0]!)).toEqual(suggestConfig(true));
+    expect(JSON.parse(printed[0]!).gateway.rateLimiting).toEqual({ enabled: true, requestsPerMinute: 1000, burstSize: 100 });
+  });
+});

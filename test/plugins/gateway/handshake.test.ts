@@ -1,0 +1,158 @@
+import { Ajv } from 'ajv';
+import { describe, expect, it } from 'vitest';
+import errorSchema from '../../../schemas/protocol/error.json' with { type: 'json' };
+import helloOkSchema from '../../../schemas/protocol/hello-ok.json' with { type: 'json' };
+import serverFrameSchema from '../../../schemas/protocol/server-frame.json' with { type: 'json' };
+import { definePlugin } from '../../../core/plugin.ts';
+import { defineMethod } from '../../../plugins/gateway/index.ts';
+import { connectClient, logText, openClient, PASSWORD, startGateway } from './helpers.ts';
+
+function protocolValidators() {
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  ajv.addSchema(errorSchema);
+  return { frame: ajv.compile(serverFrameSchema), hello: ajv.compile(helloOkSchema) };
+}
+
+describe('gateway handshake', () => {
+  it('connect → hello-ok with protocol, server, scopes, methods and policy (schema-valid frames)', async () => {
+    const { url } = await startGateway();
+    const client = openClient(url);
+    const hello = await client.connect({ password: PASSWORD });
+    const validate = protocolValidators();
+    expect(validate.frame(hello), JSON.stringify(validate.frame.errors)).toBe(true);
+    expect(validate.hello(hello.payload), JSON.stringify(validate.hello.errors)).toBe(true);
+    expect(hello.payload).toMatchObject({
+      type: 'hello-ok',
+      protocol: 1,
+      scopes: ['read', 'write', 'admin'],
+      methods: ['health', 'ping', 'status'],
+      policy: { maxPayload: 26214400, maxBufferedBytes: 16777216, heartbeatIntervalMs: 30000, requestTimeoutMs: 30000, maxInflight: 128, rateLimit: { enabled: true, requestsPerMinute: 1000, burstSize: 100 } },
+    });
+    const ping = await client.request('ping');
+    expect(ping).toMatchObject({ type: 'res', ok: true, payload: { pong: true } });
+    const health = await client.request('health');
+    expect(health.payload).toMatchObject({ status: 'ready', components: {} });
+    const status = await client.request('status');
+    expect(status.payload).toMatchObject({ connections: 1, authMode: 'password', bind: 'loopback', methods: 3 });
+    for (const frame of client.frames) expect(validate.frame(frame), JSON.stringify(validate.frame.errors)).toBe(true);
+  });
+
+  it('AU-03: a wrong and a missing secret get the same generic error, close 1008, and count as failures', async () => {
+    const { url, kernel } = await startGateway();
+    const wrong = openClient(url);
+    const wrongAnswer = await wrong.connect({ password: 'not-the-password' });
+    const missing = openClient(url);
+    const missingAnswer = await missing.connect({});
+    expect(wrongAnswer.error).toEqual({ code: 'UNAUTHORIZED', message: 'authentication failed' });
+    expect(missingAnswer.error).toEqual(wrongAnswer.error);
+    expect(await wrong.closed).toEqual({ code: 1008, reason: 'authentication failed' });
+    expect(await missing.closed).toEqual({ code: 1008, reason: 'authentication failed' });
+    expect(kernel.use('rate-limit').size().authKeys).toBe(1);
+    const remaining = kernel.logs.filter((record) => record.msg === 'gateway authentication failed').map((record) => record.remaining);
+    expect(remaining).toEqual([9, 8]);
+  });
+
+  it('the first request must be connect; a request before hello-ok is refused', async () => {
+    const { url } = await startGateway();
+    const early = openClient(url);
+    expect((await early.request('health')).error).toEqual({ code: 'UNAUTHORIZED', message: 'the first request must be "connect"' });
+    expect((await early.closed).code).toBe(1008);
+  });
+
+  it('invalid connect params name the JSON path; unsupported protocol lists what is supported', async () => {
+    const { url } = await startGateway();
+    const bad = openClient(url);
+    const answer = await bad.request('connect', { minProtocol: 1, maxProtocol: 1, client: { id: 'x' }, auth: { password: 42 } });
+    expect(answer.error).toEqual({ code: 'INVALID_REQUEST', message: '/params/client/version is required' });
+    expect((await bad.closed).code).toBe(1008);
+    const future = openClient(url);
+    const refused = await future.request('connect', { minProtocol: 7, maxProtocol: 9, client: { id: 'x', version: '1' }, auth: { password: PASSWORD } });
+    expect(refused.error).toEqual({ code: 'PROTOCOL_UNSUPPORTED', message: 'no common protocol version: the client speaks 7..9', details: { supported: [1] } });
+  });
+
+  it('AU-10: credentials in the URL query are ignored and never logged', async () => {
+    const { url, kernel } = await startGateway();
+    const client = openClient(`${url}?token=canary-query-token-5d4c&password=${PASSWORD}`);
+    expect((await client.connect({})).error?.code).toBe('UNAUTHORIZED');
+    await client.closed;
+    expect(logText(kernel)).not.toContain('canary-query-token-5d4c');
+  });
+
+  it('the secret never reaches the log (canary)', async () => {
+    const canary = 'canary-password-8e7f6a5b4c3d';
+    const { url, kernel } = await startGateway({ gateway: { auth: { mode: 'password', password: canary } }, logLevel: 'trace' });
+    const ok = await connectClient(url, { password: canary });
+    await ok.request('status');
+    const bad = openClient(url);
+    await bad.connect({ password: `${canary}-wrong` });
+    await bad.closed;
+    expect(logText(kernel)).not.toContain('canary-password');
+  });
+});
+
+describe('scopes granted by the server', () => {
+  function scopedPlugins(calls: string[]) {
+    return definePlugin({
+      name: 'test-scopes',
+      version: '1.0.0',
+      setup(ctx) {
+        // Runs before the first-party taps: a read-only credential of its own.
+        ctx.hooks.authenticate.tapPromise({ name: ctx.name, stage: -10 }, async (request) =>
+          request.credential.token === 'reader-token-0123456789abcdef' ? { ok: true, scopes: ['read'], subject: 'reader' } : undefined);
+        defineMethod(ctx, { name: 'admin.reset', scope: 'admin', handler: () => { calls.push('admin.reset'); return { reset: true }; } });
+        defineMethod(ctx, { name: 'notes.add', scope: 'write', handler: () => { calls.push('notes.add'); return { added: true }; } });
+      },
+    });
+  }
+
+  it('AU-13: a read-only credential that declares admin gets read only; admin methods answer FORBIDDEN and never run', async () => {
+    const calls: string[] = [];
+    const { url } = await startGateway({ extra: [scopedPlugins(calls)] });
+    const reader = openClient(url);
+    const hello = await reader.connect({ token: 'reader-token-0123456789abcdef' }, { scopes: ['admin'] });
+    expect(hello.payload).toMatchObject({ scopes: ['read'], methods: ['health', 'ping', 'status'] });
+    const denied = await reader.request('admin.reset');
+    expect(denied.error).toEqual({
+      code: 'FORBIDDEN',
+      message: 'method "admin.reset" requires scope "admin"',
+      details: { code: 'MISSING_SCOPE', requiredScope: 'admin', grantedScopes: ['read'] },
+    });
+    expect((await reader.request('notes.add')).error?.code).toBe('FORBIDDEN');
+    expect(calls).toEqual([]);
+    expect((await reader.request('ping')).ok).toBe(true);
+  });
+
+  it('AU-13: an operator can narrow its own scopes; unknown scope strings are rejected', async () => {
+    const calls: string[] = [];
+    const { url } = await startGateway({ extra: [scopedPlugins(calls)] });
+    const narrowed = openClient(url);
+    const hello = await narrowed.connect({ password: PASSWORD }, { scopes: ['write'] });
+    expect(hello.payload).toMatchObject({ scopes: ['read', 'write'], methods: ['health', 'notes.add', 'ping', 'status'] });
+    expect((await narrowed.request('notes.add')).ok).toBe(true);
+    expect((await narrowed.request('admin.reset')).error?.code).toBe('FORBIDDEN');
+    const full = await connectClient(url);
+    expect((await full.request('admin.reset')).payload).toEqual({ reset: true });
+    expect(calls).toEqual(['notes.add', 'admin.reset']);
+    const unknown = openClient(url);
+    const refused = await unknown.connect({ password: PASSWORD }, { scopes: ['operator.admin'] });
+    expect(refused.error).toEqual({ code: 'INVALID_REQUEST', message: '/params/scopes/0 must be one of "read", "write", "admin"' });
+  });
+});
+
+describe('connection hook', () => {
+  it('runs after authentication with what the server granted, before hello-ok', async () => {
+    const seen: unknown[] = [];
+    const watcher = definePlugin({
+      name: 'watcher',
+      version: '1.0.0',
+      setup(ctx) {
+        ctx.hooks.connection.tapPromise(ctx.name, async (info) => { seen.push(info); });
+      },
+    });
+    const { url } = await startGateway({ extra: [watcher] });
+    const client = openClient(url);
+    const hello = await client.connect({ password: PASSWORD }, { scopes: ['write'] });
+    expect(seen).toEqual([{ id: hello.payload.server.connId, remoteAddress: '127.0.0.1', scopes: ['read', 'write'], subject: 'password' }]);
+    expect(Object.isFrozen(seen[0])).toBe(true);
+  });
+});
