@@ -12,7 +12,7 @@ import { MoltbotError, isMoltbotError } from './errors.ts';
 import { checkBeforeNames, guardHooks, hookError, type TapPolicy, type TapRecord } from './hook-guard.ts';
 import { createHooks, type KernelHooks } from './hooks.ts';
 import { assertPhase, CloseStack, timeoutError, withTimeout, type Phase } from './lifecycle.ts';
-import { createLogger, flushLogger, pluginLogger, type Logger } from './log.ts';
+import { createLogger, flushLogger, pluginLogger, type LogDestination, type Logger } from './log.ts';
 import type { AnyPlugin, PluginContext, PluginPaths, ServiceName, ServiceType } from './plugin.ts';
 import { orderPlugins, type PluginRecord } from './registry.ts';
 import { resolveEntry, type PluginEntry } from './resolve-plugin.ts';
@@ -40,6 +40,7 @@ class MoltbotKernel implements Kernel {
   readonly #inflight = new Set<Promise<unknown>>();
   readonly #infos = new Map<string, PluginInfo>();
   readonly #closeErrors: Error[] = [];
+  readonly #logDestinations = new Set<LogDestination>();
   readonly #taps: TapRecord[] = [];
   readonly #tapPolicy: TapPolicy;
   readonly #exposedHooks = new Map<string, Readonly<Record<string, unknown>>>();
@@ -185,6 +186,7 @@ class MoltbotKernel implements Kernel {
       ...(this.#options.logDestination !== undefined ? { destination: this.#options.logDestination } : {}),
       secretPaths: secretPaths(rootSchema),
       secretValues: () => this.#secretValues,
+      extraDestinations: () => this.#logDestinations,
     });
   }
 
@@ -327,6 +329,13 @@ class MoltbotKernel implements Kernel {
         return frozen;
       },
       hooksOf: (owner: string) => this.#hooksOf(owner, name),
+      addLogDestination: (destination: LogDestination) => {
+        this.#logDestinations.add(destination);
+        const remove = () => void this.#logDestinations.delete(destination);
+        // Removed on close, after everything else closed: the last lines still reach it.
+        this.#closeStack.pushBottom({ plugin: name, fn: remove, timeoutMs: this.#timeouts.closeEntry });
+        return remove;
+      },
     }) as PluginContext;
   }
 

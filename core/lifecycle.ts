@@ -46,6 +46,11 @@ export class CloseStack {
     this.#entries.push(entry);
   }
 
+  /** Runs after every handler pushed so far and later (LIFO: the bottom runs last). */
+  pushBottom(entry: CloseEntry): void {
+    this.#entries.unshift(entry);
+  }
+
   get size(): number {
     return this.#entries.length;
   }

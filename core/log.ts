@@ -19,6 +19,12 @@ export interface LoggerOptions {
   /** Literal secret values masked wherever they occur; read again for every line. */
   secretValues?: () => Iterable<string>;
   base?: Record<string, unknown>;
+  /** More places every (already redacted) line goes to, e.g. the log-file plugin's file. */
+  extraDestinations?: () => Iterable<LogDestination>;
+}
+
+export interface LogDestination {
+  write(line: string): void;
 }
 
 export type Logger = import('pino').Logger;
@@ -51,10 +57,24 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
       serializers: { err: pino.stdSerializers.errWithCause, error: pino.stdSerializers.errWithCause },
       // The hook sees each finished line right before the destination does, for this logger
       // and every child; pino keeps its own flush/flushSync handling of the destination.
-      hooks: { streamWrite: (line: string) => redactor.scrubJsonLine(line) },
+      hooks: { streamWrite: (line: string) => fanOut(redactor.scrubJsonLine(line), opts.extraDestinations) },
     },
     destination as pino.DestinationStream,
   );
+}
+
+/** A failing extra destination never breaks logging to the main one. */
+function fanOut(line: string, extra: LoggerOptions['extraDestinations']): string {
+  if (extra) {
+    for (const destination of extra()) {
+      try {
+        destination.write(line);
+      } catch {
+        // The main destination still gets the line; the plugin owning the destination reports its own failures.
+      }
+    }
+  }
+  return line;
 }
 
 export function pluginLogger(root: Logger, plugin: string): Logger {

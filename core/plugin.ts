@@ -54,6 +54,11 @@ export interface PluginContext {
   exposeHooks<H extends Record<string, unknown>>(hooks: H): Readonly<H>;
   /** The hooks another plugin exposed; list it in `dependencies` so it is set up first. */
   hooksOf(plugin: string): Readonly<Record<string, unknown>>;
+  /**
+   * Sends every log line of the kernel (JSON, already redacted, newline-terminated) to
+   * `destination` too, until close; returns a function that stops it earlier.
+   */
+  addLogDestination(destination: { write(line: string): void }): () => void;
 }
 
 export interface PluginDefinition<Options extends object = Record<string, unknown>> {

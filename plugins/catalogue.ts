@@ -25,6 +25,11 @@ export const FIRST_PARTY: PluginCatalogue = Object.freeze({
   audit: () => import('./audit/index.ts'),
   diagnostics: () => import('./diagnostics/index.ts'),
   resources: () => import('./resources/index.ts'),
+  backup: () => import('./backup/index.ts'),
+  onboarding: () => import('./onboarding/index.ts'),
+  daemon: () => import('./daemon/index.ts'),
+  'log-file': () => import('./log-file/index.ts'),
+  tailscale: () => import('./tailscale/index.ts'),
 });
 
 /** What runs with no config at all (DESIGN §4); grows as first-party plugins land. */
@@ -33,4 +38,5 @@ export const EMBEDDED_PRESET: readonly string[] = Object.freeze([
   'cache', 'cache-memory', 'cache-disk',
   'session-store-file', 'provider-anthropic', 'provider-openai', 'agent',
   'metrics', 'alerts', 'alert-console', 'diagnostics', 'audit',
+  'backup', 'onboarding', 'daemon',
 ]);

@@ -21,14 +21,28 @@ export function parseBind(value: string): BindMode {
   return value as BindMode;
 }
 
-export function registerGatewayCommand(program: Command, cli: CliContext, gateway: GatewayService): void {
+/** The daemon plugin's installer, when that plugin is loaded. */
+export type DaemonInstaller = () => Promise<{ file: string }>;
+
+export function registerGatewayCommand(program: Command, cli: CliContext, gateway: GatewayService, installDaemon?: () => DaemonInstaller | undefined): void {
   program
     .command('gateway')
     .description('run the gateway (WebSocket RPC and HTTP on one port) until SIGTERM/SIGINT')
     .option('-p, --port <port>', 'port to listen on, 0 for any free port (default: CLAWDBOT_GATEWAY_PORT, gateway.port, 18789)', parsePort)
     .option('-b, --bind <mode>', `where to listen: ${BIND_MODES.join(' | ')} (default: gateway.bind, loopback)`, parseBind)
+    .option('--install-daemon', 'install the gateway as a user service (systemd/launchd) that starts it now and at login, instead of running it here')
     .addHelpText('after', '\nThe global options apply too: --verbose (debug logging), --config <file>.')
-    .action(async (options: { port?: number; bind?: BindMode }) => {
+    .action(async (options: { port?: number; bind?: BindMode; installDaemon?: boolean }) => {
+      if (options.installDaemon) {
+        const install = installDaemon?.();
+        if (!install) {
+          cli.warn('--install-daemon needs the "daemon" plugin (in the embedded preset); add it to `plugins`');
+          cli.setExitCode(2);
+          return;
+        }
+        cli.print(`service installed: ${(await install()).file}`);
+        return;
+      }
       gateway.listenOn({ ...(options.port !== undefined ? { port: options.port } : {}), ...(options.bind !== undefined ? { bind: options.bind } : {}) });
       await cli.start();
       const where = gateway.address();

@@ -87,7 +87,15 @@ export default definePlugin<GatewayOptions>({
     };
     ctx.provide('gateway', service);
 
-    ctx.hooks.cliCommands.tap(ctx.name, (program, cli) => registerGatewayCommand(program, cli, service));
+    const daemonInstaller = () => {
+      try {
+        const daemon = ctx.use('daemon') as { install(): Promise<{ file: string }> };
+        return () => daemon.install();
+      } catch {
+        return undefined;
+      }
+    };
+    ctx.hooks.cliCommands.tap(ctx.name, (program, cli) => registerGatewayCommand(program, cli, service, daemonInstaller));
 
     ctx.hooks.start.tapPromise(ctx.name, async () => {
       const settings = resolveSettings(ctx.config, options, overrides, canonicalIp);

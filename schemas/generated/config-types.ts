@@ -553,7 +553,7 @@ export interface MoltbotConfig {
       count?: number;
     };
     /**
-     * When backups are created automatically: "off", "daily", "weekly" or a cron expression.
+     * When the running gateway creates backups: "off", "hourly", "daily", "weekly" or an interval such as "24h", "30m", "7d".
      */
     schedule?: string;
   };

@@ -393,3 +393,23 @@ describe('pluginPolicy', () => {
     expect(ran).toEqual([]);
   });
 });
+
+describe('log destinations', () => {
+  it('a plugin destination gets every redacted line until it detaches; a throwing one breaks nothing', async () => {
+    const received: string[] = [];
+    let detach!: () => void;
+    const kernel = await createTestKernel({
+      plugins: [definePlugin({ name: 'log-sink', version: '1.0.0', setup(ctx) {
+        detach = ctx.addLogDestination({ write: (line) => { received.push(line); } });
+        ctx.addLogDestination({ write: () => { throw new Error('disk full'); } });
+      } })],
+    });
+    kernel.log.info({ password: 'hunter2-canary' }, 'hello sink');
+    const line = received.map((l) => JSON.parse(l)).find((l) => l.msg === 'hello sink');
+    expect(line).toMatchObject({ password: '[REDACTED]' });
+    expect(kernel.logs.some((l) => l.msg === 'hello sink')).toBe(true);
+    detach();
+    kernel.log.info('after detach');
+    expect(received.some((l) => l.includes('after detach'))).toBe(false);
+  });
+});

@@ -1,0 +1,117 @@
+/**
+ * Installs, inspects and removes the gateway as a user service: a systemd user unit on Linux,
+ * a launchd agent on macOS. Every `systemctl`/`launchctl` call goes through the injected
+ * runner, so tests see the exact commands and nothing touches the real service manager.
+ */
+import { spawn } from 'node:child_process';
+import { chmod, mkdir, rm, writeFile, rename } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { LAUNCHD_LABEL, renderLaunchdPlist, renderSystemdUnit, SYSTEMD_UNIT_NAME, type ServiceSpec } from './render.ts';
+
+export interface CommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export type CommandRunner = (command: string, args: string[]) => Promise<CommandResult>;
+
+export type DaemonPlatform = 'linux' | 'darwin';
+
+export interface DaemonOptions extends ServiceSpec {
+  platform: DaemonPlatform;
+  home: string;
+  /** Numeric user id (launchd's `gui/<uid>` domain). */
+  uid: number;
+  run: CommandRunner;
+}
+
+export interface DaemonStatus {
+  platform: DaemonPlatform;
+  file: string;
+  installed: boolean;
+  active: boolean;
+  enabled: boolean;
+  detail: string;
+}
+
+export interface DaemonService {
+  /** Where the unit/plist goes. */
+  file(): string;
+  render(): string;
+  install(): Promise<{ file: string; commands: string[][] }>;
+  status(): Promise<DaemonStatus>;
+  uninstall(): Promise<{ file: string; removed: boolean }>;
+}
+
+export function createDaemonService(options: DaemonOptions): DaemonService {
+  const linux = options.platform === 'linux';
+  const file = linux
+    ? join(options.home, '.config', 'systemd', 'user', SYSTEMD_UNIT_NAME)
+    : join(options.home, 'Library', 'LaunchAgents', `${LAUNCHD_LABEL}.plist`);
+  const domain = `gui/${options.uid}`;
+  const render = () => (linux ? renderSystemdUnit(options) : renderLaunchdPlist(options));
+  const must = async (command: string, args: string[]) => {
+    const result = await options.run(command, args);
+    if (result.code !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.code}: ${result.stderr.trim()}`);
+    return result;
+  };
+  return {
+    file: () => file,
+    render,
+    async install() {
+      await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+      if (!linux) await mkdir(join(options.stateDir, 'logs'), { recursive: true, mode: 0o700 });
+      const temp = `${file}.${process.pid}.tmp`;
+      await writeFile(temp, render(), { mode: 0o600 });
+      await chmod(temp, 0o600);
+      await rename(temp, file);
+      const commands: string[][] = linux
+        ? [['systemctl', '--user', 'daemon-reload'], ['systemctl', '--user', 'enable', '--now', SYSTEMD_UNIT_NAME]]
+        : [['launchctl', 'bootout', `${domain}/${LAUNCHD_LABEL}`], ['launchctl', 'bootstrap', domain, file]];
+      for (const [command, ...args] of commands) {
+        // bootout of an agent that is not loaded fails: that is the state we want anyway.
+        if (command === 'launchctl' && args[0] === 'bootout') await options.run(command, args);
+        else await must(command!, args);
+      }
+      return { file, commands };
+    },
+    async status() {
+      const installed = await import('node:fs/promises').then((fs) => fs.stat(file).then(() => true, () => false));
+      if (linux) {
+        const active = await options.run('systemctl', ['--user', 'is-active', SYSTEMD_UNIT_NAME]);
+        const enabled = await options.run('systemctl', ['--user', 'is-enabled', SYSTEMD_UNIT_NAME]);
+        return {
+          platform: 'linux', file, installed,
+          active: active.code === 0, enabled: enabled.code === 0,
+          detail: `${active.stdout.trim() || 'unknown'}, ${enabled.stdout.trim() || 'unknown'}`,
+        };
+      }
+      const printed = await options.run('launchctl', ['print', `${domain}/${LAUNCHD_LABEL}`]);
+      const state = /state = (\w+)/.exec(printed.stdout)?.[1];
+      return {
+        platform: 'darwin', file, installed,
+        active: state === 'running', enabled: printed.code === 0,
+        detail: printed.code === 0 ? `state ${state ?? 'unknown'}` : 'not loaded',
+      };
+    },
+    async uninstall() {
+      if (linux) await options.run('systemctl', ['--user', 'disable', '--now', SYSTEMD_UNIT_NAME]);
+      else await options.run('launchctl', ['bootout', `${domain}/${LAUNCHD_LABEL}`]);
+      const removed = await rm(file).then(() => true, () => false);
+      if (linux) await options.run('systemctl', ['--user', 'daemon-reload']);
+      return { file, removed };
+    },
+  };
+}
+
+/** The real runner: the command's exit code and output, never a shell. */
+export const spawnRunner: CommandRunner = (command, args) => new Promise((resolve) => {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => { stdout += chunk; });
+  child.stderr.on('data', (chunk) => { stderr += chunk; });
+  child.on('error', (error) => resolve({ code: 127, stdout, stderr: error.message }));
+  child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+});
