@@ -4,8 +4,9 @@ import { benchCache } from './cache.ts';
 import { benchGateway } from './gateway.ts';
 import { benchKernel } from './kernel.ts';
 import { benchOps } from './ops.ts';
+import { benchSandbox } from './sandbox.ts';
 
-const benches: Record<string, () => Promise<string[]>> = { kernel: benchKernel, cache: benchCache, gateway: benchGateway, agent: benchAgent, ops: benchOps };
+const benches: Record<string, () => Promise<string[]>> = { kernel: benchKernel, cache: benchCache, gateway: benchGateway, agent: benchAgent, ops: benchOps, sandbox: benchSandbox };
 const selected = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(benches);
 console.log(`node ${process.version}, ${new Date().toISOString()}`);
 for (const name of selected) {

@@ -139,6 +139,94 @@ export const ERROR_CATALOGUE = Object.freeze({
     title: 'Restore target refused',
     fix: 'Restore into a new or empty folder outside the state dir (`--to <dir>`), or use `--in-place`.',
   },
+  MOLT_ERR_SANDBOX_CRASHED: {
+    title: "Sandbox worker died during the call",
+    fix: "The sandbox worker process died during the call; it is respawned, retry the call.",
+  },
+  MOLT_ERR_SANDBOX_TIMEOUT: {
+    title: "Sandboxed tool ran out of time",
+    fix: "The tool ran past its time limit; make it do less per call or raise `sandbox.timeout`.",
+  },
+  MOLT_ERR_SANDBOX_MEMORY: {
+    title: "Sandboxed tool ran out of memory",
+    fix: "The tool went over its memory limit; make it allocate less or raise `sandbox.memoryLimit`.",
+  },
+  MOLT_ERR_SANDBOX_OUTPUT_TOO_LARGE: {
+    title: "Sandboxed tool returned too much",
+    fix: "The tool returned more than `sandbox.maxOutputBytes`; return less data.",
+  },
+  MOLT_ERR_SANDBOX_SOURCE_TOO_LARGE: {
+    title: "Sandboxed tool source too large",
+    fix: "The tool source is over `sandbox.maxSourceBytes`; split it or raise the limit.",
+  },
+  MOLT_ERR_SANDBOX_BUSY: {
+    title: "Sandbox is busy",
+    fix: "Every sandbox worker is busy and the queue is full; retry later or raise `sandbox.maxQueue`.",
+  },
+  MOLT_ERR_SANDBOX_CPU_BUDGET: {
+    title: "Session sandbox CPU budget used up",
+    fix: "This session used its sandbox CPU budget; start a new session or raise `sandbox.cpuBudgetMs`.",
+  },
+  MOLT_ERR_SANDBOX_UNAVAILABLE: {
+    title: "Sandbox unavailable",
+    fix: "The sandbox is unavailable (worker crashing repeatedly or closed); see the alert and the worker log.",
+  },
+  MOLT_ERR_SANDBOX_TOOL_ERROR: {
+    title: "Sandboxed tool threw",
+    fix: "The tool threw; the message is the tool's own.",
+  },
+  MOLT_ERR_SANDBOX_INVALID_TOOL: {
+    title: "Not a sandboxed tool module",
+    fix: "A sandboxed tool must `export default { description, parameters, run(args, host) }` and import nothing.",
+  },
+  MOLT_ERR_SANDBOX_CAPABILITY: {
+    title: "Host capability refused the call",
+    fix: "A host capability refused the call (arguments, egress allowlist or limits).",
+  },
+  MOLT_ERR_TOOL_PATH_OUTSIDE_WORKSPACE: {
+    title: "Path outside the workspace",
+    fix: "Give a path inside the workspace, relative to it; symlinks and hard links leading out are refused.",
+  },
+  MOLT_ERR_TOOL_PATH_INVALID: {
+    title: "Invalid path",
+    fix: "Give a plain relative path: no NUL bytes, backslashes, \"~\" or encoded dots.",
+  },
+  MOLT_ERR_TOOL_NOT_A_FILE: {
+    title: "Not a regular file",
+    fix: "Only regular files can be read or written; directories, FIFOs and devices are refused.",
+  },
+  MOLT_ERR_TOOL_FILE_TOO_LARGE: {
+    title: "File too large",
+    fix: "The file is over the tool's size cap; read a smaller file or raise the cap in the plugin options.",
+  },
+  MOLT_ERR_TOOL_NOT_FOUND: {
+    title: "File not found",
+    fix: "The file does not exist; check the path (relative to the workspace).",
+  },
+  MOLT_ERR_TOOL_EDIT_NO_MATCH: {
+    title: "Edit text not found exactly once",
+    fix: "oldText must occur exactly once in the file; include more surrounding text.",
+  },
+  MOLT_ERR_TOOL_INVALID_ARGS: {
+    title: "Invalid tool arguments",
+    fix: "Call the tool with arguments matching its parameters schema.",
+  },
+  MOLT_ERR_TOOL_EXEC_DENIED: {
+    title: "Binary not allowed",
+    fix: "Only binaries named in the tools-exec `allow` option, found in its `trustedDirs`, can run; give a bare name, not a path.",
+  },
+  MOLT_ERR_TOOL_EXEC_BUSY: {
+    title: "Too many commands running",
+    fix: "tools.exec.maxProcesses commands are already running; wait for one to finish.",
+  },
+  MOLT_ERR_TOOL_SESSION_FORBIDDEN: {
+    title: "Session not reachable from here",
+    fix: "A sandboxed session only reaches itself, and no session sends to itself; use the main session.",
+  },
+  MOLT_ERR_TOOL_SESSION_RATE_LIMITED: {
+    title: "Too many session sends",
+    fix: "sessions_send is rate-limited per session; wait before sending again.",
+  },
   MOLT_ERR_CLOSE_FAILED: {
     title: 'Some close handlers failed',
     fix: 'See the listed causes; the kernel closed everything else.',

@@ -30,6 +30,11 @@ export const FIRST_PARTY: PluginCatalogue = Object.freeze({
   daemon: () => import('./daemon/index.ts'),
   'log-file': () => import('./log-file/index.ts'),
   tailscale: () => import('./tailscale/index.ts'),
+  sandbox: () => import('./sandbox/index.ts'),
+  'tools-fs': () => import('./tools-fs/index.ts'),
+  'tools-exec': () => import('./tools-exec/index.ts'),
+  'tool-policy': () => import('./tool-policy/index.ts'),
+  'tools-sessions': () => import('./tools-sessions/index.ts'),
 });
 
 /** What runs with no config at all (DESIGN §4); grows as first-party plugins land. */
@@ -37,6 +42,7 @@ export const EMBEDDED_PRESET: readonly string[] = Object.freeze([
   'rate-limit', 'auth-password', 'auth-token', 'gateway',
   'cache', 'cache-memory', 'cache-disk',
   'session-store-file', 'provider-anthropic', 'provider-openai', 'agent',
+  'sandbox', 'tools-fs', 'tools-sessions', 'tool-policy',
   'metrics', 'alerts', 'alert-console', 'diagnostics', 'audit',
   'backup', 'onboarding', 'daemon',
 ]);

@@ -294,15 +294,15 @@ export interface MoltbotConfig {
          */
         mode?: 'off' | 'non-main' | 'all';
         /**
-         * Tools a sandboxed session may call (empty: the policy's defaults).
+         * Tools a sandboxed session may call (empty: every tool the denylist does not name).
          *
-         * Items: A tool name, e.g. "read" or "sessions_list".
+         * Items: A tool name (read, write, edit, sessions_list, sessions_history, sessions_send, browser, canvas, nodes, cron, gateway, exec, or a registered tool) or a group: group:fs, group:sessions, group:runtime, group:ui, group:control.
          */
         allowlist?: string[];
         /**
-         * Tools a sandboxed session may never call; wins over allowlist.
+         * Tools a sandboxed session may never call; wins over allowlist (empty: exec, browser, canvas, nodes, cron, gateway).
          *
-         * Items: A tool name, e.g. "exec" or "browser".
+         * Items: A tool name (e.g. exec, browser, or a registered tool) or a group such as group:runtime; unknown names are config errors.
          */
         denylist?: string[];
       };

@@ -1,0 +1,103 @@
+/**
+ * User tools: `<workspace>/tools/<name>.mjs`, default export `{ description, parameters,
+ * run(args, host) }`. The gateway never imports them: the source is read (no-follow, regular
+ * file, size-capped), described and run inside the sandbox, and arguments are checked against
+ * the tool's own JSON Schema before every call.
+ */
+import { constants } from 'node:fs';
+import { open, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { compileSchema, type Validator } from '../../core/validate/compile.ts';
+import { SandboxError } from './errors.ts';
+import type { ToolDefinition } from '../agent/tool-registry.ts';
+import type { SandboxPool, SandboxRunResult } from './pool.ts';
+
+const TOOL_FILE = /^([a-z][a-z0-9_-]{0,63})\.mjs$/;
+
+export interface UserTool {
+  name: string;
+  description: string;
+  parameters: object;
+  /** Path relative to the workspace, for messages. */
+  file: string;
+  invoke(args: unknown, sessionKey?: string): Promise<SandboxRunResult>;
+}
+
+export interface UserToolProblem {
+  file: string;
+  message: string;
+}
+
+export async function loadUserTools(
+  workspace: string,
+  pool: SandboxPool,
+  maxSourceBytes: number,
+): Promise<{ tools: UserTool[]; problems: UserToolProblem[] }> {
+  const dir = join(workspace, 'tools');
+  let names: string[];
+  try {
+    names = (await readdir(dir)).sort();
+  } catch {
+    return { tools: [], problems: [] };
+  }
+  const tools: UserTool[] = [];
+  const problems: UserToolProblem[] = [];
+  for (const entry of names) {
+    const match = TOOL_FILE.exec(entry);
+    if (match === null) continue;
+    const file = `tools/${entry}`;
+    try {
+      const source = await readToolSource(join(dir, entry), maxSourceBytes);
+      const { description, parameters } = await pool.describe(source, file);
+      const validate: Validator = compileSchema(parameters);
+      const name = match[1] as string;
+      tools.push({
+        name, description, parameters, file,
+        invoke: (args, sessionKey) => {
+          if (!validate(args)) {
+            const first = validate.errors?.[0];
+            return Promise.reject(new SandboxError('MOLT_ERR_SANDBOX_TOOL_ERROR', `invalid arguments for tool "${name}": ${first?.instancePath || '/'} ${first?.message ?? 'is invalid'}`));
+          }
+          return pool.run({ source, filename: file, args, ...(sessionKey === undefined ? {} : { sessionKey }) });
+        },
+      });
+    } catch (error) {
+      problems.push({ file, message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return { tools, problems };
+}
+
+/** Opens without following a symlink and reads at most `maxBytes` of a regular file. */
+export async function readToolSource(path: string, maxBytes: number): Promise<string> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) throw new SandboxError('MOLT_ERR_SANDBOX_INVALID_TOOL', 'a tool must be a regular file');
+    if (stat.size > maxBytes) throw new SandboxError('MOLT_ERR_SANDBOX_SOURCE_TOO_LARGE', `tool source is ${stat.size} bytes; the limit is ${maxBytes}`);
+    const buffer = Buffer.alloc(maxBytes + 1);
+    const { bytesRead } = await handle.read(buffer, 0, maxBytes + 1, 0);
+    if (bytesRead > maxBytes) throw new SandboxError('MOLT_ERR_SANDBOX_SOURCE_TOO_LARGE', `tool source is over ${maxBytes} bytes`);
+    return buffer.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A registry entry whose handler checks the arguments, then runs `source` in the sandbox for the calling session. */
+export function sandboxedTool(pool: SandboxPool, tool: { name: string; description: string; parameters: object; source: string }): ToolDefinition {
+  const validate = compileSchema(tool.parameters);
+  return {
+    name: tool.name,
+    description: tool.description,
+    parameters: tool.parameters,
+    handler: async (args: unknown, context: { sessionKey?: string }) => {
+      if (!validate(args)) {
+        const first = validate.errors?.[0];
+        throw new SandboxError('MOLT_ERR_SANDBOX_TOOL_ERROR', `invalid arguments for tool "${tool.name}": ${first?.instancePath || '/'} ${first?.message ?? 'is invalid'}`);
+      }
+      const result = await pool.run({ source: tool.source, filename: `plugin-tool:${tool.name}`, args, ...(context.sessionKey === undefined ? {} : { sessionKey: context.sessionKey }) });
+      return result.value;
+    },
+  };
+}

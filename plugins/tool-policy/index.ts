@@ -1,0 +1,66 @@
+/**
+ * `tool-policy`: enforces `agents.defaults.sandbox.{mode,allowlist,denylist}` on every tool
+ * call through `beforeToolCall`. A denied call becomes a tool error the model sees, and a log
+ * line with the tool and session (never the arguments, which may carry secrets).
+ */
+import schema from '../../schemas/plugins/tool-policy.json' with { type: 'json' };
+import validate from '../../schemas/generated/tool-policy.validate.ts';
+import { definePlugin } from '../../core/plugin.ts';
+import type { ToolRegistry } from '../agent/tool-registry.ts';
+import { createToolPolicy, type SandboxPolicyConfig, type ToolPolicy } from './policy.ts';
+import { defineToolMethods } from './rpc.ts';
+
+export interface ToolPolicyOptions {
+  /** Tools of the RPC default deny list that `tools.invoke` may run anyway. */
+  invokeAllow: string[];
+}
+
+declare module '../../core/plugin.ts' {
+  interface Services {
+    'tool-policy': { current(): ToolPolicy };
+  }
+}
+
+export default definePlugin<ToolPolicyOptions>({
+  name: 'tool-policy',
+  version: '1.0.0',
+  kernel: '^1.0.0',
+  description: 'Allow/deny tools per sandbox mode (agents.defaults.sandbox); RPC tools.list and tools.invoke',
+  schema,
+  validate,
+  // Ordered after the plugins that register tools, so their names are known when the lists are checked.
+  optionalDependencies: ['agent', 'sandbox', 'tools-fs', 'tools-exec', 'tools-sessions'],
+  setup(ctx, options) {
+    const config = ((ctx.config.agents as { defaults?: { sandbox?: SandboxPolicyConfig } } | undefined)?.defaults?.sandbox) ?? {};
+    const registered = (): string[] => {
+      try {
+        return (ctx.use('tools') as ToolRegistry).list().map((tool) => tool.name);
+      } catch {
+        return [];
+      }
+    };
+    // Built at start: user tools (sandbox plugin) register in their start taps, which run first.
+    let policy: ToolPolicy | undefined;
+    ctx.hooks.start.tapPromise(ctx.name, async () => {
+      policy = createToolPolicy(config, registered());
+    });
+    const current = (): ToolPolicy => {
+      if (policy === undefined) throw new Error('tool-policy: the policy is built when the kernel starts');
+      return policy;
+    };
+    ctx.provide('tool-policy', { current });
+    defineToolMethods(ctx, { registry: () => ctx.use('tools') as ToolRegistry, policy: current, invokeAllow: options.invokeAllow });
+    // The model is only offered the tools its session may call (the call check below still holds).
+    ctx.hooks.beforeAgentRun.tapPromise(ctx.name, async (run) => {
+      if (policy === undefined || run.tools === undefined) return run;
+      const allowed = policy;
+      return { ...run, tools: run.tools.filter((name) => allowed.check(name, run.sessionKey) === undefined) };
+    });
+    ctx.hooks.beforeToolCall.tapPromise(ctx.name, async (call) => {
+      const reason = policy === undefined ? 'the tool policy is not ready' : policy.check(call.name, call.sessionKey);
+      if (reason === undefined) return undefined;
+      ctx.log.warn({ tool: call.name, sessionKey: call.sessionKey, callId: call.callId }, `tool call denied: ${reason}`);
+      return { deny: reason };
+    });
+  },
+});

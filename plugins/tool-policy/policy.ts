@@ -1,0 +1,96 @@
+/**
+ * The tool policy of `agents.defaults.sandbox`: which tools a session may call.
+ *
+ * - mode `off`: nothing is sandboxed; `all`: every session is; `non-main` (the deployment
+ *   guide's recommendation): every session except the owner's main one (`agent:<id>:main`).
+ *   A call without a session key (an operator's RPC) counts as sandboxed.
+ * - For a sandboxed session the denylist wins over the allowlist; an empty allowlist allows
+ *   every tool; an empty denylist means the default denylist (control-plane and host tools).
+ * - Names are the guide's tool names, `group:*` aliases, or tools registered in the registry;
+ *   anything else is a config error naming its path.
+ */
+import leven from 'leven';
+import { MoltbotError } from '../../core/errors.ts';
+
+export const GUIDE_TOOLS = Object.freeze(['read', 'write', 'edit', 'sessions_list', 'sessions_history', 'sessions_send', 'browser', 'canvas', 'nodes', 'cron', 'gateway', 'exec']);
+
+export const TOOL_GROUPS: Readonly<Record<string, readonly string[]>> = Object.freeze({
+  'group:fs': ['read', 'write', 'edit'],
+  'group:sessions': ['sessions_list', 'sessions_history', 'sessions_send'],
+  'group:runtime': ['exec'],
+  'group:ui': ['browser', 'canvas'],
+  'group:control': ['nodes', 'cron', 'gateway'],
+});
+
+/** Denied to sandboxed sessions when the config's denylist is empty. */
+export const DEFAULT_SANDBOX_DENY = Object.freeze(['exec', 'browser', 'canvas', 'nodes', 'cron', 'gateway']);
+
+export type SandboxMode = 'off' | 'non-main' | 'all';
+
+export interface SandboxPolicyConfig {
+  mode?: SandboxMode;
+  allowlist?: readonly string[];
+  denylist?: readonly string[];
+}
+
+export interface ToolPolicy {
+  readonly mode: SandboxMode;
+  sandboxed(sessionKey: string | undefined): boolean;
+  /** `undefined` when allowed, else the reason given to the model. */
+  check(tool: string, sessionKey: string | undefined): string | undefined;
+}
+
+const MAIN_SESSION = /^agent:[a-z0-9][a-z0-9_-]{0,63}:main$/i;
+const CONFIG_PATH = 'agents.defaults.sandbox';
+
+export function createToolPolicy(config: SandboxPolicyConfig, knownTools: Iterable<string>): ToolPolicy {
+  const known = new Set([...GUIDE_TOOLS, ...knownTools]);
+  const problems: string[] = [];
+  const allow = expand(config.allowlist ?? [], 'allowlist', known, problems);
+  const configuredDeny = expand(config.denylist ?? [], 'denylist', known, problems);
+  if (problems.length > 0) {
+    throw new MoltbotError('MOLT_ERR_CONFIG_INVALID', {
+      message: `Invalid config: unknown tool names\n${problems.join('\n')}`,
+      path: CONFIG_PATH,
+      fix: `Use tool names from \`tools.list\` (built-in: ${GUIDE_TOOLS.join(', ')}) or a group (${Object.keys(TOOL_GROUPS).join(', ')}).`,
+    });
+  }
+  const deny = configuredDeny.size > 0 ? configuredDeny : new Set(DEFAULT_SANDBOX_DENY);
+  const mode = config.mode ?? 'non-main';
+  const sandboxed = (sessionKey: string | undefined) =>
+    mode === 'all' || (mode === 'non-main' && (sessionKey === undefined || !MAIN_SESSION.test(sessionKey)));
+  return {
+    mode,
+    sandboxed,
+    check(tool, sessionKey) {
+      if (!sandboxed(sessionKey)) return undefined;
+      if (deny.has(tool)) {
+        return `tool "${tool}" is denied in sandboxed sessions (${configuredDeny.size > 0 ? `${CONFIG_PATH}.denylist` : 'the default sandbox denylist'})`;
+      }
+      if (allow.size > 0 && !allow.has(tool)) return `tool "${tool}" is not in ${CONFIG_PATH}.allowlist`;
+      return undefined;
+    },
+  };
+}
+
+function expand(names: readonly string[], list: 'allowlist' | 'denylist', known: Set<string>, problems: string[]): Set<string> {
+  const out = new Set<string>();
+  names.forEach((name, index) => {
+    const group = TOOL_GROUPS[name];
+    if (group !== undefined) for (const member of group) out.add(member);
+    else if (known.has(name)) out.add(name);
+    else problems.push(` - ${CONFIG_PATH}.${list}[${index}]: unknown tool ${JSON.stringify(name)}${suggest(name, known)}`);
+  });
+  return out;
+}
+
+function suggest(name: string, known: Set<string>): string {
+  const candidates = [...known, ...Object.keys(TOOL_GROUPS)];
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const distance = leven(name, candidate);
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? `; did you mean "${best}"?` : '';
+}

@@ -1,0 +1,73 @@
+/**
+ * RPC `tools.list` and `tools.invoke` for operators. Invoking over RPC has its own default
+ * deny list (GHSA-943q-mwmv-hhvh: `/tools/invoke` reached sessions_send and exec): those
+ * tools are refused even with a valid admin credential unless `invokeAllow` names them. The
+ * session's sandbox policy (`beforeToolCall`) applies on top, and a call without a session key
+ * counts as sandboxed.
+ */
+import { randomUUID } from 'node:crypto';
+import type { PluginContext } from '../../core/plugin.ts';
+import type { ToolRegistry } from '../agent/tool-registry.ts';
+import { RpcError } from '../gateway/error-codes.ts';
+import { defineMethod } from '../gateway/methods.ts';
+import type { ToolPolicy } from './policy.ts';
+
+export const RPC_INVOKE_DENY = Object.freeze(['exec', 'write', 'edit', 'apply_patch', 'sessions_spawn', 'sessions_send', 'gateway', 'cron', 'nodes', 'plugins', 'browser', 'canvas']);
+
+const SESSION_KEY = { type: 'string', minLength: 1, maxLength: 300, description: 'Session the call acts for (its sandbox policy and CPU budget apply), e.g. agent:main:main.' };
+
+export function defineToolMethods(ctx: PluginContext, deps: { registry: () => ToolRegistry; policy: () => ToolPolicy; invokeAllow: readonly string[] }): void {
+  const rpcDenied = (name: string) => RPC_INVOKE_DENY.includes(name) && !deps.invokeAllow.includes(name);
+
+  defineMethod(ctx, {
+    name: 'tools.list',
+    scope: 'read',
+    description: 'Tools the agent can call, with whether the given session may call them and whether RPC may invoke them.',
+    params: { type: 'object', additionalProperties: false, properties: { sessionKey: SESSION_KEY } },
+    handler: (params: { sessionKey?: string }) => ({
+      tools: deps.registry().list().map((tool) => ({
+        ...tool,
+        allowed: deps.policy().check(tool.name, params.sessionKey) === undefined,
+        invokable: !rpcDenied(tool.name),
+      })),
+    }),
+  });
+
+  defineMethod(ctx, {
+    name: 'tools.invoke',
+    scope: 'admin',
+    description: 'Runs one tool now, as the agent would (policy hooks included); the result says ok or the tool\'s error.',
+    params: {
+      type: 'object', additionalProperties: false, required: ['name'],
+      properties: {
+        name: { type: 'string', minLength: 1, maxLength: 64, description: 'Tool name from tools.list.' },
+        args: { type: 'object', description: 'Arguments matching the tool\'s parameters schema.' },
+        sessionKey: SESSION_KEY,
+      },
+    },
+    handler: async (params: { name: string; args?: Record<string, unknown>; sessionKey?: string }, rpc) => {
+      const tool = deps.registry().get(params.name);
+      if (tool === undefined) throw new RpcError('INVALID_REQUEST', `unknown tool ${JSON.stringify(params.name)}`);
+      if (rpcDenied(params.name)) {
+        throw new RpcError('FORBIDDEN', `tool "${params.name}" cannot be invoked over RPC (add it to the tool-policy option invokeAllow to allow it)`, { details: { tool: params.name } });
+      }
+      const args = params.args ?? {};
+      const call = { callId: `rpc-${randomUUID()}`, name: params.name, args, ...(params.sessionKey !== undefined ? { sessionKey: params.sessionKey } : {}) };
+      const decision = await ctx.hooks.beforeToolCall.promise(call);
+      if (decision !== undefined && 'deny' in decision) throw new RpcError('FORBIDDEN', `tool call denied: ${decision.deny}`, { details: { tool: params.name } });
+      const finalArgs = decision !== undefined && 'rewrite' in decision ? decision.rewrite : args;
+      const started = performance.now();
+      let ok = false;
+      let output: unknown;
+      try {
+        output = await tool.handler(finalArgs, { runId: call.callId, sessionKey: params.sessionKey ?? `rpc:${rpc.connection.subject ?? rpc.connection.id}`, signal: rpc.signal });
+        ok = true;
+      } catch (error) {
+        const { code, message } = error as { code?: unknown; message?: unknown };
+        output = { code: typeof code === 'string' ? code : 'TOOL_ERROR', message: typeof message === 'string' ? message : 'the tool failed' };
+      }
+      const result = await ctx.hooks.afterToolCall.promise({ callId: call.callId, name: params.name, ok, output, durationMs: performance.now() - started }, call);
+      return result.ok ? { ok: true, output: result.output, durationMs: result.durationMs } : { ok: false, error: result.output, durationMs: result.durationMs };
+    },
+  });
+}

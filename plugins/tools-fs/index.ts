@@ -1,0 +1,22 @@
+/** `tools-fs`: the `read`, `write` and `edit` tools, confined to the agent workspace. */
+import schema from '../../schemas/plugins/tools-fs.json' with { type: 'json' };
+import validate from '../../schemas/generated/tools-fs.validate.ts';
+import { definePlugin } from '../../core/plugin.ts';
+import type { ToolRegistry } from '../agent/tool-registry.ts';
+import { createFsTools, type FsToolOptions } from './tools.ts';
+
+export { createFsTools, type FsToolOptions };
+
+export default definePlugin<FsToolOptions>({
+  name: 'tools-fs',
+  version: '1.0.0',
+  kernel: '^1.0.0',
+  description: 'read/write/edit tools confined to the workspace',
+  schema,
+  validate,
+  dependencies: ['agent'],
+  setup(ctx, options) {
+    const registry = ctx.use('tools') as ToolRegistry;
+    for (const tool of createFsTools(() => ctx.paths.workspace, options)) ctx.onClose(registry.register(tool));
+  },
+});

@@ -1,0 +1,35 @@
+/** `tools-sessions`: sessions_list, sessions_history and sessions_send, with sandbox inheritance enforced. */
+import schema from '../../schemas/plugins/tools-sessions.json' with { type: 'json' };
+import validate from '../../schemas/generated/tools-sessions.validate.ts';
+import { definePlugin } from '../../core/plugin.ts';
+import type { AgentService } from '../agent/agent-service.ts';
+import { parseSessionKey } from '../agent/session-key.ts';
+import type { ToolRegistry } from '../agent/tool-registry.ts';
+import type { ToolPolicy } from '../tool-policy/policy.ts';
+import { createSessionTools, type SessionToolOptions } from './session-tools.ts';
+
+export default definePlugin<SessionToolOptions>({
+  name: 'tools-sessions',
+  version: '1.0.0',
+  kernel: '^1.0.0',
+  description: 'sessions_list, sessions_history and sessions_send tools',
+  schema,
+  validate,
+  dependencies: ['agent'],
+  setup(ctx, options) {
+    const sandboxed = (sessionKey: string): boolean => {
+      try {
+        return (ctx.use('tool-policy') as { current(): ToolPolicy }).current().sandboxed(sessionKey);
+      } catch {
+        // Without the policy plugin: everything but a main session counts as sandboxed.
+        try {
+          return !parseSessionKey(sessionKey).main;
+        } catch {
+          return true;
+        }
+      }
+    };
+    const registry = ctx.use('tools') as ToolRegistry;
+    for (const tool of createSessionTools({ agent: () => ctx.use('agent') as AgentService, sandboxed }, options)) ctx.onClose(registry.register(tool));
+  },
+});
