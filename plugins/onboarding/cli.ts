@@ -3,6 +3,9 @@
  * scripts. Writes a config that passes `moltbot security audit`, creates the workspace, and
  * with `--install-daemon` installs the gateway as a user service.
  */
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+import { expandHome } from '../../core/config/state-dir.ts';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { CliContext } from '../../core/hook-types.ts';
 import { checkAnswers, DEFAULT_MODEL, DEFAULT_PASSWORD_ENV, DEFAULT_PORT, defaultKeyEnv, providerOf, type OnboardAnswers } from './answers.ts';
@@ -11,6 +14,8 @@ import { askAnswers, OnboardCancelled, type Prompter } from './prompts.ts';
 
 export interface OnboardDeps {
   stateDir: string;
+  /** Where a relative --workspace is resolved (the command's working directory). */
+  cwd: string;
   defaultWorkspace: string;
   /** Installs the user service; undefined when the daemon plugin is not loaded. */
   installDaemon?: () => Promise<{ file: string }>;
@@ -76,6 +81,8 @@ export function registerOnboardCommand(program: Command, cli: CliContext, deps: 
       const problems = checkAnswers(answers);
       if (problems.length > 0) return fail(cli, problems.join('\n'));
       if (installDaemon && deps.installDaemon === undefined) return fail(cli, '--install-daemon needs the "daemon" plugin; add it to `plugins`');
+      // The config holds an absolute workspace: a relative one would move with the gateway's cwd.
+      answers = { ...answers, workspace: resolve(deps.cwd, expandHome(answers.workspace, deps.env.HOME ?? homedir())) };
       let result;
       try {
         result = await writeOnboarding(deps.stateDir, answers, { force: flags.force === true });

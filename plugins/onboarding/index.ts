@@ -24,6 +24,7 @@ export default definePlugin({
       registerOnboardCommand(program, cli, {
         stateDir: ctx.paths.stateDir,
         defaultWorkspace: ctx.paths.workspace,
+        cwd: ctx.paths.cwd,
         ...(daemon ? { installDaemon: () => daemon.install() } : {}),
         prompter: async () => (await import('@clack/prompts')) as unknown as Prompter,
         isTTY: process.stdin.isTTY === true && process.stdout.isTTY === true,

@@ -63,6 +63,7 @@ describe('moltbot onboard --non-interactive', () => {
     const result = await runCliCaptured(['onboard', '--non-interactive', '--auth', 'password', '--model', 'ollama/llama3.1', '--workspace', 'ws'], { cwd, env: { CLAWDBOT_GATEWAY_PASSWORD: '' } });
     expect(result.code).toBe(0);
     expect(JSON.parse(readFileSync(join(cwd, '.state/clawdbot.json'), 'utf8'))).toMatchObject({
+      agent: { workspace: join(cwd, 'ws') },
       providers: { ollama: { api: 'openai', baseURL: 'http://127.0.0.1:11434/v1' } },
       gateway: { auth: { mode: 'password', password: '${CLAWDBOT_GATEWAY_PASSWORD}' } },
     });
