@@ -11,9 +11,10 @@
  * ratio met the same CPU regime (DESIGN §10). RSS per idle connection is measured in a fresh
  * server process per target (SERVER_FLAG): this process's heap has grown during the rounds.
  */
+import { accepts, freePort } from '../test/helpers/net.ts';
 import { fork, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -315,24 +316,7 @@ async function settledRss(): Promise<number> {
   return process.memoryUsage().rss;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 /** Only the gateway's own plugins (the default is the whole embedded preset). */
 const GATEWAY_ONLY = { preset: 'none', plugins: ['rate-limit', 'auth-password', 'auth-token', 'gateway'] };

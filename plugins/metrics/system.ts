@@ -53,7 +53,8 @@ export function readNetworkCounters(file = PROC_NET_DEV): { in: number; out: num
   return { in: rx, out: tx };
 }
 
-function hostTicks(): { busy: number; total: number } {
+/** CPU ticks of the whole host so far; the share used between two readings is their delta. */
+export function hostTicks(): { busy: number; total: number } {
   let busy = 0;
   let total = 0;
   for (const cpu of cpus()) {

@@ -1,5 +1,6 @@
 /** Live readings the manager decides on: process memory, free host memory, host CPU busy share. */
-import { cpus, freemem } from 'node:os';
+import { freemem } from 'node:os';
+import { hostTicks } from '../metrics/system.ts';
 
 export interface Readings {
   rssMb: number;
@@ -12,7 +13,7 @@ export interface Readings {
 const MB = 1024 * 1024;
 
 export class Probe {
-  #last = ticks();
+  #last = hostTicks();
   #lastAt = 0;
   #cpu = 0;
   readonly #minSpanMs: number;
@@ -25,7 +26,7 @@ export class Probe {
     const now = Date.now();
     // A span too short says nothing about CPU: keep the previous figure until one passed.
     if (now - this.#lastAt >= this.#minSpanMs) {
-      const current = ticks();
+      const current = hostTicks();
       const total = current.total - this.#last.total;
       if (total > 0) this.#cpu = Math.min(1, Math.max(0, (current.busy - this.#last.busy) / total));
       this.#last = current;
@@ -34,15 +35,4 @@ export class Probe {
     const memory = process.memoryUsage();
     return { rssMb: memory.rss / MB, heapUsedMb: memory.heapUsed / MB, freeMb: freemem() / MB, cpu: this.#cpu };
   }
-}
-
-function ticks(): { busy: number; total: number } {
-  let busy = 0;
-  let total = 0;
-  for (const cpu of cpus()) {
-    const { user, nice, sys, idle, irq } = cpu.times;
-    busy += user + nice + sys + irq;
-    total += user + nice + sys + idle + irq;
-  }
-  return { busy, total };
 }

@@ -3,7 +3,7 @@
  * (HTTPS on the machine's ts.net name), `funnel --bg <port>` on the public internet, and
  * `serve reset` undoes either. Arguments go to the binary directly, never through a shell.
  */
-import { spawn } from 'node:child_process';
+import { spawnRunner } from '../daemon/service.ts';
 
 export type TailscaleMode = 'off' | 'serve' | 'funnel';
 
@@ -21,12 +21,5 @@ export function exposeArgs(mode: Exclude<TailscaleMode, 'off'>, port: number): s
 
 export const RESET_ARGS = ['serve', 'reset'];
 
-export const spawnTailscale: Runner = (bin, args) => new Promise((resolve) => {
-  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => { stdout += chunk; });
-  child.stderr.on('data', (chunk) => { stderr += chunk; });
-  child.on('error', (error) => resolve({ code: 127, stdout, stderr: error.message }));
-  child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-});
+/** The real runner (shared with the daemon plugin): exit code and output, never a shell. */
+export const spawnTailscale: Runner = spawnRunner;

@@ -2,9 +2,10 @@
  * A private `redis-server` for tests that stop and restart Redis: loopback only, a free port,
  * no persistence. Killed when the test finishes.
  */
+import { freePort } from '../../helpers/net.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { onTestFinished } from 'vitest';
 
 export interface RedisServer {
@@ -16,15 +17,8 @@ export interface RedisServer {
   start(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
+
+export { freePort };
 
 export async function startRedisServer(options: { password?: string; port?: number } = {}): Promise<RedisServer> {
   const port = options.port ?? await freePort();

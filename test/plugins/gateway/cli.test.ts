@@ -1,27 +1,8 @@
 import { spawn } from 'node:child_process';
-import { connect, createServer } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { BIN, spawnCli } from '../../helpers/cli.ts';
+import { accepts, freePort } from '../../helpers/net.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function refused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => { socket.destroy(); resolve(false); });
-    socket.once('error', () => resolve(true));
-  });
-}
 
 describe('moltbot gateway (CLI)', () => {
   it('--port 0 --verbose listens, answers /healthz, logs at debug level, and exits 0 on SIGTERM', async () => {
@@ -66,7 +47,7 @@ describe('moltbot gateway (CLI)', () => {
     expect(result.stderr).toContain('gateway.bind is "lan"');
     expect(result.stderr).toContain('gateway.auth.mode is "none"');
     expect(result.stderr).toContain('MOLT_ERR_CONFIG_INVALID');
-    expect(await refused(port)).toBe(true);
+    expect(!(await accepts(port))).toBe(true);
   });
 
   it('CLAWDBOT_GATEWAY_PORT is used without --port, and --port beats it', async () => {
