@@ -11,7 +11,7 @@ import { definePlugin } from '../../core/plugin.ts';
 import type { GatewayService } from '../gateway/service.ts';
 import { defineMethod } from '../gateway/methods.ts';
 import { AgentTracker } from './agents.ts';
-import { PrometheusExporter } from './prometheus.ts';
+import type { PrometheusExporter } from './prometheus.ts';
 import { RequestCounter } from './requests.ts';
 import { MetricsCollectorCore, type MetricsService } from './snapshot.ts';
 import { registerStatusCommand } from './status-command.ts';
@@ -76,10 +76,12 @@ export default definePlugin<MetricsOptions>({
       readyAt: () => readyAt,
       minSampleMs: options.minSampleMs,
     });
-    const exporter = new PrometheusExporter(ctx.log);
+    // prom-client loads on the first scrape, not at gateway start.
+    let exporter: Promise<PrometheusExporter> | undefined;
+    const prometheus = () => (exporter ??= import('./prometheus.ts').then((module) => new module.PrometheusExporter(ctx.log)));
     const service: MetricsService = {
       snapshot: () => core.snapshot(),
-      prometheus: async () => exporter.render(await core.snapshot()),
+      prometheus: async () => (await prometheus()).render(await core.snapshot()),
       last: () => core.last(),
     };
     ctx.provide('metrics', service);
@@ -114,7 +116,7 @@ export default definePlugin<MetricsOptions>({
         public: root.public === true,
         handler: async (_request, response) => {
           const text = await service.prometheus();
-          response.writeHead(200, { 'Content-Type': exporter.contentType, 'Cache-Control': 'no-store' });
+          response.writeHead(200, { 'Content-Type': (await prometheus()).contentType, 'Cache-Control': 'no-store' });
           response.end(text);
         },
       });

@@ -3,7 +3,7 @@
  * retries off: failover is the agent's). Tool results travel as `tool_result` blocks in a user
  * turn; consecutive user-side messages are merged, as the API requires alternating roles.
  */
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import { attemptSignal, fromSdkError, ModelCallError } from '../agent/model-error.ts';
 import type { ChatMessage, ModelApi, ModelCall, ModelEvent } from '../agent/types.ts';
 
@@ -32,11 +32,14 @@ export function toAnthropicMessages(messages: readonly ChatMessage[]): WireMessa
 
 export function createAnthropicApi(): ModelApi {
   const clients = new Map<string, Anthropic>();
-  const clientFor = (apiKey: string, baseURL: string | undefined): Anthropic => {
+  // The SDK costs ≈ 100 ms to import: loaded on the first model call, not at gateway start.
+  let sdk: Promise<typeof Anthropic> | undefined;
+  const clientFor = async (apiKey: string, baseURL: string | undefined): Promise<Anthropic> => {
     const id = `${baseURL ?? ''}\u0000${apiKey}`;
     let client = clients.get(id);
     if (client === undefined) {
-      client = new Anthropic({ apiKey, ...(baseURL ? { baseURL } : {}), maxRetries: 0 });
+      const AnthropicClient = await (sdk ??= import('@anthropic-ai/sdk').then((module) => module.default));
+      client = new AnthropicClient({ apiKey, ...(baseURL ? { baseURL } : {}), maxRetries: 0 });
       clients.set(id, client);
     }
     return client;
@@ -48,7 +51,7 @@ export function createAnthropicApi(): ModelApi {
     async *stream(call: ModelCall): AsyncIterable<ModelEvent> {
       const attempt = attemptSignal(call.signal, call.timeoutMs);
       try {
-        const stream = await clientFor(call.apiKey, call.baseURL).messages.create({
+        const stream = await (await clientFor(call.apiKey, call.baseURL)).messages.create({
           model: call.model,
           max_tokens: call.maxTokens,
           messages: toAnthropicMessages(call.messages),

@@ -2,7 +2,7 @@
  * The OpenAI Chat Completions wire protocol through the official `openai` client (its own
  * retries off: failover is the agent's). Works with any compatible server via `baseURL`.
  */
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { attemptSignal, fromSdkError, ModelCallError } from '../agent/model-error.ts';
 import type { ChatMessage, ModelApi, ModelCall, ModelEvent, ToolCallRecord } from '../agent/types.ts';
 
@@ -35,11 +35,14 @@ function parseArgs(text: string, name: string): unknown {
 
 export function createOpenAiApi(): ModelApi {
   const clients = new Map<string, OpenAI>();
-  const clientFor = (apiKey: string, baseURL: string | undefined): OpenAI => {
+  // The SDK costs ≈ 40 ms to import: loaded on the first model call, not at gateway start.
+  let sdk: Promise<typeof OpenAI> | undefined;
+  const clientFor = async (apiKey: string, baseURL: string | undefined): Promise<OpenAI> => {
     const id = `${baseURL ?? ''}\u0000${apiKey}`;
     let client = clients.get(id);
     if (client === undefined) {
-      client = new OpenAI({ apiKey, ...(baseURL ? { baseURL } : {}), maxRetries: 0 });
+      const OpenAIClient = await (sdk ??= import('openai').then((module) => module.default));
+      client = new OpenAIClient({ apiKey, ...(baseURL ? { baseURL } : {}), maxRetries: 0 });
       clients.set(id, client);
     }
     return client;
@@ -51,7 +54,7 @@ export function createOpenAiApi(): ModelApi {
     async *stream(call: ModelCall): AsyncIterable<ModelEvent> {
       const attempt = attemptSignal(call.signal, call.timeoutMs);
       try {
-        const client = clientFor(call.apiKey, call.baseURL);
+        const client = await clientFor(call.apiKey, call.baseURL);
         const stream = await client.chat.completions.create({
           model: call.model,
           messages: toOpenAiMessages(call.system, call.messages),
