@@ -128,6 +128,7 @@ export class Connection {
   }
 
   fail(id: RequestId | null, error: WireError): boolean {
+    if (this.state === 'open') this.runtime.traffic.errors++;
     return this.send(JSON.stringify({ type: 'res', id, ok: false, error }));
   }
 

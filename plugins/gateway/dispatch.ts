@@ -22,6 +22,8 @@ import { allows } from './scopes.ts';
 
 export function handleMessage(runtime: Runtime, connection: Connection, data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
   if (connection.state === 'closed') return;
+  // Every frame of an authenticated client counts, refused ones (rate limit, scope, unknown method) too.
+  if (connection.state === 'open') runtime.traffic.requests++;
   if (isBinary) return invalidFrame(runtime, connection, null, wireError('INVALID_REQUEST', 'binary frames are not supported; send JSON text frames'));
   const parsed = parseFrame(textOf(data), runtime.settings.maxJsonDepth);
   if (!parsed.ok) return invalidFrame(runtime, connection, parsed.id, parsed.error);

@@ -35,6 +35,8 @@ export interface GatewayService {
   sendTo(connectionId: string, event: string, payload?: unknown): boolean;
   /** Readiness reports: a critical component reporting "degraded" makes /readyz answer 503. */
   readonly health: HealthRegistry;
+  /** Request frames from authenticated clients and error answers to them since start (refusals included). */
+  stats(): { requests: number; errors: number };
   /** Methods declared with defineMethod(). */
   methods(): MethodInfo[];
   /** The coming close is a restart: clients get close code 1012 (reconnect) instead of 1001. */

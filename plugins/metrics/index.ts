@@ -73,6 +73,7 @@ export default definePlugin<MetricsOptions>({
       requests,
       agents,
       connections: () => gateway?.connections ?? 0,
+      traffic: () => gateway?.stats(),
       readyAt: () => readyAt,
       minSampleMs: options.minSampleMs,
     });
@@ -86,8 +87,6 @@ export default definePlugin<MetricsOptions>({
     };
     ctx.provide('metrics', service);
 
-    // Methods are declared during setup; by init every plugin's declarations exist.
-    ctx.hooks.init.tap(ctx.name, () => requests.watch(ctx.hooks));
     let timer: NodeJS.Timeout | undefined;
     ctx.hooks.ready.tap(ctx.name, () => {
       readyAt = Date.now();

@@ -1,20 +1,13 @@
 /**
- * RPC request and error counts, read from the kernel's `rpc` hooks: an interceptor on each
- * declared method's hook sees every call the gateway dispatches and every error it answers.
- * Requests refused before dispatch (rate limit, unknown method, scope) are not counted here.
+ * RPC request and error rates from the gateway's own totals (every request frame of an
+ * authenticated client and every error answer, refusals such as rate limits included): each
+ * sync adds what the totals grew by since the last one to sliding windows.
  */
-import type { KernelHooks } from '../../core/hooks.ts';
-import { methodRegistry } from '../gateway/methods.ts';
 import { SlidingCounter } from './window.ts';
-
-interface Interceptable {
-  intercept(interceptor: { call?: () => void; error?: () => void }): void;
-}
 
 export class RequestCounter {
   readonly requests: SlidingCounter;
   readonly errors: SlidingCounter;
-  readonly #watched = new Set<string>();
   requestsTotal = 0;
   errorsTotal = 0;
 
@@ -23,26 +16,14 @@ export class RequestCounter {
     this.errors = new SlidingCounter(windowSeconds, now);
   }
 
-  request(): void {
-    this.requests.add();
-    this.requestsTotal++;
-  }
-
-  error(): void {
-    this.errors.add();
-    this.errorsTotal++;
-  }
-
-  /** Watches every method declared so far; call again after late declarations (idempotent). */
-  watch(hooks: KernelHooks): void {
-    for (const method of methodRegistry(hooks).list()) {
-      if (this.#watched.has(method.name)) continue;
-      this.#watched.add(method.name);
-      (hooks.rpc.for(method.name) as unknown as Interceptable).intercept({
-        call: () => this.request(),
-        error: () => this.error(),
-      });
-    }
+  /** Adds the growth of the gateway's totals since the previous sync. */
+  sync(totals: { requests: number; errors: number }): void {
+    const requests = totals.requests - this.requestsTotal;
+    const errors = totals.errors - this.errorsTotal;
+    if (requests > 0) this.requests.add(requests);
+    if (errors > 0) this.errors.add(errors);
+    this.requestsTotal = totals.requests;
+    this.errorsTotal = totals.errors;
   }
 
   rates(): { requestsPerSecond: number; errorRate: number } {

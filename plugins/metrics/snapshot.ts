@@ -39,6 +39,8 @@ export interface SnapshotSources {
   log: Logger;
   system: SystemSampler;
   requests: RequestCounter;
+  /** The gateway's request/error totals (undefined without a gateway). */
+  traffic: () => { requests: number; errors: number } | undefined;
   agents: AgentTracker;
   connections(): number;
   readyAt(): number | undefined;
@@ -66,6 +68,8 @@ export class MetricsCollectorCore {
   async snapshot(): Promise<MetricsSnapshot> {
     const s = this.#sources;
     const readyAt = s.readyAt();
+    const traffic = s.traffic();
+    if (traffic !== undefined) s.requests.sync(traffic);
     const rates = s.requests.rates();
     const snapshot: MetricsSnapshot = {
       at: Date.now(),

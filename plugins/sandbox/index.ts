@@ -3,6 +3,7 @@
  * untrusted) in isolated-vm isolates inside supervised worker processes. This module never
  * imports isolated-vm: only worker.ts (in the child) does.
  */
+import { checkSandbox } from './health-check.ts';
 import { availableParallelism } from 'node:os';
 import schema from '../../schemas/plugins/sandbox.json' with { type: 'json' };
 import validate from '../../schemas/generated/sandbox.validate.ts';
@@ -131,6 +132,7 @@ export default definePlugin<SandboxOptions>({
       collector.set('crashes', stats.crashes);
       collector.set('circuit_open', stats.circuit === 'open' ? 1 : 0);
     });
+    ctx.hooks.diagnose.tapPromise(ctx.name, (report) => checkSandbox(service, report));
     ctx.onClose(() => pool.close());
   },
 });

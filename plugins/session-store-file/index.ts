@@ -9,6 +9,7 @@ import validateOptions from '../../schemas/generated/session-store-file.validate
 import { definePlugin } from '../../core/plugin.ts';
 import type { SessionStore } from '../agent/types.ts';
 import { createFileStore } from './file-store.ts';
+import { checkSessionStore } from './integrity-check.ts';
 
 export { createFileStore } from './file-store.ts';
 
@@ -46,6 +47,7 @@ export default definePlugin<SessionStoreFileOptions>({
     });
     ctx.provide('session-store', store);
     ctx.hooks.backupSources.tap(ctx.name, (sources) => [...sources, { name: 'sessions', path: root, plugin: ctx.name }]);
+    ctx.hooks.diagnose.tapPromise(ctx.name, (report) => checkSessionStore(root, store, report));
     ctx.onClose(() => store.close());
   },
 });

@@ -39,15 +39,17 @@ describe('metrics plugin with the gateway', () => {
     const [first] = clients;
     for (let i = 0; i < 3; i++) expect((await first!.request('flaky.ok')).ok).toBe(true);
     expect((await first!.request('flaky.fail')).ok).toBe(false);
+    // Refused before dispatch: counted too (request and error).
+    expect((await first!.request('no.such.method')).error?.code).toBe('METHOD_NOT_FOUND');
     const response = await first!.request('metrics');
     expect(response.ok).toBe(true);
     const figures = response.payload;
     expect(figures.gateway.activeConnections).toBe(3);
-    // 3 ok + 1 failed + the metrics call itself (counted when dispatched).
-    expect(figures.gateway.requestsTotal).toBe(5);
-    expect(figures.gateway.errorsTotal).toBe(1);
-    expect(figures.gateway.errorRate).toBeCloseTo(1 / 5, 5);
-    expect(figures.gateway.requestsPerSecond).toBeCloseTo(5 / 60, 5);
+    // 3 ok + 1 failed + 1 unknown method + the metrics call itself (counted on arrival).
+    expect(figures.gateway.requestsTotal).toBe(6);
+    expect(figures.gateway.errorsTotal).toBe(2);
+    expect(figures.gateway.errorRate).toBeCloseTo(2 / 6, 5);
+    expect(figures.gateway.requestsPerSecond).toBeCloseTo(6 / 60, 5);
     expect(figures.gateway.uptime).toBeGreaterThanOrEqual(0);
     expect(figures.plugins).toContainEqual({ plugin: 'flaky', name: 'queue_depth', value: 7, labels: { queue: 'inbound' } });
     expect(kernel.logs.some((line) => line.msg?.includes('not a finite number'))).toBe(true);
