@@ -16,11 +16,15 @@ export interface TlsMaterial {
 
 export async function loadTls(ssl: { enabled: boolean; certPath?: string; keyPath?: string }, cwd: string): Promise<TlsMaterial | undefined> {
   if (!ssl.enabled) return undefined;
-  const [cert, key] = await Promise.all([
+  // Both read at once, but a failure is reported in a fixed order (certificate first), so
+  // the same broken config always gives the same message.
+  const [cert, key] = await Promise.allSettled([
     readPem(ssl.certPath, 'gateway.ssl.certPath', cwd),
     readPem(ssl.keyPath, 'gateway.ssl.keyPath', cwd),
   ]);
-  return { cert, key };
+  if (cert.status === 'rejected') throw cert.reason;
+  if (key.status === 'rejected') throw key.reason;
+  return { cert: cert.value, key: key.value };
 }
 
 async function readPem(path: string | undefined, configPath: string, cwd: string): Promise<Buffer> {
