@@ -7,6 +7,7 @@
  * and the fake provider over HTTP through the official `openai` client (what a local
  * OpenAI-compatible server costs on top). Client and server share this process.
  */
+import { startBenchGateway, UNREACHABLE_RATE_LIMITS } from './gateway-kernel.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,27 +88,14 @@ function openClient(url: string): Promise<Client> {
   });
 }
 
-async function startStack(model: string, providers: Record<string, unknown>, stateDir: string) {
-  const { createKernel } = await import('../core/index.ts');
-  const kernel = createKernel({
-    config: {
-      agent: { model },
-      agents: { maxConcurrentRuns: 256, maxQueuedRuns: 10_000 },
-      providers,
-      gateway: { auth: { mode: 'password', password: PASSWORD }, rateLimiting: { enabled: true, requestsPerMinute: 1_000_000_000, burstSize: 1_000_000 } },
-      plugins: ['rate-limit', 'auth-password', 'auth-token', 'gateway', 'session-store-file', 'provider-openai', instantPlugin, 'agent'],
-    },
-    env: { HOME: stateDir, MOLTBOT_STATE_DIR: stateDir },
-    homeDir: stateDir,
-    cwd: stateDir,
-    logLevel: 'warn',
-    logDestination: { write: () => true },
-  });
-  await kernel.load();
-  const gateway = kernel.use('gateway');
-  gateway.listenOn({ port: 0 });
-  await kernel.start();
-  return { kernel, url: gateway.address()!.url };
+function startStack(model: string, providers: Record<string, unknown>, stateDir: string) {
+  return startBenchGateway({
+    agent: { model },
+    agents: { maxConcurrentRuns: 256, maxQueuedRuns: 10_000 },
+    providers,
+    gateway: { auth: { mode: 'password', password: PASSWORD }, rateLimiting: UNREACHABLE_RATE_LIMITS },
+    plugins: ['rate-limit', 'auth-password', 'auth-token', 'gateway', 'session-store-file', 'provider-openai', instantPlugin, 'agent'],
+  }, stateDir);
 }
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {

@@ -11,6 +11,7 @@
  * ratio met the same CPU regime (DESIGN §10). RSS per idle connection is measured in a fresh
  * server process per target (SERVER_FLAG): this process's heap has grown during the rounds.
  */
+import { startBenchGateway, UNREACHABLE_RATE_LIMITS } from './gateway-kernel.ts';
 import { accepts, freePort } from '../test/helpers/net.ts';
 import { fork, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -74,28 +75,11 @@ async function startEcho(): Promise<Target> {
 }
 
 async function startGateway(stateDir: string): Promise<Target> {
-  const { createKernel } = await import('../core/index.ts');
-  const kernel = createKernel({
-    config: {
-      gateway: {
-        auth: { mode: 'password', password: PASSWORD },
-        maxConnections: IDLE_CONNECTIONS + 1_000,
-        // The limiter stays in the request path, with limits the bench cannot reach.
-        rateLimiting: { enabled: true, requestsPerMinute: 1_000_000_000, burstSize: 1_000_000 },
-      },
-      plugins: ['rate-limit', 'auth-password', 'auth-token', ['gateway', { maxPendingHandshakes: 5_000, maxPendingHandshakesPerIp: 5_000 }]],
-    },
-    env: { HOME: stateDir, MOLTBOT_STATE_DIR: stateDir },
-    homeDir: stateDir,
-    cwd: stateDir,
-    logLevel: 'warn',
-    logDestination: { write: () => true },
-  });
-  await kernel.load();
-  const gateway = kernel.use('gateway');
-  gateway.listenOn({ port: 0 });
-  await kernel.start();
-  return { name: 'gateway', url: gateway.address()!.url, auth: { password: PASSWORD }, close: () => kernel.close() };
+  const { kernel, url } = await startBenchGateway({
+    gateway: { auth: { mode: 'password', password: PASSWORD }, maxConnections: IDLE_CONNECTIONS + 1_000, rateLimiting: UNREACHABLE_RATE_LIMITS },
+    plugins: ['rate-limit', 'auth-password', 'auth-token', ['gateway', { maxPendingHandshakes: 5_000, maxPendingHandshakesPerIp: 5_000 }]],
+  }, stateDir);
+  return { name: 'gateway', url, auth: { password: PASSWORD }, close: () => kernel.close() };
 }
 
 // ------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import validateOptions from '../../schemas/generated/auth-password.validate.ts';
 import type { Scope } from '../../core/hook-types.ts';
 import { definePlugin } from '../../core/plugin.ts';
 import { safeEqualSecret } from '../gateway/auth/secret-equal.ts';
-import { watchRotation } from '../gateway/auth/rotation.ts';
+import { pollRotation, watchRotation } from '../gateway/auth/rotation.ts';
 import { secretSourceFor, type GatewaySecrets } from '../gateway/auth/secret-source.ts';
 
 export interface AuthPasswordOptions {
@@ -49,15 +49,9 @@ export default definePlugin<AuthPasswordOptions>({
       warnIfWeak(password);
     };
 
-    let timer: NodeJS.Timeout | undefined;
-    ctx.onClose(() => clearInterval(timer));
     ctx.hooks.start.tapPromise(ctx.name, async () => {
       observe(await secrets.current());
-      // An idle gateway notices a rotation too, not only at the next handshake.
-      timer = setInterval(() => {
-        secrets.current().then(observe, (error: unknown) => ctx.log.warn({ err: error }, 'gateway password check failed'));
-      }, options.rotationCheckMs);
-      timer.unref();
+      pollRotation(ctx, options.rotationCheckMs, async () => observe(await secrets.current()), 'gateway password');
     });
 
     ctx.hooks.authenticate.tapPromise(ctx.name, async (request) => {

@@ -10,7 +10,7 @@ import validateOptions from '../../schemas/generated/auth-token.validate.ts';
 import type { Scope } from '../../core/hook-types.ts';
 import { definePlugin } from '../../core/plugin.ts';
 import { safeEqualSecret } from '../gateway/auth/secret-equal.ts';
-import { watchRotation } from '../gateway/auth/rotation.ts';
+import { pollRotation, watchRotation } from '../gateway/auth/rotation.ts';
 import { secretSourceFor, type GatewaySecrets } from '../gateway/auth/secret-source.ts';
 import { ensureTokenFile, readTokenFile, tokenFilePath, tokenFileStamp } from './token-file.ts';
 
@@ -60,8 +60,6 @@ export default definePlugin<AuthTokenOptions>({
       return { ...(configured !== undefined ? { configured } : {}), ...(generated !== undefined ? { generated } : {}) };
     };
 
-    let timer: NodeJS.Timeout | undefined;
-    ctx.onClose(() => clearInterval(timer));
     ctx.hooks.start.tapPromise(ctx.name, async () => {
       const current = await secrets.current();
       if (current.mode === 'token' && current.token !== undefined && current.token.length < MIN_TOKEN_LENGTH) {
@@ -77,11 +75,7 @@ export default definePlugin<AuthTokenOptions>({
         );
       }
       await accepted(current);
-      // An idle gateway notices a rotation too, not only at the next handshake.
-      timer = setInterval(() => {
-        secrets.current().then(accepted).catch((error: unknown) => ctx.log.warn({ err: error }, 'gateway token check failed'));
-      }, options.rotationCheckMs);
-      timer.unref();
+      pollRotation(ctx, options.rotationCheckMs, async () => accepted(await secrets.current()), 'gateway token');
     });
 
     ctx.hooks.authenticate.tapPromise(ctx.name, async (request) => {

@@ -32,3 +32,15 @@ export function watchRotation(ctx: Pick<PluginContext, 'use' | 'log'>, subject: 
     },
   };
 }
+
+/**
+ * Re-checks the secret every `everyMs` from now until close, so an idle gateway notices a
+ * rotation too, not only at the next handshake. Call it from a `start` tap.
+ */
+export function pollRotation(ctx: Pick<PluginContext, 'onClose' | 'log'>, everyMs: number, check: () => Promise<unknown>, what: string): void {
+  const timer = setInterval(() => {
+    check().catch((error: unknown) => ctx.log.warn({ err: error }, `${what} check failed`));
+  }, everyMs);
+  timer.unref();
+  ctx.onClose(() => clearInterval(timer));
+}

@@ -1,0 +1,22 @@
+/** A quiet in-process kernel with a gateway on a free loopback port, as the benches use it. */
+import type { Kernel } from '../core/kernel.ts';
+
+/** Rate limiting stays in the request path, with limits a bench cannot reach. */
+export const UNREACHABLE_RATE_LIMITS = { enabled: true, requestsPerMinute: 1_000_000_000, burstSize: 1_000_000 };
+
+export async function startBenchGateway(config: Record<string, unknown>, stateDir: string): Promise<{ kernel: Kernel; url: string }> {
+  const { createKernel } = await import('../core/index.ts');
+  const kernel = createKernel({
+    config,
+    env: { HOME: stateDir, MOLTBOT_STATE_DIR: stateDir },
+    homeDir: stateDir,
+    cwd: stateDir,
+    logLevel: 'warn',
+    logDestination: { write: () => true },
+  });
+  await kernel.load();
+  const gateway = kernel.use('gateway');
+  gateway.listenOn({ port: 0 });
+  await kernel.start();
+  return { kernel, url: gateway.address()!.url };
+}
