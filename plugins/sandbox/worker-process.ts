@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 import type { CallKind, CallOutcome, ParentMessage, RunLimits, WorkerMessage } from './protocol.ts';
 import { SNAPSHOT_FLAG } from './snapshot-guard.ts';
 
-const WORKER_ENTRY = fileURLToPath(new URL('./worker.ts', import.meta.url));
+// From source the worker is worker.ts (type stripping); in the published package it is the
+// compiled worker.js beside this file (Node does not strip types under node_modules).
+const WORKER_ENTRY = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url));
 const STDERR_TAIL = 4096;
 
 export interface WorkerSpawnOptions {
