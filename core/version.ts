@@ -1,13 +1,27 @@
-/** The package's own version, read from package.json both from source (core/) and from dist/core/. */
+/**
+ * The package's own manifest and root folder, found from source (core/) and from dist/core/
+ * alike: files shipped beside the code (bin/, templates/, deploy/) are found from PACKAGE.root,
+ * never by a path relative to a module (that path differs under dist/).
+ */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-function findManifest(): { name: string; version: string } {
+export interface OwnPackage {
+  name: 'moltbot';
+  version: string;
+  root: string;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+}
+
+function findManifest(): OwnPackage {
   for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
     try {
-      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
-      if (manifest.name === 'moltbot' && typeof manifest.version === 'string') return { name: manifest.name, version: manifest.version };
+      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Partial<OwnPackage> & { name?: string };
+      if (manifest.name === 'moltbot' && typeof manifest.version === 'string') {
+        return { name: 'moltbot', version: manifest.version, root: dir, dependencies: manifest.dependencies ?? {}, devDependencies: manifest.devDependencies ?? {} };
+      }
     } catch {
       // no package.json at this level: keep walking up
     }
@@ -15,5 +29,5 @@ function findManifest(): { name: string; version: string } {
   }
 }
 
-export const PACKAGE = findManifest();
+export const PACKAGE: Readonly<OwnPackage> = Object.freeze(findManifest());
 export const KERNEL_VERSION = PACKAGE.version;

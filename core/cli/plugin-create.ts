@@ -4,10 +4,10 @@
  * loads into a kernel unchanged. Interactive in a terminal, flag-driven everywhere else.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { MANIFEST_FILE, PACKAGE_PREFIX } from '../resolve-plugin.ts';
+import { PACKAGE } from '../version.ts';
 import { CliExit, CliUsageError, type CliIo } from './types.ts';
 
 const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
@@ -27,34 +27,9 @@ export interface CreateResult {
   files: string[];
 }
 
-interface OwnPackage {
-  root: string;
-  version: string;
-  dependencies: Record<string, string>;
-  devDependencies: Record<string, string>;
-}
-
-let ownCache: OwnPackage | undefined;
-
-/** This CLI's own package.json, both from source (core/cli) and from dist/core/cli. */
-function ownPackage(): OwnPackage {
-  ownCache ??= findOwnPackage();
-  return ownCache;
-}
-
-function findOwnPackage(): OwnPackage {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
-    const file = join(dir, 'package.json');
-    if (existsSync(file)) {
-      const pkg = JSON.parse(readFileSync(file, 'utf8')) as Partial<OwnPackage> & { name?: string; version: string };
-      if (pkg.name === 'moltbot') return { root: dir, version: pkg.version, dependencies: pkg.dependencies ?? {}, devDependencies: pkg.devDependencies ?? {} };
-    }
-    if (dirname(dir) === dir) throw new Error(`moltbot: package.json not found above ${import.meta.url}`);
-  }
-}
-
+/** The templates shipped in the package (found from its root, from source and from dist/). */
 export function templatesDir(): string {
-  return join(ownPackage().root, 'templates');
+  return join(PACKAGE.root, 'templates');
 }
 
 /** Every finished template: a folder of templates/ with a manifest. */
@@ -75,7 +50,7 @@ export function checkPluginName(name: string): string | undefined {
 
 /** Placeholder → value; a template using any other `__WORD__` fails the copy. */
 function placeholders(name: string): Record<string, string> {
-  const own = ownPackage();
+  const own = PACKAGE;
   const range = `^${own.version}`;
   // Templates are pinned to what moltbot itself is built and tested with.
   const pin = (pkg: string) => {

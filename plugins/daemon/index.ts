@@ -4,7 +4,8 @@
  * `moltbot daemon install|status|uninstall`; the `daemon` service serves `onboard --install-daemon`.
  */
 import { homedir } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { PACKAGE } from '../../core/version.ts';
 import type { Command } from 'commander';
 import type { CliContext } from '../../core/hook-types.ts';
 import { definePlugin } from '../../core/plugin.ts';
@@ -19,7 +20,8 @@ declare module '../../core/plugin.ts' {
   }
 }
 
-const BIN = fileURLToPath(new URL('../../bin/moltbot.js', import.meta.url));
+// From the package root: a path relative to this module would differ under dist/.
+const BIN = join(PACKAGE.root, 'bin', 'moltbot.js');
 
 export interface DaemonPluginOptions {
   /** Tests inject these; by default the real platform and `spawn`. */

@@ -5,8 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PACKAGE } from '../../core/version.ts';
 
-const DEPLOY = new URL('../../deploy/', import.meta.url);
+// From the package root: a path relative to this module would differ under dist/.
+const DEPLOY = join(PACKAGE.root, 'deploy');
 
 export const SYSTEMD_UNIT_NAME = 'moltbot-gateway.service';
 export const LAUNCHD_LABEL = 'ai.moltbot.gateway';
@@ -22,7 +24,7 @@ export interface ServiceSpec {
 }
 
 function template(name: string): string {
-  return readFileSync(new URL(name, DEPLOY), 'utf8');
+  return readFileSync(join(DEPLOY, name), 'utf8');
 }
 
 function fill(text: string, values: Record<string, string>): string {
