@@ -15,6 +15,8 @@ const CONFIGS: Record<string, (reference: string, name: string) => object> = {
   plugin: (reference) => ({ plugins: [[reference, { greeting: 'Hi' }]] }),
   'alert-sink': (reference) => ({ plugins: [[reference, { url: 'http://127.0.0.1:9/hook', minSeverity: 'critical' }]] }),
   'cache-store': (reference, name) => ({ cache: { tiers: ['memory', name] }, plugins: ['cache', 'cache-memory', reference] }),
+  // The agent and sandbox it depends on come with the embedded preset.
+  tool: (reference) => ({ plugins: [[reference, { maxChars: 5000 }]] }),
 };
 
 function writeConfig(dir: string, config: object): void {
