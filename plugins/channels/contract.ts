@@ -1,0 +1,160 @@
+/**
+ * The channel contract. A channel plugin (telegram, irc, webhook, whatsapp, a user's own)
+ * implements a `ChannelAdapter` that only speaks its platform; the `channels` service (plugin
+ * `channels`) runs it and owns everything every platform shares: DM/group policy and pairing,
+ * session mapping, the agent run, chunking to the platform's length limit, the bounded outbound
+ * queue with retries while disconnected, status, metrics. Consumers (cron delivery, the control
+ * UI, an embedding program) talk to the `channels` service, never to an adapter.
+ *
+ * Config: `channels.<id>` in the root config holds one channel's settings (the common policy
+ * keys below plus the platform's own keys, which its plugin validates).
+ *
+ * RPC (gateway): `channels.status` (read), `pairing.list` (admin), `pairing.approve`
+ * `{channel, code}` (admin), `pairing.reject` `{channel, code}` (admin).
+ * Events: `channels.status` (payload ChannelStatus, on every state change) and
+ * `pairing.requested` (payload PairingRequest), both to admin-scoped connections.
+ */
+import type { Logger } from '../../core/log.ts';
+
+export type ChatType = 'dm' | 'group';
+
+/** One inbound message, normalised by the adapter. */
+export interface ChannelInbound {
+  /** Platform id of the sender (Telegram user id, IRC nick, phone number). */
+  sender: string;
+  senderName?: string;
+  chatType: ChatType;
+  /** Where replies go: the DM peer, or the group/room id. */
+  chatId: string;
+  text: string;
+  /** The bot was mentioned or replied to (group mention gating). */
+  mentioned?: boolean;
+  /** Platform message id: a repeated id is processed once. */
+  messageId?: string;
+  attachments?: { name?: string; mimeType?: string; size?: number; url?: string }[];
+  receivedAt?: number;
+}
+
+export interface ChannelTarget {
+  chatType: ChatType;
+  chatId: string;
+  /** Platform message id being answered, where the platform threads replies. */
+  replyTo?: string;
+}
+
+export type ChannelState = 'connecting' | 'connected' | 'degraded' | 'stopped';
+
+/** Thrown by `ChannelAdapter.send`. Retryable errors keep the chunk queued (network, 429, 5xx). */
+export class ChannelSendError extends Error {
+  readonly retryable: boolean;
+  readonly retryAfterMs: number | undefined;
+  constructor(message: string, options: { retryable: boolean; retryAfterMs?: number; cause?: unknown }) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'ChannelSendError';
+    this.retryable = options.retryable;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+export interface ChannelAdapter {
+  /** Channel id: the key under `channels.<id>`, in session keys and in metrics. */
+  readonly id: string;
+  /** Longest text one platform message takes, in characters; longer replies are chunked. */
+  readonly maxMessageLength: number;
+  /** Canonical form of a sender id, applied to inbound senders and `allowFrom` entries alike. */
+  normalizeId?(id: string): string;
+  /**
+   * Connects and keeps connected (reconnecting with `host.backoff()`), reporting through
+   * `host.setState`. Resolves once started, not necessarily connected.
+   */
+  start(host: ChannelHost): Promise<void>;
+  stop(): Promise<void>;
+  /** Sends one chunk (at most `maxMessageLength` characters). */
+  send(target: ChannelTarget, text: string): Promise<{ messageId?: string }>;
+  /** Shows "typing…" where the platform has it; failures are ignored. */
+  typing?(target: ChannelTarget): Promise<void>;
+}
+
+export type DmPolicy = 'pairing' | 'allowlist' | 'open' | 'disabled';
+export type GroupPolicy = 'open' | 'allowlist' | 'disabled';
+
+/** `channels.<id>` after defaults: the common keys, then the platform's own. */
+export interface ChannelSettings {
+  enabled: boolean;
+  dmPolicy: DmPolicy;
+  allowFrom: readonly string[];
+  groupPolicy: GroupPolicy;
+  /** Group ids allowed under groupPolicy "allowlist". */
+  groupAllowFrom: readonly string[];
+  /** In groups, answer only when the bot is mentioned. */
+  requireMention: boolean;
+  /** Sender ids of the owner: their DMs go to the main session when `ownerSession` is "main". */
+  owners: readonly string[];
+  ownerSession: 'main' | 'dm';
+  readonly [key: string]: unknown;
+}
+
+export type ReceiveOutcome =
+  | { status: 'accepted'; sessionKey: string }
+  | { status: 'pairing'; code: string }
+  | { status: 'dropped'; reason: string }
+  | { status: 'duplicate' };
+
+export interface Backoff {
+  /** Next delay in ms: exponential from `base`, capped at `max`, with full jitter. */
+  next(): number;
+  reset(): void;
+}
+
+/** What the `channels` service hands an adapter in `start`. */
+export interface ChannelHost {
+  readonly settings: ChannelSettings;
+  readonly log: Logger;
+  /** Aborted when the channel stops. */
+  readonly signal: AbortSignal;
+  /** Policy → session → agent run → chunked reply. Resolves once accepted or dropped, not when replied. */
+  receive(message: ChannelInbound): Promise<ReceiveOutcome>;
+  /** Reports the connection state; `connected` drains the outbound queue. */
+  setState(state: ChannelState, error?: unknown): void;
+  backoff(options?: { baseMs?: number; maxMs?: number }): Backoff;
+}
+
+export interface ChannelStatus {
+  id: string;
+  state: ChannelState;
+  since: number;
+  lastError?: { message: string; at: number };
+  queue: { pending: number; max: number; dropped: number };
+  inbound: { accepted: number; dropped: number; pairing: number };
+  outbound: { sent: number; failed: number; retried: number };
+}
+
+export interface PairingRequest {
+  channel: string;
+  code: string;
+  sender: string;
+  senderName?: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface ChannelsService {
+  /** Called by a channel plugin in `setup`; the service starts the adapter when the kernel starts. */
+  register(adapter: ChannelAdapter): void;
+  /** Sends text to a chat (chunked; queued while disconnected). Resolves once every chunk is accepted. */
+  send(channel: string, target: ChannelTarget, text: string): Promise<void>;
+  status(): ChannelStatus[];
+  readonly pairing: {
+    list(channel?: string): PairingRequest[];
+    approve(channel: string, code: string): Promise<{ sender: string }>;
+    reject(channel: string, code: string): Promise<void>;
+    /** Senders approved through pairing (persisted), besides `allowFrom`. */
+    approved(channel: string): string[];
+  };
+}
+
+declare module '../../core/plugin.ts' {
+  interface Services {
+    channels: ChannelsService;
+  }
+}
