@@ -50,7 +50,7 @@ export default definePlugin<MetricsOptions>({
   setup(ctx, options) {
     const root = (ctx.config.metrics ?? {}) as { enabled?: boolean; public?: boolean };
     // A client of the running gateway: available even where this process collects nothing.
-    ctx.hooks.cliCommands.tap(ctx.name, (program, cli) => registerStatusCommand(program, cli, ctx.config));
+    ctx.hooks.cliCommands.tap(ctx.name, (program, cli) => registerStatusCommand(program, cli, ctx.config, ctx.paths.stateDir));
     if (root.enabled === false) {
       ctx.log.debug({}, 'metrics disabled by metrics.enabled=false');
       return;
