@@ -316,7 +316,7 @@ export interface MoltbotConfig {
      */
     maxQueuedRuns?: number;
     /**
-     * Sessions kept in memory (least recently used are evicted to the session store).
+     * Loaded session transcripts kept in the cache service's memory tier (least recently used are dropped and read again from the session store; 0 turns the cache off).
      */
     sessionCacheSize?: number;
     /**
