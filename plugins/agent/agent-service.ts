@@ -137,9 +137,19 @@ export function createAgentService(deps: AgentDeps): AgentService {
 
   /** The session's transcript: cached (one store read for concurrent misses), else from the store. */
   async function transcriptOf(agentId: string, key: string): Promise<TranscriptEntry[]> {
-    const load = async () => (await store.load(agentId, key)).entries;
+    let loaded = false;
+    const load = async () => {
+      loaded = true;
+      return (await store.load(agentId, key)).entries;
+    };
     const sessions = deps.sessionCache();
-    return sessions === undefined ? load() : sessions.wrap(key, Number.POSITIVE_INFINITY, load);
+    if (sessions === undefined) return load();
+    const cached = await sessions.wrap(key, Number.POSITIVE_INFINITY, load);
+    if (loaded || store.entryCount === undefined || (await store.entryCount(agentId, key)) === cached.length) return cached;
+    // Another instance appended to this session: the cached copy is stale.
+    const fresh = await load();
+    await sessions.set(key, fresh, Number.POSITIVE_INFINITY);
+    return fresh;
   }
 
   /**

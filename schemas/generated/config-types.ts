@@ -392,6 +392,19 @@ export interface MoltbotConfig {
     };
   };
   /**
+   * The Redis server gateway instances share when scaled out (session-store-redis, the cache's Redis tier when cache.redis.url is unset).
+   */
+  redis?: {
+    /**
+     * Connection URL of the Redis server (redis:// or rediss:// for TLS); may carry a password, so write it as ${REDIS_URL}.
+     */
+    url?: string;
+    /**
+     * Prefix of every key the gateway writes; instances that must share state use the same prefix, separate deployments on one Redis use different ones.
+     */
+    keyPrefix?: string;
+  };
+  /**
    * Log level, format and destinations.
    */
   logging?: {
