@@ -18,6 +18,7 @@ export const FIRST_PARTY: PluginCatalogue = Object.freeze({
   'provider-openai': () => import('./provider-openai/index.ts'),
   'session-store-file': () => import('./session-store-file/index.ts'),
   'session-store-redis': () => import('./session-store-redis/index.ts'),
+  'events-redis': () => import('./events-redis/index.ts'),
   metrics: () => import('./metrics/index.ts'),
   alerts: () => import('./alerts/index.ts'),
   'alert-console': () => import('./alert-console/index.ts'),

@@ -42,7 +42,7 @@ export default definePlugin({
   description: 'Sessions, runs with model failover, tool loop, compaction, usage and tracing',
   dependencies: ['session-store-file'],
   // The gateway only carries RPC and HTTP: embedded without it, use the `agent` service.
-  optionalDependencies: ['provider-anthropic', 'provider-openai', 'gateway', 'cache'],
+  optionalDependencies: ['provider-anthropic', 'provider-openai', 'gateway', 'cache', 'events-redis'],
   setup(ctx) {
     const settings = resolveAgentSettings(ctx.config);
     const tools = createToolRegistry();
