@@ -9,6 +9,7 @@ export const FIRST_PARTY: PluginCatalogue = Object.freeze({
   'auth-password': () => import('./auth-password/index.ts'),
   'auth-token': () => import('./auth-token/index.ts'),
   'rate-limit': () => import('./rate-limit/index.ts'),
+  'rate-limit-redis': () => import('./rate-limit-redis/index.ts'),
   cache: () => import('./cache/index.ts'),
   'cache-memory': () => import('./cache-memory/index.ts'),
   'cache-disk': () => import('./cache-disk/index.ts'),

@@ -8,6 +8,7 @@
  */
 import type { LoadedSession, RunTrace, SessionInspect, SessionStore, SessionSummary, TranscriptEntry } from '../agent/types.ts';
 import type { RedisClient } from '../redis/connection.ts';
+import { redisScript } from '../redis/script.ts';
 import { emptySummary, foldEntries } from '../session-store-file/summary.ts';
 import { orphanToolCalls } from '../session-store-file/transcript-file.ts';
 import { APPEND_SCRIPT } from './append-script.ts';
@@ -26,25 +27,13 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Sess
   const { client } = options;
   const warn = options.warn ?? (() => undefined);
   let closed = false;
-  let sha: string | undefined;
+  const appendScript = redisScript(client, APPEND_SCRIPT);
 
   const keys = (agentId: string) => {
     if (!AGENT_ID.test(agentId)) throw new TypeError(`invalid agent id ${JSON.stringify(agentId)}`);
     const base = `${options.keyPrefix}:sessions:${agentId}`;
     return { log: (key: string) => `${base}:log:${key}`, index: `${base}:index`, traces: `${base}:traces` };
   };
-
-  async function runAppend(scriptKeys: string[], args: string[]): Promise<void> {
-    sha ??= await client.scriptLoad(APPEND_SCRIPT);
-    try {
-      await client.evalSha(sha, { keys: scriptKeys, arguments: args });
-    } catch (error) {
-      // After a Redis restart (or a failover) the script cache is empty.
-      if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error;
-      sha = await client.scriptLoad(APPEND_SCRIPT);
-      await client.evalSha(sha, { keys: scriptKeys, arguments: args });
-    }
-  }
 
   async function append(agentId: string, key: string, entries: TranscriptEntry[]): Promise<void> {
     if (closed) throw new Error('session store is closed');
@@ -54,7 +43,7 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Sess
     const bytes = lines.reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0);
     const delta = foldEntries(emptySummary(agentId, key, entries[0]!.at), entries);
     const traces = entries.flatMap((entry) => (entry.kind === 'trace' ? [entry.runId, JSON.stringify(entry.trace)] : []));
-    await runAppend([k.log(key), k.index, k.traces], [key, JSON.stringify(delta), String(bytes), String(lines.length), ...lines, ...traces]);
+    await appendScript.run([k.log(key), k.index, k.traces], [key, JSON.stringify(delta), String(bytes), String(lines.length), ...lines, ...traces]);
   }
 
   async function row(agentId: string, key: string): Promise<SessionSummary | undefined> {
