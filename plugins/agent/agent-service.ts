@@ -79,6 +79,13 @@ export interface AgentDeps {
    * (no cache plugin or no memory tier): every run reads its session from the store.
    */
   sessionCache(): CacheNamespace | undefined;
+  /** Serializes runs of one session across gateway instances (a shared store provides it). */
+  sessionLease(): SessionLease | undefined;
+}
+
+/** Service `session-lease`: resolves with a release function once this instance may run the session. */
+export interface SessionLease {
+  acquire(sessionKey: string, signal: AbortSignal): Promise<() => Promise<void>>;
 }
 
 const hasTaps = (hook: unknown) => ((hook as { taps?: unknown[] }).taps?.length ?? 0) > 0;
@@ -192,6 +199,18 @@ export function createAgentService(deps: AgentDeps): AgentService {
     let text = '';
     try {
       release = await queue.acquire(key, controller.signal);
+      const lease = deps.sessionLease();
+      if (lease !== undefined) {
+        const releaseLocal = release;
+        const releaseLease = await lease.acquire(key, controller.signal).catch((error: unknown) => {
+          releaseLocal();
+          release = undefined;
+          throw error;
+        });
+        release = () => {
+          void releaseLease().finally(releaseLocal);
+        };
+      }
       trace.add('run.start', { queuedMs: trace.elapsed() });
       transcript = await transcriptOf(parts.agentId, key);
       let context: AgentRunContext = { runId, agentId: parts.agentId, sessionKey: key, model: settings.model, input: request.message, ...(settings.systemPrompt !== undefined ? { systemPrompt: settings.systemPrompt } : {}), tools: deps.tools.list().map((t) => t.name), metadata: { ...request.metadata, main: parts.main } };

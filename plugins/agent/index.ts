@@ -8,7 +8,7 @@
 import schema from '../../schemas/plugins/agent.json' with { type: 'json' };
 import validateOptions from '../../schemas/generated/agent.validate.ts';
 import { definePlugin } from '../../core/plugin.ts';
-import { createAgentService, type AgentService } from './agent-service.ts';
+import { createAgentService, type AgentService, type SessionLease } from './agent-service.ts';
 import { registerSessionsCommand } from './cli.ts';
 import { registerOpenAiRoutes } from './openai-http.ts';
 import { defineAgentMethods } from './rpc.ts';
@@ -59,6 +59,13 @@ export default definePlugin({
         env: process.env,
         signal: ctx.signal,
         sessionCache: () => (sessionCache ??= openSessionCache(ctx, settings.sessionCacheSize)),
+        sessionLease: () => {
+          try {
+            return ctx.use('session-lease') as SessionLease;
+          } catch {
+            return undefined;
+          }
+        },
         apiFor: (api) => {
           try {
             return ctx.use(`model-api:${api}`) as ModelApi;

@@ -11,11 +11,13 @@ import type { SessionStore } from '../agent/types.ts';
 import { DEFAULT_REDIS_URL } from '../cache-redis/index.ts';
 import type { RedisConnection } from '../redis/connection.ts';
 import { checkRedisDurability } from './durability-check.ts';
+import type { SessionLease } from './session-lease.ts';
 
 export interface SessionStoreRedisOptions {
   url?: string;
   keyPrefix?: string;
   connectTimeoutMs: number;
+  leaseTtlMs: number;
 }
 
 export default definePlugin<SessionStoreRedisOptions>({
@@ -25,7 +27,7 @@ export default definePlugin<SessionStoreRedisOptions>({
   description: 'Session transcripts and index in Redis, shared by gateway instances',
   schema,
   validate: validateOptions,
-  defaults: { connectTimeoutMs: 5000 },
+  defaults: { connectTimeoutMs: 5000, leaseTtlMs: 30_000 },
   replaces: ['session-store-file'],
   setup(ctx, options) {
     const url = options.url ?? (ctx.config.redis?.url as string | undefined) ?? DEFAULT_REDIS_URL;
@@ -46,12 +48,23 @@ export default definePlugin<SessionStoreRedisOptions>({
       entryCount: (agentId, key) => ready().entryCount!(agentId, key),
       close: async () => store?.close(),
     } satisfies SessionStore);
+    let lease: (SessionLease & { close(): void }) | undefined;
+    ctx.provide('session-lease', {
+      acquire: (sessionKey, signal) => {
+        if (lease === undefined) throw new Error('session-store-redis: used before the kernel started');
+        return lease.acquire(sessionKey, signal);
+      },
+    } satisfies SessionLease);
     ctx.hooks.start.tapPromise(ctx.name, async () => {
       // @redis/client costs ≈ 150 ms to import: only a kernel that uses Redis pays it.
-      const [{ openRedis }, { createRedisSessionStore }] = await Promise.all([import('../redis/connection.ts'), import('./redis-session-store.ts')]);
+      const [{ openRedis }, { createRedisSessionStore }, { createSessionLease }] = await Promise.all([
+        import('../redis/connection.ts'), import('./redis-session-store.ts'), import('./session-lease.ts'),
+      ]);
       connection = await openRedis({ url, connectTimeoutMs: options.connectTimeoutMs, offlineQueue: true });
       const location = connection.redact(url);
-      store = createRedisSessionStore({ client: connection.client, keyPrefix, location, warn: (fields, message) => ctx.log.warn(fields, message) });
+      const warn = (fields: Record<string, unknown>, message: string) => ctx.log.warn(fields, message);
+      store = createRedisSessionStore({ client: connection.client, keyPrefix, location, warn });
+      lease = createSessionLease({ client: connection.client, keyPrefix, ttlMs: options.leaseTtlMs, warn });
       if (connection.client.isReady) ctx.log.info({ redis: location, keyPrefix }, 'session store: Redis');
       else ctx.log.error({ redis: location, error: connection.lastError() }, 'session store: Redis unreachable; runs fail until it answers');
     });
@@ -59,6 +72,7 @@ export default definePlugin<SessionStoreRedisOptions>({
       if (connection) await checkRedisDurability(connection, report);
     });
     ctx.onClose(async () => {
+      lease?.close();
       await store?.close();
       await connection?.close();
     });

@@ -109,6 +109,52 @@ describe('session-store-redis', () => {
     }
   });
 
+  it('runs of one session are serialized across instances: the second sees the first reply', async () => {
+    const prefix = freshPrefix();
+    const fake = await startFakeProvider();
+    try {
+      const boot = () => createTestKernel({
+        config: {
+          agent: { model: 'local/m' },
+          providers: { local: { api: 'openai', baseURL: fake.openaiBaseURL } },
+          redis: { keyPrefix: prefix },
+          plugins: ['session-store-redis', 'provider-openai', 'agent'],
+        },
+      });
+      const [a, b] = [await boot(), await boot()];
+      // No echo fallback: each run answers with a scripted text; the first is slow.
+      fake.script({ text: 'slow answer from the first run', chunks: 4, delayMs: 150 }, { text: 'second' });
+      const first = a.use('agent').run({ sessionKey: 'agent:main:main', message: 'first' });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const second = b.use('agent').run({ sessionKey: 'agent:main:main', message: 'second' });
+      await Promise.all([first, second]);
+      // Without the lease both model calls would have started before either reply existed.
+      expect(JSON.stringify(fake.requests[1]!.body)).toContain('slow answer from the first run');
+      expect((await a.use('agent').history('agent:main:main')).map((m) => m.content)).toEqual(['first', 'slow answer from the first run', 'second', 'second']);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('a lease held by an instance that went away frees itself after its ttl', async () => {
+    const prefix = freshPrefix();
+    const boot = () => createTestKernel({ config: { redis: { keyPrefix: prefix }, plugins: [['session-store-redis', { leaseTtlMs: 300 }]] } });
+    const [a, b] = [await boot(), await boot()];
+    type Lease = { acquire(key: string, signal: AbortSignal): Promise<() => Promise<void>> };
+    const releaseA = await (a.use('session-lease') as Lease).acquire('agent:main:main', new AbortController().signal);
+    // While A holds it (and renews it), B waits.
+    const waiting = (b.use('session-lease') as Lease).acquire('agent:main:main', AbortSignal.timeout(200));
+    await expect(waiting).rejects.toThrow();
+    await releaseA();
+    await (b.use('session-lease') as Lease).acquire('agent:main:main', AbortSignal.timeout(2000));
+    await a.close();
+    // B goes away holding the lease (never released); A2 gets the session once the ttl ran out.
+    await b.close();
+    const a2 = await boot();
+    const acquired = await (a2.use('session-lease') as Lease).acquire('agent:main:main', AbortSignal.timeout(3000));
+    await acquired();
+  });
+
   it('doctor: reports the persistence Redis really has, and an unreachable Redis as critical', async () => {
     const { kernel } = await storeKernel(freshPrefix());
     const checks: Check[] = [];
