@@ -8,11 +8,10 @@ import type { KernelHooks } from '../../core/hooks.ts';
 import type { Logger } from '../../core/log.ts';
 import type { AgentService } from '../agent/agent-service.ts';
 import type { ChannelAdapter, ChannelsService, ChannelStatus, ChannelTarget, PairingRequest } from './contract.ts';
-import { PairingError, type PairingStore } from './pairing-store.ts';
+import { CHANNEL_ID, PairingError, type PairingStore } from './pairing-store.ts';
 import { ChannelRuntime } from './runtime.ts';
 import { resolveChannelSettings } from './settings.ts';
 
-const CHANNEL_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 export interface ServiceDeps {
   config: () => Readonly<Record<string, any>>;
