@@ -263,11 +263,10 @@ export class ChannelRuntime {
     const entered = submitted.then(() => undefined, () => undefined);
     this.#replies.set(target.chatId, entered);
     void entered.then(() => { if (this.#replies.get(target.chatId) === entered) this.#replies.delete(target.chatId); });
-    try {
-      await (await submitted).delivered;
-    } catch (error) {
-      this.#log.warn({ err: error, sessionKey }, 'reply not delivered');
-    }
+    // Tracked work ends once the reply is queued: delivery may wait for a reconnect, and close
+    // must not wait for it (the queue reports what it could not deliver).
+    const logFailure = (error: unknown) => this.#log.warn({ err: error, sessionKey }, 'reply not delivered');
+    await submitted.then(({ delivered }) => void delivered.catch(logFailure), logFailure);
   }
 
   #typing(target: ChannelTarget): () => void {

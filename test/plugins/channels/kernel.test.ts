@@ -129,3 +129,20 @@ describe('channels service in a kernel', () => {
     expect(await channel.inject({ sender: 'a', text: 'x', chatType: 'dm', chatId: 'a' })).toMatchObject({ status: 'pairing' });
   });
 });
+
+describe('channels service on close', () => {
+  it('a reply queued while the platform is down does not hold up close; it is reported undelivered', async () => {
+    const h = await startChannels({ settings: { dmPolicy: 'open', allowFrom: ['*'] } });
+    h.channel.down();
+    h.fake.script({ text: 'private reply text' });
+    await h.channel.inject({ sender: 'u', text: 'hi' });
+    for (let i = 0; i < 400 && h.channels.status()[0]!.queue.pending < 1; i++) await new Promise((r) => setTimeout(r, 5));
+    const logs = h.kernel.logs;
+    // Rejects (drain timeout) if the queued reply held up close.
+    await h.kernel.close();
+    const line = logs.find((l) => l.msg === 'channel closed with undelivered messages');
+    expect(line).toMatchObject({ level: 40, channel: 'fake', undelivered: 1, chats: ['u'] });
+    expect(logs.filter((l) => l.level >= 30).map((l) => JSON.stringify(l)).join('\n')).not.toContain('private reply text');
+    expect(h.channel.sent).toHaveLength(0);
+  });
+});
