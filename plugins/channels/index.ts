@@ -9,7 +9,7 @@ import { definePlugin } from '../../core/plugin.ts';
 import type { AgentService } from '../agent/agent-service.ts';
 import type { GatewayService } from '../gateway/service.ts';
 import { auditChannels, diagnoseChannels } from './checks.ts';
-import { registerPairingCommand } from './cli.ts';
+import { registerChannelsCommand, registerPairingCommand } from './cli.ts';
 import { collectChannelMetrics } from './metrics.ts';
 import { PairingStore, pairingDir } from './pairing-store.ts';
 import { defineChannelMethods } from './rpc.ts';
@@ -58,6 +58,9 @@ export default definePlugin({
     ctx.hooks.audit.tap(ctx.name, (report) => auditChannels(ctx.config, report));
     // Approved senders are state a restore must bring back (pending codes expire anyway).
     ctx.hooks.backupSources.tap(ctx.name, (sources) => [...sources, { name: 'pairing', path: pairingDir(ctx.paths.stateDir), plugin: ctx.name }]);
-    ctx.hooks.cliCommands.tap(ctx.name, (program, cli) => registerPairingCommand(program, cli, ctx.config, ctx.paths.stateDir));
+    ctx.hooks.cliCommands.tap(ctx.name, (program, cli) => {
+      registerPairingCommand(program, cli, ctx.config, ctx.paths.stateDir);
+      registerChannelsCommand(program, cli, ctx.config, ctx.paths.stateDir);
+    });
   },
 });

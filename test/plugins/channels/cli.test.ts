@@ -30,6 +30,10 @@ describe('moltbot pairing', () => {
     expect(again.code).toBe(1);
     expect(again.stderr).toContain(`NOT_FOUND no pending pairing code "${code}"`);
     expect(await h.channel.inject({ sender: 'carol', text: 'now?' })).toMatchObject({ status: 'accepted' });
+    await h.channel.waitForSent(3);
+    const status = await runCliCaptured(['channels', 'status', '--url', h.url], { cwd: project.dir });
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/^fake\s+connected\s+0\/100\s+1\/0\/1\s+3\/0\/0$/m);
   });
 
   it('without a gateway it edits the state file under the gateway lock; the next start tells the sender', async () => {
