@@ -6,8 +6,8 @@ import { createKernel } from '../../../core/kernel.ts';
 import { definePlugin } from '../../../core/plugin.ts';
 import { channelPlugins } from '../../../plugins/channels/implied.ts';
 import { PairingStore } from '../../../plugins/channels/pairing-store.ts';
-import { runCliCaptured } from '../../helpers/cli.ts';
-import { freePort } from '../../helpers/net.ts';
+import { runCliCaptured, spawnCli } from '../../helpers/cli.ts';
+import { accepts, freePort } from '../../helpers/net.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 import { PASSWORD } from '../gateway/helpers.ts';
 import { startChannels } from './harness.ts';
@@ -72,6 +72,12 @@ describe('config implies channel plugins', () => {
     expect(result.code).toBe(78);
     expect(result.stderr).toContain('channels.nope names no channel plugin (there is no plugin "channel-nope")');
     expect(result.stderr).toContain('Known channels: webchat');
+    // The gateway itself refuses to start: exit 78, nothing listens.
+    const port = await freePort();
+    const gateway = await spawnCli(['gateway', '--port', String(port)], { cwd: project.dir, env: { CLAWDBOT_GATEWAY_PASSWORD: PASSWORD } });
+    expect(gateway.code).toBe(78);
+    expect(gateway.stderr).toContain('channels.nope');
+    expect(await accepts(port)).toBe(false);
     // Disabled: nothing to load, no error.
     project.write('moltbot.config.json', JSON.stringify({ channels: { nope: { enabled: false } } }));
     expect((await runCliCaptured(['config', 'validate'], { cwd: project.dir })).code).toBe(0);
