@@ -13,6 +13,7 @@ import { registerChannelsCommand, registerPairingCommand } from './cli.ts';
 import { collectChannelMetrics } from './metrics.ts';
 import { PairingStore, pairingDir } from './pairing-store.ts';
 import { defineChannelMethods } from './rpc.ts';
+import { createScrubber } from './scrub.ts';
 import { createChannelsService } from './service.ts';
 
 export * from './contract.ts';
@@ -44,6 +45,7 @@ export default definePlugin({
       emit: (event, payload) => void optional<GatewayService>('gateway')?.broadcast(event, payload, 'admin'),
       track: (work) => ctx.track(work),
       signal: ctx.signal,
+      scrub: createScrubber(() => ctx.config),
     });
     ctx.provide('channels', service);
     let running = false;

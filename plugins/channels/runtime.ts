@@ -35,6 +35,8 @@ export interface RuntimeDeps {
   track<T>(work: Promise<T>): Promise<T>;
   /** Aborted when the kernel closes. */
   signal: AbortSignal;
+  /** Masks secrets in error texts that leave the process (lastError). */
+  scrub(text: string): string;
 }
 
 const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) => {
@@ -59,6 +61,7 @@ export class ChannelRuntime {
   #since = Date.now();
   #lastError: { message: string; at: number } | undefined;
   #accepting = false;
+  #started = false;
   readonly host: ChannelHost;
 
   constructor(deps: RuntimeDeps) {
@@ -102,6 +105,7 @@ export class ChannelRuntime {
       return;
     }
     this.#accepting = true;
+    this.#started = true;
     this.setState('connecting');
     // Approved with `moltbot pairing approve` while no gateway ran: tell them now (queued until connected).
     for (const notice of await this.#deps.store.takeNotifications(this.id)) this.notifyApproved(notice);
@@ -140,6 +144,7 @@ export class ChannelRuntime {
     this.#stop.abort();
     const left = this.queue.stop();
     if (left.chunks > 0) this.#log.warn({ undelivered: left.chunks, chats: left.chats }, 'channel closed with undelivered messages');
+    if (!this.#started) return;
     try {
       await this.adapter.stop();
     } catch (error) {
@@ -159,7 +164,7 @@ export class ChannelRuntime {
   }
 
   #recordError(error: unknown): void {
-    this.#lastError = { message: error instanceof Error ? error.message : String(error), at: Date.now() };
+    this.#lastError = { message: this.#deps.scrub(error instanceof Error ? error.message : String(error)).slice(0, 500), at: Date.now() };
   }
 
   status(): ChannelStatus {

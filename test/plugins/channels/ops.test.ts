@@ -56,4 +56,15 @@ describe('channels: hooks and ops', () => {
     await h.kernel.hooks.audit.promise({ add: (check) => void findings.push(check) });
     expect(findings.map((f) => `${f.id}:${f.severity}`)).toContain('channels.fake.group.open_without_mention:warning');
   });
+
+  it('lastError never carries a secret of the config (RPC channels.status)', async () => {
+    const canary = 'tok-CANARY-5551234-abc';
+    const h = await startChannels({ settings: { botToken: canary, nickservPassword: 'pw-CANARY-777' } });
+    const admin = await h.client();
+    h.channel.down(`GET https://api.example.test/bot${canary}/getMe failed; auth pw-CANARY-777`);
+    const status = await admin.request('channels.status', {});
+    const message = status.payload.channels[0].lastError.message as string;
+    expect(message).toContain('[REDACTED]');
+    expect(message).not.toContain('CANARY');
+  });
 });

@@ -36,6 +36,7 @@ describe('channel runtime', () => {
       emit: () => undefined,
       track: (work) => work,
       signal: abort.signal,
+      scrub: (text) => text,
     });
     await runtime.start();
     expect(await runtime.receive({ sender: 'u', chatType: 'dm', chatId: 'u', text: 'think hard' })).toEqual({ status: 'accepted', sessionKey: 'agent:main:fake:dm:u' });
