@@ -93,12 +93,12 @@ describe('config implies channel plugins', () => {
         seen.push(options);
       },
     });
-    const catalogue = { 'channel-demo': async () => ({ default: plugin }) };
+    const catalogue = { 'channel-demo': async () => ({ default: plugin }), channels: () => import('../../../plugins/channels/index.ts') };
     const boot = (section: Record<string, unknown>) => createKernel({ config: { channels: { demo: section } }, catalogue, impliedPlugins: channelPlugins(catalogue), logLevel: 'silent' });
     const ok = boot({ dmPolicy: 'allowlist', allowFrom: ['a'], room: '#lobby' });
     await ok.load();
     expect(seen).toEqual([{ room: '#lobby' }]);
-    expect(ok.plugins().map((p) => [p.name, p.declaredAt])).toEqual([['channel-demo', 'channels.demo']]);
+    expect(ok.plugins().map((p) => [p.name, p.declaredAt])).toEqual([['channels', 'channels'], ['channel-demo', 'channels.demo']]);
     await ok.close();
     const bad = boot({ room: 'lobby', rooom: 1 });
     const error = await bad.load().then(() => undefined, (e: { message: string; path: string; code: string }) => e);
