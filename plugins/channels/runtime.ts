@@ -18,6 +18,8 @@ import { queueSizeOf } from './settings.ts';
 import { pairingApprovedText, pairingCodeText, runFailedText } from './texts.ts';
 
 export const TYPING_REFRESH_MS = 4000;
+/** Longer inbound texts are dropped (the same bound as RPC chat.send). */
+export const MAX_INBOUND_TEXT = 200_000;
 export const DRAIN_MS = 2000;
 /** A sender asking again within this window gets the same code back but no new message. */
 export const CODE_RESEND_MS = 10 * 60 * 1000;
@@ -194,6 +196,8 @@ export class ChannelRuntime {
   async receive(message: ChannelInbound): Promise<ReceiveOutcome> {
     if (!isInbound(message)) return this.#drop('invalid', typeof message === 'object' && message !== null ? message : {});
     if (!this.#accepting) return this.#drop('stopped', message);
+    if (message.text.trim().length === 0 && !message.attachments?.length) return this.#drop('empty', message);
+    if (message.text.length > MAX_INBOUND_TEXT) return this.#drop('too-long', message);
     if (message.messageId !== undefined && !this.#recent.add(message.messageId)) {
       this.#drop('duplicate', message);
       return { status: 'duplicate' };
@@ -250,8 +254,7 @@ export class ChannelRuntime {
     const typing = this.#typing(target);
     let reply: string;
     try {
-      const text = message.chatType === 'group' ? `${message.senderName ?? message.sender}: ${message.text}` : message.text;
-      const result = await agent.run({ sessionKey, message: text, signal: this.#deps.signal, metadata: { channel: this.id, chatId: message.chatId, sender: message.sender } });
+      const result = await agent.run({ sessionKey, message: agentText(message), signal: this.#deps.signal, metadata: { channel: this.id, chatId: message.chatId, sender: message.sender } });
       reply = result.text;
     } catch (error) {
       if (this.#deps.signal.aborted) return;
@@ -304,6 +307,17 @@ export class ChannelRuntime {
 function publicRequest(request: PairingRequest): PairingRequest {
   const { channel, code, sender, senderName, createdAt, expiresAt } = request;
   return { channel, code, sender, ...(senderName ? { senderName } : {}), createdAt, expiresAt };
+}
+
+/** What the agent reads: in groups who said it (a display name cannot forge a line break), then attachment metadata. */
+export function agentText(message: ChannelInbound): string {
+  const who = (message.senderName ?? message.sender).replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim().slice(0, 64);
+  const lines = [message.chatType === 'group' ? `${who}: ${message.text}` : message.text];
+  for (const file of message.attachments ?? []) {
+    const facts = [file.mimeType, file.size !== undefined ? `${file.size} bytes` : undefined].filter(Boolean).join(', ');
+    lines.push(`[attachment: ${file.name ?? 'unnamed'}${facts ? ` (${facts})` : ''}]`);
+  }
+  return lines.join('\n').trim();
 }
 
 function isInbound(message: unknown): message is ChannelInbound {
