@@ -206,13 +206,20 @@ export class ChannelRuntime {
     const decision = decide({ settings: this.settings, message, normalize: (id) => this.normalize(id), approved });
     if (decision.action === 'drop') return this.#drop(decision.reason, message);
     const sender = this.normalize(message.sender);
-    if (decision.action === 'pair') return this.#pair(message, sender);
-    const drop = await this.#deps.hooks.messageReceived.promise({
-      channel: this.id, sender, chatType: message.chatType, chatId: message.chatId, text: message.text,
-      receivedAt: message.receivedAt ?? Date.now(),
-      ...(message.mentioned !== undefined ? { mentioned: message.mentioned } : {}),
-      ...(message.attachments ? { attachments: message.attachments.map(({ name, mimeType, size }) => ({ name, mimeType, size })) } : {}),
-    });
+    if (decision.action === 'pair') {
+      return this.#pair(message, sender).catch((error: unknown) => {
+        this.#log.warn({ err: error }, 'pairing request failed');
+        return this.#drop('pairing-error', message);
+      });
+    }
+    let drop: { reason: string } | undefined;
+    try {
+      drop = await this.#hookVerdict(message, sender);
+    } catch (error) {
+      // A failing policy tap fails closed: the message does not reach the agent.
+      this.#log.warn({ err: error }, 'a messageReceived tap failed');
+      return this.#drop('hook-error', message);
+    }
     if (drop) return this.#drop(`hook:${drop.reason}`, message);
     const agent = this.#deps.agent();
     if (!agent) return this.#drop('no-agent', message);
@@ -221,6 +228,15 @@ export class ChannelRuntime {
     const target: ChannelTarget = { chatType: message.chatType, chatId: message.chatId, ...(message.messageId ? { replyTo: message.messageId } : {}) };
     this.#deps.track(this.#run(agent, sessionKey, target, message)).catch(() => undefined);
     return { status: 'accepted', sessionKey };
+  }
+
+  #hookVerdict(message: ChannelInbound, sender: string) {
+    return this.#deps.hooks.messageReceived.promise({
+      channel: this.id, sender, chatType: message.chatType, chatId: message.chatId, text: message.text,
+      receivedAt: message.receivedAt ?? Date.now(),
+      ...(message.mentioned !== undefined ? { mentioned: message.mentioned } : {}),
+      ...(message.attachments ? { attachments: message.attachments.map(({ name, mimeType, size }) => ({ name, mimeType, size })) } : {}),
+    });
   }
 
   async #pair(message: ChannelInbound, sender: string): Promise<ReceiveOutcome> {
@@ -279,7 +295,7 @@ export class ChannelRuntime {
 
   #typing(target: ChannelTarget): () => void {
     if (!this.adapter.typing) return () => undefined;
-    const tick = () => void this.adapter.typing!(target).catch(() => undefined);
+    const tick = () => void Promise.resolve().then(() => this.adapter.typing!(target)).catch(() => undefined);
     tick();
     const timer = setInterval(tick, TYPING_REFRESH_MS);
     timer.unref?.();

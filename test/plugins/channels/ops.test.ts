@@ -13,13 +13,17 @@ describe('channels: hooks and ops', () => {
     const policy = definePlugin({
       name: 'test-policy', version: '1.0.0',
       setup(ctx) {
-        ctx.hooks.messageReceived.tapPromise(ctx.name, async (m) => (m.text.includes('spam') ? { drop: true, reason: 'spam' } : undefined));
+        ctx.hooks.messageReceived.tapPromise(ctx.name, async (m) => {
+          if (m.text === 'boom') throw new Error('policy backend down');
+          return m.text.includes('spam') ? { drop: true, reason: 'spam' } : undefined;
+        });
         ctx.hooks.messageSending.tapPromise(ctx.name, async (m) => ({ ...m, text: `${m.text} [signed]` }));
         ctx.hooks.messageSent.tapPromise(ctx.name, async (m) => void sentTexts.push(m.text));
       },
     });
     const h = await startChannels({ settings: OPEN, extra: [policy] });
     expect(await h.channel.inject({ sender: 'u', text: 'buy spam' })).toEqual({ status: 'dropped', reason: 'hook:spam' });
+    expect(await h.channel.inject({ sender: 'u', text: 'boom' })).toEqual({ status: 'dropped', reason: 'hook-error' });
     await h.channel.inject({ sender: 'u', text: 'hello' });
     expect((await h.channel.waitForSent(1))[0]!.text).toBe('echo: hello [signed]');
     for (let i = 0; i < 100 && sentTexts.length === 0; i++) await new Promise((r) => setTimeout(r, 5));

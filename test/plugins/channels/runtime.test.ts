@@ -42,11 +42,11 @@ describe('channel runtime', () => {
     expect(await runtime.receive({ sender: 'u', chatType: 'dm', chatId: 'u', text: 'think hard' })).toEqual({ status: 'accepted', sessionKey: 'agent:main:fake:dm:u' });
     expect(runs[0]).toMatchObject({ sessionKey: 'agent:main:fake:dm:u', message: 'think hard' });
     expect(channel.typing).toHaveLength(1);
-    vi.advanceTimersByTime(TYPING_REFRESH_MS * 3);
+    await vi.advanceTimersByTimeAsync(TYPING_REFRESH_MS * 3);
     expect(channel.typing).toHaveLength(4);
     finish('done thinking');
     await channel.waitForSent(1);
-    vi.advanceTimersByTime(TYPING_REFRESH_MS * 3);
+    await vi.advanceTimersByTimeAsync(TYPING_REFRESH_MS * 3);
     expect(channel.typing).toHaveLength(4);
     expect(channel.sent[0]!.text).toBe('done thinking');
     await runtime.stop();
