@@ -35,6 +35,8 @@ export const FIRST_PARTY: PluginCatalogue = Object.freeze({
   'tools-exec': () => import('./tools-exec/index.ts'),
   'tool-policy': () => import('./tool-policy/index.ts'),
   'tools-sessions': () => import('./tools-sessions/index.ts'),
+  'channel-webhook': () => import('./channel-webhook/index.ts'),
+  'channel-whatsapp': () => import('./channel-whatsapp/index.ts'),
 });
 
 /** What runs with no config at all (DESIGN §4); grows as first-party plugins land. */

@@ -1,0 +1,56 @@
+/**
+ * The webhook `ChannelAdapter`: each reply chunk is one signed JSON POST to `callbackUrl`.
+ * A 2xx answer is delivered; network errors, timeouts, 429 and 5xx are retried by the
+ * `channels` service (honouring `Retry-After`); any other answer fails the chunk.
+ */
+import { describeUrl } from '../alert-webhook/deliver.ts';
+import type { ChannelAdapter, ChannelHost, ChannelTarget } from '../channels/contract.ts';
+import type { DeliveryHealth } from '../channels-http/delivery-health.ts';
+import { httpSendError, postJson } from '../channels-http/outbound.ts';
+import { signedHeaders } from './protocol.ts';
+import type { WebhookSettings } from './settings.ts';
+
+export interface WebhookAdapter extends ChannelAdapter {
+  readonly host: ChannelHost | undefined;
+  /** Called when the kernel is ready: connected once the gateway listens. */
+  listening(): void;
+}
+
+export function createWebhookAdapter(settings: WebhookSettings, deps: { health: DeliveryHealth; isListening(): boolean }): WebhookAdapter {
+  let host: ChannelHost | undefined;
+  // The URL may carry a token: errors name its origin only.
+  const label = `webhook callback to ${describeUrl(settings.callbackUrl)}`;
+  return {
+    id: 'webhook',
+    maxMessageLength: settings.maxMessageLength,
+    get host() {
+      return host;
+    },
+    async start(next) {
+      host = next;
+      deps.health.attach(next);
+      next.setState(deps.isListening() ? 'connected' : 'connecting');
+    },
+    async stop() {
+      host?.setState('stopped');
+      host = undefined;
+      deps.health.attach(undefined);
+    },
+    listening() {
+      if (deps.isListening()) host?.setState('connected');
+    },
+    async send(target: ChannelTarget, text: string) {
+      return deps.health.track(async () => {
+        const body = JSON.stringify({ chatType: target.chatType, chatId: target.chatId, text, ...(target.replyTo ? { replyTo: target.replyTo } : {}) });
+        const result = await postJson(settings.callbackUrl, body, {
+          headers: { ...signedHeaders(settings.secret, body), 'User-Agent': 'moltbot-channel-webhook/1' },
+          timeoutMs: settings.requestTimeoutMs,
+          label,
+        });
+        if (result.status < 200 || result.status > 299) throw httpSendError(label, result);
+        const id = (result.body as { messageId?: unknown } | undefined)?.messageId;
+        return typeof id === 'string' ? { messageId: id } : {};
+      });
+    },
+  };
+}

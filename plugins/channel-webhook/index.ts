@@ -1,0 +1,34 @@
+/**
+ * `channel-webhook`: a generic signed HTTP channel. Your system POSTs messages to the gateway
+ * and receives the replies as signed POSTs to `callbackUrl`; policy, pairing, sessions,
+ * chunking and the retry queue are the `channels` service's. Config: `channels.webhook`
+ * (see README.md beside this file).
+ */
+import { definePlugin } from '../../core/plugin.ts';
+import { createDeliveryHealth } from '../channels-http/delivery-health.ts';
+import { createWebhookAdapter } from './adapter.ts';
+import { registerWebhookRoute } from './route.ts';
+import { resolveWebhookSettings } from './settings.ts';
+
+export { signedHeaders, verifySigned, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './protocol.ts';
+
+export default definePlugin({
+  name: 'channel-webhook',
+  version: '1.0.0',
+  kernel: '^1.0.0',
+  description: 'Generic HTTP channel: signed JSON webhook in, signed callback POST out',
+  dependencies: ['channels', 'gateway'],
+  setup(ctx) {
+    const settings = resolveWebhookSettings((ctx.config.channels as Record<string, unknown> | undefined)?.webhook);
+    const health = createDeliveryHealth({
+      channel: 'webhook',
+      degradeAfter: settings.degradeAfter,
+      alert: (alert) => ctx.hooks.alert.promise(alert),
+      log: ctx.log,
+    });
+    const adapter = createWebhookAdapter(settings, { health, isListening: () => ctx.use('gateway').address() !== undefined });
+    ctx.hooks.httpRoute.tap(ctx.name, (router) => registerWebhookRoute(router, { settings, adapter, log: ctx.log }));
+    ctx.hooks.ready.tap(ctx.name, () => adapter.listening());
+    ctx.use('channels').register(adapter);
+  },
+});

@@ -1,0 +1,51 @@
+/**
+ * `channel-whatsapp`: the WhatsApp Business Cloud API as a channel. Inbound through the
+ * gateway's signed webhook route, outbound through the Graph API; policy, pairing, sessions,
+ * chunking and the retry queue are the `channels` service's. Config: `channels.whatsapp`
+ * (see README.md beside this file).
+ */
+import { definePlugin } from '../../core/plugin.ts';
+import { createDeliveryHealth } from '../channels-http/delivery-health.ts';
+import { createWhatsAppAdapter } from './adapter.ts';
+import { createGraphClient } from './graph.ts';
+import { resolveWhatsAppSettings } from './settings.ts';
+import { registerWhatsAppWebhook } from './webhook.ts';
+
+export { normalizePhone, isE164 } from './phone.ts';
+export { RATE_LIMIT_CODES, classifyGraphFailure } from './graph.ts';
+
+export interface WhatsAppInject {
+  /** Where the credential fallbacks (WHATSAPP_ACCESS_TOKEN…) are read; default process.env. */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+export function createWhatsAppPlugin(inject: WhatsAppInject = {}) {
+  return definePlugin({
+    name: 'channel-whatsapp',
+    version: '1.0.0',
+    kernel: '^1.0.0',
+    description: 'WhatsApp Business Cloud API channel (signed webhook in, Graph API out)',
+    dependencies: ['channels', 'gateway'],
+    setup(ctx) {
+      const settings = resolveWhatsAppSettings((ctx.config.channels as Record<string, unknown> | undefined)?.whatsapp, inject.env ?? process.env);
+      const health = createDeliveryHealth({
+        channel: 'whatsapp',
+        degradeAfter: settings.degradeAfter,
+        alert: (alert) => ctx.hooks.alert.promise(alert),
+        log: ctx.log,
+      });
+      const graph = createGraphClient(settings);
+      const adapter = createWhatsAppAdapter({
+        graph,
+        health,
+        markRead: settings.markRead,
+        isListening: () => ctx.use('gateway').address() !== undefined,
+      });
+      ctx.hooks.httpRoute.tap(ctx.name, (router) => registerWhatsAppWebhook(router, { settings, adapter, health, log: ctx.log }));
+      ctx.hooks.ready.tap(ctx.name, () => adapter.listening());
+      ctx.use('channels').register(adapter);
+    },
+  });
+}
+
+export default createWhatsAppPlugin();

@@ -1,0 +1,80 @@
+/**
+ * `channels.whatsapp` → the adapter's settings. The section is checked against
+ * `schemas/plugins/channel-whatsapp.json` (errors name `channels.whatsapp.<key>`), every
+ * `allowFrom` / `owners` entry must be an E.164 number, and the four credentials come from
+ * the section or, when it leaves them out (the deployment guide's sample does), from
+ * WHATSAPP_PHONE_NUMBER_ID / WHATSAPP_ACCESS_TOKEN / WHATSAPP_APP_SECRET / WHATSAPP_VERIFY_TOKEN.
+ */
+import validate from '../../schemas/generated/channel-whatsapp.validate.ts';
+import { MoltbotError } from '../../core/errors.ts';
+import { checkChannelSection } from '../channels-http/config-section.ts';
+import { isE164, normalizePhone } from './phone.ts';
+
+export const BASE_PATH = 'channels.whatsapp';
+
+export interface WhatsAppSettings {
+  phoneNumberId: string;
+  accessToken: string;
+  appSecret: string;
+  verifyToken: string;
+  apiBaseUrl: string;
+  apiVersion: string;
+  webhookPath: string;
+  markRead: boolean;
+  requestTimeoutMs: number;
+  degradeAfter: number;
+  maxBodyBytes: number;
+}
+
+const CREDENTIALS = [
+  ['phoneNumberId', 'WHATSAPP_PHONE_NUMBER_ID', 'the phone number id from WhatsApp Manager → API Setup'],
+  ['accessToken', 'WHATSAPP_ACCESS_TOKEN', 'a system-user access token with the whatsapp_business_messaging permission'],
+  ['appSecret', 'WHATSAPP_APP_SECRET', 'the app secret from the Meta app dashboard (App settings → Basic)'],
+  ['verifyToken', 'WHATSAPP_VERIFY_TOKEN', 'any long random string, typed again when you subscribe the webhook'],
+] as const;
+
+function invalid(message: string, path: string, fix: string): MoltbotError {
+  return new MoltbotError('MOLT_ERR_CONFIG_INVALID', { message, path, plugin: 'channel-whatsapp', fix });
+}
+
+export function resolveWhatsAppSettings(section: unknown, env: Readonly<Record<string, string | undefined>>): WhatsAppSettings {
+  const copy = checkChannelSection(validate, section, 'whatsapp', 'channel-whatsapp');
+  for (const key of ['allowFrom', 'owners'] as const) {
+    const entries = (copy[key] ?? []) as string[];
+    entries.forEach((entry, index) => {
+      const normalized = normalizePhone(entry);
+      if (normalized === '*' && key === 'allowFrom') return;
+      if (!isE164(normalized)) {
+        throw invalid(
+          `${BASE_PATH}.${key}[${index}] is not a phone number in E.164 form (got ${JSON.stringify(entry)})`,
+          `${BASE_PATH}.${key}[${index}]`,
+          'Write the number with its country code, e.g. "+1234567890" or "+44 20 7946 0958" (7 to 15 digits; spaces, dashes and parentheses are ignored)' + (key === 'allowFrom' ? ', or "*" for anyone.' : '.'),
+        );
+      }
+    });
+  }
+  const credentials: Record<string, string> = {};
+  for (const [key, variable, what] of CREDENTIALS) {
+    const value = (copy[key] as string | undefined) ?? env[variable];
+    if (value === undefined || value === '') {
+      throw invalid(`${BASE_PATH}.${key} is missing (and ${variable} is not set)`, `${BASE_PATH}.${key}`, `Add "${key}": "\${${variable}}" to channels.whatsapp and export ${variable} (${what}).`);
+    }
+    credentials[key] = value;
+  }
+  if (!/^[0-9]{1,32}$/.test(credentials.phoneNumberId!)) {
+    throw invalid(`${BASE_PATH}.phoneNumberId must be the numeric phone number id`, `${BASE_PATH}.phoneNumberId`, 'Copy the "Phone number ID" (digits only) from WhatsApp Manager → API Setup; it is not the phone number itself.');
+  }
+  return {
+    phoneNumberId: credentials.phoneNumberId!,
+    accessToken: credentials.accessToken!,
+    appSecret: credentials.appSecret!,
+    verifyToken: credentials.verifyToken!,
+    apiBaseUrl: (copy.apiBaseUrl as string).replace(/\/+$/, ''),
+    apiVersion: copy.apiVersion as string,
+    webhookPath: copy.webhookPath as string,
+    markRead: copy.markRead as boolean,
+    requestTimeoutMs: copy.requestTimeoutMs as number,
+    degradeAfter: copy.degradeAfter as number,
+    maxBodyBytes: copy.maxBodyBytes as number,
+  };
+}
