@@ -4,6 +4,8 @@
  * chunking and the retry queue are the `channels` service's. Config: `channels.webhook`
  * (see README.md beside this file).
  */
+import schema from '../../schemas/plugins/channel-webhook.json' with { type: 'json' };
+import validate from '../../schemas/generated/channel-webhook.validate.ts';
 import { definePlugin } from '../../core/plugin.ts';
 import { createDeliveryHealth } from '../channels-http/delivery-health.ts';
 import { createWebhookAdapter } from './adapter.ts';
@@ -17,9 +19,11 @@ export default definePlugin({
   version: '1.0.0',
   kernel: '^1.0.0',
   description: 'Generic HTTP channel: signed JSON webhook in, signed callback POST out',
+  schema,
+  validate,
   dependencies: ['channels', 'gateway'],
-  setup(ctx) {
-    const settings = resolveWebhookSettings((ctx.config.channels as Record<string, unknown> | undefined)?.webhook);
+  setup(ctx, options) {
+    const settings = resolveWebhookSettings(options);
     const health = createDeliveryHealth({
       channel: 'webhook',
       degradeAfter: settings.degradeAfter,

@@ -4,6 +4,8 @@
  * chunking and the retry queue are the `channels` service's. Config: `channels.whatsapp`
  * (see README.md beside this file).
  */
+import schema from '../../schemas/plugins/channel-whatsapp.json' with { type: 'json' };
+import validate from '../../schemas/generated/channel-whatsapp.validate.ts';
 import { definePlugin } from '../../core/plugin.ts';
 import { createDeliveryHealth } from '../channels-http/delivery-health.ts';
 import { createWhatsAppAdapter } from './adapter.ts';
@@ -25,9 +27,12 @@ export function createWhatsAppPlugin(inject: WhatsAppInject = {}) {
     version: '1.0.0',
     kernel: '^1.0.0',
     description: 'WhatsApp Business Cloud API channel (signed webhook in, Graph API out)',
+    schema,
+    validate,
     dependencies: ['channels', 'gateway'],
-    setup(ctx) {
-      const settings = resolveWhatsAppSettings((ctx.config.channels as Record<string, unknown> | undefined)?.whatsapp, inject.env ?? process.env);
+    setup(ctx, options) {
+      const section = ((ctx.config.channels as Record<string, Record<string, unknown>> | undefined)?.whatsapp ?? {});
+      const settings = resolveWhatsAppSettings(options, section, inject.env ?? process.env);
       const health = createDeliveryHealth({
         channel: 'whatsapp',
         degradeAfter: settings.degradeAfter,

@@ -1,9 +1,10 @@
 /**
- * `channels.whatsapp` → the adapter's settings. The section is checked against
- * `schemas/plugins/channel-whatsapp.json` (errors name `channels.whatsapp.<key>`), every
- * `allowFrom` / `owners` entry must be an E.164 number, and the four credentials come from
- * the section or, when it leaves them out (the deployment guide's sample does), from
- * WHATSAPP_PHONE_NUMBER_ID / WHATSAPP_ACCESS_TOKEN / WHATSAPP_APP_SECRET / WHATSAPP_VERIFY_TOKEN.
+ * `channels.whatsapp` → the adapter's settings. The platform keys (the plugin's options) are
+ * checked against `schemas/plugins/channel-whatsapp.json` (errors name `channels.whatsapp.<key>`),
+ * every `allowFrom` / `owners` entry of the section must be an E.164 number, and the four
+ * credentials come from the options or, when the section leaves them out (the deployment
+ * guide's sample does), from WHATSAPP_PHONE_NUMBER_ID / WHATSAPP_ACCESS_TOKEN /
+ * WHATSAPP_APP_SECRET / WHATSAPP_VERIFY_TOKEN.
  */
 import validate from '../../schemas/generated/channel-whatsapp.validate.ts';
 import { MoltbotError } from '../../core/errors.ts';
@@ -37,10 +38,11 @@ function invalid(message: string, path: string, fix: string): MoltbotError {
   return new MoltbotError('MOLT_ERR_CONFIG_INVALID', { message, path, plugin: 'channel-whatsapp', fix });
 }
 
-export function resolveWhatsAppSettings(section: unknown, env: Readonly<Record<string, string | undefined>>): WhatsAppSettings {
-  const copy = checkChannelSection(validate, section, 'whatsapp', 'channel-whatsapp');
+/** `options`: the platform keys; `section`: the whole `channels.whatsapp` (for its number lists). */
+export function resolveWhatsAppSettings(options: unknown, section: Readonly<Record<string, unknown>>, env: Readonly<Record<string, string | undefined>>): WhatsAppSettings {
+  const copy = checkChannelSection(validate, options, 'whatsapp', 'channel-whatsapp');
   for (const key of ['allowFrom', 'owners'] as const) {
-    const entries = (copy[key] ?? []) as string[];
+    const entries = Array.isArray(section[key]) ? (section[key] as unknown[]).filter((entry): entry is string => typeof entry === 'string') : [];
     entries.forEach((entry, index) => {
       const normalized = normalizePhone(entry);
       if (normalized === '*' && key === 'allowFrom') return;

@@ -42,6 +42,7 @@ describe('phone numbers', () => {
 describe('channels.whatsapp settings', () => {
   it('takes the guide sample with credentials from the environment, and fills defaults', () => {
     const settings = resolveWhatsAppSettings(
+      {},
       { enabled: true, dmPolicy: 'pairing', allowFrom: ['+1234567890'] },
       { WHATSAPP_PHONE_NUMBER_ID: '1098765', WHATSAPP_ACCESS_TOKEN: 'tok', WHATSAPP_APP_SECRET: 'app', WHATSAPP_VERIFY_TOKEN: 'v' },
     );
@@ -49,7 +50,7 @@ describe('channels.whatsapp settings', () => {
   });
 
   it('names the invalid allowFrom entry and says how to write it', () => {
-    const error = errorOf(() => resolveWhatsAppSettings({ ...CREDENTIALS, allowFrom: ['+1 (234) 567-890', '555-CALL-NOW', '*'] }, {}));
+    const error = errorOf(() => resolveWhatsAppSettings(CREDENTIALS, { allowFrom: ['+1 (234) 567-890', '555-CALL-NOW', '*'] }, {}));
     expect(error.code).toBe('MOLT_ERR_CONFIG_INVALID');
     expect(error.path).toBe('channels.whatsapp.allowFrom[1]');
     expect(error.message).toMatchInlineSnapshot(`"channels.whatsapp.allowFrom[1] is not a phone number in E.164 form (got "555-CALL-NOW")"`);
@@ -58,7 +59,7 @@ describe('channels.whatsapp settings', () => {
   });
 
   it('names a missing credential and its environment variable, never a secret value', () => {
-    const error = errorOf(() => resolveWhatsAppSettings({ phoneNumberId: '1098765', accessToken: 'secret-token-value', appSecret: 'x' }, {}));
+    const error = errorOf(() => resolveWhatsAppSettings({ phoneNumberId: '1098765', accessToken: 'secret-token-value', appSecret: 'x' }, {}, {}));
     expect(error.path).toBe('channels.whatsapp.verifyToken');
     expect(error.message).toBe('channels.whatsapp.verifyToken is missing (and WHATSAPP_VERIFY_TOKEN is not set)');
     expect(error.fix).toContain('"verifyToken": "${WHATSAPP_VERIFY_TOKEN}"');
@@ -66,7 +67,7 @@ describe('channels.whatsapp settings', () => {
   });
 
   it('reports unknown keys and bad values by their channels.whatsapp path', () => {
-    const error = errorOf(() => resolveWhatsAppSettings({ ...CREDENTIALS, apiBaseURL: 'http://x', apiVersion: '23' }, {}));
+    const error = errorOf(() => resolveWhatsAppSettings({ ...CREDENTIALS, apiBaseURL: 'http://x', apiVersion: '23' }, {}, {}));
     expect(error.code).toBe('MOLT_ERR_CONFIG_INVALID');
     expect(error.message).toContain('channels.whatsapp');
     expect(error.message).toContain('apiBaseUrl');
@@ -74,8 +75,8 @@ describe('channels.whatsapp settings', () => {
   });
 
   it('refuses a phone number where the phone number id belongs', () => {
-    expect(resolveWhatsAppSettings({ ...CREDENTIALS }, {}).phoneNumberId).toBe('1098765');
-    const wrong = errorOf(() => resolveWhatsAppSettings({}, { WHATSAPP_PHONE_NUMBER_ID: '+1 555 0100', WHATSAPP_ACCESS_TOKEN: 't', WHATSAPP_APP_SECRET: 'a', WHATSAPP_VERIFY_TOKEN: 'v' }));
+    expect(resolveWhatsAppSettings(CREDENTIALS, {}, {}).phoneNumberId).toBe('1098765');
+    const wrong = errorOf(() => resolveWhatsAppSettings({}, {}, { WHATSAPP_PHONE_NUMBER_ID: '+1 555 0100', WHATSAPP_ACCESS_TOKEN: 't', WHATSAPP_APP_SECRET: 'a', WHATSAPP_VERIFY_TOKEN: 'v' }));
     expect(wrong.path).toBe('channels.whatsapp.phoneNumberId');
   });
 });
