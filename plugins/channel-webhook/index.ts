@@ -7,6 +7,7 @@
 import schema from '../../schemas/plugins/channel-webhook.json' with { type: 'json' };
 import validate from '../../schemas/generated/channel-webhook.validate.ts';
 import { definePlugin } from '../../core/plugin.ts';
+import { channelSection, platformOptions } from '../channels/settings.ts';
 import { createDeliveryHealth } from '../channels-http/delivery-health.ts';
 import { createWebhookAdapter } from './adapter.ts';
 import { registerWebhookRoute } from './route.ts';
@@ -23,7 +24,8 @@ export default definePlugin({
   validate,
   dependencies: ['channels', 'gateway'],
   setup(ctx, options) {
-    const settings = resolveWebhookSettings(options);
+    // Implied by `channels.webhook`, the options are its platform keys; listed in `plugins`, the entry's options win over them.
+    const settings = resolveWebhookSettings({ ...platformOptions(channelSection(ctx.config, 'webhook')), ...options });
     const health = createDeliveryHealth({
       channel: 'webhook',
       degradeAfter: settings.degradeAfter,

@@ -1,6 +1,6 @@
 /**
- * The WhatsApp `ChannelAdapter`: sends through the Graph API, shows "typing…" (which also marks
- * the answered message read), and reports `connected` once the gateway listens (the webhook
+ * The WhatsApp `ChannelAdapter`: sends through the Graph API, shows "typing…" for the message
+ * being answered (which also marks it read; refreshed at most every 20 s), and reports `connected` once the gateway listens (the webhook
  * route is how messages arrive). Delivery health (degraded, alert on a final failure) comes
  * from the shared channels-http module.
  */
@@ -14,13 +14,11 @@ import { normalizePhone } from './phone.ts';
 export const WHATSAPP_MAX_TEXT = 4096;
 /** The typing indicator lasts up to 25 s: refreshing it more often only costs API calls. */
 const TYPING_REFRESH_MS = 20_000;
-const REMEMBERED_CHATS = 1000;
+const REMEMBERED_MESSAGES = 1000;
 
 export interface WhatsAppAdapter extends ChannelAdapter {
   /** The running host, undefined while stopped. */
   readonly host: ChannelHost | undefined;
-  /** Remembers the last message a chat sent (the typing indicator needs a message id). */
-  noteInbound(chatId: string, messageId: string): void;
   /** Called when the kernel is ready: connected once the gateway listens (the webhook can receive). */
   listening(): void;
 }
@@ -28,7 +26,8 @@ export interface WhatsAppAdapter extends ChannelAdapter {
 export function createWhatsAppAdapter(deps: { graph: GraphClient; health: DeliveryHealth; markRead: boolean; isListening(): boolean; now?: () => number }): WhatsAppAdapter {
   const now = deps.now ?? Date.now;
   let host: ChannelHost | undefined;
-  const lastInbound = new Map<string, { messageId: string; typingAt: number }>();
+  // When "typing…" was last shown for a message (the indicator needs the id of the message answered).
+  const typingAt = new Map<string, number>();
   return {
     id: 'whatsapp',
     maxMessageLength: WHATSAPP_MAX_TEXT,
@@ -49,25 +48,18 @@ export function createWhatsAppAdapter(deps: { graph: GraphClient; health: Delive
     listening() {
       if (deps.isListening()) host?.setState('connected');
     },
-    noteInbound(chatId, messageId) {
-      lastInbound.delete(chatId);
-      lastInbound.set(chatId, { messageId, typingAt: 0 });
-      if (lastInbound.size > REMEMBERED_CHATS) lastInbound.delete(lastInbound.keys().next().value as string);
-    },
     async send(target: ChannelTarget, text: string) {
       if (target.chatType !== 'dm') throw new ChannelSendError('WhatsApp send: the Cloud API channel only has direct chats', { retryable: false });
       return deps.health.track(() => deps.graph.sendText(normalizePhone(target.chatId), text, target.replyTo));
     },
     async typing(target: ChannelTarget) {
-      if (!deps.markRead || target.chatType !== 'dm') return;
-      const chatId = normalizePhone(target.chatId);
-      const last = lastInbound.get(chatId);
-      const messageId = target.replyTo ?? last?.messageId;
-      if (messageId === undefined) return;
-      if (last !== undefined && last.messageId === messageId) {
-        if (now() - last.typingAt < TYPING_REFRESH_MS) return;
-        last.typingAt = now();
-      }
+      const messageId = target.replyTo;
+      if (!deps.markRead || target.chatType !== 'dm' || messageId === undefined) return;
+      const last = typingAt.get(messageId);
+      if (last !== undefined && now() - last < TYPING_REFRESH_MS) return;
+      typingAt.delete(messageId);
+      typingAt.set(messageId, now());
+      if (typingAt.size > REMEMBERED_MESSAGES) typingAt.delete(typingAt.keys().next().value as string);
       await deps.graph.markRead(messageId, true).catch((error: unknown) => {
         host?.log.debug({ err: error }, 'WhatsApp typing indicator failed (ignored)');
       });

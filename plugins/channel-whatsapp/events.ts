@@ -47,8 +47,9 @@ function textOf(message: Json): string | undefined {
     }
     default:
       if ((MEDIA as readonly string[]).includes(message.type)) {
-        const caption = message[message.type]?.caption;
-        return typeof caption === 'string' ? caption : '';
+        const media = message[message.type] ?? {};
+        if (typeof media.caption === 'string' && media.caption !== '') return media.caption;
+        return `[${message.type}${typeof media.filename === 'string' ? `: ${media.filename}` : ''}]`;
       }
       return undefined;
   }

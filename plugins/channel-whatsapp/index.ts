@@ -7,6 +7,7 @@
 import schema from '../../schemas/plugins/channel-whatsapp.json' with { type: 'json' };
 import validate from '../../schemas/generated/channel-whatsapp.validate.ts';
 import { definePlugin } from '../../core/plugin.ts';
+import { channelSection, platformOptions } from '../channels/settings.ts';
 import { createDeliveryHealth } from '../channels-http/delivery-health.ts';
 import { createWhatsAppAdapter } from './adapter.ts';
 import { createGraphClient } from './graph.ts';
@@ -31,8 +32,9 @@ export function createWhatsAppPlugin(inject: WhatsAppInject = {}) {
     validate,
     dependencies: ['channels', 'gateway'],
     setup(ctx, options) {
-      const section = ((ctx.config.channels as Record<string, Record<string, unknown>> | undefined)?.whatsapp ?? {});
-      const settings = resolveWhatsAppSettings(options, section, inject.env ?? process.env);
+      // Implied by `channels.whatsapp`, the options are its platform keys; listed in `plugins`, the entry's options win over them.
+      const section = channelSection(ctx.config, 'whatsapp');
+      const settings = resolveWhatsAppSettings({ ...platformOptions(section), ...options }, section, inject.env ?? process.env);
       const health = createDeliveryHealth({
         channel: 'whatsapp',
         degradeAfter: settings.degradeAfter,

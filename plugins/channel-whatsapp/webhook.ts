@@ -77,8 +77,7 @@ export function registerWhatsAppWebhook(router: HttpRouteRegistrar, deps: Webhoo
       const events = parseEvents(body, settings.phoneNumberId, normalizePhone);
       try {
         for (const message of events.messages) {
-          const outcome = await host.receive(message);
-          if (outcome.status === 'accepted') adapter.noteInbound(message.chatId, message.messageId!);
+          await host.receive(message);
         }
       } catch (error) {
         // Let Meta redeliver: messages already taken are dropped then as duplicates by id.
