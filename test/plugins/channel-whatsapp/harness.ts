@@ -26,10 +26,10 @@ export interface WhatsAppHarness extends GatewayHarness {
 }
 
 /** `section` goes under channels.whatsapp, over the fake's credentials and URL; `credentials: false` leaves them out. */
-export async function startWhatsApp(section: Record<string, unknown> = {}, options: { credentials?: boolean } = {}): Promise<WhatsAppHarness> {
+export async function startWhatsApp(section: Record<string, unknown> = {}, options: { credentials?: boolean; wa?: FakeWhatsApp } = {}): Promise<WhatsAppHarness> {
   const fake = await startFakeProvider();
   onTestFinished(() => fake.close());
-  const wa = await startFakeWhatsApp();
+  const wa = options.wa ?? await startFakeWhatsApp();
   onTestFinished(() => wa.close());
   const credentials = options.credentials === false ? {} : { phoneNumberId: wa.phoneNumberId, accessToken: wa.accessToken, appSecret: wa.appSecret, verifyToken: VERIFY_TOKEN };
   const alerts: Alert[] = [];
