@@ -4,41 +4,19 @@
  * `channels` service (honouring `Retry-After`); any other answer fails the chunk.
  */
 import { describeUrl } from '../alert-webhook/deliver.ts';
-import type { ChannelAdapter, ChannelHost, ChannelTarget } from '../channels/contract.ts';
+import type { ChannelTarget } from '../channels/contract.ts';
 import type { DeliveryHealth } from '../channels-http/delivery-health.ts';
 import { httpSendError, postJson } from '../channels-http/outbound.ts';
+import { webhookAdapter, type WebhookAdapter } from '../channels-http/webhook-adapter.ts';
 import { signedHeaders } from './protocol.ts';
 import type { WebhookSettings } from './settings.ts';
 
-export interface WebhookAdapter extends ChannelAdapter {
-  readonly host: ChannelHost | undefined;
-  /** Called when the kernel is ready: connected once the gateway listens. */
-  listening(): void;
-}
-
 export function createWebhookAdapter(settings: WebhookSettings, deps: { health: DeliveryHealth; isListening(): boolean }): WebhookAdapter {
-  let host: ChannelHost | undefined;
   // The URL may carry a token: errors name its origin only.
   const label = `webhook callback to ${describeUrl(settings.callbackUrl)}`;
-  return {
+  return webhookAdapter({
     id: 'webhook',
     maxMessageLength: settings.maxMessageLength,
-    get host() {
-      return host;
-    },
-    async start(next) {
-      host = next;
-      deps.health.attach(next);
-      next.setState(deps.isListening() ? 'connected' : 'connecting');
-    },
-    async stop() {
-      host?.setState('stopped');
-      host = undefined;
-      deps.health.attach(undefined);
-    },
-    listening() {
-      if (deps.isListening()) host?.setState('connected');
-    },
     async send(target: ChannelTarget, text: string) {
       return deps.health.track(async () => {
         const body = JSON.stringify({ chatType: target.chatType, chatId: target.chatId, text, ...(target.replyTo ? { replyTo: target.replyTo } : {}) });
@@ -52,5 +30,5 @@ export function createWebhookAdapter(settings: WebhookSettings, deps: { health: 
         return typeof id === 'string' ? { messageId: id } : {};
       });
     },
-  };
+  }, deps);
 }

@@ -6,52 +6,40 @@
  */
 import type { HttpRouteRegistrar } from '../../core/hook-types.ts';
 import type { Logger } from '../../core/log.ts';
-import { createReplayGuard } from '../channels-http/replay-guard.ts';
-import { acceptSigned } from '../channels-http/signed-route.ts';
+import { signedPostRoute } from '../channels-http/signed-route.ts';
 import { sendJson } from '../gateway/http-routes.ts';
-import type { WebhookAdapter } from './adapter.ts';
+import type { WebhookAdapter } from '../channels-http/webhook-adapter.ts';
 import { parseInbound, SIGNATURE_HEADER, verifySigned } from './protocol.ts';
 import type { WebhookSettings } from './settings.ts';
 
 export function registerWebhookRoute(router: HttpRouteRegistrar, deps: { settings: WebhookSettings; adapter: WebhookAdapter; log: Logger }): void {
   const { settings, adapter, log } = deps;
-  const replay = createReplayGuard({ windowMs: settings.replayWindowMs });
-  router.route({
-    method: 'POST',
+  signedPostRoute(router, {
     path: settings.path,
-    public: true,
-    async handler(req, res) {
-      const accepted = await acceptSigned(req, res, {
-        maxBytes: settings.maxBodyBytes,
-        verify: (request, body) => verifySigned(request.headers, settings.secret, body),
-        replay,
-        replayKey: (request) => String(request.headers[SIGNATURE_HEADER]),
-        log,
-        channel: 'webhook',
-      });
-      if (accepted === undefined) return;
-      let parsed: ReturnType<typeof parseInbound>;
-      try {
-        parsed = parseInbound(JSON.parse(accepted.body.toString('utf8')));
-      } catch {
-        parsed = { error: 'the body is not JSON' };
-      }
-      if ('error' in parsed) return sendJson(res, 400, { ok: false, error: parsed.error });
-      const host = adapter.host;
-      if (host === undefined) {
-        accepted.release();
-        return sendJson(res, 503, { ok: false, error: 'the webhook channel is not running' }, { 'Retry-After': '5' });
-      }
-      try {
-        const outcome = await host.receive({ ...parsed.message, receivedAt: Date.now() });
-        if (outcome.status === 'duplicate') return sendJson(res, 200, { ok: true, status: 'duplicate' });
-        // The pairing code itself goes to the sender through the callback, never in this answer.
-        sendJson(res, 202, { ok: true, status: outcome.status });
-      } catch (error) {
-        accepted.release();
-        log.error({ err: error }, 'webhook channel: the channels service failed to take a message');
-        sendJson(res, 500, { ok: false, error: 'internal error; see the gateway log' });
-      }
-    },
+    channel: 'webhook',
+    maxBytes: settings.maxBodyBytes,
+    replayWindowMs: settings.replayWindowMs,
+    signatureHeader: SIGNATURE_HEADER,
+    verify: (req, body) => verifySigned(req.headers, settings.secret, body),
+    host: () => adapter.host,
+    log,
+  }, async (accepted, res) => {
+    let parsed: ReturnType<typeof parseInbound>;
+    try {
+      parsed = parseInbound(JSON.parse(accepted.body.toString('utf8')));
+    } catch {
+      parsed = { error: 'the body is not JSON' };
+    }
+    if ('error' in parsed) return sendJson(res, 400, { ok: false, error: parsed.error });
+    try {
+      const outcome = await accepted.host.receive({ ...parsed.message, receivedAt: Date.now() });
+      if (outcome.status === 'duplicate') return sendJson(res, 200, { ok: true, status: 'duplicate' });
+      // The pairing code itself goes to the sender through the callback, never in this answer.
+      sendJson(res, 202, { ok: true, status: outcome.status });
+    } catch (error) {
+      accepted.release();
+      log.error({ err: error }, 'webhook channel: the channels service failed to take a message');
+      sendJson(res, 500, { ok: false, error: 'internal error; see the gateway log' });
+    }
   });
 }

@@ -14,15 +14,6 @@ export interface WebhookSettings {
 }
 
 export function resolveWebhookSettings(section: unknown): WebhookSettings {
-  const copy = checkChannelSection(validate, section, 'webhook', 'channel-webhook');
-  return {
-    secret: copy.secret as string,
-    callbackUrl: copy.callbackUrl as string,
-    path: copy.path as string,
-    replayWindowMs: copy.replayWindowMs as number,
-    maxMessageLength: copy.maxMessageLength as number,
-    requestTimeoutMs: copy.requestTimeoutMs as number,
-    degradeAfter: copy.degradeAfter as number,
-    maxBodyBytes: copy.maxBodyBytes as number,
-  };
+  // The schema requires secret and callbackUrl and fills every other key's default.
+  return checkChannelSection(validate, section, 'webhook', 'channel-webhook') as unknown as WebhookSettings;
 }

@@ -66,17 +66,6 @@ export function resolveWhatsAppSettings(options: unknown, section: Readonly<Reco
   if (!/^[0-9]{1,32}$/.test(credentials.phoneNumberId!)) {
     throw invalid(`${BASE_PATH}.phoneNumberId must be the numeric phone number id`, `${BASE_PATH}.phoneNumberId`, 'Copy the "Phone number ID" (digits only) from WhatsApp Manager → API Setup; it is not the phone number itself.');
   }
-  return {
-    phoneNumberId: credentials.phoneNumberId!,
-    accessToken: credentials.accessToken!,
-    appSecret: credentials.appSecret!,
-    verifyToken: credentials.verifyToken!,
-    apiBaseUrl: (copy.apiBaseUrl as string).replace(/\/+$/, ''),
-    apiVersion: copy.apiVersion as string,
-    webhookPath: copy.webhookPath as string,
-    markRead: copy.markRead as boolean,
-    requestTimeoutMs: copy.requestTimeoutMs as number,
-    degradeAfter: copy.degradeAfter as number,
-    maxBodyBytes: copy.maxBodyBytes as number,
-  };
+  // The schema fills every non-credential key's default.
+  return { ...copy, ...credentials, apiBaseUrl: (copy.apiBaseUrl as string).replace(/\/+$/, '') } as unknown as WhatsAppSettings;
 }

@@ -10,12 +10,11 @@ import type { HttpRouteRegistrar } from '../../core/hook-types.ts';
 import type { Logger } from '../../core/log.ts';
 import { ChannelSendError } from '../channels/contract.ts';
 import type { DeliveryHealth } from '../channels-http/delivery-health.ts';
-import { createReplayGuard } from '../channels-http/replay-guard.ts';
-import { acceptSigned } from '../channels-http/signed-route.ts';
+import { signedPostRoute } from '../channels-http/signed-route.ts';
 import { verifySignature } from '../channels-http/signature.ts';
 import { safeEqualSecret } from '../gateway/auth/secret-equal.ts';
 import { sendJson } from '../gateway/http-routes.ts';
-import type { WhatsAppAdapter } from './adapter.ts';
+import type { WebhookAdapter } from '../channels-http/webhook-adapter.ts';
 import { parseEvents } from './events.ts';
 import { normalizePhone } from './phone.ts';
 import type { WhatsAppSettings } from './settings.ts';
@@ -25,14 +24,13 @@ const REPLAY_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 export interface WebhookDeps {
   settings: WhatsAppSettings;
-  adapter: WhatsAppAdapter;
+  adapter: WebhookAdapter;
   health: DeliveryHealth;
   log: Logger;
 }
 
 export function registerWhatsAppWebhook(router: HttpRouteRegistrar, deps: WebhookDeps): void {
   const { settings, adapter, log } = deps;
-  const replay = createReplayGuard({ windowMs: REPLAY_WINDOW_MS });
   router.route({
     method: 'GET',
     path: settings.webhookPath,
@@ -49,49 +47,40 @@ export function registerWhatsAppWebhook(router: HttpRouteRegistrar, deps: Webhoo
       res.end(challenge);
     },
   });
-  router.route({
-    method: 'POST',
+  signedPostRoute(router, {
     path: settings.webhookPath,
-    public: true,
-    async handler(req, res) {
-      const accepted = await acceptSigned(req, res, {
-        maxBytes: settings.maxBodyBytes,
-        verify: (request, body) => ({ ok: verifySignature(request.headers['x-hub-signature-256'], settings.appSecret, body) }),
-        replay,
-        replayKey: (request) => String(request.headers['x-hub-signature-256']),
-        log,
-        channel: 'whatsapp',
-      });
-      if (accepted === undefined) return;
-      const host = adapter.host;
-      if (host === undefined) {
-        accepted.release();
-        return sendJson(res, 503, { ok: false, error: 'the whatsapp channel is not running' }, { 'Retry-After': '5' });
+    channel: 'whatsapp',
+    maxBytes: settings.maxBodyBytes,
+    replayWindowMs: REPLAY_WINDOW_MS,
+    signatureHeader: 'x-hub-signature-256',
+    verify: (req, body) => ({ ok: verifySignature(req.headers['x-hub-signature-256'], settings.appSecret, body) }),
+    host: () => adapter.host,
+    log,
+  }, async (accepted, res) => {
+    const { host } = accepted;
+    let body: unknown;
+    try {
+      body = JSON.parse(accepted.body.toString('utf8'));
+    } catch {
+      return sendJson(res, 400, { ok: false, error: 'the body is not JSON' });
+    }
+    const events = parseEvents(body, settings.phoneNumberId, normalizePhone);
+    try {
+      for (const message of events.messages) {
+        await host.receive(message);
       }
-      let body: unknown;
-      try {
-        body = JSON.parse(accepted.body.toString('utf8'));
-      } catch {
-        return sendJson(res, 400, { ok: false, error: 'the body is not JSON' });
-      }
-      const events = parseEvents(body, settings.phoneNumberId, normalizePhone);
-      try {
-        for (const message of events.messages) {
-          await host.receive(message);
-        }
-      } catch (error) {
-        // Let Meta redeliver: messages already taken are dropped then as duplicates by id.
-        accepted.release();
-        log.error({ err: error }, 'WhatsApp webhook: the channels service failed to take a message');
-        return sendJson(res, 500, { ok: false, error: 'internal error; see the gateway log' });
-      }
-      for (const status of events.statuses) {
-        if (status.status !== 'failed') continue;
-        const what = status.error ? `code ${status.error.code ?? '?'}: ${status.error.title ?? 'failed'}` : 'failed';
-        deps.health.record(new ChannelSendError(`WhatsApp reported message ${status.messageId} undelivered (${what})`, { retryable: false }));
-      }
-      log.debug({ messages: events.messages.length, statuses: events.statuses.length, skipped: events.skipped }, 'WhatsApp webhook processed');
-      sendJson(res, 200, { ok: true });
-    },
+    } catch (error) {
+      // Let Meta redeliver: messages already taken are dropped then as duplicates by id.
+      accepted.release();
+      log.error({ err: error }, 'WhatsApp webhook: the channels service failed to take a message');
+      return sendJson(res, 500, { ok: false, error: 'internal error; see the gateway log' });
+    }
+    for (const status of events.statuses) {
+      if (status.status !== 'failed') continue;
+      const what = status.error ? `code ${status.error.code ?? '?'}: ${status.error.title ?? 'failed'}` : 'failed';
+      deps.health.record(new ChannelSendError(`WhatsApp reported message ${status.messageId} undelivered (${what})`, { retryable: false }));
+    }
+    log.debug({ messages: events.messages.length, statuses: events.statuses.length, skipped: events.skipped }, 'WhatsApp webhook processed');
+    sendJson(res, 200, { ok: true });
   });
 }

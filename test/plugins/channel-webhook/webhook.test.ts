@@ -3,8 +3,7 @@
  * service, replies as signed callbacks to a real receiver on 127.0.0.1.
  */
 import { describe, expect, it } from 'vitest';
-import { until } from '../channel-whatsapp/harness.ts';
-import { startWebhook } from './harness.ts';
+import { startWebhook, until } from './harness.ts';
 
 describe('channel-webhook', () => {
   it('pairs an unknown sender, then answers it through the signed callback', async () => {
@@ -89,7 +88,7 @@ describe('channel-webhook', () => {
     const h = await startWebhook({ dmPolicy: 'open', allowFrom: ['*'], degradeAfter: 2 });
     const states: string[] = [];
     const admin = await h.client();
-    h.receiver.fail({ status: 503 }, { drop: true });
+    h.receiver.fail({ status: 503, retryAfter: 0 }, { drop: true });
     await h.post({ sender: 'erin', text: 'are you up?' });
     await until(() => h.status().state === 'degraded', 'degraded');
     states.push(h.status().state);

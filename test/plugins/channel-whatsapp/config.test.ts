@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MoltbotError } from '../../../core/errors.ts';
 import { startFakeWhatsApp } from '../../helpers/fake-whatsapp.ts';
-import { startWhatsApp, until, whatsappStatus } from './harness.ts';
+import { startWhatsApp, until } from './harness.ts';
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -63,7 +63,7 @@ describe('channel-whatsapp webhook edges', () => {
     const big = h.wa.messageEvent({ from: '15551234567', text: 'x'.repeat(4000) });
     expect((await h.wa.deliver(h.webhookUrl, big)).status).toBe(413);
     expect((await h.wa.deliver(h.webhookUrl, 'not json')).status).toBe(400);
-    expect(whatsappStatus(h.channels).inbound).toEqual({ accepted: 0, dropped: 0, pairing: 0 });
+    expect(h.status().inbound).toEqual({ accepted: 0, dropped: 0, pairing: 0 });
     expect(h.fake.requests).toHaveLength(0);
   });
 
@@ -73,6 +73,6 @@ describe('channel-whatsapp webhook edges', () => {
     expect((await h.wa.deliver(h.webhookUrl, receipt)).status).toBe(200);
     await until(() => h.alerts.length === 1, 'the alert');
     expect(h.alerts[0]!.message).toContain('wamid.out7 undelivered (code 131026: Message undeliverable)');
-    expect(whatsappStatus(h.channels).state).toBe('connected');
+    expect(h.status().state).toBe('connected');
   });
 });

@@ -3,7 +3,7 @@
  * real channels service runs policy/pairing/agent, replies go back through the fake Graph API.
  */
 import { describe, expect, it } from 'vitest';
-import { startWhatsApp, until, VERIFY_TOKEN, whatsappStatus } from './harness.ts';
+import { startWhatsApp, until, VERIFY_TOKEN } from './harness.ts';
 
 const STRANGER = '15551234567';
 
@@ -12,7 +12,7 @@ describe('channel-whatsapp', () => {
     const h = await startWhatsApp();
     expect(await h.wa.verify(h.webhookUrl, VERIFY_TOKEN, 'challenge-1158201444')).toEqual({ status: 200, body: 'challenge-1158201444' });
     expect((await h.wa.verify(h.webhookUrl, 'not-the-token', 'challenge-1')).status).toBe(403);
-    expect(whatsappStatus(h.channels).state).toBe('connected');
+    expect(h.status().state).toBe('connected');
   });
 
   it('gives an unknown number a pairing code, and answers it after approval', async () => {
@@ -47,7 +47,7 @@ describe('channel-whatsapp', () => {
     expect((await h.send(STRANGER, 'let me in')).status).toBe(200);
     const sent = await h.wa.waitForSent(2);
     expect(sent.map((m) => [m.to, m.text]).sort()).toEqual([['1234567890', 'echo: hi from the US'], ['442079460958', 'echo: hi from London']]);
-    await until(() => whatsappStatus(h.channels).inbound.dropped === 1, 'the stranger to be dropped');
+    await until(() => h.status().inbound.dropped === 1, 'the stranger to be dropped');
     expect(h.wa.sent.some((m) => m.to === STRANGER)).toBe(false);
   });
 
@@ -57,7 +57,7 @@ describe('channel-whatsapp', () => {
     expect((await h.wa.deliver(h.webhookUrl, body, { signature: `sha256=${'0'.repeat(64)}` })).status).toBe(401);
     expect((await h.wa.deliver(h.webhookUrl, body, { signature: null })).status).toBe(401);
     expect((await h.wa.deliver(h.webhookUrl, body, { signature: 'sha1=abc' })).status).toBe(401);
-    const status = whatsappStatus(h.channels);
+    const status = h.status();
     expect(status.inbound).toEqual({ accepted: 0, dropped: 0, pairing: 0 });
     expect(h.fake.requests).toHaveLength(0);
     expect(h.wa.requests).toHaveLength(0);
@@ -73,7 +73,7 @@ describe('channel-whatsapp', () => {
     // The same message in a body serialised differently (another signature) is dropped by id.
     expect((await h.wa.deliver(h.webhookUrl, JSON.stringify(body, null, 1))).status).toBe(200);
     await h.wa.waitForSent(1);
-    await until(() => whatsappStatus(h.channels).inbound.dropped === 1, 'the duplicate to be dropped');
+    await until(() => h.status().inbound.dropped === 1, 'the duplicate to be dropped');
     expect(h.fake.requests).toHaveLength(1);
     expect(h.wa.sent).toHaveLength(1);
   });
@@ -85,7 +85,7 @@ describe('channel-whatsapp', () => {
     const other = h.wa.messageEvent({ from: STRANGER, text: 'not for us' }) as any;
     other.entry[0].changes[0].value.metadata.phone_number_id = '5550000';
     expect((await h.wa.deliver(h.webhookUrl, other)).status).toBe(200);
-    expect(whatsappStatus(h.channels).inbound).toEqual({ accepted: 0, dropped: 0, pairing: 0 });
+    expect(h.status().inbound).toEqual({ accepted: 0, dropped: 0, pairing: 0 });
     expect(h.alerts).toEqual([]);
     expect(h.wa.requests).toHaveLength(0);
   });
@@ -97,8 +97,8 @@ describe('channel-whatsapp', () => {
     const [reply] = await h.wa.waitForSent(1);
     expect(reply).toMatchObject({ to: STRANGER, text: 'echo: are you there?' });
     expect(h.wa.requests.map((r) => r.status)).toEqual([429, 200]);
-    await until(() => whatsappStatus(h.channels).outbound.sent === 1, 'the send to be counted');
-    expect(whatsappStatus(h.channels)).toMatchObject({ state: 'connected', outbound: { sent: 1, failed: 0, retried: 1 } });
+    await until(() => h.status().outbound.sent === 1, 'the send to be counted');
+    expect(h.status()).toMatchObject({ state: 'connected', outbound: { sent: 1, failed: 0, retried: 1 } });
     expect(h.wa.sent).toHaveLength(1);
     expect(h.alerts).toEqual([]);
   });
@@ -108,7 +108,7 @@ describe('channel-whatsapp', () => {
     const admin = await h.client();
     h.wa.fail({ status: 400, code: 131047, message: 'Re-engagement message' });
     await h.send(STRANGER, 'late reply');
-    await until(() => whatsappStatus(h.channels).outbound.failed === 1, 'the send to fail');
+    await until(() => h.status().outbound.failed === 1, 'the send to fail');
     expect(h.wa.requests).toHaveLength(1);
     const status = await admin.request('channels.status', {});
     const channel = status.payload.channels.find((c: { id: string }) => c.id === 'whatsapp');
