@@ -15,9 +15,12 @@ export interface WebhookHarness extends ChannelGateway {
   status(): ChannelStatus;
 }
 
-export async function startWebhook(section: Record<string, unknown> = {}): Promise<WebhookHarness> {
-  const receiver = await startReceiver();
-  const gateway = await startChannelGateway({ webhook: { secret: SECRET, callbackUrl: receiver.url, ...section } });
+/** `section` goes under channels.webhook; `callbackToken` replaces the token in the callback URL's query. */
+export async function startWebhook(section: Record<string, unknown> = {}, options: { callbackToken?: string } = {}): Promise<WebhookHarness> {
+  const secret = (section.secret as string | undefined) ?? SECRET;
+  const receiver = await startReceiver(secret);
+  const callbackUrl = options.callbackToken === undefined ? receiver.url : receiver.url.replace('token=abc', `token=${options.callbackToken}`);
+  const gateway = await startChannelGateway({ webhook: { secret, callbackUrl, ...section } });
   const inboundUrl = `${gateway.httpUrl}${(section.path as string | undefined) ?? '/channels/webhook'}`;
   return {
     ...gateway,
