@@ -8,6 +8,7 @@ import schema from '../../schemas/plugins/channel-webhook.json' with { type: 'js
 import validate from '../../schemas/generated/channel-webhook.validate.ts';
 import { definePlugin } from '../../core/plugin.ts';
 import { channelSection, platformOptions } from '../channels/settings.ts';
+import { channelHttpChecks } from '../channels-http/audit.ts';
 import { createDeliveryHealth } from '../channels-http/delivery-health.ts';
 import { createWebhookAdapter } from './adapter.ts';
 import { registerWebhookRoute } from './route.ts';
@@ -35,6 +36,9 @@ export default definePlugin({
     const adapter = createWebhookAdapter(settings, { health, isListening: () => ctx.use('gateway').address() !== undefined });
     ctx.hooks.httpRoute.tap(ctx.name, (router) => registerWebhookRoute(router, { settings, adapter, log: ctx.log }));
     ctx.hooks.ready.tap(ctx.name, () => adapter.listening());
+    ctx.hooks.audit.tapPromise(ctx.name, async (report) => {
+      for (const check of channelHttpChecks('webhook', ctx.config, { secret: settings.secret }, { callbackUrl: settings.callbackUrl })) report.add(check);
+    });
     ctx.use('channels').register(adapter);
   },
 });

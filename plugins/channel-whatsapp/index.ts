@@ -8,6 +8,7 @@ import schema from '../../schemas/plugins/channel-whatsapp.json' with { type: 'j
 import validate from '../../schemas/generated/channel-whatsapp.validate.ts';
 import { definePlugin } from '../../core/plugin.ts';
 import { channelSection, platformOptions } from '../channels/settings.ts';
+import { channelHttpChecks } from '../channels-http/audit.ts';
 import { createDeliveryHealth } from '../channels-http/delivery-health.ts';
 import { createWhatsAppAdapter } from './adapter.ts';
 import { createGraphClient } from './graph.ts';
@@ -50,6 +51,10 @@ export function createWhatsAppPlugin(inject: WhatsAppInject = {}) {
       });
       ctx.hooks.httpRoute.tap(ctx.name, (router) => registerWhatsAppWebhook(router, { settings, adapter, health, log: ctx.log }));
       ctx.hooks.ready.tap(ctx.name, () => adapter.listening());
+      ctx.hooks.audit.tapPromise(ctx.name, async (report) => {
+        const secrets = { accessToken: settings.accessToken, appSecret: settings.appSecret, verifyToken: settings.verifyToken };
+        for (const check of channelHttpChecks('whatsapp', ctx.config, secrets, { apiBaseUrl: settings.apiBaseUrl })) report.add(check);
+      });
       ctx.use('channels').register(adapter);
     },
   });
