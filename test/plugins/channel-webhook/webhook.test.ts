@@ -90,12 +90,13 @@ describe('channel-webhook', () => {
     const admin = await h.client();
     h.receiver.fail({ status: 503, retryAfter: 0 }, { drop: true });
     await h.post({ sender: 'erin', text: 'are you up?' });
-    await until(() => h.status().state === 'degraded', 'degraded');
+    // Backoffs here are real (jittered, under 1 s each): allow for a loaded machine.
+    await until(() => h.status().state === 'degraded', 'degraded', 15_000);
     states.push(h.status().state);
     expect(h.status().lastError!.message).toMatch(/webhook callback to http:\/\/127\.0\.0\.1:\d+: /);
-    const [callback] = await h.receiver.waitFor(1);
+    const [callback] = await h.receiver.waitFor(1, 15_000);
     expect(callback!.text).toBe('echo: are you up?');
-    await until(() => h.status().state === 'connected', 'connected again');
+    await until(() => h.status().state === 'connected', 'connected again', 15_000);
     expect(h.status().outbound).toEqual({ sent: 1, failed: 0, retried: 2 });
     expect(h.receiver.attempts).toBe(3);
     expect(admin.frames.filter((f) => f.event === 'channels.status').map((f) => f.payload.state)).toEqual(expect.arrayContaining(['degraded', 'connected']));
