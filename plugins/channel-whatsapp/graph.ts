@@ -59,10 +59,11 @@ export interface GraphClient {
 // No abort signal: the kernel aborts its signal when closing begins, and the channels service
 // still drains queued replies then; every request is bounded by requestTimeoutMs instead.
 export function createGraphClient(settings: WhatsAppSettings): GraphClient {
-  const url = `${settings.apiBaseUrl}/${settings.apiVersion}/${settings.phoneNumberId}/messages`;
   const call = async (payload: Record<string, unknown>, label: string): Promise<PostResult> => {
+    const { phoneNumberId, accessToken } = settings.credentials();
+    const url = `${settings.apiBaseUrl}/${settings.apiVersion}/${phoneNumberId}/messages`;
     const result = await postJson(url, JSON.stringify({ messaging_product: 'whatsapp', ...payload }), {
-      headers: { Authorization: `Bearer ${settings.accessToken}` },
+      headers: { Authorization: `Bearer ${accessToken}` },
       timeoutMs: settings.requestTimeoutMs,
       label,
     });

@@ -51,8 +51,16 @@ export function createWhatsAppPlugin(inject: WhatsAppInject = {}) {
       });
       ctx.hooks.httpRoute.tap(ctx.name, (router) => registerWhatsAppWebhook(router, { settings, adapter, health, log: ctx.log }));
       ctx.hooks.ready.tap(ctx.name, () => adapter.listening());
+      // Missing credentials stop the gateway's start (exit 78), not every CLI command that sets plugins up.
+      ctx.hooks.start.tap(ctx.name, () => void settings.credentials());
       ctx.hooks.audit.tapPromise(ctx.name, async (report) => {
-        const secrets = { accessToken: settings.accessToken, appSecret: settings.appSecret, verifyToken: settings.verifyToken };
+        let secrets = {};
+        try {
+          const { accessToken, appSecret, verifyToken } = settings.credentials();
+          secrets = { accessToken, appSecret, verifyToken };
+        } catch {
+          // Not configured in this shell: nothing to compare.
+        }
         for (const check of channelHttpChecks('whatsapp', ctx.config, secrets, { apiBaseUrl: settings.apiBaseUrl })) report.add(check);
       });
       ctx.use('channels').register(adapter);

@@ -4,7 +4,9 @@
  * every `allowFrom` / `owners` entry of the section must be an E.164 number, and the four
  * credentials come from the options or, when the section leaves them out (the deployment
  * guide's sample does), from WHATSAPP_PHONE_NUMBER_ID / WHATSAPP_ACCESS_TOKEN /
- * WHATSAPP_APP_SECRET / WHATSAPP_VERIFY_TOKEN.
+ * WHATSAPP_APP_SECRET / WHATSAPP_VERIFY_TOKEN. Credentials are resolved when first needed (the
+ * gateway's start), so CLI commands that only set plugins up (`moltbot pairing approve` in a
+ * shell without those variables) still work.
  */
 import validate from '../../schemas/generated/channel-whatsapp.validate.ts';
 import { MoltbotError } from '../../core/errors.ts';
@@ -13,11 +15,16 @@ import { isE164, normalizePhone } from './phone.ts';
 
 export const BASE_PATH = 'channels.whatsapp';
 
-export interface WhatsAppSettings {
+export interface WhatsAppCredentials {
   phoneNumberId: string;
   accessToken: string;
   appSecret: string;
   verifyToken: string;
+}
+
+export interface WhatsAppSettings {
+  /** Throws MOLT_ERR_CONFIG_INVALID naming the missing key and its variable; memoized. */
+  credentials(): WhatsAppCredentials;
   apiBaseUrl: string;
   apiVersion: string;
   webhookPath: string;
@@ -55,17 +62,23 @@ export function resolveWhatsAppSettings(options: unknown, section: Readonly<Reco
       }
     });
   }
-  const credentials: Record<string, string> = {};
-  for (const [key, variable, what] of CREDENTIALS) {
-    const value = (copy[key] as string | undefined) ?? env[variable];
-    if (value === undefined || value === '') {
-      throw invalid(`${BASE_PATH}.${key} is missing (and ${variable} is not set)`, `${BASE_PATH}.${key}`, `Add "${key}": "\${${variable}}" to channels.whatsapp and export ${variable} (${what}).`);
+  let credentials: WhatsAppCredentials | undefined;
+  const resolveCredentials = (): WhatsAppCredentials => {
+    if (credentials !== undefined) return credentials;
+    const found: Record<string, string> = {};
+    for (const [key, variable, what] of CREDENTIALS) {
+      const value = (copy[key] as string | undefined) ?? env[variable];
+      if (value === undefined || value === '') {
+        throw invalid(`${BASE_PATH}.${key} is missing (and ${variable} is not set)`, `${BASE_PATH}.${key}`, `Add "${key}": "\${${variable}}" to channels.whatsapp and export ${variable} (${what}).`);
+      }
+      found[key] = value;
     }
-    credentials[key] = value;
-  }
-  if (!/^[0-9]{1,32}$/.test(credentials.phoneNumberId!)) {
-    throw invalid(`${BASE_PATH}.phoneNumberId must be the numeric phone number id`, `${BASE_PATH}.phoneNumberId`, 'Copy the "Phone number ID" (digits only) from WhatsApp Manager → API Setup; it is not the phone number itself.');
-  }
-  // The schema fills every non-credential key's default.
-  return { ...copy, ...credentials, apiBaseUrl: (copy.apiBaseUrl as string).replace(/\/+$/, '') } as unknown as WhatsAppSettings;
+    if (!/^[0-9]{1,32}$/.test(found.phoneNumberId!)) {
+      throw invalid(`${BASE_PATH}.phoneNumberId must be the numeric phone number id`, `${BASE_PATH}.phoneNumberId`, 'Copy the "Phone number ID" (digits only) from WhatsApp Manager → API Setup; it is not the phone number itself.');
+    }
+    return (credentials = found as unknown as WhatsAppCredentials);
+  };
+  const { phoneNumberId: _p, accessToken: _a, appSecret: _s, verifyToken: _v, ...rest } = copy;
+  // The schema fills every other key's default.
+  return { ...rest, credentials: resolveCredentials, apiBaseUrl: (copy.apiBaseUrl as string).replace(/\/+$/, '') } as unknown as WhatsAppSettings;
 }

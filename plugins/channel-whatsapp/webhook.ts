@@ -38,7 +38,7 @@ export function registerWhatsAppWebhook(router: HttpRouteRegistrar, deps: Webhoo
     handler(req, res) {
       const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
       const challenge = query.get('hub.challenge') ?? '';
-      if (query.get('hub.mode') !== 'subscribe' || !safeEqualSecret(query.get('hub.verify_token') ?? '', settings.verifyToken) || challenge.length > 256) {
+      if (query.get('hub.mode') !== 'subscribe' || !safeEqualSecret(query.get('hub.verify_token') ?? '', settings.credentials().verifyToken) || challenge.length > 256) {
         log.warn({ mode: query.get('hub.mode') }, 'WhatsApp webhook verification refused: wrong hub.verify_token or hub.mode');
         return sendJson(res, 403, { ok: false, error: 'verification failed' });
       }
@@ -53,7 +53,7 @@ export function registerWhatsAppWebhook(router: HttpRouteRegistrar, deps: Webhoo
     maxBytes: settings.maxBodyBytes,
     replayWindowMs: REPLAY_WINDOW_MS,
     signatureHeader: 'x-hub-signature-256',
-    verify: (req, body) => ({ ok: verifySignature(req.headers['x-hub-signature-256'], settings.appSecret, body) }),
+    verify: (req, body) => ({ ok: verifySignature(req.headers['x-hub-signature-256'], settings.credentials().appSecret, body) }),
     host: () => adapter.host,
     log,
   }, async (accepted, res) => {
@@ -64,7 +64,7 @@ export function registerWhatsAppWebhook(router: HttpRouteRegistrar, deps: Webhoo
     } catch {
       return sendJson(res, 400, { ok: false, error: 'the body is not JSON' });
     }
-    const events = parseEvents(body, settings.phoneNumberId, normalizePhone);
+    const events = parseEvents(body, settings.credentials().phoneNumberId, normalizePhone);
     try {
       for (const message of events.messages) {
         await host.receive(message);

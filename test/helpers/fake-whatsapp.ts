@@ -6,7 +6,12 @@
  * gateway and performs the `hub.challenge` verification handshake.
  *
  * Scriptable per request: `fail({ status, code, retryAfter })` answers the next sends with a
- * Graph error (e.g. 429 / code 130429), `drop()` resets the connection.
+ * Graph error (e.g. 429 / code 130429), `{ drop: true }` resets the connection.
+ *
+ * Try the WhatsApp channel without Meta (a gateway with channels.whatsapp pointing at it:
+ * apiBaseUrl http://127.0.0.1:8090 and the credentials printed at start):
+ *   npx node test/helpers/fake-whatsapp.ts --port 8090 --webhook http://127.0.0.1:18789/channels/whatsapp/webhook
+ * then type `<number>: <text>` lines; what the gateway sends back is printed.
  */
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -83,7 +88,7 @@ async function readJson(req: IncomingMessage): Promise<any> {
   }
 }
 
-export async function startFakeWhatsApp(options: FakeWhatsAppOptions = {}): Promise<FakeWhatsApp> {
+export async function startFakeWhatsApp(options: FakeWhatsAppOptions & { port?: number; onSent?: (message: SentMessage) => void } = {}): Promise<FakeWhatsApp> {
   const phoneNumberId = options.phoneNumberId ?? '109876543210';
   const accessToken = options.accessToken ?? 'EAAG-fake-access-token-123456';
   const appSecret = options.appSecret ?? 'fake-app-secret-0123456789abcdef';
@@ -140,7 +145,9 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions = {}): Prom
       return graphError(res, 400, 100, '(#100) Param text[\'body\'] must be at most 4096 characters long.');
     }
     const id = `wamid.fake${nextId++}`;
-    sent.push({ to: body.to, text: body.text.body, ...(body.context?.message_id ? { replyTo: body.context.message_id } : {}), id, at: Date.now() });
+    const message: SentMessage = { to: body.to, text: body.text.body, ...(body.context?.message_id ? { replyTo: body.context.message_id } : {}), id, at: Date.now() };
+    sent.push(message);
+    options.onSent?.(message);
     answer(200);
     res.writeHead(200, { 'Content-Type': 'application/json' });
     res.end(JSON.stringify({ messaging_product: 'whatsapp', contacts: [{ input: body.to, wa_id: body.to }], messages: [{ id }] }));
@@ -149,7 +156,7 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions = {}): Prom
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
 
   const change = (value: Record<string, unknown>) => ({
@@ -202,4 +209,19 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions = {}): Prom
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const arg = (name: string) => { const at = process.argv.indexOf(name); return at === -1 ? undefined : process.argv[at + 1]; };
+  const webhook = arg('--webhook') ?? 'http://127.0.0.1:18789/channels/whatsapp/webhook';
+  const wa = await startFakeWhatsApp({ port: Number(arg('--port') ?? 8090), onSent: (m) => process.stdout.write(`-> ${m.to}: ${m.text}\n`) });
+  process.stdout.write(`fake WhatsApp Cloud API on ${wa.url}\n  phoneNumberId ${wa.phoneNumberId}\n  accessToken ${wa.accessToken}\n  appSecret ${wa.appSecret}\n`);
+  process.stdout.write(`type "<number>: <text>" to message ${webhook}\n`);
+  const { createInterface } = await import('node:readline');
+  for await (const line of createInterface({ input: process.stdin })) {
+    const match = /^\s*([+\d][\d\s()-]*):\s*(.+)$/.exec(line);
+    if (!match) { process.stdout.write('format: <number>: <text>\n'); continue; }
+    const answer = await wa.deliver(webhook, wa.messageEvent({ from: match[1]!.replace(/\D/g, ''), text: match[2]! })).catch((error: Error) => ({ status: 0, body: error.message }));
+    process.stdout.write(`<- webhook answered ${answer.status}\n`);
+  }
 }

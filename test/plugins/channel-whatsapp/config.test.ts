@@ -1,6 +1,8 @@
 /** The deployment guide's sample as pasted, config errors by path, and the webhook's edges. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MoltbotError } from '../../../core/errors.ts';
+import { createTestKernel } from '../../../core/testing.ts';
+import { PASSWORD } from '../gateway/helpers.ts';
 import { startFakeWhatsApp } from '../../helpers/fake-whatsapp.ts';
 import { startWhatsApp, until } from './harness.ts';
 
@@ -50,10 +52,18 @@ describe('channel-whatsapp config', () => {
     expect(error.message).toContain('apiBaseUrl');
   });
 
-  it('names a missing credential and its environment variable', async () => {
+  it('a missing credential stops the start (naming it and its variable), not a CLI-style load', async () => {
     const error = await startError({ phoneNumberId: '1234', appSecret: 'a', verifyToken: 'v' }, { credentials: false });
     expect(error.path).toBe('channels.whatsapp.accessToken');
     expect(error.fix).toContain('WHATSAPP_ACCESS_TOKEN');
+    expect(error.exitCode).toBe(78);
+    // What `moltbot pairing approve` does in a shell without the WHATSAPP_* variables.
+    const kernel = await createTestKernel({
+      start: false,
+      config: { gateway: { auth: { mode: 'password', password: PASSWORD } }, channels: { whatsapp: { dmPolicy: 'pairing' } }, plugins: ['rate-limit', 'auth-password', 'gateway', 'channels'] },
+    });
+    await kernel.load();
+    expect(kernel.plugins().find((p) => p.name === 'channel-whatsapp')?.status).toBe('set-up');
   });
 });
 

@@ -46,7 +46,15 @@ describe('channels.whatsapp settings', () => {
       { enabled: true, dmPolicy: 'pairing', allowFrom: ['+1234567890'] },
       { WHATSAPP_PHONE_NUMBER_ID: '1098765', WHATSAPP_ACCESS_TOKEN: 'tok', WHATSAPP_APP_SECRET: 'app', WHATSAPP_VERIFY_TOKEN: 'v' },
     );
-    expect(settings).toMatchObject({ phoneNumberId: '1098765', accessToken: 'tok', apiBaseUrl: 'https://graph.facebook.com', apiVersion: 'v23.0', webhookPath: '/channels/whatsapp/webhook', markRead: true });
+    expect(settings).toMatchObject({ apiBaseUrl: 'https://graph.facebook.com', apiVersion: 'v23.0', webhookPath: '/channels/whatsapp/webhook', markRead: true });
+    expect(settings.credentials()).toEqual({ phoneNumberId: '1098765', accessToken: 'tok', appSecret: 'app', verifyToken: 'v' });
+    expect(Object.keys(settings)).not.toContain('accessToken');
+  });
+
+  it('resolves without credentials; asking for them then names what is missing', () => {
+    const settings = resolveWhatsAppSettings({}, { allowFrom: ['+1234567890'] }, {});
+    expect(settings.webhookPath).toBe('/channels/whatsapp/webhook');
+    expect(errorOf(() => settings.credentials()).path).toBe('channels.whatsapp.phoneNumberId');
   });
 
   it('names the invalid allowFrom entry and says how to write it', () => {
@@ -59,7 +67,7 @@ describe('channels.whatsapp settings', () => {
   });
 
   it('names a missing credential and its environment variable, never a secret value', () => {
-    const error = errorOf(() => resolveWhatsAppSettings({ phoneNumberId: '1098765', accessToken: 'secret-token-value', appSecret: 'x' }, {}, {}));
+    const error = errorOf(() => resolveWhatsAppSettings({ phoneNumberId: '1098765', accessToken: 'secret-token-value', appSecret: 'x' }, {}, {}).credentials());
     expect(error.path).toBe('channels.whatsapp.verifyToken');
     expect(error.message).toBe('channels.whatsapp.verifyToken is missing (and WHATSAPP_VERIFY_TOKEN is not set)');
     expect(error.fix).toContain('"verifyToken": "${WHATSAPP_VERIFY_TOKEN}"');
@@ -75,8 +83,8 @@ describe('channels.whatsapp settings', () => {
   });
 
   it('refuses a phone number where the phone number id belongs', () => {
-    expect(resolveWhatsAppSettings(CREDENTIALS, {}, {}).phoneNumberId).toBe('1098765');
-    const wrong = errorOf(() => resolveWhatsAppSettings({}, {}, { WHATSAPP_PHONE_NUMBER_ID: '+1 555 0100', WHATSAPP_ACCESS_TOKEN: 't', WHATSAPP_APP_SECRET: 'a', WHATSAPP_VERIFY_TOKEN: 'v' }));
+    expect(resolveWhatsAppSettings(CREDENTIALS, {}, {}).credentials().phoneNumberId).toBe('1098765');
+    const wrong = errorOf(() => resolveWhatsAppSettings({}, {}, { WHATSAPP_PHONE_NUMBER_ID: '+1 555 0100', WHATSAPP_ACCESS_TOKEN: 't', WHATSAPP_APP_SECRET: 'a', WHATSAPP_VERIFY_TOKEN: 'v' }).credentials());
     expect(wrong.path).toBe('channels.whatsapp.phoneNumberId');
   });
 });
