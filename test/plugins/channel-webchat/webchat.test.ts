@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { createTestKernel } from '../../../core/testing.ts';
 import { connectClient, openClient, startGateway } from '../gateway/helpers.ts';
-import { waitFor } from '../agent/harness.ts';
+import { chat, waitFor } from '../agent/harness.ts';
+import { startChannels } from '../channels/harness.ts';
 
 describe('channel-webchat', () => {
   it('is connected while the gateway listens; delivers to every authenticated client, or to one connection by id', async () => {
@@ -32,6 +33,13 @@ describe('channel-webchat', () => {
     expect(status.payload.channels[0]).toMatchObject({ id: 'webchat', state: 'connected' });
   });
 
+  it('channels.webchat.enabled false: loaded but not started, sends refused', async () => {
+    const kernel = await createTestKernel({ config: { channels: { webchat: { enabled: false } }, plugins: ['channels', 'channel-webchat'] } });
+    const channels = kernel.use('channels');
+    expect(channels.status()[0]).toMatchObject({ id: 'webchat', state: 'stopped' });
+    await expect(channels.send('webchat', { chatType: 'dm', chatId: 'owner' }, 'x')).rejects.toThrow('Channel "webchat" is disabled (channels.webchat.enabled is false)');
+  });
+
   it('without a gateway it reports degraded and holds messages', async () => {
     const kernel = await createTestKernel({ config: { plugins: ['channels', 'channel-webchat'] } });
     const channels = kernel.use('channels');
@@ -44,5 +52,17 @@ describe('channel-webchat', () => {
     await expect(pending).rejects.toThrow('channel "webchat" closed before the message was delivered');
     expect(kernel.logs.some((l) => l.msg === 'channel closed with undelivered messages' && l.undelivered === 1 && l.level === 40)).toBe(true);
     expect(JSON.stringify(kernel.logs)).not.toContain('"held"');
+  });
+});
+
+describe('channel-webchat with the agent', () => {
+  it('an authenticated client is the owner: chat.send goes to the main session, no pairing', async () => {
+    const h = await startChannels({ extra: ['channel-webchat'] });
+    const client = await h.client();
+    h.fake.script({ text: 'hello owner' });
+    const { final } = await chat(client, 'hi from the control UI');
+    expect(final.payload).toMatchObject({ sessionKey: 'agent:main:main', status: 'ok', text: 'hello owner' });
+    expect(h.channels.pairing.list()).toEqual([]);
+    expect(h.channels.status().map((s) => [s.id, s.state])).toEqual([['fake', 'connected'], ['webchat', 'connected']]);
   });
 });

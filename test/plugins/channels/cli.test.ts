@@ -6,8 +6,8 @@ import { createKernel } from '../../../core/kernel.ts';
 import { definePlugin } from '../../../core/plugin.ts';
 import { channelPlugins } from '../../../plugins/channels/implied.ts';
 import { PairingStore } from '../../../plugins/channels/pairing-store.ts';
-import { runCliCaptured } from '../../helpers/cli.ts';
-import { freePort } from '../../helpers/net.ts';
+import { runCliCaptured, spawnCli } from '../../helpers/cli.ts';
+import { accepts, freePort } from '../../helpers/net.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 import { PASSWORD } from '../gateway/helpers.ts';
 import { startChannels } from './harness.ts';
@@ -30,6 +30,17 @@ describe('moltbot pairing', () => {
     expect(again.code).toBe(1);
     expect(again.stderr).toContain(`NOT_FOUND no pending pairing code "${code}"`);
     expect(await h.channel.inject({ sender: 'carol', text: 'now?' })).toMatchObject({ status: 'accepted' });
+    await h.channel.waitForSent(3);
+    const approvedList = await runCliCaptured(['pairing', 'approved', 'fake', '--url', h.url, '--json'], { cwd: project.dir });
+    expect(JSON.parse(approvedList.stdout)).toEqual([{ sender: 'carol', approvedAt: expect.any(Number) }]);
+    const status = await runCliCaptured(['channels', 'status', '--url', h.url], { cwd: project.dir });
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/^fake\s+connected\s+0\/100\s+1\/0\/1\s+3\/0\/0$/m);
+    expect(await runCliCaptured(['pairing', 'revoke', 'fake', 'carol', '--url', h.url], { cwd: project.dir })).toMatchObject({ code: 0, stdout: 'revoked carol on fake\n' });
+    expect(await h.channel.inject({ sender: 'carol', text: 'still there?' })).toMatchObject({ status: 'pairing' });
+    const twice = await runCliCaptured(['pairing', 'revoke', 'fake', 'carol', '--url', h.url], { cwd: project.dir });
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toContain('NOT_FOUND "carol" is not an approved sender of channel "fake"');
   });
 
   it('without a gateway it edits the state file under the gateway lock; the next start tells the sender', async () => {
@@ -51,6 +62,7 @@ describe('moltbot pairing', () => {
     expect(saved.pending).toEqual([]);
     expect(saved.approved).toEqual([expect.objectContaining({ sender: 'dave', notifyChatId: 'dm-dave' })]);
     expect((await runCliCaptured(['pairing', 'approve', 'fake', 'ZZZZZZZZ'], { cwd: project.dir })).code).toBe(1);
+    expect((await runCliCaptured(['pairing', 'approved', 'fake'], { cwd: project.dir })).stdout).toMatch(/^dave \(Dave\)\s+approved \d{4}-/);
 
     // The gateway starts on that state dir: dave is told, once.
     const h = await startChannels({ env: { MOLTBOT_STATE_DIR: stateDir } });
@@ -68,6 +80,12 @@ describe('config implies channel plugins', () => {
     expect(result.code).toBe(78);
     expect(result.stderr).toContain('channels.nope names no channel plugin (there is no plugin "channel-nope")');
     expect(result.stderr).toContain('Known channels: webchat');
+    // The gateway itself refuses to start: exit 78, nothing listens.
+    const port = await freePort();
+    const gateway = await spawnCli(['gateway', '--port', String(port)], { cwd: project.dir, env: { CLAWDBOT_GATEWAY_PASSWORD: PASSWORD } });
+    expect(gateway.code).toBe(78);
+    expect(gateway.stderr).toContain('channels.nope');
+    expect(await accepts(port)).toBe(false);
     // Disabled: nothing to load, no error.
     project.write('moltbot.config.json', JSON.stringify({ channels: { nope: { enabled: false } } }));
     expect((await runCliCaptured(['config', 'validate'], { cwd: project.dir })).code).toBe(0);
@@ -83,12 +101,12 @@ describe('config implies channel plugins', () => {
         seen.push(options);
       },
     });
-    const catalogue = { 'channel-demo': async () => ({ default: plugin }) };
+    const catalogue = { 'channel-demo': async () => ({ default: plugin }), channels: () => import('../../../plugins/channels/index.ts') };
     const boot = (section: Record<string, unknown>) => createKernel({ config: { channels: { demo: section } }, catalogue, impliedPlugins: channelPlugins(catalogue), logLevel: 'silent' });
     const ok = boot({ dmPolicy: 'allowlist', allowFrom: ['a'], room: '#lobby' });
     await ok.load();
     expect(seen).toEqual([{ room: '#lobby' }]);
-    expect(ok.plugins().map((p) => [p.name, p.declaredAt])).toEqual([['channel-demo', 'channels.demo']]);
+    expect(ok.plugins().map((p) => [p.name, p.declaredAt])).toEqual([['channels', 'channels'], ['channel-demo', 'channels.demo']]);
     await ok.close();
     const bad = boot({ room: 'lobby', rooom: 1 });
     const error = await bad.load().then(() => undefined, (e: { message: string; path: string; code: string }) => e);

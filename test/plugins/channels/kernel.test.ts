@@ -104,6 +104,9 @@ describe('channels service in a kernel', () => {
     const h = await startChannels({ settings: { dmPolicy: 'open', allowFrom: ['*'] } });
     expect(await h.channel.inject({ sender: 'u', text: 'once', messageId: 'm-1' })).toMatchObject({ status: 'accepted' });
     expect(await h.channel.inject({ sender: 'u', text: 'once', messageId: 'm-1' })).toEqual({ status: 'duplicate' });
+    expect(await h.channel.inject({ sender: 'u', text: '   ' })).toEqual({ status: 'dropped', reason: 'empty' });
+    expect(await h.channel.inject({ sender: 'u', text: 'x'.repeat(200_001) })).toEqual({ status: 'dropped', reason: 'too-long' });
+    expect(await h.channel.host().receive({ sender: '', chatType: 'dm', chatId: 'x', text: 'y' } as never)).toEqual({ status: 'dropped', reason: 'invalid' });
     await h.channel.waitForSent(1);
     await new Promise((r) => setTimeout(r, 50));
     expect(h.fake.requests).toHaveLength(1);
