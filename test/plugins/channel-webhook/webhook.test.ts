@@ -86,20 +86,20 @@ describe('channel-webhook', () => {
 
   it('goes degraded after repeated callback failures and back to connected on success', async () => {
     const h = await startWebhook({ dmPolicy: 'open', allowFrom: ['*'], degradeAfter: 2 });
-    const states: string[] = [];
     const admin = await h.client();
     h.receiver.fail({ status: 503, retryAfter: 0 }, { drop: true });
     await h.post({ sender: 'erin', text: 'are you up?' });
     // Backoffs here are real (jittered, under 1 s each): allow for a loaded machine.
-    await until(() => h.status().state === 'degraded', 'degraded', 15_000);
-    states.push(h.status().state);
-    expect(h.status().lastError!.message).toMatch(/webhook callback to http:\/\/127\.0\.0\.1:\d+: /);
     const [callback] = await h.receiver.waitFor(1, 15_000);
     expect(callback!.text).toBe('echo: are you up?');
-    await until(() => h.status().state === 'connected', 'connected again', 15_000);
-    expect(h.status().outbound).toEqual({ sent: 1, failed: 0, retried: 2 });
+    await until(() => h.status().outbound.sent === 1, 'the delivery to be counted', 15_000);
+    // The state changes, in order, as broadcast to admin clients (a poll could miss a short degraded spell).
+    const states = () => admin.frames.filter((f) => f.event === 'channels.status' && f.payload.id === 'webhook').map((f) => f.payload.state);
+    await until(() => states().length >= 2, 'two status events');
+    expect(states()).toEqual(['degraded', 'connected']);
+    expect(h.status()).toMatchObject({ state: 'connected', outbound: { sent: 1, failed: 0, retried: 2 } });
+    expect(h.status().lastError!.message).toMatch(/webhook callback to http:\/\/127\.0\.0\.1:\d+: /);
     expect(h.receiver.attempts).toBe(3);
-    expect(admin.frames.filter((f) => f.event === 'channels.status').map((f) => f.payload.state)).toEqual(expect.arrayContaining(['degraded', 'connected']));
   });
 
   it('chunks a long reply into callbacks of at most maxMessageLength', async () => {
