@@ -27,3 +27,6 @@ export type { Phase } from './lifecycle.ts';
 export type { Logger, LogLevel } from './log.ts';
 export type { PluginCatalogue, PluginEntry, PluginReference } from './resolve-plugin.ts';
 export { KERNEL_VERSION } from './version.ts';
+// The channel contract, for channel plugins published as packages (templates/channel).
+export { ChannelSendError } from '../plugins/channels/contract.ts';
+export type { Backoff, ChannelAdapter, ChannelHost, ChannelInbound, ChannelSettings, ChannelState, ChannelStatus, ChannelTarget, ChannelsService, ChatType, ReceiveOutcome } from '../plugins/channels/contract.ts';

@@ -298,6 +298,14 @@ export interface MoltbotConfig {
            * Webhook verification token of the channel; write it as an ${ENV_VAR} reference.
            */
           verifyToken?: string;
+          /**
+           * Shared signing secret of the channel's webhooks; write it as an ${ENV_VAR} reference.
+           */
+          secret?: string;
+          /**
+           * URL the channel posts replies to (it may carry a token); write it as an ${ENV_VAR} reference.
+           */
+          callbackUrl?: string;
         }
       | undefined;
   };

@@ -17,7 +17,12 @@ const CONFIGS: Record<string, (reference: string, name: string) => object> = {
   'cache-store': (reference, name) => ({ cache: { tiers: ['memory', name] }, plugins: ['cache', 'cache-memory', reference] }),
   // The agent and sandbox it depends on come with the embedded preset.
   tool: (reference) => ({ plugins: [[reference, { maxChars: 5000 }]] }),
+  // Named channel-<id>, it serves channels.<id> (its common keys), with its platform keys as options.
+  channel: (reference) => ({ channels: { mine: { dmPolicy: 'pairing' } }, plugins: [[reference, { url: 'http://127.0.0.1:9/api' }]] }),
 };
+
+/** What each template is scaffolded as (a channel plugin is named channel-<id>). */
+const nameFor = (template: string) => (template === 'channel' ? 'channel-mine' : `my-${template}`);
 
 function writeConfig(dir: string, config: object): void {
   writeFileSync(join(dir, 'moltbot.config.ts'), `import { defineConfig } from 'moltbot';\n\nexport default defineConfig(${JSON.stringify(config)});\n`);
@@ -44,7 +49,7 @@ describe('templates', () => {
 
   it.each(listTemplates())('%s: scaffolds, type-checks, passes its own tests and loads into a kernel', async (template) => {
     const { dir: cwd } = useTempDir('moltbot-template-');
-    const name = `my-${template}`;
+    const name = nameFor(template);
     const created = await spawnCli(['plugin', 'create', name, '--template', template, '--yes'], { cwd });
     expect(created.stderr).toBe('');
     expect(created.code).toBe(0);

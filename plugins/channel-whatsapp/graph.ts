@@ -1,0 +1,89 @@
+/**
+ * The Graph API calls the channel makes, all on `POST {apiBaseUrl}/{apiVersion}/{phoneNumberId}/messages`
+ * with `Authorization: Bearer <accessToken>`: send a text (threaded with `context` when it
+ * answers a message), mark a message read, show the typing indicator. Failures become
+ * `ChannelSendError`s: retryable for network errors, 429, 5xx and the API's rate-limit and
+ * temporary error codes (whatever HTTP status carries them); not retryable otherwise
+ * (expired token, 24-hour window closed, invalid number…).
+ */
+import { ChannelSendError } from '../channels/contract.ts';
+import { httpSendError, postJson, type PostResult } from '../channels-http/outbound.ts';
+import type { WhatsAppSettings } from './settings.ts';
+
+/** Rate limits: app (4, 17, 32, 613), business account (80007), throughput (130429), pair (131056), spam (131048). */
+export const RATE_LIMIT_CODES: ReadonlySet<number> = new Set([4, 17, 32, 613, 80007, 130429, 131048, 131056]);
+/** Temporary failures the API says to retry: unknown (1), unavailable (2), something went wrong (131000), service unavailable (131016). */
+export const TEMPORARY_CODES: ReadonlySet<number> = new Set([1, 2, 131000, 131016]);
+/** The pair rate limit allows about one message every 6 s to the same number. */
+const PAIR_RATE_LIMIT_WAIT_MS = 6000;
+
+export interface GraphError {
+  code?: number;
+  subcode?: number;
+  message?: string;
+}
+
+export function graphError(body: unknown): GraphError {
+  const error = (body as { error?: { code?: unknown; error_subcode?: unknown; message?: unknown } } | undefined)?.error;
+  if (typeof error !== 'object' || error === null) return {};
+  return {
+    ...(typeof error.code === 'number' ? { code: error.code } : {}),
+    ...(typeof error.error_subcode === 'number' ? { subcode: error.error_subcode } : {}),
+    ...(typeof error.message === 'string' ? { message: error.message.slice(0, 200) } : {}),
+  };
+}
+
+/** Maps a failed Graph answer onto the retry decision. */
+export function classifyGraphFailure(label: string, result: PostResult): ChannelSendError {
+  const error = graphError(result.body);
+  const detail = error.code === undefined ? error.message : `code ${error.code}${error.message ? `: ${error.message}` : ''}`;
+  const base = httpSendError(label, result, detail);
+  const code = error.code;
+  if (code === undefined || base.retryable) {
+    if (code === 131056 && base.retryAfterMs === undefined) return new ChannelSendError(base.message, { retryable: true, retryAfterMs: PAIR_RATE_LIMIT_WAIT_MS });
+    return base;
+  }
+  if (RATE_LIMIT_CODES.has(code) || TEMPORARY_CODES.has(code)) {
+    const wait = base.retryAfterMs ?? (code === 131056 ? PAIR_RATE_LIMIT_WAIT_MS : undefined);
+    return new ChannelSendError(base.message, { retryable: true, ...(wait === undefined ? {} : { retryAfterMs: wait }) });
+  }
+  return base;
+}
+
+export interface GraphClient {
+  sendText(to: string, text: string, replyTo?: string): Promise<{ messageId?: string }>;
+  /** Marks the message read; with `typing` also shows "typing…" to its sender (up to 25 s or until the answer). */
+  markRead(messageId: string, typing: boolean): Promise<void>;
+}
+
+// No abort signal: the kernel aborts its signal when closing begins, and the channels service
+// still drains queued replies then; every request is bounded by requestTimeoutMs instead.
+export function createGraphClient(settings: WhatsAppSettings): GraphClient {
+  const call = async (payload: Record<string, unknown>, label: string): Promise<PostResult> => {
+    const { phoneNumberId, accessToken } = settings.credentials();
+    const url = `${settings.apiBaseUrl}/${settings.apiVersion}/${phoneNumberId}/messages`;
+    const result = await postJson(url, JSON.stringify({ messaging_product: 'whatsapp', ...payload }), {
+      headers: { Authorization: `Bearer ${accessToken}` },
+      timeoutMs: settings.requestTimeoutMs,
+      label,
+    });
+    if (result.status < 200 || result.status > 299) throw classifyGraphFailure(label, result);
+    return result;
+  };
+  return {
+    async sendText(to, text, replyTo) {
+      const result = await call({
+        recipient_type: 'individual',
+        to,
+        type: 'text',
+        text: { preview_url: false, body: text },
+        ...(replyTo ? { context: { message_id: replyTo } } : {}),
+      }, 'WhatsApp send');
+      const id = (result.body as { messages?: { id?: unknown }[] } | undefined)?.messages?.[0]?.id;
+      return typeof id === 'string' ? { messageId: id } : {};
+    },
+    async markRead(messageId, typing) {
+      await call({ status: 'read', message_id: messageId, ...(typing ? { typing_indicator: { type: 'text' } } : {}) }, 'WhatsApp mark-read');
+    },
+  };
+}

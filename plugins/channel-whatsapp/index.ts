@@ -1,0 +1,71 @@
+/**
+ * `channel-whatsapp`: the WhatsApp Business Cloud API as a channel. Inbound through the
+ * gateway's signed webhook route, outbound through the Graph API; policy, pairing, sessions,
+ * chunking and the retry queue are the `channels` service's. Config: `channels.whatsapp`
+ * (see README.md beside this file).
+ */
+import schema from '../../schemas/plugins/channel-whatsapp.json' with { type: 'json' };
+import validate from '../../schemas/generated/channel-whatsapp.validate.ts';
+import { definePlugin } from '../../core/plugin.ts';
+import { channelSection, platformOptions } from '../channels/settings.ts';
+import { channelHttpChecks } from '../channels-http/audit.ts';
+import { createDeliveryHealth } from '../channels-http/delivery-health.ts';
+import { createWhatsAppAdapter } from './adapter.ts';
+import { createGraphClient } from './graph.ts';
+import { resolveWhatsAppSettings } from './settings.ts';
+import { registerWhatsAppWebhook } from './webhook.ts';
+
+export { normalizePhone, isE164 } from './phone.ts';
+export { RATE_LIMIT_CODES, classifyGraphFailure } from './graph.ts';
+
+export interface WhatsAppInject {
+  /** Where the credential fallbacks (WHATSAPP_ACCESS_TOKEN…) are read; default process.env. */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+export function createWhatsAppPlugin(inject: WhatsAppInject = {}) {
+  return definePlugin({
+    name: 'channel-whatsapp',
+    version: '1.0.0',
+    kernel: '^1.0.0',
+    description: 'WhatsApp Business Cloud API channel (signed webhook in, Graph API out)',
+    schema,
+    validate,
+    dependencies: ['channels', 'gateway'],
+    setup(ctx, options) {
+      // Implied by `channels.whatsapp`, the options are its platform keys; listed in `plugins`, the entry's options win over them.
+      const section = channelSection(ctx.config, 'whatsapp');
+      const settings = resolveWhatsAppSettings({ ...platformOptions(section), ...options }, section, inject.env ?? process.env);
+      const health = createDeliveryHealth({
+        channel: 'whatsapp',
+        degradeAfter: settings.degradeAfter,
+        alert: (alert) => ctx.hooks.alert.promise(alert),
+        log: ctx.log,
+      });
+      const graph = createGraphClient(settings);
+      const adapter = createWhatsAppAdapter({
+        graph,
+        health,
+        markRead: settings.markRead,
+        isListening: () => ctx.use('gateway').address() !== undefined,
+      });
+      ctx.hooks.httpRoute.tap(ctx.name, (router) => registerWhatsAppWebhook(router, { settings, adapter, health, log: ctx.log }));
+      ctx.hooks.ready.tap(ctx.name, () => adapter.listening());
+      // Missing credentials stop the gateway's start (exit 78), not every CLI command that sets plugins up.
+      ctx.hooks.start.tap(ctx.name, () => void settings.credentials());
+      ctx.hooks.audit.tapPromise(ctx.name, async (report) => {
+        let secrets = {};
+        try {
+          const { accessToken, appSecret, verifyToken } = settings.credentials();
+          secrets = { accessToken, appSecret, verifyToken };
+        } catch {
+          // Not configured in this shell: nothing to compare.
+        }
+        for (const check of channelHttpChecks('whatsapp', ctx.config, secrets, { apiBaseUrl: settings.apiBaseUrl })) report.add(check);
+      });
+      ctx.use('channels').register(adapter);
+    },
+  });
+}
+
+export default createWhatsAppPlugin();

@@ -1,0 +1,86 @@
+/**
+ * The webhook route Meta calls (public: the signature is the authentication).
+ *   GET  ?hub.mode=subscribe&hub.verify_token=…&hub.challenge=…  → 200 with the challenge, else 403
+ *   POST event JSON signed with `X-Hub-Signature-256`             → 200 once processed; 401 bad
+ *        signature (nothing processed); 503 while the channel is not running (Meta retries)
+ * Messages go to the `channels` service one by one (it dedupes message ids); delivery receipts
+ * are ignored except `failed`, which is logged and counted as a final delivery failure.
+ */
+import type { HttpRouteRegistrar } from '../../core/hook-types.ts';
+import type { Logger } from '../../core/log.ts';
+import { ChannelSendError } from '../channels/contract.ts';
+import type { DeliveryHealth } from '../channels-http/delivery-health.ts';
+import { signedPostRoute } from '../channels-http/signed-route.ts';
+import { verifySignature } from '../channels-http/signature.ts';
+import { safeEqualSecret } from '../gateway/auth/secret-equal.ts';
+import { sendJson } from '../gateway/http-routes.ts';
+import type { WebhookAdapter } from '../channels-http/webhook-adapter.ts';
+import { parseEvents } from './events.ts';
+import { normalizePhone } from './phone.ts';
+import type { WhatsAppSettings } from './settings.ts';
+
+/** Meta redelivers an unanswered event for up to a day or so: remember request signatures that long. */
+const REPLAY_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+export interface WebhookDeps {
+  settings: WhatsAppSettings;
+  adapter: WebhookAdapter;
+  health: DeliveryHealth;
+  log: Logger;
+}
+
+export function registerWhatsAppWebhook(router: HttpRouteRegistrar, deps: WebhookDeps): void {
+  const { settings, adapter, log } = deps;
+  router.route({
+    method: 'GET',
+    path: settings.webhookPath,
+    public: true,
+    handler(req, res) {
+      const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
+      const challenge = query.get('hub.challenge') ?? '';
+      if (query.get('hub.mode') !== 'subscribe' || !safeEqualSecret(query.get('hub.verify_token') ?? '', settings.credentials().verifyToken) || challenge.length > 256) {
+        log.warn({ mode: query.get('hub.mode') }, 'WhatsApp webhook verification refused: wrong hub.verify_token or hub.mode');
+        return sendJson(res, 403, { ok: false, error: 'verification failed' });
+      }
+      log.info('WhatsApp webhook verified by Meta');
+      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+      res.end(challenge);
+    },
+  });
+  signedPostRoute(router, {
+    path: settings.webhookPath,
+    channel: 'whatsapp',
+    maxBytes: settings.maxBodyBytes,
+    replayWindowMs: REPLAY_WINDOW_MS,
+    signatureHeader: 'x-hub-signature-256',
+    verify: (req, body) => ({ ok: verifySignature(req.headers['x-hub-signature-256'], settings.credentials().appSecret, body) }),
+    host: () => adapter.host,
+    log,
+  }, async (accepted, res) => {
+    const { host } = accepted;
+    let body: unknown;
+    try {
+      body = JSON.parse(accepted.body.toString('utf8'));
+    } catch {
+      return sendJson(res, 400, { ok: false, error: 'the body is not JSON' });
+    }
+    const events = parseEvents(body, settings.credentials().phoneNumberId, normalizePhone);
+    try {
+      for (const message of events.messages) {
+        await host.receive(message);
+      }
+    } catch (error) {
+      // Let Meta redeliver: messages already taken are dropped then as duplicates by id.
+      accepted.release();
+      log.error({ err: error }, 'WhatsApp webhook: the channels service failed to take a message');
+      return sendJson(res, 500, { ok: false, error: 'internal error; see the gateway log' });
+    }
+    for (const status of events.statuses) {
+      if (status.status !== 'failed') continue;
+      const what = status.error ? `code ${status.error.code ?? '?'}: ${status.error.title ?? 'failed'}` : 'failed';
+      deps.health.record(new ChannelSendError(`WhatsApp reported message ${status.messageId} undelivered (${what})`, { retryable: false }));
+    }
+    log.debug({ messages: events.messages.length, statuses: events.statuses.length, skipped: events.skipped }, 'WhatsApp webhook processed');
+    sendJson(res, 200, { ok: true });
+  });
+}

@@ -1,0 +1,71 @@
+/**
+ * A signed webhook route (public: the signature is its authentication). Before the channel's
+ * own handler runs, the raw body is read (capped), the signature checked, stale or replayed
+ * requests refused, and the channel must be running. What it refuses it also answers: 413,
+ * 401 (bad signature or stale timestamp: nothing processed), 200 for a replay (so a sender that
+ * retried does not retry again), 503 while the channel is stopped. The handler gets
+ * `release()`, to call when processing failed so the sender's retry gets through.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { HttpRouteRegistrar } from '../../core/hook-types.ts';
+import type { Logger } from '../../core/log.ts';
+import type { ChannelHost } from '../channels/contract.ts';
+import { sendJson } from '../gateway/http-routes.ts';
+import { BodyTooLargeError, readRawBody } from './raw-body.ts';
+import { createReplayGuard } from './replay-guard.ts';
+
+export interface SignedRouteOptions {
+  path: string;
+  channel: string;
+  maxBytes: number;
+  /** How long a request is remembered (and, when signed with a timestamp, how far it may be off). */
+  replayWindowMs: number;
+  /** The header carrying the signature; its value identifies the request for the replay guard. */
+  signatureHeader: string;
+  /** Whether the signature covers `body`; `timestampMs` is set when the scheme signs one. */
+  verify(req: IncomingMessage, body: Buffer): { ok: boolean; timestampMs?: number };
+  /** The running channel's host; undefined while stopped. */
+  host(): ChannelHost | undefined;
+  log: Logger;
+}
+
+export interface SignedRequest {
+  body: Buffer;
+  host: ChannelHost;
+  /** Forget this request in the replay guard (processing failed; let the sender retry). */
+  release(): void;
+}
+
+export function signedPostRoute(router: HttpRouteRegistrar, options: SignedRouteOptions, handle: (request: SignedRequest, res: ServerResponse) => Promise<void>): void {
+  const replay = createReplayGuard({ windowMs: options.replayWindowMs });
+  const refuse = (res: ServerResponse, status: number, error: string, why: Record<string, unknown>, headers: Record<string, string> = {}) => {
+    options.log.debug({ channel: options.channel, status, ...why }, `webhook refused: ${error}`);
+    sendJson(res, status, { ok: status < 300, ...(status < 300 ? { status: 'duplicate' } : { error }) }, headers);
+  };
+  router.route({
+    method: 'POST',
+    path: options.path,
+    public: true,
+    async handler(req, res) {
+      let body: Buffer;
+      try {
+        body = await readRawBody(req, options.maxBytes);
+      } catch (error) {
+        if (!(error instanceof BodyTooLargeError)) throw error;
+        return refuse(res, 413, `body over ${error.limit} bytes`, {}, { Connection: 'close' });
+      }
+      const verdict = options.verify(req, body);
+      if (!verdict.ok) return refuse(res, 401, 'missing or invalid signature', { ip: req.socket.remoteAddress });
+      const key = String(req.headers[options.signatureHeader]);
+      const seen = replay.check(key, verdict.timestampMs);
+      if (seen === 'stale') return refuse(res, 401, 'timestamp outside the replay window', { timestampMs: verdict.timestampMs });
+      if (seen === 'replayed') return refuse(res, 200, 'the same signed request was already processed', {});
+      const host = options.host();
+      if (host === undefined) {
+        replay.forget(key);
+        return refuse(res, 503, `the ${options.channel} channel is not running`, {}, { 'Retry-After': '5' });
+      }
+      await handle({ body, host, release: () => replay.forget(key) }, res);
+    },
+  });
+}

@@ -1,0 +1,57 @@
+/** The shared signed-webhook pieces: HMAC-SHA256 signatures and the replay guard. */
+import { describe, expect, it } from 'vitest';
+import { createReplayGuard } from '../../../plugins/channels-http/replay-guard.ts';
+import { hmacSha256Hex, signatureHeader, verifySignature } from '../../../plugins/channels-http/signature.ts';
+
+describe('HMAC-SHA256 signatures', () => {
+  it('matches the RFC 4231-style reference value and covers the parts in order', () => {
+    expect(hmacSha256Hex('key', 'The quick brown fox jumps over the lazy dog')).toBe('f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8');
+    expect(hmacSha256Hex('key', 'The quick brown ', Buffer.from('fox jumps over the lazy dog'))).toBe('f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8');
+  });
+
+  it('accepts only the exact sha256=<hex> of the body under the secret', () => {
+    const body = Buffer.from('{"a":1}');
+    const header = signatureHeader('s3cret', body);
+    expect(verifySignature(header, 's3cret', body)).toBe(true);
+    expect(verifySignature(header.toUpperCase().replace('SHA256=', 'sha256='), 's3cret', body)).toBe(true);
+    expect(verifySignature(header, 'other', body)).toBe(false);
+    expect(verifySignature(header, 's3cret', Buffer.from('{"a":2}'))).toBe(false);
+    expect(verifySignature(undefined, 's3cret', body)).toBe(false);
+    expect(verifySignature(['a', 'b'], 's3cret', body)).toBe(false);
+    expect(verifySignature(header.slice(7), 's3cret', body)).toBe(false);
+    expect(verifySignature(`${header}00`, 's3cret', body)).toBe(false);
+    expect(verifySignature('sha256=zz', 's3cret', body)).toBe(false);
+  });
+});
+
+describe('replay guard', () => {
+  it('takes a key once, refuses it again inside the window, and forgets it after', () => {
+    let now = 1_000_000;
+    const guard = createReplayGuard({ windowMs: 1000, now: () => now });
+    expect(guard.check('a', now)).toBe('ok');
+    expect(guard.check('a', now)).toBe('replayed');
+    now += 1001;
+    expect(guard.check('b')).toBe('ok');
+    expect(guard.size).toBe(1);
+    expect(guard.check('a')).toBe('ok');
+  });
+
+  it('calls a timestamp outside the window stale, either way', () => {
+    const now = 5_000_000;
+    const guard = createReplayGuard({ windowMs: 300_000, now: () => now });
+    expect(guard.check('old', now - 300_001)).toBe('stale');
+    expect(guard.check('future', now + 300_001)).toBe('stale');
+    expect(guard.check('nan', Number.NaN)).toBe('stale');
+    expect(guard.check('edge', now - 300_000)).toBe('ok');
+  });
+
+  it('keeps at most maxKeys, dropping the oldest, and forget() lets a retry through', () => {
+    const guard = createReplayGuard({ windowMs: 60_000, maxKeys: 3 });
+    for (const key of ['1', '2', '3', '4']) expect(guard.check(key)).toBe('ok');
+    expect(guard.size).toBe(3);
+    expect(guard.check('1')).toBe('ok');
+    expect(guard.check('4')).toBe('replayed');
+    guard.forget('4');
+    expect(guard.check('4')).toBe('ok');
+  });
+});
