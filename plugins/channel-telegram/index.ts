@@ -1,0 +1,45 @@
+/**
+ * `channel-telegram`: the Telegram adapter for the channels service (grammy, long polling or
+ * webhook). The service owns policy, pairing, sessions, chunking and the outbound queue.
+ */
+import schema from '../../schemas/plugins/channel-telegram.json' with { type: 'json' };
+import validate from '../../schemas/generated/channel-telegram.validate.ts';
+import { definePlugin } from '../../core/plugin.ts';
+import type {} from '../gateway/index.ts';
+import type {} from '../channels/contract.ts';
+import { createTelegramAdapter, type TelegramOptions } from './adapter.ts';
+import { createOffsetStore } from './offset-store.ts';
+import { webhookRoute } from './webhook.ts';
+
+export default definePlugin<TelegramOptions>({
+  name: 'channel-telegram',
+  version: '1.0.0',
+  kernel: '^1.0.0',
+  description: 'Telegram channel (Bot API through grammy: long polling or webhook)',
+  schema,
+  validate,
+  dependencies: ['channels'],
+  setup(ctx, options) {
+    const gatewayUrl = () => {
+      try {
+        const address = ctx.use('gateway').address();
+        return address === undefined ? undefined : `${address.httpUrl}${options.webhookPath}`;
+      } catch {
+        return undefined;
+      }
+    };
+    const adapter = createTelegramAdapter(options, {
+      offsets: createOffsetStore(ctx.paths.data),
+      webhookUrl: () => options.webhookUrl ?? gatewayUrl(),
+    });
+    if (options.mode === 'webhook') {
+      ctx.hooks.httpRoute.tap(ctx.name, (router) => router.route(webhookRoute({
+        path: options.webhookPath,
+        secret: options.webhookSecret as string,
+        handle: (update) => adapter.handleWebhookUpdate(update),
+        onRejected: (reason) => ctx.log.warn({ reason }, 'telegram webhook request refused'),
+      })));
+    }
+    ctx.use('channels').register(adapter);
+  },
+});
