@@ -125,7 +125,8 @@ export function normalizeUpdate(update: TelegramUpdate, bot: BotIdentity): Chann
     ...(senderName ? { senderName } : {}),
     chatType,
     chatId: String(message.chat.id),
-    text: mention.text,
+    // A photo or file without a caption still tells the agent what arrived.
+    text: mention.text !== '' ? mention.text : attachments.map((a) => `[${a.name}]`).join(' '),
     mentioned: mention.mentioned || repliedToBot,
     messageId: `${message.chat.id}:${message.message_id}`,
     ...(attachments.length > 0 ? { attachments } : {}),
