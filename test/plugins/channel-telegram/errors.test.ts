@@ -40,6 +40,9 @@ describe('Bot API errors → ChannelSendError', () => {
     const network = await sendError((f) => f.down());
     expect(network.retryable).toBe(true);
     expect(network.message).toMatch(/Network request for 'sendMessage' failed/);
+    // node-fetch names the request URL, token included, in its error: it must come out masked.
+    expect(network.message).toContain('/bot[REDACTED]/sendMessage');
+    expect(network.message).not.toContain(FAKE_TOKEN);
   });
 
   it('400 (too long), 401 (bad token) and 403 (blocked by the user) are not retryable', async () => {

@@ -1,0 +1,34 @@
+/** `channels.telegram` as users write it: env references, and option errors that name the key. */
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { createTestKernel } from '../../../core/testing.ts';
+import { startFakeTelegram } from '../../helpers/fake-telegram.ts';
+import { useTempDir } from '../../helpers/temp-dir.ts';
+import { startTelegram, until } from './harness.ts';
+
+describe('channel-telegram: config', () => {
+  it('takes the token from ${TELEGRAM_BOT_TOKEN} in a config file, loaded by the channels.telegram section alone', async () => {
+    const tg = await startFakeTelegram();
+    onTestFinished(() => tg.close());
+    const temp = useTempDir();
+    const configFile = temp.write('moltbot.config.json', JSON.stringify({
+      plugins: ['channels'],
+      channels: { telegram: { botToken: '${TELEGRAM_BOT_TOKEN}', apiRoot: tg.apiRoot, dmPolicy: 'pairing' } },
+    }));
+    const kernel = await createTestKernel({ config: undefined, configFile, env: { TELEGRAM_BOT_TOKEN: tg.token } });
+    expect(kernel.plugins().find((p) => p.name === 'channel-telegram')).toMatchObject({ declaredAt: expect.stringContaining('channels.telegram') });
+    const channels = kernel.use('channels');
+    await until(() => channels.status()[0]?.state === 'connected', 'the channel to connect');
+    // The fake answers 401 to any other token: getMe worked, so the reference was resolved.
+    expect(tg.calls.filter((c) => c.method === 'getMe')).toHaveLength(1);
+    expect(JSON.stringify(kernel.logs)).not.toContain(tg.token);
+  });
+
+  it('a bad option names channels.telegram.<key> and never echoes the token', async () => {
+    await expect(startTelegram({ settings: { mode: 'push' } })).rejects.toThrow(/channels\.telegram\.mode/);
+    const badToken = 'not-a-token-but-a-secret-value-1234567890';
+    const error = (await startTelegram({ settings: { botToken: badToken } }).catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(Error);
+    expect(error.message).toMatch(/channels\.telegram\.botToken/);
+    expect(error.message).not.toContain(badToken);
+  });
+});
