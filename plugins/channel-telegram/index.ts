@@ -4,6 +4,7 @@
  */
 import schema from '../../schemas/plugins/channel-telegram.json' with { type: 'json' };
 import validate from '../../schemas/generated/channel-telegram.validate.ts';
+import { MoltbotError } from '../../core/errors.ts';
 import { definePlugin } from '../../core/plugin.ts';
 import type {} from '../gateway/index.ts';
 import type {} from '../channels/contract.ts';
@@ -19,14 +20,26 @@ export default definePlugin<TelegramOptions>({
   schema,
   validate,
   dependencies: ['channels'],
+  // Webhook mode serves its route on the gateway: set it up first when it is there.
+  optionalDependencies: ['gateway'],
   setup(ctx, options) {
-    const gatewayUrl = () => {
+    const gateway = (() => {
       try {
-        const address = ctx.use('gateway').address();
-        return address === undefined ? undefined : `${address.httpUrl}${options.webhookPath}`;
+        return ctx.use('gateway');
       } catch {
         return undefined;
       }
+    })();
+    if (options.mode === 'webhook' && gateway === undefined) {
+      throw new MoltbotError('MOLT_ERR_TELEGRAM_WEBHOOK_GATEWAY', {
+        message: 'channels.telegram.mode is "webhook" but no gateway is loaded to receive the updates',
+        path: 'channels.telegram.mode',
+        plugin: ctx.name,
+      });
+    }
+    const gatewayUrl = () => {
+      const address = gateway?.address();
+      return address === undefined ? undefined : `${address.httpUrl}${options.webhookPath}`;
     };
     const adapter = createTelegramAdapter(options, {
       offsets: createOffsetStore(ctx.paths.data),

@@ -31,4 +31,12 @@ describe('channel-telegram: config', () => {
     expect(error.message).toMatch(/channels\.telegram\.botToken/);
     expect(error.message).not.toContain(badToken);
   });
+
+  it('webhook mode without a gateway is a config error saying what to do', async () => {
+    const error = (await createTestKernel({
+      config: { plugins: ['channels'], channels: { telegram: { botToken: '1:abc', mode: 'webhook', webhookSecret: 'webhook_secret_for_tests_0123' } } },
+    }).catch((e: unknown) => e)) as Error & { code?: string };
+    expect(error.code).toBe('MOLT_ERR_TELEGRAM_WEBHOOK_GATEWAY');
+    expect(error.message).toBe('channels.telegram.mode is "webhook" but no gateway is loaded to receive the updates');
+  });
 });
