@@ -19,6 +19,8 @@ import { pairingApprovedText, pairingCodeText, runFailedText } from './texts.ts'
 
 export const TYPING_REFRESH_MS = 4000;
 export const DRAIN_MS = 2000;
+/** A sender asking again within this window gets the same code back but no new message. */
+export const CODE_RESEND_MS = 10 * 60 * 1000;
 
 export interface RuntimeDeps {
   adapter: ChannelAdapter;
@@ -52,6 +54,7 @@ export class ChannelRuntime {
   readonly #stop = new AbortController();
   readonly #recent = new RecentIds(1000);
   readonly #replies = new Map<string, Promise<void>>();
+  readonly #codeSentAt = new Map<string, number>();
   #state: ChannelState = 'stopped';
   #since = Date.now();
   #lastError: { message: string; at: number } | undefined;
@@ -216,9 +219,15 @@ export class ChannelRuntime {
     if (result.status === 'full') return this.#drop('pairing-limit', message);
     this.inbound.pairing++;
     if (result.status === 'created') {
-      this.#log.info({ sender, code: result.request.code }, 'pairing requested');
+      this.#log.info({ sender }, 'pairing requested (moltbot pairing list shows the code)');
       this.#deps.emit('pairing.requested', publicRequest(result.request));
     }
+    // The same code again, but not on every message: a stranger cannot make the bot spam.
+    const last = this.#codeSentAt.get(sender);
+    const now = Date.now();
+    if (last !== undefined && now - last < CODE_RESEND_MS) return { status: 'pairing', code: result.request.code };
+    this.#codeSentAt.set(sender, now);
+    if (this.#codeSentAt.size > 100) this.#codeSentAt.delete(this.#codeSentAt.keys().next().value as string);
     this.send({ chatType: 'dm', chatId: message.chatId }, pairingCodeText(this.id, result.request.code)).catch((error: unknown) => {
       this.#log.warn({ err: error }, 'could not send the pairing code');
     });
