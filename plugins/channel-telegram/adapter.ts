@@ -147,6 +147,10 @@ export function createTelegramAdapter(options: TelegramOptions, deps: TelegramAd
     async start(next) {
       if (loop !== undefined) throw new Error('telegram adapter already started');
       host = next;
+      const usernames = [...next.settings.allowFrom, ...next.settings.owners].filter((entry) => entry.startsWith('@'));
+      if (usernames.length > 0) {
+        next.log.warn({ entries: usernames }, 'channels.telegram allowFrom/owners take numeric Telegram user ids; "@username" entries never match (the pairing list shows ids)');
+      }
       stopper = new AbortController();
       const signal = AbortSignal.any([stopper.signal, next.signal]);
       setState('connecting');

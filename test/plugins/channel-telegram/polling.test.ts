@@ -35,7 +35,9 @@ describe('channel-telegram: polling', () => {
   });
 
   it('allowlist answers allowFrom (tg: prefix accepted) and drops everyone else; disabled answers nobody', async () => {
-    const h = await startTelegram({ settings: { dmPolicy: 'allowlist', allowFrom: ['tg:42'] } });
+    const h = await startTelegram({ settings: { dmPolicy: 'allowlist', allowFrom: ['tg:42', '@bob'] } });
+    // Usernames cannot match the numeric ids Telegram sends: said at start.
+    expect(h.kernel.logs.find((l) => /"@username" entries never match/.test(l.msg ?? ''))).toMatchObject({ entries: ['@bob'] });
     await h.tg.message(BOB, 'let me in');
     await h.tg.message(ALICE, 'hello');
     const sent = await h.tg.waitForSent(1);
