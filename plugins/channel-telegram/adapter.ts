@@ -35,9 +35,18 @@ export interface TelegramAdapterDeps {
   webhookUrl(): string | undefined;
 }
 
+export interface WebhookInfo {
+  url: string;
+  pendingUpdateCount: number;
+  lastErrorMessage?: string;
+  lastErrorDate?: number;
+}
+
 export interface TelegramAdapter extends ChannelAdapter {
   /** The bot as getMe described it; undefined until connected once. */
   readonly bot: BotIdentity | undefined;
+  /** What Telegram says about webhook delivery (getWebhookInfo); errors come back token-free. */
+  webhookInfo(timeoutMs: number): Promise<WebhookInfo>;
   /** Hands one webhook update to the service; false when the channel is not running. */
   handleWebhookUpdate(update: TelegramUpdate): Promise<boolean>;
 }
@@ -187,6 +196,19 @@ export function createTelegramAdapter(options: TelegramOptions, deps: TelegramAd
         await api.sendChatAction(target.chatId, 'typing', {}, requestSignal(stopper.signal));
       } catch (error) {
         host?.log.debug({ error: describeApiFailure(error, token).message }, 'telegram typing indicator failed');
+      }
+    },
+    async webhookInfo(timeoutMs) {
+      try {
+        const info = await api.getWebhookInfo(asGrammy(AbortSignal.timeout(timeoutMs)));
+        return {
+          url: info.url ?? '',
+          pendingUpdateCount: info.pending_update_count,
+          ...(info.last_error_message ? { lastErrorMessage: info.last_error_message } : {}),
+          ...(info.last_error_date ? { lastErrorDate: info.last_error_date * 1000 } : {}),
+        };
+      } catch (error) {
+        throw safeError(error, token);
       }
     },
     async handleWebhookUpdate(update) {

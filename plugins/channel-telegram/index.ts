@@ -9,6 +9,7 @@ import { definePlugin } from '../../core/plugin.ts';
 import type {} from '../gateway/index.ts';
 import type {} from '../channels/contract.ts';
 import { createTelegramAdapter, type TelegramOptions } from './adapter.ts';
+import { diagnoseTelegram } from './checks.ts';
 import { createOffsetStore } from './offset-store.ts';
 import { webhookRoute } from './webhook.ts';
 
@@ -53,6 +54,7 @@ export default definePlugin<TelegramOptions>({
         onRejected: (reason) => ctx.log.warn({ reason }, 'telegram webhook request refused'),
       })));
     }
+    ctx.hooks.diagnose.tapPromise(ctx.name, (report) => diagnoseTelegram(adapter, options.mode, options.webhookUrl ?? gatewayUrl(), report));
     ctx.use('channels').register(adapter);
   },
 });

@@ -116,6 +116,7 @@ export async function startFakeTelegram(options: { token?: string; port?: number
   let updates: TgUpdate[] = [];
   let nextUpdateId = 1000;
   let hook: { url: string; secretToken?: string } | undefined;
+  let lastError: { message: string; date: number } | undefined;
   /** The getUpdates call waiting for updates (a newer one ends it with 409, like the real API). */
   let waiter: { wake: () => void; conflict: () => void } | undefined;
 
@@ -194,6 +195,7 @@ export async function startFakeTelegram(options: { token?: string; port?: number
         const secretToken = params.secret_token === undefined ? undefined : String(params.secret_token);
         if (secretToken !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(secretToken)) return failure(res, 400, 'Bad Request: secret token contains unallowed characters');
         hook = { url, ...(secretToken === undefined ? {} : { secretToken }) };
+        lastError = undefined;
         waiter?.conflict();
         return reply(res, 200, { ok: true, result: true, description: 'Webhook was set' });
       }
@@ -202,7 +204,13 @@ export async function startFakeTelegram(options: { token?: string; port?: number
         if (params.drop_pending_updates === true) updates = [];
         return reply(res, 200, { ok: true, result: true, description: 'Webhook was deleted' });
       case 'getWebhookInfo':
-        return reply(res, 200, { ok: true, result: { url: hook?.url ?? '', has_custom_certificate: false, pending_update_count: updates.length } });
+        return reply(res, 200, {
+          ok: true,
+          result: {
+            url: hook?.url ?? '', has_custom_certificate: false, pending_update_count: updates.length,
+            ...(lastError ? { last_error_message: lastError.message, last_error_date: lastError.date } : {}),
+          },
+        });
       default: return failure(res, 404, 'Not Found');
     }
   }
@@ -226,8 +234,11 @@ export async function startFakeTelegram(options: { token?: string; port?: number
       body: JSON.stringify(update),
     });
     await response.arrayBuffer();
-    // Telegram keeps an update and retries it until the webhook answers 2xx.
-    if (!response.ok) updates.push(update);
+    // Telegram keeps an update and retries it until the webhook answers 2xx, and shows why in getWebhookInfo.
+    if (!response.ok) {
+      updates.push(update);
+      lastError = { message: `Wrong response from the webhook: ${response.status} ${response.statusText}`, date: now() };
+    }
   }
 
   const fake: FakeTelegram = {

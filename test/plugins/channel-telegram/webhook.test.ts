@@ -1,5 +1,10 @@
 /** Webhook mode: setWebhook to the gateway, updates POSTed with the secret token, forged ones refused. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import type { Check } from '../../../core/hook-types.ts';
+import { createTelegramAdapter } from '../../../plugins/channel-telegram/adapter.ts';
+import { diagnoseTelegram } from '../../../plugins/channel-telegram/checks.ts';
+import { createOffsetStore } from '../../../plugins/channel-telegram/offset-store.ts';
+import { startFakeTelegram } from '../../helpers/fake-telegram.ts';
 import { ALICE, startTelegram } from './harness.ts';
 
 const SECRET = 'webhook_secret_for_tests_0123';
@@ -40,5 +45,54 @@ describe('channel-telegram: webhook', () => {
 
   it('webhook mode without webhookSecret is a config error naming the key', async () => {
     await expect(startTelegram({ settings: { mode: 'webhook' } })).rejects.toThrow(/channels\.telegram[\s\S]*webhookSecret/);
+  });
+
+  it('doctor: reports healthy delivery, then the delivery error Telegram saw when another instance changed the secret', async () => {
+    const h = await startTelegram({ settings: { mode: 'webhook', webhookSecret: SECRET } });
+    const diagnose = async () => {
+      const checks: Check[] = [];
+      await h.kernel.hooks.diagnose.promise({ add: (check) => void checks.push(check) });
+      return checks.find((c) => c.id === 'channels.telegram.webhook');
+    };
+    expect(await diagnose()).toMatchObject({ severity: 'ok', description: `Delivering to ${h.httpUrl}/telegram/webhook; 0 update(s) wait.` });
+
+    // Someone else re-registers the same URL with another secret: our route refuses Telegram.
+    const response = await fetch(`${h.tg.apiRoot}/bot${h.tg.token}/setWebhook`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ url: `${h.httpUrl}/telegram/webhook`, secret_token: 'someone_elses_secret_000' }),
+    });
+    expect(response.status).toBe(200);
+    await h.tg.message(ALICE, 'lost?');
+    const check = await diagnose();
+    expect(check).toMatchObject({ severity: 'warning', title: 'Telegram webhook delivery has problems' });
+    expect(check!.description).toContain('Wrong response from the webhook: 401 Unauthorized');
+    expect(check!.description).toContain('1 update(s) wait');
+    expect(JSON.stringify(check)).not.toContain(h.tg.token);
+  });
+
+  it('doctor in polling mode: ok without a webhook; a webhook set by another program is a warning', async () => {
+    const h = await startTelegram();
+    const checks: Check[] = [];
+    await h.kernel.hooks.diagnose.promise({ add: (check) => void checks.push(check) });
+    expect(checks.find((c) => c.id === 'channels.telegram.webhook')).toMatchObject({ severity: 'ok', title: 'Telegram delivers by polling' });
+
+    // An adapter that is not running (as in a `moltbot doctor` process), against a Bot API of its own.
+    const tg = await startFakeTelegram();
+    onTestFinished(() => tg.close());
+    const adapter = createTelegramAdapter({ botToken: tg.token, apiRoot: tg.apiRoot, mode: 'polling', webhookPath: '/telegram/webhook', pollTimeoutSeconds: 1, requestTimeoutMs: 5000, reconnectBaseMs: 10, reconnectMaxMs: 10 }, { offsets: createOffsetStore(h.kernel.tempDir), webhookUrl: () => undefined });
+    const run = async () => {
+      const found: Check[] = [];
+      await diagnoseTelegram(adapter, 'polling', undefined, { add: (check) => void found.push(check) });
+      return found[0]!;
+    };
+    await tg.down();
+    const offline = await run();
+    expect(offline).toMatchObject({ severity: 'warning', title: 'Telegram could not be asked about webhook delivery' });
+    expect(offline.description).not.toContain(tg.token);
+    await tg.up();
+    await fetch(`${tg.apiRoot}/bot${tg.token}/setWebhook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: 'https://elsewhere.example/hook' }) });
+    const stolen = await run();
+    expect(stolen).toMatchObject({ severity: 'warning', title: 'A webhook is set for this bot while it polls' });
+    expect(stolen.description).toContain('https://elsewhere.example/hook');
   });
 });
