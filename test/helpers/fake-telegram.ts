@@ -94,12 +94,13 @@ function reply(res: ServerResponse, status: number, body: unknown): void {
 const failure = (res: ServerResponse, code: number, description: string, parameters?: Record<string, unknown>) =>
   reply(res, code, { ok: false, error_code: code, description, ...(parameters ? { parameters } : {}) });
 
-async function until<T>(check: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
+/** Polls `check` every 10 ms until it gives a value (bounded by `timeoutMs`). */
+export async function until<T>(check: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = check();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`fake-telegram: timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }

@@ -39,4 +39,15 @@ describe('channel-telegram: config', () => {
     expect(error.code).toBe('MOLT_ERR_TELEGRAM_WEBHOOK_GATEWAY');
     expect(error.message).toBe('channels.telegram.mode is "webhook" but no gateway is loaded to receive the updates');
   });
+
+  it('a token Telegram refuses (401) leaves the channel degraded with a token-free error, retrying', async () => {
+    const wrong = '987654321:AAWrongTokenWrongTokenWrongToken_zzzzz';
+    const h = await startTelegram({ settings: { botToken: wrong }, waitConnected: false });
+    await until(() => h.tg.calls.filter((c) => c.method === 'getMe').length >= 2, 'a retry after the 401');
+    expect(h.status()).toMatchObject({ state: 'degraded', lastError: { message: 'Telegram getMe failed: 401 Unauthorized' } });
+    const logs = JSON.stringify(h.kernel.logs);
+    expect(logs).toContain('Telegram getMe failed: 401 Unauthorized');
+    expect(logs).not.toContain(wrong);
+    expect(logs).not.toContain(wrong.split(':')[1]);
+  });
 });

@@ -6,7 +6,7 @@
  */
 import { onTestFinished } from 'vitest';
 import { startFakeProvider, type FakeProvider } from '../../helpers/fake-provider.ts';
-import { startFakeTelegram, type FakeTelegram } from '../../helpers/fake-telegram.ts';
+import { startFakeTelegram, until as untilValue, type FakeTelegram } from '../../helpers/fake-telegram.ts';
 import { connectClient, startGateway, type GatewayHarness, type TestClient } from '../gateway/helpers.ts';
 import type { ChannelsService, ChannelStatus } from '../../../plugins/channels/contract.ts';
 
@@ -26,6 +26,8 @@ export interface TelegramHarnessOptions {
   /** Reuse a fake Bot API (e.g. across a restart). */
   tg?: FakeTelegram;
   env?: Record<string, string>;
+  /** Wait for `connected` before returning (default true). */
+  waitConnected?: boolean;
 }
 
 export async function startTelegram(options: TelegramHarnessOptions = {}): Promise<TelegramHarness> {
@@ -53,25 +55,15 @@ export async function startTelegram(options: TelegramHarnessOptions = {}): Promi
   });
   const channels = harness.kernel.use('channels');
   const status = () => channels.status().find((s) => s.id === 'telegram') as ChannelStatus;
-  const waitForState = async (state: ChannelStatus['state'], timeoutMs = 10_000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (status().state !== state) {
-      if (Date.now() > deadline) throw new Error(`telegram channel not ${state} within ${timeoutMs} ms: ${JSON.stringify(status())}`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    return status();
-  };
-  await waitForState('connected');
+  const waitForState = (state: ChannelStatus['state'], timeoutMs = 10_000) =>
+    untilValue(() => (status().state === state ? status() : undefined), timeoutMs, `the telegram channel to be ${state}`);
+  if (options.waitConnected !== false) await waitForState('connected');
   return { ...harness, fake, tg, channels, status, waitForState, client: () => connectClient(harness.url) };
 }
 
 /** Polls `check` until it returns true (bounded). */
 export async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await untilValue(() => (check() ? true : undefined), timeoutMs, what);
 }
 
 export const ALICE = { id: 42, first_name: 'Alice', username: 'alice' };
