@@ -16,7 +16,10 @@ describe('channel-telegram: polling', () => {
     expect(h.fake.requests).toHaveLength(0);
     expect(h.channels.pairing.list('telegram')).toEqual([expect.objectContaining({ sender: '42', senderName: 'Alice', code })]);
 
-    expect(await h.channels.pairing.approve('telegram', code!)).toEqual({ sender: '42' });
+    // The owner approves over the gateway, as `moltbot pairing approve telegram <code>` does.
+    const admin = await h.client();
+    const approval = await admin.request('pairing.approve', { channel: 'telegram', code });
+    expect(approval).toMatchObject({ ok: true, payload: { sender: '42' } });
     const [, approved] = await h.tg.waitForSent(2);
     expect(approved).toMatchObject({ chatId: '42', text: expect.stringMatching(/approved/) });
 
