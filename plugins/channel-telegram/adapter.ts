@@ -13,7 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Api } from 'grammy';
 import type { ChannelAdapter, ChannelHost, ChannelState, ChannelTarget } from '../channels/contract.ts';
 import { describeApiFailure, safeError, toSendError } from './errors.ts';
-import { normalizeTelegramId, normalizeUpdate, telegramMessageId, type BotIdentity, type TelegramUpdate } from './normalize.ts';
+import { messageRef, normalizeTelegramId, normalizeUpdate, parseMessageRef, type BotIdentity, type TelegramUpdate } from './normalize.ts';
 import type { OffsetStore } from './offset-store.ts';
 
 export interface TelegramOptions {
@@ -177,23 +177,27 @@ export function createTelegramAdapter(options: TelegramOptions, deps: TelegramAd
     },
     async send(target: ChannelTarget, text: string) {
       const signal = stopper?.signal ?? AbortSignal.abort();
-      const replyTo = telegramMessageId(target.replyTo);
+      const ref = parseMessageRef(target.replyTo);
       try {
         const message = await api.sendMessage(
           target.chatId,
           text,
-          replyTo === undefined ? {} : { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } },
+          {
+            ...(ref?.threadId === undefined ? {} : { message_thread_id: ref.threadId }),
+            ...(ref === undefined ? {} : { reply_parameters: { message_id: ref.messageId, allow_sending_without_reply: true } }),
+          },
           requestSignal(signal),
         );
-        return { messageId: `${message.chat.id}:${message.message_id}` };
+        return { messageId: messageRef(message.chat.id, message.message_id, ref?.threadId) };
       } catch (error) {
         throw toSendError(error, token);
       }
     },
     async typing(target: ChannelTarget) {
       if (state !== 'connected' || stopper === undefined) return;
+      const threadId = parseMessageRef(target.replyTo)?.threadId;
       try {
-        await api.sendChatAction(target.chatId, 'typing', {}, requestSignal(stopper.signal));
+        await api.sendChatAction(target.chatId, 'typing', threadId === undefined ? {} : { message_thread_id: threadId }, requestSignal(stopper.signal));
       } catch (error) {
         host?.log.debug({ error: describeApiFailure(error, token).message }, 'telegram typing indicator failed');
       }

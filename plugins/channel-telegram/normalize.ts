@@ -5,7 +5,9 @@
  *
  * Ids: the sender is the Telegram user id (or the chat id of an anonymous group admin posting
  * as the group); `chatId` is the chat id; `messageId` is `<chatId>:<message_id>` because
- * Telegram numbers messages per chat. The bot is `mentioned` when a mention entity names its
+ * Telegram numbers messages per chat, with `#<topic>` added in a forum topic so the reply
+ * (which gets it back as `replyTo`) goes to the same topic. A forum's topics share the group's
+ * session. The bot is `mentioned` when a mention entity names its
  * username (or a text mention its id), a `/command@botname` names it, or the message replies
  * to one of its messages; the mention itself is cut from the text.
  */
@@ -29,6 +31,9 @@ interface Message {
   entities?: Entity[];
   caption_entities?: Entity[];
   reply_to_message?: { from?: { id: number } };
+  /** Forum topic of the message (`is_topic_message` says it is a real topic, not a reply thread). */
+  message_thread_id?: number;
+  is_topic_message?: boolean;
   photo?: { file_id: string; file_size?: number; width: number; height: number }[];
   document?: FileLike;
   audio?: FileLike;
@@ -128,15 +133,29 @@ export function normalizeUpdate(update: TelegramUpdate, bot: BotIdentity): Chann
     // A photo or file without a caption still tells the agent what arrived.
     text: mention.text !== '' ? mention.text : attachments.map((a) => `[${a.name}]`).join(' '),
     mentioned: mention.mentioned || repliedToBot,
-    messageId: `${message.chat.id}:${message.message_id}`,
+    messageId: messageRef(message.chat.id, message.message_id, message.is_topic_message === true ? message.message_thread_id : undefined),
     ...(attachments.length > 0 ? { attachments } : {}),
     receivedAt: typeof message.date === 'number' ? message.date * 1000 : Date.now(),
   };
 }
 
-/** The Telegram `message_id` inside a `messageId` this module made (`<chatId>:<id>`), or a bare id. */
-export function telegramMessageId(messageId: string | undefined): number | undefined {
-  if (messageId === undefined) return undefined;
-  const id = Number(messageId.slice(messageId.lastIndexOf(':') + 1));
-  return Number.isSafeInteger(id) && id > 0 ? id : undefined;
+/** What a `messageId` made here points at: `<chatId>:<message_id>`, `#<thread>` added inside a forum topic. */
+export interface MessageRef {
+  messageId: number;
+  /** Forum topic (`message_thread_id`) the message is in. */
+  threadId?: number;
+}
+
+export function messageRef(chatId: number, messageId: number, threadId?: number): string {
+  return threadId === undefined ? `${chatId}:${messageId}` : `${chatId}:${messageId}#${threadId}`;
+}
+
+/** Reads a ref made by `messageRef` (or a bare message id); undefined for anything else. */
+export function parseMessageRef(ref: string | undefined): MessageRef | undefined {
+  const match = ref === undefined ? null : /^(?:-?\d+:)?(\d+)(?:#(\d+))?$/.exec(ref);
+  if (!match) return undefined;
+  const messageId = Number(match[1]);
+  const threadId = match[2] === undefined ? undefined : Number(match[2]);
+  if (!Number.isSafeInteger(messageId) || messageId <= 0) return undefined;
+  return { messageId, ...(threadId !== undefined && Number.isSafeInteger(threadId) ? { threadId } : {}) };
 }

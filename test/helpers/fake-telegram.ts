@@ -31,7 +31,7 @@ export interface TgMessage {
 }
 export interface TgUpdate { update_id: number; message?: TgMessage; edited_message?: TgMessage; [key: string]: unknown }
 
-export interface SentMessage { chatId: string; text: string; messageId: number; replyTo?: number; at: number }
+export interface SentMessage { chatId: string; text: string; messageId: number; replyTo?: number; threadId?: number; at: number }
 export interface ApiCall { method: string; params: Record<string, unknown>; at: number }
 export type Fault = { status: number; retryAfter?: number; description?: string; html?: boolean };
 
@@ -46,7 +46,7 @@ export interface FakeTelegram {
   /** Messages the bot sent (accepted by sendMessage). */
   sent: SentMessage[];
   /** Chat actions (typing…) the bot sent. */
-  actions: { chatId: string; action: string }[];
+  actions: { chatId: string; action: string; threadId?: number }[];
   webhook(): { url: string; secretToken?: string } | undefined;
   /** Adds an update: queued for getUpdates, or POSTed to the webhook when one is set. Returns it. */
   pushUpdate(update: Omit<TgUpdate, 'update_id'>): Promise<TgUpdate>;
@@ -110,7 +110,7 @@ export async function startFakeTelegram(options: { token?: string; port?: number
   const bot: TgUser = { id: Number(token.split(':')[0]), is_bot: true, first_name: 'Molt', username: options.username ?? 'molt_test_bot' };
   const calls: ApiCall[] = [];
   const sent: SentMessage[] = [];
-  const actions: { chatId: string; action: string }[] = [];
+  const actions: { chatId: string; action: string; threadId?: number }[] = [];
   const faults = new Map<string, Fault[]>();
   const sockets = new Set<Socket>();
   const messageIds = new Map<string, number>();
@@ -157,7 +157,8 @@ export async function startFakeTelegram(options: { token?: string; port?: number
     const replyParameters = params.reply_parameters as { message_id?: number } | undefined;
     const replyTo = replyParameters?.message_id ?? (params.reply_to_message_id as number | undefined);
     const messageId = nextMessageId(chatId);
-    sent.push({ chatId, text, messageId, ...(replyTo === undefined ? {} : { replyTo: Number(replyTo) }), at: Date.now() });
+    const threadId = params.message_thread_id === undefined ? undefined : Number(params.message_thread_id);
+    sent.push({ chatId, text, messageId, ...(replyTo === undefined ? {} : { replyTo: Number(replyTo) }), ...(threadId === undefined ? {} : { threadId }), at: Date.now() });
     const chat: TgChat = Number(chatId) < 0 ? { id: Number(chatId), type: 'supergroup', title: 'group' } : { id: Number(chatId), type: 'private' };
     reply(res, 200, { ok: true, result: { message_id: messageId, date: now(), chat, from: bot, text } });
   }
@@ -188,7 +189,7 @@ export async function startFakeTelegram(options: { token?: string; port?: number
       case 'getUpdates': return getUpdates(params, res, req);
       case 'sendMessage': return sendMessage(params, res);
       case 'sendChatAction':
-        actions.push({ chatId: String(params.chat_id), action: String(params.action) });
+        actions.push({ chatId: String(params.chat_id), action: String(params.action), ...(params.message_thread_id === undefined ? {} : { threadId: Number(params.message_thread_id) }) });
         return reply(res, 200, { ok: true, result: true });
       case 'setWebhook': {
         const url = String(params.url ?? '');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeTelegramId, normalizeUpdate, telegramMessageId } from '../../../plugins/channel-telegram/normalize.ts';
+import { messageRef, normalizeTelegramId, normalizeUpdate, parseMessageRef } from '../../../plugins/channel-telegram/normalize.ts';
 
 const bot = { id: 999, username: 'molt_bot' };
 const alice = { id: 42, is_bot: false, first_name: 'Alice', last_name: 'Liddell', username: 'alice' };
@@ -76,10 +76,19 @@ describe('ids', () => {
     expect(['42', ' 42 ', 'tg:42', 'telegram:42', 'TG:42'].map(normalizeTelegramId)).toEqual(['42', '42', '42', '42', '42']);
   });
 
-  it('telegramMessageId reads <chat>:<id>, a bare id, and refuses junk', () => {
-    expect(telegramMessageId('-100123:77')).toBe(77);
-    expect(telegramMessageId('15')).toBe(15);
-    expect(telegramMessageId('x')).toBeUndefined();
-    expect(telegramMessageId(undefined)).toBeUndefined();
+  it('message refs: <chat>:<id>, #<topic> inside a forum topic, a bare id; junk refused', () => {
+    expect(messageRef(-100123, 77)).toBe('-100123:77');
+    expect(messageRef(-100123, 77, 5)).toBe('-100123:77#5');
+    expect(parseMessageRef('-100123:77')).toEqual({ messageId: 77 });
+    expect(parseMessageRef('-100123:77#5')).toEqual({ messageId: 77, threadId: 5 });
+    expect(parseMessageRef('15')).toEqual({ messageId: 15 });
+    for (const junk of ['x', '', '1:2:3', '-5:0', '42:7#', undefined]) expect(parseMessageRef(junk), String(junk)).toBeUndefined();
+  });
+
+  it('a message in a forum topic carries its topic in messageId; a reply thread outside forums does not', () => {
+    const topic = normalizeUpdate({ update_id: 1, message: { message_id: 8, chat: group, from: alice, text: 'hi', message_thread_id: 5, is_topic_message: true } }, bot);
+    expect(topic?.messageId).toBe('-100123:8#5');
+    const thread = normalizeUpdate({ update_id: 1, message: { message_id: 9, chat: group, from: alice, text: 'hi', message_thread_id: 3 } }, bot);
+    expect(thread?.messageId).toBe('-100123:9');
   });
 });

@@ -34,6 +34,7 @@ describe('channel-telegram: polling', () => {
     const polls = h.tg.calls.filter((c) => c.method === 'getUpdates');
     expect(polls[0]!.params).toMatchObject({ timeout: 5, allowed_updates: ['message'] });
     expect(polls.at(-1)!.params.offset).toBe(update.update_id + 1);
+    await until(() => h.status().outbound.sent === 3, 'the service to count the sends');
     expect(h.status()).toMatchObject({ state: 'connected', inbound: { accepted: 1, pairing: 1, dropped: 0 }, outbound: { sent: 3, failed: 0 } });
   });
 
@@ -66,6 +67,14 @@ describe('channel-telegram: polling', () => {
     expect(h.fake.requests).toHaveLength(1);
     expect(h.status().inbound).toEqual({ accepted: 1, dropped: 1, pairing: 0 });
     expect(await h.kernel.use('agent').history(`agent:main:telegram:group:${GROUP.id}`)).toHaveLength(2);
+  });
+
+  it('in a forum topic, the reply and the typing indicator go to the same topic', async () => {
+    const h = await startTelegram({ settings: { groupPolicy: 'allowlist', groupAllowFrom: [String(GROUP.id)] } });
+    const asked = await h.tg.message(ALICE, 'status?', { chat: { ...GROUP, is_forum: true } as never, message_thread_id: 5, is_topic_message: true, reply_to_message: { message_id: 1, date: 1, chat: GROUP, from: h.tg.bot } });
+    const [reply] = await h.tg.waitForSent(1);
+    expect(reply).toMatchObject({ chatId: String(GROUP.id), text: 'echo: Alice: status?', threadId: 5, replyTo: asked.message!.message_id });
+    expect(h.tg.actions).toContainEqual({ chatId: String(GROUP.id), action: 'typing', threadId: 5 });
   });
 
   it('a long reply arrives as several messages of at most 4096 characters, in order', async () => {

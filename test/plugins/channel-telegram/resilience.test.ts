@@ -42,6 +42,7 @@ describe('channel-telegram: resilience', () => {
     const attempts = h.tg.calls.filter((c) => c.method === 'sendMessage');
     expect(attempts).toHaveLength(2);
     expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(990);
+    await until(() => h.status().outbound.sent === 1, 'the service to count the send');
     expect(h.status()).toMatchObject({ outbound: { sent: 1, failed: 0, retried: 1 } });
   });
 
