@@ -23,6 +23,7 @@ export interface TelegramOptions {
   webhookPath: string;
   webhookUrl?: string;
   webhookSecret?: string;
+  linkPreviews: boolean;
   pollTimeoutSeconds: number;
   requestTimeoutMs: number;
   reconnectBaseMs: number;
@@ -183,6 +184,8 @@ export function createTelegramAdapter(options: TelegramOptions, deps: TelegramAd
           target.chatId,
           text,
           {
+            // No preview fetch of URLs in model output unless asked (zero-click exfiltration).
+            ...(options.linkPreviews ? {} : { link_preview_options: { is_disabled: true } }),
             ...(ref?.threadId === undefined ? {} : { message_thread_id: ref.threadId }),
             ...(ref === undefined ? {} : { reply_parameters: { message_id: ref.messageId, allow_sending_without_reply: true } }),
           },

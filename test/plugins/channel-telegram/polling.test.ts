@@ -77,6 +77,18 @@ describe('channel-telegram: polling', () => {
     expect(h.tg.actions).toContainEqual({ chatId: String(GROUP.id), action: 'typing', threadId: 5 });
   });
 
+  it('replies go out without link previews (Telegram would fetch URLs from model output) unless linkPreviews is on', async () => {
+    const h = await startTelegram({ settings: { dmPolicy: 'allowlist', allowFrom: ['42'] } });
+    await h.tg.message(ALICE, 'see https://example.com/?q=data');
+    await h.tg.waitForSent(1);
+    expect(h.tg.calls.find((c) => c.method === 'sendMessage')!.params.link_preview_options).toEqual({ is_disabled: true });
+
+    const on = await startTelegram({ settings: { dmPolicy: 'allowlist', allowFrom: ['42'], linkPreviews: true } });
+    await on.tg.message(ALICE, 'see https://example.com/');
+    await on.tg.waitForSent(1);
+    expect(on.tg.calls.find((c) => c.method === 'sendMessage')!.params).not.toHaveProperty('link_preview_options');
+  });
+
   it('a long reply arrives as several messages of at most 4096 characters, in order', async () => {
     const h = await startTelegram({ settings: { dmPolicy: 'allowlist', allowFrom: ['42'] } });
     const paragraphs = Array.from({ length: 30 }, (_, i) => `Paragraph ${i}: ${'lorem ipsum dolor sit amet '.repeat(16).trim()}.`);

@@ -1,5 +1,5 @@
 /** The Bot API going away, rate limits, conflicts and restarts, through the real channels service. */
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -31,6 +31,12 @@ describe('channel-telegram: resilience', () => {
     expect(JSON.stringify(h.kernel.logs)).not.toContain(h.tg.token);
     expect(JSON.stringify(h.status())).not.toContain(h.tg.token);
     expect(JSON.stringify(h.kernel.logs)).toContain('telegram connection failed; retrying');
+    // Nor any file under the state dir (offset, pairing, sessions, logs).
+    const files = readdirSync(h.kernel.tempDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    expect(files.map((f) => f.name)).toContain('offset.json');
+    for (const file of files) {
+      expect(readFileSync(join(file.parentPath, file.name), 'utf8'), file.name).not.toContain(h.tg.token);
+    }
   });
 
   it('429 retry_after is honoured before the reply is sent again', async () => {

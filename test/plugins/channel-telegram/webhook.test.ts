@@ -79,7 +79,7 @@ describe('channel-telegram: webhook', () => {
     // An adapter that is not running (as in a `moltbot doctor` process), against a Bot API of its own.
     const tg = await startFakeTelegram();
     onTestFinished(() => tg.close());
-    const adapter = createTelegramAdapter({ botToken: tg.token, apiRoot: tg.apiRoot, mode: 'polling', webhookPath: '/telegram/webhook', pollTimeoutSeconds: 1, requestTimeoutMs: 5000, reconnectBaseMs: 10, reconnectMaxMs: 10 }, { offsets: createOffsetStore(h.kernel.tempDir), webhookUrl: () => undefined });
+    const adapter = createTelegramAdapter({ botToken: tg.token, apiRoot: tg.apiRoot, mode: 'polling', webhookPath: '/telegram/webhook', linkPreviews: false, pollTimeoutSeconds: 1, requestTimeoutMs: 5000, reconnectBaseMs: 10, reconnectMaxMs: 10 }, { offsets: createOffsetStore(h.kernel.tempDir), webhookUrl: () => undefined });
     const run = async () => {
       const found: Check[] = [];
       await diagnoseTelegram(adapter, 'polling', undefined, { add: (check) => void found.push(check) });
