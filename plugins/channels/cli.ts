@@ -1,4 +1,5 @@
 /**
+ * `moltbot channels status` and
  * `moltbot pairing list [channel] | approve <channel> <code> | reject <channel> <code>`.
  * Against the running gateway over RPC (plugins/gateway/cli-client.ts). When none answers, the
  * command takes the gateway's state-dir lock and edits the pairing file itself: the lock makes
@@ -10,7 +11,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../../core/hook-types.ts';
 import { callGateway, cliCredential, gatewayUrl } from '../gateway/cli-client.ts';
 import { acquireStateLock } from '../gateway/state-lock.ts';
-import type { PairingRequest } from './contract.ts';
+import type { ChannelStatus, PairingRequest } from './contract.ts';
 import { PairingStore } from './pairing-store.ts';
 
 type Config = Readonly<Record<string, any>>;
@@ -88,4 +89,22 @@ export function registerPairingCommand(program: Command, cli: CliContext, config
         }
       });
   }
+}
+
+export function formatStatus(channels: readonly ChannelStatus[]): string {
+  if (channels.length === 0) return 'no channels';
+  const rows = channels.map((c) => `${c.id.padEnd(12)} ${c.state.padEnd(10)} ${`${c.queue.pending}/${c.queue.max}`.padEnd(9)} ${`${c.inbound.accepted}/${c.inbound.dropped}/${c.inbound.pairing}`.padEnd(16)} ${c.outbound.sent}/${c.outbound.failed}/${c.outbound.retried}${c.lastError ? `  last error: ${c.lastError.message}` : ''}`);
+  return [`${'CHANNEL'.padEnd(12)} ${'STATE'.padEnd(10)} ${'QUEUE'.padEnd(9)} ${'IN acc/drop/pair'.padEnd(16)} OUT sent/failed/retried`, ...rows].join('\n');
+}
+
+export function registerChannelsCommand(program: Command, cli: CliContext, config: Config, stateDir: string): void {
+  program.command('channels').description('messaging channels of the running gateway')
+    .command('status')
+    .description('state, queue and counters of every channel (RPC channels.status)')
+    .option('--url <url>', 'gateway WebSocket URL (default: from gateway.port and gateway.bind)')
+    .option('--json', 'machine-readable output')
+    .action(async (options: Options) => {
+      const { channels } = (await callGateway(options.url ?? gatewayUrl(config), await cliCredential(config, stateDir), 'channels.status', {})) as { channels: ChannelStatus[] };
+      cli.print(options.json ? JSON.stringify(channels) : formatStatus(channels));
+    });
 }

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { createTestKernel } from '../../../core/testing.ts';
 import { connectClient, openClient, startGateway } from '../gateway/helpers.ts';
-import { waitFor } from '../agent/harness.ts';
+import { chat, waitFor } from '../agent/harness.ts';
+import { startChannels } from '../channels/harness.ts';
 
 describe('channel-webchat', () => {
   it('is connected while the gateway listens; delivers to every authenticated client, or to one connection by id', async () => {
@@ -44,5 +45,17 @@ describe('channel-webchat', () => {
     await expect(pending).rejects.toThrow('channel "webchat" closed before the message was delivered');
     expect(kernel.logs.some((l) => l.msg === 'channel closed with undelivered messages' && l.undelivered === 1 && l.level === 40)).toBe(true);
     expect(JSON.stringify(kernel.logs)).not.toContain('"held"');
+  });
+});
+
+describe('channel-webchat with the agent', () => {
+  it('an authenticated client is the owner: chat.send goes to the main session, no pairing', async () => {
+    const h = await startChannels({ extra: ['channel-webchat'] });
+    const client = await h.client();
+    h.fake.script({ text: 'hello owner' });
+    const { final } = await chat(client, 'hi from the control UI');
+    expect(final.payload).toMatchObject({ sessionKey: 'agent:main:main', status: 'ok', text: 'hello owner' });
+    expect(h.channels.pairing.list()).toEqual([]);
+    expect(h.channels.status().map((s) => [s.id, s.state])).toEqual([['fake', 'connected'], ['webchat', 'connected']]);
   });
 });

@@ -6,8 +6,8 @@ import { createKernel } from '../../../core/kernel.ts';
 import { definePlugin } from '../../../core/plugin.ts';
 import { channelPlugins } from '../../../plugins/channels/implied.ts';
 import { PairingStore } from '../../../plugins/channels/pairing-store.ts';
-import { runCliCaptured } from '../../helpers/cli.ts';
-import { freePort } from '../../helpers/net.ts';
+import { runCliCaptured, spawnCli } from '../../helpers/cli.ts';
+import { accepts, freePort } from '../../helpers/net.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 import { PASSWORD } from '../gateway/helpers.ts';
 import { startChannels } from './harness.ts';
@@ -30,6 +30,10 @@ describe('moltbot pairing', () => {
     expect(again.code).toBe(1);
     expect(again.stderr).toContain(`NOT_FOUND no pending pairing code "${code}"`);
     expect(await h.channel.inject({ sender: 'carol', text: 'now?' })).toMatchObject({ status: 'accepted' });
+    await h.channel.waitForSent(3);
+    const status = await runCliCaptured(['channels', 'status', '--url', h.url], { cwd: project.dir });
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/^fake\s+connected\s+0\/100\s+1\/0\/1\s+3\/0\/0$/m);
   });
 
   it('without a gateway it edits the state file under the gateway lock; the next start tells the sender', async () => {
@@ -68,6 +72,12 @@ describe('config implies channel plugins', () => {
     expect(result.code).toBe(78);
     expect(result.stderr).toContain('channels.nope names no channel plugin (there is no plugin "channel-nope")');
     expect(result.stderr).toContain('Known channels: webchat');
+    // The gateway itself refuses to start: exit 78, nothing listens.
+    const port = await freePort();
+    const gateway = await spawnCli(['gateway', '--port', String(port)], { cwd: project.dir, env: { CLAWDBOT_GATEWAY_PASSWORD: PASSWORD } });
+    expect(gateway.code).toBe(78);
+    expect(gateway.stderr).toContain('channels.nope');
+    expect(await accepts(port)).toBe(false);
     // Disabled: nothing to load, no error.
     project.write('moltbot.config.json', JSON.stringify({ channels: { nope: { enabled: false } } }));
     expect((await runCliCaptured(['config', 'validate'], { cwd: project.dir })).code).toBe(0);
@@ -83,12 +93,12 @@ describe('config implies channel plugins', () => {
         seen.push(options);
       },
     });
-    const catalogue = { 'channel-demo': async () => ({ default: plugin }) };
+    const catalogue = { 'channel-demo': async () => ({ default: plugin }), channels: () => import('../../../plugins/channels/index.ts') };
     const boot = (section: Record<string, unknown>) => createKernel({ config: { channels: { demo: section } }, catalogue, impliedPlugins: channelPlugins(catalogue), logLevel: 'silent' });
     const ok = boot({ dmPolicy: 'allowlist', allowFrom: ['a'], room: '#lobby' });
     await ok.load();
     expect(seen).toEqual([{ room: '#lobby' }]);
-    expect(ok.plugins().map((p) => [p.name, p.declaredAt])).toEqual([['channel-demo', 'channels.demo']]);
+    expect(ok.plugins().map((p) => [p.name, p.declaredAt])).toEqual([['channels', 'channels'], ['channel-demo', 'channels.demo']]);
     await ok.close();
     const bad = boot({ room: 'lobby', rooom: 1 });
     const error = await bad.load().then(() => undefined, (e: { message: string; path: string; code: string }) => e);

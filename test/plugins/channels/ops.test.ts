@@ -13,13 +13,17 @@ describe('channels: hooks and ops', () => {
     const policy = definePlugin({
       name: 'test-policy', version: '1.0.0',
       setup(ctx) {
-        ctx.hooks.messageReceived.tapPromise(ctx.name, async (m) => (m.text.includes('spam') ? { drop: true, reason: 'spam' } : undefined));
+        ctx.hooks.messageReceived.tapPromise(ctx.name, async (m) => {
+          if (m.text === 'boom') throw new Error('policy backend down');
+          return m.text.includes('spam') ? { drop: true, reason: 'spam' } : undefined;
+        });
         ctx.hooks.messageSending.tapPromise(ctx.name, async (m) => ({ ...m, text: `${m.text} [signed]` }));
         ctx.hooks.messageSent.tapPromise(ctx.name, async (m) => void sentTexts.push(m.text));
       },
     });
     const h = await startChannels({ settings: OPEN, extra: [policy] });
     expect(await h.channel.inject({ sender: 'u', text: 'buy spam' })).toEqual({ status: 'dropped', reason: 'hook:spam' });
+    expect(await h.channel.inject({ sender: 'u', text: 'boom' })).toEqual({ status: 'dropped', reason: 'hook-error' });
     await h.channel.inject({ sender: 'u', text: 'hello' });
     expect((await h.channel.waitForSent(1))[0]!.text).toBe('echo: hello [signed]');
     for (let i = 0; i < 100 && sentTexts.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
@@ -55,5 +59,16 @@ describe('channels: hooks and ops', () => {
     const findings: Check[] = [];
     await h.kernel.hooks.audit.promise({ add: (check) => void findings.push(check) });
     expect(findings.map((f) => `${f.id}:${f.severity}`)).toContain('channels.fake.group.open_without_mention:warning');
+  });
+
+  it('lastError never carries a secret of the config (RPC channels.status)', async () => {
+    const canary = 'tok-CANARY-5551234-abc';
+    const h = await startChannels({ settings: { botToken: canary, nickservPassword: 'pw-CANARY-777' } });
+    const admin = await h.client();
+    h.channel.down(`GET https://api.example.test/bot${canary}/getMe failed; auth pw-CANARY-777`);
+    const status = await admin.request('channels.status', {});
+    const message = status.payload.channels[0].lastError.message as string;
+    expect(message).toContain('[REDACTED]');
+    expect(message).not.toContain('CANARY');
   });
 });
