@@ -130,8 +130,8 @@ export function normalizeUpdate(update: TelegramUpdate, bot: BotIdentity): Chann
     ...(senderName ? { senderName } : {}),
     chatType,
     chatId: String(message.chat.id),
-    // A photo or file without a caption still tells the agent what arrived.
-    text: mention.text !== '' ? mention.text : attachments.map((a) => `[${a.name}]`).join(' '),
+    // A photo or file without a caption has empty text: the service shows the agent its metadata.
+    text: mention.text,
     mentioned: mention.mentioned || repliedToBot,
     messageId: messageRef(message.chat.id, message.message_id, message.is_topic_message === true ? message.message_thread_id : undefined),
     ...(attachments.length > 0 ? { attachments } : {}),

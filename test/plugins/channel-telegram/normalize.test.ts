@@ -61,7 +61,7 @@ describe('normalizeUpdate', () => {
     }, bot);
     expect(inbound).toMatchObject({ text: 'look', mentioned: true, attachments: [{ name: 'photo', mimeType: 'image/jpeg', size: 64000 }] });
     const doc = normalizeUpdate({ update_id: 1, message: { message_id: 10, chat: dm, from: alice, document: { file_id: 'd', file_name: 'report.pdf', mime_type: 'application/pdf', file_size: 2048 } } }, bot);
-    expect(doc).toMatchObject({ text: '[report.pdf]', attachments: [{ name: 'report.pdf', mimeType: 'application/pdf', size: 2048 }] });
+    expect(doc).toMatchObject({ text: '', attachments: [{ name: 'report.pdf', mimeType: 'application/pdf', size: 2048 }] });
   });
 
   it('mention offsets count UTF-16 units like Telegram (emoji before the mention)', () => {
