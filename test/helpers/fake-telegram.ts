@@ -32,7 +32,7 @@ export interface TgMessage {
 export interface TgUpdate { update_id: number; message?: TgMessage; edited_message?: TgMessage; [key: string]: unknown }
 
 export interface SentMessage { chatId: string; text: string; messageId: number; replyTo?: number; threadId?: number; at: number }
-export interface ApiCall { method: string; params: Record<string, unknown>; at: number }
+export interface ApiCall { method: string; params: Record<string, unknown>; at: number; /** HTTP status answered (once answered). */ status?: number }
 export type Fault = { status: number; retryAfter?: number; description?: string; html?: boolean };
 
 export interface FakeTelegram {
@@ -173,7 +173,9 @@ export async function startFakeTelegram(options: { token?: string; port?: number
     } catch {
       return failure(res, 400, 'Bad Request: invalid JSON');
     }
-    calls.push({ method, params, at: Date.now() });
+    const call: ApiCall = { method, params, at: Date.now() };
+    calls.push(call);
+    res.once('finish', () => { call.status = res.statusCode; });
     if (givenToken !== token) return failure(res, 401, 'Unauthorized');
     const fault = faults.get(method)?.shift();
     if (fault) {

@@ -52,6 +52,24 @@ describe('channel-telegram: resilience', () => {
     expect(h.status()).toMatchObject({ outbound: { sent: 1, failed: 0, retried: 1 } });
   });
 
+  it('polling through a 5xx proxy page and a 429: degraded, waits retry_after, then polls on', async () => {
+    const h = await startTelegram({ settings: { ...allowAlice, pollTimeoutSeconds: 1 } });
+    h.tg.failNext('getUpdates', { status: 502, html: true }, { status: 429, retryAfter: 1 });
+    await until(() => h.status().lastError?.message === 'Telegram getUpdates failed: 429 Too Many Requests: retry after 1', 'the 429 to be reported');
+    expect(h.status().state).toBe('degraded');
+    await h.waitForState('connected');
+    const calls = h.tg.calls;
+    expect(calls.filter((c) => c.method === 'getUpdates').map((c) => c.status)).toEqual(expect.arrayContaining([502, 429]));
+    const limited = calls.findIndex((c) => c.method === 'getUpdates' && c.status === 429);
+    // The next call (getMe, reconnecting) waited for retry_after.
+    const next = calls[limited + 1]!;
+    expect(next.method).toBe('getMe');
+    expect(next.at - calls[limited]!.at).toBeGreaterThanOrEqual(990);
+    await h.tg.message(ALICE, 'after the storm');
+    const [reply] = await h.tg.waitForSent(1);
+    expect(reply!.text).toBe('echo: after the storm');
+  });
+
   it('a message refused by Telegram (403 blocked) is not retried', async () => {
     const h = await startTelegram({ settings: allowAlice });
     h.tg.failNext('sendMessage', { status: 403, description: 'Forbidden: bot was blocked by the user' });
