@@ -53,6 +53,7 @@ export interface TelegramAdapter extends ChannelAdapter {
 }
 
 const ALLOWED_UPDATES = ['message'] as const;
+const ANSWERED_MAX = 1000;
 
 /** grammy's Node typings name the `abort-controller` polyfill's signal; Node's own is what runs. */
 type GrammySignal = NonNullable<Parameters<Api['getMe']>[0]>;
@@ -67,6 +68,12 @@ export function createTelegramAdapter(options: TelegramOptions, deps: TelegramAd
   let loop: Promise<void> | undefined;
   let bot: BotIdentity | undefined;
   let state: ChannelState = 'stopped';
+  /** Messages already answered: the later chunks of a long reply do not quote the question again. */
+  const answered = new Set<string>();
+  const markAnswered = (ref: string) => {
+    answered.add(ref);
+    if (answered.size > ANSWERED_MAX) answered.delete(answered.values().next().value as string);
+  };
 
   const setState = (next: ChannelState, error?: unknown) => {
     state = next;
@@ -179,6 +186,7 @@ export function createTelegramAdapter(options: TelegramOptions, deps: TelegramAd
     async send(target: ChannelTarget, text: string) {
       const signal = stopper?.signal ?? AbortSignal.abort();
       const ref = parseMessageRef(target.replyTo);
+      const quote = ref !== undefined && !answered.has(target.replyTo as string);
       try {
         const message = await api.sendMessage(
           target.chatId,
@@ -187,10 +195,11 @@ export function createTelegramAdapter(options: TelegramOptions, deps: TelegramAd
             // No preview fetch of URLs in model output unless asked (zero-click exfiltration).
             ...(options.linkPreviews ? {} : { link_preview_options: { is_disabled: true } }),
             ...(ref?.threadId === undefined ? {} : { message_thread_id: ref.threadId }),
-            ...(ref === undefined ? {} : { reply_parameters: { message_id: ref.messageId, allow_sending_without_reply: true } }),
+            ...(quote ? { reply_parameters: { message_id: ref.messageId, allow_sending_without_reply: true } } : {}),
           },
           requestSignal(signal),
         );
+        if (quote) markAnswered(target.replyTo as string);
         return { messageId: messageRef(message.chat.id, message.message_id, ref?.threadId) };
       } catch (error) {
         throw toSendError(error, token);

@@ -102,7 +102,7 @@ describe('channel-telegram: polling', () => {
     const long = paragraphs.join('\n\n');
     expect(long.length).toBeGreaterThan(3 * 4096);
     h.fake.script({ text: long });
-    await h.tg.message(ALICE, 'tell me a lot');
+    const question = await h.tg.message(ALICE, 'tell me a lot');
     await h.tg.waitForSent(4);
     await until(() => h.status().queue.pending === 0 && h.status().outbound.sent === h.tg.sent.length, 'every chunk to be sent');
     const sent = h.tg.sent;
@@ -111,5 +111,7 @@ describe('channel-telegram: polling', () => {
     const joined = sent.map((m) => m.text).join('\n\n');
     expect(joined.replace(/\s+/g, ' ')).toBe(long.replace(/\s+/g, ' '));
     expect(sent.every((m) => m.chatId === '42')).toBe(true);
+    // Only the first chunk quotes the question.
+    expect(sent.map((m) => m.replyTo)).toEqual([question.message!.message_id, ...sent.slice(1).map(() => undefined)]);
   });
 });
