@@ -85,6 +85,10 @@ export function createTelegramAdapter(options: TelegramOptions, deps: TelegramAd
   async function dispatch(update: TelegramUpdate): Promise<void> {
     const current = host;
     if (current === undefined || bot === undefined) return;
+    const migrated = update.message?.migrate_to_chat_id;
+    if (typeof migrated === 'number') {
+      current.log.warn({ from: update.message?.chat.id, to: migrated }, 'a telegram group became a supergroup with a new chat id: put the new id in channels.telegram.groupAllowFrom');
+    }
     const inbound = normalizeUpdate(update, bot);
     if (inbound === undefined) {
       current.log.debug({ updateId: update.update_id }, 'telegram update ignored (not a new user message in a dm or group)');

@@ -42,11 +42,14 @@ export function describeApiFailure(error: unknown, token: string): ApiFailure {
     const retryAfter = error.parameters.retry_after;
     const retryAfterMs = typeof retryAfter === 'number' ? retryAfter * 1000 : undefined;
     const status = error.error_code;
+    // A group upgraded to a supergroup has a new id: say which, so allowlists can be updated.
+    const migrated = error.parameters.migrate_to_chat_id;
+    const hint = typeof migrated === 'number' ? ` (the chat is now ${migrated}: update groupAllowFrom)` : '';
     return {
       status,
       retryAfterMs,
       retryable: status === 429 || status >= 500,
-      message: redactToken(`Telegram ${error.method} failed: ${status} ${error.description}`, token),
+      message: redactToken(`Telegram ${error.method} failed: ${status} ${error.description}${hint}`, token),
     };
   }
   if (error instanceof HttpError) {

@@ -34,6 +34,8 @@ interface Message {
   /** Forum topic of the message (`is_topic_message` says it is a real topic, not a reply thread). */
   message_thread_id?: number;
   is_topic_message?: boolean;
+  /** Service message: this group became the supergroup with this id. */
+  migrate_to_chat_id?: number;
   photo?: { file_id: string; file_size?: number; width: number; height: number }[];
   document?: FileLike;
   audio?: FileLike;

@@ -33,7 +33,7 @@ export interface TgUpdate { update_id: number; message?: TgMessage; edited_messa
 
 export interface SentMessage { chatId: string; text: string; messageId: number; replyTo?: number; threadId?: number; at: number }
 export interface ApiCall { method: string; params: Record<string, unknown>; at: number; /** HTTP status answered (once answered). */ status?: number }
-export type Fault = { status: number; retryAfter?: number; description?: string; html?: boolean };
+export type Fault = { status: number; retryAfter?: number; description?: string; html?: boolean; /** parameters.migrate_to_chat_id */ migrateTo?: number };
 
 export interface FakeTelegram {
   /** `http://127.0.0.1:<port>`: the `apiRoot` to give the bot. */
@@ -184,7 +184,8 @@ export async function startFakeTelegram(options: { token?: string; port?: number
         return void res.end(`<html><body><h1>${fault.status} Bad Gateway</h1></body></html>`);
       }
       const description = fault.description ?? (fault.status === 429 ? `Too Many Requests: retry after ${fault.retryAfter ?? 1}` : 'Internal Server Error');
-      return failure(res, fault.status, description, fault.retryAfter === undefined ? undefined : { retry_after: fault.retryAfter });
+      const parameters = { ...(fault.retryAfter === undefined ? {} : { retry_after: fault.retryAfter }), ...(fault.migrateTo === undefined ? {} : { migrate_to_chat_id: fault.migrateTo }) };
+      return failure(res, fault.status, description, Object.keys(parameters).length > 0 ? parameters : undefined);
     }
     switch (method) {
       case 'getMe': return reply(res, 200, { ok: true, result: { ...bot, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false } });

@@ -48,6 +48,10 @@ describe('Bot API errors → ChannelSendError', () => {
   it('400 (too long), 401 (bad token) and 403 (blocked by the user) are not retryable', async () => {
     const tooLong = await sendError(() => undefined, 'x'.repeat(4097));
     expect([tooLong.retryable, tooLong.message]).toEqual([false, 'Telegram sendMessage failed: 400 Bad Request: message is too long']);
+    await fake?.close();
+    const migrated = await sendError((f) => f.failNext('sendMessage', { status: 400, description: 'Bad Request: group chat was upgraded to a supergroup chat', migrateTo: -1009876543210 }));
+    expect([migrated.retryable, migrated.message]).toEqual([false, 'Telegram sendMessage failed: 400 Bad Request: group chat was upgraded to a supergroup chat (the chat is now -1009876543210: update groupAllowFrom)']);
+    await fake?.close();
     const forbidden = await sendError((f) => f.failNext('sendMessage', { status: 403, description: 'Forbidden: bot was blocked by the user' }));
     expect(forbidden.retryable).toBe(false);
     fake = await startFakeTelegram();

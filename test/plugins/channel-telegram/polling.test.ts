@@ -67,6 +67,11 @@ describe('channel-telegram: polling', () => {
     expect(h.fake.requests).toHaveLength(1);
     expect(h.status().inbound).toEqual({ accepted: 1, dropped: 1, pairing: 0 });
     expect(await h.kernel.use('agent').history(`agent:main:telegram:group:${GROUP.id}`)).toHaveLength(2);
+
+    // The group becomes a supergroup with a new id: the operator is told which id to allow.
+    await h.tg.pushUpdate({ message: { message_id: 99, date: 1, chat: { id: -5, type: 'group' }, from: { ...ALICE, is_bot: false }, migrate_to_chat_id: GROUP.id - 1 } });
+    await until(() => h.kernel.logs.some((l) => /became a supergroup/.test(l.msg ?? '')), 'the migration warning');
+    expect(h.kernel.logs.find((l) => /became a supergroup/.test(l.msg ?? ''))).toMatchObject({ from: -5, to: GROUP.id - 1 });
   });
 
   it('in a forum topic, the reply and the typing indicator go to the same topic', async () => {
