@@ -47,11 +47,21 @@ export default definePlugin<TelegramOptions>({
       webhookUrl: () => options.webhookUrl ?? gatewayUrl(),
     });
     if (options.mode === 'webhook') {
+      // The route is public: refusals are logged at most once a minute (with a count), so a
+      // flood of forged requests cannot flood the log.
+      let refused = 0;
+      let lastWarn = 0;
+      const onRejected = (reason: string) => {
+        refused++;
+        if (Date.now() - lastWarn < 60_000) return void ctx.log.debug({ reason }, 'telegram webhook request refused');
+        lastWarn = Date.now();
+        ctx.log.warn({ reason, refusedSinceStart: refused }, 'telegram webhook request refused');
+      };
       ctx.hooks.httpRoute.tap(ctx.name, (router) => router.route(webhookRoute({
         path: options.webhookPath,
         secret: options.webhookSecret as string,
         handle: (update) => adapter.handleWebhookUpdate(update),
-        onRejected: (reason) => ctx.log.warn({ reason }, 'telegram webhook request refused'),
+        onRejected,
       })));
     }
     ctx.hooks.diagnose.tapPromise(ctx.name, (report) => diagnoseTelegram(adapter, options.mode, options.webhookUrl ?? gatewayUrl(), report));
