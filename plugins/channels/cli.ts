@@ -1,6 +1,7 @@
 /**
  * `moltbot channels status` and
- * `moltbot pairing list [channel] | approve <channel> <code> | reject <channel> <code>`.
+ * `moltbot pairing list [channel] | approve <channel> <code> | reject <channel> <code> |
+ * approved <channel> | revoke <channel> <sender>`.
  * Against the running gateway over RPC (plugins/gateway/cli-client.ts). When none answers, the
  * command takes the gateway's state-dir lock and edits the pairing file itself: the lock makes
  * it the only writer (a gateway starting meanwhile waits for nothing and fails to lock, so no
@@ -12,7 +13,7 @@ import type { CliContext } from '../../core/hook-types.ts';
 import { callGateway, cliCredential, gatewayUrl } from '../gateway/cli-client.ts';
 import { acquireStateLock } from '../gateway/state-lock.ts';
 import type { ChannelStatus, PairingRequest } from './contract.ts';
-import { PairingStore } from './pairing-store.ts';
+import { PairingStore, type ApprovedSender } from './pairing-store.ts';
 
 type Config = Readonly<Record<string, any>>;
 
@@ -66,6 +67,33 @@ export function registerPairingCommand(program: Command, cli: CliContext, config
         });
         const requests = (result as { requests: PairingRequest[] }).requests;
         cli.print(options.json ? JSON.stringify(requests) : formatRequests(requests));
+      } catch (error) {
+        fail(error);
+      }
+    });
+  withOptions(pairing.command('approved <channel>').description('senders approved through pairing on a channel'))
+    .action(async (channel: string, options: Options) => {
+      try {
+        const { result } = await call('pairing.approved', { channel }, options, async (store) => {
+          await store.load(channel);
+          return { senders: store.approvedSenders(channel).map(({ sender, senderName, approvedAt }) => ({ sender, ...(senderName ? { senderName } : {}), approvedAt })) };
+        });
+        const senders = (result as { senders: ApprovedSender[] }).senders;
+        cli.print(options.json ? JSON.stringify(senders) : senders.length === 0 ? `no approved senders on ${channel}`
+          : senders.map((s) => `${(s.senderName ? `${s.sender} (${s.senderName})` : s.sender).padEnd(40)} approved ${new Date(s.approvedAt).toISOString()}`).join('\n'));
+      } catch (error) {
+        fail(error);
+      }
+    });
+  withOptions(pairing.command('revoke <channel> <sender>').description('withdraw an approval: the sender must pair again'))
+    .action(async (channel: string, sender: string, options: Options) => {
+      try {
+        const { result } = await call('pairing.revoke', { channel, sender }, options, async (store) => {
+          await store.load(channel);
+          if (!(await store.revoke(channel, sender))) throw new Error(`"${sender}" is not an approved sender of channel "${channel}"`);
+          return { revoked: true };
+        });
+        cli.print(options.json ? JSON.stringify(result) : `revoked ${sender} on ${channel}`);
       } catch (error) {
         fail(error);
       }

@@ -54,7 +54,10 @@ export default definePlugin({
       await service.startAll();
     });
     ctx.onClose(() => service.stopAll(), { timeout: 15_000 });
-    defineChannelMethods(ctx, service);
+    defineChannelMethods(ctx, service, async (channel) => {
+      await store.load(channel);
+      return store.approvedSenders(channel).map(({ sender, senderName, approvedAt }) => ({ sender, ...(senderName ? { senderName } : {}), approvedAt }));
+    });
     ctx.hooks.collectMetrics.tap(ctx.name, (collector) => collectChannelMetrics(service.runtimes(), collector));
     ctx.hooks.diagnose.tap(ctx.name, (report) => diagnoseChannels(service.runtimes(), running, report));
     ctx.hooks.audit.tap(ctx.name, (report) => auditChannels(ctx.config, report));

@@ -182,6 +182,16 @@ export class PairingStore {
     return request;
   }
 
+  /** Removes an approved sender; false when they were not approved. */
+  async revoke(channel: string, sender: string): Promise<boolean> {
+    const state = this.#state(channel);
+    const before = state.approved.length;
+    state.approved = state.approved.filter((entry) => entry.sender !== sender);
+    if (state.approved.length === before) return false;
+    await this.#persist(channel);
+    return true;
+  }
+
   /** Waits for every write in flight. */
   async flush(): Promise<void> {
     await Promise.allSettled([...this.#writes.values()]);

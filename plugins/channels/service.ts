@@ -95,6 +95,12 @@ export function createChannelsService(deps: ServiceDeps): ChannelsServiceImpl {
       approved(channel: string): string[] {
         return deps.store.approvedSenders(channel).map((entry) => entry.sender);
       },
+      revoke: (channel, sender) => pairingCall(channel, async () => {
+        const id = runtimes.get(channel)?.normalize(sender) ?? sender;
+        const revoked = await deps.store.revoke(channel, id);
+        if (revoked) deps.log.info({ channel, sender: id }, 'pairing approval revoked');
+        return revoked;
+      }),
     },
     runtimes: () => [...runtimes.values()],
     async startAll() {

@@ -31,9 +31,16 @@ describe('moltbot pairing', () => {
     expect(again.stderr).toContain(`NOT_FOUND no pending pairing code "${code}"`);
     expect(await h.channel.inject({ sender: 'carol', text: 'now?' })).toMatchObject({ status: 'accepted' });
     await h.channel.waitForSent(3);
+    const approvedList = await runCliCaptured(['pairing', 'approved', 'fake', '--url', h.url, '--json'], { cwd: project.dir });
+    expect(JSON.parse(approvedList.stdout)).toEqual([{ sender: 'carol', approvedAt: expect.any(Number) }]);
     const status = await runCliCaptured(['channels', 'status', '--url', h.url], { cwd: project.dir });
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/^fake\s+connected\s+0\/100\s+1\/0\/1\s+3\/0\/0$/m);
+    expect(await runCliCaptured(['pairing', 'revoke', 'fake', 'carol', '--url', h.url], { cwd: project.dir })).toMatchObject({ code: 0, stdout: 'revoked carol on fake\n' });
+    expect(await h.channel.inject({ sender: 'carol', text: 'still there?' })).toMatchObject({ status: 'pairing' });
+    const twice = await runCliCaptured(['pairing', 'revoke', 'fake', 'carol', '--url', h.url], { cwd: project.dir });
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toContain('NOT_FOUND "carol" is not an approved sender of channel "fake"');
   });
 
   it('without a gateway it edits the state file under the gateway lock; the next start tells the sender', async () => {
@@ -55,6 +62,7 @@ describe('moltbot pairing', () => {
     expect(saved.pending).toEqual([]);
     expect(saved.approved).toEqual([expect.objectContaining({ sender: 'dave', notifyChatId: 'dm-dave' })]);
     expect((await runCliCaptured(['pairing', 'approve', 'fake', 'ZZZZZZZZ'], { cwd: project.dir })).code).toBe(1);
+    expect((await runCliCaptured(['pairing', 'approved', 'fake'], { cwd: project.dir })).stdout).toMatch(/^dave \(Dave\)\s+approved \d{4}-/);
 
     // The gateway starts on that state dir: dave is told, once.
     const h = await startChannels({ env: { MOLTBOT_STATE_DIR: stateDir } });
