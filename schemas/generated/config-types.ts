@@ -298,6 +298,10 @@ export interface MoltbotConfig {
            * Webhook verification token of the channel; write it as an ${ENV_VAR} reference.
            */
           verifyToken?: string;
+          /**
+           * Secret the platform sends with each webhook call (Telegram: X-Telegram-Bot-Api-Secret-Token); write it as an ${ENV_VAR} reference.
+           */
+          webhookSecret?: string;
         }
       | undefined;
   };

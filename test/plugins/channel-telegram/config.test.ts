@@ -1,5 +1,6 @@
 /** `channels.telegram` as users write it: env references, and option errors that name the key. */
 import { describe, expect, it, onTestFinished } from 'vitest';
+import type { Check } from '../../../core/hook-types.ts';
 import { createTestKernel } from '../../../core/testing.ts';
 import { startFakeTelegram } from '../../helpers/fake-telegram.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
@@ -49,5 +50,24 @@ describe('channel-telegram: config', () => {
     expect(logs).toContain('Telegram getMe failed: 401 Unauthorized');
     expect(logs).not.toContain(wrong);
     expect(logs).not.toContain(wrong.split(':')[1]);
+  });
+
+  it('security audit: a literal botToken or webhookSecret in the config file is a finding (paths named, values never)', async () => {
+    const tg = await startFakeTelegram();
+    onTestFinished(() => tg.close());
+    const temp = useTempDir();
+    const secret = 'literal_webhook_secret_0123456789';
+    const configFile = temp.write('moltbot.config.json', JSON.stringify({
+      plugins: ['channels', 'audit'],
+      channels: { telegram: { botToken: tg.token, apiRoot: tg.apiRoot, webhookSecret: secret } },
+    }));
+    const kernel = await createTestKernel({ config: undefined, configFile });
+    const findings: Check[] = [];
+    await kernel.hooks.audit.promise({ add: (check) => void findings.push(check) });
+    const literal = findings.find((f) => f.id === 'config.secrets.in_config_file');
+    expect(literal?.description).toContain('channels.telegram.botToken');
+    expect(literal?.description).toContain('channels.telegram.webhookSecret');
+    expect(JSON.stringify(findings)).not.toContain(secret);
+    expect(JSON.stringify(findings)).not.toContain(tg.token);
   });
 });
