@@ -244,6 +244,11 @@ export const ERROR_CATALOGUE = Object.freeze({
     title: 'No pending pairing code',
     fix: 'The code expired (1 hour), was already used or is mistyped; `moltbot pairing list` shows the pending ones.',
   },
+  MOLT_ERR_TELEGRAM_WEBHOOK_GATEWAY: {
+    title: 'Telegram webhook mode needs the gateway',
+    fix: 'Load the `gateway` plugin (it serves the webhook route), or set channels.telegram.mode to "polling".',
+    exitCode: EXIT_CONFIG,
+  },
   MOLT_ERR_CLOSE_FAILED: {
     title: 'Some close handlers failed',
     fix: 'See the listed causes; the kernel closed everything else.',

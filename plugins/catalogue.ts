@@ -43,6 +43,7 @@ export const FIRST_PARTY: PluginCatalogue = Object.freeze({
   'channel-webchat': () => import('./channel-webchat/index.ts'),
   'channel-webhook': () => import('./channel-webhook/index.ts'),
   'channel-whatsapp': () => import('./channel-whatsapp/index.ts'),
+  'channel-telegram': () => import('./channel-telegram/index.ts'),
 });
 
 /** What runs with no config at all (DESIGN §4); grows as first-party plugins land. */

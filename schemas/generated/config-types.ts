@@ -306,6 +306,10 @@ export interface MoltbotConfig {
            * URL the channel posts replies to (it may carry a token); write it as an ${ENV_VAR} reference.
            */
           callbackUrl?: string;
+          /**
+           * Secret the platform sends with each webhook call (Telegram: X-Telegram-Bot-Api-Secret-Token); write it as an ${ENV_VAR} reference.
+           */
+          webhookSecret?: string;
         }
       | undefined;
   };

@@ -21,6 +21,7 @@ describe('secretPaths', () => {
       'channels.*.botToken',
       'channels.*.token',
       'channels.*.verifyToken',
+      'channels.*.webhookSecret',
       'gateway.auth.password',
       'gateway.auth.token',
       'providers.*.apiKey',

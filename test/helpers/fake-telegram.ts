@@ -1,0 +1,298 @@
+/**
+ * A fake Telegram Bot API: a real HTTP server on 127.0.0.1 answering `/bot<token>/<method>` like
+ * api.telegram.org does, for the methods Moltbot uses: getMe, getUpdates (long poll with
+ * `timeout`, `offset` confirming earlier updates, 409 while a webhook is set or when a newer
+ * getUpdates replaces a waiting one), sendMessage (400 over 4096 characters or when empty),
+ * sendChatAction, setWebhook, deleteWebhook, getWebhookInfo. Anything else is a 404 like the
+ * real API.
+ *
+ * Helpers: inject messages (queued for getUpdates, or POSTed to the webhook with its secret
+ * token when one is set, like Telegram does), read what the bot sent, queue faults per method
+ * (429 + retry_after, 5xx as JSON or as a proxy's HTML page), and go down / come back on the
+ * same port (open long polls are cut, like a network outage).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { once } from 'node:events';
+import type { Socket } from 'node:net';
+
+export interface TgUser { id: number; is_bot: boolean; first_name: string; last_name?: string; username?: string }
+export interface TgChat { id: number; type: 'private' | 'group' | 'supergroup' | 'channel'; title?: string; username?: string; first_name?: string }
+export interface TgMessage {
+  message_id: number;
+  date: number;
+  chat: TgChat;
+  from?: TgUser;
+  text?: string;
+  caption?: string;
+  entities?: { type: string; offset: number; length: number; user?: TgUser }[];
+  caption_entities?: { type: string; offset: number; length: number; user?: TgUser }[];
+  reply_to_message?: TgMessage;
+  [key: string]: unknown;
+}
+export interface TgUpdate { update_id: number; message?: TgMessage; edited_message?: TgMessage; [key: string]: unknown }
+
+export interface SentMessage { chatId: string; text: string; messageId: number; replyTo?: number; threadId?: number; at: number }
+export interface ApiCall { method: string; params: Record<string, unknown>; at: number; /** HTTP status answered (once answered). */ status?: number }
+export type Fault = { status: number; retryAfter?: number; description?: string; html?: boolean; /** parameters.migrate_to_chat_id */ migrateTo?: number };
+
+export interface FakeTelegram {
+  /** `http://127.0.0.1:<port>`: the `apiRoot` to give the bot. */
+  apiRoot: string;
+  port: number;
+  token: string;
+  bot: TgUser;
+  /** Every call the bot made, in order (also failed ones). */
+  calls: ApiCall[];
+  /** Messages the bot sent (accepted by sendMessage). */
+  sent: SentMessage[];
+  /** Chat actions (typing…) the bot sent. */
+  actions: { chatId: string; action: string; threadId?: number }[];
+  webhook(): { url: string; secretToken?: string } | undefined;
+  /** Adds an update: queued for getUpdates, or POSTed to the webhook when one is set. Returns it. */
+  pushUpdate(update: Omit<TgUpdate, 'update_id'>): Promise<TgUpdate>;
+  /** A text message from `from` in `chat` (a private chat with the sender by default). */
+  message(from: Partial<TgUser> & { id: number }, text: string, extra?: Partial<TgMessage> & { chat?: TgChat }): Promise<TgUpdate>;
+  /** Updates not yet confirmed by a getUpdates offset. */
+  pending(): TgUpdate[];
+  /** The next call(s) of `method` fail with this fault, in order. */
+  failNext(method: string, ...faults: Fault[]): void;
+  /** Resolves once `sent` holds at least `count` messages (polls the array; bounded by `timeoutMs`). */
+  waitForSent(count: number, timeoutMs?: number): Promise<SentMessage[]>;
+  /** Resolves once a call of `method` has been made `count` times. */
+  waitForCalls(method: string, count: number, timeoutMs?: number): Promise<ApiCall[]>;
+  /** Stops listening and cuts every open connection (open long polls fail like an outage). */
+  down(): Promise<void>;
+  /** Listens again on the same port. */
+  up(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const TELEGRAM_MAX_TEXT = 4096;
+/** Shaped like a real token (`<bot id>:<35 chars>`), so redaction patterns see it as one. */
+export const FAKE_TOKEN = '123456789:AAFakeTokenForTestsOnly_abcdefghijklmn';
+
+const now = () => Math.floor(Date.now() / 1000);
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const body = Buffer.concat(chunks).toString('utf8');
+  const query = Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams);
+  if (body === '') return query;
+  const type = req.headers['content-type'] ?? '';
+  if (type.includes('application/x-www-form-urlencoded')) return { ...query, ...Object.fromEntries(new URLSearchParams(body)) };
+  return { ...query, ...(JSON.parse(body) as Record<string, unknown>) };
+}
+
+function reply(res: ServerResponse, status: number, body: unknown): void {
+  if (res.destroyed || res.headersSent) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+const failure = (res: ServerResponse, code: number, description: string, parameters?: Record<string, unknown>) =>
+  reply(res, code, { ok: false, error_code: code, description, ...(parameters ? { parameters } : {}) });
+
+/** Polls `check` every 10 ms until it gives a value (bounded by `timeoutMs`). */
+export async function until<T>(check: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+export async function startFakeTelegram(options: { token?: string; port?: number; username?: string } = {}): Promise<FakeTelegram> {
+  const token = options.token ?? FAKE_TOKEN;
+  const bot: TgUser = { id: Number(token.split(':')[0]), is_bot: true, first_name: 'Molt', username: options.username ?? 'molt_test_bot' };
+  const calls: ApiCall[] = [];
+  const sent: SentMessage[] = [];
+  const actions: { chatId: string; action: string; threadId?: number }[] = [];
+  const faults = new Map<string, Fault[]>();
+  const sockets = new Set<Socket>();
+  const messageIds = new Map<string, number>();
+  let updates: TgUpdate[] = [];
+  let nextUpdateId = 1000;
+  let hook: { url: string; secretToken?: string } | undefined;
+  let lastError: { message: string; date: number } | undefined;
+  /** The getUpdates call waiting for updates (a newer one ends it with 409, like the real API). */
+  let waiter: { wake: () => void; conflict: () => void } | undefined;
+
+  const nextMessageId = (chatId: string) => {
+    const id = (messageIds.get(chatId) ?? 0) + 1;
+    messageIds.set(chatId, id);
+    return id;
+  };
+
+  async function getUpdates(params: Record<string, unknown>, res: ServerResponse, req: IncomingMessage): Promise<void> {
+    if (hook) return failure(res, 409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first");
+    const offset = Number(params.offset ?? 0);
+    if (offset > 0) updates = updates.filter((u) => u.update_id >= offset);
+    const limit = Math.min(100, Math.max(1, Number(params.limit ?? 100)));
+    const timeout = Math.min(50, Math.max(0, Number(params.timeout ?? 0)));
+    waiter?.conflict();
+    if (updates.length === 0 && timeout > 0) {
+      const outcome = await new Promise<'wake' | 'conflict' | 'timeout' | 'gone'>((resolve) => {
+        const timer = setTimeout(() => resolve('timeout'), timeout * 1000);
+        const done = (o: 'wake' | 'conflict' | 'gone') => { clearTimeout(timer); resolve(o); };
+        const me = { wake: () => done('wake'), conflict: () => done('conflict') };
+        waiter = me;
+        req.socket.once('close', () => done('gone'));
+      }).finally(() => { waiter = undefined; });
+      if (outcome === 'conflict') return failure(res, 409, 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running');
+      if (outcome === 'gone') return;
+    }
+    reply(res, 200, { ok: true, result: updates.slice(0, limit) });
+  }
+
+  function sendMessage(params: Record<string, unknown>, res: ServerResponse): void {
+    const chatId = String(params.chat_id ?? '');
+    const text = typeof params.text === 'string' ? params.text : '';
+    if (chatId === '') return failure(res, 400, 'Bad Request: chat_id is empty');
+    if (text.trim() === '') return failure(res, 400, 'Bad Request: message text is empty');
+    if (text.length > TELEGRAM_MAX_TEXT) return failure(res, 400, 'Bad Request: message is too long');
+    const replyParameters = params.reply_parameters as { message_id?: number } | undefined;
+    const replyTo = replyParameters?.message_id ?? (params.reply_to_message_id as number | undefined);
+    const messageId = nextMessageId(chatId);
+    const threadId = params.message_thread_id === undefined ? undefined : Number(params.message_thread_id);
+    sent.push({ chatId, text, messageId, ...(replyTo === undefined ? {} : { replyTo: Number(replyTo) }), ...(threadId === undefined ? {} : { threadId }), at: Date.now() });
+    const chat: TgChat = Number(chatId) < 0 ? { id: Number(chatId), type: 'supergroup', title: 'group' } : { id: Number(chatId), type: 'private' };
+    reply(res, 200, { ok: true, result: { message_id: messageId, date: now(), chat, from: bot, text } });
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const match = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec((req.url ?? '/').split('?', 1)[0] as string);
+    if (!match) return failure(res, 404, 'Not Found');
+    const [, givenToken, method] = match as unknown as [string, string, string];
+    let params: Record<string, unknown>;
+    try {
+      params = await readJson(req);
+    } catch {
+      return failure(res, 400, 'Bad Request: invalid JSON');
+    }
+    const call: ApiCall = { method, params, at: Date.now() };
+    calls.push(call);
+    res.once('finish', () => { call.status = res.statusCode; });
+    if (givenToken !== token) return failure(res, 401, 'Unauthorized');
+    const fault = faults.get(method)?.shift();
+    if (fault) {
+      if (fault.html) {
+        res.writeHead(fault.status, { 'Content-Type': 'text/html' });
+        return void res.end(`<html><body><h1>${fault.status} Bad Gateway</h1></body></html>`);
+      }
+      const description = fault.description ?? (fault.status === 429 ? `Too Many Requests: retry after ${fault.retryAfter ?? 1}` : 'Internal Server Error');
+      const parameters = { ...(fault.retryAfter === undefined ? {} : { retry_after: fault.retryAfter }), ...(fault.migrateTo === undefined ? {} : { migrate_to_chat_id: fault.migrateTo }) };
+      return failure(res, fault.status, description, Object.keys(parameters).length > 0 ? parameters : undefined);
+    }
+    switch (method) {
+      case 'getMe': return reply(res, 200, { ok: true, result: { ...bot, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false } });
+      case 'getUpdates': return getUpdates(params, res, req);
+      case 'sendMessage': return sendMessage(params, res);
+      case 'sendChatAction':
+        actions.push({ chatId: String(params.chat_id), action: String(params.action), ...(params.message_thread_id === undefined ? {} : { threadId: Number(params.message_thread_id) }) });
+        return reply(res, 200, { ok: true, result: true });
+      case 'setWebhook': {
+        const url = String(params.url ?? '');
+        if (!/^https?:\/\//.test(url)) return failure(res, 400, 'Bad Request: bad webhook: An HTTPS URL must be provided for webhook');
+        const secretToken = params.secret_token === undefined ? undefined : String(params.secret_token);
+        if (secretToken !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(secretToken)) return failure(res, 400, 'Bad Request: secret token contains unallowed characters');
+        hook = { url, ...(secretToken === undefined ? {} : { secretToken }) };
+        lastError = undefined;
+        waiter?.conflict();
+        return reply(res, 200, { ok: true, result: true, description: 'Webhook was set' });
+      }
+      case 'deleteWebhook':
+        hook = undefined;
+        if (params.drop_pending_updates === true) updates = [];
+        return reply(res, 200, { ok: true, result: true, description: 'Webhook was deleted' });
+      case 'getWebhookInfo':
+        return reply(res, 200, {
+          ok: true,
+          result: {
+            url: hook?.url ?? '', has_custom_certificate: false, pending_update_count: updates.length,
+            ...(lastError ? { last_error_message: lastError.message, last_error_date: lastError.date } : {}),
+          },
+        });
+      default: return failure(res, 404, 'Not Found');
+    }
+  }
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => failure(res, 500, `Internal Server Error: ${String(error)}`));
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  server.listen(options.port ?? 0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as { port: number }).port;
+
+  async function deliverToWebhook(update: TgUpdate): Promise<void> {
+    const target = hook as { url: string; secretToken?: string };
+    const response = await fetch(target.url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...(target.secretToken ? { 'X-Telegram-Bot-Api-Secret-Token': target.secretToken } : {}) },
+      body: JSON.stringify(update),
+    });
+    await response.arrayBuffer();
+    // Telegram keeps an update and retries it until the webhook answers 2xx, and shows why in getWebhookInfo.
+    if (!response.ok) {
+      updates.push(update);
+      lastError = { message: `Wrong response from the webhook: ${response.status} ${response.statusText}`, date: now() };
+    }
+  }
+
+  const fake: FakeTelegram = {
+    apiRoot: `http://127.0.0.1:${port}`,
+    port,
+    token,
+    bot,
+    calls,
+    sent,
+    actions,
+    webhook: () => hook,
+    async pushUpdate(partial) {
+      const update = { ...partial, update_id: nextUpdateId++ } as TgUpdate;
+      if (hook) await deliverToWebhook(update);
+      else {
+        updates.push(update);
+        waiter?.wake();
+      }
+      return update;
+    },
+    message(from, text, extra = {}) {
+      const sender: TgUser = { is_bot: false, first_name: `User${from.id}`, ...from };
+      const { chat = { id: sender.id, type: 'private', first_name: sender.first_name }, ...rest } = extra;
+      return fake.pushUpdate({ message: { message_id: nextMessageId(String(chat.id)), date: now(), chat, from: sender, text, ...rest } });
+    },
+    pending: () => [...updates],
+    failNext(method, ...list) {
+      faults.set(method, [...(faults.get(method) ?? []), ...list]);
+    },
+    waitForSent: (count, timeoutMs = 10_000) => until(() => (sent.length >= count ? [...sent] : undefined), timeoutMs, `${count} sent message(s), have ${sent.length}`),
+    waitForCalls(method, count, timeoutMs = 10_000) {
+      const of = () => calls.filter((c) => c.method === method);
+      return until(() => (of().length >= count ? of() : undefined), timeoutMs, `${count} ${method} call(s)`);
+    },
+    async down() {
+      if (!server.listening) return;
+      const closed = once(server, 'close');
+      server.close();
+      for (const socket of sockets) socket.destroy();
+      await closed;
+    },
+    async up() {
+      if (server.listening) return;
+      server.listen(port, '127.0.0.1');
+      await once(server, 'listening');
+    },
+    async close() {
+      await fake.down();
+    },
+  };
+  return fake;
+}
