@@ -7,7 +7,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { onTestFinished, vi } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { expect, onTestFinished, vi } from 'vitest';
 import { definePlugin } from '../../../core/plugin.ts';
 import type { PluginEntry } from '../../../core/resolve-plugin.ts';
 import { createTestKernel, type TestKernel } from '../../../core/testing.ts';
@@ -108,4 +109,10 @@ export async function startCron(options: CronHarnessOptions = {}): Promise<CronH
       return typeof last?.content === 'string' ? last.content : JSON.stringify(last?.content);
     }),
   };
+}
+
+/** Polls on the real clock (node:timers/promises is not faked), up to about 5 s. */
+export async function waitUntil(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !condition(); i++) await sleep(5);
+  expect(condition()).toBe(true);
 }

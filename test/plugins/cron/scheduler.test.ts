@@ -1,9 +1,8 @@
 /** The scheduler in a real kernel with the fake provider and a fake clock. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it, vi } from 'vitest';
-import { sharedStateDir, startCron, useFakeClock } from './harness.ts';
+import { sharedStateDir, startCron, useFakeClock, waitUntil } from './harness.ts';
 
 const HOUR = 3_600_000;
 const T0 = '2026-01-05T10:00:00.000Z';
@@ -96,9 +95,3 @@ describe('cron scheduler', () => {
     expect(first.fake.requests).toHaveLength(1);
   });
 });
-
-/** Polls on the real clock (node:timers/promises is not faked). */
-async function waitUntil(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 1000 && !condition(); i++) await sleep(5);
-  expect(condition()).toBe(true);
-}
