@@ -72,6 +72,8 @@ export interface CronHarnessOptions {
   channel?: TestChannel;
   extra?: PluginEntry[];
   config?: Record<string, unknown>;
+  /** false: no channels service at all. */
+  withChannel?: boolean;
 }
 
 export function useFakeClock(now: string | number): void {
@@ -91,7 +93,7 @@ export async function startCron(options: CronHarnessOptions = {}): Promise<CronH
       providers: { fake: { api: 'openai', baseURL: fake.openaiBaseURL, apiKey: 'fake-openai-key' } },
       ...options.config,
       ...(options.cron !== undefined ? { cron: options.cron } : {}),
-      plugins: ['session-store-file', 'provider-openai', 'agent', testChannelPlugin(channel), ['cron', options.options ?? {}], ...(options.extra ?? [])],
+      plugins: ['session-store-file', 'provider-openai', 'agent', ...(options.withChannel === false ? [] : [testChannelPlugin(channel)]), ['cron', options.options ?? {}], ...(options.extra ?? [])],
     },
     ...(options.stateDir !== undefined ? { env: { MOLTBOT_STATE_DIR: options.stateDir } } : {}),
   });
