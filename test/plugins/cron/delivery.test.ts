@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { definePlugin } from '../../../core/plugin.ts';
 import type { Alert } from '../../../core/hook-types.ts';
 import { HEARTBEAT_OK, isHeartbeatOk } from '../../../plugins/cron/index.ts';
+import { createFakeChannel } from '../../helpers/fake-channel.ts';
 import { startCron, useFakeClock } from './harness.ts';
 
 const T0 = '2026-01-05T10:00:00.000Z';
@@ -80,6 +81,18 @@ describe('cron delivery', () => {
     expect(figures).toContainEqual(['runs_total', 4, undefined]);
     expect(figures).toContainEqual(['failures_total', 3, undefined]);
     expect(figures).toContainEqual(['job_consecutive_failures', 0, { job: 'flaky' }]);
+  });
+
+  it('delivers through the real channels service to a fake channel adapter', async () => {
+    const fakeChannel = createFakeChannel({ id: 'fake', maxMessageLength: 20 });
+    const h = await startCron({ withChannel: false, extra: ['channels', fakeChannel.plugin], config: { channels: { fake: {} } } });
+    h.fake.script({ text: 'Your daily summary: all systems fine.' });
+    await h.cron.add({ id: 'summary', every: '1d', message: 'summarise', deliver: { channel: 'fake', chatType: 'dm', chatId: 'owner' } });
+    await h.cron.run('summary');
+    const chunks = await fakeChannel.waitForSent(2);
+    expect(chunks.map((c) => c.text).join(' ')).toBe('Your daily summary: all systems fine.');
+    expect(chunks.every((c) => c.target.chatId === 'owner' && c.target.chatType === 'dm')).toBe(true);
+    expect(h.cron.get('summary')!.state.lastStatus).toBe('ok');
   });
 
   it('without a channels plugin a channel delivery fails with the fix in the error', async () => {
