@@ -65,12 +65,12 @@ export function nextSlot(schedule: Schedule, anchor: number, after: number): num
   }
 }
 
-/** Longest walk through cron slots when counting missed ones (a minute cron over ~70 days). */
-const MAX_WALK = 100_000;
+/** Longest walk through cron slots when counting missed ones (croner: ≈0.8 ms per step here). */
+const MAX_WALK = 200;
 
 /**
  * The slots in (after, now]: how many, the latest, and the first one after `now`.
- * `count` is a lower bound past MAX_WALK cron slots.
+ * Past MAX_WALK cron slots, `count` is a lower bound (MAX_WALK + 1).
  */
 export function dueSlots(schedule: Schedule, anchor: number, after: number, now: number): { count: number; latest?: number; next?: number } {
   if (schedule.kind === 'every') {
@@ -87,7 +87,15 @@ export function dueSlots(schedule: Schedule, anchor: number, after: number, now:
     if (slot === undefined || slot > now) return { count, ...(latest !== undefined ? { latest } : {}), ...(slot !== undefined ? { next: slot } : {}) };
     count++;
     latest = slot;
-    // Past MAX_WALK slots, jump to a day before now: `count` is then a lower bound.
-    cursor = count % MAX_WALK === 0 && slot < now - UNIT_MS.d! ? now - UNIT_MS.d! : slot;
+    cursor = slot;
+    if (count === MAX_WALK && schedule.kind === 'cron') {
+      // Jump to the latest slot (croner walks back from now): `count` is then a lower bound.
+      const last = schedule.cron.previousRuns(1, new Date(now + 1))[0]?.getTime();
+      if (last !== undefined && last > slot) {
+        latest = last;
+        cursor = last;
+        count++;
+      }
+    }
   }
 }

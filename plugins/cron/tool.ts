@@ -3,7 +3,8 @@
  * non-main one by default) are refused by the tool policy (`cron` is in its default denylist);
  * without the tool-policy plugin this tool refuses every non-main session itself. A session
  * sees and removes only the jobs it added; a job it adds runs in that session unless it names
- * another session of the same agent.
+ * another session of the same agent, and it delivers to a channel chat or nowhere (webhooks,
+ * which send data to any URL, are for the operator: config or RPC).
  */
 import { MoltbotError } from '../../core/errors.ts';
 import { compileSchema } from '../../core/validate/compile.ts';
@@ -43,6 +44,8 @@ export function createCronTool(service: CronService, sandboxed: (sessionKey: str
           if (args.job === undefined) throw invalidArgs('cron: add needs "job"');
           const session = args.job.session ?? context.sessionKey;
           if (parseSessionKey(session).agentId !== parseSessionKey(context.sessionKey).agentId) throw forbidden('cron: a job runs in a session of this agent only');
+          // A model (perhaps steered by injected text) must not pick where data is POSTed.
+          if (typeof args.job.deliver === 'object' && 'webhook' in args.job.deliver) throw forbidden('cron: webhook delivery is set by the operator (config or RPC), not by the cron tool');
           const view = await service.add({ ...args.job, session }, context.sessionKey);
           return { added: view.id, nextRunAt: view.state.nextRunAt === undefined ? null : new Date(view.state.nextRunAt).toISOString() };
         }

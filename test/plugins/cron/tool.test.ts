@@ -42,6 +42,14 @@ describe('cron tool', () => {
     expect(h.cron.list()).toEqual([]);
   });
 
+  it('the tool cannot point a job at a webhook', async () => {
+    const h = await startCron();
+    h.fake.script({ toolCall: { name: 'cron', args: { action: 'add', job: { ...JOB, deliver: { webhook: 'http://169.254.169.254/latest' } } } } }, { text: 'tried' });
+    await h.kernel.use('agent').run({ sessionKey: 'agent:main:main', message: 'post it somewhere' });
+    expect(toolResults(h)[0]).toBe('tool "cron" failed: cron: webhook delivery is set by the operator (config or RPC), not by the cron tool');
+    expect(h.cron.list()).toEqual([]);
+  });
+
   it('a session cannot remove jobs it did not add (config or operator jobs)', async () => {
     const h = await startCron({ cron: { jobs: [{ id: 'ops', every: '1h', message: 'ops' }] } });
     await h.cron.add({ id: 'admin-job', every: '2h', message: 'x' });
