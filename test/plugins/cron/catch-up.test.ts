@@ -100,3 +100,26 @@ describe('cron with no jobs', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 });
+
+describe('cron doctor check', () => {
+  it('reports jobs whose next run is past by more than the margin (live scheduler and state file)', async () => {
+    useFakeClock(T0);
+    const stateDir = sharedStateDir();
+    const h = await startCron({ stateDir, options: { stuckMarginMs: 60_000 }, cron: { jobs: [{ id: 'hourly', every: '1h', message: 'tick' }] } });
+    const report = async (kernel: typeof h.kernel) => {
+      const checks: { id: string; severity: string; description: string }[] = [];
+      await kernel.hooks.diagnose.promise({ add: (check) => checks.push(check) });
+      return checks.filter((c) => c.id === 'cron.scheduler');
+    };
+    expect(await report(h.kernel)).toEqual([expect.objectContaining({ severity: 'ok', description: '1 job(s), none overdue (live scheduler)' })]);
+    await h.kernel.close();
+    // The gateway is gone; two hours later `moltbot doctor` reads the state file it left.
+    vi.setSystemTime(t0 + 2 * HOUR);
+    const { createTestKernel } = await import('../../../core/testing.ts');
+    const offline = await createTestKernel({ config: { plugins: [['cron', { stuckMarginMs: 60_000 }]] }, env: { MOLTBOT_STATE_DIR: stateDir }, start: false });
+    await offline.load();
+    const [check] = await report(offline);
+    expect(check).toMatchObject({ severity: 'warning' });
+    expect(check!.description).toContain('hourly (due 2026-01-05T11:00:00.000Z)');
+  });
+});
