@@ -135,7 +135,13 @@ export default definePlugin<CronOptions>({
     ctx.hooks.diagnose.tapPromise(ctx.name, async (report) => {
       if (scheduler.started) return checkStuck(report, scheduler.list(), Date.now(), options.stuckMarginMs, 'live scheduler');
       // `moltbot doctor` in its own process: judge the state file the gateway writes.
-      const file = await store.load();
+      let file;
+      try {
+        file = await store.load();
+      } catch (error) {
+        report.add({ id: 'cron.state-file', severity: 'warning', title: 'Cron state file damaged', description: (error as Error).message, recommendation: 'Repair it, or let the gateway move it aside at its next start (runtime jobs are then lost; config jobs stay).' });
+        return;
+      }
       const jobs = Object.entries(file.state).map(([id, state]) => ({ id, running: state.lastStatus === 'running', state }));
       checkStuck(report, jobs, Date.now(), options.stuckMarginMs, store.file);
     });

@@ -84,7 +84,15 @@ export class Scheduler {
 
   /** Loads jobs and state, handles slots missed while down (catchUp policy), arms the timer. */
   async start(): Promise<void> {
-    const file = await this.#deps.store.load();
+    let file: CronFile;
+    try {
+      file = await this.#deps.store.load();
+    } catch (error) {
+      // A damaged file must not keep the gateway down: set it aside (for repair) and start empty.
+      const aside = await this.#deps.store.quarantine();
+      this.#deps.log.error({ err: error, movedTo: aside }, 'cron: the state file is damaged; moved aside, runtime jobs and run state start empty');
+      file = { version: 1, jobs: [], state: {} };
+    }
     const now = Date.now();
     const jobs = [...this.#deps.declared];
     const declaredIds = new Set(jobs.map((j) => j.id));

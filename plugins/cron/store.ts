@@ -3,7 +3,7 @@
  * atomically (temp + fsync + rename, 0600) and one write at a time, so a crash leaves either
  * the old or the new file, never a torn one.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../../core/atomic-file.ts';
 import { MoltbotError } from '../../core/errors.ts';
@@ -46,6 +46,8 @@ export interface CronStore {
   readonly file: string;
   load(): Promise<CronFile>;
   save(data: CronFile): Promise<void>;
+  /** Moves a damaged file aside (kept for repair); returns its new path. */
+  quarantine(): Promise<string>;
 }
 
 export function cronDir(stateDir: string): string {
@@ -72,6 +74,11 @@ export function createCronStore(stateDir: string): CronStore {
       } catch (error) {
         throw new MoltbotError('MOLT_ERR_CRON_STATE', { message: `${file} is damaged: ${(error as Error).message}`, plugin: 'cron', cause: error });
       }
+    },
+    async quarantine() {
+      const aside = `${file}.damaged-${Date.now()}`;
+      await rename(file, aside);
+      return aside;
     },
     save(data) {
       // Serialised: the snapshot taken now is written after the previous write finished.

@@ -123,3 +123,17 @@ describe('cron doctor check', () => {
     expect(check!.description).toContain('hourly (due 2026-01-05T11:00:00.000Z)');
   });
 });
+
+describe('cron state file', () => {
+  it('a damaged file is moved aside and the gateway starts with the config jobs', async () => {
+    const { mkdirSync, writeFileSync, readdirSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const stateDir = sharedStateDir();
+    mkdirSync(join(stateDir, 'cron'));
+    writeFileSync(join(stateDir, 'cron', 'jobs.json'), '{"version": 1, "jobs": [tor');
+    const h = await startCron({ stateDir, cron: { jobs: [{ id: 'declared', every: '1h', message: 'x' }] } });
+    expect(h.cron.list().map((j) => j.id)).toEqual(['declared']);
+    expect(readdirSync(join(stateDir, 'cron')).sort()).toEqual([expect.stringMatching(/^jobs\.json$/), expect.stringMatching(/^jobs\.json\.damaged-\d+$/)]);
+    expect(h.kernel.logs.some((l) => l.level === 50 && String(l.msg).includes('state file is damaged'))).toBe(true);
+  });
+});
