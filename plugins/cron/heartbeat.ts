@@ -3,7 +3,8 @@
  * one by default) asks the agent whether anything needs attention. A reply that is just
  * `HEARTBEAT_OK` is not delivered; anything else goes to `cron.heartbeat.deliver`.
  */
-import { compileJob, type Delivery, type Job } from './job.ts';
+import type { MoltbotConfig } from '../../schemas/generated/config-types.ts';
+import { compileJob, type Job } from './job.ts';
 
 export const HEARTBEAT_ID = 'heartbeat';
 export const HEARTBEAT_OK = 'HEARTBEAT_OK';
@@ -12,13 +13,7 @@ export const DEFAULT_HEARTBEAT_PROMPT =
   'Heartbeat: check whether anything needs the user\'s attention now (reminders, follow-ups, things you were asked to watch). ' +
   `If nothing does, reply with exactly ${HEARTBEAT_OK} and nothing else; otherwise reply with the message for the user.`;
 
-export interface HeartbeatConfig {
-  enabled?: boolean;
-  everyMinutes?: number;
-  session?: string;
-  prompt?: string;
-  deliver?: Delivery;
-}
+export type HeartbeatConfig = NonNullable<NonNullable<MoltbotConfig['cron']>['heartbeat']>;
 
 export function heartbeatJob(config: HeartbeatConfig | undefined): Job | undefined {
   if (config?.enabled !== true) return undefined;

@@ -15,8 +15,9 @@ import type { ToolPolicy } from '../tool-policy/policy.ts';
 import { registerCronCommands } from './cli.ts';
 import type { WebhookSettings } from './deliver.ts';
 import { createExecutor } from './execute.ts';
-import { heartbeatJob, type HeartbeatConfig } from './heartbeat.ts';
-import { compileJob, invalidJob, type Job, type JobInput } from './job.ts';
+import type { MoltbotConfig } from '../../schemas/generated/config-types.ts';
+import { heartbeatJob } from './heartbeat.ts';
+import { compileJob, invalidJob, type Job } from './job.ts';
 import { checkStuck, collectCronMetrics, failureAlerts } from './ops.ts';
 import { defineCronMethods } from './rpc.ts';
 import { Scheduler } from './scheduler.ts';
@@ -43,11 +44,7 @@ export interface CronOptions {
   webhook: WebhookSettings;
 }
 
-interface CronConfig {
-  enabled?: boolean;
-  jobs?: JobInput[];
-  heartbeat?: HeartbeatConfig;
-}
+type CronConfig = NonNullable<MoltbotConfig['cron']>;
 
 /** Config jobs plus the heartbeat, checked at boot (errors name `cron.jobs[i].<field>`). */
 function declaredJobs(config: CronConfig): Job[] {

@@ -3,30 +3,15 @@
  * holds it. One check for every entry point: exactly one of at/every/cron, a valid IANA tz,
  * a valid session key, a deliver target of a known shape; errors name the field.
  */
+import type { CronDelivery, MoltbotConfig } from '../../schemas/generated/config-types.ts';
 import { MoltbotError } from '../../core/errors.ts';
 import { mainSessionKey, parseSessionKey } from '../agent/session-key.ts';
 import { isTimeZone, parseAt, parseCron, parseDuration, type Schedule } from './schedule.ts';
 
-export type Delivery =
-  | 'none'
-  | { channel: string; chatType: 'dm' | 'group'; chatId: string }
-  | { webhook: string };
-
-export type CatchUp = 'once' | 'skip';
-
-export interface JobInput {
-  id: string;
-  name?: string;
-  at?: string;
-  every?: string;
-  cron?: string;
-  tz?: string;
-  message: string;
-  session?: string;
-  deliver?: Delivery;
-  enabled?: boolean;
-  catchUp?: CatchUp;
-}
+/** The root schema (`cron.jobs[]`, definitions.cronDelivery) is the one source of these shapes. */
+export type Delivery = CronDelivery;
+export type JobInput = NonNullable<NonNullable<MoltbotConfig['cron']>['jobs']>[number];
+export type CatchUp = NonNullable<JobInput['catchUp']>;
 
 export type JobSource = 'config' | 'runtime' | 'heartbeat';
 

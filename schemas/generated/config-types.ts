@@ -2,6 +2,31 @@
 /* eslint-disable */
 
 /**
+ * Where the reply goes: "none", a channel chat {channel, chatType, chatId}, or {webhook: url} (POST JSON).
+ */
+export type CronDelivery =
+  | 'none'
+  | {
+      /**
+       * Channel id (the key under channels).
+       */
+      channel: string;
+      /**
+       * Direct message or group chat.
+       */
+      chatType: 'dm' | 'group';
+      /**
+       * Peer or group id on the platform.
+       */
+      chatId: string;
+    }
+  | {
+      /**
+       * http(s) URL; a secret in it is written as a ${ENV_VAR} reference.
+       */
+      webhook: string;
+    };
+/**
  * Name of the plugin (kebab-case, unique in the kernel).
  */
 export type PluginName = string;
@@ -631,31 +656,7 @@ export interface MoltbotConfig {
        * Session key the turn runs in (default agent:main:main).
        */
       session?: string;
-      /**
-       * Where the reply goes: "none", a channel chat {channel, chatType, chatId}, or {webhook: url} (POST JSON).
-       */
-      deliver?:
-        | 'none'
-        | {
-            /**
-             * Channel id (the key under channels).
-             */
-            channel: string;
-            /**
-             * Direct message or group chat.
-             */
-            chatType: 'dm' | 'group';
-            /**
-             * Peer or group id on the platform.
-             */
-            chatId: string;
-          }
-        | {
-            /**
-             * http(s) URL; a secret in it is written as a ${ENV_VAR} reference.
-             */
-            webhook: string;
-          };
+      deliver?: CronDelivery;
       /**
        * false keeps the job without running it.
        */
@@ -685,31 +686,7 @@ export interface MoltbotConfig {
        * The question asked; it should tell the agent to answer HEARTBEAT_OK when nothing needs attention.
        */
       prompt?: string;
-      /**
-       * Where the reply goes: "none", a channel chat {channel, chatType, chatId}, or {webhook: url} (POST JSON).
-       */
-      deliver?:
-        | 'none'
-        | {
-            /**
-             * Channel id (the key under channels).
-             */
-            channel: string;
-            /**
-             * Direct message or group chat.
-             */
-            chatType: 'dm' | 'group';
-            /**
-             * Peer or group id on the platform.
-             */
-            chatId: string;
-          }
-        | {
-            /**
-             * http(s) URL; a secret in it is written as a ${ENV_VAR} reference.
-             */
-            webhook: string;
-          };
+      deliver?: CronDelivery;
     };
   };
   /**
