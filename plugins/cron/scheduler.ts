@@ -124,7 +124,10 @@ export class Scheduler {
         entry.state.missed += due.count;
         this.totals.missed += due.count;
         if (entry.job.catchUp === 'once') catchUp.push([entry, due.latest]);
-        else entry.state.lastSlot = due.latest;
+        else {
+          entry.state.lastSlot = due.latest;
+          if (entry.job.schedule.kind === 'at') entry.state.done = true;
+        }
         this.#deps.log.info({ job: entry.job.id, missed: due.count, catchUp: entry.job.catchUp }, 'cron: slots missed while the gateway was down');
       }
       this.#plan(entry, now);

@@ -30,6 +30,21 @@ describe('cron after downtime', () => {
     });
   }
 
+  it('an at job missed while down runs at start with "once", and is done without running with "skip"', async () => {
+    useFakeClock(T0);
+    const stateDir = sharedStateDir();
+    const first = await startCron({ stateDir });
+    await first.cron.add({ id: 'once', at: '2026-01-05T12:00:00Z', message: 'one', catchUp: 'once' });
+    await first.cron.add({ id: 'skip', at: '2026-01-05T12:00:00Z', message: 'two', catchUp: 'skip' });
+    await first.kernel.close();
+    vi.setSystemTime(t0 + 5 * HOUR);
+    const second = await startCron({ stateDir, fake: first.fake });
+    expect(second.prompts()).toEqual(['one']);
+    expect(second.cron.get('once')!.state).toMatchObject({ done: true, runCount: 1, missed: 1 });
+    expect(second.cron.get('skip')!.state).toMatchObject({ done: true, runCount: 0, missed: 1 });
+    expect(second.cron.get('skip')!.state.nextRunAt).toBeUndefined();
+  });
+
   it('a job added while down never runs for slots before it existed', async () => {
     useFakeClock(T0);
     const h = await startCron({ cron: { jobs: [{ id: 'daily', cron: '0 6 * * *', message: 'daily' }] } });
@@ -79,6 +94,8 @@ describe('cron and the clock', () => {
     await h.advance(60_000);
     expect(h.fake.requests).toHaveLength(1);
     expect(h.cron.get('hourly')!.state).toMatchObject({ runCount: 1, skipped: 2, lastSlot: t0 + 3 * HOUR, nextRunAt: t0 + 4 * HOUR });
+    // Late by the jump plus the rest of the sleep.
+    expect(h.cron.totals).toMatchObject({ runs: 1, skipped: 2, lastLatenessMs: 61_000, maxLatenessMs: 61_000 });
   });
 
   it('a clock set back makes the timer wake early: nothing runs before its slot', async () => {
