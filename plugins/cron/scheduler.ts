@@ -132,7 +132,8 @@ export class Scheduler {
       }
       this.#plan(entry, now);
     }
-    await this.#save();
+    // Nothing scheduled and nothing stored: no file is written (the idle plugin costs a read).
+    if (this.#entries.size > 0 || Object.keys(file.state).length > 0) await this.#save();
     for (const [entry, slot] of catchUp) void this.#fire(entry, slot);
     this.#arm();
   }

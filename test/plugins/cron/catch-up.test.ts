@@ -111,10 +111,13 @@ describe('cron and the clock', () => {
 });
 
 describe('cron with no jobs', () => {
-  it('arms no timer at all', async () => {
+  it('arms no timer and writes no file', async () => {
     useFakeClock(T0);
-    await startCron();
+    const stateDir = sharedStateDir();
+    await startCron({ stateDir });
     expect(vi.getTimerCount()).toBe(0);
+    const { existsSync } = await import('node:fs');
+    expect(existsSync(`${stateDir}/cron`)).toBe(false);
   });
 });
 

@@ -30,7 +30,7 @@ async function gatewayWithCron(cron: Record<string, unknown> = {}) {
 describe('moltbot cron', () => {
   it('add, list, run and remove through the running gateway', async () => {
     const g = await gatewayWithCron({ jobs: [{ id: 'declared', every: '1d', message: 'from config' }] });
-    const added = await g.cli('add', '--id', 'standup', '--cron', '0 9 * * 1-5', '--tz', 'Europe/Berlin', '-m', 'Prepare the stand-up', '--webhook', 'http://127.0.0.1:9/hook');
+    const added = await g.cli('add', '--id', 'standup', '--cron', '0 9 * * 1-5', '--tz', 'Europe/Berlin', '-m', 'Prepare the stand-up', '--webhook', 'http://127.0.0.1:9/hook/token-canary-123');
     expect(added.stderr).toBe('');
     expect(added.stdout).toMatch(/^added standup, next run \d{4}-\d\d-\d\dT0[78]:00:00\.000Z\n$/);
 
@@ -42,7 +42,10 @@ describe('moltbot cron', () => {
     expect(lines[2]).toMatch(/^standup +cron 0 9 \* \* 1-5 Europe\/Berlin +\S+ +never run +0 +runtime$/);
 
     const json = JSON.parse((await g.cli('list', '--json')).stdout);
-    expect(json.find((j: { id: string }) => j.id === 'standup').input.deliver).toEqual({ webhook: 'http://127.0.0.1:9/hook' });
+    // The URL's path may hold a token: clients see the origin only; the scheduler keeps the URL.
+    expect(json.find((j: { id: string }) => j.id === 'standup').input.deliver).toEqual({ webhook: 'http://127.0.0.1:9/…' });
+    expect(list.stdout + added.stdout).not.toContain('token-canary-123');
+    expect(g.kernel.use('cron').get('standup')!.input.deliver).toEqual({ webhook: 'http://127.0.0.1:9/hook/token-canary-123' });
 
     const run = await g.cli('run', 'declared');
     expect(run.stdout).toMatch(/^started declared/);
