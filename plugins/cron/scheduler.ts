@@ -171,6 +171,8 @@ export class Scheduler {
   /** Replaces a runtime job's definition, keeping its run state (a new `at` may run again). */
   async replace(job: Job): Promise<JobView> {
     const entry = this.#mutable(job.id);
+    // Re-enabled: the slots of the disabled time are not owed.
+    if (!entry.job.enabled && job.enabled) entry.state.lastSlot = Math.max(entry.state.lastSlot ?? entry.state.anchor, Date.now());
     entry.job = job;
     if (job.schedule.kind === 'at' && job.schedule.at > Date.now()) delete entry.state.done;
     this.#plan(entry, Date.now());

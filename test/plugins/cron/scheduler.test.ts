@@ -55,6 +55,21 @@ describe('cron scheduler', () => {
     expect(h.cron.get('once')?.state.nextRunAt).toBeUndefined();
   });
 
+  it('a job disabled and enabled again owes nothing for the disabled time', async () => {
+    useFakeClock(T0);
+    const h = await startCron();
+    await h.cron.add({ id: 'pausable', every: '1h', message: 'tick' });
+    await h.cron.update('pausable', { enabled: false });
+    expect(h.cron.get('pausable')!.state.nextRunAt).toBeUndefined();
+    await h.advance(5 * HOUR + 60_000);
+    expect(h.fake.requests).toHaveLength(0);
+    await h.cron.update('pausable', { enabled: true });
+    expect(h.fake.requests).toHaveLength(0);
+    expect(h.cron.get('pausable')!.state.nextRunAt).toBe(at(T0) + 6 * HOUR);
+    await h.advance(HOUR);
+    expect(h.fake.requests).toHaveLength(1);
+  });
+
   it('a past at is refused with the field named', async () => {
     useFakeClock(T0);
     const h = await startCron();
