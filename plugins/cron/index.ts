@@ -18,7 +18,7 @@ import { createExecutor } from './execute.ts';
 import type { MoltbotConfig } from '../../schemas/generated/config-types.ts';
 import { heartbeatJob } from './heartbeat.ts';
 import { compileJob, invalidJob, type Job } from './job.ts';
-import { checkStuck, collectCronMetrics, failureAlerts } from './ops.ts';
+import { auditCron, checkStuck, collectCronMetrics, failureAlerts } from './ops.ts';
 import { defineCronMethods } from './rpc.ts';
 import { Scheduler } from './scheduler.ts';
 import { createCronService, type CronService } from './service.ts';
@@ -76,6 +76,7 @@ export default definePlugin<CronOptions>({
     const config = (ctx.config.cron ?? {}) as CronConfig;
     if (config.enabled === false) return;
     const store = createCronStore(ctx.paths.stateDir);
+    const declared = declaredJobs(config);
     const alert = failureAlerts(options.alertAfterFailures, (a) => {
       ctx.hooks.alert.promise(a).catch((error: unknown) => ctx.log.warn({ err: error }, 'an alert sink failed'));
     });
@@ -86,7 +87,7 @@ export default definePlugin<CronOptions>({
     };
     const scheduler = new Scheduler({
       store,
-      declared: declaredJobs(config),
+      declared,
       revive: (stored) => compileJob(stored.input, 'runtime', `${store.file} → ${stored.input.id}`, stored.owner),
       execute: createExecutor({
         agent: () => ctx.use('agent') as AgentService,
@@ -141,6 +142,11 @@ export default definePlugin<CronOptions>({
       }
       const jobs = Object.entries(file.state).map(([id, state]) => ({ id, running: state.lastStatus === 'running', state }));
       checkStuck(report, jobs, Date.now(), options.stuckMarginMs, store.file);
+    });
+    ctx.hooks.audit.tapPromise(ctx.name, async (report) => {
+      const stored = scheduler.started ? [] : await store.load().then((f) => f.jobs.map((j) => j.input), () => []);
+      const jobs = scheduler.started ? scheduler.list().map((j) => j.input) : [...declared.map((j) => j.input), ...stored];
+      auditCron(report, jobs.map((j) => ({ id: j.id, ...(j.deliver !== undefined ? { deliver: j.deliver } : {}) })));
     });
     ctx.hooks.start.tapPromise(ctx.name, async () => {
       await scheduler.start();

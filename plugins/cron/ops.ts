@@ -4,6 +4,7 @@
  * scheduler (an enabled job whose next run is past by more than the margin).
  */
 import type { Alert, CheckReport, MetricsCollector } from '../../core/hook-types.ts';
+import type { Delivery } from './job.ts';
 import type { RunOutcome, Totals } from './scheduler.ts';
 import type { JobState } from './store.ts';
 
@@ -46,4 +47,28 @@ export function checkStuck(report: CheckReport, jobs: { id: string; running: boo
     description: `${late.length} job(s) past their next run by more than ${Math.round(marginMs / 1000)} s: ${late.map((j) => `${j.id} (due ${new Date(j.state.nextRunAt!).toISOString()})`).join(', ')} (${where})`,
     recommendation: 'Check that `moltbot gateway` is running; if it is, its scheduler is stuck: look for cron errors in the log and restart the gateway.',
   });
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** Security audit: replies POSTed in cleartext across the network. */
+export function auditCron(report: CheckReport, jobs: { id: string; deliver?: Delivery }[]): void {
+  const cleartext = jobs.filter(({ deliver }) => {
+    if (typeof deliver !== 'object' || !('webhook' in deliver)) return false;
+    try {
+      const url = new URL(deliver.webhook);
+      return url.protocol === 'http:' && !LOOPBACK.has(url.hostname);
+    } catch {
+      return false;
+    }
+  });
+  report.add(cleartext.length === 0
+    ? { id: 'cron.webhook_cleartext', severity: 'ok', title: 'Cron webhooks use TLS', description: 'No cron job POSTs its reply over plain http to another host.' }
+    : {
+      id: 'cron.webhook_cleartext',
+      severity: 'warning',
+      title: 'Cron replies sent over plain http',
+      description: `Job(s) ${cleartext.map((j) => j.id).join(', ')} POST agent replies (personal data) unencrypted to a non-loopback host.`,
+      recommendation: 'Use an https:// webhook URL.',
+    });
 }

@@ -157,3 +157,16 @@ describe('cron state file', () => {
     expect(h.kernel.logs.some((l) => l.level === 50 && String(l.msg).includes('state file is damaged'))).toBe(true);
   });
 });
+
+describe('cron security audit', () => {
+  it('flags replies POSTed over plain http to another host', async () => {
+    const h = await startCron({ cron: { jobs: [
+      { id: 'local', every: '1h', message: 'x', deliver: { webhook: 'http://127.0.0.1:9000/hook' } },
+      { id: 'tls', every: '1h', message: 'x', deliver: { webhook: 'https://hooks.example.test/x' } },
+      { id: 'plain', every: '1h', message: 'x', deliver: { webhook: 'http://hooks.example.test/x' } },
+    ] } });
+    const findings: { id: string; severity: string; description: string }[] = [];
+    await h.kernel.hooks.audit.promise({ add: (f) => findings.push(f) });
+    expect(findings.filter((f) => f.id === 'cron.webhook_cleartext')).toEqual([expect.objectContaining({ severity: 'warning', description: expect.stringContaining('Job(s) plain POST') })]);
+  });
+});
