@@ -27,6 +27,8 @@ export interface TestChannel {
   /** While set, send() waits for it (a slow delivery keeps the run going). */
   gate?: Promise<void>;
   fail?: Error;
+  /** send() calls begun (a gated one included). */
+  attempts?: number;
 }
 
 export function testChannelPlugin(channel: TestChannel) {
@@ -36,6 +38,7 @@ export function testChannelPlugin(channel: TestChannel) {
     setup(ctx) {
       const service: Partial<ChannelsService> = {
         async send(id, target, text) {
+          channel.attempts = (channel.attempts ?? 0) + 1;
           if (channel.gate) await channel.gate;
           if (channel.fail) throw channel.fail;
           channel.sent.push({ channel: id, target, text });
