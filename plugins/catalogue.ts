@@ -44,6 +44,7 @@ export const FIRST_PARTY: PluginCatalogue = Object.freeze({
   'channel-webhook': () => import('./channel-webhook/index.ts'),
   'channel-whatsapp': () => import('./channel-whatsapp/index.ts'),
   'channel-telegram': () => import('./channel-telegram/index.ts'),
+  cron: () => import('./cron/index.ts'),
 });
 
 /** What runs with no config at all (DESIGN §4); grows as first-party plugins land. */
@@ -55,6 +56,7 @@ export const EMBEDDED_PRESET: readonly string[] = Object.freeze([
   'metrics', 'alerts', 'alert-console', 'diagnostics', 'audit',
   'backup', 'onboarding', 'daemon',
   'channels', 'channel-webchat',
+  'cron',
 ]);
 
 /** Plugins the config implies: a `channels.<id>` section loads `channel-<id>` (kernel option `impliedPlugins`). */

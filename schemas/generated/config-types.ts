@@ -2,6 +2,31 @@
 /* eslint-disable */
 
 /**
+ * Where the reply goes: "none", a channel chat {channel, chatType, chatId}, or {webhook: url} (POST JSON).
+ */
+export type CronDelivery =
+  | 'none'
+  | {
+      /**
+       * Channel id (the key under channels).
+       */
+      channel: string;
+      /**
+       * Direct message or group chat.
+       */
+      chatType: 'dm' | 'group';
+      /**
+       * Peer or group id on the platform.
+       */
+      chatId: string;
+    }
+  | {
+      /**
+       * http(s) URL; a secret in it is written as a ${ENV_VAR} reference.
+       */
+      webhook: string;
+    };
+/**
  * Name of the plugin (kebab-case, unique in the kernel).
  */
 export type PluginName = string;
@@ -609,6 +634,85 @@ export interface MoltbotConfig {
      * When the running gateway creates backups: "off", "hourly", "daily", "weekly" or an interval such as "24h", "30m", "7d".
      */
     schedule?: string;
+  };
+  /**
+   * Scheduled agent turns (plugin cron) and the heartbeat.
+   */
+  cron?: {
+    /**
+     * false: the cron plugin schedules nothing.
+     */
+    enabled?: boolean;
+    /**
+     * Declared jobs; on an id collision they win over jobs added at runtime, which cannot change them.
+     *
+     * Items: A job: id, message and exactly one of at, every, cron.
+     */
+    jobs?: {
+      /**
+       * Job id: lowercase letters, digits, _ and -.
+       */
+      id: string;
+      /**
+       * What the job is for.
+       */
+      name?: string;
+      /**
+       * One shot: an ISO time such as 2026-05-01T09:00:00, read in tz unless it has an offset.
+       */
+      at?: string;
+      /**
+       * Interval such as 30m, 2h, 1d (at least 10s), counted from when the job was first seen.
+       */
+      every?: string;
+      /**
+       * Cron expression, 5 fields (or 6 with seconds first), read in tz.
+       */
+      cron?: string;
+      /**
+       * IANA timezone of at and cron, e.g. Europe/Berlin (default UTC).
+       */
+      tz?: string;
+      /**
+       * Input of the agent turn each run starts.
+       */
+      message: string;
+      /**
+       * Session key the turn runs in (default agent:main:main).
+       */
+      session?: string;
+      deliver?: CronDelivery;
+      /**
+       * false keeps the job without running it.
+       */
+      enabled?: boolean;
+      /**
+       * Slots missed while the gateway was down: run once at start (once) or skip them (skip).
+       */
+      catchUp?: 'once' | 'skip';
+    }[];
+    /**
+     * A periodic turn asking the agent whether anything needs attention; a HEARTBEAT_OK reply stays silent.
+     */
+    heartbeat?: {
+      /**
+       * Run the heartbeat.
+       */
+      enabled?: boolean;
+      /**
+       * Minutes between heartbeats.
+       */
+      everyMinutes?: number;
+      /**
+       * Session key of the heartbeat turn (default agent:main:main).
+       */
+      session?: string;
+      /**
+       * The question asked; it should tell the agent to answer HEARTBEAT_OK when nothing needs attention.
+       */
+      prompt?: string;
+      deliver?: CronDelivery;
+    };
   };
   /**
    * Plugins to load, in addition to the default preset: a name, package or path; [name, options]; or a plugin object (moltbot.config.ts).

@@ -1,0 +1,156 @@
+/**
+ * `cron`: scheduled agent turns (`at`, `every`, cron expressions in a timezone) delivered to a
+ * channel, a webhook or nowhere, plus the heartbeat. Jobs come from `cron.jobs` in the config
+ * and from RPC / CLI / the `cron` tool at runtime; state is persisted atomically under
+ * `<stateDir>/cron/`. With no jobs nothing is scheduled and no timer exists.
+ */
+import schema from '../../schemas/plugins/cron.json' with { type: 'json' };
+import validate from '../../schemas/generated/cron.validate.ts';
+import { definePlugin } from '../../core/plugin.ts';
+import type { AgentService } from '../agent/agent-service.ts';
+import { parseSessionKey } from '../agent/session-key.ts';
+import type { ToolRegistry } from '../agent/tool-registry.ts';
+import type { ChannelsService } from '../channels/contract.ts';
+import type { ToolPolicy } from '../tool-policy/policy.ts';
+import { registerCronCommands } from './cli.ts';
+import type { WebhookSettings } from './deliver.ts';
+import { createExecutor } from './execute.ts';
+import type { MoltbotConfig } from '../../schemas/generated/config-types.ts';
+import { heartbeatJob } from './heartbeat.ts';
+import { compileJob, invalidJob, type Job } from './job.ts';
+import { auditCron, checkStuck, collectCronMetrics, failureAlerts } from './ops.ts';
+import { defineCronMethods } from './rpc.ts';
+import { Scheduler } from './scheduler.ts';
+import { createCronService, type CronService } from './service.ts';
+import { createCronStore, cronDir } from './store.ts';
+import { createCronTool } from './tool.ts';
+
+export type { CronService } from './service.ts';
+export type { JobInput, Delivery } from './job.ts';
+export type { JobView } from './scheduler.ts';
+export { HEARTBEAT_OK, isHeartbeatOk } from './heartbeat.ts';
+
+declare module '../../core/plugin.ts' {
+  interface Services {
+    cron: CronService;
+  }
+}
+
+export interface CronOptions {
+  maxJobs: number;
+  maxTimerMs: number;
+  alertAfterFailures: number;
+  stuckMarginMs: number;
+  webhook: WebhookSettings;
+}
+
+type CronConfig = NonNullable<MoltbotConfig['cron']>;
+
+/** Config jobs plus the heartbeat, checked at boot (errors name `cron.jobs[i].<field>`). */
+function declaredJobs(config: CronConfig): Job[] {
+  const jobs: Job[] = [];
+  const seen = new Set<string>();
+  (config.jobs ?? []).forEach((input, index) => {
+    const job = compileJob(input, 'config', `cron.jobs[${index}]`);
+    if (seen.has(job.id)) throw invalidJob(`cron.jobs[${index}].id`, `"${job.id}" is used twice`);
+    seen.add(job.id);
+    jobs.push(job);
+  });
+  const heartbeat = heartbeatJob(config.heartbeat);
+  if (heartbeat !== undefined) {
+    if (seen.has(heartbeat.id)) throw invalidJob('cron.jobs', `the id "${heartbeat.id}" is reserved for cron.heartbeat`);
+    jobs.push(heartbeat);
+  }
+  return jobs;
+}
+
+export default definePlugin<CronOptions>({
+  name: 'cron',
+  version: '1.0.0',
+  kernel: '^1.0.0',
+  description: 'Scheduled agent turns (at, every, cron in a timezone) delivered to a channel or webhook; the heartbeat',
+  schema,
+  validate,
+  optionalDependencies: ['agent', 'gateway', 'channels', 'tool-policy'],
+  setup(ctx, options) {
+    const config = (ctx.config.cron ?? {}) as CronConfig;
+    if (config.enabled === false) return;
+    const store = createCronStore(ctx.paths.stateDir);
+    const declared = declaredJobs(config);
+    const alert = failureAlerts(options.alertAfterFailures, (a) => {
+      ctx.hooks.alert.promise(a).catch((error: unknown) => ctx.log.warn({ err: error }, 'an alert sink failed'));
+    });
+    const broadcast = (event: string, payload: unknown) => {
+      try {
+        (ctx.use('gateway') as { broadcast(event: string, payload: unknown, scope: 'read'): number }).broadcast(event, payload, 'read');
+      } catch { /* no gateway: nobody to tell */ }
+    };
+    const scheduler = new Scheduler({
+      store,
+      declared,
+      revive: (stored) => compileJob(stored.input, 'runtime', `${store.file} → ${stored.input.id}`, stored.owner),
+      execute: createExecutor({
+        agent: () => ctx.use('agent') as AgentService,
+        channels: () => ctx.use('channels') as ChannelsService,
+        webhook: options.webhook,
+        signal: ctx.signal,
+      }),
+      onOutcome: (outcome) => {
+        alert(outcome);
+        if (!outcome.ok) ctx.log.warn({ job: outcome.job.id, error: outcome.error }, 'cron: run failed');
+        broadcast('cron.run', { jobId: outcome.job.id, slot: outcome.slot, ok: outcome.ok, error: outcome.error, durationMs: outcome.durationMs });
+      },
+      log: ctx.log,
+      maxTimerMs: options.maxTimerMs,
+    });
+    const service = createCronService(scheduler, { maxJobs: options.maxJobs });
+    ctx.provide('cron', service);
+    defineCronMethods(ctx, service);
+
+    let tools: ToolRegistry | undefined;
+    try {
+      tools = ctx.use('tools') as ToolRegistry;
+    } catch { /* no agent plugin: no tool */ }
+    if (tools !== undefined) {
+      const sandboxed = (sessionKey: string): boolean => {
+        try {
+          return (ctx.use('tool-policy') as { current(): ToolPolicy }).current().check('cron', sessionKey) !== undefined;
+        } catch {
+          // Without the policy plugin only a main session may schedule.
+          try {
+            return !parseSessionKey(sessionKey).main;
+          } catch {
+            return true;
+          }
+        }
+      };
+      ctx.onClose(tools.register(createCronTool(service, sandboxed)));
+    }
+
+    ctx.hooks.cliCommands.tap(ctx.name, (program, cli) => registerCronCommands(program, cli, ctx.config, ctx.paths.stateDir));
+    ctx.hooks.backupSources.tap(ctx.name, (sources) => [...sources, { name: 'cron', path: cronDir(ctx.paths.stateDir), plugin: ctx.name }]);
+    ctx.hooks.collectMetrics.tap(ctx.name, (collector) => collectCronMetrics(collector, scheduler.totals, scheduler.list()));
+    ctx.hooks.diagnose.tapPromise(ctx.name, async (report) => {
+      if (scheduler.started) return checkStuck(report, scheduler.list(), Date.now(), options.stuckMarginMs, 'live scheduler');
+      // `moltbot doctor` in its own process: judge the state file the gateway writes.
+      let file;
+      try {
+        file = await store.load();
+      } catch (error) {
+        report.add({ id: 'cron.state-file', severity: 'warning', title: 'Cron state file damaged', description: (error as Error).message, recommendation: 'Repair it, or let the gateway move it aside at its next start (runtime jobs are then lost; config jobs stay).' });
+        return;
+      }
+      const jobs = Object.entries(file.state).map(([id, state]) => ({ id, running: state.lastStatus === 'running', state }));
+      checkStuck(report, jobs, Date.now(), options.stuckMarginMs, store.file);
+    });
+    ctx.hooks.audit.tapPromise(ctx.name, async (report) => {
+      const stored = scheduler.started ? [] : await store.load().then((f) => f.jobs.map((j) => j.input), () => []);
+      const jobs = scheduler.started ? scheduler.list().map((j) => j.input) : [...declared.map((j) => j.input), ...stored];
+      auditCron(report, jobs.map((j) => ({ id: j.id, ...(j.deliver !== undefined ? { deliver: j.deliver } : {}) })));
+    });
+    ctx.hooks.start.tapPromise(ctx.name, async () => {
+      await scheduler.start();
+      ctx.onClose(() => scheduler.stop());
+    });
+  },
+});

@@ -1,0 +1,61 @@
+/**
+ * The `cron` tool: the agent lists, adds and removes its own jobs. Sandboxed sessions (every
+ * non-main one by default) are refused by the tool policy (`cron` is in its default denylist);
+ * without the tool-policy plugin this tool refuses every non-main session itself. A session
+ * sees and removes only the jobs it added; a job it adds runs in that session unless it names
+ * another session of the same agent, and it delivers to a channel chat or nowhere (webhooks,
+ * which send data to any URL, are for the operator: config or RPC).
+ */
+import { MoltbotError } from '../../core/errors.ts';
+import { compileSchema } from '../../core/validate/compile.ts';
+import { parseSessionKey } from '../agent/session-key.ts';
+import type { ToolContext, ToolDefinition } from '../agent/tool-registry.ts';
+import { JOB_SCHEMA, type JobInput } from './job.ts';
+import type { CronService } from './service.ts';
+
+const PARAMETERS = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['action'],
+  properties: {
+    action: { type: 'string', enum: ['list', 'add', 'remove'], description: 'list your jobs, add one, or remove one by id.' },
+    job: { ...JOB_SCHEMA, description: 'For add: the job (id, message and one of at, every, cron).' },
+    id: { type: 'string', maxLength: 64, description: 'For remove: the job id.' },
+  },
+} as const;
+
+const forbidden = (message: string) => new MoltbotError('MOLT_ERR_CRON_FORBIDDEN', { message, plugin: 'cron' });
+const invalidArgs = (message: string) => new MoltbotError('MOLT_ERR_TOOL_INVALID_ARGS', { message, plugin: 'cron' });
+
+export function createCronTool(service: CronService, sandboxed: (sessionKey: string) => boolean): ToolDefinition {
+  const validate = compileSchema(PARAMETERS);
+  return {
+    name: 'cron',
+    description: 'Schedule agent turns: list your scheduled jobs, add one (at an ISO time, every interval, or a cron expression, in a timezone), or remove one.',
+    parameters: PARAMETERS,
+    async handler(args: { action: 'list' | 'add' | 'remove'; job?: JobInput; id?: string }, context: ToolContext) {
+      if (!validate(args)) throw invalidArgs(`cron: ${validate.errors?.[0]?.instancePath || 'arguments'} ${validate.errors?.[0]?.message ?? 'are invalid'}`);
+      if (sandboxed(context.sessionKey)) throw forbidden('cron: not available in a sandboxed session');
+      const own = service.list().filter((job) => job.owner === context.sessionKey);
+      switch (args.action) {
+        case 'list':
+          return own.map((job) => ({ ...job.input, nextRunAt: job.state.nextRunAt, lastStatus: job.state.lastStatus, runCount: job.state.runCount }));
+        case 'add': {
+          if (args.job === undefined) throw invalidArgs('cron: add needs "job"');
+          const session = args.job.session ?? context.sessionKey;
+          if (parseSessionKey(session).agentId !== parseSessionKey(context.sessionKey).agentId) throw forbidden('cron: a job runs in a session of this agent only');
+          // A model (perhaps steered by injected text) must not pick where data is POSTed.
+          if (typeof args.job.deliver === 'object' && 'webhook' in args.job.deliver) throw forbidden('cron: webhook delivery is set by the operator (config or RPC), not by the cron tool');
+          const view = await service.add({ ...args.job, session }, context.sessionKey);
+          return { added: view.id, nextRunAt: view.state.nextRunAt === undefined ? null : new Date(view.state.nextRunAt).toISOString() };
+        }
+        case 'remove': {
+          if (args.id === undefined) throw invalidArgs('cron: remove needs "id"');
+          if (!own.some((job) => job.id === args.id)) throw forbidden(`cron: "${args.id}" is not a job this session added`);
+          await service.remove(args.id);
+          return { removed: args.id };
+        }
+      }
+    },
+  };
+}
