@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SHIPPED_ASSETS } from '../../../plugins/control-ui/index.ts';
+import { loadAssets } from '../../../plugins/control-ui/assets.ts';
+// @ts-expect-error plain JS module shared with the Vite config (no type declarations)
+import { uiSourceHash } from '../../../ui/source-hash.mjs';
+
+describe('control-ui shipped build', () => {
+  it('ui/built matches the UI sources (run `npm run build:ui` and commit ui/built after changing ui/)', () => {
+    const recorded = readFileSync(join(SHIPPED_ASSETS, '.source-hash'), 'utf8').trim();
+    expect(recorded).toBe(uiSourceHash());
+  });
+
+  it('index.html loads only files of the build: no inline script or style, nothing from another host', () => {
+    const html = readFileSync(join(SHIPPED_ASSETS, 'index.html'), 'utf8');
+    const assets = loadAssets(SHIPPED_ASSETS);
+    const referenced = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1]!).filter((ref) => !ref.startsWith('data:'));
+    expect(referenced.length).toBeGreaterThanOrEqual(2);
+    for (const ref of referenced) expect(assets.has(ref), ref).toBe(true);
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(html).not.toMatch(/<style|style="/);
+    expect(html).not.toMatch(/https?:\/\//);
+    for (const [path, asset] of assets) {
+      if (path.endsWith('.js') || path.endsWith('.css')) expect(asset.body.toString('utf8'), path).not.toMatch(/(?:src|href|url)\(?\s*["']?https?:\/\/(?!www\.w3\.org)/);
+    }
+  });
+});
