@@ -69,7 +69,7 @@ export function Overview({ gateway }: PageProps) {
       </dl>
       {last && (
         <div class="charts">
-          <Chart title="Requests per second" series={[{ label: 'req/s', stroke: '#2563eb' }]} data={[times, history.map((s) => s.gateway.requestsPerSecond)]} format={(v) => v.toFixed(1)} />
+          <Chart title="Requests per second" series={[{ label: 'req/s', stroke: '#2563eb' }]} data={[times, history.map((s) => s.gateway.requestsPerSecond)]} format={(v) => v.toFixed(2)} />
           <Chart title="Error rate" series={[{ label: 'errors', stroke: '#dc2626' }]} data={[times, history.map((s) => s.gateway.errorRate * 100)]} format={(v) => `${v.toFixed(0)}%`} />
           <Chart title="CPU and memory" series={[{ label: 'CPU', stroke: '#16a34a' }, { label: 'memory', stroke: '#9333ea' }]} data={[times, history.map((s) => s.system.cpuUsage * 100), history.map((s) => s.system.memoryUsage * 100)]} format={(v) => `${v.toFixed(0)}%`} />
           <Chart title="Tokens used" series={[{ label: 'tokens', stroke: '#ea580c' }]} data={[times, history.map((s) => s.agents.tokenUsage.total)]} format={(v) => v.toFixed(0)} />

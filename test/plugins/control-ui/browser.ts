@@ -1,0 +1,56 @@
+/**
+ * Browser test kit: Debian's Chromium driven by playwright-core (never a downloaded browser),
+ * with the launch flags DEVELOPERS.md lists, and a gateway with the agent, the fake model
+ * provider and the plugins the dashboard pages read. Screenshots go to
+ * .test-artifacts/screenshots/ (gitignored).
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startFakeProvider, type FakeProvider } from '../../helpers/fake-provider.ts';
+import { PASSWORD, startGateway, type GatewayHarness } from '../gateway/helpers.ts';
+
+export const CHROMIUM = process.env.MOLTBOT_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM_FLAGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+export const SCREENSHOTS = join(process.cwd(), '.test-artifacts', 'screenshots');
+
+export function launchBrowser(): Promise<Browser> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, timeout: 30_000 });
+}
+
+export interface DashboardHarness extends GatewayHarness {
+  fake: FakeProvider;
+  close(): Promise<void>;
+}
+
+/** Started in beforeAll and shared by the file's tests, so it closes itself only when asked. */
+export async function startDashboardGateway(extra: unknown[] = []): Promise<DashboardHarness> {
+  const fake = await startFakeProvider();
+  const harness = await startGateway({
+    autoClose: false,
+    extra: ['session-store-file', 'provider-openai', 'agent', 'metrics', 'alerts', 'backup', ['control-ui', { metricsIntervalMs: 500 }], ...(extra as never[])],
+    config: {
+      agent: { model: 'fake/echo', retryDelay: 5 },
+      providers: { fake: { api: 'openai', baseURL: fake.openaiBaseURL, apiKey: 'fake-openai-key-not-secret-in-ui' } },
+    },
+  });
+  return {
+    ...harness,
+    fake,
+    close: async () => {
+      await harness.kernel.close();
+      await fake.close();
+    },
+  };
+}
+
+export async function logIn(page: Page, secret = PASSWORD): Promise<void> {
+  await page.getByLabel('Gateway password').fill(secret);
+  await page.getByRole('button', { name: 'Log in' }).click();
+}
+
+export const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
