@@ -38,6 +38,16 @@ export async function startDashboardGateway(extra: unknown[] = []): Promise<Dash
       providers: { fake: { api: 'openai', baseURL: fake.openaiBaseURL, apiKey: 'fake-openai-key-not-secret-in-ui' } },
     },
   });
+  // A trusted tool, so a run's trace has tool time beside model time.
+  harness.kernel.use('tools').register({
+    name: 'lookup_weather',
+    description: 'Weather for a city',
+    parameters: { type: 'object', properties: { city: { type: 'string' } } },
+    handler: async (args: { city?: string }) => {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      return `sunny in ${args.city ?? 'town'}`;
+    },
+  });
   return {
     ...harness,
     fake,

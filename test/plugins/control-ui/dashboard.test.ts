@@ -64,7 +64,7 @@ describe('control UI in Chromium', () => {
 
   it('chat: sends a message, the reply streams in, then lands in the history; abort stops a run', async () => {
     const reply = 'The fake model answers in several streamed pieces, one after another.';
-    gateway.fake.script({ text: reply, chunks: 8, delayMs: 120 });
+    gateway.fake.script({ toolCall: { name: 'lookup_weather', args: { city: 'Paris' } } }, { text: reply, chunks: 8 });
     await page.getByRole('link', { name: 'Chat' }).click();
     await page.getByLabel('Message').waitFor();
     // Record every text the streaming bubble shows (a string: the test tree has no DOM types).
@@ -101,8 +101,9 @@ describe('control UI in Chromium', () => {
     await page.getByRole('button', { name: /^Trace / }).first().click();
     await page.getByRole('heading', { name: /^Run / }).waitFor();
     expect(await page.getByTestId('model-time').textContent()).toMatch(/^\d+ ms$/);
-    expect(await page.getByTestId('tool-time').textContent()).toMatch(/^\d+ ms$/);
-    expect(await page.locator('.span.model').count()).toBeGreaterThanOrEqual(1);
+    expect(Number((await page.getByTestId('tool-time').textContent())!.replace(' ms', ''))).toBeGreaterThan(0);
+    expect(await page.locator('.span.model').count()).toBe(2);
+    expect(await page.locator('.span.tool .track').getAttribute('aria-label')).toMatch(/^lookup_weather from \d+ ms to \d+ ms of \d+ ms$/);
     await shot(page, 'sessions-trace');
   });
 

@@ -83,7 +83,7 @@ export function Chat({ gateway }: PageProps) {
         <button type="submit">Open</button>
       </form>
       <ol class="messages" ref={log} aria-label="Conversation" aria-live="polite">
-        {messages.filter((m) => m.role !== 'tool').map((m) => (
+        {messages.filter((m) => m.role !== 'tool' && m.content !== '').map((m) => (
           <li key={m.id} class={`message ${m.role}`}>
             <span class="meta">{m.role === 'user' ? 'You' : 'Assistant'} · {time(m.at)}</span>
             <p>{m.content}</p>

@@ -4,7 +4,7 @@ import { ms, time } from '../format.ts';
 import { Problem, useRpc, type PageProps } from '../use-rpc.tsx';
 
 interface Summary { key: string; agentId: string; updatedAt: number; messageCount: number; tokenCount: { input: number; output: number } }
-interface Message { id: string; role: string; content: string; at: number; runId?: string; name?: string; model?: string }
+interface Message { id: string; role: string; content: string; at: number; runId?: string; name?: string; model?: string; toolCalls?: { name: string; args: unknown }[] }
 interface TraceEvent { t: number; type: string; [key: string]: unknown }
 interface Trace {
   runId: string; status: string; totalDuration: number; modelCallTime: number; toolExecutionTime: number;
@@ -47,7 +47,10 @@ function Timeline({ trace }: { trace: Trace }) {
         {spans(trace).map((span, index) => (
           <li key={index} class={`span ${span.kind}`}>
             <span class="label">{span.kind === 'model' ? 'Model' : 'Tool'} · {span.label} · {ms(span.end - span.start)}</span>
-            <progress max={total} value={span.end - span.start} aria-label={`${span.label} from ${ms(span.start)} to ${ms(span.end)}`} />
+            <div class="track" role="img" aria-label={`${span.label} from ${ms(span.start)} to ${ms(span.end)} of ${ms(total)}`}>
+              {/* Positioned through the CSSOM (allowed by the page's CSP; style attributes are not). */}
+              <div class="bar" style={{ left: `${(100 * span.start) / total}%`, width: `${Math.max(0.5, (100 * (span.end - span.start)) / total)}%` }} />
+            </div>
           </li>
         ))}
       </ol>
@@ -76,7 +79,7 @@ function Transcript({ gateway, sessionKey }: PageProps & { sessionKey: string })
         {(history.data?.messages ?? []).map((m) => (
           <li key={m.id} class={`message ${m.role}`}>
             <span class="meta">{m.role}{m.name ? ` ${m.name}` : ''} · {time(m.at)}{m.runId ? ` · run ${m.runId}` : ''}</span>
-            <p>{m.content}</p>
+            <p>{m.content || (m.toolCalls ?? []).map((call) => `calls ${call.name}(${JSON.stringify(call.args)})`).join('\n')}</p>
           </li>
         ))}
       </ol>
