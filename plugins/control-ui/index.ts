@@ -67,6 +67,9 @@ export default definePlugin<ControlUiOptions>({
         router.route({ method: 'GET', path, public: true, handler: (_request, response) => send(response, asset) });
       }
     });
-    ctx.log.debug({ dir, files: assets.size }, `control UI at ${BASE_PATH}`);
+    ctx.hooks.ready.tap(ctx.name, () => {
+      const where = ctx.use('gateway').address();
+      if (where !== undefined) ctx.log.info({ files: assets.size }, `control UI at ${where.httpUrl}${BASE_PATH}`);
+    });
   },
 });
