@@ -43,8 +43,14 @@ describe('control UI in Chromium', () => {
   });
 
   it('logs in (secret kept in sessionStorage only) and the overview shows live metrics that follow activity', async () => {
-    await logIn(page);
+    // By keyboard: the field is labelled, Enter submits.
+    await page.getByLabel('Gateway password').fill(PASSWORD);
+    await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    // A reload in the same tab logs in again from sessionStorage.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Overview' }).getAttribute('aria-current')).toBe('page');
     const total = page.locator('[data-metric="requests-total"]');
     await total.waitFor();
     const before = Number(await total.textContent());
