@@ -7,6 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { createFakeChannel, type FakeChannel } from '../../helpers/fake-channel.ts';
 import { startFakeProvider, type FakeProvider } from '../../helpers/fake-provider.ts';
 import { PASSWORD, startGateway, type GatewayHarness } from '../gateway/helpers.ts';
 
@@ -24,18 +25,22 @@ export function launchBrowser(): Promise<Browser> {
 
 export interface DashboardHarness extends GatewayHarness {
   fake: FakeProvider;
+  /** A real channel adapter run by the real `channels` service (pairing requests come from it). */
+  channel: FakeChannel;
   close(): Promise<void>;
 }
 
 /** Started in beforeAll and shared by the file's tests, so it closes itself only when asked. */
 export async function startDashboardGateway(extra: unknown[] = []): Promise<DashboardHarness> {
   const fake = await startFakeProvider();
+  const channel = createFakeChannel();
   const harness = await startGateway({
     autoClose: false,
-    extra: ['session-store-file', 'provider-openai', 'agent', 'metrics', 'alerts', 'backup', ['control-ui', { metricsIntervalMs: 500 }], ...(extra as never[])],
+    extra: ['session-store-file', 'provider-openai', 'agent', 'channels', channel.plugin, 'metrics', 'alerts', 'backup', ['control-ui', { metricsIntervalMs: 500 }], ...(extra as never[])],
     config: {
       agent: { model: 'fake/echo', retryDelay: 5 },
       providers: { fake: { api: 'openai', baseURL: fake.openaiBaseURL, apiKey: 'fake-openai-key-not-secret-in-ui' } },
+      channels: { [channel.adapter.id]: { dmPolicy: 'pairing' } },
     },
   });
   // A trusted tool, so a run's trace has tool time beside model time.
@@ -51,6 +56,7 @@ export async function startDashboardGateway(extra: unknown[] = []): Promise<Dash
   return {
     ...harness,
     fake,
+    channel,
     close: async () => {
       await harness.kernel.close();
       await fake.close();

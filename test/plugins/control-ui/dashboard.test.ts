@@ -113,6 +113,29 @@ describe('control UI in Chromium', () => {
     await shot(page, 'sessions-trace');
   });
 
+  it('channels: shows the channel state and approves a pairing request made through the real channels service', async () => {
+    expect((await gateway.channel.inject({ sender: 'alice-42', senderName: 'Alice', text: 'hi bot' })).status).toBe('pairing');
+    await page.getByRole('link', { name: 'Channels' }).click();
+    await page.getByRole('rowheader', { name: 'fake' }).waitFor();
+    expect(await page.locator('.state').first().textContent()).toBe('connected');
+    await page.getByRole('button', { name: 'Approve Alice on fake' }).waitFor();
+    // A request made while the page is open shows up by itself (pairing.requested event).
+    expect((await gateway.channel.inject({ sender: 'mallory-7', senderName: 'Mallory', text: 'let me in' })).status).toBe('pairing');
+    await page.getByRole('button', { name: 'Reject Mallory on fake' }).waitFor();
+    await shot(page, 'channels');
+    await page.getByRole('button', { name: 'Approve Alice on fake' }).click();
+    await page.getByRole('status').filter({ hasText: 'Approved Alice on fake.' }).waitFor();
+    await page.getByRole('button', { name: 'Reject Mallory on fake' }).click();
+    await page.getByRole('status').filter({ hasText: 'Rejected Mallory on fake.' }).waitFor();
+    await page.getByText('No pairing request is waiting.').waitFor();
+    const channels = gateway.kernel.use('channels');
+    expect(channels.pairing.approved('fake')).toEqual(['alice-42']);
+    expect(channels.pairing.list()).toEqual([]);
+    // Alice is in now: her next message is accepted instead of asking for pairing again.
+    gateway.fake.script({ text: 'welcome' });
+    expect((await gateway.channel.inject({ sender: 'alice-42', text: 'hello again' })).status).toBe('accepted');
+  });
+
   it('alerts: shows an active alert raised in the gateway', async () => {
     await gateway.kernel.use('alerts').raise({ id: 'test.disk', severity: 'warning', message: 'Disk almost full on the test host' });
     await page.getByRole('link', { name: 'Alerts' }).click();
