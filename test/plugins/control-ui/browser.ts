@@ -69,4 +69,22 @@ export async function logIn(page: Page, secret = PASSWORD): Promise<void> {
   await page.getByRole('button', { name: 'Log in' }).click();
 }
 
-export const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+/**
+ * Form controls without a label and buttons or links without an accessible name on the page
+ * (a string: the test tree is type-checked without the DOM library).
+ */
+export function unnamedControls(page: Page): Promise<string[]> {
+  return page.evaluate<string[]>(`[...document.querySelectorAll('input:not([type=hidden]), textarea, select, button, a[href]')]
+    .filter((el) => {
+      if (el.matches('input, textarea, select')) return el.labels.length === 0 && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby');
+      return (el.getAttribute('aria-label') ?? el.textContent ?? '').trim() === '';
+    })
+    .map((el) => el.outerHTML.slice(0, 120))`);
+}
+
+/** Screenshot of the page, after checking every control on it has an accessible name. */
+export async function shot(page: Page, name: string): Promise<void> {
+  const unnamed = await unnamedControls(page);
+  if (unnamed.length > 0) throw new Error(`${name}: controls without an accessible name: ${unnamed.join(' | ')}`);
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}

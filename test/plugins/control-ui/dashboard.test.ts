@@ -136,9 +136,12 @@ describe('control UI in Chromium', () => {
     expect((await gateway.channel.inject({ sender: 'alice-42', text: 'hello again' })).status).toBe('accepted');
   });
 
-  it('alerts: shows an active alert raised in the gateway', async () => {
+  it('alerts: shows an active alert raised in the gateway (reached by keyboard; focus moves to the page)', async () => {
     await gateway.kernel.use('alerts').raise({ id: 'test.disk', severity: 'warning', message: 'Disk almost full on the test host' });
-    await page.getByRole('link', { name: 'Alerts' }).click();
+    await page.getByRole('link', { name: 'Alerts' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Alerts', level: 1 }).waitFor();
+    await expect.poll(() => page.evaluate('document.activeElement.id')).toBe('main');
     await page.getByRole('heading', { name: 'Active (1)' }).waitFor();
     expect(await page.getByRole('rowheader', { name: 'test.disk' }).count()).toBe(2);
     await shot(page, 'alerts');
