@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { WebSocketServer } from 'ws';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -195,6 +196,30 @@ describe('control UI in Chromium', () => {
     } finally {
       await other.close();
       foreign.close();
+    }
+  });
+
+  it('AU-11: a gateway URL in the query string or hash is never followed; the secret goes only to the page\'s own origin', async () => {
+    // The attacker's WebSocket server records every connection and frame it gets.
+    const attacker = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await once(attacker, 'listening');
+    const seen: string[] = [];
+    attacker.on('connection', (socket, request) => {
+      seen.push(`connection from ${request.headers.origin}`);
+      socket.on('message', (data) => seen.push(String(data)));
+    });
+    const evil = `ws://127.0.0.1:${(attacker.address() as { port: number }).port}/`;
+    const victim = await context.newPage();
+    try {
+      const query = ['gatewayUrl', 'gateway', 'url', 'ws', 'host'].map((key) => `${key}=${encodeURIComponent(evil)}`).join('&');
+      await victim.goto(`${ui()}?${query}#/overview?gatewayUrl=${encodeURIComponent(evil)}`);
+      await expect.poll(() => victim.textContent('#login-where')).toBe(`Gateway: ${gateway.url}`);
+      await logIn(victim);
+      await victim.getByRole('heading', { name: 'Overview' }).waitFor();
+      expect(seen).toEqual([]);
+    } finally {
+      await victim.close();
+      attacker.close();
     }
   });
 
