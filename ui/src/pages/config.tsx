@@ -52,7 +52,7 @@ export function Config({ gateway }: PageProps) {
             {issues.map((issue, index) => (
               <li key={index}>
                 <code class="path">{issue.path}</code> {issue.message}
-                {issue.suggestion && <> (did you mean <code>{issue.suggestion}</code>?)</>}
+                {issue.suggestion && !issue.message.includes(issue.suggestion) && <> (did you mean <code>{issue.suggestion}</code>?)</>}
                 {issue.description && <span class="muted"> — {issue.description}</span>}
               </li>
             ))}
