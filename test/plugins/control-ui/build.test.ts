@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { REPO, spawnNode } from '../../helpers/cli.ts';
+import { useTempDir } from '../../helpers/temp-dir.ts';
 import { SHIPPED_ASSETS } from '../../../plugins/control-ui/index.ts';
 import { loadAssets } from '../../../plugins/control-ui/assets.ts';
 // @ts-expect-error plain JS module shared with the Vite config (no type declarations)
@@ -24,5 +27,16 @@ describe('control-ui shipped build', () => {
     for (const [path, asset] of assets) {
       if (path.endsWith('.js') || path.endsWith('.css')) expect(asset.body.toString('utf8'), path).not.toMatch(/(?:src|href|url)\(?\s*["']?https?:\/\/(?!www\.w3\.org)/);
     }
+  });
+
+  it('the compiled package (dist/) serves the same shipped build from the package root', async () => {
+    const temp = useTempDir();
+    const script = temp.write('main.mjs', `
+import { SHIPPED_ASSETS } from '${pathToFileURL(join(REPO, 'dist/plugins/control-ui/index.js')).href}';
+console.log(JSON.stringify(SHIPPED_ASSETS));
+`);
+    const result = await spawnNode([script], { cwd: temp.dir });
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toBe(join(REPO, 'ui', 'built'));
   });
 });
