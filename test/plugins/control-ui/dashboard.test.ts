@@ -223,6 +223,23 @@ describe('control UI in Chromium', () => {
     }
   });
 
+  it('after repeated wrong passwords the login page says how long to wait (runs last: it locks this address out)', async () => {
+    const other = await context.newPage();
+    try {
+      await other.goto(ui());
+      let text = '';
+      for (let attempt = 0; attempt < 12 && !text.startsWith('Too many'); attempt++) {
+        await logIn(other, `wrong-${attempt}`);
+        await expect.poll(async () => (await other.getByRole('alert').textContent().catch(() => '')) ?? '').not.toBe('');
+        text = (await other.getByRole('alert').textContent()) ?? '';
+      }
+      expect(text).toMatch(/^Too many failed attempts\. Try again in \d+ s\.$/);
+      await shot(other, 'login-locked-out');
+    } finally {
+      await other.close();
+    }
+  });
+
   it('the dashboard logged no console error or CSP violation on any page', () => {
     expect(consoleErrors).toEqual([]);
   });
