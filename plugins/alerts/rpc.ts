@@ -1,6 +1,7 @@
 /**
  * `alerts.list`: what is firing now and the most recent alert events (firing and resolved, from
  * every source), newest first, for dashboards. The recent list is kept in memory, bounded.
+ * Each alert event is also broadcast to read-scoped clients as the gateway event `alert`.
  */
 import type { Alert } from '../../core/hook-types.ts';
 import type { PluginContext } from '../../core/plugin.ts';
@@ -9,11 +10,22 @@ import type { AlertsService } from './service.ts';
 
 export const RECENT_ALERTS = 100;
 
-export function defineAlertMethods(ctx: Pick<PluginContext, 'name' | 'hooks'>, service: AlertsService): void {
+export const ALERT_EVENT = 'alert';
+
+export function defineAlertMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | 'use'>, service: AlertsService): void {
   const recent: Alert[] = [];
+  // Looked up per event: the gateway may be set up after this plugin, or not loaded at all.
+  const gateway = () => {
+    try {
+      return ctx.use('gateway') as { broadcast(event: string, payload?: unknown, scope?: 'read'): number };
+    } catch {
+      return undefined;
+    }
+  };
   service.subscribe((alert) => {
     recent.unshift(alert);
     if (recent.length > RECENT_ALERTS) recent.length = RECENT_ALERTS;
+    gateway()?.broadcast(ALERT_EVENT, alert, 'read');
   });
   defineMethod<{ limit?: number }>(ctx, {
     name: 'alerts.list',

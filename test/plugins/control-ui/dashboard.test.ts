@@ -145,6 +145,9 @@ describe('control UI in Chromium', () => {
     await expect.poll(() => page.evaluate('document.activeElement.id')).toBe('main');
     await page.getByRole('heading', { name: 'Active (1)' }).waitFor();
     expect(await page.getByRole('rowheader', { name: 'test.disk' }).count()).toBe(2);
+    // Raised while the page is open: it appears by itself (the gateway's `alert` event).
+    await gateway.kernel.use('alerts').raise({ id: 'test.cpu', severity: 'critical', message: 'CPU pegged on the test host' });
+    await page.getByRole('heading', { name: 'Active (2)' }).waitFor();
     await shot(page, 'alerts');
   });
 

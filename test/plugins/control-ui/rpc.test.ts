@@ -68,6 +68,7 @@ describe('dashboard RPC', () => {
     expect((await client.request('alerts.list', {})).payload).toEqual({ active: [], recent: [] });
     const alerts = kernel.use('alerts');
     await alerts.raise({ id: 'disk.full', severity: 'critical', message: 'disk at 99%' });
+    expect((await waitFor(client, (frame) => frame.event === 'alert')).payload).toMatchObject({ id: 'disk.full', state: 'firing', severity: 'critical' });
     await alerts.raise({ id: 'cpu.high', severity: 'warning', message: 'cpu at 90%' });
     await alerts.resolve('disk.full', 'disk back to 50%');
     const { payload } = await client.request('alerts.list', {});

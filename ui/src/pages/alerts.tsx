@@ -28,10 +28,8 @@ function AlertTable({ alerts, caption }: { alerts: Alert[]; caption: string }) {
 
 export function Alerts({ gateway }: PageProps) {
   const alerts = useRpc<{ active: Alert[]; recent: Alert[] }>(gateway, 'alerts.list', {});
-  useEffect(() => {
-    const timer = setInterval(alerts.reload, 15_000);
-    return () => clearInterval(timer);
-  }, [alerts.reload]);
+  // The gateway pushes every alert event; the page reloads the list when one arrives.
+  useEffect(() => gateway.on('alert', () => alerts.reload()), [gateway, alerts.reload]);
   return (
     <>
       <button type="button" onClick={alerts.reload}>Refresh</button>
