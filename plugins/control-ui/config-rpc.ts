@@ -1,12 +1,15 @@
 /**
  * Config for the dashboard (admin scope): `config.get` is the effective config with every
- * secret masked (the masking `moltbot config print` uses), `config.validate` checks an edited
+ * secret masked (the masking `moltbot config print` uses, then the log redactor's pass over
+ * the result, as the doctor bundle does: a secret value repeated in another field, a URL
+ * with a password, a key-shaped string are masked too), `config.validate` checks an edited
  * config against the root schema without applying anything and answers each problem with its
  * path. Neither ever echoes a secret value.
  */
 import rootSchema from '../../schemas/moltbot.config.json' with { type: 'json' };
 import type { PluginContext } from '../../core/plugin.ts';
-import { maskSecrets, validateWith } from '../../core/validate/index.ts';
+import { createRedactor } from '../../core/redact.ts';
+import { collectSecretValues, maskSecrets, validateWith } from '../../core/validate/index.ts';
 import { validateRootConfig } from '../../core/validate/precompiled.ts';
 import { defineMethod } from '../gateway/methods.ts';
 
@@ -23,7 +26,11 @@ export function defineConfigMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | 
     scope: 'admin',
     description: 'The effective config (files, env overrides, ${VAR}s resolved) with secrets masked',
     params: { type: 'object', additionalProperties: false, properties: {} },
-    handler: () => ({ config: maskSecrets({ ...ctx.config, plugins: pluginNames(ctx.config.plugins) }, rootSchema) }),
+    handler: () => {
+      const secrets = collectSecretValues(ctx.config, rootSchema);
+      const masked = maskSecrets({ ...ctx.config, plugins: pluginNames(ctx.config.plugins) }, rootSchema);
+      return { config: JSON.parse(createRedactor({ values: () => secrets }).scrubJsonLine(JSON.stringify(masked))) as unknown };
+    },
   });
   defineMethod<{ config: Record<string, unknown> }>(ctx, {
     name: 'config.validate',

@@ -7,7 +7,14 @@ const API_KEY = 'sk-test-provider-key-1234567890';
 async function start() {
   const harness = await startGateway({
     extra: ['metrics', 'alerts', 'backup', 'control-ui'],
-    config: { providers: { fake: { api: 'openai', baseURL: 'http://127.0.0.1:9/v1', apiKey: API_KEY } } },
+    config: {
+      providers: {
+        fake: { api: 'openai', baseURL: 'http://127.0.0.1:9/v1', apiKey: API_KEY },
+        // The same key again where no schema marks it, and a URL carrying a password.
+        other: { api: 'openai', baseURL: `http://127.0.0.1:9/v1?key=${API_KEY}` },
+        third: { api: 'openai', baseURL: 'http://admin:url-password-98765@127.0.0.1:9/v1' },
+      },
+    },
   });
   return { ...harness, client: await connectClient(harness.url) };
 }
@@ -29,6 +36,8 @@ describe('dashboard RPC', () => {
     expect(res.payload.config.providers.fake.apiKey).toBe('[REDACTED]');
     expect(text).not.toContain(PASSWORD);
     expect(text).not.toContain(API_KEY);
+    expect(text).not.toContain('url-password-98765');
+    expect(res.payload.config.providers.other.baseURL).toMatch(/^http:\/\/127\.0\.0\.1:9\/v1\?key=/);
     expect(res.payload.config.plugins).toContain('control-ui');
     const reader = await readOnly(url);
     expect((await reader.request('config.get', {})).error).toMatchObject({ code: 'FORBIDDEN', details: { requiredScope: 'admin' } });
