@@ -1,10 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import { WebSocketServer } from 'ws';
 import { once } from 'node:events';
+import { join } from 'node:path';
+import { readTokenFile, tokenFilePath } from '../../../plugins/auth-token/token-file.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CONTENT_SECURITY_POLICY } from '../../../plugins/control-ui/index.ts';
-import { connectClient, PASSWORD } from '../gateway/helpers.ts';
+import { connectClient, PASSWORD, startGateway } from '../gateway/helpers.ts';
 import { launchBrowser, logIn, shot, startDashboardGateway, type DashboardHarness } from './browser.ts';
 
 // One browser and one gateway for the whole file; the tests run in order on one logged-in page.
@@ -223,6 +225,25 @@ describe('control UI in Chromium', () => {
     } finally {
       await victim.close();
       attacker.close();
+    }
+  });
+
+  it('a gateway with no password configured (the embedded default): logs in with the generated token; missing plugins are named', async () => {
+    const bare = await startGateway({ gateway: { auth: { mode: 'password' } }, extra: ['control-ui'] });
+    const token = await readTokenFile(tokenFilePath(join(bare.kernel.tempDir, 'state')));
+    expect(token).toBeDefined();
+    const other = await context.newPage();
+    try {
+      await other.goto(`${bare.httpUrl}/ui/`);
+      await other.getByRole('radio', { name: 'Token' }).check();
+      await other.getByLabel('Gateway token').fill(token!);
+      await other.getByRole('button', { name: 'Log in' }).click();
+      await other.getByRole('heading', { name: 'Overview' }).waitFor();
+      await expect.poll(() => other.getByRole('alert').textContent()).toBe('This gateway has no live metrics (the metrics plugin is not loaded).');
+      await other.getByRole('link', { name: 'Backups' }).click();
+      await expect.poll(() => other.getByRole('alert').first().textContent()).toBe('This gateway has no "backups.list" method (is its plugin loaded?).');
+    } finally {
+      await other.close();
     }
   });
 
