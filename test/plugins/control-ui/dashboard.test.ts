@@ -101,6 +101,13 @@ describe('control UI in Chromium', () => {
     await page.getByRole('button', { name: 'Send' }).click();
     await page.getByRole('button', { name: 'Abort' }).and(page.locator(':enabled')).click();
     await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 10_000 }).toBe('The run was aborted.');
+
+    // A run another client starts in this session shows up here as it happens (sessions.subscribe).
+    gateway.fake.script({ text: 'An answer to a message sent by another client.', chunks: 4 });
+    const other = await connectClient(gateway.url);
+    expect((await other.request('chat.send', { sessionKey: 'agent:main:main', message: 'sent from another client' })).ok).toBe(true);
+    await page.locator('.message.assistant:not(.streaming) p', { hasText: 'An answer to a message sent by another client.' }).waitFor({ timeout: 10_000 });
+    await page.locator('.message.user p', { hasText: 'sent from another client' }).waitFor();
   });
 
   it('sessions: lists the session, shows its transcript and opens a run trace with model and tool time', async () => {

@@ -46,9 +46,13 @@ export function Chat({ gateway }: PageProps) {
       if (event.status === 'aborted') setError('The run was aborted.');
       void load(sessionKey);
     });
+    // Runs started elsewhere (another client, a channel, cron) stream here too, when the gateway can.
+    const watching = gateway.has('sessions.subscribe');
+    if (watching) gateway.request('sessions.subscribe', { sessionKey }).catch((failure: Error) => setError(failure.message));
     return () => {
       offDelta();
       offFinal();
+      if (watching) gateway.request('sessions.unsubscribe', { sessionKey }).catch(() => undefined);
     };
   }, [gateway, sessionKey]);
   useEffect(() => {
