@@ -285,6 +285,10 @@ export const ERROR_CATALOGUE = Object.freeze({
     title: 'Some close handlers failed',
     fix: 'See the listed causes; the kernel closed everything else.',
   },
+  MOLT_ERR_CONTROL_UI_ASSETS: {
+    title: 'The control UI assets are missing',
+    fix: 'Reinstall the package (ui/built ships with it), run `npm run build:ui` in a source checkout, or set gateway.controlUi.enabled to false.',
+  },
 } satisfies Record<string, ErrorSpec>);
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -45,6 +45,7 @@ export const FIRST_PARTY: PluginCatalogue = Object.freeze({
   'channel-whatsapp': () => import('./channel-whatsapp/index.ts'),
   'channel-telegram': () => import('./channel-telegram/index.ts'),
   cron: () => import('./cron/index.ts'),
+  'control-ui': () => import('./control-ui/index.ts'),
 });
 
 /** What runs with no config at all (DESIGN §4); grows as first-party plugins land. */
@@ -57,6 +58,7 @@ export const EMBEDDED_PRESET: readonly string[] = Object.freeze([
   'backup', 'onboarding', 'daemon',
   'channels', 'channel-webchat',
   'cron',
+  'control-ui',
 ]);
 
 /** Plugins the config implies: a `channels.<id>` section loads `channel-<id>` (kernel option `impliedPlugins`). */

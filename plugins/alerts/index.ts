@@ -10,6 +10,7 @@ import { definePlugin } from '../../core/plugin.ts';
 import type { MetricsService } from '../metrics/snapshot.ts';
 import { AlertState } from './engine.ts';
 import { guardAlertTaps } from './guard.ts';
+import { defineAlertMethods } from './rpc.ts';
 import { buildRules, DEFAULT_THRESHOLDS, type MetricRule, type Thresholds } from './rules.ts';
 import { createAlertsService, type AlertsService } from './service.ts';
 
@@ -56,6 +57,7 @@ export default definePlugin({
     ctx.hooks.alert.tap(ctx.name, (alert) => service.notify(alert));
     const { notify: _notify, ...publicService } = service;
     ctx.provide('alerts', publicService);
+    defineAlertMethods(ctx, publicService);
 
     let timer: NodeJS.Timeout | undefined;
     let running: Promise<unknown> | undefined;

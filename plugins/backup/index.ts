@@ -12,6 +12,7 @@ import type { BackupSource } from '../../core/hook-types.ts';
 import { definePlugin } from '../../core/plugin.ts';
 import { KERNEL_VERSION } from '../../core/version.ts';
 import { registerBackupCommands } from './cli.ts';
+import { defineBackupMethods } from './rpc.ts';
 import { DEFAULT_LIMITS, type ArchiveLimits } from './limits.ts';
 import { DEFAULT_RETENTION, type Retention } from './retention.ts';
 import { parseSchedule, startSchedule } from './schedule.ts';
@@ -67,6 +68,7 @@ export default definePlugin<BackupOptions>({
       sources: () => ctx.hooks.backupSources.call(defaultSources(ctx.paths)),
     });
     ctx.provide('backup', service);
+    defineBackupMethods(ctx, service);
     ctx.hooks.cliCommands.tap('backup', (program, cli) => registerBackupCommands(program, cli, service));
 
     const intervalMs = parseSchedule(config.schedule ?? 'off');

@@ -16,6 +16,7 @@ import { RequestCounter } from './requests.ts';
 import { MetricsCollectorCore, type MetricsService } from './snapshot.ts';
 import { registerStatusCommand } from './status-command.ts';
 import { SystemSampler } from './system.ts';
+import { defineMetricsSubscription } from './subscribe.ts';
 
 export type { MetricsService, MetricsSnapshot } from './snapshot.ts';
 export type { SystemFigures } from './system.ts';
@@ -107,6 +108,7 @@ export default definePlugin<MetricsOptions>({
       params: { type: 'object', additionalProperties: false, properties: {} },
       handler: () => core.snapshot(),
     });
+    defineMetricsSubscription(ctx, () => core.snapshot(), () => gateway);
     ctx.hooks.httpRoute.tap(ctx.name, (router) => {
       router.route({
         method: 'GET',

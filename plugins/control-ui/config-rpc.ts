@@ -1,0 +1,52 @@
+/**
+ * Config for the dashboard (admin scope): `config.get` is the effective config with every
+ * secret masked (the masking `moltbot config print` uses, then the log redactor's pass over
+ * the result, as the doctor bundle does: a secret value repeated in another field, a URL
+ * with a password, a key-shaped string are masked too), `config.validate` checks an edited
+ * config against the root schema without applying anything and answers each problem with its
+ * path. Neither ever echoes a secret value.
+ */
+import rootSchema from '../../schemas/moltbot.config.json' with { type: 'json' };
+import type { PluginContext } from '../../core/plugin.ts';
+import { createRedactor } from '../../core/redact.ts';
+import { collectSecretValues, maskSecrets, validateWith } from '../../core/validate/index.ts';
+import { validateRootConfig } from '../../core/validate/precompiled.ts';
+import { defineMethod } from '../gateway/methods.ts';
+
+/** Plugin entries as names: inline plugin objects are code, not config. */
+function pluginNames(entries: unknown): unknown[] {
+  if (!Array.isArray(entries)) return [];
+  const name = (value: unknown) => (typeof value === 'string' ? value : typeof value === 'object' && value !== null && 'name' in value ? `<plugin object ${String((value as { name: unknown }).name)}>` : '(inline plugin)');
+  return entries.map((entry) => (Array.isArray(entry) ? [name(entry[0]), entry[1]] : name(entry)));
+}
+
+export function defineConfigMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | 'config'>): void {
+  defineMethod(ctx, {
+    name: 'config.get',
+    scope: 'admin',
+    description: 'The effective config (files, env overrides, ${VAR}s resolved) with secrets masked',
+    params: { type: 'object', additionalProperties: false, properties: {} },
+    handler: () => {
+      const secrets = collectSecretValues(ctx.config, rootSchema);
+      const masked = maskSecrets({ ...ctx.config, plugins: pluginNames(ctx.config.plugins) }, rootSchema);
+      return { config: JSON.parse(createRedactor({ values: () => secrets }).scrubJsonLine(JSON.stringify(masked))) as unknown };
+    },
+  });
+  defineMethod<{ config: Record<string, unknown> }>(ctx, {
+    name: 'config.validate',
+    scope: 'admin',
+    sideEffects: false,
+    description: 'Validates a config object against the root schema without applying it; answers {ok, issues:[{path, message}]}',
+    params: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['config'],
+      properties: { config: { type: 'object', description: 'The config to check, as in clawdbot.json.' } },
+    },
+    handler: (params) => {
+      // The validator inserts defaults: it works on a copy, never on the caller's object.
+      const result = validateWith(validateRootConfig, structuredClone(params.config), 'Invalid config');
+      return result.ok ? { ok: true, issues: [] } : { ok: false, issues: result.issues };
+    },
+  });
+}

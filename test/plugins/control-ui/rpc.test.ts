@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { connectClient, openClient, PASSWORD, startGateway } from '../gateway/helpers.ts';
+import { waitFor } from '../agent/harness.ts';
+
+const API_KEY = 'sk-test-provider-key-1234567890';
+
+async function start() {
+  const harness = await startGateway({
+    extra: ['metrics', 'alerts', 'backup', 'control-ui'],
+    config: {
+      providers: {
+        fake: { api: 'openai', baseURL: 'http://127.0.0.1:9/v1', apiKey: API_KEY },
+        // The same key again where no schema marks it, and a URL carrying a password.
+        other: { api: 'openai', baseURL: `http://127.0.0.1:9/v1?key=${API_KEY}` },
+        third: { api: 'openai', baseURL: 'http://admin:url-password-98765@127.0.0.1:9/v1' },
+      },
+    },
+  });
+  return { ...harness, client: await connectClient(harness.url) };
+}
+
+async function readOnly(url: string) {
+  const client = openClient(url);
+  const hello = await client.connect({ password: PASSWORD }, { scopes: ['read'] });
+  expect(hello.payload.scopes).toEqual(['read']);
+  return client;
+}
+
+describe('dashboard RPC', () => {
+  it('config.get answers the effective config with every secret masked (admin only)', async () => {
+    const { client, url } = await start();
+    const res = await client.request('config.get', {});
+    expect(res.ok).toBe(true);
+    const text = JSON.stringify(res.payload);
+    expect(res.payload.config.gateway.auth.password).toBe('[REDACTED]');
+    expect(res.payload.config.providers.fake.apiKey).toBe('[REDACTED]');
+    expect(text).not.toContain(PASSWORD);
+    expect(text).not.toContain(API_KEY);
+    expect(text).not.toContain('url-password-98765');
+    expect(res.payload.config.providers.other.baseURL).toMatch(/^http:\/\/127\.0\.0\.1:9\/v1\?key=/);
+    expect(res.payload.config.plugins).toContain('control-ui');
+    const reader = await readOnly(url);
+    expect((await reader.request('config.get', {})).error).toMatchObject({ code: 'FORBIDDEN', details: { requiredScope: 'admin' } });
+  });
+
+  it('config.validate checks an edited config without applying it and names each problem by path', async () => {
+    const { client } = await start();
+    const good = await client.request('config.validate', { config: { gateway: { port: 18800, bind: 'loopback' } } });
+    expect(good.payload).toEqual({ ok: true, issues: [] });
+    const bad = await client.request('config.validate', { config: { gateway: { port: 'abc', bindd: 'lan', auth: { mode: 'password', password: 'hunter2-secret-value' } } } });
+    expect(bad.payload.ok).toBe(false);
+    const paths = bad.payload.issues.map((issue: { path: string }) => issue.path);
+    expect(paths).toContain('gateway.port');
+    expect(JSON.stringify(bad.payload.issues)).toContain('bindd');
+    expect(JSON.stringify(bad.payload)).not.toContain('hunter2-secret-value');
+    // Nothing was applied: the effective config is unchanged.
+    expect((await client.request('config.get', {})).payload.config.gateway.port).not.toBe('abc');
+    expect((await client.request('config.validate', { config: 'nope' })).error?.code).toBe('INVALID_REQUEST');
+  });
+
+  it('metrics.subscribe answers a snapshot, then pushes metrics.tick events to that connection until unsubscribed', async () => {
+    const { client, url } = await start();
+    const other = await connectClient(url);
+    const res = await client.request('metrics.subscribe', { intervalMs: 500 });
+    expect(res.payload).toMatchObject({ subscribed: true, intervalMs: 500, snapshot: { gateway: { activeConnections: 2 } } });
+    const tick = await waitFor(client, (frame) => frame.event === 'metrics.tick', 5_000);
+    expect(tick.payload.gateway.requestsTotal).toBeGreaterThanOrEqual(1);
+    expect(tick.payload.system.memoryUsage).toBeGreaterThan(0);
+    expect(other.frames.some((frame) => frame.event === 'metrics.tick')).toBe(false);
+    expect((await client.request('metrics.unsubscribe', {})).payload).toEqual({ unsubscribed: true });
+    expect((await client.request('metrics.unsubscribe', {})).payload).toEqual({ unsubscribed: false });
+    expect((await client.request('metrics.subscribe', { intervalMs: 10 })).error?.code).toBe('INVALID_REQUEST');
+  });
+
+  it('alerts.list shows what fires now and the recent events, newest first', async () => {
+    const { client, kernel } = await start();
+    expect((await client.request('alerts.list', {})).payload).toEqual({ active: [], recent: [] });
+    const alerts = kernel.use('alerts');
+    await alerts.raise({ id: 'disk.full', severity: 'critical', message: 'disk at 99%' });
+    expect((await waitFor(client, (frame) => frame.event === 'alert')).payload).toMatchObject({ id: 'disk.full', state: 'firing', severity: 'critical' });
+    await alerts.raise({ id: 'cpu.high', severity: 'warning', message: 'cpu at 90%' });
+    await alerts.resolve('disk.full', 'disk back to 50%');
+    const { payload } = await client.request('alerts.list', {});
+    expect(payload.active.map((alert: { id: string }) => alert.id)).toEqual(['cpu.high']);
+    expect(payload.recent.map((alert: { id: string; state: string }) => `${alert.id}:${alert.state}`)).toEqual(['disk.full:resolved', 'cpu.high:firing', 'disk.full:firing']);
+    expect((await client.request('alerts.list', { limit: 1 })).payload.recent).toHaveLength(1);
+  });
+
+  it('backups.create, backups.list and backups.verify work on named archives only, with admin scope', async () => {
+    const { client, url } = await start();
+    expect((await client.request('backups.list', {})).payload.backups).toEqual([]);
+    const created = await client.request('backups.create', {});
+    expect(created.ok).toBe(true);
+    expect(created.payload.name).toMatch(/^moltbot-backup-.+\.tar\.gz$/);
+    const listed = await client.request('backups.list', {});
+    expect(listed.payload.backups.map((backup: { name: string }) => backup.name)).toEqual([created.payload.name]);
+    const verified = await client.request('backups.verify', { name: created.payload.name });
+    expect(verified.payload).toMatchObject({ name: created.payload.name, ok: true, problems: [] });
+    for (const name of ['../etc/passwd', '/etc/passwd', '..', 'a/b.tar.gz']) {
+      expect((await client.request('backups.verify', { name })).error?.code, name).toBe('INVALID_REQUEST');
+    }
+    const missing = await client.request('backups.verify', { name: 'moltbot-backup-19990101T000000000Z.tar.gz' });
+    expect(missing.ok === false || missing.payload.ok === false).toBe(true);
+    const reader = await readOnly(url);
+    expect((await reader.request('backups.list', {})).error?.code).toBe('FORBIDDEN');
+    expect((await reader.request('backups.create', {})).error?.code).toBe('FORBIDDEN');
+  });
+});

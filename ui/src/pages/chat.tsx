@@ -1,0 +1,116 @@
+/** The webchat: history, send, the reply streamed from chat.delta events, abort. */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { time } from '../format.ts';
+import { Problem, type PageProps } from '../use-rpc.tsx';
+
+interface Message {
+  id: string;
+  role: 'user' | 'assistant' | 'tool';
+  content: string;
+  at: number;
+  name?: string;
+}
+
+interface Running {
+  runId?: string;
+  attempt: number;
+  text: string;
+}
+
+export const MAIN_SESSION = 'agent:main:main';
+
+export function Chat({ gateway }: PageProps) {
+  const [sessionKey, setSessionKey] = useState(MAIN_SESSION);
+  const [messages, setMessages] = useState<Message[]>([]);
+  const [draft, setDraft] = useState('');
+  const [running, setRunning] = useState<Running | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  const log = useRef<HTMLOListElement>(null);
+
+  const load = (key: string) => gateway.request<{ messages: Message[] }>('chat.history', { sessionKey: key, limit: 200 })
+    .then((history) => setMessages(history.messages), (failure: Error) => setError(failure.message));
+
+  useEffect(() => {
+    void load(sessionKey);
+    const offDelta = gateway.on('chat.delta', (event: { runId: string; sessionKey: string; attempt: number; text: string }) => {
+      if (event.sessionKey !== sessionKey) return;
+      setRunning((current) => {
+        const base = current && current.attempt === event.attempt ? current.text : '';
+        return { runId: event.runId, attempt: event.attempt, text: base + event.text };
+      });
+    });
+    const offFinal = gateway.on('chat.final', (event: { sessionKey: string; status: string; text: string; error?: { message: string } }) => {
+      if (event.sessionKey !== sessionKey) return;
+      setRunning(undefined);
+      if (event.status === 'error') setError(`The run failed: ${event.error?.message ?? 'unknown error'}`);
+      if (event.status === 'aborted') setError('The run was aborted.');
+      void load(sessionKey);
+    });
+    // Runs started elsewhere (another client, a channel, cron) stream here too, when the gateway can.
+    const watching = gateway.has('sessions.subscribe');
+    if (watching) gateway.request('sessions.subscribe', { sessionKey }).catch((failure: Error) => setError(failure.message));
+    return () => {
+      offDelta();
+      offFinal();
+      if (watching) gateway.request('sessions.unsubscribe', { sessionKey }).catch(() => undefined);
+    };
+  }, [gateway, sessionKey]);
+  useEffect(() => {
+    log.current?.lastElementChild?.scrollIntoView({ block: 'end' });
+  }, [messages, running]);
+
+  const send = async (event: Event) => {
+    event.preventDefault();
+    const text = draft.trim();
+    if (text === '' || running) return;
+    setError(undefined);
+    setRunning({ attempt: 1, text: '' });
+    setMessages((previous) => [...previous, { id: `local-${Date.now()}`, role: 'user', content: text, at: Date.now() }]);
+    setDraft('');
+    try {
+      const { runId } = await gateway.request<{ runId: string }>('chat.send', { sessionKey, message: text });
+      setRunning((current) => (current ? { ...current, runId } : current));
+    } catch (failure) {
+      setRunning(undefined);
+      setError((failure as Error).message);
+    }
+  };
+  const abort = () => {
+    gateway.request('chat.abort', running?.runId ? { runId: running.runId } : { sessionKey }).catch((failure: Error) => setError(failure.message));
+  };
+
+  return (
+    <section class="chat" aria-label="Chat">
+      <form class="inline" onSubmit={(event) => { event.preventDefault(); const value = (new FormData(event.currentTarget as HTMLFormElement).get('session') as string).trim(); if (value) setSessionKey(value); }}>
+        <label for="session">Session</label>
+        <input id="session" name="session" defaultValue={sessionKey} />
+        <button type="submit">Open</button>
+      </form>
+      <ol class="messages" ref={log} aria-label="Conversation" aria-live="polite">
+        {messages.filter((m) => m.role !== 'tool' && m.content !== '').map((m) => (
+          <li key={m.id} class={`message ${m.role}`}>
+            <span class="meta">{m.role === 'user' ? 'You' : 'Assistant'} · {time(m.at)}</span>
+            <p>{m.content}</p>
+          </li>
+        ))}
+        {running && (
+          <li class="message assistant streaming" aria-busy="true">
+            <span class="meta">Assistant · replying…</span>
+            <p data-testid="streaming-reply">{running.text}</p>
+          </li>
+        )}
+      </ol>
+      <Problem text={error} />
+      <form class="composer" onSubmit={send}>
+        <label for="message" class="visually-hidden">Message</label>
+        <textarea id="message" rows={3} value={draft} placeholder="Message the assistant (Ctrl+Enter sends)"
+          onInput={(event) => setDraft((event.target as HTMLTextAreaElement).value)}
+          onKeyDown={(event) => { if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) void send(event); }} />
+        <div class="actions">
+          <button type="submit" disabled={draft.trim() === '' || running !== undefined}>Send</button>
+          <button type="button" onClick={abort} disabled={running === undefined}>Abort</button>
+        </div>
+      </form>
+    </section>
+  );
+}
