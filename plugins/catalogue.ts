@@ -35,6 +35,8 @@ export const FIRST_PARTY: PluginCatalogue = Object.freeze({
   'tools-exec': () => import('./tools-exec/index.ts'),
   'tool-policy': () => import('./tool-policy/index.ts'),
   'tools-sessions': () => import('./tools-sessions/index.ts'),
+  skills: () => import('./skills/index.ts'),
+  memory: () => import('./memory/index.ts'),
 });
 
 /** What runs with no config at all (DESIGN §4); grows as first-party plugins land. */
@@ -45,4 +47,5 @@ export const EMBEDDED_PRESET: readonly string[] = Object.freeze([
   'sandbox', 'tools-fs', 'tools-sessions', 'tool-policy',
   'metrics', 'alerts', 'alert-console', 'diagnostics', 'audit',
   'backup', 'onboarding', 'daemon',
+  'skills', 'memory',
 ]);

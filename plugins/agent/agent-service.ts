@@ -192,6 +192,7 @@ export function createAgentService(deps: AgentDeps): AgentService {
       const flush = async (ask: CompactionFlushRequest): Promise<string> => {
         const names = new Set(ask.tools);
         const specs = toolSpecs.filter((t) => names.has(t.name));
+        if (specs.length === 0) return '';
         const messages = [...buildContext(owned).messages, { role: 'user' as const, content: ask.instruction }];
         for (let round = 0; round < (ask.maxRounds ?? 3); round++) {
           const result = await callModel(messages, specs, () => undefined);

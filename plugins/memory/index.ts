@@ -1,0 +1,71 @@
+/**
+ * `memory`: long-term memory as Markdown in the workspace (`MEMORY.md`, `memory/YYYY-MM-DD.md`)
+ * with a persisted, incrementally updated full-text index (MiniSearch, BM25+) and the tools
+ * memory_search / memory_get / memory_write; before a compaction the model is asked to flush
+ * durable facts to memory. See README.md beside this file.
+ */
+import { join } from 'node:path';
+import schema from '../../schemas/plugins/memory.json' with { type: 'json' };
+import validate from '../../schemas/generated/memory.validate.ts';
+import { definePlugin } from '../../core/plugin.ts';
+import { getAgentHooks } from '../agent/agent-hooks.ts';
+import type { ToolRegistry } from '../agent/tool-registry.ts';
+import { flushBeforeCompaction } from './flush.ts';
+import { MemoryIndex, type IndexStatus, type SearchHit, type SyncStats } from './memory-index.ts';
+import { createMemoryTools, type MemoryToolOptions } from './memory-tools.ts';
+
+export type { IndexStatus, SearchHit, SyncStats } from './memory-index.ts';
+export { FLUSH_INSTRUCTION } from './flush.ts';
+
+export interface MemoryOptions extends MemoryToolOptions {
+  flushOnCompaction: boolean;
+  flushMaxRounds: number;
+}
+
+export interface MemoryService {
+  /** Brings the index up to date with the files (only changed files are re-read). */
+  sync(): Promise<SyncStats>;
+  search(query: string, limit?: number): Promise<SearchHit[]>;
+  status(): IndexStatus;
+}
+
+declare module '../../core/plugin.ts' {
+  interface Services {
+    memory: MemoryService;
+  }
+}
+
+export default definePlugin<MemoryOptions>({
+  name: 'memory',
+  version: '1.0.0',
+  kernel: '^1.0.0',
+  description: 'Markdown memory in the workspace: memory_search/get/write tools, persisted full-text index, pre-compaction flush',
+  schema,
+  validate,
+  dependencies: ['agent'],
+  setup(ctx, options) {
+    const index = new MemoryIndex({
+      workspace: () => ctx.paths.workspace,
+      indexFile: join(ctx.paths.data, 'index.json'),
+      log: ctx.log,
+      maxFileBytes: options.maxFileBytes,
+    });
+    ctx.provide('memory', {
+      sync: () => index.sync(),
+      async search(query, limit = 5) {
+        await index.sync();
+        return index.search(query, limit, options.maxSnippetChars);
+      },
+      status: () => index.status(),
+    });
+    const registry = ctx.use('tools') as ToolRegistry;
+    for (const tool of createMemoryTools(() => ctx.paths.workspace, index, options)) ctx.onClose(registry.register(tool));
+
+    if (options.flushOnCompaction) {
+      getAgentHooks(ctx).beforeCompaction.tapPromise(ctx.name, async (event) => {
+        const reply = await flushBeforeCompaction(event, options.flushMaxRounds);
+        ctx.log.info({ sessionKey: event.sessionKey, runId: event.runId, silent: reply.trim() === 'NO_REPLY' }, 'memory flush before compaction done');
+      });
+    }
+  },
+});
