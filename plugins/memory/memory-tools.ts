@@ -36,6 +36,7 @@ async function readMemory(workspace: string, file: string, maxBytes: number): Pr
 
 /** Appends `text` to a memory file (created when missing); returns where it landed. */
 export async function appendMemory(workspace: string, file: string, text: string, maxBytes: number, now = new Date()): Promise<{ file: string; line: number }> {
+  await mkdir(workspace, { recursive: true, mode: 0o700 });
   const real = await realpath(workspace);
   if (file.startsWith('memory/')) {
     await mkdir(join(real, 'memory'), { recursive: true, mode: 0o700 });
