@@ -61,6 +61,20 @@ export default definePlugin<MemoryOptions>({
     const registry = ctx.use('tools') as ToolRegistry;
     for (const tool of createMemoryTools(() => ctx.paths.workspace, index, options)) ctx.onClose(registry.register(tool));
 
+    ctx.hooks.diagnose.tapPromise(ctx.name, async (report) => {
+      try {
+        const stats = await index.sync();
+        const status = index.status();
+        report.add({ id: 'memory.index', severity: 'ok', title: 'Memory index is up to date', description: `${status.files} memory file(s), ${status.chunks} chunk(s); this check re-indexed ${stats.indexed} and dropped ${stats.removed}.` });
+      } catch (error) {
+        report.add({
+          id: 'memory.index', severity: 'warning', title: 'Memory index cannot be updated',
+          description: error instanceof Error ? error.message : String(error),
+          recommendation: `Check that ${ctx.paths.workspace} and ${ctx.paths.data} are readable and writable by the gateway user.`,
+        });
+      }
+    });
+
     if (options.flushOnCompaction) {
       getAgentHooks(ctx).beforeCompaction.tapPromise(ctx.name, async (event) => {
         const reply = await flushBeforeCompaction(event, options.flushMaxRounds);

@@ -49,6 +49,9 @@ describe('skills plugin', () => {
     const byName = Object.fromEntries((await service.list()).map((r) => [r.name, r]));
     expect(byName['needs-key']).toMatchObject({ status: 'unavailable', reasons: ['environment variable MOLTBOT_TEST_SKILL_UNSET_KEY is not set'] });
     expect(byName.broken).toMatchObject({ status: 'invalid', reasons: ['"description" must be a non-empty string'] });
+    const checks: any[] = [];
+    await h.kernel.hooks.diagnose.promise({ add: (check) => checks.push(check) });
+    expect(checks.find((c) => c.id === 'skills.invalid')).toMatchObject({ severity: 'warning', description: `${join(dir, 'ws', 'skills', 'broken', 'SKILL.md')}: "description" must be a non-empty string` });
   });
 
   it('refuses path escapes, symlinks out of the folder and unavailable skills', async () => {
