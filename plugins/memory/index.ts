@@ -10,9 +10,11 @@ import validate from '../../schemas/generated/memory.validate.ts';
 import { definePlugin } from '../../core/plugin.ts';
 import { getAgentHooks } from '../agent/agent-hooks.ts';
 import type { ToolRegistry } from '../agent/tool-registry.ts';
+import { createEmbedder, type EmbeddingsOptions } from './embeddings.ts';
 import { flushBeforeCompaction } from './flush.ts';
 import { MemoryIndex, type IndexStatus, type SearchHit, type SyncStats } from './memory-index.ts';
 import { createMemoryTools, type MemoryToolOptions } from './memory-tools.ts';
+import { VectorStore } from './vectors.ts';
 
 export type { IndexStatus, SearchHit, SyncStats } from './memory-index.ts';
 export { FLUSH_INSTRUCTION } from './flush.ts';
@@ -20,6 +22,8 @@ export { FLUSH_INSTRUCTION } from './flush.ts';
 export interface MemoryOptions extends MemoryToolOptions {
   flushOnCompaction: boolean;
   flushMaxRounds: number;
+  /** Hybrid search through an OpenAI-compatible embeddings endpoint; off when absent. */
+  embeddings?: EmbeddingsOptions;
 }
 
 export interface MemoryService {
@@ -44,17 +48,21 @@ export default definePlugin<MemoryOptions>({
   validate,
   dependencies: ['agent'],
   setup(ctx, options) {
+    const vectors = options.embeddings === undefined
+      ? undefined
+      : new VectorStore(createEmbedder(options.embeddings, ctx.config['providers'] ?? {}, process.env), ctx.log);
     const index = new MemoryIndex({
       workspace: () => ctx.paths.workspace,
       indexFile: join(ctx.paths.data, 'index.json'),
       log: ctx.log,
       maxFileBytes: options.maxFileBytes,
+      ...(vectors ? { vectors, weight: options.embeddings!.weight } : {}),
     });
     ctx.provide('memory', {
       sync: () => index.sync(),
       async search(query, limit = 5) {
         await index.sync();
-        return index.search(query, limit, options.maxSnippetChars);
+        return await index.search(query, limit, options.maxSnippetChars);
       },
       status: () => index.status(),
     });

@@ -13,11 +13,12 @@ import type { Logger } from '../../core/log.ts';
 import { readWorkspaceFile } from '../tools-fs/file-ops.ts';
 import { chunkMarkdown, type Chunk } from './chunks.ts';
 import { listMemoryFiles } from './memory-files.ts';
+import { hybridScores, type PersistedVectors, type VectorStore } from './vectors.ts';
 
 const FORMAT = 1;
 
 interface FileRecord { mtimeMs: number; size: number; hash: string; ids: string[] }
-interface Persisted { format: number; files: Record<string, FileRecord>; index: unknown }
+interface Persisted { format: number; files: Record<string, FileRecord>; index: unknown; vectors?: PersistedVectors }
 
 export interface SearchHit {
   file: string;
@@ -40,6 +41,8 @@ export interface IndexStatus {
   chunks: number;
   /** How the index came up: loaded from disk, rebuilt (missing), or rebuilt after corruption. */
   origin: 'loaded' | 'new' | 'rebuilt-corrupt';
+  /** Chunks with an embedding (hybrid search); absent without embeddings. */
+  vectors?: number;
   lastSync?: SyncStats;
 }
 
@@ -55,6 +58,8 @@ export class MemoryIndex {
   readonly #file: string;
   readonly #log: Logger;
   readonly #maxFileBytes: number;
+  readonly #vectors: VectorStore | undefined;
+  readonly #weight: number;
   #search = new MiniSearch<Chunk>(OPTIONS);
   #files: Record<string, FileRecord> = {};
   #origin: IndexStatus['origin'] = 'new';
@@ -62,7 +67,9 @@ export class MemoryIndex {
   #lastSync: SyncStats | undefined;
   #queue: Promise<unknown> = Promise.resolve();
 
-  constructor(options: { workspace: () => string; indexFile: string; log: Logger; maxFileBytes: number }) {
+  constructor(options: { workspace: () => string; indexFile: string; log: Logger; maxFileBytes: number; vectors?: VectorStore; weight?: number }) {
+    this.#vectors = options.vectors;
+    this.#weight = options.weight ?? 0.5;
     this.#workspace = options.workspace;
     this.#file = options.indexFile;
     this.#log = options.log;
@@ -77,7 +84,10 @@ export class MemoryIndex {
   }
 
   status(): IndexStatus {
-    return { files: Object.keys(this.#files).length, chunks: this.#search.documentCount, origin: this.#origin, ...(this.#lastSync ? { lastSync: this.#lastSync } : {}) };
+    return {
+      files: Object.keys(this.#files).length, chunks: this.#search.documentCount, origin: this.#origin,
+      ...(this.#vectors ? { vectors: this.#vectors.size } : {}), ...(this.#lastSync ? { lastSync: this.#lastSync } : {}),
+    };
   }
 
   sync(): Promise<SyncStats> {
@@ -108,7 +118,7 @@ export class MemoryIndex {
         stats.touched++;
         continue;
       }
-      if (known !== undefined) for (const id of known.ids) this.#search.discard(id);
+      if (known !== undefined) for (const id of known.ids) this.#forget(id);
       const chunks = chunkMarkdown(entry.file, content);
       this.#search.addAll(chunks);
       this.#files[entry.file] = { mtimeMs: entry.mtimeMs, size: entry.size, hash, ids: chunks.map((c) => c.id) };
@@ -116,27 +126,43 @@ export class MemoryIndex {
     }
     for (const [file, record] of Object.entries(this.#files)) {
       if (seen.has(file)) continue;
-      for (const id of record.ids) this.#search.discard(id);
+      for (const id of record.ids) this.#forget(id);
       delete this.#files[file];
       stats.removed++;
     }
     if (this.#search.dirtCount > 0) await this.#search.vacuum({ batchWait: 0 });
-    if (stats.indexed + stats.removed + stats.touched > 0) await this.#save();
+    const embedded = this.#vectors !== undefined && await this.#vectors.fill(this.#allChunks());
+    if (stats.indexed + stats.removed + stats.touched > 0 || embedded) await this.#save();
     this.#lastSync = stats;
     return stats;
   }
 
-  search(query: string, limit: number, maxSnippet: number): SearchHit[] {
-    return this.#search.search(query).slice(0, limit).map((hit) => {
-      const text = String(hit.text);
-      return {
-        file: String(hit.file),
-        line: Number(hit.line),
-        endLine: Number(hit.endLine),
-        score: Math.round(hit.score * 1000) / 1000,
-        snippet: text.length > maxSnippet ? `${text.slice(0, maxSnippet - 1)}…` : text,
-      };
+  /** BM25 ranking, or hybrid (BM25 + cosine) when embeddings are configured and reachable. */
+  async search(query: string, limit: number, maxSnippet: number): Promise<SearchHit[]> {
+    const text = new Map(this.#search.search(query).map((hit) => [String(hit.id), hit.score]));
+    const vector = await this.#vectors?.rank(query, limit * 4);
+    const ranked = vector === undefined ? [...text] : hybridScores(text, vector, this.#weight);
+    return ranked.slice(0, limit).flatMap(([id, score]) => {
+      const fields = this.#search.getStoredFields(id);
+      if (fields === undefined) return [];
+      const snippet = String(fields.text);
+      return [{
+        file: String(fields.file),
+        line: Number(fields.line),
+        endLine: Number(fields.endLine),
+        score: Math.round(score * 1000) / 1000,
+        snippet: snippet.length > maxSnippet ? `${snippet.slice(0, maxSnippet - 1)}…` : snippet,
+      }];
     });
+  }
+
+  #forget(id: string): void {
+    this.#search.discard(id);
+    this.#vectors?.delete(id);
+  }
+
+  #allChunks(): { id: string; text: string }[] {
+    return Object.values(this.#files).flatMap((record) => record.ids.map((id) => ({ id, text: String(this.#search.getStoredFields(id)?.text ?? '') })));
   }
 
   async #load(): Promise<void> {
@@ -153,6 +179,7 @@ export class MemoryIndex {
       if (persisted.format !== FORMAT || typeof persisted.files !== 'object' || persisted.files === null) throw new Error(`unknown index format ${String(persisted.format)}`);
       this.#search = MiniSearch.loadJS<Chunk>(persisted.index as Parameters<typeof MiniSearch.loadJS>[0], OPTIONS);
       this.#files = persisted.files;
+      this.#vectors?.load(persisted.vectors);
       this.#origin = 'loaded';
     } catch (error) {
       this.#log.warn({ err: error, file: this.#file }, 'the memory index is unreadable; rebuilding it from the memory files');
@@ -163,7 +190,7 @@ export class MemoryIndex {
   }
 
   async #save(): Promise<void> {
-    const persisted: Persisted = { format: FORMAT, files: this.#files, index: this.#search.toJSON() };
+    const persisted: Persisted = { format: FORMAT, files: this.#files, index: this.#search.toJSON(), ...(this.#vectors ? { vectors: this.#vectors.toJSON() } : {}) };
     await writeJsonAtomic(this.#file, persisted, { mkdir: true });
   }
 }

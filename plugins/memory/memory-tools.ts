@@ -67,7 +67,7 @@ export function createMemoryTools(workspace: () => string, index: MemoryIndex, o
         if (typeof args?.query !== 'string' || args.query.trim() === '') throw invalid('memory_search: "query" must be a non-empty string');
         const limit = typeof args.limit === 'number' && Number.isInteger(args.limit) ? Math.min(Math.max(args.limit, 1), options.maxResults) : Math.min(5, options.maxResults);
         await index.sync();
-        const results = index.search(args.query.slice(0, 500), limit, options.maxSnippetChars);
+        const results = await index.search(args.query.slice(0, 500), limit, options.maxSnippetChars);
         return { results };
       },
     },
