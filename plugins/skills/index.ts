@@ -12,7 +12,7 @@ import { definePlugin, type PluginContext } from '../../core/plugin.ts';
 import type { ToolRegistry } from '../agent/tool-registry.ts';
 import { registerSkillsCommand } from './cli.ts';
 import { skillsPromptSection } from './prompt.ts';
-import { diagnoseSkills } from './report.ts';
+import { auditSkillSymlinks, diagnoseSkills } from './report.ts';
 import { SkillScanner, type SkillRecord, type SkillSource } from './scan.ts';
 import { createSkillReadTool } from './skill-tool.ts';
 
@@ -97,5 +97,6 @@ export default definePlugin<SkillsOptions>({
 
     ctx.hooks.cliCommands.tap(ctx.name, (program, cli) => registerSkillsCommand(program, cli, service.list));
     ctx.hooks.diagnose.tapPromise(ctx.name, async (report) => diagnoseSkills(await service.list(), report));
+    ctx.hooks.audit.tapPromise(ctx.name, (report) => auditSkillSymlinks(ctx.paths.workspace, report));
   },
 });

@@ -73,6 +73,18 @@ describe('skills plugin', () => {
     const [result] = toolResults(h.fake.requests.at(-1)!.body);
     expect(result).toMatch(/outside the skill folder/);
     expect(JSON.stringify(h.fake.requests.map((r) => r.body))).not.toContain('TOP SECRET');
+    // The audit names the link; a symlinked skill folder leading out is not loaded at all.
+    symlinkSync(join(dir, 'elsewhere'), join(dir, 'ws', 'skills', 'linked'));
+    write('elsewhere/SKILL.md', skill('linked', 'Outside the workspace'));
+    expect((await (h.kernel.use('skills') as SkillsService).list()).map((r) => r.name)).not.toContain('linked');
+    const findings: any[] = [];
+    await h.kernel.hooks.audit.promise({ add: (finding) => findings.push(finding) });
+    expect(findings.find((f) => f.id === 'skills.workspace.symlink_escape')).toMatchObject({
+      severity: 'warning',
+      description: expect.stringContaining(`skills/linked -> ${join(dir, 'elsewhere')}`),
+    });
+    // link.txt points inside the workspace: skill_read refuses it, the audit does not flag it.
+    expect(findings.find((f) => f.id === 'skills.workspace.symlink_escape').description).not.toContain('link.txt');
   });
 
   it('precedence: workspace > managed > plugin dirs; the shadowed copy is reported; edits show on the next run', async () => {
