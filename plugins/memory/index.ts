@@ -58,6 +58,7 @@ export default definePlugin<MemoryOptions>({
       maxFileBytes: options.maxFileBytes,
       ...(vectors ? { vectors, weight: options.embeddings!.weight } : {}),
     });
+    ctx.onClose(() => index.flush());
     ctx.provide('memory', {
       sync: () => index.sync(),
       async search(query, limit = 5) {

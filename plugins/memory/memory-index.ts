@@ -2,13 +2,13 @@
  * The full-text index of the memory files: MiniSearch (BM25+ ranking, prefix and fuzzy
  * matching) over paragraph chunks, persisted as JSON in the plugin's state folder. `sync()`
  * compares each file's mtime+size with the persisted record (then its sha256 when they
- * differ) and re-indexes only changed files, drops removed ones, and saves when anything
- * changed. A persisted index that cannot be read or does not match the format is rebuilt.
+ * differ) and re-indexes only changed files, drops removed ones, and saves (batched, see
+ * #scheduleSave) when anything changed. A persisted index that cannot be read or does not match the format is rebuilt.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import MiniSearch from 'minisearch';
-import { writeJsonAtomic } from '../../core/atomic-file.ts';
+import { writeFileAtomic } from '../../core/atomic-file.ts';
 import type { Logger } from '../../core/log.ts';
 import { readWorkspaceFile } from '../tools-fs/file-ops.ts';
 import { chunkMarkdown, type Chunk } from './chunks.ts';
@@ -66,8 +66,11 @@ export class MemoryIndex {
   #loaded = false;
   #lastSync: SyncStats | undefined;
   #queue: Promise<unknown> = Promise.resolve();
+  #saveTimer: NodeJS.Timeout | undefined;
+  readonly #saveDelayMs: number;
 
-  constructor(options: { workspace: () => string; indexFile: string; log: Logger; maxFileBytes: number; vectors?: VectorStore; weight?: number }) {
+  constructor(options: { workspace: () => string; indexFile: string; log: Logger; maxFileBytes: number; vectors?: VectorStore; weight?: number; saveDelayMs?: number }) {
+    this.#saveDelayMs = options.saveDelayMs ?? 2000;
     this.#vectors = options.vectors;
     this.#weight = options.weight ?? 0.5;
     this.#workspace = options.workspace;
@@ -132,7 +135,7 @@ export class MemoryIndex {
     }
     if (this.#search.dirtCount > 0) await this.#search.vacuum({ batchWait: 0 });
     const embedded = this.#vectors !== undefined && await this.#vectors.fill(this.#allChunks());
-    if (stats.indexed + stats.removed + stats.touched > 0 || embedded) await this.#save();
+    if (stats.indexed + stats.removed + stats.touched > 0 || embedded) this.#scheduleSave();
     this.#lastSync = stats;
     return stats;
   }
@@ -189,8 +192,30 @@ export class MemoryIndex {
     }
   }
 
+  /**
+   * Saving serialises the whole index (≈ 0.5 s for 4,000 chunks), so it is batched: at most
+   * once per `saveDelayMs`, and on close. Losing a pending save costs nothing but time: the
+   * index is derived data, and files changed since the last save are re-indexed at start.
+   */
+  #scheduleSave(): void {
+    if (this.#saveTimer !== undefined) return;
+    this.#saveTimer = setTimeout(() => {
+      this.#saveTimer = undefined;
+      this.exclusive(() => this.#save()).catch((error: unknown) => this.#log.warn({ err: error }, 'the memory index could not be saved'));
+    }, this.#saveDelayMs);
+    this.#saveTimer.unref();
+  }
+
+  /** Writes a pending save now (on close). */
+  async flush(): Promise<void> {
+    if (this.#saveTimer === undefined) return;
+    clearTimeout(this.#saveTimer);
+    this.#saveTimer = undefined;
+    await this.exclusive(() => this.#save());
+  }
+
   async #save(): Promise<void> {
     const persisted: Persisted = { format: FORMAT, files: this.#files, index: this.#search.toJSON(), ...(this.#vectors ? { vectors: this.#vectors.toJSON() } : {}) };
-    await writeJsonAtomic(this.#file, persisted, { mkdir: true });
+    await writeFileAtomic(this.#file, JSON.stringify(persisted), { mkdir: true });
   }
 }

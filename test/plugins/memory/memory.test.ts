@@ -94,10 +94,12 @@ describe('memory plugin', () => {
     const memory3 = third.use('memory') as MemoryService;
     expect((await memory3.search('peanuts'))[0]).toMatchObject({ file: 'MEMORY.md' });
     expect(memory3.status()).toMatchObject({ origin: 'rebuilt-corrupt', files: 3, lastSync: { indexed: 3 } });
-    expect(JSON.parse(readFileSync(indexFile, 'utf8')).format).toBe(1);
     const checks: any[] = [];
     await third.hooks.diagnose.promise({ add: (check) => checks.push(check) });
     expect(checks.find((c) => c.id === 'memory.index')).toMatchObject({ severity: 'ok', description: expect.stringMatching(/^3 memory file\(s\), \d+ chunk\(s\); this check re-indexed 0/) });
+    // Saves are batched; close writes the pending one.
+    await third.close();
+    expect(JSON.parse(readFileSync(indexFile, 'utf8'))).toMatchObject({ format: 1, files: { 'MEMORY.md': { size: 71 } } });
   });
 
   it('memory_get and memory_write stay inside MEMORY.md and memory/', async () => {
