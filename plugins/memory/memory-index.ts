@@ -133,7 +133,8 @@ export class MemoryIndex {
       delete this.#files[file];
       stats.removed++;
     }
-    if (this.#search.dirtCount > 0) await this.#search.vacuum({ batchWait: 0 });
+    // Discarded chunks leave references behind; clean them once they add up (MiniSearch's own thresholds).
+    if (this.#search.dirtCount >= 20 && this.#search.dirtFactor >= 0.1) await this.#search.vacuum({ batchWait: 0 });
     const embedded = this.#vectors !== undefined && await this.#vectors.fill(this.#allChunks());
     if (stats.indexed + stats.removed + stats.touched > 0 || embedded) this.#scheduleSave();
     this.#lastSync = stats;
