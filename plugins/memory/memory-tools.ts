@@ -23,6 +23,10 @@ export interface MemoryToolOptions {
 
 export const MEMORY_TOOLS = Object.freeze(['memory_search', 'memory_get', 'memory_write']);
 
+/** An optional integer argument, clamped to [min, max]; `fallback` when absent or not an integer. */
+const intArg = (value: unknown, min: number, max: number, fallback: number): number =>
+  typeof value === 'number' && Number.isInteger(value) ? Math.min(Math.max(value, min), max) : fallback;
+
 const invalid = (message: string) => new MoltbotError('MOLT_ERR_TOOL_INVALID_ARGS', { message, plugin: 'memory' });
 
 async function readMemory(workspace: string, file: string, maxBytes: number): Promise<string | undefined> {
@@ -65,7 +69,7 @@ export function createMemoryTools(workspace: () => string, index: MemoryIndex, o
       },
       async handler(args: { query?: unknown; limit?: unknown }) {
         if (typeof args?.query !== 'string' || args.query.trim() === '') throw invalid('memory_search: "query" must be a non-empty string');
-        const limit = typeof args.limit === 'number' && Number.isInteger(args.limit) ? Math.min(Math.max(args.limit, 1), options.maxResults) : Math.min(5, options.maxResults);
+        const limit = intArg(args.limit, 1, options.maxResults, Math.min(5, options.maxResults));
         await index.sync();
         const results = await index.search(args.query.slice(0, 500), limit, options.maxSnippetChars);
         return { results };
@@ -84,8 +88,8 @@ export function createMemoryTools(workspace: () => string, index: MemoryIndex, o
       },
       async handler(args: { file?: unknown; from?: unknown; lines?: unknown }) {
         const file = memoryPath(args?.file);
-        const from = typeof args.from === 'number' && Number.isInteger(args.from) && args.from > 0 ? args.from : 1;
-        const count = typeof args.lines === 'number' && Number.isInteger(args.lines) && args.lines > 0 ? Math.min(args.lines, options.maxGetLines) : options.maxGetLines;
+        const from = intArg(args.from, 1, Number.MAX_SAFE_INTEGER, 1);
+        const count = intArg(args.lines, 1, options.maxGetLines, options.maxGetLines);
         const content = await readMemory(workspace(), file, options.maxFileBytes);
         if (content === undefined) throw new MoltbotError('MOLT_ERR_TOOL_NOT_FOUND', { message: `${file} does not exist yet`, plugin: 'memory' });
         const all = content.split(/\r?\n/);
