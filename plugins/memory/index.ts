@@ -10,6 +10,7 @@ import validate from '../../schemas/generated/memory.validate.ts';
 import { definePlugin } from '../../core/plugin.ts';
 import { getAgentHooks } from '../agent/agent-hooks.ts';
 import type { ToolRegistry } from '../agent/tool-registry.ts';
+import { registerMemoryCommand } from './cli.ts';
 import { createEmbedder, type EmbeddingsOptions } from './embeddings.ts';
 import { flushBeforeCompaction } from './flush.ts';
 import { MemoryIndex, type IndexStatus, type SearchHit, type SyncStats } from './memory-index.ts';
@@ -30,6 +31,8 @@ export interface MemoryService {
   /** Brings the index up to date with the files (only changed files are re-read). */
   sync(): Promise<SyncStats>;
   search(query: string, limit?: number): Promise<SearchHit[]>;
+  /** Drops the index and builds it again from the files. */
+  rebuild(): Promise<SyncStats>;
   status(): IndexStatus;
 }
 
@@ -65,8 +68,10 @@ export default definePlugin<MemoryOptions>({
         await index.sync();
         return await index.search(query, limit, options.maxSnippetChars);
       },
+      rebuild: () => index.rebuild(),
       status: () => index.status(),
     });
+    ctx.hooks.cliCommands.tap(ctx.name, (program, cli) => registerMemoryCommand(program, cli, () => ctx.use('memory') as MemoryService));
     const registry = ctx.use('tools') as ToolRegistry;
     for (const tool of createMemoryTools(() => ctx.paths.workspace, index, options)) ctx.onClose(registry.register(tool));
 

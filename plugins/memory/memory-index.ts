@@ -97,6 +97,22 @@ export class MemoryIndex {
     return this.exclusive(() => this.syncNow());
   }
 
+  /** Drops the index and builds it again from the files, then saves it at once. */
+  rebuild(): Promise<SyncStats> {
+    return this.exclusive(async () => {
+      this.#loaded = true;
+      this.#search = new MiniSearch<Chunk>(OPTIONS);
+      for (const record of Object.values(this.#files)) for (const id of record.ids) this.#vectors?.delete(id);
+      this.#files = {};
+      this.#origin = 'new';
+      const stats = await this.syncNow();
+      if (this.#saveTimer !== undefined) clearTimeout(this.#saveTimer);
+      this.#saveTimer = undefined;
+      await this.#save();
+      return stats;
+    });
+  }
+
   /** The sync itself; callers already holding `exclusive` use this. */
   async syncNow(): Promise<SyncStats> {
     if (!this.#loaded) await this.#load();
