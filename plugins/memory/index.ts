@@ -13,6 +13,7 @@ import type { ToolRegistry } from '../agent/tool-registry.ts';
 import { registerMemoryCommand } from './cli.ts';
 import { createEmbedder, type EmbeddingsOptions } from './embeddings.ts';
 import { flushBeforeCompaction } from './flush.ts';
+import { withMemoryFile } from './inject.ts';
 import { MemoryIndex, type IndexStatus, type SearchHit, type SyncStats } from './memory-index.ts';
 import { createMemoryTools, type MemoryToolOptions } from './memory-tools.ts';
 import { VectorStore } from './vectors.ts';
@@ -23,6 +24,8 @@ export { FLUSH_INSTRUCTION } from './flush.ts';
 export interface MemoryOptions extends MemoryToolOptions {
   flushOnCompaction: boolean;
   flushMaxRounds: number;
+  /** Characters of MEMORY.md put in the main session's system prompt (0: none). */
+  injectMaxChars: number;
   /** Hybrid search through an OpenAI-compatible embeddings endpoint; off when absent. */
   embeddings?: EmbeddingsOptions;
 }
@@ -88,6 +91,17 @@ export default definePlugin<MemoryOptions>({
         });
       }
     });
+
+    if (options.injectMaxChars > 0) {
+      ctx.hooks.beforeAgentRun.tapPromise(ctx.name, async (run) => {
+        try {
+          return await withMemoryFile(run, ctx.paths.workspace, options.injectMaxChars, options.maxFileBytes);
+        } catch (error) {
+          ctx.log.warn({ err: error }, 'MEMORY.md could not be read into the prompt; the run goes on without it');
+          return run;
+        }
+      });
+    }
 
     if (options.flushOnCompaction) {
       getAgentHooks(ctx).beforeCompaction.tapPromise(ctx.name, async (event) => {

@@ -61,6 +61,21 @@ describe('memory plugin', () => {
     expect(denied).toEqual({ deny: 'tool "memory_search" is denied in sandboxed sessions (the default sandbox denylist)' });
   });
 
+  it('MEMORY.md goes into the main session prompt (bounded), never into other sessions', async () => {
+    const { dir, write } = useTempDir();
+    write('ws/MEMORY.md', `# User\nName: Ada. Prefers short answers.\n${'filler '.repeat(100)}`);
+    const h = await startAgent({ agent: { workspace: join(dir, 'ws'), systemPrompt: 'You are Molty.' }, agents: OFF, extra: [['memory', { injectMaxChars: 200 }]] });
+    const client = await h.client();
+    const systemOf = (body: any): string => body.messages.find((m: any) => m.role === 'system')?.content ?? '';
+    await chat(client, 'hi', 'agent:main:main');
+    const system = systemOf(h.fake.requests.at(-1)!.body);
+    expect(system).toMatch(/^You are Molty\.\n\n## Long-term memory \(MEMORY\.md\)\n# User\nName: Ada\. Prefers short answers\./);
+    expect(system).toContain('[… MEMORY.md continues; read the rest with memory_get]');
+    expect(system.length).toBeLessThan(400);
+    await chat(client, 'hi', 'agent:main:irc:group:friends');
+    expect(systemOf(h.fake.requests.at(-1)!.body)).toBe('You are Molty.');
+  });
+
   it('the index survives a restart (loaded, nothing re-read), follows hand edits, and is rebuilt when corrupt', async () => {
     const { dir, write } = useTempDir();
     write('ws/MEMORY.md', '# About the user\nPrefers tea over coffee.\n');
