@@ -96,7 +96,11 @@ export class SkillScanner {
     if (stat.size > this.#options.maxSkillBytes) parsed = { ok: false, reason: `SKILL.md is ${stat.size} bytes; the limit is ${this.#options.maxSkillBytes} (option maxSkillBytes)` };
     else {
       this.parses++;
-      parsed = parseSkillFile(await readFile(file, 'utf8'));
+      try {
+        parsed = parseSkillFile(await readFile(file, 'utf8'));
+      } catch (error) {
+        parsed = { ok: false, reason: `SKILL.md cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` };
+      }
     }
     this.#cache.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, parsed });
     return parsed;
