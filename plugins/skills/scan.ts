@@ -8,7 +8,7 @@
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseSkillFile, type ParsedSkill, type SkillMeta } from './frontmatter.ts';
-import { unmetRequirements, type GateInput } from './gating.ts';
+import { PathIndex, unmetRequirements, type GateInput } from './gating.ts';
 
 export interface SkillSource {
   /** `workspace`, `managed`, `plugin:<name>` or `extra`: shown in listings. */
@@ -42,6 +42,7 @@ interface Cached { mtimeMs: number; size: number; parsed: ParsedSkill }
 export class SkillScanner {
   readonly #cache = new Map<string, Cached>();
   readonly #options: ScanOptions;
+  readonly #path = new PathIndex();
   /** Files read and parsed since creation (for tests and diagnostics). */
   parses = 0;
 
@@ -49,7 +50,8 @@ export class SkillScanner {
     this.#options = options;
   }
 
-  async scan(sources: readonly SkillSource[], gate: GateInput): Promise<SkillRecord[]> {
+  async scan(sources: readonly SkillSource[], input: GateInput): Promise<SkillRecord[]> {
+    const gate: GateInput = { ...input, hasBin: input.hasBin ?? this.#path.lookup(input.env.PATH) };
     const records: SkillRecord[] = [];
     const winners = new Map<string, SkillRecord>();
     const seenFiles = new Set<string>();

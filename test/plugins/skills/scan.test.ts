@@ -1,5 +1,5 @@
 /** The re-scan per run is cheap: unchanged SKILL.md files are stat'ed, not read again. */
-import { utimesSync } from 'node:fs';
+import { chmodSync, mkdirSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SkillScanner } from '../../../plugins/skills/scan.ts';
@@ -29,5 +29,21 @@ describe('SkillScanner', () => {
     write('root/big/SKILL.md', `---\nname: big\ndescription: x\n---\n${'x'.repeat(5000)}`);
     expect((await scanner.scan(sources, gate)).find((r) => r.dir.endsWith('big'))).toMatchObject({ status: 'invalid', reasons: [expect.stringMatching(/bytes; the limit is 4096/)] });
     expect(scanner.parses).toBe(3);
+  });
+
+  it('a binary installed (or made executable) after a scan counts at the next scan', async () => {
+    const { dir, write } = useTempDir();
+    write('root/tool/SKILL.md', '---\nname: tool\ndescription: needs mytool\nrequires:\n  bins: [mytool]\n---\n');
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    const scanner = new SkillScanner({ maxDepth: 2, maxSkillBytes: 4096, disabled: [] });
+    const sources = [{ label: 'workspace', dir: join(dir, 'root') }];
+    const input = { env: { PATH: `${bin}:${join(dir, 'missing')}` }, config: {}, platform: process.platform };
+    expect((await scanner.scan(sources, input))[0]).toMatchObject({ status: 'unavailable', reasons: ['binary "mytool" not found on PATH'] });
+    const tool = write('bin/mytool', '#!/bin/sh\n', 0o644);
+    utimesSync(bin, new Date(), new Date(Date.now() + 5000));
+    expect((await scanner.scan(sources, input))[0]).toMatchObject({ status: 'unavailable' });
+    chmodSync(tool, 0o755);
+    expect((await scanner.scan(sources, input))[0]).toMatchObject({ status: 'available', reasons: [] });
   });
 });
