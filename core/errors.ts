@@ -289,6 +289,14 @@ export const ERROR_CATALOGUE = Object.freeze({
     title: 'The control UI assets are missing',
     fix: 'Reinstall the package (ui/built ships with it), run `npm run build:ui` in a source checkout, or set gateway.controlUi.enabled to false.',
   },
+  MOLT_ERR_SKILL_NOT_FOUND: {
+    title: 'Skill not available',
+    fix: 'Use a skill listed under "Skills" in the instructions; `moltbot skills list` shows every skill and why one is unavailable.',
+  },
+  MOLT_ERR_MEMORY_PATH: {
+    title: 'Not a memory file',
+    fix: 'Memory files are MEMORY.md and memory/<name>.md in the workspace (e.g. memory/2026-01-31.md).',
+  },
 } satisfies Record<string, ErrorSpec>);
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -46,6 +46,8 @@ export const FIRST_PARTY: PluginCatalogue = Object.freeze({
   'channel-telegram': () => import('./channel-telegram/index.ts'),
   cron: () => import('./cron/index.ts'),
   'control-ui': () => import('./control-ui/index.ts'),
+  skills: () => import('./skills/index.ts'),
+  memory: () => import('./memory/index.ts'),
 });
 
 /** What runs with no config at all (DESIGN §4); grows as first-party plugins land. */
@@ -59,6 +61,7 @@ export const EMBEDDED_PRESET: readonly string[] = Object.freeze([
   'channels', 'channel-webchat',
   'cron',
   'control-ui',
+  'skills', 'memory',
 ]);
 
 /** Plugins the config implies: a `channels.<id>` section loads `channel-<id>` (kernel option `impliedPlugins`). */

@@ -10,8 +10,9 @@ import type { CacheNamespace } from '../cache/service.ts';
 import type { KernelHooks } from '../../core/hooks.ts';
 import type { Logger } from '../../core/log.ts';
 import { AgentError } from './agent-error.ts';
+import type { AgentHooks, CompactionFlushRequest } from './agent-hooks.ts';
 import { compact } from './compaction.ts';
-import { buildContext, estimateTokens } from './context.ts';
+import { buildContext, estimateTokens, toChatMessage } from './context.ts';
 import { callWithFailover, type FailoverSettings, type ModelResult } from './failover.ts';
 import { ModelHealth, type ModelState } from './model-health.ts';
 import { splitRef } from './model-refs.ts';
@@ -81,6 +82,8 @@ export interface AgentDeps {
   sessionCache(): CacheNamespace | undefined;
   /** Serializes runs of one session across gateway instances (a shared store provides it). */
   sessionLease(): SessionLease | undefined;
+  /** The agent plugin's exposed hooks (`beforeCompaction`). */
+  agentHooks?: AgentHooks;
 }
 
 /** Service `session-lease`: resolves with a release function once this instance may run the session. */
@@ -221,7 +224,43 @@ export function createAgentService(deps: AgentDeps): AgentService {
       const allowed = new Set(context.tools ?? []);
       const toolSpecs = deps.tools.list().filter((t) => allowed.has(t.name));
       const owned = transcript;
+      let flushing = false;
+      // One silent turn before a fold (agent.beforeCompaction): never persisted, never fatal.
+      const flush = async (ask: CompactionFlushRequest): Promise<string> => {
+        const names = new Set(ask.tools);
+        const specs = toolSpecs.filter((t) => names.has(t.name));
+        if (specs.length === 0) return '';
+        const messages = [...buildContext(owned).messages, { role: 'user' as const, content: ask.instruction }];
+        for (let round = 0; round < (ask.maxRounds ?? 3); round++) {
+          const result = await callModel(messages, specs, () => undefined);
+          if (result.toolCalls.length === 0) return result.text;
+          messages.push({ role: 'assistant', content: result.text, toolCalls: result.toolCalls });
+          for (const call of result.toolCalls) {
+            if (!names.has(call.name)) {
+              messages.push({ role: 'tool', content: `tool "${call.name}" is not offered in this turn`, toolCallId: call.id, name: call.name, isError: true });
+              continue;
+            }
+            const entry = await runTool({ call, runId, sessionKey: key, signal: controller.signal, timeoutMs: settings.toolTimeoutMs, hooks, tools: deps.tools, trace });
+            messages.push(toChatMessage(entry as Extract<TranscriptEntry, { kind: 'message' }>));
+          }
+        }
+        return '';
+      };
+      const beforeCompaction = deps.agentHooks?.beforeCompaction;
       const doCompact = async (): Promise<boolean> => {
+        if (flushing) return false;
+        if (beforeCompaction !== undefined && hasTaps(beforeCompaction)) {
+          flushing = true;
+          try {
+            await beforeCompaction.promise({ runId, agentId: parts.agentId, sessionKey: key, messages: buildContext(owned).messages, flush });
+            trace.add('compaction', { phase: 'flush' });
+          } catch (error) {
+            if (controller.signal.aborted) throw error;
+            log.warn({ err: error, sessionKey: key }, 'the pre-compaction flush failed; compacting anyway');
+          } finally {
+            flushing = false;
+          }
+        }
         const summary = await compact({
           transcript: owned,
           runId,

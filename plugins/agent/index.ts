@@ -8,6 +8,7 @@
 import schema from '../../schemas/plugins/agent.json' with { type: 'json' };
 import validateOptions from '../../schemas/generated/agent.validate.ts';
 import { definePlugin } from '../../core/plugin.ts';
+import { createAgentHooks } from './agent-hooks.ts';
 import { createAgentService, type AgentService, type SessionLease } from './agent-service.ts';
 import { registerSessionsCommand } from './cli.ts';
 import { registerOpenAiRoutes } from './openai-http.ts';
@@ -22,6 +23,7 @@ export type { AgentService, RunEvent, RunRequest, RunResult } from './agent-serv
 export type { ToolContext, ToolDefinition, ToolRegistry } from './tool-registry.ts';
 export type * from './types.ts';
 export { AgentError } from './agent-error.ts';
+export { getAgentHooks, type AgentHooks, type BeforeCompaction, type CompactionFlushRequest } from './agent-hooks.ts';
 export { ModelCallError } from './model-error.ts';
 export { FAILOVER_POLICY } from './failover-policy.ts';
 export { parseSessionKey, mainSessionKey } from './session-key.ts';
@@ -47,6 +49,7 @@ export default definePlugin({
     const settings = resolveAgentSettings(ctx.config);
     const tools = createToolRegistry();
     ctx.provide('tools', tools);
+    const agentHooks = ctx.exposeHooks(createAgentHooks());
     let service: AgentService | undefined;
     let sessionCache: CacheNamespace | undefined;
     const agent = (): AgentService => {
@@ -66,6 +69,7 @@ export default definePlugin({
             return undefined;
           }
         },
+        agentHooks,
         apiFor: (api) => {
           try {
             return ctx.use(`model-api:${api}`) as ModelApi;

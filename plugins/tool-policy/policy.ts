@@ -20,10 +20,15 @@ export const TOOL_GROUPS: Readonly<Record<string, readonly string[]>> = Object.f
   'group:runtime': ['exec'],
   'group:ui': ['browser', 'canvas'],
   'group:control': ['nodes', 'cron', 'gateway'],
+  'group:memory': ['memory_search', 'memory_get', 'memory_write'],
 });
 
-/** Denied to sandboxed sessions when the config's denylist is empty. */
-export const DEFAULT_SANDBOX_DENY = Object.freeze(['exec', 'browser', 'canvas', 'nodes', 'cron', 'gateway']);
+/**
+ * Denied to sandboxed sessions when the config's denylist is empty. The memory tools are in
+ * it because memory is the owner's: a group chat or a stranger's DM must not read or write it
+ * unless the operator allows `group:memory` for sandboxed sessions.
+ */
+export const DEFAULT_SANDBOX_DENY = Object.freeze(['exec', 'browser', 'canvas', 'nodes', 'cron', 'gateway', 'memory_search', 'memory_get', 'memory_write']);
 
 export type SandboxMode = 'off' | 'non-main' | 'all';
 

@@ -1,0 +1,113 @@
+/**
+ * `memory`: long-term memory as Markdown in the workspace (`MEMORY.md`, `memory/YYYY-MM-DD.md`)
+ * with a persisted, incrementally updated full-text index (MiniSearch, BM25+) and the tools
+ * memory_search / memory_get / memory_write; before a compaction the model is asked to flush
+ * durable facts to memory. See README.md beside this file.
+ */
+import { join } from 'node:path';
+import schema from '../../schemas/plugins/memory.json' with { type: 'json' };
+import validate from '../../schemas/generated/memory.validate.ts';
+import { definePlugin } from '../../core/plugin.ts';
+import { getAgentHooks } from '../agent/agent-hooks.ts';
+import type { ToolRegistry } from '../agent/tool-registry.ts';
+import { registerMemoryCommand } from './cli.ts';
+import { createEmbedder, type EmbeddingsOptions } from './embeddings.ts';
+import { flushBeforeCompaction } from './flush.ts';
+import { withMemoryFile } from './inject.ts';
+import { MemoryIndex, type IndexStatus, type SearchHit, type SyncStats } from './memory-index.ts';
+import { createMemoryTools, type MemoryToolOptions } from './memory-tools.ts';
+import { VectorStore } from './vectors.ts';
+
+export type { IndexStatus, SearchHit, SyncStats } from './memory-index.ts';
+export { FLUSH_INSTRUCTION } from './flush.ts';
+
+export interface MemoryOptions extends MemoryToolOptions {
+  flushOnCompaction: boolean;
+  flushMaxRounds: number;
+  /** Characters of MEMORY.md put in the main session's system prompt (0: none). */
+  injectMaxChars: number;
+  /** Hybrid search through an OpenAI-compatible embeddings endpoint; off when absent. */
+  embeddings?: EmbeddingsOptions;
+}
+
+export interface MemoryService {
+  /** Brings the index up to date with the files (only changed files are re-read). */
+  sync(): Promise<SyncStats>;
+  search(query: string, limit?: number): Promise<SearchHit[]>;
+  /** Drops the index and builds it again from the files. */
+  rebuild(): Promise<SyncStats>;
+  status(): IndexStatus;
+}
+
+declare module '../../core/plugin.ts' {
+  interface Services {
+    memory: MemoryService;
+  }
+}
+
+export default definePlugin<MemoryOptions>({
+  name: 'memory',
+  version: '1.0.0',
+  kernel: '^1.0.0',
+  description: 'Markdown memory in the workspace: memory_search/get/write tools, persisted full-text index, pre-compaction flush',
+  schema,
+  validate,
+  dependencies: ['agent'],
+  setup(ctx, options) {
+    const vectors = options.embeddings === undefined
+      ? undefined
+      : new VectorStore(createEmbedder(options.embeddings, ctx.config['providers'] ?? {}, process.env), ctx.log);
+    const index = new MemoryIndex({
+      workspace: () => ctx.paths.workspace,
+      indexFile: join(ctx.paths.data, 'index.json'),
+      log: ctx.log,
+      maxFileBytes: options.maxFileBytes,
+      ...(vectors ? { vectors, weight: options.embeddings!.weight } : {}),
+    });
+    ctx.onClose(() => index.flush());
+    ctx.provide('memory', {
+      sync: () => index.sync(),
+      async search(query, limit = 5) {
+        await index.sync();
+        return await index.search(query, limit, options.maxSnippetChars);
+      },
+      rebuild: () => index.rebuild(),
+      status: () => index.status(),
+    });
+    ctx.hooks.cliCommands.tap(ctx.name, (program, cli) => registerMemoryCommand(program, cli, () => ctx.use('memory') as MemoryService));
+    const registry = ctx.use('tools') as ToolRegistry;
+    for (const tool of createMemoryTools(() => ctx.paths.workspace, index, options)) ctx.onClose(registry.register(tool));
+
+    ctx.hooks.diagnose.tapPromise(ctx.name, async (report) => {
+      try {
+        const stats = await index.sync();
+        const status = index.status();
+        report.add({ id: 'memory.index', severity: 'ok', title: 'Memory index is up to date', description: `${status.files} memory file(s), ${status.chunks} chunk(s); this check re-indexed ${stats.indexed} and dropped ${stats.removed}.` });
+      } catch (error) {
+        report.add({
+          id: 'memory.index', severity: 'warning', title: 'Memory index cannot be updated',
+          description: error instanceof Error ? error.message : String(error),
+          recommendation: `Check that ${ctx.paths.workspace} and ${ctx.paths.data} are readable and writable by the gateway user.`,
+        });
+      }
+    });
+
+    if (options.injectMaxChars > 0) {
+      ctx.hooks.beforeAgentRun.tapPromise(ctx.name, async (run) => {
+        try {
+          return await withMemoryFile(run, ctx.paths.workspace, options.injectMaxChars, options.maxFileBytes);
+        } catch (error) {
+          ctx.log.warn({ err: error }, 'MEMORY.md could not be read into the prompt; the run goes on without it');
+          return run;
+        }
+      });
+    }
+
+    if (options.flushOnCompaction) {
+      getAgentHooks(ctx).beforeCompaction.tapPromise(ctx.name, async (event) => {
+        const reply = await flushBeforeCompaction(event, options.flushMaxRounds);
+        ctx.log.info({ sessionKey: event.sessionKey, runId: event.runId, silent: reply.trim() === 'NO_REPLY' }, 'memory flush before compaction done');
+      });
+    }
+  },
+});

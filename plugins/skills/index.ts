@@ -1,0 +1,102 @@
+/**
+ * `skills`: folders with a SKILL.md from the workspace `skills/`, `<stateDir>/skills` and
+ * plugin-provided dirs (highest first), gated on their requirements; the available ones are
+ * listed in the system prompt and read on demand with the `skill_read` tool.
+ * `moltbot skills list|info|check`. See README.md beside this file.
+ */
+import { join, resolve } from 'node:path';
+import tapable from 'tapable';
+import schema from '../../schemas/plugins/skills.json' with { type: 'json' };
+import validate from '../../schemas/generated/skills.validate.ts';
+import { definePlugin, type PluginContext } from '../../core/plugin.ts';
+import type { ToolRegistry } from '../agent/tool-registry.ts';
+import { registerSkillsCommand } from './cli.ts';
+import { skillsPromptSection } from './prompt.ts';
+import { auditSkillSymlinks, diagnoseSkills } from './report.ts';
+import { SkillScanner, type SkillRecord, type SkillSource } from './scan.ts';
+import { createSkillReadTool } from './skill-tool.ts';
+
+export type { SkillRecord, SkillSource, SkillStatus } from './scan.ts';
+export type { SkillMeta, SkillRequires } from './frontmatter.ts';
+
+export interface SkillsOptions {
+  extraDirs: string[];
+  disabled: string[];
+  maxPromptChars: number;
+  maxReadBytes: number;
+  maxSkillBytes: number;
+  maxDepth: number;
+}
+
+export interface SkillsService {
+  /** Every skill found, in precedence order, with its status (re-scanned cheaply per call). */
+  list(): Promise<SkillRecord[]>;
+}
+
+/** A skill folder root a plugin contributes (its skills rank below workspace and managed ones). */
+export interface SkillDirRegistration {
+  plugin: string;
+  dir: string;
+}
+
+export function createSkillsHooks() {
+  return {
+    /** Plugins add skill roots here (SyncWaterfallHook over a list; push and return it). */
+    dirs: new tapable.SyncWaterfallHook<[SkillDirRegistration[]]>(['dirs'], 'skills.dirs'),
+  };
+}
+export type SkillsHooks = ReturnType<typeof createSkillsHooks>;
+
+/** The skills plugin's hooks; list "skills" in your plugin's `dependencies` to use them. */
+export function getSkillsHooks(ctx: Pick<PluginContext, 'hooksOf'>): SkillsHooks {
+  return ctx.hooksOf('skills') as unknown as SkillsHooks;
+}
+
+declare module '../../core/plugin.ts' {
+  interface Services {
+    skills: SkillsService;
+  }
+}
+
+export default definePlugin<SkillsOptions>({
+  name: 'skills',
+  version: '1.0.0',
+  kernel: '^1.0.0',
+  description: 'Skills (SKILL.md folders): gated on requirements, listed in the prompt, read with skill_read',
+  schema,
+  validate,
+  dependencies: ['agent'],
+  setup(ctx, options) {
+    const hooks = ctx.exposeHooks(createSkillsHooks());
+    const scanner = new SkillScanner({ maxDepth: options.maxDepth, maxSkillBytes: options.maxSkillBytes, disabled: options.disabled });
+    const sources = (): SkillSource[] => [
+      { label: 'workspace', dir: join(ctx.paths.workspace, 'skills') },
+      { label: 'managed', dir: join(ctx.paths.stateDir, 'skills') },
+      ...hooks.dirs.call([]).map((r) => ({ label: `plugin:${r.plugin}`, dir: r.dir })),
+      ...options.extraDirs.map((dir) => ({ label: 'extra', dir: resolve(ctx.paths.cwd, dir) })),
+    ];
+    const service: SkillsService = {
+      list: () => scanner.scan(sources(), { env: process.env, config: ctx.config, platform: process.platform }),
+    };
+    ctx.provide('skills', service);
+
+    const registry = ctx.use('tools') as ToolRegistry;
+    ctx.onClose(registry.register(createSkillReadTool(service.list, options.maxReadBytes)));
+
+    ctx.hooks.beforeAgentRun.tapPromise(ctx.name, async (run) => {
+      if (run.tools !== undefined && !run.tools.includes('skill_read')) return run;
+      let section: string | undefined;
+      try {
+        section = skillsPromptSection(await service.list(), options.maxPromptChars);
+      } catch (error) {
+        ctx.log.warn({ err: error }, 'skills could not be scanned; the run goes on without them');
+      }
+      if (section === undefined) return run;
+      return { ...run, systemPrompt: run.systemPrompt === undefined ? section : `${run.systemPrompt}\n\n${section}` };
+    });
+
+    ctx.hooks.cliCommands.tap(ctx.name, (program, cli) => registerSkillsCommand(program, cli, service.list));
+    ctx.hooks.diagnose.tapPromise(ctx.name, async (report) => diagnoseSkills(await service.list(), report));
+    ctx.hooks.audit.tapPromise(ctx.name, (report) => auditSkillSymlinks(ctx.paths.workspace, report));
+  },
+});
