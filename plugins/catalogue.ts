@@ -35,6 +35,7 @@ export const FIRST_PARTY: PluginCatalogue = Object.freeze({
   'tools-exec': () => import('./tools-exec/index.ts'),
   'tool-policy': () => import('./tool-policy/index.ts'),
   'tools-sessions': () => import('./tools-sessions/index.ts'),
+  'tools-browser': () => import('./tools-browser/index.ts'),
 });
 
 /** What runs with no config at all (DESIGN §4); grows as first-party plugins land. */
