@@ -140,6 +140,16 @@ describe('browser tool', () => {
     expect(site.bystander.hits).toEqual([]);
   });
 
+  it('a WebSocket to an allowed host works through the route and the egress proxy', async () => {
+    const browser = browserTool(kernel);
+    let page = await browser({ action: 'navigate', url: `${site.url}/chat` });
+    for (let attempt = 0; attempt < 50 && !/echo: |socket failed/.test(page.snapshot); attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      page = await browser({ action: 'snapshot' });
+    }
+    expect(page.snapshot).toContain('echo: ping');
+  });
+
   it('maxInstances holds through the resources manager: an extra session gets a clear error at once', async () => {
     const browser = browserTool(kernel);
     await browser({ action: 'open', url: `${site.url}/` }, 'agent:helper:main');

@@ -68,6 +68,14 @@ export async function startSite(): Promise<Site> {
       return html(res, `<h1>Reaching out</h1><img src="http://${other}/pixel.png" alt="pixel">
         <script>fetch('http://${other}/fetch').catch(() => {}); try { new WebSocket('ws://${other}/socket'); } catch {}</script>`);
     }
+    if (path === '/chat') {
+      return html(res, `<h1>Chat</h1><p id="out">waiting</p><script>
+        const socket = new WebSocket('ws://' + location.host + '/echo');
+        socket.onopen = () => socket.send('ping');
+        socket.onmessage = (event) => { document.getElementById('out').textContent = 'echo: ' + event.data; };
+        socket.onerror = () => { document.getElementById('out').textContent = 'socket failed'; };
+      </script>`);
+    }
     if (path === '/redirect') {
       res.writeHead(302, { location: `http://${other}/redirected` });
       return void res.end();
@@ -78,6 +86,8 @@ export async function startSite(): Promise<Site> {
     }
     res.writeHead(404).end('not found');
   });
+  const echo = new WebSocketServer({ server, path: '/echo' });
+  echo.on('connection', (socket) => socket.on('message', (data) => socket.send(String(data))));
   const port = await listen(server);
   return {
     port,
@@ -88,8 +98,9 @@ export async function startSite(): Promise<Site> {
       for (const res of hanging) res.destroy();
       server.closeAllConnections();
       bystanderServer.closeAllConnections();
-      for (const client of wss.clients) client.terminate();
+      for (const client of [...wss.clients, ...echo.clients]) client.terminate();
       wss.close();
+      echo.close();
       await Promise.all([new Promise((resolve) => server.close(resolve)), new Promise((resolve) => bystanderServer.close(resolve))]);
     },
   };
