@@ -6,7 +6,7 @@
  * `maxInstances` counts real Chromium processes (each slot is a resource lease).
  *
  * Actions of one session run one at a time, each under `timeout`; after each action (and on the
- * watchdog tick) the renderers' resident memory is compared with `memoryLimit`; instances idle
+ * watchdog tick) the renderers' memory (PSS) is compared with `memoryLimit`; instances idle
  * for `idleTtlMs` are closed; closeAll() ends every process (SIGKILL fallback: no orphans).
  */
 import { createHash } from 'node:crypto';
@@ -17,7 +17,7 @@ import type { Logger } from '../../core/log.ts';
 import type { EgressPolicy } from './egress-policy.ts';
 import { startEgressProxy, type EgressProxy } from './egress-proxy.ts';
 import { BrowserToolError } from './errors.ts';
-import { findBrowserPid, killTree, rendererRssMb } from './process-tree.ts';
+import { findBrowserPid, killTree, rendererMemoryMb } from './process-tree.ts';
 import { CHROMIUM_ARGS, type BrowserSettings } from './settings.ts';
 
 export interface BlockedRequest {
@@ -244,7 +244,7 @@ export class BrowserPool {
   #enforceMemory(slot: Slot): void {
     const { instance } = slot;
     if (instance.pid === undefined || instance.ended !== undefined) return;
-    const usedMb = rendererRssMb(instance.pid);
+    const usedMb = rendererMemoryMb(instance.pid);
     const limit = this.#deps.settings.memoryLimit;
     if (usedMb <= limit) return;
     const error = new BrowserToolError('MOLT_ERR_TOOL_BROWSER_MEMORY', `the page's renderer used ${Math.round(usedMb)} MB, over tools.browser.memoryLimit ${limit} MB; the browser of this session was closed`);

@@ -49,7 +49,7 @@ beforeAll(async () => {
     autoClose: false,
     config: {
       gateway: { bind: 'loopback', auth: { mode: 'password', password: 'correct-horse-battery-staple-7' } },
-      tools: { browser: { maxInstances: 2, timeout: 2500, memoryLimit: 400, allowedHosts: [`127.0.0.1:${site.port}`, `127.0.0.1:${gatewayPort}`, '*'] } },
+      tools: { browser: { maxInstances: 2, timeout: 2500, memoryLimit: 300, allowedHosts: [`127.0.0.1:${site.port}`, `127.0.0.1:${gatewayPort}`, '*'] } },
       plugins: ['rate-limit', 'auth-password', 'gateway', 'session-store-file', 'agent', 'resources', 'tool-policy', 'tools-browser'],
     },
   });
@@ -167,9 +167,9 @@ describe('browser tool', () => {
 
   it('a page over memoryLimit is closed with a clear error; the next open works', async () => {
     const browser = browserTool(kernel);
-    const error = await browser({ action: 'open', url: `${site.url}/alloc?mb=600` }).catch((e: unknown) => e);
+    const error = await browser({ action: 'open', url: `${site.url}/alloc?mb=400` }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'MOLT_ERR_TOOL_BROWSER_MEMORY' });
-    expect((error as Error).message).toMatch(/renderer used \d+ MB, over tools\.browser\.memoryLimit 400 MB; the browser of this session was closed/);
+    expect((error as Error).message).toMatch(/renderer used \d+ MB, over tools\.browser\.memoryLimit 300 MB; the browser of this session was closed/);
     expect(kernel.use('browser').size).toBe(0);
     expect(await codeOf(browser({ action: 'snapshot' }))).toBe('MOLT_ERR_TOOL_BROWSER_NOT_OPEN');
     expect((await browser({ action: 'open', url: `${site.url}/alloc?mb=20` })).snapshot).toContain('Allocating');
@@ -179,8 +179,9 @@ describe('browser tool', () => {
     const browser = browserTool(kernel);
     const [pid] = kernel.use('browser').pids();
     expect(pid).toBeGreaterThan(0);
+    const arrived = site.nextHang();
     const pending = browser({ action: 'navigate', url: `${site.url}/hang` }).catch((e: unknown) => e);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await arrived;
     process.kill(pid!, 'SIGKILL');
     expect(await pending).toMatchObject({ code: 'MOLT_ERR_TOOL_BROWSER_CRASHED' });
     const reopened = await browser({ action: 'open', url: `${site.url}/` });

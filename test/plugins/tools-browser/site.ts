@@ -11,6 +11,8 @@ export interface Site {
   port: number;
   url: string;
   submissions: string[];
+  /** Resolves when the next request for /hang has arrived. */
+  nextHang(): Promise<void>;
   bystander: { port: number; hits: string[] };
   close(): Promise<void>;
 }
@@ -42,6 +44,7 @@ export async function startSite(): Promise<Site> {
 
   const submissions: string[] = [];
   const hanging: ServerResponse[] = [];
+  const hangWaiters: (() => void)[] = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (path === '/' ) {
@@ -63,7 +66,11 @@ export async function startSite(): Promise<Site> {
       });
       return;
     }
-    if (path === '/hang') return void hanging.push(res);
+    if (path === '/hang') {
+      hanging.push(res);
+      for (const wake of hangWaiters.splice(0)) wake();
+      return;
+    }
     if (path === '/reach-out') {
       return html(res, `<h1>Reaching out</h1><img src="http://${other}/pixel.png" alt="pixel">
         <script>fetch('http://${other}/fetch').catch(() => {}); try { new WebSocket('ws://${other}/socket'); } catch {}</script>`);
@@ -93,6 +100,7 @@ export async function startSite(): Promise<Site> {
     port,
     url: `http://127.0.0.1:${port}`,
     submissions,
+    nextHang: () => new Promise<void>((resolve) => void hangWaiters.push(resolve)),
     bystander: { port: bystanderPort, hits },
     async close() {
       for (const res of hanging) res.destroy();
