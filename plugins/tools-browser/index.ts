@@ -3,14 +3,16 @@
  * playwright-core, one process and profile per session, bounded by `tools.browser`
  * (maxInstances through the resources plugin when present, memoryLimit, timeout, idleTtlMs)
  * and an egress policy (allowedHosts / blockedHosts, private ranges and the gateway port
- * blocked). Metrics, a doctor check; every browser ends with the kernel.
+ * blocked). Metrics, a doctor check, audit findings; every browser ends with the kernel.
  */
 import schema from '../../schemas/plugins/tools-browser.json' with { type: 'json' };
 import validate from '../../schemas/generated/tools-browser.validate.ts';
 import { definePlugin } from '../../core/plugin.ts';
 import type { ToolRegistry } from '../agent/tool-registry.ts';
+import type { ToolPolicy } from '../tool-policy/policy.ts';
 import { BrowserPool } from './browser-pool.ts';
 import { ACTIONS, createBrowserTool } from './browser-tool.ts';
+import { browserAuditChecks } from './audit.ts';
 import { checkChromium } from './doctor.ts';
 import { createEgressPolicy } from './egress-policy.ts';
 import { BrowserToolError } from './errors.ts';
@@ -53,6 +55,15 @@ export default definePlugin<ToolsBrowserOptions>({
         return undefined;
       }
     };
+    ctx.hooks.audit.tapPromise(ctx.name, async (report) => {
+      let policy: ToolPolicy | undefined;
+      try {
+        policy = optional<{ current(): ToolPolicy }>('tool-policy')?.current();
+      } catch {
+        policy = undefined;
+      }
+      for (const check of browserAuditChecks(policy, settings.allowedHosts)) report.add(check);
+    });
     const configuredPort = (ctx.config.gateway as { port?: number } | undefined)?.port ?? DEFAULT_GATEWAY_PORT;
     const proxyPorts = new Set<number>();
     const policy = createEgressPolicy({

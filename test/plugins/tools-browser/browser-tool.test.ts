@@ -204,6 +204,11 @@ describe('browser tool', () => {
     const checks: { id: string; severity: string; description: string }[] = [];
     await kernel.hooks.diagnose.promise({ add: (check) => void checks.push(check) });
     expect(checks.find((check) => check.id === 'browser.chromium')).toMatchObject({ severity: 'ok', description: expect.stringMatching(/started headless/) });
+    const findings: { id: string; severity: string; description: string }[] = [];
+    await kernel.hooks.audit.promise({ add: (check) => void findings.push(check) });
+    const mine = findings.filter((finding) => finding.id.startsWith('tools.browser.'));
+    expect(mine.map((finding) => [finding.id, finding.severity])).toEqual([['tools.browser.private_hosts_allowed', 'warning']]);
+    expect(mine[0]!.description).toContain(`opens 127.0.0.1:${site.port}, 127.0.0.1:${gatewayPort}:`);
   });
 });
 
@@ -219,6 +224,10 @@ describe('browser lifecycle', () => {
       expect(await codeOf(browser({ action: 'open', url: `${local.url}/` }, 'agent:other:main'))).toBe('MOLT_ERR_TOOL_BROWSER_BUSY');
       const pids = own.use('browser').pids().flatMap((pid) => processTree(pid).map((proc) => proc.pid));
       expect(pids.length).toBeGreaterThan(2);
+      const findings: { id: string; severity: string }[] = [];
+      await own.hooks.audit.promise({ add: (check) => void findings.push(check) });
+      expect(findings.filter((finding) => finding.id.startsWith('tools.browser.')).map((finding) => [finding.id, finding.severity]))
+        .toEqual([['tools.browser.no_tool_policy', 'critical'], ['tools.browser.private_hosts_allowed', 'warning']]);
       await own.close();
       expect(pids.filter(alive)).toEqual([]);
     } finally {
