@@ -28,7 +28,8 @@ export interface BlockedRequest {
 export interface Instance {
   readonly sessionKey: string;
   readonly context: BrowserContext;
-  readonly page: Page;
+  /** The tab actions apply to: the newest one still open (a link opening a new tab moves there). */
+  page: Page;
   readonly pid: number | undefined;
   readonly profileDir: string;
   lastUsed: number;
@@ -45,6 +46,7 @@ interface Slot {
   instance: Instance;
   proxy: EgressProxy;
   release(): void;
+  leasedAt: number;
   disposed?: Promise<void>;
 }
 
@@ -61,6 +63,11 @@ export interface PoolDeps {
 }
 
 const CLOSE_GRACE_MS = 5_000;
+/**
+ * The resources manager reclaims leases older than its maxLeaseMs (default 1 h) as forgotten;
+ * a browser in use that long renews its lease (release + acquire, so the slot cannot be taken).
+ */
+const LEASE_RENEW_MS = 10 * 60_000;
 const DEAD = /Target page, context or browser has been closed|Browser has been closed|browser has disconnected|Target crashed|Page crashed|Target closed/i;
 
 export class BrowserPool {
@@ -94,6 +101,7 @@ export class BrowserPool {
     const slot = await this.#slot(sessionKey, create);
     const { instance } = slot;
     instance.busy = true;
+    this.#renewLease(slot);
     const { timeout } = this.#deps.settings;
     let timer: NodeJS.Timeout | undefined;
     // Playwright's own timeouts (setDefaultTimeout) fire first; this guard catches a wedged renderer.
@@ -225,20 +233,43 @@ export class BrowserPool {
       await socket.close({ code: 1008, reason: 'blocked by the egress policy' });
     });
     const page = context.pages()[0] ?? await context.newPage();
-    page.setDefaultTimeout(settings.timeout);
-    page.setDefaultNavigationTimeout(settings.timeout);
     const instance: Instance = { sessionKey, context, page, pid: findBrowserPid(profileDir), profileDir, lastUsed: Date.now(), busy: false, blocked, proxyBlocked };
-    const slot: Slot = { instance, proxy, release };
+    const slot: Slot = { instance, proxy, release, leasedAt: Date.now() };
     const crashed = (what: string) => {
       if (instance.ended === undefined) {
         log.warn({ sessionKey, pid: instance.pid }, `browser ${what}`);
         void this.#dispose(slot, new BrowserToolError('MOLT_ERR_TOOL_BROWSER_CRASHED', `the browser ${what} during the action; it was discarded and the next call starts a new one`));
       }
     };
+    const prepare = (tab: Page) => {
+      tab.setDefaultTimeout(settings.timeout);
+      tab.setDefaultNavigationTimeout(settings.timeout);
+      tab.on('crash', () => crashed('page crashed'));
+      return tab;
+    };
+    prepare(page);
+    context.on('page', (tab) => {
+      instance.page = prepare(tab);
+      tab.once('close', () => {
+        const open = context.pages();
+        if (instance.page === tab && open.length > 0) instance.page = open.at(-1)!;
+      });
+    });
     context.on('close', () => crashed('process ended'));
-    page.on('crash', () => crashed('page crashed'));
     log.info({ sessionKey, pid: instance.pid }, 'browser started');
     return slot;
+  }
+
+  #renewLease(slot: Slot): void {
+    if (Date.now() - slot.leasedAt < LEASE_RENEW_MS) return;
+    slot.release();
+    slot.leasedAt = Date.now();
+    try {
+      slot.release = this.#deps.acquire(slot.instance.sessionKey).release;
+    } catch (error) {
+      slot.release = () => undefined;
+      this.#deps.log.warn({ sessionKey: slot.instance.sessionKey, reason: (error as Error).message }, 'browser lease not renewed; the browser keeps running until it closes');
+    }
   }
 
   #enforceMemory(slot: Slot): void {

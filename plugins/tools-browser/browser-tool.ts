@@ -87,7 +87,13 @@ export function createBrowserTool(deps: BrowserToolDeps): ToolDefinition {
         return pool.act(sessionKey, false, state);
       case 'click':
         return pool.act(sessionKey, false, async (instance) => {
-          await (await element(instance, args.ref!)).click();
+          const locator = await element(instance, args.ref!);
+          // A link into a new tab: wait for the tab (the pool moves to it) so the result shows it.
+          const target = await locator.evaluate((node) => node.closest('a[href][target]')?.getAttribute('target') ?? '');
+          const opensTab = target !== '' && !['_self', '_top', '_parent'].includes(target.toLowerCase());
+          const popup = opensTab ? instance.page.waitForEvent('popup') : undefined;
+          await locator.click();
+          if (popup !== undefined) await popup;
           await settle(instance);
           return state(instance);
         });

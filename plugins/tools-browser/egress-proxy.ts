@@ -55,6 +55,7 @@ export async function startEgressProxy(policy: EgressPolicy, onBlocked: (target:
       answer.pipe(res);
     });
     upstream.on('error', () => (res.headersSent ? res.destroy() : res.writeHead(502).end('upstream connection failed')));
+    res.once('close', () => upstream.destroy());
     req.pipe(upstream);
   };
 

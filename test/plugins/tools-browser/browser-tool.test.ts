@@ -90,6 +90,14 @@ describe('browser tool', () => {
     expect(await codeOf(browser({ action: 'type', ref: 'e1' }))).toBe('MOLT_ERR_TOOL_INVALID_ARGS');
   });
 
+  it('a link opening a new tab moves the tool to that tab', async () => {
+    const browser = browserTool(kernel);
+    const tabs = await browser({ action: 'navigate', url: `${site.url}/tabs` });
+    const after = await browser({ action: 'click', ref: refOf(tabs.snapshot, /link "Open the form in a new tab"/) });
+    expect(after.url).toBe(`${site.url}/`);
+    expect(after.snapshot).toContain('heading "Hello Moltbot"');
+  });
+
   it('saves a screenshot as a PNG file in the workspace and returns its path', async () => {
     const browser = browserTool(kernel);
     const shot = await browser({ action: 'screenshot' });

@@ -75,6 +75,7 @@ export async function startSite(): Promise<Site> {
       return html(res, `<h1>Reaching out</h1><img src="http://${other}/pixel.png" alt="pixel">
         <script>fetch('http://${other}/fetch').catch(() => {}); try { new WebSocket('ws://${other}/socket'); } catch {}</script>`);
     }
+    if (path === '/tabs') return html(res, '<h1>Tabs</h1><a href="/" target="_blank">Open the form in a new tab</a>');
     if (path === '/chat') {
       return html(res, `<h1>Chat</h1><p id="out">waiting</p><script>
         const socket = new WebSocket('ws://' + location.host + '/echo');
