@@ -243,6 +243,15 @@ describe('browser lifecycle', () => {
     }
   });
 
+  it('maxInstances 0 leaves the tool out; a malformed host pattern is a config error naming its path', async () => {
+    const off = await createTestKernel({ config: { tools: { browser: { maxInstances: 0 } }, plugins: ['session-store-file', 'agent', 'tools-browser'] } });
+    expect((off.use('tools') as ToolRegistry).get('browser')).toBeUndefined();
+    const bad = await createTestKernel({ config: { tools: { browser: { allowedHosts: ['http://example.com/'] } }, plugins: ['session-store-file', 'agent', 'tools-browser'] } })
+      .catch((e: unknown) => e);
+    expect(bad).toMatchObject({ code: 'MOLT_ERR_CONFIG_INVALID' });
+    expect((bad as Error).message).toContain('tools.browser.allowedHosts[0]');
+  });
+
   it('a missing executable: the doctor says how to fix it and open fails with a launch error', async () => {
     const own = await createTestKernel({ config: { tools: { browser: { executablePath: '/nonexistent/chromium' } }, plugins: ['session-store-file', 'agent', 'tools-browser'] } });
     const checks: { id: string; severity: string; recommendation?: string }[] = [];
