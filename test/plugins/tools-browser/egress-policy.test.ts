@@ -47,6 +47,10 @@ describe('egress policy', () => {
     expect(await verdict(p, 'http://mixed.example/')).toMatch(/resolves to 10\.1\.2\.3/);
     expect(await verdict(p, 'http://meta.example/latest')).toMatch(/resolves to 169\.254\.169\.254/);
     expect(await verdict(p, 'http://[::ffff:7f00:1]/')).toMatch(/^127\.0\.0\.1:80 is a private/);
+    // Other spellings of loopback are normalised by the URL parser (as Chromium does) before the check.
+    for (const url of ['http://2130706433/', 'http://0x7f.0.0.1/', 'http://0177.0.0.1/', 'http://127.1/', 'http://[::1]/', 'http://[0:0:0:0:0:0:0:1]/', 'http://0.0.0.0/']) {
+      expect(await verdict(p, url)).toMatch(/is a private, loopback/);
+    }
     expect(await verdict(p, 'http://nowhere.example/')).toBe('nowhere.example:80: DNS lookup failed (ENOTFOUND)');
     expect(await verdict(p, 'ftp://public.example/')).toBe('ftp: URLs are not allowed (http, https, ws, wss only)');
     expect(await verdict(p, 'wss://public.example/socket')).toBe('ok 93.184.215.14');
