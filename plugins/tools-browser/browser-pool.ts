@@ -17,7 +17,7 @@ import type { Logger } from '../../core/log.ts';
 import type { EgressPolicy } from './egress-policy.ts';
 import { startEgressProxy, type EgressProxy } from './egress-proxy.ts';
 import { BrowserToolError } from './errors.ts';
-import { findBrowserPid, killTree, rendererMemoryMb } from './process-tree.ts';
+import { findBrowserPid, killInstance, rendererMemoryMb } from './process-tree.ts';
 import { CHROMIUM_ARGS, type BrowserSettings } from './settings.ts';
 
 export interface BlockedRequest {
@@ -75,14 +75,16 @@ export class BrowserPool {
   readonly #slots = new Map<string, Slot>();
   readonly #launching = new Map<string, Promise<Slot>>();
   readonly #tails = new Map<string, Promise<unknown>>();
+  readonly #ending = new Set<Slot>();
   #closing = false;
 
   constructor(deps: PoolDeps) {
     this.#deps = deps;
   }
 
+  /** Browsers launching, open, or still closing (their processes count until gone). */
   get size(): number {
-    return this.#slots.size + this.#launching.size;
+    return this.#slots.size + this.#launching.size + this.#ending.size;
   }
 
   /** Runs `task` on the session's browser (launched first when `create`), one action at a time per session. */
@@ -114,7 +116,10 @@ export class BrowserPool {
       return result;
     } catch (error) {
       if (error instanceof BrowserToolError && error.code === 'MOLT_ERR_TOOL_BROWSER_TIMEOUT' && instance.ended === undefined) await this.#dispose(slot, error);
-      throw await this.#explain(slot, error);
+      const failure = await this.#explain(slot, error);
+      // An ended browser is reported once its processes are gone and its slot is free again.
+      if (slot.disposed !== undefined) await slot.disposed;
+      throw failure;
     } finally {
       clearTimeout(timer);
       instance.busy = false;
@@ -289,16 +294,19 @@ export class BrowserPool {
     instance.ended ??= reason;
     if (this.#slots.get(instance.sessionKey) === slot) this.#slots.delete(instance.sessionKey);
     slot.disposed ??= (async () => {
-      slot.release();
-      this.#deps.proxyPorts.delete(slot.proxy.port);
+      this.#ending.add(slot);
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
         instance.context.close().catch(() => undefined),
         new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_GRACE_MS))),
       ]);
       clearTimeout(timer);
-      if (instance.pid !== undefined) killTree(instance.pid);
+      killInstance(instance.pid, instance.profileDir);
       await slot.proxy.close();
+      this.#deps.proxyPorts.delete(slot.proxy.port);
+      // The slot is free once the processes are gone, so maxInstances counts real processes.
+      slot.release();
+      this.#ending.delete(slot);
       this.#deps.log.info({ sessionKey: instance.sessionKey, reason: instance.ended?.message }, 'browser closed');
     })();
     return slot.disposed;

@@ -81,11 +81,17 @@ export function rendererMemoryMb(root: number): number {
   return kb / 1024;
 }
 
-/** SIGKILL for `root` and its descendants (the fallback when a graceful close hangs). */
-export function killTree(root: number): void {
-  for (const proc of processTree(root).reverse()) {
+/**
+ * SIGKILL for `root`, its descendants, and any process still naming the profile folder (the
+ * children Chromium left when its browser process was killed are re-parented, not below `root`).
+ */
+export function killInstance(root: number | undefined, profileDir: string): void {
+  const flag = `--user-data-dir=${profileDir}`;
+  const targets = new Set<number>(root === undefined ? [] : processTree(root).map((proc) => proc.pid));
+  for (const proc of allProcs()) if (proc.cmdline.includes(`${flag} `) || proc.cmdline.endsWith(flag)) targets.add(proc.pid);
+  for (const pid of targets) {
     try {
-      process.kill(proc.pid, 'SIGKILL');
+      process.kill(pid, 'SIGKILL');
     } catch {
       // already gone
     }

@@ -3,11 +3,12 @@
  * 127.0.0.1. One kernel (gateway + agent + resources + tool-policy + tools-browser) is shared
  * by the tests in order, so most tests reuse one browser; the orphan test boots its own.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestKernel, type TestKernel } from '../../../core/testing.ts';
 import type { ToolRegistry } from '../../../plugins/agent/tool-registry.ts';
+import { profileName } from '../../../plugins/tools-browser/browser-pool.ts';
 import { processTree } from '../../../plugins/tools-browser/process-tree.ts';
 import { freePort } from '../../helpers/net.ts';
 import { startSite, type Site } from './site.ts';
@@ -33,6 +34,13 @@ const alive = (pid: number) => {
     return false;
   }
 };
+const processesNaming = (text: string) => readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number).filter((pid) => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').includes(text);
+  } catch {
+    return false;
+  }
+});
 /** The ref of the first snapshot line matching `pattern`. */
 const refOf = (snapshot: string, pattern: RegExp): string => {
   const line = snapshot.split('\n').find((text) => pattern.test(text));
@@ -192,6 +200,9 @@ describe('browser tool', () => {
     await arrived;
     process.kill(pid!, 'SIGKILL');
     expect(await pending).toMatchObject({ code: 'MOLT_ERR_TOOL_BROWSER_CRASHED' });
+    // The killed browser's children (re-parented, not below it any more) are gone too.
+    const profile = join(kernel.tempDir, 'state', 'browser', 'profiles', profileName(MAIN));
+    expect(processesNaming(`--user-data-dir=${profile}`).filter(alive)).toEqual([]);
     const reopened = await browser({ action: 'open', url: `${site.url}/` });
     expect(reopened.snapshot).toContain('Hello Moltbot');
     expect(kernel.use('browser').pids()).not.toContain(pid);
@@ -221,16 +232,25 @@ describe('browser tool', () => {
 });
 
 describe('browser lifecycle', () => {
-  it('without the resources plugin a local semaphore holds maxInstances; kernel close leaves no Chromium process', async () => {
+  it('without the resources plugin a local semaphore holds maxInstances; idle and kernel close leave no Chromium process', async () => {
     const local = await startSite();
     try {
       const own = await createTestKernel({
-        config: { tools: { browser: { maxInstances: 1, timeout: 5000, allowedHosts: [`127.0.0.1:${local.port}`] } }, plugins: ['session-store-file', 'agent', 'tools-browser'] },
+        config: { tools: { browser: { maxInstances: 1, timeout: 5000, idleTtlMs: 1000, allowedHosts: [`127.0.0.1:${local.port}`] } }, plugins: ['session-store-file', 'agent', ['tools-browser', { watchdogIntervalMs: 100 }]] },
       });
       const browser = browserTool(own);
+      const treePids = () => own.use('browser').pids().flatMap((pid) => processTree(pid).map((proc) => proc.pid));
       await browser({ action: 'open', url: `${local.url}/` });
       expect(await codeOf(browser({ action: 'open', url: `${local.url}/` }, 'agent:other:main'))).toBe('MOLT_ERR_TOOL_BROWSER_BUSY');
-      const pids = own.use('browser').pids().flatMap((pid) => processTree(pid).map((proc) => proc.pid));
+      // The watchdog closes the idle browser (idleTtlMs) and its processes; the slot comes back.
+      const idlePids = treePids();
+      expect(idlePids.length).toBeGreaterThan(2);
+      for (let attempt = 0; attempt < 200 && own.use('browser').size > 0; attempt++) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(own.use('browser').size).toBe(0);
+      expect(idlePids.filter(alive)).toEqual([]);
+      expect(await codeOf(browser({ action: 'snapshot' }))).toBe('MOLT_ERR_TOOL_BROWSER_NOT_OPEN');
+      await browser({ action: 'open', url: `${local.url}/` }, 'agent:other:main');
+      const pids = treePids();
       expect(pids.length).toBeGreaterThan(2);
       const findings: { id: string; severity: string }[] = [];
       await own.hooks.audit.promise({ add: (check) => void findings.push(check) });
