@@ -154,7 +154,7 @@ export class BrowserPool {
     }
   }
 
-  /** Pids of live browser processes (for tests and the doctor). */
+  /** Pids of the open browsers' main processes. */
   pids(): number[] {
     return [...this.#slots.values()].flatMap((slot) => (slot.instance.pid === undefined ? [] : [slot.instance.pid]));
   }
@@ -163,6 +163,7 @@ export class BrowserPool {
     this.#closing = true;
     await Promise.allSettled([...this.#launching.values()]);
     await Promise.all([...this.#slots.values()].map((slot) => this.#dispose(slot, new BrowserToolError('MOLT_ERR_TOOL_BROWSER_NOT_OPEN', 'the gateway is shutting down'))));
+    await Promise.all([...this.#ending].map((slot) => slot.disposed));
   }
 
   async #slot(sessionKey: string, create: boolean): Promise<Slot> {
@@ -170,12 +171,18 @@ export class BrowserPool {
     if (existing !== undefined && existing.instance.ended === undefined) return existing;
     if (!create) throw new BrowserToolError('MOLT_ERR_TOOL_BROWSER_NOT_OPEN', 'no browser is open for this session; call action "open" with a url first');
     if (this.#closing) throw new BrowserToolError('MOLT_ERR_TOOL_BROWSER_NOT_OPEN', 'the gateway is shutting down; no new browser starts');
+    // The session's previous browser (closed by the watchdog) still holds its slot until its processes are gone.
+    for (const ending of this.#ending) if (ending.instance.sessionKey === sessionKey) await ending.disposed;
     const lease = this.#deps.acquire(sessionKey);
     const launching = this.#launch(sessionKey, lease.release);
     this.#launching.set(sessionKey, launching);
     try {
       const slot = await launching;
       this.#slots.set(sessionKey, slot);
+      if (this.#closing) {
+        await this.#dispose(slot, new BrowserToolError('MOLT_ERR_TOOL_BROWSER_NOT_OPEN', 'the gateway is shutting down'));
+        throw slot.instance.ended!;
+      }
       return slot;
     } catch (error) {
       lease.release();
