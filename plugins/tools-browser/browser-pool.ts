@@ -12,13 +12,13 @@
 import { createHash } from 'node:crypto';
 import { chmod, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, errors as playwrightErrors, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import type { Logger } from '../../core/log.ts';
 import type { EgressPolicy } from './egress-policy.ts';
 import { startEgressProxy, type EgressProxy } from './egress-proxy.ts';
 import { BrowserToolError } from './errors.ts';
 import { findBrowserPid, killInstance, rendererMemoryMb } from './process-tree.ts';
-import { CHROMIUM_ARGS, type BrowserSettings } from './settings.ts';
+import { CHROMIUM_ARGS, loadChromium, type BrowserSettings } from './settings.ts';
 
 export interface BlockedRequest {
   url: string;
@@ -214,6 +214,7 @@ export class BrowserPool {
     this.#deps.proxyPorts.add(proxy.port);
     let context: BrowserContext;
     try {
+      const chromium = await loadChromium();
       context = await chromium.launchPersistentContext(profileDir, {
         executablePath: settings.executablePath,
         headless: true,
@@ -330,7 +331,7 @@ export class BrowserPool {
       await this.#dispose(slot, crashed);
       return instance.ended ?? crashed;
     }
-    if (error instanceof playwrightErrors.TimeoutError) {
+    if (error instanceof Error && error.name === 'TimeoutError') {
       return new BrowserToolError('MOLT_ERR_TOOL_BROWSER_TIMEOUT', `timed out after ${this.#deps.settings.timeout} ms (tools.browser.timeout): ${message.replace(/^\w+\.\w+: /, '')}`);
     }
     const refusal = /ERR_BLOCKED_BY_CLIENT/.test(message) ? instance.blocked.at(-1) : /ERR_TUNNEL_CONNECTION_FAILED/.test(message) ? instance.proxyBlocked.at(-1) : undefined;

@@ -4,9 +4,8 @@
  */
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
-import { chromium } from 'playwright-core';
 import type { CheckReport } from '../../core/hook-types.ts';
-import { CHROMIUM_ARGS } from './settings.ts';
+import { CHROMIUM_ARGS, loadChromium } from './settings.ts';
 
 const INSTALL = 'Install Chromium from your distribution (Debian/Ubuntu: `apt-get install chromium`) or set tools.browser.executablePath to a Chromium/Chrome binary; moltbot never downloads a browser.';
 
@@ -20,7 +19,7 @@ export async function checkChromium(executablePath: string, launchTimeoutMs: num
   }
   const started = performance.now();
   try {
-    const browser = await chromium.launch({ executablePath, headless: true, chromiumSandbox: false, args: [...CHROMIUM_ARGS], timeout: launchTimeoutMs, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
+    const browser = await (await loadChromium()).launch({ executablePath, headless: true, chromiumSandbox: false, args: [...CHROMIUM_ARGS], timeout: launchTimeoutMs, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
     const version = browser.version();
     await browser.close();
     report.add({ ...base, severity: 'ok', description: `${executablePath} (Chromium ${version}) started headless and closed in ${Math.round(performance.now() - started)} ms.` });

@@ -1,4 +1,5 @@
-/** `tools.browser` of the root config with its defaults, and the Chromium launch flags. */
+/** `tools.browser` of the root config with its defaults, the Chromium launch flags, and playwright-core loaded on first use. */
+import type { BrowserType } from 'playwright-core';
 
 export interface BrowserSettings {
   maxInstances: number;
@@ -38,3 +39,14 @@ export const CHROMIUM_ARGS = Object.freeze([
   '--disable-component-update', '--disable-sync', '--disable-breakpad', '--dns-prefetch-disable',
   '--force-webrtc-ip-handling-policy=disable_non_proxied_udp',
 ]);
+
+let chromium: Promise<BrowserType> | undefined;
+
+/** playwright-core costs ≈ 1.1 s to import on a loaded 2-core machine: only when a browser starts. */
+export function loadChromium(): Promise<BrowserType> {
+  chromium ??= import('playwright-core').then((module) => module.chromium, (error: unknown) => {
+    chromium = undefined;
+    throw error;
+  });
+  return chromium;
+}
