@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { chmod, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
+import { MoltbotError } from '../../core/errors.ts';
 import type { Logger } from '../../core/log.ts';
 import type { EgressPolicy } from './egress-policy.ts';
 import { startEgressProxy, type EgressProxy } from './egress-proxy.ts';
@@ -323,7 +324,7 @@ export class BrowserPool {
   /** The tool error for a failed action. */
   async #explain(slot: Slot, error: unknown): Promise<Error> {
     const { instance } = slot;
-    if (error instanceof BrowserToolError) return error;
+    if (error instanceof MoltbotError) return error;
     const message = firstLine(error);
     if (instance.ended !== undefined) return instance.ended;
     if (DEAD.test(message)) {

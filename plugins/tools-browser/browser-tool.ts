@@ -5,12 +5,15 @@
  * `maxSnapshotChars`, screenshots go to a workspace file whose path is returned.
  */
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { mkdir, realpath } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-file.ts';
 import { compileSchema } from '../../core/validate/compile.ts';
 import type { ToolDefinition } from '../agent/tool-registry.ts';
 import type { BrowserPool, Instance } from './browser-pool.ts';
 import type { EgressPolicy } from './egress-policy.ts';
+import { FsToolError } from '../tools-fs/errors.ts';
+import { isInside } from '../tools-fs/workspace-path.ts';
 import { BrowserToolError } from './errors.ts';
 
 export const ACTIONS = ['open', 'navigate', 'snapshot', 'click', 'type', 'select', 'screenshot', 'close'] as const;
@@ -114,8 +117,8 @@ export function createBrowserTool(deps: BrowserToolDeps): ToolDefinition {
         return pool.act(sessionKey, false, async (instance) => {
           const png = await instance.page.screenshot({ type: 'png', fullPage: args.fullPage === true });
           const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-          const path = join('screenshots', `browser-${stamp}-${randomBytes(3).toString('hex')}.png`);
-          await writeFileAtomic(join(deps.workspace(), path), png, { mkdir: true });
+          const path = join(SCREENSHOT_DIR, `browser-${stamp}-${randomBytes(3).toString('hex')}.png`);
+          await writeFileAtomic(join(await screenshotDir(deps.workspace()), basename(path)), png);
           return { path, bytes: png.length, url: instance.page.url() };
         });
       case 'close':
@@ -145,6 +148,17 @@ export function createBrowserTool(deps: BrowserToolDeps): ToolDefinition {
       }
     },
   };
+}
+
+const SCREENSHOT_DIR = 'screenshots';
+
+/** `<workspace>/screenshots`, created when missing; refused when a symlink leads it out of the workspace. */
+async function screenshotDir(workspace: string): Promise<string> {
+  await mkdir(join(workspace, SCREENSHOT_DIR), { recursive: true, mode: 0o700 });
+  const root = await realpath(workspace);
+  const dir = await realpath(join(root, SCREENSHOT_DIR));
+  if (!isInside(root, dir)) throw new FsToolError('MOLT_ERR_TOOL_PATH_OUTSIDE_WORKSPACE', `${SCREENSHOT_DIR}/ leads outside the workspace (a symlink); remove it`);
+  return dir;
 }
 
 /** At most `max` characters, cut at a line end, with a closing note when cut. */

@@ -3,7 +3,8 @@
  * 127.0.0.1. One kernel (gateway + agent + resources + tool-policy + tools-browser) is shared
  * by the tests in order, so most tests reuse one browser; the orphan test boots its own.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestKernel, type TestKernel } from '../../../core/testing.ts';
@@ -113,6 +114,16 @@ describe('browser tool', () => {
     const file = readFileSync(join(kernel.tempDir, 'clawd', shot.path));
     expect(file.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
     expect(file.length).toBe(shot.bytes);
+    // A symlink planted as screenshots/ does not lead the write out of the workspace.
+    const outside = mkdtempSync(join(tmpdir(), 'moltbot-outside-'));
+    try {
+      renameSync(join(kernel.tempDir, 'clawd', 'screenshots'), join(kernel.tempDir, 'clawd', 'screenshots-old'));
+      symlinkSync(outside, join(kernel.tempDir, 'clawd', 'screenshots'));
+      expect(await codeOf(browser({ action: 'screenshot' }))).toBe('MOLT_ERR_TOOL_PATH_OUTSIDE_WORKSPACE');
+      expect(readdirSync(outside)).toEqual([]);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   it('a page that never loads fails with a timeout; the browser stays usable', async () => {
