@@ -43,11 +43,11 @@ export default definePlugin<ToolsBrowserOptions>({
   optionalDependencies: ['resources', 'gateway'],
   setup(ctx, options) {
     const settings = resolveSettings(ctx.config);
-    ctx.hooks.diagnose.tapPromise(ctx.name, (report) => checkChromium(settings.executablePath, options.launchTimeoutMs, report));
     if (settings.maxInstances === 0) {
       ctx.log.info('tools.browser.maxInstances is 0: the browser tool is not registered');
       return;
     }
+    ctx.hooks.diagnose.tapPromise(ctx.name, (report) => checkChromium(settings.executablePath, options.launchTimeoutMs, report));
     const optional = <T>(name: string): T | undefined => {
       try {
         return ctx.use(name as 'resources') as T;

@@ -277,6 +277,9 @@ describe('browser lifecycle', () => {
   it('maxInstances 0 leaves the tool out; a malformed host pattern is a config error naming its path', async () => {
     const off = await createTestKernel({ config: { tools: { browser: { maxInstances: 0 } }, plugins: ['session-store-file', 'agent', 'tools-browser'] } });
     expect((off.use('tools') as ToolRegistry).get('browser')).toBeUndefined();
+    const checks: string[] = [];
+    await off.hooks.diagnose.promise({ add: (check) => void checks.push(check.id) });
+    expect(checks).not.toContain('browser.chromium');
     const bad = await createTestKernel({ config: { tools: { browser: { allowedHosts: ['http://example.com/'] } }, plugins: ['session-store-file', 'agent', 'tools-browser'] } })
       .catch((e: unknown) => e);
     expect(bad).toMatchObject({ code: 'MOLT_ERR_CONFIG_INVALID' });
