@@ -18,7 +18,7 @@ import type { Logger } from '../../core/log.ts';
 import type { EgressPolicy } from './egress-policy.ts';
 import { startEgressProxy, type EgressProxy } from './egress-proxy.ts';
 import { BrowserToolError } from './errors.ts';
-import { findBrowserPid, killInstance, rendererMemoryMb } from './process-tree.ts';
+import { findBrowserPid, isRunning, killInstance, rendererMemoryMb } from './process-tree.ts';
 import { CHROMIUM_ARGS, loadChromium, type BrowserSettings } from './settings.ts';
 
 export interface BlockedRequest {
@@ -69,7 +69,7 @@ const CLOSE_GRACE_MS = 5_000;
  * a browser in use that long renews its lease (release + acquire, so the slot cannot be taken).
  */
 const LEASE_RENEW_MS = 10 * 60_000;
-const DEAD = /Target page, context or browser has been closed|Browser has been closed|browser has disconnected|Target crashed|Page crashed|Target closed/i;
+const DEAD = /Target page, context or browser has been closed|Browser has been closed|Browser closed|browser has disconnected|Target crashed|Page crashed|Target closed|Connection closed/i;
 
 export class BrowserPool {
   readonly #deps: PoolDeps;
@@ -327,7 +327,7 @@ export class BrowserPool {
     if (error instanceof MoltbotError) return error;
     const message = firstLine(error);
     if (instance.ended !== undefined) return instance.ended;
-    if (DEAD.test(message)) {
+    if (DEAD.test(message) || (instance.pid !== undefined && !isRunning(instance.pid))) {
       const crashed = new BrowserToolError('MOLT_ERR_TOOL_BROWSER_CRASHED', 'the browser process ended during the action; it was discarded and the next call starts a new one');
       await this.#dispose(slot, crashed);
       return instance.ended ?? crashed;

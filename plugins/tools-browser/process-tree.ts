@@ -39,6 +39,15 @@ export function findBrowserPid(profileDir: string): number | undefined {
   return allProcs().find((proc) => proc.ppid === process.pid && (proc.cmdline.includes(`${flag} `) || proc.cmdline.endsWith(flag)))?.pid;
 }
 
+/** Alive and not a zombie. */
+export function isRunning(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/s.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
 /** `root` and every process below it. */
 export function processTree(root: number): ProcInfo[] {
   const procs = allProcs();

@@ -170,7 +170,7 @@ describe('browser tool', () => {
   it('a WebSocket to an allowed host works through the route and the egress proxy', async () => {
     const browser = browserTool(kernel);
     let page = await browser({ action: 'navigate', url: `${site.url}/chat` });
-    for (let attempt = 0; attempt < 50 && !/echo: |socket failed/.test(page.snapshot); attempt++) {
+    for (let attempt = 0; attempt < 200 && !/echo: |socket failed/.test(page.snapshot); attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 50));
       page = await browser({ action: 'snapshot' });
     }
