@@ -48,6 +48,7 @@ export const FIRST_PARTY: PluginCatalogue = Object.freeze({
   'control-ui': () => import('./control-ui/index.ts'),
   skills: () => import('./skills/index.ts'),
   memory: () => import('./memory/index.ts'),
+  'tools-browser': () => import('./tools-browser/index.ts'),
 });
 
 /** What runs with no config at all (DESIGN §4); grows as first-party plugins land. */

@@ -430,6 +430,30 @@ export interface MoltbotConfig {
        * Milliseconds a browser action may take.
        */
       timeout?: number;
+      /**
+       * Chromium (or Chrome) binary the browser tool starts; never downloaded.
+       */
+      executablePath?: string;
+      /**
+       * Hosts the browser may reach (empty: any public host). host, host:port, [v6]:port, *.example.com or *; only an exact entry opens a private or loopback address.
+       *
+       * Items: A host pattern such as example.com, 127.0.0.1:8080 or *.example.com.
+       */
+      allowedHosts?: string[];
+      /**
+       * Hosts the browser may never reach, before and after DNS resolution; wins over allowedHosts.
+       *
+       * Items: A host pattern such as ads.example.com or *.tracker.example.
+       */
+      blockedHosts?: string[];
+      /**
+       * Milliseconds without an action after which a session's browser is closed.
+       */
+      idleTtlMs?: number;
+      /**
+       * Characters of a page snapshot returned to the model; longer snapshots are cut.
+       */
+      maxSnapshotChars?: number;
     };
   };
   /**
