@@ -1,0 +1,19 @@
+/** `channels.irc`'s own keys (schemas/plugins/channel-irc.json) after defaults. */
+export interface IrcOptions {
+  host: string;
+  port?: number;
+  tls?: boolean;
+  tlsRejectUnauthorized?: boolean;
+  nick: string;
+  altNicks?: string[];
+  username?: string;
+  realname?: string;
+  /** Server password (secret). */
+  password?: string;
+  /** NickServ IDENTIFY password (secret). */
+  nickservPassword?: string;
+  channels?: string[];
+  quitMessage?: string;
+  flood?: { burst?: number; intervalMs?: number };
+  reconnect?: { baseMs?: number; maxMs?: number };
+}

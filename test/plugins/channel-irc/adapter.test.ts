@@ -1,0 +1,176 @@
+/**
+ * The IRC adapter against a real ngIRCd and a real human client, with a recording
+ * `ChannelHost` (what the channels service hands an adapter): normalisation, mention gating
+ * input, line splitting within 512 bytes, nick in use, server password, reconnect + rejoin.
+ */
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import type { ChannelHost, ChannelInbound, ChannelState } from '../../../plugins/channels/contract.ts';
+import { IrcAdapter } from '../../../plugins/channel-irc/adapter.ts';
+import type { IrcOptions } from '../../../plugins/channel-irc/options.ts';
+import { textBudget, toLines } from '../../../plugins/channel-irc/lines.ts';
+import { createLogger } from '../../../core/log.ts';
+import { startNgircd, type Ngircd } from '../../helpers/ngircd.ts';
+import { ircUser } from '../../helpers/irc-user.ts';
+
+let server: Ngircd;
+beforeAll(async () => { server = await startNgircd(); });
+afterAll(async () => { await server?.stop(); });
+
+interface Recorder {
+  host: ChannelHost;
+  inbound: ChannelInbound[];
+  states: { state: ChannelState; error?: string }[];
+  logs: string[];
+  /** Resolves when the adapter reports `state` (counting from index `from`). */
+  reaches(state: ChannelState, from?: number): Promise<void>;
+  received(count: number): Promise<ChannelInbound[]>;
+}
+
+function recorder(): Recorder {
+  const inbound: ChannelInbound[] = [];
+  const states: Recorder['states'] = [];
+  const logs: string[] = [];
+  const waiters = new Set<() => void>();
+  const controller = new AbortController();
+  onTestFinished(() => controller.abort());
+  const wake = () => { for (const waiter of [...waiters]) waiter(); };
+  const until = (ready: () => boolean, what: string) => new Promise<void>((resolve, reject) => {
+    const check = () => { if (ready()) { waiters.delete(check); clearTimeout(timer); resolve(); } };
+    const timer = setTimeout(() => { waiters.delete(check); reject(new Error(`timed out waiting for ${what}; states ${JSON.stringify(states)}`)); }, 15_000);
+    waiters.add(check);
+    check();
+  });
+  const host: ChannelHost = {
+    settings: { enabled: true, dmPolicy: 'open', allowFrom: ['*'], groupPolicy: 'open', groupAllowFrom: [], requireMention: true, owners: [], ownerSession: 'dm' },
+    log: createLogger({ level: 'debug', destination: { write: (line: string) => { logs.push(line); } } }),
+    signal: controller.signal,
+    receive: async (message) => { inbound.push(message); wake(); return { status: 'dropped', reason: 'recorded' }; },
+    setState: (state, error) => { states.push({ state, ...(error ? { error: String((error as Error).message ?? error) } : {}) }); wake(); },
+    backoff: () => ({ next: () => 100, reset: () => undefined }),
+  };
+  return {
+    host, inbound, states, logs,
+    reaches: (state, from = 0) => until(() => states.slice(from).some((s) => s.state === state), `state ${state}`),
+    received: async (count) => { await until(() => inbound.length >= count, `${count} inbound message(s)`); return inbound.slice(0, count); },
+  };
+}
+
+async function startAdapter(options: Partial<IrcOptions> = {}) {
+  const adapter = new IrcAdapter('irc', { host: server.host, port: server.port, nick: 'moltbot', channels: ['#lobby'], flood: { burst: 20, intervalMs: 10 }, ...options });
+  const rec = recorder();
+  onTestFinished(() => adapter.stop());
+  await adapter.start(rec.host);
+  return { adapter, rec };
+}
+
+describe('channel-irc adapter against ngIRCd', () => {
+  it('turns DMs and channel messages into inbound messages; NOTICE and CTCP are ignored', async () => {
+    const alice = ircUser(server, 'alice');
+    await alice.connect();
+    await alice.join('#lobby');
+    const { rec } = await startAdapter();
+    await rec.reaches('connected');
+
+    alice.raw('NOTICE moltbot :a notice is not a message');
+    alice.raw('PRIVMSG moltbot :\x01VERSION\x01');
+    alice.raw('PRIVMSG #lobby :\x01ACTION waves at moltbot\x01');
+    alice.say('moltbot', 'hello \x02there\x02');
+    alice.say('#lobby', 'just chatting');
+    alice.say('#lobby', 'MoltBot: what time is it?');
+    alice.say('#lobby', 'is moltbot awake');
+    const got = await rec.received(4);
+    expect(got.map(({ sender, chatType, chatId, text, mentioned }) => ({ sender, chatType, chatId, text, mentioned }))).toEqual([
+      { sender: 'alice', chatType: 'dm', chatId: 'alice', text: 'hello there', mentioned: undefined },
+      { sender: 'alice', chatType: 'group', chatId: '#lobby', text: 'just chatting', mentioned: false },
+      { sender: 'alice', chatType: 'group', chatId: '#lobby', text: 'what time is it?', mentioned: true },
+      { sender: 'alice', chatType: 'group', chatId: '#lobby', text: 'is moltbot awake', mentioned: true },
+    ]);
+  });
+
+  it('sends each text line as its own PRIVMSG and cuts an over-long line on character boundaries, nothing lost', async () => {
+    const bob = ircUser(server, 'bob');
+    await bob.connect();
+    await bob.join('#lobby');
+    const { adapter, rec } = await startAdapter();
+    await rec.reaches('connected');
+
+    await adapter.send({ chatType: 'dm', chatId: 'bob' }, 'first line\n\nsecond line\r\nthird');
+    const dm = await bob.waitForCount((m) => m.from === 'moltbot' && m.target === 'bob', 3);
+    expect(dm.map((m) => m.text)).toEqual(['first line', 'second line', 'third']);
+
+    // 400 three-byte characters and 200 four-byte ones: far past one line's byte budget.
+    const long = `${'日本語'.repeat(134)} ${'🦀'.repeat(200)}`;
+    const from = bob.received.length;
+    await adapter.send({ chatType: 'group', chatId: '#lobby' }, long);
+    const expected = toLines(long, textBudget({ nick: 'moltbot', username: '~moltbot' }, '#lobby'));
+    expect(expected.length).toBeGreaterThan(3);
+    const lines = await bob.waitForCount((m) => m.from === 'moltbot' && m.target === '#lobby', expected.length, { from });
+    expect(lines.map((m) => m.text)).toEqual(expected);
+    expect(lines.map((m) => m.text).join('').replace(/ /g, '')).toBe(long.replace(/ /g, ''));
+    for (const line of lines) expect(Buffer.byteLength(`:moltbot!~moltbot@127.0.0.1 PRIVMSG #lobby :${line.text}\r\n`)).toBeLessThanOrEqual(512);
+    // Every chunk the channels service cuts at maxMessageLength fits one line whatever its characters.
+    expect(Buffer.byteLength('🦀'.repeat(adapter.maxMessageLength / 2))).toBeLessThanOrEqual(400);
+    expect(Buffer.byteLength('語'.repeat(adapter.maxMessageLength))).toBeLessThanOrEqual(400);
+  });
+
+  it('refuses to send while disconnected (retryable) and to a malformed target (not retryable)', async () => {
+    const adapter = new IrcAdapter('irc', { host: server.host, port: server.port, nick: 'moltbot' });
+    await expect(adapter.send({ chatType: 'dm', chatId: 'bob' }, 'hi')).rejects.toMatchObject({ name: 'ChannelSendError', retryable: true });
+    await expect(adapter.send({ chatType: 'group', chatId: 'bob' }, 'hi')).rejects.toMatchObject({ retryable: false });
+    await expect(adapter.send({ chatType: 'dm', chatId: 'bob QUIT' }, 'hi')).rejects.toMatchObject({ retryable: false });
+  });
+
+  it('takes an alternate nick when its nick is in use and answers mentions of the nick it has', async () => {
+    const squatter = ircUser(server, 'moltbot');
+    await squatter.connect();
+    await squatter.join('#lobby');
+    const { adapter, rec } = await startAdapter();
+    await rec.reaches('connected');
+    expect(adapter.nick).toBe('moltbot_');
+    squatter.say('#lobby', 'moltbot_, are you the bot?');
+    squatter.say('moltbot_', 'direct');
+    const got = await rec.received(2);
+    expect(got.map((m) => [m.chatType, m.text, m.mentioned])).toEqual([['group', 'are you the bot?', true], ['dm', 'direct', undefined]]);
+  });
+
+  it('reconnects after the server is killed and restarted on the same port, and rejoins its channels', async () => {
+    const { adapter, rec } = await startAdapter();
+    await rec.reaches('connected');
+    const before = rec.states.length;
+    await server.kill();
+    await rec.reaches('degraded', before);
+    await expect(adapter.send({ chatType: 'group', chatId: '#lobby' }, 'lost?')).rejects.toMatchObject({ retryable: true });
+    await server.start();
+    await rec.reaches('connected', before);
+    const carol = ircUser(server, 'carol');
+    await carol.connect();
+    await carol.join('#lobby');
+    await adapter.send({ chatType: 'group', chatId: '#lobby' }, 'back in the room');
+    await carol.waitFor((m) => m.from === 'moltbot' && m.target === '#lobby' && m.text === 'back in the room');
+    expect(rec.states.slice(before).map((s) => s.state)).toEqual(expect.arrayContaining(['degraded', 'connecting', 'connected']));
+  });
+});
+
+describe('channel-irc adapter with a server password', () => {
+  it('registers with the right password; a wrong one degrades with a clear error and never reaches the log', async () => {
+    const guarded = await startNgircd({ password: 'letmein-9f3k' });
+    onTestFinished(() => guarded.stop());
+    const good = new IrcAdapter('irc', { host: guarded.host, port: guarded.port, nick: 'goodbot', password: 'letmein-9f3k' });
+    const goodRec = recorder();
+    onTestFinished(() => good.stop());
+    await good.start(goodRec.host);
+    await goodRec.reaches('connected');
+
+    const bad = new IrcAdapter('irc', { host: guarded.host, port: guarded.port, nick: 'badbot', password: 'wrong-secret-77x', nickservPassword: 'ns-secret-55y' });
+    const badRec = recorder();
+    onTestFinished(() => bad.stop());
+    await bad.start(badRec.host);
+    await badRec.reaches('degraded');
+    expect(badRec.states.find((s) => s.state === 'degraded')!.error).toBe('IRC server closed the link: Access denied: Bad password?');
+    expect(badRec.states.some((s) => s.state === 'connected')).toBe(false);
+    for (const line of [...goodRec.logs, ...badRec.logs]) {
+      expect(line).not.toContain('letmein-9f3k');
+      expect(line).not.toContain('wrong-secret-77x');
+    }
+  });
+});
