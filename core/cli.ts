@@ -3,7 +3,7 @@
  * every other command comes from a plugin through the `cliCommands` hook.
  */
 import { Command, CommanderError } from 'commander';
-import { EMBEDDED_PRESET, FIRST_PARTY } from '../plugins/catalogue.ts';
+import { EMBEDDED_PRESET, FIRST_PARTY, IMPLIED_PLUGINS } from '../plugins/catalogue.ts';
 import { isMoltbotError } from './errors.ts';
 import type { CliContext } from './hook-types.ts';
 import { createKernel, type Kernel } from './kernel.ts';
@@ -35,6 +35,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo()): 
       cwd: io.cwd,
       env: io.env,
       catalogue: FIRST_PARTY,
+      impliedPlugins: IMPLIED_PLUGINS,
       preset: EMBEDDED_PRESET,
       logDestination: 2,
       handleSignals: true,

@@ -1,14 +1,18 @@
 /** The public surface of `moltbot`: createKernel, definePlugin, defineConfig and their types. */
-import { FIRST_PARTY } from '../plugins/catalogue.ts';
+import { FIRST_PARTY, IMPLIED_PLUGINS } from '../plugins/catalogue.ts';
 import { createKernel as createBareKernel, type Kernel, type KernelOptions } from './kernel.ts';
 
-/** A kernel that knows Moltbot's first-party plugins by name (pass `catalogue` to replace them). */
+/**
+ * A kernel that knows Moltbot's first-party plugins by name (pass `catalogue` to replace them)
+ * and loads the channel plugin of each `channels.<id>` section (pass `impliedPlugins`).
+ */
 export function createKernel(options: KernelOptions = {}): Kernel {
-  return createBareKernel({ catalogue: FIRST_PARTY, ...options });
+  return createBareKernel({ catalogue: FIRST_PARTY, ...(options.catalogue ? {} : { impliedPlugins: IMPLIED_PLUGINS }), ...options });
 }
 
 export { DEFAULT_TIMEOUTS } from './kernel.ts';
 export type { Kernel, KernelOptions, KernelTimeouts, PluginInfo, PluginStatus } from './kernel.ts';
+export type { ImpliedPlugin } from './kernel-types.ts';
 export { definePlugin } from './plugin.ts';
 export type { AnyPlugin, CloseOptions, PluginContext, PluginDefinition, PluginPaths, Services } from './plugin.ts';
 export { defineConfig } from './config/define-config.ts';

@@ -22,6 +22,13 @@ export const DEFAULT_TIMEOUTS: Readonly<KernelTimeouts> = Object.freeze({
   setup: 10_000, start: 30_000, beforeClose: 10_000, drain: 10_000, closeEntry: 5_000,
 });
 
+/** A plugin the config implies: resolved like a `plugins` entry; its options come from `optionsPath`. */
+export interface ImpliedPlugin {
+  entry: PluginEntry;
+  /** The config path that implies it (e.g. `channels.telegram`): errors name it. */
+  optionsPath: string;
+}
+
 export interface KernelOptions {
   /** A config object (embedding, tests). When absent, config is discovered from `cwd`. */
   config?: Record<string, unknown>;
@@ -39,6 +46,14 @@ export interface KernelOptions {
   preset?: readonly string[];
   /** First-party plugins by name (the CLI and the package entry pass Moltbot's own). */
   catalogue?: PluginCatalogue;
+  /**
+   * Plugins the validated config implies beyond `plugins` (the CLI and the package entry pass
+   * Moltbot's rule: a `channels.<id>` section loads `channel-<id>`). Gets the names of the
+   * plugins declared in `plugins` and by register(); an implied plugin replaces the preset's
+   * entry of the same name; `preset: "none"` in config turns it off. Throw a MoltbotError for a
+   * section nothing can serve.
+   */
+  impliedPlugins?: (config: Readonly<Record<string, any>>, declared: ReadonlySet<string>) => readonly ImpliedPlugin[];
   logger?: Logger;
   logLevel?: LogLevel;
   /** Where log lines go: a stream-like object or a file descriptor (default 1, the CLI uses 2). */

@@ -37,14 +37,14 @@ export function validatePluginOptions(record: PluginRecord, configFile: string |
   const options = mergeConfig((plugin.defaults ?? {}) as Record<string, unknown>, record.options as Record<string, unknown>);
   const validator: Validator | undefined = plugin.validate ?? (plugin.schema ? compileSchema(plugin.schema) : undefined);
   if (validator) {
-    const fromConfig = record.declaredAt.startsWith('plugins[');
+    const fromConfig = record.declaredAt.startsWith('plugins[') || record.optionsPath !== undefined;
     const where = fromConfig ? `${configFile ? basename(configFile) : 'config'} → ${record.declaredAt}` : record.declaredAt;
-    const result = validateWith(validator, options, `Invalid options for plugin "${plugin.name}" (${where})`, 'options');
+    const result = validateWith(validator, options, `Invalid options for plugin "${plugin.name}" (${where})`, record.optionsPath ?? 'options');
     if (!result.ok) {
       throw new MoltbotError('MOLT_ERR_PLUGIN_OPTIONS_INVALID', {
         message: result.message,
         plugin: plugin.name,
-        path: fromConfig ? `${record.declaredAt}.options` : record.declaredAt,
+        path: record.optionsPath ?? (fromConfig ? `${record.declaredAt}.options` : record.declaredAt),
         ...(configFile ? { file: configFile } : {}),
         fix: `Correct the listed options of "${plugin.name}"; \`moltbot plugins info ${plugin.name}\` shows its schema.`,
       });

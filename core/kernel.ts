@@ -267,11 +267,20 @@ class MoltbotKernel implements Kernel {
     };
     const declared = new Set([...fromConfig, ...this.#registered].map((entry) => (Array.isArray(entry) ? entry[0] : entry)));
     const preset = this.#config.preset === 'none' ? [] : (this.#options.preset ?? []).filter((name) => !declared.has(name));
-    return Promise.all([
-      ...preset.map((name) => resolveEntry(name, `preset "${name}"`, resolveOptions)),
-      ...fromConfig.map((entry, index) => resolveEntry(entry, `plugins[${index}]`, resolveOptions)),
-      ...this.#registered.map((entry, index) => resolveEntry(entry, `register() #${index + 1}`, resolveOptions)),
+    const [presetRecords, declaredRecords] = await Promise.all([
+      Promise.all(preset.map((name) => resolveEntry(name, `preset "${name}"`, resolveOptions))),
+      Promise.all([
+        ...fromConfig.map((entry, index) => resolveEntry(entry, `plugins[${index}]`, resolveOptions)),
+        ...this.#registered.map((entry, index) => resolveEntry(entry, `register() #${index + 1}`, resolveOptions)),
+      ]),
     ]);
+    // `preset: "none"` means exactly the listed plugins: nothing preset, nothing implied.
+    const implied = this.#config.preset === 'none' ? [] : this.#options.impliedPlugins?.(this.#config, new Set(declaredRecords.map((record) => record.plugin.name))) ?? [];
+    const impliedRecords = await Promise.all(implied.map(async ({ entry, optionsPath }) => ({
+      ...(await resolveEntry(entry, optionsPath, resolveOptions)), optionsPath,
+    })));
+    const impliedNames = new Set(impliedRecords.map((record) => record.plugin.name));
+    return [...presetRecords.filter((record) => !impliedNames.has(record.plugin.name)), ...declaredRecords, ...impliedRecords];
   }
 
   async #setup(plugin: AnyPlugin, options: Readonly<object>): Promise<void> {

@@ -15,6 +15,8 @@ export interface PluginRecord {
   /** Where the user declared it, e.g. `plugins[3]` or `register() #1`. */
   declaredAt: string;
   specifier?: string;
+  /** Config path its options come from, when not `plugins[i]` (e.g. `channels.telegram`): option errors name it. */
+  optionsPath?: string;
 }
 
 export function orderPlugins(records: readonly PluginRecord[], kernelVersion: string): PluginRecord[] {

@@ -3,6 +3,7 @@
  * plugins that are not used cost nothing at start-up. Feature issues add their plugins here.
  */
 import type { PluginCatalogue } from '../core/resolve-plugin.ts';
+import { channelPlugins } from './channels/implied.ts';
 
 export const FIRST_PARTY: PluginCatalogue = Object.freeze({
   gateway: () => import('./gateway/index.ts'),
@@ -35,6 +36,8 @@ export const FIRST_PARTY: PluginCatalogue = Object.freeze({
   'tools-exec': () => import('./tools-exec/index.ts'),
   'tool-policy': () => import('./tool-policy/index.ts'),
   'tools-sessions': () => import('./tools-sessions/index.ts'),
+  channels: () => import('./channels/index.ts'),
+  'channel-webchat': () => import('./channel-webchat/index.ts'),
 });
 
 /** What runs with no config at all (DESIGN §4); grows as first-party plugins land. */
@@ -45,4 +48,8 @@ export const EMBEDDED_PRESET: readonly string[] = Object.freeze([
   'sandbox', 'tools-fs', 'tools-sessions', 'tool-policy',
   'metrics', 'alerts', 'alert-console', 'diagnostics', 'audit',
   'backup', 'onboarding', 'daemon',
+  'channels', 'channel-webchat',
 ]);
+
+/** Plugins the config implies: a `channels.<id>` section loads `channel-<id>` (kernel option `impliedPlugins`). */
+export const IMPLIED_PLUGINS = channelPlugins(FIRST_PARTY);

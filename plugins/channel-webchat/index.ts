@@ -1,0 +1,29 @@
+/** `channel-webchat`: the control UI's chat as a channel (see adapter.ts and README.md). */
+import schema from '../../schemas/plugins/channel-webchat.json' with { type: 'json' };
+import validate from '../../schemas/generated/channel-webchat.validate.ts';
+import { definePlugin } from '../../core/plugin.ts';
+import type { GatewayService } from '../gateway/service.ts';
+import { createWebchatAdapter } from './adapter.ts';
+
+export { WEBCHAT_EVENT, type ChatMessageEvent } from './adapter.ts';
+
+export default definePlugin({
+  name: 'channel-webchat',
+  version: '1.0.0',
+  kernel: '^1.0.0',
+  description: 'The gateway\'s own chat (control UI) as a channel: owner messages go to the main session, channels.send("webchat") reaches connected clients',
+  schema,
+  validate,
+  dependencies: ['channels'],
+  optionalDependencies: ['gateway'],
+  setup(ctx) {
+    const gateway = (): GatewayService | undefined => {
+      try {
+        return ctx.use('gateway');
+      } catch {
+        return undefined;
+      }
+    };
+    ctx.use('channels').register(createWebchatAdapter(gateway));
+  },
+});

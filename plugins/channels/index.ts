@@ -1,0 +1,50 @@
+/**
+ * `channels`: runs every channel adapter (see contract.ts and docs/channels.md): DM/group
+ * policy and pairing, session mapping, agent runs, chunking, the outbound queue, status,
+ * metrics, doctor and audit checks, RPC and the `moltbot pairing` command.
+ */
+import schema from '../../schemas/plugins/channels.json' with { type: 'json' };
+import validate from '../../schemas/generated/channels.validate.ts';
+import { definePlugin } from '../../core/plugin.ts';
+import type { AgentService } from '../agent/agent-service.ts';
+import type { GatewayService } from '../gateway/service.ts';
+import { PairingStore } from './pairing-store.ts';
+import { defineChannelMethods } from './rpc.ts';
+import { createChannelsService } from './service.ts';
+
+export * from './contract.ts';
+
+export default definePlugin({
+  name: 'channels',
+  version: '1.0.0',
+  kernel: '^1.0.0',
+  description: 'Channel runtime: DM/group policy, pairing, sessions, chunking, outbound queue, status',
+  schema,
+  validate,
+  // Without an agent messages are dropped ("no-agent"); without a gateway there are no RPC/events.
+  optionalDependencies: ['gateway', 'agent'],
+  setup(ctx) {
+    const store = new PairingStore(ctx.paths.stateDir);
+    const optional = <T>(name: string): T | undefined => {
+      try {
+        return ctx.use(name) as T;
+      } catch {
+        return undefined;
+      }
+    };
+    const service = createChannelsService({
+      config: () => ctx.config,
+      hooks: ctx.hooks,
+      log: ctx.log,
+      store,
+      agent: () => optional<AgentService>('agent'),
+      emit: (event, payload) => void optional<GatewayService>('gateway')?.broadcast(event, payload, 'admin'),
+      track: (work) => ctx.track(work),
+      signal: ctx.signal,
+    });
+    ctx.provide('channels', service);
+    ctx.hooks.start.tapPromise(ctx.name, () => service.startAll());
+    ctx.onClose(() => service.stopAll(), { timeout: 15_000 });
+    defineChannelMethods(ctx, service);
+  },
+});

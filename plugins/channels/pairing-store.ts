@@ -1,0 +1,167 @@
+/**
+ * Pairing state per channel: pending codes and approved senders, one JSON file per channel
+ * (`<stateDir>/credentials/pairing/<channel>.json`, 0600, written atomically). Writes of one
+ * channel are serialised in this process; across processes the gateway lock makes one writer
+ * (the running gateway, or the CLI holding the lock while none runs).
+ */
+import { randomBytes } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeJsonAtomic } from '../../core/atomic-file.ts';
+import type { PairingRequest } from './contract.ts';
+
+/** No 0/O, 1/I: read aloud or typed from a phone without ambiguity. 32 symbols: no modulo bias. */
+export const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+export const CODE_LENGTH = 8;
+export const CODE_TTL_MS = 60 * 60 * 1000;
+export const MAX_PENDING = 3;
+
+export interface ApprovedSender {
+  sender: string;
+  senderName?: string;
+  approvedAt: number;
+}
+
+/** A pending request as stored: where to tell the sender they were approved. */
+export interface StoredRequest extends PairingRequest {
+  chatId?: string;
+}
+
+interface ChannelPairing {
+  version: 1;
+  pending: StoredRequest[];
+  approved: ApprovedSender[];
+}
+
+export type RequestResult =
+  | { status: 'created' | 'existing'; request: StoredRequest }
+  | { status: 'full' };
+
+export class PairingError extends Error {
+  readonly code: 'NOT_FOUND';
+  constructor(message: string) {
+    super(message);
+    this.name = 'PairingError';
+    this.code = 'NOT_FOUND';
+  }
+}
+
+export function generateCode(): string {
+  const bytes = randomBytes(CODE_LENGTH);
+  let code = '';
+  for (const byte of bytes) code += CODE_ALPHABET[byte % CODE_ALPHABET.length];
+  return code;
+}
+
+export function pairingDir(stateDir: string): string {
+  return join(stateDir, 'credentials', 'pairing');
+}
+
+export class PairingStore {
+  readonly #dir: string;
+  readonly #now: () => number;
+  readonly #channels = new Map<string, ChannelPairing>();
+  readonly #writes = new Map<string, Promise<void>>();
+
+  constructor(stateDir: string, now: () => number = Date.now) {
+    this.#dir = pairingDir(stateDir);
+    this.#now = now;
+  }
+
+  #file(channel: string): string {
+    return join(this.#dir, `${channel}.json`);
+  }
+
+  /** Reads a channel's file once (missing: empty); later calls use memory. */
+  async load(channel: string): Promise<void> {
+    if (this.#channels.has(channel)) return;
+    let data: ChannelPairing = { version: 1, pending: [], approved: [] };
+    try {
+      const parsed = JSON.parse(await readFile(this.#file(channel), 'utf8')) as Partial<ChannelPairing>;
+      data = { version: 1, pending: Array.isArray(parsed.pending) ? parsed.pending : [], approved: Array.isArray(parsed.approved) ? parsed.approved : [] };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read pairing state ${this.#file(channel)}: ${(error as Error).message}`);
+    }
+    if (!this.#channels.has(channel)) this.#channels.set(channel, data);
+  }
+
+  /** Every channel that has a pairing file (for listing without a running gateway). */
+  async loadAll(): Promise<string[]> {
+    const names = await readdir(this.#dir).catch(() => [] as string[]);
+    const channels = names.filter((name) => name.endsWith('.json')).map((name) => name.slice(0, -'.json'.length));
+    for (const channel of channels) await this.load(channel);
+    return channels;
+  }
+
+  #state(channel: string): ChannelPairing {
+    let state = this.#channels.get(channel);
+    if (!state) {
+      state = { version: 1, pending: [], approved: [] };
+      this.#channels.set(channel, state);
+    }
+    const now = this.#now();
+    state.pending = state.pending.filter((request) => request.expiresAt > now);
+    return state;
+  }
+
+  #persist(channel: string): Promise<void> {
+    const previous = this.#writes.get(channel) ?? Promise.resolve();
+    // Each write snapshots the state when it runs: the last one always holds the latest state.
+    const next = previous.catch(() => undefined).then(() => writeJsonAtomic(this.#file(channel), this.#channels.get(channel), { mkdir: true }));
+    this.#writes.set(channel, next);
+    return next;
+  }
+
+  approvedSenders(channel: string): ApprovedSender[] {
+    return [...this.#state(channel).approved];
+  }
+
+  list(channel?: string): PairingRequest[] {
+    const channels = channel === undefined ? [...this.#channels.keys()] : [channel];
+    return channels.flatMap((name) => this.#state(name).pending.map((request) => ({ ...request })));
+  }
+
+  /** The sender's pending code (same code when asked again), a new one, or `full` beyond MAX_PENDING. */
+  async request(channel: string, sender: string, senderName?: string, chatId?: string): Promise<RequestResult> {
+    const state = this.#state(channel);
+    const existing = state.pending.find((request) => request.sender === sender);
+    if (existing) return { status: 'existing', request: { ...existing } };
+    if (state.pending.length >= MAX_PENDING) return { status: 'full' };
+    const createdAt = this.#now();
+    let code = generateCode();
+    while (state.pending.some((request) => request.code === code)) code = generateCode();
+    const request: StoredRequest = { channel, code, sender, ...(senderName ? { senderName } : {}), createdAt, expiresAt: createdAt + CODE_TTL_MS, ...(chatId ? { chatId } : {}) };
+    state.pending.push(request);
+    await this.#persist(channel);
+    return { status: 'created', request: { ...request } };
+  }
+
+  #take(channel: string, code: string): StoredRequest {
+    const state = this.#state(channel);
+    const wanted = code.trim().toUpperCase();
+    const index = state.pending.findIndex((request) => request.code === wanted);
+    if (index === -1) throw new PairingError(`no pending pairing code "${wanted}" for channel "${channel}" (expired, already used, or mistyped); \`moltbot pairing list\` shows the pending ones`);
+    return state.pending.splice(index, 1)[0]!;
+  }
+
+  async approve(channel: string, code: string): Promise<StoredRequest> {
+    const request = this.#take(channel, code);
+    const state = this.#state(channel);
+    if (!state.approved.some((entry) => entry.sender === request.sender)) {
+      state.approved.push({ sender: request.sender, ...(request.senderName ? { senderName: request.senderName } : {}), approvedAt: this.#now() });
+    }
+    await this.#persist(channel);
+    return request;
+  }
+
+  async reject(channel: string, code: string): Promise<StoredRequest> {
+    const request = this.#take(channel, code);
+    await this.#persist(channel);
+    return request;
+  }
+
+  /** Waits for every write in flight. */
+  async flush(): Promise<void> {
+    await Promise.allSettled([...this.#writes.values()]);
+  }
+}

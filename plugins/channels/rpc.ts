@@ -1,0 +1,54 @@
+/** RPC `channels.status` (read) and `pairing.list` / `pairing.approve` / `pairing.reject` (admin). */
+import { isMoltbotError } from '../../core/errors.ts';
+import type { PluginContext } from '../../core/plugin.ts';
+import { RpcError } from '../gateway/error-codes.ts';
+import { defineMethod } from '../gateway/methods.ts';
+import type { ChannelsService } from './contract.ts';
+
+const CHANNEL = { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$', description: 'Channel id (telegram, irc, ...)' };
+const CODE = { type: 'string', minLength: 4, maxLength: 32, description: 'The pairing code the sender received' };
+const CODE_PARAMS = { type: 'object', additionalProperties: false, required: ['channel', 'code'], properties: { channel: CHANNEL, code: CODE } };
+
+async function notFoundAsRpc<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isMoltbotError(error, 'MOLT_ERR_PAIRING_NOT_FOUND')) throw new RpcError('NOT_FOUND', error.message);
+    throw error;
+  }
+}
+
+export function defineChannelMethods(ctx: Pick<PluginContext, 'name' | 'hooks'>, service: ChannelsService): void {
+  defineMethod(ctx, {
+    name: 'channels.status',
+    scope: 'read',
+    description: 'State, queue and counters of every channel',
+    params: { type: 'object', additionalProperties: false, properties: {} },
+    handler: () => ({ channels: service.status() }),
+  });
+  defineMethod<{ channel?: string }>(ctx, {
+    name: 'pairing.list',
+    scope: 'admin',
+    sideEffects: false,
+    description: 'Pending pairing requests (codes valid 1 hour), optionally of one channel',
+    params: { type: 'object', additionalProperties: false, properties: { channel: CHANNEL } },
+    handler: (params) => ({ requests: service.pairing.list(params.channel) }),
+  });
+  defineMethod<{ channel: string; code: string }>(ctx, {
+    name: 'pairing.approve',
+    scope: 'admin',
+    description: 'Approves the sender of a pending code; they are told and may message the bot from now on',
+    params: CODE_PARAMS,
+    handler: (params) => notFoundAsRpc(() => service.pairing.approve(params.channel, params.code)),
+  });
+  defineMethod<{ channel: string; code: string }>(ctx, {
+    name: 'pairing.reject',
+    scope: 'admin',
+    description: 'Drops a pending code without approving its sender',
+    params: CODE_PARAMS,
+    handler: (params) => notFoundAsRpc(async () => {
+      await service.pairing.reject(params.channel, params.code);
+      return { rejected: true };
+    }),
+  });
+}

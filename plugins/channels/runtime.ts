@@ -1,0 +1,294 @@
+/**
+ * One running channel: the host its adapter talks to. Inbound: dedupe → policy (pairing) →
+ * `messageReceived` → session → agent run (typing while it runs) → reply. Outbound: every
+ * text goes `messageSending` → chunks → the bounded queue → `adapter.send` → `messageSent`.
+ */
+import type { KernelHooks } from '../../core/hooks.ts';
+import type { Logger } from '../../core/log.ts';
+import type { AgentService } from '../agent/agent-service.ts';
+import { createBackoff } from './backoff.ts';
+import { chunkText } from './chunk.ts';
+import type { ChannelAdapter, ChannelHost, ChannelInbound, ChannelSettings, ChannelState, ChannelStatus, ChannelTarget, PairingRequest, ReceiveOutcome } from './contract.ts';
+import { RecentIds } from './dedupe.ts';
+import { OutboundQueue } from './outbound-queue.ts';
+import type { PairingStore } from './pairing-store.ts';
+import { decide } from './policy.ts';
+import { sessionKeyFor } from './session-route.ts';
+import { queueSizeOf } from './settings.ts';
+import { pairingApprovedText, pairingCodeText, runFailedText } from './texts.ts';
+
+export const TYPING_REFRESH_MS = 4000;
+export const DRAIN_MS = 2000;
+
+export interface RuntimeDeps {
+  adapter: ChannelAdapter;
+  settings: ChannelSettings;
+  hooks: KernelHooks;
+  log: Logger;
+  store: PairingStore;
+  agent(): AgentService | undefined;
+  /** Admin-scoped event to gateway clients (no-op without a gateway). */
+  emit(event: string, payload: unknown): void;
+  /** Work close() must wait for. */
+  track<T>(work: Promise<T>): Promise<T>;
+  /** Aborted when the kernel closes. */
+  signal: AbortSignal;
+}
+
+const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) => {
+  if (signal.aborted) return resolve();
+  const done = () => { clearTimeout(timer); signal.removeEventListener('abort', done); resolve(); };
+  const timer = setTimeout(done, ms);
+  signal.addEventListener('abort', done, { once: true });
+});
+
+export class ChannelRuntime {
+  readonly adapter: ChannelAdapter;
+  readonly settings: ChannelSettings;
+  readonly queue: OutboundQueue;
+  readonly inbound = { accepted: 0, pairing: 0, dropped: new Map<string, number>() };
+  readonly #deps: RuntimeDeps;
+  readonly #log: Logger;
+  readonly #stop = new AbortController();
+  readonly #recent = new RecentIds(1000);
+  readonly #replies = new Map<string, Promise<void>>();
+  #state: ChannelState = 'stopped';
+  #since = Date.now();
+  #lastError: { message: string; at: number } | undefined;
+  #accepting = false;
+  readonly host: ChannelHost;
+
+  constructor(deps: RuntimeDeps) {
+    this.#deps = deps;
+    this.adapter = deps.adapter;
+    this.settings = deps.settings;
+    this.#log = deps.log.child({ channel: deps.adapter.id });
+    this.queue = new OutboundQueue({
+      channel: this.adapter.id,
+      max: queueSizeOf(deps.settings),
+      send: (target, text) => this.adapter.send(target, text),
+      onError: (error) => {
+        this.#recordError(error);
+        this.#log.debug({ err: error }, 'send failed');
+      },
+      backoff: createBackoff(),
+      sleep,
+    });
+    this.host = Object.freeze({
+      settings: deps.settings,
+      log: this.#log,
+      signal: this.#stop.signal,
+      receive: (message: ChannelInbound) => this.receive(message),
+      setState: (state: ChannelState, error?: unknown) => this.setState(state, error),
+      backoff: (options?: { baseMs?: number; maxMs?: number }) => createBackoff(options),
+    });
+  }
+
+  get id(): string {
+    return this.adapter.id;
+  }
+
+  get state(): ChannelState {
+    return this.#state;
+  }
+
+  async start(): Promise<void> {
+    await this.#deps.store.load(this.id);
+    if (!this.settings.enabled) {
+      this.#log.info('disabled (channels.%s.enabled is false): not started', this.id);
+      return;
+    }
+    this.#accepting = true;
+    this.setState('connecting');
+    try {
+      await this.adapter.start(this.host);
+    } catch (error) {
+      // One channel down never stops the gateway: report it and retry in the background.
+      this.setState('degraded', error);
+      this.#log.warn({ err: error }, 'channel failed to start; retrying with backoff');
+      void this.#retryStart();
+    }
+  }
+
+  async #retryStart(): Promise<void> {
+    const backoff = createBackoff();
+    const stopped = AbortSignal.any([this.#stop.signal, this.#deps.signal]);
+    while (!stopped.aborted) {
+      await sleep(backoff.next(), stopped);
+      if (stopped.aborted) return;
+      try {
+        await this.adapter.start(this.host);
+        return;
+      } catch (error) {
+        this.setState('degraded', error);
+        this.#log.debug({ err: error }, 'channel start retry failed');
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.#stop.signal.aborted) return;
+    this.#accepting = false;
+    // Replies of runs that already finished get a short window to go out.
+    await Promise.allSettled([...this.#replies.values()]);
+    if (this.queue.pending > 0 && this.#state === 'connected') await this.queue.drained(DRAIN_MS);
+    this.#stop.abort();
+    const left = this.queue.stop();
+    if (left.chunks > 0) this.#log.warn({ undelivered: left.chunks, chats: left.chats }, 'channel closed with undelivered messages');
+    try {
+      await this.adapter.stop();
+    } catch (error) {
+      this.#log.warn({ err: error }, 'adapter stop failed');
+    }
+    this.setState('stopped');
+  }
+
+  setState(state: ChannelState, error?: unknown): void {
+    if (error !== undefined) this.#recordError(error);
+    this.queue.setConnected(state === 'connected');
+    if (state === this.#state) return;
+    this.#state = state;
+    this.#since = Date.now();
+    this.#log.debug({ state }, 'channel state');
+    this.#deps.emit('channels.status', this.status());
+  }
+
+  #recordError(error: unknown): void {
+    this.#lastError = { message: error instanceof Error ? error.message : String(error), at: Date.now() };
+  }
+
+  status(): ChannelStatus {
+    let dropped = 0;
+    for (const count of this.inbound.dropped.values()) dropped += count;
+    return {
+      id: this.id,
+      state: this.#state,
+      since: this.#since,
+      ...(this.#lastError ? { lastError: { ...this.#lastError } } : {}),
+      queue: { pending: this.queue.pending, max: this.queue.max, dropped: this.queue.counters.dropped },
+      inbound: { accepted: this.inbound.accepted, dropped, pairing: this.inbound.pairing },
+      outbound: { sent: this.queue.counters.sent, failed: this.queue.counters.failed, retried: this.queue.counters.retried },
+    };
+  }
+
+  #drop(reason: string, message: Partial<ChannelInbound>): ReceiveOutcome {
+    this.inbound.dropped.set(reason, (this.inbound.dropped.get(reason) ?? 0) + 1);
+    this.#log.debug({ reason, chatType: message.chatType, chatId: message.chatId, sender: message.sender, messageId: message.messageId }, 'inbound message dropped');
+    return { status: 'dropped', reason };
+  }
+
+  normalize(id: string): string {
+    return this.adapter.normalizeId ? this.adapter.normalizeId(id) : id;
+  }
+
+  async receive(message: ChannelInbound): Promise<ReceiveOutcome> {
+    if (!isInbound(message)) return this.#drop('invalid', typeof message === 'object' && message !== null ? message : {});
+    if (!this.#accepting) return this.#drop('stopped', message);
+    if (message.messageId !== undefined && !this.#recent.add(message.messageId)) {
+      this.#drop('duplicate', message);
+      return { status: 'duplicate' };
+    }
+    const approved = new Set(this.#deps.store.approvedSenders(this.id).map((entry) => entry.sender));
+    const decision = decide({ settings: this.settings, message, normalize: (id) => this.normalize(id), approved });
+    if (decision.action === 'drop') return this.#drop(decision.reason, message);
+    const sender = this.normalize(message.sender);
+    if (decision.action === 'pair') return this.#pair(message, sender);
+    const drop = await this.#deps.hooks.messageReceived.promise({
+      channel: this.id, sender, chatType: message.chatType, chatId: message.chatId, text: message.text,
+      receivedAt: message.receivedAt ?? Date.now(),
+      ...(message.mentioned !== undefined ? { mentioned: message.mentioned } : {}),
+      ...(message.attachments ? { attachments: message.attachments.map(({ name, mimeType, size }) => ({ name, mimeType, size })) } : {}),
+    });
+    if (drop) return this.#drop(`hook:${drop.reason}`, message);
+    const agent = this.#deps.agent();
+    if (!agent) return this.#drop('no-agent', message);
+    const sessionKey = sessionKeyFor({ channel: this.id, chatType: message.chatType, sender, chatId: message.chatId, owner: decision.owner, ownerSession: this.settings.ownerSession });
+    this.inbound.accepted++;
+    const target: ChannelTarget = { chatType: message.chatType, chatId: message.chatId, ...(message.messageId ? { replyTo: message.messageId } : {}) };
+    this.#deps.track(this.#run(agent, sessionKey, target, message)).catch(() => undefined);
+    return { status: 'accepted', sessionKey };
+  }
+
+  async #pair(message: ChannelInbound, sender: string): Promise<ReceiveOutcome> {
+    const result = await this.#deps.store.request(this.id, sender, message.senderName, message.chatId);
+    if (result.status === 'full') return this.#drop('pairing-limit', message);
+    this.inbound.pairing++;
+    if (result.status === 'created') {
+      this.#log.info({ sender, code: result.request.code }, 'pairing requested');
+      this.#deps.emit('pairing.requested', publicRequest(result.request));
+    }
+    this.send({ chatType: 'dm', chatId: message.chatId }, pairingCodeText(this.id, result.request.code)).catch((error: unknown) => {
+      this.#log.warn({ err: error }, 'could not send the pairing code');
+    });
+    return { status: 'pairing', code: result.request.code };
+  }
+
+  /** Tells a freshly approved sender (best effort: the channel may be down for a while). */
+  notifyApproved(request: PairingRequest & { chatId?: string }): void {
+    this.send({ chatType: 'dm', chatId: request.chatId ?? request.sender }, pairingApprovedText()).catch((error: unknown) => {
+      this.#log.warn({ err: error }, 'could not tell the sender they are approved');
+    });
+  }
+
+  async #run(agent: AgentService, sessionKey: string, target: ChannelTarget, message: ChannelInbound): Promise<void> {
+    const typing = this.#typing(target);
+    let reply: string;
+    try {
+      const text = message.chatType === 'group' ? `${message.senderName ?? message.sender}: ${message.text}` : message.text;
+      const result = await agent.run({ sessionKey, message: text, signal: this.#deps.signal, metadata: { channel: this.id, chatId: message.chatId, sender: message.sender } });
+      reply = result.text;
+    } catch (error) {
+      if (this.#deps.signal.aborted) return;
+      this.#log.warn({ err: error, sessionKey }, 'agent run for a channel message failed');
+      reply = runFailedText(error);
+    } finally {
+      typing();
+    }
+    if (reply.trim().length === 0) return;
+    await this.#inOrder(target.chatId, () => this.send(target, reply, sessionKey)).catch((error: unknown) => {
+      this.#log.warn({ err: error, sessionKey }, 'reply not delivered');
+    });
+  }
+
+  /** Replies of one chat go out in the order their runs finished (the agent runs a session's messages in order). */
+  #inOrder(chatId: string, work: () => Promise<void>): Promise<void> {
+    const previous = this.#replies.get(chatId) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(work);
+    this.#replies.set(chatId, next);
+    const forget = () => { if (this.#replies.get(chatId) === next) this.#replies.delete(chatId); };
+    next.then(forget, forget);
+    return next;
+  }
+
+  #typing(target: ChannelTarget): () => void {
+    if (!this.adapter.typing) return () => undefined;
+    const tick = () => void this.adapter.typing!(target).catch(() => undefined);
+    tick();
+    const timer = setInterval(tick, TYPING_REFRESH_MS);
+    timer.unref?.();
+    return () => clearInterval(timer);
+  }
+
+  /** messageSending → chunks → queue; messageSent once every chunk was accepted. */
+  async send(target: ChannelTarget, text: string, sessionKey?: string): Promise<void> {
+    const outbound = await this.#deps.hooks.messageSending.promise({
+      channel: this.id, to: target.chatId, text,
+      ...(sessionKey ? { sessionKey } : {}),
+      ...(target.replyTo ? { replyTo: target.replyTo } : {}),
+    });
+    if (!outbound || typeof outbound.text !== 'string' || outbound.text.trim().length === 0) return;
+    await this.queue.enqueue(target, chunkText(outbound.text, this.adapter.maxMessageLength));
+    await this.#deps.hooks.messageSent.promise(outbound);
+  }
+}
+
+function publicRequest(request: PairingRequest): PairingRequest {
+  const { channel, code, sender, senderName, createdAt, expiresAt } = request;
+  return { channel, code, sender, ...(senderName ? { senderName } : {}), createdAt, expiresAt };
+}
+
+function isInbound(message: unknown): message is ChannelInbound {
+  const m = message as ChannelInbound;
+  return typeof m === 'object' && m !== null && typeof m.sender === 'string' && m.sender.length > 0
+    && (m.chatType === 'dm' || m.chatType === 'group') && typeof m.chatId === 'string' && m.chatId.length > 0 && typeof m.text === 'string';
+}

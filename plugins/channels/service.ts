@@ -1,0 +1,130 @@
+/**
+ * The `channels` service: registers adapters (from channel plugins' setup), runs one
+ * ChannelRuntime per adapter from kernel start to close, and is what consumers (cron, control
+ * UI, an embedding program) send through.
+ */
+import { MoltbotError } from '../../core/errors.ts';
+import type { KernelHooks } from '../../core/hooks.ts';
+import type { Logger } from '../../core/log.ts';
+import type { AgentService } from '../agent/agent-service.ts';
+import type { ChannelAdapter, ChannelsService, ChannelStatus, ChannelTarget, PairingRequest } from './contract.ts';
+import { PairingError, type PairingStore } from './pairing-store.ts';
+import { ChannelRuntime } from './runtime.ts';
+import { resolveChannelSettings } from './settings.ts';
+
+const CHANNEL_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
+export interface ServiceDeps {
+  config: () => Readonly<Record<string, any>>;
+  hooks: KernelHooks;
+  log: Logger;
+  store: PairingStore;
+  agent(): AgentService | undefined;
+  emit(event: string, payload: unknown): void;
+  track<T>(work: Promise<T>): Promise<T>;
+  signal: AbortSignal;
+}
+
+export interface ChannelsServiceImpl extends ChannelsService {
+  runtimes(): ChannelRuntime[];
+  startAll(): Promise<void>;
+  stopAll(): Promise<void>;
+}
+
+function assertAdapter(adapter: ChannelAdapter, existing: ReadonlyMap<string, unknown>): void {
+  const fail = (problem: string) => {
+    throw new MoltbotError('MOLT_ERR_CHANNEL_INVALID', { message: `channels.register(): ${problem}` });
+  };
+  if (typeof adapter !== 'object' || adapter === null) return fail('expected a ChannelAdapter object');
+  if (typeof adapter.id !== 'string' || !CHANNEL_ID.test(adapter.id)) return fail(`adapter id ${JSON.stringify(adapter.id)} must match [a-z0-9][a-z0-9_-]{0,63}`);
+  if (existing.has(adapter.id)) return fail(`channel "${adapter.id}" is registered twice`);
+  if (!Number.isInteger(adapter.maxMessageLength) || adapter.maxMessageLength < 2) return fail(`channel "${adapter.id}": maxMessageLength must be an integer >= 2`);
+  for (const method of ['start', 'stop', 'send'] as const) {
+    if (typeof adapter[method] !== 'function') return fail(`channel "${adapter.id}": ${method}() is missing`);
+  }
+}
+
+export function createChannelsService(deps: ServiceDeps): ChannelsServiceImpl {
+  const runtimes = new Map<string, ChannelRuntime>();
+  let started = false;
+  let stopped = false;
+
+  const runtimeFor = (channel: string): ChannelRuntime => {
+    const runtime = runtimes.get(channel);
+    if (!runtime) {
+      throw new MoltbotError('MOLT_ERR_CHANNEL_NOT_FOUND', {
+        message: `No channel "${channel}" is registered${runtimes.size > 0 ? ` (registered: ${[...runtimes.keys()].join(', ')})` : ''}`,
+      });
+    }
+    return runtime;
+  };
+
+  const pairingCall = async <T>(channel: string, work: () => Promise<T>): Promise<T> => {
+    await deps.store.load(channel);
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof PairingError) throw new MoltbotError('MOLT_ERR_PAIRING_NOT_FOUND', { message: error.message });
+      throw error;
+    }
+  };
+
+  const service: ChannelsServiceImpl = {
+    register(adapter) {
+      if (stopped) throw new MoltbotError('MOLT_ERR_KERNEL_PHASE', { message: `channels.register("${adapter?.id}") after the channels closed` });
+      assertAdapter(adapter, runtimes);
+      const runtime = new ChannelRuntime({
+        adapter,
+        settings: resolveChannelSettings(deps.config(), adapter.id),
+        hooks: deps.hooks,
+        log: deps.log,
+        store: deps.store,
+        agent: deps.agent,
+        emit: deps.emit,
+        track: deps.track,
+        signal: deps.signal,
+      });
+      runtimes.set(adapter.id, runtime);
+      if (started) void runtime.start().catch((error: unknown) => deps.log.error({ err: error, channel: adapter.id }, 'channel start failed'));
+    },
+    async send(channel: string, target: ChannelTarget, text: string) {
+      const runtime = runtimeFor(channel);
+      if (!runtime.settings.enabled) {
+        throw new MoltbotError('MOLT_ERR_CHANNEL_NOT_FOUND', { message: `Channel "${channel}" is disabled (channels.${channel}.enabled is false)` });
+      }
+      await runtime.send(target, text);
+    },
+    status(): ChannelStatus[] {
+      return [...runtimes.values()].map((runtime) => runtime.status());
+    },
+    pairing: {
+      list(channel?: string): PairingRequest[] {
+        return deps.store.list(channel);
+      },
+      approve: (channel, code) => pairingCall(channel, async () => {
+        const request = await deps.store.approve(channel, code);
+        deps.log.info({ channel, sender: request.sender }, 'pairing approved');
+        runtimes.get(channel)?.notifyApproved(request);
+        return { sender: request.sender };
+      }),
+      reject: (channel, code) => pairingCall(channel, async () => {
+        const request = await deps.store.reject(channel, code);
+        deps.log.info({ channel, sender: request.sender }, 'pairing rejected');
+      }),
+      approved(channel: string): string[] {
+        return deps.store.approvedSenders(channel).map((entry) => entry.sender);
+      },
+    },
+    runtimes: () => [...runtimes.values()],
+    async startAll() {
+      started = true;
+      await Promise.all([...runtimes.values()].map((runtime) => runtime.start()));
+    },
+    async stopAll() {
+      stopped = true;
+      await Promise.allSettled([...runtimes.values()].map((runtime) => runtime.stop()));
+      await deps.store.flush();
+    },
+  };
+  return service;
+}

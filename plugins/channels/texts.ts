@@ -1,0 +1,18 @@
+/** What the bot itself says on a channel: pairing, approval, a failed run. Short, and never a secret or an internal message. */
+import { CODE_TTL_MS } from './pairing-store.ts';
+
+export function pairingCodeText(channel: string, code: string): string {
+  return `Hi! I only talk to people my owner has approved. Your pairing code is ${code} (valid ${CODE_TTL_MS / 60_000} minutes). ` +
+    `Ask my owner to run: moltbot pairing approve ${channel} ${code}`;
+}
+
+export function pairingApprovedText(): string {
+  return 'You are approved: I will answer your messages from now on.';
+}
+
+/** Only the error's code (e.g. TIMEOUT, MODELS_UNAVAILABLE) reaches the user; its message may hold internals. */
+export function runFailedText(error: unknown): string {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const label = typeof code === 'string' && /^[A-Z][A-Z0-9_]{0,40}$/.test(code) ? ` (${code})` : '';
+  return `Sorry, I could not answer that${label}. Please try again later.`;
+}
