@@ -7,6 +7,7 @@
 import { Client, type IrcConnectOptions, type IrcMessageEvent } from 'irc-framework';
 import { ChannelSendError, type Backoff, type ChannelAdapter, type ChannelHost, type ChannelTarget } from '../channels/contract.ts';
 import { ircEquals, ircLower, isChannelName } from './casemap.ts';
+import { deliver } from './deliver.ts';
 import { normalizePrivmsg } from './inbound.ts';
 import { safeCharacters, textBudget, toLines } from './lines.ts';
 import { alternateNick } from './nicks.ts';
@@ -202,13 +203,11 @@ export class IrcAdapter implements ChannelAdapter {
     const client = this.#client;
     if (!client || !this.#registered) throw new ChannelSendError('IRC is not connected', { retryable: true });
     const lines = toLines(text, textBudget({ nick: client.user.nick, username: `~${this.#username}`, host: client.user.host || undefined }, to));
-    for (const line of lines) {
-      await this.#pacer.take(this.#host?.signal);
-      if (this.#client !== client || !this.#registered) {
-        throw new ChannelSendError('IRC connection lost while sending', { retryable: true });
-      }
-      await new Promise<void>((resolve) => client.connection.write(`PRIVMSG ${to} :${line}`, resolve));
-    }
+    await deliver({
+      client, target: to, lines, pacer: this.#pacer,
+      alive: () => this.#client === client && this.#registered,
+      ...(this.#host ? { signal: this.#host.signal } : {}),
+    });
     return {};
   }
 }

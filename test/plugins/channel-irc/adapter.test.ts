@@ -120,6 +120,19 @@ describe('channel-irc adapter against ngIRCd', () => {
     await expect(adapter.send({ chatType: 'dm', chatId: 'bob QUIT' }, 'hi')).rejects.toMatchObject({ retryable: false });
   });
 
+  it('confirms each chunk with a PING round trip: a nick that is not on IRC is a retryable refusal, not a silent loss', async () => {
+    const { adapter, rec } = await startAdapter({ channels: [] });
+    await rec.reaches('connected');
+    await expect(adapter.send({ chatType: 'dm', chatId: 'nobody-here' }, 'hello?')).rejects.toMatchObject({
+      name: 'ChannelSendError', retryable: true, message: expect.stringMatching(/refused the message to nobody-here: No such nick/i),
+    });
+    await expect(adapter.send({ chatType: 'group', chatId: '#not-joined' }, 'hello?')).rejects.toMatchObject({ retryable: true });
+    const dave = ircUser(server, 'dave');
+    await dave.connect();
+    await expect(adapter.send({ chatType: 'dm', chatId: 'DAVE' }, 'now you are here')).resolves.toEqual({});
+    await dave.waitFor((m) => m.from === 'moltbot' && m.text === 'now you are here');
+  });
+
   it('takes an alternate nick when its nick is in use and answers mentions of the nick it has', async () => {
     const squatter = ircUser(server, 'moltbot');
     await squatter.connect();
