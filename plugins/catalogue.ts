@@ -38,6 +38,7 @@ export const FIRST_PARTY: PluginCatalogue = Object.freeze({
   'tools-sessions': () => import('./tools-sessions/index.ts'),
   channels: () => import('./channels/index.ts'),
   'channel-webchat': () => import('./channel-webchat/index.ts'),
+  'channel-irc': () => import('./channel-irc/index.ts'),
 });
 
 /** What runs with no config at all (DESIGN §4); grows as first-party plugins land. */

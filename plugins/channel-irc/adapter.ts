@@ -180,7 +180,13 @@ export class IrcAdapter implements ChannelAdapter {
     const host = this.#host!;
     const message = normalizePrivmsg(event, client.user.nick, client.network.options['CHANTYPES']);
     if (!message) return;
+    // Channel names are case-insensitive: one spelling per room (the configured one) for policy and sessions.
+    if (message.chatType === 'group') message.chatId = this.#channelId(message.chatId);
     host.receive(message).catch((error: unknown) => host.log.error({ err: error, sender: message.sender }, 'IRC inbound message failed'));
+  }
+
+  #channelId(name: string): string {
+    return this.#channels.find((channel) => ircEquals(channel.name, name))?.name ?? ircLower(name);
   }
 
   #onClosed(): void {

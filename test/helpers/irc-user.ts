@@ -28,7 +28,7 @@ export interface IrcUser {
   quit(): Promise<void>;
 }
 
-export function ircUser(server: { host: string; port: number }, nick: string): IrcUser {
+export function ircUser(server: { host: string; port: number; password?: string }, nick: string): IrcUser {
   const received: Received[] = [];
   const waiters = new Set<() => void>();
   let client: Client | undefined;
@@ -67,7 +67,7 @@ export function ircUser(server: { host: string; port: number }, nick: string): I
       next.on('notice', record('notice'));
       next.once('registered', () => resolve());
       next.once('close', () => reject(new Error(`${nick}: connection closed before registration`)));
-      next.connect({ host: server.host, port: server.port, nick, username: nick, gecos: nick, auto_reconnect: false, version: null });
+      next.connect({ host: server.host, port: server.port, nick, username: nick, gecos: nick, auto_reconnect: false, version: null, ...(server.password ? { password: server.password } : {}) });
     }),
     join: (channel) => new Promise((resolve) => {
       const onJoin = (event: { nick: string; channel: string }) => {

@@ -26,6 +26,8 @@ export interface Ngircd {
   readonly host: '127.0.0.1';
   readonly port: number;
   readonly name: string;
+  /** The server password clients must send, when set. */
+  readonly password?: string;
   /** Everything the server printed (its log), for failure messages. */
   output(): string;
   /** (Re)starts on the same port and resolves once it accepts connections. */
@@ -115,6 +117,7 @@ export async function startNgircd(options: NgircdOptions = {}): Promise<Ngircd> 
     host: '127.0.0.1',
     port,
     name: 'irc.moltbot.test',
+    ...(options.password ? { password: options.password } : {}),
     output: () => log,
     start,
     kill: () => signalAndWait('SIGKILL', 0),
