@@ -8,7 +8,10 @@ import validate from '../../schemas/generated/channels.validate.ts';
 import { definePlugin } from '../../core/plugin.ts';
 import type { AgentService } from '../agent/agent-service.ts';
 import type { GatewayService } from '../gateway/service.ts';
-import { PairingStore } from './pairing-store.ts';
+import { auditChannels, diagnoseChannels } from './checks.ts';
+import { registerPairingCommand } from './cli.ts';
+import { collectChannelMetrics } from './metrics.ts';
+import { PairingStore, pairingDir } from './pairing-store.ts';
 import { defineChannelMethods } from './rpc.ts';
 import { createChannelsService } from './service.ts';
 
@@ -43,8 +46,18 @@ export default definePlugin({
       signal: ctx.signal,
     });
     ctx.provide('channels', service);
-    ctx.hooks.start.tapPromise(ctx.name, () => service.startAll());
+    let running = false;
+    ctx.hooks.start.tapPromise(ctx.name, async () => {
+      running = true;
+      await service.startAll();
+    });
     ctx.onClose(() => service.stopAll(), { timeout: 15_000 });
     defineChannelMethods(ctx, service);
+    ctx.hooks.collectMetrics.tap(ctx.name, (collector) => collectChannelMetrics(service.runtimes(), collector));
+    ctx.hooks.diagnose.tap(ctx.name, (report) => diagnoseChannels(service.runtimes(), running, report));
+    ctx.hooks.audit.tap(ctx.name, (report) => auditChannels(ctx.config, report));
+    // Approved senders are state a restore must bring back (pending codes expire anyway).
+    ctx.hooks.backupSources.tap(ctx.name, (sources) => [...sources, { name: 'pairing', path: pairingDir(ctx.paths.stateDir), plugin: ctx.name }]);
+    ctx.hooks.cliCommands.tap(ctx.name, (program, cli) => registerPairingCommand(program, cli, ctx.config, ctx.paths.stateDir));
   },
 });

@@ -116,6 +116,8 @@ export class OutboundQueue {
     let attempts = 0;
     while (this.#chunks.length > 0 && !this.#stop.signal.aborted) {
       if (!this.#connected) {
+        // Time spent disconnected does not count against a chunk's attempts.
+        attempts = 0;
         await new Promise<void>((resolve) => { this.#wake = resolve; });
         continue;
       }

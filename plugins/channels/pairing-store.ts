@@ -20,6 +20,8 @@ export interface ApprovedSender {
   sender: string;
   senderName?: string;
   approvedAt: number;
+  /** Approved while no channel ran (CLI on the file): tell them here when the channel starts. */
+  notifyChatId?: string;
 }
 
 /** A pending request as stored: where to tell the sender they were approved. */
@@ -144,14 +146,30 @@ export class PairingStore {
     return state.pending.splice(index, 1)[0]!;
   }
 
-  async approve(channel: string, code: string): Promise<StoredRequest> {
+  async approve(channel: string, code: string, options: { notifyLater?: boolean } = {}): Promise<StoredRequest> {
     const request = this.#take(channel, code);
     const state = this.#state(channel);
     if (!state.approved.some((entry) => entry.sender === request.sender)) {
-      state.approved.push({ sender: request.sender, ...(request.senderName ? { senderName: request.senderName } : {}), approvedAt: this.#now() });
+      state.approved.push({
+        sender: request.sender,
+        ...(request.senderName ? { senderName: request.senderName } : {}),
+        approvedAt: this.#now(),
+        ...(options.notifyLater ? { notifyChatId: request.chatId ?? request.sender } : {}),
+      });
     }
     await this.#persist(channel);
     return request;
+  }
+
+  /** Approvals made while the channel was not running, whose sender is still to be told (cleared). */
+  async takeNotifications(channel: string): Promise<{ sender: string; chatId: string }[]> {
+    const state = this.#state(channel);
+    const due = state.approved.filter((entry) => entry.notifyChatId !== undefined);
+    if (due.length === 0) return [];
+    const notices = due.map((entry) => ({ sender: entry.sender, chatId: entry.notifyChatId! }));
+    for (const entry of due) delete entry.notifyChatId;
+    await this.#persist(channel);
+    return notices;
   }
 
   async reject(channel: string, code: string): Promise<StoredRequest> {

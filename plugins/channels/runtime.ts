@@ -100,6 +100,8 @@ export class ChannelRuntime {
     }
     this.#accepting = true;
     this.setState('connecting');
+    // Approved with `moltbot pairing approve` while no gateway ran: tell them now (queued until connected).
+    for (const notice of await this.#deps.store.takeNotifications(this.id)) this.notifyApproved(notice);
     try {
       await this.adapter.start(this.host);
     } catch (error) {
@@ -224,7 +226,7 @@ export class ChannelRuntime {
   }
 
   /** Tells a freshly approved sender (best effort: the channel may be down for a while). */
-  notifyApproved(request: PairingRequest & { chatId?: string }): void {
+  notifyApproved(request: { sender: string; chatId?: string }): void {
     this.send({ chatType: 'dm', chatId: request.chatId ?? request.sender }, pairingApprovedText()).catch((error: unknown) => {
       this.#log.warn({ err: error }, 'could not tell the sender they are approved');
     });
@@ -245,19 +247,18 @@ export class ChannelRuntime {
       typing();
     }
     if (reply.trim().length === 0) return;
-    await this.#inOrder(target.chatId, () => this.send(target, reply, sessionKey)).catch((error: unknown) => {
+    // Replies of one chat enter the queue in the order their runs finished (the agent runs a
+    // session's messages in order); delivery then follows the queue's FIFO order.
+    const previous = this.#replies.get(target.chatId) ?? Promise.resolve();
+    const submitted = previous.then(() => this.#submit(target, reply, sessionKey));
+    const entered = submitted.then(() => undefined, () => undefined);
+    this.#replies.set(target.chatId, entered);
+    void entered.then(() => { if (this.#replies.get(target.chatId) === entered) this.#replies.delete(target.chatId); });
+    try {
+      await (await submitted).delivered;
+    } catch (error) {
       this.#log.warn({ err: error, sessionKey }, 'reply not delivered');
-    });
-  }
-
-  /** Replies of one chat go out in the order their runs finished (the agent runs a session's messages in order). */
-  #inOrder(chatId: string, work: () => Promise<void>): Promise<void> {
-    const previous = this.#replies.get(chatId) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(work);
-    this.#replies.set(chatId, next);
-    const forget = () => { if (this.#replies.get(chatId) === next) this.#replies.delete(chatId); };
-    next.then(forget, forget);
-    return next;
+    }
   }
 
   #typing(target: ChannelTarget): () => void {
@@ -271,14 +272,19 @@ export class ChannelRuntime {
 
   /** messageSending → chunks → queue; messageSent once every chunk was accepted. */
   async send(target: ChannelTarget, text: string, sessionKey?: string): Promise<void> {
+    await (await this.#submit(target, text, sessionKey)).delivered;
+  }
+
+  /** Resolves once the chunks are in the queue; `delivered` once the adapter accepted them all. */
+  async #submit(target: ChannelTarget, text: string, sessionKey?: string): Promise<{ delivered: Promise<void> }> {
     const outbound = await this.#deps.hooks.messageSending.promise({
       channel: this.id, to: target.chatId, text,
       ...(sessionKey ? { sessionKey } : {}),
       ...(target.replyTo ? { replyTo: target.replyTo } : {}),
     });
-    if (!outbound || typeof outbound.text !== 'string' || outbound.text.trim().length === 0) return;
-    await this.queue.enqueue(target, chunkText(outbound.text, this.adapter.maxMessageLength));
-    await this.#deps.hooks.messageSent.promise(outbound);
+    if (!outbound || typeof outbound.text !== 'string' || outbound.text.trim().length === 0) return { delivered: Promise.resolve() };
+    const queued = this.queue.enqueue(target, chunkText(outbound.text, this.adapter.maxMessageLength));
+    return { delivered: queued.then(() => this.#deps.hooks.messageSent.promise(outbound)) };
   }
 }
 

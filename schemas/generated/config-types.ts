@@ -251,6 +251,34 @@ export interface MoltbotConfig {
            */
           allowFrom?: string[];
           /**
+           * Which group chats the bot answers in: open (any group), allowlist (only groupAllowFrom) or disabled.
+           */
+          groupPolicy?: 'open' | 'allowlist' | 'disabled';
+          /**
+           * Group/room ids the bot answers in under groupPolicy "allowlist"; "*" means any.
+           *
+           * Items: A group or room id of this channel (chat id, #channel), or "*".
+           */
+          groupAllowFrom?: string[];
+          /**
+           * In groups, answer only messages that mention the bot (or reply to it).
+           */
+          requireMention?: boolean;
+          /**
+           * Sender ids of the owner: always allowed to DM the bot; their DMs go to the main session when ownerSession is "main".
+           *
+           * Items: A sender id of this channel.
+           */
+          owners?: string[];
+          /**
+           * Where the owner's DMs go: main (the owner's main session, shared with the control UI) or dm (a session of their own like any sender).
+           */
+          ownerSession?: 'main' | 'dm';
+          /**
+           * Most outbound message chunks waiting for this channel (while it is disconnected or retrying); beyond, new messages are refused.
+           */
+          queueSize?: number;
+          /**
            * Bot token of the channel; write it as ${TELEGRAM_BOT_TOKEN}.
            */
           botToken?: string;

@@ -1,0 +1,23 @@
+/** `collectMetrics`: per channel inbound accepted / dropped by reason / pairing, outbound, queue, state. */
+import type { MetricsCollector } from '../../core/hook-types.ts';
+import type { ChannelState } from './contract.ts';
+import type { ChannelRuntime } from './runtime.ts';
+
+const STATES: readonly ChannelState[] = ['connecting', 'connected', 'degraded', 'stopped'];
+
+export function collectChannelMetrics(runtimes: readonly ChannelRuntime[], collector: MetricsCollector): void {
+  for (const runtime of runtimes) {
+    const channel = runtime.id;
+    const { queue, inbound } = runtime;
+    collector.set('inbound_accepted', inbound.accepted, { channel });
+    collector.set('inbound_pairing', inbound.pairing, { channel });
+    for (const [reason, count] of inbound.dropped) collector.set('inbound_dropped', count, { channel, reason });
+    collector.set('outbound_sent', queue.counters.sent, { channel });
+    collector.set('outbound_failed', queue.counters.failed, { channel });
+    collector.set('outbound_retried', queue.counters.retried, { channel });
+    collector.set('outbound_rejected', queue.counters.dropped, { channel });
+    collector.set('queue_depth', queue.pending, { channel });
+    collector.set('queue_max', queue.max, { channel });
+    for (const state of STATES) collector.set('state', runtime.state === state ? 1 : 0, { channel, state });
+  }
+}

@@ -1,0 +1,131 @@
+/** The channels service in a real kernel: policies, pairing limits and persistence, chunking, reconnects, dedupe. */
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createTestKernel } from '../../../core/testing.ts';
+import { createFakeChannel } from '../../helpers/fake-channel.ts';
+import { useTempDir } from '../../helpers/temp-dir.ts';
+import { startChannels } from './harness.ts';
+
+describe('channels service in a kernel', () => {
+  it('4th pending sender is dropped and counted; approval survives a kernel restart (same state dir)', async () => {
+    const stateDir = join(useTempDir().dir, 'state');
+    const h = await startChannels({ env: { MOLTBOT_STATE_DIR: stateDir } });
+    const codes: string[] = [];
+    for (const sender of ['s1', 's2', 's3']) {
+      const outcome = await h.channel.inject({ sender, text: 'hi' });
+      expect(outcome.status).toBe('pairing');
+      codes.push((outcome as { code: string }).code);
+    }
+    expect(new Set(codes).size).toBe(3);
+    expect(await h.channel.inject({ sender: 's4', text: 'hi' })).toEqual({ status: 'dropped', reason: 'pairing-limit' });
+    expect(h.kernel.logs.some((l) => l.msg === 'inbound message dropped' && l.reason === 'pairing-limit' && l.level === 20)).toBe(true);
+    await h.channels.pairing.approve('fake', codes[1]!);
+    expect(h.channels.pairing.approved('fake')).toEqual(['s2']);
+    expect(h.channels.pairing.list('fake').map((r) => r.sender)).toEqual(['s1', 's3']);
+    const file = join(stateDir, 'credentials', 'pairing', 'fake.json');
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    const status = h.channels.status()[0]!;
+    expect(status.inbound).toEqual({ accepted: 0, dropped: 1, pairing: 3 });
+
+    // A second kernel on the same state dir: s2 is still approved and gets an agent reply.
+    await h.kernel.close();
+    const channel = createFakeChannel();
+    const again = await startChannels({ channel, env: { MOLTBOT_STATE_DIR: stateDir } });
+    expect(again.channels.pairing.approved('fake')).toEqual(['s2']);
+    expect(again.channels.pairing.list('fake').map((r) => r.sender)).toEqual(['s1', 's3']);
+    again.fake.script({ text: 'welcome back' });
+    expect(await channel.inject({ sender: 's2', text: 'hello' })).toMatchObject({ status: 'accepted' });
+    expect((await channel.waitForSent(1))[0]!.text).toBe('welcome back');
+  });
+
+  it('allowlist, disabled and open(*) DMs', async () => {
+    const allow = await startChannels({ settings: { dmPolicy: 'allowlist', allowFrom: ['friend'] } });
+    expect(await allow.channel.inject({ sender: 'stranger', text: 'x' })).toEqual({ status: 'dropped', reason: 'not-allowlisted' });
+    expect(await allow.channel.inject({ sender: 'friend', text: 'x' })).toEqual({ status: 'accepted', sessionKey: 'agent:main:fake:dm:friend' });
+    expect((await allow.channel.waitForSent(1))[0]!.text).toBe('echo: x');
+    expect(allow.channel.sent).toHaveLength(1);
+
+    const off = await startChannels({ settings: { dmPolicy: 'disabled', owners: ['me'] } });
+    expect(await off.channel.inject({ sender: 'me', text: 'x' })).toEqual({ status: 'dropped', reason: 'dm-disabled' });
+
+    const open = await startChannels({ settings: { dmPolicy: 'open', allowFrom: ['*'], owners: ['me'] } });
+    expect(await open.channel.inject({ sender: 'anyone', text: 'x' })).toMatchObject({ status: 'accepted' });
+    expect(await open.channel.inject({ sender: 'me', text: 'y' })).toEqual({ status: 'accepted', sessionKey: 'agent:main:main' });
+    await open.channel.waitForSent(2);
+    expect(open.fake.requests).toHaveLength(2);
+  });
+
+  it('groups: allowlist and mention gating; the sender is named to the agent', async () => {
+    const h = await startChannels({ settings: { groupAllowFrom: ['room1'] } });
+    expect(await h.channel.inject({ sender: 'bob', chatType: 'group', chatId: 'room2', mentioned: true, text: 'x' })).toEqual({ status: 'dropped', reason: 'group-not-allowlisted' });
+    expect(await h.channel.inject({ sender: 'bob', chatType: 'group', chatId: 'room1', text: 'chatter' })).toEqual({ status: 'dropped', reason: 'not-mentioned' });
+    expect(await h.channel.inject({ sender: 'bob', senderName: 'Bob', chatType: 'group', chatId: 'room1', mentioned: true, text: 'bot, hi' }))
+      .toEqual({ status: 'accepted', sessionKey: 'agent:main:fake:group:room1' });
+    const [reply] = await h.channel.waitForSent(1);
+    expect(reply).toMatchObject({ target: { chatType: 'group', chatId: 'room1' }, text: 'echo: Bob: bot, hi' });
+    expect(h.channels.status()[0]!.inbound).toEqual({ accepted: 1, dropped: 2, pairing: 0 });
+  });
+
+  it('a long reply is chunked at boundaries within the limit', async () => {
+    const h = await startChannels({ maxMessageLength: 60, settings: { dmPolicy: 'open', allowFrom: ['*'] } });
+    const reply = 'First paragraph is short.\n\nSecond paragraph has two sentences. It goes on for a while longer than the limit allows.\nA last line.';
+    h.fake.script({ text: reply });
+    await h.channel.inject({ sender: 'u', text: 'tell me' });
+    await h.channel.waitForSent(4);
+    const texts = h.channel.sent.map((s) => s.text);
+    expect(texts).toEqual([
+      'First paragraph is short.',
+      'Second paragraph has two sentences.',
+      'It goes on for a while longer than the limit allows.',
+      'A last line.',
+    ]);
+    expect(texts.every((t) => t.length <= 60)).toBe(true);
+  });
+
+  it('adapter down → replies queue → back up → delivered in order, none lost', async () => {
+    const h = await startChannels({ settings: { dmPolicy: 'open', allowFrom: ['*'] } });
+    h.channel.down();
+    expect(h.channels.status()[0]!.state).toBe('degraded');
+    for (const text of ['m1', 'm2', 'm3']) await h.channel.inject({ sender: 'u', text });
+    await h.channel.inject({ sender: 'v', text: 'other chat' });
+    // Wait until every run finished and its reply sits in the queue.
+    for (let i = 0; i < 400 && h.channels.status()[0]!.queue.pending < 4; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(h.channels.status()[0]!.queue.pending).toBe(4);
+    expect(h.channel.sent).toHaveLength(0);
+    h.channel.up();
+    await h.channel.waitForSent(4);
+    expect(h.channel.sent.filter((s) => s.target.chatId === 'u').map((s) => s.text)).toEqual(['echo: m1', 'echo: m2', 'echo: m3']);
+    expect(h.channel.sent.filter((s) => s.target.chatId === 'v').map((s) => s.text)).toEqual(['echo: other chat']);
+    expect(h.channels.status()[0]).toMatchObject({ state: 'connected', queue: { pending: 0 }, outbound: { sent: 4, failed: 0 } });
+  });
+
+  it('a repeated messageId is processed once', async () => {
+    const h = await startChannels({ settings: { dmPolicy: 'open', allowFrom: ['*'] } });
+    expect(await h.channel.inject({ sender: 'u', text: 'once', messageId: 'm-1' })).toMatchObject({ status: 'accepted' });
+    expect(await h.channel.inject({ sender: 'u', text: 'once', messageId: 'm-1' })).toEqual({ status: 'duplicate' });
+    await h.channel.waitForSent(1);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(h.fake.requests).toHaveLength(1);
+    expect(h.channel.sent).toHaveLength(1);
+  });
+
+  it('a failed run sends a short, secret-free error line; messageReceived can drop', async () => {
+    const h = await startChannels({ settings: { dmPolicy: 'open', allowFrom: ['*'] } });
+    h.fake.script({ status: 400, message: 'upstream said secret-key-123 is bad' });
+    await h.channel.inject({ sender: 'u', text: 'hi' });
+    const [line] = await h.channel.waitForSent(1);
+    expect(line!.text).toMatch(/^Sorry, I could not answer that( \([A-Z_]+\))?\. Please try again later\.$/);
+    expect(line!.text).not.toContain('secret');
+  });
+
+  it('works without a gateway; send() to an unknown channel names the registered ones', async () => {
+    const channel = createFakeChannel({ id: 'solo' });
+    const kernel = await createTestKernel({ config: { plugins: ['channels', channel.plugin] } });
+    const channels = kernel.use('channels');
+    await channels.send('solo', { chatType: 'dm', chatId: 'x' }, 'cron result');
+    expect(channel.sent.map((s) => s.text)).toEqual(['cron result']);
+    await expect(channels.send('nope', { chatType: 'dm', chatId: 'x' }, 'y')).rejects.toThrow('No channel "nope" is registered (registered: solo)');
+    expect(await channel.inject({ sender: 'a', text: 'x', chatType: 'dm', chatId: 'a' })).toMatchObject({ status: 'pairing' });
+  });
+});

@@ -1,0 +1,111 @@
+/** The pure parts: chunking, policy, session routing, backoff, dedupe. */
+import { describe, expect, it } from 'vitest';
+import { createBackoff } from '../../../plugins/channels/backoff.ts';
+import { chunkText } from '../../../plugins/channels/chunk.ts';
+import type { ChannelInbound } from '../../../plugins/channels/contract.ts';
+import { RecentIds } from '../../../plugins/channels/dedupe.ts';
+import { decide } from '../../../plugins/channels/policy.ts';
+import { encodePeerId, sessionKeyFor } from '../../../plugins/channels/session-route.ts';
+import { resolveChannelSettings } from '../../../plugins/channels/settings.ts';
+import { parseSessionKey } from '../../../plugins/agent/session-key.ts';
+
+describe('chunkText', () => {
+  it('keeps short text whole and never exceeds the limit', () => {
+    expect(chunkText('  hello  ', 10)).toEqual(['hello']);
+    expect(chunkText('', 10)).toEqual([]);
+    const text = Array.from({ length: 200 }, (_, i) => `word${i}`).join(' ');
+    const chunks = chunkText(text, 37);
+    expect(chunks.every((c) => c.length <= 37)).toBe(true);
+    expect(chunks.join(' ')).toBe(text);
+  });
+
+  it('prefers paragraph, then line, then sentence, then word boundaries', () => {
+    expect(chunkText('First para line.\nSecond line here.\n\nNext para.', 40)).toEqual(['First para line.\nSecond line here.', 'Next para.']);
+    expect(chunkText('Line one is here\nline two is here too and long', 30)).toEqual(['Line one is here', 'line two is here too and long']);
+    expect(chunkText('One sentence. Two sentence is longer here', 30)).toEqual(['One sentence.', 'Two sentence is longer here']);
+    expect(chunkText('alpha beta gamma delta', 12)).toEqual(['alpha beta', 'gamma delta']);
+  });
+
+  it('cuts an unbroken word only when it must, never inside a surrogate pair', () => {
+    expect(chunkText('abcdefghij', 4)).toEqual(['abcd', 'efgh', 'ij']);
+    const emoji = '😀'.repeat(5); // 10 code units
+    const chunks = chunkText(`a${emoji}`, 4);
+    expect(chunks.every((c) => c.length <= 4)).toBe(true);
+    expect(chunks.join('')).toBe(`a${emoji}`);
+    for (const chunk of chunks) expect(chunk).not.toMatch(/^[\uDC00-\uDFFF]|[\uD800-\uDBFF]$/);
+  });
+
+  it('rejects a nonsense limit', () => {
+    expect(() => chunkText('x', 1)).toThrow(RangeError);
+  });
+});
+
+describe('policy', () => {
+  const settings = (section: Record<string, unknown>) => resolveChannelSettings({ channels: { t: section } }, 't');
+  const dm = (sender: string): Pick<ChannelInbound, 'sender' | 'chatType' | 'chatId'> => ({ sender, chatType: 'dm', chatId: sender });
+  const group = (chatId: string, mentioned: boolean) => ({ sender: 'bob', chatType: 'group' as const, chatId, mentioned });
+  const run = (section: Record<string, unknown>, message: Pick<ChannelInbound, 'sender' | 'chatType' | 'chatId' | 'mentioned'>, approved: string[] = []) =>
+    decide({ settings: settings(section), message, normalize: (id) => id.toLowerCase(), approved: new Set(approved) });
+
+  it.each([
+    ['defaults: unknown sender pairs', {}, dm('x'), [], { action: 'pair' }],
+    ['pairing: approved sender accepted', {}, dm('x'), ['x'], { action: 'accept', owner: false }],
+    ['pairing: allowFrom accepted (normalised)', { allowFrom: ['ALICE'] }, dm('alice'), [], { action: 'accept', owner: false }],
+    ['allowlist: unknown dropped', { dmPolicy: 'allowlist', allowFrom: ['a'] }, dm('x'), [], { action: 'drop', reason: 'not-allowlisted' }],
+    ['allowlist: listed accepted', { dmPolicy: 'allowlist', allowFrom: ['a'] }, dm('A'), [], { action: 'accept', owner: false }],
+    ['open with *: anyone', { dmPolicy: 'open', allowFrom: ['*'] }, dm('x'), [], { action: 'accept', owner: false }],
+    ['disabled: even the owner is dropped', { dmPolicy: 'disabled', owners: ['x'] }, dm('x'), [], { action: 'drop', reason: 'dm-disabled' }],
+    ['owner always allowed', { dmPolicy: 'allowlist', owners: ['Boss'] }, dm('boss'), [], { action: 'accept', owner: true }],
+    ['group allowlist default: unlisted dropped', {}, group('g1', true), [], { action: 'drop', reason: 'group-not-allowlisted' }],
+    ['group allowlisted, not mentioned', { groupAllowFrom: ['g1'] }, group('g1', false), [], { action: 'drop', reason: 'not-mentioned' }],
+    ['group allowlisted, mentioned', { groupAllowFrom: ['g1'] }, group('g1', true), [], { action: 'accept', owner: false }],
+    ['group open without mention gating', { groupPolicy: 'open', requireMention: false }, group('g9', false), [], { action: 'accept', owner: false }],
+    ['group disabled', { groupPolicy: 'disabled' }, group('g1', true), [], { action: 'drop', reason: 'group-disabled' }],
+  ] as const)('%s', (_name, section, message, approved, expected) => {
+    expect(run(section, message, [...approved])).toEqual(expected);
+  });
+});
+
+describe('session routing', () => {
+  it('maps DMs, owner DMs and groups to valid session keys', () => {
+    const base = { channel: 'telegram', sender: '123', chatId: '123', owner: false, ownerSession: 'main' as const };
+    expect(sessionKeyFor({ ...base, chatType: 'dm' })).toBe('agent:main:telegram:dm:123');
+    expect(sessionKeyFor({ ...base, chatType: 'dm', owner: true })).toBe('agent:main:main');
+    expect(sessionKeyFor({ ...base, chatType: 'dm', owner: true, ownerSession: 'dm' })).toBe('agent:main:telegram:dm:123');
+    expect(sessionKeyFor({ ...base, chatType: 'group', chatId: '-100200' })).toBe('agent:main:telegram:group:-100200');
+  });
+
+  it('encodes ids that do not fit the grammar, injectively, and the result parses', () => {
+    const ids = ['#chan', ':lead', 'a b', 'a/b', 'a\\b', '100%', '%25', 'x'.repeat(300), 'Ünïcode', '', '+1234567890'];
+    const encoded = ids.map(encodePeerId);
+    expect(new Set(encoded).size).toBe(ids.length);
+    expect(encodePeerId('+1234567890')).toBe('+1234567890');
+    expect(encodePeerId('a b')).toBe('a%20b');
+    expect(encodePeerId('100%')).toBe('100%25');
+    for (const id of encoded) expect(parseSessionKey(`agent:main:irc:dm:${id}`).peer).toBe(id);
+  });
+});
+
+describe('backoff and dedupe', () => {
+  it('full jitter under a capped exponential ceiling; reset starts over', () => {
+    const ceilings: number[] = [];
+    const backoff = createBackoff({ baseMs: 100, maxMs: 1000 }, () => 0.999999);
+    for (let i = 0; i < 8; i++) ceilings.push(backoff.next());
+    expect(ceilings).toEqual([99, 199, 399, 799, 999, 999, 999, 999]);
+    backoff.reset();
+    expect(backoff.next()).toBe(99);
+    expect(createBackoff({}, () => 0).next()).toBe(0);
+    const real = createBackoff();
+    for (let i = 0; i < 100; i++) expect(real.next()).toBeLessThanOrEqual(60_000);
+  });
+
+  it('remembers a bounded number of ids', () => {
+    const recent = new RecentIds(2);
+    expect(recent.add('a')).toBe(true);
+    expect(recent.add('a')).toBe(false);
+    recent.add('b');
+    recent.add('c');
+    expect(recent.size).toBe(2);
+    expect(recent.add('a')).toBe(true);
+  });
+});
