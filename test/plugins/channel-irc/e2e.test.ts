@@ -78,7 +78,7 @@ describe('channel-irc end to end (ngIRCd + channels service + agent)', () => {
     const admin = await connectClient(h.url);
     const approved = await admin.request('pairing.approve', { channel: 'irc', code });
     expect(approved.payload).toEqual({ sender: 'alice' });
-    await alice.waitFor((m) => fromBot('alice')(m) && /approved/.test(m.text));
+    await alice.waitFor((m) => fromBot('alice')(m) && m.text.startsWith('You are approved'));
 
     h.fake.script({ text: 'Hi Alice, the agent here.' });
     const from = alice.received.length;
