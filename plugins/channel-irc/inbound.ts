@@ -4,19 +4,11 @@
  * addressed to the bot (`nick: …`, `nick, …`, `@nick …`, the address is stripped) or names the
  * bot's nick as a word anywhere (the text stays as written). NOTICEs and CTCP are not messages.
  */
+import type { IrcMessageEvent } from 'irc-framework';
 import type { ChannelInbound } from '../channels/contract.ts';
 import { ircEquals, ircLower, isChannelName } from './casemap.ts';
 
-export interface IrcPrivmsg {
-  nick: string;
-  ident?: string;
-  hostname?: string;
-  target: string;
-  message: string;
-  time?: number;
-  tags?: Record<string, string>;
-  from_server?: boolean;
-}
+export type IrcPrivmsg = Pick<IrcMessageEvent, 'nick' | 'target' | 'message'> & Partial<IrcMessageEvent>;
 
 /** Characters a nick may contain (RFC 2812 §2.3.1 plus the common `-`). */
 const NICK_CHAR = /[A-Za-z0-9[\]\\`_^{|}-]/;
