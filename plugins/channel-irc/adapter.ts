@@ -87,6 +87,8 @@ export class IrcAdapter implements ChannelAdapter {
       });
       client.quit(this.#options.quitMessage ?? 'moltbot stopping');
       await closed;
+    } else {
+      client.connection.end(); // still connecting: drop the socket
     }
     client.removeAllListeners();
   }
@@ -127,7 +129,8 @@ export class IrcAdapter implements ChannelAdapter {
       if (event.channel && JOIN_ERRORS.has(event.error ?? '')) this.#onJoined(event.channel);
     });
     client.on('privmsg', (event: IrcMessageEvent) => { if (current()) this.#onPrivmsg(client, event); });
-    client.on('socket error', (error: Error) => { if (current()) this.#lastError = error; });
+    // The transport hands its last socket error (refused, TLS verification, reset) to "socket close".
+    client.on('socket close', (error?: unknown) => { if (current() && error instanceof Error) this.#lastError ??= error; });
     client.on('close', () => {
       client.removeAllListeners();
       if (current()) this.#onClosed();

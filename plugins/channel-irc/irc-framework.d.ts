@@ -58,7 +58,7 @@ declare module 'irc-framework' {
     readonly connection: {
       connected: boolean;
       write(line: string, callback?: () => void): boolean;
-      end(line?: string): void;
+      end(line?: string | null, hadError?: boolean): void;
     };
     connect(options?: IrcConnectOptions): void;
     quit(message?: string): void;
@@ -72,7 +72,6 @@ declare module 'irc-framework' {
     on(event: 'nick in use' | 'nick invalid', listener: (event: IrcNickEvent) => void): this;
     on(event: 'join' | 'part', listener: (event: IrcJoinEvent) => void): this;
     on(event: 'close' | 'socket close', listener: (error?: unknown) => void): this;
-    on(event: 'socket error', listener: (error: Error) => void): this;
     on(event: string, listener: (...args: any[]) => void): this;
     once(event: string, listener: (...args: any[]) => void): this;
     off(event: string, listener: (...args: any[]) => void): this;

@@ -4,7 +4,7 @@
  * not slowed to a line a second. `kill()` is SIGKILL (the server "goes away");
  * `start()` again brings it back on the same port.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,11 +20,15 @@ export interface NgircdOptions {
   /** ngIRCd `MaxPenaltyTime`: 0 disables its flood throttle (default), -1 is ngIRCd's own default. */
   maxPenaltyTime?: number;
   maxNickLength?: number;
+  /** Also listen with TLS on `tlsPort` (a self-signed certificate for 127.0.0.1, made with the openssl CLI). */
+  tls?: boolean;
 }
 
 export interface Ngircd {
   readonly host: '127.0.0.1';
   readonly port: number;
+  /** The TLS port when started with `tls: true`. */
+  readonly tlsPort?: number;
   readonly name: string;
   /** The server password clients must send, when set. */
   readonly password?: string;
@@ -38,7 +42,8 @@ export interface Ngircd {
   stop(): Promise<void>;
 }
 
-function configText(port: number, dir: string, options: NgircdOptions): string {
+function configText(port: number, dir: string, options: NgircdOptions, tlsPort?: number): string {
+  const tls = tlsPort === undefined ? [] : ['[SSL]', `CertFile = ${join(dir, 'cert.pem')}`, `KeyFile = ${join(dir, 'key.pem')}`, `Ports = ${tlsPort}`];
   return [
     '[Global]',
     'Name = irc.moltbot.test',
@@ -64,6 +69,7 @@ function configText(port: number, dir: string, options: NgircdOptions): string {
     'Ident = no',
     'PAM = no',
     'SyslogFacility = ',
+    ...tls,
     '',
   ].join('\n');
 }
@@ -78,8 +84,14 @@ export async function startNgircd(options: NgircdOptions = {}): Promise<Ngircd> 
   chmodSync(join(dir, 'run'), 0o777);
   mkdirSync(join(dir, 'conf.d'));
   writeFileSync(join(dir, 'help.txt'), 'no help here\n');
+  const tlsPort = options.tls ? await freePort() : undefined;
+  if (options.tls) {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-days', '2',
+      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+    chmodSync(join(dir, 'key.pem'), 0o644); // read by ngIRCd after it dropped to "nobody"; a throwaway test key
+  }
   const configFile = join(dir, 'ngircd.conf');
-  writeFileSync(configFile, configText(port, dir, options), { mode: 0o644 });
+  writeFileSync(configFile, configText(port, dir, options, tlsPort), { mode: 0o644 });
 
   let child: ChildProcess | undefined;
   let log = '';
@@ -95,7 +107,7 @@ export async function startNgircd(options: NgircdOptions = {}): Promise<Ngircd> 
     await spawned;
     for (let attempt = 0; attempt < 200; attempt++) {
       if (child !== proc) throw new Error(`ngircd exited during start-up:\n${log}`);
-      if (await accepts(port)) return;
+      if (await accepts(port) && (tlsPort === undefined || await accepts(tlsPort))) return;
       await sleep(25);
     }
     throw new Error(`ngircd did not accept connections on 127.0.0.1:${port} within 5 s:\n${log}`);
@@ -116,6 +128,7 @@ export async function startNgircd(options: NgircdOptions = {}): Promise<Ngircd> 
   return {
     host: '127.0.0.1',
     port,
+    ...(tlsPort === undefined ? {} : { tlsPort }),
     name: 'irc.moltbot.test',
     ...(options.password ? { password: options.password } : {}),
     output: () => log,

@@ -187,3 +187,38 @@ describe('channel-irc adapter with a server password', () => {
     }
   });
 });
+
+describe('channel-irc adapter over TLS', () => {
+  it('connects with tls; a self-signed certificate is refused unless tlsRejectUnauthorized is false', async () => {
+    const secure = await startNgircd({ tls: true });
+    onTestFinished(() => secure.stop());
+    const strict = new IrcAdapter('irc', { host: secure.host, port: secure.tlsPort!, tls: true, nick: 'strictbot' });
+    const strictRec = recorder();
+    onTestFinished(() => strict.stop());
+    await strict.start(strictRec.host);
+    await strictRec.reaches('degraded');
+    expect(strictRec.states.find((s) => s.state === 'degraded')!.error).toMatch(/self-signed certificate/);
+
+    const lax = new IrcAdapter('irc', { host: secure.host, port: secure.tlsPort!, tls: true, tlsRejectUnauthorized: false, nick: 'laxbot', channels: ['#tls'] });
+    const laxRec = recorder();
+    onTestFinished(() => lax.stop());
+    await lax.start(laxRec.host);
+    await laxRec.reaches('connected');
+    const erin = ircUser({ host: secure.host, port: secure.port }, 'erin');
+    await erin.connect();
+    await lax.send({ chatType: 'dm', chatId: 'erin' }, 'over TLS: ünïcödé ✓');
+    await erin.waitFor((m) => m.from === 'laxbot' && m.text === 'over TLS: ünïcödé ✓');
+    expect(strictRec.states.some((s) => s.state === 'connected')).toBe(false);
+  });
+
+  it('stop() while still connecting drops the socket and reports nothing more', async () => {
+    const adapter = new IrcAdapter('irc', { host: '127.0.0.1', port: server.port, nick: 'quickstop' });
+    const rec = recorder();
+    await adapter.start(rec.host);
+    await adapter.stop();
+    const states = rec.states.length;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(rec.states.length).toBe(states);
+    expect(rec.states.map((s) => s.state)).toEqual(['connecting']);
+  });
+});
