@@ -16,6 +16,8 @@ import type { IrcOptions } from './options.ts';
 
 /** How long `connected` waits for the configured channels to be joined before reporting anyway. */
 const JOIN_WAIT_MS = 10_000;
+/** Kicked from a configured channel: join it again after this long. */
+export const REJOIN_AFTER_KICK_MS = 1000;
 /** A target PRIVMSG can take: no spaces, commas, control characters. */
 const TARGET = /^[^\s,\x00-\x1f]+$/;
 /** irc-framework `irc error` kinds that end a JOIN attempt. */
@@ -32,6 +34,7 @@ export class IrcAdapter implements ChannelAdapter {
   #backoff: Backoff | undefined;
   #reconnectTimer: NodeJS.Timeout | undefined;
   #joinTimer: NodeJS.Timeout | undefined;
+  #reclaimTimer: NodeJS.Timeout | undefined;
   #registered = false;
   #stopped = true;
   #nickAttempt = 0;
@@ -76,6 +79,7 @@ export class IrcAdapter implements ChannelAdapter {
     this.#stopped = true;
     clearTimeout(this.#reconnectTimer);
     clearTimeout(this.#joinTimer);
+    clearInterval(this.#reclaimTimer);
     const client = this.#client;
     this.#client = undefined;
     this.#registered = false;
@@ -116,7 +120,7 @@ export class IrcAdapter implements ChannelAdapter {
     if (this.#options.password) options.password = this.#options.password;
     const current = () => this.#client === client && !this.#stopped;
 
-    client.on('registered', () => { if (current()) this.#onRegistered(client); });
+    client.on('registered', (event) => { if (current()) this.#onRegistered(client, event.nick); });
     client.on('nick in use', (event) => { if (current()) this.#onNickRefused(client, 'in use', event.nick); });
     client.on('nick invalid', (event) => { if (current()) this.#onNickRefused(client, 'invalid', event.nick); });
     client.on('join', (event) => { if (current() && ircEquals(event.nick, client.user.nick)) this.#onJoined(event.channel); });
@@ -129,6 +133,12 @@ export class IrcAdapter implements ChannelAdapter {
       if (event.channel && JOIN_ERRORS.has(event.error ?? '')) this.#onJoined(event.channel);
     });
     client.on('privmsg', (event: IrcMessageEvent) => { if (current()) this.#onPrivmsg(client, event); });
+    client.on('kick', (event: { kicked: string; nick: string; channel: string; message?: string }) => {
+      if (!current() || !ircEquals(event.kicked, client.user.nick)) return;
+      const channel = this.#channels.find((c) => ircEquals(c.name, event.channel));
+      host.log.warn({ channel: event.channel, by: event.nick, reason: event.message, rejoin: channel !== undefined }, 'IRC bot kicked from a channel');
+      if (channel) setTimeout(() => { if (current() && this.#registered) client.join(channel.name, channel.key); }, REJOIN_AFTER_KICK_MS).unref();
+    });
     // The transport hands its last socket error (refused, TLS verification, reset) to "socket close".
     client.on('socket close', (error?: unknown) => { if (current() && error instanceof Error) this.#lastError ??= error; });
     client.on('close', () => {
@@ -138,11 +148,13 @@ export class IrcAdapter implements ChannelAdapter {
     client.connect(options);
   }
 
-  #onRegistered(client: Client): void {
+  /** `nick`: the one the server registered us with (irc-framework updates `client.user` after this event). */
+  #onRegistered(client: Client, nick: string): void {
     const host = this.#host!;
     this.#registered = true;
     this.#backoff!.reset();
-    host.log.info({ nick: client.user.nick, server: this.#options.host }, 'IRC registered');
+    host.log.info({ nick, server: this.#options.host }, 'IRC registered');
+    this.#reclaimNick(client, nick);
     if (this.#options.nickservPassword) client.connection.write(`PRIVMSG NickServ :IDENTIFY ${this.#options.nickservPassword}`);
     this.#pendingJoins = new Set(this.#channels.map((channel) => ircLower(channel.name)));
     for (const channel of this.#channels) client.join(channel.name, channel.key);
@@ -158,6 +170,22 @@ export class IrcAdapter implements ChannelAdapter {
     }, JOIN_WAIT_MS);
   }
 
+  /** On an alternate nick: ask for ours back now and then, until the server gives it. */
+  #reclaimNick(client: Client, nick: string): void {
+    clearInterval(this.#reclaimTimer);
+    const wanted = this.#options.nick;
+    const every = this.#options.nickReclaimMs ?? 60_000;
+    if (ircEquals(nick, wanted) || every === 0) return;
+    this.#reclaimTimer = setInterval(() => {
+      if (this.#client !== client || !this.#registered || ircEquals(client.user.nick, wanted)) {
+        clearInterval(this.#reclaimTimer);
+        return;
+      }
+      client.changeNick(wanted);
+    }, every);
+    this.#reclaimTimer.unref();
+  }
+
   #onJoined(channel: string): void {
     if (!this.#pendingJoins.delete(ircLower(channel)) || this.#pendingJoins.size > 0) return;
     clearTimeout(this.#joinTimer);
@@ -166,7 +194,7 @@ export class IrcAdapter implements ChannelAdapter {
 
   #onNickRefused(client: Client, why: string, nick: string): void {
     if (this.#registered) {
-      this.#host!.log.warn({ nick, why }, 'IRC nick change refused');
+      this.#host!.log.debug({ nick, why }, 'IRC nick change refused');
       return;
     }
     const next = alternateNick(this.#options.nick, this.#options.altNicks ?? [], ++this.#nickAttempt);
@@ -197,6 +225,7 @@ export class IrcAdapter implements ChannelAdapter {
     const wasRegistered = this.#registered;
     this.#registered = false;
     clearTimeout(this.#joinTimer);
+    clearInterval(this.#reclaimTimer);
     const error = this.#lastError ?? new Error(wasRegistered ? 'IRC connection closed by the server' : 'IRC connection failed before registration');
     const delay = this.#backoff!.next();
     host.log.warn({ err: error, retryInMs: delay }, 'IRC disconnected; reconnecting');

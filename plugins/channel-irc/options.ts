@@ -6,6 +6,8 @@ export interface IrcOptions {
   tlsRejectUnauthorized?: boolean;
   nick: string;
   altNicks?: string[];
+  /** On an alternate nick, ask for `nick` again this often (ms; 0: never). */
+  nickReclaimMs?: number;
   username?: string;
   realname?: string;
   /** Server password (secret). */

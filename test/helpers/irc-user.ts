@@ -6,7 +6,7 @@ import { Client, type IrcMessageEvent } from 'irc-framework';
 import { onTestFinished } from 'vitest';
 
 export interface Received {
-  type: 'privmsg' | 'notice';
+  type: 'privmsg' | 'notice' | 'join';
   from: string;
   target: string;
   text: string;
@@ -65,6 +65,10 @@ export function ircUser(server: { host: string; port: number; password?: string 
       };
       next.on('privmsg', record('privmsg'));
       next.on('notice', record('notice'));
+      next.on('join', (event: { nick: string; channel: string }) => {
+        received.push({ type: 'join', from: event.nick, target: event.channel, text: '' });
+        notify();
+      });
       next.once('registered', () => resolve());
       next.once('close', () => reject(new Error(`${nick}: connection closed before registration`)));
       next.connect({ host: server.host, port: server.port, nick, username: nick, gecos: nick, auto_reconnect: false, version: null, ...(server.password ? { password: server.password } : {}) });

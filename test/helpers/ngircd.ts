@@ -105,12 +105,12 @@ export async function startNgircd(options: NgircdOptions = {}): Promise<Ngircd> 
     proc.once('exit', () => { if (child === proc) child = undefined; });
     const spawned = once(proc, 'spawn').then(() => undefined, (error: unknown) => { throw new Error(`cannot start ${NGIRCD_BINARY}: ${String(error)}`); });
     await spawned;
-    for (let attempt = 0; attempt < 200; attempt++) {
+    for (let attempt = 0; attempt < 800; attempt++) {
       if (child !== proc) throw new Error(`ngircd exited during start-up:\n${log}`);
       if (await accepts(port) && (tlsPort === undefined || await accepts(tlsPort))) return;
       await sleep(25);
     }
-    throw new Error(`ngircd did not accept connections on 127.0.0.1:${port} within 5 s:\n${log}`);
+    throw new Error(`ngircd did not accept connections on 127.0.0.1:${port} within 20 s:\n${log}`);
   };
 
   const signalAndWait = async (signal: NodeJS.Signals, graceMs: number): Promise<void> => {

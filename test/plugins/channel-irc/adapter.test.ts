@@ -146,6 +146,25 @@ describe('channel-irc adapter against ngIRCd', () => {
     expect(got.map((m) => [m.chatType, m.text, m.mentioned])).toEqual([['group', 'are you the bot?', true], ['dm', 'direct', undefined]]);
   });
 
+  it('gets its nick back once it is free, and rejoins a configured channel it was kicked from', async () => {
+    const squatter = ircUser(server, 'moltbot');
+    await squatter.connect();
+    await squatter.join('#ops'); // first in: channel operator
+    const { adapter, rec } = await startAdapter({ channels: ['#ops'], nickReclaimMs: 100 });
+    await rec.reaches('connected');
+    expect(adapter.nick).toBe('moltbot_');
+    squatter.raw('KICK #ops moltbot_ :out you go');
+    await squatter.waitForCount((m) => m.type === 'join' && m.from === 'moltbot_' && m.target === '#ops', 2);
+    await squatter.quit();
+    const frank = ircUser(server, 'frank');
+    await frank.connect();
+    const deadline = Date.now() + 10_000;
+    while (adapter.nick !== 'moltbot' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(adapter.nick).toBe('moltbot');
+    frank.say('moltbot', 'is it really you?');
+    expect((await rec.received(1))[0]).toMatchObject({ chatType: 'dm', sender: 'frank', text: 'is it really you?' });
+  });
+
   it('reconnects after the server is killed and restarted on the same port, and rejoins its channels', async () => {
     const { adapter, rec } = await startAdapter();
     await rec.reaches('connected');
