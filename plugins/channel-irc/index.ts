@@ -7,6 +7,7 @@ import schema from '../../schemas/plugins/channel-irc.json' with { type: 'json' 
 import validate from '../../schemas/generated/channel-irc.validate.ts';
 import { definePlugin } from '../../core/plugin.ts';
 import { IrcAdapter } from './adapter.ts';
+import { auditIrc } from './audit.ts';
 import type { IrcOptions } from './options.ts';
 
 export const CHANNEL_ID = 'irc';
@@ -21,5 +22,7 @@ export default definePlugin<IrcOptions>({
   dependencies: ['channels'],
   setup(ctx, options) {
     ctx.use('channels').register(new IrcAdapter(CHANNEL_ID, options));
+    const section = (ctx.config['channels']?.[CHANNEL_ID] ?? {}) as Readonly<Record<string, unknown>>;
+    ctx.hooks.audit.tap(ctx.name, (report) => auditIrc(options, section, report));
   },
 });
