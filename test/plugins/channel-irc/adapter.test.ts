@@ -113,6 +113,20 @@ describe('channel-irc adapter against ngIRCd', () => {
     expect(Buffer.byteLength('語'.repeat(adapter.maxMessageLength))).toBeLessThanOrEqual(400);
   });
 
+  it('a reply cannot inject IRC commands: CR, LF and NUL only ever split or vanish inside PRIVMSG text', async () => {
+    const gina = ircUser(server, 'gina');
+    await gina.connect();
+    const { adapter, rec } = await startAdapter({ channels: [] });
+    await rec.reaches('connected');
+    await adapter.send({ chatType: 'dm', chatId: 'gina' }, 'before\r\nQUIT :injected\rJOIN #evil\nNICK evil\0bot\nafter');
+    const lines = await gina.waitForCount((m) => m.from === 'moltbot', 5);
+    expect(lines.map((m) => m.text)).toEqual(['before', 'QUIT :injected', 'JOIN #evil', 'NICK evilbot', 'after']);
+    expect(adapter.nick).toBe('moltbot');
+    await adapter.send({ chatType: 'dm', chatId: 'gina' }, 'still connected');
+    await gina.waitFor((m) => m.from === 'moltbot' && m.text === 'still connected');
+    expect(rec.states.map((s) => s.state)).toEqual(['connecting', 'connected']);
+  });
+
   it('refuses to send while disconnected (retryable) and to a malformed target (not retryable)', async () => {
     const adapter = new IrcAdapter('irc', { host: server.host, port: server.port, nick: 'moltbot' });
     await expect(adapter.send({ chatType: 'dm', chatId: 'bob' }, 'hi')).rejects.toMatchObject({ name: 'ChannelSendError', retryable: true });
