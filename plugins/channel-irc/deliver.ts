@@ -6,6 +6,7 @@
  * the channels service understands: retryable (the nick may be back after a reconnect, the
  * channel rejoined) so the outbound queue tries again with backoff.
  */
+import { randomBytes } from 'node:crypto';
 import type { Client } from 'irc-framework';
 import { ChannelSendError } from '../channels/contract.ts';
 import { ircEquals } from './casemap.ts';
@@ -16,6 +17,16 @@ const REFUSALS = new Set(['no_such_nick', 'cannot_send_to_channel', 'cannot_send
 export const CONFIRM_TIMEOUT_MS = 30_000;
 
 let sequence = 0;
+
+/**
+ * Whether a raw server line is the PONG to our PING `token`. Servers answer `PONG <server> :<token>`
+ * or just `PONG :<token>` (tags and prefix optional): matched on the whole line, so a PRIVMSG
+ * whose text says "PONG <token>" is not one.
+ */
+export function pongMatcher(token: string): (line: string) => boolean {
+  const pattern = new RegExp(`^(?:@\\S+ +)?(?::\\S+ +)?PONG +(?:\\S+ +)?:?${token.replace(/[^\w-]/g, '\\$&')}$`, 'i');
+  return (line) => pattern.test(line.trimEnd());
+}
 
 export interface DeliverOptions {
   client: Client;
@@ -30,7 +41,8 @@ export interface DeliverOptions {
 
 export async function deliver(options: DeliverOptions): Promise<void> {
   const { client, target, lines, pacer } = options;
-  const token = `moltbot-${process.pid}-${++sequence}`;
+  const token = `moltbot-${++sequence}-${randomBytes(6).toString('hex')}`;
+  const isOurPong = pongMatcher(token);
   let refusal: { error: string; reason?: string } | undefined;
   let settle: ((error?: ChannelSendError) => void) | undefined;
   const onError = (event: { error?: string; nick?: string; channel?: string; reason?: string }) => {
@@ -38,11 +50,13 @@ export async function deliver(options: DeliverOptions): Promise<void> {
     if (refusal || !REFUSALS.has(event.error ?? '') || about === undefined || !ircEquals(about, target)) return;
     refusal = { error: event.error!, ...(event.reason ? { reason: event.reason } : {}) };
   };
-  const onPong = (event: { message?: string }) => { if (event.message === token) settle?.(); };
+  const onPong = (event: { line: string; from_server: boolean }) => {
+    if (event.from_server && isOurPong(event.line)) settle?.();
+  };
   const onClose = () => settle?.(lost());
   const lost = () => new ChannelSendError('IRC connection lost while sending', { retryable: true });
   client.on('irc error', onError);
-  client.on('pong', onPong);
+  client.on('raw', onPong);
   client.on('close', onClose);
   try {
     for (const line of lines) {
@@ -64,7 +78,7 @@ export async function deliver(options: DeliverOptions): Promise<void> {
     }
   } finally {
     client.off('irc error', onError);
-    client.off('pong', onPong);
+    client.off('raw', onPong);
     client.off('close', onClose);
   }
 }

@@ -5,6 +5,7 @@ import { namesNick, normalizePrivmsg, stripAddress, stripFormatting } from '../.
 import { IRC_LINE_BYTES, safeCharacters, textBudget, toLines } from '../../../plugins/channel-irc/lines.ts';
 import { alternateNick } from '../../../plugins/channel-irc/nicks.ts';
 import { Pacer } from '../../../plugins/channel-irc/pacer.ts';
+import { pongMatcher } from '../../../plugins/channel-irc/deliver.ts';
 import { IrcAdapter } from '../../../plugins/channel-irc/adapter.ts';
 
 describe('RFC 1459 case mapping', () => {
@@ -150,5 +151,17 @@ describe('pacer (token bucket)', () => {
     const next = pacer.take();
     await vi.advanceTimersByTimeAsync(1000);
     await expect(next).resolves.toBeUndefined();
+  });
+});
+
+describe('delivery confirmation', () => {
+  it('recognises the PONG to our token in every server spelling, and nothing a user can send', () => {
+    const ours = pongMatcher('moltbot-7-a1b2c3');
+    expect(ours(':irc.example.net PONG irc.example.net :moltbot-7-a1b2c3\r\n')).toBe(true);
+    expect(ours('PONG :moltbot-7-a1b2c3')).toBe(true);
+    expect(ours('@time=2026-01-01T00:00:00Z :srv PONG srv moltbot-7-a1b2c3')).toBe(true);
+    expect(ours(':srv PONG srv :moltbot-7-a1b2c4')).toBe(false);
+    expect(ours(':evil!u@h PRIVMSG moltbot :PONG :moltbot-7-a1b2c3')).toBe(false);
+    expect(ours(':evil!u@h NOTICE moltbot :x PONG moltbot-7-a1b2c3')).toBe(false);
   });
 });
