@@ -1,5 +1,7 @@
 /**
- * `moltbot pairing list [channel] | approve <channel> <code> | reject <channel> <code>`.
+ * `moltbot channels status` and
+ * `moltbot pairing list [channel] | approve <channel> <code> | reject <channel> <code> |
+ * approved <channel> | revoke <channel> <sender>`.
  * Against the running gateway over RPC (plugins/gateway/cli-client.ts). When none answers, the
  * command takes the gateway's state-dir lock and edits the pairing file itself: the lock makes
  * it the only writer (a gateway starting meanwhile waits for nothing and fails to lock, so no
@@ -10,8 +12,8 @@ import type { Command } from 'commander';
 import type { CliContext } from '../../core/hook-types.ts';
 import { callGateway, cliCredential, gatewayUrl } from '../gateway/cli-client.ts';
 import { acquireStateLock } from '../gateway/state-lock.ts';
-import type { PairingRequest } from './contract.ts';
-import { PairingStore } from './pairing-store.ts';
+import type { ChannelStatus, PairingRequest } from './contract.ts';
+import { PairingStore, type ApprovedSender } from './pairing-store.ts';
 
 type Config = Readonly<Record<string, any>>;
 
@@ -69,6 +71,33 @@ export function registerPairingCommand(program: Command, cli: CliContext, config
         fail(error);
       }
     });
+  withOptions(pairing.command('approved <channel>').description('senders approved through pairing on a channel'))
+    .action(async (channel: string, options: Options) => {
+      try {
+        const { result } = await call('pairing.approved', { channel }, options, async (store) => {
+          await store.load(channel);
+          return { senders: store.approvedSenders(channel).map(({ sender, senderName, approvedAt }) => ({ sender, ...(senderName ? { senderName } : {}), approvedAt })) };
+        });
+        const senders = (result as { senders: ApprovedSender[] }).senders;
+        cli.print(options.json ? JSON.stringify(senders) : senders.length === 0 ? `no approved senders on ${channel}`
+          : senders.map((s) => `${(s.senderName ? `${s.sender} (${s.senderName})` : s.sender).padEnd(40)} approved ${new Date(s.approvedAt).toISOString()}`).join('\n'));
+      } catch (error) {
+        fail(error);
+      }
+    });
+  withOptions(pairing.command('revoke <channel> <sender>').description('withdraw an approval: the sender must pair again'))
+    .action(async (channel: string, sender: string, options: Options) => {
+      try {
+        const { result } = await call('pairing.revoke', { channel, sender }, options, async (store) => {
+          await store.load(channel);
+          if (!(await store.revoke(channel, sender))) throw new Error(`"${sender}" is not an approved sender of channel "${channel}"`);
+          return { revoked: true };
+        });
+        cli.print(options.json ? JSON.stringify(result) : `revoked ${sender} on ${channel}`);
+      } catch (error) {
+        fail(error);
+      }
+    });
   for (const verb of ['approve', 'reject'] as const) {
     withOptions(pairing.command(`${verb} <channel> <code>`).description(verb === 'approve' ? 'approve the sender of a pending code' : 'drop a pending code'))
       .action(async (channel: string, code: string, options: Options) => {
@@ -88,4 +117,22 @@ export function registerPairingCommand(program: Command, cli: CliContext, config
         }
       });
   }
+}
+
+export function formatStatus(channels: readonly ChannelStatus[]): string {
+  if (channels.length === 0) return 'no channels';
+  const rows = channels.map((c) => `${c.id.padEnd(12)} ${c.state.padEnd(10)} ${`${c.queue.pending}/${c.queue.max}`.padEnd(9)} ${`${c.inbound.accepted}/${c.inbound.dropped}/${c.inbound.pairing}`.padEnd(16)} ${c.outbound.sent}/${c.outbound.failed}/${c.outbound.retried}${c.lastError ? `  last error: ${c.lastError.message}` : ''}`);
+  return [`${'CHANNEL'.padEnd(12)} ${'STATE'.padEnd(10)} ${'QUEUE'.padEnd(9)} ${'IN acc/drop/pair'.padEnd(16)} OUT sent/failed/retried`, ...rows].join('\n');
+}
+
+export function registerChannelsCommand(program: Command, cli: CliContext, config: Config, stateDir: string): void {
+  program.command('channels').description('messaging channels of the running gateway')
+    .command('status')
+    .description('state, queue and counters of every channel (RPC channels.status)')
+    .option('--url <url>', 'gateway WebSocket URL (default: from gateway.port and gateway.bind)')
+    .option('--json', 'machine-readable output')
+    .action(async (options: Options) => {
+      const { channels } = (await callGateway(options.url ?? gatewayUrl(config), await cliCredential(config, stateDir), 'channels.status', {})) as { channels: ChannelStatus[] };
+      cli.print(options.json ? JSON.stringify(channels) : formatStatus(channels));
+    });
 }

@@ -10,7 +10,8 @@
  * keys below plus the platform's own keys, which its plugin validates).
  *
  * RPC (gateway): `channels.status` (read), `pairing.list` (admin), `pairing.approve`
- * `{channel, code}` (admin), `pairing.reject` `{channel, code}` (admin).
+ * `{channel, code}` (admin), `pairing.reject` `{channel, code}` (admin), `pairing.approved`
+ * `{channel}` (admin), `pairing.revoke` `{channel, sender}` (admin).
  * Events: `channels.status` (payload ChannelStatus, on every state change) and
  * `pairing.requested` (payload PairingRequest), both to admin-scoped connections.
  */
@@ -150,6 +151,8 @@ export interface ChannelsService {
     reject(channel: string, code: string): Promise<void>;
     /** Senders approved through pairing (persisted), besides `allowFrom`. */
     approved(channel: string): string[];
+    /** Withdraws a pairing approval (normalised sender id); false when the sender was not approved. Added after v1. */
+    revoke(channel: string, sender: string): Promise<boolean>;
   };
 }
 

@@ -2,7 +2,8 @@
  * Config alone enables a channel: each `channels.<id>` section with `enabled !== false` implies
  * the plugin `channel-<id>`, with the section's platform keys (all but the common ones) as its
  * options, so its errors name `channels.<id>.<key>`. A section whose plugin is listed in
- * `plugins` (a third-party channel) is left to that entry. The kernel calls this through its
+ * `plugins` (a third-party channel) is left to that entry. The `channels` plugin comes along
+ * when any channel is implied. The kernel calls this through its
  * `impliedPlugins` option (core/kernel-types.ts); it knows nothing about channels itself.
  */
 import { MoltbotError } from '../../core/errors.ts';
@@ -27,6 +28,8 @@ export function channelPlugins(catalogue: PluginCatalogue) {
       }
       implied.push({ entry: [name, platformOptions(section ?? {})], optionsPath: `channels.${id}` });
     }
+    // Channel plugins need the runtime: embedded without the preset, it comes with them.
+    if (implied.length > 0 && !declared.has('channels') && Object.hasOwn(catalogue, 'channels')) implied.unshift({ entry: 'channels', optionsPath: 'channels' });
     return implied;
   };
 }

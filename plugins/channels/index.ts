@@ -9,10 +9,11 @@ import { definePlugin } from '../../core/plugin.ts';
 import type { AgentService } from '../agent/agent-service.ts';
 import type { GatewayService } from '../gateway/service.ts';
 import { auditChannels, diagnoseChannels } from './checks.ts';
-import { registerPairingCommand } from './cli.ts';
+import { registerChannelsCommand, registerPairingCommand } from './cli.ts';
 import { collectChannelMetrics } from './metrics.ts';
 import { PairingStore, pairingDir } from './pairing-store.ts';
 import { defineChannelMethods } from './rpc.ts';
+import { createScrubber } from './scrub.ts';
 import { createChannelsService } from './service.ts';
 
 export * from './contract.ts';
@@ -44,6 +45,7 @@ export default definePlugin({
       emit: (event, payload) => void optional<GatewayService>('gateway')?.broadcast(event, payload, 'admin'),
       track: (work) => ctx.track(work),
       signal: ctx.signal,
+      scrub: createScrubber(() => ctx.config),
     });
     ctx.provide('channels', service);
     let running = false;
@@ -52,12 +54,18 @@ export default definePlugin({
       await service.startAll();
     });
     ctx.onClose(() => service.stopAll(), { timeout: 15_000 });
-    defineChannelMethods(ctx, service);
+    defineChannelMethods(ctx, service, async (channel) => {
+      await store.load(channel);
+      return store.approvedSenders(channel).map(({ sender, senderName, approvedAt }) => ({ sender, ...(senderName ? { senderName } : {}), approvedAt }));
+    });
     ctx.hooks.collectMetrics.tap(ctx.name, (collector) => collectChannelMetrics(service.runtimes(), collector));
     ctx.hooks.diagnose.tap(ctx.name, (report) => diagnoseChannels(service.runtimes(), running, report));
     ctx.hooks.audit.tap(ctx.name, (report) => auditChannels(ctx.config, report));
     // Approved senders are state a restore must bring back (pending codes expire anyway).
     ctx.hooks.backupSources.tap(ctx.name, (sources) => [...sources, { name: 'pairing', path: pairingDir(ctx.paths.stateDir), plugin: ctx.name }]);
-    ctx.hooks.cliCommands.tap(ctx.name, (program, cli) => registerPairingCommand(program, cli, ctx.config, ctx.paths.stateDir));
+    ctx.hooks.cliCommands.tap(ctx.name, (program, cli) => {
+      registerPairingCommand(program, cli, ctx.config, ctx.paths.stateDir);
+      registerChannelsCommand(program, cli, ctx.config, ctx.paths.stateDir);
+    });
   },
 });

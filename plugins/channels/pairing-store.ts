@@ -15,6 +15,7 @@ export const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 export const CODE_LENGTH = 8;
 export const CODE_TTL_MS = 60 * 60 * 1000;
 export const MAX_PENDING = 3;
+export const CHANNEL_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 export interface ApprovedSender {
   sender: string;
@@ -70,19 +71,22 @@ export class PairingStore {
     this.#now = now;
   }
 
+  /** The channel id becomes a file name: only the adapter id grammar, never a path. */
   #file(channel: string): string {
+    if (!CHANNEL_ID.test(channel)) throw new PairingError(`invalid channel id ${JSON.stringify(channel)}: expected [a-z0-9][a-z0-9_-]{0,63}`);
     return join(this.#dir, `${channel}.json`);
   }
 
   /** Reads a channel's file once (missing: empty); later calls use memory. */
   async load(channel: string): Promise<void> {
+    const file = this.#file(channel);
     if (this.#channels.has(channel)) return;
     let data: ChannelPairing = { version: 1, pending: [], approved: [] };
     try {
-      const parsed = JSON.parse(await readFile(this.#file(channel), 'utf8')) as Partial<ChannelPairing>;
+      const parsed = JSON.parse(await readFile(file, 'utf8')) as Partial<ChannelPairing>;
       data = { version: 1, pending: Array.isArray(parsed.pending) ? parsed.pending : [], approved: Array.isArray(parsed.approved) ? parsed.approved : [] };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read pairing state ${this.#file(channel)}: ${(error as Error).message}`);
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read pairing state ${file}: ${(error as Error).message}`);
     }
     if (!this.#channels.has(channel)) this.#channels.set(channel, data);
   }
@@ -90,7 +94,7 @@ export class PairingStore {
   /** Every channel that has a pairing file (for listing without a running gateway). */
   async loadAll(): Promise<string[]> {
     const names = await readdir(this.#dir).catch(() => [] as string[]);
-    const channels = names.filter((name) => name.endsWith('.json')).map((name) => name.slice(0, -'.json'.length));
+    const channels = names.filter((name) => name.endsWith('.json')).map((name) => name.slice(0, -'.json'.length)).filter((name) => CHANNEL_ID.test(name));
     for (const channel of channels) await this.load(channel);
     return channels;
   }
@@ -176,6 +180,16 @@ export class PairingStore {
     const request = this.#take(channel, code);
     await this.#persist(channel);
     return request;
+  }
+
+  /** Removes an approved sender; false when they were not approved. */
+  async revoke(channel: string, sender: string): Promise<boolean> {
+    const state = this.#state(channel);
+    const before = state.approved.length;
+    state.approved = state.approved.filter((entry) => entry.sender !== sender);
+    if (state.approved.length === before) return false;
+    await this.#persist(channel);
+    return true;
   }
 
   /** Waits for every write in flight. */

@@ -4,6 +4,7 @@ import type { PluginContext } from '../../core/plugin.ts';
 import { RpcError } from '../gateway/error-codes.ts';
 import { defineMethod } from '../gateway/methods.ts';
 import type { ChannelsService } from './contract.ts';
+import type { ApprovedSender } from './pairing-store.ts';
 
 const CHANNEL = { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$', description: 'Channel id (telegram, irc, ...)' };
 const CODE = { type: 'string', minLength: 4, maxLength: 32, description: 'The pairing code the sender received' };
@@ -18,7 +19,11 @@ async function notFoundAsRpc<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export function defineChannelMethods(ctx: Pick<PluginContext, 'name' | 'hooks'>, service: ChannelsService): void {
+export function defineChannelMethods(
+  ctx: Pick<PluginContext, 'name' | 'hooks'>,
+  service: ChannelsService,
+  approvedSenders: (channel: string) => Promise<ApprovedSender[]>,
+): void {
   defineMethod(ctx, {
     name: 'channels.status',
     scope: 'read',
@@ -40,6 +45,24 @@ export function defineChannelMethods(ctx: Pick<PluginContext, 'name' | 'hooks'>,
     description: 'Approves the sender of a pending code; they are told and may message the bot from now on',
     params: CODE_PARAMS,
     handler: (params) => notFoundAsRpc(() => service.pairing.approve(params.channel, params.code)),
+  });
+  defineMethod<{ channel: string }>(ctx, {
+    name: 'pairing.approved',
+    scope: 'admin',
+    sideEffects: false,
+    description: 'Senders approved through pairing on a channel (besides channels.<id>.allowFrom)',
+    params: { type: 'object', additionalProperties: false, required: ['channel'], properties: { channel: CHANNEL } },
+    handler: async (params) => ({ senders: await approvedSenders(params.channel) }),
+  });
+  defineMethod<{ channel: string; sender: string }>(ctx, {
+    name: 'pairing.revoke',
+    scope: 'admin',
+    description: 'Withdraws a pairing approval: the sender must pair again',
+    params: { type: 'object', additionalProperties: false, required: ['channel', 'sender'], properties: { channel: CHANNEL, sender: { type: 'string', minLength: 1, maxLength: 200, description: 'The approved sender id' } } },
+    handler: async (params) => {
+      if (!(await service.pairing.revoke(params.channel, params.sender))) throw new RpcError('NOT_FOUND', `"${params.sender}" is not an approved sender of channel "${params.channel}"`);
+      return { revoked: true };
+    },
   });
   defineMethod<{ channel: string; code: string }>(ctx, {
     name: 'pairing.reject',

@@ -18,7 +18,11 @@ import { queueSizeOf } from './settings.ts';
 import { pairingApprovedText, pairingCodeText, runFailedText } from './texts.ts';
 
 export const TYPING_REFRESH_MS = 4000;
+/** Longer inbound texts are dropped (the same bound as RPC chat.send). */
+export const MAX_INBOUND_TEXT = 200_000;
 export const DRAIN_MS = 2000;
+/** A sender asking again within this window gets the same code back but no new message. */
+export const CODE_RESEND_MS = 10 * 60 * 1000;
 
 export interface RuntimeDeps {
   adapter: ChannelAdapter;
@@ -33,6 +37,8 @@ export interface RuntimeDeps {
   track<T>(work: Promise<T>): Promise<T>;
   /** Aborted when the kernel closes. */
   signal: AbortSignal;
+  /** Masks secrets in error texts that leave the process (lastError). */
+  scrub(text: string): string;
 }
 
 const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) => {
@@ -52,10 +58,12 @@ export class ChannelRuntime {
   readonly #stop = new AbortController();
   readonly #recent = new RecentIds(1000);
   readonly #replies = new Map<string, Promise<void>>();
+  readonly #codeSentAt = new Map<string, number>();
   #state: ChannelState = 'stopped';
   #since = Date.now();
   #lastError: { message: string; at: number } | undefined;
   #accepting = false;
+  #started = false;
   readonly host: ChannelHost;
 
   constructor(deps: RuntimeDeps) {
@@ -99,6 +107,7 @@ export class ChannelRuntime {
       return;
     }
     this.#accepting = true;
+    this.#started = true;
     this.setState('connecting');
     // Approved with `moltbot pairing approve` while no gateway ran: tell them now (queued until connected).
     for (const notice of await this.#deps.store.takeNotifications(this.id)) this.notifyApproved(notice);
@@ -137,6 +146,7 @@ export class ChannelRuntime {
     this.#stop.abort();
     const left = this.queue.stop();
     if (left.chunks > 0) this.#log.warn({ undelivered: left.chunks, chats: left.chats }, 'channel closed with undelivered messages');
+    if (!this.#started) return;
     try {
       await this.adapter.stop();
     } catch (error) {
@@ -156,7 +166,7 @@ export class ChannelRuntime {
   }
 
   #recordError(error: unknown): void {
-    this.#lastError = { message: error instanceof Error ? error.message : String(error), at: Date.now() };
+    this.#lastError = { message: this.#deps.scrub(error instanceof Error ? error.message : String(error)).slice(0, 500), at: Date.now() };
   }
 
   status(): ChannelStatus {
@@ -186,6 +196,8 @@ export class ChannelRuntime {
   async receive(message: ChannelInbound): Promise<ReceiveOutcome> {
     if (!isInbound(message)) return this.#drop('invalid', typeof message === 'object' && message !== null ? message : {});
     if (!this.#accepting) return this.#drop('stopped', message);
+    if (message.text.trim().length === 0 && !message.attachments?.length) return this.#drop('empty', message);
+    if (message.text.length > MAX_INBOUND_TEXT) return this.#drop('too-long', message);
     if (message.messageId !== undefined && !this.#recent.add(message.messageId)) {
       this.#drop('duplicate', message);
       return { status: 'duplicate' };
@@ -194,13 +206,20 @@ export class ChannelRuntime {
     const decision = decide({ settings: this.settings, message, normalize: (id) => this.normalize(id), approved });
     if (decision.action === 'drop') return this.#drop(decision.reason, message);
     const sender = this.normalize(message.sender);
-    if (decision.action === 'pair') return this.#pair(message, sender);
-    const drop = await this.#deps.hooks.messageReceived.promise({
-      channel: this.id, sender, chatType: message.chatType, chatId: message.chatId, text: message.text,
-      receivedAt: message.receivedAt ?? Date.now(),
-      ...(message.mentioned !== undefined ? { mentioned: message.mentioned } : {}),
-      ...(message.attachments ? { attachments: message.attachments.map(({ name, mimeType, size }) => ({ name, mimeType, size })) } : {}),
-    });
+    if (decision.action === 'pair') {
+      return this.#pair(message, sender).catch((error: unknown) => {
+        this.#log.warn({ err: error }, 'pairing request failed');
+        return this.#drop('pairing-error', message);
+      });
+    }
+    let drop: { reason: string } | undefined;
+    try {
+      drop = await this.#hookVerdict(message, sender);
+    } catch (error) {
+      // A failing policy tap fails closed: the message does not reach the agent.
+      this.#log.warn({ err: error }, 'a messageReceived tap failed');
+      return this.#drop('hook-error', message);
+    }
     if (drop) return this.#drop(`hook:${drop.reason}`, message);
     const agent = this.#deps.agent();
     if (!agent) return this.#drop('no-agent', message);
@@ -211,14 +230,29 @@ export class ChannelRuntime {
     return { status: 'accepted', sessionKey };
   }
 
+  #hookVerdict(message: ChannelInbound, sender: string) {
+    return this.#deps.hooks.messageReceived.promise({
+      channel: this.id, sender, chatType: message.chatType, chatId: message.chatId, text: message.text,
+      receivedAt: message.receivedAt ?? Date.now(),
+      ...(message.mentioned !== undefined ? { mentioned: message.mentioned } : {}),
+      ...(message.attachments ? { attachments: message.attachments.map(({ name, mimeType, size }) => ({ name, mimeType, size })) } : {}),
+    });
+  }
+
   async #pair(message: ChannelInbound, sender: string): Promise<ReceiveOutcome> {
     const result = await this.#deps.store.request(this.id, sender, message.senderName, message.chatId);
     if (result.status === 'full') return this.#drop('pairing-limit', message);
     this.inbound.pairing++;
     if (result.status === 'created') {
-      this.#log.info({ sender, code: result.request.code }, 'pairing requested');
+      this.#log.info({ sender }, 'pairing requested (moltbot pairing list shows the code)');
       this.#deps.emit('pairing.requested', publicRequest(result.request));
     }
+    // The same code again, but not on every message: a stranger cannot make the bot spam.
+    const last = this.#codeSentAt.get(sender);
+    const now = Date.now();
+    if (last !== undefined && now - last < CODE_RESEND_MS) return { status: 'pairing', code: result.request.code };
+    this.#codeSentAt.set(sender, now);
+    if (this.#codeSentAt.size > 100) this.#codeSentAt.delete(this.#codeSentAt.keys().next().value as string);
     this.send({ chatType: 'dm', chatId: message.chatId }, pairingCodeText(this.id, result.request.code)).catch((error: unknown) => {
       this.#log.warn({ err: error }, 'could not send the pairing code');
     });
@@ -236,8 +270,7 @@ export class ChannelRuntime {
     const typing = this.#typing(target);
     let reply: string;
     try {
-      const text = message.chatType === 'group' ? `${message.senderName ?? message.sender}: ${message.text}` : message.text;
-      const result = await agent.run({ sessionKey, message: text, signal: this.#deps.signal, metadata: { channel: this.id, chatId: message.chatId, sender: message.sender } });
+      const result = await agent.run({ sessionKey, message: agentText(message), signal: this.#deps.signal, metadata: { channel: this.id, chatId: message.chatId, sender: message.sender } });
       reply = result.text;
     } catch (error) {
       if (this.#deps.signal.aborted) return;
@@ -254,16 +287,15 @@ export class ChannelRuntime {
     const entered = submitted.then(() => undefined, () => undefined);
     this.#replies.set(target.chatId, entered);
     void entered.then(() => { if (this.#replies.get(target.chatId) === entered) this.#replies.delete(target.chatId); });
-    try {
-      await (await submitted).delivered;
-    } catch (error) {
-      this.#log.warn({ err: error, sessionKey }, 'reply not delivered');
-    }
+    // Tracked work ends once the reply is queued: delivery may wait for a reconnect, and close
+    // must not wait for it (the queue reports what it could not deliver).
+    const logFailure = (error: unknown) => this.#log.warn({ err: error, sessionKey }, 'reply not delivered');
+    await submitted.then(({ delivered }) => void delivered.catch(logFailure), logFailure);
   }
 
   #typing(target: ChannelTarget): () => void {
     if (!this.adapter.typing) return () => undefined;
-    const tick = () => void this.adapter.typing!(target).catch(() => undefined);
+    const tick = () => void Promise.resolve().then(() => this.adapter.typing!(target)).catch(() => undefined);
     tick();
     const timer = setInterval(tick, TYPING_REFRESH_MS);
     timer.unref?.();
@@ -291,6 +323,17 @@ export class ChannelRuntime {
 function publicRequest(request: PairingRequest): PairingRequest {
   const { channel, code, sender, senderName, createdAt, expiresAt } = request;
   return { channel, code, sender, ...(senderName ? { senderName } : {}), createdAt, expiresAt };
+}
+
+/** What the agent reads: in groups who said it (a display name cannot forge a line break), then attachment metadata. */
+export function agentText(message: ChannelInbound): string {
+  const who = (message.senderName ?? message.sender).replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim().slice(0, 64);
+  const lines = [message.chatType === 'group' ? `${who}: ${message.text}` : message.text];
+  for (const file of message.attachments ?? []) {
+    const facts = [file.mimeType, file.size !== undefined ? `${file.size} bytes` : undefined].filter(Boolean).join(', ');
+    lines.push(`[attachment: ${file.name ?? 'unnamed'}${facts ? ` (${facts})` : ''}]`);
+  }
+  return lines.join('\n').trim();
 }
 
 function isInbound(message: unknown): message is ChannelInbound {

@@ -4,25 +4,15 @@
  * UI, an embedding program) send through.
  */
 import { MoltbotError } from '../../core/errors.ts';
-import type { KernelHooks } from '../../core/hooks.ts';
-import type { Logger } from '../../core/log.ts';
-import type { AgentService } from '../agent/agent-service.ts';
 import type { ChannelAdapter, ChannelsService, ChannelStatus, ChannelTarget, PairingRequest } from './contract.ts';
-import { PairingError, type PairingStore } from './pairing-store.ts';
-import { ChannelRuntime } from './runtime.ts';
+import { CHANNEL_ID, PairingError } from './pairing-store.ts';
+import { ChannelRuntime, type RuntimeDeps } from './runtime.ts';
 import { resolveChannelSettings } from './settings.ts';
 
-const CHANNEL_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
-export interface ServiceDeps {
+/** What every runtime shares, plus the config its settings come from. */
+export interface ServiceDeps extends Omit<RuntimeDeps, 'adapter' | 'settings'> {
   config: () => Readonly<Record<string, any>>;
-  hooks: KernelHooks;
-  log: Logger;
-  store: PairingStore;
-  agent(): AgentService | undefined;
-  emit(event: string, payload: unknown): void;
-  track<T>(work: Promise<T>): Promise<T>;
-  signal: AbortSignal;
 }
 
 export interface ChannelsServiceImpl extends ChannelsService {
@@ -73,17 +63,8 @@ export function createChannelsService(deps: ServiceDeps): ChannelsServiceImpl {
     register(adapter) {
       if (stopped) throw new MoltbotError('MOLT_ERR_KERNEL_PHASE', { message: `channels.register("${adapter?.id}") after the channels closed` });
       assertAdapter(adapter, runtimes);
-      const runtime = new ChannelRuntime({
-        adapter,
-        settings: resolveChannelSettings(deps.config(), adapter.id),
-        hooks: deps.hooks,
-        log: deps.log,
-        store: deps.store,
-        agent: deps.agent,
-        emit: deps.emit,
-        track: deps.track,
-        signal: deps.signal,
-      });
+      const { config, ...shared } = deps;
+      const runtime = new ChannelRuntime({ ...shared, adapter, settings: resolveChannelSettings(config(), adapter.id) });
       runtimes.set(adapter.id, runtime);
       if (started) void runtime.start().catch((error: unknown) => deps.log.error({ err: error, channel: adapter.id }, 'channel start failed'));
     },
@@ -114,6 +95,12 @@ export function createChannelsService(deps: ServiceDeps): ChannelsServiceImpl {
       approved(channel: string): string[] {
         return deps.store.approvedSenders(channel).map((entry) => entry.sender);
       },
+      revoke: (channel, sender) => pairingCall(channel, async () => {
+        const id = runtimes.get(channel)?.normalize(sender) ?? sender;
+        const revoked = await deps.store.revoke(channel, id);
+        if (revoked) deps.log.info({ channel, sender: id }, 'pairing approval revoked');
+        return revoked;
+      }),
     },
     runtimes: () => [...runtimes.values()],
     async startAll() {

@@ -104,6 +104,9 @@ describe('channels service in a kernel', () => {
     const h = await startChannels({ settings: { dmPolicy: 'open', allowFrom: ['*'] } });
     expect(await h.channel.inject({ sender: 'u', text: 'once', messageId: 'm-1' })).toMatchObject({ status: 'accepted' });
     expect(await h.channel.inject({ sender: 'u', text: 'once', messageId: 'm-1' })).toEqual({ status: 'duplicate' });
+    expect(await h.channel.inject({ sender: 'u', text: '   ' })).toEqual({ status: 'dropped', reason: 'empty' });
+    expect(await h.channel.inject({ sender: 'u', text: 'x'.repeat(200_001) })).toEqual({ status: 'dropped', reason: 'too-long' });
+    expect(await h.channel.host().receive({ sender: '', chatType: 'dm', chatId: 'x', text: 'y' } as never)).toEqual({ status: 'dropped', reason: 'invalid' });
     await h.channel.waitForSent(1);
     await new Promise((r) => setTimeout(r, 50));
     expect(h.fake.requests).toHaveLength(1);
@@ -127,5 +130,22 @@ describe('channels service in a kernel', () => {
     expect(channel.sent.map((s) => s.text)).toEqual(['cron result']);
     await expect(channels.send('nope', { chatType: 'dm', chatId: 'x' }, 'y')).rejects.toThrow('No channel "nope" is registered (registered: solo)');
     expect(await channel.inject({ sender: 'a', text: 'x', chatType: 'dm', chatId: 'a' })).toMatchObject({ status: 'pairing' });
+  });
+});
+
+describe('channels service on close', () => {
+  it('a reply queued while the platform is down does not hold up close; it is reported undelivered', async () => {
+    const h = await startChannels({ settings: { dmPolicy: 'open', allowFrom: ['*'] } });
+    h.channel.down();
+    h.fake.script({ text: 'private reply text' });
+    await h.channel.inject({ sender: 'u', text: 'hi' });
+    for (let i = 0; i < 400 && h.channels.status()[0]!.queue.pending < 1; i++) await new Promise((r) => setTimeout(r, 5));
+    const logs = h.kernel.logs;
+    // Rejects (drain timeout) if the queued reply held up close.
+    await h.kernel.close();
+    const line = logs.find((l) => l.msg === 'channel closed with undelivered messages');
+    expect(line).toMatchObject({ level: 40, channel: 'fake', undelivered: 1, chats: ['u'] });
+    expect(logs.filter((l) => l.level >= 30).map((l) => JSON.stringify(l)).join('\n')).not.toContain('private reply text');
+    expect(h.channel.sent).toHaveLength(0);
   });
 });

@@ -1,0 +1,56 @@
+/** ChannelRuntime alone (no kernel): the typing indicator is refreshed while a run lasts, then stops. */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createHooks } from '../../../core/hooks.ts';
+import { createLogger } from '../../../core/log.ts';
+import type { AgentService, RunRequest, RunResult } from '../../../plugins/agent/agent-service.ts';
+import { PairingStore } from '../../../plugins/channels/pairing-store.ts';
+import { ChannelRuntime, TYPING_REFRESH_MS } from '../../../plugins/channels/runtime.ts';
+import { resolveChannelSettings } from '../../../plugins/channels/settings.ts';
+import { createFakeChannel } from '../../helpers/fake-channel.ts';
+import { useTempDir } from '../../helpers/temp-dir.ts';
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('channel runtime', () => {
+  it('typing every few seconds while the agent runs, none after the reply', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const channel = createFakeChannel();
+    let finish: (text: string) => void = () => undefined;
+    const runs: RunRequest[] = [];
+    const agent = {
+      run: (request: RunRequest) => {
+        runs.push(request);
+        return new Promise<RunResult>((resolve) => { finish = (text) => resolve({ text } as RunResult); });
+      },
+    } as unknown as AgentService;
+    const abort = new AbortController();
+    const runtime = new ChannelRuntime({
+      adapter: channel.adapter,
+      settings: resolveChannelSettings({ channels: { fake: { dmPolicy: 'open', allowFrom: ['*'] } } }, 'fake'),
+      hooks: createHooks(),
+      log: createLogger({ level: 'silent' }),
+      store: new PairingStore(useTempDir().dir),
+      agent: () => agent,
+      emit: () => undefined,
+      track: (work) => work,
+      signal: abort.signal,
+      scrub: (text) => text,
+    });
+    await runtime.start();
+    expect(await runtime.receive({ sender: 'u', chatType: 'dm', chatId: 'u', text: 'think hard' })).toEqual({ status: 'accepted', sessionKey: 'agent:main:fake:dm:u' });
+    expect(runs[0]).toMatchObject({ sessionKey: 'agent:main:fake:dm:u', message: 'think hard' });
+    expect(channel.typing).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(TYPING_REFRESH_MS * 3);
+    expect(channel.typing).toHaveLength(4);
+    finish('done thinking');
+    await channel.waitForSent(1);
+    await vi.advanceTimersByTimeAsync(TYPING_REFRESH_MS * 3);
+    expect(channel.typing).toHaveLength(4);
+    expect(channel.sent[0]!.text).toBe('done thinking');
+    await runtime.stop();
+    expect(runtime.state).toBe('stopped');
+    abort.abort();
+  });
+});
