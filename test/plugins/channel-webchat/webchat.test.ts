@@ -33,6 +33,13 @@ describe('channel-webchat', () => {
     expect(status.payload.channels[0]).toMatchObject({ id: 'webchat', state: 'connected' });
   });
 
+  it('channels.webchat.enabled false: loaded but not started, sends refused', async () => {
+    const kernel = await createTestKernel({ config: { channels: { webchat: { enabled: false } }, plugins: ['channels', 'channel-webchat'] } });
+    const channels = kernel.use('channels');
+    expect(channels.status()[0]).toMatchObject({ id: 'webchat', state: 'stopped' });
+    await expect(channels.send('webchat', { chatType: 'dm', chatId: 'owner' }, 'x')).rejects.toThrow('Channel "webchat" is disabled (channels.webchat.enabled is false)');
+  });
+
   it('without a gateway it reports degraded and holds messages', async () => {
     const kernel = await createTestKernel({ config: { plugins: ['channels', 'channel-webchat'] } });
     const channels = kernel.use('channels');
