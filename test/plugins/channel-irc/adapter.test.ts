@@ -147,6 +147,17 @@ describe('channel-irc adapter against ngIRCd', () => {
     await dave.waitFor((m) => m.from === 'moltbot' && m.text === 'now you are here');
   });
 
+  it('identifies to NickServ after registration; the password never reaches the log', async () => {
+    const nickserv = ircUser(server, 'NickServ'); // ngIRCd has no services: a client plays NickServ
+    await nickserv.connect();
+    const { rec } = await startAdapter({ channels: [], nick: 'identbot', nickservPassword: 'ns-canary-31337' });
+    await rec.reaches('connected');
+    const identify = await nickserv.waitFor((m) => m.from === 'identbot');
+    expect(identify).toMatchObject({ type: 'privmsg', target: 'NickServ', text: 'IDENTIFY ns-canary-31337' });
+    expect(rec.logs.join('\n')).not.toContain('ns-canary-31337');
+    expect(rec.logs.length).toBeGreaterThan(0);
+  });
+
   it('takes an alternate nick when its nick is in use and answers mentions of the nick it has', async () => {
     const squatter = ircUser(server, 'moltbot');
     await squatter.connect();
