@@ -4,7 +4,7 @@
  * the configured channels are joined, so queued replies to a channel are not refused by the
  * server's "no external messages" mode; the nick in use → alternates; outbound lines paced.
  */
-import { Client, type IrcConnectOptions, type IrcMessageEvent } from 'irc-framework';
+import type { Client, IrcConnectOptions, IrcMessageEvent } from 'irc-framework';
 import { ChannelSendError, type Backoff, type ChannelAdapter, type ChannelHost, type ChannelTarget } from '../channels/contract.ts';
 import { ircEquals, ircLower, isChannelName } from './casemap.ts';
 import { deliver } from './deliver.ts';
@@ -22,6 +22,10 @@ export const REJOIN_AFTER_KICK_MS = 1000;
 const TARGET = /^[^\s,\x00-\x1f]+$/;
 /** irc-framework `irc error` kinds that end a JOIN attempt. */
 const JOIN_ERRORS = new Set(['too_many_channels', 'channel_is_full', 'invite_only_channel', 'banned_from_channel', 'bad_channel_key']);
+
+/** irc-framework costs 100–300 ms to import: loaded on the first connect, off the start-up path. */
+let ircFramework: Promise<typeof import('irc-framework')> | undefined;
+const loadIrcFramework = () => (ircFramework ??= import('irc-framework'));
 
 export class IrcAdapter implements ChannelAdapter {
   readonly id: string;
@@ -101,9 +105,17 @@ export class IrcAdapter implements ChannelAdapter {
     const host = this.#host!;
     if (this.#stopped) return;
     host.setState('connecting');
+    loadIrcFramework().then(({ Client }) => this.#open(new Client()), (error: unknown) => {
+      host.log.error({ err: error }, 'irc-framework failed to load');
+      host.setState('degraded', error);
+    });
+  }
+
+  #open(client: Client): void {
+    const host = this.#host!;
+    if (this.#stopped) return;
     this.#nickAttempt = 0;
     this.#lastError = undefined;
-    const client = new Client();
     this.#client = client;
     const options: IrcConnectOptions = {
       host: this.#options.host,
