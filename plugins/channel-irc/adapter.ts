@@ -16,6 +16,8 @@ import type { IrcOptions } from './options.ts';
 
 /** How long `connected` waits for the configured channels to be joined before reporting anyway. */
 const JOIN_WAIT_MS = 10_000;
+/** A connection that stays up this long resets the reconnect backoff (a ban right after registration keeps growing it). */
+const STABLE_AFTER_MS = 30_000;
 /** Kicked from a configured channel: join it again after this long. */
 export const REJOIN_AFTER_KICK_MS = 1000;
 /** A target PRIVMSG can take: no spaces, commas, control characters. */
@@ -39,6 +41,7 @@ export class IrcAdapter implements ChannelAdapter {
   #reconnectTimer: NodeJS.Timeout | undefined;
   #joinTimer: NodeJS.Timeout | undefined;
   #reclaimTimer: NodeJS.Timeout | undefined;
+  #stableTimer: NodeJS.Timeout | undefined;
   #registered = false;
   #stopped = true;
   #nickAttempt = 0;
@@ -84,6 +87,7 @@ export class IrcAdapter implements ChannelAdapter {
     clearTimeout(this.#reconnectTimer);
     clearTimeout(this.#joinTimer);
     clearInterval(this.#reclaimTimer);
+    clearTimeout(this.#stableTimer);
     const client = this.#client;
     this.#client = undefined;
     this.#registered = false;
@@ -164,7 +168,9 @@ export class IrcAdapter implements ChannelAdapter {
   #onRegistered(client: Client, nick: string): void {
     const host = this.#host!;
     this.#registered = true;
-    this.#backoff!.reset();
+    const backoff = this.#backoff!;
+    this.#stableTimer = setTimeout(() => backoff.reset(), STABLE_AFTER_MS);
+    this.#stableTimer.unref();
     host.log.info({ nick, server: this.#options.host }, 'IRC registered');
     this.#reclaimNick(client, nick);
     if (this.#options.nickservPassword) client.connection.write(`PRIVMSG NickServ :IDENTIFY ${this.#options.nickservPassword}`);
@@ -238,6 +244,7 @@ export class IrcAdapter implements ChannelAdapter {
     this.#registered = false;
     clearTimeout(this.#joinTimer);
     clearInterval(this.#reclaimTimer);
+    clearTimeout(this.#stableTimer);
     const error = this.#lastError ?? new Error(wasRegistered ? 'IRC connection closed by the server' : 'IRC connection failed before registration');
     const delay = this.#backoff!.next();
     host.log.warn({ err: error, retryInMs: delay }, 'IRC disconnected; reconnecting');

@@ -3,6 +3,7 @@
  * `ChannelHost` (what the channels service hands an adapter): normalisation, mention gating
  * input, line splitting within 512 bytes, nick in use, server password, reconnect + rejoin.
  */
+import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { ChannelHost, ChannelInbound, ChannelState } from '../../../plugins/channels/contract.ts';
 import { IrcAdapter } from '../../../plugins/channel-irc/adapter.ts';
@@ -205,6 +206,35 @@ describe('channel-irc adapter against ngIRCd', () => {
     await adapter.send({ chatType: 'group', chatId: '#lobby' }, 'back in the room');
     await carol.waitFor((m) => m.from === 'moltbot' && m.target === '#lobby' && m.text === 'back in the room');
     expect(rec.states.slice(before).map((s) => s.state)).toEqual(expect.arrayContaining(['degraded', 'connecting', 'connected']));
+  });
+});
+
+describe('channel-irc adapter against a server that drops it right after registration', () => {
+  it('keeps growing the reconnect backoff (a ban after registration does not become a reconnect storm)', async () => {
+    // A scripted TCP server: welcomes the bot (001), then closes the link, every time.
+    const sockets = new Set<Socket>();
+    const hostile = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.setEncoding('utf8');
+      socket.on('data', (data: string) => {
+        if (data.includes('USER ')) socket.end(':hostile.test 001 moltbot :Welcome\r\nERROR :Closing Link: banned\r\n');
+      });
+    });
+    await new Promise<void>((resolve) => hostile.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => new Promise<void>((resolve) => { for (const socket of sockets) socket.destroy(); hostile.close(() => resolve()); }));
+    const rec = recorder();
+    let resets = 0;
+    let delays = 0;
+    const host = { ...rec.host, backoff: () => ({ next: () => { delays++; return 20; }, reset: () => { resets++; } }) };
+    const adapter = new IrcAdapter('irc', { host: '127.0.0.1', port: (hostile.address() as { port: number }).port, nick: 'moltbot' });
+    onTestFinished(() => adapter.stop());
+    await adapter.start(host);
+    const deadline = Date.now() + 10_000;
+    while (delays < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(delays).toBeGreaterThanOrEqual(3);
+    expect(resets).toBe(0);
+    expect(rec.states.filter((s) => s.state === 'degraded').at(-1)!.error).toBe('IRC server closed the link: Closing Link: banned');
   });
 });
 
