@@ -264,6 +264,14 @@ export class IrcAdapter implements ChannelAdapter {
       client, target: to, lines, pacer: this.#pacer,
       alive: () => this.#client === client && this.#registered,
       ...(this.#host ? { signal: this.#host.signal } : {}),
+      ...(this.#options.confirmTimeoutMs ? { timeoutMs: this.#options.confirmTimeoutMs } : {}),
+      // No PONG: the link is dead or the server hung. Drop it now rather than wait for the ping
+      // timeout (minutes): the reconnect starts at once and the queue keeps the reply.
+      onTimeout: () => {
+        if (this.#client !== client) return;
+        this.#lastError = new Error('IRC server stopped answering (no PONG to a delivery check)');
+        client.connection.end(null, true);
+      },
     });
     return {};
   }

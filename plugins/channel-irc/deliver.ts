@@ -37,6 +37,8 @@ export interface DeliverOptions {
   alive(): boolean;
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** The server did not answer the PING in time: the link is likely dead (called before the error is thrown). */
+  onTimeout?(): void;
 }
 
 export async function deliver(options: DeliverOptions): Promise<void> {
@@ -67,7 +69,11 @@ export async function deliver(options: DeliverOptions): Promise<void> {
     await pacer.take(options.signal); // the PING counts against the server's flood limit too
     if (!options.alive()) throw lost();
     const confirmed = new Promise<ChannelSendError | undefined>((resolve) => {
-      const timer = setTimeout(() => resolve(new ChannelSendError(`IRC server did not confirm the message within ${options.timeoutMs ?? CONFIRM_TIMEOUT_MS} ms`, { retryable: true })), options.timeoutMs ?? CONFIRM_TIMEOUT_MS);
+      const timeoutMs = options.timeoutMs ?? CONFIRM_TIMEOUT_MS;
+      const timer = setTimeout(() => {
+        options.onTimeout?.();
+        resolve(new ChannelSendError(`IRC server did not confirm the message within ${timeoutMs} ms`, { retryable: true }));
+      }, timeoutMs);
       settle = (error) => { clearTimeout(timer); resolve(error); };
     });
     client.connection.write(`PING :${token}`);

@@ -16,6 +16,8 @@ export interface IrcOptions {
   nickservPassword?: string;
   channels?: string[];
   quitMessage?: string;
+  /** How long a chunk waits for the server's PONG before the link counts as dead (ms). */
+  confirmTimeoutMs?: number;
   flood?: { burst?: number; intervalMs?: number };
   reconnect?: { baseMs?: number; maxMs?: number };
 }

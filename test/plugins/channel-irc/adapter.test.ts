@@ -209,32 +209,61 @@ describe('channel-irc adapter against ngIRCd', () => {
   });
 });
 
-describe('channel-irc adapter against a server that drops it right after registration', () => {
-  it('keeps growing the reconnect backoff (a ban after registration does not become a reconnect storm)', async () => {
-    // A scripted TCP server: welcomes the bot (001), then closes the link, every time.
-    const sockets = new Set<Socket>();
-    const hostile = createServer((socket) => {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-      socket.setEncoding('utf8');
-      socket.on('data', (data: string) => {
-        if (data.includes('USER ')) socket.end(':hostile.test 001 moltbot :Welcome\r\nERROR :Closing Link: banned\r\n');
-      });
+/** A scripted TCP "IRC server" for misbehaviour ngIRCd cannot be made to show; `onData` answers each chunk a client sends. */
+async function scriptedServer(onData: (socket: Socket, data: string) => void): Promise<{ port: number; connections: () => number }> {
+  const sockets = new Set<Socket>();
+  let connections = 0;
+  const server = createServer((socket) => {
+    connections++;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.setEncoding('utf8');
+    socket.on('data', (data: string) => onData(socket, data));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onTestFinished(() => new Promise<void>((resolve) => { for (const socket of sockets) socket.destroy(); server.close(() => resolve()); }));
+  return { port: (server.address() as { port: number }).port, connections: () => connections };
+}
+
+async function eventually(ready: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!ready() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+describe('channel-irc adapter against misbehaving servers', () => {
+  it('keeps growing the reconnect backoff when the server drops it right after registration (no reconnect storm)', async () => {
+    const hostile = await scriptedServer((socket, data) => {
+      if (data.includes('USER ')) socket.end(':hostile.test 001 moltbot :Welcome\r\nERROR :Closing Link: banned\r\n');
     });
-    await new Promise<void>((resolve) => hostile.listen(0, '127.0.0.1', resolve));
-    onTestFinished(() => new Promise<void>((resolve) => { for (const socket of sockets) socket.destroy(); hostile.close(() => resolve()); }));
     const rec = recorder();
     let resets = 0;
     let delays = 0;
     const host = { ...rec.host, backoff: () => ({ next: () => { delays++; return 20; }, reset: () => { resets++; } }) };
-    const adapter = new IrcAdapter('irc', { host: '127.0.0.1', port: (hostile.address() as { port: number }).port, nick: 'moltbot' });
+    const adapter = new IrcAdapter('irc', { host: '127.0.0.1', port: hostile.port, nick: 'moltbot' });
     onTestFinished(() => adapter.stop());
     await adapter.start(host);
-    const deadline = Date.now() + 10_000;
-    while (delays < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    await eventually(() => delays >= 3);
     expect(delays).toBeGreaterThanOrEqual(3);
     expect(resets).toBe(0);
     expect(rec.states.filter((s) => s.state === 'degraded').at(-1)!.error).toBe('IRC server closed the link: Closing Link: banned');
+  });
+
+  it('a server that stops answering: the unconfirmed chunk fails retryable, the link is dropped and redialled at once', async () => {
+    const silent = await scriptedServer((socket, data) => {
+      if (data.includes('USER ')) socket.write(':silent.test 001 moltbot :Welcome\r\n'); // then never a PONG
+    });
+    const rec = recorder();
+    const adapter = new IrcAdapter('irc', { host: '127.0.0.1', port: silent.port, nick: 'moltbot', confirmTimeoutMs: 1000, flood: { burst: 10, intervalMs: 10 } });
+    onTestFinished(() => adapter.stop());
+    await adapter.start(rec.host);
+    await rec.reaches('connected');
+    await expect(adapter.send({ chatType: 'dm', chatId: 'alice' }, 'are you there?')).rejects.toMatchObject({
+      name: 'ChannelSendError', retryable: true, message: expect.stringMatching(/did not confirm/),
+    });
+    await rec.reaches('degraded');
+    expect(rec.states.find((s) => s.state === 'degraded')!.error).toMatch(/stopped answering/);
+    await eventually(() => silent.connections() >= 2);
+    expect(silent.connections()).toBeGreaterThanOrEqual(2);
   });
 });
 
