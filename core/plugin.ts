@@ -79,6 +79,12 @@ export interface PluginDefinition<Options extends object = Record<string, unknow
   dependencies?: string[];
   /** Ordered first when present; absent is fine. */
   optionalDependencies?: string[];
+  /**
+   * Plugins this one takes the place of (it provides their services, e.g. `session-store-redis`
+   * replaces `session-store-file`): they leave the preset, and a dependency on them is met by
+   * this plugin. Declaring both in config is an error.
+   */
+  replaces?: string[];
   /** A critical plugin reporting `degraded` makes `/readyz` fail. */
   critical?: boolean;
   setup(ctx: PluginContext, options: Readonly<Options>): void | Promise<void>;
@@ -120,7 +126,7 @@ export function assertPluginDefinition(value: unknown, origin: string): asserts 
     return fail(`plugin "${plugin.name}": "kernel" must be a semver range such as "^1.0.0" (got ${JSON.stringify(plugin.kernel)})`);
   }
   if (typeof plugin.setup !== 'function') return fail(`plugin "${plugin.name}": "setup" must be a function`);
-  for (const key of ['dependencies', 'optionalDependencies'] as const) {
+  for (const key of ['dependencies', 'optionalDependencies', 'replaces'] as const) {
     const list = plugin[key];
     if (list !== undefined && (!Array.isArray(list) || list.some((d) => typeof d !== 'string'))) {
       return fail(`plugin "${plugin.name}": "${key}" must be an array of plugin names`);

@@ -19,7 +19,8 @@ export interface PluginRecord {
   optionsPath?: string;
 }
 
-export function orderPlugins(records: readonly PluginRecord[], kernelVersion: string): PluginRecord[] {
+export function orderPlugins(all: readonly PluginRecord[], kernelVersion: string): PluginRecord[] {
+  const { records, replacedBy } = applyReplacements(all);
   const byName = new Map<string, PluginRecord>();
   for (const record of records) {
     const name = record.plugin.name;
@@ -41,6 +42,7 @@ export function orderPlugins(records: readonly PluginRecord[], kernelVersion: st
       });
     }
   }
+  for (const [replaced, record] of replacedBy) if (!byName.has(replaced)) byName.set(replaced, record);
   for (const record of records) {
     for (const dependency of record.plugin.dependencies ?? []) {
       if (!byName.has(dependency)) {
@@ -54,6 +56,25 @@ export function orderPlugins(records: readonly PluginRecord[], kernelVersion: st
     }
   }
   return topologicalOrder(records, byName);
+}
+
+/** Drops preset plugins another plugin `replaces`; a replaced plugin the user declared is a conflict. */
+function applyReplacements(all: readonly PluginRecord[]): { records: PluginRecord[]; replacedBy: Map<string, PluginRecord> } {
+  const replacedBy = new Map<string, PluginRecord>();
+  for (const record of all) for (const name of record.plugin.replaces ?? []) replacedBy.set(name, record);
+  if (replacedBy.size === 0) return { records: [...all], replacedBy };
+  const records = all.filter((record) => {
+    const replacer = replacedBy.get(record.plugin.name);
+    if (replacer === undefined) return true;
+    if (record.declaredAt.startsWith('preset')) return false;
+    throw new MoltbotError('MOLT_ERR_PLUGIN_DUPLICATE', {
+      message: `Plugin "${replacer.plugin.name}" (${replacer.declaredAt}) replaces "${record.plugin.name}" (${record.declaredAt}): they provide the same services`,
+      plugin: replacer.plugin.name,
+      path: record.declaredAt,
+      fix: `Remove "${record.plugin.name}" from your config; "${replacer.plugin.name}" takes its place.`,
+    });
+  });
+  return { records, replacedBy };
 }
 
 function edgesOf(record: PluginRecord, byName: Map<string, PluginRecord>): string[] {

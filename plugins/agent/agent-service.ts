@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AgentRunContext } from '../../core/hook-types.ts';
+import type { CacheNamespace } from '../cache/service.ts';
 import type { KernelHooks } from '../../core/hooks.ts';
 import type { Logger } from '../../core/log.ts';
 import { AgentError } from './agent-error.ts';
@@ -72,6 +73,19 @@ export interface AgentDeps {
   env: Readonly<Record<string, string | undefined>>;
   /** Aborted on kernel close: every run stops. */
   signal: AbortSignal;
+  /**
+   * Where loaded transcripts stay between runs: a memory-only namespace of the cache service
+   * bounded by `agents.sessionCacheSize` (values kept by reference, appended in place). Absent
+   * (no cache plugin or no memory tier): every run reads its session from the store.
+   */
+  sessionCache(): CacheNamespace | undefined;
+  /** Serializes runs of one session across gateway instances (a shared store provides it). */
+  sessionLease(): SessionLease | undefined;
+}
+
+/** Service `session-lease`: resolves with a release function once this instance may run the session. */
+export interface SessionLease {
+  acquire(sessionKey: string, signal: AbortSignal): Promise<() => Promise<void>>;
 }
 
 const hasTaps = (hook: unknown) => ((hook as { taps?: unknown[] }).taps?.length ?? 0) > 0;
@@ -82,7 +96,6 @@ export function createAgentService(deps: AgentDeps): AgentService {
   const health = new ModelHealth();
   const chain = [settings.model, ...settings.fallbacks];
   const active = new Map<string, { controller: AbortController; sessionKey: string }>();
-  const cache = new Map<string, TranscriptEntry[]>();
   const listeners = new Set<(event: RunEvent) => void>();
   const totals = { runs: 0, tokens: { input: 0, output: 0 } };
   const recentTraces = new Map<string, RunTrace>();
@@ -129,17 +142,29 @@ export function createAgentService(deps: AgentDeps): AgentService {
     for (const listener of listeners) listener(event);
   };
 
+  /** The session's transcript: cached (one store read for concurrent misses), else from the store. */
   async function transcriptOf(agentId: string, key: string): Promise<TranscriptEntry[]> {
-    let entries = cache.get(key);
-    if (entries !== undefined) {
-      cache.delete(key);
-      cache.set(key, entries);
-      return entries;
-    }
-    entries = (await store.load(agentId, key)).entries;
-    cache.set(key, entries);
-    if (cache.size > settings.sessionCacheSize) cache.delete(cache.keys().next().value as string);
-    return entries;
+    let loaded = false;
+    const load = async () => {
+      loaded = true;
+      return (await store.load(agentId, key)).entries;
+    };
+    const sessions = deps.sessionCache();
+    if (sessions === undefined) return load();
+    const cached = await sessions.wrap(key, Number.POSITIVE_INFINITY, load);
+    if (loaded || store.entryCount === undefined || (await store.entryCount(agentId, key)) === cached.length) return cached;
+    // Another instance appended to this session: the cached copy is stale.
+    const fresh = await load();
+    await sessions.set(key, fresh, Number.POSITIVE_INFINITY);
+    return fresh;
+  }
+
+  /**
+   * Puts the run's transcript back once the run ends: a copy reloaded while the run held an
+   * evicted one would miss its last entries, and the memory tier re-measures its bytes.
+   */
+  async function recache(key: string, transcript: TranscriptEntry[]): Promise<void> {
+    await deps.sessionCache()?.set(key, transcript, Number.POSITIVE_INFINITY).catch((error: unknown) => log.warn({ err: error }, 'could not cache a session transcript'));
   }
 
   async function persist(agentId: string, key: string, transcript: TranscriptEntry[], entries: TranscriptEntry[]): Promise<void> {
@@ -174,6 +199,18 @@ export function createAgentService(deps: AgentDeps): AgentService {
     let text = '';
     try {
       release = await queue.acquire(key, controller.signal);
+      const lease = deps.sessionLease();
+      if (lease !== undefined) {
+        const releaseLocal = release;
+        const releaseLease = await lease.acquire(key, controller.signal).catch((error: unknown) => {
+          releaseLocal();
+          release = undefined;
+          throw error;
+        });
+        release = () => {
+          void releaseLease().finally(releaseLocal);
+        };
+      }
       trace.add('run.start', { queuedMs: trace.elapsed() });
       transcript = await transcriptOf(parts.agentId, key);
       let context: AgentRunContext = { runId, agentId: parts.agentId, sessionKey: key, model: settings.model, input: request.message, ...(settings.systemPrompt !== undefined ? { systemPrompt: settings.systemPrompt } : {}), tools: deps.tools.list().map((t) => t.name), metadata: { ...request.metadata, main: parts.main } };
@@ -271,6 +308,7 @@ export function createAgentService(deps: AgentDeps): AgentService {
       }, request.onEvent);
       throw error;
     } finally {
+      if (transcript !== undefined) await recache(key, transcript);
       release?.();
       clearTimeout(timer);
       detachCaller();

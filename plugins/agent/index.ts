@@ -8,13 +8,15 @@
 import schema from '../../schemas/plugins/agent.json' with { type: 'json' };
 import validateOptions from '../../schemas/generated/agent.validate.ts';
 import { definePlugin } from '../../core/plugin.ts';
-import { createAgentService, type AgentService } from './agent-service.ts';
+import { createAgentService, type AgentService, type SessionLease } from './agent-service.ts';
 import { registerSessionsCommand } from './cli.ts';
 import { registerOpenAiRoutes } from './openai-http.ts';
 import { defineAgentMethods } from './rpc.ts';
 import { resolveAgentSettings } from './settings.ts';
 import { createToolRegistry, type ToolRegistry } from './tool-registry.ts';
 import type { ModelApi, SessionStore } from './types.ts';
+import type { CacheNamespace, CacheService } from '../cache/service.ts';
+import type { PluginContext } from '../../core/plugin.ts';
 
 export type { AgentService, RunEvent, RunRequest, RunResult } from './agent-service.ts';
 export type { ToolContext, ToolDefinition, ToolRegistry } from './tool-registry.ts';
@@ -40,12 +42,13 @@ export default definePlugin({
   description: 'Sessions, runs with model failover, tool loop, compaction, usage and tracing',
   dependencies: ['session-store-file'],
   // The gateway only carries RPC and HTTP: embedded without it, use the `agent` service.
-  optionalDependencies: ['provider-anthropic', 'provider-openai', 'gateway'],
+  optionalDependencies: ['provider-anthropic', 'provider-openai', 'gateway', 'cache', 'events-redis'],
   setup(ctx) {
     const settings = resolveAgentSettings(ctx.config);
     const tools = createToolRegistry();
     ctx.provide('tools', tools);
     let service: AgentService | undefined;
+    let sessionCache: CacheNamespace | undefined;
     const agent = (): AgentService => {
       service ??= createAgentService({
         settings,
@@ -55,6 +58,14 @@ export default definePlugin({
         tools,
         env: process.env,
         signal: ctx.signal,
+        sessionCache: () => (sessionCache ??= openSessionCache(ctx, settings.sessionCacheSize)),
+        sessionLease: () => {
+          try {
+            return ctx.use('session-lease') as SessionLease;
+          } catch {
+            return undefined;
+          }
+        },
         apiFor: (api) => {
           try {
             return ctx.use(`model-api:${api}`) as ModelApi;
@@ -90,3 +101,17 @@ export default definePlugin({
     ctx.hooks.cliCommands.tap(ctx.name, (program, cli) => registerSessionsCommand(program, cli, () => ctx.use('session-store') as SessionStore));
   },
 });
+
+/** The session cache: the cache service's memory tier only (transcripts are live, per-process values). */
+function openSessionCache(ctx: Pick<PluginContext, 'use' | 'log'>, maxEntries: number): CacheNamespace | undefined {
+  if (maxEntries === 0) return undefined;
+  let cache: CacheService;
+  try {
+    cache = ctx.use('cache') as CacheService;
+  } catch {
+    ctx.log.info({}, 'no cache plugin: sessions are read from the session store on every run');
+    return undefined;
+  }
+  if (!cache.tiers.includes('memory')) ctx.log.info({ tiers: cache.tiers }, 'the cache has no memory tier: sessions are read from the session store on every run');
+  return cache.namespace('agent-sessions', { tiers: ['memory'], maxEntries });
+}

@@ -3,11 +3,13 @@
  * simply never called). chat.send answers once the user message is durable; the reply streams
  * as `chat.delta` events and ends with `chat.final` (usage included).
  */
+import { randomUUID } from 'node:crypto';
 import type { PluginContext } from '../../core/plugin.ts';
 import { RpcError } from '../gateway/error-codes.ts';
 import { defineMethod } from '../gateway/methods.ts';
 import { AgentError } from './agent-error.ts';
 import type { AgentService } from './agent-service.ts';
+import { SessionEvents, SESSION_TOPIC, MAX_SUBSCRIPTIONS_PER_CONNECTION, type EventBus } from './session-events.ts';
 import { mainSessionKey } from './session-key.ts';
 
 const SESSION_KEY = { type: 'string', minLength: 1, maxLength: 300, description: 'Session key, e.g. agent:main:main' };
@@ -30,9 +32,26 @@ async function wrap<T>(work: () => Promise<T> | T): Promise<T> {
 
 interface EventSender { sendTo(connectionId: string, event: string, payload?: unknown): boolean }
 
-export function defineAgentMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | 'track' | 'log' | 'use'>, agent: () => AgentService): void {
+export function defineAgentMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | 'track' | 'log' | 'use' | 'onClose'>, agent: () => AgentService): void {
   let sender: EventSender | undefined;
   const gateway = () => (sender ??= ctx.use('gateway') as EventSender);
+  const optional = <T>(name: string): T | undefined => {
+    try {
+      return ctx.use(name) as T;
+    } catch {
+      return undefined;
+    }
+  };
+  const events = new SessionEvents({
+    instanceId: randomUUID(),
+    send: (connectionId, event, payload) => optional<EventSender>('gateway')?.sendTo(connectionId, event, payload) ?? false,
+    bus: () => optional<EventBus>('event-bus'),
+  });
+  ctx.hooks.start.tapPromise(ctx.name, async () => {
+    ctx.onClose(agent().subscribe((event) => events.local(event)));
+    const bus = optional<EventBus>('event-bus');
+    if (bus) ctx.onClose(bus.subscribe(SESSION_TOPIC, (message) => events.remote(message)));
+  });
   defineMethod<{ sessionKey?: string; message: string }>(ctx, {
     name: 'chat.send',
     scope: 'write',
@@ -55,6 +74,7 @@ export function defineAgentMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | '
           gateway()?.sendTo(rpc.connection.id, type === 'delta' ? 'chat.delta' : 'chat.final', payload);
         },
         onAccepted: (runId) => {
+          events.startedBy(runId, rpc.connection.id);
           rpc.signal.removeEventListener('abort', cancel);
           resolve({ runId, status: 'started' });
         },
@@ -77,6 +97,30 @@ export function defineAgentMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | '
   const historyParams = { type: 'object', additionalProperties: false, properties: { sessionKey: SESSION_KEY, limit: { type: 'integer', minimum: 1, maximum: 10_000 } } };
   defineMethod(ctx, { name: 'chat.history', scope: 'read', params: historyParams, handler: history });
   defineMethod(ctx, { name: 'sessions.history', scope: 'read', params: historyParams, handler: history });
+  defineMethod<{ sessionKey: string }>(ctx, {
+    name: 'sessions.subscribe',
+    scope: 'read',
+    sideEffects: false,
+    description: 'Streams chat.delta / chat.final of every run in the session to this connection, whoever started it and on any gateway instance',
+    params: { type: 'object', additionalProperties: false, required: ['sessionKey'], properties: { sessionKey: SESSION_KEY } },
+    handler: (params, rpc) => {
+      if (!events.subscribe(rpc.connection.id, params.sessionKey)) {
+        throw new RpcError('LIMIT_EXCEEDED', `a connection may watch at most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} sessions; unsubscribe from one first`);
+      }
+      return { subscribed: params.sessionKey };
+    },
+  });
+  defineMethod<{ sessionKey?: string }>(ctx, {
+    name: 'sessions.unsubscribe',
+    scope: 'read',
+    sideEffects: false,
+    description: 'Stops the events of one session (or of every session without sessionKey)',
+    params: { type: 'object', additionalProperties: false, properties: { sessionKey: SESSION_KEY } },
+    handler: (params, rpc) => {
+      events.unsubscribe(rpc.connection.id, params.sessionKey);
+      return { unsubscribed: params.sessionKey ?? 'all' };
+    },
+  });
   defineMethod<{ agentId?: string }>(ctx, {
     name: 'sessions.list',
     scope: 'read',

@@ -78,6 +78,12 @@ export interface SessionStore {
   inspect(agentId: string, key: string): Promise<SessionInspect | undefined>;
   /** Finds a run's trace (any session of the agent). */
   findTrace(agentId: string, runId: string): Promise<RunTrace | undefined>;
+  /**
+   * Entries stored for a session. Stores shared by several processes implement it: the agent
+   * compares it with its cached transcript before each run and reloads when another instance
+   * appended meanwhile.
+   */
+  entryCount?(agentId: string, key: string): Promise<number>;
   close(): Promise<void>;
 }
 

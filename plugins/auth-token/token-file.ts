@@ -6,8 +6,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../../core/atomic-file.ts';
 
 export const TOKEN_BYTES = 32;
 
@@ -31,9 +32,7 @@ export async function ensureTokenFile(stateDir: string): Promise<TokenFileResult
   // mkdir leaves an existing directory's mode alone.
   await chmod(dir, 0o700);
   const token = randomBytes(TOKEN_BYTES).toString('base64url');
-  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(temp, `${token}\n`, { mode: 0o600, flag: 'wx' });
-  await rename(temp, path);
+  await writeFileAtomic(path, `${token}\n`);
   return { path, token, created: true };
 }
 

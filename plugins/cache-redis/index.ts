@@ -1,6 +1,6 @@
 /**
  * `cache-redis`: the shared Redis tier of the cache (tier name "redis"). The URL comes from
- * this plugin's `url` option, else the root `cache.redis.url` (write it as `${REDIS_URL}`).
+ * this plugin's `url` option, else the root `cache.redis.url`, else `redis.url` (write it as `${REDIS_URL}`).
  */
 import schema from '../../schemas/plugins/cache-redis.json' with { type: 'json' };
 import validate from '../../schemas/generated/cache-redis.validate.ts';
@@ -27,7 +27,7 @@ export default definePlugin<CacheRedisOptions>({
   defaults: { keyPrefix: 'moltbot', opTimeoutMs: 250, connectTimeoutMs: 2000 },
   dependencies: ['cache'],
   setup(ctx, options) {
-    const url = options.url ?? (ctx.config.cache?.redis?.url as string | undefined) ?? DEFAULT_REDIS_URL;
+    const url = options.url ?? (ctx.config.cache?.redis?.url as string | undefined) ?? (ctx.config.redis?.url as string | undefined) ?? DEFAULT_REDIS_URL;
     getCacheHooks(ctx).stores.tap(ctx.name, (stores) => stores.set('redis', {
       plugin: ctx.name,
       rank: 20,

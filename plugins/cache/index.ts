@@ -12,7 +12,7 @@ import { collectCacheMetrics, diagnoseCache } from './report.ts';
 import { TieredCache, type CacheNamespace, type CacheService } from './service.ts';
 import { createCacheHooks, type CacheHooks } from './store-contract.ts';
 
-export type { CacheHealth, CacheNamespace, CacheService } from './service.ts';
+export type { CacheHealth, CacheNamespace, CacheService, NamespaceOptions } from './service.ts';
 export type { CacheEntry, CacheHooks, CacheStore, StoreFactory, StoreRegistration, StoreRegistry } from './store-contract.ts';
 export type { TierStatus } from './tier-health.ts';
 

@@ -27,14 +27,28 @@ export interface CacheNamespace {
   clear(): Promise<void>;
 }
 
+export interface NamespaceOptions {
+  /**
+   * Only these tiers, by name (e.g. `['memory']` for live in-process values that must not be
+   * copied to disk or shared through Redis). Default: every tier. A name that is not
+   * configured is simply absent: with none left, every read is a miss.
+   */
+  tiers?: readonly string[];
+  /** Most keys this namespace keeps; beyond it the least recently used key is deleted. */
+  maxEntries?: number;
+}
+
 export interface CacheHealth {
   status: 'ok' | 'degraded';
   tiers: (TierStatus & { plugin: string; errors: number })[];
 }
 
 export interface CacheService {
-  /** Keys of one namespace never meet another's; by convention the namespace is the plugin name. */
-  namespace(name: string): CacheNamespace;
+  /**
+   * Keys of one namespace never meet another's; by convention the namespace is the plugin name.
+   * Options are fixed by the first call for a name; a later call with other options throws.
+   */
+  namespace(name: string, options?: NamespaceOptions): CacheNamespace;
   health(): CacheHealth;
   /** Tier names, fastest first (empty until the kernel started). */
   readonly tiers: readonly string[];
@@ -67,14 +81,20 @@ export class TieredCache implements CacheService {
     this.state = 'ready';
   }
 
-  namespace(name: string): CacheNamespace {
+  namespace(name: string, options: NamespaceOptions = {}): CacheNamespace {
     if (typeof name !== 'string' || name.length === 0) {
       throw new TypeError(`cache.namespace(name): name must be a non-empty string (got ${typeof name === 'string' ? '""' : typeof name})`);
     }
+    const { maxEntries } = options;
+    if (maxEntries !== undefined && !(Number.isInteger(maxEntries) && maxEntries > 0)) {
+      throw new RangeError(`cache.namespace("${name}"): maxEntries must be a positive integer (got ${String(maxEntries)})`);
+    }
     let namespace = this.#namespaces.get(name);
     if (!namespace) {
-      namespace = new Namespace(this, name);
+      namespace = new Namespace(this, name, options);
       this.#namespaces.set(name, namespace);
+    } else if (JSON.stringify(namespace.options) !== JSON.stringify(options)) {
+      throw new TypeError(`cache.namespace("${name}") was first opened with options ${JSON.stringify(namespace.options)}, now with ${JSON.stringify(options)}: one namespace has one set of options`);
     }
     return namespace;
   }
@@ -95,24 +115,32 @@ export class TieredCache implements CacheService {
 
 class Namespace implements CacheNamespace {
   readonly name: string;
+  readonly options: NamespaceOptions;
   readonly #cache: TieredCache;
+  /** This namespace's tiers (all, or the ones its options name) and their keyv views, bound once the cache is ready. */
+  #tiers: Tier[] = [];
   #keyvs: Keyv[] | undefined;
   readonly #inflight = new Map<string, Promise<unknown>>();
+  /** Keys by recency (oldest first), kept only under `maxEntries`. */
+  readonly #recent: Map<string, true> | undefined;
 
-  constructor(cache: TieredCache, name: string) {
+  constructor(cache: TieredCache, name: string, options: NamespaceOptions) {
     this.#cache = cache;
     this.name = name;
+    this.options = options;
+    if (options.maxEntries !== undefined) this.#recent = new Map();
   }
 
   async get<T = unknown>(key: string): Promise<T | undefined> {
     assertKey(key);
     const keyvs = this.#cache.state === 'ready' ? (this.#keyvs ??= this.#bind()) : this.#unavailable();
     if (keyvs === undefined) return undefined;
-    const tiers = this.#cache.layers;
+    const tiers = this.#tiers;
     for (let i = 0; i < tiers.length; i++) {
       const entry = await tiers[i]!.get(keyvs[i]!, key);
       if (entry !== undefined) {
         if (i > 0) await this.#promote(i, key, entry);
+        if (this.#recent) this.#touch(key);
         return entry.value as T;
       }
     }
@@ -128,7 +156,9 @@ class Namespace implements CacheNamespace {
     const keyvs = this.#cache.state === 'ready' ? (this.#keyvs ??= this.#bind()) : this.#unavailable();
     if (keyvs === undefined) return;
     const entry: CacheEntry = { value, expires: ttl === Number.POSITIVE_INFINITY ? undefined : Date.now() + ttl };
-    const tiers = this.#cache.layers;
+    const tiers = this.#tiers;
+    const evicted = this.#recent ? this.#touch(key) : undefined;
+    if (evicted !== undefined) await this.#deleteFromTiers(keyvs, evicted);
     if (tiers.length === 1) return tiers[0]!.set(keyvs[0]!, key, entry);
     await Promise.all(tiers.map((tier, i) => tier.set(keyvs[i]!, key, entry)));
   }
@@ -137,13 +167,30 @@ class Namespace implements CacheNamespace {
     assertKey(key);
     const keyvs = this.#cache.state === 'ready' ? (this.#keyvs ??= this.#bind()) : this.#unavailable();
     if (keyvs === undefined) return;
-    await Promise.all(this.#cache.layers.map((tier, i) => tier.delete(keyvs[i]!, key)));
+    this.#recent?.delete(key);
+    await this.#deleteFromTiers(keyvs, key);
   }
 
   async clear(): Promise<void> {
     const keyvs = this.#cache.state === 'ready' ? (this.#keyvs ??= this.#bind()) : this.#unavailable();
     if (keyvs === undefined) return;
-    await Promise.all(this.#cache.layers.map((tier, i) => tier.clear(keyvs[i]!)));
+    this.#recent?.clear();
+    await Promise.all(this.#tiers.map((tier, i) => tier.clear(keyvs[i]!)));
+  }
+
+  #deleteFromTiers(keyvs: Keyv[], key: string): Promise<unknown> {
+    return Promise.all(this.#tiers.map((tier, i) => tier.delete(keyvs[i]!, key)));
+  }
+
+  /** Marks `key` most recent; returns the key that fell out of the `maxEntries` bound, if one did. */
+  #touch(key: string): string | undefined {
+    const recent = this.#recent!;
+    recent.delete(key);
+    recent.set(key, true);
+    if (recent.size <= this.options.maxEntries!) return undefined;
+    const oldest = recent.keys().next().value as string;
+    recent.delete(oldest);
+    return oldest;
   }
 
   wrap<T>(key: string, ttlMs: number | undefined, fn: () => T | Promise<T>): Promise<T> {
@@ -169,7 +216,7 @@ class Namespace implements CacheNamespace {
   async #promote(hitTier: number, key: string, entry: CacheEntry): Promise<void> {
     if (entry.expires !== undefined && entry.expires <= Date.now()) return;
     const copy: CacheEntry = { value: entry.value, expires: entry.expires };
-    const tiers = this.#cache.layers;
+    const tiers = this.#tiers;
     const keyvs = this.#keyvs!;
     const writes: Promise<void>[] = [];
     for (let i = 0; i < hitTier; i++) writes.push(tiers[i]!.set(keyvs[i]!, key, copy));
@@ -177,7 +224,9 @@ class Namespace implements CacheNamespace {
   }
 
   #bind(): Keyv[] {
-    return this.#cache.layers.map((tier) => tier.keyv(this.name));
+    const only = this.options.tiers;
+    this.#tiers = only === undefined ? this.#cache.layers : this.#cache.layers.filter((tier) => only.includes(tier.name));
+    return this.#tiers.map((tier) => tier.keyv(this.name));
   }
 
   /** Before start a caller bug; after close every call is a miss (in-flight work may still finish). */

@@ -4,8 +4,9 @@
  * runner, so tests see the exact commands and nothing touches the real service manager.
  */
 import { spawn } from 'node:child_process';
-import { chmod, mkdir, rm, writeFile, rename } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { writeFileAtomic } from '../../core/atomic-file.ts';
 import { LAUNCHD_LABEL, renderLaunchdPlist, renderSystemdUnit, SYSTEMD_UNIT_NAME, type ServiceSpec } from './render.ts';
 
 export interface CommandResult {
@@ -62,10 +63,7 @@ export function createDaemonService(options: DaemonOptions): DaemonService {
     async install() {
       await mkdir(dirname(file), { recursive: true, mode: 0o700 });
       if (!linux) await mkdir(join(options.stateDir, 'logs'), { recursive: true, mode: 0o700 });
-      const temp = `${file}.${process.pid}.tmp`;
-      await writeFile(temp, render(), { mode: 0o600 });
-      await chmod(temp, 0o600);
-      await rename(temp, file);
+      await writeFileAtomic(file, render());
       const commands: string[][] = linux
         ? [['systemctl', '--user', 'daemon-reload'], ['systemctl', '--user', 'enable', '--now', SYSTEMD_UNIT_NAME]]
         : [['launchctl', 'bootout', `${domain}/${LAUNCHD_LABEL}`], ['launchctl', 'bootstrap', domain, file]];

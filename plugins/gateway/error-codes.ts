@@ -14,6 +14,7 @@ export const RPC_ERRORS = Object.freeze({
   METHOD_NOT_FOUND: 'No such method (or it is not available on this gateway); the method name is echoed.',
   RATE_LIMITED: 'Request rate over the limit for this connection or credential; retry after `retryAfterMs`.',
   BUSY: 'Too many requests in flight on this connection; retry after `retryAfterMs`.',
+  LIMIT_EXCEEDED: 'A per-connection bound was reached (e.g. watched sessions); the message names the bound and what to release.',
   TIMEOUT: 'The method did not answer within gateway.requestTimeout; it was asked to stop (its signal aborted).',
   UNAVAILABLE: 'The gateway is shutting down or restarting; reconnect after `retryAfterMs`.',
   PLUGIN_ERROR: 'The method failed with a Moltbot error; `details.code` is its MOLT_ERR_* code.',

@@ -3,9 +3,9 @@
  * a 0700 folder), the gateway token for auth "token" (the auth-token plugin's own file, so the
  * gateway accepts it), and the workspace folder.
  */
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { chmod, mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../../core/atomic-file.ts';
 import { ensureTokenFile } from '../auth-token/token-file.ts';
 import { buildConfig, type OnboardAnswers } from './answers.ts';
 
@@ -30,7 +30,7 @@ export async function writeOnboarding(stateDir: string, answers: OnboardAnswers,
   }
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
   await chmod(stateDir, 0o700);
-  await writeAtomic(configFile, `${JSON.stringify(buildConfig(answers), null, 2)}\n`);
+  await writeFileAtomic(configFile, `${JSON.stringify(buildConfig(answers), null, 2)}\n`);
   await mkdir(answers.workspace, { recursive: true, mode: 0o700 });
   const result: OnboardResult = { configFile, workspace: answers.workspace };
   if (answers.auth === 'token') {
@@ -41,17 +41,3 @@ export async function writeOnboarding(stateDir: string, answers: OnboardAnswers,
   return result;
 }
 
-async function writeAtomic(file: string, content: string): Promise<void> {
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const handle = await open(temp, 'wx', 0o600);
-  try {
-    await handle.writeFile(content);
-    await handle.sync();
-  } catch (error) {
-    await handle.close();
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
-  await handle.close();
-  await rename(temp, file);
-}

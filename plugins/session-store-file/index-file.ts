@@ -3,8 +3,9 @@
  * the transcripts), written atomically: temp file + fsync + rename + directory fsync. A corrupt
  * index is moved aside (`sessions.json.corrupt-<ms>`) and rebuilt.
  */
-import { open, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../../core/atomic-file.ts';
 import type { SessionSummary } from '../agent/types.ts';
 
 export interface IndexData {
@@ -36,19 +37,5 @@ export async function readIndex(dir: string, now = Date.now()): Promise<IndexRea
 
 export async function writeIndex(dir: string, data: IndexData): Promise<void> {
   const file = join(dir, 'sessions.json');
-  const temp = `${file}.tmp-${process.pid}`;
-  await writeFile(temp, `${JSON.stringify(data)}\n`, { mode: 0o600 });
-  const handle = await open(temp, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(temp, file);
-  const dirHandle = await open(dir, 'r');
-  try {
-    await dirHandle.sync();
-  } finally {
-    await dirHandle.close();
-  }
+  await writeFileAtomic(file, `${JSON.stringify(data)}\n`);
 }

@@ -344,7 +344,7 @@ export interface MoltbotConfig {
      */
     maxQueuedRuns?: number;
     /**
-     * Sessions kept in memory (least recently used are evicted to the session store).
+     * Loaded session transcripts kept in the cache service's memory tier (least recently used are dropped and read again from the session store; 0 turns the cache off).
      */
     sessionCacheSize?: number;
     /**
@@ -418,6 +418,19 @@ export interface MoltbotConfig {
        */
       url?: string;
     };
+  };
+  /**
+   * The Redis server gateway instances share when scaled out (session-store-redis, the cache's Redis tier when cache.redis.url is unset).
+   */
+  redis?: {
+    /**
+     * Connection URL of the Redis server (redis:// or rediss:// for TLS); may carry a password, so write it as ${REDIS_URL}.
+     */
+    url?: string;
+    /**
+     * Prefix of every key the gateway writes; instances that must share state use the same prefix, separate deployments on one Redis use different ones.
+     */
+    keyPrefix?: string;
   };
   /**
    * Log level, format and destinations.

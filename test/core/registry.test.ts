@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { definePlugin } from '../../core/plugin.ts';
 import { orderPlugins, type PluginRecord } from '../../core/registry.ts';
 
-const record = (name: string, extra: { dependencies?: string[]; optionalDependencies?: string[]; kernel?: string } = {}, at?: string): PluginRecord => ({
+const record = (name: string, extra: { dependencies?: string[]; optionalDependencies?: string[]; replaces?: string[]; kernel?: string } = {}, at?: string): PluginRecord => ({
   plugin: definePlugin({ name, version: '1.0.0', setup() {}, ...extra }),
   options: {},
   origin: 'inline',
@@ -30,6 +30,20 @@ describe('orderPlugins', () => {
   it('names both plugins when a dependency is missing', () => {
     expect(() => orderPlugins([record('metrics-exporter', { dependencies: ['metrics'] })], '1.0.0'))
       .toThrowErrorMatchingInlineSnapshot(`[MoltbotError: Plugin "metrics-exporter" depends on "metrics", which is not registered]`);
+  });
+
+  it('replaces: a preset plugin leaves, and dependencies on it are met by its replacement (ordered first)', () => {
+    const ordered = orderPlugins([
+      record('store-file', {}, 'preset "store-file"'),
+      record('agent', { dependencies: ['store-file'] }, 'preset "agent"'),
+      record('store-redis', { replaces: ['store-file'] }, 'plugins[0]'),
+    ], '1.0.0');
+    expect(names(ordered)).toEqual(['store-redis', 'agent']);
+  });
+
+  it('replaces: a replaced plugin the user declared too is a conflict naming both', () => {
+    expect(() => orderPlugins([record('store-file', {}, 'plugins[0]'), record('store-redis', { replaces: ['store-file'] }, 'plugins[1]')], '1.0.0'))
+      .toThrowErrorMatchingInlineSnapshot(`[MoltbotError: Plugin "store-redis" (plugins[1]) replaces "store-file" (plugins[0]): they provide the same services]`);
   });
 
   it('names both declarations of a duplicate', () => {

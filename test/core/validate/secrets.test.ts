@@ -24,6 +24,7 @@ describe('secretPaths', () => {
       'gateway.auth.password',
       'gateway.auth.token',
       'providers.*.apiKey',
+      'redis.url',
     ]);
   });
 

@@ -21,6 +21,10 @@ export interface AgentHarnessOptions {
   /** Merged over the default providers; a function gets the fake provider's URLs. */
   providers?: Record<string, unknown> | ((fake: FakeProvider) => Record<string, unknown>);
   extra?: any[];
+  /** The session store plugin (default session-store-file). */
+  store?: string;
+  /** Other root config keys. */
+  config?: Record<string, unknown>;
 }
 
 export async function startAgent(options: AgentHarnessOptions = {}): Promise<AgentHarness> {
@@ -28,8 +32,9 @@ export async function startAgent(options: AgentHarnessOptions = {}): Promise<Age
   onTestFinished(() => fake.close());
   const harness = await startGateway({
     gateway: options.gateway ?? {},
-    extra: ['session-store-file', 'provider-openai', 'provider-anthropic', 'agent', ...(options.extra ?? [])],
+    extra: [options.store ?? 'session-store-file', 'provider-openai', 'provider-anthropic', 'agent', ...(options.extra ?? [])],
     config: {
+      ...options.config,
       agent: { model: 'fake/primary', retryDelay: 5, ...options.agent },
       agents: { ...options.agents },
       providers: {

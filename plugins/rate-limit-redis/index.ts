@@ -1,0 +1,70 @@
+/**
+ * `rate-limit-redis`: the gateway's `rate-limit` service with failed-auth lockouts and
+ * credential request buckets shared by every gateway instance through Redis, so an attacker
+ * cannot multiply the budget by the number of instances. Replaces `rate-limit`. See README.md.
+ */
+import schema from '../../schemas/plugins/rate-limit-redis.json' with { type: 'json' };
+import validateOptions from '../../schemas/generated/rate-limit-redis.validate.ts';
+import { definePlugin } from '../../core/plugin.ts';
+import { DEFAULT_REDIS_URL } from '../cache-redis/index.ts';
+import { DEFAULT_REQUEST_LIMITS, type RateLimitOptions } from '../rate-limit/index.ts';
+import type { RedisConnection } from '../redis/connection.ts';
+import { createRedisLimiter } from './redis-limiter.ts';
+
+export interface RateLimitRedisOptions extends RateLimitOptions {
+  url?: string;
+  keyPrefix?: string;
+  opTimeoutMs: number;
+  connectTimeoutMs: number;
+}
+
+const PRUNE_INTERVAL_MS = 60_000;
+/** One warning per minute at most while Redis is failing; the count is in the metrics. */
+const FALLBACK_LOG_INTERVAL_MS = 60_000;
+
+export default definePlugin<RateLimitRedisOptions>({
+  name: 'rate-limit-redis',
+  version: '1.0.0',
+  kernel: '^1.0.0',
+  description: 'Failed-auth lockouts and credential request limits shared by gateway instances (Redis)',
+  schema,
+  validate: validateOptions,
+  defaults: { auth: { maxAttempts: 10, windowMs: 60_000, lockoutMs: 300_000 }, maxKeys: 10_000, opTimeoutMs: 250, connectTimeoutMs: 5000 },
+  replaces: ['rate-limit'],
+  setup(ctx, options) {
+    const url = options.url ?? (ctx.config.redis?.url as string | undefined) ?? DEFAULT_REDIS_URL;
+    const configured = (ctx.config.gateway?.rateLimiting ?? {}) as Partial<typeof DEFAULT_REQUEST_LIMITS>;
+    let connection: RedisConnection | undefined;
+    let lastWarned = 0;
+    const limiter = createRedisLimiter({
+      client: () => connection?.client,
+      keyPrefix: options.keyPrefix ?? (ctx.config.redis?.keyPrefix as string | undefined) ?? 'moltbot',
+      opTimeoutMs: options.opTimeoutMs,
+      auth: options.auth,
+      requests: { ...DEFAULT_REQUEST_LIMITS, ...configured },
+      maxKeys: options.maxKeys,
+      onFallback(error) {
+        if (Date.now() - lastWarned < FALLBACK_LOG_INTERVAL_MS) return;
+        lastWarned = Date.now();
+        const text = error instanceof Error ? error.message : String(error);
+        ctx.log.warn({ error: connection ? connection.redact(text) : text }, 'rate limits: Redis unavailable, this instance counts alone until it answers');
+      },
+    });
+    ctx.provide('rate-limit', limiter);
+    ctx.hooks.start.tapPromise(ctx.name, async () => {
+      const { openRedis } = await import('../redis/connection.ts');
+      connection = await openRedis({ url, connectTimeoutMs: options.connectTimeoutMs, offlineQueue: false });
+    });
+    ctx.hooks.collectMetrics.tapPromise(ctx.name, async (collector) => {
+      collector.set('redis_decisions', limiter.stats.redisDecisions);
+      collector.set('fallbacks', limiter.stats.fallbacks);
+      collector.set('connected', connection?.client.isReady ? 1 : 0);
+    });
+    const timer = setInterval(() => limiter.prune(), PRUNE_INTERVAL_MS);
+    timer.unref();
+    ctx.onClose(async () => {
+      clearInterval(timer);
+      await connection?.close();
+    });
+  },
+});

@@ -1,0 +1,80 @@
+/**
+ * `session-store-redis`: the `session-store` service in Redis, so several gateway instances
+ * share sessions (issue: scale-out). Replaces `session-store-file` (declare it and the preset's
+ * file store steps aside). The URL comes from the `url` option, else the root `redis.url`.
+ * See README.md beside this file.
+ */
+import schema from '../../schemas/plugins/session-store-redis.json' with { type: 'json' };
+import validateOptions from '../../schemas/generated/session-store-redis.validate.ts';
+import { definePlugin } from '../../core/plugin.ts';
+import type { SessionStore } from '../agent/types.ts';
+import { DEFAULT_REDIS_URL } from '../cache-redis/index.ts';
+import type { RedisConnection } from '../redis/connection.ts';
+import { checkRedisDurability } from './durability-check.ts';
+import type { SessionLease } from './session-lease.ts';
+
+export interface SessionStoreRedisOptions {
+  url?: string;
+  keyPrefix?: string;
+  connectTimeoutMs: number;
+  leaseTtlMs: number;
+}
+
+export default definePlugin<SessionStoreRedisOptions>({
+  name: 'session-store-redis',
+  version: '1.0.0',
+  kernel: '^1.0.0',
+  description: 'Session transcripts and index in Redis, shared by gateway instances',
+  schema,
+  validate: validateOptions,
+  defaults: { connectTimeoutMs: 5000, leaseTtlMs: 30_000 },
+  replaces: ['session-store-file'],
+  setup(ctx, options) {
+    const url = options.url ?? (ctx.config.redis?.url as string | undefined) ?? DEFAULT_REDIS_URL;
+    const keyPrefix = options.keyPrefix ?? (ctx.config.redis?.keyPrefix as string | undefined) ?? 'moltbot';
+    let connection: RedisConnection | undefined;
+    let store: SessionStore | undefined;
+    const ready = () => {
+      if (store === undefined) throw new Error('session-store-redis: used before the kernel started');
+      return store;
+    };
+    // The service exists from setup (the agent resolves it lazily); the connection opens in start.
+    ctx.provide('session-store', {
+      append: (agentId, key, entries) => ready().append(agentId, key, entries),
+      load: (agentId, key) => ready().load(agentId, key),
+      list: (agentId) => ready().list(agentId),
+      inspect: (agentId, key) => ready().inspect(agentId, key),
+      findTrace: (agentId, runId) => ready().findTrace(agentId, runId),
+      entryCount: (agentId, key) => ready().entryCount!(agentId, key),
+      close: async () => store?.close(),
+    } satisfies SessionStore);
+    let lease: (SessionLease & { close(): void }) | undefined;
+    ctx.provide('session-lease', {
+      acquire: (sessionKey, signal) => {
+        if (lease === undefined) throw new Error('session-store-redis: used before the kernel started');
+        return lease.acquire(sessionKey, signal);
+      },
+    } satisfies SessionLease);
+    ctx.hooks.start.tapPromise(ctx.name, async () => {
+      // @redis/client costs ≈ 150 ms to import: only a kernel that uses Redis pays it.
+      const [{ openRedis }, { createRedisSessionStore }, { createSessionLease }] = await Promise.all([
+        import('../redis/connection.ts'), import('./redis-session-store.ts'), import('./session-lease.ts'),
+      ]);
+      connection = await openRedis({ url, connectTimeoutMs: options.connectTimeoutMs, offlineQueue: true });
+      const location = connection.redact(url);
+      const warn = (fields: Record<string, unknown>, message: string) => ctx.log.warn(fields, message);
+      store = createRedisSessionStore({ client: connection.client, keyPrefix, location, warn });
+      lease = createSessionLease({ client: connection.client, keyPrefix, ttlMs: options.leaseTtlMs, warn });
+      if (connection.client.isReady) ctx.log.info({ redis: location, keyPrefix }, 'session store: Redis');
+      else ctx.log.error({ redis: location, error: connection.lastError() }, 'session store: Redis unreachable; runs fail until it answers');
+    });
+    ctx.hooks.diagnose.tapPromise(ctx.name, async (report) => {
+      if (connection) await checkRedisDurability(connection, report);
+    });
+    ctx.onClose(async () => {
+      lease?.close();
+      await store?.close();
+      await connection?.close();
+    });
+  },
+});

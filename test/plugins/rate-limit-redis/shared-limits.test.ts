@@ -1,0 +1,71 @@
+/** Two gateways sharing limits through the real Redis on 127.0.0.1:6379. */
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createClient } from '@keyv/redis';
+import { openClient, PASSWORD, startGateway, type TestClient } from '../gateway/helpers.ts';
+
+const REDIS = 'redis://127.0.0.1:6379';
+const prefixes: string[] = [];
+
+afterEach(async () => {
+  const client = createClient({ url: REDIS });
+  await client.connect();
+  for (const prefix of prefixes.splice(0)) {
+    for await (const keys of client.scanIterator({ MATCH: `${prefix}:*`, COUNT: 500 })) if (keys.length > 0) await client.del(keys);
+  }
+  await client.close();
+});
+
+function gateway(keyPrefix: string, limiter: Record<string, unknown> = {}, rateLimiting: Record<string, unknown> = {}) {
+  return startGateway({
+    only: [['rate-limit-redis', { auth: { maxAttempts: 4 }, ...limiter }], 'auth-password', 'auth-token', ['gateway', { trustedProxies: ['127.0.0.1'] }]],
+    gateway: { rateLimiting: { enabled: true, requestsPerMinute: 60, burstSize: 5, ...rateLimiting } },
+    config: { redis: { keyPrefix } },
+  });
+}
+
+async function attempt(url: string, password: string, from: string): Promise<{ client: TestClient; answer: Awaited<ReturnType<TestClient['connect']>> }> {
+  const client = openClient(url, { headers: { 'X-Forwarded-For': from } });
+  return { client, answer: await client.connect({ password }) };
+}
+
+function freshPrefix(): string {
+  const prefix = `moltbot-test-${randomBytes(6).toString('hex')}`;
+  prefixes.push(prefix);
+  return prefix;
+}
+
+describe('rate-limit-redis', () => {
+  it('failed-auth lockout counts across instances: 2 failures on A + 2 on B lock the address on both', async () => {
+    const prefix = freshPrefix();
+    const [a, b] = await Promise.all([gateway(prefix), gateway(prefix)]);
+    for (const url of [a.url, b.url, a.url, b.url]) expect((await attempt(url, 'wrong-password', '203.0.113.9')).answer.error?.code).toBe('UNAUTHORIZED');
+    // The 4th failure (on B) locked the address: the right secret is refused on both instances.
+    for (const url of [a.url, b.url]) {
+      const locked = (await attempt(url, PASSWORD, '203.0.113.9')).answer;
+      expect(locked.error?.code).toBe('AUTH_RATE_LIMITED');
+      expect(locked.error?.retryAfterMs).toBeGreaterThan(290_000);
+    }
+    expect((await attempt(a.url, PASSWORD, '203.0.113.10')).answer.ok).toBe(true);
+  });
+
+  it('one credential has one request budget across instances; connection buckets stay per instance', async () => {
+    const prefix = freshPrefix();
+    const [a, b] = await Promise.all([gateway(prefix, {}, { burstSize: 5, requestsPerMinute: 6 }), gateway(prefix, {}, { burstSize: 5, requestsPerMinute: 6 })]);
+    const [ca, cb] = [(await attempt(a.url, PASSWORD, '198.51.100.1')).client, (await attempt(b.url, PASSWORD, '198.51.100.2')).client];
+    const answers = [];
+    for (let i = 0; i < 6; i++) answers.push(await (i % 2 === 0 ? ca : cb).request('ping'));
+    // 5 tokens shared by both connections (each alone would have had 5 of its own).
+    expect(answers.map((answer) => answer.error?.code ?? 'ok')).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'RATE_LIMITED']);
+    expect(answers[5]!.error?.details).toEqual({ limit: 'credential' });
+  });
+
+  it('Redis unreachable: the gateway starts and each instance still locks out on its own', async () => {
+    const prefix = freshPrefix();
+    const down = await gateway(prefix, { url: 'redis://:canary-rl-secret@127.0.0.1:1', connectTimeoutMs: 200, opTimeoutMs: 100 });
+    for (let i = 0; i < 4; i++) expect((await attempt(down.url, 'wrong-password', '192.0.2.1')).answer.error?.code).toBe('UNAUTHORIZED');
+    expect((await attempt(down.url, PASSWORD, '192.0.2.1')).answer.error?.code).toBe('AUTH_RATE_LIMITED');
+    expect(JSON.stringify(down.kernel.logs)).not.toContain('canary-rl-secret');
+    expect(down.kernel.logs.some((line) => String(line.msg).includes('this instance counts alone'))).toBe(true);
+  });
+});
