@@ -1,0 +1,51 @@
+/** channels.irc as a user writes it: option errors named by config path, audit findings, secrets never printed. */
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createTestKernel } from '../../../core/testing.ts';
+import { runCliCaptured } from '../../helpers/cli.ts';
+import { useTempDir } from '../../helpers/temp-dir.ts';
+
+const CANARY = 'irc-canary-7d1f0e';
+
+async function loadError(irc: Record<string, unknown>): Promise<string> {
+  const kernel = await createTestKernel({ config: { plugins: ['channels'], channels: { irc } }, start: false });
+  const error = await kernel.load().then(() => undefined, (caught: unknown) => caught as Error);
+  expect(error, 'the config should have been refused').toBeInstanceOf(Error);
+  return error!.message;
+}
+
+describe('channels.irc options', () => {
+  it('a bad key is reported under channels.irc with the closest valid key; secret values are never echoed', async () => {
+    expect(await loadError({ host: 'irc.example.net', nick: 'bad nick!' })).toMatch(/channels\.irc.*nick/s);
+    const typo = await loadError({ host: 'irc.example.net', nick: 'moltbot', chanels: ['#room'] });
+    expect(typo).toMatch(/chanels/);
+    expect(typo).toMatch(/channels/);
+    const secret = await loadError({ host: 'irc.example.net', nick: 'moltbot', nickservPassword: 1234567 });
+    expect(secret).toMatch(/nickservPassword/);
+    expect(secret).not.toContain('1234567');
+    expect(await loadError({ host: 'irc.example.net', nick: 'moltbot', channels: ['no-hash'] })).toMatch(/channels\.irc.*channels/s);
+  });
+
+  it('loads with a valid section (the plugin is implied by channels.irc)', async () => {
+    const kernel = await createTestKernel({ config: { plugins: ['channels'], channels: { irc: { host: '127.0.0.1', port: 1, nick: 'moltbot', channels: ['#room'] } } }, start: false });
+    await kernel.load();
+    expect(kernel.use('channels').status()).toEqual([expect.objectContaining({ id: 'irc', state: 'stopped' })]);
+  });
+});
+
+describe('moltbot security audit with channels.irc', () => {
+  it('flags clear-text IRC carrying a password (critical) and trust by nick (info); no secret printed', async () => {
+    const { dir } = useTempDir();
+    writeFileSync(join(dir, 'moltbot.config.json'), JSON.stringify({
+      channels: { irc: { host: 'irc.example.net', nick: 'moltbot', password: '${IRC_PASSWORD}', owners: ['alice'], dmPolicy: 'pairing' } },
+    }), { mode: 0o600 });
+    mkdirSync(join(dir, '.state'), { mode: 0o700 });
+    chmodSync(join(dir, '.state'), 0o700);
+    const result = await runCliCaptured(['security', 'audit', '--json'], { cwd: dir, env: { IRC_PASSWORD: CANARY, MOLTBOT_STATE_DIR: join(dir, '.state') } });
+    const parsed = JSON.parse(result.stdout) as { findings: { id: string; severity: string }[] };
+    const irc = parsed.findings.filter((f) => f.id.startsWith('channels.irc.')).map((f) => `${f.id}:${f.severity}`);
+    expect(irc.sort()).toEqual(['channels.irc.nick_identity:info', 'channels.irc.tls_off:critical']);
+    expect(result.stdout + result.stderr).not.toContain(CANARY);
+  });
+});
