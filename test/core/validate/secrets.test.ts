@@ -19,6 +19,8 @@ describe('secretPaths', () => {
       'channels.*.accessToken',
       'channels.*.appSecret',
       'channels.*.botToken',
+      'channels.*.callbackUrl',
+      'channels.*.secret',
       'channels.*.token',
       'channels.*.verifyToken',
       'channels.*.webhookSecret',
