@@ -10,7 +10,7 @@ import { Appender } from './appender.ts';
 import { keyOfTranscript, transcriptName } from './file-names.ts';
 import { readIndex, writeIndex } from './index-file.ts';
 import { emptySummary, foldEntries, summarize } from './summary.ts';
-import { cutTo, orphanToolCalls, readTranscript } from './transcript-file.ts';
+import { closeOrphanToolCalls, cutTo, readTranscript } from './transcript-file.ts';
 
 export interface FileStoreOptions {
   /** `<stateDir>/state/agents`. */
@@ -139,19 +139,13 @@ export function createFileStore(options: FileStoreOptions): SessionStore & { flu
       const appender = appenderFor(state, key);
       appender.size = parsed.validBytes;
       const entries = parsed.entries;
-      const orphans = orphanToolCalls(entries);
-      if (orphans.length > 0) {
-        const now = Date.now();
-        const closing: TranscriptEntry[] = orphans.map((orphan, i) => ({
-          kind: 'message', id: `repair-${now}-${i}`, at: now, ...(orphan.runId ? { runId: orphan.runId } : {}),
-          role: 'tool', toolCallId: orphan.id, name: orphan.name, isError: true,
-          content: 'The tool call was interrupted (the process stopped before it finished); its result is unknown.',
-        }));
+      const closing = closeOrphanToolCalls(entries);
+      if (closing.length > 0) {
         let data = '';
         for (const entry of closing) data += `${JSON.stringify(entry)}\n`;
         await appender.append(data);
         entries.push(...closing);
-        repaired.push(`closed ${orphans.length} interrupted tool call(s)`);
+        repaired.push(`closed ${closing.length} interrupted tool call(s)`);
       }
       if (entries.length > 0 || state.sessions.has(key)) {
         state.sessions.set(key, summarize(agentId, key, entries, appender.size));

@@ -85,3 +85,15 @@ export async function cutTo(file: string, bytes: number): Promise<void> {
     await handle.close();
   }
 }
+
+/**
+ * Error results for the tool calls a crash left without one, so the transcript is valid for the
+ * model again (every store appends them on load, once).
+ */
+export function closeOrphanToolCalls(entries: readonly TranscriptEntry[], now = Date.now()): TranscriptEntry[] {
+  return orphanToolCalls(entries).map((orphan, i) => ({
+    kind: 'message', id: `repair-${now}-${i}`, at: now, ...(orphan.runId ? { runId: orphan.runId } : {}),
+    role: 'tool', toolCallId: orphan.id, name: orphan.name, isError: true,
+    content: 'The tool call was interrupted (the process stopped before it finished); its result is unknown.',
+  }));
+}

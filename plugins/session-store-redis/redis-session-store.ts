@@ -10,7 +10,7 @@ import type { LoadedSession, RunTrace, SessionInspect, SessionStore, SessionSumm
 import type { RedisClient } from '../redis/connection.ts';
 import { redisScript } from '../redis/script.ts';
 import { emptySummary, foldEntries } from '../session-store-file/summary.ts';
-import { orphanToolCalls } from '../session-store-file/transcript-file.ts';
+import { closeOrphanToolCalls } from '../session-store-file/transcript-file.ts';
 import { APPEND_SCRIPT } from './append-script.ts';
 
 export interface RedisSessionStoreOptions {
@@ -67,17 +67,11 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Sess
       }
       const repaired: string[] = [];
       if (skipped > 0) repaired.push(`skipped ${skipped} unreadable entr${skipped === 1 ? 'y' : 'ies'}`);
-      const orphans = orphanToolCalls(entries);
-      if (orphans.length > 0) {
-        const now = Date.now();
-        const closing: TranscriptEntry[] = orphans.map((orphan, i) => ({
-          kind: 'message', id: `repair-${now}-${i}`, at: now, ...(orphan.runId ? { runId: orphan.runId } : {}),
-          role: 'tool', toolCallId: orphan.id, name: orphan.name, isError: true,
-          content: 'The tool call was interrupted (the process stopped before it finished); its result is unknown.',
-        }));
+      const closing = closeOrphanToolCalls(entries);
+      if (closing.length > 0) {
         await append(agentId, key, closing);
         entries.push(...closing);
-        repaired.push(`closed ${orphans.length} interrupted tool call(s)`);
+        repaired.push(`closed ${closing.length} interrupted tool call(s)`);
       }
       if (repaired.length > 0) warn({ agentId, session: key, repaired }, 'session transcript repaired on load');
       return { entries, repaired };

@@ -4,11 +4,10 @@
  * loopback ones, nothing else), with the real nginx from Debian and the real Redis.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load as loadYaml } from 'js-yaml';
-import { createClient } from '@keyv/redis';
+import { redisPrefix } from '../helpers/redis.ts';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { REPO } from '../helpers/cli.ts';
 import { startFakeProvider } from '../helpers/fake-provider.ts';
@@ -47,13 +46,7 @@ describe('deploy/scale-out', () => {
     const { dir } = useTempDir('moltbot-nginx-');
     const fake = await startFakeProvider();
     onTestFinished(() => fake.close());
-    const keyPrefix = `moltbot-test-${randomBytes(6).toString('hex')}`;
-    onTestFinished(async () => {
-      const client = createClient({ url: 'redis://127.0.0.1:6379' });
-      await client.connect();
-      for await (const keys of client.scanIterator({ MATCH: `${keyPrefix}:*`, COUNT: 500 })) if (keys.length > 0) await client.del(keys);
-      await client.close();
-    });
+    const keyPrefix = redisPrefix();
     // The shipped config; only what differs outside containers: loopback proxy, model, prefix.
     const shipped = JSON.parse(JSON.stringify(config).replace('172.28.0.10', '127.0.0.1'));
     writeConfig(dir, {

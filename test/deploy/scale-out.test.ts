@@ -3,16 +3,14 @@
  * and state dirs, one config (session-store-redis, events-redis, rate-limit-redis) and the real
  * Redis on 127.0.0.1:6379.
  */
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient } from '@keyv/redis';
+import { deletePrefix, REDIS_URL as REDIS, redisPrefix } from '../helpers/redis.ts';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.ts';
 import { startGatewayProcess, writeConfig, type GatewayProcess } from '../helpers/gateway-process.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 import { chat, waitFor } from '../plugins/agent/harness.ts';
 import { connectClient, openClient } from '../plugins/gateway/helpers.ts';
 
-const REDIS = 'redis://127.0.0.1:6379';
 const PASSWORD = 'scale-out-test-password-0123';
 
 describe('scale-out: three gateway processes sharing Redis', { timeout: 60_000 }, () => {
@@ -23,14 +21,11 @@ describe('scale-out: three gateway processes sharing Redis', { timeout: 60_000 }
 
   beforeAll(async () => {
     fake = await startFakeProvider();
-    keyPrefix = `moltbot-test-${randomBytes(6).toString('hex')}`;
+    keyPrefix = redisPrefix({ cleanup: 'manual' });
     return async () => {
       await Promise.all(gateways.map((g) => g.stop('SIGKILL')));
       await fake.close();
-      const client = createClient({ url: REDIS });
-      await client.connect();
-      for await (const keys of client.scanIterator({ MATCH: `${keyPrefix}:*`, COUNT: 500 })) if (keys.length > 0) await client.del(keys);
-      await client.close();
+      await deletePrefix(keyPrefix);
     };
   });
 

@@ -1,25 +1,12 @@
 /** Two gateways sharing Redis (sessions + events): a run through A streams to a watcher on B. */
-import { randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createClient } from '@keyv/redis';
+import { describe, expect, it } from 'vitest';
+import { redisPrefix } from '../../helpers/redis.ts';
 import { startAgent, chat, waitFor } from '../agent/harness.ts';
 import type { Frame } from '../gateway/helpers.ts';
 
-const REDIS = 'redis://127.0.0.1:6379';
-const prefixes: string[] = [];
-
-afterEach(async () => {
-  const client = createClient({ url: REDIS });
-  await client.connect();
-  for (const prefix of prefixes.splice(0)) {
-    for await (const keys of client.scanIterator({ MATCH: `${prefix}:*`, COUNT: 500 })) if (keys.length > 0) await client.del(keys);
-  }
-  await client.close();
-});
 
 async function pair() {
-  const keyPrefix = `moltbot-test-${randomBytes(6).toString('hex')}`;
-  prefixes.push(keyPrefix);
+  const keyPrefix = redisPrefix();
   const start = () => startAgent({ store: 'session-store-redis', extra: ['events-redis'], config: { redis: { keyPrefix } } });
   return Promise.all([start(), start()]);
 }

@@ -1,20 +1,8 @@
 /** Two gateways sharing limits through the real Redis on 127.0.0.1:6379. */
-import { randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createClient } from '@keyv/redis';
+import { describe, expect, it } from 'vitest';
+import { redisPrefix } from '../../helpers/redis.ts';
 import { openClient, PASSWORD, startGateway, type TestClient } from '../gateway/helpers.ts';
 
-const REDIS = 'redis://127.0.0.1:6379';
-const prefixes: string[] = [];
-
-afterEach(async () => {
-  const client = createClient({ url: REDIS });
-  await client.connect();
-  for (const prefix of prefixes.splice(0)) {
-    for await (const keys of client.scanIterator({ MATCH: `${prefix}:*`, COUNT: 500 })) if (keys.length > 0) await client.del(keys);
-  }
-  await client.close();
-});
 
 function gateway(keyPrefix: string, limiter: Record<string, unknown> = {}, rateLimiting: Record<string, unknown> = {}) {
   return startGateway({
@@ -29,15 +17,9 @@ async function attempt(url: string, password: string, from: string): Promise<{ c
   return { client, answer: await client.connect({ password }) };
 }
 
-function freshPrefix(): string {
-  const prefix = `moltbot-test-${randomBytes(6).toString('hex')}`;
-  prefixes.push(prefix);
-  return prefix;
-}
-
 describe('rate-limit-redis', () => {
   it('failed-auth lockout counts across instances: 2 failures on A + 2 on B lock the address on both', async () => {
-    const prefix = freshPrefix();
+    const prefix = redisPrefix();
     const [a, b] = await Promise.all([gateway(prefix), gateway(prefix)]);
     for (const url of [a.url, b.url, a.url, b.url]) expect((await attempt(url, 'wrong-password', '203.0.113.9')).answer.error?.code).toBe('UNAUTHORIZED');
     // The 4th failure (on B) locked the address: the right secret is refused on both instances.
@@ -50,7 +32,7 @@ describe('rate-limit-redis', () => {
   });
 
   it('one credential has one request budget across instances; connection buckets stay per instance', async () => {
-    const prefix = freshPrefix();
+    const prefix = redisPrefix();
     const [a, b] = await Promise.all([gateway(prefix, {}, { burstSize: 5, requestsPerMinute: 6 }), gateway(prefix, {}, { burstSize: 5, requestsPerMinute: 6 })]);
     const [ca, cb] = [(await attempt(a.url, PASSWORD, '198.51.100.1')).client, (await attempt(b.url, PASSWORD, '198.51.100.2')).client];
     const answers = [];
@@ -61,7 +43,7 @@ describe('rate-limit-redis', () => {
   });
 
   it('Redis unreachable: the gateway starts and each instance still locks out on its own', async () => {
-    const prefix = freshPrefix();
+    const prefix = redisPrefix();
     const down = await gateway(prefix, { url: 'redis://:canary-rl-secret@127.0.0.1:1', connectTimeoutMs: 200, opTimeoutMs: 100 });
     for (let i = 0; i < 4; i++) expect((await attempt(down.url, 'wrong-password', '192.0.2.1')).answer.error?.code).toBe('UNAUTHORIZED');
     expect((await attempt(down.url, PASSWORD, '192.0.2.1')).answer.error?.code).toBe('AUTH_RATE_LIMITED');

@@ -1,29 +1,12 @@
 /** session-store-redis against the real Redis on 127.0.0.1:6379, one key prefix per test. */
-import { randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { REDIS_URL, redisPrefix } from '../../helpers/redis.ts';
 import { createClient } from '@keyv/redis';
 import { createTestKernel } from '../../../core/testing.ts';
 import type { Check } from '../../../core/hook-types.ts';
 import type { SessionStore, TranscriptEntry } from '../../../plugins/agent/index.ts';
 import { startFakeProvider } from '../../helpers/fake-provider.ts';
 
-const REDIS = 'redis://127.0.0.1:6379';
-const prefixes: string[] = [];
-
-function freshPrefix(): string {
-  const prefix = `moltbot-test-${randomBytes(6).toString('hex')}`;
-  prefixes.push(prefix);
-  return prefix;
-}
-
-afterEach(async () => {
-  const client = createClient({ url: REDIS });
-  await client.connect();
-  for (const prefix of prefixes.splice(0)) {
-    for await (const keys of client.scanIterator({ MATCH: `${prefix}:*`, COUNT: 500 })) if (keys.length > 0) await client.del(keys);
-  }
-  await client.close();
-});
 
 const message = (id: string, role: 'user' | 'assistant', content: string, extra: object = {}): TranscriptEntry =>
   ({ kind: 'message', id, at: Date.now(), role, content, ...extra }) as TranscriptEntry;
@@ -35,7 +18,7 @@ async function storeKernel(keyPrefix: string) {
 
 describe('session-store-redis', () => {
   it('appends, loads, lists, inspects and finds traces; another instance sees the same', async () => {
-    const prefix = freshPrefix();
+    const prefix = redisPrefix();
     const { store } = await storeKernel(prefix);
     await store.append('main', 'agent:main:main', [message('1', 'user', 'hi', { runId: 'r1' })]);
     await store.append('main', 'agent:main:main', [
@@ -56,7 +39,7 @@ describe('session-store-redis', () => {
   });
 
   it('concurrent appends from two instances keep every entry and every count', async () => {
-    const prefix = freshPrefix();
+    const prefix = redisPrefix();
     const [{ store: a }, { store: b }] = await Promise.all([storeKernel(prefix), storeKernel(prefix)]);
     await Promise.all(Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? a : b).append('main', 'agent:main:main', [message(`m${i}`, 'user', `n${i}`)])));
     const [row] = await a.list('main');
@@ -65,10 +48,10 @@ describe('session-store-redis', () => {
   });
 
   it('skips an unreadable entry and closes a tool call a crash left open, in Redis', async () => {
-    const prefix = freshPrefix();
+    const prefix = redisPrefix();
     const { store } = await storeKernel(prefix);
     await store.append('main', 'agent:main:main', [message('1', 'assistant', '', { runId: 'r', toolCalls: [{ id: 'call-1', name: 'read', args: {} }] })]);
-    const client = createClient({ url: REDIS });
+    const client = createClient({ url: REDIS_URL });
     await client.connect();
     await client.rPush(`${prefix}:sessions:main:log:agent:main:main`, '{"torn":');
     await client.close();
@@ -80,7 +63,7 @@ describe('session-store-redis', () => {
   });
 
   it('replaces the preset file store; two gateways share a conversation both ways', async () => {
-    const prefix = freshPrefix();
+    const prefix = redisPrefix();
     const fake = await startFakeProvider();
     try {
       const boot = () => createTestKernel({
@@ -110,7 +93,7 @@ describe('session-store-redis', () => {
   });
 
   it('runs of one session are serialized across instances: the second sees the first reply', async () => {
-    const prefix = freshPrefix();
+    const prefix = redisPrefix();
     const fake = await startFakeProvider();
     try {
       const boot = () => createTestKernel({
@@ -137,7 +120,7 @@ describe('session-store-redis', () => {
   });
 
   it('a lease held by an instance that went away frees itself after its ttl', async () => {
-    const prefix = freshPrefix();
+    const prefix = redisPrefix();
     const boot = () => createTestKernel({ config: { redis: { keyPrefix: prefix }, plugins: [['session-store-redis', { leaseTtlMs: 300 }]] } });
     const [a, b] = [await boot(), await boot()];
     type Lease = { acquire(key: string, signal: AbortSignal): Promise<() => Promise<void>> };
@@ -156,11 +139,11 @@ describe('session-store-redis', () => {
   });
 
   it('doctor: reports the persistence Redis really has, and an unreachable Redis as critical', async () => {
-    const { kernel } = await storeKernel(freshPrefix());
+    const { kernel } = await storeKernel(redisPrefix());
     const checks: Check[] = [];
     await kernel.hooks.diagnose.promise({ add: (check) => checks.push(check) });
     const check = checks.find((c) => c.id === 'sessions.redis')!;
-    const client = createClient({ url: REDIS });
+    const client = createClient({ url: REDIS_URL });
     await client.connect();
     const config = await client.configGet(['appendonly', 'save']) as Record<string, string>;
     await client.close();
