@@ -3,7 +3,7 @@
  * and state dirs, one config (session-store-redis, events-redis, rate-limit-redis) and the real
  * Redis on 127.0.0.1:6379.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { deletePrefix, REDIS_URL as REDIS, redisPrefix } from '../helpers/redis.ts';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.ts';
 import { startGatewayProcess, writeConfig, type GatewayProcess } from '../helpers/gateway-process.ts';
