@@ -94,7 +94,7 @@ function startStack(model: string, providers: Record<string, unknown>, stateDir:
     agents: { maxConcurrentRuns: 256, maxQueuedRuns: 10_000 },
     providers,
     gateway: { auth: { mode: 'password', password: PASSWORD }, rateLimiting: UNREACHABLE_RATE_LIMITS },
-    plugins: ['rate-limit', 'auth-password', 'auth-token', 'gateway', 'session-store-file', 'provider-openai', instantPlugin, 'agent'],
+    plugins: ['rate-limit', 'auth-password', 'auth-token', 'gateway', 'cache', 'cache-memory', 'session-store-file', 'provider-openai', instantPlugin, 'agent'],
   }, stateDir);
 }
 

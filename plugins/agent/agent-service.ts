@@ -163,11 +163,19 @@ export function createAgentService(deps: AgentDeps): AgentService {
   }
 
   /**
-   * Puts the run's transcript back once the run ends: a copy reloaded while the run held an
-   * evicted one would miss its last entries, and the memory tier re-measures its bytes.
+   * Puts the run's transcript back when the cache holds another copy (it was evicted and
+   * reloaded during the run, so that copy misses the run's last entries). Only then: a set
+   * measures the value as JSON, O(transcript) on every run otherwise. The memory tier's byte
+   * count of a session is therefore taken when it is loaded, not as it grows.
    */
   async function recache(key: string, transcript: TranscriptEntry[]): Promise<void> {
-    await deps.sessionCache()?.set(key, transcript, Number.POSITIVE_INFINITY).catch((error: unknown) => log.warn({ err: error }, 'could not cache a session transcript'));
+    const sessions = deps.sessionCache();
+    if (sessions === undefined) return;
+    try {
+      if ((await sessions.get(key)) !== transcript) await sessions.set(key, transcript, Number.POSITIVE_INFINITY);
+    } catch (error) {
+      log.warn({ err: error }, 'could not cache a session transcript');
+    }
   }
 
   async function persist(agentId: string, key: string, transcript: TranscriptEntry[], entries: TranscriptEntry[]): Promise<void> {
