@@ -84,10 +84,11 @@ describe('a failing tier', () => {
     expect(waited).toBeLessThan(1_000);
     expect(tiers[0]!.metrics.figures()).toMatchObject({ timeouts: 1, errors: 1 });
     expect(cache.health().tiers[0]).toMatchObject({ status: 'degraded', lastError: 'read timed out after 30 ms' });
-    // A write to a degraded tier is skipped at once instead of waiting out another timeout.
-    const writeStarted = performance.now();
+    // A write to a degraded tier is skipped at once instead of waiting out another timeout:
+    // it never reaches the hanging backend.
+    const callsBefore = remote.calls;
     await ns.set('k', 'v2');
-    expect(performance.now() - writeStarted).toBeLessThan(25);
+    expect(remote.calls).toBe(callsBefore);
   });
 
   it('turns degraded on an error outside any call (a dropped connection), counted once per error', async () => {
