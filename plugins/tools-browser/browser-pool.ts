@@ -310,7 +310,9 @@ export class BrowserPool {
         new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_GRACE_MS))),
       ]);
       clearTimeout(timer);
-      killInstance(instance.pid, instance.profileDir);
+      // Resolves once no process of the instance is alive (the crash is reported only then).
+      const survivors = await killInstance(instance.pid, instance.profileDir);
+      if (survivors.length > 0) this.#deps.log.error({ sessionKey: instance.sessionKey, pids: survivors }, 'browser processes still alive after SIGKILL');
       await slot.proxy.close();
       this.#deps.proxyPorts.delete(slot.proxy.port);
       // The slot is free once the processes are gone, so maxInstances counts real processes.

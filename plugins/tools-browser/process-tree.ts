@@ -5,19 +5,24 @@
  * Chromium rewrites its process titles, so command lines are matched as joined text.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 interface ProcInfo {
   pid: number;
   ppid: number;
+  /** Process group: Playwright starts Chromium detached, so its group is the browser's pid. */
+  pgid: number;
+  /** `Z`: a zombie (dead, waiting to be reaped). */
+  state: string;
   cmdline: string;
 }
 
 function readProc(pid: number): ProcInfo | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    const [state, ppid, pgid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-    return { pid, ppid, cmdline };
+    return { pid, ppid: Number(ppid), pgid: Number(pgid), state: state!, cmdline };
   } catch {
     return undefined;
   }
@@ -90,19 +95,40 @@ export function rendererMemoryMb(root: number): number {
   return kb / 1024;
 }
 
-/**
- * SIGKILL for `root`, its descendants, and any process still naming the profile folder (the
- * children Chromium left when its browser process was killed are re-parented, not below `root`).
- */
-export function killInstance(root: number | undefined, profileDir: string): void {
+const KILL_POLL_MS = 20;
+
+/** The live (not zombie) processes of an instance: `root`'s tree and any process naming the profile. */
+function instanceProcesses(root: number | undefined, profileDir: string): ProcInfo[] {
   const flag = `--user-data-dir=${profileDir}`;
-  const targets = new Set<number>(root === undefined ? [] : processTree(root).map((proc) => proc.pid));
-  for (const proc of allProcs()) if (proc.cmdline.includes(`${flag} `) || proc.cmdline.endsWith(flag)) targets.add(proc.pid);
-  for (const pid of targets) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
+  const tree = new Set(root === undefined ? [] : processTree(root).map((proc) => proc.pid));
+  return allProcs().filter((proc) => proc.state !== 'Z'
+    && (tree.has(proc.pid) || proc.cmdline.includes(`${flag} `) || proc.cmdline.endsWith(flag)));
+}
+
+/**
+ * SIGKILL for `root`, its descendants, its process group, and any process still naming the
+ * profile folder (the children Chromium left when its browser process was killed are
+ * re-parented, not below `root`), repeated until none of them is alive: a SIGKILLed process
+ * takes a while to exit, and a zygote may fork between the scan and the kill. Resolves with the
+ * pids still alive after `deadlineMs` (none, unless a process is stuck in the kernel).
+ */
+export async function killInstance(root: number | undefined, profileDir: string, deadlineMs = 10_000): Promise<number[]> {
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    const left = instanceProcesses(root, profileDir);
+    if (left.length === 0) return [];
+    if (Date.now() >= deadline) return left.map((proc) => proc.pid);
+    // The whole group at once (atomic against a fork racing the scan), when it is still this instance's.
+    if (root !== undefined && left.some((proc) => proc.pgid === root)) signal(-root);
+    for (const proc of left) signal(proc.pid);
+    await sleep(KILL_POLL_MS);
+  }
+}
+
+function signal(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
   }
 }

@@ -1,7 +1,8 @@
 /**
  * The browser tool against real Chromium (/usr/bin/chromium) and pages served by the test on
  * 127.0.0.1. One kernel (gateway + agent + resources + tool-policy + tools-browser) is shared
- * by the tests in order, so most tests reuse one browser; the orphan test boots its own.
+ * by the tests, so most reuse one browser, but each test opens the page it needs and asserts
+ * nothing another test left behind (each stands on its own); the lifecycle tests boot their own.
  */
 import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -88,7 +89,7 @@ describe('browser tool', () => {
 
   it('fills and submits a form by ref (type + select + click): the server sees the values', async () => {
     const browser = browserTool(kernel);
-    const page = await browser({ action: 'snapshot' });
+    const page = await browser({ action: 'open', url: `${site.url}/` });
     await browser({ action: 'type', ref: refOf(page.snapshot, /textbox "Your name"/), text: 'Ada Lovelace' });
     const selected = await browser({ action: 'select', ref: refOf(page.snapshot, /combobox/), values: ['blue'] });
     expect(selected.selected).toEqual(['blue']);
@@ -101,7 +102,7 @@ describe('browser tool', () => {
 
   it('a link opening a new tab moves the tool to that tab', async () => {
     const browser = browserTool(kernel);
-    const tabs = await browser({ action: 'navigate', url: `${site.url}/tabs` });
+    const tabs = await browser({ action: 'open', url: `${site.url}/tabs` });
     const after = await browser({ action: 'click', ref: refOf(tabs.snapshot, /link "Open the form in a new tab"/) });
     expect(after.url).toBe(`${site.url}/`);
     expect(after.snapshot).toContain('heading "Hello Moltbot"');
@@ -109,6 +110,7 @@ describe('browser tool', () => {
 
   it('saves a screenshot as a PNG file in the workspace and returns its path', async () => {
     const browser = browserTool(kernel);
+    await browser({ action: 'open', url: `${site.url}/` });
     const shot = await browser({ action: 'screenshot' });
     expect(shot.path).toMatch(/^screenshots\/browser-.*\.png$/);
     const file = readFileSync(join(kernel.tempDir, 'clawd', shot.path));
@@ -128,6 +130,7 @@ describe('browser tool', () => {
 
   it('a page that never loads fails with a timeout; the browser stays usable', async () => {
     const browser = browserTool(kernel);
+    await browser({ action: 'open', url: `${site.url}/` });
     const error = await browser({ action: 'navigate', url: `${site.url}/hang` }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'MOLT_ERR_TOOL_BROWSER_TIMEOUT' });
     expect((error as Error).message).toContain('2500 ms (tools.browser.timeout)');
@@ -154,7 +157,7 @@ describe('browser tool', () => {
 
   it('subresources, fetch, WebSockets and redirect hops to a blocked host never reach it', async () => {
     const browser = browserTool(kernel);
-    const page = await browser({ action: 'navigate', url: `${site.url}/reach-out` });
+    const page = await browser({ action: 'open', url: `${site.url}/reach-out` });
     expect(page.snapshot).toContain('Reaching out');
     // The fetch and the socket may still be in flight when the load event fires: read again.
     const later = await browser({ action: 'snapshot' });
@@ -169,7 +172,7 @@ describe('browser tool', () => {
 
   it('a WebSocket to an allowed host works through the route and the egress proxy', async () => {
     const browser = browserTool(kernel);
-    let page = await browser({ action: 'navigate', url: `${site.url}/chat` });
+    let page = await browser({ action: 'open', url: `${site.url}/chat` });
     for (let attempt = 0; attempt < 200 && !/echo: |socket failed/.test(page.snapshot); attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 50));
       page = await browser({ action: 'snapshot' });
@@ -179,6 +182,7 @@ describe('browser tool', () => {
 
   it('maxInstances holds through the resources manager: an extra session gets a clear error at once', async () => {
     const browser = browserTool(kernel);
+    await browser({ action: 'open', url: `${site.url}/` });
     await browser({ action: 'open', url: `${site.url}/` }, 'agent:helper:main');
     expect(kernel.use('resources').status().active.browser).toBe(2);
     const error = await browser({ action: 'open', url: `${site.url}/` }, 'agent:third:main').catch((e: unknown) => e);
@@ -194,25 +198,29 @@ describe('browser tool', () => {
 
   it('a page over memoryLimit is closed with a clear error; the next open works', async () => {
     const browser = browserTool(kernel);
+    await browser({ action: 'close' });
+    const others = kernel.use('browser').size;
     const error = await browser({ action: 'open', url: `${site.url}/alloc?mb=400` }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'MOLT_ERR_TOOL_BROWSER_MEMORY' });
     expect((error as Error).message).toMatch(/renderer used \d+ MB, over tools\.browser\.memoryLimit 300 MB; the browser of this session was closed/);
-    expect(kernel.use('browser').size).toBe(0);
+    expect(kernel.use('browser').size).toBe(others);
     expect(await codeOf(browser({ action: 'snapshot' }))).toBe('MOLT_ERR_TOOL_BROWSER_NOT_OPEN');
     expect((await browser({ action: 'open', url: `${site.url}/alloc?mb=20` })).snapshot).toContain('Allocating');
   });
 
   it('Chromium killed mid-action: the action fails with a tool error and the next call works', async () => {
     const browser = browserTool(kernel);
-    const [pid] = kernel.use('browser').pids();
+    await browser({ action: 'open', url: `${site.url}/` });
+    const profile = join(kernel.tempDir, 'state', 'browser', 'profiles', profileName(MAIN));
+    const pid = kernel.use('browser').pids().find((candidate) => processesNaming(`--user-data-dir=${profile}`).includes(candidate));
     expect(pid).toBeGreaterThan(0);
     const arrived = site.nextHang();
     const pending = browser({ action: 'navigate', url: `${site.url}/hang` }).catch((e: unknown) => e);
     await arrived;
     process.kill(pid!, 'SIGKILL');
     expect(await pending).toMatchObject({ code: 'MOLT_ERR_TOOL_BROWSER_CRASHED' });
-    // The killed browser's children (re-parented, not below it any more) are gone too.
-    const profile = join(kernel.tempDir, 'state', 'browser', 'profiles', profileName(MAIN));
+    // The killed browser's children (re-parented, not below it any more) are gone too, already
+    // when the crash is reported.
     expect(processesNaming(`--user-data-dir=${profile}`).filter(alive)).toEqual([]);
     const reopened = await browser({ action: 'open', url: `${site.url}/` });
     expect(reopened.snapshot).toContain('Hello Moltbot');
@@ -226,11 +234,22 @@ describe('browser tool', () => {
   });
 
   it('reports metrics and a doctor check', async () => {
-    const figures: Record<string, number> = {};
-    await kernel.hooks.collectMetrics.promise({ set: (name, value, labels) => void (figures[`${name}${labels ? JSON.stringify(labels) : ''}`] = value) });
-    expect(figures.instances).toBe(1);
-    expect(figures['actions_total{"action":"open"}']).toBeGreaterThanOrEqual(4);
-    expect(figures['errors_total{"code":"MOLT_ERR_TOOL_BROWSER_BLOCKED"}']).toBeGreaterThanOrEqual(7);
+    const metrics = async () => {
+      const figures: Record<string, number> = {};
+      await kernel.hooks.collectMetrics.promise({ set: (name, value, labels) => void (figures[`${name}${labels ? JSON.stringify(labels) : ''}`] = value) });
+      return figures;
+    };
+    const browser = browserTool(kernel);
+    await browser({ action: 'close' });
+    const before = await metrics();
+    await browser({ action: 'open', url: `${site.url}/` });
+    expect(await codeOf(browser({ action: 'navigate', url: 'http://10.0.0.7/' }))).toBe('MOLT_ERR_TOOL_BROWSER_BLOCKED');
+    const figures = await metrics();
+    expect(figures.instances).toBe(before.instances! + 1);
+    expect(figures.max_instances).toBe(2);
+    expect(figures['actions_total{"action":"open"}']).toBe(before['actions_total{"action":"open"}']! + 1);
+    expect(figures['actions_total{"action":"navigate"}']).toBe(before['actions_total{"action":"navigate"}']! + 1);
+    expect(figures['errors_total{"code":"MOLT_ERR_TOOL_BROWSER_BLOCKED"}']).toBe((before['errors_total{"code":"MOLT_ERR_TOOL_BROWSER_BLOCKED"}'] ?? 0) + 1);
     const checks: { id: string; severity: string; description: string }[] = [];
     await kernel.hooks.diagnose.promise({ add: (check) => void checks.push(check) });
     expect(checks.find((check) => check.id === 'browser.chromium')).toMatchObject({ severity: 'ok', description: expect.stringMatching(/started headless/) });
