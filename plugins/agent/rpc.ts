@@ -49,6 +49,9 @@ export function defineAgentMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | '
   });
   ctx.hooks.start.tapPromise(ctx.name, async () => {
     ctx.onClose(agent().subscribe((event) => events.local(event)));
+    // A closed connection's subscriptions go with it (not only when an event finds it gone).
+    const gatewayService = optional<{ onDisconnect(listener: (connectionId: string) => void): () => void }>('gateway');
+    if (gatewayService) ctx.onClose(gatewayService.onDisconnect((connectionId) => events.unsubscribe(connectionId)));
     const bus = optional<EventBus>('event-bus');
     if (bus) ctx.onClose(bus.subscribe(SESSION_TOPIC, (message) => events.remote(message)));
   });

@@ -67,6 +67,11 @@ export class SessionEvents {
     if (keys.size === 0) this.#byConnection.delete(connectionId);
   }
 
+  /** Connections holding at least one subscription. */
+  get connections(): number {
+    return this.#byConnection.size;
+  }
+
   /** The connection that started `runId` gets that run's events directly: subscribers skip it. */
   startedBy(runId: string, connectionId: string): void {
     this.#requesters.set(runId, connectionId);

@@ -70,6 +70,7 @@ export default definePlugin<GatewayOptions>({
       const shown = host.includes(':') ? `[${host}]` : host;
       return { host, port, url: `${server.secure ? 'wss' : 'ws'}://${shown}:${port}/`, httpUrl: `${server.secure ? 'https' : 'http'}://${shown}:${port}` };
     };
+    const disconnectListeners = new Set<(connectionId: string) => void>();
     const service: GatewayService = {
       listenOn(next) {
         if (server !== undefined) throw new Error('gateway.listenOn(): the gateway is already listening; call it before kernel.start()');
@@ -85,6 +86,10 @@ export default definePlugin<GatewayOptions>({
       methods: () => registry.list(),
       announceRestart: () => { closeCode = CLOSE_CODES.RESTART; },
       revoke: (subject, reason) => (runtime ? revoke(runtime, subject, reason) : 0),
+      onDisconnect(listener) {
+        disconnectListeners.add(listener);
+        return () => disconnectListeners.delete(listener);
+      },
     };
     ctx.provide('gateway', service);
 
@@ -127,6 +132,7 @@ export default definePlugin<GatewayOptions>({
         version: KERNEL_VERSION,
         connections: new Set(),
         connectionsById: new Map(),
+        disconnectListeners,
         traffic: { requests: 0, errors: 0 },
         pending: { total: 0, perIp: new Map() },
         phase: 'starting',

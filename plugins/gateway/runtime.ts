@@ -33,6 +33,8 @@ export interface Runtime {
   readonly connections: Set<Connection>;
   /** The same connections by id, for events addressed to one client. */
   readonly connectionsById: Map<string, Connection>;
+  /** Called with the id of every connection that closed (service onDisconnect). */
+  readonly disconnectListeners: Set<(connectionId: string) => void>;
   /** Request frames from authenticated clients, and error answers to them, since start. */
   readonly traffic: { requests: number; errors: number };
   /** Connections not yet through `connect`, in total and per client IP. */

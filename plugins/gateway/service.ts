@@ -43,6 +43,8 @@ export interface GatewayService {
   announceRestart(): void;
   /** Closes (1008) every open connection that authenticated as `subject`; returns how many. */
   revoke(subject: string, reason: string): number;
+  /** Calls `listener` with the id of each connection that closes (to drop per-connection state); returns an unsubscribe function. */
+  onDisconnect(listener: (connectionId: string) => void): () => void;
 }
 
 const EVENT_NAME = /^[A-Za-z][A-Za-z0-9._:-]{0,127}$/;

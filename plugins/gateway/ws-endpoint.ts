@@ -75,6 +75,13 @@ export function createWsEndpoint(runtime: Runtime): WsEndpoint {
       runtime.connectionsById.delete(closed.id);
       if (closed.info === undefined) removePending(runtime, closed.ip);
       runtime.limiter.forget(closed.bucketKey);
+      for (const listener of runtime.disconnectListeners) {
+        try {
+          listener(closed.id);
+        } catch (error) {
+          runtime.log.warn({ err: error }, 'a disconnect listener failed');
+        }
+      }
       if (runtime.log.isLevelEnabled('debug')) runtime.log.debug({ connId: closed.id, code }, 'gateway client disconnected');
     },
     onTerminated: (terminated: Connection, reason: string) => runtime.log.warn({ connId: terminated.id, ip: terminated.ip, reason }, 'gateway terminated a client'),
