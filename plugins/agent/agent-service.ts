@@ -383,7 +383,11 @@ export function createAgentService(deps: AgentDeps): AgentService {
     },
     async history(sessionKey, limit = 100) {
       const parts = parseSessionKey(sessionKey);
-      const entries = await transcriptOf(parts.agentId, sessionKey);
+      // A reader: the cached transcript when it is current, else a plain read (no repair write
+      // into a session a run may be writing to; runs repair under their queue slot and lease).
+      const cached = await deps.sessionCache()?.get<TranscriptEntry[]>(sessionKey);
+      const current = cached !== undefined && (store.entryCount === undefined || (await store.entryCount(parts.agentId, sessionKey)) === cached.length);
+      const entries = current ? cached : (await store.load(parts.agentId, sessionKey, { repair: false })).entries;
       const messages = entries.filter((e): e is MessageEntry => e.kind === 'message');
       return messages.slice(Math.max(0, messages.length - limit));
     },

@@ -73,7 +73,12 @@ export interface LoadedSession {
 export interface SessionStore {
   /** Resolves once the entries are durable (fsynced); concurrent appends share fsyncs. */
   append(agentId: string, key: string, entries: TranscriptEntry[]): Promise<void>;
-  load(agentId: string, key: string): Promise<LoadedSession>;
+  /**
+   * Reads a session. By default it also repairs what a crash left (and writes the repair);
+   * `{ repair: false }` only reads — for readers that do not hold the session's run slot
+   * (history), so they never write into a session a run is writing to.
+   */
+  load(agentId: string, key: string, options?: { repair?: boolean }): Promise<LoadedSession>;
   list(agentId: string): Promise<SessionSummary[]>;
   inspect(agentId: string, key: string): Promise<SessionInspect | undefined>;
   /** Finds a run's trace (any session of the agent). */

@@ -126,10 +126,11 @@ export function createFileStore(options: FileStoreOptions): SessionStore & { flu
       schedule(state);
     },
 
-    async load(agentId: string, key: string): Promise<LoadedSession> {
+    async load(agentId: string, key: string, options?: { repair?: boolean }): Promise<LoadedSession> {
       const state = await agentDir(agentId);
       const file = join(state.dir, transcriptName(key));
       const parsed = await readTranscript(file);
+      if (options?.repair === false) return { entries: parsed.entries, repaired: [] };
       const repaired: string[] = [];
       if (parsed.tornTail) {
         await cutTo(file, parsed.validBytes);

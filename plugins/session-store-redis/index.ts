@@ -41,7 +41,7 @@ export default definePlugin<SessionStoreRedisOptions>({
     // The service exists from setup (the agent resolves it lazily); the connection opens in start.
     ctx.provide('session-store', {
       append: (agentId, key, entries) => ready().append(agentId, key, entries),
-      load: (agentId, key) => ready().load(agentId, key),
+      load: (agentId, key, options) => ready().load(agentId, key, options),
       list: (agentId) => ready().list(agentId),
       inspect: (agentId, key) => ready().inspect(agentId, key),
       findTrace: (agentId, runId) => ready().findTrace(agentId, runId),

@@ -54,7 +54,7 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Sess
   return {
     append,
 
-    async load(agentId: string, key: string): Promise<LoadedSession> {
+    async load(agentId: string, key: string, options?: { repair?: boolean }): Promise<LoadedSession> {
       const lines = await client.lRange(keys(agentId).log(key), 0, -1);
       const entries: TranscriptEntry[] = [];
       let skipped = 0;
@@ -67,7 +67,7 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Sess
       }
       const repaired: string[] = [];
       if (skipped > 0) repaired.push(`skipped ${skipped} unreadable entr${skipped === 1 ? 'y' : 'ies'}`);
-      const closing = closeOrphanToolCalls(entries);
+      const closing = options?.repair === false ? [] : closeOrphanToolCalls(entries);
       if (closing.length > 0) {
         await append(agentId, key, closing);
         entries.push(...closing);
