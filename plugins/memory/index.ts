@@ -16,6 +16,8 @@ import { flushBeforeCompaction } from './flush.ts';
 import { withMemoryFile } from './inject.ts';
 import { MemoryIndex, type IndexStatus, type SearchHit, type SyncStats } from './memory-index.ts';
 import { createMemoryTools, type MemoryToolOptions } from './memory-tools.ts';
+import { MEMORY_FILE } from './memory-files.ts';
+import { protectPaths } from '../tool-policy/protected-paths.ts';
 import { VectorStore } from './vectors.ts';
 
 export type { IndexStatus, SearchHit, SyncStats } from './memory-index.ts';
@@ -54,6 +56,12 @@ export default definePlugin<MemoryOptions>({
   validate,
   dependencies: ['agent'],
   setup(ctx, options) {
+    // The file tools reach the same files: they follow the memory tools' policy for the session.
+    protectPaths(ctx, {
+      covers: (path) => MEMORY_FILE.test(path) || path === 'memory' || path.startsWith('memory/'),
+      refuses: (policy, sessionKey) => policy.check('memory_get', sessionKey) !== undefined,
+      reason: 'memory files are the owner\'s: this session may not use the memory tools, so read/write/edit cannot reach MEMORY.md or memory/ either',
+    });
     const vectors = options.embeddings === undefined
       ? undefined
       : new VectorStore(createEmbedder(options.embeddings, ctx.config['providers'] ?? {}, process.env), ctx.log);

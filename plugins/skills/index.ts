@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import tapable from 'tapable';
 import schema from '../../schemas/plugins/skills.json' with { type: 'json' };
 import validate from '../../schemas/generated/skills.validate.ts';
+import { protectPaths } from '../tool-policy/protected-paths.ts';
 import { definePlugin, type PluginContext } from '../../core/plugin.ts';
 import type { ToolRegistry } from '../agent/tool-registry.ts';
 import { registerSkillsCommand } from './cli.ts';
@@ -67,6 +68,12 @@ export default definePlugin<SkillsOptions>({
   validate,
   dependencies: ['agent'],
   setup(ctx, options) {
+    // A skill is the owner's instructions: a sandboxed session must not write one.
+    protectPaths(ctx, {
+      covers: (path) => path === 'skills' || path.startsWith('skills/'),
+      refuses: (policy, sessionKey, access) => access === 'write' && policy.sandboxed(sessionKey),
+      reason: 'skills are the owner\'s instructions: sandboxed sessions cannot write or edit files under skills/',
+    });
     const hooks = ctx.exposeHooks(createSkillsHooks());
     const scanner = new SkillScanner({ maxDepth: options.maxDepth, maxSkillBytes: options.maxSkillBytes, disabled: options.disabled });
     const sources = (): SkillSource[] => [
