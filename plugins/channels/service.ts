@@ -9,6 +9,7 @@ import type { ChannelAdapter, ChannelsService, ChannelStatus, ChannelTarget, Pai
 import { CHANNEL_ID, PairingError } from './pairing-store.ts';
 import { ChannelRuntime, type RuntimeDeps } from './runtime.ts';
 import { resolveChannelSettings } from './settings.ts';
+import { pairingApprovedText } from './texts.ts';
 
 
 /** A message for a channel this instance does not own, handed to the owner (service `channel-relay`, cluster-redis). */
@@ -63,6 +64,12 @@ export function createChannelsService(deps: ServiceDeps): ChannelsServiceImpl {
   /** Held channels run only while this instance owns `channel:<id>`; a lost one gets a fresh, idle runtime. */
   const exclusive = (id: string) => !perInstance.includes(id) && runtimes.get(id)!.settings.enabled;
 
+  /** The relay when another instance owns the channel (sends go through it), else undefined. */
+  const relayFor = (id: string): ChannelRelay | undefined => {
+    const hold = holds.get(id);
+    return hold !== undefined && !hold.owned() ? relay() : undefined;
+  };
+
   const run = async (id: string): Promise<void> => {
     if (!exclusive(id)) return runtimes.get(id)!.start();
     let stopServing: (() => Promise<void>) | undefined;
@@ -115,8 +122,7 @@ export function createChannelsService(deps: ServiceDeps): ChannelsServiceImpl {
       if (!runtime.settings.enabled) {
         throw new MoltbotError('MOLT_ERR_CHANNEL_NOT_FOUND', { message: `Channel "${channel}" is disabled (channels.${channel}.enabled is false)` });
       }
-      const hold = holds.get(channel);
-      const forwarder = hold !== undefined && !hold.owned() ? relay() : undefined;
+      const forwarder = relayFor(channel);
       // Another instance runs this channel: it sends (see cluster-redis README, "Channels").
       if (forwarder !== undefined) return forwarder.forward(channel, { target, text });
       await runtime.send(target, text);
@@ -131,7 +137,9 @@ export function createChannelsService(deps: ServiceDeps): ChannelsServiceImpl {
       approve: (channel, code) => pairingCall(channel, async () => {
         const request = await deps.store.approve(channel, code);
         deps.log.info({ channel, sender: request.sender }, 'pairing approved');
-        runtimes.get(channel)?.notifyApproved(request);
+        const forwarder = relayFor(channel);
+        if (forwarder === undefined) runtimes.get(channel)?.notifyApproved(request);
+        else await forwarder.forward(channel, { target: { chatType: 'dm', chatId: request.chatId ?? request.sender }, text: pairingApprovedText() });
         return { sender: request.sender };
       }),
       reject: (channel, code) => pairingCall(channel, async () => {
