@@ -2,7 +2,8 @@
  * `cluster-redis`: what must happen once across gateway instances sharing Redis. Provides the
  * `ownership` service (renewed leases: channels, cron, scheduled backups run on their owner
  * only, with takeover when it dies), the `pairing-store` (approvals and pending codes shared)
- * and the `channel-relay` (a non-owner's sends go through the owner). Status: RPC
+ * the `channel-relay` (a non-owner's sends go through the owner) and the `cron-store` (cron
+ * state in Redis, fenced by the `cron` lease). Status: RPC
  * `cluster.status` and metrics. See README.md beside this file.
  */
 import { hostname } from 'node:os';
@@ -14,6 +15,7 @@ import { DEFAULT_REDIS_URL } from '../cache-redis/index.ts';
 import type { OwnershipService } from '../cluster/ownership.ts';
 import type { PairingBackend } from '../channels/pairing-store.ts';
 import type { ChannelRelay } from '../channels/service.ts';
+import type { CronStore } from '../cron/store.ts';
 import { defineMethod } from '../gateway/methods.ts';
 import type { RedisConnection } from '../redis/connection.ts';
 import type { RedisOwnership } from './ownership.ts';
@@ -66,20 +68,30 @@ export default definePlugin<ClusterRedisOptions>({
       revoke: (...args) => ready(pairing).revoke(...args),
       flush: async () => undefined,
     } satisfies PairingBackend);
+    let cron: CronStore | undefined;
+    ctx.provide('cron-store', {
+      get file() {
+        return ready(cron).file;
+      },
+      load: () => ready(cron).load(),
+      save: (data) => ready(cron).save(data),
+      quarantine: () => ready(cron).quarantine(),
+    } satisfies CronStore);
     ctx.provide('channel-relay', {
       forward: (channel, message) => ready(relay).forward(channel, message),
       serve: (channel, send) => ready(relay).serve(channel, send),
     } satisfies ChannelRelay);
 
     ctx.hooks.start.tapPromise(ctx.name, async () => {
-      const [{ openRedis }, { createRedisOwnership }, { createRedisPairingStore }, { createChannelRelay }] = await Promise.all([
-        import('../redis/connection.ts'), import('./ownership.ts'), import('./pairing-store.ts'), import('./relay.ts'),
+      const [{ openRedis }, { createRedisOwnership }, { createRedisPairingStore }, { createChannelRelay }, { createRedisCronStore }] = await Promise.all([
+        import('../redis/connection.ts'), import('./ownership.ts'), import('./pairing-store.ts'), import('./relay.ts'), import('./cron-store.ts'),
       ]);
       // Off: a lease renewal must fail fast rather than wait in a queue past the lease's expiry.
       connection = await openRedis({ url, connectTimeoutMs: options.connectTimeoutMs, offlineQueue: false });
       ownership = createRedisOwnership({ client: connection.client, keyPrefix, ttlMs: options.leaseTtlMs, instance, log: ctx.log });
       pairing = createRedisPairingStore(connection.client, keyPrefix);
       relay = createChannelRelay(connection.client, keyPrefix, ctx.log);
+      cron = createRedisCronStore(connection.client, keyPrefix, instance);
       const location = connection.redact(url);
       if (connection.client.isReady) ctx.log.info({ redis: location, keyPrefix, instance }, 'cluster: Redis');
       else ctx.log.error({ redis: location, error: connection.lastError() }, 'cluster: Redis unreachable; this instance owns nothing until it answers');
