@@ -20,7 +20,9 @@ export interface RelayedSend {
 }
 
 export interface ChannelRelay {
+  /** Queues the message for the channel's owner; resolves once stored. */
   forward(channel: string, message: RelayedSend): Promise<void>;
+  /** On the owner: sends what others forward until the returned function is called. */
   serve(channel: string, send: (message: RelayedSend) => Promise<void>): () => Promise<void>;
 }
 

@@ -63,9 +63,9 @@ export function createRedisOwnership(options: RedisOwnershipOptions): RedisOwner
       const startedAt = Date.now();
       try {
         if (owned) {
-          if (await leases.renew(key, instance, ttlMs)) renewedAt = startedAt;
+          if (await bounded(leases.renew(key, instance, ttlMs), intervalMs)) renewedAt = startedAt;
           else await lose('the lease expired or another instance holds it');
-        } else if (await leases.tryAcquire(key, instance, ttlMs)) {
+        } else if (await bounded(leases.tryAcquire(key, instance, ttlMs), intervalMs)) {
           owned = true;
           renewedAt = startedAt;
           counters.acquired++;
@@ -131,4 +131,13 @@ export function createRedisOwnership(options: RedisOwnershipOptions): RedisOwner
       await Promise.all([...holds.values()].map((entry) => entry.release()));
     },
   };
+}
+
+/** A Redis call that may hang (a silent network) must not stall the renewal loop. */
+function bounded<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

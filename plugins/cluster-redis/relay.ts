@@ -8,21 +8,8 @@
  * from the pop; logged as undelivered when the send fails).
  */
 import type { Logger } from '../../core/log.ts';
-import type { ChannelTarget } from '../channels/contract.ts';
+import type { ChannelRelay, RelayedSend } from '../channels/service.ts';
 import type { RedisClient } from '../redis/connection.ts';
-
-export interface RelayedMessage {
-  target: ChannelTarget;
-  text: string;
-  sessionKey?: string;
-}
-
-export interface ChannelRelay {
-  /** Queues the message for the channel's owner; resolves once Redis stored it. */
-  forward(channel: string, message: RelayedMessage): Promise<void>;
-  /** On the owner: sends what others forward until the returned function is called. */
-  serve(channel: string, send: (message: RelayedMessage) => Promise<void>): () => Promise<void>;
-}
 
 const POP_TIMEOUT_S = 1;
 
@@ -55,7 +42,7 @@ export function createChannelRelay(client: RedisClient, keyPrefix: string, log: 
           if (popped === null) continue;
           counters.relayed++;
           try {
-            await send(JSON.parse(popped.element) as RelayedMessage);
+            await send(JSON.parse(popped.element) as RelayedSend);
           } catch (error) {
             log.warn({ channel, err: error }, 'channel relay: a forwarded message was not delivered');
           }
