@@ -8,6 +8,7 @@ import type { ChannelsService } from '../../../plugins/channels/contract.ts';
 import { PairingError, type PairingBackend } from '../../../plugins/channels/pairing-store.ts';
 import { createFakeChannel, type FakeChannel } from '../../helpers/fake-channel.ts';
 import type { PluginEntry } from '../../../core/resolve-plugin.ts';
+import type { BackupService } from '../../../plugins/backup/service.ts';
 
 const REDIS = 'redis://127.0.0.1:6379';
 const TTL = 600;
@@ -171,5 +172,19 @@ describe('channels in a cluster', () => {
     await until(() => channelsB.status()[0]!.state === 'connected', 'B to take the channel over', TTL * 4);
     await channelsB.send('fake', { chatType: 'dm', chatId: 'u1' }, 'B owns it now');
     expect((await fakeB.waitForSent(1)).map((s) => s.text)).toEqual(['B owns it now']);
+  });
+});
+
+describe('scheduled backups in a cluster', () => {
+  it('only the owner of backup-schedule makes archives; after it closes the other one does', async () => {
+    const prefix = freshPrefix();
+    const start = () => clusterKernel(prefix, ['backup'], { backup: { schedule: '1s' } });
+    const a = await start();
+    const b = await start();
+    const archives = async (kernel: TestKernel) => (await (kernel.use('backup') as BackupService).list()).length;
+    await until(async () => (await archives(a)) >= 2, 'two scheduled backups on A');
+    expect(await archives(b)).toBe(0);
+    await a.close();
+    await until(async () => (await archives(b)) >= 1, 'B to take the schedule over', 5000);
   });
 });
