@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createClient } from '@keyv/redis';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.ts';
-import { startFakeTelegram, until, type FakeTelegram } from '../helpers/fake-telegram.ts';
+import { eventually } from '../helpers/eventually.ts';
+import { startFakeTelegram, type FakeTelegram } from '../helpers/fake-telegram.ts';
 import { startGatewayProcess, writeConfig, type GatewayProcess } from '../helpers/gateway-process.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 import { connectClient, type TestClient } from '../plugins/gateway/helpers.ts';
@@ -64,7 +65,7 @@ describe('cluster: channel ownership, shared pairing, cron once', { timeout: 90_
     }));
     const [a, b, c] = gateways;
     const [clientA, clientB, clientC] = clients;
-    await until(async () => ((await telegramState(clientA!)) === 'connected' ? true : undefined), 10_000, 'A to poll the bot');
+    await eventually(async () => (await telegramState(clientA!)) === 'connected', 'A to poll the bot', 10_000);
     expect([await telegramState(clientB!), await telegramState(clientC!)]).toEqual(['stopped', 'stopped']);
     const status = await clientC!.request('cluster.status', {});
     expect(status.payload.resources).toContainEqual(expect.objectContaining({ resource: 'channel:telegram', owner: expect.stringContaining(`:${a!.child.pid}:`) }));
@@ -85,10 +86,10 @@ describe('cluster: channel ownership, shared pairing, cron once', { timeout: 90_
     expect((await tg.waitForSent(3))[2]!.text).toBe('first answer');
 
     await a!.stop('SIGKILL');
-    const survivor = await until(async () => {
+    const survivor = await eventually(async () => {
       for (const [i, client] of [clientB!, clientC!].entries()) if ((await telegramState(client)) === 'connected') return i;
       return undefined;
-    }, LEASE_TTL_MS * 3 + 5000, 'B or C to take the bot over');
+    }, 'B or C to take the bot over', LEASE_TTL_MS * 3 + 5000);
     const other = survivor === 0 ? clientC! : clientB!;
     expect(await telegramState(other)).toBe('stopped');
     fake.script({ text: 'after the takeover' });
@@ -104,24 +105,39 @@ describe('cluster: channel ownership, shared pairing, cron once', { timeout: 90_
   it('a cron job fires once per slot with two instances running', async () => {
     const fake = await startFakeProvider();
     cleanups.push(() => fake.close());
-    const { keyPrefix, clients } = await cluster(['a', 'b'], (prefix) => ({
+    const { keyPrefix, clients, gateways } = await cluster(['a', 'b'], (prefix) => ({
       ...baseConfig(fake, prefix),
       cron: { jobs: [{ id: 'tick', cron: '* * * * * *', message: 'cluster-cron-tick' }] },
     }));
     const runs = () => fake.requests.filter((r) => JSON.stringify(r.body).includes('cluster-cron-tick')).length;
-    await until(() => (runs() >= 3 ? true : undefined), 15_000, 'three cron runs');
+    await eventually(() => runs() >= 3, 'three cron runs', 15_000);
     const client = createClient({ url: REDIS });
     await client.connect();
     cleanups.push(() => client.close());
     // The shared state counts every run the cluster made; the provider saw exactly that many.
     const readState = async () => JSON.parse((await client.get(`${keyPrefix}:cron:state`))!) as { state: Record<string, { runCount: number; lastStatus?: string }> };
-    await until(async () => ((await readState()).state['tick']!.lastStatus !== 'running' ? true : undefined), 10_000, 'a finished run');
+    await eventually(async () => (await readState()).state['tick']!.lastStatus !== 'running', 'a finished run', 10_000);
     const before = runs();
     const state = await readState();
     expect(state.state['tick']!.runCount).toBeGreaterThanOrEqual(3);
     expect(before - state.state['tick']!.runCount).toBeLessThanOrEqual(1);
     expect(before).toBeGreaterThanOrEqual(state.state['tick']!.runCount);
     const status = await clients[1]!.request('cluster.status', {});
-    expect(status.payload.resources.filter((r: { resource: string }) => r.resource === 'cron')).toHaveLength(1);
+    const owners = status.payload.resources.filter((r: { resource: string }) => r.resource === 'cron');
+    expect(owners).toHaveLength(1);
+    // SIGKILL the scheduler's owner: the other instance continues from the claimed slots.
+    const owner = gateways.find((g) => owners[0].owner.includes(`:${g.child.pid}:`))!;
+    const survivor = gateways.find((g) => g !== owner)!;
+    await owner.stop('SIGKILL');
+    const killedAt = (await readState()).state['tick']!.runCount;
+    await eventually(async () => (await readState()).state['tick']!.runCount >= killedAt + 3, 'runs on the survivor', LEASE_TTL_MS * 3 + 10_000);
+    const reader = await connectClient(survivor.url, { password: PASSWORD });
+    const after = await reader.request('cluster.status', {});
+    expect(after.payload.resources).toContainEqual(expect.objectContaining({ resource: 'cron', owner: expect.stringContaining(`:${survivor.child.pid}:`) }));
+    await eventually(async () => (await readState()).state['tick']!.lastStatus !== 'running', 'a finished run', 10_000);
+    const final = (await readState()).state['tick']!.runCount;
+    // Every model call is a counted run, plus at most one per instance cut short (the killed one's and one in flight).
+    expect(runs() - final).toBeGreaterThanOrEqual(0);
+    expect(runs() - final).toBeLessThanOrEqual(2);
   });
 });

@@ -6,6 +6,7 @@ import { createTestKernel, type TestKernel } from '../../../core/testing.ts';
 import type { OwnershipService } from '../../../plugins/cluster/ownership.ts';
 import type { ChannelsService } from '../../../plugins/channels/contract.ts';
 import { PairingError, type PairingBackend } from '../../../plugins/channels/pairing-store.ts';
+import { eventually as until } from '../../helpers/eventually.ts';
 import { createFakeChannel, type FakeChannel } from '../../helpers/fake-channel.ts';
 import type { PluginEntry } from '../../../core/resolve-plugin.ts';
 import type { BackupService } from '../../../plugins/backup/service.ts';
@@ -33,16 +34,6 @@ afterEach(async () => {
   }
   await client.close();
 });
-
-async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 function clusterKernel(keyPrefix: string, extra: PluginEntry[] = [], config: Record<string, unknown> = {}): Promise<TestKernel> {
   return createTestKernel({ config: { redis: { url: REDIS, keyPrefix }, plugins: [['cluster-redis', { leaseTtlMs: TTL }]], ...config }, plugins: extra });
