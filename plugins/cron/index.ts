@@ -109,7 +109,11 @@ export default definePlugin<CronOptions>({
       log: ctx.log,
       maxTimerMs: options.maxTimerMs,
     });
-    const service = createCronService(scheduler, { maxJobs: options.maxJobs });
+    let clustered = false;
+    const service = createCronService(scheduler, {
+      maxJobs: options.maxJobs,
+      notRunning: () => (clustered ? 'this gateway instance does not run the cron scheduler (another instance owns "cron"; `cluster.status` shows which): send job changes to that instance' : undefined),
+    });
     ctx.provide('cron', service);
     defineCronMethods(ctx, service);
 
@@ -156,7 +160,9 @@ export default definePlugin<CronOptions>({
     });
     ctx.hooks.start.tapPromise(ctx.name, async () => {
       // One scheduler per cluster: the owner of `cron` (this instance when not clustered).
-      const hold = await useOwnership(ctx).hold('cron', {
+      const ownership = useOwnership(ctx);
+      clustered = ownership.clustered;
+      const hold = await ownership.hold('cron', {
         onAcquire: () => scheduler.start(),
         onLose: async () => scheduler.stop(),
       });

@@ -10,6 +10,7 @@ import { eventually as until } from '../../helpers/eventually.ts';
 import { createFakeChannel, type FakeChannel } from '../../helpers/fake-channel.ts';
 import type { PluginEntry } from '../../../core/resolve-plugin.ts';
 import type { BackupService } from '../../../plugins/backup/service.ts';
+import type { CronService } from '../../../plugins/cron/service.ts';
 
 const REDIS = 'redis://127.0.0.1:6379';
 const TTL = 600;
@@ -177,5 +178,24 @@ describe('scheduled backups in a cluster', () => {
     expect(await archives(b)).toBe(0);
     await a.close();
     await until(async () => (await archives(b)) >= 1, 'B to take the schedule over', 5000);
+  });
+});
+
+describe('cron in a cluster', () => {
+  it('the scheduler runs on the owner of cron only; a job change on another instance says where to go', async () => {
+    const prefix = freshPrefix();
+    const start = () => clusterKernel(prefix, ['cron'], { cron: { jobs: [{ id: 'hourly', every: '1h', message: 'tick' }] } });
+    const a = await start();
+    const b = await start();
+    const cronA = a.use('cron') as CronService;
+    const cronB = b.use('cron') as CronService;
+    expect(cronA.list().map((job) => job.id)).toEqual(['hourly']);
+    expect(cronB.list()).toEqual([]);
+    await expect(cronB.add({ id: 'extra', every: '2h', message: 'x' })).rejects.toThrow(/does not run the cron scheduler/);
+    await cronA.add({ id: 'extra', every: '2h', message: 'x' });
+    // The state is in Redis: B, taking over, has the runtime job A added.
+    await a.close();
+    await until(() => cronB.list().length === 2, 'B to run the scheduler', TTL * 4);
+    expect(cronB.list().map((job) => job.id).sort()).toEqual(['extra', 'hourly']);
   });
 });
