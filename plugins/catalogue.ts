@@ -21,6 +21,7 @@ export const FIRST_PARTY: PluginCatalogue = Object.freeze({
   'session-store-file': () => import('./session-store-file/index.ts'),
   'session-store-redis': () => import('./session-store-redis/index.ts'),
   'events-redis': () => import('./events-redis/index.ts'),
+  'cluster-redis': () => import('./cluster-redis/index.ts'),
   metrics: () => import('./metrics/index.ts'),
   alerts: () => import('./alerts/index.ts'),
   'alert-console': () => import('./alert-console/index.ts'),

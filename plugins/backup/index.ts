@@ -15,6 +15,7 @@ import { registerBackupCommands } from './cli.ts';
 import { defineBackupMethods } from './rpc.ts';
 import { DEFAULT_LIMITS, type ArchiveLimits } from './limits.ts';
 import { DEFAULT_RETENTION, type Retention } from './retention.ts';
+import { useOwnership } from '../cluster/ownership.ts';
 import { parseSchedule, startSchedule } from './schedule.ts';
 import { createBackupService, type BackupService } from './service.ts';
 
@@ -55,6 +56,8 @@ export default definePlugin<BackupOptions>({
   schema,
   validate: validateOptions,
   defaults: { limits: { ...DEFAULT_LIMITS } },
+  // cluster-redis (when declared) provides the ownership service the schedule runs under.
+  optionalDependencies: ['cluster-redis'],
   setup(ctx, options) {
     const config = (ctx.config.backup ?? {}) as { dir?: string; retention?: Partial<Retention>; schedule?: string };
     const retention: Retention = { ...DEFAULT_RETENTION, ...config.retention };
@@ -73,8 +76,22 @@ export default definePlugin<BackupOptions>({
 
     const intervalMs = parseSchedule(config.schedule ?? 'off');
     if (intervalMs === undefined) return;
+    // In a cluster only the owner of `backup-schedule` runs it (takeover when it dies).
     ctx.hooks.start.tapPromise('backup', async () => {
-      const scheduler = startSchedule({
+      let scheduler: { stop(): void } | undefined;
+      const hold = await useOwnership(ctx).hold('backup-schedule', {
+        onAcquire: async () => {
+          scheduler = start();
+        },
+        onLose: async () => {
+          scheduler?.stop();
+          scheduler = undefined;
+        },
+      });
+      ctx.onClose(() => hold.release());
+    });
+    const start = () =>
+      startSchedule({
         intervalMs,
         run: () => ctx.track((async () => {
           const result = await service.create();
@@ -86,7 +103,5 @@ export default definePlugin<BackupOptions>({
           await ctx.hooks.alert.promise(alert);
         },
       });
-      ctx.onClose(() => scheduler.stop());
-    });
   },
 });

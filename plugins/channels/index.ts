@@ -11,14 +11,19 @@ import type { GatewayService } from '../gateway/service.ts';
 import { auditChannels, diagnoseChannels } from './checks.ts';
 import { registerChannelsCommand, registerPairingCommand } from './cli.ts';
 import { collectChannelMetrics } from './metrics.ts';
-import { PairingStore, pairingDir } from './pairing-store.ts';
+import { useOwnership, type OwnershipService } from '../cluster/ownership.ts';
+import { PairingStore, pairingDir, type PairingBackend } from './pairing-store.ts';
 import { defineChannelMethods } from './rpc.ts';
 import { createScrubber } from './scrub.ts';
-import { createChannelsService } from './service.ts';
+import { createChannelsService, type ChannelRelay } from './service.ts';
 
 export * from './contract.ts';
 
-export default definePlugin({
+export interface ChannelsOptions {
+  perInstance: string[];
+}
+
+export default definePlugin<ChannelsOptions>({
   name: 'channels',
   version: '1.0.0',
   kernel: '^1.0.0',
@@ -26,9 +31,10 @@ export default definePlugin({
   schema,
   validate,
   // Without an agent messages are dropped ("no-agent"); without a gateway there are no RPC/events.
-  optionalDependencies: ['gateway', 'agent'],
-  setup(ctx) {
-    const store = new PairingStore(ctx.paths.stateDir);
+  // cluster-redis (when declared) provides ownership, the shared pairing store and the relay.
+  optionalDependencies: ['gateway', 'agent', 'cluster-redis'],
+  defaults: { perInstance: ['webchat', 'webhook'] },
+  setup(ctx, options) {
     const optional = <T>(name: string): T | undefined => {
       try {
         return ctx.use(name) as T;
@@ -36,6 +42,22 @@ export default definePlugin({
         return undefined;
       }
     };
+    // The pairing store: the shared one when a cluster plugin provides `pairing-store`, else the file.
+    let backend: PairingBackend | undefined;
+    const pick = () => (backend ??= optional<PairingBackend>('pairing-store') ?? new PairingStore(ctx.paths.stateDir));
+    const store: PairingBackend = {
+      load: (channel) => pick().load(channel),
+      loadAll: () => pick().loadAll(),
+      approvedSenders: (channel) => pick().approvedSenders(channel),
+      list: (channel) => pick().list(channel),
+      request: (...args) => pick().request(...args),
+      approve: (...args) => pick().approve(...args),
+      takeNotifications: (channel) => pick().takeNotifications(channel),
+      reject: (...args) => pick().reject(...args),
+      revoke: (...args) => pick().revoke(...args),
+      flush: () => backend?.flush() ?? Promise.resolve(),
+    };
+    let ownership: OwnershipService | undefined;
     const service = createChannelsService({
       config: () => ctx.config,
       hooks: ctx.hooks,
@@ -46,6 +68,9 @@ export default definePlugin({
       track: (work) => ctx.track(work),
       signal: ctx.signal,
       scrub: createScrubber(() => ctx.config),
+      ownership: () => (ownership ??= useOwnership(ctx)),
+      relay: () => optional<ChannelRelay>('channel-relay'),
+      perInstance: options.perInstance,
     });
     ctx.provide('channels', service);
     let running = false;
@@ -57,6 +82,8 @@ export default definePlugin({
     defineChannelMethods(ctx, service, async (channel) => {
       await store.load(channel);
       return store.approvedSenders(channel).map(({ sender, senderName, approvedAt }) => ({ sender, ...(senderName ? { senderName } : {}), approvedAt }));
+    }, async (channel) => {
+      await Promise.all((channel === undefined ? service.runtimes().map((runtime) => runtime.id) : [channel]).map((id) => store.load(id)));
     });
     ctx.hooks.collectMetrics.tap(ctx.name, (collector) => collectChannelMetrics(service.runtimes(), collector));
     ctx.hooks.diagnose.tap(ctx.name, (report) => diagnoseChannels(service.runtimes(), running, report));

@@ -49,6 +49,9 @@ export class PairingError extends Error {
   }
 }
 
+/** What the channels runtime needs of a pairing store: this file's store, or a shared one (cluster-redis). */
+export type PairingBackend = Pick<PairingStore, 'load' | 'loadAll' | 'approvedSenders' | 'list' | 'request' | 'approve' | 'takeNotifications' | 'reject' | 'revoke' | 'flush'>;
+
 export function generateCode(): string {
   const bytes = randomBytes(CODE_LENGTH);
   let code = '';

@@ -23,6 +23,8 @@ export function defineChannelMethods(
   ctx: Pick<PluginContext, 'name' | 'hooks'>,
   service: ChannelsService,
   approvedSenders: (channel: string) => Promise<ApprovedSender[]>,
+  /** Reads the pairing state again (a shared store may have changed on another instance). */
+  refresh: (channel?: string) => Promise<void> = async () => undefined,
 ): void {
   defineMethod(ctx, {
     name: 'channels.status',
@@ -37,7 +39,10 @@ export function defineChannelMethods(
     sideEffects: false,
     description: 'Pending pairing requests (codes valid 1 hour), optionally of one channel',
     params: { type: 'object', additionalProperties: false, properties: { channel: CHANNEL } },
-    handler: (params) => ({ requests: service.pairing.list(params.channel) }),
+    handler: async (params) => {
+      await refresh(params.channel);
+      return { requests: service.pairing.list(params.channel) };
+    },
   });
   defineMethod<{ channel: string; code: string }>(ctx, {
     name: 'pairing.approve',

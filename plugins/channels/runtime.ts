@@ -11,7 +11,7 @@ import { chunkText } from './chunk.ts';
 import type { ChannelAdapter, ChannelHost, ChannelInbound, ChannelSettings, ChannelState, ChannelStatus, ChannelTarget, PairingRequest, ReceiveOutcome } from './contract.ts';
 import { RecentIds } from './dedupe.ts';
 import { OutboundQueue } from './outbound-queue.ts';
-import type { PairingStore } from './pairing-store.ts';
+import type { PairingBackend } from './pairing-store.ts';
 import { decide } from './policy.ts';
 import { sessionKeyFor } from './session-route.ts';
 import { queueSizeOf } from './settings.ts';
@@ -29,7 +29,7 @@ export interface RuntimeDeps {
   settings: ChannelSettings;
   hooks: KernelHooks;
   log: Logger;
-  store: PairingStore;
+  store: PairingBackend;
   agent(): AgentService | undefined;
   /** Admin-scoped event to gateway clients (no-op without a gateway). */
   emit(event: string, payload: unknown): void;
@@ -202,6 +202,8 @@ export class ChannelRuntime {
       this.#drop('duplicate', message);
       return { status: 'duplicate' };
     }
+    // A shared store (cluster-redis) refreshes here: an approval made on another instance counts.
+    await this.#deps.store.load(this.id).catch((error: unknown) => this.#log.warn({ err: error }, 'pairing state not refreshed; deciding on the last known state'));
     const approved = new Set(this.#deps.store.approvedSenders(this.id).map((entry) => entry.sender));
     const decision = decide({ settings: this.settings, message, normalize: (id) => this.normalize(id), approved });
     if (decision.action === 'drop') return this.#drop(decision.reason, message);

@@ -4,15 +4,36 @@
  * UI, an embedding program) send through.
  */
 import { MoltbotError } from '../../core/errors.ts';
+import type { OwnershipHold, OwnershipService } from '../cluster/ownership.ts';
 import type { ChannelAdapter, ChannelsService, ChannelStatus, ChannelTarget, PairingRequest } from './contract.ts';
 import { CHANNEL_ID, PairingError } from './pairing-store.ts';
 import { ChannelRuntime, type RuntimeDeps } from './runtime.ts';
 import { resolveChannelSettings } from './settings.ts';
+import { pairingApprovedText } from './texts.ts';
 
+
+/** A message for a channel this instance does not own, handed to the owner (service `channel-relay`, cluster-redis). */
+export interface RelayedSend {
+  target: ChannelTarget;
+  text: string;
+  sessionKey?: string;
+}
+
+export interface ChannelRelay {
+  /** Queues the message for the channel's owner; resolves once stored. */
+  forward(channel: string, message: RelayedSend): Promise<void>;
+  /** On the owner: sends what others forward until the returned function is called. */
+  serve(channel: string, send: (message: RelayedSend) => Promise<void>): () => Promise<void>;
+}
 
 /** What every runtime shares, plus the config its settings come from. */
 export interface ServiceDeps extends Omit<RuntimeDeps, 'adapter' | 'settings'> {
   config: () => Readonly<Record<string, any>>;
+  /** Who runs which channel (one process: this one runs all). Resolved at start. */
+  ownership: () => OwnershipService;
+  relay: () => ChannelRelay | undefined;
+  /** Channels every instance runs (not held through ownership). */
+  perInstance: readonly string[];
 }
 
 export interface ChannelsServiceImpl extends ChannelsService {
@@ -36,8 +57,39 @@ function assertAdapter(adapter: ChannelAdapter, existing: ReadonlyMap<string, un
 
 export function createChannelsService(deps: ServiceDeps): ChannelsServiceImpl {
   const runtimes = new Map<string, ChannelRuntime>();
+  const adapters = new Map<string, ChannelAdapter>();
+  const holds = new Map<string, OwnershipHold>();
   let started = false;
   let stopped = false;
+  const { config, ownership, relay, perInstance, ...shared } = deps;
+  const newRuntime = (adapter: ChannelAdapter) => new ChannelRuntime({ ...shared, adapter, settings: resolveChannelSettings(config(), adapter.id) });
+  /** Held channels run only while this instance owns `channel:<id>`; a lost one gets a fresh, idle runtime. */
+  const exclusive = (id: string) => !perInstance.includes(id) && runtimes.get(id)!.settings.enabled;
+
+  /** The relay when another instance owns the channel (sends go through it), else undefined. */
+  const relayFor = (id: string): ChannelRelay | undefined => {
+    const hold = holds.get(id);
+    return hold !== undefined && !hold.owned() ? relay() : undefined;
+  };
+
+  const run = async (id: string): Promise<void> => {
+    if (!exclusive(id)) return runtimes.get(id)!.start();
+    let stopServing: (() => Promise<void>) | undefined;
+    holds.set(id, await ownership().hold(`channel:${id}`, {
+      onAcquire: async () => {
+        const runtime = runtimes.get(id)!;
+        await runtime.start();
+        stopServing = relay()?.serve(id, (message) => runtime.send(message.target, message.text, message.sessionKey));
+      },
+      onLose: async () => {
+        await stopServing?.();
+        stopServing = undefined;
+        const runtime = runtimes.get(id)!;
+        if (!stopped) runtimes.set(id, newRuntime(adapters.get(id)!));
+        await runtime.stop();
+      },
+    }));
+  };
 
   const runtimeFor = (channel: string): ChannelRuntime => {
     const runtime = runtimes.get(channel);
@@ -63,16 +115,18 @@ export function createChannelsService(deps: ServiceDeps): ChannelsServiceImpl {
     register(adapter) {
       if (stopped) throw new MoltbotError('MOLT_ERR_KERNEL_PHASE', { message: `channels.register("${adapter?.id}") after the channels closed` });
       assertAdapter(adapter, runtimes);
-      const { config, ...shared } = deps;
-      const runtime = new ChannelRuntime({ ...shared, adapter, settings: resolveChannelSettings(config(), adapter.id) });
-      runtimes.set(adapter.id, runtime);
-      if (started) void runtime.start().catch((error: unknown) => deps.log.error({ err: error, channel: adapter.id }, 'channel start failed'));
+      adapters.set(adapter.id, adapter);
+      runtimes.set(adapter.id, newRuntime(adapter));
+      if (started) void run(adapter.id).catch((error: unknown) => deps.log.error({ err: error, channel: adapter.id }, 'channel start failed'));
     },
     async send(channel: string, target: ChannelTarget, text: string) {
       const runtime = runtimeFor(channel);
       if (!runtime.settings.enabled) {
         throw new MoltbotError('MOLT_ERR_CHANNEL_NOT_FOUND', { message: `Channel "${channel}" is disabled (channels.${channel}.enabled is false)` });
       }
+      const forwarder = relayFor(channel);
+      // Another instance runs this channel: it sends (see cluster-redis README, "Channels").
+      if (forwarder !== undefined) return forwarder.forward(channel, { target, text });
       await runtime.send(target, text);
     },
     status(): ChannelStatus[] {
@@ -85,7 +139,9 @@ export function createChannelsService(deps: ServiceDeps): ChannelsServiceImpl {
       approve: (channel, code) => pairingCall(channel, async () => {
         const request = await deps.store.approve(channel, code);
         deps.log.info({ channel, sender: request.sender }, 'pairing approved');
-        runtimes.get(channel)?.notifyApproved(request);
+        const forwarder = relayFor(channel);
+        if (forwarder === undefined) runtimes.get(channel)?.notifyApproved(request);
+        else await forwarder.forward(channel, { target: { chatType: 'dm', chatId: request.chatId ?? request.sender }, text: pairingApprovedText() });
         return { sender: request.sender };
       }),
       reject: (channel, code) => pairingCall(channel, async () => {
@@ -105,10 +161,11 @@ export function createChannelsService(deps: ServiceDeps): ChannelsServiceImpl {
     runtimes: () => [...runtimes.values()],
     async startAll() {
       started = true;
-      await Promise.all([...runtimes.values()].map((runtime) => runtime.start()));
+      await Promise.all([...runtimes.keys()].map(run));
     },
     async stopAll() {
       stopped = true;
+      await Promise.allSettled([...holds.values()].map((hold) => hold.release()));
       await Promise.allSettled([...runtimes.values()].map((runtime) => runtime.stop()));
       await deps.store.flush();
     },

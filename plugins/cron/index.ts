@@ -22,7 +22,8 @@ import { auditCron, checkStuck, collectCronMetrics, failureAlerts } from './ops.
 import { defineCronMethods } from './rpc.ts';
 import { Scheduler } from './scheduler.ts';
 import { createCronService, type CronService } from './service.ts';
-import { createCronStore, cronDir } from './store.ts';
+import { createCronStore, cronDir, type CronStore } from './store.ts';
+import { useOwnership } from '../cluster/ownership.ts';
 import { createCronTool } from './tool.ts';
 
 export type { CronService } from './service.ts';
@@ -71,11 +72,16 @@ export default definePlugin<CronOptions>({
   description: 'Scheduled agent turns (at, every, cron in a timezone) delivered to a channel or webhook; the heartbeat',
   schema,
   validate,
-  optionalDependencies: ['agent', 'gateway', 'channels', 'tool-policy'],
+  // cluster-redis (when declared): the scheduler runs on the owner of `cron` only, state in Redis.
+  optionalDependencies: ['agent', 'gateway', 'channels', 'tool-policy', 'cluster-redis'],
   setup(ctx, options) {
     const config = (ctx.config.cron ?? {}) as CronConfig;
     if (config.enabled === false) return;
-    const store = createCronStore(ctx.paths.stateDir);
+    let shared: CronStore | undefined;
+    try {
+      shared = ctx.use('cron-store') as CronStore;
+    } catch { /* one process: the state file */ }
+    const store = shared ?? createCronStore(ctx.paths.stateDir);
     const declared = declaredJobs(config);
     const alert = failureAlerts(options.alertAfterFailures, (a) => {
       ctx.hooks.alert.promise(a).catch((error: unknown) => ctx.log.warn({ err: error }, 'an alert sink failed'));
@@ -103,7 +109,11 @@ export default definePlugin<CronOptions>({
       log: ctx.log,
       maxTimerMs: options.maxTimerMs,
     });
-    const service = createCronService(scheduler, { maxJobs: options.maxJobs });
+    let clustered = false;
+    const service = createCronService(scheduler, {
+      maxJobs: options.maxJobs,
+      notRunning: () => (clustered ? 'this gateway instance does not run the cron scheduler (another instance owns "cron"; `cluster.status` shows which): send job changes to that instance' : undefined),
+    });
     ctx.provide('cron', service);
     defineCronMethods(ctx, service);
 
@@ -149,8 +159,14 @@ export default definePlugin<CronOptions>({
       auditCron(report, jobs.map((j) => ({ id: j.id, ...(j.deliver !== undefined ? { deliver: j.deliver } : {}) })));
     });
     ctx.hooks.start.tapPromise(ctx.name, async () => {
-      await scheduler.start();
-      ctx.onClose(() => scheduler.stop());
+      // One scheduler per cluster: the owner of `cron` (this instance when not clustered).
+      const ownership = useOwnership(ctx);
+      clustered = ownership.clustered;
+      const hold = await ownership.hold('cron', {
+        onAcquire: () => scheduler.start(),
+        onLose: async () => scheduler.stop(),
+      });
+      ctx.onClose(() => hold.release());
     });
   },
 });

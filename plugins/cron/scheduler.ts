@@ -84,6 +84,9 @@ export class Scheduler {
 
   /** Loads jobs and state, handles slots missed while down (catchUp policy), arms the timer. */
   async start(): Promise<void> {
+    // Started again after a stop (cluster takeover): the stored state is the truth, not memory.
+    this.#stopped = false;
+    this.#entries.clear();
     let file: CronFile;
     try {
       file = await this.#deps.store.load();
@@ -140,6 +143,7 @@ export class Scheduler {
 
   stop(): void {
     this.#stopped = true;
+    this.#started = false;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
   }

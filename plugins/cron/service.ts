@@ -24,9 +24,9 @@ export interface CronService {
 
 const SCHEDULE_KEYS = ['at', 'every', 'cron'] as const;
 
-export function createCronService(scheduler: Scheduler, limits: { maxJobs: number }): CronService {
+export function createCronService(scheduler: Scheduler, limits: { maxJobs: number; notRunning?: () => string | undefined }): CronService {
   const ready = () => {
-    if (!scheduler.started) throw new MoltbotError('MOLT_ERR_KERNEL_PHASE', { message: 'the cron scheduler starts with the kernel; call it after start()', plugin: 'cron' });
+    if (!scheduler.started) throw new MoltbotError('MOLT_ERR_KERNEL_PHASE', { message: limits.notRunning?.() ?? 'the cron scheduler starts with the kernel; call it after start()', plugin: 'cron' });
   };
   return {
     list: () => scheduler.list(),

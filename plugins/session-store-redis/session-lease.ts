@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { RedisClient } from '../redis/connection.ts';
-import { redisScript } from '../redis/script.ts';
+import { redisLeases } from '../redis/lease.ts';
 
 export interface SessionLease {
   /** Resolves with a release function once this instance holds the session; rejects when `signal` aborts first. */
@@ -20,14 +20,11 @@ export interface SessionLeaseOptions {
   warn(fields: Record<string, unknown>, message: string): void;
 }
 
-const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
-const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
 const FIRST_WAIT_MS = 20;
 const MAX_WAIT_MS = 500;
 
 export function createSessionLease(options: SessionLeaseOptions): SessionLease & { close(): void } {
-  const release = redisScript(options.client, RELEASE);
-  const renew = redisScript(options.client, RENEW);
+  const leases = redisLeases(options.client);
   const renewing = new Set<NodeJS.Timeout>();
   return {
     /** Stops renewing (the process is going away): held leases expire after their ttl. */
@@ -40,13 +37,13 @@ export function createSessionLease(options: SessionLeaseOptions): SessionLease &
       const token = randomBytes(12).toString('hex');
       for (let wait = FIRST_WAIT_MS; ; wait = Math.min(MAX_WAIT_MS, wait * 2)) {
         signal.throwIfAborted();
-        if ((await options.client.set(key, token, { condition: 'NX', expiration: { type: 'PX', value: options.ttlMs } })) === 'OK') break;
+        if (await leases.tryAcquire(key, token, options.ttlMs)) break;
         // Jittered, so instances waiting for one session do not retry in step.
         await sleep(wait / 2 + Math.random() * wait / 2, signal);
       }
       const timer = setInterval(() => {
-        renew.run([key], [token, String(options.ttlMs)]).then((kept) => {
-          if (kept === 0) options.warn({ session: sessionKey }, 'session lease lost (this run stalled longer than its ttl): another instance may run the session concurrently');
+        leases.renew(key, token, options.ttlMs).then((kept) => {
+          if (!kept) options.warn({ session: sessionKey }, 'session lease lost (this run stalled longer than its ttl): another instance may run the session concurrently');
         }, () => undefined);
       }, Math.max(10, Math.floor(options.ttlMs / 3)));
       timer.unref();
@@ -54,7 +51,7 @@ export function createSessionLease(options: SessionLeaseOptions): SessionLease &
       return async () => {
         clearInterval(timer);
         renewing.delete(timer);
-        await release.run([key], [token]).catch(() => undefined);
+        await leases.release(key, token).catch(() => undefined);
       };
     },
   };

@@ -1,0 +1,121 @@
+/**
+ * `cluster-redis`: what must happen once across gateway instances sharing Redis. Provides the
+ * `ownership` service (renewed leases: channels, cron, scheduled backups run on their owner
+ * only, with takeover when it dies), the `pairing-store` (approvals and pending codes shared)
+ * the `channel-relay` (a non-owner's sends go through the owner) and the `cron-store` (cron
+ * state in Redis, fenced by the `cron` lease). Status: RPC
+ * `cluster.status` and metrics. See README.md beside this file.
+ */
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import schema from '../../schemas/plugins/cluster-redis.json' with { type: 'json' };
+import validateOptions from '../../schemas/generated/cluster-redis.validate.ts';
+import { definePlugin } from '../../core/plugin.ts';
+import { DEFAULT_REDIS_URL } from '../cache-redis/index.ts';
+import type { OwnershipService } from '../cluster/ownership.ts';
+import type { PairingBackend } from '../channels/pairing-store.ts';
+import type { ChannelRelay } from '../channels/service.ts';
+import type { CronStore } from '../cron/store.ts';
+import { defineMethod } from '../gateway/methods.ts';
+import type { RedisConnection } from '../redis/connection.ts';
+import type { RedisOwnership } from './ownership.ts';
+
+export interface ClusterRedisOptions {
+  url?: string;
+  keyPrefix?: string;
+  connectTimeoutMs: number;
+  leaseTtlMs: number;
+}
+
+export default definePlugin<ClusterRedisOptions>({
+  name: 'cluster-redis',
+  version: '1.0.0',
+  kernel: '^1.0.0',
+  description: 'Run once across the cluster: ownership leases, shared pairing store, channel relay (Redis)',
+  schema,
+  validate: validateOptions,
+  defaults: { connectTimeoutMs: 5000, leaseTtlMs: 15_000 },
+  optionalDependencies: ['gateway'],
+  setup(ctx, options) {
+    const url = options.url ?? (ctx.config.redis?.url as string | undefined) ?? DEFAULT_REDIS_URL;
+    const keyPrefix = options.keyPrefix ?? (ctx.config.redis?.keyPrefix as string | undefined) ?? 'moltbot';
+    const instance = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+    let connection: RedisConnection | undefined;
+    let ownership: RedisOwnership | undefined;
+    let pairing: PairingBackend | undefined;
+    let relay: (ChannelRelay & { counters: { forwarded: number; relayed: number } }) | undefined;
+    // The connection opens in start; consumers (channels, cron, backup) start after this plugin
+    // (they list it as an optional dependency), so the services are ready when they call them.
+    const ready = <T>(value: T | undefined): T => {
+      if (value === undefined) throw new Error('cluster-redis: used before the kernel started');
+      return value;
+    };
+    ctx.provide('ownership', {
+      instance,
+      clustered: true,
+      hold: (resource, handlers) => ready(ownership).hold(resource, handlers),
+      status: () => ready(ownership).status(),
+    } satisfies OwnershipService);
+    ctx.provide('pairing-store', {
+      load: (channel) => ready(pairing).load(channel),
+      loadAll: () => ready(pairing).loadAll(),
+      approvedSenders: (channel) => ready(pairing).approvedSenders(channel),
+      list: (channel) => ready(pairing).list(channel),
+      request: (...args) => ready(pairing).request(...args),
+      approve: (...args) => ready(pairing).approve(...args),
+      takeNotifications: (channel) => ready(pairing).takeNotifications(channel),
+      reject: (...args) => ready(pairing).reject(...args),
+      revoke: (...args) => ready(pairing).revoke(...args),
+      flush: async () => undefined,
+    } satisfies PairingBackend);
+    let cron: CronStore | undefined;
+    ctx.provide('cron-store', {
+      get file() {
+        return ready(cron).file;
+      },
+      load: () => ready(cron).load(),
+      save: (data) => ready(cron).save(data),
+      quarantine: () => ready(cron).quarantine(),
+    } satisfies CronStore);
+    ctx.provide('channel-relay', {
+      forward: (channel, message) => ready(relay).forward(channel, message),
+      serve: (channel, send) => ready(relay).serve(channel, send),
+    } satisfies ChannelRelay);
+
+    ctx.hooks.start.tapPromise(ctx.name, async () => {
+      const [{ openRedis }, { createRedisOwnership }, { createRedisPairingStore }, { createChannelRelay }, { createRedisCronStore }] = await Promise.all([
+        import('../redis/connection.ts'), import('./ownership.ts'), import('./pairing-store.ts'), import('./relay.ts'), import('./cron-store.ts'),
+      ]);
+      // Off: a lease renewal must fail fast rather than wait in a queue past the lease's expiry.
+      connection = await openRedis({ url, connectTimeoutMs: options.connectTimeoutMs, offlineQueue: false });
+      ownership = createRedisOwnership({ client: connection.client, keyPrefix, ttlMs: options.leaseTtlMs, instance, log: ctx.log });
+      pairing = createRedisPairingStore(connection.client, keyPrefix);
+      relay = createChannelRelay(connection.client, keyPrefix, ctx.log);
+      cron = createRedisCronStore(connection.client, keyPrefix, instance);
+      const location = connection.redact(url);
+      if (connection.client.isReady) ctx.log.info({ redis: location, keyPrefix, instance }, 'cluster: Redis');
+      else ctx.log.error({ redis: location, error: connection.lastError() }, 'cluster: Redis unreachable; this instance owns nothing until it answers');
+    });
+    defineMethod(ctx, {
+      name: 'cluster.status',
+      scope: 'read',
+      sideEffects: false,
+      description: 'This instance id and who owns each cluster resource (channel:<id>, cron, backup-schedule)',
+      params: { type: 'object', additionalProperties: false, properties: {} },
+      handler: async () => ({ instance, owned: ownership?.owned() ?? [], resources: await ready(ownership).status() }),
+    });
+    ctx.hooks.collectMetrics.tap(ctx.name, (collector) => {
+      collector.set('owned', ownership?.owned().length ?? 0);
+      collector.set('acquired', ownership?.counters.acquired ?? 0);
+      collector.set('lost', ownership?.counters.lost ?? 0);
+      collector.set('errors', ownership?.counters.errors ?? 0);
+      collector.set('relay_forwarded', relay?.counters.forwarded ?? 0);
+      collector.set('relay_sent', relay?.counters.relayed ?? 0);
+      collector.set('connected', connection?.client.isReady ? 1 : 0);
+    });
+    ctx.onClose(async () => {
+      await ownership?.close();
+      await connection?.close();
+    });
+  },
+});
