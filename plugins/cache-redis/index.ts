@@ -6,6 +6,7 @@ import schema from '../../schemas/plugins/cache-redis.json' with { type: 'json' 
 import validate from '../../schemas/generated/cache-redis.validate.ts';
 import { definePlugin } from '../../core/plugin.ts';
 import { getCacheHooks } from '../cache/index.ts';
+import { DEFAULT_REDIS_URL } from '../redis/settings.ts';
 
 export interface CacheRedisOptions {
   url?: string;
@@ -14,8 +15,7 @@ export interface CacheRedisOptions {
   connectTimeoutMs: number;
 }
 
-/** Redis's own default address, used when neither option nor root config names one. */
-export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+export { DEFAULT_REDIS_URL } from '../redis/settings.ts';
 
 export default definePlugin<CacheRedisOptions>({
   name: 'cache-redis',

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import schema from '../../schemas/plugins/cluster-redis.json' with { type: 'json' };
 import validateOptions from '../../schemas/generated/cluster-redis.validate.ts';
 import { definePlugin } from '../../core/plugin.ts';
-import { DEFAULT_REDIS_URL } from '../cache-redis/index.ts';
+import { redisSettings } from '../redis/settings.ts';
 import type { OwnershipService } from '../cluster/ownership.ts';
 import type { PairingBackend } from '../channels/pairing-store.ts';
 import type { ChannelRelay } from '../channels/service.ts';
@@ -37,8 +37,7 @@ export default definePlugin<ClusterRedisOptions>({
   defaults: { connectTimeoutMs: 5000, leaseTtlMs: 15_000 },
   optionalDependencies: ['gateway'],
   setup(ctx, options) {
-    const url = options.url ?? (ctx.config.redis?.url as string | undefined) ?? DEFAULT_REDIS_URL;
-    const keyPrefix = options.keyPrefix ?? (ctx.config.redis?.keyPrefix as string | undefined) ?? 'moltbot';
+    const { url, keyPrefix } = redisSettings(options, ctx.config);
     const instance = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
     let connection: RedisConnection | undefined;
     let ownership: RedisOwnership | undefined;

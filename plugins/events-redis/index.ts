@@ -9,7 +9,7 @@ import schema from '../../schemas/plugins/events-redis.json' with { type: 'json'
 import validateOptions from '../../schemas/generated/events-redis.validate.ts';
 import { definePlugin } from '../../core/plugin.ts';
 import type { EventBus } from '../agent/session-events.ts';
-import { DEFAULT_REDIS_URL } from '../cache-redis/index.ts';
+import { redisSettings } from '../redis/settings.ts';
 import type { RedisConnection } from '../redis/connection.ts';
 
 export interface EventsRedisOptions {
@@ -27,8 +27,8 @@ export default definePlugin<EventsRedisOptions>({
   validate: validateOptions,
   defaults: { connectTimeoutMs: 5000 },
   setup(ctx, options) {
-    const url = options.url ?? (ctx.config.redis?.url as string | undefined) ?? DEFAULT_REDIS_URL;
-    const prefix = options.keyPrefix ?? (ctx.config.redis?.keyPrefix as string | undefined) ?? 'moltbot';
+    const { url, keyPrefix } = redisSettings(options, ctx.config);
+    const prefix = keyPrefix;
     const channel = (topic: string) => `${prefix}:events:${topic}`;
     const handlers = new Map<string, Set<(message: unknown) => void>>();
     const counts = { published: 0, received: 0, errors: 0 };

@@ -6,7 +6,7 @@
 import schema from '../../schemas/plugins/rate-limit-redis.json' with { type: 'json' };
 import validateOptions from '../../schemas/generated/rate-limit-redis.validate.ts';
 import { definePlugin } from '../../core/plugin.ts';
-import { DEFAULT_REDIS_URL } from '../cache-redis/index.ts';
+import { redisSettings } from '../redis/settings.ts';
 import { DEFAULT_REQUEST_LIMITS, type RateLimitOptions } from '../rate-limit/index.ts';
 import type { RedisConnection } from '../redis/connection.ts';
 import { createRedisLimiter } from './redis-limiter.ts';
@@ -32,13 +32,13 @@ export default definePlugin<RateLimitRedisOptions>({
   defaults: { auth: { maxAttempts: 10, windowMs: 60_000, lockoutMs: 300_000 }, maxKeys: 10_000, opTimeoutMs: 250, connectTimeoutMs: 5000 },
   replaces: ['rate-limit'],
   setup(ctx, options) {
-    const url = options.url ?? (ctx.config.redis?.url as string | undefined) ?? DEFAULT_REDIS_URL;
+    const { url, keyPrefix } = redisSettings(options, ctx.config);
     const configured = (ctx.config.gateway?.rateLimiting ?? {}) as Partial<typeof DEFAULT_REQUEST_LIMITS>;
     let connection: RedisConnection | undefined;
     let lastWarned = 0;
     const limiter = createRedisLimiter({
       client: () => connection?.client,
-      keyPrefix: options.keyPrefix ?? (ctx.config.redis?.keyPrefix as string | undefined) ?? 'moltbot',
+      keyPrefix,
       opTimeoutMs: options.opTimeoutMs,
       auth: options.auth,
       requests: { ...DEFAULT_REQUEST_LIMITS, ...configured },

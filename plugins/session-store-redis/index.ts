@@ -8,7 +8,7 @@ import schema from '../../schemas/plugins/session-store-redis.json' with { type:
 import validateOptions from '../../schemas/generated/session-store-redis.validate.ts';
 import { definePlugin } from '../../core/plugin.ts';
 import type { SessionStore } from '../agent/types.ts';
-import { DEFAULT_REDIS_URL } from '../cache-redis/index.ts';
+import { redisSettings } from '../redis/settings.ts';
 import type { RedisConnection } from '../redis/connection.ts';
 import { checkRedisDurability } from './durability-check.ts';
 import type { SessionLease } from './session-lease.ts';
@@ -30,8 +30,7 @@ export default definePlugin<SessionStoreRedisOptions>({
   defaults: { connectTimeoutMs: 5000, leaseTtlMs: 30_000 },
   replaces: ['session-store-file'],
   setup(ctx, options) {
-    const url = options.url ?? (ctx.config.redis?.url as string | undefined) ?? DEFAULT_REDIS_URL;
-    const keyPrefix = options.keyPrefix ?? (ctx.config.redis?.keyPrefix as string | undefined) ?? 'moltbot';
+    const { url, keyPrefix } = redisSettings(options, ctx.config);
     let connection: RedisConnection | undefined;
     let store: SessionStore | undefined;
     const ready = () => {
