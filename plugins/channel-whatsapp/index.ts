@@ -49,7 +49,9 @@ export function createWhatsAppPlugin(inject: WhatsAppInject = {}) {
         markRead: settings.markRead,
         isListening: () => ctx.use('gateway').address() !== undefined,
       });
-      ctx.hooks.httpRoute.tap(ctx.name, (router) => registerWhatsAppWebhook(router, { settings, adapter, health, log: ctx.log }));
+      const counters = { stale: 0 };
+      ctx.hooks.httpRoute.tap(ctx.name, (router) => registerWhatsAppWebhook(router, { settings, adapter, health, counters, log: ctx.log }));
+      ctx.hooks.collectMetrics.tap(ctx.name, (collector) => collector.set('inbound_stale_dropped', counters.stale));
       ctx.hooks.ready.tap(ctx.name, () => adapter.listening());
       // Missing credentials stop the gateway's start (exit 78), not every CLI command that sets plugins up.
       ctx.hooks.start.tap(ctx.name, () => void settings.credentials());

@@ -32,6 +32,8 @@ export interface WhatsAppSettings {
   requestTimeoutMs: number;
   degradeAfter: number;
   maxBodyBytes: number;
+  /** Messages stamped longer ago than this are dropped (replay horizon across restarts). */
+  maxMessageAgeMs: number;
 }
 
 const CREDENTIALS = [

@@ -5,6 +5,10 @@
  *        signature (nothing processed); 503 while the channel is not running (Meta retries)
  * Messages go to the `channels` service one by one (it dedupes message ids); delivery receipts
  * are ignored except `failed`, which is logged and counted as a final delivery failure.
+ * Freshness: the replay guard and the id dedupe live in memory, so after a restart (or enough
+ * later traffic) a captured signed POST would pass both; a message whose own `timestamp` is
+ * older than `maxMessageAgeMs` (or that has none: Meta always sends one) is therefore dropped,
+ * counted in `stale` and debug-logged, and the request still answered 200 so Meta stops.
  */
 import type { HttpRouteRegistrar } from '../../core/hook-types.ts';
 import type { Logger } from '../../core/log.ts';
@@ -19,13 +23,15 @@ import { parseEvents } from './events.ts';
 import { normalizePhone } from './phone.ts';
 import type { WhatsAppSettings } from './settings.ts';
 
-/** Meta redelivers an unanswered event for up to a day or so: remember request signatures that long. */
+/** Remember request signatures a day, or as long as messages are accepted when that is longer. */
 const REPLAY_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 export interface WebhookDeps {
   settings: WhatsAppSettings;
   adapter: WebhookAdapter;
   health: DeliveryHealth;
+  /** Counters the plugin reports (`collectMetrics`): messages dropped as too old. */
+  counters: { stale: number };
   log: Logger;
 }
 
@@ -51,7 +57,7 @@ export function registerWhatsAppWebhook(router: HttpRouteRegistrar, deps: Webhoo
     path: settings.webhookPath,
     channel: 'whatsapp',
     maxBytes: settings.maxBodyBytes,
-    replayWindowMs: REPLAY_WINDOW_MS,
+    replayWindowMs: Math.max(REPLAY_WINDOW_MS, settings.maxMessageAgeMs),
     signatureHeader: 'x-hub-signature-256',
     verify: (req, body) => ({ ok: verifySignature(req.headers['x-hub-signature-256'], settings.credentials().appSecret, body) }),
     host: () => adapter.host,
@@ -65,8 +71,14 @@ export function registerWhatsAppWebhook(router: HttpRouteRegistrar, deps: Webhoo
       return sendJson(res, 400, { ok: false, error: 'the body is not JSON' });
     }
     const events = parseEvents(body, settings.credentials().phoneNumberId, normalizePhone);
+    const oldest = Date.now() - settings.maxMessageAgeMs;
     try {
       for (const message of events.messages) {
+        if (message.receivedAt === undefined || message.receivedAt < oldest) {
+          deps.counters.stale++;
+          log.debug({ messageId: message.messageId, sentAt: message.receivedAt, maxMessageAgeMs: settings.maxMessageAgeMs }, 'WhatsApp message dropped: older than maxMessageAgeMs (or no timestamp)');
+          continue;
+        }
         await host.receive(message);
       }
     } catch (error) {

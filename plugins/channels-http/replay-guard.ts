@@ -1,8 +1,10 @@
 /**
  * Replay guard for signed webhooks: a request is accepted at most once (keyed by its signature
  * or a digest of its body) and, when it carries a sender timestamp, only inside the window.
- * Keys are remembered for the window (bounded in count: the oldest go first), so a captured
- * request cannot be sent again while its timestamp is still fresh, and is stale after that.
+ * A key is remembered until `max(arrival, timestamp) + windowMs` (bounded in count: the oldest
+ * go first), i.e. for as long as its timestamp is still fresh: a request stamped in the future
+ * stays valid until `timestamp + windowMs`, so it must be remembered that long too; after that
+ * it is stale. Callers key on a canonical form (see `signatureDigest`).
  * Message-id duplicates (a platform redelivering the same message in a new request) are the
  * `channels` service's job (`messageId` on the inbound message).
  */
@@ -27,11 +29,14 @@ export interface ReplayGuard {
 export function createReplayGuard(options: ReplayGuardOptions): ReplayGuard {
   const maxKeys = options.maxKeys ?? 10_000;
   const now = options.now ?? Date.now;
-  // Insertion order is expiry order (every key lives windowMs from when it was seen).
+  // Key → last instant it is remembered (inclusive: a timestamp exactly windowMs off is still
+  // fresh, see the stale check). Insertion order is nearly expiry order (a future timestamp
+  // adds at most one window), so pruning walks from the oldest and stops at the first live
+  // key; an expired key left behind is treated as absent by check() and goes on a later prune.
   const seen = new Map<string, number>();
   const prune = (at: number) => {
     for (const [key, expires] of seen) {
-      if (expires > at && seen.size <= maxKeys) break;
+      if (expires >= at && seen.size <= maxKeys) break;
       seen.delete(key);
     }
   };
@@ -40,8 +45,10 @@ export function createReplayGuard(options: ReplayGuardOptions): ReplayGuard {
       const at = now();
       if (timestampMs !== undefined && (!Number.isFinite(timestampMs) || Math.abs(at - timestampMs) > options.windowMs)) return 'stale';
       prune(at);
-      if (seen.has(key)) return 'replayed';
-      seen.set(key, at + options.windowMs);
+      const expires = seen.get(key);
+      if (expires !== undefined && expires >= at) return 'replayed';
+      seen.delete(key);
+      seen.set(key, Math.max(at, timestampMs ?? at) + options.windowMs);
       if (seen.size > maxKeys) prune(at);
       return 'ok';
     },

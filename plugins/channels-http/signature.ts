@@ -19,11 +19,22 @@ export function signatureHeader(secret: string, ...parts: (string | Buffer)[]): 
   return `${PREFIX}${hmacSha256Hex(secret, ...parts)}`;
 }
 
-/** Whether `header` (`sha256=<64 hex>`) is the HMAC of the parts under `secret`. */
-export function verifySignature(header: string | string[] | undefined, secret: string, ...parts: (string | Buffer)[]): boolean {
-  if (typeof header !== 'string' || !header.startsWith(PREFIX)) return false;
+/**
+ * The digest a `sha256=<64 hex>` header carries, in canonical form (lower-case hex), or
+ * undefined when the header is missing or malformed. Hex is case-insensitive, so the same
+ * signature can be written many ways: anything that remembers signatures (the replay guard)
+ * must key on this form, never on the raw header.
+ */
+export function signatureDigest(header: string | string[] | undefined): string | undefined {
+  if (typeof header !== 'string' || !header.startsWith(PREFIX)) return undefined;
   const hex = header.slice(PREFIX.length).trim();
-  if (!/^[0-9a-fA-F]{64}$/.test(hex)) return false;
+  return /^[0-9a-fA-F]{64}$/.test(hex) ? hex.toLowerCase() : undefined;
+}
+
+/** Whether `header` (`sha256=<64 hex>`, either hex case) is the HMAC of the parts under `secret`. */
+export function verifySignature(header: string | string[] | undefined, secret: string, ...parts: (string | Buffer)[]): boolean {
+  const hex = signatureDigest(header);
+  if (hex === undefined) return false;
   const given = Buffer.from(hex, 'hex');
   const expected = Buffer.from(hmacSha256Hex(secret, ...parts), 'hex');
   return given.length === expected.length && timingSafeEqual(given, expected);

@@ -13,6 +13,7 @@ import type { ChannelHost } from '../channels/contract.ts';
 import { sendJson } from '../gateway/http-routes.ts';
 import { BodyTooLargeError, readRawBody } from './raw-body.ts';
 import { createReplayGuard } from './replay-guard.ts';
+import { signatureDigest } from './signature.ts';
 
 export interface SignedRouteOptions {
   path: string;
@@ -20,7 +21,7 @@ export interface SignedRouteOptions {
   maxBytes: number;
   /** How long a request is remembered (and, when signed with a timestamp, how far it may be off). */
   replayWindowMs: number;
-  /** The header carrying the signature; its value identifies the request for the replay guard. */
+  /** The header carrying the `sha256=<hex>` signature; its digest (canonical, lower-case) identifies the request for the replay guard. */
   signatureHeader: string;
   /** Whether the signature covers `body`; `timestampMs` is set when the scheme signs one. */
   verify(req: IncomingMessage, body: Buffer): { ok: boolean; timestampMs?: number };
@@ -55,8 +56,9 @@ export function signedPostRoute(router: HttpRouteRegistrar, options: SignedRoute
         return refuse(res, 413, `body over ${error.limit} bytes`, {}, { Connection: 'close' });
       }
       const verdict = options.verify(req, body);
-      if (!verdict.ok) return refuse(res, 401, 'missing or invalid signature', { ip: req.socket.remoteAddress });
-      const key = String(req.headers[options.signatureHeader]);
+      // Keyed on the digest, not the raw header: the same signature in upper-case hex is the same request.
+      const key = signatureDigest(req.headers[options.signatureHeader]);
+      if (!verdict.ok || key === undefined) return refuse(res, 401, 'missing or invalid signature', { ip: req.socket.remoteAddress });
       const seen = replay.check(key, verdict.timestampMs);
       if (seen === 'stale') return refuse(res, 401, 'timestamp outside the replay window', { timestampMs: verdict.timestampMs });
       if (seen === 'replayed') return refuse(res, 200, 'the same signed request was already processed', {});

@@ -145,6 +145,12 @@ export interface ChannelsService {
   /** Sends text to a chat (chunked; queued while disconnected). Resolves once every chunk is accepted. */
   send(channel: string, target: ChannelTarget, text: string): Promise<void>;
   status(): ChannelStatus[];
+  /**
+   * Whether `target` is a DM with one of the channel's `owners` (ids normalised as the channel
+   * does); false for groups and unknown channels. Lets a caller restrict where an unattended
+   * sender (the `cron` tool) may deliver. Added after v1.
+   */
+  isOwnerChat(channel: string, target: Pick<ChannelTarget, 'chatType' | 'chatId'>): boolean;
   readonly pairing: {
     list(channel?: string): PairingRequest[];
     approve(channel: string, code: string): Promise<{ sender: string }>;

@@ -132,6 +132,12 @@ export function createChannelsService(deps: ServiceDeps): ChannelsServiceImpl {
     status(): ChannelStatus[] {
       return [...runtimes.values()].map((runtime) => runtime.status());
     },
+    isOwnerChat(channel, target) {
+      const runtime = runtimes.get(channel);
+      if (runtime === undefined || target.chatType !== 'dm') return false;
+      const chat = runtime.normalize(target.chatId);
+      return runtime.settings.owners.some((owner) => runtime.normalize(owner) === chat);
+    },
     pairing: {
       list(channel?: string): PairingRequest[] {
         return deps.store.list(channel);

@@ -134,7 +134,16 @@ export default definePlugin<CronOptions>({
           }
         }
       };
-      ctx.onClose(tools.register(createCronTool(service, sandboxed)));
+      // Without the channels service no chat is an owner's: the tool then delivers to none/webchat only.
+      const ownerChat = (channel: string, chatType: 'dm' | 'group', chatId: string): boolean => {
+        try {
+          const channels = ctx.use('channels') as Partial<ChannelsService>;
+          return typeof channels.isOwnerChat === 'function' && channels.isOwnerChat(channel, { chatType, chatId });
+        } catch {
+          return false;
+        }
+      };
+      ctx.onClose(tools.register(createCronTool(service, sandboxed, ownerChat)));
     }
 
     ctx.hooks.cliCommands.tap(ctx.name, (program, cli) => registerCronCommands(program, cli, ctx.config, ctx.paths.stateDir));

@@ -3,14 +3,16 @@
  * non-main one by default) are refused by the tool policy (`cron` is in its default denylist);
  * without the tool-policy plugin this tool refuses every non-main session itself. A session
  * sees and removes only the jobs it added; a job it adds runs in that session unless it names
- * another session of the same agent, and it delivers to a channel chat or nowhere (webhooks,
- * which send data to any URL, are for the operator: config or RPC).
+ * another session of the same agent. A model can be steered by injected text, so where a job
+ * it adds may deliver is narrowed to what reaches only the operator: nowhere, webchat (the
+ * gateway's authenticated clients), or a DM with one of that channel's `owners`. Webhooks and
+ * any other chat are for the operator (config, RPC or CLI keep full freedom).
  */
 import { MoltbotError } from '../../core/errors.ts';
 import { compileSchema } from '../../core/validate/compile.ts';
 import { parseSessionKey } from '../agent/session-key.ts';
 import type { ToolContext, ToolDefinition } from '../agent/tool-registry.ts';
-import { JOB_SCHEMA, type JobInput } from './job.ts';
+import { JOB_SCHEMA, type Delivery, type JobInput } from './job.ts';
 import type { CronService } from './service.ts';
 
 const PARAMETERS = {
@@ -27,7 +29,17 @@ const PARAMETERS = {
 const forbidden = (message: string) => new MoltbotError('MOLT_ERR_CRON_FORBIDDEN', { message, plugin: 'cron' });
 const invalidArgs = (message: string) => new MoltbotError('MOLT_ERR_TOOL_INVALID_ARGS', { message, plugin: 'cron' });
 
-export function createCronTool(service: CronService, sandboxed: (sessionKey: string) => boolean): ToolDefinition {
+/** Refusal text when the tool may not deliver to `deliver`, else undefined. */
+function deliveryRefusal(deliver: Delivery | undefined, ownerChat: (channel: string, chatType: 'dm' | 'group', chatId: string) => boolean): string | undefined {
+  if (deliver === undefined || deliver === 'none') return undefined;
+  // A model (perhaps steered by injected text) must not pick where data is POSTed.
+  if ('webhook' in deliver) return 'cron: webhook delivery is set by the operator (config or RPC), not by the cron tool';
+  if (deliver.channel === 'webchat' || ownerChat(deliver.channel, deliver.chatType, deliver.chatId)) return undefined;
+  return `cron: the cron tool delivers only to "none", webchat, or a DM with one of channels.${deliver.channel}.owners; ` +
+    `${deliver.chatType} "${deliver.chatId}" on ${deliver.channel} is not one (other targets are set by the operator: config, RPC cron.add or the CLI)`;
+}
+
+export function createCronTool(service: CronService, sandboxed: (sessionKey: string) => boolean, ownerChat: (channel: string, chatType: 'dm' | 'group', chatId: string) => boolean): ToolDefinition {
   const validate = compileSchema(PARAMETERS);
   return {
     name: 'cron',
@@ -44,8 +56,8 @@ export function createCronTool(service: CronService, sandboxed: (sessionKey: str
           if (args.job === undefined) throw invalidArgs('cron: add needs "job"');
           const session = args.job.session ?? context.sessionKey;
           if (parseSessionKey(session).agentId !== parseSessionKey(context.sessionKey).agentId) throw forbidden('cron: a job runs in a session of this agent only');
-          // A model (perhaps steered by injected text) must not pick where data is POSTed.
-          if (typeof args.job.deliver === 'object' && 'webhook' in args.job.deliver) throw forbidden('cron: webhook delivery is set by the operator (config or RPC), not by the cron tool');
+          const refusal = deliveryRefusal(args.job.deliver, ownerChat);
+          if (refusal !== undefined) throw forbidden(refusal);
           const view = await service.add({ ...args.job, session }, context.sessionKey);
           return { added: view.id, nextRunAt: view.state.nextRunAt === undefined ? null : new Date(view.state.nextRunAt).toISOString() };
         }

@@ -22,7 +22,7 @@ export type CronDelivery =
     }
   | {
       /**
-       * http(s) URL; a secret in it is written as a ${ENV_VAR} reference.
+       * http(s) URL (secret: its path or query often carries a token; masked in config.get and logs); a secret in it is written as a ${ENV_VAR} reference.
        */
       webhook: string;
     };

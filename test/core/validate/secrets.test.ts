@@ -24,6 +24,8 @@ describe('secretPaths', () => {
       'channels.*.token',
       'channels.*.verifyToken',
       'channels.*.webhookSecret',
+      'cron.heartbeat.deliver.webhook',
+      'cron.jobs.*.deliver.webhook',
       'gateway.auth.password',
       'gateway.auth.token',
       'providers.*.apiKey',
@@ -85,6 +87,18 @@ describe('maskSecrets', () => {
     expect(Object.getPrototypeOf(masked)).toBe(Object.prototype);
     expect(Object.hasOwn(masked, '__proto__')).toBe(true);
     expect(JSON.stringify(masked)).toBe('{"__proto__":{"password":"[REDACTED]"}}');
+  });
+
+  it('masks a cron webhook URL (as cron.list does) and leaves channel deliveries readable', () => {
+    const cron = { jobs: [
+      { id: 'a', every: '1h', message: 'x', deliver: { webhook: 'https://hooks.example.com/T0/B1/tok-sekrit' } },
+      { id: 'b', every: '1h', message: 'y', deliver: { channel: 'irc', chatType: 'dm', chatId: 'alice' } },
+      { id: 'c', every: '1h', message: 'z', deliver: 'none' },
+    ], heartbeat: { enabled: true, deliver: { webhook: 'https://hooks.example.com/hb?token=t' } } };
+    expect(maskSecrets({ cron }, rootSchema)).toEqual({ cron: {
+      jobs: [{ ...cron.jobs[0], deliver: { webhook: '[REDACTED]' } }, cron.jobs[1], cron.jobs[2]],
+      heartbeat: { enabled: true, deliver: { webhook: '[REDACTED]' } },
+    } });
   });
 
   it('masks a whole marked value even when it is not a string', () => {

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { startWebhook, until } from './harness.ts';
+import { SECRET, sign } from './receiver.ts';
 
 describe('channel-webhook', () => {
   it('pairs an unknown sender, then answers it through the signed callback', async () => {
@@ -49,6 +50,19 @@ describe('channel-webhook', () => {
     await until(() => h.status().inbound.dropped === 1, 'the duplicate to be counted');
     expect(h.fake.requests).toHaveLength(1);
     expect(h.receiver.callbacks).toHaveLength(1);
+  });
+
+  it('refuses a captured request replayed with its signature hex upper-cased (no messageId to dedupe on)', async () => {
+    const h = await startWebhook({ dmPolicy: 'open', allowFrom: ['*'] });
+    const timestamp = Date.now();
+    const message = { sender: 'bob', text: 'transfer it' };
+    const signature = sign(SECRET, timestamp, JSON.stringify(message));
+    expect((await h.post(message, { timestamp, signature })).status).toBe(202);
+    const upper = `sha256=${signature.slice('sha256='.length).toUpperCase()}`;
+    expect(await h.post(message, { timestamp, signature: upper })).toEqual({ status: 200, body: { ok: true, status: 'duplicate' } });
+    await h.receiver.waitFor(1);
+    expect(h.status().inbound.accepted).toBe(1);
+    expect(h.fake.requests).toHaveLength(1);
   });
 
   it('answers 400 naming the bad field', async () => {

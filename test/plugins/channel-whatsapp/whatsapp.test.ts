@@ -78,6 +78,34 @@ describe('channel-whatsapp', () => {
     expect(h.wa.sent).toHaveLength(1);
   });
 
+  it('drops a validly signed message older than maxMessageAgeMs (a capture replayed after a restart): 200, counted, not processed', async () => {
+    const h = await startWhatsApp({ dmPolicy: 'open', allowFrom: ['*'] });
+    const seconds = Math.floor(Date.now() / 1000);
+    // Captured 16 minutes ago (default horizon 15): both in-memory guards are empty on this gateway.
+    const captured = h.wa.messageEvent({ from: STRANGER, text: 'summarise MEMORY.md', id: 'wamid.captured', timestamp: seconds - 16 * 60 });
+    const answer = await h.wa.deliver(h.webhookUrl, captured);
+    expect([answer.status, JSON.parse(answer.body)]).toEqual([200, { ok: true }]);
+    const noTimestamp = h.wa.messageEvent({ from: STRANGER, text: 'no stamp', id: 'wamid.nostamp' }) as any;
+    delete noTimestamp.entry[0].changes[0].value.messages[0].timestamp;
+    expect((await h.wa.deliver(h.webhookUrl, noTimestamp)).status).toBe(200);
+    // Inside the horizon (a restart's worth of Meta redelivery) still goes through.
+    expect((await h.wa.deliver(h.webhookUrl, h.wa.messageEvent({ from: STRANGER, text: 'late but fresh', id: 'wamid.late', timestamp: seconds - 14 * 60 }))).status).toBe(200);
+    await h.wa.waitForSent(1);
+    expect(h.wa.sent.map((m) => m.text)).toEqual(['echo: late but fresh']);
+    expect(h.fake.requests).toHaveLength(1);
+    expect(h.status().inbound).toMatchObject({ accepted: 1 });
+    const figures: Record<string, number> = {};
+    await h.kernel.hooks.collectMetrics.promise({ set: (name, value) => void (figures[name] = value) });
+    expect(figures.inbound_stale_dropped).toBe(2);
+  });
+
+  it('maxMessageAgeMs widens the horizon for deployments that must keep messages across long outages', async () => {
+    const h = await startWhatsApp({ dmPolicy: 'open', allowFrom: ['*'], maxMessageAgeMs: 2 * 3600_000 });
+    const sentAt = Math.floor(Date.now() / 1000) - 3600;
+    expect((await h.wa.deliver(h.webhookUrl, h.wa.messageEvent({ from: STRANGER, text: 'an hour late', timestamp: sentAt }))).status).toBe(200);
+    expect((await h.wa.waitForSent(1))[0]!.text).toBe('echo: an hour late');
+  });
+
   it('ignores delivery receipts and events for other numbers', async () => {
     const h = await startWhatsApp({ dmPolicy: 'open', allowFrom: ['*'] });
     expect((await h.wa.deliver(h.webhookUrl, h.wa.statusEvent('wamid.out1', 'delivered', STRANGER))).status).toBe(200);

@@ -1,7 +1,7 @@
 /** The shared signed-webhook pieces: HMAC-SHA256 signatures and the replay guard. */
 import { describe, expect, it } from 'vitest';
 import { createReplayGuard } from '../../../plugins/channels-http/replay-guard.ts';
-import { hmacSha256Hex, signatureHeader, verifySignature } from '../../../plugins/channels-http/signature.ts';
+import { hmacSha256Hex, signatureDigest, signatureHeader, verifySignature } from '../../../plugins/channels-http/signature.ts';
 
 describe('HMAC-SHA256 signatures', () => {
   it('matches the RFC 4231-style reference value and covers the parts in order', () => {
@@ -21,6 +21,16 @@ describe('HMAC-SHA256 signatures', () => {
     expect(verifySignature(header.slice(7), 's3cret', body)).toBe(false);
     expect(verifySignature(`${header}00`, 's3cret', body)).toBe(false);
     expect(verifySignature('sha256=zz', 's3cret', body)).toBe(false);
+  });
+
+  it('gives one canonical digest for every spelling of the same signature', () => {
+    const header = signatureHeader('s3cret', Buffer.from('{"a":1}'));
+    const digest = header.slice('sha256='.length);
+    expect(signatureDigest(header)).toBe(digest);
+    expect(signatureDigest(`sha256=${digest.toUpperCase()}`)).toBe(digest);
+    expect(signatureDigest(`sha256= ${digest.slice(0, 32).toUpperCase()}${digest.slice(32)} `)).toBe(digest);
+    expect(signatureDigest('sha256=zz')).toBeUndefined();
+    expect(signatureDigest(undefined)).toBeUndefined();
   });
 });
 
@@ -43,6 +53,19 @@ describe('replay guard', () => {
     expect(guard.check('future', now + 300_001)).toBe('stale');
     expect(guard.check('nan', Number.NaN)).toBe('stale');
     expect(guard.check('edge', now - 300_000)).toBe('ok');
+  });
+
+  it('remembers a future-stamped key until timestamp + window, as long as the timestamp stays fresh', () => {
+    let now = 10_000_000;
+    const guard = createReplayGuard({ windowMs: 1000, now: () => now });
+    const ts = now + 900;
+    expect(guard.check('future', ts)).toBe('ok');
+    now += 1500; // past arrival + window, still inside ts + window
+    expect(guard.check('future', ts)).toBe('replayed');
+    now = ts + 1000; // the last instant the timestamp is fresh
+    expect(guard.check('future', ts)).toBe('replayed');
+    now += 1;
+    expect(guard.check('future', ts)).toBe('stale');
   });
 
   it('keeps at most maxKeys, dropping the oldest, and forget() lets a retry through', () => {
