@@ -52,6 +52,7 @@ export default definePlugin({
     const agentHooks = ctx.exposeHooks(createAgentHooks());
     let service: AgentService | undefined;
     let sessionCache: CacheNamespace | undefined;
+    let sessionLease: SessionLease | undefined | null = null;
     const agent = (): AgentService => {
       service ??= createAgentService({
         settings,
@@ -62,12 +63,16 @@ export default definePlugin({
         env: process.env,
         signal: ctx.signal,
         sessionCache: () => (sessionCache ??= openSessionCache(ctx, settings.sessionCacheSize)),
+        // Looked up once (a missing service is an exception, too dear per run).
         sessionLease: () => {
-          try {
-            return ctx.use('session-lease') as SessionLease;
-          } catch {
-            return undefined;
+          if (sessionLease === null) {
+            try {
+              sessionLease = ctx.use('session-lease') as SessionLease;
+            } catch {
+              sessionLease = undefined;
+            }
           }
+          return sessionLease;
         },
         agentHooks,
         apiFor: (api) => {

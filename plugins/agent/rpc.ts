@@ -42,17 +42,21 @@ export function defineAgentMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | '
       return undefined;
     }
   };
+  // Resolved once at start: a missing optional service is an exception, too dear per event.
+  let bus: EventBus | undefined;
+  let watchers: EventSender | undefined;
   const events = new SessionEvents({
     instanceId: randomUUID(),
-    send: (connectionId, event, payload) => optional<EventSender>('gateway')?.sendTo(connectionId, event, payload) ?? false,
-    bus: () => optional<EventBus>('event-bus'),
+    send: (connectionId, event, payload) => watchers?.sendTo(connectionId, event, payload) ?? false,
+    bus: () => bus,
   });
   ctx.hooks.start.tapPromise(ctx.name, async () => {
+    bus = optional<EventBus>('event-bus');
+    watchers = optional<EventSender>('gateway');
     ctx.onClose(agent().subscribe((event) => events.local(event)));
     // A closed connection's subscriptions go with it (not only when an event finds it gone).
     const gatewayService = optional<{ onDisconnect(listener: (connectionId: string) => void): () => void }>('gateway');
     if (gatewayService) ctx.onClose(gatewayService.onDisconnect((connectionId) => events.unsubscribe(connectionId)));
-    const bus = optional<EventBus>('event-bus');
     if (bus) ctx.onClose(bus.subscribe(SESSION_TOPIC, (message) => events.remote(message)));
   });
   defineMethod<{ sessionKey?: string; message: string }>(ctx, {
