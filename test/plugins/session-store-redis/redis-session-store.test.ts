@@ -16,6 +16,19 @@ async function storeKernel(keyPrefix: string) {
   return { kernel, store: kernel.use('session-store') as SessionStore };
 }
 
+/** A kernel with the agent on the Redis store (and, as `preset`, what the CLI would load first). */
+function agentKernel(baseURL: string, keyPrefix: string, preset?: string[]) {
+  return createTestKernel({
+    ...(preset ? { preset } : {}),
+    config: {
+      agent: { model: 'local/m' },
+      providers: { local: { api: 'openai', baseURL } },
+      redis: { keyPrefix },
+      plugins: ['session-store-redis', 'provider-openai', 'agent'],
+    },
+  });
+}
+
 describe('session-store-redis', () => {
   it('appends, loads, lists, inspects and finds traces; another instance sees the same', async () => {
     const prefix = redisPrefix();
@@ -66,15 +79,7 @@ describe('session-store-redis', () => {
     const prefix = redisPrefix();
     const fake = await startFakeProvider();
     try {
-      const boot = () => createTestKernel({
-        preset: ['session-store-file', 'cache', 'cache-memory'],
-        config: {
-          agent: { model: 'local/m' },
-          providers: { local: { api: 'openai', baseURL: fake.openaiBaseURL } },
-          redis: { keyPrefix: prefix },
-          plugins: ['session-store-redis', 'provider-openai', 'agent'],
-        },
-      });
+      const boot = () => agentKernel(fake.openaiBaseURL, prefix, ['session-store-file', 'cache', 'cache-memory']);
       const [a, b] = [await boot(), await boot()];
       expect(a.plugins().map((p) => p.name)).not.toContain('session-store-file');
       fake.script({ text: 'from A' });
@@ -96,14 +101,7 @@ describe('session-store-redis', () => {
     const prefix = redisPrefix();
     const fake = await startFakeProvider();
     try {
-      const boot = () => createTestKernel({
-        config: {
-          agent: { model: 'local/m' },
-          providers: { local: { api: 'openai', baseURL: fake.openaiBaseURL } },
-          redis: { keyPrefix: prefix },
-          plugins: ['session-store-redis', 'provider-openai', 'agent'],
-        },
-      });
+      const boot = () => agentKernel(fake.openaiBaseURL, prefix);
       const [a, b] = [await boot(), await boot()];
       // No echo fallback: each run answers with a scripted text; the first is slow.
       fake.script({ text: 'slow answer from the first run', chunks: 4, delayMs: 150 }, { text: 'second' });
