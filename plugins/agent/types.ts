@@ -68,6 +68,8 @@ export interface LoadedSession {
   entries: TranscriptEntry[];
   /** What load() repaired on disk (torn tail dropped, orphan tool calls closed). */
   repaired: string[];
+  /** With `{ repair: false }`: what a repairing load would fix (nothing was written). */
+  needsRepair?: string[];
 }
 
 export interface SessionStore {

@@ -10,7 +10,7 @@ import { Appender } from './appender.ts';
 import { keyOfTranscript, transcriptName } from './file-names.ts';
 import { readIndex, writeIndex } from './index-file.ts';
 import { emptySummary, foldEntries, summarize } from './summary.ts';
-import { closeOrphanToolCalls, cutTo, readTranscript } from './transcript-file.ts';
+import { closeOrphanToolCalls, cutTo, orphanToolCalls, readTranscript } from './transcript-file.ts';
 
 export interface FileStoreOptions {
   /** `<stateDir>/state/agents`. */
@@ -130,7 +130,15 @@ export function createFileStore(options: FileStoreOptions): SessionStore & { flu
       const state = await agentDir(agentId);
       const file = join(state.dir, transcriptName(key));
       const parsed = await readTranscript(file);
-      if (options?.repair === false) return { entries: parsed.entries, repaired: [] };
+      if (options?.repair === false) {
+        const orphans = orphanToolCalls(parsed.entries).length;
+        const needsRepair = [
+          ...(parsed.tornTail ? [`a torn last line (${parsed.fileBytes - parsed.validBytes} bytes)`] : []),
+          ...(parsed.skippedLines > 0 ? [`${parsed.skippedLines} unreadable line(s)`] : []),
+          ...(orphans > 0 ? [`${orphans} interrupted tool call(s)`] : []),
+        ];
+        return { entries: parsed.entries, repaired: [], ...(needsRepair.length > 0 ? { needsRepair } : {}) };
+      }
       const repaired: string[] = [];
       if (parsed.tornTail) {
         await cutTo(file, parsed.validBytes);

@@ -21,7 +21,7 @@ async function run(root: string): Promise<Check[]> {
 }
 
 describe('doctor: session store integrity', () => {
-  it('ok when every session loads; a warning naming each repair after a torn write or garbage lines', async () => {
+  it('ok when every session loads; a warning naming what a crash left (nothing written); --fix repairs it', async () => {
     const root = useTempDir().dir;
     const writer = createFileStore({ root, indexDelayMs: 0, maxOpenFiles: 4 });
     await writer.append('main', 'agent:main:main', [message('a', 'kept')]);
@@ -32,16 +32,23 @@ describe('doctor: session store integrity', () => {
     ]);
 
     await appendFile(join(root, 'main', 'sessions', 'agent%3Amain%3Amain.jsonl'), '{"kind":"message","id":"x","at":1,"role":"user","cont');
-    const [repaired] = await run(root);
-    expect(repaired).toMatchObject({ severity: 'warning' });
-    expect(repaired!.description).toBe('2 session(s) loaded; repaired on disk: agent:main:main: dropped a torn last line (53 bytes).');
-    // The repair is on disk: the next check is clean again.
+    const [torn] = await run(root);
+    expect(torn).toMatchObject({ severity: 'warning' });
+    expect(torn!.description).toBe('2 session(s) read; a crash left agent:main:main: a torn last line (53 bytes). Each session\'s next run repairs it.');
+    // The check only read: the same finding again, until the fix repairs it on disk.
+    const [again] = await run(root);
+    expect(again!.description).toBe(torn!.description);
+    const store = createFileStore({ root, indexDelayMs: 0, maxOpenFiles: 4 });
+    const checks: Check[] = [];
+    await checkSessionStore(root, store, { add: (check) => checks.push(check) });
+    await checks[0]!.fix!();
+    await store.close();
     expect((await run(root))[0]).toMatchObject({ severity: 'ok' });
 
     await writeFile(join(root, 'main', 'sessions', 'agent%3Amain%3Awebchat%3Adm%3Aada.jsonl'), 'not json at all\n{"also": "broken"\n');
     const [broken] = await run(root);
-    // Garbage in the middle is skipped (and reported), a torn tail is cut: the session still loads.
+    // Garbage in the middle and a torn tail are reported; the session still loads.
     expect(broken).toMatchObject({ severity: 'warning' });
-    expect(broken!.description).toBe('2 session(s) loaded; repaired on disk: agent:main:webchat:dm:ada: dropped a torn last line (18 bytes); agent:main:webchat:dm:ada: skipped 1 unreadable line(s).');
+    expect(broken!.description).toBe('2 session(s) read; a crash left agent:main:webchat:dm:ada: a torn last line (18 bytes); agent:main:webchat:dm:ada: 1 unreadable line(s). Each session\'s next run repairs it.');
   });
 });
