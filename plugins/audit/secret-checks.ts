@@ -8,15 +8,15 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import rootSchema from '../../schemas/moltbot.config.json' with { type: 'json' };
 import type { Check } from '../../core/hook-types.ts';
+import { secretPaths as rootSecretPaths } from '../../core/validate/secrets.ts';
 
-/** Paths of secret fields in the root schema; `*` stands for a map key. */
-export function secretPaths(schema: any = rootSchema, prefix: string[] = []): string[][] {
-  if (schema === null || typeof schema !== 'object') return [];
-  if (schema.secret === true) return [prefix];
-  const paths: string[][] = [];
-  for (const [key, child] of Object.entries<any>(schema.properties ?? {})) paths.push(...secretPaths(child, [...prefix, key]));
-  if (schema.additionalProperties && typeof schema.additionalProperties === 'object') paths.push(...secretPaths(schema.additionalProperties, [...prefix, '*']));
-  return paths;
+/**
+ * Paths of secret fields in the root schema, as segments (`*` stands for a map key or an array
+ * index): the validator's own list, which follows `$ref`, `anyOf` and array items (so
+ * `cron.jobs.*.deliver.webhook` is found too). Root-schema keys are plain identifiers.
+ */
+export function secretPaths(schema: object = rootSchema): string[][] {
+  return rootSecretPaths(schema).map((path) => path.split('.'));
 }
 
 function literalsIn(node: unknown, path: readonly string[], at: string[] = []): string[] {

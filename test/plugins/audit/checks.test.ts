@@ -51,6 +51,15 @@ describe('secrets in config files', () => {
     const paths = secretPaths().map((path) => path.join('.'));
     expect(paths).toContain('gateway.auth.password');
     expect(paths).toContain('channels.*.botToken');
+    // Behind $ref and array items too.
+    expect(paths).toContain('cron.jobs.*.deliver.webhook');
+  });
+
+  it('flags a literal webhook URL of a cron job (an array item behind a $ref)', () => {
+    const { write } = useTempDir();
+    const json = write('moltbot.config.json', JSON.stringify({ cron: { jobs: [{ id: 'a', message: 'm', every: '1h', deliver: { webhook: 'https://hooks.example/secret-token-path' } }] } }));
+    expect(literalSecrets(json, JSON.stringify({ cron: { jobs: [{ deliver: { webhook: 'https://hooks.example/secret-token-path' } }] } }))).toEqual(['cron.jobs.0.deliver.webhook']);
+    expect(secretChecks([json])[0]?.description).toContain('cron.jobs.0.deliver.webhook');
   });
 
   it('flags literal values in JSON by path and in code files by key, not ${VAR} references', () => {
