@@ -215,7 +215,7 @@ describe('exec: allowlisted programs cannot run other programs', { timeout: 30_0
     expect(readdirSync(workspace)).not.toContain('pwned');
   });
 
-  it('security audit flags allowlisted programs that can run others', async () => {
+  it('security audit flags allowlisted programs that can run others; doctor reports containment', async () => {
     const workspace = useTempDir().dir;
     const kernel = await createTestKernel({ config: { agent: { workspace } }, plugins: [fakeAgent, [toolsExec, { allow: ['find', 'ls', 'cat', 'sh', 'xargs', 'git'] }]] });
     const findings: Check[] = [];
@@ -227,5 +227,8 @@ describe('exec: allowlisted programs cannot run other programs', { timeout: 30_0
       { id: 'tools.exec.allow.git', severity: 'warning' },
     ]);
     expect(findings[0]?.description).toContain('-exec, -execdir, -ok, -okdir run programs');
+    const doctor: Check[] = [];
+    await kernel.hooks.diagnose.promise({ add: (check) => void doctor.push(check) });
+    expect(doctor.find((check) => check.id === 'tools.exec.containment')).toMatchObject({ severity: 'ok' });
   });
 });
