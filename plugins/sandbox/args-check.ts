@@ -27,15 +27,17 @@ export function compileParameters(schemaJson: string): Check {
   const cached = cache.get(schemaJson);
   if (cached !== undefined) return cached;
   ajv ??= createAjv({ regExp: linearRegExp });
-  const schema = JSON.parse(schemaJson) as object;
+  let schema: object | undefined;
   let check: Check;
   try {
+    schema = JSON.parse(schemaJson) as object;
     check = ajv.compile(schema);
   } catch (error) {
+    // Includes RangeError from a schema nested deeper than the stack allows.
     throw new SchemaProblem(`parameters is not a usable JSON Schema: ${(error instanceof Error ? error.message : String(error)).slice(0, 300)}`);
   } finally {
     // ajv also keeps every schema (and its `$id`) in its own cache: two tools may share an `$id`.
-    ajv.removeSchema(schema);
+    if (schema !== undefined) ajv.removeSchema(schema);
   }
   cache.set(schemaJson, check);
   if (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value as string);

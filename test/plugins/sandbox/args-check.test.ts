@@ -27,4 +27,11 @@ describe('sandbox argument check', () => {
   it('a schema that does not compile is a SchemaProblem naming the keyword', () => {
     expect(() => compileParameters(JSON.stringify({ type: 'object', propertiez: {} }))).toThrow(/parameters is not a usable JSON Schema: strict mode: unknown keyword: "propertiez"/);
   });
+
+  it('a schema nested too deep to compile is a SchemaProblem, not a crash', () => {
+    const depth = 20_000;
+    const deep = `${'{"type":"array","items":'.repeat(depth)}{"type":"string"}${'}'.repeat(depth)}`;
+    expect(() => compileParameters(deep)).toThrow(SchemaProblem);
+    expect(() => compileParameters(deep)).toThrow(/parameters is not a usable JSON Schema: Maximum call stack size exceeded/);
+  });
 });
