@@ -12,6 +12,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 export interface SystemFigures {
   /** Busy share of every core of the host since the previous reading (0..1). */
   cpuUsage: number;
+  /** Host CPU time of every core since boot (ms): busy and total. A reader computes the busy share over any span it wants (alerts: between two checks). */
+  cpuTicks: { busy: number; total: number };
   /** This process's CPU time over wall time since the previous reading, in cores (1 = one full core). */
   processCpu: number;
   /** Used share of host memory (0..1), from the kernel's available-memory figure. */
@@ -135,6 +137,7 @@ export class SystemSampler {
     this.#loop.reset();
     return {
       cpuUsage: tickSpan > 0 ? clamp01((now.hostBusy - last.hostBusy) / tickSpan) : 0,
+      cpuTicks: { busy: now.hostBusy, total: now.hostTotal },
       processCpu: processMicros / 1e6 / seconds,
       memoryUsage: clamp01(1 - free / total),
       diskUsage: diskShare(disk),
