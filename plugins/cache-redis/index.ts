@@ -38,6 +38,7 @@ export default definePlugin<CacheRedisOptions>({
         opTimeoutMs: options.opTimeoutMs,
         connectTimeoutMs: options.connectTimeoutMs,
       }),
+      probe: async () => (await import('./redis-store.ts')).probeRedis(url, options.connectTimeoutMs),
     }));
   },
 });

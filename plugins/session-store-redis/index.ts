@@ -68,7 +68,15 @@ export default definePlugin<SessionStoreRedisOptions>({
       else ctx.log.error({ redis: location, error: connection.lastError() }, 'session store: Redis unreachable; runs fail until it answers');
     });
     ctx.hooks.diagnose.tapPromise(ctx.name, async (report) => {
-      if (connection) await checkRedisDurability(connection, report);
+      if (connection) return checkRedisDurability(connection, report);
+      // Not started here (a CLI process: doctor): a connection of its own for the check, then closed.
+      const { openRedis } = await import('../redis/connection.ts');
+      const probe = await openRedis({ url, connectTimeoutMs: Math.min(options.connectTimeoutMs, 2000), offlineQueue: false });
+      try {
+        await checkRedisDurability(probe, report);
+      } finally {
+        await probe.close().catch(() => undefined);
+      }
     });
     ctx.onClose(async () => {
       lease?.close();

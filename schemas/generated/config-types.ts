@@ -563,6 +563,14 @@ export interface MoltbotConfig {
      */
     checkInterval?: number;
     /**
+     * Milliseconds after start during which CPU, error-rate and event-loop delay are not judged (start-up bursts are not incidents).
+     */
+    warmup?: number;
+    /**
+     * Fewest RPC requests in the metrics window for an error-rate alert (3 failures of 11 requests are not judged).
+     */
+    minRequests?: number;
+    /**
      * Alert sinks: console, webhook, file, or the name another alert-sink plugin registers.
      *
      * Items: An alert sink name, e.g. "console".
