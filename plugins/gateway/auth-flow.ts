@@ -36,6 +36,9 @@ export interface AuthAttempt {
 }
 
 const FULL_RANK = scopeRank(['admin']);
+/** While the remote budget is spent every remote attempt is refused: one warning per interval, not one per attempt. */
+const BUDGET_LOG_INTERVAL_MS = 10_000;
+const budgetRefusals = new WeakMap<Runtime, { loggedAt: number; refused: number }>();
 const GENERIC_FAILURE = 'authentication failed';
 
 /** The lockout key of an attempt: its source; on loopback a browser gets a key of its own. */
@@ -67,7 +70,7 @@ export async function authenticate(runtime: Runtime, attempt: AuthAttempt): Prom
     if (!attempt.local && !runtime.knownSources.has(key)) {
       const budget = await runtime.limiter.takeRemoteAuthCheck();
       if (!budget.allowed) {
-        runtime.log.warn({ transport: attempt.transport, ip: attempt.ip, retryAfterMs: budget.retryAfterMs }, 'gateway authentication refused: the remote password-check budget is spent');
+        logBudgetRefusal(runtime, attempt);
         return rateLimited('too many authentication attempts from remote addresses; try again later', budget.retryAfterMs, 'remote-budget');
       }
     }
@@ -104,4 +107,17 @@ export async function authenticate(runtime: Runtime, attempt: AuthAttempt): Prom
     'gateway authentication failed',
   );
   return { ok: false, status: 401, error: wireError('UNAUTHORIZED', GENERIC_FAILURE) };
+}
+
+function logBudgetRefusal(runtime: Runtime, attempt: AuthAttempt): void {
+  let state = budgetRefusals.get(runtime);
+  if (state === undefined) budgetRefusals.set(runtime, (state = { loggedAt: 0, refused: 0 }));
+  state.refused++;
+  const now = Date.now();
+  if (now - state.loggedAt < BUDGET_LOG_INTERVAL_MS) return;
+  state.loggedAt = now;
+  runtime.log.warn(
+    { transport: attempt.transport, ip: attempt.ip, refusedSinceStart: state.refused },
+    'gateway authentication refused unchecked: the remote password-check budget (rate-limit auth.remoteChecksPerMinute) is spent; many remote sources are failing to authenticate',
+  );
 }

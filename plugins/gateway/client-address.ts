@@ -10,6 +10,7 @@
  * every IPv6 spelling, IPv4-mapped IPv6), never by string matching.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 
 const FORWARDING_HEADERS = ['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'forwarded', 'x-real-ip'] as const;
@@ -19,17 +20,30 @@ export const DEFAULT_IPV6_SOURCE_PREFIX = 64;
 
 type Address = ipaddr.IPv4 | ipaddr.IPv6;
 
-/** The address, IPv4-mapped IPv6 folded to IPv4; undefined when it is not an IP address. */
+/**
+ * The address, IPv4-mapped IPv6 folded to IPv4; undefined when it is not an IP address.
+ * node:net's isIP picks the family first (strict dotted quad for IPv4, no `127.1` or hex
+ * forms): it is native and cheap, where ipaddr.js's own validators throw and catch inside.
+ */
 export function parseIp(address: string | undefined): Address | undefined {
   if (address === undefined) return undefined;
   let ip = address.trim();
   if (ip.startsWith('[') && ip.endsWith(']')) ip = ip.slice(1, -1);
   const zone = ip.indexOf('%');
   if (zone !== -1) ip = ip.slice(0, zone);
-  if (ipaddr.IPv4.isValidFourPartDecimal(ip)) return ipaddr.IPv4.parse(ip);
-  if (!ipaddr.IPv6.isValid(ip)) return undefined;
+  const family = isIP(ip);
+  if (family === 4) return ipaddr.IPv4.parse(ip);
+  if (family !== 6) return undefined;
   const v6 = ipaddr.IPv6.parse(ip);
   return v6.isIPv4MappedAddress() ? v6.toIPv4Address() : v6;
+}
+
+/** 127/8 or ::1 (a parsed address: IPv4-mapped loopback is already IPv4). */
+function isLoopbackAddress(address: Address): boolean {
+  if (address.kind() === 'ipv4') return (address as ipaddr.IPv4).octets[0] === 127;
+  const { parts } = address as ipaddr.IPv6;
+  for (let i = 0; i < 7; i++) if (parts[i] !== 0) return false;
+  return parts[7] === 1;
 }
 
 /** One spelling per address: IPv4 dotted quad, IPv6 RFC 5952, IPv4-mapped IPv6 as IPv4. */
@@ -41,7 +55,8 @@ export function canonicalIp(address: string | undefined): string {
 }
 
 export function isLoopbackIp(ip: string): boolean {
-  return parseIp(ip)?.range() === 'loopback';
+  const parsed = parseIp(ip);
+  return parsed !== undefined && isLoopbackAddress(parsed);
 }
 
 /**
@@ -52,13 +67,20 @@ export function isLoopbackIp(ip: string): boolean {
  * internet client behind a local proxy, never the local owner.
  */
 export function sourceKey(ip: string, local: boolean, ipv6Prefix = DEFAULT_IPV6_SOURCE_PREFIX): string {
-  if (local) return 'loopback';
-  const parsed = parseIp(ip);
+  return local ? 'loopback' : sourceOf(parseIp(ip), ipv6Prefix);
+}
+
+function sourceOf(parsed: Address | undefined, ipv6Prefix: number): string {
   if (parsed === undefined) return 'unknown';
-  if (parsed.range() === 'loopback') return 'loopback-forwarded';
+  if (isLoopbackAddress(parsed)) return 'loopback-forwarded';
   if (parsed.kind() === 'ipv4') return `ip4:${parsed.toString()}`;
   if (ipv6Prefix >= 128) return `ip6:${parsed.toString()}`;
-  return `ip6:${ipaddr.IPv6.networkAddressFromCIDR(`${parsed.toString()}/${ipv6Prefix}`).toString()}/${ipv6Prefix}`;
+  // The network part of the parsed address's 16-bit groups (no string round trip).
+  const parts = (parsed as ipaddr.IPv6).parts.map((part, i) => {
+    const keep = Math.min(16, Math.max(0, ipv6Prefix - i * 16));
+    return keep === 0 ? 0 : part & (0xffff << (16 - keep)) & 0xffff;
+  });
+  return `ip6:${new ipaddr.IPv6(parts).toString()}/${ipv6Prefix}`;
 }
 
 /** `trustedProxies` compiled: addresses and CIDR ranges, matched against canonical IPs. */
@@ -125,19 +147,23 @@ export function resolveClientAddress(
   trustedProxies: ProxyTrust,
   ipv6Prefix = DEFAULT_IPV6_SOURCE_PREFIX,
 ): ClientAddress {
-  const peer = canonicalIp(socketAddress);
+  const parsedPeer = parseIp(socketAddress);
+  const peer = parsedPeer !== undefined ? parsedPeer.toString() : canonicalIp(socketAddress);
   const viaTrustedProxy = trustedProxies.has(peer);
-  let ip = peer;
-  if (viaTrustedProxy) {
-    const hops = headerList(headers['x-forwarded-for']).map(canonicalIp);
-    // Right to left: the first hop we do not trust is the client; further left is client-made.
-    for (let i = hops.length - 1; i >= 0; i--) {
-      ip = hops[i] as string;
-      if (!trustedProxies.has(ip)) break;
-    }
-  }
   const forwarded = FORWARDING_HEADERS.some((name) => headers[name] !== undefined);
-  const local = isLoopbackIp(ip) && (viaTrustedProxy || !forwarded);
+  // The common case, a direct client: one parse for everything.
+  if (!viaTrustedProxy) {
+    const local = parsedPeer !== undefined && isLoopbackAddress(parsedPeer) && !forwarded;
+    return { ip: peer, peer, viaTrustedProxy, local, source: local ? 'loopback' : sourceOf(parsedPeer, ipv6Prefix) };
+  }
+  let ip = peer;
+  const hops = headerList(headers['x-forwarded-for']).map(canonicalIp);
+  // Right to left: the first hop we do not trust is the client; further left is client-made.
+  for (let i = hops.length - 1; i >= 0; i--) {
+    ip = hops[i] as string;
+    if (!trustedProxies.has(ip)) break;
+  }
+  const local = isLoopbackIp(ip);
   return { ip, peer, viaTrustedProxy, local, source: sourceKey(ip, local, ipv6Prefix) };
 }
 
