@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_OPTIONS, DEFAULT_PORT, resolveSettings } from '../../../plugins/gateway/settings.ts';
+import { startGateway } from './helpers.ts';
 
 const options = { ...DEFAULT_OPTIONS, trustedProxies: ['::ffff:10.0.0.2'] };
 
@@ -43,5 +44,14 @@ describe('gateway settings', () => {
       expect(error).toMatchObject({ code: 'MOLT_ERR_PLUGIN_OPTIONS_INVALID', message: `gateway option trustedProxies[1] is not an IP address or CIDR range (got ${JSON.stringify(bad)})` });
       expect((error as { path?: string }).path).toContain('trustedProxies[1]');
     }
+  });
+
+  it('IN-19 #4: a gateway with a bad trustedProxies entry does not load; the error names the entry and the fix', async () => {
+    await expect(startGateway({ options: { trustedProxies: ['127.0.0.1', '10.0.0.0/33'] } })).rejects.toMatchObject({
+      code: 'MOLT_ERR_PLUGIN_OPTIONS_INVALID',
+      message: 'gateway option trustedProxies[1] is not an IP address or CIDR range (got "10.0.0.0/33")',
+      fix: expect.stringContaining('CIDR range ("10.0.0.0/8"'),
+    });
+    await expect(startGateway({ options: { trustedProxies: ['proxy.lan'] } })).rejects.toMatchObject({ code: 'MOLT_ERR_PLUGIN_OPTIONS_INVALID' });
   });
 });
