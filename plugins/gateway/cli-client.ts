@@ -42,6 +42,8 @@ export function callGateway(url: string, auth: Record<string, string>, method: s
       else resolve(value);
     };
     ws.on('error', (error) => finish(new Error(`cannot reach the gateway at ${url}: ${error.message} (is \`moltbot gateway\` running?)`)));
+    // Closed before an answer (e.g. 1013: an idle unauthenticated socket evicted under a flood): say so now, not at the timeout.
+    ws.on('close', (code, reason) => finish(Object.assign(new Error(`the gateway closed the connection before answering (${code}${reason.length > 0 ? ` ${reason.toString()}` : ''})${code === 1013 ? '; try again' : ''}`), { code: `CLOSED_${code}` })));
     ws.on('open', () => ws.send(JSON.stringify({ type: 'req', id: 'connect', method: 'connect', params: { minProtocol: 1, maxProtocol: 1, client: { id: 'moltbot-cli', version: KERNEL_VERSION }, auth } })));
     ws.on('message', (data) => {
       const frame = JSON.parse(data.toString()) as { type: string; id?: string; ok?: boolean; payload?: unknown; error?: { code: string; message: string; retryAfterMs?: number } };
