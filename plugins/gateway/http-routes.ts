@@ -102,7 +102,7 @@ function pathOf(req: IncomingMessage): string {
 }
 
 async function handle(runtime: Runtime, router: Router, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const client = resolveClientAddress(req.socket.remoteAddress, req.headers, runtime.settings.trustedProxies);
+  const client = resolveClientAddress(req.socket.remoteAddress, req.headers, runtime.settings.trustedProxies, runtime.settings.ipv6SourcePrefix);
   const origin = checkOrigin(req.headers, client, runtime.origins);
   if (!origin.ok) return sendError(res, 403, wireError('FORBIDDEN', origin.reason));
   const method = req.method ?? 'GET';
@@ -117,6 +117,7 @@ async function handle(runtime: Runtime, router: Router, req: IncomingMessage, re
     const outcome = await authenticate(runtime, {
       transport: 'http',
       ip: client.ip,
+      source: client.source,
       local: client.local,
       origin: origin.origin,
       credential: bearer(req.headers.authorization),

@@ -209,7 +209,7 @@ export interface MoltbotConfig {
       resetOnExit?: boolean;
     };
     /**
-     * Most simultaneous WebSocket connections; more are refused.
+     * Most simultaneous authenticated WebSocket connections; more are refused. Unauthenticated sockets never count toward it (they have their own caps, the gateway plugin's maxPendingHandshakes options).
      */
     maxConnections?: number;
     /**
