@@ -21,7 +21,10 @@ export async function writeAll(handle: Pick<FileHandle, 'write'>, data: Uint8Arr
   }
 }
 
-export function writeAllSync(fd: number, data: Uint8Array, file: string, write: typeof writeSync = writeSync): void {
+/** write(2) as the sync writers call it (tests pass one that fails like a full disk). */
+export type WriteSync = (fd: number, data: Uint8Array, offset: number, length: number) => number;
+
+export function writeAllSync(fd: number, data: Uint8Array, file: string, write: WriteSync = writeSync): void {
   let offset = 0;
   while (offset < data.length) {
     const written = write(fd, data, offset, data.length - offset);
