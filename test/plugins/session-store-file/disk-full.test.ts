@@ -2,7 +2,8 @@
  * A full disk, for real: a `moltbot gateway` process whose state dir is on a 2 MiB tmpfs with
  * about 40 KiB free. A message too large for the space left is refused with
  * MOLT_ERR_STORE_NO_SPACE (never acknowledged), the transcript is cut back to its last good
- * length, and once space is freed the next acknowledged message survives a restart.
+ * length, and once space is freed the next acknowledged message survives a restart. A reply
+ * that cannot be stored ends its run with the same code in chat.final.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import { startFakeProvider, type FakeProvider } from '../../helpers/fake-provide
 import { startGatewayProcess, writeConfig, type GatewayProcess } from '../../helpers/gateway-process.ts';
 import { transcriptName } from '../../../plugins/session-store-file/file-names.ts';
 import { mountTmpfs, type Tmpfs } from '../../helpers/tmpfs.ts';
-import { chat } from '../agent/harness.ts';
+import { chat, waitFor } from '../agent/harness.ts';
 import { connectClient } from '../gateway/helpers.ts';
 
 const PASSWORD = 'disk-full-test-password-0123';
@@ -81,6 +82,21 @@ describe('session store on a full disk (real tmpfs, real gateway process)', { ti
       'acknowledged before the disk filled', 'echo: acknowledged before the disk filled',
       'acknowledged after space was freed', 'echo: acknowledged after space was freed',
     ]);
+
+    // The disk fills during a run: the acknowledged message stays, the reply that cannot be
+    // stored ends the run with the clear code (not INTERNAL) and leaves no torn line.
+    fake.script({ text: `reply ${'r'.repeat(64 * 1024)}`, delayMs: 1000 });
+    const ack = await client.request('chat.send', { message: 'acknowledged, then the disk filled' });
+    expect(ack.ok).toBe(true);
+    fs.fillTo(8 * 1024);
+    const final = await waitFor(client, (f) => f.event === 'chat.final' && f.payload.runId === ack.payload.runId, 10_000);
+    expect(final.payload).toMatchObject({ status: 'error', error: { code: 'MOLT_ERR_STORE_NO_SPACE' } });
+    fs.release();
+    const lines = readFileSync(transcript, 'utf8').split('\n');
+    expect(lines.pop()).toBe('');
+    const stored = lines.map((line) => JSON.parse(line) as { content?: string });
+    expect(stored.some((e) => e.content === 'acknowledged, then the disk filled')).toBe(true);
+    expect(stored.some((e) => e.content?.startsWith('reply '))).toBe(false);
     client.ws.close();
   });
 });
