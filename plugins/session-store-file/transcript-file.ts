@@ -1,7 +1,8 @@
 /**
- * Reading a transcript back after anything, a crash included: a torn last line is dropped (and
- * cut off on disk), an unreadable middle line is skipped, and a tool call whose result never
- * got written is closed with an error result, so the next model call sees a valid history.
+ * Reading a transcript back after anything, a crash included: every line is read on its own. A
+ * torn last line is dropped (and cut off on disk), an unreadable middle line is skipped alone (a
+ * record glued onto it is found again), and a tool call whose result never got written is closed
+ * with an error result, so the next model call sees a valid history.
  */
 import { open, readFile, truncate } from 'node:fs/promises';
 import type { TranscriptEntry } from '../agent/types.ts';
