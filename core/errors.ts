@@ -281,6 +281,14 @@ export const ERROR_CATALOGUE = Object.freeze({
     title: 'Cron state file unreadable',
     fix: 'Repair or remove <stateDir>/cron/jobs.json (runtime jobs and run state live there), or restore it from a backup.',
   },
+  MOLT_ERR_STORE_NO_SPACE: {
+    title: 'No space left on the disk for a state file',
+    fix: 'Free disk space (or raise the quota) on the filesystem of the state dir, then retry: the failed write was undone and nothing written before it was lost.',
+  },
+  MOLT_ERR_STORE_WRITE: {
+    title: 'A state file write did not complete',
+    fix: 'The disk accepted only part of the write (it was undone); check the filesystem of the state dir (`df -h`, kernel log), then retry.',
+  },
   MOLT_ERR_CLOSE_FAILED: {
     title: 'Some close handlers failed',
     fix: 'See the listed causes; the kernel closed everything else.',
