@@ -16,6 +16,15 @@ import { KERNEL_VERSION } from './version.ts';
 /** Exit code for a wrong command line (unknown command or flag), as in BSD `EX_USAGE`-lite shells. */
 export const EXIT_USAGE = 2;
 
+/**
+ * Commands that only look (or rewrite the config): an unset `${VAR}` must not lock the operator
+ * out of the tools that report it, so these load with it recorded as a problem (doctor and audit
+ * show it as a finding, config validate as an error naming it) instead of failing the load.
+ */
+const INSPECT_COMMANDS: ReadonlySet<string> = new Set([
+  'doctor', 'security audit', 'config validate', 'daemon status', 'daemon print', 'daemon install', 'daemon uninstall', 'onboard', 'plugins list',
+]);
+
 
 export async function runCli(argv: readonly string[], io: CliIo = defaultIo()): Promise<number> {
   let exitCode = 0;
@@ -29,6 +38,8 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo()): 
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
+  const [word, subword] = commandWords(argv.slice(2));
+  const inspectOnly = INSPECT_COMMANDS.has(word ?? '') || INSPECT_COMMANDS.has(`${word} ${subword}`);
   const kernelFor: KernelFactory = () => {
     const options = program.opts<{ verbose?: boolean; config?: string }>();
     const kernel = createKernel({
@@ -39,6 +50,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo()): 
       preset: EMBEDDED_PRESET,
       logDestination: 2,
       handleSignals: true,
+      ...(inspectOnly ? { missingEnv: 'report' as const } : {}),
       ...(options.verbose ? { logLevel: 'debug' as const } : {}),
       ...(options.config ? { configFile: options.config } : {}),
     });
@@ -50,7 +62,6 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo()): 
   registerPluginCreate(program, io);
 
   try {
-    const [word, subword] = commandWords(argv.slice(2));
     if (!isCoreCommand(program, word, subword)) {
       // Plugin commands exist only once plugins are set up; a broken config still gets help.
       program.parseOptions(argv.slice(2));
@@ -75,6 +86,7 @@ async function addPluginCommands(program: Command, kernel: Kernel, io: CliIo, se
     print: (text) => io.stdout(text.endsWith('\n') ? text : `${text}\n`),
     warn: (text) => io.stderr(text.endsWith('\n') ? text : `${text}\n`),
     start: () => kernel.start(),
+    problems: () => kernel.problems(),
     closed: () => (closed ??= new Promise<void>((resolve) => {
       const finish = () => void kernel.close().then(resolve, resolve);
       if (kernel.signal.aborted) finish();

@@ -164,6 +164,11 @@ export interface CliContext {
   warn(text: string): void;
   /** Starts the kernel (every plugin) for a long-running command; resolves once ready. */
   start(): Promise<void>;
+  /**
+   * What would stop start() on this config (unset `${VAR}`s, failing plugin checks), without
+   * starting: empty when it would get past its checks. Doctor and audit list them as findings.
+   */
+  problems(): Promise<Error[]>;
   /** Resolves once the kernel has closed (after SIGTERM/SIGINT or kernel.close()). */
   closed(): Promise<void>;
   setExitCode(code: number): void;

@@ -2,6 +2,7 @@
  * Moltbot's first-party plugins by name, each imported only when a config names it, so
  * plugins that are not used cost nothing at start-up. Feature issues add their plugins here.
  */
+import type { ImpliedPlugin } from '../core/kernel-types.ts';
 import type { PluginCatalogue } from '../core/resolve-plugin.ts';
 import { channelPlugins } from './channels/implied.ts';
 
@@ -67,5 +68,16 @@ export const EMBEDDED_PRESET: readonly string[] = Object.freeze([
   'skills', 'memory',
 ]);
 
-/** Plugins the config implies: a `channels.<id>` section loads `channel-<id>` (kernel option `impliedPlugins`). */
-export const IMPLIED_PLUGINS = channelPlugins(FIRST_PARTY);
+const impliedChannels = channelPlugins(FIRST_PARTY);
+
+/**
+ * Plugins the config implies (kernel option `impliedPlugins`): a `channels.<id>` section loads
+ * `channel-<id>`, and `gateway.tailscale.mode` other than "off" loads `tailscale` (without it the
+ * setting would be silently ignored, and its funnel-needs-password check never run).
+ */
+export const IMPLIED_PLUGINS = (config: Readonly<Record<string, any>>, declared: ReadonlySet<string>): ImpliedPlugin[] => {
+  const implied = impliedChannels(config, declared);
+  const tailscale = (config.gateway as { tailscale?: { mode?: string } } | undefined)?.tailscale?.mode;
+  if (tailscale !== undefined && tailscale !== 'off' && !declared.has('tailscale')) implied.push({ entry: 'tailscale', optionsPath: 'gateway.tailscale' });
+  return implied;
+};

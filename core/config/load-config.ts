@@ -36,6 +36,11 @@ export interface LoadConfigOptions {
   configFile?: string;
   /** Passed to function configs; default 'production'. */
   mode?: string;
+  /**
+   * Collect unset `${VAR}` references instead of failing (the key holding one is left out):
+   * commands that only inspect report them as findings; starting still refuses.
+   */
+  onMissingEnv?: (problem: MoltbotError) => void;
 }
 
 export interface LoadedConfig {
@@ -89,7 +94,7 @@ export async function loadConfig(opts: LoadConfigOptions): Promise<LoadedConfig>
   let merged: ConfigObject = {};
   for (const layer of layers) {
     assertNoPrototypeKeys(layer.config, layer.file);
-    merged = mergeConfig(merged, substituteEnvVars(layer.config, opts.env, layer.file).value);
+    merged = mergeConfig(merged, substituteEnvVars(layer.config, opts.env, layer.file, opts.onMissingEnv).value);
   }
   const { config, applied } = applyEnvOverrides(merged, opts.env);
 
