@@ -3,7 +3,7 @@
  * every other command comes from a plugin through the `cliCommands` hook.
  */
 import { Command, CommanderError } from 'commander';
-import { EMBEDDED_PRESET, FIRST_PARTY, IMPLIED_PLUGINS } from '../plugins/catalogue.ts';
+import { EMBEDDED_PRESET, FIRST_PARTY, IMPLIED_PLUGINS, PLUGIN_COMMANDS } from '../plugins/catalogue.ts';
 import { isMoltbotError } from './errors.ts';
 import type { CliContext } from './hook-types.ts';
 import { createKernel, type Kernel } from './kernel.ts';
@@ -34,7 +34,8 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo()): 
     .version(KERNEL_VERSION, '-V, --version', 'print the version')
     .option('-v, --verbose', 'debug logging')
     .option('-c, --config <file>', 'config file (default: discovered in the working directory)')
-    .showHelpAfterError()
+    // One line pointing at --help, not the whole help under every typo.
+    .showHelpAfterError('(`moltbot --help` lists the commands and options)')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
@@ -69,6 +70,11 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo()): 
         if (word !== undefined && word !== 'help') throw error;
         io.stderr(`note: plugin commands are unavailable (${describe(error).split('\n')[0]}); run \`moltbot config validate\`\n`);
       });
+    }
+    const provider = word === undefined ? undefined : PLUGIN_COMMANDS[word];
+    if (provider !== undefined && !program.commands.some((command) => command.name() === word)) {
+      io.stderr(`error: \`moltbot ${word}\` comes from the "${provider}" plugin, which this config does not load; add "${provider}" to \`plugins\` in your config (e.g. "plugins": ["${provider}"]) and run it again\n`);
+      return EXIT_USAGE;
     }
     await program.parseAsync(argv);
   } catch (error) {
@@ -121,7 +127,10 @@ function isCoreCommand(program: Command, word: string | undefined, subword: stri
 
 function describe(error: unknown): string {
   if (isMoltbotError(error)) return error.describe();
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  if (!(error instanceof Error)) return String(error);
+  // Plugin errors carry their own code (AgentError INVALID_SESSION_KEY): show it, scripts grep it.
+  const code = (error as { code?: unknown }).code;
+  return `${error.name}${typeof code === 'string' ? ` ${code}` : ''}: ${error.message}`;
 }
 
 function exitCodeFor(error: unknown, io: CliIo): number {

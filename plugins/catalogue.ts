@@ -81,3 +81,25 @@ export const IMPLIED_PLUGINS = (config: Readonly<Record<string, any>>, declared:
   if (tailscale !== undefined && tailscale !== 'off' && !declared.has('tailscale')) implied.push({ entry: 'tailscale', optionsPath: 'gateway.tailscale' });
   return implied;
 };
+
+/**
+ * The top-level commands first-party plugins add (`cliCommands`), so the CLI can answer a
+ * command whose plugin this config does not load (`moltbot logs` without `log-file`) with that
+ * plugin's name instead of "unknown command". test/core/cli/plugin-commands.test.ts keeps it true.
+ */
+export const PLUGIN_COMMANDS: Readonly<Record<string, string>> = Object.freeze({
+  gateway: 'gateway',
+  sessions: 'agent',
+  security: 'audit',
+  backup: 'backup',
+  pairing: 'channels',
+  channels: 'channels',
+  cron: 'cron',
+  daemon: 'daemon',
+  doctor: 'diagnostics',
+  logs: 'log-file',
+  memory: 'memory',
+  status: 'metrics',
+  onboard: 'onboarding',
+  skills: 'skills',
+});
