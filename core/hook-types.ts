@@ -44,6 +44,13 @@ export interface HttpRouteDefinition {
   scope?: Scope;
   public?: boolean;
   handler(request: import('node:http').IncomingMessage, response: import('node:http').ServerResponse): unknown;
+  /**
+   * The body of the errors the gateway answers for this route and for unknown paths under its
+   * first path segment (401, 403, 404, 405, 429, 500), when its clients expect their own error
+   * shape (the `/v1` routes: OpenAI's `{ error: { message, type, code } }`). Default: the
+   * gateway's `{ ok: false, error }`.
+   */
+  errorBody?(status: number, error: { code: string; message: string; retryAfterMs?: number }): unknown;
 }
 
 export interface HttpRouteRegistrar {
