@@ -72,13 +72,24 @@ const impliedChannels = channelPlugins(FIRST_PARTY);
 
 /**
  * Plugins the config implies (kernel option `impliedPlugins`): a `channels.<id>` section loads
- * `channel-<id>`, and `gateway.tailscale.mode` other than "off" loads `tailscale` (without it the
- * setting would be silently ignored, and its funnel-needs-password check never run).
+ * `channel-<id>`, `gateway.tailscale.mode` other than "off" loads `tailscale` (without it the
+ * setting would be silently ignored, and its funnel-needs-password check never run), and each
+ * first-party sink named in `alerts.sinks` loads `alert-<name>`.
  */
 export const IMPLIED_PLUGINS = (config: Readonly<Record<string, any>>, declared: ReadonlySet<string>): ImpliedPlugin[] => {
   const implied = impliedChannels(config, declared);
   const tailscale = (config.gateway as { tailscale?: { mode?: string } } | undefined)?.tailscale?.mode;
   if (tailscale !== undefined && tailscale !== 'off' && !declared.has('tailscale')) implied.push({ entry: 'tailscale', optionsPath: 'gateway.tailscale' });
+  // `alerts.sinks: ["console", "file"]` loads alert-console and alert-file: a listed sink works
+  // (or its options error names the path) instead of staying silently idle. Other names are
+  // third-party sinks, listed in `plugins` by their package.
+  const sinks = (config.alerts as { sinks?: unknown } | undefined)?.sinks;
+  (Array.isArray(sinks) ? sinks : []).forEach((sink: unknown, index) => {
+    const name = `alert-${String(sink)}`;
+    if (typeof sink === 'string' && Object.hasOwn(FIRST_PARTY, name) && !declared.has(name) && !implied.some((entry) => entry.entry === name)) {
+      implied.push({ entry: name, optionsPath: `alerts.sinks[${index}]` });
+    }
+  });
   return implied;
 };
 

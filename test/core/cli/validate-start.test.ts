@@ -9,13 +9,18 @@ import { describe, expect, it } from 'vitest';
 import { isMoltbotError } from '../../../core/errors.ts';
 import { createKernel } from '../../../core/kernel.ts';
 import { EMBEDDED_PRESET, FIRST_PARTY, IMPLIED_PLUGINS } from '../../../plugins/catalogue.ts';
+import { suggestConfig } from '../../../plugins/audit/suggest.ts';
 import { runCliCaptured } from '../../helpers/cli.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 
 interface Verdict { code: number; path: string | null }
 
 const TOKEN = { mode: 'token' };
-const CASES: { name: string; config: Record<string, unknown>; expected: Verdict }[] = [
+const PASSWORD_ENV = { CLAWDBOT_GATEWAY_PASSWORD: 'a-long-random-password-for-the-preset' };
+const CASES: { name: string; config: Record<string, unknown>; env?: Record<string, string>; expected: Verdict }[] = [
+  // Every preset `moltbot config suggest` prints validates and starts as printed.
+  { name: '`config suggest` (development preset)', config: suggestConfig(false), env: PASSWORD_ENV, expected: { code: 0, path: null } },
+  { name: '`config suggest --production`', config: suggestConfig(true), env: PASSWORD_ENV, expected: { code: 0, path: null } },
   { name: 'a plain token-auth gateway', config: { gateway: { auth: TOKEN } }, expected: { code: 0, path: null } },
   {
     name: 'the guide\'s WhatsApp block without its credentials',
@@ -43,17 +48,17 @@ const CASES: { name: string; config: Record<string, unknown>; expected: Verdict 
   },
 ];
 
-async function validateVerdict(dir: string): Promise<Verdict & { output: string }> {
-  const result = await runCliCaptured(['config', 'validate', '--json'], { cwd: dir });
+async function validateVerdict(dir: string, env: Record<string, string>): Promise<Verdict & { output: string }> {
+  const result = await runCliCaptured(['config', 'validate', '--json'], { cwd: dir, env });
   const body = JSON.parse(result.stdout) as { ok: boolean; error?: { path: string | null } };
   return { code: result.code, path: body.ok ? null : body.error?.path ?? null, output: result.stdout + result.stderr };
 }
 
 /** What `moltbot gateway --port 0` does, in process: the CLI's kernel, a free port, start. */
-async function startVerdict(dir: string): Promise<Verdict & { output: string }> {
+async function startVerdict(dir: string, env: Record<string, string>): Promise<Verdict & { output: string }> {
   let output = '';
   const kernel = createKernel({
-    cwd: dir, homeDir: dir, env: { HOME: dir, MOLTBOT_STATE_DIR: join(dir, '.state') },
+    cwd: dir, homeDir: dir, env: { HOME: dir, MOLTBOT_STATE_DIR: join(dir, '.state'), ...env },
     catalogue: FIRST_PARTY, preset: EMBEDDED_PRESET, impliedPlugins: IMPLIED_PLUGINS,
     logDestination: { write: (line: string) => { output += line; } },
   });
@@ -72,11 +77,11 @@ async function startVerdict(dir: string): Promise<Verdict & { output: string }> 
 }
 
 describe('config validate and the gateway start agree', () => {
-  it.each(CASES)('$name', async ({ config, expected }) => {
+  it.each(CASES)('$name', async ({ config, env = {}, expected }) => {
     const temp = useTempDir('moltbot-verdict-');
     temp.write('moltbot.config.json', JSON.stringify(config));
-    const validated = await validateVerdict(temp.dir);
-    const started = await startVerdict(temp.dir);
+    const validated = await validateVerdict(temp.dir, env);
+    const started = await startVerdict(temp.dir, env);
     expect({ code: validated.code, path: validated.path }, validated.output).toEqual(expected);
     expect({ code: started.code, path: started.path }, started.output).toEqual(expected);
   });
