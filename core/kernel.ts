@@ -13,7 +13,7 @@ import { checkBeforeNames, guardHooks, hookError, type TapPolicy, type TapRecord
 import { createHooks, type KernelHooks } from './hooks.ts';
 import { assertPhase, CloseStack, timeoutError, withTimeout, type Phase } from './lifecycle.ts';
 import { createLogger, flushLogger, pluginLogger, type LogDestination, type Logger } from './log.ts';
-import type { AnyPlugin, PluginContext, PluginPaths, ServiceName, ServiceType } from './plugin.ts';
+import type { AnyPlugin, PluginCheckInput, PluginContext, PluginPaths, ServiceName, ServiceType } from './plugin.ts';
 import { orderPlugins, type PluginRecord } from './registry.ts';
 import { resolveEntry, type PluginEntry } from './resolve-plugin.ts';
 import { ServiceRegistry } from './services.ts';
@@ -237,7 +237,8 @@ class MoltbotKernel implements Kernel {
       if (plugin.check === undefined) continue;
       const paths = Object.freeze({ ...this.paths, data: join(this.#stateDir, 'plugins', plugin.name) });
       try {
-        await plugin.check({ config: this.#config, env: this.#env, paths }, options);
+        const use = (service: string) => this.#services.use(service, plugin.name);
+        await plugin.check({ config: this.#config, env: this.#env, paths, use: use as PluginCheckInput['use'] }, options);
       } catch (error) {
         problems.push(isMoltbotError(error) ? error : new MoltbotError('MOLT_ERR_PLUGIN_SETUP_FAILED', {
           message: `Plugin "${plugin.name}" failed its config check: ${error instanceof Error ? error.message : String(error)}`,

@@ -69,6 +69,8 @@ export interface PluginCheckInput {
   readonly config: Readonly<Record<string, any>>;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly paths: PluginPaths;
+  /** Services the plugins provided in setup (e.g. the tool registry, to check names against). */
+  use<K extends ServiceName>(name: K): ServiceType<K>;
 }
 
 export interface PluginDefinition<Options extends object = Record<string, unknown>> {

@@ -42,6 +42,11 @@ const CASES: { name: string; config: Record<string, unknown>; env?: Record<strin
     expected: { code: 78, path: 'providers.anthropic.apiKey' },
   },
   {
+    name: 'a sandbox allowlist naming a tool that does not exist',
+    config: { gateway: { auth: TOKEN }, agents: { defaults: { sandbox: { mode: 'non-main', allowlist: ['read', 'no_such_tool'] } } } },
+    expected: { code: 78, path: 'agents.defaults.sandbox' },
+  },
+  {
     name: 'control UI assets that are not there',
     config: { gateway: { auth: TOKEN }, plugins: [['control-ui', { assetsDir: 'no-such-dir' }]] },
     expected: { code: 1, path: 'options.assetsDir' },
