@@ -23,7 +23,12 @@ export const EXIT_USAGE = 2;
  */
 const INSPECT_COMMANDS: ReadonlySet<string> = new Set([
   'doctor', 'security audit', 'config validate', 'daemon status', 'daemon print', 'daemon install', 'daemon uninstall', 'onboard', 'plugins list',
+  // Local readers (no gateway connection, no provider call): they run and end with a note.
+  'plugins info', 'logs', 'sessions list', 'sessions inspect', 'sessions trace', 'skills list', 'skills check', 'memory status', 'backup list', 'backup verify',
 ]);
+
+/** Inspect commands that report unset variables themselves (as findings or errors). */
+const REPORTS_MISSING_ENV: ReadonlySet<string> = new Set(['doctor', 'security audit', 'config validate', 'onboard']);
 
 
 export async function runCli(argv: readonly string[], io: CliIo = defaultIo()): Promise<number> {
@@ -77,6 +82,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo()): 
       return EXIT_USAGE;
     }
     await program.parseAsync(argv);
+    if (inspectOnly && !REPORTS_MISSING_ENV.has(word ?? '') && !REPORTS_MISSING_ENV.has(`${word} ${subword}`)) await noteMissingEnv(kernels, io);
   } catch (error) {
     exitCode = exitCodeFor(error, io);
   } finally {
@@ -101,6 +107,17 @@ async function addPluginCommands(program: Command, kernel: Kernel, io: CliIo, se
     setExitCode,
   };
   kernel.hooks.cliCommands.call(program, cli);
+}
+
+/** After a local reader ran on a config with unset `${VAR}`s: one line each, so nothing is hidden. */
+async function noteMissingEnv(kernels: readonly Kernel[], io: CliIo): Promise<void> {
+  for (const kernel of kernels) {
+    if (kernel.phase !== 'registering' && kernel.phase !== 'ready') continue;
+    const problems = await kernel.problems().catch(() => []);
+    for (const problem of problems) {
+      if (isMoltbotError(problem, 'MOLT_ERR_CONFIG_ENV_MISSING')) io.stderr(`note: ${problem.message}; \`moltbot gateway\` refuses to start until it is set\n`);
+    }
+  }
 }
 
 /** The first two words that are not options (`config suggest`, `plugins list`). */

@@ -33,6 +33,11 @@ describe('an unset ${VAR} in the config', () => {
     const auditFinding = (JSON.parse(audit.stdout) as { findings: Finding[] }).findings.find((c) => c.id === 'config.env_missing.ANTHROPIC_API_KEY');
     expect(auditFinding?.description).toContain('providers.anthropic.apiKey');
 
+    // A local reader runs, and ends with a note naming the variable.
+    const sessions = await run('sessions', 'list');
+    expect(sessions.code, sessions.stderr).toBe(0);
+    expect(sessions.stderr).toContain('note: Environment variable ANTHROPIC_API_KEY is not set (referenced as ${ANTHROPIC_API_KEY} at providers.anthropic.apiKey');
+
     const daemon = await run('daemon', 'status');
     expect(daemon.code, daemon.stderr).not.toBe(78);
     expect(daemon.stdout).toContain('moltbot-gateway');
