@@ -293,6 +293,14 @@ export const ERROR_CATALOGUE = Object.freeze({
     title: 'Some close handlers failed',
     fix: 'See the listed causes; the kernel closed everything else.',
   },
+  MOLT_ERR_DAEMON_USER_BUS: {
+    title: 'No systemd user session to install the service into',
+    fix: 'Run `loginctl enable-linger $USER` (once, as a user allowed to; it starts your user manager at boot), then log in again (ssh or a console login, not `su`/`sudo -u`) and retry; or run `moltbot gateway` under another supervisor.',
+  },
+  MOLT_ERR_DAEMON_INSTALL: {
+    title: 'The service manager refused to install the gateway service',
+    fix: 'Read the service manager\'s message above, fix its cause and run `moltbot daemon install` again; nothing was left installed.',
+  },
   MOLT_ERR_CONTROL_UI_ASSETS: {
     title: 'The control UI assets are missing',
     fix: 'Reinstall the package (ui/built ships with it), run `npm run build:ui` in a source checkout, or set gateway.controlUi.enabled to false.',

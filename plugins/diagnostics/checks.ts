@@ -78,6 +78,12 @@ export function stateDirChecks(stateDir: string, configFiles: readonly string[],
   return problems.length > 0 ? problems : [{ id: 'fs.permissions', severity: 'ok', title: 'File permissions', description: `${stateDir} and the config files are private to their owner.` }];
 }
 
-export function configCheck(configFile: string | undefined): Check {
-  return { id: 'config.valid', severity: 'ok', title: 'Config', description: configFile ? `${configFile} is valid.` : 'No config file: the embedded defaults apply.' };
+/** The files the config came from; start()'s checks on it are doctor's (problemChecks). */
+export function configCheck(configFiles: readonly string[]): Check {
+  return {
+    id: 'config.valid', severity: 'ok', title: 'Config',
+    description: configFiles.length > 0 ? `${configFiles.join(' + ')} passed every check the gateway makes before it starts.` : 'No config file (neither a moltbot config in the working directory nor clawdbot.json in the state dir): the embedded defaults apply.',
+  };
 }
+
+export { problemChecks } from '../audit/problems.ts';

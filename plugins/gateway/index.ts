@@ -51,6 +51,13 @@ export default definePlugin<GatewayOptions>({
   defaults: { ...DEFAULT_OPTIONS, trustedProxies: [] },
   // Set up first when present, so their taps and services exist before the gateway starts.
   optionalDependencies: ['rate-limit', 'auth-password', 'auth-token'],
+  // The config half of what start does before listening (bind host, bind vs auth, TLS files),
+  // so `config validate` and doctor refuse what start refuses. Start repeats it with --port/--bind.
+  async check({ config, paths }, options) {
+    const settings = resolveSettings(config, options, {}, canonicalIp);
+    assertBindIsSafe(settings.bind, resolveBind(settings.bind, settings.customBindHost), settings.authMode);
+    await loadTls(settings.ssl, paths.cwd);
+  },
   setup(ctx, options) {
     const startedAt = Date.now();
     // A bad trustedProxies entry fails here, at load (config validate, doctor), not at start.
