@@ -54,7 +54,7 @@ export default definePlugin<GatewayOptions>({
   // The config half of what start does before listening (bind host, bind vs auth, TLS files),
   // so `config validate` and doctor refuse what start refuses. Start repeats it with --port/--bind.
   async check({ config, paths }, options) {
-    const settings = resolveSettings(config, options, {}, canonicalIp);
+    const settings = resolveSettings(config, options, {});
     assertBindIsSafe(settings.bind, resolveBind(settings.bind, settings.customBindHost), settings.authMode);
     await loadTls(settings.ssl, paths.cwd);
   },
