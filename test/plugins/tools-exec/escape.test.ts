@@ -180,6 +180,33 @@ describe('exec: allowlisted programs cannot run other programs', { timeout: 30_0
     expect(readdirSync(workspace)).toEqual([]);
   });
 
+  it('abbreviated long options (getopt_long takes any unambiguous prefix) and gawk indirect calls are refused too', async () => {
+    const { call, workspace } = execTool();
+    writeFileSync(join(workspace, 'a.txt'), 'x\n');
+    expect(await call({ command: 'tar', args: ['-cf', 'a.tar', 'a.txt'] })).toMatchObject({ exitCode: 0 });
+    writeFileSync(join(workspace, 'p.awk'), 'BEGIN { system("touch pwned-awk-file") }\n');
+    const refused: [string, string[], string][] = [
+      // Each of these runs `touch` when it is not refused (GNU tar 1.34, gawk 5.2).
+      ['tar', ['-xf', 'a.tar', '--to-comm=touch pwned-tar'], '--to-comm=touch pwned-tar'],
+      ['tar', ['-cf', 'b.tar', '--checkpoint=1', '--checkpoint-act=exec=touch pwned-cp', 'a.txt'], '--checkpoint-act=exec=touch pwned-cp'],
+      ['tar', ['--use-compress-prog=touch pwned-z', '-cf', 'c.tar', 'a.txt'], '--use-compress-prog=touch pwned-z'],
+      ['awk', ['--fil=p.awk'], '--fil=p.awk'],
+      ['awk', ['--fi', 'p.awk'], '--fi'],
+      ['awk', ['BEGIN { f = "sys" "tem"; @f("touch pwned-indirect") }'], 'BEGIN { f = "sys" "tem"; @f("touch pwned-indirect") }'],
+      ['git', ['clone', '--upload-p=touch pwned-git', 'x', 'y'], '--upload-p=touch pwned-git'],
+      ['git', ['--exec-pa=/tmp', 'status'], '--exec-pa=/tmp'],
+    ];
+    for (const [command, args, argument] of refused) {
+      const outcome = await refusedWith(call({ command, args }));
+      const expected = `MOLT_ERR_TOOL_EXEC_DENIED: exec: "${command}" argument ${JSON.stringify(argument)} is refused: it can run other programs`;
+      expect({ command, args, outcome: outcome.slice(0, expected.length) }).toEqual({ command, args, outcome: expected });
+    }
+    expect(readdirSync(workspace).filter((name) => name.startsWith('pwned'))).toEqual([]);
+    // Options that only share a first letter with a dangerous one still work.
+    expect(await call({ command: 'tar', args: ['--list', '--file=a.tar'] })).toMatchObject({ exitCode: 0, stdout: 'a.txt\n' });
+    expect(await call({ command: 'awk', args: ['--field-separator=:', '{ print $1 }', 'a.txt'] })).toMatchObject({ exitCode: 0, stdout: 'x\n' });
+  });
+
   it('the same programs still do their ordinary work', async () => {
     const { call, workspace } = execTool();
     writeFileSync(join(workspace, 'a.txt'), 'one two\nthree four\n');
