@@ -22,8 +22,8 @@ export function execAuditChecks(options: { allow: readonly string[]; containment
       });
     } else {
       checks.push({
-        id: `tools.exec.allow.${name}`, severity: 'warning', title: `exec allowlist names a program that can run others: ${name}`,
-        description: `"${name}" can start other programs; exec refuses those arguments (${capability.note}). Anything the policy misses still runs.`,
+        id: `tools.exec.allow.${name}`, severity: capability.critical === undefined ? 'warning' : 'critical', title: `exec allowlist names a program that can run others: ${name}`,
+        description: `"${name}" can start other programs; exec refuses those arguments (${capability.note}). ${capability.critical === undefined ? 'Anything the policy misses still runs.' : `But ${capability.critical}.`}`,
         recommendation: `Keep "${name}" only if the agent needs it; prefer programs that run nothing else.`,
       });
     }

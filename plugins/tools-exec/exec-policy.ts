@@ -12,7 +12,11 @@ export type ExecCapability =
   /** Runs a command given in its arguments: every call is refused. */
   | { kind: 'runner' }
   /** Some arguments run or load other programs: those are refused. */
-  | { kind: 'arguments'; check(args: readonly string[]): string | undefined; note: string }
+  | {
+    kind: 'arguments'; check(args: readonly string[]): string | undefined; note: string;
+    /** Why files the agent can write make this program run anything anyway (the audit says critical). */
+    critical?: string;
+  }
   /** Runs arbitrary code by design (shells, interpreters): allowed, flagged by the audit. */
   | { kind: 'interpreter' };
 
@@ -98,11 +102,16 @@ function zipCheck(args: readonly string[]): string | undefined {
   return args.find((arg) => optionIs(arg, ['-TT', '--unzip-command', '-T', '--test']) || /^-[A-Za-z]*T/.test(arg));
 }
 
-const ARGUMENT_CHECKS: Record<string, { check(args: readonly string[]): string | undefined; note: string }> = {
+const ARGUMENT_CHECKS: Record<string, { check(args: readonly string[]): string | undefined; note: string; critical?: string }> = {
   find: { check: findCheck, note: '-exec, -execdir, -ok, -okdir run programs; -delete, -fprint*, -fls write or remove files anywhere' },
   env: { check: envCheck, note: 'env runs its first non-assignment argument as a command' },
   awk: { check: awkCheck, note: 'system(), command pipes, getline, @load/-l, gawk @-indirect calls and program files (-f) run or load programs' },
-  git: { check: gitCheck, note: '-c, --config-env, --exec-path, --upload-pack, --exec, difftool/mergetool/bisect/submodule…; a repository config can still name programs (core.fsmonitor, hooks)' },
+  git: {
+    check: gitCheck,
+    note: '-c, --config-env, --exec-path, --upload-pack, --exec, difftool/mergetool/bisect/submodule…',
+    // Checked with git 2.39: `alias.x = !cmd`, diff.external and clean/smudge filters in a .git/config the agent wrote all ran.
+    critical: 'a repository\'s own .git/config and .gitattributes (which the agent can write with the file tools) still name programs git runs: `alias.<x> = !command` (then `git <x>`), diff.external, textconv, clean/smudge filter drivers, core.sshCommand. With git allowlisted and the workspace writable, the agent can run any program',
+  },
   sed: { check: sedCheck, note: 'runs with --sandbox (the e command, s///e and w are refused by sed itself)' },
   tar: { check: tarCheck, note: '--to-command, --checkpoint-action, -I/--use-compress-program, -F, --rsh-command run programs; runs with TAR_OPTIONS=--force-local (host:file never starts rsh)' },
   rsync: { check: rsyncCheck, note: '-e/--rsh and --rsync-path run programs' },

@@ -242,6 +242,17 @@ describe('exec: allowlisted programs cannot run other programs', { timeout: 30_0
     expect(readdirSync(workspace)).not.toContain('pwned');
   });
 
+  it('a repository config still makes git run programs (alias, diff.external, filters): what the audit\'s critical finding says', async () => {
+    const { call, workspace } = execTool();
+    expect(await call({ command: 'git', args: ['init', '-q', '.'] })).toMatchObject({ exitCode: 0 });
+    writeFileSync(join(workspace, 'marker.sh'), '#!/bin/sh\ntouch "$(dirname "$0")/pwned-$1"\n', { mode: 0o755 });
+    const config = readFileSync(join(workspace, '.git', 'config'), 'utf8');
+    writeFileSync(join(workspace, '.git', 'config'), `${config}[alias]\n\tx = !${workspace}/marker.sh alias\n`);
+    await call({ command: 'git', args: ['x'] });
+    // If this ever stops holding (git or the policy closed the door), the finding can go back to a warning.
+    expect(readdirSync(workspace)).toContain('pwned-alias');
+  });
+
   it('security audit flags allowlisted programs that can run others; doctor reports containment', async () => {
     const workspace = useTempDir().dir;
     const kernel = await createTestKernel({ config: { agent: { workspace } }, plugins: [fakeAgent, [toolsExec, { allow: ['find', 'ls', 'cat', 'sh', 'xargs', 'git'] }]] });
@@ -251,9 +262,10 @@ describe('exec: allowlisted programs cannot run other programs', { timeout: 30_0
       { id: 'tools.exec.allow.find', severity: 'warning' },
       { id: 'tools.exec.allow.sh', severity: 'critical' },
       { id: 'tools.exec.allow.xargs', severity: 'warning' },
-      { id: 'tools.exec.allow.git', severity: 'warning' },
+      { id: 'tools.exec.allow.git', severity: 'critical' },
     ]);
     expect(findings[0]?.description).toContain('-exec, -execdir, -ok, -okdir run programs');
+    expect(findings[3]?.description).toContain('alias.<x> = !command');
     const doctor: Check[] = [];
     await kernel.hooks.diagnose.promise({ add: (check) => void doctor.push(check) });
     expect(doctor.find((check) => check.id === 'tools.exec.containment')).toMatchObject({ severity: 'ok' });
