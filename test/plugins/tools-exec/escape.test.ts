@@ -21,6 +21,12 @@ import { useTempDir } from '../../helpers/temp-dir.ts';
 const context = { runId: 'r', sessionKey: 'agent:main:main', signal: new AbortController().signal };
 let detected: Promise<Containment> | undefined;
 const detect = () => (detected ??= detectContainment());
+// Hosts without PID namespaces (macOS, user namespaces disabled, no util-linux) cannot run
+// these: skipped there with the reason printed, never silently. CI runs as root on Linux.
+const hostContainment = await detect();
+const contained = hostContainment.kind === 'pid-namespace';
+if (!contained) console.warn(`tools-exec escape tests skipped: ${hostContainment.kind === 'none' ? hostContainment.reason : ''}`);
+
 const fakeAgent = definePlugin({ name: 'agent', version: '1.0.0', setup: (ctx) => ctx.provide('tools', createToolRegistry()) });
 
 function execTool(overrides: Partial<ExecToolOptions> = {}) {
@@ -70,11 +76,11 @@ async function until(check: () => boolean, what: string): Promise<void> {
 const refusedWith = (work: Promise<unknown>) => work.then(() => 'ran', (e: { code?: string; message: string }) => `${e.code}: ${e.message}`);
 
 describe('exec: nothing outlives the call', { timeout: 30_000 }, () => {
-  it('this host can contain commands (PID namespace)', async () => {
+  it.skipIf(!contained)('this host can contain commands (PID namespace)', async () => {
     expect(await detect()).toMatchObject({ kind: 'pid-namespace' });
   });
 
-  it('setsid -f, nohup … & and a double fork are gone when the call returns', async () => {
+  it.skipIf(!contained)('setsid -f, nohup … & and a double fork are gone when the call returns', async () => {
     const { call } = execTool();
     const cases = {
       '97.101': 'setsid -f sleep 97.101',
@@ -89,7 +95,7 @@ describe('exec: nothing outlives the call', { timeout: 30_000 }, () => {
     }
   });
 
-  it('a command still running when the kernel closes is killed with what it started', async () => {
+  it.skipIf(!contained)('a command still running when the kernel closes is killed with what it started', async () => {
     const workspace = useTempDir().dir;
     const kernel = await createTestKernel({ config: { agent: { workspace } }, plugins: [fakeAgent, [toolsExec, { allow: ['sh'] }]] });
     const exec = (kernel.use('tools') as ToolRegistry).get('exec');
@@ -101,7 +107,7 @@ describe('exec: nothing outlives the call', { timeout: 30_000 }, () => {
     expect([await leftOver('97.111'), await leftOver('97.112')]).toEqual([[], []]);
   });
 
-  it('SIGKILL of the gateway process takes its commands and their escapees with it', async () => {
+  it.skipIf(!contained)('SIGKILL of the gateway process takes its commands and their escapees with it', async () => {
     const fixture = fileURLToPath(new URL('./fixtures/run-exec.ts', import.meta.url));
     const gateway = spawn(process.execPath, [fixture, 'sh', '-c', 'setsid -f sleep 97.121; nohup sleep 97.122 >/dev/null 2>&1 & sleep 97.123'], { stdio: 'ignore' });
     try {
@@ -126,7 +132,7 @@ describe('exec: nothing outlives the call', { timeout: 30_000 }, () => {
 });
 
 describe('exec: allowlisted programs cannot run other programs', { timeout: 30_000 }, () => {
-  it('refuses the exec-capable arguments, naming the program and the argument', async () => {
+  it.skipIf(!contained)('refuses the exec-capable arguments, naming the program and the argument', async () => {
     const { call, workspace } = execTool();
     const refused: [string, string[], string][] = [
       ['find', ['.', '-maxdepth', '0', '-exec', '/bin/sh', '-c', 'id', ';'], '-exec'],
@@ -180,7 +186,7 @@ describe('exec: allowlisted programs cannot run other programs', { timeout: 30_0
     expect(readdirSync(workspace)).toEqual([]);
   });
 
-  it('abbreviated long options (getopt_long takes any unambiguous prefix) and gawk indirect calls are refused too', async () => {
+  it.skipIf(!contained)('abbreviated long options (getopt_long takes any unambiguous prefix) and gawk indirect calls are refused too', async () => {
     const { call, workspace } = execTool();
     writeFileSync(join(workspace, 'a.txt'), 'x\n');
     expect(await call({ command: 'tar', args: ['-cf', 'a.tar', 'a.txt'] })).toMatchObject({ exitCode: 0 });
@@ -207,7 +213,7 @@ describe('exec: allowlisted programs cannot run other programs', { timeout: 30_0
     expect(await call({ command: 'awk', args: ['--field-separator=:', '{ print $1 }', 'a.txt'] })).toMatchObject({ exitCode: 0, stdout: 'x\n' });
   });
 
-  it('the same programs still do their ordinary work', async () => {
+  it.skipIf(!contained)('the same programs still do their ordinary work', async () => {
     const { call, workspace } = execTool();
     writeFileSync(join(workspace, 'a.txt'), 'one two\nthree four\n');
     expect(await call({ command: 'find', args: ['.', '-name', '*.txt'] })).toMatchObject({ exitCode: 0, stdout: './a.txt\n' });
@@ -219,7 +225,7 @@ describe('exec: allowlisted programs cannot run other programs', { timeout: 30_0
     expect(await call({ command: 'tar', args: ['-tf', 'a.tar'] })).toMatchObject({ exitCode: 0, stdout: 'a.txt\n' });
   });
 
-  it('sed runs with --sandbox: its e command and s///e flag are refused by sed itself', async () => {
+  it.skipIf(!contained)('sed runs with --sandbox: its e command and s///e flag are refused by sed itself', async () => {
     const { call, workspace } = execTool();
     writeFileSync(join(workspace, 'a.txt'), 'x\n');
     for (const script of ['1e id', 's/x/id/e', 'w out.txt']) {
@@ -229,7 +235,7 @@ describe('exec: allowlisted programs cannot run other programs', { timeout: 30_0
     }
   });
 
-  it('a repository config cannot make git run a program through the pager, fsmonitor or hooks', async () => {
+  it.skipIf(!contained)('a repository config cannot make git run a program through the pager, fsmonitor or hooks', async () => {
     const { call, workspace } = execTool();
     expect(await call({ command: 'git', args: ['init', '-q', '.'] })).toMatchObject({ exitCode: 0 });
     writeFileSync(join(workspace, 'marker.sh'), '#!/bin/sh\ntouch "$(dirname "$0")/pwned"\n', { mode: 0o755 });
@@ -242,7 +248,7 @@ describe('exec: allowlisted programs cannot run other programs', { timeout: 30_0
     expect(readdirSync(workspace)).not.toContain('pwned');
   });
 
-  it('a repository config still makes git run programs (alias, diff.external, filters): what the audit\'s critical finding says', async () => {
+  it.skipIf(!contained)('a repository config still makes git run programs (alias, diff.external, filters): what the audit\'s critical finding says', async () => {
     const { call, workspace } = execTool();
     expect(await call({ command: 'git', args: ['init', '-q', '.'] })).toMatchObject({ exitCode: 0 });
     writeFileSync(join(workspace, 'marker.sh'), '#!/bin/sh\ntouch "$(dirname "$0")/pwned-$1"\n', { mode: 0o755 });
@@ -253,7 +259,7 @@ describe('exec: allowlisted programs cannot run other programs', { timeout: 30_0
     expect(readdirSync(workspace)).toContain('pwned-alias');
   });
 
-  it('security audit flags allowlisted programs that can run others; doctor reports containment', async () => {
+  it.skipIf(!contained)('security audit flags allowlisted programs that can run others; doctor reports containment', async () => {
     const workspace = useTempDir().dir;
     const kernel = await createTestKernel({ config: { agent: { workspace } }, plugins: [fakeAgent, [toolsExec, { allow: ['find', 'ls', 'cat', 'sh', 'xargs', 'git'] }]] });
     const findings: Check[] = [];
