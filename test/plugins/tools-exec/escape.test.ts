@@ -39,6 +39,13 @@ function execTool(overrides: Partial<ExecToolOptions> = {}) {
   return { workspace, tool, call: (args: unknown) => tool.handler(args, context) as Promise<Record<string, unknown>> };
 }
 
+/**
+ * A `sleep` duration unique to this test run (97.<n><pid>): other runs of this file on the same
+ * machine use other markers, so this run never finds (or kills) their processes.
+ */
+const RUN_ID = String(process.pid).padStart(7, '0');
+const mark = (n: number) => `97.${n}${RUN_ID}`;
+
 /** Live (not zombie) processes with `marker` as one of their arguments. */
 function alive(marker: string): number[] {
   const found: number[] = [];
@@ -83,10 +90,10 @@ describe('exec: nothing outlives the call', { timeout: 30_000 }, () => {
   it.skipIf(!contained)('setsid -f, nohup … & and a double fork are gone when the call returns', async () => {
     const { call } = execTool();
     const cases = {
-      '97.101': 'setsid -f sleep 97.101',
-      '97.102': 'nohup sleep 97.102 >/dev/null 2>&1 &',
-      '97.103': '(sleep 97.103 &) &',
-      '97.104': '(setsid sleep 97.104 >/dev/null 2>&1 </dev/null &) ; sleep 0.05',
+      [mark(101)]: `setsid -f sleep ${mark(101)}`,
+      [mark(102)]: `nohup sleep ${mark(102)} >/dev/null 2>&1 &`,
+      [mark(103)]: `(sleep ${mark(103)} &) &`,
+      [mark(104)]: `(setsid sleep ${mark(104)} >/dev/null 2>&1 </dev/null &) ; sleep 0.05`,
     };
     for (const [marker, script] of Object.entries(cases)) {
       const result = await call({ command: 'sh', args: ['-c', script] });
@@ -99,21 +106,21 @@ describe('exec: nothing outlives the call', { timeout: 30_000 }, () => {
     const workspace = useTempDir().dir;
     const kernel = await createTestKernel({ config: { agent: { workspace } }, plugins: [fakeAgent, [toolsExec, { allow: ['sh'] }]] });
     const exec = (kernel.use('tools') as ToolRegistry).get('exec');
-    const call = Promise.resolve(exec?.handler({ command: 'sh', args: ['-c', 'setsid -f sleep 97.111; sleep 97.112'] }, context));
+    const call = Promise.resolve(exec?.handler({ command: 'sh', args: ['-c', `setsid -f sleep ${mark(111)}; sleep ${mark(112)}`] }, context));
     call.catch(() => undefined);
-    await until(() => alive('97.111').length > 0 && alive('97.112').length > 0, 'both sleeps to start');
+    await until(() => alive(mark(111)).length > 0 && alive(mark(112)).length > 0, 'both sleeps to start');
     await kernel.close();
     expect(await call).toMatchObject({ signal: 'SIGKILL' });
-    expect([await leftOver('97.111'), await leftOver('97.112')]).toEqual([[], []]);
+    expect([await leftOver(mark(111)), await leftOver(mark(112))]).toEqual([[], []]);
   });
 
   it.skipIf(!contained)('SIGKILL of the gateway process takes its commands and their escapees with it', async () => {
     const fixture = fileURLToPath(new URL('./fixtures/run-exec.ts', import.meta.url));
-    const gateway = spawn(process.execPath, [fixture, 'sh', '-c', 'setsid -f sleep 97.121; nohup sleep 97.122 >/dev/null 2>&1 & sleep 97.123'], { stdio: 'ignore' });
+    const gateway = spawn(process.execPath, [fixture, 'sh', '-c', `setsid -f sleep ${mark(121)}; nohup sleep ${mark(122)} >/dev/null 2>&1 & sleep ${mark(123)}`], { stdio: 'ignore' });
     try {
-      await until(() => ['97.121', '97.122', '97.123'].every((marker) => alive(marker).length > 0), 'the sleeps to start');
+      await until(() => [mark(121), mark(122), mark(123)].every((marker) => alive(marker).length > 0), 'the sleeps to start');
       gateway.kill('SIGKILL');
-      expect([await leftOver('97.121'), await leftOver('97.122'), await leftOver('97.123')]).toEqual([[], [], []]);
+      expect([await leftOver(mark(121)), await leftOver(mark(122)), await leftOver(mark(123))]).toEqual([[], [], []]);
     } finally {
       gateway.kill('SIGKILL');
     }
