@@ -9,6 +9,18 @@ for dir in "${MOLTBOT_STATE_DIR:-$HOME/.clawdbot}" "$HOME/clawd"; do
   if [ ! -w "$dir" ] || [ ! -x "$dir" ]; then
     owner="$(stat -c '%u:%g' "$dir")"
     me="$(id -u):$(id -g)"
+    if [ "${owner%%:*}" = 0 ]; then
+      # Docker makes a bind-mount source that is missing on the host as root: never advise
+      # running the gateway as root to fit it.
+      cat >&2 <<MSG
+moltbot: $dir is owned by root and is not writable by this container's user ($me).
+Docker creates a host folder as root when it did not exist before the first start. Fix one of:
+  - create the folders as your user before starting: mkdir -p ~/.clawdbot ~/clawd
+    (after removing the root-owned ones: sudo rmdir ~/.clawdbot ~/clawd, if empty)
+  - or give the folder to the container's user on the host: sudo chown -R $me <host folder mounted at $dir>
+MSG
+      exit 77
+    fi
     cat >&2 <<MSG
 moltbot: $dir is owned by uid:gid $owner and is not writable by this container's user ($me).
 Fix one of:

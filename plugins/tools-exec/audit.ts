@@ -1,6 +1,6 @@
 /** Security-audit findings of the exec tool: allowlisted programs that can run other programs, and missing containment. */
 import type { Check } from '../../core/hook-types.ts';
-import type { Containment, ContainmentMode } from './containment.ts';
+import { CONTAINMENT_FIX, type Containment, type ContainmentMode } from './containment.ts';
 import { execCapability } from './exec-policy.ts';
 
 export function execAuditChecks(options: { allow: readonly string[]; containment: ContainmentMode }, containment: Containment): Check[] {
@@ -22,8 +22,8 @@ export function execAuditChecks(options: { allow: readonly string[]; containment
       });
     } else {
       checks.push({
-        id: `tools.exec.allow.${name}`, severity: 'warning', title: `exec allowlist names a program that can run others: ${name}`,
-        description: `"${name}" can start other programs; exec refuses those arguments (${capability.note}). Anything the policy misses still runs.`,
+        id: `tools.exec.allow.${name}`, severity: capability.critical === undefined ? 'warning' : 'critical', title: `exec allowlist names a program that can run others: ${name}`,
+        description: `"${name}" can start other programs; exec refuses those arguments (${capability.note}). ${capability.critical === undefined ? 'Anything the policy misses still runs.' : `But ${capability.critical}.`}`,
         recommendation: `Keep "${name}" only if the agent needs it; prefer programs that run nothing else.`,
       });
     }
@@ -35,7 +35,7 @@ export function execAuditChecks(options: { allow: readonly string[]; containment
       description: options.containment === 'required'
         ? `No PID namespace on this host (${containment.reason}): exec refuses every command until it is fixed.`
         : `No PID namespace on this host (${containment.reason}) and containment is "process-group": a command can leave processes running (setsid, double fork, nohup).`,
-      recommendation: 'Install util-linux and allow unprivileged user namespaces (or run as root in a container), and keep containment "required".',
+      recommendation: CONTAINMENT_FIX,
     });
   }
   return checks;

@@ -20,6 +20,13 @@ import { join } from 'node:path';
 
 export type ContainmentMode = 'required' | 'process-group';
 
+/**
+ * How to get a PID namespace, for doctor and the audit. Ubuntu 23.10+ restricts unprivileged
+ * user namespaces through AppArmor (Debian's knob is another sysctl); Docker's default seccomp
+ * profile allows namespace creation only with CAP_SYS_ADMIN, root in the container or not.
+ */
+export const CONTAINMENT_FIX = 'Install util-linux (setpriv, unshare) and allow unprivileged user namespaces (Ubuntu 23.10+: sysctl kernel.apparmor_restrict_unprivileged_userns=0 or an AppArmor profile allowing userns for node; Debian: sysctl kernel.unprivileged_userns_clone=1); in Docker the default seccomp profile allows namespaces only with CAP_SYS_ADMIN (use a seccomp profile that allows unshare and clone with CLONE_NEWUSER|CLONE_NEWPID), or set the tools-exec option containment to "process-group" to accept that commands can leave processes running.';
+
 export type Containment =
   | { kind: 'pid-namespace'; prefix: string[] }
   | { kind: 'none'; reason: string };

@@ -12,15 +12,28 @@ export type ExecCapability =
   /** Runs a command given in its arguments: every call is refused. */
   | { kind: 'runner' }
   /** Some arguments run or load other programs: those are refused. */
-  | { kind: 'arguments'; check(args: readonly string[]): string | undefined; note: string }
+  | {
+    kind: 'arguments'; check(args: readonly string[]): string | undefined; note: string;
+    /** Why files the agent can write make this program run anything anyway (the audit says critical). */
+    critical?: string;
+  }
   /** Runs arbitrary code by design (shells, interpreters): allowed, flagged by the audit. */
   | { kind: 'interpreter' };
 
 const RUNNERS = ['xargs', 'nohup', 'setsid', 'nice', 'ionice', 'chrt', 'taskset', 'timeout', 'stdbuf', 'flock', 'watch', 'time', 'chroot', 'sudo', 'su', 'doas', 'runuser', 'setpriv', 'unshare', 'nsenter', 'strace', 'ltrace', 'gdb', 'script', 'parallel', 'run-parts', 'start-stop-daemon', 'systemd-run', 'busybox', 'expect', 'sshpass', 'at', 'batch', 'dbus-launch', 'fakeroot', 'firejail', 'bwrap', 'proot'];
 const INTERPRETERS = ['sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'fish', 'csh', 'tcsh', 'python', 'python3', 'perl', 'ruby', 'node', 'nodejs', 'deno', 'bun', 'php', 'lua', 'tclsh', 'wish', 'Rscript', 'make', 'vim', 'vi', 'nvim', 'emacs', 'ed', 'ex', 'less', 'more', 'man', 'ssh', 'npm', 'npx', 'pip', 'pip3'];
 
-/** `-opt` or `--opt` / `--opt=value` equal to one of `names`. */
-const optionIs = (arg: string, names: readonly string[]) => names.some((name) => arg === name || (name.startsWith('--') && arg.startsWith(`${name}=`)));
+/**
+ * `-opt` equal to one of `names`, or `--opt` / `--opt=value` naming one of the `--` names. GNU
+ * getopt_long (tar, gawk, git's parse-options) accepts any unambiguous prefix of a long option
+ * (`--to-comm` is `--to-command`), so every prefix of a listed long option counts as it.
+ */
+function optionIs(arg: string, names: readonly string[], exact: readonly string[] = []): boolean {
+  const long = arg.startsWith('--') && arg.length > 2 ? arg.slice(0, arg.includes('=') ? arg.indexOf('=') : arg.length) : undefined;
+  // An exact long option wins over the longer ones it is a prefix of (tar's --checkpoint).
+  if (long !== undefined && exact.includes(long)) return false;
+  return names.some((name) => arg === name || (long !== undefined && name.startsWith('--') && name.startsWith(long)));
+}
 
 const findCheck = (args: readonly string[]) => args.find((arg) => ['-exec', '-execdir', '-ok', '-okdir', '-delete', '-fprint', '-fprint0', '-fprintf', '-fls'].includes(arg));
 
@@ -38,11 +51,15 @@ function envCheck(args: readonly string[]): string | undefined {
   return undefined;
 }
 
-/** awk: `system()`, pipes to or from commands, `@load`/`-l` (shared objects), program files (unread here). */
+/**
+ * awk: `system()`, pipes to or from commands, `@load`/`-l` (shared objects), program files
+ * (unread here), and any gawk `@` form: `@f()` is an indirect call, and `f = "sys" "tem"` makes
+ * it `system()` without the word ever appearing.
+ */
 function awkCheck(args: readonly string[]): string | undefined {
   for (const arg of args) {
     if (optionIs(arg, ['-f', '--file', '-E', '--exec', '-i', '--include', '-l', '--load']) || /^-[fEil]./.test(arg)) return arg;
-    if (/\bsystem\s*\(|\||@load|@include|\bgetline\b/.test(arg)) return arg;
+    if (/\bsystem\s*\(|\||@\s*[A-Za-z_]|\bgetline\b/.test(arg)) return arg;
   }
   return undefined;
 }
@@ -70,7 +87,7 @@ const sedCheck = (): string | undefined => undefined;
 /** tar runs programs for compression, checkpoints, volume scripts, remote archives (`host:file`) and `--to-command`. */
 function tarCheck(args: readonly string[]): string | undefined {
   for (const [i, arg] of args.entries()) {
-    if (optionIs(arg, ['--to-command', '--checkpoint-action', '--use-compress-program', '--rsh-command', '--info-script', '--new-volume-script', '--rmt-command'])) return arg;
+    if (optionIs(arg, ['--to-command', '--checkpoint-action', '--use-compress-program', '--rsh-command', '--info-script', '--new-volume-script', '--rmt-command'], ['--checkpoint'])) return arg;
     // Short option clusters (and the old dashless first argument): -I program, -F script.
     if ((/^-[^-]/.test(arg) || (i === 0 && /^[A-Za-z]+$/.test(arg))) && /[IF]/.test(arg)) return arg;
   }
@@ -85,11 +102,16 @@ function zipCheck(args: readonly string[]): string | undefined {
   return args.find((arg) => optionIs(arg, ['-TT', '--unzip-command', '-T', '--test']) || /^-[A-Za-z]*T/.test(arg));
 }
 
-const ARGUMENT_CHECKS: Record<string, { check(args: readonly string[]): string | undefined; note: string }> = {
+const ARGUMENT_CHECKS: Record<string, { check(args: readonly string[]): string | undefined; note: string; critical?: string }> = {
   find: { check: findCheck, note: '-exec, -execdir, -ok, -okdir run programs; -delete, -fprint*, -fls write or remove files anywhere' },
   env: { check: envCheck, note: 'env runs its first non-assignment argument as a command' },
-  awk: { check: awkCheck, note: 'system(), command pipes, getline, @load/-l and program files (-f) run or load programs' },
-  git: { check: gitCheck, note: '-c, --config-env, --exec-path, --upload-pack, --exec, difftool/mergetool/bisect/submodule…; a repository config can still name programs (core.fsmonitor, hooks)' },
+  awk: { check: awkCheck, note: 'system(), command pipes, getline, @load/-l, gawk @-indirect calls and program files (-f) run or load programs' },
+  git: {
+    check: gitCheck,
+    note: '-c, --config-env, --exec-path, --upload-pack, --exec, difftool/mergetool/bisect/submodule…',
+    // Checked with git 2.39: `alias.x = !cmd`, diff.external and clean/smudge filters in a .git/config the agent wrote all ran.
+    critical: 'a repository\'s own .git/config and .gitattributes (which the agent can write with the file tools) still name programs git runs: `alias.<x> = !command` (then `git <x>`), diff.external, textconv, clean/smudge filter drivers, core.sshCommand. With git allowlisted and the workspace writable, the agent can run any program',
+  },
   sed: { check: sedCheck, note: 'runs with --sandbox (the e command, s///e and w are refused by sed itself)' },
   tar: { check: tarCheck, note: '--to-command, --checkpoint-action, -I/--use-compress-program, -F, --rsh-command run programs; runs with TAR_OPTIONS=--force-local (host:file never starts rsh)' },
   rsync: { check: rsyncCheck, note: '-e/--rsh and --rsync-path run programs' },

@@ -4,7 +4,7 @@ import validate from '../../schemas/generated/tools-exec.validate.ts';
 import { definePlugin } from '../../core/plugin.ts';
 import type { ToolRegistry } from '../agent/tool-registry.ts';
 import { execAuditChecks } from './audit.ts';
-import { detectContainment, type Containment, type ContainmentMode } from './containment.ts';
+import { CONTAINMENT_FIX, detectContainment, type Containment, type ContainmentMode } from './containment.ts';
 import { createExecTool } from './exec-tool.ts';
 
 export interface ToolsExecOptions {
@@ -42,7 +42,7 @@ export default definePlugin<ToolsExecOptions>({
       const containment = await detect();
       report.add(containment.kind === 'pid-namespace'
         ? { id: 'tools.exec.containment', severity: 'ok', title: 'exec process containment', description: 'Each exec command runs in its own PID namespace: nothing it starts outlives it.' }
-        : { id: 'tools.exec.containment', severity: options.containment === 'required' ? 'critical' : 'warning', title: 'exec process containment', description: `No PID namespace on this host (${containment.reason}). ${options.containment === 'required' ? 'exec refuses every command.' : 'exec runs with a process-group kill only: setsid, double forks and nohup can leave processes running.'}`, recommendation: 'Install util-linux (setpriv, unshare) and allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1), or run the gateway as root in a container.' });
+        : { id: 'tools.exec.containment', severity: options.containment === 'required' ? 'critical' : 'warning', title: 'exec process containment', description: `No PID namespace on this host (${containment.reason}). ${options.containment === 'required' ? 'exec refuses every command.' : 'exec runs with a process-group kill only: setsid, double forks and nohup can leave processes running.'}`, recommendation: CONTAINMENT_FIX });
     });
   },
 });

@@ -6,7 +6,7 @@
  * Everything is read from the Dockerfile, so the test follows it when it changes.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { load as loadYaml } from 'js-yaml';
@@ -164,9 +164,11 @@ describe('deploy/Dockerfile', () => {
       const { dir } = useTempDir('moltbot-docker-');
       chmodSync(dir, 0o755);
       mkdirSync(join(dir, 'state'), { mode: 0o700 });
-      const owner = `${process.getuid!()}:${process.getgid!()}`;
       const stranger = process.getuid!() === 0 ? 65534 : undefined;
-      if (stranger === undefined) chmodSync(join(dir, 'state'), 0o500); // not root: take our own write bit instead
+      // As root: the folder belongs to another ordinary user (a root-owned one is the next test's case).
+      if (stranger !== undefined) chownSync(join(dir, 'state'), 4242, 4242);
+      else chmodSync(join(dir, 'state'), 0o500); // not root: take our own write bit instead
+      const owner = stranger !== undefined ? '4242:4242' : `${process.getuid!()}:${process.getgid!()}`;
       // The image root must be traversable by that user, as an image's /app is.
       for (let path = workdir(); path !== dirname(root); path = dirname(path)) chmodSync(path, 0o755);
       const result = await start(root, JSON.parse(all('CMD', finalStage)[0]!), { ...envInRoot(root), HOME: dir, MOLTBOT_STATE_DIR: join(dir, 'state'), CLAWDBOT_GATEWAY_PASSWORD: PASSWORD }, stranger);
@@ -175,6 +177,24 @@ describe('deploy/Dockerfile', () => {
       expect(result.stderr).toContain(`${join(dir, 'state')} is owned by uid:gid ${owner}`);
       expect(result.stderr).toContain(`docker run --user ${owner}`);
       expect(result.stderr).toContain('sudo chown -R');
+    });
+
+    it('a state dir Docker created as root (missing on the host) gets the mkdir/chown fix, never "run as root"', async () => {
+      if (process.getuid!() !== 0) {
+        console.warn('root-owned bind mount case skipped: making a root-owned folder needs root (CI runs as root)');
+        return;
+      }
+      const { dir } = useTempDir('moltbot-docker-');
+      chmodSync(dir, 0o755);
+      mkdirSync(join(dir, 'state'), { mode: 0o755 }); // as dockerd makes a missing bind source: root:root 0755
+      for (let path = workdir(); path !== dirname(root); path = dirname(path)) chmodSync(path, 0o755);
+      const result = await start(root, JSON.parse(all('CMD', finalStage)[0]!), { ...envInRoot(root), HOME: dir, MOLTBOT_STATE_DIR: join(dir, 'state'), CLAWDBOT_GATEWAY_PASSWORD: PASSWORD }, 65534);
+      expect(result.code).toBe(77);
+      expect(result.stderr).toContain(`${join(dir, 'state')} is owned by root`);
+      expect(result.stderr).toContain('mkdir -p ~/.clawdbot ~/clawd');
+      expect(result.stderr).toContain('sudo chown -R 65534:65534');
+      expect(result.stderr).not.toContain('--user 0:0');
+      expect(result.stderr).not.toContain('MOLTBOT_UID=0');
     });
   });
 });

@@ -21,6 +21,12 @@ import { useTempDir } from '../../helpers/temp-dir.ts';
 const context = { runId: 'r', sessionKey: 'agent:main:main', signal: new AbortController().signal };
 let detected: Promise<Containment> | undefined;
 const detect = () => (detected ??= detectContainment());
+// Hosts without PID namespaces (macOS, user namespaces disabled, no util-linux) cannot run
+// these: skipped there with the reason printed, never silently. CI runs as root on Linux.
+const hostContainment = await detect();
+const contained = hostContainment.kind === 'pid-namespace';
+if (!contained) console.warn(`tools-exec escape tests skipped: ${hostContainment.kind === 'none' ? hostContainment.reason : ''}`);
+
 const fakeAgent = definePlugin({ name: 'agent', version: '1.0.0', setup: (ctx) => ctx.provide('tools', createToolRegistry()) });
 
 function execTool(overrides: Partial<ExecToolOptions> = {}) {
@@ -32,6 +38,13 @@ function execTool(overrides: Partial<ExecToolOptions> = {}) {
   });
   return { workspace, tool, call: (args: unknown) => tool.handler(args, context) as Promise<Record<string, unknown>> };
 }
+
+/**
+ * A `sleep` duration unique to this test run (97.<n><pid>): other runs of this file on the same
+ * machine use other markers, so this run never finds (or kills) their processes.
+ */
+const RUN_ID = String(process.pid).padStart(7, '0');
+const mark = (n: number) => `97.${n}${RUN_ID}`;
 
 /** Live (not zombie) processes with `marker` as one of their arguments. */
 function alive(marker: string): number[] {
@@ -70,17 +83,17 @@ async function until(check: () => boolean, what: string): Promise<void> {
 const refusedWith = (work: Promise<unknown>) => work.then(() => 'ran', (e: { code?: string; message: string }) => `${e.code}: ${e.message}`);
 
 describe('exec: nothing outlives the call', { timeout: 30_000 }, () => {
-  it('this host can contain commands (PID namespace)', async () => {
+  it.skipIf(!contained)('this host can contain commands (PID namespace)', async () => {
     expect(await detect()).toMatchObject({ kind: 'pid-namespace' });
   });
 
-  it('setsid -f, nohup … & and a double fork are gone when the call returns', async () => {
+  it.skipIf(!contained)('setsid -f, nohup … & and a double fork are gone when the call returns', async () => {
     const { call } = execTool();
     const cases = {
-      '97.101': 'setsid -f sleep 97.101',
-      '97.102': 'nohup sleep 97.102 >/dev/null 2>&1 &',
-      '97.103': '(sleep 97.103 &) &',
-      '97.104': '(setsid sleep 97.104 >/dev/null 2>&1 </dev/null &) ; sleep 0.05',
+      [mark(101)]: `setsid -f sleep ${mark(101)}`,
+      [mark(102)]: `nohup sleep ${mark(102)} >/dev/null 2>&1 &`,
+      [mark(103)]: `(sleep ${mark(103)} &) &`,
+      [mark(104)]: `(setsid sleep ${mark(104)} >/dev/null 2>&1 </dev/null &) ; sleep 0.05`,
     };
     for (const [marker, script] of Object.entries(cases)) {
       const result = await call({ command: 'sh', args: ['-c', script] });
@@ -89,25 +102,25 @@ describe('exec: nothing outlives the call', { timeout: 30_000 }, () => {
     }
   });
 
-  it('a command still running when the kernel closes is killed with what it started', async () => {
+  it.skipIf(!contained)('a command still running when the kernel closes is killed with what it started', async () => {
     const workspace = useTempDir().dir;
     const kernel = await createTestKernel({ config: { agent: { workspace } }, plugins: [fakeAgent, [toolsExec, { allow: ['sh'] }]] });
     const exec = (kernel.use('tools') as ToolRegistry).get('exec');
-    const call = Promise.resolve(exec?.handler({ command: 'sh', args: ['-c', 'setsid -f sleep 97.111; sleep 97.112'] }, context));
+    const call = Promise.resolve(exec?.handler({ command: 'sh', args: ['-c', `setsid -f sleep ${mark(111)}; sleep ${mark(112)}`] }, context));
     call.catch(() => undefined);
-    await until(() => alive('97.111').length > 0 && alive('97.112').length > 0, 'both sleeps to start');
+    await until(() => alive(mark(111)).length > 0 && alive(mark(112)).length > 0, 'both sleeps to start');
     await kernel.close();
     expect(await call).toMatchObject({ signal: 'SIGKILL' });
-    expect([await leftOver('97.111'), await leftOver('97.112')]).toEqual([[], []]);
+    expect([await leftOver(mark(111)), await leftOver(mark(112))]).toEqual([[], []]);
   });
 
-  it('SIGKILL of the gateway process takes its commands and their escapees with it', async () => {
+  it.skipIf(!contained)('SIGKILL of the gateway process takes its commands and their escapees with it', async () => {
     const fixture = fileURLToPath(new URL('./fixtures/run-exec.ts', import.meta.url));
-    const gateway = spawn(process.execPath, [fixture, 'sh', '-c', 'setsid -f sleep 97.121; nohup sleep 97.122 >/dev/null 2>&1 & sleep 97.123'], { stdio: 'ignore' });
+    const gateway = spawn(process.execPath, [fixture, 'sh', '-c', `setsid -f sleep ${mark(121)}; nohup sleep ${mark(122)} >/dev/null 2>&1 & sleep ${mark(123)}`], { stdio: 'ignore' });
     try {
-      await until(() => ['97.121', '97.122', '97.123'].every((marker) => alive(marker).length > 0), 'the sleeps to start');
+      await until(() => [mark(121), mark(122), mark(123)].every((marker) => alive(marker).length > 0), 'the sleeps to start');
       gateway.kill('SIGKILL');
-      expect([await leftOver('97.121'), await leftOver('97.122'), await leftOver('97.123')]).toEqual([[], [], []]);
+      expect([await leftOver(mark(121)), await leftOver(mark(122)), await leftOver(mark(123))]).toEqual([[], [], []]);
     } finally {
       gateway.kill('SIGKILL');
     }
@@ -126,7 +139,7 @@ describe('exec: nothing outlives the call', { timeout: 30_000 }, () => {
 });
 
 describe('exec: allowlisted programs cannot run other programs', { timeout: 30_000 }, () => {
-  it('refuses the exec-capable arguments, naming the program and the argument', async () => {
+  it.skipIf(!contained)('refuses the exec-capable arguments, naming the program and the argument', async () => {
     const { call, workspace } = execTool();
     const refused: [string, string[], string][] = [
       ['find', ['.', '-maxdepth', '0', '-exec', '/bin/sh', '-c', 'id', ';'], '-exec'],
@@ -180,7 +193,34 @@ describe('exec: allowlisted programs cannot run other programs', { timeout: 30_0
     expect(readdirSync(workspace)).toEqual([]);
   });
 
-  it('the same programs still do their ordinary work', async () => {
+  it.skipIf(!contained)('abbreviated long options (getopt_long takes any unambiguous prefix) and gawk indirect calls are refused too', async () => {
+    const { call, workspace } = execTool();
+    writeFileSync(join(workspace, 'a.txt'), 'x\n');
+    expect(await call({ command: 'tar', args: ['-cf', 'a.tar', 'a.txt'] })).toMatchObject({ exitCode: 0 });
+    writeFileSync(join(workspace, 'p.awk'), 'BEGIN { system("touch pwned-awk-file") }\n');
+    const refused: [string, string[], string][] = [
+      // Each of these runs `touch` when it is not refused (GNU tar 1.34, gawk 5.2).
+      ['tar', ['-xf', 'a.tar', '--to-comm=touch pwned-tar'], '--to-comm=touch pwned-tar'],
+      ['tar', ['-cf', 'b.tar', '--checkpoint=1', '--checkpoint-act=exec=touch pwned-cp', 'a.txt'], '--checkpoint-act=exec=touch pwned-cp'],
+      ['tar', ['--use-compress-prog=touch pwned-z', '-cf', 'c.tar', 'a.txt'], '--use-compress-prog=touch pwned-z'],
+      ['awk', ['--fil=p.awk'], '--fil=p.awk'],
+      ['awk', ['--fi', 'p.awk'], '--fi'],
+      ['awk', ['BEGIN { f = "sys" "tem"; @f("touch pwned-indirect") }'], 'BEGIN { f = "sys" "tem"; @f("touch pwned-indirect") }'],
+      ['git', ['clone', '--upload-p=touch pwned-git', 'x', 'y'], '--upload-p=touch pwned-git'],
+      ['git', ['--exec-pa=/tmp', 'status'], '--exec-pa=/tmp'],
+    ];
+    for (const [command, args, argument] of refused) {
+      const outcome = await refusedWith(call({ command, args }));
+      const expected = `MOLT_ERR_TOOL_EXEC_DENIED: exec: "${command}" argument ${JSON.stringify(argument)} is refused: it can run other programs`;
+      expect({ command, args, outcome: outcome.slice(0, expected.length) }).toEqual({ command, args, outcome: expected });
+    }
+    expect(readdirSync(workspace).filter((name) => name.startsWith('pwned'))).toEqual([]);
+    // Options that only share a first letter with a dangerous one still work.
+    expect(await call({ command: 'tar', args: ['--list', '--file=a.tar'] })).toMatchObject({ exitCode: 0, stdout: 'a.txt\n' });
+    expect(await call({ command: 'awk', args: ['--field-separator=:', '{ print $1 }', 'a.txt'] })).toMatchObject({ exitCode: 0, stdout: 'x\n' });
+  });
+
+  it.skipIf(!contained)('the same programs still do their ordinary work', async () => {
     const { call, workspace } = execTool();
     writeFileSync(join(workspace, 'a.txt'), 'one two\nthree four\n');
     expect(await call({ command: 'find', args: ['.', '-name', '*.txt'] })).toMatchObject({ exitCode: 0, stdout: './a.txt\n' });
@@ -192,7 +232,7 @@ describe('exec: allowlisted programs cannot run other programs', { timeout: 30_0
     expect(await call({ command: 'tar', args: ['-tf', 'a.tar'] })).toMatchObject({ exitCode: 0, stdout: 'a.txt\n' });
   });
 
-  it('sed runs with --sandbox: its e command and s///e flag are refused by sed itself', async () => {
+  it.skipIf(!contained)('sed runs with --sandbox: its e command and s///e flag are refused by sed itself', async () => {
     const { call, workspace } = execTool();
     writeFileSync(join(workspace, 'a.txt'), 'x\n');
     for (const script of ['1e id', 's/x/id/e', 'w out.txt']) {
@@ -202,7 +242,7 @@ describe('exec: allowlisted programs cannot run other programs', { timeout: 30_0
     }
   });
 
-  it('a repository config cannot make git run a program through the pager, fsmonitor or hooks', async () => {
+  it.skipIf(!contained)('a repository config cannot make git run a program through the pager, fsmonitor or hooks', async () => {
     const { call, workspace } = execTool();
     expect(await call({ command: 'git', args: ['init', '-q', '.'] })).toMatchObject({ exitCode: 0 });
     writeFileSync(join(workspace, 'marker.sh'), '#!/bin/sh\ntouch "$(dirname "$0")/pwned"\n', { mode: 0o755 });
@@ -215,7 +255,18 @@ describe('exec: allowlisted programs cannot run other programs', { timeout: 30_0
     expect(readdirSync(workspace)).not.toContain('pwned');
   });
 
-  it('security audit flags allowlisted programs that can run others; doctor reports containment', async () => {
+  it.skipIf(!contained)('a repository config still makes git run programs (alias, diff.external, filters): what the audit\'s critical finding says', async () => {
+    const { call, workspace } = execTool();
+    expect(await call({ command: 'git', args: ['init', '-q', '.'] })).toMatchObject({ exitCode: 0 });
+    writeFileSync(join(workspace, 'marker.sh'), '#!/bin/sh\ntouch "$(dirname "$0")/pwned-$1"\n', { mode: 0o755 });
+    const config = readFileSync(join(workspace, '.git', 'config'), 'utf8');
+    writeFileSync(join(workspace, '.git', 'config'), `${config}[alias]\n\tx = !${workspace}/marker.sh alias\n`);
+    await call({ command: 'git', args: ['x'] });
+    // If this ever stops holding (git or the policy closed the door), the finding can go back to a warning.
+    expect(readdirSync(workspace)).toContain('pwned-alias');
+  });
+
+  it.skipIf(!contained)('security audit flags allowlisted programs that can run others; doctor reports containment', async () => {
     const workspace = useTempDir().dir;
     const kernel = await createTestKernel({ config: { agent: { workspace } }, plugins: [fakeAgent, [toolsExec, { allow: ['find', 'ls', 'cat', 'sh', 'xargs', 'git'] }]] });
     const findings: Check[] = [];
@@ -224,9 +275,10 @@ describe('exec: allowlisted programs cannot run other programs', { timeout: 30_0
       { id: 'tools.exec.allow.find', severity: 'warning' },
       { id: 'tools.exec.allow.sh', severity: 'critical' },
       { id: 'tools.exec.allow.xargs', severity: 'warning' },
-      { id: 'tools.exec.allow.git', severity: 'warning' },
+      { id: 'tools.exec.allow.git', severity: 'critical' },
     ]);
     expect(findings[0]?.description).toContain('-exec, -execdir, -ok, -okdir run programs');
+    expect(findings[3]?.description).toContain('alias.<x> = !command');
     const doctor: Check[] = [];
     await kernel.hooks.diagnose.promise({ add: (check) => void doctor.push(check) });
     expect(doctor.find((check) => check.id === 'tools.exec.containment')).toMatchObject({ severity: 'ok' });
