@@ -1,0 +1,91 @@
+/** `/mcp` on the gateway port, driven by the official MCP SDK client over streamable HTTP. */
+import { describe, expect, it } from 'vitest';
+import { PASSWORD } from '../gateway/helpers.ts';
+import { httpClient, READER_TOKEN, startMcpGateway, textOf } from './harness.ts';
+
+const TOOLS = ['list_channels', 'list_sessions', 'send_message', 'session_history'];
+
+describe('MCP over streamable HTTP at /mcp', () => {
+  it('lists the tools, each described with input and output schemas', async () => {
+    const h = await startMcpGateway(true);
+    const client = await httpClient(h.httpUrl, PASSWORD);
+    expect(client.getServerVersion()?.name).toBe('moltbot');
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name).sort()).toEqual(TOOLS);
+    for (const tool of tools) {
+      expect(tool.description!.length).toBeGreaterThan(20);
+      expect(tool.inputSchema.type).toBe('object');
+      expect(tool.outputSchema?.type).toBe('object');
+    }
+    expect(tools.find((t) => t.name === 'send_message')!.inputSchema.required).toEqual(['message']);
+  });
+
+  it('sends a message and returns the fake provider\'s reply; sessions and history show it', async () => {
+    const h = await startMcpGateway(true);
+    const client = await httpClient(h.httpUrl, PASSWORD);
+    const sent = await client.callTool({ name: 'send_message', arguments: { message: 'hello over mcp' } });
+    expect(sent.isError).toBeFalsy();
+    expect(textOf(sent)).toBe('echo: hello over mcp');
+    expect(sent.structuredContent).toMatchObject({ sessionKey: 'agent:main:main', status: 'ok', text: 'echo: hello over mcp' });
+    expect(h.fake.requests).toHaveLength(1);
+
+    const listed = await client.callTool({ name: 'list_sessions', arguments: {} });
+    expect((listed.structuredContent as { sessions: { key: string; messageCount: number }[] }).sessions)
+      .toEqual([expect.objectContaining({ key: 'agent:main:main', messageCount: 2 })]);
+
+    const history = await client.callTool({ name: 'session_history', arguments: { sessionKey: 'agent:main:main', limit: 1 } });
+    expect((history.structuredContent as { messages: unknown[] }).messages).toEqual([expect.objectContaining({ role: 'assistant', content: 'echo: hello over mcp' })]);
+
+    const channels = await client.callTool({ name: 'list_channels', arguments: {} });
+    expect(channels.isError).toBeFalsy();
+    expect((channels.structuredContent as { channels: { id: string }[] }).channels.map((c) => c.id)).toContain('webchat');
+  });
+
+  it('streams the reply as progress notifications when the caller asks for progress', async () => {
+    const h = await startMcpGateway(true);
+    h.fake.script({ text: 'one two three four', chunks: 4 });
+    const client = await httpClient(h.httpUrl, PASSWORD);
+    const progress: string[] = [];
+    const sent = await client.callTool({ name: 'send_message', arguments: { message: 'count' } }, undefined, { onprogress: (p) => progress.push(p.message ?? '') });
+    expect(textOf(sent)).toBe('one two three four');
+    expect(progress.join('')).toBe('one two three four');
+  });
+
+  it('answers 401 without a credential and with a wrong one', async () => {
+    const h = await startMcpGateway(true);
+    const init = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } };
+    const post = (headers: Record<string, string>) => fetch(`${h.httpUrl}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers }, body: JSON.stringify(init) });
+    const none = await post({});
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toBe('Bearer');
+    expect((await post({ authorization: 'Bearer not-the-secret' })).status).toBe(401);
+    await expect(httpClient(h.httpUrl, undefined)).rejects.toThrow(/401|Unauthorized/i);
+  });
+
+  it('a read-only credential lists and reads but cannot send (chat.send needs write)', async () => {
+    const h = await startMcpGateway(true);
+    const client = await httpClient(h.httpUrl, READER_TOKEN);
+    const listed = await client.callTool({ name: 'list_sessions', arguments: {} });
+    expect(listed.isError).toBeFalsy();
+    const history = await client.callTool({ name: 'session_history', arguments: {} });
+    expect(history.isError).toBeFalsy();
+    const sent = await client.callTool({ name: 'send_message', arguments: { message: 'let me in' } });
+    expect(sent.isError).toBe(true);
+    expect(textOf(sent)).toMatch(/^FORBIDDEN: method "chat.send" requires scope "write"/);
+    expect(h.fake.requests).toHaveLength(0);
+  });
+
+  it('a bad tool argument is an MCP error naming the field', async () => {
+    const h = await startMcpGateway(true);
+    const client = await httpClient(h.httpUrl, PASSWORD);
+    const result = await client.callTool({ name: 'session_history', arguments: { limit: 0 } });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/limit/);
+  });
+
+  it('is off by default (404)', async () => {
+    const h = await startMcpGateway(false);
+    const response = await fetch(`${h.httpUrl}/mcp`, { method: 'POST', headers: { authorization: `Bearer ${PASSWORD}`, 'content-type': 'application/json' }, body: '{}' });
+    expect(response.status).toBe(404);
+  });
+});
