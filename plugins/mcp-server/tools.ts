@@ -47,7 +47,11 @@ const clip = (text: string, max: number) => (text.length > max ? { content: text
 export function createMcpServer(link: LinkProvider, settings: ToolSettings): McpServer {
   const server = new McpServer(
     { name: 'moltbot', title: 'Moltbot', version: KERNEL_VERSION },
-    { instructions: 'Moltbot is a personal AI assistant gateway. send_message talks to its agent and returns the reply; list_sessions, session_history and list_channels show its state.' },
+    {
+      instructions: 'Moltbot is a personal AI assistant gateway. send_message talks to its agent and returns the reply; list_sessions, session_history and list_channels show its state.',
+      // logging/setLevel is accepted (the SDK keeps the level); the server sends no log messages of its own yet.
+      capabilities: { logging: {} },
+    },
   );
   const run = async (work: (gateway: GatewayLink) => Promise<CallToolResult>): Promise<CallToolResult> => {
     try {
