@@ -54,12 +54,9 @@ export function selfUrl(address: GatewayAddress): string {
 
 export function registerMcpRoutes(router: HttpRouteRegistrar, gateway: () => GatewayAddress | undefined, settings: ToolSettings): void {
   const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    let body: unknown;
-    if (req.method === 'POST') {
-      const read = await readJson(req);
-      if (!read.ok) return rpcError(res, read.tooLarge ? 413 : 400, -32700, read.tooLarge ? `request body over ${MAX_BODY} bytes` : 'Parse error: the body must be JSON');
-      body = read.body;
-    }
+    const read = await readJson(req);
+    if (!read.ok) return rpcError(res, read.tooLarge ? 413 : 400, -32700, read.tooLarge ? `request body over ${MAX_BODY} bytes` : 'Parse error: the body must be JSON');
+    const body = read.body;
     const [{ StreamableHTTPServerTransport }, { createMcpServer }] = await Promise.all([
       import('@modelcontextprotocol/sdk/server/streamableHttp.js'),
       import('./tools.ts'),
@@ -83,7 +80,8 @@ export function registerMcpRoutes(router: HttpRouteRegistrar, gateway: () => Gat
     await server.connect(transport);
     await transport.handleRequest(req, res, body);
   };
-  // POST carries requests; GET (a server stream) and DELETE (end a session) are answered by
-  // the SDK as a stateless server answers them (405).
-  for (const method of ['POST', 'GET', 'DELETE'] as const) router.route({ method, path: '/mcp', scope: 'read', handler });
+  // POST only. A stateless server has no server-initiated messages and no session to end, so
+  // GET (a standalone SSE stream the SDK would keep open forever) and DELETE get the router's
+  // 405 with `Allow: POST`, as the transport spec allows.
+  router.route({ method: 'POST', path: '/mcp', scope: 'read', handler });
 }

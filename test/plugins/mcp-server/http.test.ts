@@ -89,3 +89,34 @@ describe('MCP over streamable HTTP at /mcp', () => {
     expect(response.status).toBe(404);
   });
 });
+
+describe('/mcp transport edges', () => {
+  it('is stateless: GET and DELETE answer 405; a body that is not JSON is a JSON-RPC parse error', async () => {
+    const h = await startMcpGateway(true);
+    const auth = { authorization: `Bearer ${PASSWORD}` };
+    const get = await fetch(`${h.httpUrl}/mcp`, { headers: { ...auth, accept: 'text/event-stream' } });
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
+    expect((await fetch(`${h.httpUrl}/mcp`, { method: 'DELETE', headers: auth })).status).toBe(405);
+    const bad = await fetch(`${h.httpUrl}/mcp`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{not json' });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ jsonrpc: '2.0', error: { code: -32700 } });
+  });
+});
+
+describe('/mcp at gateway shutdown', () => {
+  it('a send_message still waiting for its reply ends with a tool error when the gateway closes, without holding the drain', async () => {
+    const h = await startMcpGateway(true);
+    h.fake.script({ hang: true });
+    const client = await httpClient(h.httpUrl, PASSWORD);
+    const pending = client.callTool({ name: 'send_message', arguments: { message: 'never answered' } }).then((r) => r, (e: Error) => e);
+    while (h.fake.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    // A request holding the drain would make close() reject (MOLT_ERR_KERNEL_DRAIN_TIMEOUT).
+    await h.kernel.close();
+    const outcome = await pending;
+    expect(outcome).not.toBeInstanceOf(Error);
+    // The agent aborts its runs at close, or the gateway drops the connection first: either way a tool error now.
+    expect((outcome as { isError?: boolean }).isError).toBe(true);
+    expect(textOf(outcome)).toMatch(/^(ABORTED: the run ended with status aborted|CLOSED: the gateway connection closed before run .* ended)/);
+  });
+});
