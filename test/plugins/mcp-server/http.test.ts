@@ -1,6 +1,6 @@
 /** `/mcp` on the gateway port, driven by the official MCP SDK client over streamable HTTP. */
 import { describe, expect, it } from 'vitest';
-import { PASSWORD } from '../gateway/helpers.ts';
+import { openClient, PASSWORD } from '../gateway/helpers.ts';
 import { httpClient, READER_TOKEN, startMcpGateway, textOf } from './harness.ts';
 
 const TOOLS = ['list_channels', 'list_sessions', 'send_message', 'session_history'];
@@ -60,6 +60,22 @@ describe('MCP over streamable HTTP at /mcp', () => {
     expect(none.headers.get('www-authenticate')).toBe('Bearer');
     expect((await post({ authorization: 'Bearer not-the-secret' })).status).toBe(401);
     await expect(httpClient(h.httpUrl, undefined)).rejects.toThrow(/401|Unauthorized/i);
+  });
+
+  it('failed Bearer attempts on /mcp count toward the same per-source lockout as RPC logins', async () => {
+    const h = await startMcpGateway(true);
+    const post = (secret: string) => fetch(`${h.httpUrl}/mcp`, { method: 'POST', headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{}' });
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 11; attempt++) statuses.push((await post(`wrong-secret-${attempt}`)).status);
+    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401));
+    expect(statuses[10]).toBe(429);
+    // Locked: the right password is refused too, on /mcp and on the WebSocket RPC handshake.
+    const locked = await post(PASSWORD);
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    const ws = openClient(h.url);
+    const hello = await ws.connect({ password: PASSWORD });
+    expect(hello.error?.code).toBe('AUTH_RATE_LIMITED');
   });
 
   it('a read-only credential lists and reads but cannot send (chat.send needs write)', async () => {
