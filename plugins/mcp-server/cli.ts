@@ -26,7 +26,8 @@ export function registerServeCommand(program: Command, cli: CliContext, config: 
   mcpCommand(program).command('serve')
     .description('speak MCP over stdio (for Claude Desktop, IDEs, the MCP inspector), acting on the running gateway')
     .option('--url <url>', 'gateway WebSocket URL (default: from gateway.port and gateway.bind)')
-    .action(async (options: { url?: string }) => {
+    .option('--read-only', 'ask the gateway for the read scope only: list and read, never send')
+    .action(async (options: { url?: string; readOnly?: boolean }) => {
       const url = options.url ?? gatewayUrl(config);
       let link: GatewayLink | undefined;
       let connecting: Promise<GatewayLink> | undefined;
@@ -34,7 +35,7 @@ export function registerServeCommand(program: Command, cli: CliContext, config: 
       const provider = async (): Promise<GatewayLink> => {
         if (link?.open) return link;
         connecting ??= cliCredential(config, stateDir)
-          .then((credential) => connectGateway({ url, credential }))
+          .then((credential) => connectGateway({ url, credential, ...(options.readOnly ? { scopes: ['read' as const] } : {}) }))
           .then((opened) => (link = opened))
           .finally(() => { connecting = undefined; });
         return connecting;
@@ -51,7 +52,7 @@ export function registerServeCommand(program: Command, cli: CliContext, config: 
         process.stdin.once('close', resolve);
       });
       await server.connect(transport);
-      cli.warn(`moltbot MCP server on stdio, acting on the gateway at ${url}`);
+      cli.warn(`moltbot MCP server on stdio, acting on the gateway at ${url}${options.readOnly ? ' (read-only)' : ''}`);
       await Promise.race([ended, cli.closed()]);
       link?.close();
       await server.close().catch(() => undefined);

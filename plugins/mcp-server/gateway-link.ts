@@ -27,6 +27,8 @@ export interface LinkOptions {
   timeoutMs?: number;
   /** wss to this very process (the /mcp route): no certificate check, see README. */
   insecureTls?: boolean;
+  /** Ask the gateway for fewer scopes than the credential grants (the handshake narrows, never widens). */
+  scopes?: ('read' | 'write' | 'admin')[];
 }
 
 type Frame = { type: string; id?: string; ok?: boolean; payload?: unknown; event?: string; error?: { code: string; message: string; retryAfterMs?: number } };
@@ -72,7 +74,7 @@ export function connectGateway(options: LinkOptions): Promise<GatewayLink> {
     ws.on('close', (code, reason) => fail(gatewayError('CLOSED', `the gateway closed the connection (${code}${reason.length > 0 ? ` ${reason.toString()}` : ''})`)));
     ws.on('open', () => ws.send(JSON.stringify({
       type: 'req', id: 'connect', method: 'connect',
-      params: { minProtocol: 1, maxProtocol: 1, client: { id: 'moltbot-mcp', version: KERNEL_VERSION }, auth: options.credential },
+      params: { minProtocol: 1, maxProtocol: 1, client: { id: 'moltbot-mcp', version: KERNEL_VERSION }, auth: options.credential, ...(options.scopes ? { scopes: options.scopes } : {}) },
     })));
     ws.on('message', (data) => {
       let frame: Frame;

@@ -79,6 +79,21 @@ describe('moltbot mcp serve (stdio, real processes)', { timeout: 60_000 }, () =>
     }
   });
 
+  it('--read-only narrows the local credential to read: lists, cannot send', async () => {
+    const { client, errors, stderr } = await serve(['--read-only']);
+    try {
+      const sessions = await client.callTool({ name: 'list_sessions', arguments: {} });
+      expect(sessions.isError).toBeFalsy();
+      const sent = await client.callTool({ name: 'send_message', arguments: { message: 'not allowed' } });
+      expect(sent.isError).toBe(true);
+      expect(textOf(sent)).toMatch(/^FORBIDDEN: method "chat.send" requires scope "write"/);
+      expect(stderr()).toContain('(read-only)');
+      expect(errors).toEqual([]);
+    } finally {
+      await client.close();
+    }
+  });
+
   it('a gateway that is not there is a tool error saying so, not a crash', async () => {
     const { client, errors } = await serve(['--url', 'ws://127.0.0.1:1/']);
     try {
