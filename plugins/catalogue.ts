@@ -52,6 +52,7 @@ export const FIRST_PARTY: PluginCatalogue = Object.freeze({
   memory: () => import('./memory/index.ts'),
   'tools-browser': () => import('./tools-browser/index.ts'),
   'channel-irc': () => import('./channel-irc/index.ts'),
+  'mcp-server': () => import('./mcp-server/index.ts'),
 });
 
 /** What runs with no config at all (DESIGN §4); grows as first-party plugins land. */
@@ -66,6 +67,7 @@ export const EMBEDDED_PRESET: readonly string[] = Object.freeze([
   'cron',
   'control-ui',
   'skills', 'memory',
+  'mcp-server',
 ]);
 
 const impliedChannels = channelPlugins(FIRST_PARTY);

@@ -747,6 +747,25 @@ export interface MoltbotConfig {
     };
   };
   /**
+   * Model Context Protocol: Moltbot as an MCP server (serve); MCP servers whose tools the agent uses (servers).
+   */
+  mcp?: {
+    /**
+     * Moltbot as an MCP server. `moltbot mcp serve` (stdio) needs no setting; the HTTP endpoint is off unless enabled.
+     */
+    serve?: {
+      /**
+       * Streamable HTTP MCP endpoint at /mcp on the gateway port, authenticated with the gateway's Bearer credential.
+       */
+      http?: {
+        /**
+         * Serve /mcp (off by default).
+         */
+        enabled?: boolean;
+      };
+    };
+  };
+  /**
    * Plugins to load, in addition to the default preset: a name, package or path; [name, options]; or a plugin object (moltbot.config.ts).
    *
    * Items: A plugin: "name", "./path", "package", [plugin, options] or a definePlugin() object.
