@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const cli = { print() {}, warn() {}, start: async () => {}, closed: async () => {}, setExitCode() {} } satisfies CliContext;
+const cli = { print() {}, warn() {}, start: async () => {}, closed: async () => {}, setExitCode() {}, problems: async () => [] } satisfies CliContext;
 const settings = { replyTimeoutMs: 1000, maxHistory: 10, maxTextChars: 100 };
 
 describe('the shared `mcp` command', () => {
