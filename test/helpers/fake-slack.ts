@@ -66,6 +66,8 @@ export interface FakeSlack {
   failNext(method: string, ...faults: Fault[]): void;
   /** Every method refuses `token` from now on (`invalid_auth` unless another error is given). */
   revoke(token: string, error?: string): void;
+  /** Accepts a revoked token again (a new token with the same value, for tests). */
+  restore(token: string): void;
   /** Slack asks every open connection to reconnect (`disconnect` message), then closes it. */
   refresh(reason?: 'refresh_requested' | 'warning' | 'link_disabled'): void;
   /** Cuts every socket without a close frame. */
@@ -316,6 +318,9 @@ export async function startFakeSlack(options: { botToken?: string; appToken?: st
     },
     revoke(token: string, error = 'invalid_auth') {
       revoked.set(token, error);
+    },
+    restore(token: string) {
+      revoked.delete(token);
     },
     refresh(reason = 'refresh_requested') {
       for (const ws of sockets) {
