@@ -45,6 +45,10 @@ describe('channel-slack: events mode', () => {
 
     const big = h.slack.callback({ type: 'message', channel: GENERAL, user: ALICE, text: 'x'.repeat(5000), ts: '1700000300.000100' });
     expect((await h.slack.postEvent(h.eventsUrl, SIGNING_SECRET, big)).status).toBe(413);
+    // After all of that, neither secret is in the log (debug level included) or the status.
+    const seen = JSON.stringify([h.kernel.logs, h.channels.status(), h.alerts]);
+    expect(seen).not.toContain(SIGNING_SECRET);
+    expect(seen).not.toContain(h.slack.botToken);
   });
 
   it('needs signingSecret in events mode (config error naming it)', async () => {
