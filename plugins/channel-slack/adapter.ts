@@ -132,10 +132,12 @@ export function createSlackAdapter(options: SlackOptions, deps: SlackAdapterDeps
     const end = await Promise.race([session.ended, kicked, aborted.then(() => undefined)]).finally(() => session?.close());
     session = undefined;
     if (end === undefined || signal.aborted) return;
-    if (end.requested) {
+    // `link_disabled`: Socket Mode was switched off in the app settings; reconnecting at once would loop.
+    if (end.requested && end.reason !== 'link_disabled') {
       current.log.info({ reason: end.reason }, 'slack asked for a new socket mode connection; reconnecting');
       return;
     }
+    if (end.reason === 'link_disabled') throw new Error('Slack Socket Mode: disconnected (link_disabled: Socket Mode is off in the app settings, or the app token belongs to another app)');
     throw new Error(`Slack Socket Mode: ${end.reason}`);
   }
 

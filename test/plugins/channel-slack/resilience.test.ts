@@ -52,6 +52,14 @@ describe('channel-slack: resilience', () => {
     expect(h.status().lastError?.message).toMatch(/token_revoked/);
   });
 
+  it('Socket Mode switched off in the app (disconnect link_disabled): degraded with the reason, reconnecting with backoff', async () => {
+    const h = await startSlack();
+    h.slack.refresh('link_disabled');
+    await until(() => /link_disabled/.test(h.status().lastError?.message ?? ''), 'link_disabled to be reported');
+    await h.waitForState('connected');
+    expect(h.slack.connections).toBe(2);
+  });
+
   it('a refused message (channel_not_found) fails at once; a 5xx is retried', async () => {
     const h = await startSlack({ dmPolicy: 'allowlist', allowFrom: [ALICE] });
     h.slack.failNext('chat.postMessage', { error: 'channel_not_found' }, { status: 503 });
