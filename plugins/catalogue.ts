@@ -53,6 +53,7 @@ export const FIRST_PARTY: PluginCatalogue = Object.freeze({
   'tools-browser': () => import('./tools-browser/index.ts'),
   'channel-irc': () => import('./channel-irc/index.ts'),
   'mcp-server': () => import('./mcp-server/index.ts'),
+  'channel-slack': () => import('./channel-slack/index.ts'),
 });
 
 /** What runs with no config at all (DESIGN §4); grows as first-party plugins land. */

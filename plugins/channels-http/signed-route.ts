@@ -23,6 +23,12 @@ export interface SignedRouteOptions {
   replayWindowMs: number;
   /** The header carrying the `sha256=<hex>` signature; its digest (canonical, lower-case) identifies the request for the replay guard. */
   signatureHeader: string;
+  /**
+   * The replay-guard key of a request whose signature is not written `sha256=<hex>` (Slack's
+   * `v0=<hex>`): its digest in one canonical form, undefined when malformed. Default: the
+   * `sha256=` digest of `signatureHeader`.
+   */
+  replayKey?(req: IncomingMessage): string | undefined;
   /** Whether the signature covers `body`; `timestampMs` is set when the scheme signs one. */
   verify(req: IncomingMessage, body: Buffer): { ok: boolean; timestampMs?: number };
   /** The running channel's host; undefined while stopped. */
@@ -57,7 +63,7 @@ export function signedPostRoute(router: HttpRouteRegistrar, options: SignedRoute
       }
       const verdict = options.verify(req, body);
       // Keyed on the digest, not the raw header: the same signature in upper-case hex is the same request.
-      const key = signatureDigest(req.headers[options.signatureHeader]);
+      const key = options.replayKey ? options.replayKey(req) : signatureDigest(req.headers[options.signatureHeader]);
       if (!verdict.ok || key === undefined) return refuse(res, 401, 'missing or invalid signature', { ip: req.socket.remoteAddress });
       const seen = replay.check(key, verdict.timestampMs);
       if (seen === 'stale') return refuse(res, 401, 'timestamp outside the replay window', { timestampMs: verdict.timestampMs });

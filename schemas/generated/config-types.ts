@@ -335,6 +335,14 @@ export interface MoltbotConfig {
            * Secret the platform sends with each webhook call (Telegram: X-Telegram-Bot-Api-Secret-Token); write it as an ${ENV_VAR} reference.
            */
           webhookSecret?: string;
+          /**
+           * App-level token of the channel (Slack: xapp-… for Socket Mode); write it as an ${ENV_VAR} reference.
+           */
+          appToken?: string;
+          /**
+           * Secret the platform signs its webhook requests with (Slack: X-Slack-Signature); write it as an ${ENV_VAR} reference.
+           */
+          signingSecret?: string;
         }
       | undefined;
   };

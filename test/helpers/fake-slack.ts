@@ -1,0 +1,353 @@
+/**
+ * A fake Slack: the Web API and Socket Mode on 127.0.0.1, shaped like slack.com's (docs.slack.dev
+ * reference for each method, the Socket Mode and Events API guides).
+ *
+ * Web API: `POST /api/<method>` with the token in `Authorization: Bearer` (or a `token` field),
+ * form-encoded or JSON bodies, answered HTTP 200 `{ ok: true, … }` or `{ ok: false, error }`;
+ * rate limits are HTTP 429 with `Retry-After: <seconds>` and `{ ok: false, error: "ratelimited" }`.
+ * Methods: `auth.test` (with the `x-oauth-scopes` header), `apps.connections.open` (app-level
+ * token only; answers a single-use `ws://…/link/?ticket=…` URL), `chat.postMessage`
+ * (`msg_too_long` over 40,000 characters, `no_text`, `channel_not_found`), `users.info`.
+ * A revoked token gets `invalid_auth` (or the error given) from every method.
+ *
+ * Socket Mode: the WebSocket says `hello` first; events go out as `events_api` envelopes
+ * (`envelope_id`, `payload` = the Events API `event_callback`, `retry_attempt`, `retry_reason`)
+ * and stay pending until the client acknowledges `{ envelope_id }`; an envelope not
+ * acknowledged when its connection ends is delivered again on the next one with
+ * `retry_attempt + 1` and `retry_reason: "timeout"`, like Slack. `refresh(reason)` sends
+ * `{ type: "disconnect", reason }` (`refresh_requested`, `warning`) and closes; `drop()` cuts
+ * every socket without a close frame (a network outage).
+ *
+ * Events API: `postEvent(url, secret, event)` POSTs the `event_callback` signed like Slack
+ * (`X-Slack-Signature: v0=HMAC(v0:<ts>:<body>)`, `X-Slack-Request-Timestamp`).
+ */
+import { createHmac, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+export interface SlackUser { id: string; name: string; real_name?: string; display_name?: string }
+export interface PostedMessage { channel: string; text: string; threadTs?: string; ts: string; unfurlLinks?: unknown; at: number }
+export interface ApiCall { method: string; params: Record<string, unknown>; token?: string; at: number; status?: number; error?: string }
+export type Fault = { status?: number; retryAfter?: number; error?: string };
+export interface Envelope { envelope_id: string; type: 'events_api'; payload: Record<string, unknown>; accepts_response_payload: boolean; retry_attempt: number; retry_reason: string }
+
+export interface FakeSlack {
+  /** `http://127.0.0.1:<port>/api/`: the `apiUrl` to give the channel. */
+  apiUrl: string;
+  port: number;
+  botToken: string;
+  appToken: string;
+  bot: { userId: string; botId: string; name: string; teamId: string; team: string };
+  calls: ApiCall[];
+  posted: PostedMessage[];
+  /** Envelope ids the client acknowledged, in order. */
+  acks: string[];
+  /** Every envelope sent over a socket (redeliveries included). */
+  delivered: Envelope[];
+  /** Socket Mode connections opened so far. */
+  readonly connections: number;
+  /** Sockets open now. */
+  readonly open: number;
+  /** Scopes `auth.test` reports in `x-oauth-scopes`. */
+  scopes: string[];
+  users: Map<string, SlackUser>;
+  /** Sends an event: over Socket Mode (queued until a socket is open). Returns the envelope. */
+  pushEvent(event: Record<string, unknown>): Envelope;
+  /** A person's DM to the bot (`message`, `channel_type: "im"`). */
+  dm(user: string, text: string, extra?: Record<string, unknown>): Envelope;
+  /** A person's message in a channel (`message`, `channel_type: "channel"`); `mention` adds `<@bot>` and sends the `app_mention` too. */
+  channelMessage(user: string, channel: string, text: string, extra?: Record<string, unknown> & { mention?: boolean }): Envelope;
+  /** An `event_callback` body for `event` (Events API shape). */
+  callback(event: Record<string, unknown>): Record<string, unknown>;
+  /** POSTs a signed Events API request to `url`; `sign` overrides the signature/timestamp. */
+  postEvent(url: string, secret: string, body: Record<string, unknown>, sign?: { timestamp?: number; signature?: string }): Promise<{ status: number; body: any; headers: Headers }>;
+  failNext(method: string, ...faults: Fault[]): void;
+  /** Every method refuses `token` from now on (`invalid_auth` unless another error is given). */
+  revoke(token: string, error?: string): void;
+  /** Accepts a revoked token again (a new token with the same value, for tests). */
+  restore(token: string): void;
+  /** Slack asks every open connection to reconnect (`disconnect` message), then closes it. */
+  refresh(reason?: 'refresh_requested' | 'warning' | 'link_disabled'): void;
+  /** Cuts every socket without a close frame. */
+  drop(): void;
+  /** The next `count` acknowledgements are lost on the way (the envelope stays pending). */
+  loseAcks(count: number): void;
+  waitForPosted(count: number, timeoutMs?: number): Promise<PostedMessage[]>;
+  waitForConnections(count: number, timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const SLACK_HARD_LIMIT = 40_000;
+/** Token-shaped like real ones, so redaction patterns see them as tokens. */
+export const FAKE_BOT_TOKEN = 'xoxb-1234567890-0987654321-FakeBotTokenForTestsOnly';
+export const FAKE_APP_TOKEN = 'xapp-1-A0FAKEAPP-1234567890-fakeapptokenfortestsonly0123456789';
+
+export async function until<T>(check: () => T | undefined | false, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+export function signSlack(secret: string, timestamp: number, body: string): string {
+  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+}
+
+async function readParams(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const body = Buffer.concat(chunks).toString('utf8');
+  if (body === '') return {};
+  const type = String(req.headers['content-type'] ?? '');
+  if (type.includes('application/json')) return JSON.parse(body) as Record<string, unknown>;
+  return Object.fromEntries(new URLSearchParams(body));
+}
+
+function reply(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.headersSent || res.destroyed) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+export async function startFakeSlack(options: { botToken?: string; appToken?: string } = {}): Promise<FakeSlack> {
+  const botToken = options.botToken ?? FAKE_BOT_TOKEN;
+  const appToken = options.appToken ?? FAKE_APP_TOKEN;
+  const bot = { userId: 'U0BOT00001', botId: 'B0BOT00001', name: 'moltbot', teamId: 'T0TEAM0001', team: 'Molt Team' };
+  const appId = 'A0FAKEAPP';
+  const calls: ApiCall[] = [];
+  const posted: PostedMessage[] = [];
+  const acks: string[] = [];
+  const delivered: Envelope[] = [];
+  const faults = new Map<string, Fault[]>();
+  const revoked = new Map<string, string>();
+  const tickets = new Set<string>();
+  const sockets = new Set<WebSocket>();
+  const tcp = new Set<Socket>();
+  /** Envelopes not yet acknowledged, in order. */
+  const pending = new Map<string, Envelope>();
+  let connections = 0;
+  let acksToLose = 0;
+  let clock = 1_700_000_000;
+  let seq = 0;
+  const nextTs = () => `${clock + Math.floor(seq / 1000)}.${String(++seq).padStart(6, '0')}`;
+  const users = new Map<string, SlackUser>([
+    ['U0ALICE001', { id: 'U0ALICE001', name: 'alice', real_name: 'Alice Liddell', display_name: 'Alice' }],
+    ['U0BOB00001', { id: 'U0BOB00001', name: 'bob', real_name: 'Bob Stone', display_name: '' }],
+  ]);
+  const fake = {} as FakeSlack;
+
+  function tokenOf(req: IncomingMessage, params: Record<string, unknown>): string | undefined {
+    const header = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''));
+    return header?.[1] ?? (typeof params.token === 'string' ? params.token : undefined);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const match = /^\/api\/([A-Za-z.]+)$/.exec((req.url ?? '/').split('?', 1)[0] as string);
+    if (!match || req.method !== 'POST') return reply(res, 404, { ok: false, error: 'unknown_method' });
+    const method = match[1] as string;
+    const params = await readParams(req);
+    const token = tokenOf(req, params);
+    const call: ApiCall = { method, params, at: Date.now(), ...(token ? { token } : {}) };
+    calls.push(call);
+    res.once('finish', () => { call.status = res.statusCode; });
+    const refuse = (error: string, extra: Record<string, unknown> = {}) => {
+      call.error = error;
+      reply(res, 200, { ok: false, error, ...extra });
+    };
+    if (token === undefined) return refuse('not_authed');
+    if (revoked.has(token)) return refuse(revoked.get(token) as string);
+    const fault = faults.get(method)?.shift();
+    if (fault) {
+      if (fault.status === 429) {
+        call.error = 'ratelimited';
+        return reply(res, 429, { ok: false, error: 'ratelimited' }, { 'Retry-After': String(fault.retryAfter ?? 1) });
+      }
+      if (fault.status !== undefined && fault.status !== 200) {
+        call.error = `http_${fault.status}`;
+        return reply(res, fault.status, { ok: false, error: 'internal_error' });
+      }
+      return refuse(fault.error ?? 'internal_error');
+    }
+    if (method === 'apps.connections.open') {
+      if (token !== appToken) return refuse(token.startsWith('xapp-') ? 'invalid_auth' : 'not_allowed_token_type');
+      const ticket = randomUUID();
+      tickets.add(ticket);
+      return reply(res, 200, { ok: true, url: `ws://127.0.0.1:${port}/link/?ticket=${ticket}&app_id=${appId}` });
+    }
+    if (token !== botToken) return refuse(token.startsWith('xoxb-') ? 'invalid_auth' : 'not_allowed_token_type');
+    switch (method) {
+      case 'auth.test':
+        return reply(res, 200, { ok: true, url: 'https://molt-team.slack.com/', team: bot.team, user: bot.name, team_id: bot.teamId, user_id: bot.userId, bot_id: bot.botId, is_enterprise_install: false }, { 'x-oauth-scopes': fake.scopes.join(',') });
+      case 'chat.postMessage': {
+        const channel = typeof params.channel === 'string' ? params.channel : '';
+        const text = typeof params.text === 'string' ? params.text : '';
+        if (channel === '') return refuse('channel_not_found');
+        if (text === '') return refuse('no_text');
+        if (text.length > SLACK_HARD_LIMIT) return refuse('msg_too_long');
+        if (!/^[CDGU][A-Z0-9]+$/.test(channel)) return refuse('channel_not_found');
+        const ts = nextTs();
+        const threadTs = typeof params.thread_ts === 'string' ? params.thread_ts : undefined;
+        // A user id as the channel posts to the DM with that user (its D… channel).
+        const where = channel.startsWith('U') ? `D${channel.slice(1)}` : channel;
+        posted.push({ channel: where, text, ts, at: Date.now(), unfurlLinks: params.unfurl_links, ...(threadTs ? { threadTs } : {}) });
+        return reply(res, 200, { ok: true, channel: where, ts, message: { type: 'message', subtype: 'bot_message', text, ts, user: bot.userId, bot_id: bot.botId, ...(threadTs ? { thread_ts: threadTs } : {}) } });
+      }
+      case 'users.info': {
+        const user = users.get(String(params.user ?? ''));
+        if (!user) return refuse('user_not_found');
+        return reply(res, 200, { ok: true, user: { id: user.id, team_id: bot.teamId, name: user.name, real_name: user.real_name, is_bot: false, profile: { display_name: user.display_name ?? '', real_name: user.real_name ?? '' } } });
+      }
+      default:
+        return refuse('unknown_method');
+    }
+  }
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => reply(res, 500, { ok: false, error: `fake failure: ${String(error)}` }));
+  });
+  server.on('connection', (socket) => {
+    tcp.add(socket);
+    socket.once('close', () => tcp.delete(socket));
+  });
+  const wss = new WebSocketServer({ noServer: true });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const ticket = url.searchParams.get('ticket') ?? '';
+    if (url.pathname !== '/link/' || !tickets.delete(ticket)) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      connections++;
+      sockets.add(ws);
+      ws.once('close', () => sockets.delete(ws));
+      ws.on('message', (data) => {
+        try {
+          const message = JSON.parse(String(data)) as { envelope_id?: unknown };
+          if (typeof message.envelope_id !== 'string') return;
+          if (acksToLose > 0 && pending.has(message.envelope_id)) return void acksToLose--;
+          if (pending.delete(message.envelope_id)) acks.push(message.envelope_id);
+        } catch {
+          // ignored, like Slack
+        }
+      });
+      ws.send(JSON.stringify({ type: 'hello', num_connections: sockets.size, debug_info: { host: 'applink-fake-1', build_number: 1, approximate_connection_time: 18060 }, connection_info: { app_id: appId } }));
+      // Unacknowledged envelopes of earlier connections come again.
+      for (const envelope of pending.values()) {
+        const again: Envelope = { ...envelope, retry_attempt: envelope.retry_attempt + 1, retry_reason: 'timeout' };
+        pending.set(envelope.envelope_id, again);
+        send(ws, again);
+      }
+    });
+  });
+
+  function send(ws: WebSocket, envelope: Envelope): void {
+    delivered.push(envelope);
+    ws.send(JSON.stringify(envelope));
+  }
+
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as { port: number }).port;
+
+  Object.assign(fake, {
+    apiUrl: `http://127.0.0.1:${port}/api/`,
+    port,
+    botToken,
+    appToken,
+    bot,
+    calls,
+    posted,
+    acks,
+    delivered,
+    scopes: ['chat:write', 'im:history', 'channels:history', 'groups:history', 'app_mentions:read', 'users:read'],
+    users,
+    callback(event: Record<string, unknown>) {
+      return {
+        token: 'legacy-verification-token', team_id: bot.teamId, api_app_id: appId, event,
+        type: 'event_callback', event_id: `Ev${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`, event_time: Math.floor(Date.now() / 1000),
+        authorizations: [{ enterprise_id: null, team_id: bot.teamId, user_id: bot.userId, is_bot: true, is_enterprise_install: false }],
+        is_ext_shared_channel: false, event_context: `4-${randomUUID()}`,
+      };
+    },
+    pushEvent(event: Record<string, unknown>) {
+      const envelope: Envelope = { envelope_id: randomUUID(), type: 'events_api', payload: fake.callback(event), accepts_response_payload: false, retry_attempt: 0, retry_reason: '' };
+      pending.set(envelope.envelope_id, envelope);
+      const ws = [...sockets].find((s) => s.readyState === s.OPEN);
+      if (ws) send(ws, envelope);
+      return envelope;
+    },
+    dm(user: string, text: string, extra: Record<string, unknown> = {}) {
+      const ts = nextTs();
+      return fake.pushEvent({ type: 'message', channel: `D${user.slice(1)}`, user, text, ts, event_ts: ts, channel_type: 'im', team: bot.teamId, ...extra });
+    },
+    channelMessage(user: string, channel: string, text: string, extra: Record<string, unknown> & { mention?: boolean } = {}) {
+      const { mention, ...rest } = extra;
+      const ts = nextTs();
+      const body = mention ? `<@${bot.userId}> ${text}` : text;
+      const event = { type: 'message', channel, user, text: body, ts, event_ts: ts, channel_type: channel.startsWith('G') ? 'group' : 'channel', team: bot.teamId, ...rest };
+      const envelope = fake.pushEvent(event);
+      if (mention) fake.pushEvent({ ...event, type: 'app_mention', channel_type: undefined });
+      return envelope;
+    },
+    async postEvent(url: string, secret: string, body: Record<string, unknown>, sign: { timestamp?: number; signature?: string } = {}) {
+      const text = JSON.stringify(body);
+      const timestamp = sign.timestamp ?? Math.floor(Date.now() / 1000);
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Slack-Request-Timestamp': String(timestamp), 'X-Slack-Signature': sign.signature ?? signSlack(secret, timestamp, text) },
+        body: text,
+      });
+      const answer = await response.text();
+      let parsed: unknown = answer;
+      try {
+        parsed = JSON.parse(answer);
+      } catch {
+        // not JSON
+      }
+      return { status: response.status, body: parsed, headers: response.headers };
+    },
+    failNext(method: string, ...list: Fault[]) {
+      faults.set(method, [...(faults.get(method) ?? []), ...list]);
+    },
+    revoke(token: string, error = 'invalid_auth') {
+      revoked.set(token, error);
+    },
+    restore(token: string) {
+      revoked.delete(token);
+    },
+    refresh(reason = 'refresh_requested') {
+      for (const ws of sockets) {
+        ws.send(JSON.stringify({ type: 'disconnect', reason, debug_info: { host: 'applink-fake-1' } }));
+        setTimeout(() => ws.close(1000), 50);
+      }
+    },
+    drop() {
+      for (const ws of sockets) ws.terminate();
+    },
+    loseAcks(count: number) {
+      acksToLose = count;
+    },
+    waitForPosted: (count: number, timeoutMs = 10_000) => until(() => (posted.length >= count ? [...posted] : undefined), timeoutMs, `${count} posted message(s), have ${posted.length}`),
+    async waitForConnections(count: number, timeoutMs = 10_000) {
+      await until(() => connections >= count && sockets.size > 0, timeoutMs, `${count} socket mode connection(s), have ${connections}`);
+    },
+    async close() {
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+      const closed = once(server, 'close');
+      server.close();
+      for (const socket of tcp) socket.destroy();
+      await closed;
+    },
+  });
+  Object.defineProperty(fake, 'connections', { get: () => connections });
+  Object.defineProperty(fake, 'open', { get: () => sockets.size });
+  return fake;
+}
