@@ -52,7 +52,7 @@ export class ChannelRuntime {
   readonly adapter: ChannelAdapter;
   readonly settings: ChannelSettings;
   readonly queue: OutboundQueue;
-  readonly inbound = { accepted: 0, pairing: 0, dropped: new Map<string, number>() };
+  readonly inbound = { accepted: 0, pairing: 0, pairingExpired: 0, dropped: new Map<string, number>() };
   readonly #deps: RuntimeDeps;
   readonly #log: Logger;
   readonly #stop = new AbortController();
@@ -243,8 +243,12 @@ export class ChannelRuntime {
 
   async #pair(message: ChannelInbound, sender: string): Promise<ReceiveOutcome> {
     const result = await this.#deps.store.request(this.id, sender, message.senderName, message.chatId);
-    if (result.status === 'full') return this.#drop('pairing-limit', message);
     this.inbound.pairing++;
+    if (result.status === 'created' && result.evicted !== undefined) {
+      // The pending slots were full: the oldest request made room (its code no longer approves).
+      this.inbound.pairingExpired++;
+      this.#log.info({ expired: result.evicted.sender, expiredAt: result.evicted.createdAt, sender }, 'pairing: pending requests were full; the oldest one expired for a new contact');
+    }
     if (result.status === 'created') {
       this.#log.info({ sender }, 'pairing requested (moltbot pairing list shows the code)');
       this.#deps.emit('pairing.requested', publicRequest(result.request));
