@@ -67,7 +67,7 @@ export default definePlugin<ChannelsOptions>({
       emit: (event, payload) => void optional<GatewayService>('gateway')?.broadcast(event, payload, 'admin'),
       track: (work) => ctx.track(work),
       signal: ctx.signal,
-      scrub: createScrubber(() => ctx.config),
+      scrub: createScrubber(() => ctx.config, () => ctx.secrets),
       ownership: () => (ownership ??= useOwnership(ctx)),
       relay: () => optional<ChannelRelay>('channel-relay'),
       perInstance: options.perInstance,
