@@ -9,7 +9,7 @@ import type { AgentService } from '../agent/agent-service.ts';
 import { createBackoff } from './backoff.ts';
 import { chunkText } from './chunk.ts';
 import type { ChannelAdapter, ChannelHost, ChannelInbound, ChannelSettings, ChannelState, ChannelStatus, ChannelTarget, PairingRequest, ReceiveOutcome } from './contract.ts';
-import { RecentIds } from './dedupe.ts';
+import { storeUnavailable, type SeenStore } from './seen-store.ts';
 import { OutboundQueue } from './outbound-queue.ts';
 import type { PairingBackend } from './pairing-store.ts';
 import { decide } from './policy.ts';
@@ -23,6 +23,8 @@ export const MAX_INBOUND_TEXT = 200_000;
 export const DRAIN_MS = 2000;
 /** A sender asking again within this window gets the same code back but no new message. */
 export const CODE_RESEND_MS = 10 * 60 * 1000;
+/** How long a platform message id is remembered (platforms redeliver within hours, not days). */
+export const MESSAGE_ID_TTL_MS = 24 * 60 * 60 * 1000;
 
 export interface RuntimeDeps {
   adapter: ChannelAdapter;
@@ -30,6 +32,8 @@ export interface RuntimeDeps {
   hooks: KernelHooks;
   log: Logger;
   store: PairingBackend;
+  /** What inbound messages were already processed (the state-dir journal, or Redis in a cluster). */
+  seen: SeenStore;
   agent(): AgentService | undefined;
   /** Admin-scoped event to gateway clients (no-op without a gateway). */
   emit(event: string, payload: unknown): void;
@@ -56,7 +60,6 @@ export class ChannelRuntime {
   readonly #deps: RuntimeDeps;
   readonly #log: Logger;
   readonly #stop = new AbortController();
-  readonly #recent = new RecentIds(1000);
   readonly #replies = new Map<string, Promise<void>>();
   readonly #codeSentAt = new Map<string, number>();
   #state: ChannelState = 'stopped';
@@ -89,6 +92,10 @@ export class ChannelRuntime {
       receive: (message: ChannelInbound) => this.receive(message),
       setState: (state: ChannelState, error?: unknown) => this.setState(state, error),
       backoff: (options?: { baseMs?: number; maxMs?: number }) => createBackoff(options),
+      seen: Object.freeze({
+        claim: (key: string, ttlMs: number) => deps.seen.claim(`${deps.adapter.id}:${key}`, ttlMs),
+        forget: (key: string) => deps.seen.forget(`${deps.adapter.id}:${key}`),
+      }),
     });
   }
 
@@ -198,9 +205,19 @@ export class ChannelRuntime {
     if (!this.#accepting) return this.#drop('stopped', message);
     if (message.text.trim().length === 0 && !message.attachments?.length) return this.#drop('empty', message);
     if (message.text.length > MAX_INBOUND_TEXT) return this.#drop('too-long', message);
-    if (message.messageId !== undefined && !this.#recent.add(message.messageId)) {
-      this.#drop('duplicate', message);
-      return { status: 'duplicate' };
+    if (message.messageId !== undefined) {
+      let first: boolean;
+      try {
+        first = await this.host.seen.claim(`msg:${message.messageId}`, MESSAGE_ID_TTL_MS);
+      } catch (error) {
+        // Fail closed: the sender (or platform) retries; a message is never run twice.
+        this.#drop('store-unavailable', message);
+        throw storeUnavailable(error);
+      }
+      if (!first) {
+        this.#drop('duplicate', message);
+        return { status: 'duplicate' };
+      }
     }
     // A shared store (cluster-redis) refreshes here: an approval made on another instance counts.
     await this.#deps.store.load(this.id).catch((error: unknown) => this.#log.warn({ err: error }, 'pairing state not refreshed; deciding on the last known state'));
