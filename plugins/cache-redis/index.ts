@@ -7,6 +7,10 @@ import validate from '../../schemas/generated/cache-redis.validate.ts';
 import { definePlugin } from '../../core/plugin.ts';
 import { getCacheHooks } from '../cache/index.ts';
 import { DEFAULT_REDIS_URL } from '../redis/settings.ts';
+// health.ts loads no Redis client (type imports only): cheap to import at setup.
+import { diagnoseRedis, gatewayReporter, watchRedisHealth, type RedisHealth } from '../redis/health.ts';
+
+const IMPACT = 'the Redis cache tier is skipped (a miss, never a wait) until it answers';
 
 export interface CacheRedisOptions {
   url?: string;
@@ -28,6 +32,8 @@ export default definePlugin<CacheRedisOptions>({
   dependencies: ['cache'],
   setup(ctx, options) {
     const url = options.url ?? (ctx.config.cache?.redis?.url as string | undefined) ?? (ctx.config.redis?.url as string | undefined) ?? DEFAULT_REDIS_URL;
+    let health: RedisHealth | undefined;
+    const reporter = gatewayReporter(ctx);
     getCacheHooks(ctx).stores.tap(ctx.name, (stores) => stores.set('redis', {
       plugin: ctx.name,
       rank: 20,
@@ -37,7 +43,12 @@ export default definePlugin<CacheRedisOptions>({
         keyPrefix: options.keyPrefix,
         opTimeoutMs: options.opTimeoutMs,
         connectTimeoutMs: options.connectTimeoutMs,
+      }, (connection) => {
+        // Not critical: the cache works without this tier.
+        health = watchRedisHealth(connection, { component: ctx.name, critical: false, impact: IMPACT, log: ctx.log, reporter });
       }),
     }));
+    ctx.hooks.diagnose.tapPromise(ctx.name, (report) => diagnoseRedis(report, health, { url, connectTimeoutMs: options.connectTimeoutMs, component: ctx.name, critical: false, impact: IMPACT }));
+    ctx.onClose(() => health?.stop());
   },
 });
