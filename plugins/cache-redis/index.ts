@@ -8,7 +8,7 @@ import { definePlugin } from '../../core/plugin.ts';
 import { getCacheHooks } from '../cache/index.ts';
 import { DEFAULT_REDIS_URL } from '../redis/settings.ts';
 // health.ts loads no Redis client (type imports only): cheap to import at setup.
-import { diagnoseRedis, gatewayReporter, watchRedisHealth, type RedisHealth } from '../redis/health.ts';
+import { gatewayReporter, watchRedisHealth, type RedisHealth } from '../redis/health.ts';
 
 const IMPACT = 'the Redis cache tier is skipped (a miss, never a wait) until it answers';
 
@@ -48,7 +48,7 @@ export default definePlugin<CacheRedisOptions>({
         health = watchRedisHealth(connection, { component: ctx.name, critical: false, impact: IMPACT, log: ctx.log, reporter });
       }),
     }));
-    ctx.hooks.diagnose.tapPromise(ctx.name, (report) => diagnoseRedis(report, health, { url, connectTimeoutMs: options.connectTimeoutMs, component: ctx.name, critical: false, impact: IMPACT }));
+    // Doctor: the cache plugin already checks every tier it uses (cache.tier.redis), with the last error.
     ctx.onClose(() => health?.stop());
   },
 });
