@@ -6,7 +6,9 @@
  * component, and everything recovers by itself when Redis is back. A gateway process started
  * with Redis down listens, reports not-ready, and becomes ready once Redis answers.
  */
+import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { runCliCaptured } from '../../helpers/cli.ts';
 import { eventually } from '../../helpers/eventually.ts';
 import { startFakeProvider } from '../../helpers/fake-provider.ts';
 import { startGatewayProcess, writeConfig } from '../../helpers/gateway-process.ts';
@@ -95,6 +97,13 @@ describe('Redis outage', { timeout: 90_000 }, () => {
     expect(down.status).toBe(503);
     expect(Object.entries(down.body.components).filter(([, c]) => (c as { status: string }).status === 'degraded').map(([name]) => name).sort())
       .toEqual(['events-redis', 'events-redis:subscriber', 'rate-limit-redis', 'session-store-redis']);
+    // `moltbot doctor` (a CLI process: plugins loaded, not started) probes Redis and names each component.
+    const doctor = await runCliCaptured(['doctor', '--json'], { cwd: dir, env: { MOLTBOT_STATE_DIR: join(dir, 'state-cli') } });
+    expect(doctor.code).toBe(1);
+    const checks = (JSON.parse(doctor.stdout) as { checks: { id: string; severity: string; description: string }[] }).checks;
+    expect(checks.find((c) => c.id === 'sessions.redis')).toMatchObject({ severity: 'critical', description: expect.stringContaining('session-store-redis: Redis is unreachable') });
+    expect(checks.find((c) => c.id === 'redis.events-redis')).toMatchObject({ severity: 'warning', description: expect.stringContaining('events-redis: Redis is down') });
+    expect(checks.find((c) => c.id === 'redis.rate-limit-redis')).toMatchObject({ severity: 'warning' });
     await redis.start();
     await eventually(async () => (await readyz(gateway.httpUrl)).status === 200, 'ready once Redis answers', 15_000);
     // Every component, critical or not, reports its recovery by itself.
