@@ -108,7 +108,9 @@ export class ChannelRuntime {
   }
 
   async start(): Promise<void> {
-    await this.#deps.store.load(this.id);
+    // A shared store (cluster-redis) may be down at start: the channel starts anyway and each
+    // message reloads the pairing state (see receive()); one store outage never stops the gateway.
+    await this.#deps.store.load(this.id).catch((error: unknown) => this.#log.warn({ err: error }, 'pairing state not loaded at start; loaded again with the next message'));
     if (!this.settings.enabled) {
       this.#log.info('disabled (channels.%s.enabled is false): not started', this.id);
       return;
@@ -117,7 +119,11 @@ export class ChannelRuntime {
     this.#started = true;
     this.setState('connecting');
     // Approved with `moltbot pairing approve` while no gateway ran: tell them now (queued until connected).
-    for (const notice of await this.#deps.store.takeNotifications(this.id)) this.notifyApproved(notice);
+    const notices = await this.#deps.store.takeNotifications(this.id).catch((error: unknown) => {
+      this.#log.warn({ err: error }, 'pending approval notices not read (the store is unavailable); they stay stored for the next start');
+      return [];
+    });
+    for (const notice of notices) this.notifyApproved(notice);
     try {
       await this.adapter.start(this.host);
     } catch (error) {

@@ -86,7 +86,8 @@ describe('Redis outage', { timeout: 90_000 }, () => {
     writeConfig(dir, {
       gateway: { auth: { mode: 'password', password: 'outage-gateway-password-0' } },
       redis: { url: redis.url },
-      plugins: ['session-store-redis', 'events-redis', 'rate-limit-redis'],
+      // cluster-redis too: its pairing store being down must not stop the channels from starting.
+      plugins: ['session-store-redis', 'events-redis', 'rate-limit-redis', 'cluster-redis'],
     });
     const gateway = await startGatewayProcess(dir, 'a');
     onTestFinished(() => gateway.stop('SIGKILL').then(() => undefined));
@@ -96,7 +97,7 @@ describe('Redis outage', { timeout: 90_000 }, () => {
     }, 'the gateway to be up and not ready', 15_000);
     expect(down.status).toBe(503);
     expect(Object.entries(down.body.components).filter(([, c]) => (c as { status: string }).status === 'degraded').map(([name]) => name).sort())
-      .toEqual(['events-redis', 'events-redis:subscriber', 'rate-limit-redis', 'session-store-redis']);
+      .toEqual(['cluster-redis', 'events-redis', 'events-redis:subscriber', 'rate-limit-redis', 'session-store-redis']);
     // `moltbot doctor` (a CLI process: plugins loaded, not started) probes Redis and names each component.
     const doctor = await runCliCaptured(['doctor', '--json'], { cwd: dir, env: { MOLTBOT_STATE_DIR: join(dir, 'state-cli') } });
     expect(doctor.code).toBe(1);
@@ -104,6 +105,7 @@ describe('Redis outage', { timeout: 90_000 }, () => {
     expect(checks.find((c) => c.id === 'sessions.redis')).toMatchObject({ severity: 'critical', description: expect.stringContaining('session-store-redis: Redis is unreachable') });
     expect(checks.find((c) => c.id === 'redis.events-redis')).toMatchObject({ severity: 'warning', description: expect.stringContaining('events-redis: Redis is down') });
     expect(checks.find((c) => c.id === 'redis.rate-limit-redis')).toMatchObject({ severity: 'warning' });
+    expect(checks.find((c) => c.id === 'redis.cluster-redis')).toMatchObject({ severity: 'warning' });
     await redis.start();
     await eventually(async () => (await readyz(gateway.httpUrl)).status === 200, 'ready once Redis answers', 15_000);
     // Every component, critical or not, reports its recovery by itself.
