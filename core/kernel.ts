@@ -226,8 +226,13 @@ class MoltbotKernel implements Kernel {
     const ordered = orderPlugins(await this.#resolvePlugins(), KERNEL_VERSION);
     this.#prepared = ordered.map((record) => ({ plugin: record.plugin, options: validatePluginOptions(record, this.#configFile) }));
     this.#pluginSchemas = ordered.flatMap((record) => {
-      const path = this.#optionsPosition(record);
-      return path === undefined || record.plugin.schema === undefined ? [] : [{ plugin: record.plugin.name, path, schema: record.plugin.schema }];
+      const schema = record.plugin.schema;
+      if (schema === undefined) return [];
+      const paths = [this.#optionsPosition(record)];
+      // A channel plugin listed in `plugins` still reads its `channels.<id>` section (the implied-plugin convention): mask it there too.
+      const channel = /^channel-([a-z0-9][a-z0-9_-]*)$/.exec(record.plugin.name)?.[1];
+      if (channel !== undefined && record.optionsPath !== `channels.${channel}` && Object.hasOwn(this.#config.channels ?? {}, channel)) paths.push(['channels', channel]);
+      return paths.flatMap((path) => (path === undefined ? [] : [{ plugin: record.plugin.name, path, schema }]));
     });
     this.#secrets = configSecrets(rootSchema, this.#pluginSchemas);
     this.#pluginSecretValues = [...new Set(this.#prepared.flatMap(({ plugin, options }) => (plugin.schema ? collectSecretValues(options, plugin.schema) : [])))];

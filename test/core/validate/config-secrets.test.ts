@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { list as tarList } from 'tar';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { createKernel } from '../../../core/index.ts';
 import { createTestKernel } from '../../../core/testing.ts';
 import { definePlugin } from '../../../core/plugin.ts';
 import { configSecrets } from '../../../core/validate/config-secrets.ts';
@@ -80,6 +81,22 @@ describe('plugin secrets through a real kernel and a real gateway', { timeout: 6
     expect(lines).toContain('careless: the whole plugin list');
     expectNoCanary(lines, 'the kernel log');
     expect(kernel.secrets.mask(kernel.config).plugins[0][1]).toMatchObject({ url: '[REDACTED]', secret: '[REDACTED]' });
+  });
+
+  it('a channel plugin loaded by name (not implied): its channels.<id> section is masked by its own schema too', async () => {
+    const CANARY_ENDPOINT = 'canaryendpoint3e7d1b';
+    // `endpoint` is secret only in this plugin's schema (neither the root schema nor its name says so).
+    const custom = definePlugin({
+      name: 'channel-custom',
+      version: '1.0.0',
+      schema: { type: 'object', properties: { endpoint: { type: 'string', secret: true } } },
+      setup() {},
+    });
+    // validate() resolves and checks every plugin without running any: enough for the secrets view.
+    const kernel = createKernel({ config: { preset: 'none', channels: { custom: { dmPolicy: 'open', allowFrom: ['*'], endpoint: `https://x.invalid/${CANARY_ENDPOINT}` } } }, plugins: [custom] });
+    await kernel.validate();
+    expect(kernel.secrets.mask(kernel.config).channels.custom).toMatchObject({ dmPolicy: 'open', endpoint: '[REDACTED]' });
+    expect(kernel.secrets.values(kernel.config)).toContain(`https://x.invalid/${CANARY_ENDPOINT}`);
   });
 
   it('config print, RPC config.get, doctor --bundle and the gateway output never show a plugin secret', async () => {
