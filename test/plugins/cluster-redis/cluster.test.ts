@@ -67,10 +67,11 @@ describe('cluster-redis ownership', () => {
 
   it('a dead owner (lease never renewed) is replaced once its lease expires', async () => {
     const prefix = freshPrefix();
+    // The kernel first: its start time (slow on a loaded machine) must not eat the dead lease's ttl.
+    const kernel = await clusterKernel(prefix);
     const client = await redis();
     await client.set(`${prefix}:owner:job`, 'dead-instance', { expiration: { type: 'PX', value: TTL } });
     await client.close();
-    const kernel = await clusterKernel(prefix);
     const own = kernel.use('ownership') as OwnershipService;
     const r = recorder();
     const hold = await own.hold('job', r.handlers);
