@@ -13,7 +13,7 @@ import { row, summarize, type Stats } from './stats.ts';
 
 const SOURCE = "export default { description: 'inc', parameters: { type: 'object' }, run: (a) => a.n + 1 };";
 
-function options(overrides: Partial<SandboxOptions> = {}): SandboxOptions {
+export function benchOptions(overrides: Partial<SandboxOptions> = {}): SandboxOptions {
   return {
     poolSize: 2, maxQueue: 1024, memoryLimit: 32, timeout: 5000, watchdogGrace: 1000, cpuBudgetMs: 1e9,
     maxOutputBytes: 1 << 20, maxSourceBytes: 1 << 18, maxHostCalls: 1000, recycleAfter: 1_000_000, workerMaxRssMb: 4096, prewarm: true,
@@ -24,7 +24,7 @@ function options(overrides: Partial<SandboxOptions> = {}): SandboxOptions {
 }
 
 function start(overrides: Partial<SandboxOptions> = {}) {
-  return createSandboxService(options(overrides), { workspace: '/nonexistent', alert: () => {}, crashed: () => {} });
+  return createSandboxService(benchOptions(overrides), { workspace: '/nonexistent', alert: () => {}, crashed: () => {} });
 }
 
 async function timeSerial(run: () => Promise<unknown>, calls: number): Promise<Stats> {

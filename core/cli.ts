@@ -3,7 +3,7 @@
  * every other command comes from a plugin through the `cliCommands` hook.
  */
 import { Command, CommanderError } from 'commander';
-import { EMBEDDED_PRESET, FIRST_PARTY, IMPLIED_PLUGINS } from '../plugins/catalogue.ts';
+import { EMBEDDED_PRESET, FIRST_PARTY, IMPLIED_PLUGINS, PLUGIN_COMMANDS } from '../plugins/catalogue.ts';
 import { isMoltbotError } from './errors.ts';
 import type { CliContext } from './hook-types.ts';
 import { createKernel, type Kernel } from './kernel.ts';
@@ -16,6 +16,20 @@ import { KERNEL_VERSION } from './version.ts';
 /** Exit code for a wrong command line (unknown command or flag), as in BSD `EX_USAGE`-lite shells. */
 export const EXIT_USAGE = 2;
 
+/**
+ * Commands that only look (or rewrite the config): an unset `${VAR}` must not lock the operator
+ * out of the tools that report it, so these load with it recorded as a problem (doctor and audit
+ * show it as a finding, config validate as an error naming it) instead of failing the load.
+ */
+const INSPECT_COMMANDS: ReadonlySet<string> = new Set([
+  'doctor', 'security audit', 'config validate', 'daemon status', 'daemon print', 'daemon install', 'daemon uninstall', 'onboard', 'plugins list',
+  // Local readers (no gateway connection, no provider call): they run and end with a note.
+  'plugins info', 'logs', 'sessions list', 'sessions inspect', 'sessions trace', 'skills list', 'skills check', 'memory status', 'backup list', 'backup verify',
+]);
+
+/** Inspect commands that report unset variables themselves (as findings or errors). */
+const REPORTS_MISSING_ENV: ReadonlySet<string> = new Set(['doctor', 'security audit', 'config validate', 'onboard']);
+
 
 export async function runCli(argv: readonly string[], io: CliIo = defaultIo()): Promise<number> {
   let exitCode = 0;
@@ -25,10 +39,13 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo()): 
     .version(KERNEL_VERSION, '-V, --version', 'print the version')
     .option('-v, --verbose', 'debug logging')
     .option('-c, --config <file>', 'config file (default: discovered in the working directory)')
-    .showHelpAfterError()
+    // One line pointing at --help, not the whole help under every typo.
+    .showHelpAfterError('(`moltbot --help` lists the commands and options)')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
+  const [word, subword] = commandWords(argv.slice(2));
+  const inspectOnly = INSPECT_COMMANDS.has(word ?? '') || INSPECT_COMMANDS.has(`${word} ${subword}`);
   const kernelFor: KernelFactory = () => {
     const options = program.opts<{ verbose?: boolean; config?: string }>();
     const kernel = createKernel({
@@ -39,6 +56,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo()): 
       preset: EMBEDDED_PRESET,
       logDestination: 2,
       handleSignals: true,
+      ...(inspectOnly ? { missingEnv: 'report' as const } : {}),
       ...(options.verbose ? { logLevel: 'debug' as const } : {}),
       ...(options.config ? { configFile: options.config } : {}),
     });
@@ -50,7 +68,6 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo()): 
   registerPluginCreate(program, io);
 
   try {
-    const [word, subword] = commandWords(argv.slice(2));
     if (!isCoreCommand(program, word, subword)) {
       // Plugin commands exist only once plugins are set up; a broken config still gets help.
       program.parseOptions(argv.slice(2));
@@ -59,7 +76,13 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo()): 
         io.stderr(`note: plugin commands are unavailable (${describe(error).split('\n')[0]}); run \`moltbot config validate\`\n`);
       });
     }
+    const provider = word === undefined ? undefined : PLUGIN_COMMANDS[word];
+    if (provider !== undefined && !program.commands.some((command) => command.name() === word)) {
+      io.stderr(`error: \`moltbot ${word}\` comes from the "${provider}" plugin, which this config does not load; add "${provider}" to \`plugins\` in your config (e.g. "plugins": ["${provider}"]) and run it again\n`);
+      return EXIT_USAGE;
+    }
     await program.parseAsync(argv);
+    if (inspectOnly && !REPORTS_MISSING_ENV.has(word ?? '') && !REPORTS_MISSING_ENV.has(`${word} ${subword}`)) await noteMissingEnv(kernels, io);
   } catch (error) {
     exitCode = exitCodeFor(error, io);
   } finally {
@@ -75,6 +98,7 @@ async function addPluginCommands(program: Command, kernel: Kernel, io: CliIo, se
     print: (text) => io.stdout(text.endsWith('\n') ? text : `${text}\n`),
     warn: (text) => io.stderr(text.endsWith('\n') ? text : `${text}\n`),
     start: () => kernel.start(),
+    problems: () => kernel.problems(),
     closed: () => (closed ??= new Promise<void>((resolve) => {
       const finish = () => void kernel.close().then(resolve, resolve);
       if (kernel.signal.aborted) finish();
@@ -83,6 +107,17 @@ async function addPluginCommands(program: Command, kernel: Kernel, io: CliIo, se
     setExitCode,
   };
   kernel.hooks.cliCommands.call(program, cli);
+}
+
+/** After a local reader ran on a config with unset `${VAR}`s: one line each, so nothing is hidden. */
+async function noteMissingEnv(kernels: readonly Kernel[], io: CliIo): Promise<void> {
+  for (const kernel of kernels) {
+    if (kernel.phase !== 'registering' && kernel.phase !== 'ready') continue;
+    const problems = await kernel.problems().catch(() => []);
+    for (const problem of problems) {
+      if (isMoltbotError(problem, 'MOLT_ERR_CONFIG_ENV_MISSING')) io.stderr(`note: ${problem.message}; \`moltbot gateway\` refuses to start until it is set\n`);
+    }
+  }
 }
 
 /** The first two words that are not options (`config suggest`, `plugins list`). */
@@ -109,7 +144,10 @@ function isCoreCommand(program: Command, word: string | undefined, subword: stri
 
 function describe(error: unknown): string {
   if (isMoltbotError(error)) return error.describe();
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  if (!(error instanceof Error)) return String(error);
+  // Plugin errors carry their own code (AgentError INVALID_SESSION_KEY): show it, scripts grep it.
+  const code = (error as { code?: unknown }).code;
+  return `${error.name}${typeof code === 'string' ? ` ${code}` : ''}: ${error.message}`;
 }
 
 function exitCodeFor(error: unknown, io: CliIo): number {

@@ -285,9 +285,25 @@ export const ERROR_CATALOGUE = Object.freeze({
     title: 'Cron state file unreadable',
     fix: 'Repair or remove <stateDir>/cron/jobs.json (runtime jobs and run state live there), or restore it from a backup.',
   },
+  MOLT_ERR_STORE_NO_SPACE: {
+    title: 'No space left on the disk for a state file',
+    fix: 'Free disk space (or raise the quota) on the filesystem of the state dir, then retry: the failed write was undone and nothing written before it was lost.',
+  },
+  MOLT_ERR_STORE_WRITE: {
+    title: 'A state file write did not complete',
+    fix: 'The disk accepted only part of the write (it was undone); check the filesystem of the state dir (`df -h`, kernel log), then retry.',
+  },
   MOLT_ERR_CLOSE_FAILED: {
     title: 'Some close handlers failed',
     fix: 'See the listed causes; the kernel closed everything else.',
+  },
+  MOLT_ERR_DAEMON_USER_BUS: {
+    title: 'No systemd user session to install the service into',
+    fix: 'Run `loginctl enable-linger $USER` (once, as a user allowed to; it starts your user manager at boot), then log in again (ssh or a console login, not `su`/`sudo -u`) and retry; or run `moltbot gateway` under another supervisor.',
+  },
+  MOLT_ERR_DAEMON_INSTALL: {
+    title: 'The service manager refused to install the gateway service',
+    fix: 'Read the service manager\'s message above, fix its cause and run `moltbot daemon install` again; nothing was left installed.',
   },
   MOLT_ERR_CONTROL_UI_ASSETS: {
     title: 'The control UI assets are missing',

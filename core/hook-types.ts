@@ -44,6 +44,13 @@ export interface HttpRouteDefinition {
   scope?: Scope;
   public?: boolean;
   handler(request: import('node:http').IncomingMessage, response: import('node:http').ServerResponse): unknown;
+  /**
+   * The body of the errors the gateway answers for this route and for unknown paths under its
+   * first path segment (401, 403, 404, 405, 429, 500), when its clients expect their own error
+   * shape (the `/v1` routes: OpenAI's `{ error: { message, type, code } }`). Default: the
+   * gateway's `{ ok: false, error }`.
+   */
+  errorBody?(status: number, error: { code: string; message: string; retryAfterMs?: number }): unknown;
 }
 
 export interface HttpRouteRegistrar {
@@ -164,6 +171,11 @@ export interface CliContext {
   warn(text: string): void;
   /** Starts the kernel (every plugin) for a long-running command; resolves once ready. */
   start(): Promise<void>;
+  /**
+   * What would stop start() on this config (unset `${VAR}`s, failing plugin checks), without
+   * starting: empty when it would get past its checks. Doctor and audit list them as findings.
+   */
+  problems(): Promise<Error[]>;
   /** Resolves once the kernel has closed (after SIGTERM/SIGINT or kernel.close()). */
   closed(): Promise<void>;
   setExitCode(code: number): void;

@@ -17,6 +17,8 @@ export { definePlugin } from './plugin.ts';
 export type { AnyPlugin, CloseOptions, PluginContext, PluginDefinition, PluginPaths, Services } from './plugin.ts';
 export { defineConfig } from './config/define-config.ts';
 export { writeFileAtomic, writeJsonAtomic } from './atomic-file.ts';
+export { AppendFile } from './append-file.ts';
+export type { AppendFileOptions } from './append-file.ts';
 export type { AtomicWriteOptions } from './atomic-file.ts';
 export { ERROR_CATALOGUE, EXIT_CONFIG, MoltbotError, isMoltbotError } from './errors.ts';
 export type { ErrorCode, ErrorDetails } from './errors.ts';

@@ -62,6 +62,12 @@ export interface KernelOptions {
   /** Close on SIGTERM/SIGINT (a second signal forces exit). Off by default when embedding. */
   handleSignals?: boolean;
   timeouts?: Partial<KernelTimeouts>;
+  /**
+   * An unset `${VAR}` in a config file: `error` (default) fails loading; `report` leaves the
+   * key out and records the problem, for commands that only inspect (doctor, audit, config
+   * validate) — `check()` and `problems()` name it and start() still refuses.
+   */
+  missingEnv?: 'error' | 'report';
 }
 
 export type PluginStatus = 'registered' | 'setting-up' | 'set-up' | 'failed' | 'closed';
@@ -91,13 +97,22 @@ export interface Kernel extends AsyncDisposable {
   readonly log: Logger;
   readonly paths: Omit<PluginPaths, 'data'>;
   readonly signal: AbortSignal;
-  /** Where the config came from (absent for an object config). */
+  /** The project config file (absent for an object config or when only the seed file exists). */
   readonly configFile: string | undefined;
+  /** Every file the config was read from: `<stateDir>/clawdbot.json` first, then the project file. */
+  readonly configFiles: readonly string[];
   register(entry: PluginEntry, options?: object): this;
   /** Resolves config and plugins and validates every option; runs no plugin code. */
   validate(): Promise<PluginInfo[]>;
   /** validate() plus every plugin's setup, without starting; start() calls it. */
   load(): Promise<void>;
+  /**
+   * load() plus every check start() makes before its `start` hook: unset `${VAR}`s and each
+   * plugin's `check`. Throws the first problem; nothing listens.
+   */
+  check(): Promise<PluginInfo[]>;
+  /** load(), then every problem check() would throw (empty when start() would get past its checks). */
+  problems(): Promise<Error[]>;
   start(): Promise<void>;
   close(): Promise<void>;
   use<K extends ServiceName>(name: K): ServiceType<K>;

@@ -13,7 +13,7 @@ import { checkBeforeNames, guardHooks, hookError, type TapPolicy, type TapRecord
 import { createHooks, type KernelHooks } from './hooks.ts';
 import { assertPhase, CloseStack, timeoutError, withTimeout, type Phase } from './lifecycle.ts';
 import { createLogger, flushLogger, pluginLogger, type LogDestination, type Logger } from './log.ts';
-import type { AnyPlugin, PluginContext, PluginPaths, ServiceName, ServiceType } from './plugin.ts';
+import type { AnyPlugin, PluginCheckInput, PluginContext, PluginPaths, ServiceName, ServiceType } from './plugin.ts';
 import { orderPlugins, type PluginRecord } from './registry.ts';
 import { resolveEntry, type PluginEntry } from './resolve-plugin.ts';
 import { ServiceRegistry } from './services.ts';
@@ -49,6 +49,7 @@ class MoltbotKernel implements Kernel {
   #phase: Phase = 'created';
   #config: Readonly<Record<string, any>> = Object.freeze({});
   #configFile: string | undefined;
+  #configFiles: readonly string[] = [];
   #stateDir: string;
   #log: Logger | undefined;
   #settingUp: string | undefined;
@@ -62,6 +63,9 @@ class MoltbotKernel implements Kernel {
   #prepared: { plugin: AnyPlugin; options: Readonly<object> }[] = [];
   #loading: Promise<void> | undefined;
   #starting: Promise<void> | undefined;
+  #checking: Promise<Error[]> | undefined;
+  /** Unset `${VAR}`s found while loading with `missingEnv: 'report'`. */
+  #missingEnv: MoltbotError[] = [];
   #closing: Promise<void> | undefined;
   #unhookSignals: (() => void) | undefined;
 
@@ -92,6 +96,7 @@ class MoltbotKernel implements Kernel {
   get phase(): Phase { return this.#phase; }
   get config(): Readonly<Record<string, any>> { return this.#config; }
   get configFile(): string | undefined { return this.#configFile; }
+  get configFiles(): readonly string[] { return this.#configFiles; }
   get signal(): AbortSignal { return this.#abort.signal; }
 
   get log(): Logger {
@@ -106,6 +111,7 @@ class MoltbotKernel implements Kernel {
       stateDir: this.#stateDir,
       workspace: expandHome(workspace, this.#home),
       cwd: this.#cwd,
+      configFiles: this.#configFiles,
       ...(this.#configFile === undefined ? {} : { configFile: this.#configFile }),
     };
   }
@@ -200,6 +206,12 @@ class MoltbotKernel implements Kernel {
   async #start(): Promise<void> {
     const began = performance.now();
     await this.load();
+    // The same checks `moltbot config validate` and `doctor` run: one verdict for all three.
+    const problems = await this.problems().catch((error: unknown) => [error as Error]);
+    if (problems.length > 0) {
+      await this.#fail();
+      throw problems[0];
+    }
     this.#phase = 'starting';
     try {
       this.hooks.init.call();
@@ -212,6 +224,38 @@ class MoltbotKernel implements Kernel {
       throw error;
     }
     this.log.info({ plugins: this.#infos.size, ms: Math.round(performance.now() - began) }, 'kernel ready');
+  }
+
+  problems(): Promise<Error[]> {
+    this.#checking ??= this.load().then(() => this.#runChecks());
+    return this.#checking;
+  }
+
+  async check(): Promise<PluginInfo[]> {
+    const problems = await this.problems();
+    if (problems[0] !== undefined) throw problems[0];
+    return this.plugins();
+  }
+
+  /** Every plugin's `check` (in setup order), all run so doctor can list every problem at once. */
+  async #runChecks(): Promise<Error[]> {
+    const problems: Error[] = [...this.#missingEnv];
+    for (const { plugin, options } of this.#prepared) {
+      if (plugin.check === undefined) continue;
+      const paths = Object.freeze({ ...this.paths, data: join(this.#stateDir, 'plugins', plugin.name) });
+      try {
+        const use = (service: string) => this.#services.use(service, plugin.name);
+        await plugin.check({ config: this.#config, env: this.#env, paths, use: use as PluginCheckInput['use'] }, options);
+      } catch (error) {
+        problems.push(isMoltbotError(error) ? error : new MoltbotError('MOLT_ERR_PLUGIN_SETUP_FAILED', {
+          message: `Plugin "${plugin.name}" failed its config check: ${error instanceof Error ? error.message : String(error)}`,
+          plugin: plugin.name,
+          hook: 'check',
+          cause: error,
+        }));
+      }
+    }
+    return problems;
   }
 
   validate(): Promise<PluginInfo[]> {
@@ -277,8 +321,10 @@ class MoltbotKernel implements Kernel {
     const loaded = await loadConfig({
       cwd: this.#cwd, env: this.#env, homeDir: this.#home,
       ...(this.#options.configFile ? { configFile: this.#options.configFile } : {}),
+      ...(this.#options.missingEnv === 'report' ? { onMissingEnv: (problem: MoltbotError) => void this.#missingEnv.push(problem) } : {}),
     });
     this.#configFile = loaded.file;
+    this.#configFiles = Object.freeze([loaded.seedFile, loaded.file].filter((file): file is string => file !== undefined));
     this.#stateDir = loaded.stateDir;
     return this.#validateConfig(loaded.config, loaded.file);
   }

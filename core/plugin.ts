@@ -24,7 +24,10 @@ export interface PluginPaths {
   /** A directory of this plugin's own under the state dir (not created until used). */
   readonly data: string;
   readonly cwd: string;
+  /** The project config file, when there is one. */
   readonly configFile?: string;
+  /** Every file the config was read from (`<stateDir>/clawdbot.json`, then the project file). */
+  readonly configFiles: readonly string[];
 }
 
 export interface CloseOptions {
@@ -67,6 +70,15 @@ export interface PluginContext {
   addLogDestination(destination: { write(line: string): void }): () => void;
 }
 
+/** What a plugin's `check` sees: the validated config, the environment and the paths. */
+export interface PluginCheckInput {
+  readonly config: Readonly<Record<string, any>>;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly paths: PluginPaths;
+  /** Services the plugins provided in setup (e.g. the tool registry, to check names against). */
+  use<K extends ServiceName>(name: K): ServiceType<K>;
+}
+
 export interface PluginDefinition<Options extends object = Record<string, unknown>> {
   /** kebab-case, unique per kernel. */
   name: string;
@@ -94,6 +106,15 @@ export interface PluginDefinition<Options extends object = Record<string, unknow
   /** A critical plugin reporting `degraded` makes `/readyz` fail. */
   critical?: boolean;
   setup(ctx: PluginContext, options: Readonly<Options>): void | Promise<void>;
+  /**
+   * The config checks start() would otherwise find late: a credential missing, two settings
+   * that exclude each other, a file that must be readable. The kernel runs every plugin's
+   * `check` after setup, both in start() (before the `start` hook) and in `kernel.check()`
+   * (`moltbot config validate`, `moltbot doctor`), so they all give the same verdict. Reads
+   * only: nothing may listen, write or call out here. Throw a MoltbotError naming the config
+   * path and the fix.
+   */
+  check?(input: PluginCheckInput, options: Readonly<Options>): void | Promise<void>;
 }
 
 export type AnyPlugin = PluginDefinition<any>;
@@ -132,6 +153,7 @@ export function assertPluginDefinition(value: unknown, origin: string): asserts 
     return fail(`plugin "${plugin.name}": "kernel" must be a semver range such as "^1.0.0" (got ${JSON.stringify(plugin.kernel)})`);
   }
   if (typeof plugin.setup !== 'function') return fail(`plugin "${plugin.name}": "setup" must be a function`);
+  if (plugin.check !== undefined && typeof plugin.check !== 'function') return fail(`plugin "${plugin.name}": "check" must be a function`);
   for (const key of ['dependencies', 'optionalDependencies', 'replaces'] as const) {
     const list = plugin[key];
     if (list !== undefined && (!Array.isArray(list) || list.some((d) => typeof d !== 'string'))) {

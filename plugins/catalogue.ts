@@ -2,6 +2,7 @@
  * Moltbot's first-party plugins by name, each imported only when a config names it, so
  * plugins that are not used cost nothing at start-up. Feature issues add their plugins here.
  */
+import type { ImpliedPlugin } from '../core/kernel-types.ts';
 import type { PluginCatalogue } from '../core/resolve-plugin.ts';
 import { channelPlugins } from './channels/implied.ts';
 
@@ -67,5 +68,49 @@ export const EMBEDDED_PRESET: readonly string[] = Object.freeze([
   'skills', 'memory',
 ]);
 
-/** Plugins the config implies: a `channels.<id>` section loads `channel-<id>` (kernel option `impliedPlugins`). */
-export const IMPLIED_PLUGINS = channelPlugins(FIRST_PARTY);
+const impliedChannels = channelPlugins(FIRST_PARTY);
+
+/**
+ * Plugins the config implies (kernel option `impliedPlugins`): a `channels.<id>` section loads
+ * `channel-<id>`, `gateway.tailscale.mode` other than "off" loads `tailscale` (without it the
+ * setting would be silently ignored, and its funnel-needs-password check never run), and each
+ * first-party sink named in `alerts.sinks` loads `alert-<name>`.
+ */
+export const IMPLIED_PLUGINS = (config: Readonly<Record<string, any>>, declared: ReadonlySet<string>): ImpliedPlugin[] => {
+  const implied = impliedChannels(config, declared);
+  const tailscale = (config.gateway as { tailscale?: { mode?: string } } | undefined)?.tailscale?.mode;
+  if (tailscale !== undefined && tailscale !== 'off' && !declared.has('tailscale')) implied.push({ entry: 'tailscale', optionsPath: 'gateway.tailscale' });
+  // `alerts.sinks: ["console", "file"]` loads alert-console and alert-file: a listed sink works
+  // (or its options error names the path) instead of staying silently idle. Other names are
+  // third-party sinks, listed in `plugins` by their package.
+  const sinks = (config.alerts as { sinks?: unknown } | undefined)?.sinks;
+  (Array.isArray(sinks) ? sinks : []).forEach((sink: unknown, index) => {
+    const name = `alert-${String(sink)}`;
+    if (typeof sink === 'string' && Object.hasOwn(FIRST_PARTY, name) && !declared.has(name) && !implied.some((entry) => entry.entry === name)) {
+      implied.push({ entry: name, optionsPath: `alerts.sinks[${index}]` });
+    }
+  });
+  return implied;
+};
+
+/**
+ * The top-level commands first-party plugins add (`cliCommands`), so the CLI can answer a
+ * command whose plugin this config does not load (`moltbot logs` without `log-file`) with that
+ * plugin's name instead of "unknown command". test/core/cli/plugin-commands.test.ts keeps it true.
+ */
+export const PLUGIN_COMMANDS: Readonly<Record<string, string>> = Object.freeze({
+  gateway: 'gateway',
+  sessions: 'agent',
+  security: 'audit',
+  backup: 'backup',
+  pairing: 'channels',
+  channels: 'channels',
+  cron: 'cron',
+  daemon: 'daemon',
+  doctor: 'diagnostics',
+  logs: 'log-file',
+  memory: 'memory',
+  status: 'metrics',
+  onboard: 'onboarding',
+  skills: 'skills',
+});

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # What the integration tests drive for real besides npm packages (`npm test` runs this first,
 # so the test command is self-sufficient on a fresh Debian machine; the embedded gateway needs
-# none of it): the Redis server on 127.0.0.1:6379, and Debian's nginx, Chromium, ngIRCd and
-# openssl. Missing packages are installed with apt-get when running as root; otherwise the
+# none of it): the Redis server on 127.0.0.1:6379, and Debian's nginx, Chromium, ngIRCd,
+# openssl and promtool. Missing packages are installed with apt-get when running as root; otherwise the
 # script says what to install and stops.
 set -uo pipefail
 
@@ -14,6 +14,9 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 { command -v ngircd || [ -x /usr/sbin/ngircd ]; } >/dev/null 2>&1 || missing+=(ngircd)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+# /metrics is checked by Prometheus's own linter, `promtool check metrics` (Debian ships it in
+# the prometheus package: ~96 MB installed, ~40 s here; its server is not started by the tests).
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "moltbot tests: installing ${missing[*]} (apt-get)" >&2

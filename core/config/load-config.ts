@@ -36,6 +36,11 @@ export interface LoadConfigOptions {
   configFile?: string;
   /** Passed to function configs; default 'production'. */
   mode?: string;
+  /**
+   * Collect unset `${VAR}` references instead of failing (the key holding one is left out):
+   * commands that only inspect report them as findings; starting still refuses.
+   */
+  onMissingEnv?: (problem: MoltbotError) => void;
 }
 
 export interface LoadedConfig {
@@ -53,14 +58,18 @@ export const MODULE_NAME = 'moltbot';
 export const SEED_FILE_NAME = 'clawdbot.json';
 
 /**
- * Looked for in `cwd` only, first match wins; an empty file counts as found (an empty config).
- * package.json is read only for its "moltbot" key; `.moltbotrc` holds JSON or YAML. No YAML
- * file names and no .cjs: one obvious place per format keeps "which file is used?" answerable.
+ * Looked for in `cwd` only, first match wins (this order); an empty file counts as found (an
+ * empty config). package.json is read only for its "moltbot" key; `.moltbotrc` holds JSON or
+ * YAML; `.moltbotrc.yaml|.yml` and `moltbot.config.yaml|.yml` are YAML (the README promises
+ * `.moltbotrc*`, and a YAML file that is silently skipped is worse than one more name). No .cjs.
+ * `moltbot config validate` prints the file it used.
  */
 export const SEARCH_PLACES: readonly string[] = [
   'package.json',
   `.${MODULE_NAME}rc`,
   `.${MODULE_NAME}rc.json`,
+  `.${MODULE_NAME}rc.yaml`,
+  `.${MODULE_NAME}rc.yml`,
   `.${MODULE_NAME}rc.js`,
   `.${MODULE_NAME}rc.mjs`,
   `.${MODULE_NAME}rc.ts`,
@@ -70,6 +79,8 @@ export const SEARCH_PLACES: readonly string[] = [
   `${MODULE_NAME}.config.js`,
   `${MODULE_NAME}.config.mjs`,
   `${MODULE_NAME}.config.json`,
+  `${MODULE_NAME}.config.yaml`,
+  `${MODULE_NAME}.config.yml`,
 ];
 
 export async function loadConfig(opts: LoadConfigOptions): Promise<LoadedConfig> {
@@ -89,7 +100,7 @@ export async function loadConfig(opts: LoadConfigOptions): Promise<LoadedConfig>
   let merged: ConfigObject = {};
   for (const layer of layers) {
     assertNoPrototypeKeys(layer.config, layer.file);
-    merged = mergeConfig(merged, substituteEnvVars(layer.config, opts.env, layer.file).value);
+    merged = mergeConfig(merged, substituteEnvVars(layer.config, opts.env, layer.file, opts.onMissingEnv).value);
   }
   const { config, applied } = applyEnvOverrides(merged, opts.env);
 

@@ -17,19 +17,35 @@ export interface SubstituteResult<T> {
 
 const REFERENCE = /\$(\$?)\{([A-Z_][A-Z0-9_]*)\}/g;
 
-/** Returns a copy of `value` with references replaced in every string of its plain data. */
-export function substituteEnvVars<T>(value: T, env: Record<string, string | undefined>, file?: string): SubstituteResult<T> {
+/** A reference could not be resolved and the caller asked to collect it (see `onMissing`). */
+const UNRESOLVED = Symbol('unresolved');
+
+/**
+ * Returns a copy of `value` with references replaced in every string of its plain data.
+ * `onMissing` (inspect-only commands): an unset variable is handed over instead of thrown, and
+ * the key holding it is left out (a list item keeps its unreplaced text), so the rest of the
+ * config can still be read and checked.
+ */
+export function substituteEnvVars<T>(value: T, env: Record<string, string | undefined>, file?: string, onMissing?: (problem: MoltbotError) => void): SubstituteResult<T> {
   const substitutedPaths = new Set<string>();
 
-  const replaceIn = (text: string, path: string): string => {
+  const replaceIn = (text: string, path: string): string | typeof UNRESOLVED => {
     let substituted = false;
+    let unresolved = false;
     const result = text.replace(REFERENCE, (_match, escape: string, name: string) => {
       if (escape === '$') return `\${${name}}`;
       const envValue = env[name];
-      if (envValue === undefined || envValue === '') throw missing(name, envValue === '' ? 'is empty' : 'is not set', path, file);
+      if (envValue === undefined || envValue === '') {
+        const problem = missing(name, envValue === '' ? 'is empty' : 'is not set', path, file);
+        if (onMissing === undefined) throw problem;
+        onMissing(problem);
+        unresolved = true;
+        return _match;
+      }
       substituted = true;
       return envValue;
     });
+    if (unresolved) return UNRESOLVED;
     if (substituted) substitutedPaths.add(path);
     return result;
   };
@@ -37,10 +53,18 @@ export function substituteEnvVars<T>(value: T, env: Record<string, string | unde
   // The root is walked even if it holds a function; nested code objects (plugins) are not.
   const visit = (node: unknown, path: string, root: boolean): unknown => {
     if (typeof node === 'string') return replaceIn(node, path);
-    if (Array.isArray(node)) return node.map((item, index) => visit(item, joinPath(path, index), false));
+    if (Array.isArray(node)) {
+      return node.map((item, index) => {
+        const replaced = visit(item, joinPath(path, index), false);
+        return replaced === UNRESOLVED ? item : replaced;
+      });
+    }
     if (isPlainObject(node) && (root || isDataObject(node))) {
       const copy: ConfigObject = {};
-      for (const [key, item] of Object.entries(node)) setOwn(copy, key, visit(item, joinPath(path, key), false));
+      for (const [key, item] of Object.entries(node)) {
+        const replaced = visit(item, joinPath(path, key), false);
+        if (replaced !== UNRESOLVED) setOwn(copy, key, replaced);
+      }
       return copy;
     }
     return node;

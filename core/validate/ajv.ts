@@ -3,12 +3,17 @@
  * precompile script (scripts/build-validators.ts) both build their instance here, so a
  * precompiled validator behaves exactly like a runtime-compiled one.
  */
-import { Ajv } from 'ajv';
+import { Ajv, type CodeOptions } from 'ajv';
 import formats from 'ajv-formats';
 
 export interface CreateAjvOptions {
   /** Emit ESM export syntax from `standaloneCode` (the precompile script); runtime leaves it off. */
   esm?: boolean;
+  /**
+   * Regex engine for `pattern`/`patternProperties` (default: JavaScript's backtracking RegExp).
+   * Schemas from untrusted code pass a linear-time engine (the sandbox worker does).
+   */
+  regExp?: CodeOptions['regExp'];
 }
 
 export function createAjv(options: CreateAjvOptions = {}): Ajv {
@@ -20,7 +25,7 @@ export function createAjv(options: CreateAjvOptions = {}): Ajv {
     useDefaults: true,
     coerceTypes: false,
     // Keeping the source costs little and lets any instance feed `standaloneCode`.
-    code: { source: true, esm: options.esm === true },
+    code: { source: true, esm: options.esm === true, ...(options.regExp === undefined ? {} : { regExp: options.regExp }) },
   });
   // ajv-formats is CommonJS; under Node ESM its default import is `module.exports`.
   formats.default(ajv);

@@ -5,6 +5,7 @@
  * program can use it without a gateway.
  */
 import { randomUUID } from 'node:crypto';
+import { isMoltbotError } from '../../core/errors.ts';
 import type { AgentRunContext } from '../../core/hook-types.ts';
 import type { CacheNamespace } from '../cache/service.ts';
 import type { KernelHooks } from '../../core/hooks.ts';
@@ -340,7 +341,8 @@ export function createAgentService(deps: AgentDeps): AgentService {
         : controller.signal.aborted && !(caught instanceof AgentError && caught.code === 'BUSY')
           ? (caught instanceof AgentError && caught.code === 'ABORTED' ? caught : new AgentError('ABORTED', 'the run was aborted', { cause: caught }))
           : caught;
-      const code = error instanceof AgentError ? error.code : 'INTERNAL';
+      // A store's MoltbotError (e.g. MOLT_ERR_STORE_NO_SPACE) keeps its code: the client can act on it.
+      const code = error instanceof AgentError ? error.code : isMoltbotError(error) ? error.code : 'INTERNAL';
       const status = code === 'ABORTED' ? 'aborted' : 'error';
       const message = error instanceof Error ? error.message : String(error);
       if (code === 'BUSY') throw error;

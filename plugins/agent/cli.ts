@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import type { CliContext } from '../../core/hook-types.ts';
+import { AgentError } from './agent-error.ts';
 import { parseSessionKey } from './session-key.ts';
 import type { RunTrace, SessionStore } from './types.ts';
 
@@ -43,7 +44,15 @@ export function registerSessionsCommand(program: Command, cli: CliContext, store
     .command('inspect <key>')
     .description('size, lastModified, messageCount, tokenCount and metadata of one session')
     .action(async (key: string) => {
-      const parts = parseSessionKey(key);
+      let parts;
+      try {
+        parts = parseSessionKey(key);
+      } catch (error) {
+        // A mistyped key is a wrong argument, said in one line with where to find real ones.
+        if (!(error instanceof AgentError)) throw error;
+        cli.warn(`error: ${error.code}: ${error.message} (moltbot sessions list shows the keys)\n`);
+        return cli.setExitCode(2);
+      }
       const info = await store().inspect(parts.agentId, key);
       if (info === undefined) {
         cli.warn(`no session "${key}" (moltbot sessions list shows them)\n`);

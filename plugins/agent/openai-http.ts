@@ -21,8 +21,22 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(text);
 }
 
+/** OpenAI's error `type` for an HTTP status (what its SDKs and clients show and branch on). */
+function errorType(status: number): string {
+  if (status === 401) return 'authentication_error';
+  if (status === 403) return 'permission_error';
+  if (status === 404) return 'not_found_error';
+  if (status === 429) return 'rate_limit_error';
+  return status >= 500 ? 'server_error' : 'invalid_request_error';
+}
+
+/** OpenAI's error shape, `{ error: { message, type, param, code } }`, for every /v1 error. */
+export function openAiErrorBody(status: number, error: { code: string; message: string }): unknown {
+  return { error: { message: error.message, type: errorType(status), param: null, code: error.code.toLowerCase() } };
+}
+
 function openAiError(res: ServerResponse, status: number, message: string, code: string, retryAfterMs?: number): void {
-  json(res, status, { error: { message, type: code === 'invalid_request' ? 'invalid_request_error' : 'server_error', code } }, retryAfterMs === undefined ? {} : { 'Retry-After': String(Math.ceil(retryAfterMs / 1000)) });
+  json(res, status, openAiErrorBody(status, { code, message }), retryAfterMs === undefined ? {} : { 'Retry-After': String(Math.ceil(retryAfterMs / 1000)) });
 }
 
 async function readBody(req: IncomingMessage): Promise<unknown> {
@@ -54,12 +68,15 @@ export function registerOpenAiRoutes(router: HttpRouteRegistrar, agent: () => Ag
     method: 'GET',
     path: '/v1/models',
     scope: 'read',
+    // The gateway's own answers here (401, 403, 404 under /v1, 405, 429) take OpenAI's shape too.
+    errorBody: openAiErrorBody,
     handler: (_req, res) => json(res, 200, { object: 'list', data: ['moltbot', ...models()].map((id) => ({ id, object: 'model', created: 0, owned_by: 'moltbot' })) }),
   });
   router.route({
     method: 'POST',
     path: '/v1/chat/completions',
     scope: 'write',
+    errorBody: openAiErrorBody,
     async handler(req, res) {
       let body: { messages?: unknown; stream?: unknown; user?: unknown; model?: unknown };
       try {
@@ -109,7 +126,7 @@ export function registerOpenAiRoutes(router: HttpRouteRegistrar, agent: () => Ag
         const code = error instanceof AgentError ? error.code : 'INTERNAL';
         const message = error instanceof AgentError ? error.message : 'internal error; see the gateway log';
         if (!res.headersSent) return openAiError(res, STATUS[code] ?? 500, message, code.toLowerCase(), error instanceof AgentError ? error.retryAfterMs : undefined);
-        res.end(`data: ${JSON.stringify({ error: { message, code: code.toLowerCase() } })}\n\ndata: [DONE]\n\n`);
+        res.end(`data: ${JSON.stringify(openAiErrorBody(STATUS[code] ?? 500, { code, message }))}\n\ndata: [DONE]\n\n`);
       }
     },
   });

@@ -1,11 +1,14 @@
 /**
  * `alert-file`: alert events appended as JSON lines to a file only its owner can read (0600,
- * folder 0700): alerts carry figures and host details.
+ * folder 0700): alerts carry figures and host details. Appends go through the core AppendFile:
+ * each line is whole and fsynced, or (disk full) cut back off and reported by the sink as
+ * MOLT_ERR_STORE_NO_SPACE — never a torn line that the next alert would be glued onto.
  */
-import { appendFile, chmod, mkdir, open } from 'node:fs/promises';
+import { chmod, mkdir, open } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import schema from '../../schemas/plugins/alert-file.json' with { type: 'json' };
 import validateOptions from '../../schemas/generated/alert-file.validate.ts';
+import { AppendFile } from '../../core/append-file.ts';
 import { definePlugin } from '../../core/plugin.ts';
 import { tapAlertSink } from '../alerts/sink.ts';
 
@@ -34,13 +37,17 @@ export default definePlugin<AlertFileOptions>({
       ? join(ctx.paths.data, 'alerts.jsonl')
       : isAbsolute(options.path) ? options.path : resolve(ctx.paths.stateDir, options.path);
     let ready: Promise<void> | undefined;
-    // Appends are chained so lines never interleave and keep the order the events came in.
-    let tail: Promise<void> = Promise.resolve();
-    tapAlertSink(ctx, 'file', (alert) => {
-      ready ??= prepare(file);
-      const write = tail.then(() => ready).then(() => appendFile(file, `${JSON.stringify(alert)}\n`, { mode: 0o600 }));
-      tail = write.catch(() => undefined);
-      return write;
+    // One appender: lines never interleave and keep the order the events came in.
+    const appender = new AppendFile(file);
+    ctx.onClose(() => appender.close());
+    tapAlertSink(ctx, 'file', async (alert) => {
+      // A failed prepare (e.g. disk full) is retried by the next alert.
+      ready ??= prepare(file).catch((error: unknown) => {
+        ready = undefined;
+        throw error;
+      });
+      await ready;
+      await appender.append(`${JSON.stringify(alert)}\n`);
     });
   },
 });

@@ -11,7 +11,7 @@ import type { MetricsService } from '../metrics/snapshot.ts';
 import { AlertState } from './engine.ts';
 import { guardAlertTaps } from './guard.ts';
 import { defineAlertMethods } from './rpc.ts';
-import { buildRules, DEFAULT_THRESHOLDS, type MetricRule, type Thresholds } from './rules.ts';
+import { buildRules, DEFAULT_GATES, DEFAULT_THRESHOLDS, type MetricRule, type Thresholds } from './rules.ts';
 import { createAlertsService, type AlertsService } from './service.ts';
 
 export type { AlertListener, AlertsService } from './service.ts';
@@ -25,6 +25,8 @@ declare module '../../core/plugin.ts' {
 
 interface RootAlerts {
   checkInterval?: number;
+  warmup?: number;
+  minRequests?: number;
   dedupWindow?: number;
   thresholds?: Partial<Thresholds>;
   rules?: MetricRule[];
@@ -51,7 +53,10 @@ export default definePlugin({
       hooks: ctx.hooks,
       log: ctx.log,
       state: new AlertState(root.dedupWindow ?? 3_600_000),
-      rules: buildRules({ ...DEFAULT_THRESHOLDS, ...root.thresholds }, root.rules),
+      rules: buildRules({ ...DEFAULT_THRESHOLDS, ...root.thresholds }, root.rules, {
+        warmupMs: root.warmup ?? DEFAULT_GATES.warmupMs,
+        minRequests: root.minRequests ?? DEFAULT_GATES.minRequests,
+      }),
       metrics: () => metrics,
     });
     ctx.hooks.alert.tap(ctx.name, (alert) => service.notify(alert));

@@ -46,7 +46,15 @@ export function createAlertsService(deps: AlertsDeps): AlertsService & { notify(
       const snapshot = await metrics.snapshot();
       const sent: Alert[] = [];
       for (const rule of deps.rules) {
+        // Read even when gated: a rule measuring between checks keeps its baseline.
         const value = rule.read(snapshot);
+        const gated = rule.gate?.(snapshot);
+        if (gated !== undefined) {
+          // Too little evidence is no verdict: nothing fires, and nothing stays firing on it.
+          const resolved = deps.state.resolve(rule.id, `${rule.label}: not judged, ${gated}`);
+          if (await send(resolved)) sent.push(resolved!);
+          continue;
+        }
         if (value === undefined) continue;
         const level = rule.levels.find((candidate) => value > candidate.above);
         const data = { value, ...(level ? { threshold: level.above } : {}) };

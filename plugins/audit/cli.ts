@@ -6,10 +6,15 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../../core/hook-types.ts';
 import type { KernelHooks } from '../../core/hooks.ts';
+import { problemChecks } from './problems.ts';
 import { collectChecks, formatReport, type CollectedReport } from './report.ts';
 
-export async function runAudit(hooks: KernelHooks): Promise<CollectedReport> {
-  return collectChecks((report) => hooks.audit.promise(report));
+/** Every `audit` tap's findings; `problems` (unset `${VAR}`s, failing plugin checks) as warnings. */
+export async function runAudit(hooks: KernelHooks, problems: readonly Error[] = []): Promise<CollectedReport> {
+  return collectChecks(async (report) => {
+    await hooks.audit.promise(report);
+    for (const check of problemChecks(problems, 'warning')) report.add(check);
+  });
 }
 
 /** Applies every fix; returns the ids fixed and the failures (by id, with the reason). */
@@ -36,11 +41,12 @@ export function registerAuditCommand(program: Command, cli: CliContext, hooks: K
     .option('--json', 'print the findings as JSON')
     .option('--fix', 'apply the safe fixes (file permissions) and audit again')
     .action(async (options: { json?: boolean; fix?: boolean }) => {
-      let report = await runAudit(hooks);
+      const problems = await cli.problems();
+      let report = await runAudit(hooks, problems);
       let fixes: Awaited<ReturnType<typeof applyFixes>> | undefined;
       if (options.fix) {
         fixes = await applyFixes(report);
-        report = await runAudit(hooks);
+        report = await runAudit(hooks, problems);
       }
       if (options.json) {
         cli.print(JSON.stringify({ findings: report.findings, summary: report.summary, ...(fixes ? { fixes } : {}) }, null, 2));

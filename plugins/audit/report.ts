@@ -29,6 +29,7 @@ export function formatReport(report: CollectedReport, heading: string): string {
     if (finding.recommendation) lines.push(`         fix: ${finding.recommendation}${finding.fixable ? ' (--fix does this)' : ''}`);
   }
   const { critical, warning, info, ok } = report.summary;
-  lines.push('', `${critical} critical, ${warning} warning, ${info} info, ${ok} ok`);
+  // "0 ok" would read as "nothing passed" where the checks only report what is wrong (the audit).
+  lines.push('', `${critical} critical, ${warning} warning, ${info} info${ok > 0 ? `, ${ok} ok` : ''}`);
   return lines.join('\n');
 }

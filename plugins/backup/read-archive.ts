@@ -10,6 +10,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { Parser, type ReadEntry } from 'tar';
+import { isMoltbotError, type MoltbotError } from '../../core/errors.ts';
 import { BackupError } from './errors.ts';
 import { DEFAULT_LIMITS, type ArchiveLimits } from './limits.ts';
 import { MANIFEST_NAME, PAYLOAD_DIR, parseManifest, type Manifest } from './manifest.ts';
@@ -45,7 +46,7 @@ export async function readArchive(file: string, limits: ArchiveLimits = DEFAULT_
   let manifestText: string | undefined;
   let expandedBytes = 0;
   let entries = 0;
-  let failure: BackupError | undefined;
+  let failure: BackupError | MoltbotError | undefined;
 
   const counter = new Transform({
     transform(chunk: Buffer, _encoding, done) {
@@ -59,7 +60,7 @@ export async function readArchive(file: string, limits: ArchiveLimits = DEFAULT_
   });
 
   const parser = new Parser({ strict: true });
-  const fail = (error: BackupError) => {
+  const fail = (error: BackupError | MoltbotError) => {
     failure ??= error;
     parser.abort(error);
   };
@@ -89,7 +90,8 @@ export async function readArchive(file: string, limits: ArchiveLimits = DEFAULT_
         try {
           sink?.write(chunk);
         } catch (error) {
-          fail(invalid(`cannot write ${path}: ${(error as Error).message}`));
+          // A full disk keeps its own code (MOLT_ERR_STORE_NO_SPACE): the archive is fine.
+          fail(isMoltbotError(error) ? error : invalid(`cannot write ${path}: ${(error as Error).message}`));
         }
       });
       entry.on('end', () => {

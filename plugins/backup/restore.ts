@@ -6,7 +6,9 @@
  * kernel knows (by name; paths stored in the archive are never trusted) with its restored copy.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
+import { storageError } from '../../core/storage-error.ts';
+import { writeAllSync } from '../../core/write-all.ts';
 import { cp, mkdir, readdir, realpath, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { BackupSource } from '../../core/hook-types.ts';
@@ -48,7 +50,15 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
         // No fsync per file (it made a 2 000-file restore 5× slower); a crash mid-restore leaves
         // only the staging folder, never a half-written target.
         return {
-          write: (chunk) => void writeSync(fd, chunk),
+          // Every byte or an error: a short write (full disk) must never leave a cut file that
+          // the manifest check, which hashes the stream, would not see.
+          write: (chunk) => {
+            try {
+              writeAllSync(fd, chunk, file);
+            } catch (error) {
+              throw storageError(error, file);
+            }
+          },
           end: () => closeSync(fd),
         };
       },

@@ -9,6 +9,7 @@ import type { Stats } from 'node:fs';
 import { lstat, mkdir, open, readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { BackupSource } from '../../core/hook-types.ts';
+import { writeAll } from '../../core/write-all.ts';
 import { BackupError } from './errors.ts';
 import { PAYLOAD_DIR, type Manifest, type ManifestFile, type ManifestSource } from './manifest.ts';
 
@@ -113,7 +114,9 @@ async function copyStable(from: string, to: string, first: Stats, buffer: Buffer
       // Never read past the size seen at open: a chase after an appender would never end.
       for (let read; size < before.size && (read = (await input.read(buffer, 0, Math.min(CHUNK, before.size - size), null)).bytesRead) > 0;) {
         hash.update(buffer.subarray(0, read));
-        await output.write(buffer, 0, read);
+        // Every byte or an error: the manifest hash is taken from what was read, so a short
+        // write (full disk) would otherwise put a cut file in the archive under a good hash.
+        await writeAll(output, buffer.subarray(0, read), to);
         size += read;
       }
       // No fsync here: staging copies are scratch; the finished archive is what gets synced.

@@ -5,6 +5,7 @@ import validate from '../../schemas/generated/cache-disk.validate.ts';
 import { definePlugin } from '../../core/plugin.ts';
 import { getCacheHooks } from '../cache/index.ts';
 import { createDiskStore } from './disk-store.ts';
+import { probeWritable } from './probe.ts';
 
 export interface CacheDiskOptions {
   file: string;
@@ -30,6 +31,8 @@ export default definePlugin<CacheDiskOptions>({
         maxEntries: options.maxEntries,
         sweepIntervalMs: options.sweepIntervalMs,
       }),
+      // Read-only: the file (or the folder it will be created in) must be writable by this user.
+      probe: async () => probeWritable(join(ctx.paths.stateDir, 'cache', options.file)),
     }));
   },
 });

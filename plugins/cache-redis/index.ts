@@ -47,6 +47,7 @@ export default definePlugin<CacheRedisOptions>({
         // Not critical: the cache works without this tier.
         health = watchRedisHealth(connection, { component: ctx.name, critical: false, impact: IMPACT, log: ctx.log, reporter });
       }),
+      probe: async () => (await import('./redis-store.ts')).probeRedis(url, options.connectTimeoutMs),
     }));
     // Doctor: the cache plugin already checks every tier it uses (cache.tier.redis), with the last error.
     ctx.onClose(() => health?.stop());

@@ -18,6 +18,19 @@ export interface RedisStoreOptions {
   connectTimeoutMs: number;
 }
 
+/** Connects, pings and disconnects (doctor's probe); the error never carries the URL (it may hold a password). */
+export async function probeRedis(url: string, connectTimeoutMs: number): Promise<void> {
+  const connection = await openRedis({ url, connectTimeoutMs, offlineQueue: false });
+  try {
+    if (!connection.client.isReady) throw new Error(`not connected to Redis within ${connectTimeoutMs} ms${connection.lastError() ? ` (${connection.lastError()})` : ''}`);
+    await connection.client.ping();
+  } catch (error) {
+    throw new Error((error instanceof Error ? error.message : String(error)).split(url).join('<redis url>'));
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
+}
+
 /** `opened` gets the connection (the plugin watches its health). */
 export async function createRedisStore(options: RedisStoreOptions, opened?: (connection: RedisConnection) => void): Promise<CacheStore> {
   const connection = await openRedis({ url: options.url, connectTimeoutMs: options.connectTimeoutMs, offlineQueue: false });

@@ -8,7 +8,7 @@ import schema from '../../schemas/plugins/cache.json' with { type: 'json' };
 import validate from '../../schemas/generated/cache.validate.ts';
 import { definePlugin, type PluginContext } from '../../core/plugin.ts';
 import { buildTiers, selectTiers, type SelectedTier } from './build-tiers.ts';
-import { collectCacheMetrics, diagnoseCache } from './report.ts';
+import { collectCacheMetrics, diagnoseCache, diagnoseConfiguredTiers } from './report.ts';
 import { TieredCache, type CacheNamespace, type CacheService } from './service.ts';
 import { createCacheHooks, type CacheHooks } from './store-contract.ts';
 
@@ -79,7 +79,11 @@ export default definePlugin<CacheOptions>({
       else ctx.log.info({ tiers: cache.tiers }, 'cache tiers ready');
     });
     ctx.hooks.collectMetrics.tapPromise(ctx.name, async (collector) => collectCacheMetrics(cache, collector));
-    ctx.hooks.diagnose.tapPromise(ctx.name, async (report) => diagnoseCache(cache, report));
+    ctx.hooks.diagnose.tapPromise(ctx.name, async (report) => {
+      // Not started here (a CLI process: doctor): probe the configured tiers' backends instead.
+      if (cache.state === 'pending') await diagnoseConfiguredTiers(selected, report);
+      else diagnoseCache(cache, report);
+    });
     ctx.onClose(() => cache.close());
   },
 });

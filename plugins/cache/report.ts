@@ -1,5 +1,7 @@
 /** The cache's answers to `collectMetrics` and `diagnose`: measured per tier, nothing assumed. */
-import type { CheckReport, MetricsCollector } from '../../core/hook-types.ts';
+import type { Check, CheckReport, MetricsCollector } from '../../core/hook-types.ts';
+import type { SelectedTier } from './build-tiers.ts';
+import { errorText, redact } from './redact.ts';
 import type { TieredCache } from './service.ts';
 
 export function collectCacheMetrics(cache: TieredCache, collector: MetricsCollector): void {
@@ -17,6 +19,42 @@ export function collectCacheMetrics(cache: TieredCache, collector: MetricsCollec
     }
     for (const [name, value] of Object.entries(own)) collector.set(snake(name), value, labels);
   }
+}
+
+const degradedFix = (plugin: string) => `Check the backend of "${plugin}" (is it running and reachable?); the cache probes it and puts it back by itself.`;
+
+/**
+ * Where the cache is not started (a CLI process such as `moltbot doctor`), each configured tier
+ * is probed through its registration's `probe()` (read-only, nothing kept open): the tiers
+ * the gateway would use, as they answer now.
+ */
+export async function diagnoseConfiguredTiers(selected: readonly SelectedTier[], report: CheckReport, timeoutMs = 5_000): Promise<void> {
+  // Probed together, reported in tier order (fastest first).
+  const checks = await Promise.all(selected.map(async ({ name, registration }): Promise<Check> => {
+    const id = `cache.tier.${name}`;
+    if (registration.probe === undefined) {
+      return { id, severity: 'ok', title: `Cache tier "${name}" is healthy`, description: `Provided by "${registration.plugin}" inside the gateway process (nothing to probe).` };
+    }
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        registration.probe(),
+        new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs); }),
+      ]);
+      return { id, severity: 'ok', title: `Cache tier "${name}" is healthy`, description: `Provided by "${registration.plugin}"; its backend answered a probe.` };
+    } catch (error) {
+      return {
+        id,
+        severity: 'warning',
+        title: `Cache tier "${name}" is degraded`,
+        description: `Its backend did not answer a probe: ${redact(errorText(error), [])}. The gateway starts with it degraded: reads and writes skip it (slower tiers or the source answer instead).`,
+        recommendation: degradedFix(registration.plugin),
+      };
+    } finally {
+      clearTimeout(timer);
+    }
+  }));
+  for (const check of checks) report.add(check);
 }
 
 export function diagnoseCache(cache: TieredCache, report: CheckReport): void {
@@ -45,7 +83,7 @@ export function diagnoseCache(cache: TieredCache, report: CheckReport): void {
         severity: 'warning',
         title: `Cache tier "${tier.name}" is degraded`,
         description: `Since ${new Date(status.since!).toISOString()}: ${status.lastError ?? 'unknown error'}. Reads and writes skip it (slower tiers or the source answer instead).`,
-        recommendation: `Check the backend of "${tier.plugin}" (is it running and reachable?); the cache probes it and puts it back by itself.`,
+        recommendation: degradedFix(tier.plugin),
       });
   }
 }

@@ -56,6 +56,13 @@ export interface StoreRegistration {
    */
   rank: number;
   create: StoreFactory;
+  /**
+   * Whether the backend would answer, without opening the store for use (no connection kept,
+   * no sweep, nothing written): `moltbot doctor` calls it in a process where the cache is not
+   * started. Rejects with the reason, secrets removed. Absent: the store lives in the process
+   * and is healthy whenever the process runs (memory).
+   */
+  probe?(): Promise<void>;
 }
 
 /** Tier name → registration. Taps add to the map and return it. */

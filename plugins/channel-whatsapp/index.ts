@@ -32,6 +32,13 @@ export function createWhatsAppPlugin(inject: WhatsAppInject = {}) {
     schema,
     validate,
     dependencies: ['channels', 'gateway'],
+    // Missing or malformed credentials are a config error for `config validate`, doctor and the
+    // gateway's start alike; other CLI commands that only set plugins up (`pairing approve` in a
+    // shell without those variables) still work.
+    check({ config }, options) {
+      const section = channelSection(config, 'whatsapp');
+      resolveWhatsAppSettings({ ...platformOptions(section), ...options }, section, inject.env ?? process.env).credentials();
+    },
     setup(ctx, options) {
       // Implied by `channels.whatsapp`, the options are its platform keys; listed in `plugins`, the entry's options win over them.
       const section = channelSection(ctx.config, 'whatsapp');
@@ -53,8 +60,6 @@ export function createWhatsAppPlugin(inject: WhatsAppInject = {}) {
       ctx.hooks.httpRoute.tap(ctx.name, (router) => registerWhatsAppWebhook(router, { settings, adapter, health, counters, log: ctx.log }));
       ctx.hooks.collectMetrics.tap(ctx.name, (collector) => collector.set('inbound_stale_dropped', counters.stale));
       ctx.hooks.ready.tap(ctx.name, () => adapter.listening());
-      // Missing credentials stop the gateway's start (exit 78), not every CLI command that sets plugins up.
-      ctx.hooks.start.tap(ctx.name, () => void settings.credentials());
       ctx.hooks.audit.tapPromise(ctx.name, async (report) => {
         let secrets = {};
         try {

@@ -117,12 +117,20 @@ export class PairingStore {
     return state;
   }
 
-  #persist(channel: string): Promise<void> {
+  /**
+   * Writes the channel's state; when the write fails (e.g. MOLT_ERR_STORE_NO_SPACE) `undo`
+   * takes the change back out of memory too, so a request that failed changed nothing — an
+   * approval that was refused grants no access, a revoke that was refused is not half done.
+   */
+  #persist(channel: string, undo: () => void): Promise<void> {
     const previous = this.#writes.get(channel) ?? Promise.resolve();
     // Each write snapshots the state when it runs: the last one always holds the latest state.
     const next = previous.catch(() => undefined).then(() => writeJsonAtomic(this.#file(channel), this.#channels.get(channel), { mkdir: true }));
     this.#writes.set(channel, next);
-    return next;
+    return next.catch((error: unknown) => {
+      undo();
+      throw error;
+    });
   }
 
   approvedSenders(channel: string): ApprovedSender[] {
@@ -150,7 +158,10 @@ export class PairingStore {
     while (state.pending.some((request) => request.code === code)) code = generateCode();
     const request: StoredRequest = { channel, code, sender, ...(senderName ? { senderName } : {}), createdAt, expiresAt: createdAt + CODE_TTL_MS, ...(chatId ? { chatId } : {}) };
     state.pending.push(request);
-    await this.#persist(channel);
+    await this.#persist(channel, () => {
+      // Not written: the newcomer is not pending and the expired request comes back.
+      state.pending = [...(evicted ? [evicted] : []), ...state.pending.filter((entry) => entry !== request)];
+    });
     return { status: 'created', request: { ...request }, ...(evicted ? { evicted: { ...evicted } } : {}) };
   }
 
@@ -165,15 +176,20 @@ export class PairingStore {
   async approve(channel: string, code: string, options: { notifyLater?: boolean } = {}): Promise<StoredRequest> {
     const request = this.#take(channel, code);
     const state = this.#state(channel);
+    let added: ApprovedSender | undefined;
     if (!state.approved.some((entry) => entry.sender === request.sender)) {
-      state.approved.push({
+      added = {
         sender: request.sender,
         ...(request.senderName ? { senderName: request.senderName } : {}),
         approvedAt: this.#now(),
         ...(options.notifyLater ? { notifyChatId: request.chatId ?? request.sender } : {}),
-      });
+      };
+      state.approved.push(added);
     }
-    await this.#persist(channel);
+    await this.#persist(channel, () => {
+      if (added !== undefined) state.approved = state.approved.filter((entry) => entry !== added);
+      this.#state(channel).pending.push(request);
+    });
     return request;
   }
 
@@ -184,23 +200,25 @@ export class PairingStore {
     if (due.length === 0) return [];
     const notices = due.map((entry) => ({ sender: entry.sender, chatId: entry.notifyChatId! }));
     for (const entry of due) delete entry.notifyChatId;
-    await this.#persist(channel);
+    await this.#persist(channel, () => {
+      due.forEach((entry, i) => { entry.notifyChatId = notices[i]!.chatId; });
+    });
     return notices;
   }
 
   async reject(channel: string, code: string): Promise<StoredRequest> {
     const request = this.#take(channel, code);
-    await this.#persist(channel);
+    await this.#persist(channel, () => void this.#state(channel).pending.push(request));
     return request;
   }
 
   /** Removes an approved sender; false when they were not approved. */
   async revoke(channel: string, sender: string): Promise<boolean> {
     const state = this.#state(channel);
-    const before = state.approved.length;
+    const removed = state.approved.filter((entry) => entry.sender === sender);
+    if (removed.length === 0) return false;
     state.approved = state.approved.filter((entry) => entry.sender !== sender);
-    if (state.approved.length === before) return false;
-    await this.#persist(channel);
+    await this.#persist(channel, () => void state.approved.push(...removed));
     return true;
   }
 

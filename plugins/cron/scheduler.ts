@@ -11,7 +11,7 @@
  * that pass while it runs are skipped and counted.
  */
 import type { Logger } from '../../core/log.ts';
-import { MoltbotError } from '../../core/errors.ts';
+import { isMoltbotError, MoltbotError } from '../../core/errors.ts';
 import type { Job } from './job.ts';
 import { dueSlots, nextSlot } from './schedule.ts';
 import type { CronFile, CronStore, JobState } from './store.ts';
@@ -136,7 +136,7 @@ export class Scheduler {
       this.#plan(entry, now);
     }
     // Nothing scheduled and nothing stored: no file is written (the idle plugin costs a read).
-    if (this.#entries.size > 0 || Object.keys(file.state).length > 0) await this.#save();
+    if (this.#entries.size > 0 || Object.keys(file.state).length > 0) await this.#save(() => undefined);
     for (const [entry, slot] of catchUp) void this.#fire(entry, slot);
     this.#arm();
   }
@@ -167,7 +167,9 @@ export class Scheduler {
     const entry: Entry = { job, state: { anchor: Date.now(), runCount: 0, failures: 0, skipped: 0, missed: 0 } };
     this.#entries.set(job.id, entry);
     this.#plan(entry, Date.now());
-    await this.#save();
+    await this.#save(() => {
+      if (this.#entries.get(job.id) === entry) this.#entries.delete(job.id);
+    });
     this.#arm();
     return this.#view(entry);
   }
@@ -175,20 +177,26 @@ export class Scheduler {
   /** Replaces a runtime job's definition, keeping its run state (a new `at` may run again). */
   async replace(job: Job): Promise<JobView> {
     const entry = this.#mutable(job.id);
+    const before = { job: entry.job, state: structuredClone(entry.state) };
     // Re-enabled: the slots of the disabled time are not owed.
     if (!entry.job.enabled && job.enabled) entry.state.lastSlot = Math.max(entry.state.lastSlot ?? entry.state.anchor, Date.now());
     entry.job = job;
     if (job.schedule.kind === 'at' && job.schedule.at > Date.now()) delete entry.state.done;
     this.#plan(entry, Date.now());
-    await this.#save();
+    await this.#save(() => {
+      entry.job = before.job;
+      entry.state = before.state;
+    });
     this.#arm();
     return this.#view(entry);
   }
 
   async remove(id: string): Promise<void> {
-    this.#mutable(id);
+    const entry = this.#mutable(id);
     this.#entries.delete(id);
-    await this.#save();
+    await this.#save(() => {
+      if (!this.#entries.has(id)) this.#entries.set(id, entry);
+    });
     this.#arm();
   }
 
@@ -281,7 +289,7 @@ export class Scheduler {
     state.lastStatus = 'running';
     this.#plan(entry, started);
     let error: string | undefined;
-    if (!(await this.#persist())) error = 'the slot could not be written to the state file, so the job did not run';
+    if ((await this.#persist()) !== undefined) error = 'the slot could not be written to the state file, so the job did not run';
     else {
       try {
         await this.#deps.execute(job, slot);
@@ -321,12 +329,22 @@ export class Scheduler {
     this.#deps.onOutcome?.({ job, state: { ...state }, slot, ok: error === undefined, ...(error !== undefined ? { error } : {}), latenessMs, durationMs: ended - started });
   }
 
-  async #save(): Promise<void> {
-    if (!(await this.#persist())) throw new MoltbotError('MOLT_ERR_CRON_STATE', { message: `cannot write ${this.#deps.store.file}`, plugin: 'cron' });
+  /**
+   * Persists a job change; when the state file cannot be written `undo` takes the change back
+   * out of memory (a refused add does not run, a refused remove still runs) and the caller gets
+   * the cause — MOLT_ERR_STORE_NO_SPACE for a full disk, which names the file and the fix.
+   */
+  async #save(undo: () => void): Promise<void> {
+    const error = await this.#persist();
+    if (error === undefined) return;
+    undo();
+    this.#arm();
+    if (isMoltbotError(error)) throw error;
+    throw new MoltbotError('MOLT_ERR_CRON_STATE', { message: `cannot write ${this.#deps.store.file}`, plugin: 'cron', cause: error });
   }
 
-  /** false (logged) when the state file could not be written. */
-  async #persist(): Promise<boolean> {
+  /** The error (logged) when the state file could not be written. */
+  async #persist(): Promise<unknown> {
     const jobs: CronFile['jobs'] = [];
     const state: CronFile['state'] = {};
     for (const entry of this.#entries.values()) {
@@ -335,10 +353,10 @@ export class Scheduler {
     }
     try {
       await this.#deps.store.save({ version: 1, jobs, state });
-      return true;
+      return undefined;
     } catch (error) {
       this.#deps.log.error({ err: error, file: this.#deps.store.file }, 'cron: cannot write the state file');
-      return false;
+      return error ?? new Error('cron state write failed');
     }
   }
 }

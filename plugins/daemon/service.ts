@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-file.ts';
+import { isMoltbotError, MoltbotError } from '../../core/errors.ts';
 import { LAUNCHD_LABEL, renderLaunchdPlist, renderSystemdUnit, SYSTEMD_UNIT_NAME, type ServiceSpec } from './render.ts';
 
 export interface CommandResult {
@@ -54,7 +55,7 @@ export function createDaemonService(options: DaemonOptions): DaemonService {
   const render = () => (linux ? renderSystemdUnit(options) : renderLaunchdPlist(options));
   const must = async (command: string, args: string[]) => {
     const result = await options.run(command, args);
-    if (result.code !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.code}: ${result.stderr.trim()}`);
+    if (result.code !== 0) throw installError(command, args, result);
     return result;
   };
   return {
@@ -63,14 +64,25 @@ export function createDaemonService(options: DaemonOptions): DaemonService {
     async install() {
       await mkdir(dirname(file), { recursive: true, mode: 0o700 });
       if (!linux) await mkdir(join(options.stateDir, 'logs'), { recursive: true, mode: 0o700 });
+      const existed = await import('node:fs/promises').then((fs) => fs.stat(file).then(() => true, () => false));
       await writeFileAtomic(file, render());
       const commands: string[][] = linux
         ? [['systemctl', '--user', 'daemon-reload'], ['systemctl', '--user', 'enable', '--now', SYSTEMD_UNIT_NAME]]
         : [['launchctl', 'bootout', `${domain}/${LAUNCHD_LABEL}`], ['launchctl', 'bootstrap', domain, file]];
-      for (const [command, ...args] of commands) {
-        // bootout of an agent that is not loaded fails: that is the state we want anyway.
-        if (command === 'launchctl' && args[0] === 'bootout') await options.run(command, args);
-        else await must(command!, args);
+      try {
+        for (const [command, ...args] of commands) {
+          // bootout of an agent that is not loaded fails: that is the state we want anyway.
+          if (command === 'launchctl' && args[0] === 'bootout') await options.run(command, args);
+          else await must(command!, args);
+        }
+      } catch (error) {
+        // Nothing half-installed: a unit file the manager never took is removed again (one that
+        // was there before this install is left as it was found).
+        if (!existed) {
+          await rm(file, { force: true });
+          if (linux && !isMoltbotError(error, 'MOLT_ERR_DAEMON_USER_BUS')) await options.run('systemctl', ['--user', 'daemon-reload']);
+        }
+        throw error;
       }
       return { file, commands };
     },
@@ -101,6 +113,27 @@ export function createDaemonService(options: DaemonOptions): DaemonService {
       return { file, removed };
     },
   };
+}
+
+/**
+ * `systemctl --user` without a user manager to talk to (a root shell, `su`, a container, ssh
+ * without lingering) says "Failed to connect to bus": name that case and its fix.
+ */
+const NO_USER_BUS = /Failed to connect to (the )?bus|DBUS_SESSION_BUS_ADDRESS|XDG_RUNTIME_DIR/i;
+
+function installError(command: string, args: string[], result: CommandResult): MoltbotError {
+  const said = result.stderr.trim() || result.stdout.trim();
+  const ran = `${command} ${args.join(' ')}`;
+  if (command === 'systemctl' && NO_USER_BUS.test(said)) {
+    return new MoltbotError('MOLT_ERR_DAEMON_USER_BUS', {
+      message: `\`${ran}\` found no systemd user session (${said.split('\n')[0]}): this login has no user service manager, so the gateway service cannot be installed; nothing was left installed`,
+      plugin: 'daemon',
+    });
+  }
+  return new MoltbotError('MOLT_ERR_DAEMON_INSTALL', {
+    message: `${ran} exited ${result.code}: ${said}; the service file was removed again`,
+    plugin: 'daemon',
+  });
 }
 
 /** The real runner: the command's exit code and output, never a shell. */

@@ -32,7 +32,10 @@ export function memoryCheck(memory: SystemInfo['system']['memory']): Check {
 }
 
 export function diskCheck(storage: SystemInfo['storage']): Check {
-  const share = storage.freeBytes / storage.totalBytes;
+  // df's Use% complement: free ÷ (used + free). Over the raw size, the root reserve (5 % on ext4
+  // by default, more on some hosts) counted as neither free nor usable and shrank the share.
+  const usable = storage.usedBytes + storage.freeBytes;
+  const share = usable > 0 ? storage.freeBytes / usable : 0;
   const severity = share < 0.02 || storage.freeBytes < 256 * MiB ? 'critical' : share < 0.1 || storage.freeBytes < GiB ? 'warning' : 'ok';
   return { id: 'storage.disk_low', severity, title: 'Free disk space for the state dir', description: `${size(storage.freeBytes)} free of ${size(storage.totalBytes)} (${(share * 100).toFixed(1)}%) on the filesystem of ${storage.path}.`, ...(severity === 'ok' ? {} : { recommendation: 'Prune old backups (`moltbot backup prune`) and logs, or move MOLTBOT_STATE_DIR to a larger disk.' }) };
 }
@@ -75,6 +78,12 @@ export function stateDirChecks(stateDir: string, configFiles: readonly string[],
   return problems.length > 0 ? problems : [{ id: 'fs.permissions', severity: 'ok', title: 'File permissions', description: `${stateDir} and the config files are private to their owner.` }];
 }
 
-export function configCheck(configFile: string | undefined): Check {
-  return { id: 'config.valid', severity: 'ok', title: 'Config', description: configFile ? `${configFile} is valid.` : 'No config file: the embedded defaults apply.' };
+/** The files the config came from; start()'s checks on it are doctor's (problemChecks). */
+export function configCheck(configFiles: readonly string[]): Check {
+  return {
+    id: 'config.valid', severity: 'ok', title: 'Config',
+    description: configFiles.length > 0 ? `${configFiles.join(' + ')} passed every check the gateway makes before it starts.` : 'No config file (neither a moltbot config in the working directory nor clawdbot.json in the state dir): the embedded defaults apply.',
+  };
 }
+
+export { problemChecks } from '../audit/problems.ts';

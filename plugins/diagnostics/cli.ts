@@ -7,17 +7,26 @@ import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeHeapSnapshot } from 'node:v8';
 import type { Command } from 'commander';
-import type { CliContext } from '../../core/hook-types.ts';
+import type { Check, CliContext } from '../../core/hook-types.ts';
 import type { KernelHooks } from '../../core/hooks.ts';
 import type { ConfigSecrets } from '../../core/validate/index.ts';
 import { applyFixes } from '../audit/cli.ts';
 import { hasTaps } from '../gateway/methods.ts';
 import { collectChecks, formatReport, type CollectedReport } from '../audit/report.ts';
 import { writeBundle } from './bundle.ts';
+import { problemChecks } from './checks.ts';
 import { systemInfo, type SystemInfo } from './system-info.ts';
 
-export async function runDiagnose(hooks: KernelHooks): Promise<CollectedReport> {
-  return collectChecks((report) => hooks.diagnose.promise(report));
+/**
+ * Every `diagnose` check; `problems` (the CLI's kernel.problems(): what would stop start) replace
+ * the "config is valid" finding with one critical finding each.
+ */
+export async function runDiagnose(hooks: KernelHooks, problems: readonly Error[] = []): Promise<CollectedReport> {
+  return collectChecks(async (report) => {
+    const add = problems.length === 0 ? report : { add: (check: Check) => void (check.id === 'config.valid' ? undefined : report.add(check)) };
+    await hooks.diagnose.promise(add);
+    for (const check of problemChecks(problems)) report.add(check);
+  });
 }
 
 function describeSystem(info: SystemInfo): string {
@@ -41,11 +50,12 @@ export function registerDoctorCommand(program: Command, cli: CliContext, hooks: 
     .option('--heap-snapshot', 'also write a V8 heap snapshot of this process (0600) under the state dir')
     .option('--bundle <file>', 'also write a support archive (tar.gz, secrets masked) of the report, the audit and the config')
     .action(async (options: { json?: boolean; fix?: boolean; heapSnapshot?: boolean; bundle?: string }) => {
-      let report = await runDiagnose(hooks);
+      const problems = await cli.problems();
+      let report = await runDiagnose(hooks, problems);
       let fixes: Awaited<ReturnType<typeof applyFixes>> | undefined;
       if (options.fix) {
         fixes = await applyFixes(report);
-        report = await runDiagnose(hooks);
+        report = await runDiagnose(hooks, problems);
       }
       let heapSnapshot: string | undefined;
       if (options.heapSnapshot) {

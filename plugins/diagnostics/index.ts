@@ -15,7 +15,7 @@ import { systemInfo } from './system-info.ts';
 
 export { runDiagnose } from './cli.ts';
 export { systemInfo, type SystemInfo } from './system-info.ts';
-export { configCheck, diskCheck, memoryCheck, nodeCheck, portCheck, stateDirChecks } from './checks.ts';
+export { configCheck, problemChecks, diskCheck, memoryCheck, nodeCheck, portCheck, stateDirChecks } from './checks.ts';
 
 const LOOPBACK = '127.0.0.1';
 
@@ -28,13 +28,13 @@ export default definePlugin({
   validate: validateOptions,
   setup(ctx) {
     const stateDir = ctx.paths.stateDir;
-    const configFiles = [ctx.paths.configFile, join(stateDir, 'clawdbot.json')].filter((file): file is string => file !== undefined);
+    const configFiles = [...new Set([...ctx.paths.configFiles, join(stateDir, 'clawdbot.json')])];
     ctx.hooks.diagnose.tapPromise(ctx.name, async (report) => {
       const info = systemInfo(stateDir);
       report.add(nodeCheck(info.versions.node));
       report.add(memoryCheck(info.system.memory));
       report.add(diskCheck(info.storage));
-      report.add(configCheck(ctx.paths.configFile));
+      report.add(configCheck(ctx.paths.configFiles));
       for (const check of stateDirChecks(stateDir, configFiles)) report.add(check);
       const gateway = (ctx.config.gateway ?? {}) as { port?: number; bind?: string; customBindHost?: string };
       // Only loopback and custom hosts can be probed without resolving interfaces; others are reported by the gateway itself.

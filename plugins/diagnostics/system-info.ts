@@ -11,14 +11,15 @@ export interface SystemInfo {
   process: { pid: number; uptimeSeconds: number; rssBytes: number; heapUsedBytes: number; heapLimitBytes: number };
   /** Addresses per interface (MAC addresses left out: they identify the machine and help nobody here). */
   network: Record<string, { address: string; family: string; internal: boolean }[]>;
-  storage: { path: string; totalBytes: number; freeBytes: number };
+  /** df's columns: free = available to unprivileged users, used = blocks − free blocks; the root reserve is neither. */
+  storage: { path: string; totalBytes: number; freeBytes: number; usedBytes: number };
 }
 
 export function storageOf(path: string): SystemInfo['storage'] {
   let target = path;
   while (!existsSync(target) && dirname(target) !== target) target = dirname(target);
   const stats = statfsSync(target);
-  return { path, totalBytes: stats.blocks * stats.bsize, freeBytes: stats.bavail * stats.bsize };
+  return { path, totalBytes: stats.blocks * stats.bsize, freeBytes: stats.bavail * stats.bsize, usedBytes: (stats.blocks - stats.bfree) * stats.bsize };
 }
 
 export function systemInfo(stateDir: string): SystemInfo {

@@ -1,10 +1,22 @@
 /**
  * One authentication path for WebSocket handshakes and HTTP requests: lockout check, the
- * `authenticate` hook (first verdict wins), then the outcome recorded with the limiter. The
- * limiter sits around the whole hook, so every credential kind a plugin adds is throttled too,
- * mixed credentials included (PR #57647's regression cannot happen here). A browser (Origin
- * header) is keyed by its origin even on loopback; the IP key is skipped for a local browser
- * so a hostile page cannot lock the local CLI out.
+ * remote password-check budget, the `authenticate` hook (first verdict wins), then the outcome
+ * recorded with the limiter. The limiter sits around the whole hook, so every credential kind
+ * a plugin adds is throttled too, mixed credentials included (PR #57647's regression cannot
+ * happen here).
+ *
+ * What is counted, and under which key:
+ * - The key is the client's *source* (client-address.ts): its address, all of loopback as one,
+ *   IPv6 by /64. Never the `Origin` header: any non-browser client can write any origin, so a
+ *   key shared through it would let one source lock out every browser user.
+ * - On loopback, a browser (Origin header) has its own key beside the local CLI's, so a
+ *   hostile page in the owner's browser locks itself out, not the CLI.
+ * - Remote sources share a budget of password checks per minute (the limiter's
+ *   `auth.remoteChecksPerMinute`), so guessing stays bounded however many addresses an
+ *   attacker rotates through. Loopback never draws on it (a remote flood cannot lock the owner
+ *   out locally), nor do sources that authenticated within the last day (known-sources.ts).
+ * - A request with no credential at all verifies no secret and counts nowhere: a scraper
+ *   without a token gets 401, not a lockout of its address.
  */
 import type { AuthRequest, Scope } from '../../core/hook-types.ts';
 import { wireError, type WireError } from './error-codes.ts';
@@ -16,42 +28,58 @@ export type AuthOutcome = { ok: true; rank: number; subject: string | undefined 
 export interface AuthAttempt {
   transport: 'ws' | 'http';
   ip: string;
+  /** The client's source (client-address.ts sourceKey). */
+  source: string;
   local: boolean;
   origin: string | undefined;
   credential: { password?: unknown; token?: unknown };
 }
 
 const FULL_RANK = scopeRank(['admin']);
+/** While the remote budget is spent every remote attempt is refused: one warning per interval, not one per attempt. */
+const BUDGET_LOG_INTERVAL_MS = 10_000;
+const budgetRefusals = new WeakMap<Runtime, { loggedAt: number; refused: number }>();
 const GENERIC_FAILURE = 'authentication failed';
 
-export function limiterKeys(attempt: Pick<AuthAttempt, 'ip' | 'local' | 'origin'>): string[] {
-  if (attempt.origin === undefined) return [`ip:${attempt.ip}`];
-  return attempt.local ? [`origin:${attempt.origin}`] : [`ip:${attempt.ip}`, `origin:${attempt.origin}`];
+/** The lockout key of an attempt: its source; on loopback a browser gets a key of its own. */
+export function limiterKey(attempt: Pick<AuthAttempt, 'source' | 'local' | 'origin'>): string {
+  if (attempt.local && attempt.origin !== undefined) return 'src:loopback-browser';
+  return `src:${attempt.source}`;
+}
+
+function rateLimited(message: string, retryAfterMs: number, limit: 'source' | 'remote-budget'): AuthOutcome {
+  return { ok: false, status: 429, error: wireError('AUTH_RATE_LIMITED', message, { retryAfterMs, details: { limit } }) };
 }
 
 export async function authenticate(runtime: Runtime, attempt: AuthAttempt): Promise<AuthOutcome> {
   // Only reachable on a loopback bind (start refuses otherwise).
   if (runtime.settings.authMode === 'none') return { ok: true, rank: FULL_RANK, subject: 'anonymous' };
-  const keys = limiterKeys(attempt);
-  const gate = await runtime.limiter.checkAuth(keys);
-  if (!gate.allowed) {
-    return {
-      ok: false,
-      status: 429,
-      error: wireError('AUTH_RATE_LIMITED', 'too many failed authentication attempts; try again later', { retryAfterMs: gate.retryAfterMs }),
-    };
-  }
   if (!runtime.authConfigured) {
     return { ok: false, status: 503, error: wireError('AUTH_NOT_CONFIGURED', 'gateway auth is not configured (no auth plugin is loaded)') };
+  }
+  const credential = {
+    ...(typeof attempt.credential.password === 'string' ? { password: attempt.credential.password } : {}),
+    ...(typeof attempt.credential.token === 'string' ? { token: attempt.credential.token } : {}),
+  };
+  const presented = credential.password !== undefined || credential.token !== undefined;
+  const key = limiterKey(attempt);
+  const keys = [key];
+  if (presented) {
+    const gate = await runtime.limiter.checkAuth(keys);
+    if (!gate.allowed) return rateLimited('too many failed authentication attempts; try again later', gate.retryAfterMs, 'source');
+    if (!attempt.local && !runtime.knownSources.has(key)) {
+      const budget = await runtime.limiter.takeRemoteAuthCheck();
+      if (!budget.allowed) {
+        logBudgetRefusal(runtime, attempt);
+        return rateLimited('too many authentication attempts from remote addresses; try again later', budget.retryAfterMs, 'remote-budget');
+      }
+    }
   }
   const request: AuthRequest = {
     transport: attempt.transport,
     remoteAddress: attempt.ip,
     ...(attempt.origin !== undefined ? { origin: attempt.origin } : {}),
-    credential: {
-      ...(typeof attempt.credential.password === 'string' ? { password: attempt.credential.password } : {}),
-      ...(typeof attempt.credential.token === 'string' ? { token: attempt.credential.token } : {}),
-    },
+    credential,
   };
   let granted: Scope[] | undefined;
   let subject: string | undefined;
@@ -66,13 +94,30 @@ export async function authenticate(runtime: Runtime, attempt: AuthAttempt): Prom
     runtime.log.error({ err: error, transport: attempt.transport, ip: attempt.ip }, 'an authenticate tap failed; treating the attempt as failed');
   }
   if (granted !== undefined && granted.length > 0) {
-    await runtime.limiter.recordAuthSuccess(keys);
+    if (presented) {
+      await runtime.limiter.recordAuthSuccess(keys);
+      runtime.knownSources.add(key);
+    }
     return { ok: true, rank: scopeRank(granted), subject };
   }
+  if (!presented) return { ok: false, status: 401, error: wireError('UNAUTHORIZED', GENERIC_FAILURE) };
   const after = await runtime.limiter.recordAuthFailure(keys);
   runtime.log.warn(
-    { transport: attempt.transport, ip: attempt.ip, ...(attempt.origin !== undefined ? { origin: attempt.origin } : {}), remaining: after.remaining, locked: !after.allowed },
+    { transport: attempt.transport, ip: attempt.ip, source: key, ...(attempt.origin !== undefined ? { origin: attempt.origin } : {}), remaining: after.remaining, locked: !after.allowed },
     'gateway authentication failed',
   );
   return { ok: false, status: 401, error: wireError('UNAUTHORIZED', GENERIC_FAILURE) };
+}
+
+function logBudgetRefusal(runtime: Runtime, attempt: AuthAttempt): void {
+  let state = budgetRefusals.get(runtime);
+  if (state === undefined) budgetRefusals.set(runtime, (state = { loggedAt: 0, refused: 0 }));
+  state.refused++;
+  const now = Date.now();
+  if (now - state.loggedAt < BUDGET_LOG_INTERVAL_MS) return;
+  state.loggedAt = now;
+  runtime.log.warn(
+    { transport: attempt.transport, ip: attempt.ip, refusedSinceStart: state.refused },
+    'gateway authentication refused unchecked: the remote password-check budget (rate-limit auth.remoteChecksPerMinute) is spent; many remote sources are failing to authenticate',
+  );
 }

@@ -42,13 +42,33 @@ export function callGateway(url: string, auth: Record<string, string>, method: s
       else resolve(value);
     };
     ws.on('error', (error) => finish(new Error(`cannot reach the gateway at ${url}: ${error.message} (is \`moltbot gateway\` running?)`)));
+    // Closed before an answer (e.g. 1013: an idle unauthenticated socket evicted under a flood): say so now, not at the timeout.
+    ws.on('close', (code, reason) => finish(Object.assign(new Error(`the gateway closed the connection before answering (${code}${reason.length > 0 ? ` ${reason.toString()}` : ''})${code === 1013 ? '; try again' : ''}`), { code: `CLOSED_${code}` })));
     ws.on('open', () => ws.send(JSON.stringify({ type: 'req', id: 'connect', method: 'connect', params: { minProtocol: 1, maxProtocol: 1, client: { id: 'moltbot-cli', version: KERNEL_VERSION }, auth } })));
     ws.on('message', (data) => {
-      const frame = JSON.parse(data.toString()) as { type: string; id?: string; ok?: boolean; payload?: unknown; error?: { code: string; message: string } };
+      const frame = JSON.parse(data.toString()) as { type: string; id?: string; ok?: boolean; payload?: unknown; error?: { code: string; message: string; retryAfterMs?: number } };
       if (frame.type !== 'res') return;
-      if (!frame.ok) return finish(Object.assign(new Error(`gateway refused ${frame.id === 'connect' ? 'the connection' : method}: ${frame.error?.code} ${frame.error?.message}`), { code: frame.error?.code }));
+      if (!frame.ok) return finish(refusal(frame.id === 'connect' ? 'the connection' : method, frame.error));
       if (frame.id === 'connect') ws.send(JSON.stringify({ type: 'req', id: 'call', method, ...(params === undefined ? {} : { params }) }));
       else if (frame.id === 'call') finish(undefined, frame.payload);
     });
   });
+}
+
+/** The gateway's error as an Error: its code, and when to retry (`retryAfterMs`, also in the message the CLI prints). */
+function refusal(what: string, error: { code: string; message: string; retryAfterMs?: number } | undefined): Error & { code?: string; retryAfterMs?: number } {
+  const retryAfterMs = typeof error?.retryAfterMs === 'number' && error.retryAfterMs > 0 ? error.retryAfterMs : undefined;
+  const retry = retryAfterMs === undefined ? '' : ` (${retryHint(retryAfterMs)})`;
+  return Object.assign(new Error(`gateway refused ${what}: ${error?.code} ${error?.message}${retry}`), {
+    code: error?.code,
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+  });
+}
+
+/** "retry in 4 min 59 s, at 21:58:03 UTC": the wait rounded up to whole seconds. */
+export function retryHint(retryAfterMs: number, now = Date.now()): string {
+  const seconds = Math.ceil(retryAfterMs / 1000);
+  const wait = seconds >= 60 ? `${Math.floor(seconds / 60)} min${seconds % 60 === 0 ? '' : ` ${seconds % 60} s`}` : `${seconds} s`;
+  const at = new Date(now + seconds * 1000).toISOString().slice(11, 19);
+  return `retry in ${wait}, at ${at} UTC`;
 }

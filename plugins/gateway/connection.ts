@@ -55,6 +55,8 @@ export class Connection {
   readonly runtime: Runtime;
   /** Canonical client IP. */
   readonly ip: string;
+  /** Limiter key of the client (client-address.ts sourceKey). */
+  readonly source: string;
   readonly origin: string | undefined;
   readonly local: boolean;
   state: ConnectionState = 'handshake';
@@ -73,10 +75,11 @@ export class Connection {
   readonly #maxBuffered: number;
   readonly #events: ConnectionEvents;
 
-  constructor(ws: WebSocket, runtime: Runtime, client: { ip: string; origin: string | undefined; local: boolean }, events: ConnectionEvents) {
+  constructor(ws: WebSocket, runtime: Runtime, client: { ip: string; source: string; origin: string | undefined; local: boolean }, events: ConnectionEvents) {
     this.ws = ws;
     this.runtime = runtime;
     this.ip = client.ip;
+    this.source = client.source;
     this.origin = client.origin;
     this.local = client.local;
     this.#maxBuffered = runtime.settings.maxBufferedBytes;

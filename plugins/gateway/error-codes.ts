@@ -8,7 +8,7 @@ export const RPC_ERRORS = Object.freeze({
   INVALID_REQUEST: 'The frame is not valid JSON, has the wrong shape, or its params fail the method\'s schema; `message` names the JSON path.',
   UNAUTHORIZED: 'Authentication failed, or a request came before `connect` succeeded. The same text for a missing and a wrong secret.',
   AUTH_NOT_CONFIGURED: 'The gateway has no authenticator for its auth mode (no auth plugin loaded); nothing can connect.',
-  AUTH_RATE_LIMITED: 'Too many failed authentications from this address or browser origin; retry after `retryAfterMs`, even with the right secret.',
+  AUTH_RATE_LIMITED: 'Too many failed authentications from this source (address; loopback as one; IPv6 by /64), or the remote password-check budget is spent; retry after `retryAfterMs`, even with the right secret.',
   PROTOCOL_UNSUPPORTED: 'No protocol version in [minProtocol, maxProtocol] is spoken by this gateway; `details.supported` lists what is.',
   FORBIDDEN: 'The credential was not granted the method\'s scope; `details.requiredScope` says which.',
   METHOD_NOT_FOUND: 'No such method (or it is not available on this gateway); the method name is echoed.',
@@ -16,7 +16,7 @@ export const RPC_ERRORS = Object.freeze({
   BUSY: 'Too many requests in flight on this connection; retry after `retryAfterMs`.',
   LIMIT_EXCEEDED: 'A per-connection bound was reached (e.g. watched sessions); the message names the bound and what to release.',
   TIMEOUT: 'The method did not answer within gateway.requestTimeout; it was asked to stop (its signal aborted).',
-  UNAVAILABLE: 'The gateway is shutting down or restarting, or a store the method needs (Redis) is down (`details.code` MOLT_ERR_STORE_UNAVAILABLE, `details.component` names it); retry after `retryAfterMs`.',
+  UNAVAILABLE: 'The gateway is shutting down or restarting, `gateway.maxConnections` authenticated clients are connected, or a store the method needs (Redis) is down (`details.code` MOLT_ERR_STORE_UNAVAILABLE, `details.component` names it); retry after `retryAfterMs`.',
   PLUGIN_ERROR: 'The method failed with a Moltbot error; `details.code` is its MOLT_ERR_* code.',
   INTERNAL: 'The method failed unexpectedly; the gateway log has the cause (never sent to clients).',
 } as const);
@@ -33,6 +33,8 @@ export const CLOSE_CODES = Object.freeze({
   /** Frame over the payload limit (sent by ws itself; the pre-auth limit is lower). */
   TOO_BIG: 1009,
   INTERNAL: 1011,
+  /** Try again later: an idle pre-auth socket evicted to make room, or maxConnections reached at connect. */
+  TRY_AGAIN: 1013,
   /** The gateway is restarting: reconnect. */
   RESTART: 1012,
 } as const);

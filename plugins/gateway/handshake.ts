@@ -10,14 +10,14 @@ import type { Connection, ConnectionState } from './connection.ts';
 import { hasTaps } from './methods.ts';
 import type { RequestFrame } from './frames.ts';
 import { connectParamsValidator, describeSchemaError, negotiateProtocol, SUPPORTED_PROTOCOLS, type ConnectParams, type HelloOk } from './protocol.ts';
-import { removePending, type Runtime } from './runtime.ts';
+import { authenticatedCount, type Runtime } from './runtime.ts';
 import { allows, impliedScopes, narrowScopes } from './scopes.ts';
 
 export async function handleConnect(runtime: Runtime, connection: Connection, frame: RequestFrame): Promise<void> {
   connection.state = 'authenticating';
-  const refuse = (error: WireError, reason: string) => {
+  const refuse = (error: WireError, reason: string, code: number = CLOSE_CODES.POLICY) => {
     connection.fail(frame.id, error);
-    connection.close(CLOSE_CODES.POLICY, reason);
+    connection.close(code, reason);
   };
   const validate = connectParamsValidator();
   if (!validate(frame.params)) {
@@ -34,6 +34,7 @@ export async function handleConnect(runtime: Runtime, connection: Connection, fr
   const outcome = await authenticate(runtime, {
     transport: 'ws',
     ip: connection.ip,
+    source: connection.source,
     local: connection.local,
     origin: connection.origin,
     credential: params.auth,
@@ -45,7 +46,11 @@ export async function handleConnect(runtime: Runtime, connection: Connection, fr
   }
   const rank = narrowScopes(outcome.rank, params.scopes);
   if (rank === 0) return refuse(wireError('FORBIDDEN', 'no scope left after narrowing to the requested scopes'), 'no scopes');
-  removePending(runtime, connection.ip);
+  // Checked again here: authenticated clients may have arrived since the upgrade.
+  if (authenticatedCount(runtime) >= runtime.settings.maxConnections) {
+    return refuse(wireError('UNAVAILABLE', 'too many connections (gateway.maxConnections)', { retryAfterMs: 5_000 }), 'too many connections', CLOSE_CODES.TRY_AGAIN);
+  }
+  runtime.preAuth.release(connection);
   connection.open({ rank, subject: outcome.subject, maxPayload: runtime.settings.maxPayload });
   if (runtime.log.isLevelEnabled('debug')) {
     runtime.log.debug({ connId: connection.id, ip: connection.ip, origin: connection.origin, client: params.client.id, subject: outcome.subject }, 'gateway client connected');

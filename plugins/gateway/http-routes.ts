@@ -21,8 +21,14 @@ import { allows } from './scopes.ts';
 type Method = HttpRouteDefinition['method'];
 const METHODS = new Set<Method>(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS']);
 
+type ErrorBody = NonNullable<HttpRouteDefinition['errorBody']>;
+
+/** `/v1/chat/completions` → `/v1/`; `/metrics` → `/metrics`. */
+const familyOf = (path: string): string => /^\/[^/]*\/?/.exec(path)?.[0] ?? path;
+
 export class Router {
   readonly #routes = new Map<string, Map<Method, HttpRouteDefinition>>();
+  readonly #errorBodies = new Map<string, ErrorBody>();
 
   route(definition: HttpRouteDefinition): void {
     if (!METHODS.has(definition.method)) throw new TypeError(`httpRoute: unsupported method ${JSON.stringify(definition.method)}`);
@@ -34,6 +40,12 @@ export class Router {
     if (byMethod === undefined) this.#routes.set(definition.path, (byMethod = new Map()));
     if (byMethod.has(definition.method)) throw new Error(`httpRoute: ${definition.method} ${definition.path} is registered twice`);
     byMethod.set(definition.method, definition);
+    if (definition.errorBody) this.#errorBodies.set(familyOf(definition.path), definition.errorBody.bind(definition));
+  }
+
+  /** How errors on `path` are shaped: its route family's `errorBody`, if one declared it. */
+  errorBodyFor(path: string): ErrorBody | undefined {
+    return this.#errorBodies.get(familyOf(path));
   }
 
   match(method: string, path: string): { route?: HttpRouteDefinition; allowed: Method[] } {
@@ -66,9 +78,9 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(res.req.method === 'HEAD' ? undefined : text);
 }
 
-function sendError(res: ServerResponse, status: number, error: WireError, headers: Record<string, string> = {}): void {
+function sendError(res: ServerResponse, status: number, error: WireError, headers: Record<string, string> = {}, errorBody?: ErrorBody): void {
   const retry: Record<string, string> = error.retryAfterMs === undefined ? {} : { 'Retry-After': String(Math.ceil(error.retryAfterMs / 1000)) };
-  sendJson(res, status, { ok: false, error }, { ...retry, ...headers });
+  sendJson(res, status, errorBody ? errorBody(status, error) : { ok: false, error }, { ...retry, ...headers });
 }
 
 export function builtinRoutes(runtime: Runtime): HttpRouteDefinition[] {
@@ -91,7 +103,7 @@ export function createRequestHandler(runtime: Runtime, router: Router) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     runtime.track(handle(runtime, router, req, res)).catch((error: unknown) => {
       runtime.log.error({ err: error, method: req.method, path: pathOf(req) }, 'an HTTP route failed');
-      if (!res.headersSent) sendError(res, 500, wireError('INTERNAL', 'internal error; see the gateway log'));
+      if (!res.headersSent) sendError(res, 500, wireError('INTERNAL', 'internal error; see the gateway log'), {}, router.errorBodyFor(pathOf(req)));
       else res.destroy();
     });
   };
@@ -102,32 +114,35 @@ function pathOf(req: IncomingMessage): string {
 }
 
 async function handle(runtime: Runtime, router: Router, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const client = resolveClientAddress(req.socket.remoteAddress, req.headers, runtime.settings.trustedProxies);
+  const client = resolveClientAddress(req.socket.remoteAddress, req.headers, runtime.settings.trustedProxies, runtime.settings.ipv6SourcePrefix);
   const origin = checkOrigin(req.headers, client, runtime.origins);
-  if (!origin.ok) return sendError(res, 403, wireError('FORBIDDEN', origin.reason));
+  const errorBody = router.errorBodyFor(pathOf(req));
+  const fail = (status: number, error: WireError, headers: Record<string, string> = {}) => sendError(res, status, error, headers, errorBody);
+  if (!origin.ok) return fail(403, wireError('FORBIDDEN', origin.reason));
   const method = req.method ?? 'GET';
   const { route, allowed } = router.match(method, pathOf(req));
   if (route === undefined) {
     // No CORS: a preflight gets no Access-Control-* header, so the browser refuses the real request.
     if (method === 'OPTIONS' && allowed.length > 0) return void res.writeHead(204, { Allow: allowed.join(', ') }).end();
-    if (allowed.length > 0) return sendError(res, 405, wireError('INVALID_REQUEST', `method ${method} not allowed`), { Allow: allowed.join(', ') });
-    return sendError(res, 404, wireError('METHOD_NOT_FOUND', 'no such route'));
+    if (allowed.length > 0) return fail(405, wireError('INVALID_REQUEST', `method ${method} not allowed`), { Allow: allowed.join(', ') });
+    return fail(404, wireError('METHOD_NOT_FOUND', 'no such route'));
   }
   if (route.public !== true) {
     const outcome = await authenticate(runtime, {
       transport: 'http',
       ip: client.ip,
+      source: client.source,
       local: client.local,
       origin: origin.origin,
       credential: bearer(req.headers.authorization),
     });
-    if (!outcome.ok) return sendError(res, outcome.status, outcome.error, outcome.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {});
+    if (!outcome.ok) return fail(outcome.status, outcome.error, outcome.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {});
     const required = route.scope ?? 'read';
     if (!allows(outcome.rank, required)) {
-      return sendError(res, 403, wireError('FORBIDDEN', `route requires scope "${required}"`, { details: { code: 'MISSING_SCOPE', requiredScope: required } }));
+      return fail(403, wireError('FORBIDDEN', `route requires scope "${required}"`, { details: { code: 'MISSING_SCOPE', requiredScope: required } }));
     }
     const rate = await runtime.limiter.takeRequest(`cred:${outcome.subject ?? 'anonymous'}`);
-    if (!rate.allowed) return sendError(res, 429, wireError('RATE_LIMITED', 'request rate over the limit', { retryAfterMs: rate.retryAfterMs }));
+    if (!rate.allowed) return fail(429, wireError('RATE_LIMITED', 'request rate over the limit', { retryAfterMs: rate.retryAfterMs }));
   }
   await route.handler(req, res);
 }

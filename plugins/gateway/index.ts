@@ -9,19 +9,20 @@ import { definePlugin } from '../../core/plugin.ts';
 import { KERNEL_VERSION } from '../../core/version.ts';
 import { assertBindIsSafe, resolveBind } from './bind.ts';
 import { defineBuiltinMethods } from './builtin-methods.ts';
-import { canonicalIp } from './client-address.ts';
 import { registerGatewayCommand } from './cli-command.ts';
 import { CLOSE_CODES } from './error-codes.ts';
 import { createHealthRegistry } from './health.ts';
 import { builtinRoutes, Router } from './http-routes.ts';
 import { IdempotencyCache } from './idempotency.ts';
+import { KnownSources } from './known-sources.ts';
 import { hasTaps, methodRegistry } from './methods.ts';
 import { createOriginPolicy } from './origin.ts';
+import { PreAuthSlots } from './pre-auth.ts';
 import { Deadlines, InflightCounter } from './request-context.ts';
 import type { Runtime } from './runtime.ts';
 import type { RunningServer } from './server.ts';
 import { broadcast, revoke, sendTo, type GatewayAddress, type GatewayService } from './service.ts';
-import { DEFAULT_OPTIONS, resolveSettings, type CliOverrides, type GatewayOptions } from './settings.ts';
+import { DEFAULT_OPTIONS, resolveSettings, trustedProxiesOf, type CliOverrides, type GatewayOptions } from './settings.ts';
 import { acquireStateLock, type StateLock } from './state-lock.ts';
 import { loadTls } from './tls.ts';
 
@@ -50,8 +51,17 @@ export default definePlugin<GatewayOptions>({
   defaults: { ...DEFAULT_OPTIONS, trustedProxies: [] },
   // Set up first when present, so their taps and services exist before the gateway starts.
   optionalDependencies: ['rate-limit', 'auth-password', 'auth-token'],
+  // The config half of what start does before listening (bind host, bind vs auth, TLS files),
+  // so `config validate` and doctor refuse what start refuses. Start repeats it with --port/--bind.
+  async check({ config, paths }, options) {
+    const settings = resolveSettings(config, options, {});
+    assertBindIsSafe(settings.bind, resolveBind(settings.bind, settings.customBindHost), settings.authMode);
+    await loadTls(settings.ssl, paths.cwd);
+  },
   setup(ctx, options) {
     const startedAt = Date.now();
+    // A bad trustedProxies entry fails here, at load (config validate, doctor), not at start.
+    trustedProxiesOf(options.trustedProxies);
     const overrides: CliOverrides = {};
     let phase: 'starting' | 'ready' | 'closing' = 'starting';
     let runtime: Runtime | undefined;
@@ -104,7 +114,7 @@ export default definePlugin<GatewayOptions>({
     ctx.hooks.cliCommands.tap(ctx.name, (program, cli) => registerGatewayCommand(program, cli, service, daemonInstaller));
 
     ctx.hooks.start.tapPromise(ctx.name, async () => {
-      const settings = resolveSettings(ctx.config, options, overrides, canonicalIp);
+      const settings = resolveSettings(ctx.config, options, overrides);
       const target = resolveBind(settings.bind, settings.customBindHost);
       if (target.note !== undefined) ctx.log.warn({ bind: settings.bind }, target.note);
       assertBindIsSafe(settings.bind, target, settings.authMode);
@@ -134,7 +144,8 @@ export default definePlugin<GatewayOptions>({
         connectionsById: new Map(),
         disconnectListeners,
         traffic: { requests: 0, errors: 0 },
-        pending: { total: 0, perIp: new Map() },
+        preAuth: new PreAuthSlots(),
+        knownSources: new KnownSources(),
         phase: 'starting',
         authConfigured: hasTaps(ctx.hooks.authenticate),
         track: (work) => ctx.track(work),

@@ -9,7 +9,9 @@ import type { Connection } from './connection.ts';
 import type { HealthRegistry } from './health.ts';
 import type { IdempotencyCache } from './idempotency.ts';
 import type { MethodRegistry } from './methods.ts';
+import type { KnownSources } from './known-sources.ts';
 import type { OriginPolicy } from './origin.ts';
+import type { PreAuthSlots } from './pre-auth.ts';
 import type { Deadlines, InflightCounter } from './request-context.ts';
 import type { GatewaySettings } from './settings.ts';
 
@@ -37,8 +39,10 @@ export interface Runtime {
   readonly disconnectListeners: Set<(connectionId: string) => void>;
   /** Request frames from authenticated clients, and error answers to them, since start. */
   readonly traffic: { requests: number; errors: number };
-  /** Connections not yet through `connect`, in total and per client IP. */
-  readonly pending: { total: number; perIp: Map<string, number> };
+  /** Connections not yet through `connect` (pre-auth.ts); the rest of `connections` are authenticated. */
+  readonly preAuth: PreAuthSlots;
+  /** Sources that authenticated recently: exempt from the remote password-check budget. */
+  readonly knownSources: KnownSources;
   phase: GatewayPhase;
   /** Some plugin taps `authenticate`. */
   readonly authConfigured: boolean;
@@ -46,14 +50,7 @@ export interface Runtime {
   track<T>(work: Promise<T>): Promise<T>;
 }
 
-export function addPending(runtime: Runtime, ip: string): void {
-  runtime.pending.total++;
-  runtime.pending.perIp.set(ip, (runtime.pending.perIp.get(ip) ?? 0) + 1);
-}
-
-export function removePending(runtime: Runtime, ip: string): void {
-  runtime.pending.total--;
-  const left = (runtime.pending.perIp.get(ip) ?? 1) - 1;
-  if (left <= 0) runtime.pending.perIp.delete(ip);
-  else runtime.pending.perIp.set(ip, left);
+/** Authenticated connections: what `gateway.maxConnections` bounds. */
+export function authenticatedCount(runtime: Runtime): number {
+  return runtime.connections.size - runtime.preAuth.total;
 }

@@ -5,6 +5,7 @@
  */
 import { isIP } from 'node:net';
 import { MoltbotError } from '../../core/errors.ts';
+import { compileTrustedProxies, type ProxyTrust } from './client-address.ts';
 
 export const DEFAULT_PORT = 18789;
 
@@ -29,6 +30,7 @@ export interface GatewayOptions {
   idempotencyTtlMs: number;
   idempotencyMaxEntries: number;
   trustedProxies: string[];
+  ipv6SourcePrefix: number;
 }
 
 export const DEFAULT_OPTIONS: Readonly<GatewayOptions> = Object.freeze({
@@ -38,8 +40,8 @@ export const DEFAULT_OPTIONS: Readonly<GatewayOptions> = Object.freeze({
   maxJsonDepth: 64,
   maxInflight: 128,
   maxInvalidFrames: 20,
-  maxPendingHandshakes: 256,
-  maxPendingHandshakesPerIp: 64,
+  maxPendingHandshakes: 48,
+  maxPendingHandshakesPerIp: 24,
   heartbeatIntervalMs: 30_000,
   headersTimeoutMs: 10_000,
   httpRequestTimeoutMs: 30_000,
@@ -49,6 +51,7 @@ export const DEFAULT_OPTIONS: Readonly<GatewayOptions> = Object.freeze({
   idempotencyTtlMs: 300_000,
   idempotencyMaxEntries: 1_000,
   trustedProxies: [],
+  ipv6SourcePrefix: 64,
 });
 
 export interface CliOverrides {
@@ -67,7 +70,7 @@ export interface GatewaySettings extends Omit<GatewayOptions, 'trustedProxies'> 
   /** Handshake timeout: from the upgrade to a successful connect. */
   connectionTimeoutMs: number;
   requestTimeoutMs: number;
-  trustedProxies: ReadonlySet<string>;
+  trustedProxies: ProxyTrust;
 }
 
 interface RootGateway {
@@ -86,7 +89,6 @@ export function resolveSettings(
   config: Readonly<Record<string, any>>,
   options: Readonly<GatewayOptions>,
   overrides: CliOverrides,
-  canonical: (ip: string) => string,
 ): GatewaySettings {
   const gateway = (config.gateway ?? {}) as RootGateway;
   const bind = overrides.bind ?? gateway.bind ?? 'loopback';
@@ -113,6 +115,21 @@ export function resolveSettings(
     maxConnections: gateway.maxConnections ?? 100,
     connectionTimeoutMs: gateway.connectionTimeout ?? 10_000,
     requestTimeoutMs: gateway.requestTimeout ?? 30_000,
-    trustedProxies: new Set(options.trustedProxies.map(canonical)),
+    trustedProxies: trustedProxiesOf(options.trustedProxies),
   };
+}
+
+/** Parsed at setup and again at start: a bad entry is a config error naming its index. */
+export function trustedProxiesOf(entries: readonly string[]): ProxyTrust {
+  try {
+    return compileTrustedProxies(entries);
+  } catch (error) {
+    const message = (error as Error).message;
+    throw new MoltbotError('MOLT_ERR_PLUGIN_OPTIONS_INVALID', {
+      message: `gateway option ${message}`,
+      plugin: 'gateway',
+      path: `gateway options → ${message.slice(0, message.indexOf(' '))}`,
+      fix: 'Write each trustedProxies entry as an IP address ("10.0.0.2", "::1") or a CIDR range ("10.0.0.0/8", "fd00::/8").',
+    });
+  }
 }

@@ -5,7 +5,10 @@
  * gateway with the same pid (often 1), so a lock naming our own pid is ours only if this
  * process took it; otherwise it is a leftover.
  */
-import { mkdir, open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, unlink } from 'node:fs/promises';
+import { writeFileAtomic } from '../../core/atomic-file.ts';
+import { storageError } from '../../core/storage-error.ts';
+import { writeAll } from '../../core/write-all.ts';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
@@ -39,9 +42,7 @@ export async function acquireStateLock(stateDir: string): Promise<StateLock> {
       );
     }
     // Stale: replace it in one step, so no moment exists without a lock file.
-    const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
-    await writeFile(temp, text, { mode: 0o600 });
-    await rename(temp, path);
+    await writeFileAtomic(path, text);
   }
   held.add(path);
   let released = false;
@@ -61,10 +62,14 @@ async function createExclusive(path: string, text: string): Promise<boolean> {
   try {
     const handle = await open(path, 'wx', 0o600);
     try {
-      await handle.writeFile(text);
-    } finally {
+      await writeAll(handle, Buffer.from(text), path);
+    } catch (written) {
+      // A lock cut short by a full disk is nobody's: remove it, say why (MOLT_ERR_STORE_NO_SPACE).
       await handle.close();
+      await unlink(path).catch(() => undefined);
+      throw storageError(written, path);
     }
+    await handle.close();
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;

@@ -1,15 +1,18 @@
 /**
  * HTTP → WebSocket upgrades. Checked before ws touches the request: the gateway is accepting,
  * the path is `/`, the origin is allowed (403 before `101`, credentials or not), and there is
- * room (maxConnections; unauthenticated connections capped gateway-wide and per client IP,
- * since each one holds a socket until its handshake timeout). ws then validates the
- * handshake headers itself (400 when malformed).
+ * room: `maxConnections` counts authenticated clients only, and unauthenticated sockets have
+ * their own caps (gateway-wide and per source) where a newcomer evicts the oldest idle one
+ * instead of being refused (pre-auth.ts). ws then validates the handshake headers itself
+ * (400 when malformed).
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { resolveClientAddress } from './client-address.ts';
+import type { Connection } from './connection.ts';
+import { CLOSE_CODES } from './error-codes.ts';
 import { checkOrigin } from './origin.ts';
-import type { Runtime } from './runtime.ts';
+import { authenticatedCount, type Runtime } from './runtime.ts';
 import type { WsEndpoint } from './ws-endpoint.ts';
 
 // process.getBuiltinModule, not an ES import: see server.ts.
@@ -21,21 +24,23 @@ export function createUpgradeHandler(runtime: Runtime, endpoint: () => WsEndpoin
     if (runtime.phase === 'closing' || runtime.phase === 'closed') return reject(socket, 503, 'the gateway is shutting down', { 'Retry-After': '5' });
     const path = (req.url ?? '/').split('?', 1)[0];
     if (path !== '/') return reject(socket, 404, 'WebSocket endpoint is /');
-    const client = resolveClientAddress(req.socket.remoteAddress, req.headers, runtime.settings.trustedProxies);
+    const client = resolveClientAddress(req.socket.remoteAddress, req.headers, runtime.settings.trustedProxies, runtime.settings.ipv6SourcePrefix);
     const origin = checkOrigin(req.headers, client, runtime.origins);
     if (!origin.ok) {
       runtime.log.warn({ ip: client.ip, origin: printable(req.headers.origin), reason: origin.reason }, 'gateway refused a WebSocket upgrade (origin)');
       return reject(socket, 403, origin.reason);
     }
-    if (runtime.connections.size >= runtime.settings.maxConnections) {
-      runtime.log.warn({ ip: client.ip, limit: runtime.settings.maxConnections }, 'gateway refused a WebSocket upgrade: maxConnections reached');
+    const { preAuth, settings } = runtime;
+    if (authenticatedCount(runtime) >= settings.maxConnections) {
+      runtime.log.warn({ ip: client.ip, limit: settings.maxConnections }, 'gateway refused a WebSocket upgrade: maxConnections reached');
       return reject(socket, 503, 'too many connections', { 'Retry-After': '5' });
     }
-    const { pending, settings } = runtime;
-    if (pending.total >= settings.maxPendingHandshakes || (pending.perIp.get(client.ip) ?? 0) >= settings.maxPendingHandshakesPerIp) {
-      runtime.log.warn({ ip: client.ip, pending: pending.total }, 'gateway refused a WebSocket upgrade: too many unauthenticated connections');
-      return reject(socket, 503, 'too many unauthenticated connections', { 'Retry-After': '5' });
+    const admission = preAuth.admit(client.source, { total: settings.maxPendingHandshakes, perSource: settings.maxPendingHandshakesPerIp });
+    if (!admission.ok) {
+      runtime.log.warn({ ip: client.ip, pending: preAuth.total }, 'gateway refused a WebSocket upgrade: every unauthenticated slot is checking a credential');
+      return reject(socket, 503, 'too many unauthenticated connections', { 'Retry-After': '1' });
     }
+    if (admission.evicted !== undefined) evict(runtime, admission.evicted);
     ws.upgrade(req, socket, head, client, origin.origin);
   };
   return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
@@ -44,6 +49,21 @@ export function createUpgradeHandler(runtime: Runtime, endpoint: () => WsEndpoin
     if (!(ready instanceof Promise)) return gate(ready, req, socket, head);
     waitForEndpoint(ready, gate, req, socket, head);
   };
+}
+
+/** One warning per interval under a flood (each eviction is counted; `status` shows the total). */
+const EVICTION_LOG_INTERVAL_MS = 10_000;
+const lastEvictionLog = new WeakMap<Runtime, number>();
+
+/** Closes an idle pre-auth socket (its slot was released already): 1013, then cut at once. */
+function evict(runtime: Runtime, victim: Connection): void {
+  victim.close(CLOSE_CODES.TRY_AGAIN, 'too many unauthenticated connections');
+  victim.ws.terminate();
+  const now = Date.now();
+  if (now - (lastEvictionLog.get(runtime) ?? 0) >= EVICTION_LOG_INTERVAL_MS) {
+    lastEvictionLog.set(runtime, now);
+    runtime.log.warn({ ip: victim.ip, source: victim.source, evictions: runtime.preAuth.evictions }, 'gateway closed idle unauthenticated connections to make room (pre-auth caps reached)');
+  }
 }
 
 /**

@@ -16,7 +16,7 @@ import { Connection, connectionOf } from './connection.ts';
 import { handleMessage } from './dispatch.ts';
 import { CLOSE_CODES } from './error-codes.ts';
 import { startHeartbeat } from './heartbeat.ts';
-import { addPending, removePending, type Runtime } from './runtime.ts';
+import type { Runtime } from './runtime.ts';
 
 export interface WsEndpoint {
   /** Completes an upgrade the gate let through; ws answers 400 for a malformed handshake. */
@@ -73,7 +73,7 @@ export function createWsEndpoint(runtime: Runtime): WsEndpoint {
     onClosed: (closed: Connection, code: number) => {
       runtime.connections.delete(closed);
       runtime.connectionsById.delete(closed.id);
-      if (closed.info === undefined) removePending(runtime, closed.ip);
+      runtime.preAuth.release(closed);
       runtime.limiter.forget(closed.bucketKey);
       for (const listener of runtime.disconnectListeners) {
         try {
@@ -87,9 +87,9 @@ export function createWsEndpoint(runtime: Runtime): WsEndpoint {
     onTerminated: (terminated: Connection, reason: string) => runtime.log.warn({ connId: terminated.id, ip: terminated.ip, reason }, 'gateway terminated a client'),
   };
   const accept = (ws: WebSocket, client: ClientAddress, origin: string | undefined) => {
+    const connection = new Connection(ws, runtime, { ip: client.ip, source: client.source, local: client.local, origin }, events);
     // Counted from here: a handshake ws rejects never reaches this point and holds no slot.
-    addPending(runtime, client.ip);
-    const connection = new Connection(ws, runtime, { ip: client.ip, local: client.local, origin }, events);
+    runtime.preAuth.add(connection);
     runtime.connections.add(connection);
     runtime.connectionsById.set(connection.id, connection);
     connection.handshakeTimer = setTimeout(onHandshakeTimeout, settings.connectionTimeoutMs, connection);

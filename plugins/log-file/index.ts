@@ -66,7 +66,8 @@ export default definePlugin({
         if (entry.type === 'file') {
           file = openRotatingFile({ dir, maxBytes: parseSize(logging.retention?.maxSize ?? '100MB'), retentionDays: logging.retention?.days ?? 14 });
           // The file always holds JSON: `moltbot logs` formats it on the way out.
-          sinks.push({ write: (line) => file!.write(line), close: () => file!.close() });
+          const write = fileWriter(file);
+          sinks.push({ write, close: () => file!.close() });
         } else if (entry.type === 'console') {
           sinks.push({ write: (line) => void process.stdout.write(`${text ? toText(line) : line.replace(/\n$/, '')}\n`), close: () => undefined });
         } else if (entry.type === 'http') {
@@ -107,6 +108,30 @@ export default definePlugin({
     ctx.hooks.cliCommands.tap('log-file', (program, cli) => registerLogsCommand(program, cli, { file: join(dir, 'moltbot.log'), signal: ctx.signal }));
   },
 });
+
+/**
+ * Writes to the log file, reporting a full disk instead of hiding it: the first line lost goes
+ * to stderr once (logging cannot log its own failure), and once lines land again the file gets
+ * a warning line saying how many were dropped and why. A line that failed was cut back off the
+ * file (rotating-file), so the file holds only whole lines.
+ */
+function fileWriter(file: RotatingFile): (line: string) => void {
+  let dropped = 0;
+  let reason = '';
+  return (line) => {
+    try {
+      if (dropped > 0) {
+        file.write(JSON.stringify({ level: 40, time: Date.now(), plugin: 'log-file', dropped, msg: `${dropped} log line(s) were dropped: ${reason}` }));
+        dropped = 0;
+      }
+      file.write(line);
+    } catch (error) {
+      if (dropped === 0) process.stderr.write(`moltbot log-file: log lines are being dropped: ${error instanceof Error ? error.message : String(error)}\n`);
+      dropped++;
+      reason = error instanceof Error ? error.message : String(error);
+    }
+  };
+}
 
 function httpOptions(config: Record<string, unknown>) {
   const url = config.url;

@@ -20,6 +20,7 @@ export class AgentTracker {
   readonly #latency = new LatencyRing(1000);
   readonly #windowMs: number;
   readonly #now: () => number;
+  readonly #latencyListeners: ((ms: number) => void)[] = [];
   #input = 0;
   #output = 0;
 
@@ -44,12 +45,19 @@ export class AgentTracker {
     const started = this.#pending.get(runId);
     if (started !== undefined) {
       this.#pending.delete(runId);
-      this.#latency.add(performance.now() - started);
+      const ms = performance.now() - started;
+      this.#latency.add(ms);
+      for (const listener of this.#latencyListeners) listener(ms);
     }
     if (usage) {
       this.#input += usage.input;
       this.#output += usage.output;
     }
+  }
+
+  /** Every model call's latency (ms) as it is measured (the Prometheus histogram). */
+  onLatency(listener: (ms: number) => void): void {
+    this.#latencyListeners.push(listener);
   }
 
   figures(): AgentFigures {

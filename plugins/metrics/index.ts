@@ -78,9 +78,21 @@ export default definePlugin<MetricsOptions>({
       readyAt: () => readyAt,
       minSampleMs: options.minSampleMs,
     });
-    // prom-client loads on the first scrape, not at gateway start.
+    // prom-client loads on the first scrape or the first model call, not at gateway start.
     let exporter: Promise<PrometheusExporter> | undefined;
-    const prometheus = () => (exporter ??= import('./prometheus.ts').then((module) => new module.PrometheusExporter(ctx.log)));
+    let loaded: PrometheusExporter | undefined;
+    // Model calls measured while prom-client loads (bounded: a load takes milliseconds).
+    const early: number[] = [];
+    const prometheus = () => (exporter ??= import('./prometheus.ts').then((module) => {
+      loaded = new module.PrometheusExporter(ctx.log);
+      for (const ms of early.splice(0)) loaded.observeModelCall(ms);
+      return loaded;
+    }));
+    agents.onLatency((ms) => {
+      if (loaded !== undefined) return loaded.observeModelCall(ms);
+      if (early.length < 10_000) early.push(ms);
+      prometheus().catch((error: unknown) => ctx.log.warn({ err: error }, 'prom-client failed to load; /metrics will fail'));
+    });
     const service: MetricsService = {
       snapshot: () => core.snapshot(),
       prometheus: async () => (await prometheus()).render(await core.snapshot()),

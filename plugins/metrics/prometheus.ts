@@ -1,54 +1,85 @@
 /**
  * Prometheus text (prom-client, on a registry of our own so nothing global leaks between
- * kernels): the snapshot's figures as gauges, counters for the request totals, and every
- * plugin figure as `moltbot_<plugin>_<name>` with its labels.
+ * kernels), typed as Prometheus expects: totals are Counters (`*_total`), model call latency
+ * is a Histogram, readings of now are Gauges. Rates and quantiles are left to PromQL
+ * (`rate()`, `histogram_quantile()`): the in-process per-second, error-rate and p95 figures stay
+ * in RPC `metrics`, not here. Every plugin figure is a gauge `moltbot_<plugin>_<name>`.
+ * `promtool check metrics` accepts the output (test/plugins/metrics/prometheus.test.ts).
  */
 import client from 'prom-client';
 import type { Logger } from '../../core/log.ts';
 import type { MetricsSnapshot } from './snapshot.ts';
 
-const FIXED: readonly [string, string, (s: MetricsSnapshot) => number][] = [
+const GAUGES: readonly [string, string, (s: MetricsSnapshot) => number | undefined][] = [
   ['moltbot_gateway_uptime_seconds', 'Seconds since the kernel became ready.', (s) => s.gateway.uptime],
   ['moltbot_gateway_active_connections', 'Open WebSocket connections.', (s) => s.gateway.activeConnections],
-  ['moltbot_gateway_requests_per_second', 'RPC requests per second over the sliding window.', (s) => s.gateway.requestsPerSecond],
-  ['moltbot_gateway_error_rate', 'Share of RPC requests that failed over the sliding window.', (s) => s.gateway.errorRate],
   ['moltbot_agents_active_sessions', 'Sessions with an agent run in the recent window.', (s) => s.agents.activeSessions],
-  ['moltbot_agents_response_time_ms', 'Mean model call latency in ms.', (s) => s.agents.averageResponseTime],
-  ['moltbot_agents_response_time_p95_ms', 'p95 model call latency in ms.', (s) => s.agents.p95ResponseTime],
-  ['moltbot_system_cpu_usage', 'Busy share of every host core (0..1).', (s) => s.system.cpuUsage],
-  ['moltbot_process_cpu_cores', 'CPU used by this process, in cores.', (s) => s.system.processCpu],
+  ['moltbot_system_cpu_usage', 'Busy share of every host core since the previous sample (0..1).', (s) => s.system.cpuUsage],
+  ['moltbot_process_cpu_cores', 'CPU used by this process since the previous sample, in cores.', (s) => s.system.processCpu],
   ['moltbot_system_memory_usage', 'Used share of host memory (0..1).', (s) => s.system.memoryUsage],
   ['moltbot_process_resident_memory_bytes', 'Resident set size of this process.', (s) => s.system.memory.rssBytes],
   ['moltbot_process_heap_used_bytes', 'V8 heap in use.', (s) => s.system.memory.heapUsedBytes],
-  ['moltbot_system_disk_usage', 'Used share of the filesystem holding the state dir (0..1).', (s) => s.system.diskUsage],
-  ['moltbot_system_disk_free_bytes', 'Free bytes on the filesystem holding the state dir.', (s) => s.system.disk.freeBytes],
-  ['moltbot_system_network_receive_bytes_per_second', 'Bytes received per second on every interface.', (s) => s.system.networkIO.in],
-  ['moltbot_system_network_transmit_bytes_per_second', 'Bytes sent per second on every interface.', (s) => s.system.networkIO.out],
-  ['moltbot_event_loop_delay_p99_ms', 'Event-loop delay p99 in ms.', (s) => s.system.eventLoopDelay],
+  ['moltbot_system_disk_usage', 'Used share of the filesystem holding the state dir, as df: used / (used + available).', (s) => s.system.diskUsage],
+  ['moltbot_system_disk_free_bytes', 'Bytes available to unprivileged users on the filesystem holding the state dir.', (s) => s.system.disk.freeBytes],
+  ['moltbot_event_loop_delay_p99_seconds', 'Event-loop delay p99 since the previous sample (the monitor interval taken off).', (s) => s.system.eventLoopDelay / 1000],
 ];
+
+/** Counters fed from monotonic totals of the snapshot: each render adds what the total grew by. */
+const COUNTERS: readonly [string, string, string | undefined, (s: MetricsSnapshot) => Record<string, number> | undefined][] = [
+  ['moltbot_gateway_requests_total', 'RPC requests of authenticated clients since start (refusals included).', undefined, (s) => ({ '': s.gateway.requestsTotal })],
+  ['moltbot_gateway_errors_total', 'RPC error answers since start (refusals included).', undefined, (s) => ({ '': s.gateway.errorsTotal })],
+  ['moltbot_agents_tokens_total', 'Model tokens used since start, as models report them.', 'kind', (s) => ({ input: s.agents.tokenUsage.input, output: s.agents.tokenUsage.output })],
+  // Host counters since boot; absent where the platform's are not measured (no /proc/net/dev).
+  ['moltbot_system_network_receive_bytes_total', 'Bytes received on every interface (loopback included) since boot.', undefined, (s) => (s.system.networkTotals ? { '': s.system.networkTotals.in } : undefined)],
+  ['moltbot_system_network_transmit_bytes_total', 'Bytes sent on every interface (loopback included) since boot.', undefined, (s) => (s.system.networkTotals ? { '': s.system.networkTotals.out } : undefined)],
+];
+
+/** Model calls last from a fraction of a second to minutes. */
+const MODEL_CALL_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120];
+
+interface FedCounter {
+  counter: client.Counter;
+  label: string | undefined;
+  read: (s: MetricsSnapshot) => Record<string, number> | undefined;
+  exported: Map<string, number>;
+}
 
 export class PrometheusExporter {
   readonly registry = new client.Registry();
-  readonly #fixed: [client.Gauge, (s: MetricsSnapshot) => number][];
-  readonly #tokens: client.Gauge;
-  readonly #requests: client.Gauge;
+  readonly #gauges: [client.Gauge, (s: MetricsSnapshot) => number | undefined][];
+  readonly #counters: FedCounter[];
+  readonly #modelCalls: client.Histogram;
   readonly #plugin = new Map<string, { gauge: client.Gauge; labels: string }>();
   readonly #log: Logger;
 
   constructor(log: Logger) {
     this.#log = log;
-    this.#fixed = FIXED.map(([name, help, read]) => [new client.Gauge({ name, help, registers: [this.registry] }), read]);
-    this.#tokens = new client.Gauge({ name: 'moltbot_agents_tokens', help: 'Model tokens used since start.', labelNames: ['kind'], registers: [this.registry] });
-    this.#requests = new client.Gauge({ name: 'moltbot_gateway_requests', help: 'RPC requests dispatched since start, by outcome.', labelNames: ['outcome'], registers: [this.registry] });
+    this.#gauges = GAUGES.map(([name, help, read]) => [new client.Gauge({ name, help, registers: [this.registry] }), read]);
+    this.#counters = COUNTERS.map(([name, help, label, read]) => ({
+      counter: new client.Counter({ name, help, labelNames: label ? [label] : [], registers: [this.registry] }),
+      label,
+      read,
+      exported: new Map(),
+    }));
+    this.#modelCalls = new client.Histogram({
+      name: 'moltbot_agents_model_call_duration_seconds',
+      help: 'Model call latency (modelRequest to modelResponse of a run).',
+      buckets: MODEL_CALL_BUCKETS,
+      registers: [this.registry],
+    });
+  }
+
+  /** One model call's latency (ms), as the agent tracker measured it. */
+  observeModelCall(ms: number): void {
+    this.#modelCalls.observe(ms / 1000);
   }
 
   async render(snapshot: MetricsSnapshot): Promise<string> {
-    for (const [gauge, read] of this.#fixed) gauge.set(read(snapshot));
-    const tokens = snapshot.agents.tokenUsage;
-    this.#tokens.set({ kind: 'input' }, tokens.input);
-    this.#tokens.set({ kind: 'output' }, tokens.output);
-    this.#requests.set({ outcome: 'all' }, snapshot.gateway.requestsTotal);
-    this.#requests.set({ outcome: 'error' }, snapshot.gateway.errorsTotal);
+    for (const [gauge, read] of this.#gauges) {
+      const value = read(snapshot);
+      if (value !== undefined) gauge.set(value);
+    }
+    for (const fed of this.#counters) this.#feed(fed, snapshot);
     for (const gauge of this.#plugin.values()) gauge.gauge.reset();
     for (const figure of snapshot.plugins) {
       const name = `moltbot_${figure.plugin}_${figure.name}`.replace(/[^a-zA-Z0-9_]/g, '_');
@@ -69,6 +100,19 @@ export class PrometheusExporter {
       entry.gauge.set(figure.labels, figure.value);
     }
     return this.registry.metrics();
+  }
+
+  /** Adds the growth of each total since the last render; a total never shrinks a counter. */
+  #feed(fed: FedCounter, snapshot: MetricsSnapshot): void {
+    const totals = fed.read(snapshot);
+    if (totals === undefined) return;
+    for (const [value, total] of Object.entries(totals)) {
+      const growth = total - (fed.exported.get(value) ?? 0);
+      if (growth < 0) continue;
+      if (fed.label === undefined) fed.counter.inc(growth);
+      else fed.counter.inc({ [fed.label]: value }, growth);
+      fed.exported.set(value, total);
+    }
   }
 
   get contentType(): string {

@@ -26,11 +26,13 @@ export class RequestCounter {
     this.errorsTotal = totals.errors;
   }
 
-  rates(): { requestsPerSecond: number; errorRate: number } {
+  /** `windowRequests`: how many requests the rates stand on (alerts judge an error rate only over enough of them). */
+  rates(): { requestsPerSecond: number; errorRate: number; windowRequests: number } {
     const requests = this.requests.total();
     return {
       requestsPerSecond: requests / this.requests.seconds,
       errorRate: requests > 0 ? Math.min(1, this.errors.total() / requests) : 0,
+      windowRequests: requests,
     };
   }
 }

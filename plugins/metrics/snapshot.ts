@@ -17,6 +17,8 @@ export interface MetricsSnapshot {
     activeConnections: number;
     requestsPerSecond: number;
     errorRate: number;
+    /** Requests in the sliding window the two rates above are computed over. */
+    windowRequests: number;
     requestsTotal: number;
     errorsTotal: number;
   };

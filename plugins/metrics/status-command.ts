@@ -16,7 +16,7 @@ export function formatStatus(m: MetricsSnapshot): string {
   return [
     `gateway  up ${Math.round(m.gateway.uptime)} s, ${m.gateway.activeConnections} connection${m.gateway.activeConnections === 1 ? '' : 's'}, ${m.gateway.requestsPerSecond.toFixed(2)} req/s, errors ${pct(m.gateway.errorRate)}`,
     `agents   ${m.agents.activeSessions} active session${m.agents.activeSessions === 1 ? '' : 's'}, model calls ${Math.round(m.agents.averageResponseTime)} ms avg / ${Math.round(m.agents.p95ResponseTime)} ms p95, tokens ${m.agents.tokenUsage.input} in / ${m.agents.tokenUsage.output} out`,
-    `system   cpu ${pct(m.system.cpuUsage)}, memory ${pct(m.system.memoryUsage)}, disk ${pct(m.system.diskUsage)}, network ${rate(m.system.networkIO.in)} in / ${rate(m.system.networkIO.out)} out, event-loop p99 ${Math.round(m.system.eventLoopDelay)} ms`,
+    `system   cpu ${pct(m.system.cpuUsage)}, memory ${pct(m.system.memoryUsage)}, disk ${pct(m.system.diskUsage)}, network ${m.system.networkIO ? `${rate(m.system.networkIO.in)} in / ${rate(m.system.networkIO.out)} out` : 'not measured on this platform'}, event-loop p99 ${Math.round(m.system.eventLoopDelay)} ms`,
   ].join('\n');
 }
 

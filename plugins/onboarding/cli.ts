@@ -70,7 +70,7 @@ export function registerOnboardCommand(program: Command, cli: CliContext, deps: 
         answers = fromFlags(flags, deps);
       } else {
         try {
-          const asked = await askAnswers(await deps.prompter(), { workspace: deps.defaultWorkspace });
+          const asked = await askAnswers(await deps.prompter(), { workspace: deps.defaultWorkspace, installDaemon });
           installDaemon ||= asked.installDaemon;
           answers = asked;
         } catch (error) {
@@ -96,7 +96,15 @@ export function registerOnboardCommand(program: Command, cli: CliContext, deps: 
       for (const name of [answers.apiKeyEnv, answers.auth === 'password' ? answers.passwordEnv : undefined]) {
         if (name !== undefined && !deps.env[name]) cli.warn(`note: ${name} is not set here; export it (or put it in ${deps.stateDir}/gateway.env for the service) before starting the gateway`);
       }
-      if (installDaemon) cli.print(`service installed: ${(await deps.installDaemon!()).file}`);
+      if (installDaemon) {
+        try {
+          cli.print(`service installed: ${(await deps.installDaemon!()).file}`);
+        } catch (error) {
+          // The config is written and fine; only the service is missing (and nothing of it is left).
+          cli.warn(`the config is written, but the service is not installed: run \`moltbot daemon install\` once the cause below is fixed, or start the gateway with \`moltbot gateway\``);
+          throw error;
+        }
+      }
     });
 }
 

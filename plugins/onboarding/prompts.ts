@@ -16,7 +16,8 @@ export class OnboardCancelled extends Error {
 
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 
-export async function askAnswers(prompt: Prompter, defaults: { workspace: string }): Promise<OnboardAnswers & { installDaemon: boolean }> {
+/** `defaults.installDaemon`: `--install-daemon` was given, so the service question is not asked. */
+export async function askAnswers(prompt: Prompter, defaults: { workspace: string; installDaemon?: boolean }): Promise<OnboardAnswers & { installDaemon: boolean }> {
   const answer = <T>(value: T | symbol): T => {
     if (typeof value === 'symbol') throw new OnboardCancelled('onboarding cancelled; nothing was written');
     return value;
@@ -46,6 +47,6 @@ export async function askAnswers(prompt: Prompter, defaults: { workspace: string
     ? answer(await prompt.text({ message: 'Environment variable holding the password', initialValue: DEFAULT_PASSWORD_ENV, validate: (v) => (ENV_NAME.test(v ?? '') ? undefined : 'an upper-case variable name') }))
     : DEFAULT_PASSWORD_ENV;
   const workspace = answer(await prompt.text({ message: 'Workspace folder', initialValue: defaults.workspace }));
-  const installDaemon = answer(await prompt.confirm({ message: 'Install the gateway as a user service?', initialValue: false }));
+  const installDaemon = defaults.installDaemon === true || answer(await prompt.confirm({ message: 'Install the gateway as a user service?', initialValue: false }));
   return { model, ...(apiKeyEnv !== undefined ? { apiKeyEnv } : {}), auth, passwordEnv, workspace, port: DEFAULT_PORT, installDaemon };
 }

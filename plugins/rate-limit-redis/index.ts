@@ -7,7 +7,7 @@ import schema from '../../schemas/plugins/rate-limit-redis.json' with { type: 'j
 import validateOptions from '../../schemas/generated/rate-limit-redis.validate.ts';
 import { definePlugin } from '../../core/plugin.ts';
 import { redisSettings } from '../redis/settings.ts';
-import { DEFAULT_REQUEST_LIMITS, type RateLimitOptions } from '../rate-limit/index.ts';
+import { DEFAULT_AUTH_LIMITS, DEFAULT_REQUEST_LIMITS, type RateLimitOptions } from '../rate-limit/index.ts';
 import type { RedisConnection } from '../redis/connection.ts';
 import { createRedisLimiter } from './redis-limiter.ts';
 import { diagnoseRedis, gatewayReporter, watchRedisHealth, type RedisHealth } from '../redis/health.ts';
@@ -32,7 +32,7 @@ export default definePlugin<RateLimitRedisOptions>({
   description: 'Failed-auth lockouts and credential request limits shared by gateway instances (Redis)',
   schema,
   validate: validateOptions,
-  defaults: { auth: { maxAttempts: 10, windowMs: 60_000, lockoutMs: 300_000 }, maxKeys: 10_000, opTimeoutMs: 250, connectTimeoutMs: 5000 },
+  defaults: { auth: { ...DEFAULT_AUTH_LIMITS }, maxKeys: 10_000, opTimeoutMs: 250, connectTimeoutMs: 5000 },
   replaces: ['rate-limit'],
   setup(ctx, options) {
     const { url, keyPrefix } = redisSettings(options, ctx.config);

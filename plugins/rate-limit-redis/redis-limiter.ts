@@ -7,8 +7,8 @@
  * protection instead of none, and never a lockout of everyone — and the fallback is counted.
  */
 import { randomBytes } from 'node:crypto';
-import type { AuthDecision, RateLimitService, RequestDecision } from '../rate-limit/service.ts';
-import { createMemoryRateLimit } from '../rate-limit/service.ts';
+import type { AuthDecision, AuthLimits, RateLimitService, RequestDecision } from '../rate-limit/service.ts';
+import { createMemoryRateLimit, REMOTE_AUTH_KEY } from '../rate-limit/service.ts';
 import { ALLOWED } from '../rate-limit/token-bucket.ts';
 import type { RedisClient } from '../redis/connection.ts';
 import { redisScript, type RedisScript } from '../redis/script.ts';
@@ -19,7 +19,7 @@ export interface RedisLimiterOptions {
   client(): RedisClient | undefined;
   keyPrefix: string;
   opTimeoutMs: number;
-  auth: { maxAttempts: number; windowMs: number; lockoutMs: number };
+  auth: AuthLimits;
   requests: { enabled: boolean; requestsPerMinute: number; burstSize: number };
   maxKeys: number;
   onFallback(error: unknown): void;
@@ -46,7 +46,12 @@ export function createRedisLimiter(options: RedisLimiterOptions): RedisLimiter {
   const key = (kind: string, name: string) => `${options.keyPrefix}:rl:${kind}:${name}`;
   const authKeys = (keys: readonly string[]) => keys.flatMap((name) => [key('lock', name), key('fail', name)]);
   const { maxAttempts, windowMs, lockoutMs } = options.auth;
-  const perMs = options.requests.requestsPerMinute / 60_000;
+  const { remoteChecksPerMinute } = options.auth;
+  /** One token bucket in Redis: the remote password-check budget, shared by every instance. */
+  const takeBucket = async (name: string, perMinute: number, burst: number): Promise<RequestDecision> => {
+    const [allowed, retryAfterMs] = (await redis().bucket.run([key('bucket', name)], [String(perMinute / 60_000), String(burst)])) as number[];
+    return allowed === 1 ? ALLOWED : { allowed: false, retryAfterMs: retryAfterMs ?? 1 };
+  };
 
   /** Redis's answer, or the local limiter's when Redis fails or is slower than opTimeoutMs. */
   async function shared<T>(remote: () => Promise<T>, fallback: () => T | Promise<T>): Promise<T> {
@@ -85,13 +90,11 @@ export function createRedisLimiter(options: RedisLimiterOptions): RedisLimiter {
         await redis().client.del(keys.map((name) => key('fail', name)));
       }, () => undefined);
     },
+    takeRemoteAuthCheck: () => shared(() => takeBucket(REMOTE_AUTH_KEY, remoteChecksPerMinute, remoteChecksPerMinute), () => local.takeRemoteAuthCheck()),
     takeRequest(name): RequestDecision | Promise<RequestDecision> {
       if (!options.requests.enabled) return ALLOWED;
       if (isLocalKey(name)) return local.takeRequest(name);
-      return shared(async () => {
-        const [allowed, retryAfterMs] = (await redis().bucket.run([key('bucket', name)], [String(perMs), String(options.requests.burstSize)])) as number[];
-        return allowed === 1 ? ALLOWED : { allowed: false, retryAfterMs: retryAfterMs ?? 1 };
-      }, () => local.takeRequest(name));
+      return shared(() => takeBucket(name, options.requests.requestsPerMinute, options.requests.burstSize), () => local.takeRequest(name));
     },
     forget: (name) => local.forget(name),
     requestLimits: local.requestLimits,

@@ -6,9 +6,9 @@
 import schema from '../../schemas/plugins/rate-limit.json' with { type: 'json' };
 import validateOptions from '../../schemas/generated/rate-limit.validate.ts';
 import { definePlugin } from '../../core/plugin.ts';
-import { createMemoryRateLimit, type RateLimitService } from './service.ts';
+import { createMemoryRateLimit, type AuthLimits, type RateLimitService } from './service.ts';
 
-export type { AuthDecision, RateLimitService, RequestDecision } from './service.ts';
+export type { AuthDecision, AuthLimits, RateLimitService, RequestDecision } from './service.ts';
 export { createMemoryRateLimit } from './service.ts';
 
 declare module '../../core/plugin.ts' {
@@ -18,12 +18,15 @@ declare module '../../core/plugin.ts' {
 }
 
 export interface RateLimitOptions {
-  auth: { maxAttempts: number; windowMs: number; lockoutMs: number };
+  auth: AuthLimits;
   maxKeys: number;
 }
 
 /** `gateway.rateLimiting` defaults (DESIGN §1) when the root config leaves them out. */
 export const DEFAULT_REQUEST_LIMITS = Object.freeze({ enabled: true, requestsPerMinute: 1000, burstSize: 100 });
+
+/** Lockout after 10 failures a minute for 5 minutes per source; 30 remote password checks a minute in all. */
+export const DEFAULT_AUTH_LIMITS: Readonly<AuthLimits> = Object.freeze({ maxAttempts: 10, windowMs: 60_000, lockoutMs: 300_000, remoteChecksPerMinute: 30 });
 
 const PRUNE_INTERVAL_MS = 60_000;
 
@@ -34,7 +37,7 @@ export default definePlugin<RateLimitOptions>({
   description: 'Failed-auth lockout and request token buckets (in memory) for the gateway',
   schema,
   validate: validateOptions,
-  defaults: { auth: { maxAttempts: 10, windowMs: 60_000, lockoutMs: 300_000 }, maxKeys: 10_000 },
+  defaults: { auth: { ...DEFAULT_AUTH_LIMITS }, maxKeys: 10_000 },
   setup(ctx, options) {
     const configured = (ctx.config.gateway?.rateLimiting ?? {}) as Partial<typeof DEFAULT_REQUEST_LIMITS>;
     const limiter = createMemoryRateLimit({

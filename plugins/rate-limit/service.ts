@@ -18,6 +18,11 @@ export interface RateLimitService {
   recordAuthFailure(keys: readonly string[]): MaybePromise<AuthDecision>;
   /** Forgets the failures of these keys. */
   recordAuthSuccess(keys: readonly string[]): MaybePromise<void>;
+  /**
+   * Takes one password check from the budget all remote sources share
+   * (`auth.remoteChecksPerMinute`); refused with the wait for the next one when it is spent.
+   */
+  takeRemoteAuthCheck(): MaybePromise<RequestDecision>;
   /** Takes one request token from the key's bucket (always allowed when request limiting is off). */
   takeRequest(key: string): MaybePromise<RequestDecision>;
   /** Drops a key's bucket (a closed connection). */
@@ -27,8 +32,19 @@ export interface RateLimitService {
   size(): { authKeys: number; requestKeys: number };
 }
 
+export interface AuthLimits {
+  maxAttempts: number;
+  windowMs: number;
+  lockoutMs: number;
+  /** Password checks per minute for all remote sources together (token bucket, burst the same). */
+  remoteChecksPerMinute: number;
+}
+
+/** The remote budget's bucket key (one for the whole gateway, or the whole cluster). */
+export const REMOTE_AUTH_KEY = 'auth:remote';
+
 export interface MemoryRateLimitOptions {
-  auth: { maxAttempts: number; windowMs: number; lockoutMs: number };
+  auth: AuthLimits;
   requests: { enabled: boolean; requestsPerMinute: number; burstSize: number };
   maxKeys: number;
   now?: () => number;
@@ -37,7 +53,9 @@ export interface MemoryRateLimitOptions {
 /** `prune()` frees expired entries early; the plugin calls it on a timer. */
 export function createMemoryRateLimit(options: MemoryRateLimitOptions): RateLimitService & { prune(): void } {
   const clock = options.now ? { now: options.now } : {};
-  const auth = new AuthLimiter({ ...options.auth, maxKeys: options.maxKeys, ...clock });
+  const { remoteChecksPerMinute, ...lockout } = options.auth;
+  const auth = new AuthLimiter({ ...lockout, maxKeys: options.maxKeys, ...clock });
+  const remoteBudget = new TokenBuckets({ requestsPerMinute: remoteChecksPerMinute, burstSize: remoteChecksPerMinute, maxKeys: 1, ...clock });
   const buckets = options.requests.enabled
     ? new TokenBuckets({ requestsPerMinute: options.requests.requestsPerMinute, burstSize: options.requests.burstSize, maxKeys: options.maxKeys, ...clock })
     : undefined;
@@ -55,6 +73,7 @@ export function createMemoryRateLimit(options: MemoryRateLimitOptions): RateLimi
     recordAuthSuccess: (keys) => {
       for (const key of keys) auth.reset(key);
     },
+    takeRemoteAuthCheck: () => remoteBudget.take(REMOTE_AUTH_KEY),
     takeRequest: buckets ? (key) => buckets.take(key) : () => ALLOWED,
     forget: (key) => buckets?.forget(key),
     requestLimits: Object.freeze({ ...options.requests }),

@@ -8,7 +8,7 @@
 import type { Alert } from '../../core/hook-types.ts';
 import { SandboxError, isSandboxCode } from './errors.ts';
 import { ENVELOPE_OVERHEAD } from './limits.ts';
-import type { CallKind, CallOutcome, RunLimits } from './protocol.ts';
+import type { ArgsSchema, CallKind, CallOutcome, RunLimits } from './protocol.ts';
 import { EXIT_NO_SNAPSHOT_FLAG } from './snapshot-guard.ts';
 import { WorkerProcess, type WorkerFailure } from './worker-process.ts';
 
@@ -39,6 +39,11 @@ export interface SandboxRunRequest {
   /** Shown in stack traces, e.g. `tools/weather.mjs`. */
   filename: string;
   args?: unknown;
+  /**
+   * The tool's parameter schema (JSON text): the worker compiles it and checks `args` before the
+   * tool runs. Never compiled in the gateway: the schema may come from untrusted code.
+   */
+  schema?: ArgsSchema;
   /** Session charged for CPU time; calls without one are not budgeted. */
   sessionKey?: string;
 }
@@ -262,6 +267,7 @@ export class SandboxPool {
       source: job.request.source,
       filename: job.request.filename,
       argsJson: job.argsJson,
+      ...(job.request.schema === undefined ? {} : { schema: job.request.schema }),
       limits,
       graceMs,
       capability: (name, argsJson) => this.#options.capabilities(sessionKey, name, argsJson),

@@ -18,8 +18,18 @@ export interface RunLimits {
 /** `run` evaluates the module and calls `default.run(args, host)`; `describe` returns its metadata. */
 export type CallKind = 'run' | 'describe';
 
+/**
+ * The tool's parameter schema: compiled and checked against the arguments in the worker, never
+ * in the gateway (a schema from untrusted code could stall the gateway's event loop).
+ */
+export interface ArgsSchema {
+  /** Tool name, for the error message. */
+  tool: string;
+  json: string;
+}
+
 export type ParentMessage =
-  | { type: 'call'; id: number; kind: CallKind; source: string; filename: string; argsJson: string; limits: RunLimits }
+  | { type: 'call'; id: number; kind: CallKind; source: string; filename: string; argsJson: string; limits: RunLimits; schema?: ArgsSchema }
   | { type: 'capResult'; capId: number; ok: boolean; valueJson?: string; error?: string };
 
 export interface CallOutcome {

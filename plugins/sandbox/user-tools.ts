@@ -2,12 +2,12 @@
  * User tools: `<workspace>/tools/<name>.mjs`, default export `{ description, parameters,
  * run(args, host) }`. The gateway never imports them: the source is read (no-follow, regular
  * file, size-capped), described and run inside the sandbox, and arguments are checked against
- * the tool's own JSON Schema before every call.
+ * the tool's own JSON Schema before every call — in the sandbox worker, never here: the schema
+ * is untrusted too, and ajv runs it synchronously (args-check.ts).
  */
 import { constants } from 'node:fs';
 import { open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { compileSchema, type Validator } from '../../core/validate/compile.ts';
 import { SandboxError } from './errors.ts';
 import type { ToolDefinition } from '../agent/tool-registry.ts';
 import type { SandboxPool, SandboxRunResult } from './pool.ts';
@@ -49,17 +49,12 @@ export async function loadUserTools(
     try {
       const source = await readToolSource(join(dir, entry), maxSourceBytes);
       const { description, parameters } = await pool.describe(source, file);
-      const validate: Validator = compileSchema(parameters);
       const name = match[1] as string;
+      // The worker already compiled it while describing (a schema that does not compile fails there).
+      const schema = { tool: name, json: JSON.stringify(parameters) };
       tools.push({
         name, description, parameters, file,
-        invoke: (args, sessionKey) => {
-          if (!validate(args)) {
-            const first = validate.errors?.[0];
-            return Promise.reject(new SandboxError('MOLT_ERR_SANDBOX_TOOL_ERROR', `invalid arguments for tool "${name}": ${first?.instancePath || '/'} ${first?.message ?? 'is invalid'}`));
-          }
-          return pool.run({ source, filename: file, args, ...(sessionKey === undefined ? {} : { sessionKey }) });
-        },
+        invoke: (args, sessionKey) => pool.run({ source, filename: file, args, schema, ...(sessionKey === undefined ? {} : { sessionKey }) }),
       });
     } catch (error) {
       problems.push({ file, message: error instanceof Error ? error.message : String(error) });
@@ -84,19 +79,15 @@ export async function readToolSource(path: string, maxBytes: number): Promise<st
   }
 }
 
-/** A registry entry whose handler checks the arguments, then runs `source` in the sandbox for the calling session. */
+/** A registry entry whose handler runs `source` in the sandbox for the calling session; the worker checks the arguments first. */
 export function sandboxedTool(pool: SandboxPool, tool: { name: string; description: string; parameters: object; source: string }): ToolDefinition {
-  const validate = compileSchema(tool.parameters);
+  const schema = { tool: tool.name, json: JSON.stringify(tool.parameters) };
   return {
     name: tool.name,
     description: tool.description,
     parameters: tool.parameters,
     handler: async (args: unknown, context: { sessionKey?: string }) => {
-      if (!validate(args)) {
-        const first = validate.errors?.[0];
-        throw new SandboxError('MOLT_ERR_SANDBOX_TOOL_ERROR', `invalid arguments for tool "${tool.name}": ${first?.instancePath || '/'} ${first?.message ?? 'is invalid'}`);
-      }
-      const result = await pool.run({ source: tool.source, filename: `plugin-tool:${tool.name}`, args, ...(context.sessionKey === undefined ? {} : { sessionKey: context.sessionKey }) });
+      const result = await pool.run({ source: tool.source, filename: `plugin-tool:${tool.name}`, args, schema, ...(context.sessionKey === undefined ? {} : { sessionKey: context.sessionKey }) });
       return result.value;
     },
   };

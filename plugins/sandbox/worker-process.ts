@@ -5,7 +5,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { CallKind, CallOutcome, ParentMessage, RunLimits, WorkerMessage } from './protocol.ts';
+import type { ArgsSchema, CallKind, CallOutcome, ParentMessage, RunLimits, WorkerMessage } from './protocol.ts';
 import { SNAPSHOT_FLAG } from './snapshot-guard.ts';
 
 // From source the worker is worker.ts (type stripping); in the published package it is the
@@ -26,6 +26,8 @@ export interface WorkerCall {
   source: string;
   filename: string;
   argsJson: string;
+  /** Checked against the arguments in the worker before the tool runs. */
+  schema?: ArgsSchema;
   limits: RunLimits;
   /** Extra wall time past `limits.timeoutMs` before the process is killed. */
   graceMs: number;
@@ -115,7 +117,7 @@ export class WorkerProcess {
         this.child.kill('SIGKILL');
       }, call.limits.timeoutMs + call.graceMs);
       this.#current = { id, call, resolve, reject, timer };
-      this.#send({ type: 'call', id, kind: call.kind, source: call.source, filename: call.filename, argsJson: call.argsJson, limits: call.limits });
+      this.#send({ type: 'call', id, kind: call.kind, source: call.source, filename: call.filename, argsJson: call.argsJson, limits: call.limits, ...(call.schema === undefined ? {} : { schema: call.schema }) });
     });
   }
 

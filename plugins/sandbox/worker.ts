@@ -3,8 +3,9 @@
  * isolates, runs one call at a time, and forwards host-capability calls to the parent, which
  * owns the capabilities. It exits when the parent goes away.
  */
+import { checkArguments, compileParameters, SchemaProblem } from './args-check.ts';
 import { IsolateRunner } from './isolate-runner.ts';
-import type { ParentMessage, WorkerMessage } from './protocol.ts';
+import type { CallOutcome, ParentMessage, WorkerMessage } from './protocol.ts';
 import { assertSnapshotDisabled } from './snapshot-guard.ts';
 
 assertSnapshotDisabled(process.execArgv);
@@ -39,11 +40,39 @@ process.on('message', (raw) => {
       send({ type: 'cap', id, capId, name, argsJson });
     });
   };
-  void runner.call(message, capability).then((outcome) => {
+  const started = process.hrtime.bigint();
+  const refused = (code: string, text: string): CallOutcome => ({
+    ok: false, code, message: text, cpuNs: (process.hrtime.bigint() - started).toString(), rss: process.memoryUsage.rss(),
+  });
+  let call = message;
+  if (message.kind === 'run' && message.schema !== undefined) {
+    try {
+      const checked = checkArguments(message.schema.json, message.argsJson);
+      if (!checked.ok) return void send({ type: 'result', id, outcome: refused('MOLT_ERR_SANDBOX_TOOL_ERROR', `invalid arguments for tool "${message.schema.tool}": ${checked.message}`) });
+      call = { ...message, argsJson: checked.argsJson };
+    } catch (error) {
+      return void send({ type: 'result', id, outcome: refused('MOLT_ERR_SANDBOX_INVALID_TOOL', `tool "${message.schema.tool}": ${error instanceof SchemaProblem ? error.message : 'its parameters schema cannot be used'}`) });
+    }
+  }
+  void runner.call(call, capability).then((outcome) => {
     for (const capId of capIds) pendingCaps.delete(capId);
-    send({ type: 'result', id, outcome });
+    send({ type: 'result', id, outcome: message.kind === 'describe' ? checkDescribed(outcome) : outcome });
   });
 });
+
+/** A described tool whose `parameters` do not compile is refused at load time, with the reason. */
+function checkDescribed(outcome: CallOutcome): CallOutcome {
+  if (!outcome.ok || outcome.json === undefined) return outcome;
+  const envelope = JSON.parse(outcome.json) as { ok: boolean; value?: { parameters?: unknown } };
+  if (!envelope.ok) return outcome;
+  try {
+    compileParameters(JSON.stringify(envelope.value?.parameters ?? { type: 'object' }));
+    return outcome;
+  } catch (error) {
+    const { json: _described, ...rest } = outcome;
+    return { ...rest, ok: false, code: 'MOLT_ERR_SANDBOX_INVALID_TOOL', message: error instanceof SchemaProblem ? error.message : 'parameters is not a usable JSON Schema' };
+  }
+}
 
 process.on('disconnect', () => {
   runner.dispose();

@@ -6,7 +6,7 @@
 import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LoadedSession, RunTrace, SessionInspect, SessionStore, SessionSummary, TranscriptEntry } from '../agent/types.ts';
-import { Appender } from './appender.ts';
+import { AppendFile } from '../../core/append-file.ts';
 import { keyOfTranscript, transcriptName } from './file-names.ts';
 import { readIndex, writeIndex } from './index-file.ts';
 import { emptySummary, foldEntries, summarize } from './summary.ts';
@@ -34,7 +34,7 @@ const AGENT_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/i;
 
 export function createFileStore(options: FileStoreOptions): SessionStore & { flushIndex(): Promise<void> } {
   const agents = new Map<string, Promise<AgentDir>>();
-  const appenders = new Map<string, Appender>();
+  const appenders = new Map<string, AppendFile>();
   const warn = options.warn ?? (() => undefined);
   let closed = false;
 
@@ -92,7 +92,7 @@ export function createFileStore(options: FileStoreOptions): SessionStore & { flu
     await state.writing;
   }
 
-  function appenderFor(state: AgentDir, key: string): Appender {
+  function appenderFor(state: AgentDir, key: string): AppendFile {
     const file = join(state.dir, transcriptName(key));
     let appender = appenders.get(file);
     if (appender !== undefined) {
@@ -100,10 +100,10 @@ export function createFileStore(options: FileStoreOptions): SessionStore & { flu
       appenders.set(file, appender);
       return appender;
     }
-    appender = new Appender(file, state.sessions.get(key)?.size ?? 0);
+    appender = new AppendFile(file, state.sessions.get(key)?.size ?? 0);
     appenders.set(file, appender);
     if (appenders.size > options.maxOpenFiles) {
-      const [oldest, evicted] = appenders.entries().next().value as [string, Appender];
+      const [oldest, evicted] = appenders.entries().next().value as [string, AppendFile];
       appenders.delete(oldest);
       void evicted.close();
     }

@@ -1,7 +1,8 @@
 /**
- * Reading a transcript back after anything, a crash included: a torn last line is dropped (and
- * cut off on disk), an unreadable middle line is skipped, and a tool call whose result never
- * got written is closed with an error result, so the next model call sees a valid history.
+ * Reading a transcript back after anything, a crash included: every line is read on its own. A
+ * torn last line is dropped (and cut off on disk), an unreadable middle line is skipped alone (a
+ * record glued onto it is found again), and a tool call whose result never got written is closed
+ * with an error result, so the next model call sees a valid history.
  */
 import { open, readFile, truncate } from 'node:fs/promises';
 import type { TranscriptEntry } from '../agent/types.ts';
@@ -26,7 +27,7 @@ export function parseTranscript(buffer: Buffer): ParsedTranscript {
       break;
     }
     const line = buffer.toString('utf8', offset, newline);
-    const entry = parseLine(line);
+    const entry = parseLine(line) ?? rescueGlued(line);
     if (entry !== undefined) entries.push(entry);
     else if (line.trim() !== '') {
       // Only the last line can be torn by a crash; treat an unreadable final line the same way.
@@ -49,6 +50,22 @@ function parseLine(line: string): TranscriptEntry | undefined {
     return undefined;
   }
 }
+
+/**
+ * A record glued onto a torn one (a writer before the appender cut torn tails back made such
+ * lines): one bad line must not swallow the record after it. Inside a JSON string every quote is
+ * escaped, so the raw text `{"kind":` only occurs where an object starts; the first start whose
+ * rest of the line is one whole entry is that record.
+ */
+function rescueGlued(line: string): TranscriptEntry | undefined {
+  for (let at = line.indexOf(RECORD_START, 1); at !== -1; at = line.indexOf(RECORD_START, at + 1)) {
+    const entry = parseLine(line.slice(at));
+    if (entry !== undefined) return entry;
+  }
+  return undefined;
+}
+
+const RECORD_START = '{"kind":';
 
 /** Tool calls of assistant messages that have no tool result after them. */
 export function orphanToolCalls(entries: readonly TranscriptEntry[]): { id: string; name: string; runId?: string }[] {

@@ -79,13 +79,13 @@ export default definePlugin<SessionStoreRedisOptions>({
     const reporter = gatewayReporter(ctx);
     ctx.hooks.diagnose.tapPromise(ctx.name, async (report) => {
       if (connection) return checkRedisDurability(connection, report);
-      // `moltbot doctor` loads plugins without starting them: probe with a short-lived connection.
+      // Not started here (a CLI process: doctor): a connection of its own for the check, then closed.
       const { openRedis } = await import('../redis/connection.ts');
-      const probe = await openRedis({ url, connectTimeoutMs: options.connectTimeoutMs, offlineQueue: false });
+      const probe = await openRedis({ url, connectTimeoutMs: Math.min(options.connectTimeoutMs, 2000), offlineQueue: false });
       try {
         await checkRedisDurability(probe, report);
       } finally {
-        await probe.close();
+        await probe.close().catch(() => undefined);
       }
     });
     ctx.onClose(async () => {

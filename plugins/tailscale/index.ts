@@ -24,12 +24,11 @@ export function createTailscalePlugin(inject: TailscaleInject = {}) {
     kernel: '^1.0.0',
     description: 'Expose the gateway with `tailscale serve` (tailnet) or `tailscale funnel` (public, password auth only)',
     dependencies: ['gateway'],
-    setup(ctx) {
-      const gateway = (ctx.config.gateway ?? {}) as { auth?: { mode?: string }; tailscale?: { mode?: TailscaleMode; resetOnExit?: boolean } };
-      const mode = gateway.tailscale?.mode ?? 'off';
-      if (mode === 'off') return;
+    // Funnel without password auth is a config error: `config validate`, doctor and start all say so.
+    check({ config }) {
+      const gateway = (config.gateway ?? {}) as { auth?: { mode?: string }; tailscale?: { mode?: TailscaleMode } };
       const authMode = gateway.auth?.mode ?? 'password';
-      if (mode === 'funnel' && authMode !== 'password') {
+      if (gateway.tailscale?.mode === 'funnel' && authMode !== 'password') {
         throw new MoltbotError('MOLT_ERR_CONFIG_INVALID', {
           message: `gateway.tailscale.mode is "funnel" (public internet) but gateway.auth.mode is "${authMode}"`,
           path: 'gateway.tailscale.mode',
@@ -37,6 +36,11 @@ export function createTailscalePlugin(inject: TailscaleInject = {}) {
           fix: 'Set gateway.auth.mode to "password" with a strong ${CLAWDBOT_GATEWAY_PASSWORD}, or use mode "serve" (tailnet only).',
         });
       }
+    },
+    setup(ctx) {
+      const gateway = (ctx.config.gateway ?? {}) as { auth?: { mode?: string }; tailscale?: { mode?: TailscaleMode; resetOnExit?: boolean } };
+      const mode = gateway.tailscale?.mode ?? 'off';
+      if (mode === 'off') return;
       const bin = inject.bin ?? 'tailscale';
       const run = inject.run ?? spawnTailscale;
       const must = async (args: string[]) => {

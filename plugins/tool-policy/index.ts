@@ -3,6 +3,8 @@
  * call through `beforeToolCall`. A denied call becomes a tool error the model sees, and a log
  * line with the tool and session (never the arguments, which may carry secrets).
  */
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import schema from '../../schemas/plugins/tool-policy.json' with { type: 'json' };
 import validate from '../../schemas/generated/tool-policy.validate.ts';
 import { definePlugin } from '../../core/plugin.ts';
@@ -30,6 +32,23 @@ export default definePlugin<ToolPolicyOptions>({
   validate,
   // Ordered after the plugins that register tools, so their names are known when the lists are checked.
   optionalDependencies: ['agent', 'sandbox', 'tools-fs', 'tools-exec', 'tools-sessions'],
+  // Unknown tool names are a config error for `config validate` and doctor too, not only at
+  // start. User tools register in the sandbox's start tap; here they are the workspace's
+  // `tools/<name>.mjs` files (the names the sandbox gives them).
+  async check({ config, paths, use }) {
+    const policyConfig = ((config.agents as { defaults?: { sandbox?: SandboxPolicyConfig } } | undefined)?.defaults?.sandbox) ?? {};
+    let registered: string[] = [];
+    try {
+      registered = (use('tools') as ToolRegistry).list().map((tool) => tool.name);
+    } catch {
+      // No tool registry (agent not loaded): only the guide's names and the user tools count.
+    }
+    const userTools = await readdir(join(paths.workspace, 'tools')).then(
+      (names) => names.map((name) => /^([a-z][a-z0-9_-]{0,63})\.mjs$/.exec(name)?.[1]).filter((name): name is string => name !== undefined),
+      () => [] as string[],
+    );
+    createToolPolicy(policyConfig, [...registered, ...userTools]);
+  },
   setup(ctx, options) {
     const config = ((ctx.config.agents as { defaults?: { sandbox?: SandboxPolicyConfig } } | undefined)?.defaults?.sandbox) ?? {};
     const registered = (): string[] => {

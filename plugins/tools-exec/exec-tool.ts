@@ -4,7 +4,9 @@ import { compileSchema } from '../../core/validate/compile.ts';
 import type { ToolDefinition } from '../agent/tool-registry.ts';
 import { isInside, lexicalPath } from '../tools-fs/workspace-path.ts';
 import { FsToolError } from '../tools-fs/errors.ts';
+import type { Containment, ContainmentMode } from './containment.ts';
 import { ExecToolError } from './errors.ts';
+import { effectiveArgs, extraEnv, refusal } from './exec-policy.ts';
 import { resolveBinary } from './resolve-binary.ts';
 import { runProcess, type RunOutput } from './run-process.ts';
 
@@ -17,6 +19,10 @@ export interface ExecToolOptions {
   maxProcesses: number;
   /** `tools.exec.timeout` (ms) */
   timeoutMs: number;
+  /** `required`: refuse to run without a PID namespace; `process-group`: run with the group kill only. */
+  containment: ContainmentMode;
+  /** How this host contains a command (probed once, containment.ts). */
+  detect(): Promise<Containment>;
 }
 
 const PARAMETERS = {
@@ -29,21 +35,30 @@ const PARAMETERS = {
   },
 };
 
-export function createExecTool(workspace: () => string, options: ExecToolOptions): ToolDefinition & { running(): number } {
+export function createExecTool(workspace: () => string, options: ExecToolOptions): ToolDefinition & { running(): number; close(): void } {
   const validate = compileSchema(PARAMETERS);
   let running = 0;
+  // Aborted when the plugin closes: every running command's tree is killed.
+  const closing = new AbortController();
   return {
     name: 'exec',
     description: `Run a program from the allowlist (${options.allow.join(', ') || 'empty: nothing can run'}) with an argument list; no shell.`,
     parameters: PARAMETERS,
     running: () => running,
-    async handler(raw: unknown): Promise<RunOutput> {
+    close: () => closing.abort(),
+    async handler(raw: unknown, context?: { signal?: AbortSignal }): Promise<RunOutput> {
       if (!validate(raw)) {
         const first = validate.errors?.[0];
         throw new ExecToolError('MOLT_ERR_TOOL_INVALID_ARGS', `exec: ${first?.instancePath || 'arguments'} ${first?.message ?? 'are invalid'}`);
       }
       const args = raw as { command: string; args?: string[]; cwd?: string; stdin?: string };
       const file = await resolveBinary(args.command, options.allow, options.trustedDirs);
+      const refused = refusal(args.command, args.args ?? []);
+      if (refused !== undefined) throw new ExecToolError('MOLT_ERR_TOOL_EXEC_DENIED', `exec: ${refused}`);
+      const containment = await options.detect();
+      if (containment.kind === 'none' && options.containment === 'required') {
+        throw new ExecToolError('MOLT_ERR_TOOL_EXEC_DENIED', `exec: no process containment on this host (${containment.reason}); commands could leave processes running. Fix the host, or set the tools-exec option containment to "process-group" to accept that`);
+      }
       const root = await realpath(workspace());
       let cwd = root;
       if (args.cwd !== undefined) {
@@ -56,10 +71,13 @@ export function createExecTool(workspace: () => string, options: ExecToolOptions
       if (running >= options.maxProcesses) throw new ExecToolError('MOLT_ERR_TOOL_EXEC_BUSY', `${running} commands are running (tools.exec.maxProcesses)`);
       running++;
       try {
+        const signals = [closing.signal, ...(context?.signal === undefined ? [] : [context.signal])];
         return await runProcess({
-          file, args: args.args ?? [], cwd, stdin: args.stdin ?? '',
-          env: { PATH: options.trustedDirs.join(':'), HOME: root, LANG: 'C.UTF-8' },
+          file, args: effectiveArgs(args.command, args.args ?? []), cwd, stdin: args.stdin ?? '',
+          env: { PATH: options.trustedDirs.join(':'), HOME: root, LANG: 'C.UTF-8', ...extraEnv(args.command) },
           timeoutMs: options.timeoutMs, maxOutputBytes: options.maxOutputBytes,
+          prefix: containment.kind === 'pid-namespace' ? containment.prefix : [],
+          signal: AbortSignal.any(signals),
         });
       } finally {
         running--;

@@ -3,12 +3,15 @@ import schema from '../../schemas/plugins/tools-exec.json' with { type: 'json' }
 import validate from '../../schemas/generated/tools-exec.validate.ts';
 import { definePlugin } from '../../core/plugin.ts';
 import type { ToolRegistry } from '../agent/tool-registry.ts';
+import { execAuditChecks } from './audit.ts';
+import { detectContainment, type Containment, type ContainmentMode } from './containment.ts';
 import { createExecTool } from './exec-tool.ts';
 
 export interface ToolsExecOptions {
   allow: string[];
   trustedDirs: string[];
   maxOutputBytes: number;
+  containment: ContainmentMode;
 }
 
 export default definePlugin<ToolsExecOptions>({
@@ -21,11 +24,25 @@ export default definePlugin<ToolsExecOptions>({
   dependencies: ['agent'],
   setup(ctx, options) {
     const limits = ((ctx.config.tools as { exec?: { maxProcesses?: number; timeout?: number } } | undefined)?.exec) ?? {};
+    let detected: Promise<Containment> | undefined;
+    const detect = () => (detected ??= detectContainment());
     const tool = createExecTool(() => ctx.paths.workspace, {
       ...options,
       maxProcesses: limits.maxProcesses ?? 4,
       timeoutMs: limits.timeout ?? 30_000,
+      detect,
     });
     ctx.onClose((ctx.use('tools') as ToolRegistry).register(tool));
+    // Commands still running when the kernel closes are killed with everything they started.
+    ctx.onClose(() => tool.close());
+    ctx.hooks.audit.tapPromise(ctx.name, async (report) => {
+      for (const check of execAuditChecks(options, await detect())) report.add(check);
+    });
+    ctx.hooks.diagnose.tapPromise(ctx.name, async (report) => {
+      const containment = await detect();
+      report.add(containment.kind === 'pid-namespace'
+        ? { id: 'tools.exec.containment', severity: 'ok', title: 'exec process containment', description: 'Each exec command runs in its own PID namespace: nothing it starts outlives it.' }
+        : { id: 'tools.exec.containment', severity: options.containment === 'required' ? 'critical' : 'warning', title: 'exec process containment', description: `No PID namespace on this host (${containment.reason}). ${options.containment === 'required' ? 'exec refuses every command.' : 'exec runs with a process-group kill only: setsid, double forks and nohup can leave processes running.'}`, recommendation: 'Install util-linux (setpriv, unshare) and allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1), or run the gateway as root in a container.' });
+    });
   },
 });

@@ -8,7 +8,8 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { lstat, open, realpath, rename, unlink, type FileHandle } from 'node:fs/promises';
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
+import { storageError } from '../../core/storage-error.ts';
 import { FsToolError, quote } from './errors.ts';
 import { isInside, openParent, type OpenedDir } from './workspace-path.ts';
 
@@ -90,7 +91,8 @@ export async function writeWorkspaceFile(workspace: string, path: string, conten
       await dir.sync();
     } catch (error) {
       await unlink(temp).catch(() => {});
-      throw error;
+      // A full disk says so (MOLT_ERR_STORE_NO_SPACE), naming the workspace path, not the fd path.
+      throw storageError(error, join(workspace, path));
     }
     return { bytes, created: stat === undefined };
   });

@@ -209,7 +209,7 @@ export interface MoltbotConfig {
       resetOnExit?: boolean;
     };
     /**
-     * Most simultaneous WebSocket connections; more are refused.
+     * Most simultaneous authenticated WebSocket connections; more are refused. Unauthenticated sockets never count toward it (they have their own caps, the gateway plugin's maxPendingHandshakes options).
      */
     maxConnections?: number;
     /**
@@ -562,6 +562,14 @@ export interface MoltbotConfig {
      * Milliseconds between health checks.
      */
     checkInterval?: number;
+    /**
+     * Milliseconds after start during which CPU, error-rate and event-loop delay are not judged (start-up bursts are not incidents).
+     */
+    warmup?: number;
+    /**
+     * Fewest RPC requests in the metrics window for an error-rate alert (3 failures of 11 requests are not judged).
+     */
+    minRequests?: number;
     /**
      * Alert sinks: console, webhook, file, or the name another alert-sink plugin registers.
      *

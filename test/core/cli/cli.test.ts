@@ -13,12 +13,12 @@ describe('moltbot CLI', () => {
     expect(result).toMatchObject({ code: 0, stdout: `${KERNEL_VERSION}\n` });
   });
 
-  it('unknown command and unknown flag: help and exit 2', async () => {
+  it('unknown command and unknown flag: a pointer to --help and exit 2', async () => {
     const { dir } = useTempDir();
     const command = await runCliCaptured(['frobnicate'], { cwd: dir });
     expect(command.code).toBe(2);
     expect(command.stderr).toContain("unknown command 'frobnicate'");
-    expect(command.stderr).toContain('Usage: moltbot');
+    expect(command.stderr).toContain('`moltbot --help` lists the commands');
     const flag = await runCliCaptured(['config', 'validate', '--frob'], { cwd: dir });
     expect(flag.code).toBe(2);
     expect(flag.stderr).toContain("unknown option '--frob'");

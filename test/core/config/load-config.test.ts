@@ -35,6 +35,11 @@ describe('loadConfig: discovery in cwd', () => {
     ['moltbot.config.js', 'export default { gateway: { port: 1001 } };\n'],
     ['moltbot.config.mjs', 'export default { gateway: { port: 1001 } };\n'],
     ['moltbot.config.json', '{ "gateway": { "port": 1001 } }'],
+    // The README promises `.moltbotrc*`: the YAML spellings are found too, not silently ignored.
+    ['.moltbotrc.yaml', 'gateway:\n  port: 1001\n'],
+    ['.moltbotrc.yml', 'gateway:\n  port: 1001\n'],
+    ['moltbot.config.yaml', 'gateway:\n  port: 1001\n'],
+    ['moltbot.config.yml', 'gateway:\n  port: 1001\n'],
   ])('finds %s', async (name, content) => {
     const project = await tempProject();
     const file = await project.write(name, content);

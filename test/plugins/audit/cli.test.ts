@@ -38,7 +38,7 @@ describe('moltbot security audit', () => {
     const cwd = project({ preset: 'none', plugins: ['audit'], gateway: { auth: { mode: 'password', password: '${GW_PASSWORD}' } } });
     const result = await runCliCaptured(['security', 'audit', '--fix'], { cwd, env: { GW_PASSWORD: 'a-long-and-random-password' } });
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^fixed fs\.config\.perms\nfixed fs\.state_dir\.perms\nmoltbot security audit\n\n0 critical, 0 warning, 0 info, 0 ok\n$/);
+    expect(result.stdout).toMatch(/^fixed fs\.config\.perms\nfixed fs\.state_dir\.perms\nmoltbot security audit\n\n0 critical, 0 warning, 0 info\n$/);
     expect(statSync(join(cwd, 'moltbot.config.json')).mode & 0o777).toBe(0o600);
     expect(statSync(join(cwd, '.state')).mode & 0o777).toBe(0o700);
   });

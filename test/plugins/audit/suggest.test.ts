@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import type { CliContext } from '../../../core/hook-types.ts';
@@ -15,6 +17,15 @@ describe('config suggest', () => {
       expect(configChecks(kernel.config)).toEqual([]);
     });
   }
+
+  it('every sink the production preset lists is loaded and delivers (alerts.sinks: ["console", "file"] implies alert-file)', async () => {
+    const config = suggestConfig(true) as { alerts: { sinks: string[] } };
+    const kernel = await createTestKernel({ config: { ...config }, env: { CLAWDBOT_GATEWAY_PASSWORD: 'a-long-random-password-1' }, start: false });
+    await kernel.load();
+    for (const sink of config.alerts.sinks) expect(kernel.plugins().find((p) => p.name === `alert-${sink}`)?.status, sink).toBe('set-up');
+    await kernel.hooks.alert.promise({ id: 'preset.test', severity: 'warning', source: 'test', message: 'the file sink works', state: 'firing', at: Date.now() });
+    expect(readFileSync(join(kernel.paths.stateDir, 'plugins', 'alert-file', 'alerts.jsonl'), 'utf8')).toContain('the file sink works');
+  });
 
   it('prints JSON from `config suggest --production`', async () => {
     const printed: string[] = [];

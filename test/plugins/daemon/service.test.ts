@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createTestKernel } from '../../../core/testing.ts';
 import { createDaemonPlugin, type CommandRunner } from '../../../plugins/daemon/index.ts';
 import { createDaemonService } from '../../../plugins/daemon/service.ts';
+import type { MoltbotError } from '../../../core/errors.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 
 function recorder(answers: Record<string, { code: number; stdout?: string }> = {}) {
@@ -41,10 +42,38 @@ describe('daemon on Linux (systemd user unit)', () => {
     ]);
   });
 
-  it('reports a failing systemctl with its exit code and stderr', async () => {
+  it('reports a failing systemctl with its exit code and stderr, and removes the unit it wrote', async () => {
     const { dir } = useTempDir('moltbot-daemon-');
-    const { run } = recorder({ 'systemctl --user enable --now moltbot-gateway.service': { code: 1 } });
-    await expect(createDaemonService({ ...spec(dir), platform: 'linux', run }).install()).rejects.toThrowErrorMatchingInlineSnapshot(`[Error: systemctl --user enable --now moltbot-gateway.service exited 1: boom]`);
+    const { calls, run } = recorder({ 'systemctl --user enable --now moltbot-gateway.service': { code: 1 } });
+    const daemon = createDaemonService({ ...spec(dir), platform: 'linux', run });
+    await expect(daemon.install()).rejects.toThrowErrorMatchingInlineSnapshot(`[MoltbotError: systemctl --user enable --now moltbot-gateway.service exited 1: boom; the service file was removed again]`);
+    expect(existsSync(daemon.file())).toBe(false);
+    expect(calls.at(-1)).toBe('systemctl --user daemon-reload');
+  });
+
+  it('no systemd user session ("Failed to connect to bus"): explains it with the fix, leaves nothing installed', async () => {
+    const { dir } = useTempDir('moltbot-daemon-');
+    const calls: string[] = [];
+    const run: CommandRunner = async (command, args) => {
+      calls.push([command, ...args].join(' '));
+      return { code: 1, stdout: '', stderr: 'Failed to connect to bus: No medium found\n' };
+    };
+    const daemon = createDaemonService({ ...spec(dir), platform: 'linux', run });
+    const error = await daemon.install().then(() => { throw new Error("installed"); }, (caught: unknown) => caught as MoltbotError);
+    expect(error).toMatchObject({ code: 'MOLT_ERR_DAEMON_USER_BUS', plugin: 'daemon' });
+    expect(error.message).toContain('Failed to connect to bus: No medium found');
+    expect(error.fix).toContain('loginctl enable-linger $USER');
+    expect(existsSync(daemon.file())).toBe(false);
+    expect(calls).toEqual(['systemctl --user daemon-reload']);
+  });
+
+  it('a unit that was already installed is left as it was when a reinstall fails', async () => {
+    const { dir } = useTempDir('moltbot-daemon-');
+    const first = createDaemonService({ ...spec(dir), platform: 'linux', run: recorder().run });
+    await first.install();
+    const failing = createDaemonService({ ...spec(dir), platform: 'linux', run: recorder({ 'systemctl --user daemon-reload': { code: 1 } }).run });
+    await expect(failing.install()).rejects.toMatchObject({ code: 'MOLT_ERR_DAEMON_INSTALL' });
+    expect(existsSync(first.file())).toBe(true);
   });
 });
 

@@ -23,10 +23,13 @@ describe('doctor checks (state in → id and severity out)', () => {
   });
 
   it('free disk', () => {
-    expect(sev(diskCheck({ path: '/s', totalBytes: 100 * GiB, freeBytes: 50 * GiB }))).toBe('storage.disk_low:ok');
-    expect(sev(diskCheck({ path: '/s', totalBytes: 100 * GiB, freeBytes: 5 * GiB }))).toBe('storage.disk_low:warning');
-    expect(sev(diskCheck({ path: '/s', totalBytes: 100 * GiB, freeBytes: 1 * GiB }))).toBe('storage.disk_low:critical');
-    expect(diskCheck({ path: '/s', totalBytes: 100 * GiB, freeBytes: 5 * GiB }).description).toBe('5.0 GiB free of 100.0 GiB (5.0%) on the filesystem of /s.');
+    expect(sev(diskCheck({ path: '/s', totalBytes: 100 * GiB, freeBytes: 50 * GiB, usedBytes: 50 * GiB }))).toBe('storage.disk_low:ok');
+    expect(sev(diskCheck({ path: '/s', totalBytes: 100 * GiB, freeBytes: 5 * GiB, usedBytes: 95 * GiB }))).toBe('storage.disk_low:warning');
+    expect(sev(diskCheck({ path: '/s', totalBytes: 100 * GiB, freeBytes: 1 * GiB, usedBytes: 99 * GiB }))).toBe('storage.disk_low:critical');
+    // A root reserve (here 72 GiB) is neither free nor used, as in df: 8 GiB free of 28 usable is
+    // 29 % free, ok (over the raw size it read 8 %, a warning).
+    expect(sev(diskCheck({ path: '/s', totalBytes: 100 * GiB, freeBytes: 8 * GiB, usedBytes: 20 * GiB }))).toBe('storage.disk_low:ok');
+    expect(diskCheck({ path: '/s', totalBytes: 100 * GiB, freeBytes: 5 * GiB, usedBytes: 95 * GiB }).description).toBe('5.0 GiB free of 100.0 GiB (5.0%) on the filesystem of /s.');
   });
 
   it('gateway port: free, held by another process, held by this state dir\'s gateway', async () => {

@@ -34,6 +34,31 @@ describe('moltbot doctor', () => {
     expect(after.checks.map((c) => c.id)).toContain('fs.permissions');
   });
 
+  it('a config the gateway would refuse is a critical finding, not "config valid" (the guide\'s WhatsApp block without credentials)', async () => {
+    const { dir } = useTempDir();
+    mkdirSync(join(dir, '.state'), { mode: 0o700 });
+    writeFileSync(join(dir, 'moltbot.config.json'), JSON.stringify({ gateway: { auth: { mode: 'token' } }, channels: { whatsapp: { enabled: true, dmPolicy: 'pairing', allowFrom: ['+1234567890'] } } }), { mode: 0o600 });
+    const result = await runCliCaptured(['doctor', '--json'], { cwd: dir });
+    expect(result.code, result.stderr).toBe(1);
+    const checks = (JSON.parse(result.stdout) as { checks: { id: string; severity: string; description: string; recommendation?: string }[] }).checks;
+    expect(checks.map((c) => c.id)).not.toContain('config.valid');
+    const invalid = checks.find((c) => c.id === 'config.invalid');
+    expect(invalid).toMatchObject({ severity: 'critical' });
+    expect(invalid?.description).toContain('channels.whatsapp.phoneNumberId');
+    expect(invalid?.recommendation).toContain('WHATSAPP_PHONE_NUMBER_ID');
+  });
+
+  it('names the seed config ~/.clawdbot/clawdbot.json when that is what was loaded', async () => {
+    const { dir } = useTempDir();
+    mkdirSync(join(dir, '.state'), { mode: 0o700 });
+    writeFileSync(join(dir, '.state', 'clawdbot.json'), JSON.stringify({ gateway: { auth: { mode: 'token' } } }), { mode: 0o600 });
+    const result = await runCliCaptured(['doctor'], { cwd: dir });
+    expect(result.stdout).toContain(`ok       config.valid  ${join(dir, '.state', 'clawdbot.json')} passed every check`);
+    expect(result.stdout).not.toContain('No config file');
+    const validate = await runCliCaptured(['config', 'validate'], { cwd: dir });
+    expect(validate.stdout).toMatch(new RegExp(`^Config OK: ${join(dir, '.state', 'clawdbot.json').replace(/[.]/g, '\\.')};`));
+  });
+
   it('plugins contribute checks through diagnose; a critical one makes the exit code 1', async () => {
     const { dir } = useTempDir();
     mkdirSync(join(dir, '.state'), { mode: 0o700 });

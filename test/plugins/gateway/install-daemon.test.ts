@@ -10,7 +10,7 @@ function harness(installer?: () => Promise<{ file: string }>) {
   let exitCode = 0;
   const cli = {
     print: (text: string) => out.push(text), warn: (text: string) => out.push(`warn: ${text}`),
-    start: async () => { started = true; }, closed: async () => undefined, setExitCode: (code: number) => { exitCode = code; },
+    start: async () => { started = true; }, problems: async () => [], closed: async () => undefined, setExitCode: (code: number) => { exitCode = code; },
   } satisfies CliContext;
   const gateway = { listenOn: () => undefined, address: () => undefined } as unknown as GatewayService;
   const program = new Command().exitOverride();

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { ClientAddress } from '../../../plugins/gateway/client-address.ts';
 import { checkOrigin, createOriginPolicy, normalizeOrigin } from '../../../plugins/gateway/origin.ts';
 
-const local: ClientAddress = { ip: '127.0.0.1', peer: '127.0.0.1', viaTrustedProxy: false, local: true };
-const remote: ClientAddress = { ip: '192.168.1.9', peer: '192.168.1.9', viaTrustedProxy: false, local: false };
-const proxied: ClientAddress = { ip: '203.0.113.9', peer: '10.0.0.2', viaTrustedProxy: true, local: false };
+const local: ClientAddress = { ip: '127.0.0.1', peer: '127.0.0.1', viaTrustedProxy: false, local: true, source: 'loopback' };
+const remote: ClientAddress = { ip: '192.168.1.9', peer: '192.168.1.9', viaTrustedProxy: false, local: false, source: 'ip4:192.168.1.9' };
+const proxied: ClientAddress = { ip: '203.0.113.9', peer: '10.0.0.2', viaTrustedProxy: true, local: false, source: 'ip4:203.0.113.9' };
 
 const policy = createOriginPolicy({
   allowedOrigins: [' HTTPS://UI.Example.com:443 ', 'http://tools.example:8080'],

@@ -33,17 +33,20 @@ describe('HTTP-level robustness', () => {
     expect(Date.now() - began).toBeLessThan(1_500);
   });
 
-  it('IN-12: unauthenticated sockets are capped per client address and in total (503); an authenticated client still connects', async () => {
+  it('IN-12: unauthenticated sockets are capped per source and in total: the oldest idle one makes room (1013); an authenticated client still connects', async () => {
     const { url } = await startGateway({ options: { trustedProxies: ['127.0.0.1'], maxPendingHandshakesPerIp: 3, maxPendingHandshakes: 5 } });
     const from = (ip: string) => openClient(url, { headers: { 'X-Forwarded-For': ip } });
     const first = [from('192.0.2.1'), from('192.0.2.1'), from('192.0.2.1')];
     await Promise.all(first.map((client) => client.opened));
-    await expect(from('192.0.2.1').opened).rejects.toThrow('upgrade refused: 503');
+    const fourth = from('192.0.2.1');
+    await fourth.opened;
+    expect(await first[0]!.closed).toEqual({ code: 1013, reason: 'too many unauthenticated connections' });
     const second = [from('192.0.2.2'), from('192.0.2.2')];
     await Promise.all(second.map((client) => client.opened));
-    await expect(from('192.0.2.3').opened).rejects.toThrow('upgrade refused: 503');
-    first[0]!.ws.close();
-    await first[0]!.closed;
+    // Total cap: the source holding the most (192.0.2.1, three) loses its oldest idle socket.
+    await from('192.0.2.3').opened;
+    expect(await first[1]!.closed).toEqual({ code: 1013, reason: 'too many unauthenticated connections' });
+    expect(second.map((client) => client.ws.readyState)).toEqual([1, 1]);
     expect((await connectClient(url)).ws.readyState).toBe(1);
   });
 

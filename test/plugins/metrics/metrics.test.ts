@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { definePlugin } from '../../../core/plugin.ts';
 import { createTestKernel } from '../../../core/testing.ts';
 import metricsPlugin from '../../../plugins/metrics/index.ts';
+import { formatStatus } from '../../../plugins/metrics/status-command.ts';
 import { defineMethod } from '../../../plugins/gateway/methods.ts';
 import { connectClient, PASSWORD, startGateway } from '../gateway/helpers.ts';
 import { runCliCaptured } from '../../helpers/cli.ts';
@@ -107,6 +108,14 @@ describe('metrics plugin without the gateway', () => {
     expect(agents.tokenUsage).toEqual({ input: 120, output: 30, total: 150 });
     expect(agents.averageResponseTime).toBeGreaterThanOrEqual(25);
     expect(agents.p95ResponseTime).toBe(agents.averageResponseTime);
+  });
+
+  it('moltbot status says "not measured" where the platform gives no network counters (macOS), never 0', async () => {
+    const kernel = await createTestKernel({ config: { plugins: [metricsPlugin] } });
+    const snapshot = await kernel.use('metrics').snapshot();
+    const unmeasured = { ...snapshot, system: { ...snapshot.system, networkIO: null, networkTotals: null } };
+    expect(formatStatus(unmeasured)).toContain('network not measured on this platform');
+    expect(formatStatus({ ...snapshot, system: { ...snapshot.system, networkIO: { in: 2048, out: 1024 } } })).toContain('network 2.0 KiB/s in / 1.0 KiB/s out');
   });
 
   it('metrics.enabled=false provides nothing', async () => {

@@ -1,8 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { closeSync, fsyncSync, openSync, rmSync, statfsSync, writeFileSync, writeSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { join } from 'node:path';
+import { createHistogram } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { readDisk, readNetworkCounters, SystemSampler } from '../../../plugins/metrics/system.ts';
+import { diskShare, eventLoopDelayMs, LOOP_RESOLUTION_MS, readDisk, readNetworkCounters, SystemSampler } from '../../../plugins/metrics/system.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 
 function burn(ms: number): void {
@@ -69,8 +71,8 @@ describe('SystemSampler', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     const after = readNetworkCounters();
     server.close();
-    expect(after.in - before.in).toBeGreaterThanOrEqual(payload.length);
-    expect(after.out - before.out).toBeGreaterThanOrEqual(payload.length);
+    expect(after!.in - before!.in).toBeGreaterThanOrEqual(payload.length);
+    expect(after!.out - before!.out).toBeGreaterThanOrEqual(payload.length);
   });
 });
 
@@ -86,7 +88,59 @@ describe('readNetworkCounters', () => {
     ].join('\n');
     writeFileSync(file, text);
     expect(readNetworkCounters(file)).toEqual({ in: 3500, out: 1700 });
-    expect(readNetworkCounters(join(dir, 'absent'))).toEqual({ in: 0, out: 0 });
+  });
+
+  it('is null, not 0, where there is no /proc/net/dev (macOS, Windows): "not measured"', () => {
+    const { dir } = useTempDir();
+    expect(readNetworkCounters(join(dir, 'absent'))).toBeNull();
+  });
+});
+
+describe('disk figures are df\'s', () => {
+  it('Use% equals `df --output=pcent` of the same path (root reserve neither used nor available)', () => {
+    const { dir } = useTempDir();
+    const disk = readDisk(dir);
+    const df = execFileSync('df', ['--output=pcent,used,avail', '-B1', dir], { encoding: 'utf8' }).trim().split('\n')[1]!.trim().split(/\s+/);
+    // df rounds Use% up to the next whole percent.
+    expect(`${Math.ceil(diskShare(disk) * 100)}%`).toBe(df[0]);
+    // df's Used and Avail columns, to a few MiB of other writers between the two readings.
+    expect(Math.abs(disk.usedBytes - Number(df[1]))).toBeLessThan(64 * (1 << 20));
+    expect(Math.abs(disk.freeBytes - Number(df[2]))).toBeLessThan(64 * (1 << 20));
+  });
+
+  it('a reserve held back for root does not count as used', () => {
+    // 100 blocks, 60 free of which 40 available to users: df says 40 used, 40 available → 50 %.
+    expect(diskShare({ usedBytes: 40, freeBytes: 40, totalBytes: 100 })).toBe(0.5);
+    expect(diskShare({ usedBytes: 0, freeBytes: 0, totalBytes: 0 })).toBe(0);
+  });
+});
+
+describe('event-loop delay', () => {
+  it('takes the monitor\'s own sampling interval off: an on-time loop reads 0, a late one reads how late', () => {
+    const histogram = createHistogram();
+    // Every tick of a 100 ms monitor on an idle loop arrives after ~100 ms.
+    for (let i = 0; i < 100; i++) histogram.record(100_000_000 + 300_000);
+    expect(eventLoopDelayMs(histogram, 100)).toBeCloseTo(0.3, 1);
+    // One tick 250 ms late among 10: p99 is that tick.
+    const late = createHistogram();
+    for (let i = 0; i < 9; i++) late.record(100_000_000);
+    late.record(350_000_000);
+    expect(eventLoopDelayMs(late, 100)).toBeCloseTo(250, 0);
+    // Never negative (a tick may fire a hair early), 0 before any tick.
+    const early = createHistogram();
+    early.record(99_000_000);
+    expect(eventLoopDelayMs(early, 100)).toBe(0);
+    expect(eventLoopDelayMs(createHistogram(), 100)).toBe(0);
+  });
+
+  it('an idle sampler reads well under the monitor interval (it read ~100 ms when the interval was not taken off)', async () => {
+    const { dir } = useTempDir();
+    const sampler = new SystemSampler(dir);
+    await new Promise((resolve) => setTimeout(resolve, 650));
+    const figures = sampler.sample();
+    sampler.close();
+    expect(figures.eventLoopDelay).toBeGreaterThanOrEqual(0);
+    expect(figures.eventLoopDelay).toBeLessThan(LOOP_RESOLUTION_MS);
   });
 });
 

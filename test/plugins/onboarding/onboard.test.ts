@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildConfig, checkAnswers } from '../../../plugins/onboarding/answers.ts';
 import { askAnswers, type Prompter } from '../../../plugins/onboarding/prompts.ts';
-import { BIN, runCliCaptured } from '../../helpers/cli.ts';
+import { BIN, runCliCaptured, spawnCli } from '../../helpers/cli.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 
 const KEY_CANARY = 'sk-ant-canary-7f3e9b2c41d8';
@@ -88,7 +88,37 @@ describe('moltbot onboard --non-interactive', () => {
   });
 });
 
+describe('moltbot onboard --install-daemon without a systemd user session', () => {
+  it('explains the missing user bus with its fix and leaves no unit file behind', async () => {
+    const { dir } = useTempDir('moltbot-onboard-');
+    // What `systemctl --user` says in a root shell, after `su`, or over ssh without lingering.
+    const bin = join(dir, 'fake-bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'systemctl'), '#!/bin/sh\necho "$*" >> "$(dirname "$0")/calls"\necho "Failed to connect to bus: No medium found" >&2\nexit 1\n');
+    chmodSync(join(bin, 'systemctl'), 0o755);
+    const result = await spawnCli(['onboard', '--non-interactive', '--install-daemon'], { cwd: dir, env: { PATH: `${bin}:${process.env.PATH}` }, timeoutMs: 30_000 });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('MOLT_ERR_DAEMON_USER_BUS');
+    expect(result.stderr).toContain('Failed to connect to bus');
+    expect(result.stderr).toContain('loginctl enable-linger');
+    expect(result.stderr).toContain('the config is written, but the service is not installed');
+    expect(existsSync(join(dir, '.config/systemd/user/moltbot-gateway.service'))).toBe(false);
+    expect(readFileSync(join(bin, 'calls'), 'utf8')).toBe('--user daemon-reload\n');
+    expect(existsSync(join(dir, '.state/clawdbot.json'))).toBe(true);
+  });
+});
+
 describe('interactive answers', () => {
+  it('--install-daemon answers the service question: it is not asked', async () => {
+    const replies: (string | boolean | symbol)[] = ['anthropic/claude-3-5-sonnet-20241022', 'ANTHROPIC_API_KEY', 'token', '/w'];
+    const asked: string[] = [];
+    const next = async (options: { message: string }) => { asked.push(options.message); return replies.shift()!; };
+    const confirm = async (options: { message: string }) => { asked.push(options.message); return false; };
+    const answers = await askAnswers({ select: next, text: next, confirm } as unknown as Prompter, { workspace: '/default', installDaemon: true });
+    expect(answers.installDaemon).toBe(true);
+    expect(asked).not.toContain('Install the gateway as a user service?');
+  });
+
   it('asks model, key variable, auth, workspace and service, and stops on cancel', async () => {
     const replies: (string | boolean | symbol)[] = ['openai/gpt-4o', 'MY_OPENAI_KEY', 'password', 'GW_PASS', '/w', true];
     const asked: string[] = [];

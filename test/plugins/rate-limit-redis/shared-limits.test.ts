@@ -31,6 +31,17 @@ describe('rate-limit-redis', () => {
     expect((await attempt(a.url, PASSWORD, '203.0.113.10')).answer.ok).toBe(true);
   });
 
+  it('IN-19 #4: the remote password-check budget is one for the cluster: rotating addresses over A and B get remoteChecksPerMinute checks in all', async () => {
+    const prefix = redisPrefix();
+    const [a, b] = await Promise.all([gateway(prefix, { auth: { maxAttempts: 4, remoteChecksPerMinute: 6 } }), gateway(prefix, { auth: { maxAttempts: 4, remoteChecksPerMinute: 6 } })]);
+    const codes: string[] = [];
+    for (let i = 0; i < 12; i++) codes.push((await attempt(i % 2 === 0 ? a.url : b.url, 'wrong-password', `203.0.113.${100 + i}`)).answer.error!.code);
+    // The refill (6 a minute) may add one check while the test runs; each instance alone would have allowed 12.
+    expect(codes.filter((code) => code === 'UNAUTHORIZED').length).toBeLessThanOrEqual(7);
+    expect(codes.slice(0, 6)).toEqual(Array(6).fill('UNAUTHORIZED'));
+    expect(codes.at(-1)).toBe('AUTH_RATE_LIMITED');
+  });
+
   it('one credential has one request budget across instances; connection buckets stay per instance', async () => {
     const prefix = redisPrefix();
     const [a, b] = await Promise.all([gateway(prefix, {}, { burstSize: 5, requestsPerMinute: 6 }), gateway(prefix, {}, { burstSize: 5, requestsPerMinute: 6 })]);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryRateLimit } from '../../../plugins/rate-limit/service.ts';
 
 const options = (requests = { enabled: true, requestsPerMinute: 60, burstSize: 2 }) => ({
-  auth: { maxAttempts: 3, windowMs: 60_000, lockoutMs: 300_000 },
+  auth: { maxAttempts: 3, windowMs: 60_000, lockoutMs: 300_000, remoteChecksPerMinute: 5 },
   requests,
   maxKeys: 100,
 });
@@ -44,5 +44,18 @@ describe('memory rate-limit service', () => {
     expect((await limiter.takeRequest('k')).allowed).toBe(false);
     limiter.forget('k');
     expect((await limiter.takeRequest('k')).allowed).toBe(true);
+  });
+
+  it('IN-19 #4: the remote password-check budget: remoteChecksPerMinute checks, then refusal with the wait for the next one', async () => {
+    let now = 1_000_000;
+    const limiter = createMemoryRateLimit({ ...options(), now: () => now });
+    const taken = [];
+    for (let i = 0; i < 7; i++) taken.push((await limiter.takeRemoteAuthCheck()).allowed);
+    expect(taken).toEqual([true, true, true, true, true, false, false]);
+    const refused = await limiter.takeRemoteAuthCheck();
+    expect(refused.retryAfterMs).toBe(12_000);
+    now += 12_000;
+    expect((await limiter.takeRemoteAuthCheck()).allowed).toBe(true);
+    expect((await limiter.takeRemoteAuthCheck()).allowed).toBe(false);
   });
 });

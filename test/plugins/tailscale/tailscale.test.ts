@@ -2,6 +2,7 @@ import { chmodSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestKernel } from '../../../core/testing.ts';
+import { IMPLIED_PLUGINS } from '../../../plugins/catalogue.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 
 const PASSWORD = 'tailscale-test-password-0123456789';
@@ -52,12 +53,25 @@ describe('tailscale plugin', () => {
     expect(calls()).toEqual([`funnel --bg ${port}`]);
   });
 
-  it('refuses funnel without password auth, before running anything', async () => {
-    await expect(kernelWith({ mode: 'funnel' }, { mode: 'token' })).rejects.toMatchObject({
+  it('refuses funnel without password auth, in check() (config validate, doctor) and start, before running anything', async () => {
+    const refusal = {
       code: 'MOLT_ERR_CONFIG_INVALID', path: 'gateway.tailscale.mode', plugin: 'tailscale',
       message: 'gateway.tailscale.mode is "funnel" (public internet) but gateway.auth.mode is "token"',
-    });
+    };
+    const kernel = await kernelWith({ mode: 'funnel' }, { mode: 'token' });
+    await expect(kernel.check()).rejects.toMatchObject(refusal);
+    await expect(kernel.start()).rejects.toMatchObject(refusal);
+    expect(kernel.use('gateway').address()).toBeUndefined();
     expect(calls()).toEqual([]);
+  });
+
+  it('gateway.tailscale.mode alone loads the plugin (it is never silently ignored)', async () => {
+    const kernel = await createTestKernel({
+      config: { gateway: { auth: { mode: 'token' }, tailscale: { mode: 'funnel' } }, plugins: ['rate-limit', 'auth-token', 'gateway'] },
+      start: false,
+      impliedPlugins: IMPLIED_PLUGINS,
+    });
+    await expect(kernel.check()).rejects.toMatchObject({ path: 'gateway.tailscale.mode', plugin: 'tailscale' });
   });
 
   it('off runs nothing', async () => {

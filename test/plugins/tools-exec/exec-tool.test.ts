@@ -1,32 +1,49 @@
 /** FS-13 and the exec limits: argv only, allowlist from trusted folders, timeout kills the tree, output cap. */
-import { readFileSync, writeFileSync, mkdirSync, symlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { definePlugin } from '../../../core/plugin.ts';
 import { createTestKernel } from '../../../core/testing.ts';
 import { createToolRegistry, type ToolRegistry } from '../../../plugins/agent/tool-registry.ts';
+import { detectContainment, type Containment } from '../../../plugins/tools-exec/containment.ts';
 import { createExecTool, type ExecToolOptions } from '../../../plugins/tools-exec/exec-tool.ts';
 import toolsExec from '../../../plugins/tools-exec/index.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 
 const context = { runId: 'r', sessionKey: 'agent:main:main', signal: new AbortController().signal };
+let detected: Promise<Containment> | undefined;
+const detect = () => (detected ??= detectContainment());
 
 function execTool(overrides: Partial<ExecToolOptions> = {}) {
   const workspace = useTempDir().dir;
   const tool = createExecTool(() => workspace, {
     allow: ['echo', 'sh', 'cat', 'sleep', 'pwd'], trustedDirs: ['/usr/bin', '/bin'], maxOutputBytes: 1024, maxProcesses: 2, timeoutMs: 2000,
+    containment: 'required', detect,
     ...overrides,
   });
   return { workspace, tool, call: (args: unknown) => tool.handler(args, context) as Promise<Record<string, unknown>> };
 }
 
-/** Alive and not a zombie (a killed orphan may wait a moment for its new parent to reap it). */
-function running(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
+/** Live (not zombie) processes whose command line contains `marker`, from /proc. */
+function alive(marker: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (!readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').includes(marker)) continue;
+      if (/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${entry}/stat`, 'utf8'))) continue;
+      found.push(Number(entry));
+    } catch {
+      // exited while we looked
+    }
   }
+  return found;
+}
+
+/** Waits (bounded) until no live process carries `marker`; returns the ones left. */
+async function gone(marker: string): Promise<number[]> {
+  for (let i = 0; i < 100 && alive(marker).length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  return alive(marker);
 }
 
 const codeOf = (work: Promise<unknown>) => work.then(() => 'ok', (e: { code?: string; message: string }) => e.code ?? e.message);
@@ -71,12 +88,11 @@ describe('exec tool', () => {
   it('a timeout kills the whole process tree', async () => {
     const { call, workspace } = execTool({ timeoutMs: 300 });
     const started = performance.now();
-    const result = await call({ command: 'sh', args: ['-c', 'sleep 30 & echo $! > child.pid; wait'] });
+    const result = await call({ command: 'sh', args: ['-c', 'sleep 30.301 & echo $! > child.pid; wait'] });
     expect(result).toMatchObject({ timedOut: true, signal: 'SIGKILL' });
     expect(performance.now() - started).toBeLessThan(2000);
-    const pid = Number(readFileSync(join(workspace, 'child.pid'), 'utf8'));
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(running(pid)).toBe(false);
+    expect(readFileSync(join(workspace, 'child.pid'), 'utf8')).toMatch(/^\d+\n$/);
+    expect(await gone('30.301')).toEqual([]);
   });
 
   it('background children are ended when the program exits; output is capped', async () => {
