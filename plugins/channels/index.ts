@@ -87,7 +87,10 @@ export default definePlugin<ChannelsOptions>({
       running = true;
       await service.startAll();
     });
-    ctx.onClose(() => service.stopAll(), { timeout: 15_000 });
+    ctx.onClose(async () => {
+      await service.stopAll();
+      if (seenBackend instanceof FileSeenStore) await seenBackend.close();
+    }, { timeout: 15_000 });
     defineChannelMethods(ctx, service, async (channel) => {
       await store.load(channel);
       return store.approvedSenders(channel).map(({ sender, senderName, approvedAt }) => ({ sender, ...(senderName ? { senderName } : {}), approvedAt }));

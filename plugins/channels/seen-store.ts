@@ -7,8 +7,9 @@
  *    instance behind a load balancer shares it.
  * `claim` is atomic: of two concurrent claims of one key exactly one gets true.
  */
-import { appendFile, mkdir, readFile, truncate } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { AppendFile } from '../../core/append-file.ts';
 import { writeFileAtomic } from '../../core/atomic-file.ts';
 import { isMoltbotError, MoltbotError } from '../../core/errors.ts';
 
@@ -43,12 +44,13 @@ export interface FileSeenStoreOptions {
 }
 
 /**
- * Journal lines `{"k":key,"e":expiresAtMs}` (`e: 0` forgets), appended in order; the last line
- * of a key wins. A line that did not fully land (disk full) is cut off again, and a torn line
- * left by a crash is skipped on load and never glued to the next record (the file is rewritten
- * first). The journal is compacted atomically (live keys only) when it holds twice as many
- * lines as live keys. Appends are not fsynced: a killed process loses nothing (the page cache
- * has it); a power cut may lose the last moments.
+ * Journal lines `{"k":key,"e":expiresAtMs}` (`e: 0` forgets), appended in order through the
+ * shared `AppendFile` (core/append-file.ts: every claim is written in full and fsynced before it
+ * counts, concurrent claims share one fsync; a line that did not fully land, e.g. a full disk,
+ * is cut off again and the claim fails with MOLT_ERR_STORE_NO_SPACE; a torn tail a crash left is
+ * cut on open, so it is never glued to the next record). The last line of a key wins. The
+ * journal is compacted atomically (live keys only) when it holds twice as many lines as live
+ * keys.
  */
 export class FileSeenStore implements SeenStore {
   readonly #file: string;
@@ -59,6 +61,7 @@ export class FileSeenStore implements SeenStore {
   #tail: Promise<void> = Promise.resolve();
   #lines = 0;
   #size = 0;
+  #appender: AppendFile | undefined;
 
   constructor(file: string, options: FileSeenStoreOptions = {}) {
     this.#file = file;
@@ -142,16 +145,12 @@ export class FileSeenStore implements SeenStore {
 
   #append(entry: { k: string; e: number }): Promise<void> {
     const run = async () => {
-      const line = `${JSON.stringify(entry)}\n`;
-      if (this.#size === 0) await mkdir(dirname(this.#file), { recursive: true, mode: 0o700 });
-      try {
-        await appendFile(this.#file, line, { mode: 0o600 });
-      } catch (error) {
-        // Part of the line may have landed: cut back to the last whole line.
-        await truncate(this.#file, this.#size).catch(() => undefined);
-        throw error;
+      if (this.#appender === undefined) {
+        await mkdir(dirname(this.#file), { recursive: true, mode: 0o700 });
+        this.#appender = new AppendFile(this.#file, this.#size);
       }
-      this.#size += Buffer.byteLength(line);
+      // Rejects (and cuts the file back) when the line did not fully land.
+      await this.#appender.append(`${JSON.stringify(entry)}\n`);
       this.#lines++;
       if (this.#lines > 2 * this.#live.size + 1024) await this.#compact();
     };
@@ -163,8 +162,18 @@ export class FileSeenStore implements SeenStore {
   async #compact(): Promise<void> {
     this.#bound(this.#now());
     const text = [...this.#live].map(([k, e]) => `${JSON.stringify({ k, e })}\n`).join('');
+    // The rename replaces the file: the appender's handle would write to the old one.
+    await this.#appender?.close();
+    this.#appender = undefined;
     await writeFileAtomic(this.#file, text, { mkdir: true });
     this.#lines = this.#live.size;
     this.#size = Buffer.byteLength(text);
+  }
+
+  /** Closes the journal (on kernel close); a later claim opens it again. */
+  async close(): Promise<void> {
+    await this.#tail;
+    await this.#appender?.close();
+    this.#appender = undefined;
   }
 }

@@ -1,11 +1,38 @@
 /** The state-dir journal behind replay and message-id memory: restart, torn lines, a failed append, compaction, bounds. */
 import { appendFileSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FileSeenStore } from '../../../plugins/channels/seen-store.ts';
+import { faults } from '../../helpers/faulty-file.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 
+vi.mock('node:fs/promises', async (real) => (await import('../../helpers/faulty-fs-mock.ts')).mockFsPromises(await real()));
+
+afterEach(() => faults.clear());
+
 describe('FileSeenStore', () => {
+  it('a claim whose line does not fully land (full disk) fails with NO_SPACE, is not remembered, and the journal stays whole', async () => {
+    const file = join(useTempDir().dir, 'seen.jsonl');
+    const first = new FileSeenStore(file);
+    expect(await first.claim('before', 60_000)).toBe(true);
+    await first.close();
+    const whole = readFileSync(file, 'utf8');
+    // Faults apply to handles opened while armed: the next store opens the journal on a full disk.
+    faults.arm(/seen\.jsonl$/, 'short');
+    const store = new FileSeenStore(file);
+    await expect(store.claim('during', 60_000)).rejects.toMatchObject({ code: 'MOLT_ERR_STORE_NO_SPACE' });
+    expect(faults.hits()).toBeGreaterThan(0);
+    faults.clear();
+    expect(readFileSync(file, 'utf8')).toBe(whole);
+    // Not remembered: the retry runs; and what was acknowledged before is still remembered after a restart.
+    expect(await store.claim('during', 60_000)).toBe(true);
+    await store.close();
+    const again = new FileSeenStore(file);
+    expect(await again.claim('before', 60_000)).toBe(false);
+    expect(await again.claim('during', 60_000)).toBe(false);
+    await again.close();
+  });
+
   it('remembers across instances on the same file (0600) until the ttl ends', async () => {
     let now = 1_000;
     const file = join(useTempDir().dir, 'channels', 'seen.jsonl');
