@@ -167,6 +167,10 @@ export const ERROR_CATALOGUE = Object.freeze({
     title: "Session sandbox CPU budget used up",
     fix: "This session used its sandbox CPU budget; start a new session or raise `sandbox.cpuBudgetMs`.",
   },
+  MOLT_ERR_STORE_UNAVAILABLE: {
+    title: 'A backing store (Redis) is unreachable',
+    fix: 'Bring the store back (`/readyz` and `moltbot doctor` name the component); requests that need it are refused at once with retryAfterMs until it answers, then everything resumes by itself.',
+  },
   MOLT_ERR_SANDBOX_UNAVAILABLE: {
     title: "Sandbox unavailable",
     fix: "The sandbox is unavailable (worker crashing repeatedly or closed); see the alert and the worker log.",

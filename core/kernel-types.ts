@@ -5,6 +5,7 @@ import type { Logger, LogLevel } from './log.ts';
 import type { PluginPaths, ServiceName, ServiceType } from './plugin.ts';
 import type { PluginOrigin } from './registry.ts';
 import type { PluginCatalogue, PluginEntry } from './resolve-plugin.ts';
+import type { ConfigSecrets } from './validate/config-secrets.ts';
 
 export interface KernelTimeouts {
   /** Per plugin `setup()`. */
@@ -91,6 +92,8 @@ export interface Kernel extends AsyncDisposable {
   readonly hooks: KernelHooks;
   /** Validated, deep-frozen config (after `load()`). */
   readonly config: Readonly<Record<string, any>>;
+  /** The config's secrets as the root schema and every loaded plugin's schema mark them (after `validate()`). */
+  readonly secrets: ConfigSecrets;
   readonly log: Logger;
   readonly paths: Omit<PluginPaths, 'data'>;
   readonly signal: AbortSignal;

@@ -19,6 +19,8 @@ import { resolveEntry, type PluginEntry } from './resolve-plugin.ts';
 import { ServiceRegistry } from './services.ts';
 import { onShutdownSignal } from './signals.ts';
 import { secretPaths } from './validate/index.ts';
+import { configSecrets, type ConfigSecrets, type PluginSchemaAt } from './validate/config-secrets.ts';
+import { collectSecretValues } from './validate/secrets.ts';
 import { KERNEL_VERSION } from './version.ts';
 import { DEFAULT_TIMEOUTS, type Kernel, type KernelOptions, type KernelTimeouts, type PluginInfo } from './kernel-types.ts';
 
@@ -52,6 +54,11 @@ class MoltbotKernel implements Kernel {
   #log: Logger | undefined;
   #settingUp: string | undefined;
   #secretValues: string[] = [];
+  /** Secret strings in plugin options (any plugin's schema), for the log redactor's literal pass. */
+  #pluginSecretValues: string[] = [];
+  #allSecretValues: string[] = [];
+  #pluginSchemas: PluginSchemaAt[] = [];
+  #secrets: ConfigSecrets = configSecrets(rootSchema, []);
   #preparing: Promise<void> | undefined;
   #prepared: { plugin: AnyPlugin; options: Readonly<object> }[] = [];
   #loading: Promise<void> | undefined;
@@ -191,7 +198,7 @@ class MoltbotKernel implements Kernel {
       level: this.#options.logLevel ?? config?.logging?.level ?? 'info',
       ...(this.#options.logDestination !== undefined ? { destination: this.#options.logDestination } : {}),
       secretPaths: secretPaths(rootSchema),
-      secretValues: () => this.#secretValues,
+      secretValues: () => this.#allSecretValues,
       extraDestinations: () => this.#logDestinations,
     });
   }
@@ -262,6 +269,18 @@ class MoltbotKernel implements Kernel {
     if (!this.#options.logger) this.#log = this.#createLogger(this.#config);
     const ordered = orderPlugins(await this.#resolvePlugins(), KERNEL_VERSION);
     this.#prepared = ordered.map((record) => ({ plugin: record.plugin, options: validatePluginOptions(record, this.#configFile) }));
+    this.#pluginSchemas = ordered.flatMap((record) => {
+      const schema = record.plugin.schema;
+      if (schema === undefined) return [];
+      const paths = [this.#optionsPosition(record)];
+      // A channel plugin listed in `plugins` still reads its `channels.<id>` section (the implied-plugin convention): mask it there too.
+      const channel = /^channel-([a-z0-9][a-z0-9_-]*)$/.exec(record.plugin.name)?.[1];
+      if (channel !== undefined && record.optionsPath !== `channels.${channel}` && Object.hasOwn(this.#config.channels ?? {}, channel)) paths.push(['channels', channel]);
+      return paths.flatMap((path) => (path === undefined ? [] : [{ plugin: record.plugin.name, path, schema }]));
+    });
+    this.#secrets = configSecrets(rootSchema, this.#pluginSchemas);
+    this.#pluginSecretValues = [...new Set(this.#prepared.flatMap(({ plugin, options }) => (plugin.schema ? collectSecretValues(options, plugin.schema) : [])))];
+    this.#allSecretValues = [...new Set([...this.#secretValues, ...this.#pluginSecretValues])];
     for (const record of ordered) {
       this.#infos.set(record.plugin.name, {
         name: record.plugin.name, version: record.plugin.version, origin: record.origin,
@@ -271,6 +290,19 @@ class MoltbotKernel implements Kernel {
         ...(record.plugin.defaults === undefined ? {} : { defaults: record.plugin.defaults }),
       });
     }
+  }
+
+  /** Where a plugin's options sit in the config: `plugins[i]`'s options element, or its options path (`channels.telegram`). */
+  #optionsPosition(record: PluginRecord): (string | number)[] | undefined {
+    if (record.optionsPath !== undefined) return record.optionsPath.split('.');
+    const index = /^plugins\[(\d+)\]$/.exec(record.declaredAt)?.[1];
+    if (index === undefined || !Array.isArray(this.#config.plugins?.[Number(index)])) return undefined;
+    return ['plugins', Number(index), 1];
+  }
+
+  /** The config's secrets as every loaded plugin's schema marks them (complete after validate()). */
+  get secrets(): ConfigSecrets {
+    return this.#secrets;
   }
 
   async #load(): Promise<void> {
@@ -301,6 +333,7 @@ class MoltbotKernel implements Kernel {
     const label = file ?? (this.#options.config ? 'the config passed to createKernel()' : 'the default config');
     const validated = validateConfig(config, label, file);
     this.#secretValues = validated.secretValues;
+    this.#allSecretValues = [...new Set([...this.#secretValues, ...this.#pluginSecretValues])];
     return validated.config;
   }
 
@@ -366,6 +399,7 @@ class MoltbotKernel implements Kernel {
       hooks: this.hooks,
       get log() { return (log ??= pluginLogger(kernel.log, name)); },
       get config() { return kernel.#config; },
+      get secrets() { return kernel.#secrets; },
       get paths() { return Object.freeze({ ...kernel.paths, data: join(kernel.#stateDir, 'plugins', name) }); },
       get signal() { return kernel.#abort.signal; },
       provide: (service: string, value: unknown) => this.#services.provide(name, service, value),

@@ -7,6 +7,7 @@ import { MoltbotError } from './errors.ts';
 import type { KernelHooks } from './hooks.ts';
 import type { Logger } from './log.ts';
 import type { Validator } from './validate/compile.ts';
+import type { ConfigSecrets } from './validate/config-secrets.ts';
 
 /** Services plugins provide to each other. Augment it to type `ctx.use('name')`:
  * `declare module 'moltbot' { interface Services { cache: CacheService } }` */
@@ -40,6 +41,11 @@ export interface PluginContext {
   readonly log: Logger;
   /** The validated, deep-frozen root config. */
   readonly config: Readonly<Record<string, any>>;
+  /**
+   * Masks or lists the config's secrets as the root schema and every loaded plugin's schema
+   * mark them: use it wherever config (or a piece of it) is shown, returned or logged.
+   */
+  readonly secrets: ConfigSecrets;
   readonly paths: PluginPaths;
   /** Aborted when the kernel starts closing. */
   readonly signal: AbortSignal;

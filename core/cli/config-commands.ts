@@ -1,8 +1,6 @@
 /** `moltbot config validate|print`: check the effective config, or show it with secrets masked. */
 import type { Command } from 'commander';
-import rootSchema from '../../schemas/moltbot.config.json' with { type: 'json' };
 import { isMoltbotError, type MoltbotError } from '../errors.ts';
-import { maskSecrets } from '../validate/index.ts';
 import { CliExit, type CliIo, type KernelFactory } from './types.ts';
 
 export function registerConfigCommands(program: Command, kernelFor: KernelFactory, io: CliIo): void {
@@ -37,7 +35,8 @@ export function registerConfigCommands(program: Command, kernelFor: KernelFactor
       const kernel = kernelFor();
       await kernel.validate();
       const printable = { ...kernel.config, plugins: (kernel.config.plugins ?? []).map(printableEntry) };
-      io.stdout(`${JSON.stringify(maskSecrets(printable, rootSchema), null, 2)}\n`);
+      // Every secret the root schema or a loaded plugin's schema marks, at each plugin's options position.
+      io.stdout(`${JSON.stringify(kernel.secrets.mask(printable), null, 2)}\n`);
     });
 }
 

@@ -7,6 +7,10 @@ import validate from '../../schemas/generated/cache-redis.validate.ts';
 import { definePlugin } from '../../core/plugin.ts';
 import { getCacheHooks } from '../cache/index.ts';
 import { DEFAULT_REDIS_URL } from '../redis/settings.ts';
+// health.ts loads no Redis client (type imports only): cheap to import at setup.
+import { gatewayReporter, watchRedisHealth, type RedisHealth } from '../redis/health.ts';
+
+const IMPACT = 'the Redis cache tier is skipped (a miss, never a wait) until it answers';
 
 export interface CacheRedisOptions {
   url?: string;
@@ -28,6 +32,8 @@ export default definePlugin<CacheRedisOptions>({
   dependencies: ['cache'],
   setup(ctx, options) {
     const url = options.url ?? (ctx.config.cache?.redis?.url as string | undefined) ?? (ctx.config.redis?.url as string | undefined) ?? DEFAULT_REDIS_URL;
+    let health: RedisHealth | undefined;
+    const reporter = gatewayReporter(ctx);
     getCacheHooks(ctx).stores.tap(ctx.name, (stores) => stores.set('redis', {
       plugin: ctx.name,
       rank: 20,
@@ -37,8 +43,13 @@ export default definePlugin<CacheRedisOptions>({
         keyPrefix: options.keyPrefix,
         opTimeoutMs: options.opTimeoutMs,
         connectTimeoutMs: options.connectTimeoutMs,
+      }, (connection) => {
+        // Not critical: the cache works without this tier.
+        health = watchRedisHealth(connection, { component: ctx.name, critical: false, impact: IMPACT, log: ctx.log, reporter });
       }),
       probe: async () => (await import('./redis-store.ts')).probeRedis(url, options.connectTimeoutMs),
     }));
+    // Doctor: the cache plugin already checks every tier it uses (cache.tier.redis), with the last error.
+    ctx.onClose(() => health?.stop());
   },
 });

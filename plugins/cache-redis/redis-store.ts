@@ -9,7 +9,7 @@
 import KeyvRedis, { type RedisClientConnectionType } from '@keyv/redis';
 import { Keyv } from 'keyv';
 import type { CacheStore } from '../cache/store-contract.ts';
-import { openRedis } from '../redis/connection.ts';
+import { openRedis, type RedisConnection } from '../redis/connection.ts';
 
 export interface RedisStoreOptions {
   url: string;
@@ -31,8 +31,10 @@ export async function probeRedis(url: string, connectTimeoutMs: number): Promise
   }
 }
 
-export async function createRedisStore(options: RedisStoreOptions): Promise<CacheStore> {
+/** `opened` gets the connection (the plugin watches its health). */
+export async function createRedisStore(options: RedisStoreOptions, opened?: (connection: RedisConnection) => void): Promise<CacheStore> {
   const connection = await openRedis({ url: options.url, connectTimeoutMs: options.connectTimeoutMs, offlineQueue: false });
+  opened?.(connection);
   const { client } = connection;
   return {
     timeoutMs: options.opTimeoutMs,

@@ -6,7 +6,7 @@
  */
 import type { HttpRouteRegistrar } from '../../core/hook-types.ts';
 import type { Logger } from '../../core/log.ts';
-import { signedPostRoute } from '../channels-http/signed-route.ts';
+import { answerUnavailable, signedPostRoute } from '../channels-http/signed-route.ts';
 import { sendJson } from '../gateway/http-routes.ts';
 import type { WebhookAdapter } from '../channels-http/webhook-adapter.ts';
 import { parseInbound, SIGNATURE_HEADER, verifySigned } from './protocol.ts';
@@ -38,6 +38,7 @@ export function registerWebhookRoute(router: HttpRouteRegistrar, deps: { setting
       sendJson(res, 202, { ok: true, status: outcome.status });
     } catch (error) {
       accepted.release();
+      if (answerUnavailable(res, error)) return;
       log.error({ err: error }, 'webhook channel: the channels service failed to take a message');
       sendJson(res, 500, { ok: false, error: 'internal error; see the gateway log' });
     }

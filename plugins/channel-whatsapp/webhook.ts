@@ -5,16 +5,17 @@
  *        signature (nothing processed); 503 while the channel is not running (Meta retries)
  * Messages go to the `channels` service one by one (it dedupes message ids); delivery receipts
  * are ignored except `failed`, which is logged and counted as a final delivery failure.
- * Freshness: the replay guard and the id dedupe live in memory, so after a restart (or enough
- * later traffic) a captured signed POST would pass both; a message whose own `timestamp` is
- * older than `maxMessageAgeMs` (or that has none: Meta always sends one) is therefore dropped,
+ * Freshness: the replay guard and the id dedupe are persisted (state dir, or Redis in a
+ * cluster) for their window, so a restart does not make a captured signed POST new again; on
+ * top of that a message whose own `timestamp` is
+ * older than `maxMessageAgeMs` (or that has none: Meta always sends one) is dropped,
  * counted in `stale` and debug-logged, and the request still answered 200 so Meta stops.
  */
 import type { HttpRouteRegistrar } from '../../core/hook-types.ts';
 import type { Logger } from '../../core/log.ts';
 import { ChannelSendError } from '../channels/contract.ts';
 import type { DeliveryHealth } from '../channels-http/delivery-health.ts';
-import { signedPostRoute } from '../channels-http/signed-route.ts';
+import { answerUnavailable, signedPostRoute } from '../channels-http/signed-route.ts';
 import { verifySignature } from '../channels-http/signature.ts';
 import { safeEqualSecret } from '../gateway/auth/secret-equal.ts';
 import { sendJson } from '../gateway/http-routes.ts';
@@ -84,6 +85,7 @@ export function registerWhatsAppWebhook(router: HttpRouteRegistrar, deps: Webhoo
     } catch (error) {
       // Let Meta redeliver: messages already taken are dropped then as duplicates by id.
       accepted.release();
+      if (answerUnavailable(res, error)) return;
       log.error({ err: error }, 'WhatsApp webhook: the channels service failed to take a message');
       return sendJson(res, 500, { ok: false, error: 'internal error; see the gateway log' });
     }

@@ -3,16 +3,21 @@
  * own handler runs, the raw body is read (capped), the signature checked, stale or replayed
  * requests refused, and the channel must be running. What it refuses it also answers: 413,
  * 401 (bad signature or stale timestamp: nothing processed), 200 for a replay (so a sender that
- * retried does not retry again), 503 while the channel is stopped. The handler gets
- * `release()`, to call when processing failed so the sender's retry gets through.
+ * retried does not retry again), 503 while the channel is stopped or its replay memory cannot
+ * answer (Redis down: `code` and `retryAfterMs` in the body, `Retry-After`). The replay memory is
+ * the channel host's `seen` store (persisted under the state dir, or shared through Redis in a
+ * cluster): a restart or another instance does not make a captured request new again. The
+ * handler gets `release()`, to call when processing failed so the sender's retry gets through.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isMoltbotError } from '../../core/errors.ts';
 import type { HttpRouteRegistrar } from '../../core/hook-types.ts';
 import type { Logger } from '../../core/log.ts';
 import type { ChannelHost } from '../channels/contract.ts';
 import { sendJson } from '../gateway/http-routes.ts';
 import { BodyTooLargeError, readRawBody } from './raw-body.ts';
 import { createReplayGuard } from './replay-guard.ts';
+import { storeUnavailable } from '../channels/seen-store.ts';
 import { signatureDigest } from './signature.ts';
 
 export interface SignedRouteOptions {
@@ -43,8 +48,18 @@ export interface SignedRequest {
   release(): void;
 }
 
+/**
+ * 503 with `code` and `retryAfterMs` (and `Retry-After`) when `error` says a store the request
+ * needs is down; false for any other error (the caller answers it).
+ */
+export function answerUnavailable(res: ServerResponse, error: unknown): boolean {
+  if (!isMoltbotError(error, 'MOLT_ERR_STORE_UNAVAILABLE')) return false;
+  const retryAfterMs = typeof error.data?.retryAfterMs === 'number' ? error.data.retryAfterMs : 2000;
+  sendJson(res, 503, { ok: false, error: error.message, code: error.code, retryAfterMs }, { 'Retry-After': String(Math.ceil(retryAfterMs / 1000)) });
+  return true;
+}
+
 export function signedPostRoute(router: HttpRouteRegistrar, options: SignedRouteOptions, handle: (request: SignedRequest, res: ServerResponse) => Promise<void>): void {
-  const replay = createReplayGuard({ windowMs: options.replayWindowMs });
   const refuse = (res: ServerResponse, status: number, error: string, why: Record<string, unknown>, headers: Record<string, string> = {}) => {
     options.log.debug({ channel: options.channel, status, ...why }, `webhook refused: ${error}`);
     sendJson(res, status, { ok: status < 300, ...(status < 300 ? { status: 'duplicate' } : { error }) }, headers);
@@ -65,15 +80,21 @@ export function signedPostRoute(router: HttpRouteRegistrar, options: SignedRoute
       // Keyed on the digest, not the raw header: the same signature in upper-case hex is the same request.
       const key = options.replayKey ? options.replayKey(req) : signatureDigest(req.headers[options.signatureHeader]);
       if (!verdict.ok || key === undefined) return refuse(res, 401, 'missing or invalid signature', { ip: req.socket.remoteAddress });
-      const seen = replay.check(key, verdict.timestampMs);
+      const host = options.host();
+      if (host === undefined) return refuse(res, 503, `the ${options.channel} channel is not running`, {}, { 'Retry-After': '5' });
+      const replay = createReplayGuard({ windowMs: options.replayWindowMs, store: host.seen });
+      const replayKey = `replay:${key}`;
+      let seen;
+      try {
+        seen = await replay.check(replayKey, verdict.timestampMs);
+      } catch (error) {
+        // Fail closed: without its memory a captured request could run twice.
+        options.log.warn({ channel: options.channel, err: error }, 'webhook refused: the replay memory is unavailable');
+        return answerUnavailable(res, storeUnavailable(error));
+      }
       if (seen === 'stale') return refuse(res, 401, 'timestamp outside the replay window', { timestampMs: verdict.timestampMs });
       if (seen === 'replayed') return refuse(res, 200, 'the same signed request was already processed', {});
-      const host = options.host();
-      if (host === undefined) {
-        replay.forget(key);
-        return refuse(res, 503, `the ${options.channel} channel is not running`, {}, { 'Retry-After': '5' });
-      }
-      await handle({ body, host, release: () => replay.forget(key) }, res);
+      await handle({ body, host, release: () => void replay.forget(replayKey).catch(() => undefined) }, res);
     },
   });
 }

@@ -15,6 +15,7 @@
  * Events: `channels.status` (payload ChannelStatus, on every state change) and
  * `pairing.requested` (payload PairingRequest), both to admin-scoped connections.
  */
+import type { SeenStore } from './seen-store.ts';
 import type { Logger } from '../../core/log.ts';
 
 export type ChatType = 'dm' | 'group';
@@ -118,6 +119,13 @@ export interface ChannelHost {
   /** Reports the connection state; `connected` drains the outbound queue. */
   setState(state: ChannelState, error?: unknown): void;
   backoff(options?: { baseMs?: number; maxMs?: number }): Backoff;
+  /**
+   * This channel's memory of what it already processed (keys are namespaced per channel):
+   * persisted under the state dir, or shared through Redis in a cluster, so a restart or
+   * another instance does not process a request twice. Signed-webhook replay keys use it; the
+   * runtime dedupes `messageId`s with it. Added after v1.
+   */
+  readonly seen: SeenStore;
 }
 
 export interface ChannelStatus {

@@ -15,6 +15,7 @@ import { useOwnership, type OwnershipService } from '../cluster/ownership.ts';
 import { PairingStore, pairingDir, type PairingBackend } from './pairing-store.ts';
 import { defineChannelMethods } from './rpc.ts';
 import { createScrubber } from './scrub.ts';
+import { FileSeenStore, seenFile, type SeenStore } from './seen-store.ts';
 import { createChannelsService, type ChannelRelay } from './service.ts';
 
 export * from './contract.ts';
@@ -57,17 +58,25 @@ export default definePlugin<ChannelsOptions>({
       revoke: (...args) => pick().revoke(...args),
       flush: () => backend?.flush() ?? Promise.resolve(),
     };
+    // Replay and message-id memory: shared through Redis when cluster-redis provides `seen-store`, else the state-dir journal.
+    let seenBackend: SeenStore | undefined;
+    const pickSeen = () => (seenBackend ??= optional<SeenStore>('seen-store') ?? new FileSeenStore(seenFile(ctx.paths.stateDir)));
+    const seen: SeenStore = {
+      claim: (key, ttlMs) => pickSeen().claim(key, ttlMs),
+      forget: (key) => pickSeen().forget(key),
+    };
     let ownership: OwnershipService | undefined;
     const service = createChannelsService({
       config: () => ctx.config,
       hooks: ctx.hooks,
       log: ctx.log,
       store,
+      seen,
       agent: () => optional<AgentService>('agent'),
       emit: (event, payload) => void optional<GatewayService>('gateway')?.broadcast(event, payload, 'admin'),
       track: (work) => ctx.track(work),
       signal: ctx.signal,
-      scrub: createScrubber(() => ctx.config),
+      scrub: createScrubber(() => ctx.config, () => ctx.secrets),
       ownership: () => (ownership ??= useOwnership(ctx)),
       relay: () => optional<ChannelRelay>('channel-relay'),
       perInstance: options.perInstance,
@@ -78,7 +87,10 @@ export default definePlugin<ChannelsOptions>({
       running = true;
       await service.startAll();
     });
-    ctx.onClose(() => service.stopAll(), { timeout: 15_000 });
+    ctx.onClose(async () => {
+      await service.stopAll();
+      if (seenBackend instanceof FileSeenStore) await seenBackend.close();
+    }, { timeout: 15_000 });
     defineChannelMethods(ctx, service, async (channel) => {
       await store.load(channel);
       return store.approvedSenders(channel).map(({ sender, senderName, approvedAt }) => ({ sender, ...(senderName ? { senderName } : {}), approvedAt }));

@@ -11,6 +11,7 @@ export function collectChannelMetrics(runtimes: readonly ChannelRuntime[], colle
     const { queue, inbound } = runtime;
     collector.set('inbound_accepted', inbound.accepted, { channel });
     collector.set('inbound_pairing', inbound.pairing, { channel });
+    collector.set('pairing_expired_for_new', inbound.pairingExpired, { channel });
     for (const [reason, count] of inbound.dropped) collector.set('inbound_dropped', count, { channel, reason });
     collector.set('outbound_sent', queue.counters.sent, { channel });
     collector.set('outbound_failed', queue.counters.failed, { channel });

@@ -36,9 +36,13 @@ interface ChannelPairing {
   approved: ApprovedSender[];
 }
 
+/**
+ * `evicted`: the pending request a new one replaced because MAX_PENDING were waiting (the
+ * oldest goes: a full set of strangers must not lock every later contact out for an hour).
+ */
 export type RequestResult =
-  | { status: 'created' | 'existing'; request: StoredRequest }
-  | { status: 'full' };
+  | { status: 'existing'; request: StoredRequest }
+  | { status: 'created'; request: StoredRequest; evicted?: StoredRequest };
 
 export class PairingError extends Error {
   readonly code: 'NOT_FOUND';
@@ -138,21 +142,27 @@ export class PairingStore {
     return channels.flatMap((name) => this.#state(name).pending.map((request) => ({ ...request })));
   }
 
-  /** The sender's pending code (same code when asked again), a new one, or `full` beyond MAX_PENDING. */
+  /** The sender's pending code (same code when asked again), or a new one; beyond MAX_PENDING the oldest pending request is expired for it. */
   async request(channel: string, sender: string, senderName?: string, chatId?: string): Promise<RequestResult> {
     const state = this.#state(channel);
     const existing = state.pending.find((request) => request.sender === sender);
     if (existing) return { status: 'existing', request: { ...existing } };
-    if (state.pending.length >= MAX_PENDING) return { status: 'full' };
+    let evicted: StoredRequest | undefined;
+    if (state.pending.length >= MAX_PENDING) {
+      const oldest = state.pending.reduce((a, b) => (b.createdAt < a.createdAt ? b : a));
+      state.pending = state.pending.filter((request) => request !== oldest);
+      evicted = oldest;
+    }
     const createdAt = this.#now();
     let code = generateCode();
     while (state.pending.some((request) => request.code === code)) code = generateCode();
     const request: StoredRequest = { channel, code, sender, ...(senderName ? { senderName } : {}), createdAt, expiresAt: createdAt + CODE_TTL_MS, ...(chatId ? { chatId } : {}) };
     state.pending.push(request);
     await this.#persist(channel, () => {
-      state.pending = state.pending.filter((entry) => entry !== request);
+      // Not written: the newcomer is not pending and the expired request comes back.
+      state.pending = [...(evicted ? [evicted] : []), ...state.pending.filter((entry) => entry !== request)];
     });
-    return { status: 'created', request: { ...request } };
+    return { status: 'created', request: { ...request }, ...(evicted ? { evicted: { ...evicted } } : {}) };
   }
 
   #take(channel: string, code: string): StoredRequest {

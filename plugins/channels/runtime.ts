@@ -9,7 +9,7 @@ import type { AgentService } from '../agent/agent-service.ts';
 import { createBackoff } from './backoff.ts';
 import { chunkText } from './chunk.ts';
 import type { ChannelAdapter, ChannelHost, ChannelInbound, ChannelSettings, ChannelState, ChannelStatus, ChannelTarget, PairingRequest, ReceiveOutcome } from './contract.ts';
-import { RecentIds } from './dedupe.ts';
+import { storeUnavailable, type SeenStore } from './seen-store.ts';
 import { OutboundQueue } from './outbound-queue.ts';
 import type { PairingBackend } from './pairing-store.ts';
 import { decide } from './policy.ts';
@@ -23,6 +23,8 @@ export const MAX_INBOUND_TEXT = 200_000;
 export const DRAIN_MS = 2000;
 /** A sender asking again within this window gets the same code back but no new message. */
 export const CODE_RESEND_MS = 10 * 60 * 1000;
+/** How long a platform message id is remembered (platforms redeliver within hours, not days). */
+export const MESSAGE_ID_TTL_MS = 24 * 60 * 60 * 1000;
 
 export interface RuntimeDeps {
   adapter: ChannelAdapter;
@@ -30,6 +32,8 @@ export interface RuntimeDeps {
   hooks: KernelHooks;
   log: Logger;
   store: PairingBackend;
+  /** What inbound messages were already processed (the state-dir journal, or Redis in a cluster). */
+  seen: SeenStore;
   agent(): AgentService | undefined;
   /** Admin-scoped event to gateway clients (no-op without a gateway). */
   emit(event: string, payload: unknown): void;
@@ -52,11 +56,10 @@ export class ChannelRuntime {
   readonly adapter: ChannelAdapter;
   readonly settings: ChannelSettings;
   readonly queue: OutboundQueue;
-  readonly inbound = { accepted: 0, pairing: 0, dropped: new Map<string, number>() };
+  readonly inbound = { accepted: 0, pairing: 0, pairingExpired: 0, dropped: new Map<string, number>() };
   readonly #deps: RuntimeDeps;
   readonly #log: Logger;
   readonly #stop = new AbortController();
-  readonly #recent = new RecentIds(1000);
   readonly #replies = new Map<string, Promise<void>>();
   readonly #codeSentAt = new Map<string, number>();
   #state: ChannelState = 'stopped';
@@ -89,6 +92,10 @@ export class ChannelRuntime {
       receive: (message: ChannelInbound) => this.receive(message),
       setState: (state: ChannelState, error?: unknown) => this.setState(state, error),
       backoff: (options?: { baseMs?: number; maxMs?: number }) => createBackoff(options),
+      seen: Object.freeze({
+        claim: (key: string, ttlMs: number) => deps.seen.claim(`${deps.adapter.id}:${key}`, ttlMs),
+        forget: (key: string) => deps.seen.forget(`${deps.adapter.id}:${key}`),
+      }),
     });
   }
 
@@ -101,7 +108,9 @@ export class ChannelRuntime {
   }
 
   async start(): Promise<void> {
-    await this.#deps.store.load(this.id);
+    // A shared store (cluster-redis) may be down at start: the channel starts anyway and each
+    // message reloads the pairing state (see receive()); one store outage never stops the gateway.
+    await this.#deps.store.load(this.id).catch((error: unknown) => this.#log.warn({ err: error }, 'pairing state not loaded at start; loaded again with the next message'));
     if (!this.settings.enabled) {
       this.#log.info('disabled (channels.%s.enabled is false): not started', this.id);
       return;
@@ -110,7 +119,11 @@ export class ChannelRuntime {
     this.#started = true;
     this.setState('connecting');
     // Approved with `moltbot pairing approve` while no gateway ran: tell them now (queued until connected).
-    for (const notice of await this.#deps.store.takeNotifications(this.id)) this.notifyApproved(notice);
+    const notices = await this.#deps.store.takeNotifications(this.id).catch((error: unknown) => {
+      this.#log.warn({ err: error }, 'pending approval notices not read (the store is unavailable); they stay stored for the next start');
+      return [];
+    });
+    for (const notice of notices) this.notifyApproved(notice);
     try {
       await this.adapter.start(this.host);
     } catch (error) {
@@ -198,9 +211,19 @@ export class ChannelRuntime {
     if (!this.#accepting) return this.#drop('stopped', message);
     if (message.text.trim().length === 0 && !message.attachments?.length) return this.#drop('empty', message);
     if (message.text.length > MAX_INBOUND_TEXT) return this.#drop('too-long', message);
-    if (message.messageId !== undefined && !this.#recent.add(message.messageId)) {
-      this.#drop('duplicate', message);
-      return { status: 'duplicate' };
+    if (message.messageId !== undefined) {
+      let first: boolean;
+      try {
+        first = await this.host.seen.claim(`msg:${message.messageId}`, MESSAGE_ID_TTL_MS);
+      } catch (error) {
+        // Fail closed: the sender (or platform) retries; a message is never run twice.
+        this.#drop('store-unavailable', message);
+        throw storeUnavailable(error);
+      }
+      if (!first) {
+        this.#drop('duplicate', message);
+        return { status: 'duplicate' };
+      }
     }
     // A shared store (cluster-redis) refreshes here: an approval made on another instance counts.
     await this.#deps.store.load(this.id).catch((error: unknown) => this.#log.warn({ err: error }, 'pairing state not refreshed; deciding on the last known state'));
@@ -243,8 +266,12 @@ export class ChannelRuntime {
 
   async #pair(message: ChannelInbound, sender: string): Promise<ReceiveOutcome> {
     const result = await this.#deps.store.request(this.id, sender, message.senderName, message.chatId);
-    if (result.status === 'full') return this.#drop('pairing-limit', message);
     this.inbound.pairing++;
+    if (result.status === 'created' && result.evicted !== undefined) {
+      // The pending slots were full: the oldest request made room (its code no longer approves).
+      this.inbound.pairingExpired++;
+      this.#log.info({ expired: result.evicted.sender, expiredAt: result.evicted.createdAt, sender }, 'pairing: pending requests were full; the oldest one expired for a new contact');
+    }
     if (result.status === 'created') {
       this.#log.info({ sender }, 'pairing requested (moltbot pairing list shows the code)');
       this.#deps.emit('pairing.requested', publicRequest(result.request));

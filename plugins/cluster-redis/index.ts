@@ -3,7 +3,8 @@
  * `ownership` service (renewed leases: channels, cron, scheduled backups run on their owner
  * only, with takeover when it dies), the `pairing-store` (approvals and pending codes shared)
  * the `channel-relay` (a non-owner's sends go through the owner) and the `cron-store` (cron
- * state in Redis, fenced by the `cron` lease). Status: RPC
+ * state in Redis, fenced by the `cron` lease) and the `seen-store` (replay and message-id
+ * memory of inbound channels, `SET NX PX`). Status: RPC
  * `cluster.status` and metrics. See README.md beside this file.
  */
 import { hostname } from 'node:os';
@@ -14,11 +15,15 @@ import { definePlugin } from '../../core/plugin.ts';
 import { redisSettings } from '../redis/settings.ts';
 import type { OwnershipService } from '../cluster/ownership.ts';
 import type { PairingBackend } from '../channels/pairing-store.ts';
+import type { SeenStore } from '../channels/seen-store.ts';
 import type { ChannelRelay } from '../channels/service.ts';
 import type { CronStore } from '../cron/store.ts';
 import { defineMethod } from '../gateway/methods.ts';
 import type { RedisConnection } from '../redis/connection.ts';
 import type { RedisOwnership } from './ownership.ts';
+import { diagnoseRedis, gatewayReporter, watchRedisHealth, type RedisHealth } from '../redis/health.ts';
+
+const IMPACT = 'this instance owns no channel, cron or backup schedule, and signed webhooks are refused (503, retryAfterMs), until it answers';
 
 export interface ClusterRedisOptions {
   url?: string;
@@ -40,6 +45,8 @@ export default definePlugin<ClusterRedisOptions>({
     const { url, keyPrefix } = redisSettings(options, ctx.config);
     const instance = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
     let connection: RedisConnection | undefined;
+    let health: RedisHealth | undefined;
+    const reporter = gatewayReporter(ctx);
     let ownership: RedisOwnership | undefined;
     let pairing: PairingBackend | undefined;
     let relay: (ChannelRelay & { counters: { forwarded: number; relayed: number } }) | undefined;
@@ -67,6 +74,12 @@ export default definePlugin<ClusterRedisOptions>({
       revoke: (...args) => ready(pairing).revoke(...args),
       flush: async () => undefined,
     } satisfies PairingBackend);
+    let seen: SeenStore | undefined;
+    ctx.provide('seen-store', {
+      // While Redis is down: MOLT_ERR_STORE_UNAVAILABLE at once (the webhook answers 503 + retryAfterMs).
+      claim: (key, ttlMs) => ready(health).run(() => ready(seen).claim(key, ttlMs)),
+      forget: (key) => ready(health).run(() => ready(seen).forget(key)),
+    } satisfies SeenStore);
     let cron: CronStore | undefined;
     ctx.provide('cron-store', {
       get file() {
@@ -82,8 +95,8 @@ export default definePlugin<ClusterRedisOptions>({
     } satisfies ChannelRelay);
 
     ctx.hooks.start.tapPromise(ctx.name, async () => {
-      const [{ openRedis }, { createRedisOwnership }, { createRedisPairingStore }, { createChannelRelay }, { createRedisCronStore }] = await Promise.all([
-        import('../redis/connection.ts'), import('./ownership.ts'), import('./pairing-store.ts'), import('./relay.ts'), import('./cron-store.ts'),
+      const [{ openRedis }, { createRedisOwnership }, { createRedisPairingStore }, { createChannelRelay }, { createRedisCronStore }, { createRedisSeenStore }] = await Promise.all([
+        import('../redis/connection.ts'), import('./ownership.ts'), import('./pairing-store.ts'), import('./relay.ts'), import('./cron-store.ts'), import('./seen-store.ts'),
       ]);
       // Off: a lease renewal must fail fast rather than wait in a queue past the lease's expiry.
       connection = await openRedis({ url, connectTimeoutMs: options.connectTimeoutMs, offlineQueue: false });
@@ -91,9 +104,10 @@ export default definePlugin<ClusterRedisOptions>({
       pairing = createRedisPairingStore(connection.client, keyPrefix);
       relay = createChannelRelay(connection.client, keyPrefix, ctx.log);
       cron = createRedisCronStore(connection.client, keyPrefix, instance);
+      seen = createRedisSeenStore(connection.client, keyPrefix);
+      health = watchRedisHealth(connection, { component: ctx.name, critical: false, impact: IMPACT, log: ctx.log, reporter });
       const location = connection.redact(url);
       if (connection.client.isReady) ctx.log.info({ redis: location, keyPrefix, instance }, 'cluster: Redis');
-      else ctx.log.error({ redis: location, error: connection.lastError() }, 'cluster: Redis unreachable; this instance owns nothing until it answers');
     });
     defineMethod(ctx, {
       name: 'cluster.status',
@@ -112,7 +126,9 @@ export default definePlugin<ClusterRedisOptions>({
       collector.set('relay_sent', relay?.counters.relayed ?? 0);
       collector.set('connected', connection?.client.isReady ? 1 : 0);
     });
+    ctx.hooks.diagnose.tapPromise(ctx.name, (report) => diagnoseRedis(report, health, { url, connectTimeoutMs: options.connectTimeoutMs, component: ctx.name, critical: false, impact: IMPACT }));
     ctx.onClose(async () => {
+      health?.stop();
       await ownership?.close();
       await connection?.close();
     });

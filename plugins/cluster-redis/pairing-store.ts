@@ -14,19 +14,27 @@ import { redisScript } from '../redis/script.ts';
 const REQUEST = `
 local pending = redis.call('HGETALL', KEYS[1])
 local count = 0
+local oldestCode, oldestRaw, oldestAt = nil, '', nil
 for i = 1, #pending, 2 do
   local r = cjson.decode(pending[i + 1])
   if tonumber(r.expiresAt) <= tonumber(ARGV[1]) then redis.call('HDEL', KEYS[1], pending[i])
   else
-    if r.sender == ARGV[2] then return {'existing', pending[i + 1]} end
+    if r.sender == ARGV[2] then return {'existing', pending[i + 1], ''} end
     count = count + 1
+    if oldestAt == nil or tonumber(r.createdAt) < oldestAt then
+      oldestCode, oldestRaw, oldestAt = pending[i], pending[i + 1], tonumber(r.createdAt)
+    end
   end
 end
-if count >= tonumber(ARGV[5]) then return {'full', ''} end
-if redis.call('HEXISTS', KEYS[1], ARGV[3]) == 1 then return {'collision', ''} end
+if redis.call('HEXISTS', KEYS[1], ARGV[3]) == 1 then return {'collision', '', ''} end
+local evicted = ''
+if count >= tonumber(ARGV[5]) then
+  redis.call('HDEL', KEYS[1], oldestCode)
+  evicted = oldestRaw
+end
 redis.call('HSET', KEYS[1], ARGV[3], ARGV[4])
 redis.call('PEXPIRE', KEYS[1], ARGV[6])
-return {'created', ARGV[4]}
+return {'created', ARGV[4], evicted}
 `;
 
 const TAKE = `
@@ -128,11 +136,11 @@ export function createRedisPairingStore(client: RedisClient, keyPrefix: string, 
         const createdAt = now();
         const code = generateCode();
         const request: StoredRequest = { channel, code, sender, ...(senderName ? { senderName } : {}), createdAt, expiresAt: createdAt + CODE_TTL_MS, ...(chatId ? { chatId } : {}) };
-        const [status, raw] = await requestScript.run([k.pending], [String(createdAt), sender, code, JSON.stringify(request), String(MAX_PENDING), String(CODE_TTL_MS)]) as [string, string];
+        const [status, raw, evicted] = await requestScript.run([k.pending], [String(createdAt), sender, code, JSON.stringify(request), String(MAX_PENDING), String(CODE_TTL_MS)]) as [string, string, string];
         if (status === 'collision') continue;
         await load(channel);
-        if (status === 'full') return { status: 'full' };
-        return { status: status as 'created' | 'existing', request: JSON.parse(raw) as StoredRequest };
+        if (status === 'existing') return { status: 'existing', request: JSON.parse(raw) as StoredRequest };
+        return { status: 'created', request: JSON.parse(raw) as StoredRequest, ...(evicted ? { evicted: JSON.parse(evicted) as StoredRequest } : {}) };
       }
     },
     approve: (channel, code, options = {}) => take(channel, code, 'approve', options.notifyLater === true),

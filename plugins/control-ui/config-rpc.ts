@@ -1,15 +1,14 @@
 /**
  * Config for the dashboard (admin scope): `config.get` is the effective config with every
- * secret masked (the masking `moltbot config print` uses, then the log redactor's pass over
+ * secret masked (the root schema's and each loaded plugin's own, at its options' position) (the masking `moltbot config print` uses, then the log redactor's pass over
  * the result, as the doctor bundle does: a secret value repeated in another field, a URL
  * with a password, a key-shaped string are masked too), `config.validate` checks an edited
  * config against the root schema without applying anything and answers each problem with its
  * path. Neither ever echoes a secret value.
  */
-import rootSchema from '../../schemas/moltbot.config.json' with { type: 'json' };
 import type { PluginContext } from '../../core/plugin.ts';
 import { createRedactor } from '../../core/redact.ts';
-import { collectSecretValues, maskSecrets, validateWith } from '../../core/validate/index.ts';
+import { validateWith } from '../../core/validate/index.ts';
 import { validateRootConfig } from '../../core/validate/precompiled.ts';
 import { defineMethod } from '../gateway/methods.ts';
 
@@ -20,15 +19,16 @@ function pluginNames(entries: unknown): unknown[] {
   return entries.map((entry) => (Array.isArray(entry) ? [name(entry[0]), entry[1]] : name(entry)));
 }
 
-export function defineConfigMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | 'config'>): void {
+export function defineConfigMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | 'config' | 'secrets'>): void {
   defineMethod(ctx, {
     name: 'config.get',
     scope: 'admin',
     description: 'The effective config (files, env overrides, ${VAR}s resolved) with secrets masked',
     params: { type: 'object', additionalProperties: false, properties: {} },
     handler: () => {
-      const secrets = collectSecretValues(ctx.config, rootSchema);
-      const masked = maskSecrets({ ...ctx.config, plugins: pluginNames(ctx.config.plugins) }, rootSchema);
+      // Masked before the plugin entries are rewritten: each plugin's schema applies at its own position.
+      const secrets = ctx.secrets.values(ctx.config);
+      const masked = ctx.secrets.mask({ ...ctx.config, plugins: pluginNames(ctx.config.plugins) });
       return { config: JSON.parse(createRedactor({ values: () => secrets }).scrubJsonLine(JSON.stringify(masked))) as unknown };
     },
   });

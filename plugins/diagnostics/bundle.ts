@@ -1,6 +1,7 @@
 /**
  * `moltbot doctor --bundle <file>`: a support archive (tar.gz, 0600) of the doctor report, the
- * audit findings and the effective config with secrets masked. Every file then goes through
+ * audit findings and the effective config with secrets masked (every field the root schema or
+ * a loaded plugin's schema marks secret, channel sections included). Every file then goes through
  * the log redactor with the config's secret values, so a secret that slipped into a message
  * (a path, a URL) is masked too.
  */
@@ -9,14 +10,15 @@ import { pipeline } from 'node:stream/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { create as tarCreate } from 'tar';
-import rootSchema from '../../schemas/moltbot.config.json' with { type: 'json' };
 import { createRedactor } from '../../core/redact.ts';
-import { collectSecretValues, maskSecrets } from '../../core/validate/index.ts';
+import type { ConfigSecrets } from '../../core/validate/index.ts';
 
 export interface BundleParts {
   doctor: unknown;
   audit?: unknown;
   config: Readonly<Record<string, unknown>>;
+  /** The kernel's view of the config's secrets (root schema and every loaded plugin's schema). */
+  secrets: ConfigSecrets;
 }
 
 export const BUNDLE_FILES = ['doctor.json', 'audit.json', 'config.json'] as const;
@@ -24,13 +26,13 @@ export const BUNDLE_FILES = ['doctor.json', 'audit.json', 'config.json'] as cons
 /** `file` resolves from `cwd` (the CLI's working directory, not necessarily the process's). */
 export async function writeBundle(file: string, cwd: string, parts: BundleParts): Promise<string> {
   const target = resolve(cwd, file);
-  const secrets = collectSecretValues(parts.config, rootSchema);
+  const secrets = parts.secrets.values(parts.config);
   const redactor = createRedactor({ values: () => secrets });
   const plugins = (parts.config.plugins as unknown[] | undefined ?? []).map((entry) => (typeof entry === 'string' ? entry : Array.isArray(entry) && typeof entry[0] === 'string' ? entry[0] : '(inline plugin)'));
   const contents: Record<(typeof BUNDLE_FILES)[number], unknown> = {
     'doctor.json': parts.doctor,
     'audit.json': parts.audit ?? { note: 'the audit plugin is not loaded' },
-    'config.json': maskSecrets({ ...parts.config, plugins }, rootSchema),
+    'config.json': { ...parts.secrets.mask(parts.config), plugins },
   };
   const staging = mkdtempSync(join(tmpdir(), 'moltbot-bundle-'));
   try {

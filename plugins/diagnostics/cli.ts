@@ -9,6 +9,7 @@ import { writeHeapSnapshot } from 'node:v8';
 import type { Command } from 'commander';
 import type { Check, CliContext } from '../../core/hook-types.ts';
 import type { KernelHooks } from '../../core/hooks.ts';
+import type { ConfigSecrets } from '../../core/validate/index.ts';
 import { applyFixes } from '../audit/cli.ts';
 import { hasTaps } from '../gateway/methods.ts';
 import { collectChecks, formatReport, type CollectedReport } from '../audit/report.ts';
@@ -40,7 +41,7 @@ function describeSystem(info: SystemInfo): string {
   ].join('\n');
 }
 
-export function registerDoctorCommand(program: Command, cli: CliContext, hooks: KernelHooks, stateDir: string, config: Readonly<Record<string, unknown>>, cwd: string): void {
+export function registerDoctorCommand(program: Command, cli: CliContext, hooks: KernelHooks, stateDir: string, config: Readonly<Record<string, unknown>>, cwd: string, secrets: ConfigSecrets): void {
   program
     .command('doctor')
     .description('check this installation: system, config, files, plugins (exit 1 on a critical check)')
@@ -69,7 +70,7 @@ export function registerDoctorCommand(program: Command, cli: CliContext, hooks: 
       if (options.bundle !== undefined) {
         const audit = hasTaps(hooks.audit) ? await collectChecks((report) => hooks.audit.promise(report)) : undefined;
         const doctor = { ...info, checks: report.findings, summary: report.summary };
-        bundle = await writeBundle(options.bundle, cwd, { doctor, config, ...(audit ? { audit: { findings: audit.findings, summary: audit.summary } } : {}) });
+        bundle = await writeBundle(options.bundle, cwd, { doctor, config, secrets, ...(audit ? { audit: { findings: audit.findings, summary: audit.summary } } : {}) });
       }
       if (options.json) {
         cli.print(JSON.stringify({ ...info, checks: report.findings, summary: report.summary, ...(fixes ? { fixes } : {}), ...(heapSnapshot ? { heapSnapshot } : {}), ...(bundle ? { bundle } : {}) }, null, 2));

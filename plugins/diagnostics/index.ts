@@ -51,6 +51,6 @@ export default definePlugin({
         return { ...systemInfo(stateDir), heap: getHeapStatistics(), checks: report.findings, summary: report.summary };
       },
     });
-    ctx.hooks.cliCommands.tap(ctx.name, (program, cli) => registerDoctorCommand(program, cli, ctx.hooks, stateDir, ctx.config, ctx.paths.cwd));
+    ctx.hooks.cliCommands.tap(ctx.name, (program, cli) => registerDoctorCommand(program, cli, ctx.hooks, stateDir, ctx.config, ctx.paths.cwd, ctx.secrets));
   },
 });

@@ -11,6 +11,9 @@ import { definePlugin } from '../../core/plugin.ts';
 import type { EventBus } from '../agent/session-events.ts';
 import { redisSettings } from '../redis/settings.ts';
 import type { RedisConnection } from '../redis/connection.ts';
+import { diagnoseRedis, gatewayReporter, watchRedisHealth, type RedisHealth } from '../redis/health.ts';
+
+const IMPACT = 'runs still work, but their events reach only clients of this instance until it answers';
 
 export interface EventsRedisOptions {
   url?: string;
@@ -34,6 +37,8 @@ export default definePlugin<EventsRedisOptions>({
     const counts = { published: 0, received: 0, errors: 0 };
     let publisher: RedisConnection | undefined;
     let subscriber: RedisConnection | undefined;
+    let health: RedisHealth[] = [];
+    const reporter = gatewayReporter(ctx);
 
     const onMessage = (raw: string, from: string) => {
       counts.received++;
@@ -94,9 +99,13 @@ export default definePlugin<EventsRedisOptions>({
       // Pub/sub needs a connection of its own: a subscribed connection takes no other command.
       const [pub, sub] = await Promise.all([0, 1].map(() => openRedis({ url, connectTimeoutMs: options.connectTimeoutMs, offlineQueue: false })));
       [publisher, subscriber] = [pub!, sub!];
+      // Not critical: without the bus events stay on this instance. Each connection is its own component.
+      health = [
+        watchRedisHealth(pub!, { component: ctx.name, critical: false, impact: IMPACT, log: ctx.log, reporter }),
+        watchRedisHealth(sub!, { component: `${ctx.name}:subscriber`, critical: false, impact: IMPACT, log: ctx.log, reporter }),
+      ];
       sub!.client.on('ready', () => void Promise.all([...handlers.keys()].map(listen)));
       await Promise.all([...handlers.keys()].map(listen));
-      if (!pub!.client.isReady) ctx.log.error({ redis: pub!.redact(url), error: pub!.lastError() }, 'event bus: Redis unreachable; events stay on this instance until it answers');
     });
     ctx.hooks.collectMetrics.tapPromise(ctx.name, async (collector) => {
       collector.set('published', counts.published);
@@ -104,7 +113,12 @@ export default definePlugin<EventsRedisOptions>({
       collector.set('errors', counts.errors);
       collector.set('connected', publisher?.client.isReady && subscriber?.client.isReady ? 1 : 0);
     });
+    ctx.hooks.diagnose.tapPromise(ctx.name, async (report) => {
+      if (health.length === 0) return diagnoseRedis(report, undefined, { url, connectTimeoutMs: options.connectTimeoutMs, component: ctx.name, critical: false, impact: IMPACT });
+      for (const h of health) h.diagnose(report);
+    });
     ctx.onClose(async () => {
+      for (const h of health) h.stop();
       await Promise.all([subscriber?.close(), publisher?.close()]);
     });
   },

@@ -7,7 +7,7 @@
  * throw; an authenticated client gets an error frame and survives until it has sent
  * `maxInvalidFrames` of them.
  */
-import { isMoltbotError } from '../../core/errors.ts';
+import { isMoltbotError, type MoltbotError } from '../../core/errors.ts';
 import { CLOSE_CODES, RpcError, wireError, type WireError } from './error-codes.ts';
 import type { Connection } from './connection.ts';
 import { parseFrame, type RequestFrame } from './frames.ts';
@@ -198,9 +198,23 @@ function toWireError(runtime: Runtime, error: unknown, method: string, connectio
       ...(cause.retryAfterMs !== undefined ? { retryAfterMs: cause.retryAfterMs } : {}),
     });
   }
+  const store = storeUnavailable(cause);
+  if (store !== undefined) {
+    // A backing store (Redis) is down: a specific answer the client can wait out, not INTERNAL.
+    const retryAfterMs = typeof store.data?.retryAfterMs === 'number' ? store.data.retryAfterMs : 1000;
+    return wireError('UNAVAILABLE', store.message, { retryAfterMs, details: { code: store.code, ...(typeof store.data?.component === 'string' ? { component: store.data.component } : {}) } });
+  }
   if (isMoltbotError(cause)) {
     return wireError('PLUGIN_ERROR', cause.message, { details: { code: cause.code, ...(cause.plugin !== undefined ? { plugin: cause.plugin } : {}) } });
   }
   runtime.log.error({ err: error, method, connId: connection.id }, 'an RPC method failed');
   return wireError('INTERNAL', `method "${method}" failed; see the gateway log`);
+}
+
+/** The MOLT_ERR_STORE_UNAVAILABLE error in `error`'s cause chain (a run may wrap it), if any. */
+function storeUnavailable(error: unknown): MoltbotError | undefined {
+  for (let current = error, depth = 0; current !== undefined && current !== null && depth < 5; current = (current as { cause?: unknown }).cause, depth++) {
+    if (isMoltbotError(current, 'MOLT_ERR_STORE_UNAVAILABLE')) return current;
+  }
+  return undefined;
 }

@@ -16,7 +16,7 @@ export const RPC_ERRORS = Object.freeze({
   BUSY: 'Too many requests in flight on this connection; retry after `retryAfterMs`.',
   LIMIT_EXCEEDED: 'A per-connection bound was reached (e.g. watched sessions); the message names the bound and what to release.',
   TIMEOUT: 'The method did not answer within gateway.requestTimeout; it was asked to stop (its signal aborted).',
-  UNAVAILABLE: 'The gateway is shutting down or restarting, or `gateway.maxConnections` authenticated clients are connected; reconnect after `retryAfterMs`.',
+  UNAVAILABLE: 'The gateway is shutting down or restarting, `gateway.maxConnections` authenticated clients are connected, or a store the method needs (Redis) is down (`details.code` MOLT_ERR_STORE_UNAVAILABLE, `details.component` names it); retry after `retryAfterMs`.',
   PLUGIN_ERROR: 'The method failed with a Moltbot error; `details.code` is its MOLT_ERR_* code.',
   INTERNAL: 'The method failed unexpectedly; the gateway log has the cause (never sent to clients).',
 } as const);

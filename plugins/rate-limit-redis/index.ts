@@ -10,6 +10,9 @@ import { redisSettings } from '../redis/settings.ts';
 import { DEFAULT_AUTH_LIMITS, DEFAULT_REQUEST_LIMITS, type RateLimitOptions } from '../rate-limit/index.ts';
 import type { RedisConnection } from '../redis/connection.ts';
 import { createRedisLimiter } from './redis-limiter.ts';
+import { diagnoseRedis, gatewayReporter, watchRedisHealth, type RedisHealth } from '../redis/health.ts';
+
+const IMPACT = 'rate limits and auth lockouts are counted per instance (not shared) until it answers';
 
 export interface RateLimitRedisOptions extends RateLimitOptions {
   url?: string;
@@ -35,6 +38,8 @@ export default definePlugin<RateLimitRedisOptions>({
     const { url, keyPrefix } = redisSettings(options, ctx.config);
     const configured = (ctx.config.gateway?.rateLimiting ?? {}) as Partial<typeof DEFAULT_REQUEST_LIMITS>;
     let connection: RedisConnection | undefined;
+    let health: RedisHealth | undefined;
+    const reporter = gatewayReporter(ctx);
     let lastWarned = 0;
     const limiter = createRedisLimiter({
       client: () => connection?.client,
@@ -54,7 +59,10 @@ export default definePlugin<RateLimitRedisOptions>({
     ctx.hooks.start.tapPromise(ctx.name, async () => {
       const { openRedis } = await import('../redis/connection.ts');
       connection = await openRedis({ url, connectTimeoutMs: options.connectTimeoutMs, offlineQueue: false });
+      // Not critical: requests are still limited (locally) while Redis is down.
+      health = watchRedisHealth(connection, { component: ctx.name, critical: false, impact: IMPACT, log: ctx.log, reporter });
     });
+    ctx.hooks.diagnose.tapPromise(ctx.name, (report) => diagnoseRedis(report, health, { url, connectTimeoutMs: options.connectTimeoutMs, component: ctx.name, critical: false, impact: IMPACT }));
     ctx.hooks.collectMetrics.tapPromise(ctx.name, async (collector) => {
       collector.set('redis_decisions', limiter.stats.redisDecisions);
       collector.set('fallbacks', limiter.stats.fallbacks);
@@ -64,6 +72,7 @@ export default definePlugin<RateLimitRedisOptions>({
     timer.unref();
     ctx.onClose(async () => {
       clearInterval(timer);
+      health?.stop();
       await connection?.close();
     });
   },

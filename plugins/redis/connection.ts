@@ -2,8 +2,10 @@
  * One way to open a Redis connection (`@redis/client`, through @keyv/redis's re-export so the
  * project carries one Redis library): connection errors always have a listener (without one
  * they crash the process), messages are redacted (a URL may carry a password), reconnects back
- * off up to 2 s, and opening waits at most `connectTimeoutMs`, so a gateway starts with Redis
- * down and the caller reports it. Used by the cache's Redis tier and the Redis session store.
+ * off up to 2 s, and opening waits only until the first answer (ready, or the first
+ * connection error: a refused connection ends the wait at once) and never longer than
+ * `START_WAIT_MS`, so a gateway with Redis down opens its port at once, reports the component
+ * down (see health.ts) and keeps reconnecting in the background. Used by every Redis plugin.
  */
 import { createClient } from '@keyv/redis';
 import { errorText, redact } from '../cache/redact.ts';
@@ -30,6 +32,8 @@ export interface RedisConnection {
 }
 
 const MAX_BACKOFF_MS = 2000;
+/** Longest a plugin's start waits for Redis (an unreachable host would otherwise hold start for the socket timeout). */
+export const START_WAIT_MS = 1000;
 
 export async function openRedis(options: RedisConnectionOptions): Promise<RedisConnection> {
   const secrets = [options.url];
@@ -57,7 +61,8 @@ export async function openRedis(options: RedisConnectionOptions): Promise<RedisC
     lastConnectionError = undefined;
   });
   const connecting = client.connect().catch(() => undefined);
-  await waitAtMost(connecting, options.connectTimeoutMs);
+  const firstError = new Promise<void>((resolve) => client.once('error', () => resolve()));
+  await waitAtMost(Promise.race([connecting, firstError]), Math.min(options.connectTimeoutMs, START_WAIT_MS));
   return {
     client,
     lastError: () => lastConnectionError,

@@ -9,7 +9,7 @@ import type { RedisConnection } from '../redis/connection.ts';
 export async function checkRedisDurability(connection: RedisConnection, report: CheckReport): Promise<void> {
   const title = 'Redis session store';
   if (!connection.client.isReady) {
-    report.add({ id: 'sessions.redis', severity: 'critical', title, description: `Redis is unreachable${connection.lastError() ? `: ${connection.lastError()}` : ''}; runs fail until it answers.`, recommendation: 'Start Redis or fix redis.url (session-store-redis `url`).' });
+    report.add({ id: 'sessions.redis', severity: 'critical', title, description: `session-store-redis: Redis is unreachable${connection.lastError() ? ` (${connection.lastError()})` : ''}; chat runs fail (UNAVAILABLE, retryAfterMs) until it answers.`, recommendation: 'Start Redis or fix redis.url (session-store-redis `url`).' });
     return;
   }
   let config: Record<string, string>;

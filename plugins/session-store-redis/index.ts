@@ -10,6 +10,7 @@ import { definePlugin } from '../../core/plugin.ts';
 import type { SessionStore } from '../agent/types.ts';
 import { redisSettings } from '../redis/settings.ts';
 import type { RedisConnection } from '../redis/connection.ts';
+import { gatewayReporter, watchRedisHealth, type RedisHealth } from '../redis/health.ts';
 import { checkRedisDurability } from './durability-check.ts';
 import type { SessionLease } from './session-lease.ts';
 
@@ -33,25 +34,32 @@ export default definePlugin<SessionStoreRedisOptions>({
     const { url, keyPrefix } = redisSettings(options, ctx.config);
     let connection: RedisConnection | undefined;
     let store: SessionStore | undefined;
+    let health: RedisHealth | undefined;
     const ready = () => {
-      if (store === undefined) throw new Error('session-store-redis: used before the kernel started');
-      return store;
+      if (store === undefined || health === undefined) throw new Error('session-store-redis: used before the kernel started');
+      return { store, health };
+    };
+    // Every call fails at once with MOLT_ERR_STORE_UNAVAILABLE (+ retryAfterMs) while Redis is down.
+    const guarded = <T>(work: (s: SessionStore) => Promise<T>): Promise<T> => {
+      const { store: s, health: h } = ready();
+      return h.run(() => work(s));
     };
     // The service exists from setup (the agent resolves it lazily); the connection opens in start.
     ctx.provide('session-store', {
-      append: (agentId, key, entries) => ready().append(agentId, key, entries),
-      load: (agentId, key, options) => ready().load(agentId, key, options),
-      list: (agentId) => ready().list(agentId),
-      inspect: (agentId, key) => ready().inspect(agentId, key),
-      findTrace: (agentId, runId) => ready().findTrace(agentId, runId),
-      entryCount: (agentId, key) => ready().entryCount!(agentId, key),
+      append: (agentId, key, entries) => guarded((s) => s.append(agentId, key, entries)),
+      load: (agentId, key, options) => guarded((s) => s.load(agentId, key, options)),
+      list: (agentId) => guarded((s) => s.list(agentId)),
+      inspect: (agentId, key) => guarded((s) => s.inspect(agentId, key)),
+      findTrace: (agentId, runId) => guarded((s) => s.findTrace(agentId, runId)),
+      entryCount: (agentId, key) => guarded((s) => s.entryCount!(agentId, key)),
       close: async () => store?.close(),
     } satisfies SessionStore);
     let lease: (SessionLease & { close(): void }) | undefined;
     ctx.provide('session-lease', {
       acquire: (sessionKey, signal) => {
-        if (lease === undefined) throw new Error('session-store-redis: used before the kernel started');
-        return lease.acquire(sessionKey, signal);
+        if (lease === undefined || health === undefined) throw new Error('session-store-redis: used before the kernel started');
+        const l = lease;
+        return health.run(() => l.acquire(sessionKey, signal));
       },
     } satisfies SessionLease);
     ctx.hooks.start.tapPromise(ctx.name, async () => {
@@ -59,14 +67,16 @@ export default definePlugin<SessionStoreRedisOptions>({
       const [{ openRedis }, { createRedisSessionStore }, { createSessionLease }] = await Promise.all([
         import('../redis/connection.ts'), import('./redis-session-store.ts'), import('./session-lease.ts'),
       ]);
-      connection = await openRedis({ url, connectTimeoutMs: options.connectTimeoutMs, offlineQueue: true });
+      // No offline queue: while Redis is down a run fails at once (UNAVAILABLE, retryAfterMs) instead of hanging in a queue.
+      connection = await openRedis({ url, connectTimeoutMs: options.connectTimeoutMs, offlineQueue: false });
+      health = watchRedisHealth(connection, { component: ctx.name, critical: true, impact: 'chat runs and session reads fail until it answers', log: ctx.log, reporter });
       const location = connection.redact(url);
       const warn = (fields: Record<string, unknown>, message: string) => ctx.log.warn(fields, message);
       store = createRedisSessionStore({ client: connection.client, keyPrefix, location, warn });
       lease = createSessionLease({ client: connection.client, keyPrefix, ttlMs: options.leaseTtlMs, warn });
       if (connection.client.isReady) ctx.log.info({ redis: location, keyPrefix }, 'session store: Redis');
-      else ctx.log.error({ redis: location, error: connection.lastError() }, 'session store: Redis unreachable; runs fail until it answers');
     });
+    const reporter = gatewayReporter(ctx);
     ctx.hooks.diagnose.tapPromise(ctx.name, async (report) => {
       if (connection) return checkRedisDurability(connection, report);
       // Not started here (a CLI process: doctor): a connection of its own for the check, then closed.
@@ -79,6 +89,7 @@ export default definePlugin<SessionStoreRedisOptions>({
       }
     });
     ctx.onClose(async () => {
+      health?.stop();
       lease?.close();
       await store?.close();
       await connection?.close();

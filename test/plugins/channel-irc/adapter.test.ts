@@ -4,12 +4,15 @@
  * input, line splitting within 512 bytes, nick in use, server password, reconnect + rejoin.
  */
 import { createServer, type Socket } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { ChannelHost, ChannelInbound, ChannelState } from '../../../plugins/channels/contract.ts';
 import { IrcAdapter } from '../../../plugins/channel-irc/adapter.ts';
 import type { IrcOptions } from '../../../plugins/channel-irc/options.ts';
 import { textBudget, toLines } from '../../../plugins/channel-irc/lines.ts';
 import { createLogger } from '../../../core/log.ts';
+import { FileSeenStore } from '../../../plugins/channels/seen-store.ts';
+import { useTempDir } from '../../helpers/temp-dir.ts';
 import { startNgircd, type Ngircd } from '../../helpers/ngircd.ts';
 import { ircUser } from '../../helpers/irc-user.ts';
 
@@ -48,6 +51,7 @@ function recorder(): Recorder {
     receive: async (message) => { inbound.push(message); wake(); return { status: 'dropped', reason: 'recorded' }; },
     setState: (state, error) => { states.push({ state, ...(error ? { error: String((error as Error).message ?? error) } : {}) }); wake(); },
     backoff: () => ({ next: () => 100, reset: () => undefined }),
+    seen: new FileSeenStore(join(useTempDir().dir, 'seen.jsonl')),
   };
   return {
     host, inbound, states, logs,

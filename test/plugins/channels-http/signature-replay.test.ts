@@ -1,6 +1,9 @@
 /** The shared signed-webhook pieces: HMAC-SHA256 signatures and the replay guard. */
 import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
 import { createReplayGuard } from '../../../plugins/channels-http/replay-guard.ts';
+import { FileSeenStore } from '../../../plugins/channels/seen-store.ts';
+import { useTempDir } from '../../helpers/temp-dir.ts';
 import { hmacSha256Hex, signatureDigest, signatureHeader, verifySignature } from '../../../plugins/channels-http/signature.ts';
 
 describe('HMAC-SHA256 signatures', () => {
@@ -35,46 +38,59 @@ describe('HMAC-SHA256 signatures', () => {
 });
 
 describe('replay guard', () => {
-  it('takes a key once, refuses it again inside the window, and forgets it after', () => {
+  const fileStore = (now: () => number, dir = useTempDir().dir) => new FileSeenStore(join(dir, 'seen.jsonl'), { now });
+
+  it('takes a key once, refuses it again inside the window, and forgets it after', async () => {
     let now = 1_000_000;
-    const guard = createReplayGuard({ windowMs: 1000, now: () => now });
-    expect(guard.check('a', now)).toBe('ok');
-    expect(guard.check('a', now)).toBe('replayed');
-    now += 1001;
-    expect(guard.check('b')).toBe('ok');
-    expect(guard.size).toBe(1);
-    expect(guard.check('a')).toBe('ok');
+    const guard = createReplayGuard({ windowMs: 1000, now: () => now, store: fileStore(() => now) });
+    expect(await guard.check('a', now)).toBe('ok');
+    expect(await guard.check('a', now)).toBe('replayed');
+    now += 1002;
+    expect(await guard.check('b')).toBe('ok');
+    expect(await guard.check('a')).toBe('ok');
   });
 
-  it('calls a timestamp outside the window stale, either way', () => {
+  it('calls a timestamp outside the window stale, either way', async () => {
     const now = 5_000_000;
-    const guard = createReplayGuard({ windowMs: 300_000, now: () => now });
-    expect(guard.check('old', now - 300_001)).toBe('stale');
-    expect(guard.check('future', now + 300_001)).toBe('stale');
-    expect(guard.check('nan', Number.NaN)).toBe('stale');
-    expect(guard.check('edge', now - 300_000)).toBe('ok');
+    const guard = createReplayGuard({ windowMs: 300_000, now: () => now, store: fileStore(() => now) });
+    expect(await guard.check('old', now - 300_001)).toBe('stale');
+    expect(await guard.check('future', now + 300_001)).toBe('stale');
+    expect(await guard.check('nan', Number.NaN)).toBe('stale');
+    expect(await guard.check('edge', now - 300_000)).toBe('ok');
   });
 
-  it('remembers a future-stamped key until timestamp + window, as long as the timestamp stays fresh', () => {
+  it('remembers a future-stamped key until timestamp + window, as long as the timestamp stays fresh', async () => {
     let now = 10_000_000;
-    const guard = createReplayGuard({ windowMs: 1000, now: () => now });
+    const guard = createReplayGuard({ windowMs: 1000, now: () => now, store: fileStore(() => now) });
     const ts = now + 900;
-    expect(guard.check('future', ts)).toBe('ok');
+    expect(await guard.check('future', ts)).toBe('ok');
     now += 1500; // past arrival + window, still inside ts + window
-    expect(guard.check('future', ts)).toBe('replayed');
+    expect(await guard.check('future', ts)).toBe('replayed');
     now = ts + 1000; // the last instant the timestamp is fresh
-    expect(guard.check('future', ts)).toBe('replayed');
+    expect(await guard.check('future', ts)).toBe('replayed');
     now += 1;
-    expect(guard.check('future', ts)).toBe('stale');
+    expect(await guard.check('future', ts)).toBe('stale');
   });
 
-  it('keeps at most maxKeys, dropping the oldest, and forget() lets a retry through', () => {
-    const guard = createReplayGuard({ windowMs: 60_000, maxKeys: 3 });
-    for (const key of ['1', '2', '3', '4']) expect(guard.check(key)).toBe('ok');
-    expect(guard.size).toBe(3);
-    expect(guard.check('1')).toBe('ok');
-    expect(guard.check('4')).toBe('replayed');
-    guard.forget('4');
-    expect(guard.check('4')).toBe('ok');
+  it('survives a restart: a new store on the same file still refuses the key for the rest of its window', async () => {
+    let now = 20_000_000;
+    const { dir } = useTempDir();
+    const first = createReplayGuard({ windowMs: 60_000, now: () => now, store: fileStore(() => now, dir) });
+    expect(await first.check('sig', now)).toBe('ok');
+    expect(await first.check('released', now)).toBe('ok');
+    await first.forget('released');
+    now += 30_000;
+    const second = createReplayGuard({ windowMs: 60_000, now: () => now, store: fileStore(() => now, dir) });
+    expect(await second.check('sig', now - 30_000)).toBe('replayed');
+    expect(await second.check('released', now - 30_000)).toBe('ok');
+  });
+
+  it('forget() lets a retry through; concurrent checks of one key: exactly one is ok', async () => {
+    const store = fileStore(Date.now);
+    const guard = createReplayGuard({ windowMs: 60_000, store });
+    const verdicts = await Promise.all(Array.from({ length: 8 }, () => guard.check('same')));
+    expect(verdicts.filter((v) => v === 'ok')).toHaveLength(1);
+    await guard.forget('same');
+    expect(await guard.check('same')).toBe('ok');
   });
 });

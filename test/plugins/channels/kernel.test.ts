@@ -8,32 +8,37 @@ import { useTempDir } from '../../helpers/temp-dir.ts';
 import { startChannels } from './harness.ts';
 
 describe('channels service in a kernel', () => {
-  it('4th pending sender is dropped and counted; approval survives a kernel restart (same state dir)', async () => {
+  it('a 4th pending sender expires the oldest request (logged at info, counted); approval survives a kernel restart (same state dir)', async () => {
     const stateDir = join(useTempDir().dir, 'state');
     const h = await startChannels({ env: { MOLTBOT_STATE_DIR: stateDir } });
     const codes: string[] = [];
-    for (const sender of ['s1', 's2', 's3']) {
+    for (const sender of ['s1', 's2', 's3', 's4']) {
       const outcome = await h.channel.inject({ sender, text: 'hi' });
       expect(outcome.status).toBe('pairing');
       codes.push((outcome as { code: string }).code);
     }
-    expect(new Set(codes).size).toBe(3);
-    expect(await h.channel.inject({ sender: 's4', text: 'hi' })).toEqual({ status: 'dropped', reason: 'pairing-limit' });
-    expect(h.kernel.logs.some((l) => l.msg === 'inbound message dropped' && l.reason === 'pairing-limit' && l.level === 20)).toBe(true);
+    expect(new Set(codes).size).toBe(4);
+    // s1 (the oldest) made room for s4: its code no longer approves anyone.
+    expect(h.channels.pairing.list('fake').map((r) => r.sender)).toEqual(['s2', 's3', 's4']);
+    await expect(h.channels.pairing.approve('fake', codes[0]!)).rejects.toThrow(/no pending pairing code/);
+    expect(h.kernel.logs.some((l) => l.level === 30 && l.expired === 's1' && l.sender === 's4' && /oldest one expired/.test(String(l.msg)))).toBe(true);
+    const figures: Record<string, number> = {};
+    await h.kernel.hooks.collectMetrics.promise({ set: (name, value, labels) => { figures[`${name}${labels ? JSON.stringify(labels) : ''}`] = value; } });
+    expect(figures['pairing_expired_for_new{"channel":"fake"}']).toBe(1);
     await h.channels.pairing.approve('fake', codes[1]!);
     expect(h.channels.pairing.approved('fake')).toEqual(['s2']);
-    expect(h.channels.pairing.list('fake').map((r) => r.sender)).toEqual(['s1', 's3']);
+    expect(h.channels.pairing.list('fake').map((r) => r.sender)).toEqual(['s3', 's4']);
     const file = join(stateDir, 'credentials', 'pairing', 'fake.json');
     expect((await stat(file)).mode & 0o777).toBe(0o600);
     const status = h.channels.status()[0]!;
-    expect(status.inbound).toEqual({ accepted: 0, dropped: 1, pairing: 3 });
+    expect(status.inbound).toEqual({ accepted: 0, dropped: 0, pairing: 4 });
 
     // A second kernel on the same state dir: s2 is still approved and gets an agent reply.
     await h.kernel.close();
     const channel = createFakeChannel();
     const again = await startChannels({ channel, env: { MOLTBOT_STATE_DIR: stateDir } });
     expect(again.channels.pairing.approved('fake')).toEqual(['s2']);
-    expect(again.channels.pairing.list('fake').map((r) => r.sender)).toEqual(['s1', 's3']);
+    expect(again.channels.pairing.list('fake').map((r) => r.sender)).toEqual(['s3', 's4']);
     again.fake.script({ text: 'welcome back' });
     expect(await channel.inject({ sender: 's2', text: 'hello' })).toMatchObject({ status: 'accepted' });
     expect((await channel.waitForSent(1))[0]!.text).toBe('welcome back');

@@ -49,4 +49,20 @@ describe('pairing store on a full disk', () => {
     await reloaded.load('tg');
     expect(reloaded.approvedSenders('tg')).toEqual([]);
   });
+
+  it('a refused write of a 4th request leaves the 3 pending ones as they were (the expired one comes back)', async () => {
+    let now = 1_000_000;
+    const store = new PairingStore(useTempDir().dir, () => now);
+    await store.load('tg');
+    for (const sender of ['a', 'b', 'c']) {
+      await store.request('tg', sender);
+      now += 1;
+    }
+    faults.arm(/tg\.json\..*\.tmp$/, 'short');
+    await expect(store.request('tg', 'd')).rejects.toMatchObject(NO_SPACE);
+    expect(store.list('tg').map((r) => r.sender)).toEqual(['a', 'b', 'c']);
+    faults.clear();
+    expect(await store.request('tg', 'd')).toMatchObject({ status: 'created', evicted: { sender: 'a' } });
+    expect(store.list('tg').map((r) => r.sender)).toEqual(['b', 'c', 'd']);
+  });
 });

@@ -21,23 +21,30 @@ describe('pairing store', () => {
     expect(chiSquare).toBeLessThan(80);
   });
 
-  it('same sender same code; 3 pending at most; codes expire after 1 hour', async () => {
+  it('same sender same code; 3 pending at most (a 4th expires the oldest); codes expire after 1 hour', async () => {
     let now = 1_000_000;
     const store = new PairingStore(useTempDir().dir, () => now);
     await store.load('tg');
     const a = await store.request('tg', 'a');
     expect(a.status).toBe('created');
     expect(await store.request('tg', 'a')).toEqual({ status: 'existing', request: (a as { request: unknown }).request });
-    await store.request('tg', 'b');
-    await store.request('tg', 'c');
-    expect(await store.request('tg', 'd')).toEqual({ status: 'full' });
-    now += CODE_TTL_MS - 1;
-    expect(store.list('tg')).toHaveLength(3);
     now += 1;
+    await store.request('tg', 'b');
+    now += 1;
+    await store.request('tg', 'c');
+    now += 1;
+    const d = await store.request('tg', 'd');
+    expect(d).toMatchObject({ status: 'created', request: { sender: 'd' }, evicted: { sender: 'a' } });
+    expect(store.list('tg').map((r) => r.sender)).toEqual(['b', 'c', 'd']);
+    const evictedCode = (a as { request: { code: string } }).request.code;
+    await expect(store.approve('tg', evictedCode)).rejects.toThrow(/no pending pairing code/);
+    now += CODE_TTL_MS - 3; // b was created 2 ms after a: it expires 1 hour after that
+    expect(store.list('tg')).toHaveLength(3);
+    now += 2;
+    expect(store.list('tg').map((r) => r.sender)).toEqual(['d']);
+    now += CODE_TTL_MS;
     expect(store.list('tg')).toHaveLength(0);
-    expect((await store.request('tg', 'd')).status).toBe('created');
-    const expired = (a as { request: { code: string } }).request.code;
-    await expect(store.approve('tg', expired)).rejects.toThrow(/no pending pairing code/);
+    expect(await store.request('tg', 'e')).toEqual({ status: 'created', request: expect.objectContaining({ sender: 'e' }) });
   });
 
   it('persists atomically (0600) and reloads; a channel id is never a path', async () => {

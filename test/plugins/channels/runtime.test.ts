@@ -1,9 +1,11 @@
 /** ChannelRuntime alone (no kernel): the typing indicator is refreshed while a run lasts, then stops. */
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createHooks } from '../../../core/hooks.ts';
 import { createLogger } from '../../../core/log.ts';
 import type { AgentService, RunRequest, RunResult } from '../../../plugins/agent/agent-service.ts';
 import { PairingStore } from '../../../plugins/channels/pairing-store.ts';
+import { FileSeenStore } from '../../../plugins/channels/seen-store.ts';
 import { ChannelRuntime, TYPING_REFRESH_MS } from '../../../plugins/channels/runtime.ts';
 import { resolveChannelSettings } from '../../../plugins/channels/settings.ts';
 import { createFakeChannel } from '../../helpers/fake-channel.ts';
@@ -32,6 +34,7 @@ describe('channel runtime', () => {
       hooks: createHooks(),
       log: createLogger({ level: 'silent' }),
       store: new PairingStore(useTempDir().dir),
+      seen: new FileSeenStore(join(useTempDir().dir, 'seen.jsonl')),
       agent: () => agent,
       emit: () => undefined,
       track: (work) => work,

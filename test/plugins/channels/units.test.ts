@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { createBackoff } from '../../../plugins/channels/backoff.ts';
 import { chunkText } from '../../../plugins/channels/chunk.ts';
 import type { ChannelInbound } from '../../../plugins/channels/contract.ts';
-import { RecentIds } from '../../../plugins/channels/dedupe.ts';
 import { decide } from '../../../plugins/channels/policy.ts';
 import { encodePeerId, sessionKeyFor } from '../../../plugins/channels/session-route.ts';
 import { resolveChannelSettings } from '../../../plugins/channels/settings.ts';
@@ -98,16 +97,6 @@ describe('backoff and dedupe', () => {
     expect(createBackoff({}, () => 0).next()).toBe(0);
     const real = createBackoff();
     for (let i = 0; i < 100; i++) expect(real.next()).toBeLessThanOrEqual(60_000);
-  });
-
-  it('remembers a bounded number of ids', () => {
-    const recent = new RecentIds(2);
-    expect(recent.add('a')).toBe(true);
-    expect(recent.add('a')).toBe(false);
-    recent.add('b');
-    recent.add('c');
-    expect(recent.size).toBe(2);
-    expect(recent.add('a')).toBe(true);
   });
 });
 

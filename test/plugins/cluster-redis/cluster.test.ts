@@ -67,10 +67,11 @@ describe('cluster-redis ownership', () => {
 
   it('a dead owner (lease never renewed) is replaced once its lease expires', async () => {
     const prefix = freshPrefix();
+    // The kernel first: its start time (slow on a loaded machine) must not eat the dead lease's ttl.
+    const kernel = await clusterKernel(prefix);
     const client = await redis();
     await client.set(`${prefix}:owner:job`, 'dead-instance', { expiration: { type: 'PX', value: TTL } });
     await client.close();
-    const kernel = await clusterKernel(prefix);
     const own = kernel.use('ownership') as OwnershipService;
     const r = recorder();
     const hold = await own.hold('job', r.handlers);
@@ -121,12 +122,16 @@ describe('cluster-redis pairing store', () => {
     expect(storeA.approvedSenders('tg')).toEqual([]);
   });
 
-  it('keeps at most 3 pending codes per channel and approvals made for later are handed out once', async () => {
+  it('keeps at most 3 pending codes per channel (a 4th expires the oldest) and approvals made for later are handed out once', async () => {
     const prefix = freshPrefix();
     const kernel = await clusterKernel(prefix);
     const store = kernel.use('pairing-store') as PairingBackend;
-    for (const sender of ['1', '2', '3']) expect((await store.request('irc', sender)).status).toBe('created');
-    expect((await store.request('irc', '4')).status).toBe('full');
+    for (const sender of ['1', '2', '3']) {
+      expect((await store.request('irc', sender)).status).toBe('created');
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    expect(await store.request('irc', '4')).toMatchObject({ status: 'created', request: { sender: '4' }, evicted: { sender: '1' } });
+    expect(store.list('irc').map((r) => r.sender).sort()).toEqual(['2', '3', '4']);
     const [first] = store.list('irc');
     await store.approve('irc', first!.code, { notifyLater: true });
     expect(await store.takeNotifications('irc')).toEqual([{ sender: first!.sender, chatId: first!.sender }]);
