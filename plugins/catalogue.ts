@@ -3,7 +3,9 @@
  * plugins that are not used cost nothing at start-up. Feature issues add their plugins here.
  */
 import type { PluginCatalogue } from '../core/resolve-plugin.ts';
+import type { ImpliedPlugin } from '../core/kernel-types.ts';
 import { channelPlugins } from './channels/implied.ts';
+import { mcpPlugins } from './mcp/implied.ts';
 
 export const FIRST_PARTY: PluginCatalogue = Object.freeze({
   gateway: () => import('./gateway/index.ts'),
@@ -51,6 +53,7 @@ export const FIRST_PARTY: PluginCatalogue = Object.freeze({
   memory: () => import('./memory/index.ts'),
   'tools-browser': () => import('./tools-browser/index.ts'),
   'channel-irc': () => import('./channel-irc/index.ts'),
+  mcp: () => import('./mcp/index.ts'),
 });
 
 /** What runs with no config at all (DESIGN §4); grows as first-party plugins land. */
@@ -67,5 +70,13 @@ export const EMBEDDED_PRESET: readonly string[] = Object.freeze([
   'skills', 'memory',
 ]);
 
-/** Plugins the config implies: a `channels.<id>` section loads `channel-<id>` (kernel option `impliedPlugins`). */
-export const IMPLIED_PLUGINS = channelPlugins(FIRST_PARTY);
+const impliedChannels = channelPlugins(FIRST_PARTY);
+
+/**
+ * Plugins the config implies (kernel option `impliedPlugins`): a `channels.<id>` section loads
+ * `channel-<id>`; an `mcp.servers` section loads `mcp`.
+ */
+export const IMPLIED_PLUGINS = (config: Readonly<Record<string, any>>, declared: ReadonlySet<string>): ImpliedPlugin[] => [
+  ...impliedChannels(config, declared),
+  ...mcpPlugins(config, declared),
+];

@@ -747,6 +747,88 @@ export interface MoltbotConfig {
     };
   };
   /**
+   * Model Context Protocol. A present section loads the mcp plugin by itself.
+   */
+  mcp?: {
+    /**
+     * MCP servers whose tools join the agent's tools as mcp__<server>__<tool>, by server name (letters, digits, _ and -, no double underscore).
+     */
+    servers?: {
+      /**
+       * One MCP server: command (+ args, env, cwd) starts it as a supervised child speaking stdio; url (+ headers) reaches it over streamable HTTP. Exactly one of the two.
+       */
+      [k: string]:
+        | {
+            /**
+             * false: the server is neither started nor reached; its tools are absent.
+             */
+            enabled?: boolean;
+            /**
+             * Program that starts a stdio server (node, npx, a path); looked up on the PATH given to the child.
+             */
+            command?: string;
+            /**
+             * Arguments of command (no shell: spaces and quotes are literal).
+             *
+             * Items: One argument.
+             */
+            args?: string[];
+            /**
+             * The child's whole environment besides a minimal PATH and HOME: nothing else of the gateway's environment is inherited.
+             */
+            env?: {
+              /**
+               * Value; write secrets as ${ENV_VAR} references. Masked wherever config is shown.
+               */
+              [k: string]: string | undefined;
+            };
+            /**
+             * Working folder of the child (default: the agent workspace).
+             */
+            cwd?: string;
+            /**
+             * Streamable HTTP endpoint of a remote server, e.g. https://example.test/mcp.
+             */
+            url?: string;
+            /**
+             * HTTP headers sent with every request to url (e.g. Authorization).
+             */
+            headers?: {
+              /**
+               * Header value; write secrets as ${ENV_VAR} references. Masked wherever config is shown.
+               */
+              [k: string]: string | undefined;
+            };
+            /**
+             * Longest one tool call may take before it is cancelled (default: the mcp plugin's callTimeoutMs).
+             */
+            timeoutMs?: number;
+            /**
+             * Largest tool result passed to the model; a longer one is cut with a marker (default: the mcp plugin's maxResultBytes).
+             */
+            maxResultBytes?: number;
+            /**
+             * Which of the server's tools are registered at all (before the per-session tool policy), by the server's own tool names; * matches any characters.
+             */
+            tools?: {
+              /**
+               * Only these tools (absent or empty: all).
+               *
+               * Items: A tool name or glob.
+               */
+              allow?: string[];
+              /**
+               * Never these tools (wins over allow).
+               *
+               * Items: A tool name or glob.
+               */
+              deny?: string[];
+            };
+          }
+        | undefined;
+    };
+  };
+  /**
    * Plugins to load, in addition to the default preset: a name, package or path; [name, options]; or a plugin object (moltbot.config.ts).
    *
    * Items: A plugin: "name", "./path", "package", [plugin, options] or a definePlugin() object.
