@@ -7,6 +7,8 @@
 import schema from '../../schemas/plugins/mcp.json' with { type: 'json' };
 import rootSchema from '../../schemas/moltbot.config.json' with { type: 'json' };
 import validate from '../../schemas/generated/mcp.validate.ts';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { definePlugin } from '../../core/plugin.ts';
 import { collectSecretValues } from '../../core/validate/secrets.ts';
 import type { ToolRegistry } from '../agent/tool-registry.ts';
@@ -39,10 +41,15 @@ export default definePlugin<McpOptions>({
   description: 'MCP client: tools of Model Context Protocol servers (stdio, streamable HTTP), supervised',
   schema,
   validate,
+  defaults: {
+    callTimeoutMs: 60_000, maxResultBytes: 65_536, connectTimeoutMs: 20_000, maxStderrLineBytes: 2000,
+    backoff: { initialMs: 500, maxMs: 30_000 },
+    breaker: { threshold: 5, windowMs: 300_000, cooldownMs: 600_000 },
+  },
   // The agent provides the tools registry; tool-policy decides per session who may call them.
   optionalDependencies: ['agent', 'gateway', 'alerts'],
   setup(ctx, options) {
-    const specs = resolveServers(ctx.config, options, ctx.paths.workspace);
+    const specs = resolveServers(ctx.config, options, [ctx.paths.workspace, ctx.paths.stateDir].find((dir) => existsSync(dir)) ?? homedir());
     const disabled = Object.entries((ctx.config['mcp'] as { servers?: Record<string, McpServerConfig> } | undefined)?.servers ?? {}).filter(([, s]) => s.enabled === false).map(([name]) => name);
     const log = ctx.log;
     let manager: McpManager | undefined;

@@ -2,7 +2,8 @@
  * The registry entries of one MCP server: its tools as `mcp__<server>__<tool>` (server-level
  * allow/deny applied), plus, when the server advertises them, `list_resources`,
  * `read_resource`, `list_prompts` and `get_prompt` under the same prefix (a server tool of the
- * same name wins). Every handler returns the result wrapped as untrusted content; a result
+ * same name wins). Tools that only run as tasks (`execution.taskSupport: "required"`) are left
+ * out: a plain tools/call cannot run them. Every handler returns the result wrapped as untrusted content; a result
  * with `isError` becomes a failed tool call the model sees.
  */
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
@@ -27,6 +28,8 @@ export function serverTools(connection: McpServerConnection, tools: readonly Too
   const own = new Set<string>();
   for (const tool of tools) {
     if (!toolAllowed(tool.name, spec.allow, spec.deny)) continue;
+    // A tool that only runs as a task (SEP-1686) cannot answer a plain tools/call.
+    if ((tool as { execution?: { taskSupport?: string } }).execution?.taskSupport === 'required') continue;
     const name = registryName(spec.name, tool.name);
     own.add(name);
     out.push({

@@ -41,7 +41,8 @@ export type ServerSpec =
   | (Common & { transport: 'http'; url: string; headers: Readonly<Record<string, string>> });
 
 /** The enabled servers of `config.mcp.servers`, in config order. */
-export function resolveServers(config: Readonly<Record<string, any>>, options: McpOptions, workspace: string): ServerSpec[] {
+/** `defaultCwd`: where a stdio child runs when its cwd is not set (the workspace when it exists). */
+export function resolveServers(config: Readonly<Record<string, any>>, options: McpOptions, defaultCwd: string): ServerSpec[] {
   const servers = (config['mcp']?.['servers'] ?? {}) as Record<string, McpServerConfig>;
   const out: ServerSpec[] = [];
   for (const [name, server] of Object.entries(servers)) {
@@ -72,7 +73,7 @@ export function resolveServers(config: Readonly<Record<string, any>>, options: M
       deny: server.tools?.deny ?? [],
     };
     out.push(server.command !== undefined
-      ? { ...common, transport: 'stdio', command: server.command, args: server.args ?? [], env: server.env ?? {}, cwd: server.cwd ?? workspace }
+      ? { ...common, transport: 'stdio', command: server.command, args: server.args ?? [], env: server.env ?? {}, cwd: server.cwd ?? defaultCwd }
       : { ...common, transport: 'http', url: server.url!, headers: server.headers ?? {} });
   }
   return out;

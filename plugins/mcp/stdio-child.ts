@@ -62,7 +62,8 @@ export class StdioChildTransport implements Transport {
       });
       this.#child = child;
       child.once('error', (error) => {
-        reject(error);
+        // ENOENT names the command or the cwd that is missing; say which was tried.
+        reject(new Error(`cannot start ${JSON.stringify(options.command)} in ${options.cwd}: ${error.message}`));
         this.onerror?.(error);
       });
       child.once('spawn', () => resolve());

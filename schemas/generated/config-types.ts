@@ -751,7 +751,7 @@ export interface MoltbotConfig {
    */
   mcp?: {
     /**
-     * MCP servers whose tools join the agent's tools as mcp__<server>__<tool>, by server name (letters, digits, _ and -, no double underscore).
+     * MCP servers whose tools join the agent's tools as mcp__<server>__<tool>, by server name (letters, digits, _ and -; no double underscore, no trailing _).
      */
     servers?: {
       /**
@@ -783,7 +783,7 @@ export interface MoltbotConfig {
               [k: string]: string | undefined;
             };
             /**
-             * Working folder of the child (default: the agent workspace).
+             * Working folder of the child (default: the agent workspace, or the state dir while the workspace does not exist).
              */
             cwd?: string;
             /**
