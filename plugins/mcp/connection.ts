@@ -111,7 +111,6 @@ export class McpServerConnection {
       this.stats.capabilities = { tools: capabilities.tools !== undefined, resources: capabilities.resources !== undefined, prompts: capabilities.prompts !== undefined };
       const info = client.getServerVersion();
       if (info) this.stats.serverInfo = { name: info.name, version: info.version };
-      if (transport instanceof StdioChildTransport && transport.pid !== undefined) this.stats.pid = transport.pid;
       await this.#refreshTools(client);
     } catch (error) {
       await client.close().catch(() => undefined);
@@ -146,6 +145,9 @@ export class McpServerConnection {
       maxStderrLineBytes: this.#options.maxStderrLineBytes,
       // The root logger's redactor scrubs secrets (config values included) from the line.
       onStderrLine: (line) => (this.#hooks.stderr ? this.#hooks.stderr(line) : this.#hooks.log.info({ server: this.spec.name, stream: 'stderr' }, line)),
+      onSpawn: (pid) => {
+        this.stats.pid = pid;
+      },
       onExit: (code, signal) => {
         if (this.#closing) return;
         this.stats.lastError = `process exited (${signal ?? `code ${code}`})`;

@@ -19,6 +19,8 @@ export interface StdioChildOptions {
   cwd: string;
   maxStderrLineBytes: number;
   onStderrLine(line: string): void;
+  /** The child is running (pid known). */
+  onSpawn?(pid: number): void;
   /** The child exited (after start). */
   onExit(code: number | null, signal: NodeJS.Signals | null): void;
 }
@@ -66,7 +68,10 @@ export class StdioChildTransport implements Transport {
         reject(new Error(`cannot start ${JSON.stringify(options.command)} in ${options.cwd}: ${error.message}`));
         this.onerror?.(error);
       });
-      child.once('spawn', () => resolve());
+      child.once('spawn', () => {
+        if (child.pid !== undefined) options.onSpawn?.(child.pid);
+        resolve();
+      });
       child.once('exit', (code, signal) => {
         this.#exited = true;
         this.#flushStderr();
