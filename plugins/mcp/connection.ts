@@ -263,5 +263,8 @@ export class McpServerConnection {
 }
 
 function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  if (!(error instanceof Error)) return String(error);
+  // The SDK's StreamableHTTPError carries the HTTP status in `code`; its message may not.
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'number' && code >= 100 && code < 600 && !error.message.includes(String(code)) ? `${error.message.trim()} (HTTP ${code})` : error.message;
 }

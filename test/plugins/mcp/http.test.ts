@@ -16,6 +16,7 @@ import { maskSecrets } from '../../../core/validate/secrets.ts';
 import rootSchema from '../../../schemas/moltbot.config.json' with { type: 'json' };
 import type { ToolRegistry } from '../../../plugins/agent/tool-registry.ts';
 import { eventually } from '../../helpers/eventually.ts';
+import { useTempDir } from '../../helpers/temp-dir.ts';
 import { context, registryOnly } from './kit.ts';
 
 const KEY = 'docs-key-5b1e9c7d';
@@ -24,7 +25,7 @@ async function startHttpServer() {
   const tools: Tool[] = [{ name: 'add', description: 'Adds a and b.', inputSchema: { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } }, required: ['a', 'b'] } }];
   const sessions = new Map<string, { server: Server; transport: StreamableHTTPServerTransport }>();
   const authorizations: (string | undefined)[] = [];
-  const newSession = () => {
+  const newSession = async () => {
     const server = new Server({ name: 'test-http', version: '1.0.0' }, { capabilities: { tools: { listChanged: true } } });
     server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools }));
     server.setRequestHandler(CallToolRequestSchema, async (request) => {
@@ -37,7 +38,7 @@ async function startHttpServer() {
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => void sessions.set(id, { server, transport }),
     });
-    void server.connect(transport);
+    await server.connect(transport);
     return transport;
   };
   const http = createServer(async (req: IncomingMessage, res: ServerResponse) => {
@@ -48,7 +49,7 @@ async function startHttpServer() {
     }
     const id = req.headers['mcp-session-id'];
     const existing = typeof id === 'string' ? sessions.get(id) : undefined;
-    await (existing?.transport ?? newSession()).handleRequest(req, res);
+    await (existing?.transport ?? (await newSession())).handleRequest(req, res);
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   onTestFinished(async () => {
@@ -70,11 +71,10 @@ async function startHttpServer() {
 describe('mcp client over streamable HTTP', () => {
   it('headers (from ${VAR}) reach the server; tools register and answer; list_changed adds a tool at run time', async () => {
     const remote = await startHttpServer();
-    const kernel = await createTestKernel({
-      config: { mcp: { servers: { docs: { url: remote.url, headers: { Authorization: 'Bearer ${DOCS_KEY}' } } } } },
-      env: { DOCS_KEY: KEY },
-      plugins: [registryOnly],
-    });
+    // A config file, as users write it: `${VAR}` references are resolved when files are loaded.
+    const tmp = useTempDir('moltbot-mcp-http-');
+    const configFile = tmp.write('moltbot.config.json', JSON.stringify({ mcp: { servers: { docs: { url: remote.url, headers: { Authorization: 'Bearer ${DOCS_KEY}' } } } } }));
+    const kernel = await createTestKernel({ config: undefined, configFile, env: { DOCS_KEY: KEY }, plugins: [registryOnly] });
     await kernel.use('mcp').settled();
     expect(kernel.use('mcp').stats()['docs']).toMatchObject({ state: 'ready', transport: 'http', tools: 1, serverInfo: { name: 'test-http' } });
     expect(remote.authorizations.every((value) => value === `Bearer ${KEY}`)).toBe(true);
@@ -97,7 +97,7 @@ describe('mcp client over streamable HTTP', () => {
       plugins: [registryOnly, ['mcp', { connectTimeoutMs: 2000, backoff: { initialMs: 50, maxMs: 100 }, breaker: { threshold: 2, windowMs: 60_000, cooldownMs: 60_000 } }]],
     });
     await eventually(() => kernel.use('mcp').stats()['docs']!.state === 'circuit-open', 'the breaker to open');
-    expect(kernel.use('mcp').stats()['docs']!.lastError).toMatch(/connect failed: .*401/);
+    expect(kernel.use('mcp').stats()['docs']!.lastError).toMatch(/connect failed: .*HTTP 401/);
     expect(kernel.use('mcp').stats()['docs']!.restarts).toBe(1);
   });
 });
