@@ -59,6 +59,7 @@ export class McpServerConnection {
   #failures: number[] = [];
   #closing = false;
   #tools: Tool[] = [];
+  /** Settles on the first connect or the first failure. */
   #ready: Promise<void>;
   #markReady!: () => void;
   readonly stats: ServerStats;
@@ -79,9 +80,11 @@ export class McpServerConnection {
     return this.stats.state === 'ready' ? this.#client : undefined;
   }
 
-  /** Resolves once connected the first time (never rejects; check `stats.state`). */
-  whenSettled(timeoutMs: number): Promise<void> {
-    return Promise.race([this.#ready, new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref())]);
+  /** Resolves once the first attempt connected or failed (never rejects; check `stats.state`). */
+  async whenSettled(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.#ready, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
   }
 
   start(): void {
@@ -113,9 +116,11 @@ export class McpServerConnection {
       if (info) this.stats.serverInfo = { name: info.name, version: info.version };
       await this.#refreshTools(client);
     } catch (error) {
+      // Read before close(): closing kills the child, which would look like an exit.
+      const exited = transport instanceof StdioChildTransport ? transport.exitReason : undefined;
       await client.close().catch(() => undefined);
       if (this.#closing) return;
-      return this.#failed(`connect failed: ${message(error)}`);
+      return this.#failed(exited !== undefined ? `process exited (${exited}) before it answered initialize` : `connect failed: ${message(error)}`);
     }
     // After connect: a close from now on (child exit, HTTP session lost) is a failure.
     client.onclose = () => {
@@ -186,6 +191,7 @@ export class McpServerConnection {
     this.#tools = [];
     this.stats.tools = 0;
     this.#hooks.onTools([]);
+    this.#markReady();
     if (this.#failures.length >= threshold) {
       this.#setState('circuit-open');
       const detail = `circuit open after ${this.#failures.length} failures in ${Math.round(windowMs / 1000)} s (last: ${reason}); next attempt in ${Math.round(cooldownMs / 1000)} s`;

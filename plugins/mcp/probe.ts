@@ -24,7 +24,8 @@ export async function probeServer(spec: ServerSpec, options: McpOptions, log: Lo
   const stderr: string[] = [];
   let tools: Tool[] = [];
   const connection = new McpServerConnection(spec, { ...options, breaker: { ...options.breaker, threshold: 1 } }, {
-    log: log.child({ probe: spec.name }),
+    // The answer carries the error and stderr; the connection's own log lines would only repeat them.
+    log: log.child({ probe: spec.name }, { level: 'silent' }),
     stderr: (line) => void stderr.push(line),
     onTools: (list) => (tools = [...list]),
     alert: () => undefined,

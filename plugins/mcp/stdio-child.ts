@@ -46,6 +46,9 @@ export class StdioChildTransport implements Transport {
     this.#options = options;
   }
 
+  /** How the child ended (`code 2`, `SIGKILL`), once it has. */
+  exitReason: string | undefined;
+
   get pid(): number | undefined {
     return this.#child?.pid;
   }
@@ -74,6 +77,7 @@ export class StdioChildTransport implements Transport {
       });
       child.once('exit', (code, signal) => {
         this.#exited = true;
+        this.exitReason = signal ?? `code ${code}`;
         this.#flushStderr();
         options.onExit(code, signal);
         this.onclose?.();
