@@ -8,7 +8,8 @@ import { definePlugin } from '../../../core/plugin.ts';
 import type { Alert, Check } from '../../../core/hook-types.ts';
 import { createTestKernel } from '../../../core/testing.ts';
 import { eventually } from '../../helpers/eventually.ts';
-import { groupMembers, registryOnly } from './kit.ts';
+import type { ToolRegistry } from '../../../plugins/agent/tool-registry.ts';
+import { context, groupMembers, registryOnly, SERVERS, stdio } from './kit.ts';
 
 const alerts = (seen: Alert[]) => definePlugin({
   name: 'alert-spy', version: '1.0.0',
@@ -83,5 +84,23 @@ describe('mcp supervision', () => {
     await eventually(() => kernel.use('mcp').stats()['crashy']!.state === 'circuit-open', 'the circuit to open');
     expect(reports[0]).toEqual(['mcp:crashy', 'degraded', 'connecting']);
     expect(reports.at(-1)).toEqual(['mcp:crashy', 'degraded', expect.stringMatching(/^circuit open after 1 failures/)]);
+  });
+
+  it('a connected server that dies is restarted after the backoff; its tools leave the registry and come back', async () => {
+    const kernel = await createTestKernel({
+      config: { mcp: { servers: { everything: stdio(SERVERS.everything, ['stdio']) } } },
+      plugins: [registryOnly, ['mcp', { backoff: { initialMs: 200, maxMs: 1000 } }]],
+    });
+    await kernel.use('mcp').settled();
+    const tools = kernel.use('tools') as ToolRegistry;
+    const first = kernel.use('mcp').pids()['everything']!;
+    expect(tools.get('mcp__everything__echo')).toBeDefined();
+    process.kill(first, 'SIGKILL');
+    await eventually(() => tools.get('mcp__everything__echo') === undefined, 'the tools to leave the registry');
+    await eventually(() => kernel.use('mcp').stats()['everything']!.state === 'ready' && tools.get('mcp__everything__echo'), 'the restart', 15_000);
+    const stats = kernel.use('mcp').stats()['everything']!;
+    expect(stats).toMatchObject({ restarts: 1, failures: 1, lastError: 'process exited (SIGKILL)' });
+    expect(kernel.use('mcp').pids()['everything']).not.toBe(first);
+    expect(await tools.get('mcp__everything__echo')!.handler({ message: 'back' }, context())).toContain('Echo: back');
   });
 });
