@@ -3,6 +3,9 @@
  * opens (critical alert, degraded health, doctor critical, metrics); a server that never
  * answers fails its connect timeout the same way; stderr reaches the log through redaction.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { definePlugin } from '../../../core/plugin.ts';
 import type { Alert, Check } from '../../../core/hook-types.ts';
@@ -102,5 +105,21 @@ describe('mcp supervision', () => {
     expect(stats).toMatchObject({ restarts: 1, failures: 1, lastError: 'process exited (SIGKILL)' });
     expect(kernel.use('mcp').pids()['everything']).not.toBe(first);
     expect(await tools.get('mcp__everything__echo')!.handler({ message: 'back' }, context())).toContain('Echo: back');
+  });
+
+  it('after cooldownMs an open circuit gets one more attempt; a success closes it and resolves the alert', async () => {
+    const seen: Alert[] = [];
+    const flag = join(mkdtempSync(join(tmpdir(), 'moltbot-mcp-flag-')), 'failed-once');
+    // Fails its first start, then runs server-everything.
+    const source = "const fs = require('node:fs'); if (!fs.existsSync(process.env.FLAG)) { fs.writeFileSync(process.env.FLAG, '1'); process.exit(1); } import(process.env.SERVER);";
+    const kernel = await createTestKernel({
+      config: { mcp: { servers: { flaky: node(source, { FLAG: flag, SERVER: SERVERS.everything }) } } },
+      plugins: [registryOnly, alerts(seen), ['mcp', { ...FAST, connectTimeoutMs: 15_000, breaker: { threshold: 1, windowMs: 60_000, cooldownMs: 1000 } }]],
+    });
+    await eventually(() => seen.length === 1, 'the firing alert');
+    await eventually(() => kernel.use('mcp').stats()['flaky']!.state === 'ready', 'the attempt after the cooldown', 15_000);
+    await eventually(() => seen.length === 2, 'the resolved alert');
+    expect(seen.map((a) => [a.id, a.state, a.severity])).toEqual([['mcp.server.flaky', 'firing', 'critical'], ['mcp.server.flaky', 'resolved', 'info']]);
+    expect((kernel.use('tools') as ToolRegistry).get('mcp__flaky__echo')).toBeDefined();
   });
 });
