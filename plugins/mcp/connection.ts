@@ -8,7 +8,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ToolListChangedNotificationSchema, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { McpError, ToolListChangedNotificationSchema, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { Alert } from '../../core/hook-types.ts';
 import type { Logger } from '../../core/log.ts';
 import { KERNEL_VERSION } from '../../core/version.ts';
@@ -248,6 +248,9 @@ export class McpServerConnection {
         this.stats.timeouts++;
         throw new Error(`call to ${this.spec.name}/${name} timed out after ${this.spec.timeoutMs} ms (cancelled on the server; mcp.servers.${this.spec.name}.timeoutMs)`);
       }
+      // An HTTP server has no process to watch: a transport-level failure (not an MCP error
+      // answer) means the server or its session is gone, so reconnect under the usual backoff.
+      if (this.spec.transport === 'http' && !(error instanceof McpError) && this.#client === client) this.#failed(`HTTP request failed: ${message(error)}`);
       throw error;
     }
   }

@@ -52,13 +52,25 @@ async function startHttpServer() {
     await (existing?.transport ?? (await newSession())).handleRequest(req, res);
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const port = (http.address() as AddressInfo).port;
   onTestFinished(async () => {
     for (const { server } of sessions.values()) await server.close();
     http.closeAllConnections();
-    await new Promise((resolve) => http.close(resolve));
+    if (http.listening) await new Promise((resolve) => http.close(resolve));
   });
   return {
-    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`,
+    url: `http://127.0.0.1:${port}/mcp`,
+    /** Stops answering (sessions lost), as a restarted remote server would. */
+    async stop() {
+      for (const { server } of sessions.values()) await server.close();
+      sessions.clear();
+      http.closeAllConnections();
+      await new Promise((resolve) => http.close(resolve));
+    },
+    /** Listens again on the same port. */
+    async resume() {
+      await new Promise<void>((resolve) => http.listen(port, '127.0.0.1', resolve));
+    },
     authorizations,
     /** Adds a tool and tells every connected client. */
     async addTool(tool: Tool) {
@@ -99,5 +111,23 @@ describe('mcp client over streamable HTTP', () => {
     await eventually(() => kernel.use('mcp').stats()['docs']!.state === 'circuit-open', 'the breaker to open');
     expect(kernel.use('mcp').stats()['docs']!.lastError).toMatch(/connect failed: .*HTTP 401/);
     expect(kernel.use('mcp').stats()['docs']!.restarts).toBe(1);
+  });
+
+  it('a remote server that went away fails the call, and the client reconnects once it is back', async () => {
+    const remote = await startHttpServer();
+    const tmp = useTempDir('moltbot-mcp-http-');
+    const configFile = tmp.write('moltbot.config.json', JSON.stringify({ mcp: { servers: { docs: { url: remote.url, headers: { Authorization: 'Bearer ${DOCS_KEY}' } } } } }));
+    const kernel = await createTestKernel({ config: undefined, configFile, env: { DOCS_KEY: KEY }, plugins: [registryOnly, ['mcp', { backoff: { initialMs: 100, maxMs: 400 } }]] });
+    await kernel.use('mcp').settled();
+    const tools = kernel.use('tools') as ToolRegistry;
+    const add = tools.get('mcp__docs__add')!;
+    await remote.stop();
+    await expect(Promise.resolve(add.handler({ a: 1, b: 1 }, context()))).rejects.toThrow();
+    expect(kernel.use('mcp').stats()['docs']).toMatchObject({ failures: 1, lastError: expect.stringMatching(/^HTTP request failed: /) });
+    expect(tools.get('mcp__docs__add')).toBeUndefined();
+    await remote.resume();
+    const back = await eventually(() => tools.get('mcp__docs__add'), 'the tools after the reconnect', 10_000);
+    expect(await back.handler({ a: 20, b: 22 }, context())).toContain('\n42\n');
+    expect(kernel.use('mcp').stats()['docs']).toMatchObject({ state: 'ready', restarts: expect.any(Number) });
   });
 });
