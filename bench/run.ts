@@ -4,12 +4,13 @@ import { benchCache } from './cache.ts';
 import { benchExec } from './exec.ts';
 import { benchGateway } from './gateway.ts';
 import { benchKernel } from './kernel.ts';
+import { benchMcp } from './mcp.ts';
 import { benchOps } from './ops.ts';
 import { benchSandbox } from './sandbox.ts';
 import { benchSandboxSchema } from './sandbox-schema.ts';
 import { benchScale } from './scale.ts';
 
-const benches: Record<string, () => Promise<string[]>> = { kernel: benchKernel, cache: benchCache, gateway: benchGateway, agent: benchAgent, ops: benchOps, sandbox: benchSandbox, 'sandbox-schema': benchSandboxSchema, exec: benchExec, scale: benchScale };
+const benches: Record<string, () => Promise<string[]>> = { kernel: benchKernel, cache: benchCache, gateway: benchGateway, agent: benchAgent, ops: benchOps, sandbox: benchSandbox, 'sandbox-schema': benchSandboxSchema, exec: benchExec, scale: benchScale, mcp: benchMcp };
 const selected = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(benches);
 console.log(`node ${process.version}, ${new Date().toISOString()}`);
 for (const name of selected) {

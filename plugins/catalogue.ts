@@ -5,6 +5,7 @@
 import type { ImpliedPlugin } from '../core/kernel-types.ts';
 import type { PluginCatalogue } from '../core/resolve-plugin.ts';
 import { channelPlugins } from './channels/implied.ts';
+import { mcpPlugins } from './mcp/implied.ts';
 
 export const FIRST_PARTY: PluginCatalogue = Object.freeze({
   gateway: () => import('./gateway/index.ts'),
@@ -54,6 +55,7 @@ export const FIRST_PARTY: PluginCatalogue = Object.freeze({
   'channel-irc': () => import('./channel-irc/index.ts'),
   'mcp-server': () => import('./mcp-server/index.ts'),
   'channel-slack': () => import('./channel-slack/index.ts'),
+  mcp: () => import('./mcp/index.ts'),
 });
 
 /** What runs with no config at all (DESIGN §4); grows as first-party plugins land. */
@@ -77,10 +79,10 @@ const impliedChannels = channelPlugins(FIRST_PARTY);
  * Plugins the config implies (kernel option `impliedPlugins`): a `channels.<id>` section loads
  * `channel-<id>`, `gateway.tailscale.mode` other than "off" loads `tailscale` (without it the
  * setting would be silently ignored, and its funnel-needs-password check never run), and each
- * first-party sink named in `alerts.sinks` loads `alert-<name>`.
+ * first-party sink named in `alerts.sinks` loads `alert-<name>`, and an `mcp.servers` section loads `mcp`.
  */
 export const IMPLIED_PLUGINS = (config: Readonly<Record<string, any>>, declared: ReadonlySet<string>): ImpliedPlugin[] => {
-  const implied = impliedChannels(config, declared);
+  const implied = [...impliedChannels(config, declared), ...mcpPlugins(config, declared)];
   const tailscale = (config.gateway as { tailscale?: { mode?: string } } | undefined)?.tailscale?.mode;
   if (tailscale !== undefined && tailscale !== 'off' && !declared.has('tailscale')) implied.push({ entry: 'tailscale', optionsPath: 'gateway.tailscale' });
   // `alerts.sinks: ["console", "file"]` loads alert-console and alert-file: a listed sink works

@@ -6,8 +6,10 @@
  *   A call without a session key (an operator's RPC) counts as sandboxed.
  * - For a sandboxed session the denylist wins over the allowlist; an empty allowlist allows
  *   every tool; an empty denylist means the default denylist (control-plane and host tools).
- * - Names are the guide's tool names, `group:*` aliases, or tools registered in the registry;
- *   anything else is a config error naming its path.
+ * - Names are the guide's tool names, `group:*` aliases, tools registered in the registry, or
+ *   MCP tool names and prefixes (`mcp__<server>__<tool>`, `mcp__<server>__*`; `group:mcp` is
+ *   `mcp__*`): MCP tools come and go with their servers, so they are matched when a call is
+ *   checked, not when the lists are read. Anything else is a config error naming its path.
  */
 import leven from 'leven';
 import { MoltbotError } from '../../core/errors.ts';
@@ -21,14 +23,19 @@ export const TOOL_GROUPS: Readonly<Record<string, readonly string[]>> = Object.f
   'group:ui': ['browser', 'canvas'],
   'group:control': ['nodes', 'cron', 'gateway'],
   'group:memory': ['memory_search', 'memory_get', 'memory_write'],
+  'group:mcp': ['mcp__*'],
 });
+
+/** Tools of MCP servers (plugin mcp) are named `mcp__<server>__<tool>`. */
+const MCP_PREFIX = 'mcp__';
 
 /**
  * Denied to sandboxed sessions when the config's denylist is empty. The memory tools are in
  * it because memory is the owner's: a group chat or a stranger's DM must not read or write it
- * unless the operator allows `group:memory` for sandboxed sessions.
+ * unless the operator allows `group:memory` for sandboxed sessions. MCP tools (`mcp__*`) are in
+ * it because an MCP server acts with the owner's credentials and files.
  */
-export const DEFAULT_SANDBOX_DENY = Object.freeze(['exec', 'browser', 'canvas', 'nodes', 'cron', 'gateway', 'memory_search', 'memory_get', 'memory_write']);
+export const DEFAULT_SANDBOX_DENY = Object.freeze(['exec', 'browser', 'canvas', 'nodes', 'cron', 'gateway', 'memory_search', 'memory_get', 'memory_write', 'mcp__*']);
 
 export type SandboxMode = 'off' | 'non-main' | 'all';
 
@@ -61,6 +68,9 @@ export function createToolPolicy(config: SandboxPolicyConfig, knownTools: Iterab
     });
   }
   const deny = configuredDeny.size > 0 ? configuredDeny : new Set(DEFAULT_SANDBOX_DENY);
+  const denyPrefixes = prefixes(deny);
+  const allowPrefixes = prefixes(allow);
+  const listed = (set: Set<string>, starts: string[], tool: string) => set.has(tool) || starts.some((start) => tool.startsWith(start));
   const mode = config.mode ?? 'non-main';
   const sandboxed = (sessionKey: string | undefined) =>
     mode === 'all' || (mode === 'non-main' && (sessionKey === undefined || !MAIN_SESSION.test(sessionKey)));
@@ -69,10 +79,10 @@ export function createToolPolicy(config: SandboxPolicyConfig, knownTools: Iterab
     sandboxed,
     check(tool, sessionKey) {
       if (!sandboxed(sessionKey)) return undefined;
-      if (deny.has(tool)) {
+      if (listed(deny, denyPrefixes, tool)) {
         return `tool "${tool}" is denied in sandboxed sessions (${configuredDeny.size > 0 ? `${CONFIG_PATH}.denylist` : 'the default sandbox denylist'})`;
       }
-      if (allow.size > 0 && !allow.has(tool)) return `tool "${tool}" is not in ${CONFIG_PATH}.allowlist`;
+      if (allow.size > 0 && !listed(allow, allowPrefixes, tool)) return `tool "${tool}" is not in ${CONFIG_PATH}.allowlist`;
       return undefined;
     },
   };
@@ -83,10 +93,20 @@ function expand(names: readonly string[], list: 'allowlist' | 'denylist', known:
   names.forEach((name, index) => {
     const group = TOOL_GROUPS[name];
     if (group !== undefined) for (const member of group) out.add(member);
-    else if (known.has(name)) out.add(name);
+    else if (known.has(name) || isMcpName(name)) out.add(name);
     else problems.push(` - ${CONFIG_PATH}.${list}[${index}]: unknown tool ${JSON.stringify(name)}${suggest(name, known)}`);
   });
   return out;
+}
+
+/** `mcp__<server>__<tool>` or a prefix of MCP names ending in `*` (`mcp__*`, `mcp__fs__*`). */
+function isMcpName(name: string): boolean {
+  return name.startsWith(MCP_PREFIX) && /^[A-Za-z0-9_-]+\*?$/.test(name);
+}
+
+/** Entries ending in `*` match every tool starting with what precedes it. */
+function prefixes(names: Set<string>): string[] {
+  return [...names].filter((name) => name.endsWith('*')).map((name) => name.slice(0, -1));
 }
 
 function suggest(name: string, known: Set<string>): string {

@@ -755,9 +755,86 @@ export interface MoltbotConfig {
     };
   };
   /**
-   * Model Context Protocol: Moltbot as an MCP server (serve); MCP servers whose tools the agent uses (servers).
+   * Model Context Protocol: MCP servers whose tools the agent uses (servers; a present servers section loads the mcp plugin by itself) and Moltbot as an MCP server (serve).
    */
   mcp?: {
+    /**
+     * MCP servers whose tools join the agent's tools as mcp__<server>__<tool>, by server name (letters, digits, _ and -; no double underscore, no trailing _).
+     */
+    servers?: {
+      /**
+       * One MCP server: command (+ args, env, cwd) starts it as a supervised child speaking stdio; url (+ headers) reaches it over streamable HTTP. Exactly one of the two.
+       */
+      [k: string]:
+        | {
+            /**
+             * false: the server is neither started nor reached; its tools are absent.
+             */
+            enabled?: boolean;
+            /**
+             * Program that starts a stdio server (node, npx, a path); looked up on the PATH given to the child.
+             */
+            command?: string;
+            /**
+             * Arguments of command (no shell: spaces and quotes are literal).
+             *
+             * Items: One argument.
+             */
+            args?: string[];
+            /**
+             * The child's whole environment besides a minimal PATH and HOME: nothing else of the gateway's environment is inherited.
+             */
+            env?: {
+              /**
+               * Value; write secrets as ${ENV_VAR} references. Masked wherever config is shown.
+               */
+              [k: string]: string | undefined;
+            };
+            /**
+             * Working folder of the child (default: the agent workspace, or the state dir while the workspace does not exist).
+             */
+            cwd?: string;
+            /**
+             * Streamable HTTP endpoint of a remote server, e.g. https://example.test/mcp.
+             */
+            url?: string;
+            /**
+             * HTTP headers sent with every request to url (e.g. Authorization).
+             */
+            headers?: {
+              /**
+               * Header value; write secrets as ${ENV_VAR} references. Masked wherever config is shown.
+               */
+              [k: string]: string | undefined;
+            };
+            /**
+             * Longest one tool call may take before it is cancelled (default: the mcp plugin's callTimeoutMs).
+             */
+            timeoutMs?: number;
+            /**
+             * Largest tool result passed to the model; a longer one is cut with a marker (default: the mcp plugin's maxResultBytes).
+             */
+            maxResultBytes?: number;
+            /**
+             * Which of the server's tools are registered at all (before the per-session tool policy), by the server's own tool names; * matches any characters.
+             */
+            tools?: {
+              /**
+               * Only these tools (absent or empty: all).
+               *
+               * Items: A tool name or glob.
+               */
+              allow?: string[];
+              /**
+               * Never these tools (wins over allow).
+               *
+               * Items: A tool name or glob.
+               */
+              deny?: string[];
+            };
+          }
+        | undefined;
+    };
     /**
      * Moltbot as an MCP server. `moltbot mcp serve` (stdio) needs no setting; the HTTP endpoint is off unless enabled.
      */

@@ -30,6 +30,8 @@ describe('secretPaths', () => {
       'cron.jobs.*.deliver.webhook',
       'gateway.auth.password',
       'gateway.auth.token',
+      'mcp.servers.*.env.*',
+      'mcp.servers.*.headers.*',
       'providers.*.apiKey',
       'redis.url',
     ]);

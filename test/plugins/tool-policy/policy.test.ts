@@ -54,4 +54,24 @@ describe('tool policy', () => {
        - agents.defaults.sandbox.denylist[0]: unknown tool "rm -rf""
     `);
   });
+
+  it('MCP tools are denied to sandboxed sessions by default and allowed in the main one', () => {
+    const policy = createToolPolicy({ mode: 'non-main' }, []);
+    expect(policy.check('mcp__fs__read_file', MAIN)).toBeUndefined();
+    expect(policy.check('mcp__fs__read_file', GROUP)).toMatchInlineSnapshot(`"tool "mcp__fs__read_file" is denied in sandboxed sessions (the default sandbox denylist)"`);
+  });
+
+  it('group:mcp and mcp__<server>__* allow or deny MCP tools that are not registered yet', () => {
+    const policy = createToolPolicy({ allowlist: ['read', 'mcp__fs__*', 'mcp__docs__search'], denylist: ['mcp__fs__write_file', 'exec'] }, []);
+    expect(policy.check('mcp__fs__read_file', GROUP)).toBeUndefined();
+    expect(policy.check('mcp__fs__write_file', GROUP)).toMatch(/denied in sandboxed sessions \(agents.defaults.sandbox.denylist\)/);
+    expect(policy.check('mcp__docs__search', GROUP)).toBeUndefined();
+    expect(policy.check('mcp__docs__delete', GROUP)).toMatch(/not in agents.defaults.sandbox.allowlist/);
+    // mcp__fs__* does not reach a server whose name merely starts with "fs".
+    expect(policy.check('mcp__fsx__read_file', GROUP)).toMatch(/not in .*allowlist/);
+    const grouped = createToolPolicy({ allowlist: ['group:mcp'], denylist: ['exec'] }, []);
+    expect(grouped.check('mcp__anything__x', GROUP)).toBeUndefined();
+    expect(grouped.check('read', GROUP)).toMatch(/not in .*allowlist/);
+    expect(createToolPolicy({ denylist: ['group:mcp'] }, []).check('mcp__a__b', GROUP)).toMatch(/denied/);
+  });
 });
