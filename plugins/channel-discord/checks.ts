@@ -25,7 +25,7 @@ export async function diagnoseDiscord(adapter: DiscordAdapter, report: CheckRepo
     report.add({ id: 'channels.discord.token', severity: 'ok', title: 'Discord bot token works', description: `The token belongs to the bot ${me.username ?? ''} (${me.id}).` });
   } catch (error) {
     const message = (error as Error).message;
-    const refused = / 401 /.test(message);
+    const refused = (error as { status?: number }).status === 401;
     report.add({
       id: 'channels.discord.token', severity: refused ? 'critical' : 'warning',
       title: refused ? 'Discord refuses the bot token' : 'Discord could not be asked about the bot token',

@@ -48,8 +48,12 @@ function causeText(error: unknown): string {
 }
 
 /** Any thrown thing → a plain token-free Error (safe for logs and status). */
-export function safeError(error: unknown, token: string): Error {
-  if (error instanceof DiscordApiError || error instanceof DiscordFatalError) return new Error(redactToken(error.message, token));
+export function safeError(error: unknown, token: string): Error & { status?: number } {
+  if (error instanceof DiscordApiError) {
+    const safe = new Error(redactToken(error.message, token));
+    return error.status === undefined ? safe : Object.assign(safe, { status: error.status });
+  }
+  if (error instanceof DiscordFatalError) return new Error(redactToken(error.message, token));
   return new Error(redactToken(`Discord request failed: ${causeText(error)}`, token));
 }
 

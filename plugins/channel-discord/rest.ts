@@ -122,7 +122,10 @@ export class DiscordRest {
       throw new DiscordApiError(redactToken(`${what} failed: 429 ${detail} (retry after ${seconds} s${global ? ', global' : ''})`, this.#token), { status, retryAfterMs, retryable: true });
     }
     const hint = status === 401 ? ' (the bot token is invalid or was reset: set channels.discord.botToken to the current token)' : '';
-    const code = typeof body?.['code'] === 'number' ? ` [code ${body['code']}]` : '';
-    throw new DiscordApiError(redactToken(`${what} failed: ${status} ${detail}${code}${hint}`, this.#token), { status, retryable: status >= 500 });
+    // Discord's JSON error code (50013 Missing Permissions, 10003 Unknown Channel...) names the cause; 0 says nothing.
+    const code = typeof body?.['code'] === 'number' && body['code'] !== 0 ? ` [code ${body['code']}]` : '';
+    // Some bodies already start with the status ("401: Unauthorized"): do not say it twice.
+    const said = detail.startsWith(`${status}:`) ? detail : `${status} ${detail}`;
+    throw new DiscordApiError(redactToken(`${what} failed: ${said}${code}${hint}`, this.#token), { status, retryable: status >= 500 });
   }
 }

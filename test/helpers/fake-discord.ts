@@ -24,7 +24,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 export interface DiscordUserShape { id: string; username: string; global_name?: string | null; bot?: boolean }
 export interface SentDiscordMessage { channelId: string; content: string; id: string; replyTo?: string; allowedMentions?: unknown; at: number }
 export interface RestCall { method: string; path: string; at: number; status?: number; body?: Record<string, unknown> }
-export type RestFault = { status: number; retryAfter?: number; global?: boolean; message?: string };
+export type RestFault = { status: number; retryAfter?: number; global?: boolean; message?: string; /** Discord's JSON error code. */ code?: number };
 export interface GatewayFrame { op: number; d: unknown; at: number; path: string }
 
 export interface MessageOptions {
@@ -58,7 +58,7 @@ export interface FakeDiscord {
   message(author: DiscordUserShape, content: string, options?: MessageOptions): Record<string, unknown>;
   /** The next calls of `METHOD /route` (ids as `{id}`) fail with these faults, in order. */
   failNext(route: string, ...faults: RestFault[]): void;
-  /** Make the next message responses say the bucket is empty for `resetAfter` seconds. */
+  /** The next POST /channels/{id}/messages response says its bucket is empty for `resetAfter` seconds. */
   exhaustBucket(resetAfter: number): void;
   /** Cuts the TCP connection of every gateway socket (no close frame: a network failure). */
   dropConnections(): void;
@@ -66,6 +66,9 @@ export interface FakeDiscord {
   requestReconnect(): void;
   /** op 9 INVALID_SESSION (d = resumable). */
   invalidateSession(resumable: boolean): void;
+  /** Heartbeats go unanswered (a zombie connection) until `resumeAcks()`. */
+  stopAcks(): void;
+  resumeAcks(): void;
   /** The token stops working: REST answers 401, the gateway closes 4004 (now, and on IDENTIFY). */
   revokeToken(): void;
   waitForSent(count: number, timeoutMs?: number): Promise<SentDiscordMessage[]>;
@@ -104,6 +107,7 @@ export async function startFakeDiscord(options: { heartbeatIntervalMs?: number }
   let snowflake = 200000000000000000n;
   const nextId = () => String(++snowflake);
   let bucketEmptyFor = 0;
+  let acks = true;
   const sockets = new Set<Socket>();
 
   const server = createServer((req, res) => void handle(req, res));
@@ -140,9 +144,9 @@ export async function startFakeDiscord(options: { heartbeatIntervalMs?: number }
   }
 
   function rateHeaders(bucket: string): Record<string, string> {
-    const empty = bucketEmptyFor > 0;
+    const empty = bucket === 'messages-bucket' && bucketEmptyFor > 0;
     const resetAfter = empty ? bucketEmptyFor : 5;
-    bucketEmptyFor = 0;
+    if (empty) bucketEmptyFor = 0;
     return {
       'x-ratelimit-limit': '5',
       'x-ratelimit-remaining': empty ? '0' : '4',
@@ -183,7 +187,7 @@ export async function startFakeDiscord(options: { heartbeatIntervalMs?: number }
           'x-ratelimit-bucket': 'messages-bucket',
         });
       }
-      return answer(fault.status, { message: fault.message ?? `${fault.status}: error`, code: 0 });
+      return answer(fault.status, { message: fault.message ?? `${fault.status}: error`, code: fault.code ?? 0 });
     }
     switch (route) {
       case 'GET /gateway/bot':
@@ -229,7 +233,7 @@ export async function startFakeDiscord(options: { heartbeatIntervalMs?: number }
       frames.push({ op: packet.op, d: packet.d, at: Date.now(), path });
       switch (packet.op) {
         case 1:
-          ws.send(JSON.stringify({ op: 11, d: null, s: null, t: null }));
+          if (acks) ws.send(JSON.stringify({ op: 11, d: null, s: null, t: null }));
           return;
         case 2: {
           if (packet.d?.['token'] !== token || !validToken) return void ws.close(4004, 'Authentication failed.');
@@ -312,6 +316,12 @@ export async function startFakeDiscord(options: { heartbeatIntervalMs?: number }
     invalidateSession(resumable) {
       for (const ws of openSockets()) ws.send(JSON.stringify({ op: 9, d: resumable, s: null, t: null }));
       if (!resumable) sessions.clear();
+    },
+    stopAcks() {
+      acks = false;
+    },
+    resumeAcks() {
+      acks = true;
     },
     revokeToken() {
       validToken = false;
