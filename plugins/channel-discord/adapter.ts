@@ -3,8 +3,8 @@
  * REST (`rest.ts`) for sending; policy, pairing, chunking and the outbound queue belong to the
  * channels service.
  *
- * Connection loop: GET /gateway/bot (the gateway URL; a 401 here is a bad token) → a gateway
- * connection → on its end, RESUME on the session's resume_gateway_url when Discord allows it,
+ * Connection loop: GET /gateway/bot before each fresh IDENTIFY (the gateway URL and the
+ * session start limit; a 401 here is a bad token) → a gateway connection → on its end, RESUME on the session's resume_gateway_url when Discord allows it,
  * else IDENTIFY again, after `host.backoff()`. READY/RESUMED report `connected` (the outbound
  * queue drains); a lost connection reports `degraded` with a token-free error; a fatal close
  * (4004 bad token, 4014 intents not enabled) reports `stopped` with the reason and ends the
@@ -24,6 +24,11 @@ import { intentsFor, type DiscordOptions } from './options.ts';
 import { DiscordRest } from './rest.ts';
 
 export const DISCORD_MAX_MESSAGE = 2000;
+
+interface GatewayBotInfo {
+  url: string;
+  session_start_limit?: { total: number; remaining: number; reset_after: number; max_concurrency: number };
+}
 const CACHE_MAX = 1000;
 
 export interface DiscordAdapter extends ChannelAdapter {
@@ -85,11 +90,17 @@ export function createDiscordAdapter(options: DiscordOptions, id = 'discord'): D
       let failure: Error;
       let retryAfterMs = 0;
       try {
-        if (gatewayBase === undefined) {
-          const info = await rest.request<{ url: string }>({ method: 'GET', path: '/gateway/bot', route: '/gateway/bot', signal });
+        const resuming = sessionState.session !== undefined;
+        // Before every fresh IDENTIFY: the gateway URL and how many session starts are left
+        // today (Discord resets the token after too many; none left → wait reset_after).
+        if (!resuming || gatewayBase === undefined) {
+          const info = await rest.request<GatewayBotInfo>({ method: 'GET', path: '/gateway/bot', route: '/gateway/bot', signal });
+          const limit = info.session_start_limit;
+          if (!resuming && limit !== undefined && limit.remaining <= 0) {
+            throw new DiscordApiError(`Discord session start limit reached (${limit.total} per day): identifying again in ${Math.ceil(limit.reset_after / 1000)} s`, { retryable: true, retryAfterMs: limit.reset_after });
+          }
           gatewayBase = info.url;
         }
-        const resuming = sessionState.session !== undefined;
         const end = await runConnection({
           url: sessionState.session?.resumeUrl ?? gatewayBase,
           token,
@@ -134,8 +145,6 @@ export function createDiscordAdapter(options: DiscordOptions, id = 'discord'): D
           return;
         }
         if (error instanceof DiscordApiError) retryAfterMs = error.retryAfterMs ?? 0;
-        // The gateway URL may have changed (or was never fetched): ask again next time.
-        gatewayBase = undefined;
       }
       setState('degraded', failure);
       const delay = Math.max(retryAfterMs, backoff.next());

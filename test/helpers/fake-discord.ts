@@ -66,6 +66,8 @@ export interface FakeDiscord {
   requestReconnect(): void;
   /** op 9 INVALID_SESSION (d = resumable). */
   invalidateSession(resumable: boolean): void;
+  /** What GET /gateway/bot says about session starts left (`session_start_limit`). */
+  limitSessionStarts(remaining: number, resetAfterMs: number): void;
   /** Heartbeats go unanswered (a zombie connection) until `resumeAcks()`. */
   stopAcks(): void;
   resumeAcks(): void;
@@ -108,6 +110,7 @@ export async function startFakeDiscord(options: { heartbeatIntervalMs?: number }
   const nextId = () => String(++snowflake);
   let bucketEmptyFor = 0;
   let acks = true;
+  let sessionStarts = { remaining: 999, resetAfter: 86_400_000 };
   const sockets = new Set<Socket>();
 
   const server = createServer((req, res) => void handle(req, res));
@@ -191,7 +194,7 @@ export async function startFakeDiscord(options: { heartbeatIntervalMs?: number }
     }
     switch (route) {
       case 'GET /gateway/bot':
-        return answer(200, { url: `ws://127.0.0.1:${port}/gateway`, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 86_400_000, max_concurrency: 1 } });
+        return answer(200, { url: `ws://127.0.0.1:${port}/gateway`, shards: 1, session_start_limit: { total: 1000, remaining: sessionStarts.remaining, reset_after: sessionStarts.resetAfter, max_concurrency: 1 } });
       case 'GET /users/@me':
         return answer(200, { ...bot, discriminator: '0', avatar: null, verified: true, flags: 0 });
       case 'POST /users/@me/channels': {
@@ -316,6 +319,9 @@ export async function startFakeDiscord(options: { heartbeatIntervalMs?: number }
     invalidateSession(resumable) {
       for (const ws of openSockets()) ws.send(JSON.stringify({ op: 9, d: resumable, s: null, t: null }));
       if (!resumable) sessions.clear();
+    },
+    limitSessionStarts(remaining, resetAfterMs) {
+      sessionStarts = { remaining, resetAfter: resetAfterMs };
     },
     stopAcks() {
       acks = false;

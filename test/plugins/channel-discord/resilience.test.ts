@@ -55,6 +55,19 @@ describe('channel-discord: resilience', () => {
     expect((await h.dc.waitForSent(1))[0]!.content).toBe('echo: hi');
   });
 
+  it('no session starts left (session_start_limit.remaining 0): waits reset_after before identifying', async () => {
+    const h = await startDiscord({ settings: allowAlice });
+    h.dc.limitSessionStarts(0, 400);
+    h.dc.invalidateSession(false);
+    await until(() => /session start limit reached \(1000 per day\): identifying again in 1 s/.test(h.status().lastError?.message ?? ''), 'the limit to be reported');
+    const refusedAt = Date.now();
+    expect(h.status().state).toBe('degraded');
+    h.dc.limitSessionStarts(5, 86_400_000);
+    const identifies = await h.dc.waitForFrames(2, 2);
+    expect(identifies[1]!.at - refusedAt).toBeGreaterThanOrEqual(300);
+    await h.waitForState('connected');
+  });
+
   it('429 with retry_after: the reply is delivered once, after the wait', async () => {
     const h = await startDiscord({ settings: allowAlice });
     h.dc.failNext('POST /channels/{id}/messages', { status: 429, retryAfter: 0.4 });
