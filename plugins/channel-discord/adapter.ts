@@ -18,6 +18,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChannelAdapter, ChannelHost, ChannelState, ChannelTarget } from '../channels/contract.ts';
 import { DiscordApiError, safeError, toSendError } from './errors.ts';
+import { FENCE_ROOM, repairFences } from './fences.ts';
 import { runConnection, type GatewaySession } from './gateway.ts';
 import { normalizeDiscordId, normalizeMessage, parseMessageRef, type DiscordMessage, type DiscordUser } from './normalize.ts';
 import { intentsFor, type DiscordOptions } from './options.ts';
@@ -57,6 +58,8 @@ export function createDiscordAdapter(options: DiscordOptions, id = 'discord'): D
   const dmChannels = new Map<string, string>();
   /** Messages already answered: later chunks of a long reply do not quote the question again. */
   const answered = new Set<string>();
+  /** `chat|replyTo` → language of the code block the last sent chunk left open (reopened in the next one). */
+  const openBlocks = new Map<string, string>();
   /** Inbound messages in arrival order, off the socket's event loop turn. */
   let inbound: Promise<void> = Promise.resolve();
 
@@ -164,7 +167,8 @@ export function createDiscordAdapter(options: DiscordOptions, id = 'discord'): D
 
   return {
     id,
-    maxMessageLength: DISCORD_MAX_MESSAGE,
+    // Room left for closing and reopening a code block cut between chunks (fences.ts).
+    maxMessageLength: DISCORD_MAX_MESSAGE - FENCE_ROOM,
     normalizeId: normalizeDiscordId,
     get bot() {
       return bot;
@@ -198,6 +202,8 @@ export function createDiscordAdapter(options: DiscordOptions, id = 'discord'): D
       const signal = stopper?.signal ?? AbortSignal.abort();
       const ref = parseMessageRef(target.replyTo);
       const quote = ref !== undefined && !answered.has(target.replyTo as string);
+      const replyKey = `${target.chatType}:${target.chatId}|${target.replyTo ?? ''}`;
+      const repaired = repairFences(text, openBlocks.get(replyKey));
       try {
         const channelId = await channelFor(target, signal);
         const message = await rest.request<{ id: string; channel_id: string }>({
@@ -206,12 +212,15 @@ export function createDiscordAdapter(options: DiscordOptions, id = 'discord'): D
           route: '/channels/{channel_id}/messages',
           major: channelId,
           body: {
-            content: text,
+            content: repaired.text,
             allowed_mentions: { parse: [], replied_user: false },
             ...(quote && ref.channelId === channelId ? { message_reference: { message_id: ref.messageId, fail_if_not_exists: false } } : {}),
           },
           signal,
         });
+        // Only once Discord took the chunk: a retried chunk is repaired the same way again.
+        if (repaired.open === undefined) openBlocks.delete(replyKey);
+        else remember(openBlocks, replyKey, repaired.open);
         if (quote) answered.add(target.replyTo as string);
         if (answered.size > CACHE_MAX) answered.delete(answered.values().next().value as string);
         return { messageId: `${message.channel_id}:${message.id}` };

@@ -94,7 +94,7 @@ export async function until<T>(check: () => T | undefined, timeoutMs: number, wh
 
 interface Session { id: string; seq: number; events: { s: number; t: string; d: unknown }[]; socket?: WebSocket }
 
-export async function startFakeDiscord(options: { heartbeatIntervalMs?: number } = {}): Promise<FakeDiscord> {
+export async function startFakeDiscord(options: { heartbeatIntervalMs?: number; /** false: IDENTIFY asking MESSAGE_CONTENT closes 4014, as when the portal toggle is off. */ messageContentIntent?: boolean } = {}): Promise<FakeDiscord> {
   const token = FAKE_DISCORD_TOKEN;
   let validToken = true;
   const bot: DiscordUserShape = { id: '100000000000000001', username: 'moltbot', global_name: null, bot: true };
@@ -241,6 +241,7 @@ export async function startFakeDiscord(options: { heartbeatIntervalMs?: number }
         case 2: {
           if (packet.d?.['token'] !== token || !validToken) return void ws.close(4004, 'Authentication failed.');
           if (typeof packet.d?.['intents'] !== 'number') return void ws.close(4013, 'Invalid intent(s).');
+          if (options.messageContentIntent === false && ((packet.d['intents'] as number) & (1 << 15)) !== 0) return void ws.close(4014, 'Disallowed intent(s).');
           session = { id: `session-${nextId()}`, seq: 0, events: [], socket: ws };
           sessions.set(session.id, session);
           current = session;

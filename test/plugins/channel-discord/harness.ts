@@ -14,8 +14,8 @@ export interface DiscordHarness extends ChannelGateway {
   waitForState(state: ChannelStatus['state'], timeoutMs?: number): Promise<ChannelStatus>;
 }
 
-export async function startDiscord(options: { settings?: Record<string, unknown>; waitConnected?: boolean; heartbeatIntervalMs?: number } = {}): Promise<DiscordHarness> {
-  const dc = await startFakeDiscord(options.heartbeatIntervalMs === undefined ? {} : { heartbeatIntervalMs: options.heartbeatIntervalMs });
+export async function startDiscord(options: { settings?: Record<string, unknown>; waitConnected?: boolean; fake?: Parameters<typeof startFakeDiscord>[0] } = {}): Promise<DiscordHarness> {
+  const dc = await startFakeDiscord(options.fake);
   onTestFinished(() => dc.close());
   const harness = await startChannelGateway({
     discord: { botToken: dc.token, apiBaseUrl: dc.apiBaseUrl, requestTimeoutMs: 3000, reconnectBaseMs: 20, reconnectMaxMs: 200, ...options.settings },

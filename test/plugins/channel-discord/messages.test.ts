@@ -90,6 +90,33 @@ describe('channel-discord: messages', () => {
     expect(sent.map((m) => m.replyTo)).toEqual([question['id'], ...sent.slice(1).map(() => undefined)]);
   });
 
+  it('a code block longer than one message is closed at the end of each chunk and reopened, with its language, in the next', async () => {
+    const h = await startDiscord({ settings: { dmPolicy: 'allowlist', allowFrom: [ALICE.id] } });
+    const code = Array.from({ length: 120 }, (_, i) => `const value${i} = compute(${i}); // line ${i} of the example`).join('\n');
+    const long = `Here is the file:\n\n\`\`\`ts\n${code}\n\`\`\`\n\nThat is all.`;
+    expect(long.length).toBeGreaterThan(2 * 2000);
+    h.fake.script({ text: long });
+    h.dc.message(ALICE, 'show me the code');
+    await h.dc.waitForSent(3);
+    await until(() => h.status().queue.pending === 0 && h.status().outbound.sent === h.dc.sent.length, 'every chunk to be sent');
+    const sent = h.dc.sent.map((m) => m.content);
+    for (const content of sent) {
+      expect(content.length).toBeLessThanOrEqual(2000);
+      // Every chunk renders on its own: its fences pair up.
+      expect((content.match(/^```/gm) ?? []).length % 2).toBe(0);
+    }
+    // Each chunk carrying code opens the block with its language (the original fence or a
+    // reopened one) and every chunk but the last one closes it.
+    const withCode = sent.filter((c) => c.includes('const value'));
+    expect(withCode.length).toBeGreaterThanOrEqual(2);
+    for (const content of withCode) expect(content).toMatch(/^(Here is the file:\n\n)?```ts\n/);
+    for (const content of withCode.slice(0, -1)) expect(content).toMatch(/\n```$/);
+    expect(sent.join('\n')).toMatch(/\n```\n+That is all\.$/);
+    // Nothing of the code is lost or duplicated.
+    const lines = sent.join('\n').split('\n').filter((l) => l.startsWith('const value'));
+    expect(lines).toEqual(code.split('\n'));
+  });
+
   it('attachments reach the agent as metadata lines', async () => {
     const h = await startDiscord({ settings: { dmPolicy: 'allowlist', allowFrom: [ALICE.id] } });
     h.dc.message(ALICE, '', { attachments: [{ id: '1', filename: 'cat.png', content_type: 'image/png', size: 2048, url: 'https://cdn.discordapp.com/attachments/1/2/cat.png' }] });

@@ -43,7 +43,7 @@ describe('channel-discord: resilience', () => {
   });
 
   it('a zombie connection (heartbeats never acknowledged) is replaced', async () => {
-    const h = await startDiscord({ settings: allowAlice, heartbeatIntervalMs: 100 });
+    const h = await startDiscord({ settings: allowAlice, fake: { heartbeatIntervalMs: 100 } });
     await h.dc.waitForFrames(1, 2);
     // Heartbeats carry the last sequence number (READY was 1).
     expect(h.dc.frames.find((f) => f.op === 1)!.d).toBe(1);
@@ -119,6 +119,13 @@ describe('channel-discord: resilience', () => {
     expect(JSON.stringify(h.status())).not.toContain(h.dc.token);
     const files = readdirSync(h.kernel.tempDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
     for (const file of files) expect(readFileSync(join(file.parentPath, file.name), 'utf8'), file.name).not.toContain(h.dc.token);
+  });
+
+  it('the Message Content intent not enabled in the portal (close 4014): stopped, saying which toggle to turn on', async () => {
+    const h = await startDiscord({ settings: allowAlice, fake: { messageContentIntent: false }, waitConnected: false });
+    const status = await h.waitForState('stopped');
+    expect(status.lastError?.message).toMatch(/4014 Disallowed intent\(s\): enable the Message Content intent .* or set channels\.discord\.guilds to false/);
+    expect(h.dc.frames.filter((f) => f.op === 2)).toHaveLength(1);
   });
 
   it('a token refused from the start (GET /gateway/bot 401): stopped with the reason', async () => {
