@@ -132,11 +132,14 @@ export function createDiscordAdapter(options: DiscordOptions, id = 'discord'): D
           return;
         }
         failure = new Error(`Discord gateway connection closed (${end.code}${end.reason ? ` ${end.reason}` : ''})${resuming && !end.ready ? ' while resuming' : ''}`);
-        // A connection that got as far as READY/RESUMED comes back at once (Discord's own
-        // reconnect requests and dropped sockets); repeated failures back off.
+        // A connection that got as far as READY/RESUMED reset the backoff: it comes back within
+        // one jittered base delay (Discord's reconnect requests, dropped sockets); a server
+        // that drops every connection at once still cannot make it loop hot.
         if (end.ready) {
           setState('degraded', failure);
-          current.log.warn({ code: end.code, resume: sessionState.session !== undefined }, 'discord connection lost; reconnecting');
+          const delay = backoff.next();
+          current.log.warn({ code: end.code, resume: sessionState.session !== undefined, retryInMs: delay }, 'discord connection lost; reconnecting');
+          await sleep(delay, undefined, { signal }).catch(() => undefined);
           continue;
         }
       } catch (error) {
