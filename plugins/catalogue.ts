@@ -56,6 +56,7 @@ export const FIRST_PARTY: PluginCatalogue = Object.freeze({
   'mcp-server': () => import('./mcp-server/index.ts'),
   'channel-slack': () => import('./channel-slack/index.ts'),
   mcp: () => import('./mcp/index.ts'),
+  'channel-discord': () => import('./channel-discord/index.ts'),
 });
 
 /** What runs with no config at all (DESIGN §4); grows as first-party plugins land. */

@@ -1,0 +1,31 @@
+/**
+ * `channel-discord`: the Discord channel (Gateway v10 WebSocket for inbound, REST v10 for
+ * replies, spoken directly over `ws` and fetch). The `channels` service owns policy, pairing,
+ * sessions, chunking to 2000 characters and the outbound queue.
+ */
+import schema from '../../schemas/plugins/channel-discord.json' with { type: 'json' };
+import validate from '../../schemas/generated/channel-discord.validate.ts';
+import { definePlugin } from '../../core/plugin.ts';
+import type {} from '../channels/contract.ts';
+import { createDiscordAdapter } from './adapter.ts';
+import { auditDiscord, diagnoseDiscord } from './checks.ts';
+import type { DiscordOptions } from './options.ts';
+
+export const CHANNEL_ID = 'discord';
+
+export default definePlugin<DiscordOptions>({
+  name: 'channel-discord',
+  version: '1.0.0',
+  kernel: '^1.0.0',
+  description: 'Discord channel: DMs and guild channel mentions (threads included) to the agent, over the Gateway WebSocket and REST API',
+  schema,
+  validate,
+  dependencies: ['channels'],
+  setup(ctx, options) {
+    const adapter = createDiscordAdapter(options, CHANNEL_ID);
+    const section = (ctx.config['channels']?.[CHANNEL_ID] ?? {}) as Readonly<Record<string, unknown>>;
+    ctx.hooks.diagnose.tapPromise(ctx.name, (report) => diagnoseDiscord(adapter, report));
+    ctx.hooks.audit.tap(ctx.name, (report) => auditDiscord(options, section, report));
+    ctx.use('channels').register(adapter);
+  },
+});
