@@ -12,6 +12,7 @@ export function collectChannelMetrics(runtimes: readonly ChannelRuntime[], colle
     collector.set('inbound_accepted', inbound.accepted, { channel });
     collector.set('inbound_pairing', inbound.pairing, { channel });
     collector.set('pairing_expired_for_new', inbound.pairingExpired, { channel });
+    collector.set('message_ids_claimed_locally', inbound.claimedLocally, { channel });
     for (const [reason, count] of inbound.dropped) collector.set('inbound_dropped', count, { channel, reason });
     collector.set('outbound_sent', queue.counters.sent, { channel });
     collector.set('outbound_failed', queue.counters.failed, { channel });

@@ -3,6 +3,7 @@
  * `messageReceived` → session → agent run (typing while it runs) → reply. Outbound: every
  * text goes `messageSending` → chunks → the bounded queue → `adapter.send` → `messageSent`.
  */
+import { LRUCache } from 'lru-cache';
 import type { KernelHooks } from '../../core/hooks.ts';
 import type { Logger } from '../../core/log.ts';
 import type { AgentService } from '../agent/agent-service.ts';
@@ -25,6 +26,8 @@ export const DRAIN_MS = 2000;
 export const CODE_RESEND_MS = 10 * 60 * 1000;
 /** How long a platform message id is remembered (platforms redeliver within hours, not days). */
 export const MESSAGE_ID_TTL_MS = 24 * 60 * 60 * 1000;
+/** Ids one channel remembers in-process while the shared memory is down. */
+const LOCAL_CLAIMS_MAX = 10_000;
 
 export interface RuntimeDeps {
   adapter: ChannelAdapter;
@@ -56,7 +59,7 @@ export class ChannelRuntime {
   readonly adapter: ChannelAdapter;
   readonly settings: ChannelSettings;
   readonly queue: OutboundQueue;
-  readonly inbound = { accepted: 0, pairing: 0, pairingExpired: 0, dropped: new Map<string, number>() };
+  readonly inbound = { accepted: 0, pairing: 0, pairingExpired: 0, claimedLocally: 0, dropped: new Map<string, number>() };
   readonly #deps: RuntimeDeps;
   readonly #log: Logger;
   readonly #stop = new AbortController();
@@ -202,6 +205,17 @@ export class ChannelRuntime {
     return { status: 'dropped', reason };
   }
 
+  /** Message ids claimed while the seen-store could not answer (bounded; forgotten after the id TTL). */
+  readonly #claimedLocally = new LRUCache<string, true>({ max: LOCAL_CLAIMS_MAX, ttl: MESSAGE_ID_TTL_MS });
+
+  #claimLocally(messageId: string, cause: unknown): boolean {
+    if (this.#claimedLocally.size === 0) this.#log.warn({ err: storeUnavailable(cause) }, 'message-id memory unavailable: remembering ids in this process until it answers');
+    this.inbound.claimedLocally += 1;
+    if (this.#claimedLocally.has(messageId)) return false;
+    this.#claimedLocally.set(messageId, true);
+    return true;
+  }
+
   normalize(id: string): string {
     return this.adapter.normalizeId ? this.adapter.normalizeId(id) : id;
   }
@@ -216,9 +230,10 @@ export class ChannelRuntime {
       try {
         first = await this.host.seen.claim(`msg:${message.messageId}`, MESSAGE_ID_TTL_MS);
       } catch (error) {
-        // Fail closed: the sender (or platform) retries; a message is never run twice.
-        this.#drop('store-unavailable', message);
-        throw storeUnavailable(error);
+        // Polling and socket platforms (Telegram, Discord, IRC, Matrix) do not redeliver a message
+        // refused here, so failing closed would lose it: while the shared memory is down this
+        // instance remembers ids itself (a redelivery still runs once), and says so.
+        first = this.#claimLocally(message.messageId, error);
       }
       if (!first) {
         this.#drop('duplicate', message);

@@ -56,4 +56,34 @@ describe('channel runtime', () => {
     expect(runtime.state).toBe('stopped');
     abort.abort();
   });
+
+  it('a message id memory that cannot answer (Redis down) loses nothing: the message runs, a redelivery during the outage runs once', async () => {
+    const channel = createFakeChannel();
+    const runs: RunRequest[] = [];
+    const agent = { run: async (request: RunRequest) => { runs.push(request); return { text: 'ok' } as RunResult; } } as unknown as AgentService;
+    const abort = new AbortController();
+    const down = { claim: async () => { throw new Error('The client is offline'); }, forget: async () => undefined };
+    const runtime = new ChannelRuntime({
+      adapter: channel.adapter,
+      settings: resolveChannelSettings({ channels: { fake: { dmPolicy: 'open', allowFrom: ['*'] } } }, 'fake'),
+      hooks: createHooks(),
+      log: createLogger({ level: 'silent' }),
+      store: new PairingStore(useTempDir().dir),
+      seen: down,
+      agent: () => agent,
+      emit: () => undefined,
+      track: (work) => work,
+      signal: abort.signal,
+      scrub: (text) => text,
+    });
+    await runtime.start();
+    const message = { sender: 'u', chatType: 'dm' as const, chatId: 'u', text: 'hello', messageId: 'm-1' };
+    expect(await runtime.receive(message)).toMatchObject({ status: 'accepted' });
+    expect(await runtime.receive(message)).toEqual({ status: 'duplicate' });
+    await channel.waitForSent(1);
+    expect(runs).toHaveLength(1);
+    expect(runtime.inbound.claimedLocally).toBe(2);
+    await runtime.stop();
+    abort.abort();
+  });
 });
