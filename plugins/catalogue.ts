@@ -52,6 +52,7 @@ export const FIRST_PARTY: PluginCatalogue = Object.freeze({
   memory: () => import('./memory/index.ts'),
   'tools-browser': () => import('./tools-browser/index.ts'),
   'channel-irc': () => import('./channel-irc/index.ts'),
+  'channel-matrix': () => import('./channel-matrix/index.ts'),
 });
 
 /** What runs with no config at all (DESIGN §4); grows as first-party plugins land. */
