@@ -11,7 +11,8 @@
  *
  * Any failure (network, 5xx, 429, 401 M_UNKNOWN_TOKEN) reports `degraded` with a token-free
  * error and retries after `host.backoff()` (or the homeserver's retry_after_ms), through
- * `whoami` again; `whoami` answering reports `connected`, which drains the outbound queue.
+ * `whoami` again; the first /sync that then goes through reports `connected`, which drains
+ * the outbound queue.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChannelAdapter, ChannelHost, ChannelState, ChannelTarget } from '../channels/contract.ts';
@@ -50,6 +51,8 @@ export function createMatrixAdapter(options: MatrixOptions, deps: MatrixAdapterD
   const client = new MatrixClient({ homeserverUrl: options.homeserverUrl, accessToken: token, requestTimeoutMs: options.requestTimeoutMs });
   const txns = new TxnIds();
   const encrypted = new Set<string>();
+  /** Rooms whose encrypted messages were already logged (once per room and process). */
+  const warned = new Set<string>();
   /** Event ids already answered: the later chunks of a long reply do not quote the question again. */
   const answered = new Set<string>();
   let host: ChannelHost | undefined;
@@ -75,8 +78,9 @@ export function createMatrixAdapter(options: MatrixOptions, deps: MatrixAdapterD
   }
 
   async function notifyEncrypted(current: ChannelHost, roomId: string, state: SyncState, signal: AbortSignal): Promise<void> {
-    if (!encrypted.has(roomId)) {
-      encrypted.add(roomId);
+    encrypted.add(roomId);
+    if (!warned.has(roomId)) {
+      warned.add(roomId);
       current.log.warn({ roomId }, 'matrix room is end-to-end encrypted: its messages cannot be read (the matrix channel has no E2EE support) and are ignored');
     }
     if (!options.encryptedRoomNotice || state.encryptedNoticeSent.includes(roomId)) return;
@@ -152,6 +156,7 @@ export function createMatrixAdapter(options: MatrixOptions, deps: MatrixAdapterD
     let state: SyncState | undefined;
     let rooms: RoomBook | undefined;
     let connected = false;
+    let announced = false;
     while (!signal.aborted) {
       try {
         if (!connected) {
@@ -161,17 +166,24 @@ export function createMatrixAdapter(options: MatrixOptions, deps: MatrixAdapterD
             rooms = new RoomBook(state);
           }
           connected = true;
-          setState('connected');
-          current.log.info({ userId: identity.userId, resumed: state.since !== undefined }, 'matrix connected');
+          announced = false;
         }
         const s = state as SyncState;
         const first = s.since === undefined;
-        const sync = await client.sync({ ...(first ? {} : { since: s.since }), timeoutMs: first ? 0 : options.pollTimeoutMs }, signal);
+        // The first sync of each connection does not wait (timeout 0): it catches up at once,
+        // so `connected` (and the outbound queue) does not wait for a long poll to end.
+        const sync = await client.sync({ ...(first ? {} : { since: s.since }), timeoutMs: announced ? options.pollTimeoutMs : 0 }, signal);
         if (typeof sync.next_batch !== 'string' || sync.next_batch === '') throw new Error('Matrix sync failed: the answer has no next_batch');
         await handleBatch(current, sync, s, rooms as RoomBook, first, signal);
         s.since = sync.next_batch;
         Object.assign(s, (rooms as RoomBook).snapshot());
         await deps.store.save(s);
+        // Connected once a sync went through (not at whoami): what happens from now on is read.
+        if (!announced) {
+          announced = true;
+          setState('connected');
+          current.log.info({ userId: (identity as BotIdentity).userId, resumed: !first }, 'matrix connected');
+        }
         // Reset only once a sync worked: a whoami that works before a failing sync must not loop fast.
         backoff.reset();
       } catch (error) {
