@@ -43,7 +43,7 @@ export type Fault =
   | { dropAfterProcess: true };
 
 export interface SentEvent { roomId: string; txnId: string; eventId: string; content: Record<string, unknown>; at: number }
-export interface Call { endpoint: Endpoint | 'unknown'; method: string; path: string; query: Record<string, string>; status?: number; authorization?: string }
+export interface Call { endpoint: Endpoint | 'unknown'; method: string; path: string; query: Record<string, string>; at: number; status?: number; authorization?: string }
 
 interface Room {
   id: string;
@@ -249,7 +249,7 @@ export async function startFakeMatrix(options: { token?: string; userId?: string
     const url = new URL(req.url ?? '/', 'http://x');
     const query = Object.fromEntries(url.searchParams);
     const route = routes.find((r) => r.method === req.method && r.pattern.test(url.pathname));
-    const call: Call = { endpoint: route?.endpoint ?? 'unknown', method: req.method ?? '', path: url.pathname, query, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) };
+    const call: Call = { endpoint: route?.endpoint ?? 'unknown', method: req.method ?? '', path: url.pathname, query, at: Date.now(), ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) };
     calls.push(call);
     res.once('finish', () => { call.status = res.statusCode; });
     if (route === undefined) return error(res, 404, 'M_UNRECOGNIZED', 'Unrecognized request');
