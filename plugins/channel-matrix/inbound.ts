@@ -49,8 +49,9 @@ function isMentioned(content: Record<string, unknown>, body: string, bot: BotIde
 }
 
 function stripLeadingMention(body: string, bot: BotIdentity): string {
-  const names = [bot.userId, ...(bot.displayName?.trim() ? [bot.displayName.trim()] : [])].map(escapeRegExp);
-  return body.replace(new RegExp(`^\\s*@?(?:${names.join('|')})\\s*[:,]?\\s*`, 'iu'), '');
+  // The user id first: "@molt:server" must not be cut as "@" + the display name "Molt".
+  const names = [escapeRegExp(bot.userId), ...(bot.displayName?.trim() ? [`@?${escapeRegExp(bot.displayName.trim())}`] : [])];
+  return body.replace(new RegExp(`^\\s*(?:${names.join('|')})(?![\\p{L}\\p{N}_])\\s*[:,]?\\s*`, 'iu'), '');
 }
 
 /** Rich replies quote the answered message as "> " lines then a blank line; only new text matters. */
