@@ -29,8 +29,6 @@ export interface MatrixClientOptions {
 export interface SyncParams {
   since?: string;
   timeoutMs: number;
-  /** An inline filter (JSON), e.g. to skip old timelines on the very first sync. */
-  filter?: string;
 }
 
 const enc = encodeURIComponent;
@@ -118,7 +116,6 @@ export class MatrixClient {
   sync(params: SyncParams, signal: AbortSignal): Promise<SyncResponse> {
     const query = new URLSearchParams({ timeout: String(params.timeoutMs) });
     if (params.since !== undefined) query.set('since', params.since);
-    if (params.filter !== undefined) query.set('filter', params.filter);
     // The homeserver may hold the request for timeoutMs; the client waits that plus its own margin.
     return this.request('sync', 'GET', `/_matrix/client/v3/sync?${query}`, undefined, signal, params.timeoutMs + this.#timeoutMs);
   }

@@ -55,12 +55,16 @@ describe('channel-matrix', () => {
     expect(h.mx.joined(bobDm)).toBe(false);
     expect(h.kernel.logs.find((l) => l.msg === 'matrix invite not joined')).toMatchObject({ roomId: bobDm, inviter: BOB, reason: 'inviter not allowed' });
 
-    // A two-member room the bot is already in counts as a DM even without m.direct: Bob is dropped.
+    // A two-member room without m.direct is a DM too: Alice needs no mention there, Bob is dropped.
+    const plainAlice = h.mx.room([ALICE]);
+    h.mx.message(plainAlice, ALICE, 'no mention here');
+    const [, second] = await h.mx.waitForSent(2);
+    expect(second).toMatchObject({ roomId: plainAlice, content: expect.objectContaining({ body: 'echo: no mention here' }) });
     const shared = h.mx.room([BOB]);
     h.mx.message(shared, BOB, 'let me in');
     await until(() => h.status().inbound.dropped === 1, 'bob to be dropped');
-    expect(h.status().inbound).toEqual({ accepted: 1, dropped: 1, pairing: 0 });
-    expect(h.mx.sent.filter((s) => s.roomId !== aliceDm)).toEqual([]);
+    expect(h.status().inbound).toEqual({ accepted: 2, dropped: 1, pairing: 0 });
+    expect(h.mx.sent.filter((s) => s.roomId === shared || s.roomId === bobDm)).toEqual([]);
   });
 
   it('in an allowed room only messages that mention the bot (user id, display name or m.mentions) are answered, in the room', async () => {
