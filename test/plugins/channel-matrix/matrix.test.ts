@@ -41,6 +41,12 @@ describe('channel-matrix', () => {
     const syncs = h.mx.calls.filter((c) => c.endpoint === 'sync');
     expect(syncs.at(-1)!.query).toMatchObject({ timeout: '5000', since: expect.stringMatching(/^s\d+$/) });
     expect(h.mx.calls.every((c) => c.authorization === `Bearer ${h.mx.token}` && !c.path.includes(h.mx.token) && c.query['access_token'] === undefined)).toBe(true);
+
+    // Once approved, Alice's invite to a (non-direct) room is joined; a stranger's is not.
+    const strangers = h.mx.invite(BOB, { members: [CAROL] });
+    const team = h.mx.invite(ALICE, { members: [BOB] });
+    await until(() => h.mx.joined(team), 'the approved sender\'s room invite to be joined');
+    expect(h.mx.joined(strangers)).toBe(false);
   });
 
   it('allowlist: an allowFrom user\'s DM is answered, another user\'s invite is not joined and their DM room is dropped', async () => {
