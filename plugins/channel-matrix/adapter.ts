@@ -16,7 +16,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChannelAdapter, ChannelHost, ChannelState, ChannelTarget } from '../channels/contract.ts';
-import { MatrixClient, type SyncResponse } from './client.ts';
+import { MatrixApiError, MatrixClient, type SyncResponse } from './client.ts';
 import { describeFailure, safeError, toSendError } from './errors.ts';
 import { classifyEvent, normalizeMatrixId, type BotIdentity } from './inbound.ts';
 import { decideInvite } from './invites.ts';
@@ -173,7 +173,7 @@ export function createMatrixAdapter(options: MatrixOptions, deps: MatrixAdapterD
         // The first sync of each connection does not wait (timeout 0): it catches up at once,
         // so `connected` (and the outbound queue) does not wait for a long poll to end.
         const sync = await client.sync({ ...(first ? {} : { since: s.since }), timeoutMs: announced ? options.pollTimeoutMs : 0 }, signal);
-        if (typeof sync.next_batch !== 'string' || sync.next_batch === '') throw new Error('Matrix sync failed: the answer has no next_batch');
+        if (typeof sync.next_batch !== 'string' || sync.next_batch === '') throw new MatrixApiError('Matrix sync failed: the answer has no next_batch', {});
         await handleBatch(current, sync, s, rooms as RoomBook, first, signal);
         s.since = sync.next_batch;
         Object.assign(s, (rooms as RoomBook).snapshot());
