@@ -57,6 +57,7 @@ export const FIRST_PARTY: PluginCatalogue = Object.freeze({
   'channel-slack': () => import('./channel-slack/index.ts'),
   mcp: () => import('./mcp/index.ts'),
   'channel-discord': () => import('./channel-discord/index.ts'),
+  'channel-matrix': () => import('./channel-matrix/index.ts'),
 });
 
 /** What runs with no config at all (DESIGN §4); grows as first-party plugins land. */
