@@ -128,6 +128,11 @@ export default definePlugin<GatewayOptions>({
       const { startServer } = await import('./server.ts');
       lock = await acquireStateLock(ctx.paths.stateDir);
       const scheme = tls ? 'https' : 'http';
+      const knownSources = new KnownSources({
+        stateDir: ctx.paths.stateDir,
+        onSaveError: (error) => ctx.log.warn({ err: error }, 'could not save the known login sources; they are kept in memory'),
+      });
+      await knownSources.load();
       runtime = {
         settings,
         log: ctx.log,
@@ -145,7 +150,7 @@ export default definePlugin<GatewayOptions>({
         disconnectListeners,
         traffic: { requests: 0, errors: 0 },
         preAuth: new PreAuthSlots(),
-        knownSources: new KnownSources(),
+        knownSources,
         phase: 'starting',
         authConfigured: hasTaps(ctx.hooks.authenticate),
         track: (work) => ctx.track(work),
@@ -180,6 +185,7 @@ export default definePlugin<GatewayOptions>({
           await server.close(closeCode, closeCode === CLOSE_CODES.RESTART ? 'gateway restarting' : 'gateway shutting down');
           runtime.deadlines.stop();
           runtime.phase = 'closed';
+          await runtime.knownSources.flush();
         }
       } finally {
         await lock?.release();
