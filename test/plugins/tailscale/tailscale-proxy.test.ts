@@ -95,3 +95,16 @@ describe('gateway behind tailscale serve/funnel (default trustedProxies)', () =>
     expect(await handshake(url, PASSWORD, '100.101.102.103')).toBe('upgrade refused: 403');
   });
 });
+
+describe('tailscale mode: loopback without X-Forwarded-For', () => {
+  it('a loopback request with forwarding headers but no X-Forwarded-For is not the local owner (its lockout is not the CLI\'s)', async () => {
+    const { url } = await startGateway({ gateway: { tailscale: { mode: 'serve', resetOnExit: false } }, extra: ['tailscale'], rateLimit: { auth: { maxAttempts: 2 } } });
+    for (let i = 0; i < 3; i++) {
+      const socket = openClient(url, { headers: { 'X-Forwarded-Host': TS_HOST, 'X-Forwarded-Proto': 'https' } });
+      await socket.connect({ password: `guess-${i}` });
+      socket.ws.terminate();
+    }
+    const cli = openClient(url);
+    expect((await cli.connect({ password: PASSWORD })).ok).toBe(true);
+  });
+});
