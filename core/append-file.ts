@@ -18,6 +18,12 @@ export interface AppendFileOptions {
   mode?: number;
   /** Opens the file; tests pass one whose handle fails on purpose. */
   open?: (file: string, flags: string, mode: number) => Promise<WritableHandle>;
+  /**
+   * Settles when an earlier appender of the same file has closed. The file is not opened
+   * before: opening reads the tail and cuts a torn line, and a write still landing from the
+   * old appender looks exactly like one.
+   */
+  after?: Promise<unknown>;
 }
 
 interface Pending {
@@ -92,6 +98,7 @@ export class AppendFile {
   #open(): Promise<WritableHandle> {
     if (this.#handle !== undefined) return this.#handle;
     const opening = (async () => {
+      await this.#options.after?.catch(() => undefined);
       const handle = await (this.#options.open ?? openFile)(this.file, 'a+', this.#options.mode ?? 0o600);
       try {
         const { size, end } = await lineEnd(handle);

@@ -12,13 +12,21 @@
  * - On loopback, a browser (Origin header) has its own key beside the local CLI's, so a
  *   hostile page in the owner's browser locks itself out, not the CLI.
  * - Remote sources share a budget of password checks per minute (the limiter's
- *   `auth.remoteChecksPerMinute`), so guessing stays bounded however many addresses an
- *   attacker rotates through. Loopback never draws on it (a remote flood cannot lock the owner
- *   out locally), nor do sources that authenticated within the last day (known-sources.ts).
+ *   `auth.remoteChecksPerMinute`), so guessing from rotating addresses is slowed. Only
+ *   guessable secrets draw on it: a password, or a token shorter than 32 characters (a
+ *   generated token is 43 random base64url characters and cannot be guessed). Loopback never
+ *   draws on it (a remote flood cannot lock the owner out locally), nor do sources that
+ *   authenticated within the last day (known-sources.ts, persisted and shared via the
+ *   limiter when it can). While it is spent, a source still gets its FIRST check of each
+ *   window (OVER_BUDGET_WINDOW_MS): a correct password from a fresh address is never kept out
+ *   for long, and each source gets at most one check per minute over budget on top of its
+ *   own lockout.
  * - A request with no credential at all verifies no secret and counts nowhere: a scraper
  *   without a token gets 401, not a lockout of its address.
  */
 import type { AuthRequest, Scope } from '../../core/hook-types.ts';
+import { LRUCache } from 'lru-cache';
+import { KNOWN_SOURCE_TTL_MS } from './known-sources.ts';
 import { wireError, type WireError } from './error-codes.ts';
 import type { Runtime } from './runtime.ts';
 import { isScope, scopeRank } from './scopes.ts';
@@ -36,6 +44,12 @@ export interface AuthAttempt {
 }
 
 const FULL_RANK = scopeRank(['admin']);
+/** A token this long is a random secret (auth-token generates 43 characters); shorter ones are charged like passwords. */
+export const UNGUESSABLE_TOKEN_LENGTH = 32;
+/** While the budget is spent, each source gets one check per this window. */
+export const OVER_BUDGET_WINDOW_MS = 60_000;
+/** Sources that used their over-budget check in the current window (bounded: oldest out). */
+const overBudgetChecks = new WeakMap<Runtime, LRUCache<string, true>>();
 /** While the remote budget is spent every remote attempt is refused: one warning per interval, not one per attempt. */
 const BUDGET_LOG_INTERVAL_MS = 10_000;
 const budgetRefusals = new WeakMap<Runtime, { loggedAt: number; refused: number }>();
@@ -67,9 +81,9 @@ export async function authenticate(runtime: Runtime, attempt: AuthAttempt): Prom
   if (presented) {
     const gate = await runtime.limiter.checkAuth(keys);
     if (!gate.allowed) return rateLimited('too many failed authentication attempts; try again later', gate.retryAfterMs, 'source');
-    if (!attempt.local && !runtime.knownSources.has(key)) {
+    if (!attempt.local && guessable(credential) && !(await isKnown(runtime, key))) {
       const budget = await runtime.limiter.takeRemoteAuthCheck();
-      if (!budget.allowed) {
+      if (!budget.allowed && !takeOverBudgetCheck(runtime, key)) {
         logBudgetRefusal(runtime, attempt);
         return rateLimited('too many authentication attempts from remote addresses; try again later', budget.retryAfterMs, 'remote-budget');
       }
@@ -96,7 +110,10 @@ export async function authenticate(runtime: Runtime, attempt: AuthAttempt): Prom
   if (granted !== undefined && granted.length > 0) {
     if (presented) {
       await runtime.limiter.recordAuthSuccess(keys);
-      runtime.knownSources.add(key);
+      if (!attempt.local) {
+        runtime.knownSources.add(key);
+        await runtime.limiter.rememberSource?.(key, KNOWN_SOURCE_TTL_MS);
+      }
     }
     return { ok: true, rank: scopeRank(granted), subject };
   }
@@ -107,6 +124,24 @@ export async function authenticate(runtime: Runtime, attempt: AuthAttempt): Prom
     'gateway authentication failed',
   );
   return { ok: false, status: 401, error: wireError('UNAUTHORIZED', GENERIC_FAILURE) };
+}
+
+/** A password, or a token short enough to be guessed. */
+function guessable(credential: { password?: string; token?: string }): boolean {
+  return credential.password !== undefined || (credential.token !== undefined && credential.token.length < UNGUESSABLE_TOKEN_LENGTH);
+}
+
+async function isKnown(runtime: Runtime, key: string): Promise<boolean> {
+  return runtime.knownSources.has(key) || ((await runtime.limiter.isKnownSource?.(key)) ?? false);
+}
+
+/** The source's one check of this window while the budget is spent; false once it was used. */
+function takeOverBudgetCheck(runtime: Runtime, key: string): boolean {
+  let used = overBudgetChecks.get(runtime);
+  if (used === undefined) overBudgetChecks.set(runtime, (used = new LRUCache({ max: 10_000, ttl: OVER_BUDGET_WINDOW_MS })));
+  if (used.has(key)) return false;
+  used.set(key, true);
+  return true;
 }
 
 function logBudgetRefusal(runtime: Runtime, attempt: AuthAttempt): void {

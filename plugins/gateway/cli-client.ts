@@ -11,6 +11,9 @@ import { KERNEL_VERSION } from '../../core/version.ts';
 type Config = Readonly<Record<string, any>>;
 
 const TIMEOUT_MS = 5000;
+/** Reconnects after a pre-auth eviction (1013) before giving up. */
+const EVICTION_RETRIES = 3;
+const EVICTION_BACKOFF_MS = 100;
 
 export function gatewayUrl(config: Config): string {
   const gateway = config.gateway ?? {};
@@ -28,9 +31,28 @@ export async function cliCredential(config: Config, stateDir: string): Promise<R
   return token === undefined ? {} : { token };
 }
 
-/** Connects, authenticates, calls `method` with `params`, closes; rejects with the gateway's error code. */
-export function callGateway(url: string, auth: Record<string, string>, method: string, params?: unknown): Promise<unknown> {
+/**
+ * Connects, authenticates, calls `method` with `params`, closes; rejects with the gateway's
+ * error code. Evicted before authenticating (close 1013: a flood of idle unauthenticated
+ * sockets from the same source pushed this one out), it reconnects up to EVICTION_RETRIES
+ * times after a short jittered pause: nothing was sent but the credential, so a retry cannot
+ * run the command twice. Every other failure is final.
+ */
+export async function callGateway(url: string, auth: Record<string, string>, method: string, params?: unknown): Promise<unknown> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await callOnce(url, auth, method, params);
+    } catch (error) {
+      if (!(error instanceof Error) || !(error as { evictedBeforeAuth?: boolean }).evictedBeforeAuth || attempt >= EVICTION_RETRIES) throw error;
+      // 50-150 ms, then 100-300, 200-600: spread out so the retry does not land in the same burst.
+      await new Promise((resolve) => setTimeout(resolve, EVICTION_BACKOFF_MS * 2 ** attempt * (0.5 + Math.random())));
+    }
+  }
+}
+
+function callOnce(url: string, auth: Record<string, string>, method: string, params?: unknown): Promise<unknown> {
   return new Promise((resolve, reject) => {
+    let authenticated = false;
     const ws = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: TIMEOUT_MS });
     const timer = setTimeout(() => finish(new Error(`no answer from the gateway at ${url} within ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
     const finish = (error?: Error, value?: unknown) => {
@@ -43,12 +65,16 @@ export function callGateway(url: string, auth: Record<string, string>, method: s
     };
     ws.on('error', (error) => finish(new Error(`cannot reach the gateway at ${url}: ${error.message} (is \`moltbot gateway\` running?)`)));
     // Closed before an answer (e.g. 1013: an idle unauthenticated socket evicted under a flood): say so now, not at the timeout.
-    ws.on('close', (code, reason) => finish(Object.assign(new Error(`the gateway closed the connection before answering (${code}${reason.length > 0 ? ` ${reason.toString()}` : ''})${code === 1013 ? '; try again' : ''}`), { code: `CLOSED_${code}` })));
+    ws.on('close', (code, reason) => finish(Object.assign(new Error(`the gateway closed the connection before answering (${code}${reason.length > 0 ? ` ${reason.toString()}` : ''})${code === 1013 ? '; try again' : ''}`), {
+      code: `CLOSED_${code}`,
+      evictedBeforeAuth: code === 1013 && !authenticated,
+    })));
     ws.on('open', () => ws.send(JSON.stringify({ type: 'req', id: 'connect', method: 'connect', params: { minProtocol: 1, maxProtocol: 1, client: { id: 'moltbot-cli', version: KERNEL_VERSION }, auth } })));
     ws.on('message', (data) => {
       const frame = JSON.parse(data.toString()) as { type: string; id?: string; ok?: boolean; payload?: unknown; error?: { code: string; message: string; retryAfterMs?: number } };
       if (frame.type !== 'res') return;
       if (!frame.ok) return finish(refusal(frame.id === 'connect' ? 'the connection' : method, frame.error));
+      if (frame.id === 'connect') authenticated = true;
       if (frame.id === 'connect') ws.send(JSON.stringify({ type: 'req', id: 'call', method, ...(params === undefined ? {} : { params }) }));
       else if (frame.id === 'call') finish(undefined, frame.payload);
     });

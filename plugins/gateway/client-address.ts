@@ -163,7 +163,10 @@ export function resolveClientAddress(
     ip = hops[i] as string;
     if (!trustedProxies.has(ip)) break;
   }
-  const local = isLoopbackIp(ip);
+  // A trusted proxy that forwards (Host/Proto) without naming the client did not say who it is:
+  // never local then (with tailscale mode loopback is trusted, and a local reverse proxy must
+  // not make its internet clients look like the owner).
+  const local = isLoopbackIp(ip) && !(forwarded && hops.length === 0);
   return { ip, peer, viaTrustedProxy, local, source: sourceKey(ip, local, ipv6Prefix) };
 }
 

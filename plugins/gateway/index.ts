@@ -16,7 +16,7 @@ import { builtinRoutes, Router } from './http-routes.ts';
 import { IdempotencyCache } from './idempotency.ts';
 import { KnownSources } from './known-sources.ts';
 import { hasTaps, methodRegistry } from './methods.ts';
-import { createOriginPolicy } from './origin.ts';
+import { createOriginPolicy, TAILSCALE_HOST_SUFFIXES } from './origin.ts';
 import { PreAuthSlots } from './pre-auth.ts';
 import { Deadlines, InflightCounter } from './request-context.ts';
 import type { Runtime } from './runtime.ts';
@@ -128,6 +128,11 @@ export default definePlugin<GatewayOptions>({
       const { startServer } = await import('./server.ts');
       lock = await acquireStateLock(ctx.paths.stateDir);
       const scheme = tls ? 'https' : 'http';
+      const knownSources = new KnownSources({
+        stateDir: ctx.paths.stateDir,
+        onSaveError: (error) => ctx.log.warn({ err: error }, 'could not save the known login sources; they are kept in memory'),
+      });
+      await knownSources.load();
       runtime = {
         settings,
         log: ctx.log,
@@ -138,14 +143,14 @@ export default definePlugin<GatewayOptions>({
         idempotency: new IdempotencyCache({ ttlMs: settings.idempotencyTtlMs, maxEntries: settings.idempotencyMaxEntries }),
         deadlines: new Deadlines(settings.requestTimeoutMs),
         inflight: new InflightCounter(),
-        origins: createOriginPolicy({ allowedOrigins: settings.allowedOrigins, scheme, port: settings.port, hosts: target.hosts }),
+        origins: createOriginPolicy({ allowedOrigins: settings.allowedOrigins, scheme, port: settings.port, hosts: target.hosts, ...tailscaleOrigins(settings) }),
         version: KERNEL_VERSION,
         connections: new Set(),
         connectionsById: new Map(),
         disconnectListeners,
         traffic: { requests: 0, errors: 0 },
         preAuth: new PreAuthSlots(),
-        knownSources: new KnownSources(),
+        knownSources,
         phase: 'starting',
         authConfigured: hasTaps(ctx.hooks.authenticate),
         track: (work) => ctx.track(work),
@@ -154,7 +159,7 @@ export default definePlugin<GatewayOptions>({
       ctx.hooks.httpRoute.call({ route: (definition) => router.route(definition) });
       server = await startServer(runtime, router, { host: target.host, port: settings.port }, tls);
       // Nothing can be accepted before this line runs: I/O callbacks wait for the current microtasks.
-      runtime.origins = createOriginPolicy({ allowedOrigins: settings.allowedOrigins, scheme, port: server.address.port, hosts: target.hosts });
+      runtime.origins = createOriginPolicy({ allowedOrigins: settings.allowedOrigins, scheme, port: server.address.port, hosts: target.hosts, ...tailscaleOrigins(settings) });
       const where = address()!;
       ctx.log.info({ url: where.url, bind: settings.bind, auth: settings.authMode, tls: server.secure, ms: Date.now() - startedAt }, `gateway listening on ${where.url}`);
     });
@@ -180,6 +185,7 @@ export default definePlugin<GatewayOptions>({
           await server.close(closeCode, closeCode === CLOSE_CODES.RESTART ? 'gateway restarting' : 'gateway shutting down');
           runtime.deadlines.stop();
           runtime.phase = 'closed';
+          await runtime.knownSources.flush();
         }
       } finally {
         await lock?.release();
@@ -187,3 +193,8 @@ export default definePlugin<GatewayOptions>({
     }, { timeout: options.closeGraceMs + 5_000 });
   },
 });
+
+/** Behind tailscale serve/funnel the control UI is served on the machine's ts.net name. */
+function tailscaleOrigins(settings: { tailscale: 'off' | 'serve' | 'funnel' }) {
+  return settings.tailscale === 'off' ? {} : { forwardedHostSuffixes: TAILSCALE_HOST_SUFFIXES };
+}

@@ -71,7 +71,20 @@ export interface GatewaySettings extends Omit<GatewayOptions, 'trustedProxies'> 
   connectionTimeoutMs: number;
   requestTimeoutMs: number;
   trustedProxies: ProxyTrust;
+  /** `gateway.tailscale.mode`: serve/funnel put tailscaled's proxy on loopback in front of the gateway. */
+  tailscale: 'off' | 'serve' | 'funnel';
 }
+
+/**
+ * Where tailscaled's serve/funnel proxy connects from. It is trusted as a proxy whenever
+ * tailscale mode is on, whatever `trustedProxies` says. Safe because tailscaled *replaces*
+ * X-Forwarded-For with the address of the client it accepted (tailscale's serve.go), so a
+ * remote client cannot forge it; the only other peers on loopback are local processes, which
+ * are the owner's already (they can read the state dir). A local process can therefore write
+ * any X-Forwarded-For and be counted as that remote source instead of "loopback": that moves
+ * it out of the loopback lockout key, but it gains nothing it did not already have.
+ */
+export const TAILSCALE_PROXY_ADDRESSES: readonly string[] = ['127.0.0.1', '::1'];
 
 interface RootGateway {
   port?: number;
@@ -83,6 +96,7 @@ interface RootGateway {
   maxConnections?: number;
   connectionTimeout?: number;
   requestTimeout?: number;
+  tailscale?: { mode?: 'off' | 'serve' | 'funnel' };
 }
 
 export function resolveSettings(
@@ -100,6 +114,8 @@ export function resolveSettings(
     });
   }
   const ssl = gateway.ssl ?? {};
+  const tailscale = gateway.tailscale?.mode ?? 'off';
+  const proxies = tailscale === 'off' ? options.trustedProxies : [...options.trustedProxies, ...TAILSCALE_PROXY_ADDRESSES];
   return {
     ...options,
     port: overrides.port ?? gateway.port ?? DEFAULT_PORT,
@@ -115,7 +131,8 @@ export function resolveSettings(
     maxConnections: gateway.maxConnections ?? 100,
     connectionTimeoutMs: gateway.connectionTimeout ?? 10_000,
     requestTimeoutMs: gateway.requestTimeout ?? 30_000,
-    trustedProxies: trustedProxiesOf(options.trustedProxies),
+    trustedProxies: trustedProxiesOf(proxies),
+    tailscale,
   };
 }
 

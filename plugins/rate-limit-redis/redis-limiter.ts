@@ -90,6 +90,10 @@ export function createRedisLimiter(options: RedisLimiterOptions): RedisLimiter {
         await redis().client.del(keys.map((name) => key('fail', name)));
       }, () => undefined);
     },
+    rememberSource: (name, ttlMs) => shared(async () => {
+      await redis().client.set(key('known', name), '1', { expiration: { type: 'PX', value: Math.max(1, Math.round(ttlMs)) } });
+    }, () => undefined),
+    isKnownSource: (name) => shared(async () => (await redis().client.exists(key('known', name))) === 1, () => false),
     takeRemoteAuthCheck: () => shared(() => takeBucket(REMOTE_AUTH_KEY, remoteChecksPerMinute, remoteChecksPerMinute), () => local.takeRemoteAuthCheck()),
     takeRequest(name): RequestDecision | Promise<RequestDecision> {
       if (!options.requests.enabled) return ALLOWED;

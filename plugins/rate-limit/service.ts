@@ -23,6 +23,13 @@ export interface RateLimitService {
    * (`auth.remoteChecksPerMinute`); refused with the wait for the next one when it is spent.
    */
   takeRemoteAuthCheck(): MaybePromise<RequestDecision>;
+  /**
+   * Optional: remembers a source that authenticated (for `ttlMs`) where every instance of a
+   * cluster sees it; a service without shared storage leaves both out.
+   */
+  rememberSource?(key: string, ttlMs: number): Promise<void>;
+  /** Optional: whether any instance remembered this source. */
+  isKnownSource?(key: string): Promise<boolean>;
   /** Takes one request token from the key's bucket (always allowed when request limiting is off). */
   takeRequest(key: string): MaybePromise<RequestDecision>;
   /** Drops a key's bucket (a closed connection). */

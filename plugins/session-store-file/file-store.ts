@@ -35,6 +35,8 @@ const AGENT_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/i;
 export function createFileStore(options: FileStoreOptions): SessionStore & { flushIndex(): Promise<void> } {
   const agents = new Map<string, Promise<AgentDir>>();
   const appenders = new Map<string, AppendFile>();
+  /** Evicted appenders still closing (finishing their writes), by file. */
+  const closing = new Map<string, Promise<void>>();
   const warn = options.warn ?? (() => undefined);
   let closed = false;
 
@@ -100,12 +102,17 @@ export function createFileStore(options: FileStoreOptions): SessionStore & { flu
       appenders.set(file, appender);
       return appender;
     }
-    appender = new AppendFile(file, state.sessions.get(key)?.size ?? 0);
+    // An evicted appender of this file may still be writing: the new one opens after it closed.
+    const after = closing.get(file);
+    appender = new AppendFile(file, state.sessions.get(key)?.size ?? 0, after !== undefined ? { after } : {});
     appenders.set(file, appender);
     if (appenders.size > options.maxOpenFiles) {
       const [oldest, evicted] = appenders.entries().next().value as [string, AppendFile];
       appenders.delete(oldest);
-      void evicted.close();
+      const done: Promise<void> = evicted.close().catch(() => undefined).finally(() => {
+        if (closing.get(oldest) === done) closing.delete(oldest);
+      });
+      closing.set(oldest, done);
     }
     return appender;
   }
@@ -211,6 +218,7 @@ export function createFileStore(options: FileStoreOptions): SessionStore & { flu
       if (closed) return;
       await Promise.all([...appenders.values()].map((appender) => appender.close()));
       appenders.clear();
+      await Promise.all(closing.values());
       await store.flushIndex();
       closed = true;
     },

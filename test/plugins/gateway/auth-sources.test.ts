@@ -8,6 +8,7 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { definePlugin } from '../../../core/plugin.ts';
+import { useTempDir } from '../../helpers/temp-dir.ts';
 import { connectClient, openClient, PASSWORD, startGateway } from './helpers.ts';
 
 afterEach(() => {
@@ -52,24 +53,70 @@ describe('failed-auth lockout by source', () => {
     expect(await handshake(url, PASSWORD, { from: '2001:db8:8::1' })).toBe('ok');
   });
 
-  it('IN-19 #4: rotating remote sources share one budget of password checks per minute; loopback and known sources are not held by it', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
+  it('IN-19 #4: remote sources share one budget of password checks per minute; over it each source gets one check a window; loopback and known sources are not held by it', async () => {
     const { url } = await startGateway({ options: { trustedProxies: ['127.0.0.1'] } });
     // A remote owner logged in once from this address: a known source.
     expect(await handshake(url, PASSWORD, { from: '198.51.100.77' })).toBe('ok');
     const codes: string[] = [];
-    for (let i = 0; i < 300; i++) codes.push(await handshake(url, `guess-${i}`, { from: `203.0.${Math.floor(i / 250)}.${(i % 250) + 1}` }));
-    // The default budget: 30 remote checks a minute (one was the owner's), the clock standing still.
-    expect(tally(codes)).toEqual({ UNAUTHORIZED: 29, AUTH_RATE_LIMITED: 271 });
-    const client = openClient(url, { headers: { 'X-Forwarded-For': '192.0.2.50' } });
+    // The default budget: 30 remote checks a minute (one was the owner's).
+    for (let i = 0; i < 29; i++) codes.push(await handshake(url, `guess-${i}`, { from: `203.0.0.${i + 1}` }));
+    expect(tally(codes)).toEqual({ UNAUTHORIZED: 29 });
+    // Over budget: a source's first check of the window is made, its next ones are refused unchecked.
+    expect(await handshake(url, 'guess-a', { from: '203.0.1.1' })).toBe('UNAUTHORIZED');
+    const client = openClient(url, { headers: { 'X-Forwarded-For': '203.0.1.1' } });
     const refused = await client.connect({ password: PASSWORD });
     expect(refused.error).toMatchObject({ code: 'AUTH_RATE_LIMITED', details: { limit: 'remote-budget' } });
     expect(refused.error!.retryAfterMs).toBeGreaterThan(0);
     expect(refused.error!.retryAfterMs).toBeLessThanOrEqual(2_000);
-    expect(await handshake(url, PASSWORD)).toBe('ok');
-    expect(await handshake(url, PASSWORD, { from: '198.51.100.77' })).toBe('ok');
-    vi.setSystemTime(Date.now() + refused.error!.retryAfterMs!);
+    // Loopback and the known source are not held by the budget, however often they come.
+    for (let i = 0; i < 3; i++) {
+      expect(await handshake(url, PASSWORD)).toBe('ok');
+      expect(await handshake(url, PASSWORD, { from: '198.51.100.77' })).toBe('ok');
+    }
+  });
+
+  it('IN-19 #4 follow-up: a correct password from a new remote address is accepted while the budget is spent', async () => {
+    const { url } = await startGateway({ options: { trustedProxies: ['127.0.0.1'] }, rateLimit: { auth: { remoteChecksPerMinute: 5 } } });
+    for (let i = 0; i < 5; i++) expect(await handshake(url, `guess-${i}`, { from: `203.0.2.${i + 1}` })).toBe('UNAUTHORIZED');
+    // Spent: this source's first check over budget is made, its second is refused unchecked.
+    expect(await handshake(url, 'guess-x', { from: '203.0.2.99' })).toBe('UNAUTHORIZED');
+    expect(await handshake(url, PASSWORD, { from: '203.0.2.99' })).toBe('AUTH_RATE_LIMITED');
     expect(await handshake(url, PASSWORD, { from: '192.0.2.50' })).toBe('ok');
+    // ...and it is known from now on: not held by the budget again.
+    expect(await handshake(url, PASSWORD, { from: '192.0.2.50' })).toBe('ok');
+  });
+
+  it('IN-19 #4 follow-up: a known source survives a restart (persisted in the state dir)', async () => {
+    const stateDir = useTempDir('moltbot-known-sources-').dir;
+    const start = () => startGateway({ options: { trustedProxies: ['127.0.0.1'] }, rateLimit: { auth: { remoteChecksPerMinute: 2 } }, env: { MOLTBOT_STATE_DIR: stateDir } });
+    const first = await start();
+    expect(await handshake(first.url, PASSWORD, { from: '198.51.100.77' })).toBe('ok');
+    await first.kernel.close();
+    const { url } = await start();
+    for (let i = 0; i < 2; i++) expect(await handshake(url, 'guess', { from: `203.0.3.${i + 1}` })).toBe('UNAUTHORIZED');
+    // Budget spent: an unknown source gets one check a window, a known one as many as it needs.
+    expect(await handshake(url, PASSWORD, { from: '192.0.2.60' })).toBe('ok');
+    expect(await handshake(url, 'wrong', { from: '192.0.2.61' })).toBe('UNAUTHORIZED');
+    expect(await handshake(url, PASSWORD, { from: '192.0.2.61' })).toBe('AUTH_RATE_LIMITED');
+    // (A typo first: an unknown source would have used its one over-budget check on it.)
+    expect(await handshake(url, 'wrong', { from: '198.51.100.77' })).toBe('UNAUTHORIZED');
+    expect(await handshake(url, PASSWORD, { from: '198.51.100.77' })).toBe('ok');
+  });
+
+  it('IN-19 #4 follow-up: a random token (32+ characters) is not charged to the budget; a short token is', async () => {
+    const long = 'k'.repeat(43);
+    const short = 's'.repeat(24);
+    for (const [token, expected] of [[long, ['UNAUTHORIZED', 'UNAUTHORIZED', 'UNAUTHORIZED', 'UNAUTHORIZED']], [short, ['UNAUTHORIZED', 'UNAUTHORIZED', 'AUTH_RATE_LIMITED', 'AUTH_RATE_LIMITED']]] as const) {
+      const { url } = await startGateway({ options: { trustedProxies: ['127.0.0.1'] }, rateLimit: { auth: { remoteChecksPerMinute: 1 } }, gateway: { auth: { mode: 'token', token } } });
+      const codes: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        const client = openClient(url, { headers: { 'X-Forwarded-For': '203.0.4.1' } });
+        const answer = await client.connect({ token: `${token.slice(0, -1)}${i}` });
+        client.ws.terminate();
+        codes.push(answer.ok ? 'ok' : answer.error!.code);
+      }
+      expect(codes).toEqual(expected);
+    }
   });
 
   it('IN-19 #5: wrong passwords with the UI\'s own Origin from one address never lock out another address', async () => {

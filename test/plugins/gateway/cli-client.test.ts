@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { callGateway, cliCredential, gatewayUrl, retryHint } from '../../../plugins/gateway/cli-client.ts';
 import { runCliCaptured } from '../../helpers/cli.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
@@ -61,5 +62,31 @@ describe('gateway CLI client', () => {
   it('derives the URL from gateway.port, bind and ssl', () => {
     expect(gatewayUrl({})).toBe('ws://127.0.0.1:18789/');
     expect(gatewayUrl({ gateway: { port: 1234, ssl: { enabled: true }, bind: 'custom', customBindHost: '::1' } })).toBe('wss://[::1]:1234/');
+  });
+});
+
+describe('gateway CLI client under a pre-auth flood', () => {
+  it('IN-19 #3 follow-up: evicted with 1013 by a loopback flood of idle sockets, the CLI reconnects and its command succeeds', async () => {
+    const { url } = await startGateway({ options: { maxPendingHandshakes: 2, maxPendingHandshakesPerIp: 2 } });
+    let flooding = true;
+    const sockets: WebSocket[] = [];
+    // A steady stream of idle sockets from loopback (the CLI's own source): each evicts the oldest idle one.
+    const flood = (async () => {
+      while (flooding) {
+        const batch = Array.from({ length: 3 }, () => new WebSocket(url, { perMessageDeflate: false }));
+        for (const socket of batch) socket.on('error', () => undefined);
+        sockets.push(...batch);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+    })();
+    try {
+      const results = [];
+      for (let i = 0; i < 5; i++) results.push(await callGateway(url, { password: PASSWORD }, 'status').then(() => 'ok', (error: Error) => error.message));
+      expect(results).toEqual(Array(5).fill('ok'));
+    } finally {
+      flooding = false;
+      await flood;
+      for (const socket of sockets) socket.terminate();
+    }
   });
 });
