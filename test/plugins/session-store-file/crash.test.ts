@@ -39,7 +39,8 @@ function runAndKill(root: string, killAfterAcks: number): Promise<Set<string>> {
 }
 
 describe('crash safety', () => {
-  it('100 SIGKILLs mid-write leave every session loadable and every acknowledged entry on disk', { timeout: 30_000 }, async () => {
+  it('100 SIGKILLs mid-write leave every session loadable and every acknowledged entry on disk', { timeout: 120_000 }, async () => {
+    // 100 child processes (≈ 30 s of wall clock on 2 busy cores): the timeout bounds a hang, not speed.
     // Four lanes, each its own state dir (one writer per dir, as the gateway's state lock ensures): 4 × 25 kills.
     const lanes = await Promise.all([0, 3, 5, 11].map((offset) => lane(useTempDir().dir, offset)));
     expect(lanes.reduce((sum, l) => sum + l.kills, 0)).toBe(100);
