@@ -6,6 +6,7 @@
  * here passes through `redactToken`, and raw errors are never kept as `cause`.
  */
 import { ChannelSendError } from '../channels/contract.ts';
+import { causeText } from '../channels/cause-text.ts';
 
 /** Replaces the token (and anything shaped like a Discord bot token) in `text`. */
 export function redactToken(text: string, token: string): string {
@@ -34,17 +35,6 @@ export class DiscordFatalError extends Error {
     super(message);
     this.name = 'DiscordFatalError';
   }
-}
-
-function causeText(error: unknown): string {
-  const parts: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
-    const code = (current as { code?: unknown }).code;
-    parts.push(typeof code === 'string' ? `${current.message} (${code})` : current.message);
-    current = (current as { cause?: unknown }).cause;
-  }
-  return parts.join(': ');
 }
 
 /** Any thrown thing → a plain token-free Error (safe for logs and status). */

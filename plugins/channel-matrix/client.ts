@@ -5,6 +5,8 @@
  * failure becomes a `MatrixApiError` with the homeserver's `errcode` and, for 429, the wait
  * it asked for (`retry_after_ms` in the body, or the `Retry-After` header of newer servers).
  */
+import { causeText } from '../channels/cause-text.ts';
+
 export class MatrixApiError extends Error {
   /** HTTP status; undefined for network failures and timeouts. */
   readonly status: number | undefined;
@@ -32,17 +34,6 @@ export interface SyncParams {
 }
 
 const enc = encodeURIComponent;
-
-function causeText(error: unknown): string {
-  const parts: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
-    const code = (current as { code?: unknown }).code;
-    parts.push(typeof code === 'string' ? `${current.message} (${code})` : current.message);
-    current = (current as { cause?: unknown }).cause;
-  }
-  return parts.join(': ');
-}
 
 function retryAfter(body: Record<string, unknown>, header: string | null): number | undefined {
   if (typeof body['retry_after_ms'] === 'number' && body['retry_after_ms'] >= 0) return body['retry_after_ms'];

@@ -8,6 +8,7 @@
  */
 import { GrammyError, HttpError } from 'grammy';
 import { ChannelSendError } from '../channels/contract.ts';
+import { causeText } from '../channels/cause-text.ts';
 
 /** Replaces the token (and any bot-token-shaped string) in `text`. */
 export function redactToken(text: string, token: string): string {
@@ -23,17 +24,6 @@ export interface ApiFailure {
   /** One line, token-free: what failed and Telegram's description. */
   message: string;
   retryable: boolean;
-}
-
-function causeText(error: unknown): string {
-  const parts: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
-    const code = (current as { code?: unknown }).code;
-    parts.push(typeof code === 'string' ? `${current.message} (${code})` : current.message);
-    current = (current as { cause?: unknown }).cause;
-  }
-  return parts.join(': ');
 }
 
 /** Classifies any error a Bot API call threw. */

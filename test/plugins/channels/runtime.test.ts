@@ -5,11 +5,28 @@ import { createHooks } from '../../../core/hooks.ts';
 import { createLogger } from '../../../core/log.ts';
 import type { AgentService, RunRequest, RunResult } from '../../../plugins/agent/agent-service.ts';
 import { PairingStore } from '../../../plugins/channels/pairing-store.ts';
-import { FileSeenStore } from '../../../plugins/channels/seen-store.ts';
+import { FileSeenStore, type SeenStore } from '../../../plugins/channels/seen-store.ts';
 import { ChannelRuntime, TYPING_REFRESH_MS } from '../../../plugins/channels/runtime.ts';
 import { resolveChannelSettings } from '../../../plugins/channels/settings.ts';
 import { createFakeChannel } from '../../helpers/fake-channel.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
+
+/** A runtime for the fake channel: open DMs, the given agent and message-id memory. */
+function openRuntime(channel: ReturnType<typeof createFakeChannel>, agent: AgentService, signal: AbortSignal, seen: SeenStore): ChannelRuntime {
+  return new ChannelRuntime({
+    adapter: channel.adapter,
+    settings: resolveChannelSettings({ channels: { fake: { dmPolicy: 'open', allowFrom: ['*'] } } }, 'fake'),
+    hooks: createHooks(),
+    log: createLogger({ level: 'silent' }),
+    store: new PairingStore(useTempDir().dir),
+    seen,
+    agent: () => agent,
+    emit: () => undefined,
+    track: (work) => work,
+    signal,
+    scrub: (text) => text,
+  });
+}
 
 afterEach(() => {
   vi.useRealTimers();
@@ -28,19 +45,7 @@ describe('channel runtime', () => {
       },
     } as unknown as AgentService;
     const abort = new AbortController();
-    const runtime = new ChannelRuntime({
-      adapter: channel.adapter,
-      settings: resolveChannelSettings({ channels: { fake: { dmPolicy: 'open', allowFrom: ['*'] } } }, 'fake'),
-      hooks: createHooks(),
-      log: createLogger({ level: 'silent' }),
-      store: new PairingStore(useTempDir().dir),
-      seen: new FileSeenStore(join(useTempDir().dir, 'seen.jsonl')),
-      agent: () => agent,
-      emit: () => undefined,
-      track: (work) => work,
-      signal: abort.signal,
-      scrub: (text) => text,
-    });
+    const runtime = openRuntime(channel, agent, abort.signal, new FileSeenStore(join(useTempDir().dir, 'seen.jsonl')));
     await runtime.start();
     expect(await runtime.receive({ sender: 'u', chatType: 'dm', chatId: 'u', text: 'think hard' })).toEqual({ status: 'accepted', sessionKey: 'agent:main:fake:dm:u' });
     expect(runs[0]).toMatchObject({ sessionKey: 'agent:main:fake:dm:u', message: 'think hard' });
@@ -63,19 +68,7 @@ describe('channel runtime', () => {
     const agent = { run: async (request: RunRequest) => { runs.push(request); return { text: 'ok' } as RunResult; } } as unknown as AgentService;
     const abort = new AbortController();
     const down = { claim: async () => { throw new Error('The client is offline'); }, forget: async () => undefined };
-    const runtime = new ChannelRuntime({
-      adapter: channel.adapter,
-      settings: resolveChannelSettings({ channels: { fake: { dmPolicy: 'open', allowFrom: ['*'] } } }, 'fake'),
-      hooks: createHooks(),
-      log: createLogger({ level: 'silent' }),
-      store: new PairingStore(useTempDir().dir),
-      seen: down,
-      agent: () => agent,
-      emit: () => undefined,
-      track: (work) => work,
-      signal: abort.signal,
-      scrub: (text) => text,
-    });
+    const runtime = openRuntime(channel, agent, abort.signal, down);
     await runtime.start();
     const message = { sender: 'u', chatType: 'dm' as const, chatId: 'u', text: 'hello', messageId: 'm-1' };
     expect(await runtime.receive(message)).toMatchObject({ status: 'accepted' });
