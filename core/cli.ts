@@ -76,9 +76,13 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo()): 
         io.stderr(`note: plugin commands are unavailable (${describe(error).split('\n')[0]}); run \`moltbot config validate\`\n`);
       });
     }
-    const provider = word === undefined ? undefined : PLUGIN_COMMANDS[word];
-    if (provider !== undefined && !program.commands.some((command) => command.name() === word)) {
-      io.stderr(`error: \`moltbot ${word}\` comes from the "${provider}" plugin, which this config does not load; add "${provider}" to \`plugins\` in your config (e.g. "plugins": ["${provider}"]) and run it again\n`);
+    const loaded = word === undefined ? undefined : program.commands.find((command) => command.name() === word);
+    const missing = word === undefined ? undefined
+      : loaded === undefined ? word
+        : subword !== undefined && !loaded.commands.some((command) => command.name() === subword) ? `${word} ${subword}` : undefined;
+    const provider = missing === undefined ? undefined : PLUGIN_COMMANDS[missing];
+    if (provider !== undefined) {
+      io.stderr(`error: \`moltbot ${missing}\` comes from the "${provider}" plugin, which this config does not load; add "${provider}" to \`plugins\` in your config (e.g. "plugins": ["${provider}"]) and run it again\n`);
       return EXIT_USAGE;
     }
     await program.parseAsync(argv);

@@ -103,7 +103,8 @@ export const IMPLIED_PLUGINS = (config: Readonly<Record<string, any>>, declared:
 /**
  * The top-level commands first-party plugins add (`cliCommands`), so the CLI can answer a
  * command whose plugin this config does not load (`moltbot logs` without `log-file`) with that
- * plugin's name instead of "unknown command". test/core/cli/plugin-commands.test.ts keeps it true.
+ * plugin's name instead of "unknown command"; "word sub" keys are subcommands of a word several
+ * plugins share. test/core/cli/plugin-commands.test.ts keeps it true.
  */
 export const PLUGIN_COMMANDS: Readonly<Record<string, string>> = Object.freeze({
   gateway: 'gateway',
@@ -116,6 +117,10 @@ export const PLUGIN_COMMANDS: Readonly<Record<string, string>> = Object.freeze({
   daemon: 'daemon',
   doctor: 'diagnostics',
   logs: 'log-file',
+  // `mcp` itself also comes from mcp-server (embedded preset): its subcommands name their plugin.
+  'mcp list': 'mcp',
+  'mcp probe': 'mcp',
+  'mcp tools': 'mcp',
   memory: 'memory',
   status: 'metrics',
   onboard: 'onboarding',

@@ -91,10 +91,14 @@ export function createDaemonService(options: DaemonOptions): DaemonService {
       if (linux) {
         const active = await options.run('systemctl', ['--user', 'is-active', SYSTEMD_UNIT_NAME]);
         const enabled = await options.run('systemctl', ['--user', 'is-enabled', SYSTEMD_UNIT_NAME]);
+        // Without a user manager systemctl prints nothing on stdout: say why, as install does.
+        const noBus = [active, enabled].map((result) => result.stderr.trim().split('\n')[0] ?? '').find((line) => NO_USER_BUS.test(line));
         return {
           platform: 'linux', file, installed,
           active: active.code === 0, enabled: enabled.code === 0,
-          detail: `${active.stdout.trim() || 'unknown'}, ${enabled.stdout.trim() || 'unknown'}`,
+          detail: noBus !== undefined
+            ? `no systemd user session: "${noBus}"; run \`loginctl enable-linger $USER\`, then log in again (not \`su\`/\`sudo -u\`)`
+            : `${active.stdout.trim() || 'unknown'}, ${enabled.stdout.trim() || 'unknown'}`,
         };
       }
       const printed = await options.run('launchctl', ['print', `${domain}/${LAUNCHD_LABEL}`]);

@@ -34,10 +34,11 @@ export function memoryCheck(memory: SystemInfo['system']['memory']): Check {
 export function diskCheck(storage: SystemInfo['storage']): Check {
   // df's Use% complement: free ÷ (used + free). Over the raw size, the root reserve (5 % on ext4
   // by default, more on some hosts) counted as neither free nor usable and shrank the share.
+  // The text prints the usable size beside the share so the numbers add up (df rounds Use% up).
   const usable = storage.usedBytes + storage.freeBytes;
   const share = usable > 0 ? storage.freeBytes / usable : 0;
   const severity = share < 0.02 || storage.freeBytes < 256 * MiB ? 'critical' : share < 0.1 || storage.freeBytes < GiB ? 'warning' : 'ok';
-  return { id: 'storage.disk_low', severity, title: 'Free disk space for the state dir', description: `${size(storage.freeBytes)} free of ${size(storage.totalBytes)} (${(share * 100).toFixed(1)}%) on the filesystem of ${storage.path}.`, ...(severity === 'ok' ? {} : { recommendation: 'Prune old backups (`moltbot backup prune`) and logs, or move MOLTBOT_STATE_DIR to a larger disk.' }) };
+  return { id: 'storage.disk_low', severity, title: 'Free disk space for the state dir', description: `${size(storage.freeBytes)} free of ${size(usable)} usable (${(share * 100).toFixed(1)}% free, df Use% ${usable > 0 ? Math.ceil((storage.usedBytes / usable) * 100) : 100}%) on the filesystem of ${storage.path}.`, ...(severity === 'ok' ? {} : { recommendation: 'Prune old backups (`moltbot backup prune`) and logs, or move MOLTBOT_STATE_DIR to a larger disk.' }) };
 }
 
 /** The gateway port is free, or held by the gateway that owns this state dir (its lock names the pid). */

@@ -21,7 +21,10 @@ export interface McpCliDeps {
 }
 
 export function registerMcpCommands(program: Command, cli: CliContext, deps: McpCliDeps): void {
-  const mcp = program.command('mcp').description('MCP servers (mcp.servers): list, probe, tools');
+  // mcp-server (embedded preset) adds `mcp serve` to the same word: join its `mcp` command, since
+  // a second `mcp` would be shadowed by the first and `mcp list` would answer "unknown command".
+  const mcp = program.commands.find((command) => command.name() === 'mcp')
+    ?? program.command('mcp').description('Model Context Protocol: Moltbot as an MCP server (serve) and the MCP servers it uses');
   const scrub = (text: string) => createRedactor({ values: deps.secrets }).scrubText(text);
   const find = (name: string): ServerSpec | undefined => {
     const spec = deps.servers().find((s) => s.name === name);

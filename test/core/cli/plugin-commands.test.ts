@@ -19,6 +19,13 @@ describe('commands of plugins that are not loaded', () => {
     expect(result.stdout).toBe('');
   });
 
+  it('`moltbot mcp list` without the mcp plugin (mcp-server has `mcp` too) names the plugin, not "unknown command \'list\'"', async () => {
+    const { dir } = useTempDir();
+    const result = await runCliCaptured(['mcp', 'list'], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('error: `moltbot mcp list` comes from the "mcp" plugin, which this config does not load; add "mcp" to `plugins` in your config (e.g. "plugins": ["mcp"]) and run it again\n');
+  });
+
   it('an unknown command gets one line and a pointer to --help, not the whole help', async () => {
     const { dir } = useTempDir();
     const result = await runCliCaptured(['frobnicate'], { cwd: dir });
@@ -27,10 +34,13 @@ describe('commands of plugins that are not loaded', () => {
   });
 
   it('PLUGIN_COMMANDS names, for each command, the plugin whose code registers it', () => {
-    for (const [command, plugin] of Object.entries(PLUGIN_COMMANDS)) {
+    for (const [words, plugin] of Object.entries(PLUGIN_COMMANDS)) {
       const folder = join(REPO, 'plugins', plugin);
       const sources = readdirSync(folder).filter((file) => file.endsWith('.ts')).map((file) => readFileSync(join(folder, file), 'utf8')).join('\n');
-      expect(sources, `${plugin} registers \`${command}\``).toMatch(new RegExp(`(program\\s*\\.command\\('${command}'|command\\.name\\(\\) === '${command}'\\) \\?\\? program\\.command\\('${command}')`));
+      const [command, sub] = words.split(' ');
+      expect(sources, `${plugin} registers \`${command}\``).toMatch(new RegExp(`(program\\s*\\.command\\('${command}'|command\\.name\\(\\) === '${command}'\\)\\s*\\?\\? program\\.command\\('${command}')`));
+      // "word sub": a subcommand of a word another plugin shares (mcp-server's `mcp serve`).
+      if (sub !== undefined) expect(sources, `${plugin} registers \`${words}\``).toMatch(new RegExp(`\\.command\\('${sub}[' ]`));
     }
   });
 });

@@ -21,6 +21,15 @@ function recorder(answers: Record<string, { code: number; stdout?: string }> = {
 const spec = (home: string) => ({ node: '/usr/bin/node', bin: '/opt/moltbot/bin/moltbot.js', stateDir: join(home, '.clawdbot'), workingDirectory: home, home, uid: 501 });
 
 describe('daemon on Linux (systemd user unit)', () => {
+  it('status without a systemd user session says so and names the fix, not "(unknown, unknown)"', async () => {
+    const { dir } = useTempDir('moltbot-daemon-');
+    const run: CommandRunner = async () => ({ code: 1, stdout: '', stderr: 'Failed to connect to bus: No medium found\n' });
+    const daemon = createDaemonService({ ...spec(dir), platform: 'linux', run });
+    const status = await daemon.status();
+    expect(status).toMatchObject({ installed: false, active: false, enabled: false });
+    expect(status.detail).toBe('no systemd user session: "Failed to connect to bus: No medium found"; run `loginctl enable-linger $USER`, then log in again (not `su`/`sudo -u`)');
+  });
+
   it('install writes the unit 0600 and enables it; status and uninstall ask systemctl', async () => {
     const { dir } = useTempDir('moltbot-daemon-');
     const { calls, run } = recorder({ 'systemctl --user is-active moltbot-gateway.service': { code: 0, stdout: 'active\n' }, 'systemctl --user is-enabled moltbot-gateway.service': { code: 0, stdout: 'enabled\n' } });

@@ -29,7 +29,10 @@ describe('doctor checks (state in → id and severity out)', () => {
     // A root reserve (here 72 GiB) is neither free nor used, as in df: 8 GiB free of 28 usable is
     // 29 % free, ok (over the raw size it read 8 %, a warning).
     expect(sev(diskCheck({ path: '/s', totalBytes: 100 * GiB, freeBytes: 8 * GiB, usedBytes: 20 * GiB }))).toBe('storage.disk_low:ok');
-    expect(diskCheck({ path: '/s', totalBytes: 100 * GiB, freeBytes: 5 * GiB, usedBytes: 95 * GiB }).description).toBe('5.0 GiB free of 100.0 GiB (5.0%) on the filesystem of /s.');
+    expect(diskCheck({ path: '/s', totalBytes: 100 * GiB, freeBytes: 5 * GiB, usedBytes: 95 * GiB }).description).toBe('5.0 GiB free of 100.0 GiB usable (5.0% free, df Use% 95%) on the filesystem of /s.');
+    // The percentage belongs to the sizes printed next to it: with a root reserve, "71 GiB free of
+    // 252 GiB (70%)" read as a wrong sum; the usable size (used + free, as df) makes it add up.
+    expect(diskCheck({ path: '/s', totalBytes: 100 * GiB, freeBytes: 8 * GiB, usedBytes: 20 * GiB }).description).toBe('8.0 GiB free of 28.0 GiB usable (28.6% free, df Use% 72%) on the filesystem of /s.');
   });
 
   it('gateway port: free, held by another process, held by this state dir\'s gateway', async () => {

@@ -75,6 +75,18 @@ describe('mcp units', () => {
     expect(result.stderr).toMatch(/mcp\.servers/);
   });
 
+  it('with the embedded preset (mcp-server also adds `mcp serve`), `mcp list` is found, not "unknown command"', async () => {
+    const tmp = useTempDir('moltbot-mcp-cli-');
+    writeFileSync(join(tmp.dir, 'moltbot.config.json'), JSON.stringify({ mcp: { servers: { off: { command: 'nothing', enabled: false } } } }));
+    const list = await runCliCaptured(['mcp', 'list'], { cwd: tmp.dir });
+    expect(list.stderr).not.toContain('unknown command');
+    expect(list.stdout).toMatch(/^off\s+disabled$/m);
+    expect(list.code).toBe(0);
+    const help = await runCliCaptured(['mcp', '--help'], { cwd: tmp.dir });
+    expect(help.stdout).toMatch(/^\s+serve\b/m);
+    expect(help.stdout).toMatch(/^\s+list\b/m);
+  });
+
   it('moltbot mcp list | probe | tools start the servers from the CLI process and close them again', async () => {
     const tmp = useTempDir('moltbot-mcp-cli-');
     writeFileSync(join(tmp.dir, 'moltbot.config.json'), JSON.stringify({
