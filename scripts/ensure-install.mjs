@@ -19,7 +19,9 @@ if (stale) {
   say(`${existsSync('node_modules') ? 'node_modules is older than package-lock.json' : 'first run in this checkout'}: installing the locked dependencies with \`npm ci\` (Node 24 included). This takes about 30-60 s (longer on a slow network) and happens once.`);
   const progress = setInterval(() => say(`still installing dependencies (${seconds()} s)...`), everyMs);
   const code = await new Promise((resolve) => {
-    const child = spawn('npm', ['ci', '--no-fund', '--no-audit'], { stdio: 'inherit' });
+    // npm runs on the machine's own Node (often older than 24): its engine warnings are noise
+    // here, since the locked `node` devDependency brings Node 24; errors still print.
+    const child = spawn('npm', ['ci', '--no-fund', '--no-audit', '--loglevel=error'], { stdio: 'inherit' });
     child.on('error', (error) => { say(`could not run npm: ${error.message}`); resolve(1); });
     child.on('close', (exitCode) => resolve(exitCode ?? 1));
   });
