@@ -37,7 +37,9 @@ export function literalSecrets(file: string, text: string, paths: string[][] = s
       return [];
     }
   }
-  const names = [...new Set(paths.map((path) => path[path.length - 1]!))];
+  // In code files a secret is found by its key's name; a path ending in a wildcard (an MCP
+  // server's env or headers: any name) has no name to look for, only JSON files are walked there.
+  const names = [...new Set(paths.map((path) => path[path.length - 1]!))].filter((name) => /^[A-Za-z_$][\w$]*$/.test(name));
   const found: string[] = [];
   for (const name of names) {
     const pattern = new RegExp(`["']?\\b${name}["']?\\s*:\\s*(["'\`])(?!\\$\\{)[^"'\`]+\\1`, 'g');

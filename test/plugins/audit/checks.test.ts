@@ -62,6 +62,15 @@ describe('secrets in config files', () => {
     expect(secretChecks([json])[0]?.description).toContain('cron.jobs.0.deliver.webhook');
   });
 
+  it('flags a literal MCP header or env value in JSON (secret paths ending in a wildcard), and a code file with them is still read', () => {
+    const { write } = useTempDir();
+    const config = { mcp: { servers: { docs: { url: 'https://example.test/mcp', headers: { Authorization: 'Bearer literal-key' } }, fs: { command: 'x', env: { TOKEN: '${FS_TOKEN}' } } } } };
+    const json = write('moltbot.config.json', JSON.stringify(config));
+    expect(literalSecrets(json, JSON.stringify(config))).toEqual(['mcp.servers.docs.headers.Authorization']);
+    const ts = write('moltbot.config.ts', `export default { mcp: { servers: { fs: { command: 'x', env: { TOKEN: 'literal' } } } }, gateway: { auth: { password: '${CANARY}' } } };`);
+    expect(ids(secretChecks([ts]))).toEqual(['config.secrets.in_config_file:warning']);
+  });
+
   it('flags literal values in JSON by path and in code files by key, not ${VAR} references', () => {
     const { write } = useTempDir();
     const json = write('clawdbot.json', JSON.stringify({ gateway: { auth: { password: CANARY, token: '${TOKEN}' } }, channels: { telegram: { botToken: 'literal-bot-token' } } }));
