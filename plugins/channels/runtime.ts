@@ -207,14 +207,17 @@ export class ChannelRuntime {
 
   /** Message ids claimed while the seen-store could not answer (bounded; forgotten after the id TTL). */
   readonly #claimedLocally = new LRUCache<string, true>({ max: LOCAL_CLAIMS_MAX, ttl: MESSAGE_ID_TTL_MS });
+  #seenDown = false;
 
   #claimLocally(messageId: string, cause: unknown): boolean {
-    if (this.#claimedLocally.size === 0) this.#log.warn({ err: storeUnavailable(cause) }, 'message-id memory unavailable: remembering ids in this process until it answers');
+    if (!this.#seenDown) this.#log.warn({ err: storeUnavailable(cause) }, 'message-id memory unavailable: remembering ids in this process until it answers');
+    this.#seenDown = true;
     this.inbound.claimedLocally += 1;
     if (this.#claimedLocally.has(messageId)) return false;
     this.#claimedLocally.set(messageId, true);
     return true;
   }
+
 
   normalize(id: string): string {
     return this.adapter.normalizeId ? this.adapter.normalizeId(id) : id;
@@ -229,6 +232,10 @@ export class ChannelRuntime {
       let first: boolean;
       try {
         first = await this.host.seen.claim(`msg:${message.messageId}`, MESSAGE_ID_TTL_MS);
+        if (this.#seenDown) this.#log.info('message-id memory answers again');
+        this.#seenDown = false;
+        // A redelivery of a message run while the memory was down is still a duplicate.
+        if (first && this.#claimedLocally.has(message.messageId)) first = false;
       } catch (error) {
         // Polling and socket platforms (Telegram, Discord, IRC, Matrix) do not redeliver a message
         // refused here, so failing closed would lose it: while the shared memory is down this

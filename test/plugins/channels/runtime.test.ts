@@ -62,12 +62,14 @@ describe('channel runtime', () => {
     abort.abort();
   });
 
-  it('a message id memory that cannot answer (Redis down) loses nothing: the message runs, a redelivery during the outage runs once', async () => {
+  it('a message id memory that cannot answer (Redis down) loses nothing: the message runs, a redelivery during or after the outage runs once', async () => {
     const channel = createFakeChannel();
     const runs: RunRequest[] = [];
     const agent = { run: async (request: RunRequest) => { runs.push(request); return { text: 'ok' } as RunResult; } } as unknown as AgentService;
     const abort = new AbortController();
-    const down = { claim: async () => { throw new Error('The client is offline'); }, forget: async () => undefined };
+    let up = false;
+    const shared = new FileSeenStore(join(useTempDir().dir, 'seen.jsonl'));
+    const down: SeenStore = { claim: async (key, ttl) => { if (!up) throw new Error('The client is offline'); return shared.claim(key, ttl); }, forget: async () => undefined };
     const runtime = openRuntime(channel, agent, abort.signal, down);
     await runtime.start();
     const message = { sender: 'u', chatType: 'dm' as const, chatId: 'u', text: 'hello', messageId: 'm-1' };
@@ -76,6 +78,10 @@ describe('channel runtime', () => {
     await channel.waitForSent(1);
     expect(runs).toHaveLength(1);
     expect(runtime.inbound.claimedLocally).toBe(2);
+    // The memory is back: a late redelivery of the same message still runs once.
+    up = true;
+    expect(await runtime.receive(message)).toEqual({ status: 'duplicate' });
+    expect(runs).toHaveLength(1);
     await runtime.stop();
     abort.abort();
   });
