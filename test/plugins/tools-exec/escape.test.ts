@@ -17,6 +17,7 @@ import { detectContainment, type Containment } from '../../../plugins/tools-exec
 import { createExecTool, type ExecToolOptions } from '../../../plugins/tools-exec/exec-tool.ts';
 import toolsExec from '../../../plugins/tools-exec/index.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
+import { alive } from '../../helpers/proc.ts';
 
 const context = { runId: 'r', sessionKey: 'agent:main:main', signal: new AbortController().signal };
 let detected: Promise<Containment> | undefined;
@@ -46,21 +47,6 @@ function execTool(overrides: Partial<ExecToolOptions> = {}) {
 const RUN_ID = String(process.pid).padStart(7, '0');
 const mark = (n: number) => `97.${n}${RUN_ID}`;
 
-/** Live (not zombie) processes with `marker` as one of their arguments. */
-function alive(marker: string): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (!readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').includes(marker)) continue;
-      if (/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${entry}/stat`, 'utf8'))) continue;
-      found.push(Number(entry));
-    } catch {
-      // exited while we looked
-    }
-  }
-  return found;
-}
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,5 +1,5 @@
 /** FS-13 and the exec limits: argv only, allowlist from trusted folders, timeout kills the tree, output cap. */
-import { readdirSync, readFileSync, writeFileSync, mkdirSync, symlinkSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { definePlugin } from '../../../core/plugin.ts';
@@ -9,6 +9,7 @@ import { detectContainment, type Containment } from '../../../plugins/tools-exec
 import { createExecTool, type ExecToolOptions } from '../../../plugins/tools-exec/exec-tool.ts';
 import toolsExec from '../../../plugins/tools-exec/index.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
+import { alive } from '../../helpers/proc.ts';
 
 const context = { runId: 'r', sessionKey: 'agent:main:main', signal: new AbortController().signal };
 let detected: Promise<Containment> | undefined;
@@ -24,21 +25,6 @@ function execTool(overrides: Partial<ExecToolOptions> = {}) {
   return { workspace, tool, call: (args: unknown) => tool.handler(args, context) as Promise<Record<string, unknown>> };
 }
 
-/** Live (not zombie) processes whose command line contains `marker`, from /proc. */
-function alive(marker: string): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (!readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').includes(marker)) continue;
-      if (/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${entry}/stat`, 'utf8'))) continue;
-      found.push(Number(entry));
-    } catch {
-      // exited while we looked
-    }
-  }
-  return found;
-}
 
 /** Waits (bounded) until no live process carries `marker`; returns the ones left. */
 async function gone(marker: string): Promise<number[]> {
