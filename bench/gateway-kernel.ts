@@ -5,7 +5,7 @@ import type { Kernel } from '../core/kernel.ts';
 export const UNREACHABLE_RATE_LIMITS = { enabled: true, requestsPerMinute: 1_000_000_000, burstSize: 1_000_000 };
 
 export async function startBenchGateway(config: Record<string, unknown>, stateDir: string): Promise<{ kernel: Kernel; url: string }> {
-  const { createKernel } = await import('../core/index.ts');
+  const { createKernel } = await import('../app/index.ts');
   const kernel = createKernel({
     config,
     env: { HOME: stateDir, MOLTBOT_STATE_DIR: stateDir },

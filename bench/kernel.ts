@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import tapable from 'tapable';
 import standaloneCode from 'ajv/dist/standalone/index.js';
-import { createKernel, definePlugin, type AnyPlugin } from '../core/index.ts';
+import { createKernel, definePlugin, type AnyPlugin } from '../app/index.ts';
 import { createAjv } from '../core/validate/ajv.ts';
 import { nsPerCall, row, timeRuns } from './stats.ts';
 

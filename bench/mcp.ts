@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { createKernel } from '../core/index.ts';
+import { createKernel } from '../app/index.ts';
 import { definePlugin } from '../core/plugin.ts';
 import { createToolRegistry, type ToolRegistry } from '../plugins/agent/tool-registry.ts';
 import { row, summarize } from './stats.ts';

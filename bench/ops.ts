@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createKernel } from '../core/index.ts';
+import { createKernel } from '../app/index.ts';
 import alertsPlugin from '../plugins/alerts/index.ts';
 import metricsPlugin from '../plugins/metrics/index.ts';
 

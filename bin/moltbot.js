@@ -12,8 +12,10 @@ if (major < 24) {
 // Caches compiled (and type-stripped) modules on disk: later starts skip most of that work.
 module.enableCompileCache?.();
 
-const fromSource = existsSync(new URL('../core/cli.ts', import.meta.url));
-const { runCli } = await import(fromSource ? '../core/cli.ts' : '../dist/core/cli.js');
+const fromSource = existsSync(new URL('../app/cli.ts', import.meta.url));
+const { resolveOwnPackage } = await import('./own-package.js');
+resolveOwnPackage({ fromSource });
+const { runCli } = await import(fromSource ? '../app/cli.ts' : '../dist/app/cli.js');
 const code = await runCli(process.argv);
 // Servers have closed by now; leftover handles (a stuck socket) must not keep the process up.
 process.stdout.write('', () => process.exit(code));

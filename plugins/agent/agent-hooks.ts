@@ -6,7 +6,7 @@
  * folded turns. A failing tap is logged and never stops the compaction.
  */
 import tapable from 'tapable';
-import type { PluginContext } from '../../core/plugin.ts';
+import type { PluginContext } from '../../sdk/core/index.ts';
 import type { ChatMessage } from './types.ts';
 
 export interface CompactionFlushRequest {

@@ -5,11 +5,11 @@
  * program can use it without a gateway.
  */
 import { randomUUID } from 'node:crypto';
-import { isMoltbotError } from '../../core/errors.ts';
-import type { AgentRunContext } from '../../core/hook-types.ts';
+import { isMoltbotError } from '../../sdk/core/index.ts';
+import type { AgentRunContext } from '../../sdk/core/index.ts';
 import type { CacheNamespace } from '../cache/service.ts';
-import type { KernelHooks } from '../../core/hooks.ts';
-import type { Logger } from '../../core/log.ts';
+import type { KernelHooks } from '../../sdk/core/index.ts';
+import type { Logger } from '../../sdk/core/index.ts';
 import { AgentError } from './agent-error.ts';
 import type { AgentHooks, CompactionFlushRequest } from './agent-hooks.ts';
 import { compact } from './compaction.ts';

@@ -3,7 +3,7 @@
  * store, so they work while the gateway is down (and never start it).
  */
 import type { Command } from 'commander';
-import type { CliContext } from '../../core/hook-types.ts';
+import type { CliContext } from '../../sdk/core/index.ts';
 import { AgentError } from './agent-error.ts';
 import { parseSessionKey } from './session-key.ts';
 import type { RunTrace, SessionStore } from './types.ts';

@@ -7,7 +7,7 @@
  */
 import schema from '../../schemas/plugins/agent.json' with { type: 'json' };
 import validateOptions from '../../schemas/generated/agent.validate.ts';
-import { definePlugin } from '../../core/plugin.ts';
+import { definePlugin } from '../../sdk/core/index.ts';
 import { createAgentHooks } from './agent-hooks.ts';
 import { createAgentService, type AgentService, type SessionLease } from './agent-service.ts';
 import { registerSessionsCommand } from './cli.ts';
@@ -17,7 +17,7 @@ import { resolveAgentSettings } from './settings.ts';
 import { createToolRegistry, type ToolRegistry } from './tool-registry.ts';
 import type { ModelApi, SessionStore } from './types.ts';
 import type { CacheNamespace, CacheService } from '../cache/service.ts';
-import type { PluginContext } from '../../core/plugin.ts';
+import type { PluginContext } from '../../sdk/core/index.ts';
 
 export type { AgentService, RunEvent, RunRequest, RunResult } from './agent-service.ts';
 export type { ToolContext, ToolDefinition, ToolRegistry } from './tool-registry.ts';

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { HttpRouteRegistrar } from '../../core/hook-types.ts';
+import type { HttpRouteRegistrar } from '../../sdk/core/index.ts';
 import { AgentError } from './agent-error.ts';
 import type { AgentService } from './agent-service.ts';
 import { mainSessionKey } from './session-key.ts';

@@ -4,7 +4,7 @@
  * as `chat.delta` events and ends with `chat.final` (usage included).
  */
 import { randomUUID } from 'node:crypto';
-import type { PluginContext } from '../../core/plugin.ts';
+import type { PluginContext } from '../../sdk/core/index.ts';
 import { RpcError } from '../gateway/error-codes.ts';
 import { defineMethod } from '../gateway/methods.ts';
 import { AgentError } from './agent-error.ts';

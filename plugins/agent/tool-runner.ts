@@ -4,8 +4,8 @@
  * tool becomes an error result the model sees, never a failed run.
  */
 import { randomUUID } from 'node:crypto';
-import type { KernelHooks } from '../../core/hooks.ts';
-import type { ToolResult } from '../../core/hook-types.ts';
+import type { KernelHooks } from '../../sdk/core/index.ts';
+import type { ToolResult } from '../../sdk/core/index.ts';
 import type { ToolRegistry } from './tool-registry.ts';
 import type { TraceRecorder } from './trace.ts';
 import type { ToolCallRecord, TranscriptEntry } from './types.ts';

@@ -1,8 +1,8 @@
 /** `alert-console`: alert events as one human-readable line each on stderr (or stdout). */
 import schema from '../../schemas/plugins/alert-console.json' with { type: 'json' };
 import validateOptions from '../../schemas/generated/alert-console.validate.ts';
-import type { Alert, Severity } from '../../core/hook-types.ts';
-import { definePlugin } from '../../core/plugin.ts';
+import type { Alert, Severity } from '../../sdk/core/index.ts';
+import { definePlugin } from '../../sdk/core/index.ts';
 import { tapAlertSink } from '../alerts/sink.ts';
 
 export interface AlertConsoleOptions {

@@ -8,8 +8,8 @@ import { chmod, mkdir, open } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import schema from '../../schemas/plugins/alert-file.json' with { type: 'json' };
 import validateOptions from '../../schemas/generated/alert-file.validate.ts';
-import { AppendFile } from '../../core/append-file.ts';
-import { definePlugin } from '../../core/plugin.ts';
+import { AppendFile } from '../../sdk/core/index.ts';
+import { definePlugin } from '../../sdk/core/index.ts';
 import { tapAlertSink } from '../alerts/sink.ts';
 
 export interface AlertFileOptions {

@@ -1,7 +1,7 @@
 /** `alert-webhook`: each alert event POSTed as JSON, retried with backoff, optionally HMAC-signed. */
 import schema from '../../schemas/plugins/alert-webhook.json' with { type: 'json' };
 import validateOptions from '../../schemas/generated/alert-webhook.validate.ts';
-import { definePlugin } from '../../core/plugin.ts';
+import { definePlugin } from '../../sdk/core/index.ts';
 import { tapAlertSink } from '../alerts/sink.ts';
 import { deliver, describeUrl, type WebhookSettings } from './deliver.ts';
 

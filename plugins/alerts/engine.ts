@@ -3,7 +3,7 @@
  * while it keeps firing at the same severity within the dedup window, is sent again at once
  * when its severity changes, and sends one `resolved` event when the reading recovers.
  */
-import type { Alert, Severity } from '../../core/hook-types.ts';
+import type { Alert, Severity } from '../../sdk/core/index.ts';
 
 export interface AlertInput {
   id: string;

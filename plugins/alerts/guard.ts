@@ -3,8 +3,8 @@
  * logged and the others still get the alert. tapable's parallel hook would otherwise stop
  * calling the taps after one that throws synchronously, and reject the caller.
  */
-import type { KernelHooks } from '../../core/hooks.ts';
-import type { Logger } from '../../core/log.ts';
+import type { KernelHooks } from '../../sdk/core/index.ts';
+import type { Logger } from '../../sdk/core/index.ts';
 
 interface Tap {
   type: 'sync' | 'async' | 'promise';

@@ -6,7 +6,7 @@
  */
 import schema from '../../schemas/plugins/alerts.json' with { type: 'json' };
 import validateOptions from '../../schemas/generated/alerts.validate.ts';
-import { definePlugin } from '../../core/plugin.ts';
+import { definePlugin } from '../../sdk/core/index.ts';
 import type { MetricsService } from '../metrics/snapshot.ts';
 import { AlertState } from './engine.ts';
 import { guardAlertTaps } from './guard.ts';

@@ -3,8 +3,8 @@
  * every source), newest first, for dashboards. The recent list is kept in memory, bounded.
  * Each alert event is also broadcast to read-scoped clients as the gateway event `alert`.
  */
-import type { Alert } from '../../core/hook-types.ts';
-import type { PluginContext } from '../../core/plugin.ts';
+import type { Alert } from '../../sdk/core/index.ts';
+import type { PluginContext } from '../../sdk/core/index.ts';
 import { defineMethod } from '../gateway/methods.ts';
 import type { AlertsService } from './service.ts';
 

@@ -5,7 +5,7 @@
  * warm-up, the error rate needs a minimum number of requests in its window, and host CPU is
  * measured over the span since the previous check (not the last, possibly sub-second, sample).
  */
-import type { Severity } from '../../core/hook-types.ts';
+import type { Severity } from '../../sdk/core/index.ts';
 import type { MetricsSnapshot } from '../metrics/snapshot.ts';
 
 export interface Thresholds {

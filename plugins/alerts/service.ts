@@ -1,7 +1,7 @@
 /** The `alerts` service: raise and resolve deduplicated alerts, run a check, subscribe. */
-import type { Alert } from '../../core/hook-types.ts';
-import type { KernelHooks } from '../../core/hooks.ts';
-import type { Logger } from '../../core/log.ts';
+import type { Alert } from '../../sdk/core/index.ts';
+import type { KernelHooks } from '../../sdk/core/index.ts';
+import type { Logger } from '../../sdk/core/index.ts';
 import type { MetricsService } from '../metrics/snapshot.ts';
 import { AlertState, type AlertInput } from './engine.ts';
 import type { Rule } from './rules.ts';

@@ -4,8 +4,8 @@
  * critical finding remains, so scripts and CI can gate on it.
  */
 import type { Command } from 'commander';
-import type { CliContext } from '../../core/hook-types.ts';
-import type { KernelHooks } from '../../core/hooks.ts';
+import type { CliContext } from '../../sdk/core/index.ts';
+import type { KernelHooks } from '../../sdk/core/index.ts';
 import { problemChecks } from './problems.ts';
 import { collectChecks, formatReport, type CollectedReport } from './report.ts';
 

@@ -3,8 +3,8 @@
  * 12 characters, sandbox mode not non-main, DM policy not pairing) and those of the peer's
  * catalogue (security-tests.md §1.3) that apply to our config. Ids are stable: scripts match on them.
  */
-import type { Check } from '../../core/hook-types.ts';
-import { FIRST_PARTY } from '../catalogue.ts';
+import type { Check } from '../../sdk/core/index.ts';
+import { FIRST_PARTY } from '../../app/catalogue.ts';
 
 type Config = Readonly<Record<string, any>>;
 

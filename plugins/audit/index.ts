@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import schema from '../../schemas/plugins/audit.json' with { type: 'json' };
 import validateOptions from '../../schemas/generated/audit.validate.ts';
-import { definePlugin } from '../../core/plugin.ts';
+import { definePlugin } from '../../sdk/core/index.ts';
 import { registerAuditCommand } from './cli.ts';
 import { configChecks } from './config-checks.ts';
 import { fsChecks } from './fs-checks.ts';

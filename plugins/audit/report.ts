@@ -1,5 +1,5 @@
 /** Collects the checks every plugin adds through a `CheckReport` hook (`audit` or `diagnose`). */
-import type { Check, CheckReport } from '../../core/hook-types.ts';
+import type { Check, CheckReport } from '../../sdk/core/index.ts';
 
 export type Finding = Omit<Check, 'fix'> & { fixable: boolean };
 

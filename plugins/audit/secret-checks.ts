@@ -7,8 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import rootSchema from '../../schemas/moltbot.config.json' with { type: 'json' };
-import type { Check } from '../../core/hook-types.ts';
-import { secretPaths as rootSecretPaths } from '../../core/validate/secrets.ts';
+import type { Check } from '../../sdk/core/index.ts';
+import { secretPaths as rootSecretPaths } from '../../sdk/core/index.ts';
 
 /**
  * Paths of secret fields in the root schema, as segments (`*` stands for a map key or an array

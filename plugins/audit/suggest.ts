@@ -4,7 +4,7 @@
  * defaults the audit expects (password from the environment, loopback, sandbox non-main).
  */
 import type { Command } from 'commander';
-import type { CliContext } from '../../core/hook-types.ts';
+import type { CliContext } from '../../sdk/core/index.ts';
 
 export function suggestConfig(production: boolean): Record<string, unknown> {
   return {

@@ -3,7 +3,7 @@
  * scripts; human output is one line per fact. `verify` exits 1 on a damaged archive.
  */
 import type { Command } from 'commander';
-import type { CliContext } from '../../core/hook-types.ts';
+import type { CliContext } from '../../sdk/core/index.ts';
 import type { SnapshotProgress } from './snapshot.ts';
 import type { BackupService } from './service.ts';
 

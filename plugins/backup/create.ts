@@ -10,7 +10,7 @@ import { link, mkdtemp, open, realpath, rm, stat, unlink, writeFile } from 'node
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { create as tarCreate } from 'tar';
-import type { BackupSource } from '../../core/hook-types.ts';
+import type { BackupSource } from '../../sdk/core/index.ts';
 import { archiveName, ensurePrivateDir, STAGING_PREFIX, sweepStale, TEMP_PREFIX, type BackupInfo } from './archive-dir.ts';
 import { BackupError } from './errors.ts';
 import { MANIFEST_FORMAT, MANIFEST_NAME, MANIFEST_VERSION, PAYLOAD_DIR, type Manifest } from './manifest.ts';

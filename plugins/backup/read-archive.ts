@@ -10,7 +10,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { Parser, type ReadEntry } from 'tar';
-import { isMoltbotError, type MoltbotError } from '../../core/errors.ts';
+import { isMoltbotError, type MoltbotError } from '../../sdk/core/index.ts';
 import { BackupError } from './errors.ts';
 import { DEFAULT_LIMITS, type ArchiveLimits } from './limits.ts';
 import { MANIFEST_NAME, PAYLOAD_DIR, parseManifest, type Manifest } from './manifest.ts';

@@ -7,11 +7,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
-import { storageError } from '../../core/storage-error.ts';
-import { writeAllSync } from '../../core/write-all.ts';
+import { storageError } from '../../sdk/core/index.ts';
+import { writeAllSync } from '../../sdk/core/index.ts';
 import { cp, mkdir, readdir, realpath, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { BackupSource } from '../../core/hook-types.ts';
+import type { BackupSource } from '../../sdk/core/index.ts';
 import { isInside } from './create.ts';
 import { BackupError } from './errors.ts';
 import { PAYLOAD_DIR, type Manifest } from './manifest.ts';

@@ -3,7 +3,7 @@
  * Archives are named, never given as paths: verify only reads archives in the backup folder.
  * Restore and prune stay on the CLI, where the operator sees what is replaced.
  */
-import type { PluginContext } from '../../core/plugin.ts';
+import type { PluginContext } from '../../sdk/core/index.ts';
 import { defineMethod } from '../gateway/methods.ts';
 import type { BackupInfo } from './archive-dir.ts';
 import type { BackupService } from './service.ts';

@@ -2,7 +2,7 @@
  * `backup.schedule`: a backup every interval inside the running gateway. A failed run fires a
  * critical `backup.failed` alert; the next good run resolves it.
  */
-import type { Alert } from '../../core/hook-types.ts';
+import type { Alert } from '../../sdk/core/index.ts';
 
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const NAMED: Record<string, number> = { hourly: UNIT_MS.h!, daily: UNIT_MS.d!, weekly: 7 * UNIT_MS.d! };

@@ -4,7 +4,7 @@
  * restore (a bare name means one in the backup folder).
  */
 import { join, resolve } from 'node:path';
-import type { BackupSource } from '../../core/hook-types.ts';
+import type { BackupSource } from '../../sdk/core/index.ts';
 import { listArchives, type BackupInfo } from './archive-dir.ts';
 import type { CreateResult } from './create.ts';
 import { BackupError } from './errors.ts';

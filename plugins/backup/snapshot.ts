@@ -8,8 +8,8 @@ import { createHash } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import { lstat, mkdir, open, readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { BackupSource } from '../../core/hook-types.ts';
-import { writeAll } from '../../core/write-all.ts';
+import type { BackupSource } from '../../sdk/core/index.ts';
+import { writeAll } from '../../sdk/core/index.ts';
 import { BackupError } from './errors.ts';
 import { PAYLOAD_DIR, type Manifest, type ManifestFile, type ManifestSource } from './manifest.ts';
 

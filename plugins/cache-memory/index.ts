@@ -1,7 +1,7 @@
 /** `cache-memory`: the in-process LRU tier of the cache (tier name "memory"). */
 import schema from '../../schemas/plugins/cache-memory.json' with { type: 'json' };
 import validate from '../../schemas/generated/cache-memory.validate.ts';
-import { definePlugin } from '../../core/plugin.ts';
+import { definePlugin } from '../../sdk/core/index.ts';
 import { getCacheHooks } from '../cache/index.ts';
 import { createMemoryStore, type MemoryStoreOptions } from './memory-store.ts';
 

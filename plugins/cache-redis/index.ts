@@ -4,7 +4,7 @@
  */
 import schema from '../../schemas/plugins/cache-redis.json' with { type: 'json' };
 import validate from '../../schemas/generated/cache-redis.validate.ts';
-import { definePlugin } from '../../core/plugin.ts';
+import { definePlugin } from '../../sdk/core/index.ts';
 import { getCacheHooks } from '../cache/index.ts';
 import { DEFAULT_REDIS_URL } from '../redis/settings.ts';
 // health.ts loads no Redis client (type imports only): cheap to import at setup.

@@ -3,8 +3,8 @@
  * provides is a config error (exit 78) that says which plugin to add; without `cache.tiers`
  * every registered store is used, fastest (lowest rank) first.
  */
-import { MoltbotError } from '../../core/errors.ts';
-import type { Alert } from '../../core/hook-types.ts';
+import { MoltbotError } from '../../sdk/core/index.ts';
+import type { Alert } from '../../sdk/core/index.ts';
 import type { StoreRegistration, StoreRegistry } from './store-contract.ts';
 import type { CacheLog } from './tier-health.ts';
 import { Tier } from './tier.ts';

@@ -6,7 +6,7 @@
  */
 import schema from '../../schemas/plugins/cache.json' with { type: 'json' };
 import validate from '../../schemas/generated/cache.validate.ts';
-import { definePlugin, type PluginContext } from '../../core/plugin.ts';
+import { definePlugin, type PluginContext } from '../../sdk/core/index.ts';
 import { buildTiers, selectTiers, type SelectedTier } from './build-tiers.ts';
 import { collectCacheMetrics, diagnoseCache, diagnoseConfiguredTiers } from './report.ts';
 import { TieredCache, type CacheNamespace, type CacheService } from './service.ts';

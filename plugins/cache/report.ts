@@ -1,5 +1,5 @@
 /** The cache's answers to `collectMetrics` and `diagnose`: measured per tier, nothing assumed. */
-import type { Check, CheckReport, MetricsCollector } from '../../core/hook-types.ts';
+import type { Check, CheckReport, MetricsCollector } from '../../sdk/core/index.ts';
 import type { SelectedTier } from './build-tiers.ts';
 import { errorText, redact } from './redact.ts';
 import type { TieredCache } from './service.ts';

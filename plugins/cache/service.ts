@@ -5,7 +5,7 @@
  * never an exception: only caller mistakes (bad key, bad ttl, use before start) throw.
  */
 import type { Keyv } from 'keyv';
-import { MoltbotError } from '../../core/errors.ts';
+import { MoltbotError } from '../../sdk/core/index.ts';
 import { jsonLength } from './serializable.ts';
 import type { CacheEntry } from './store-contract.ts';
 import type { Tier } from './tier.ts';

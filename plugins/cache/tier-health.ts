@@ -4,7 +4,7 @@
  * answers, then puts it back. One `firing` alert per `alertWindowMs` per tier, so a flapping
  * backend does not flood the sinks; the matching `resolved` alert follows the recovery.
  */
-import type { Alert } from '../../core/hook-types.ts';
+import type { Alert } from '../../sdk/core/index.ts';
 import { errorText, redact } from './redact.ts';
 
 /** The part of the plugin logger the cache uses (pino's call shape). */

@@ -7,7 +7,7 @@
  * trusted (a failed read is a miss, never a hit) and the tier becomes `degraded`.
  */
 import type { Keyv } from 'keyv';
-import type { Alert } from '../../core/hook-types.ts';
+import type { Alert } from '../../sdk/core/index.ts';
 import type { CacheEntry, CacheStore } from './store-contract.ts';
 import { TierHealth, type CacheLog } from './tier-health.ts';
 import { TierMetrics } from './tier-metrics.ts';

@@ -5,7 +5,7 @@
  * guild the bot is invited to (groupPolicy "open" with "*"-like reach) — whoever can invite
  * the bot, or post in any channel it sees, reaches the agent.
  */
-import type { CheckReport } from '../../core/hook-types.ts';
+import type { CheckReport } from '../../sdk/core/index.ts';
 import type { DiscordAdapter } from './adapter.ts';
 import type { DiscordOptions } from './options.ts';
 

@@ -5,7 +5,7 @@
  */
 import schema from '../../schemas/plugins/channel-discord.json' with { type: 'json' };
 import validate from '../../schemas/generated/channel-discord.validate.ts';
-import { definePlugin } from '../../core/plugin.ts';
+import { definePlugin } from '../../sdk/core/index.ts';
 import type {} from '../channels/contract.ts';
 import { createDiscordAdapter } from './adapter.ts';
 import { auditDiscord, diagnoseDiscord } from './checks.ts';

@@ -3,7 +3,7 @@
  * passwords) in clear text, TLS without verification, and senders (owners above all) trusted
  * by nick alone.
  */
-import type { CheckReport } from '../../core/hook-types.ts';
+import type { CheckReport } from '../../sdk/core/index.ts';
 import type { IrcOptions } from './options.ts';
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i;

@@ -5,7 +5,7 @@
  */
 import schema from '../../schemas/plugins/channel-irc.json' with { type: 'json' };
 import validate from '../../schemas/generated/channel-irc.validate.ts';
-import { definePlugin } from '../../core/plugin.ts';
+import { definePlugin } from '../../sdk/core/index.ts';
 import { IrcAdapter } from './adapter.ts';
 import { auditIrc } from './audit.ts';
 import type { IrcOptions } from './options.ts';

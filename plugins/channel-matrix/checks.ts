@@ -10,7 +10,7 @@
  * - Audit `channels.matrix.autojoin_pairing`: under dmPolicy "pairing" the bot joins direct
  *   invites from anyone (so they can get a code): info, so the operator knows.
  */
-import type { CheckReport } from '../../core/hook-types.ts';
+import type { CheckReport } from '../../sdk/core/index.ts';
 import type { MatrixAdapter } from './adapter.ts';
 import type { MatrixOptions } from './options.ts';
 

@@ -5,7 +5,7 @@
  */
 import schema from '../../schemas/plugins/channel-matrix.json' with { type: 'json' };
 import validate from '../../schemas/generated/channel-matrix.validate.ts';
-import { definePlugin } from '../../core/plugin.ts';
+import { definePlugin } from '../../sdk/core/index.ts';
 import type {} from '../channels/contract.ts';
 import { createMatrixAdapter } from './adapter.ts';
 import { auditMatrix, diagnoseMatrix } from './checks.ts';

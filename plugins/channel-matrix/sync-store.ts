@@ -8,7 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeJsonAtomic } from '../../core/atomic-file.ts';
+import { writeJsonAtomic } from '../../sdk/core/index.ts';
 
 export interface SyncState {
   userId: string;

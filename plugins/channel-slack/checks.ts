@@ -6,7 +6,7 @@
  * Audit (`moltbot security audit`): a Slack secret that is also the gateway's password or token,
  * and a Web API URL in plain HTTP to another machine (channels-http's shared findings).
  */
-import type { CheckReport } from '../../core/hook-types.ts';
+import type { CheckReport } from '../../sdk/core/index.ts';
 import { channelHttpChecks } from '../channels-http/audit.ts';
 import { describeFailure } from './errors.ts';
 import type { SlackOptions } from './options.ts';

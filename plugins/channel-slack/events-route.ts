@@ -11,8 +11,8 @@
  * of an event Slack already delivered carries a new timestamp and signature: the channels
  * service drops it by message id.
  */
-import type { HttpRouteRegistrar } from '../../core/hook-types.ts';
-import type { Logger } from '../../core/log.ts';
+import type { HttpRouteRegistrar } from '../../sdk/core/index.ts';
+import type { Logger } from '../../sdk/core/index.ts';
 import { signedPostRoute } from '../channels-http/signed-route.ts';
 import { sendJson } from '../gateway/http-routes.ts';
 import type { SlackAdapter } from './adapter.ts';

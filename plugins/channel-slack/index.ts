@@ -6,8 +6,8 @@
  */
 import schema from '../../schemas/plugins/channel-slack.json' with { type: 'json' };
 import validate from '../../schemas/generated/channel-slack.validate.ts';
-import { MoltbotError } from '../../core/errors.ts';
-import { definePlugin } from '../../core/plugin.ts';
+import { MoltbotError } from '../../sdk/core/index.ts';
+import { definePlugin } from '../../sdk/core/index.ts';
 import type {} from '../gateway/index.ts';
 import type {} from '../channels/contract.ts';
 import { createSlackAdapter } from './adapter.ts';

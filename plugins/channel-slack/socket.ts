@@ -15,7 +15,7 @@
  * are acknowledged and ignored.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Logger } from '../../core/log.ts';
+import type { Logger } from '../../sdk/core/index.ts';
 import { describeFailure } from './errors.ts';
 import type { SlackOptions } from './options.ts';
 import { clientOptions, slackLogger } from './web.ts';

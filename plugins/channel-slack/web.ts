@@ -6,7 +6,7 @@
  * (`rejectRateLimitedCalls`), with `Retry-After` carried in the error.
  */
 import type { LogLevel, Logger as SlackLogger, WebClient } from '@slack/web-api';
-import type { Logger } from '../../core/log.ts';
+import type { Logger } from '../../sdk/core/index.ts';
 import { redactTokens } from './errors.ts';
 import type { BotIdentity } from './events.ts';
 import type { SlackOptions } from './options.ts';

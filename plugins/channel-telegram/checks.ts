@@ -4,7 +4,7 @@
  * from a wrong secret, a timeout) that no log on our side shows; in polling mode a webhook set
  * by someone else steals the updates (409 on every poll).
  */
-import type { CheckReport } from '../../core/hook-types.ts';
+import type { CheckReport } from '../../sdk/core/index.ts';
 import type { TelegramAdapter } from './adapter.ts';
 
 const ID = 'channels.telegram.webhook';

@@ -4,8 +4,8 @@
  */
 import schema from '../../schemas/plugins/channel-telegram.json' with { type: 'json' };
 import validate from '../../schemas/generated/channel-telegram.validate.ts';
-import { MoltbotError } from '../../core/errors.ts';
-import { definePlugin } from '../../core/plugin.ts';
+import { MoltbotError } from '../../sdk/core/index.ts';
+import { definePlugin } from '../../sdk/core/index.ts';
 import type {} from '../gateway/index.ts';
 import type {} from '../channels/contract.ts';
 import { createTelegramAdapter, type TelegramOptions } from './adapter.ts';

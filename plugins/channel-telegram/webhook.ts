@@ -7,7 +7,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { HttpRouteDefinition } from '../../core/hook-types.ts';
+import type { HttpRouteDefinition } from '../../sdk/core/index.ts';
 import type { TelegramUpdate } from './normalize.ts';
 
 const MAX_BODY = 1024 * 1024;

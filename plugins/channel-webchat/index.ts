@@ -1,7 +1,7 @@
 /** `channel-webchat`: the control UI's chat as a channel (see adapter.ts and README.md). */
 import schema from '../../schemas/plugins/channel-webchat.json' with { type: 'json' };
 import validate from '../../schemas/generated/channel-webchat.validate.ts';
-import { definePlugin } from '../../core/plugin.ts';
+import { definePlugin } from '../../sdk/core/index.ts';
 import type { GatewayService } from '../gateway/service.ts';
 import { createWebchatAdapter } from './adapter.ts';
 

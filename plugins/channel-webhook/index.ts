@@ -6,7 +6,7 @@
  */
 import schema from '../../schemas/plugins/channel-webhook.json' with { type: 'json' };
 import validate from '../../schemas/generated/channel-webhook.validate.ts';
-import { definePlugin } from '../../core/plugin.ts';
+import { definePlugin } from '../../sdk/core/index.ts';
 import { channelSection, platformOptions } from '../channels/settings.ts';
 import { channelHttpChecks } from '../channels-http/audit.ts';
 import { createDeliveryHealth } from '../channels-http/delivery-health.ts';

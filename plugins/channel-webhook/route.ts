@@ -4,8 +4,8 @@
  * duplicate, 400 for a malformed body, 401 for a bad signature or a stale timestamp (nothing
  * processed), 503 while the channel is not running.
  */
-import type { HttpRouteRegistrar } from '../../core/hook-types.ts';
-import type { Logger } from '../../core/log.ts';
+import type { HttpRouteRegistrar } from '../../sdk/core/index.ts';
+import type { Logger } from '../../sdk/core/index.ts';
 import { answerUnavailable, signedPostRoute } from '../channels-http/signed-route.ts';
 import { sendJson } from '../gateway/http-routes.ts';
 import type { WebhookAdapter } from '../channels-http/webhook-adapter.ts';

@@ -9,7 +9,7 @@
  * shell without those variables) still work.
  */
 import validate from '../../schemas/generated/channel-whatsapp.validate.ts';
-import { MoltbotError } from '../../core/errors.ts';
+import { MoltbotError } from '../../sdk/core/index.ts';
 import { checkChannelSection } from '../channels-http/config-section.ts';
 import { isE164, normalizePhone } from './phone.ts';
 

@@ -11,8 +11,8 @@
  * older than `maxMessageAgeMs` (or that has none: Meta always sends one) is dropped,
  * counted in `stale` and debug-logged, and the request still answered 200 so Meta stops.
  */
-import type { HttpRouteRegistrar } from '../../core/hook-types.ts';
-import type { Logger } from '../../core/log.ts';
+import type { HttpRouteRegistrar } from '../../sdk/core/index.ts';
+import type { Logger } from '../../sdk/core/index.ts';
 import { ChannelSendError } from '../channels/contract.ts';
 import type { DeliveryHealth } from '../channels-http/delivery-health.ts';
 import { answerUnavailable, signedPostRoute } from '../channels-http/signed-route.ts';

@@ -6,8 +6,8 @@
  * the service will not retry, or a platform's "undelivered" receipt) and a degraded channel
  * raise the alert `channel.<id>.delivery`; the next successful send resolves it.
  */
-import type { Alert } from '../../core/hook-types.ts';
-import type { Logger } from '../../core/log.ts';
+import type { Alert } from '../../sdk/core/index.ts';
+import type { Logger } from '../../sdk/core/index.ts';
 import { ChannelSendError, type Backoff, type ChannelHost } from '../channels/contract.ts';
 
 export interface DeliveryHealthOptions {

@@ -10,9 +10,9 @@
  * handler gets `release()`, to call when processing failed so the sender's retry gets through.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isMoltbotError } from '../../core/errors.ts';
-import type { HttpRouteRegistrar } from '../../core/hook-types.ts';
-import type { Logger } from '../../core/log.ts';
+import { isMoltbotError } from '../../sdk/core/index.ts';
+import type { HttpRouteRegistrar } from '../../sdk/core/index.ts';
+import type { Logger } from '../../sdk/core/index.ts';
 import type { ChannelHost } from '../channels/contract.ts';
 import { sendJson } from '../gateway/http-routes.ts';
 import { BodyTooLargeError, readRawBody } from './raw-body.ts';

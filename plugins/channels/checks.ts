@@ -2,7 +2,7 @@
  * Doctor (`diagnose`): channels that are degraded or stopped in the running process. Audit
  * (`audit`): open groups without mention gating (open DMs are the audit plugin's own finding).
  */
-import type { CheckReport } from '../../core/hook-types.ts';
+import type { CheckReport } from '../../sdk/core/index.ts';
 import type { ChannelRuntime } from './runtime.ts';
 import { resolveChannelSettings } from './settings.ts';
 

@@ -9,7 +9,7 @@
  * when the channel next runs.
  */
 import type { Command } from 'commander';
-import type { CliContext } from '../../core/hook-types.ts';
+import type { CliContext } from '../../sdk/core/index.ts';
 import { callGateway, cliCredential, gatewayUrl } from '../gateway/cli-client.ts';
 import { acquireStateLock } from '../gateway/state-lock.ts';
 import type { ChannelStatus, PairingRequest } from './contract.ts';

@@ -16,7 +16,7 @@
  * `pairing.requested` (payload PairingRequest), both to admin-scoped connections.
  */
 import type { SeenStore } from './seen-store.ts';
-import type { Logger } from '../../core/log.ts';
+import type { Logger } from '../../sdk/core/index.ts';
 
 export type ChatType = 'dm' | 'group';
 

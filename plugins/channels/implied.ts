@@ -6,9 +6,9 @@
  * when any channel is implied. The kernel calls this through its
  * `impliedPlugins` option (core/kernel-types.ts); it knows nothing about channels itself.
  */
-import { MoltbotError } from '../../core/errors.ts';
-import type { ImpliedPlugin } from '../../core/kernel-types.ts';
-import type { PluginCatalogue } from '../../core/resolve-plugin.ts';
+import { MoltbotError } from '../../sdk/core/index.ts';
+import type { ImpliedPlugin } from '../../sdk/core/index.ts';
+import type { PluginCatalogue } from '../../sdk/core/index.ts';
 import { platformOptions } from './settings.ts';
 
 export function channelPlugins(catalogue: PluginCatalogue) {

@@ -1,5 +1,5 @@
 /** `collectMetrics`: per channel inbound accepted / dropped by reason / pairing, outbound, queue, state. */
-import type { MetricsCollector } from '../../core/hook-types.ts';
+import type { MetricsCollector } from '../../sdk/core/index.ts';
 import type { ChannelState } from './contract.ts';
 import type { ChannelRuntime } from './runtime.ts';
 

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeJsonAtomic } from '../../core/atomic-file.ts';
+import { writeJsonAtomic } from '../../sdk/core/index.ts';
 import type { PairingRequest } from './contract.ts';
 
 /** No 0/O, 1/I: read aloud or typed from a phone without ambiguity. 32 symbols: no modulo bias. */

@@ -1,6 +1,6 @@
 /** RPC `channels.status` (read) and `pairing.list` / `pairing.approve` / `pairing.reject` (admin). */
-import { isMoltbotError } from '../../core/errors.ts';
-import type { PluginContext } from '../../core/plugin.ts';
+import { isMoltbotError } from '../../sdk/core/index.ts';
+import type { PluginContext } from '../../sdk/core/index.ts';
 import { RpcError } from '../gateway/error-codes.ts';
 import { defineMethod } from '../gateway/methods.ts';
 import type { ChannelsService } from './contract.ts';

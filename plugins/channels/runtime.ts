@@ -4,8 +4,8 @@
  * text goes `messageSending` → chunks → the bounded queue → `adapter.send` → `messageSent`.
  */
 import { LRUCache } from 'lru-cache';
-import type { KernelHooks } from '../../core/hooks.ts';
-import type { Logger } from '../../core/log.ts';
+import type { KernelHooks } from '../../sdk/core/index.ts';
+import type { Logger } from '../../sdk/core/index.ts';
 import type { AgentService } from '../agent/agent-service.ts';
 import { createBackoff } from './backoff.ts';
 import { chunkText } from './chunk.ts';

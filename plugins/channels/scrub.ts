@@ -4,8 +4,8 @@
  * every field the root schema or a loaded plugin's schema marks secret, plus any secret-looking key of a channel section (a platform
  * library may put its token in an error message, e.g. inside a request URL).
  */
-import { createRedactor } from '../../core/redact.ts';
-import { looksSecretKey, type ConfigSecrets } from '../../core/validate/index.ts';
+import { createRedactor } from '../../sdk/core/index.ts';
+import { looksSecretKey, type ConfigSecrets } from '../../sdk/core/index.ts';
 
 export function createScrubber(config: () => Readonly<Record<string, any>>, secrets: () => ConfigSecrets): (text: string) => string {
   const values = (): string[] => {

@@ -9,9 +9,9 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { AppendFile } from '../../core/append-file.ts';
-import { writeFileAtomic } from '../../core/atomic-file.ts';
-import { isMoltbotError, MoltbotError } from '../../core/errors.ts';
+import { AppendFile } from '../../sdk/core/index.ts';
+import { writeFileAtomic } from '../../sdk/core/index.ts';
+import { isMoltbotError, MoltbotError } from '../../sdk/core/index.ts';
 
 export interface SeenStore {
   /** True when `key` was not remembered (it now is, for `ttlMs`); false while it is. Rejects when the store cannot answer. */

@@ -3,7 +3,7 @@
  * ChannelRuntime per adapter from kernel start to close, and is what consumers (cron, control
  * UI, an embedding program) send through.
  */
-import { MoltbotError } from '../../core/errors.ts';
+import { MoltbotError } from '../../sdk/core/index.ts';
 import type { OwnershipHold, OwnershipService } from '../cluster/ownership.ts';
 import type { ChannelAdapter, ChannelsService, ChannelStatus, ChannelTarget, PairingRequest } from './contract.ts';
 import { CHANNEL_ID, PairingError } from './pairing-store.ts';

@@ -11,7 +11,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import schema from '../../schemas/plugins/cluster-redis.json' with { type: 'json' };
 import validateOptions from '../../schemas/generated/cluster-redis.validate.ts';
-import { definePlugin } from '../../core/plugin.ts';
+import { definePlugin } from '../../sdk/core/index.ts';
 import { redisSettings } from '../redis/settings.ts';
 import type { OwnershipService } from '../cluster/ownership.ts';
 import type { PairingBackend } from '../channels/pairing-store.ts';

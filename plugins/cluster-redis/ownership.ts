@@ -5,7 +5,7 @@
  * ttl + ttl/3. When renewal fails (the key was taken, or Redis did not answer for so long that
  * the lease may have expired) onLose runs before anyone else can have acquired it.
  */
-import type { Logger } from '../../core/log.ts';
+import type { Logger } from '../../sdk/core/index.ts';
 import type { OwnershipHandlers, OwnershipHold, OwnershipService, ResourceStatus } from '../cluster/ownership.ts';
 import type { RedisClient } from '../redis/connection.ts';
 import { redisLeases } from '../redis/lease.ts';

@@ -7,7 +7,7 @@
  * A message the owner popped and then died before handing to the platform is lost (at-most-once
  * from the pop; logged as undelivered when the send fails).
  */
-import type { Logger } from '../../core/log.ts';
+import type { Logger } from '../../sdk/core/index.ts';
 import type { ChannelRelay, RelayedSend } from '../channels/service.ts';
 import type { RedisClient } from '../redis/connection.ts';
 

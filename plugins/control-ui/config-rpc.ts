@@ -6,10 +6,10 @@
  * config against the root schema without applying anything and answers each problem with its
  * path. Neither ever echoes a secret value.
  */
-import type { PluginContext } from '../../core/plugin.ts';
-import { createRedactor } from '../../core/redact.ts';
-import { validateWith } from '../../core/validate/index.ts';
-import { validateRootConfig } from '../../core/validate/precompiled.ts';
+import type { PluginContext } from '../../sdk/core/index.ts';
+import { createRedactor } from '../../sdk/core/index.ts';
+import { validateWith } from '../../sdk/core/index.ts';
+import { validateRootConfig } from '../../sdk/config/index.ts';
 import { defineMethod } from '../gateway/methods.ts';
 
 /** Plugin entries as names: inline plugin objects are code, not config. */

@@ -3,7 +3,7 @@
  * plugins/gateway/cli-client.ts), since the scheduler and its state live there.
  */
 import type { Command } from 'commander';
-import type { CliContext } from '../../core/hook-types.ts';
+import type { CliContext } from '../../sdk/core/index.ts';
 import { callGateway, cliCredential, gatewayUrl } from '../gateway/cli-client.ts';
 import type { Delivery, JobInput } from './job.ts';
 import type { JobView } from './scheduler.ts';

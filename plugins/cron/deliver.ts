@@ -3,7 +3,7 @@
  * (POST JSON, a timeout per attempt, retries with doubling delays on network errors, 408, 429
  * and 5xx; other statuses fail at once), or nowhere.
  */
-import { MoltbotError } from '../../core/errors.ts';
+import { MoltbotError } from '../../sdk/core/index.ts';
 import type { ChannelsService } from '../channels/contract.ts';
 import type { Delivery } from './job.ts';
 

@@ -6,7 +6,7 @@
  */
 import schema from '../../schemas/plugins/cron.json' with { type: 'json' };
 import validate from '../../schemas/generated/cron.validate.ts';
-import { definePlugin } from '../../core/plugin.ts';
+import { definePlugin } from '../../sdk/core/index.ts';
 import type { AgentService } from '../agent/agent-service.ts';
 import { parseSessionKey } from '../agent/session-key.ts';
 import type { ToolRegistry } from '../agent/tool-registry.ts';

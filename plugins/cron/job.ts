@@ -4,7 +4,7 @@
  * a valid session key, a deliver target of a known shape; errors name the field.
  */
 import type { CronDelivery, MoltbotConfig } from '../../schemas/generated/config-types.ts';
-import { MoltbotError } from '../../core/errors.ts';
+import { MoltbotError } from '../../sdk/core/index.ts';
 import { mainSessionKey, parseSessionKey } from '../agent/session-key.ts';
 import { isTimeZone, parseAt, parseCron, parseDuration, type Schedule } from './schedule.ts';
 

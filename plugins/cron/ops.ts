@@ -3,7 +3,7 @@
  * after N consecutive failures (resolved by its next success), and the doctor check for a stuck
  * scheduler (an enabled job whose next run is past by more than the margin).
  */
-import type { Alert, CheckReport, MetricsCollector } from '../../core/hook-types.ts';
+import type { Alert, CheckReport, MetricsCollector } from '../../sdk/core/index.ts';
 import type { Delivery } from './job.ts';
 import type { RunOutcome, Totals } from './scheduler.ts';
 import type { JobState } from './store.ts';

@@ -3,7 +3,7 @@
  * run has started; its outcome arrives as the `cron.run` event and in `cron.list`. Webhook URLs
  * are shown as their origin only.
  */
-import type { PluginContext } from '../../core/plugin.ts';
+import type { PluginContext } from '../../sdk/core/index.ts';
 import { defineMethod } from '../gateway/methods.ts';
 import { JOB_ID, JOB_SCHEMA, type JobInput } from './job.ts';
 import type { JobView } from './scheduler.ts';

@@ -10,8 +10,8 @@
  * restart is not repeated (it shows as `interrupted`). Runs of one job never overlap: slots
  * that pass while it runs are skipped and counted.
  */
-import type { Logger } from '../../core/log.ts';
-import { isMoltbotError, MoltbotError } from '../../core/errors.ts';
+import type { Logger } from '../../sdk/core/index.ts';
+import { isMoltbotError, MoltbotError } from '../../sdk/core/index.ts';
 import type { Job } from './job.ts';
 import { dueSlots, nextSlot } from './schedule.ts';
 import type { CronFile, CronStore, JobState } from './store.ts';

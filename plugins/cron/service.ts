@@ -3,7 +3,7 @@
  * use. Jobs declared in `cron.jobs` are read-only here (the config wins); jobs added at runtime
  * live in the state file.
  */
-import { MoltbotError } from '../../core/errors.ts';
+import { MoltbotError } from '../../sdk/core/index.ts';
 import { compileJob, invalidJob, type JobInput } from './job.ts';
 import type { JobView, Scheduler, Totals } from './scheduler.ts';
 

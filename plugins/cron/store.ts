@@ -5,8 +5,8 @@
  */
 import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeJsonAtomic } from '../../core/atomic-file.ts';
-import { MoltbotError } from '../../core/errors.ts';
+import { writeJsonAtomic } from '../../sdk/core/index.ts';
+import { MoltbotError } from '../../sdk/core/index.ts';
 import type { JobInput } from './job.ts';
 
 export type RunStatus = 'ok' | 'error' | 'running' | 'interrupted';

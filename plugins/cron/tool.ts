@@ -8,8 +8,8 @@
  * gateway's authenticated clients), or a DM with one of that channel's `owners`. Webhooks and
  * any other chat are for the operator (config, RPC or CLI keep full freedom).
  */
-import { MoltbotError } from '../../core/errors.ts';
-import { compileSchema } from '../../core/validate/compile.ts';
+import { MoltbotError } from '../../sdk/core/index.ts';
+import { compileSchema } from '../../sdk/core/index.ts';
 import { parseSessionKey } from '../agent/session-key.ts';
 import type { ToolContext, ToolDefinition } from '../agent/tool-registry.ts';
 import { JOB_SCHEMA, type Delivery, type JobInput } from './job.ts';

@@ -5,10 +5,10 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { PACKAGE } from '../../core/version.ts';
+import { PACKAGE } from '../../sdk/core/index.ts';
 import type { Command } from 'commander';
-import type { CliContext } from '../../core/hook-types.ts';
-import { definePlugin } from '../../core/plugin.ts';
+import type { CliContext } from '../../sdk/core/index.ts';
+import { definePlugin } from '../../sdk/core/index.ts';
 import { createDaemonService, spawnRunner, type CommandRunner, type DaemonPlatform, type DaemonService } from './service.ts';
 
 export type { DaemonService, DaemonStatus, CommandRunner } from './service.ts';

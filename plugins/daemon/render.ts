@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PACKAGE } from '../../core/version.ts';
+import { PACKAGE } from '../../sdk/core/index.ts';
 
 // From the package root: a path relative to this module would differ under dist/.
 const DEPLOY = join(PACKAGE.root, 'deploy');

@@ -6,8 +6,8 @@
 import { spawn } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { writeFileAtomic } from '../../core/atomic-file.ts';
-import { isMoltbotError, MoltbotError } from '../../core/errors.ts';
+import { writeFileAtomic } from '../../sdk/core/index.ts';
+import { isMoltbotError, MoltbotError } from '../../sdk/core/index.ts';
 import { LAUNCHD_LABEL, renderLaunchdPlist, renderSystemdUnit, SYSTEMD_UNIT_NAME, type ServiceSpec } from './render.ts';
 
 export interface CommandResult {

@@ -10,8 +10,8 @@ import { pipeline } from 'node:stream/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { create as tarCreate } from 'tar';
-import { createRedactor } from '../../core/redact.ts';
-import type { ConfigSecrets } from '../../core/validate/index.ts';
+import { createRedactor } from '../../sdk/core/index.ts';
+import type { ConfigSecrets } from '../../sdk/core/index.ts';
 
 export interface BundleParts {
   doctor: unknown;

@@ -7,7 +7,7 @@ import { accessSync, constants, existsSync, mkdirSync, readFileSync } from 'node
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import semver from 'semver';
-import type { Check } from '../../core/hook-types.ts';
+import type { Check } from '../../sdk/core/index.ts';
 import { fsChecks } from '../audit/fs-checks.ts';
 import type { SystemInfo } from './system-info.ts';
 

@@ -3,7 +3,7 @@ import { statfsSync, existsSync } from 'node:fs';
 import { arch, cpus, freemem, loadavg, networkInterfaces, platform, release, totalmem, uptime } from 'node:os';
 import { dirname } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
-import { KERNEL_VERSION } from '../../core/version.ts';
+import { KERNEL_VERSION } from '../../sdk/core/index.ts';
 
 export interface SystemInfo {
   system: { platform: string; arch: string; release: string; uptimeSeconds: number; cpus: number; cpuModel: string; loadAverage: number[]; memory: { totalBytes: number; freeBytes: number } };

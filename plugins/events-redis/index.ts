@@ -7,7 +7,7 @@
  */
 import schema from '../../schemas/plugins/events-redis.json' with { type: 'json' };
 import validateOptions from '../../schemas/generated/events-redis.validate.ts';
-import { definePlugin } from '../../core/plugin.ts';
+import { definePlugin } from '../../sdk/core/index.ts';
 import type { EventBus } from '../agent/session-events.ts';
 import { redisSettings } from '../redis/settings.ts';
 import type { RedisConnection } from '../redis/connection.ts';

@@ -24,7 +24,7 @@
  * - A request with no credential at all verifies no secret and counts nowhere: a scraper
  *   without a token gets 401, not a lockout of its address.
  */
-import type { AuthRequest, Scope } from '../../core/hook-types.ts';
+import type { AuthRequest, Scope } from '../../sdk/core/index.ts';
 import { LRUCache } from 'lru-cache';
 import { KNOWN_SOURCE_TTL_MS } from './known-sources.ts';
 import { wireError, type WireError } from './error-codes.ts';

@@ -5,7 +5,7 @@
  * listening everywhere instead would widen exposure behind the operator's back.
  */
 import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
-import { MoltbotError } from '../../core/errors.ts';
+import { MoltbotError } from '../../sdk/core/index.ts';
 import { canonicalIp, isLoopbackIp } from './client-address.ts';
 import type { AuthMode, BindMode } from './settings.ts';
 

@@ -1,5 +1,5 @@
 /** The methods every gateway has: `ping`, `health`, `status` (all scope read). */
-import type { PluginContext } from '../../core/plugin.ts';
+import type { PluginContext } from '../../sdk/core/index.ts';
 import type { HealthRegistry } from './health.ts';
 import { defineMethod } from './methods.ts';
 import type { Runtime } from './runtime.ts';

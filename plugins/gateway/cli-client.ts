@@ -6,7 +6,7 @@
  */
 import { WebSocket } from 'ws';
 import { readTokenFile, tokenFilePath } from '../auth-token/token-file.ts';
-import { KERNEL_VERSION } from '../../core/version.ts';
+import { KERNEL_VERSION } from '../../sdk/core/index.ts';
 
 type Config = Readonly<Record<string, any>>;
 

@@ -4,7 +4,7 @@
  * the CLI then exits 0. `--port` beats CLAWDBOT_GATEWAY_PORT, which beats gateway.port.
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import type { CliContext } from '../../core/hook-types.ts';
+import type { CliContext } from '../../sdk/core/index.ts';
 import type { GatewayService } from './service.ts';
 import type { BindMode } from './settings.ts';
 

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { WebSocket } from 'ws';
-import type { ConnectionInfo } from '../../core/hook-types.ts';
+import type { ConnectionInfo } from '../../sdk/core/index.ts';
 import type { WireError } from './error-codes.ts';
 import type { RequestId } from './frames.ts';
 import type { RequestContext } from './request-context.ts';

@@ -7,7 +7,7 @@
  * throw; an authenticated client gets an error frame and survives until it has sent
  * `maxInvalidFrames` of them.
  */
-import { isMoltbotError, type MoltbotError } from '../../core/errors.ts';
+import { isMoltbotError, type MoltbotError } from '../../sdk/core/index.ts';
 import { CLOSE_CODES, RpcError, wireError, type WireError } from './error-codes.ts';
 import type { Connection } from './connection.ts';
 import { parseFrame, type RequestFrame } from './frames.ts';

@@ -10,7 +10,7 @@
  * query-string credentials are never read.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { HttpRouteDefinition } from '../../core/hook-types.ts';
+import type { HttpRouteDefinition } from '../../sdk/core/index.ts';
 import { authenticate } from './auth-flow.ts';
 import { resolveClientAddress } from './client-address.ts';
 import { wireError, type WireError } from './error-codes.ts';

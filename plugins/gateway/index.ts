@@ -5,8 +5,8 @@
  */
 import schema from '../../schemas/plugins/gateway.json' with { type: 'json' };
 import validateOptions from '../../schemas/generated/gateway.validate.ts';
-import { definePlugin } from '../../core/plugin.ts';
-import { KERNEL_VERSION } from '../../core/version.ts';
+import { definePlugin } from '../../sdk/core/index.ts';
+import { KERNEL_VERSION } from '../../sdk/core/index.ts';
 import { assertBindIsSafe, resolveBind } from './bind.ts';
 import { defineBuiltinMethods } from './builtin-methods.ts';
 import { registerGatewayCommand } from './cli-command.ts';

@@ -13,7 +13,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LRUCache } from 'lru-cache';
-import { writeJsonAtomic } from '../../core/atomic-file.ts';
+import { writeJsonAtomic } from '../../sdk/core/index.ts';
 
 export const MAX_SOURCES = 1_000;
 export const KNOWN_SOURCE_TTL_MS = 24 * 60 * 60 * 1000;

@@ -8,10 +8,10 @@
  * Declarations live in a registry per kernel (keyed by its hooks object), so a plugin can
  * declare methods whether or not the gateway plugin is set up yet.
  */
-import type { KernelHooks } from '../../core/hooks.ts';
-import type { RpcContext, Scope } from '../../core/hook-types.ts';
-import type { PluginContext } from '../../core/plugin.ts';
-import { compileSchema, type Validator } from '../../core/validate/compile.ts';
+import type { KernelHooks } from '../../sdk/core/index.ts';
+import type { RpcContext, Scope } from '../../sdk/core/index.ts';
+import type { PluginContext } from '../../sdk/core/index.ts';
+import { compileSchema, type Validator } from '../../sdk/core/index.ts';
 import { METHOD_PATTERN } from './frames.ts';
 import { isScope } from './scopes.ts';
 

@@ -4,8 +4,8 @@
  */
 import connectParamsSchema from '../../schemas/protocol/connect-params.json' with { type: 'json' };
 import type { ErrorObject } from 'ajv';
-import type { Scope } from '../../core/hook-types.ts';
-import { compileSchema, type Validator } from '../../core/validate/compile.ts';
+import type { Scope } from '../../sdk/core/index.ts';
+import { compileSchema, type Validator } from '../../sdk/core/index.ts';
 
 /** Version 1: frames of DESIGN §5, connect without a challenge round trip. */
 export const PROTOCOL_VERSION = 1;

@@ -4,7 +4,7 @@
  * timeout is a deadline checked by one sweeper timer, not a timer per request: both are
  * per-request costs on the hot path.
  */
-import type { ConnectionInfo, RpcContext } from '../../core/hook-types.ts';
+import type { ConnectionInfo, RpcContext } from '../../sdk/core/index.ts';
 
 export class RequestContext implements RpcContext {
   readonly connection: ConnectionInfo;

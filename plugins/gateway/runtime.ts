@@ -2,8 +2,8 @@
  * Everything the gateway's parts share while it runs: settings, the services it consults,
  * the live connections and the counters the limits are checked against. Built at start.
  */
-import type { KernelHooks } from '../../core/hooks.ts';
-import type { Logger } from '../../core/log.ts';
+import type { KernelHooks } from '../../sdk/core/index.ts';
+import type { Logger } from '../../sdk/core/index.ts';
 import type { RateLimitService } from '../rate-limit/service.ts';
 import type { Connection } from './connection.ts';
 import type { HealthRegistry } from './health.ts';

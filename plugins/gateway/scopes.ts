@@ -2,7 +2,7 @@
  * Scopes are ranked: admin includes write, write includes read. The server grants them from
  * the credential; a client may only ask for fewer.
  */
-import type { Scope } from '../../core/hook-types.ts';
+import type { Scope } from '../../sdk/core/index.ts';
 
 export const SCOPES: readonly Scope[] = Object.freeze(['read', 'write', 'admin']);
 

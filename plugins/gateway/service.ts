@@ -2,7 +2,7 @@
  * The `gateway` service other plugins use: where it listens, how many clients it has, events
  * to every client allowed to see them, readiness reports, and the declared methods.
  */
-import type { Scope } from '../../core/hook-types.ts';
+import type { Scope } from '../../sdk/core/index.ts';
 import { CLOSE_CODES } from './error-codes.ts';
 import type { HealthRegistry } from './health.ts';
 import type { MethodInfo } from './methods.ts';

@@ -4,7 +4,7 @@
  * with DESIGN §1 defaults for whatever the config leaves out.
  */
 import { isIP } from 'node:net';
-import { MoltbotError } from '../../core/errors.ts';
+import { MoltbotError } from '../../sdk/core/index.ts';
 import { compileTrustedProxies, type ProxyTrust } from './client-address.ts';
 
 export const DEFAULT_PORT = 18789;

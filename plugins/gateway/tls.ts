@@ -6,8 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
-import { expandHome } from '../../core/config/state-dir.ts';
-import { MoltbotError } from '../../core/errors.ts';
+import { expandHome } from '../../sdk/core/index.ts';
+import { MoltbotError } from '../../sdk/core/index.ts';
 
 export interface TlsMaterial {
   cert: Buffer;

@@ -7,7 +7,7 @@
  * serialized, already-redacted line.
  */
 import { join } from 'node:path';
-import { definePlugin } from '../../core/plugin.ts';
+import { definePlugin } from '../../sdk/core/index.ts';
 import { createHttpSink, type HttpSink } from './http-sink.ts';
 import { registerLogsCommand } from './logs-command.ts';
 import { createSyslogSink, type SyslogOptions } from './syslog-sink.ts';

@@ -10,8 +10,8 @@
  */
 import { closeSync, fchmodSync, ftruncateSync, mkdirSync, chmodSync, openSync, readdirSync, renameSync, statSync, unlinkSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { storageError } from '../../core/storage-error.ts';
-import { lineEndSync, writeAllSync, type WriteSync } from '../../core/write-all.ts';
+import { storageError } from '../../sdk/core/index.ts';
+import { lineEndSync, writeAllSync, type WriteSync } from '../../sdk/core/index.ts';
 
 export const CURRENT_NAME = 'moltbot.log';
 const ROTATED = /^moltbot-(\d{8}T\d{9}Z)(?:-\d+)?\.log$/;

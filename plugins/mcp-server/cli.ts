@@ -9,7 +9,7 @@
  * plugin registers first creates it, the other adds its subcommands to it.
  */
 import type { Command } from 'commander';
-import type { CliContext } from '../../core/hook-types.ts';
+import type { CliContext } from '../../sdk/core/index.ts';
 import { cliCredential, gatewayUrl } from '../gateway/cli-client.ts';
 import { connectGateway, type GatewayLink } from './gateway-link.ts';
 import type { ToolSettings } from './tools.ts';

@@ -6,7 +6,7 @@
  * what is pending with a message saying so. The credential never appears in an error.
  */
 import { WebSocket } from 'ws';
-import { KERNEL_VERSION } from '../../core/version.ts';
+import { KERNEL_VERSION } from '../../sdk/core/index.ts';
 
 export interface GatewayError extends Error {
   /** The gateway's wire code (FORBIDDEN, INVALID_REQUEST, ...) or UNREACHABLE / TIMEOUT / CLOSED. */

@@ -10,7 +10,7 @@
  * scope applies exactly as for any RPC client (a read credential cannot `chat.send`).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { HttpRouteRegistrar } from '../../core/hook-types.ts';
+import type { HttpRouteRegistrar } from '../../sdk/core/index.ts';
 import { connectGateway, type GatewayLink } from './gateway-link.ts';
 import type { ToolSettings } from './tools.ts';
 

@@ -7,7 +7,7 @@
  */
 import schema from '../../schemas/plugins/mcp-server.json' with { type: 'json' };
 import validate from '../../schemas/generated/mcp-server.validate.ts';
-import { definePlugin } from '../../core/plugin.ts';
+import { definePlugin } from '../../sdk/core/index.ts';
 import type { MoltbotConfig } from '../../schemas/generated/config-types.ts';
 import { registerServeCommand } from './cli.ts';
 import { registerMcpRoutes } from './http.ts';

@@ -7,7 +7,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import * as z from 'zod';
-import { KERNEL_VERSION } from '../../core/version.ts';
+import { KERNEL_VERSION } from '../../sdk/core/index.ts';
 import type { GatewayError, GatewayLink } from './gateway-link.ts';
 import { awaitReply } from './reply.ts';
 

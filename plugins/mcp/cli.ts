@@ -4,9 +4,9 @@
  * running gateway and shows why a server fails (the error and its last stderr lines, redacted).
  */
 import type { Command } from 'commander';
-import type { CliContext } from '../../core/hook-types.ts';
-import type { Logger } from '../../core/log.ts';
-import { createRedactor } from '../../core/redact.ts';
+import type { CliContext } from '../../sdk/core/index.ts';
+import type { Logger } from '../../sdk/core/index.ts';
+import { createRedactor } from '../../sdk/core/index.ts';
 import { probeServer, type ProbeResult } from './probe.ts';
 import type { McpOptions, ServerSpec } from './settings.ts';
 import { registryName, toolAllowed } from './tool-names.ts';

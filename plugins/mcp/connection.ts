@@ -9,9 +9,9 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { McpError, ToolListChangedNotificationSchema, type Tool } from '@modelcontextprotocol/sdk/types.js';
-import type { Alert } from '../../core/hook-types.ts';
-import type { Logger } from '../../core/log.ts';
-import { KERNEL_VERSION } from '../../core/version.ts';
+import type { Alert } from '../../sdk/core/index.ts';
+import type { Logger } from '../../sdk/core/index.ts';
+import { KERNEL_VERSION } from '../../sdk/core/index.ts';
 import type { McpOptions, ServerSpec } from './settings.ts';
 import { StdioChildTransport } from './stdio-child.ts';
 

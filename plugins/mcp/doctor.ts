@@ -2,8 +2,8 @@
  * `moltbot doctor` checks: in a running gateway, each server's supervised state (circuit open
  * is critical, backoff a warning); in the CLI (nothing started), a one-shot probe per server.
  */
-import type { CheckReport } from '../../core/hook-types.ts';
-import type { Logger } from '../../core/log.ts';
+import type { CheckReport } from '../../sdk/core/index.ts';
+import type { Logger } from '../../sdk/core/index.ts';
 import type { McpManager } from './manager.ts';
 import { probeServer } from './probe.ts';
 import type { McpOptions, ServerSpec } from './settings.ts';

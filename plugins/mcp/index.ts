@@ -9,8 +9,8 @@ import rootSchema from '../../schemas/moltbot.config.json' with { type: 'json' }
 import validate from '../../schemas/generated/mcp.validate.ts';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { definePlugin } from '../../core/plugin.ts';
-import { collectSecretValues } from '../../core/validate/secrets.ts';
+import { definePlugin } from '../../sdk/core/index.ts';
+import { collectSecretValues } from '../../sdk/core/index.ts';
 import type { ToolRegistry } from '../agent/tool-registry.ts';
 import { registerMcpCommands } from './cli.ts';
 import { checkServers } from './doctor.ts';

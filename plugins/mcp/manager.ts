@@ -3,8 +3,8 @@
  * tools kept in the agent's registry (replaced as a whole whenever a server's list changes,
  * removed while it is down).
  */
-import type { Alert } from '../../core/hook-types.ts';
-import type { Logger } from '../../core/log.ts';
+import type { Alert } from '../../sdk/core/index.ts';
+import type { Logger } from '../../sdk/core/index.ts';
 import type { ToolRegistry } from '../agent/tool-registry.ts';
 import { McpServerConnection, type ServerStats } from './connection.ts';
 import { serverTools } from './server-tools.ts';

@@ -4,7 +4,7 @@
  * child's whole process group is gone afterwards). No retry: the answer says why it failed.
  */
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
-import type { Logger } from '../../core/log.ts';
+import type { Logger } from '../../sdk/core/index.ts';
 import { McpServerConnection, type ServerStats } from './connection.ts';
 import type { McpOptions, ServerSpec } from './settings.ts';
 

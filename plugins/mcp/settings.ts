@@ -3,7 +3,7 @@
  * (and `${VAR}` references are already resolved); this adds what a schema cannot say (exactly
  * one of command/url) and the plugin-wide defaults.
  */
-import { MoltbotError } from '../../core/errors.ts';
+import { MoltbotError } from '../../sdk/core/index.ts';
 
 export interface McpOptions {
   callTimeoutMs: number;

@@ -3,7 +3,7 @@
  * and updated from the files (works while the gateway is down).
  */
 import type { Command } from 'commander';
-import type { CliContext } from '../../core/hook-types.ts';
+import type { CliContext } from '../../sdk/core/index.ts';
 import type { MemoryService } from './index.ts';
 
 export function registerMemoryCommand(program: Command, cli: CliContext, memory: () => MemoryService): void {

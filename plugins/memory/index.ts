@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import schema from '../../schemas/plugins/memory.json' with { type: 'json' };
 import validate from '../../schemas/generated/memory.validate.ts';
-import { definePlugin } from '../../core/plugin.ts';
+import { definePlugin } from '../../sdk/core/index.ts';
 import { getAgentHooks } from '../agent/agent-hooks.ts';
 import type { ToolRegistry } from '../agent/tool-registry.ts';
 import { registerMemoryCommand } from './cli.ts';

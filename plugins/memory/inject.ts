@@ -3,8 +3,8 @@
  * start), so lasting facts are known without a search. Main sessions only: memory is the
  * owner's, and a group chat never sees it. Bounded; a longer file is cut with a note.
  */
-import type { AgentRunContext } from '../../core/hook-types.ts';
-import { isMoltbotError } from '../../core/errors.ts';
+import type { AgentRunContext } from '../../sdk/core/index.ts';
+import { isMoltbotError } from '../../sdk/core/index.ts';
 import { readWorkspaceFile } from '../tools-fs/file-ops.ts';
 
 export async function withMemoryFile(run: AgentRunContext, workspace: string, maxChars: number, maxBytes: number): Promise<AgentRunContext> {

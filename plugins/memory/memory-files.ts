@@ -5,7 +5,7 @@
  */
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MoltbotError } from '../../core/errors.ts';
+import { MoltbotError } from '../../sdk/core/index.ts';
 
 export const MEMORY_FILE = /^(?:MEMORY\.md|memory\/[A-Za-z0-9][A-Za-z0-9._-]{0,120}\.md)$/;
 

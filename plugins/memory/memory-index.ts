@@ -8,8 +8,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import MiniSearch from 'minisearch';
-import { writeFileAtomic } from '../../core/atomic-file.ts';
-import type { Logger } from '../../core/log.ts';
+import { writeFileAtomic } from '../../sdk/core/index.ts';
+import type { Logger } from '../../sdk/core/index.ts';
 import { readWorkspaceFile } from '../tools-fs/file-ops.ts';
 import { chunkMarkdown, type Chunk } from './chunks.ts';
 import { listMemoryFiles } from './memory-files.ts';

@@ -5,8 +5,8 @@
  */
 import { mkdir, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../core/atomic-file.ts';
-import { MoltbotError, isMoltbotError } from '../../core/errors.ts';
+import { writeFileAtomic } from '../../sdk/core/index.ts';
+import { MoltbotError, isMoltbotError } from '../../sdk/core/index.ts';
 import type { ToolDefinition } from '../agent/tool-registry.ts';
 import { readWorkspaceFile } from '../tools-fs/file-ops.ts';
 import { isInside } from '../tools-fs/workspace-path.ts';

@@ -3,7 +3,7 @@
  * model only (a model change drops them all); chunks without a vector are embedded at the next
  * sync. After a failed call the endpoint is left alone for `backoffMs` (search stays full-text).
  */
-import type { Logger } from '../../core/log.ts';
+import type { Logger } from '../../sdk/core/index.ts';
 import { cosine, type Embedder } from './embeddings.ts';
 
 export interface PersistedVectors {

@@ -2,7 +2,7 @@
  * Agent figures from the message hooks: sessions with a run in the recent window, model call
  * latency (modelRequest → modelResponse, per run) and token usage as models report it.
  */
-import type { KernelHooks } from '../../core/hooks.ts';
+import type { KernelHooks } from '../../sdk/core/index.ts';
 import { LatencyRing } from './window.ts';
 
 export interface AgentFigures {

@@ -7,7 +7,7 @@
  */
 import schema from '../../schemas/plugins/metrics.json' with { type: 'json' };
 import validateOptions from '../../schemas/generated/metrics.validate.ts';
-import { definePlugin } from '../../core/plugin.ts';
+import { definePlugin } from '../../sdk/core/index.ts';
 import type { GatewayService } from '../gateway/service.ts';
 import { defineMethod } from '../gateway/methods.ts';
 import { AgentTracker } from './agents.ts';

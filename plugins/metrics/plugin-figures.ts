@@ -3,9 +3,9 @@
  * so a figure lands under `<plugin>.<name>` and a tap that throws loses only its own figures
  * (it is logged), never the scrape.
  */
-import type { KernelHooks } from '../../core/hooks.ts';
-import type { MetricsCollector } from '../../core/hook-types.ts';
-import type { Logger } from '../../core/log.ts';
+import type { KernelHooks } from '../../sdk/core/index.ts';
+import type { MetricsCollector } from '../../sdk/core/index.ts';
+import type { Logger } from '../../sdk/core/index.ts';
 
 export interface PluginFigure {
   plugin: string;

@@ -7,7 +7,7 @@
  * `promtool check metrics` accepts the output (test/plugins/metrics/prometheus.test.ts).
  */
 import client from 'prom-client';
-import type { Logger } from '../../core/log.ts';
+import type { Logger } from '../../sdk/core/index.ts';
 import type { MetricsSnapshot } from './snapshot.ts';
 
 const GAUGES: readonly [string, string, (s: MetricsSnapshot) => number | undefined][] = [

@@ -2,8 +2,8 @@
  * The `metrics` service: the deployment guide's `Metrics` shape, every figure measured, plus
  * what plugins report through `collectMetrics`.
  */
-import type { KernelHooks } from '../../core/hooks.ts';
-import type { Logger } from '../../core/log.ts';
+import type { KernelHooks } from '../../sdk/core/index.ts';
+import type { Logger } from '../../sdk/core/index.ts';
 import type { AgentFigures, AgentTracker } from './agents.ts';
 import { collectPluginFigures, type PluginFigure } from './plugin-figures.ts';
 import type { RequestCounter } from './requests.ts';

@@ -3,7 +3,7 @@
  * prints them (client: plugins/gateway/cli-client.ts).
  */
 import type { Command } from 'commander';
-import type { CliContext } from '../../core/hook-types.ts';
+import type { CliContext } from '../../sdk/core/index.ts';
 import { callGateway, cliCredential, gatewayUrl } from '../gateway/cli-client.ts';
 import type { MetricsSnapshot } from './snapshot.ts';
 

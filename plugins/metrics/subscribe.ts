@@ -4,7 +4,7 @@
  * or the connection goes away, so a UI never has to poll. One timer per subscribed connection;
  * a connection that is gone (sendTo answers false) is dropped on its next tick.
  */
-import type { PluginContext } from '../../core/plugin.ts';
+import type { PluginContext } from '../../sdk/core/index.ts';
 import { defineMethod } from '../gateway/methods.ts';
 import type { GatewayService } from '../gateway/service.ts';
 import type { MetricsSnapshot } from './snapshot.ts';

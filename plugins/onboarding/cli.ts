@@ -5,9 +5,9 @@
  */
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
-import { expandHome } from '../../core/config/state-dir.ts';
+import { expandHome } from '../../sdk/core/index.ts';
 import { InvalidArgumentError, type Command } from 'commander';
-import type { CliContext } from '../../core/hook-types.ts';
+import type { CliContext } from '../../sdk/core/index.ts';
 import { checkAnswers, DEFAULT_MODEL, DEFAULT_PASSWORD_ENV, DEFAULT_PORT, defaultKeyEnv, providerOf, type OnboardAnswers } from './answers.ts';
 import { OnboardExistsError, writeOnboarding } from './onboard.ts';
 import { askAnswers, OnboardCancelled, type Prompter } from './prompts.ts';

@@ -3,7 +3,7 @@
  * references (or a generated token in the credentials folder), creates the workspace, and
  * can install the gateway service through the `daemon` plugin.
  */
-import { definePlugin, type PluginContext } from '../../core/plugin.ts';
+import { definePlugin, type PluginContext } from '../../sdk/core/index.ts';
 import type { DaemonService } from '../daemon/index.ts';
 import { registerOnboardCommand } from './cli.ts';
 import type { Prompter } from './prompts.ts';

@@ -5,7 +5,7 @@
  */
 import { chmod, mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../core/atomic-file.ts';
+import { writeFileAtomic } from '../../sdk/core/index.ts';
 import { ensureTokenFile } from '../auth-token/token-file.ts';
 import { buildConfig, type OnboardAnswers } from './answers.ts';
 

@@ -5,7 +5,7 @@
  */
 import schema from '../../schemas/plugins/provider-anthropic.json' with { type: 'json' };
 import validateOptions from '../../schemas/generated/provider-anthropic.validate.ts';
-import { definePlugin } from '../../core/plugin.ts';
+import { definePlugin } from '../../sdk/core/index.ts';
 import type { ModelApi } from '../agent/types.ts';
 import { createAnthropicApi } from './anthropic-api.ts';
 

@@ -5,7 +5,7 @@
  */
 import schema from '../../schemas/plugins/provider-openai.json' with { type: 'json' };
 import validateOptions from '../../schemas/generated/provider-openai.validate.ts';
-import { definePlugin } from '../../core/plugin.ts';
+import { definePlugin } from '../../sdk/core/index.ts';
 import type { ModelApi } from '../agent/types.ts';
 import { createOpenAiApi } from './openai-api.ts';
 

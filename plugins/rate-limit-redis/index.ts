@@ -5,7 +5,7 @@
  */
 import schema from '../../schemas/plugins/rate-limit-redis.json' with { type: 'json' };
 import validateOptions from '../../schemas/generated/rate-limit-redis.validate.ts';
-import { definePlugin } from '../../core/plugin.ts';
+import { definePlugin } from '../../sdk/core/index.ts';
 import { redisSettings } from '../redis/settings.ts';
 import { DEFAULT_AUTH_LIMITS, DEFAULT_REQUEST_LIMITS, type RateLimitOptions } from '../rate-limit/index.ts';
 import type { RedisConnection } from '../redis/connection.ts';

@@ -5,7 +5,7 @@
  */
 import schema from '../../schemas/plugins/rate-limit.json' with { type: 'json' };
 import validateOptions from '../../schemas/generated/rate-limit.validate.ts';
-import { definePlugin } from '../../core/plugin.ts';
+import { definePlugin } from '../../sdk/core/index.ts';
 import { createMemoryRateLimit, type AuthLimits, type RateLimitService } from './service.ts';
 
 export type { AuthDecision, AuthLimits, RateLimitService, RequestDecision } from './service.ts';

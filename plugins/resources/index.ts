@@ -6,7 +6,7 @@
  */
 import schema from '../../schemas/plugins/resources.json' with { type: 'json' };
 import validateOptions from '../../schemas/generated/resources.validate.ts';
-import { definePlugin } from '../../core/plugin.ts';
+import { definePlugin } from '../../sdk/core/index.ts';
 import { ResourceManager } from './manager.ts';
 import { Probe } from './probe.ts';
 

@@ -5,7 +5,7 @@
  * so a task that ends or throws always gives its slot back; leases older than `maxLeaseMs` are
  * reclaimed (and logged) by `sweep()` in case a caller forgot `release()`.
  */
-import type { Logger } from '../../core/log.ts';
+import type { Logger } from '../../sdk/core/index.ts';
 import type { Probe, Readings } from './probe.ts';
 
 export type ResourceType = 'agent' | 'exec' | 'browser' | (string & {});

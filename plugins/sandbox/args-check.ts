@@ -10,7 +10,7 @@
  * an ordinary "must match pattern" error instead of a watchdog kill.
  */
 import type { Ajv, ErrorObject } from 'ajv';
-import { createAjv } from '../../core/validate/ajv.ts';
+import { createAjv } from '../../sdk/core/index.ts';
 import { linearRegExp } from './linear-regexp.ts';
 
 type Check = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };

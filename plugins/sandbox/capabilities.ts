@@ -4,7 +4,7 @@
  * worker (copied out of the isolate) and are validated as plain data before anything runs;
  * results go back as JSON text. Refusals name the rule, never echo a URL (it may carry a token).
  */
-import { compileSchema } from '../../core/validate/compile.ts';
+import { compileSchema } from '../../sdk/core/index.ts';
 import { SandboxError } from './errors.ts';
 import type { CapabilityHost } from './pool.ts';
 

@@ -1,5 +1,5 @@
 /** Typed sandbox errors: MoltbotErrors with the MOLT_ERR_SANDBOX_* codes of the catalogue. */
-import { ERROR_CATALOGUE, MoltbotError } from '../../core/errors.ts';
+import { ERROR_CATALOGUE, MoltbotError } from '../../sdk/core/index.ts';
 
 export type SandboxErrorCode = Extract<keyof typeof ERROR_CATALOGUE, `MOLT_ERR_SANDBOX_${string}`>;
 

@@ -2,7 +2,7 @@
  * `moltbot doctor`'s sandbox check: a real probe call through a worker process and an
  * isolate (proves isolated-vm loads on this machine and Node), plus the pool's crash record.
  */
-import type { CheckReport } from '../../core/hook-types.ts';
+import type { CheckReport } from '../../sdk/core/index.ts';
 import type { SandboxService } from './index.ts';
 
 const PROBE = 'export default { description: "doctor probe", parameters: { type: "object" }, run: (args) => args.a + args.b };';

@@ -7,7 +7,7 @@ import { checkSandbox } from './health-check.ts';
 import { availableParallelism } from 'node:os';
 import schema from '../../schemas/plugins/sandbox.json' with { type: 'json' };
 import validate from '../../schemas/generated/sandbox.validate.ts';
-import { definePlugin } from '../../core/plugin.ts';
+import { definePlugin } from '../../sdk/core/index.ts';
 import { createCapabilities } from './capabilities.ts';
 import { SandboxPool, type SandboxRunRequest, type SandboxRunResult, type SandboxStats } from './pool.ts';
 import { registerUserTools } from './register-tools.ts';
@@ -61,7 +61,7 @@ export type { SandboxRunRequest, SandboxRunResult, SandboxStats, UserTool, UserT
 
 export function createSandboxService(options: SandboxOptions, hooks: {
   workspace: string;
-  alert(alert: import('../../core/hook-types.ts').Alert): void;
+  alert(alert: import('../../sdk/core/index.ts').Alert): void;
   crashed(info: { pid: number | undefined; exitCode: number | null; signal: string | null; stderr: string }): void;
   /** Adds a tool to the agent's registry (absent: registerTool throws). */
   register?(tool: ToolDefinition): () => void;

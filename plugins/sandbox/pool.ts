@@ -5,7 +5,7 @@
  * crashes inside a window open a circuit breaker (calls fail fast with
  * `MOLT_ERR_SANDBOX_UNAVAILABLE`) and raise an alert. CPU time is budgeted per session.
  */
-import type { Alert } from '../../core/hook-types.ts';
+import type { Alert } from '../../sdk/core/index.ts';
 import { SandboxError, isSandboxCode } from './errors.ts';
 import { ENVELOPE_OVERHEAD } from './limits.ts';
 import type { ArgsSchema, CallKind, CallOutcome, RunLimits } from './protocol.ts';

@@ -2,7 +2,7 @@
  * Puts the workspace's user tools into the agent's `tools` registry at start. Each handler
  * runs the tool in the sandbox, charged to the calling session's CPU budget.
  */
-import type { PluginContext } from '../../core/plugin.ts';
+import type { PluginContext } from '../../sdk/core/index.ts';
 import type { ToolRegistry } from '../agent/tool-registry.ts';
 import type { UserTool, UserToolProblem } from './user-tools.ts';
 

@@ -6,7 +6,7 @@
 import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LoadedSession, RunTrace, SessionInspect, SessionStore, SessionSummary, TranscriptEntry } from '../agent/types.ts';
-import { AppendFile } from '../../core/append-file.ts';
+import { AppendFile } from '../../sdk/core/index.ts';
 import { keyOfTranscript, transcriptName } from './file-names.ts';
 import { readIndex, writeIndex } from './index-file.ts';
 import { emptySummary, foldEntries, summarize } from './summary.ts';

@@ -5,7 +5,7 @@
  */
 import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../core/atomic-file.ts';
+import { writeFileAtomic } from '../../sdk/core/index.ts';
 import type { SessionSummary } from '../agent/types.ts';
 
 export interface IndexData {

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import schema from '../../schemas/plugins/session-store-file.json' with { type: 'json' };
 import validateOptions from '../../schemas/generated/session-store-file.validate.ts';
-import { definePlugin } from '../../core/plugin.ts';
+import { definePlugin } from '../../sdk/core/index.ts';
 import type { SessionStore } from '../agent/types.ts';
 import { createFileStore } from './file-store.ts';
 import { checkSessionStore } from './integrity-check.ts';

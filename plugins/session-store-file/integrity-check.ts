@@ -5,7 +5,7 @@
  * reported; the session's next run repairs it, and `moltbot doctor --fix` repairs it now.
  */
 import { readdir } from 'node:fs/promises';
-import type { CheckReport } from '../../core/hook-types.ts';
+import type { CheckReport } from '../../sdk/core/index.ts';
 import type { SessionStore } from '../agent/types.ts';
 
 /** Bounded so a doctor run stays quick on a large store; the rest is named in the description. */

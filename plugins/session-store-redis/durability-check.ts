@@ -3,7 +3,7 @@
  * persistence off (the Redis default in many containers) a Redis restart loses every session,
  * whatever the gateway does; the check says so and how to fix it.
  */
-import type { CheckReport } from '../../core/hook-types.ts';
+import type { CheckReport } from '../../sdk/core/index.ts';
 import type { RedisConnection } from '../redis/connection.ts';
 
 export async function checkRedisDurability(connection: RedisConnection, report: CheckReport): Promise<void> {

@@ -6,7 +6,7 @@
  */
 import schema from '../../schemas/plugins/session-store-redis.json' with { type: 'json' };
 import validateOptions from '../../schemas/generated/session-store-redis.validate.ts';
-import { definePlugin } from '../../core/plugin.ts';
+import { definePlugin } from '../../sdk/core/index.ts';
 import type { SessionStore } from '../agent/types.ts';
 import { redisSettings } from '../redis/settings.ts';
 import type { RedisConnection } from '../redis/connection.ts';

@@ -4,7 +4,7 @@
  * are reported, not failures: the skill is simply hidden until they are met).
  */
 import type { Command } from 'commander';
-import type { CliContext } from '../../core/hook-types.ts';
+import type { CliContext } from '../../sdk/core/index.ts';
 import type { SkillRecord } from './scan.ts';
 
 const STATUS_ORDER = ['available', 'unavailable', 'disabled', 'shadowed', 'invalid'];

@@ -9,7 +9,7 @@ import tapable from 'tapable';
 import schema from '../../schemas/plugins/skills.json' with { type: 'json' };
 import validate from '../../schemas/generated/skills.validate.ts';
 import { protectPaths } from '../tool-policy/protected-paths.ts';
-import { definePlugin, type PluginContext } from '../../core/plugin.ts';
+import { definePlugin, type PluginContext } from '../../sdk/core/index.ts';
 import type { ToolRegistry } from '../agent/tool-registry.ts';
 import { registerSkillsCommand } from './cli.ts';
 import { skillsPromptSection } from './prompt.ts';

@@ -1,7 +1,7 @@
 /** Doctor and security-audit findings of the skills plugin. */
 import { readdir, realpath } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import type { CheckReport } from '../../core/hook-types.ts';
+import type { CheckReport } from '../../sdk/core/index.ts';
 import { isInside } from '../tools-fs/workspace-path.ts';
 import type { SkillRecord } from './scan.ts';
 

@@ -5,7 +5,7 @@
  * and shadowed skills cannot be read (the model never saw them).
  */
 import { readdir } from 'node:fs/promises';
-import { MoltbotError, isMoltbotError } from '../../core/errors.ts';
+import { MoltbotError, isMoltbotError } from '../../sdk/core/index.ts';
 import type { ToolDefinition } from '../agent/tool-registry.ts';
 import { readWorkspaceFile } from '../tools-fs/file-ops.ts';
 import type { SkillRecord } from './scan.ts';

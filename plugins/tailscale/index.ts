@@ -4,8 +4,8 @@
  * Funnel puts the gateway on the internet, so it is refused unless gateway.auth.mode is
  * "password" — the same rule as upstream.
  */
-import { MoltbotError } from '../../core/errors.ts';
-import { definePlugin } from '../../core/plugin.ts';
+import { MoltbotError } from '../../sdk/core/index.ts';
+import { definePlugin } from '../../sdk/core/index.ts';
 import '../gateway/index.ts';
 import { exposeArgs, RESET_ARGS, spawnTailscale, type Runner, type TailscaleMode } from './tailscale.ts';
 

@@ -7,7 +7,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import schema from '../../schemas/plugins/tool-policy.json' with { type: 'json' };
 import validate from '../../schemas/generated/tool-policy.validate.ts';
-import { definePlugin } from '../../core/plugin.ts';
+import { definePlugin } from '../../sdk/core/index.ts';
 import type { ToolRegistry } from '../agent/tool-registry.ts';
 import { createToolPolicy, type SandboxPolicyConfig, type ToolPolicy } from './policy.ts';
 import { defineToolMethods } from './rpc.ts';

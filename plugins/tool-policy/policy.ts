@@ -12,7 +12,7 @@
  *   checked, not when the lists are read. Anything else is a config error naming its path.
  */
 import leven from 'leven';
-import { MoltbotError } from '../../core/errors.ts';
+import { MoltbotError } from '../../sdk/core/index.ts';
 
 export const GUIDE_TOOLS = Object.freeze(['read', 'write', 'edit', 'sessions_list', 'sessions_history', 'sessions_send', 'browser', 'canvas', 'nodes', 'cron', 'gateway', 'exec']);
 

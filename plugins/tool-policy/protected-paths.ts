@@ -6,7 +6,7 @@
  * declares the rule; the check runs in `beforeToolCall` after the tool policy.
  */
 import { isAbsolute, normalize, relative, resolve, sep } from 'node:path';
-import type { PluginContext } from '../../core/plugin.ts';
+import type { PluginContext } from '../../sdk/core/index.ts';
 import type { ToolPolicy } from './policy.ts';
 
 export const FILE_TOOLS: Readonly<Record<string, 'read' | 'write'>> = Object.freeze({ read: 'read', write: 'write', edit: 'write' });

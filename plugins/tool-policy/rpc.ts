@@ -6,7 +6,7 @@
  * counts as sandboxed.
  */
 import { randomUUID } from 'node:crypto';
-import type { PluginContext } from '../../core/plugin.ts';
+import type { PluginContext } from '../../sdk/core/index.ts';
 import type { ToolRegistry } from '../agent/tool-registry.ts';
 import { RpcError } from '../gateway/error-codes.ts';
 import { defineMethod } from '../gateway/methods.ts';

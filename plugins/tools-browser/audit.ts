@@ -4,7 +4,7 @@
  * policy was opened to.
  */
 import { isIP } from 'node:net';
-import type { Check } from '../../core/hook-types.ts';
+import type { Check } from '../../sdk/core/index.ts';
 import type { ToolPolicy } from '../tool-policy/policy.ts';
 import { isPrivate, parsePattern } from './egress-policy.ts';
 

@@ -7,8 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, realpath } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { writeFileAtomic } from '../../core/atomic-file.ts';
-import { compileSchema } from '../../core/validate/compile.ts';
+import { writeFileAtomic } from '../../sdk/core/index.ts';
+import { compileSchema } from '../../sdk/core/index.ts';
 import type { ToolDefinition } from '../agent/tool-registry.ts';
 import type { BrowserPool, Instance } from './browser-pool.ts';
 import type { EgressPolicy } from './egress-policy.ts';

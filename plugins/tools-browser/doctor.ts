@@ -4,7 +4,7 @@
  */
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
-import type { CheckReport } from '../../core/hook-types.ts';
+import type { CheckReport } from '../../sdk/core/index.ts';
 import { CHROMIUM_ARGS, loadChromium } from './settings.ts';
 
 const INSTALL = 'Install Chromium from your distribution (Debian/Ubuntu: `apt-get install chromium`) or set tools.browser.executablePath to a Chromium/Chrome binary; moltbot never downloads a browser.';

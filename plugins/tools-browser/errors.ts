@@ -1,5 +1,5 @@
 /** Typed errors of the browser tool (MOLT_ERR_TOOL_BROWSER_* codes of the catalogue). */
-import { MoltbotError } from '../../core/errors.ts';
+import { MoltbotError } from '../../sdk/core/index.ts';
 
 export type BrowserToolErrorCode =
   | 'MOLT_ERR_TOOL_BROWSER_BUSY' | 'MOLT_ERR_TOOL_BROWSER_BLOCKED' | 'MOLT_ERR_TOOL_BROWSER_TIMEOUT'

@@ -7,7 +7,7 @@
  */
 import schema from '../../schemas/plugins/tools-browser.json' with { type: 'json' };
 import validate from '../../schemas/generated/tools-browser.validate.ts';
-import { definePlugin } from '../../core/plugin.ts';
+import { definePlugin } from '../../sdk/core/index.ts';
 import type { ToolRegistry } from '../agent/tool-registry.ts';
 import type { ToolPolicy } from '../tool-policy/policy.ts';
 import { BrowserPool } from './browser-pool.ts';

@@ -1,5 +1,5 @@
 /** Security-audit findings of the exec tool: allowlisted programs that can run other programs, and missing containment. */
-import type { Check } from '../../core/hook-types.ts';
+import type { Check } from '../../sdk/core/index.ts';
 import { CONTAINMENT_FIX, type Containment, type ContainmentMode } from './containment.ts';
 import { execCapability } from './exec-policy.ts';
 

@@ -1,5 +1,5 @@
 /** Typed errors of the exec tool (MOLT_ERR_TOOL_* codes of the catalogue). */
-import { MoltbotError } from '../../core/errors.ts';
+import { MoltbotError } from '../../sdk/core/index.ts';
 
 export type ExecToolErrorCode = 'MOLT_ERR_TOOL_EXEC_DENIED' | 'MOLT_ERR_TOOL_EXEC_BUSY' | 'MOLT_ERR_TOOL_INVALID_ARGS';
 

@@ -1,6 +1,6 @@
 /** The `exec` tool: allowlisted program + argv array, in the workspace, bounded in count, time and output. */
 import { realpath } from 'node:fs/promises';
-import { compileSchema } from '../../core/validate/compile.ts';
+import { compileSchema } from '../../sdk/core/index.ts';
 import type { ToolDefinition } from '../agent/tool-registry.ts';
 import { isInside, lexicalPath } from '../tools-fs/workspace-path.ts';
 import { FsToolError } from '../tools-fs/errors.ts';

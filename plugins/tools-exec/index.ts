@@ -1,7 +1,7 @@
 /** `tools-exec`: the `exec` tool (argv only, allowlisted binaries, `tools.exec` limits). */
 import schema from '../../schemas/plugins/tools-exec.json' with { type: 'json' };
 import validate from '../../schemas/generated/tools-exec.validate.ts';
-import { definePlugin } from '../../core/plugin.ts';
+import { definePlugin } from '../../sdk/core/index.ts';
 import type { ToolRegistry } from '../agent/tool-registry.ts';
 import { execAuditChecks } from './audit.ts';
 import { CONTAINMENT_FIX, detectContainment, type Containment, type ContainmentMode } from './containment.ts';

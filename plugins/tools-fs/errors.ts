@@ -2,7 +2,7 @@
  * Typed errors of the file tools (MOLT_ERR_TOOL_* codes of the catalogue). Messages quote the
  * parameter name and the (escaped, truncated) value the model gave, never file contents.
  */
-import { MoltbotError } from '../../core/errors.ts';
+import { MoltbotError } from '../../sdk/core/index.ts';
 
 export type FsToolErrorCode =
   | 'MOLT_ERR_TOOL_PATH_OUTSIDE_WORKSPACE' | 'MOLT_ERR_TOOL_PATH_INVALID' | 'MOLT_ERR_TOOL_NOT_A_FILE'

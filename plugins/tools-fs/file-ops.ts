@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { lstat, open, realpath, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { storageError } from '../../core/storage-error.ts';
+import { storageError } from '../../sdk/core/index.ts';
 import { FsToolError, quote } from './errors.ts';
 import { isInside, openParent, type OpenedDir } from './workspace-path.ts';
 

@@ -1,7 +1,7 @@
 /** `tools-fs`: the `read`, `write` and `edit` tools, confined to the agent workspace. */
 import schema from '../../schemas/plugins/tools-fs.json' with { type: 'json' };
 import validate from '../../schemas/generated/tools-fs.validate.ts';
-import { definePlugin } from '../../core/plugin.ts';
+import { definePlugin } from '../../sdk/core/index.ts';
 import type { ToolRegistry } from '../agent/tool-registry.ts';
 import { createFsTools, type FsToolOptions } from './tools.ts';
 

@@ -1,5 +1,5 @@
 /** The `read`, `write` and `edit` tool definitions: JSON Schemas checked before every call. */
-import { compileSchema } from '../../core/validate/compile.ts';
+import { compileSchema } from '../../sdk/core/index.ts';
 import type { ToolDefinition } from '../agent/tool-registry.ts';
 import { FsToolError } from './errors.ts';
 import { editWorkspaceFile, readWorkspaceFile, writeWorkspaceFile } from './file-ops.ts';

@@ -1,7 +1,7 @@
 /** `tools-sessions`: sessions_list, sessions_history and sessions_send, with sandbox inheritance enforced. */
 import schema from '../../schemas/plugins/tools-sessions.json' with { type: 'json' };
 import validate from '../../schemas/generated/tools-sessions.validate.ts';
-import { definePlugin } from '../../core/plugin.ts';
+import { definePlugin } from '../../sdk/core/index.ts';
 import type { AgentService } from '../agent/agent-service.ts';
 import { parseSessionKey } from '../agent/session-key.ts';
 import type { ToolRegistry } from '../agent/tool-registry.ts';

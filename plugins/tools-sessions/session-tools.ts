@@ -5,8 +5,8 @@
  * agent's; a caller never sends to itself; sends are fire-and-forget (no run waits on another
  * run, so two sessions cannot deadlock) and rate-limited per caller (no endless ping-pong).
  */
-import { MoltbotError } from '../../core/errors.ts';
-import { compileSchema } from '../../core/validate/compile.ts';
+import { MoltbotError } from '../../sdk/core/index.ts';
+import { compileSchema } from '../../sdk/core/index.ts';
 import type { AgentService } from '../agent/agent-service.ts';
 import { parseSessionKey } from '../agent/session-key.ts';
 import type { ToolContext, ToolDefinition } from '../agent/tool-registry.ts';

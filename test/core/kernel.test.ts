@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createTestKernel } from '../../core/testing.ts';
-import { definePlugin, isMoltbotError, type PluginDefinition } from '../../core/index.ts';
+import { createTestKernel } from '../../app/testing.ts';
+import { definePlugin, isMoltbotError, type PluginDefinition } from '../../app/index.ts';
 
 const noop = (name: string, extra: Partial<PluginDefinition> = {}) =>
   definePlugin({ name, version: '1.0.0', setup() {}, ...extra });

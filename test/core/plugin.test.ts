@@ -1,5 +1,5 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { defineConfig, definePlugin, type PluginContext, type PluginDefinition } from '../../core/index.ts';
+import { defineConfig, definePlugin, type PluginContext, type PluginDefinition } from '../../app/index.ts';
 
 describe('definePlugin', () => {
   it('returns the definition unchanged', () => {

@@ -8,7 +8,7 @@ import { useTempDir } from '../helpers/temp-dir.ts';
 /** A real process embedding the kernel with handleSignals, whose plugin closes slowly or never. */
 function embedded(closeBehaviour: 'slow' | 'hang') {
   const temp = useTempDir();
-  const core = pathToFileURL(join(REPO, 'core/index.ts')).href;
+  const core = pathToFileURL(join(REPO, 'app/index.ts')).href;
   const script = temp.write('main.ts', `
 import { createKernel, definePlugin } from '${core}';
 const kernel = createKernel({ config: {}, handleSignals: true, logLevel: 'silent' });

@@ -124,8 +124,8 @@ describe('deploy/Dockerfile', () => {
       const packageFiles = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { files: string[] }).files;
       for (const entry of packageFiles) expect(existsSync(join(workdir(), entry)), entry).toBe(true);
       expect(existsSync(join(workdir(), 'ui/built/index.html'))).toBe(true);
-      expect(existsSync(join(workdir(), 'dist/core/cli.js'))).toBe(true);
-      expect(existsSync(join(workdir(), 'core/cli.ts'))).toBe(false);
+      expect(existsSync(join(workdir(), 'dist/app/cli.js'))).toBe(true);
+      expect(existsSync(join(workdir(), 'app/cli.ts'))).toBe(false);
       expect(existsSync(join(workdir(), 'test'))).toBe(false);
       expect(existsSync(join(workdir(), 'package-lock.json'))).toBe(false);
       // Production dependencies only.

@@ -5,7 +5,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestKernel } from '../../core/testing.ts';
+import { createTestKernel } from '../../app/testing.ts';
 import { createFakeChannel } from '../helpers/fake-channel.ts';
 import { startFakeProvider } from '../helpers/fake-provider.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';

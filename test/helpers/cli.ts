@@ -1,7 +1,7 @@
 /** Runs the CLI in-process (fast) or as a real child process (exit codes, signals, stdio). */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { runCli } from '../../core/cli.ts';
+import { runCli } from '../../app/cli.ts';
 
 export const BIN = fileURLToPath(new URL('../../bin/moltbot.js', import.meta.url));
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));

@@ -6,7 +6,7 @@
 import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listTemplates } from '../../core/cli/plugin-create.ts';
+import { listTemplates } from '../../app/cli/plugin-create.ts';
 import { REPO, spawnCli, spawnNode } from '../helpers/cli.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
 

@@ -4,8 +4,8 @@
  * value changed, the gateway closes the connections that authenticated with the old one
  * (close 1008 "credential rotated"). Only the changed credential's sessions go.
  */
-import { isMoltbotError } from '../../../core/errors.ts';
-import type { PluginContext } from '../../../core/plugin.ts';
+import { isMoltbotError } from '../../../sdk/core/index.ts';
+import type { PluginContext } from '../../../sdk/core/index.ts';
 
 export interface RotationWatch {
   /** The secret now in force for `subject` (undefined: none). */

@@ -11,11 +11,11 @@
 import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ENV_OVERRIDE_RULES } from '../../../core/config/env-overrides.ts';
-import { SEED_FILE_NAME, loadConfig } from '../../../core/config/load-config.ts';
-import type { Logger } from '../../../core/log.ts';
-import type { KernelHooks } from '../../../core/hooks.ts';
-import type { PluginContext } from '../../../core/plugin.ts';
+import { ENV_OVERRIDE_RULES } from '../../../sdk/config/index.ts';
+import { SEED_FILE_NAME, loadConfig } from '../../../sdk/config/index.ts';
+import type { Logger } from '../../../sdk/core/index.ts';
+import type { KernelHooks } from '../../../sdk/core/index.ts';
+import type { PluginContext } from '../../../sdk/core/index.ts';
 import type { AuthMode } from '../settings.ts';
 
 export interface GatewaySecrets {

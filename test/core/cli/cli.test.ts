@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runCliCaptured, spawnCli } from '../../helpers/cli.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 import { KERNEL_VERSION } from '../../../core/version.ts';
-import { EMBEDDED_PRESET } from '../../../plugins/catalogue.ts';
+import { EMBEDDED_PRESET } from '../../../app/catalogue.ts';
 
 const CANARY = 'canary-Secret-7f3a9c1e55';
 

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PLUGIN_COMMANDS } from '../../../plugins/catalogue.ts';
+import { PLUGIN_COMMANDS } from '../../../app/catalogue.ts';
 import { REPO, runCliCaptured } from '../../helpers/cli.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 

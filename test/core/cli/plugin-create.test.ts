@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
-import { checkPluginName, listTemplates, scaffoldPlugin } from '../../../core/cli/plugin-create.ts';
+import { checkPluginName, listTemplates, scaffoldPlugin } from '../../../app/cli/plugin-create.ts';
 import { KERNEL_VERSION } from '../../../core/version.ts';
 import { runCliCaptured } from '../../helpers/cli.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isMoltbotError } from '../../../core/errors.ts';
 import { createKernel } from '../../../core/kernel.ts';
-import { EMBEDDED_PRESET, FIRST_PARTY, IMPLIED_PLUGINS } from '../../../plugins/catalogue.ts';
+import { EMBEDDED_PRESET, FIRST_PARTY, IMPLIED_PLUGINS } from '../../../app/catalogue.ts';
 import { suggestConfig } from '../../../plugins/audit/suggest.ts';
 import { runCliCaptured } from '../../helpers/cli.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';

@@ -1,6 +1,6 @@
 /** The agent without a gateway: runs through the `agent` service; starts with no key and no network. */
 import { describe, expect, it, vi } from 'vitest';
-import { createTestKernel } from '../../../core/testing.ts';
+import { createTestKernel } from '../../../app/testing.ts';
 import type { RunEvent } from '../../../plugins/agent/index.ts';
 import { startFakeProvider } from '../../helpers/fake-provider.ts';
 

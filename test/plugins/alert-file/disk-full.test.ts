@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../../../core/hook-types.ts';
-import { createTestKernel } from '../../../core/testing.ts';
+import { createTestKernel } from '../../../app/testing.ts';
 import alertFile from '../../../plugins/alert-file/index.ts';
 import { mountTmpfs, type Tmpfs } from '../../helpers/tmpfs.ts';
 

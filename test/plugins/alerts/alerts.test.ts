@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi, onTestFinished } from 'vitest';
 import type { Alert } from '../../../core/hook-types.ts';
 import { definePlugin } from '../../../core/plugin.ts';
-import { createTestKernel } from '../../../core/testing.ts';
+import { createTestKernel } from '../../../app/testing.ts';
 import alertsPlugin from '../../../plugins/alerts/index.ts';
 import alertConsole from '../../../plugins/alert-console/index.ts';
 import alertFile from '../../../plugins/alert-file/index.ts';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import type { CliContext } from '../../../core/hook-types.ts';
-import { createTestKernel } from '../../../core/testing.ts';
+import { createTestKernel } from '../../../app/testing.ts';
 import auditPlugin from '../../../plugins/audit/index.ts';
 import { configChecks } from '../../../plugins/audit/config-checks.ts';
 import { registerSuggestCommand, suggestConfig } from '../../../plugins/audit/suggest.ts';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AuthRequest } from '../../../core/hook-types.ts';
-import { createTestKernel } from '../../../core/testing.ts';
+import { createTestKernel } from '../../../app/testing.ts';
 
 const request = (credential: AuthRequest['credential']): AuthRequest => ({ transport: 'ws', remoteAddress: '127.0.0.1', credential });
 

@@ -2,10 +2,10 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { definePlugin } from '../../../core/plugin.ts';
-import { createTestKernel } from '../../../core/testing.ts';
+import { createTestKernel } from '../../../app/testing.ts';
 import type { Alert } from '../../../core/hook-types.ts';
 import backup, { type BackupService } from '../../../plugins/backup/index.ts';
-import { EMBEDDED_PRESET } from '../../../plugins/catalogue.ts';
+import { EMBEDDED_PRESET } from '../../../app/catalogue.ts';
 import { runCliCaptured } from '../../helpers/cli.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 

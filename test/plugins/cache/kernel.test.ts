@@ -7,7 +7,7 @@ import { createClient } from '@keyv/redis';
 import { Keyv } from 'keyv';
 import { definePlugin } from '../../../core/plugin.ts';
 import type { Alert, Check } from '../../../core/hook-types.ts';
-import { createTestKernel } from '../../../core/testing.ts';
+import { createTestKernel } from '../../../app/testing.ts';
 import { getCache, getCacheHooks, useCache } from '../../../plugins/cache/index.ts';
 
 /** The first-party stores by name, as the package catalogue knows them. */

@@ -1,7 +1,7 @@
 /** `channels.discord` as users write it: env references, option errors naming the key, audit findings. */
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Check } from '../../../core/hook-types.ts';
-import { createTestKernel } from '../../../core/testing.ts';
+import { createTestKernel } from '../../../app/testing.ts';
 import { startFakeDiscord } from '../../helpers/fake-discord.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 import { startDiscord, until } from './harness.ts';

@@ -1,7 +1,7 @@
 /** `channels.matrix` as users write it: env references, option errors naming the key, secrets masked, doctor and audit. */
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Check } from '../../../core/hook-types.ts';
-import { createTestKernel } from '../../../core/testing.ts';
+import { createTestKernel } from '../../../app/testing.ts';
 import { startFakeMatrix } from '../../helpers/fake-matrix.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 import { startMatrix, until } from './harness.ts';

@@ -1,7 +1,7 @@
 /** `channels.slack` as users write it: env references, option errors naming the key, doctor scopes, audit findings. */
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Check } from '../../../core/hook-types.ts';
-import { createTestKernel } from '../../../core/testing.ts';
+import { createTestKernel } from '../../../app/testing.ts';
 import { startFakeSlack } from '../../helpers/fake-slack.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 import { PASSWORD } from '../gateway/helpers.ts';

@@ -1,7 +1,7 @@
 /** `channels.telegram` as users write it: env references, and option errors that name the key. */
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Check } from '../../../core/hook-types.ts';
-import { createTestKernel } from '../../../core/testing.ts';
+import { createTestKernel } from '../../../app/testing.ts';
 import { startFakeTelegram } from '../../helpers/fake-telegram.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 import { startTelegram, until } from './harness.ts';

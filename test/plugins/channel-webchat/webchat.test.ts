@@ -1,6 +1,6 @@
 /** channel-webchat: channels.send('webchat') reaches real, authenticated WS clients as chat.message. */
 import { describe, expect, it } from 'vitest';
-import { createTestKernel } from '../../../core/testing.ts';
+import { createTestKernel } from '../../../app/testing.ts';
 import { connectClient, openClient, startGateway } from '../gateway/helpers.ts';
 import { chat, waitFor } from '../agent/harness.ts';
 import { startChannels } from '../channels/harness.ts';

@@ -1,7 +1,7 @@
 /** The deployment guide's sample as pasted, config errors by path, and the webhook's edges. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MoltbotError } from '../../../core/errors.ts';
-import { createTestKernel } from '../../../core/testing.ts';
+import { createTestKernel } from '../../../app/testing.ts';
 import { PASSWORD } from '../gateway/helpers.ts';
 import { startFakeWhatsApp } from '../../helpers/fake-whatsapp.ts';
 import { startWhatsApp, until } from './harness.ts';

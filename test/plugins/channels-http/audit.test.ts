@@ -1,7 +1,7 @@
 /** `moltbot security audit` findings of the HTTP channels, collected through the real audit hook. */
 import { describe, expect, it } from 'vitest';
 import type { Check } from '../../../core/hook-types.ts';
-import type { TestKernel } from '../../../core/testing.ts';
+import type { TestKernel } from '../../../app/testing.ts';
 import { plainRemoteHttp } from '../../../plugins/channels-http/audit.ts';
 import { PASSWORD } from '../gateway/helpers.ts';
 import { startWebhook } from '../channel-webhook/harness.ts';

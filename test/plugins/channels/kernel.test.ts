@@ -2,7 +2,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createTestKernel } from '../../../core/testing.ts';
+import { createTestKernel } from '../../../app/testing.ts';
 import { createFakeChannel } from '../../helpers/fake-channel.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 import { startChannels } from './harness.ts';

@@ -135,7 +135,7 @@ describe('cron doctor check', () => {
     await h.kernel.close();
     // The gateway is gone; two hours later `moltbot doctor` reads the state file it left.
     vi.setSystemTime(t0 + 2 * HOUR);
-    const { createTestKernel } = await import('../../../core/testing.ts');
+    const { createTestKernel } = await import('../../../app/testing.ts');
     const offline = await createTestKernel({ config: { plugins: [['cron', { stuckMarginMs: 60_000 }]] }, env: { MOLTBOT_STATE_DIR: stateDir }, start: false });
     await offline.load();
     const [check] = await report(offline);

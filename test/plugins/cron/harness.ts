@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, onTestFinished, vi } from 'vitest';
 import { definePlugin } from '../../../core/plugin.ts';
 import type { PluginEntry } from '../../../core/resolve-plugin.ts';
-import { createTestKernel, type TestKernel } from '../../../core/testing.ts';
+import { createTestKernel, type TestKernel } from '../../../app/testing.ts';
 import type { ChannelTarget, ChannelsService } from '../../../plugins/channels/contract.ts';
 import type { CronService } from '../../../plugins/cron/index.ts';
 import { startFakeProvider, type FakeProvider } from '../../helpers/fake-provider.ts';

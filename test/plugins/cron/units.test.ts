@@ -1,6 +1,6 @@
 /** Job validation (every entry point shares it) and slot arithmetic. */
 import { describe, expect, it } from 'vitest';
-import { createTestKernel } from '../../../core/testing.ts';
+import { createTestKernel } from '../../../app/testing.ts';
 import { compileJob, type JobInput } from '../../../plugins/cron/job.ts';
 import { dueSlots, nextSlot, parseAt, parseCron, parseDuration } from '../../../plugins/cron/schedule.ts';
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createTestKernel } from '../../../core/testing.ts';
+import { createTestKernel } from '../../../app/testing.ts';
 import { createDaemonPlugin, type CommandRunner } from '../../../plugins/daemon/index.ts';
 import { createDaemonService } from '../../../plugins/daemon/service.ts';
 import type { MoltbotError } from '../../../core/errors.ts';

@@ -2,7 +2,7 @@ import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { definePlugin } from '../../../core/plugin.ts';
-import { createTestKernel } from '../../../core/testing.ts';
+import { createTestKernel } from '../../../app/testing.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 import { tokenFilePath } from '../../../plugins/auth-token/index.ts';
 import { defineMethod } from '../../../plugins/gateway/index.ts';

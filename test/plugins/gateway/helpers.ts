@@ -4,7 +4,7 @@
  */
 import { onTestFinished } from 'vitest';
 import { WebSocket, type ClientOptions } from 'ws';
-import { createTestKernel, type TestKernel, type TestKernelOptions } from '../../../core/testing.ts';
+import { createTestKernel, type TestKernel, type TestKernelOptions } from '../../../app/testing.ts';
 import type { PluginEntry } from '../../../core/resolve-plugin.ts';
 import type { GatewayService } from '../../../plugins/gateway/index.ts';
 

@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isMoltbotError } from '../../../core/errors.ts';
-import { createTestKernel } from '../../../core/testing.ts';
+import { createTestKernel } from '../../../app/testing.ts';
 import logFile from '../../../plugins/log-file/index.ts';
 import { openRotatingFile } from '../../../plugins/log-file/rotating-file.ts';
 import { faultyWriteSync } from '../../helpers/faulty-file.ts';

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync, utimesSync, writeFileSync, appendF
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { createTestKernel } from '../../../core/testing.ts';
+import { createTestKernel } from '../../../app/testing.ts';
 import type { CliContext } from '../../../core/hook-types.ts';
 import logFile from '../../../plugins/log-file/index.ts';
 import { createHttpSink } from '../../../plugins/log-file/http-sink.ts';

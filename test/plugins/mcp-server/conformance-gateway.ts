@@ -4,7 +4,7 @@
  * credential; "none" is accepted on a loopback bind only). `npm run conformance` starts it and
  * runs the suite's active server scenarios against it.
  */
-import { createTestKernel, type TestKernel } from '../../../core/testing.ts';
+import { createTestKernel, type TestKernel } from '../../../app/testing.ts';
 import { startFakeProvider, type FakeProvider } from '../../helpers/fake-provider.ts';
 
 export interface ConformanceGateway {

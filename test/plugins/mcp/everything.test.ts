@@ -4,7 +4,7 @@
  * tools, list_changed, an env that holds nothing of the gateway's, no child left after close.
  */
 import { describe, expect, it } from 'vitest';
-import { createTestKernel } from '../../../core/testing.ts';
+import { createTestKernel } from '../../../app/testing.ts';
 import type { ToolRegistry } from '../../../plugins/agent/tool-registry.ts';
 import { eventually } from '../../helpers/eventually.ts';
 import { context, groupMembers, processesWithEnv, registryOnly, SERVERS, stdio } from './kit.ts';

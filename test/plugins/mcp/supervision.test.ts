@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { definePlugin } from '../../../core/plugin.ts';
 import type { Alert, Check } from '../../../core/hook-types.ts';
-import { createTestKernel } from '../../../core/testing.ts';
+import { createTestKernel } from '../../../app/testing.ts';
 import { eventually } from '../../helpers/eventually.ts';
 import type { ToolRegistry } from '../../../plugins/agent/tool-registry.ts';
 import { context, groupMembers, registryOnly, SERVERS, stdio } from './kit.ts';

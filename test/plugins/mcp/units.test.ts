@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isMoltbotError } from '../../../core/errors.ts';
-import { IMPLIED_PLUGINS } from '../../../plugins/catalogue.ts';
+import { IMPLIED_PLUGINS } from '../../../app/catalogue.ts';
 import { wrapUntrusted } from '../../../plugins/mcp/result.ts';
 import { resolveServers, type McpOptions } from '../../../plugins/mcp/settings.ts';
 import { registryName, toolAllowed } from '../../../plugins/mcp/tool-names.ts';

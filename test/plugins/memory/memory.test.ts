@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createTestKernel } from '../../../core/testing.ts';
+import { createTestKernel } from '../../../app/testing.ts';
 import { FLUSH_INSTRUCTION, type MemoryService } from '../../../plugins/memory/index.ts';
 import { dailyFile } from '../../../plugins/memory/memory-files.ts';
 import type { ToolRegistry } from '../../../plugins/agent/tool-registry.ts';

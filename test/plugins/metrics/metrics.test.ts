@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { definePlugin } from '../../../core/plugin.ts';
-import { createTestKernel } from '../../../core/testing.ts';
+import { createTestKernel } from '../../../app/testing.ts';
 import metricsPlugin from '../../../plugins/metrics/index.ts';
 import { formatStatus } from '../../../plugins/metrics/status-command.ts';
 import { defineMethod } from '../../../plugins/gateway/methods.ts';

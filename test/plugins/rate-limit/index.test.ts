@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTestKernel } from '../../../core/testing.ts';
+import { createTestKernel } from '../../../app/testing.ts';
 
 describe('rate-limit plugin', () => {
   it('provides the service with request limits from gateway.rateLimiting and auth limits from its options', async () => {

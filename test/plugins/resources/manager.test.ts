@@ -1,5 +1,5 @@
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
-import { createTestKernel } from '../../../core/testing.ts';
+import { createTestKernel } from '../../../app/testing.ts';
 import resourcesPlugin, { ResourceRefused } from '../../../plugins/resources/index.ts';
 import metricsPlugin from '../../../plugins/metrics/index.ts';
 

@@ -13,7 +13,7 @@ describe('sandbox from the compiled package', () => {
     const temp = useTempDir();
     const dist = (path: string) => pathToFileURL(join(REPO, 'dist', path)).href;
     const script = temp.write('main.mjs', `
-import { createKernel } from '${dist('core/index.js')}';
+import { createKernel } from '${dist('app/index.js')}';
 import sandbox from '${dist('plugins/sandbox/index.js')}';
 const kernel = createKernel({ config: {}, logLevel: 'silent', plugins: [[sandbox, { poolSize: 1 }]] });
 await kernel.start();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Check } from '../../../core/hook-types.ts';
-import { createTestKernel } from '../../../core/testing.ts';
+import { createTestKernel } from '../../../app/testing.ts';
 import sandbox from '../../../plugins/sandbox/index.ts';
 
 describe('doctor: sandbox worker check', () => {

@@ -4,7 +4,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { definePlugin } from '../../../core/plugin.ts';
-import { createTestKernel } from '../../../core/testing.ts';
+import { createTestKernel } from '../../../app/testing.ts';
 import { createToolRegistry, type ToolRegistry } from '../../../plugins/agent/tool-registry.ts';
 import sandbox, { type SandboxService } from '../../../plugins/sandbox/index.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';

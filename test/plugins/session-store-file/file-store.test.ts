@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createFileStore } from '../../../plugins/session-store-file/file-store.ts';
 import type { TranscriptEntry } from '../../../plugins/agent/types.ts';
-import { createTestKernel } from '../../../core/testing.ts';
+import { createTestKernel } from '../../../app/testing.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 
 const KEY = 'agent:main:main';

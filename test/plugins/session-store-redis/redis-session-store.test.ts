@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { REDIS_URL, redisPrefix } from '../../helpers/redis.ts';
 import { createClient } from '@keyv/redis';
-import { createTestKernel } from '../../../core/testing.ts';
+import { createTestKernel } from '../../../app/testing.ts';
 import type { Check } from '../../../core/hook-types.ts';
 import type { SessionStore, TranscriptEntry } from '../../../plugins/agent/index.ts';
 import { startFakeProvider } from '../../helpers/fake-provider.ts';

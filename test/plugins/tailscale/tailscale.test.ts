@@ -1,8 +1,8 @@
 import { chmodSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestKernel } from '../../../core/testing.ts';
-import { IMPLIED_PLUGINS } from '../../../plugins/catalogue.ts';
+import { createTestKernel } from '../../../app/testing.ts';
+import { IMPLIED_PLUGINS } from '../../../app/catalogue.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 
 const PASSWORD = 'tailscale-test-password-0123456789';

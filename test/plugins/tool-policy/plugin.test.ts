@@ -1,7 +1,7 @@
 /** tool-policy in a kernel: denies through beforeToolCall, logs without arguments, checks names at start. */
 import { describe, expect, it } from 'vitest';
 import { definePlugin } from '../../../core/plugin.ts';
-import { createTestKernel } from '../../../core/testing.ts';
+import { createTestKernel } from '../../../app/testing.ts';
 import { createToolRegistry, type ToolRegistry } from '../../../plugins/agent/tool-registry.ts';
 import toolPolicy from '../../../plugins/tool-policy/index.ts';
 

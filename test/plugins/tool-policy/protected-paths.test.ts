@@ -1,6 +1,6 @@
 /** The file tools cannot reach the owner's memory (or write skills) from a sandboxed session. */
 import { describe, expect, it } from 'vitest';
-import { createTestKernel } from '../../../core/testing.ts';
+import { createTestKernel } from '../../../app/testing.ts';
 import { workspaceRelative } from '../../../plugins/tool-policy/protected-paths.ts';
 
 const DM = 'agent:main:telegram:dm:42';

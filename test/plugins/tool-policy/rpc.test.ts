@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RpcContext } from '../../../core/hook-types.ts';
 import { definePlugin } from '../../../core/plugin.ts';
-import { createTestKernel } from '../../../core/testing.ts';
+import { createTestKernel } from '../../../app/testing.ts';
 import { createToolRegistry } from '../../../plugins/agent/tool-registry.ts';
 import { methodRegistry } from '../../../plugins/gateway/methods.ts';
 import toolPolicy from '../../../plugins/tool-policy/index.ts';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { definePlugin } from '../../../core/plugin.ts';
-import { createTestKernel } from '../../../core/testing.ts';
+import { createTestKernel } from '../../../app/testing.ts';
 import type { Check } from '../../../core/hook-types.ts';
 import { createToolRegistry, type ToolRegistry } from '../../../plugins/agent/tool-registry.ts';
 import { detectContainment, type Containment } from '../../../plugins/tools-exec/containment.ts';

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { definePlugin } from '../../../core/plugin.ts';
-import { createTestKernel } from '../../../core/testing.ts';
+import { createTestKernel } from '../../../app/testing.ts';
 import { createToolRegistry, type ToolRegistry } from '../../../plugins/agent/tool-registry.ts';
 import { detectContainment, type Containment } from '../../../plugins/tools-exec/containment.ts';
 import { createExecTool, type ExecToolOptions } from '../../../plugins/tools-exec/exec-tool.ts';

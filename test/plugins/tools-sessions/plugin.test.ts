@@ -1,7 +1,7 @@
 /** tools-sessions in a kernel: registered next to the agent, sandboxing decided by tool-policy. */
 import { describe, expect, it } from 'vitest';
 import { definePlugin } from '../../../core/plugin.ts';
-import { createTestKernel } from '../../../core/testing.ts';
+import { createTestKernel } from '../../../app/testing.ts';
 import { createToolRegistry, type ToolRegistry } from '../../../plugins/agent/tool-registry.ts';
 import toolPolicy from '../../../plugins/tool-policy/index.ts';
 import toolsSessions from '../../../plugins/tools-sessions/index.ts';

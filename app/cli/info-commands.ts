@@ -2,9 +2,9 @@
 import { homedir } from 'node:os';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
-import { loadConfig } from '../config/index.ts';
-import { describeHooks } from '../hooks.ts';
-import { locatePlugin, type LocatedPlugin } from '../resolve-plugin.ts';
+import { loadConfig } from '../../core/config/index.ts';
+import { describeHooks } from '../../core/hooks.ts';
+import { locatePlugin, type LocatedPlugin } from '../../core/resolve-plugin.ts';
 import { CliUsageError, type CliIo, type KernelFactory } from './types.ts';
 
 export function registerInfoCommands(program: Command, kernelFor: KernelFactory, io: CliIo): void {

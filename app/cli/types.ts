@@ -1,4 +1,4 @@
-import type { Kernel } from '../kernel.ts';
+import type { Kernel } from '../../core/kernel.ts';
 
 export interface CliIo {
   stdout(text: string): void;

@@ -6,8 +6,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { MANIFEST_FILE, PACKAGE_PREFIX } from '../resolve-plugin.ts';
-import { PACKAGE } from '../version.ts';
+import { MANIFEST_FILE, PACKAGE_PREFIX } from '../../core/resolve-plugin.ts';
+import { PACKAGE } from '../../core/version.ts';
 import { CliExit, CliUsageError, type CliIo } from './types.ts';
 
 const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKernel } from './index.ts';
-import type { Kernel, KernelOptions } from './kernel.ts';
+import type { Kernel, KernelOptions } from '../core/kernel.ts';
 
 export interface TestKernelOptions extends KernelOptions {
   /** Start the kernel before returning (default true). */

@@ -3,15 +3,15 @@
  * every other command comes from a plugin through the `cliCommands` hook.
  */
 import { Command, CommanderError } from 'commander';
-import { EMBEDDED_PRESET, FIRST_PARTY, IMPLIED_PLUGINS, PLUGIN_COMMANDS } from '../plugins/catalogue.ts';
-import { isMoltbotError } from './errors.ts';
-import type { CliContext } from './hook-types.ts';
-import { createKernel, type Kernel } from './kernel.ts';
+import { EMBEDDED_PRESET, FIRST_PARTY, IMPLIED_PLUGINS, PLUGIN_COMMANDS } from './catalogue.ts';
+import { isMoltbotError } from '../core/errors.ts';
+import type { CliContext } from '../core/hook-types.ts';
+import { createKernel, type Kernel } from '../core/kernel.ts';
 import { registerConfigCommands } from './cli/config-commands.ts';
 import { registerInfoCommands } from './cli/info-commands.ts';
 import { registerPluginCreate } from './cli/plugin-create.ts';
 import { CliExit, CliUsageError, type CliIo, type KernelFactory } from './cli/types.ts';
-import { KERNEL_VERSION } from './version.ts';
+import { KERNEL_VERSION } from '../core/version.ts';
 
 /** Exit code for a wrong command line (unknown command or flag), as in BSD `EX_USAGE`-lite shells. */
 export const EXIT_USAGE = 2;

@@ -1,6 +1,6 @@
 /** `moltbot config validate|print`: check the effective config, or show it with secrets masked. */
 import type { Command } from 'commander';
-import { isMoltbotError, type MoltbotError } from '../errors.ts';
+import { isMoltbotError, type MoltbotError } from '../../core/errors.ts';
 import { CliExit, type CliIo, type KernelFactory } from './types.ts';
 
 export function registerConfigCommands(program: Command, kernelFor: KernelFactory, io: CliIo): void {

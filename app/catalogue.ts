@@ -1,0 +1,128 @@
+/**
+ * Moltbot's first-party plugins by name, each imported only when a config names it, so
+ * plugins that are not used cost nothing at start-up. Feature issues add their plugins here.
+ */
+import type { ImpliedPlugin } from '../sdk/core/index.ts';
+import type { PluginCatalogue } from '../sdk/core/index.ts';
+import { channelPlugins } from '../plugins/channels/implied.ts';
+import { mcpPlugins } from '../plugins/mcp/implied.ts';
+
+export const FIRST_PARTY: PluginCatalogue = Object.freeze({
+  gateway: () => import('../plugins/gateway/index.ts'),
+  'auth-password': () => import('../plugins/auth-password/index.ts'),
+  'auth-token': () => import('../plugins/auth-token/index.ts'),
+  'rate-limit': () => import('../plugins/rate-limit/index.ts'),
+  'rate-limit-redis': () => import('../plugins/rate-limit-redis/index.ts'),
+  cache: () => import('../plugins/cache/index.ts'),
+  'cache-memory': () => import('../plugins/cache-memory/index.ts'),
+  'cache-disk': () => import('../plugins/cache-disk/index.ts'),
+  'cache-redis': () => import('../plugins/cache-redis/index.ts'),
+  agent: () => import('../plugins/agent/index.ts'),
+  'provider-anthropic': () => import('../plugins/provider-anthropic/index.ts'),
+  'provider-openai': () => import('../plugins/provider-openai/index.ts'),
+  'session-store-file': () => import('../plugins/session-store-file/index.ts'),
+  'session-store-redis': () => import('../plugins/session-store-redis/index.ts'),
+  'events-redis': () => import('../plugins/events-redis/index.ts'),
+  'cluster-redis': () => import('../plugins/cluster-redis/index.ts'),
+  metrics: () => import('../plugins/metrics/index.ts'),
+  alerts: () => import('../plugins/alerts/index.ts'),
+  'alert-console': () => import('../plugins/alert-console/index.ts'),
+  'alert-webhook': () => import('../plugins/alert-webhook/index.ts'),
+  'alert-file': () => import('../plugins/alert-file/index.ts'),
+  audit: () => import('../plugins/audit/index.ts'),
+  diagnostics: () => import('../plugins/diagnostics/index.ts'),
+  resources: () => import('../plugins/resources/index.ts'),
+  backup: () => import('../plugins/backup/index.ts'),
+  onboarding: () => import('../plugins/onboarding/index.ts'),
+  daemon: () => import('../plugins/daemon/index.ts'),
+  'log-file': () => import('../plugins/log-file/index.ts'),
+  tailscale: () => import('../plugins/tailscale/index.ts'),
+  sandbox: () => import('../plugins/sandbox/index.ts'),
+  'tools-fs': () => import('../plugins/tools-fs/index.ts'),
+  'tools-exec': () => import('../plugins/tools-exec/index.ts'),
+  'tool-policy': () => import('../plugins/tool-policy/index.ts'),
+  'tools-sessions': () => import('../plugins/tools-sessions/index.ts'),
+  channels: () => import('../plugins/channels/index.ts'),
+  'channel-webchat': () => import('../plugins/channel-webchat/index.ts'),
+  'channel-webhook': () => import('../plugins/channel-webhook/index.ts'),
+  'channel-whatsapp': () => import('../plugins/channel-whatsapp/index.ts'),
+  'channel-telegram': () => import('../plugins/channel-telegram/index.ts'),
+  cron: () => import('../plugins/cron/index.ts'),
+  'control-ui': () => import('../plugins/control-ui/index.ts'),
+  skills: () => import('../plugins/skills/index.ts'),
+  memory: () => import('../plugins/memory/index.ts'),
+  'tools-browser': () => import('../plugins/tools-browser/index.ts'),
+  'channel-irc': () => import('../plugins/channel-irc/index.ts'),
+  'mcp-server': () => import('../plugins/mcp-server/index.ts'),
+  'channel-slack': () => import('../plugins/channel-slack/index.ts'),
+  mcp: () => import('../plugins/mcp/index.ts'),
+  'channel-discord': () => import('../plugins/channel-discord/index.ts'),
+  'channel-matrix': () => import('../plugins/channel-matrix/index.ts'),
+});
+
+/** What runs with no config at all (DESIGN §4); grows as first-party plugins land. */
+export const EMBEDDED_PRESET: readonly string[] = Object.freeze([
+  'rate-limit', 'auth-password', 'auth-token', 'gateway',
+  'cache', 'cache-memory', 'cache-disk',
+  'session-store-file', 'provider-anthropic', 'provider-openai', 'agent',
+  'sandbox', 'tools-fs', 'tools-sessions', 'tool-policy',
+  'metrics', 'alerts', 'alert-console', 'diagnostics', 'audit',
+  'backup', 'onboarding', 'daemon',
+  'channels', 'channel-webchat',
+  'cron',
+  'control-ui',
+  'skills', 'memory',
+  'mcp-server',
+]);
+
+const impliedChannels = channelPlugins(FIRST_PARTY);
+
+/**
+ * Plugins the config implies (kernel option `impliedPlugins`): a `channels.<id>` section loads
+ * `channel-<id>`, `gateway.tailscale.mode` other than "off" loads `tailscale` (without it the
+ * setting would be silently ignored, and its funnel-needs-password check never run), and each
+ * first-party sink named in `alerts.sinks` loads `alert-<name>`, and an `mcp.servers` section loads `mcp`.
+ */
+export const IMPLIED_PLUGINS = (config: Readonly<Record<string, any>>, declared: ReadonlySet<string>): ImpliedPlugin[] => {
+  const implied = [...impliedChannels(config, declared), ...mcpPlugins(config, declared)];
+  const tailscale = (config.gateway as { tailscale?: { mode?: string } } | undefined)?.tailscale?.mode;
+  if (tailscale !== undefined && tailscale !== 'off' && !declared.has('tailscale')) implied.push({ entry: 'tailscale', optionsPath: 'gateway.tailscale' });
+  // `alerts.sinks: ["console", "file"]` loads alert-console and alert-file: a listed sink works
+  // (or its options error names the path) instead of staying silently idle. Other names are
+  // third-party sinks, listed in `plugins` by their package.
+  const sinks = (config.alerts as { sinks?: unknown } | undefined)?.sinks;
+  (Array.isArray(sinks) ? sinks : []).forEach((sink: unknown, index) => {
+    const name = `alert-${String(sink)}`;
+    if (typeof sink === 'string' && Object.hasOwn(FIRST_PARTY, name) && !declared.has(name) && !implied.some((entry) => entry.entry === name)) {
+      implied.push({ entry: name, optionsPath: `alerts.sinks[${index}]` });
+    }
+  });
+  return implied;
+};
+
+/**
+ * The top-level commands first-party plugins add (`cliCommands`), so the CLI can answer a
+ * command whose plugin this config does not load (`moltbot logs` without `log-file`) with that
+ * plugin's name instead of "unknown command"; "word sub" keys are subcommands of a word several
+ * plugins share. test/core/cli/plugin-commands.test.ts keeps it true.
+ */
+export const PLUGIN_COMMANDS: Readonly<Record<string, string>> = Object.freeze({
+  gateway: 'gateway',
+  sessions: 'agent',
+  security: 'audit',
+  backup: 'backup',
+  pairing: 'channels',
+  channels: 'channels',
+  cron: 'cron',
+  daemon: 'daemon',
+  doctor: 'diagnostics',
+  logs: 'log-file',
+  // `mcp` itself also comes from mcp-server (embedded preset): its subcommands name their plugin.
+  'mcp list': 'mcp',
+  'mcp probe': 'mcp',
+  'mcp tools': 'mcp',
+  memory: 'memory',
+  status: 'metrics',
+  onboard: 'onboarding',
+  skills: 'skills',
+});

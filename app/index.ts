@@ -1,0 +1,34 @@
+/** The public surface of `moltbot`: createKernel, definePlugin, defineConfig and their types. */
+import { FIRST_PARTY, IMPLIED_PLUGINS } from './catalogue.ts';
+import { createKernel as createBareKernel, type Kernel, type KernelOptions } from '../core/kernel.ts';
+
+/**
+ * A kernel that knows Moltbot's first-party plugins by name (pass `catalogue` to replace them)
+ * and loads the channel plugin of each `channels.<id>` section (pass `impliedPlugins`).
+ */
+export function createKernel(options: KernelOptions = {}): Kernel {
+  return createBareKernel({ catalogue: FIRST_PARTY, ...(options.catalogue ? {} : { impliedPlugins: IMPLIED_PLUGINS }), ...options });
+}
+
+export { DEFAULT_TIMEOUTS } from '../core/kernel.ts';
+export type { Kernel, KernelOptions, KernelTimeouts, PluginInfo, PluginStatus } from '../core/kernel.ts';
+export type { ImpliedPlugin } from '../core/kernel-types.ts';
+export { definePlugin } from '../core/plugin.ts';
+export type { AnyPlugin, CloseOptions, PluginContext, PluginDefinition, PluginPaths, Services } from '../core/plugin.ts';
+export { defineConfig } from '../core/config/define-config.ts';
+export { writeFileAtomic, writeJsonAtomic } from '../core/atomic-file.ts';
+export { AppendFile } from '../core/append-file.ts';
+export type { AppendFileOptions } from '../core/append-file.ts';
+export type { AtomicWriteOptions } from '../core/atomic-file.ts';
+export { ERROR_CATALOGUE, EXIT_CONFIG, MoltbotError, isMoltbotError } from '../core/errors.ts';
+export type { ErrorCode, ErrorDetails } from '../core/errors.ts';
+export { HOOK_DOCS, describeHooks } from '../core/hooks.ts';
+export type { HookDoc, HookName, KernelHooks } from '../core/hooks.ts';
+export type * from '../core/hook-types.ts';
+export type { Phase } from '../core/lifecycle.ts';
+export type { Logger, LogLevel } from '../core/log.ts';
+export type { PluginCatalogue, PluginEntry, PluginReference } from '../core/resolve-plugin.ts';
+export { KERNEL_VERSION } from '../core/version.ts';
+// The channel contract, for channel plugins published as packages (templates/channel).
+export { ChannelSendError } from '../plugins/channels/contract.ts';
+export type { Backoff, ChannelAdapter, ChannelHost, ChannelInbound, ChannelSettings, ChannelState, ChannelStatus, ChannelTarget, ChannelsService, ChatType, ReceiveOutcome } from '../plugins/channels/contract.ts';
