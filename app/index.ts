@@ -32,3 +32,5 @@ export { KERNEL_VERSION } from '../core/version.ts';
 // The channel contract, for channel plugins published as packages (templates/channel).
 export { ChannelSendError } from '../plugins/channels/contract.ts';
 export type { Backoff, ChannelAdapter, ChannelHost, ChannelInbound, ChannelSettings, ChannelState, ChannelStatus, ChannelTarget, ChannelsService, ChatType, ReceiveOutcome } from '../plugins/channels/contract.ts';
+export { createHooksRef, createServiceRef, optionalService } from '../core/refs.ts';
+export type { HooksRef, OptionalServiceUse, ServiceRef, ServiceUse } from '../core/refs.ts';

@@ -119,6 +119,10 @@ export const ERROR_CATALOGUE = Object.freeze({
     title: 'Service is not provided by any plugin',
     fix: 'Add the plugin that provides it to `plugins` and list it in your plugin\'s `dependencies`.',
   },
+  MOLT_ERR_SERVICE_UNDECLARED: {
+    title: 'Service provided without being declared',
+    fix: 'Add the service ref to the plugin\'s `provides`, or provide only the services it lists.',
+  },
   MOLT_ERR_SERVICE_DUPLICATE: {
     title: 'Service provided twice',
     fix: 'Only one plugin may provide a service; remove one of them from `plugins`.',

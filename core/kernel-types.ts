@@ -6,6 +6,7 @@ import type { PluginPaths, ServiceName, ServiceType } from './plugin.ts';
 import type { PluginOrigin } from './registry.ts';
 import type { PluginCatalogue, PluginEntry } from './resolve-plugin.ts';
 import type { ConfigSecrets } from './validate/config-secrets.ts';
+import type { ServiceRef } from './refs.ts';
 
 export interface KernelTimeouts {
   /** Per plugin `setup()`. */
@@ -115,6 +116,7 @@ export interface Kernel extends AsyncDisposable {
   problems(): Promise<Error[]>;
   start(): Promise<void>;
   close(): Promise<void>;
+  use<T>(ref: ServiceRef<T>): T;
   use<K extends ServiceName>(name: K): ServiceType<K>;
   plugins(): PluginInfo[];
   track<T>(work: Promise<T>): Promise<T>;

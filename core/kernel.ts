@@ -16,6 +16,8 @@ import { createLogger, flushLogger, pluginLogger, type LogDestination, type Logg
 import type { AnyPlugin, PluginCheckInput, PluginContext, PluginPaths, ServiceName, ServiceType } from './plugin.ts';
 import { orderPlugins, type PluginRecord } from './registry.ts';
 import { resolveEntry, type PluginEntry } from './resolve-plugin.ts';
+import type { HooksRef, ServiceRef } from './refs.ts';
+import { assertConsumedServicesProvided, assertDeclaredProvide, assertDeclaredProvided } from './service-declarations.ts';
 import { ServiceRegistry } from './services.ts';
 import { onShutdownSignal } from './signals.ts';
 import { secretPaths } from './validate/index.ts';
@@ -157,8 +159,10 @@ class MoltbotKernel implements Kernel {
     await this.close();
   }
 
-  use<K extends ServiceName>(name: K): ServiceType<K> {
-    return this.#services.use(name, 'host') as ServiceType<K>;
+  use<T>(ref: ServiceRef<T>): T;
+  use<K extends ServiceName>(name: K): ServiceType<K>;
+  use(name: string | ServiceRef<unknown>): unknown {
+    return this.#services.use(name, 'host');
   }
 
   plugins(): PluginInfo[] {
@@ -244,8 +248,9 @@ class MoltbotKernel implements Kernel {
       if (plugin.check === undefined) continue;
       const paths = Object.freeze({ ...this.paths, data: join(this.#stateDir, 'plugins', plugin.name) });
       try {
-        const use = (service: string) => this.#services.use(service, plugin.name);
-        await plugin.check({ config: this.#config, env: this.#env, paths, use: use as PluginCheckInput['use'] }, options);
+        const use = (service: string | ServiceRef<unknown>) => this.#services.use(service, plugin.name);
+        const useOptional = (ref: ServiceRef<unknown>) => this.#services.useOptional(ref, plugin.name);
+        await plugin.check({ config: this.#config, env: this.#env, paths, use: use as PluginCheckInput['use'], useOptional: useOptional as PluginCheckInput['useOptional'] }, options);
       } catch (error) {
         problems.push(isMoltbotError(error) ? error : new MoltbotError('MOLT_ERR_PLUGIN_SETUP_FAILED', {
           message: `Plugin "${plugin.name}" failed its config check: ${error instanceof Error ? error.message : String(error)}`,
@@ -268,6 +273,7 @@ class MoltbotKernel implements Kernel {
     this.#config = await this.#resolveConfig();
     if (!this.#options.logger) this.#log = this.#createLogger(this.#config);
     const ordered = orderPlugins(await this.#resolvePlugins(), KERNEL_VERSION);
+    assertConsumedServicesProvided(ordered.map((record) => record.plugin));
     this.#prepared = ordered.map((record) => ({ plugin: record.plugin, options: validatePluginOptions(record, this.#configFile) }));
     this.#pluginSchemas = ordered.flatMap((record) => {
       const schema = record.plugin.schema;
@@ -386,6 +392,7 @@ class MoltbotKernel implements Kernel {
     } finally {
       this.#settingUp = undefined;
     }
+    assertDeclaredProvided(plugin, (id) => this.#services.has(id));
     info.status = 'set-up';
     info.setupMs = performance.now() - began;
   }
@@ -402,8 +409,12 @@ class MoltbotKernel implements Kernel {
       get secrets() { return kernel.#secrets; },
       get paths() { return Object.freeze({ ...kernel.paths, data: join(kernel.#stateDir, 'plugins', name) }); },
       get signal() { return kernel.#abort.signal; },
-      provide: (service: string, value: unknown) => this.#services.provide(name, service, value),
-      use: (service: string) => this.#services.use(service, name),
+      provide: (service: string | ServiceRef<unknown>, value: unknown) => {
+        assertDeclaredProvide(plugin, service);
+        this.#services.provide(name, service, value);
+      },
+      use: (service: string | ServiceRef<unknown>) => this.#services.use(service, name),
+      useOptional: (ref: ServiceRef<unknown>) => this.#services.useOptional(ref, name),
       onClose: (fn: () => unknown, options?: { timeout?: number }) => {
         this.#closeStack.push({ plugin: name, fn, timeoutMs: options?.timeout ?? this.#timeouts.closeEntry });
       },
@@ -417,7 +428,7 @@ class MoltbotKernel implements Kernel {
         this.#exposedHooks.set(name, frozen);
         return frozen;
       },
-      hooksOf: (owner: string) => this.#hooksOf(owner, name),
+      hooksOf: (owner: string | HooksRef<object>) => this.#hooksOf(typeof owner === 'string' ? owner : owner.plugin, name),
       addLogDestination: (destination: LogDestination) => {
         this.#logDestinations.add(destination);
         const remove = () => void this.#logDestinations.delete(destination);

@@ -8,6 +8,7 @@ import type { KernelHooks } from './hooks.ts';
 import type { Logger } from './log.ts';
 import type { Validator } from './validate/compile.ts';
 import type { ConfigSecrets } from './validate/config-secrets.ts';
+import { isServiceRef, type HooksRef, type ServiceRef, type ServiceUse } from './refs.ts';
 
 /** Services plugins provide to each other. Augment it to type `ctx.use('name')`:
  * `declare module 'moltbot' { interface Services { cache: CacheService } }` */
@@ -49,8 +50,14 @@ export interface PluginContext {
   readonly paths: PluginPaths;
   /** Aborted when the kernel starts closing. */
   readonly signal: AbortSignal;
+  /** Provides a service; with `provides` declared, only those refs. */
+  provide<T>(ref: ServiceRef<T>, service: T): void;
   provide<K extends ServiceName>(name: K, service: ServiceType<K>): void;
+  /** A service another plugin (or the ref's default) provides; throws naming it when none does. */
+  use<T>(ref: ServiceRef<T>): T;
   use<K extends ServiceName>(name: K): ServiceType<K>;
+  /** The service, or undefined when no plugin provides it and the ref has no default. */
+  useOptional<T>(ref: ServiceRef<T>): T | undefined;
   /** Runs on close, last registered first. */
   onClose(fn: () => unknown, options?: CloseOptions): void;
   /** In-flight work close() waits for (under the drain timeout) before closing plugins. */
@@ -61,7 +68,8 @@ export interface PluginContext {
    * `getXHooks(ctx)` helper from your plugin for them.
    */
   exposeHooks<H extends Record<string, unknown>>(hooks: H): Readonly<H>;
-  /** The hooks another plugin exposed; list it in `dependencies` so it is set up first. */
+  /** The hooks another plugin exposed, typed by its ref; list it in `dependencies` so it is set up first. */
+  hooksOf<H extends object>(ref: HooksRef<H>): Readonly<H>;
   hooksOf(plugin: string): Readonly<Record<string, unknown>>;
   /**
    * Sends every log line of the kernel (JSON, already redacted, newline-terminated) to
@@ -76,7 +84,9 @@ export interface PluginCheckInput {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly paths: PluginPaths;
   /** Services the plugins provided in setup (e.g. the tool registry, to check names against). */
+  use<T>(ref: ServiceRef<T>): T;
   use<K extends ServiceName>(name: K): ServiceType<K>;
+  useOptional<T>(ref: ServiceRef<T>): T | undefined;
 }
 
 export interface PluginDefinition<Options extends object = Record<string, unknown>> {
@@ -103,6 +113,13 @@ export interface PluginDefinition<Options extends object = Record<string, unknow
    * this plugin. Declaring both in config is an error.
    */
   replaces?: string[];
+  /**
+   * Services this plugin provides in setup. Declared, they order it before its consumers and
+   * let the kernel report a missing provider before any setup runs.
+   */
+  provides?: ServiceRef<any>[];
+  /** Services it uses (`optionalService(ref)` for those it can do without). */
+  consumes?: ServiceUse[];
   /** A critical plugin reporting `degraded` makes `/readyz` fail. */
   critical?: boolean;
   setup(ctx: PluginContext, options: Readonly<Options>): void | Promise<void>;
@@ -159,6 +176,12 @@ export function assertPluginDefinition(value: unknown, origin: string): asserts 
     if (list !== undefined && (!Array.isArray(list) || list.some((d) => typeof d !== 'string'))) {
       return fail(`plugin "${plugin.name}": "${key}" must be an array of plugin names`);
     }
+  }
+  if (plugin.provides !== undefined && (!Array.isArray(plugin.provides) || !plugin.provides.every(isServiceRef))) {
+    return fail(`plugin "${plugin.name}": "provides" must be an array of service refs (createServiceRef)`);
+  }
+  if (plugin.consumes !== undefined && (!Array.isArray(plugin.consumes) || !plugin.consumes.every((use) => isServiceRef(use) || isServiceRef((use as { ref?: unknown })?.ref)))) {
+    return fail(`plugin "${plugin.name}": "consumes" must be an array of service refs or optionalService(ref)`);
   }
   if (plugin.schema !== undefined && (typeof plugin.schema !== 'object' || plugin.schema === null)) {
     return fail(`plugin "${plugin.name}": "schema" must be a JSON Schema object`);

@@ -5,6 +5,8 @@
 import semver from 'semver';
 import { MoltbotError } from './errors.ts';
 import type { AnyPlugin } from './plugin.ts';
+import { useOf } from './refs.ts';
+import { declaredProviders } from './service-declarations.ts';
 
 export type PluginOrigin = 'first-party' | 'package' | 'path' | 'inline';
 
@@ -55,7 +57,7 @@ export function orderPlugins(all: readonly PluginRecord[], kernelVersion: string
       }
     }
   }
-  return topologicalOrder(records, byName);
+  return topologicalOrder(records, byName, declaredProviders(records.map((record) => record.plugin)));
 }
 
 /** Drops preset plugins another plugin `replaces`; a replaced plugin the user declared is a conflict. */
@@ -77,12 +79,15 @@ function applyReplacements(all: readonly PluginRecord[]): { records: PluginRecor
   return { records, replacedBy };
 }
 
-function edgesOf(record: PluginRecord, byName: Map<string, PluginRecord>): string[] {
+/** Declared dependencies, then the present optional ones, then the declared providers of what it consumes. */
+function edgesOf(record: PluginRecord, byName: Map<string, PluginRecord>, providers: Map<string, string>): string[] {
   const optional = (record.plugin.optionalDependencies ?? []).filter((name) => byName.has(name));
-  return [...(record.plugin.dependencies ?? []), ...optional];
+  const provided = (record.plugin.consumes ?? []).map((use) => providers.get(useOf(use).id))
+    .filter((name): name is string => name !== undefined && name !== record.plugin.name);
+  return [...new Set([...(record.plugin.dependencies ?? []), ...optional, ...provided])];
 }
 
-function topologicalOrder(records: readonly PluginRecord[], byName: Map<string, PluginRecord>): PluginRecord[] {
+function topologicalOrder(records: readonly PluginRecord[], byName: Map<string, PluginRecord>, providers: Map<string, string>): PluginRecord[] {
   const ordered: PluginRecord[] = [];
   const state = new Map<string, 'visiting' | 'done'>();
   const visit = (record: PluginRecord, trail: string[]) => {
@@ -97,7 +102,7 @@ function topologicalOrder(records: readonly PluginRecord[], byName: Map<string, 
       });
     }
     state.set(name, 'visiting');
-    for (const dependency of edgesOf(record, byName)) visit(byName.get(dependency)!, [...trail, name]);
+    for (const dependency of edgesOf(record, byName, providers)) visit(byName.get(dependency)!, [...trail, name]);
     state.set(name, 'done');
     ordered.push(record);
   };

@@ -1,10 +1,12 @@
-/** Typed services injected by name (Backstage style): one provider each, consumers by name. */
+/** Typed services injected by name or ref (Backstage style): one provider each, defaults built on demand. */
 import { MoltbotError } from './errors.ts';
+import { serviceIdOf, type ServiceRef } from './refs.ts';
 
 export class ServiceRegistry {
   readonly #services = new Map<string, { plugin: string; value: unknown }>();
 
-  provide(plugin: string, name: string, value: unknown): void {
+  provide(plugin: string, nameOrRef: string | ServiceRef<unknown>, value: unknown): void {
+    const name = serviceIdOf(nameOrRef);
     const existing = this.#services.get(name);
     if (existing) {
       throw new MoltbotError('MOLT_ERR_SERVICE_DUPLICATE', {
@@ -15,17 +17,29 @@ export class ServiceRegistry {
     this.#services.set(name, { plugin, value });
   }
 
-  use(name: string, consumer: string): unknown {
+  has(nameOrRef: string | ServiceRef<unknown>): boolean {
+    return this.#services.has(serviceIdOf(nameOrRef));
+  }
+
+  use(nameOrRef: string | ServiceRef<unknown>, consumer: string): unknown {
+    const name = serviceIdOf(nameOrRef);
     const entry = this.#services.get(name);
-    if (!entry) {
-      const known = [...this.#services.keys()];
-      throw new MoltbotError('MOLT_ERR_SERVICE_MISSING', {
-        message: `${consumer === 'host' ? 'The host' : `Plugin "${consumer}"`} uses service "${name}", which no plugin provides` +
-          (known.length > 0 ? ` (provided: ${known.join(', ')})` : ''),
-        plugin: consumer,
-      });
+    if (entry) return entry.value;
+    if (typeof nameOrRef !== 'string' && nameOrRef.defaultFactory) {
+      const value = nameOrRef.defaultFactory();
+      this.#services.set(name, { plugin: '(default)', value });
+      return value;
     }
-    return entry.value;
+    const known = [...this.#services.keys()];
+    throw new MoltbotError('MOLT_ERR_SERVICE_MISSING', {
+      message: `${consumer === 'host' ? 'The host' : `Plugin "${consumer}"`} uses service "${name}", which no plugin provides` +
+        (known.length > 0 ? ` (provided: ${known.join(', ')})` : ''),
+      plugin: consumer,
+    });
+  }
+
+  useOptional(ref: ServiceRef<unknown>, consumer: string): unknown {
+    return this.has(ref) || ref.defaultFactory ? this.use(ref, consumer) : undefined;
   }
 
   providers(): { name: string; plugin: string }[] {

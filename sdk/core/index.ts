@@ -25,3 +25,5 @@ export type { ConfigSecrets, ValidationIssue, ValidationResult, Validator } from
 export { expandHome } from '../../core/config/state-dir.ts';
 export type { ImpliedPlugin } from '../../core/kernel-types.ts';
 export type { PluginCatalogue, PluginEntry, PluginReference } from '../../core/resolve-plugin.ts';
+export { createHooksRef, createServiceRef, optionalService } from '../../core/refs.ts';
+export type { HooksRef, OptionalServiceUse, ServiceRef, ServiceUse } from '../../core/refs.ts';
