@@ -355,7 +355,57 @@ export const ERROR_CATALOGUE = Object.freeze({
   },
 } satisfies Record<string, ErrorSpec>);
 
-export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+/** A code the kernel's catalogue holds. */
+export type KernelErrorCode = keyof typeof ERROR_CATALOGUE;
+
+declare const DEFINED: unique symbol;
+/** A code a plugin or SDK area registered with defineErrors(); the brand keeps typos out. */
+export type DefinedErrorCode<K extends string = string> = K & { readonly [DEFINED]: true };
+
+export type ErrorCode = KernelErrorCode | DefinedErrorCode;
+
+export interface ErrorEntry extends ErrorSpec {
+  readonly code: string;
+  /** Who registered it: "kernel", a plugin name or an SDK area. */
+  readonly owner: string;
+}
+
+const CODE = /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$/;
+const registry = new Map<string, ErrorEntry>(
+  Object.entries(ERROR_CATALOGUE).map(([code, spec]) => [code, { code, owner: 'kernel', ...(spec as ErrorSpec) }]),
+);
+
+/**
+ * Registers a plugin's (or SDK area's) own error codes — SCREAMING_SNAKE, prefixed with its own
+ * name (`ACME_ERR_QUOTA`) — and returns them as typed constants for `new MoltbotError(...)`.
+ * Registering the same code again with the same text is a no-op (a module loaded twice); with
+ * different text, or a code another owner holds, it throws.
+ */
+export function defineErrors<const C extends Record<string, ErrorSpec>>(owner: string, codes: C): { readonly [K in keyof C & string]: DefinedErrorCode<K> } {
+  for (const [code, spec] of Object.entries(codes)) {
+    if (!CODE.test(code)) throw new TypeError(`defineErrors(${JSON.stringify(owner)}): "${code}" is not an UPPER_SNAKE_CASE code such as ACME_ERR_QUOTA`);
+    const existing = registry.get(code);
+    if (existing && (existing.owner !== owner || existing.title !== spec.title || existing.fix !== spec.fix || existing.exitCode !== spec.exitCode)) {
+      throw new TypeError(`defineErrors(${JSON.stringify(owner)}): code ${code} is already defined by "${existing.owner}"`);
+    }
+    registry.set(code, { code, owner, ...spec });
+  }
+  return Object.freeze(Object.fromEntries(Object.keys(codes).map((code) => [code, code]))) as never;
+}
+
+/** Every registered code (the kernel's and those of the modules loaded so far), sorted. */
+export function errorCatalogue(): ErrorEntry[] {
+  return [...registry.values()].sort((a, b) => a.code.localeCompare(b.code));
+}
+
+export function errorSpec(code: string): ErrorSpec {
+  return registry.get(code) ?? {
+    title: `Unregistered error code ${code}`,
+    fix: `The code ${code} was thrown without being registered: define it with defineErrors() in the module that throws it.`,
+  };
+}
+
+const BRAND = Symbol.for('moltbot.error');
 
 export interface ErrorDetails {
   message?: string;
@@ -382,9 +432,11 @@ export class MoltbotError extends Error {
   readonly data?: Record<string, unknown>;
 
   constructor(code: ErrorCode, details: ErrorDetails = {}) {
-    const spec: ErrorSpec = ERROR_CATALOGUE[code];
+    const spec = errorSpec(code);
     super(details.message ?? spec.title, details.cause === undefined ? undefined : { cause: details.cause });
     this.code = code;
+    // Marks the error for isMoltbotError across copies of the package (dist vs source).
+    Object.defineProperty(this, BRAND, { value: true });
     this.fix = details.fix ?? spec.fix;
     if (details.plugin !== undefined) this.plugin = details.plugin;
     if (details.hook !== undefined) this.hook = details.hook;
@@ -394,7 +446,7 @@ export class MoltbotError extends Error {
   }
 
   get exitCode(): number {
-    return (ERROR_CATALOGUE[this.code] as ErrorSpec).exitCode ?? 1;
+    return errorSpec(this.code).exitCode ?? 1;
   }
 
   /** Multi-line text for terminals: message, where, how to fix, cause chain. */
@@ -418,12 +470,12 @@ export class MoltbotError extends Error {
 }
 
 export function isMoltbotError(value: unknown, code?: ErrorCode): value is MoltbotError {
-  // Duck-typed so errors from a second copy of the package (dist vs source) still match.
-  const candidate = value as { code?: unknown } | null;
+  // Branded, not instanceof, so errors from a second copy of the package still match.
+  const candidate = value as { code?: unknown; [BRAND]?: unknown } | null;
   return (
     value instanceof Error &&
     typeof candidate?.code === 'string' &&
-    candidate.code.startsWith('MOLT_ERR_') &&
+    (candidate[BRAND] === true || candidate.code.startsWith('MOLT_ERR_')) &&
     (code === undefined || candidate.code === code)
   );
 }
