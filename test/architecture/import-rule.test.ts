@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import KNOWN_VIOLATIONS from './known-violations.json' with { type: 'json' };
 
 const REPO = path.resolve(import.meta.dirname, '../..');
-const SPECIFIER = /(?:\bfrom\s+|\bimport\s*\(\s*|^\s*import\s+)(['"])([^'"]+)\1/gm;
+const SPECIFIER = /(?:\bfrom\s+|\bdeclare\s+module\s+|\bimport\s*\(\s*|^\s*import\s+)(['"])([^'"]+)\1/gm;
 
 interface Edge { from: string; to: string }
 
