@@ -16,7 +16,7 @@
  * the inbound message, else POST /users/@me/channels.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ChannelAdapter, ChannelHost, ChannelState, ChannelTarget } from '../channels/contract.ts';
+import type { ChannelAdapter, ChannelHost, ChannelState, ChannelTarget } from '../../sdk/channels/index.ts';
 import { DiscordApiError, safeError, toSendError } from './errors.ts';
 import { FENCE_ROOM, repairFences } from './fences.ts';
 import { runConnection, type GatewaySession } from './gateway.ts';

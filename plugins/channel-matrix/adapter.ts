@@ -15,7 +15,7 @@
  * the outbound queue.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ChannelAdapter, ChannelHost, ChannelState, ChannelTarget } from '../channels/contract.ts';
+import type { ChannelAdapter, ChannelHost, ChannelState, ChannelTarget } from '../../sdk/channels/index.ts';
 import { MatrixApiError, MatrixClient, type SyncResponse } from './client.ts';
 import { describeFailure, safeError, toSendError } from './errors.ts';
 import { classifyEvent, normalizeMatrixId, type BotIdentity } from './inbound.ts';

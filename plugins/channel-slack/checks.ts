@@ -7,7 +7,7 @@
  * and a Web API URL in plain HTTP to another machine (channels-http's shared findings).
  */
 import type { CheckReport } from '../../sdk/core/index.ts';
-import { channelHttpChecks } from '../channels-http/audit.ts';
+import { channelHttpChecks } from '../../sdk/channels/index.ts';
 import { describeFailure } from './errors.ts';
 import type { SlackOptions } from './options.ts';
 import type { AuthInfo } from './web.ts';

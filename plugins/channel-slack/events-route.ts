@@ -13,7 +13,7 @@
  */
 import type { HttpRouteRegistrar } from '../../sdk/core/index.ts';
 import type { Logger } from '../../sdk/core/index.ts';
-import { signedPostRoute } from '../channels-http/signed-route.ts';
+import { signedPostRoute } from '../../sdk/channels/index.ts';
 import { sendJson } from '../gateway/http-routes.ts';
 import type { SlackAdapter } from './adapter.ts';
 import type { SlackOptions } from './options.ts';

@@ -11,7 +11,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Api } from 'grammy';
-import type { ChannelAdapter, ChannelHost, ChannelState, ChannelTarget } from '../channels/contract.ts';
+import type { ChannelAdapter, ChannelHost, ChannelState, ChannelTarget } from '../../sdk/channels/index.ts';
 import { describeApiFailure, safeError, toSendError } from './errors.ts';
 import { messageRef, normalizeTelegramId, normalizeUpdate, parseMessageRef, type BotIdentity, type TelegramUpdate } from './normalize.ts';
 import type { OffsetStore } from './offset-store.ts';

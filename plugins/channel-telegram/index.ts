@@ -7,7 +7,7 @@ import validate from '../../schemas/generated/channel-telegram.validate.ts';
 import { MoltbotError } from '../../sdk/core/index.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
 import type {} from '../gateway/index.ts';
-import type {} from '../channels/contract.ts';
+import { channelsServiceRef } from '../../sdk/channels/index.ts';
 import { createTelegramAdapter, type TelegramOptions } from './adapter.ts';
 import { diagnoseTelegram } from './checks.ts';
 import { createOffsetStore } from './offset-store.ts';
@@ -21,6 +21,7 @@ export default definePlugin<TelegramOptions>({
   schema,
   validate,
   dependencies: ['channels'],
+  consumes: [channelsServiceRef],
   // Webhook mode serves its route on the gateway: set it up first when it is there.
   optionalDependencies: ['gateway'],
   setup(ctx, options) {
@@ -65,6 +66,6 @@ export default definePlugin<TelegramOptions>({
       })));
     }
     ctx.hooks.diagnose.tapPromise(ctx.name, (report) => diagnoseTelegram(adapter, options.mode, options.webhookUrl ?? gatewayUrl(), report));
-    ctx.use('channels').register(adapter);
+    ctx.use(channelsServiceRef).register(adapter);
   },
 });

@@ -3,10 +3,7 @@
  * message being answered (which also marks it read; refreshed at most every 20 s). Lifecycle
  * (connected once the gateway listens) and delivery health come from channels-http.
  */
-import type { ChannelTarget } from '../channels/contract.ts';
-import { ChannelSendError } from '../channels/contract.ts';
-import type { DeliveryHealth } from '../channels-http/delivery-health.ts';
-import { webhookAdapter, type WebhookAdapter } from '../channels-http/webhook-adapter.ts';
+import { ChannelSendError, type ChannelTarget, type DeliveryHealth, webhookAdapter, type WebhookAdapter } from '../../sdk/channels/index.ts';
 import type { GraphClient } from './graph.ts';
 import { normalizePhone } from './phone.ts';
 

@@ -13,13 +13,9 @@
  */
 import type { HttpRouteRegistrar } from '../../sdk/core/index.ts';
 import type { Logger } from '../../sdk/core/index.ts';
-import { ChannelSendError } from '../channels/contract.ts';
-import type { DeliveryHealth } from '../channels-http/delivery-health.ts';
-import { answerUnavailable, signedPostRoute } from '../channels-http/signed-route.ts';
-import { verifySignature } from '../channels-http/signature.ts';
+import { answerUnavailable, ChannelSendError, type DeliveryHealth, signedPostRoute, verifySignature, type WebhookAdapter } from '../../sdk/channels/index.ts';
 import { safeEqualSecret } from '../gateway/auth/secret-equal.ts';
 import { sendJson } from '../gateway/http-routes.ts';
-import type { WebhookAdapter } from '../channels-http/webhook-adapter.ts';
 import { parseEvents } from './events.ts';
 import { normalizePhone } from './phone.ts';
 import type { WhatsAppSettings } from './settings.ts';

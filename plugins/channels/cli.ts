@@ -12,8 +12,9 @@ import type { Command } from 'commander';
 import type { CliContext } from '../../sdk/core/index.ts';
 import { callGateway, cliCredential, gatewayUrl } from '../gateway/cli-client.ts';
 import { acquireStateLock } from '../gateway/state-lock.ts';
-import type { ChannelStatus, PairingRequest } from './contract.ts';
-import { PairingStore, type ApprovedSender } from './pairing-store.ts';
+import type { ChannelStatus, PairingRequest } from '../../sdk/channels/index.ts';
+import type { ApprovedSender } from '../../sdk/channels/index.ts';
+import { PairingStore } from './pairing-store.ts';
 
 type Config = Readonly<Record<string, any>>;
 

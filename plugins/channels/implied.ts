@@ -9,7 +9,7 @@
 import { MoltbotError } from '../../sdk/core/index.ts';
 import type { ImpliedPlugin } from '../../sdk/core/index.ts';
 import type { PluginCatalogue } from '../../sdk/core/index.ts';
-import { platformOptions } from './settings.ts';
+import { platformOptions } from '../../sdk/channels/index.ts';
 
 export function channelPlugins(catalogue: PluginCatalogue) {
   return (config: Readonly<Record<string, any>>, declared: ReadonlySet<string>): ImpliedPlugin[] => {

@@ -5,20 +5,19 @@
  */
 import schema from '../../schemas/plugins/channels.json' with { type: 'json' };
 import validate from '../../schemas/generated/channels.validate.ts';
-import { definePlugin } from '../../sdk/core/index.ts';
+import { channelRelayRef, channelsServiceRef, pairingStoreRef, seenStoreRef, type PairingBackend, type SeenStore } from '../../sdk/channels/index.ts';
+import { definePlugin, optionalService } from '../../sdk/core/index.ts';
 import type { AgentService } from '../agent/agent-service.ts';
 import type { GatewayService } from '../gateway/service.ts';
 import { auditChannels, diagnoseChannels } from './checks.ts';
 import { registerChannelsCommand, registerPairingCommand } from './cli.ts';
 import { collectChannelMetrics } from './metrics.ts';
 import { useOwnership, type OwnershipService } from '../cluster/ownership.ts';
-import { PairingStore, pairingDir, type PairingBackend } from './pairing-store.ts';
+import { PairingStore, pairingDir } from './pairing-store.ts';
 import { defineChannelMethods } from './rpc.ts';
 import { createScrubber } from './scrub.ts';
-import { FileSeenStore, seenFile, type SeenStore } from './seen-store.ts';
-import { createChannelsService, type ChannelRelay } from './service.ts';
-
-export * from './contract.ts';
+import { FileSeenStore, seenFile } from './seen-store.ts';
+import { createChannelsService } from './service.ts';
 
 export interface ChannelsOptions {
   perInstance: string[];
@@ -34,6 +33,8 @@ export default definePlugin<ChannelsOptions>({
   // Without an agent messages are dropped ("no-agent"); without a gateway there are no RPC/events.
   // cluster-redis (when declared) provides ownership, the shared pairing store and the relay.
   optionalDependencies: ['gateway', 'agent', 'cluster-redis'],
+  provides: [channelsServiceRef],
+  consumes: [optionalService(pairingStoreRef), optionalService(seenStoreRef), optionalService(channelRelayRef)],
   defaults: { perInstance: ['webchat', 'webhook'] },
   setup(ctx, options) {
     const optional = <T>(name: string): T | undefined => {
@@ -43,9 +44,9 @@ export default definePlugin<ChannelsOptions>({
         return undefined;
       }
     };
-    // The pairing store: the shared one when a cluster plugin provides `pairing-store`, else the file.
+    // The pairing store: the shared one when a cluster plugin provides `pairingStoreRef`, else the file.
     let backend: PairingBackend | undefined;
-    const pick = () => (backend ??= optional<PairingBackend>('pairing-store') ?? new PairingStore(ctx.paths.stateDir));
+    const pick = () => (backend ??= ctx.useOptional(pairingStoreRef) ?? new PairingStore(ctx.paths.stateDir));
     const store: PairingBackend = {
       load: (channel) => pick().load(channel),
       loadAll: () => pick().loadAll(),
@@ -58,9 +59,9 @@ export default definePlugin<ChannelsOptions>({
       revoke: (...args) => pick().revoke(...args),
       flush: () => backend?.flush() ?? Promise.resolve(),
     };
-    // Replay and message-id memory: shared through Redis when cluster-redis provides `seen-store`, else the state-dir journal.
+    // Replay and message-id memory: shared through Redis when cluster-redis provides `seenStoreRef`, else the state-dir journal.
     let seenBackend: SeenStore | undefined;
-    const pickSeen = () => (seenBackend ??= optional<SeenStore>('seen-store') ?? new FileSeenStore(seenFile(ctx.paths.stateDir)));
+    const pickSeen = () => (seenBackend ??= ctx.useOptional(seenStoreRef) ?? new FileSeenStore(seenFile(ctx.paths.stateDir)));
     const seen: SeenStore = {
       claim: (key, ttlMs) => pickSeen().claim(key, ttlMs),
       forget: (key) => pickSeen().forget(key),
@@ -78,10 +79,10 @@ export default definePlugin<ChannelsOptions>({
       signal: ctx.signal,
       scrub: createScrubber(() => ctx.config, () => ctx.secrets),
       ownership: () => (ownership ??= useOwnership(ctx)),
-      relay: () => optional<ChannelRelay>('channel-relay'),
+      relay: () => ctx.useOptional(channelRelayRef),
       perInstance: options.perInstance,
     });
-    ctx.provide('channels', service);
+    ctx.provide(channelsServiceRef, service);
     let running = false;
     ctx.hooks.start.tapPromise(ctx.name, async () => {
       running = true;

@@ -5,26 +5,9 @@
  */
 import { MoltbotError } from '../../sdk/core/index.ts';
 import type { OwnershipHold, OwnershipService } from '../cluster/ownership.ts';
-import type { ChannelAdapter, ChannelsService, ChannelStatus, ChannelTarget, PairingRequest } from './contract.ts';
-import { CHANNEL_ID, PairingError } from './pairing-store.ts';
+import { CHANNEL_ID, type ChannelAdapter, type ChannelRelay, type ChannelsService, type ChannelStatus, type ChannelTarget, PairingError, type PairingRequest, resolveChannelSettings } from '../../sdk/channels/index.ts';
 import { ChannelRuntime, type RuntimeDeps } from './runtime.ts';
-import { resolveChannelSettings } from './settings.ts';
 import { pairingApprovedText } from './texts.ts';
-
-
-/** A message for a channel this instance does not own, handed to the owner (service `channel-relay`, cluster-redis). */
-export interface RelayedSend {
-  target: ChannelTarget;
-  text: string;
-  sessionKey?: string;
-}
-
-export interface ChannelRelay {
-  /** Queues the message for the channel's owner; resolves once stored. */
-  forward(channel: string, message: RelayedSend): Promise<void>;
-  /** On the owner: sends what others forward until the returned function is called. */
-  serve(channel: string, send: (message: RelayedSend) => Promise<void>): () => Promise<void>;
-}
 
 /** What every runtime shares, plus the config its settings come from. */
 export interface ServiceDeps extends Omit<RuntimeDeps, 'adapter' | 'settings'> {

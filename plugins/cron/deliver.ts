@@ -4,7 +4,7 @@
  * and 5xx; other statuses fail at once), or nowhere.
  */
 import { MoltbotError } from '../../sdk/core/index.ts';
-import type { ChannelsService } from '../channels/contract.ts';
+import type { ChannelsService } from '../../sdk/channels/index.ts';
 import type { Delivery } from './job.ts';
 
 export interface WebhookSettings {

@@ -10,7 +10,7 @@ import { definePlugin } from '../../sdk/core/index.ts';
 import type { AgentService } from '../agent/agent-service.ts';
 import { parseSessionKey } from '../agent/session-key.ts';
 import type { ToolRegistry } from '../agent/tool-registry.ts';
-import type { ChannelsService } from '../channels/contract.ts';
+import { channelsServiceRef, type ChannelsService } from '../../sdk/channels/index.ts';
 import type { ToolPolicy } from '../tool-policy/policy.ts';
 import { registerCronCommands } from './cli.ts';
 import type { WebhookSettings } from './deliver.ts';
@@ -97,7 +97,7 @@ export default definePlugin<CronOptions>({
       revive: (stored) => compileJob(stored.input, 'runtime', `${store.file} → ${stored.input.id}`, stored.owner),
       execute: createExecutor({
         agent: () => ctx.use('agent') as AgentService,
-        channels: () => ctx.use('channels') as ChannelsService,
+        channels: () => ctx.use(channelsServiceRef),
         webhook: options.webhook,
         signal: ctx.signal,
       }),
@@ -137,7 +137,7 @@ export default definePlugin<CronOptions>({
       // Without the channels service no chat is an owner's: the tool then delivers to none/webchat only.
       const ownerChat = (channel: string, chatType: 'dm' | 'group', chatId: string): boolean => {
         try {
-          const channels = ctx.use('channels') as Partial<ChannelsService>;
+          const channels: Partial<ChannelsService> = ctx.use(channelsServiceRef);
           return typeof channels.isOwnerChat === 'function' && channels.isOwnerChat(channel, { chatType, chatId });
         } catch {
           return false;

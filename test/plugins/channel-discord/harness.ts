@@ -6,7 +6,7 @@
 import { onTestFinished } from 'vitest';
 import { startChannelGateway, type ChannelGateway } from '../../helpers/channel-gateway.ts';
 import { startFakeDiscord, until as untilValue, type DiscordUserShape, type FakeDiscord } from '../../helpers/fake-discord.ts';
-import type { ChannelStatus } from '../../../plugins/channels/contract.ts';
+import type { ChannelStatus } from '../../../sdk/channels/contract.ts';
 
 export interface DiscordHarness extends ChannelGateway {
   dc: FakeDiscord;

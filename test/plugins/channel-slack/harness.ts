@@ -4,7 +4,7 @@
  * way a user's config does. Everything closes after the test.
  */
 import { onTestFinished } from 'vitest';
-import type { ChannelStatus } from '../../../plugins/channels/contract.ts';
+import type { ChannelStatus } from '../../../sdk/channels/contract.ts';
 import { startChannelGateway, type ChannelGateway } from '../../helpers/channel-gateway.ts';
 import { startFakeSlack, until as untilValue, type FakeSlack } from '../../helpers/fake-slack.ts';
 

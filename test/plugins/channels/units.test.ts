@@ -1,11 +1,11 @@
 /** The pure parts: chunking, policy, session routing, backoff, dedupe. */
 import { describe, expect, it } from 'vitest';
-import { createBackoff } from '../../../plugins/channels/backoff.ts';
-import { chunkText } from '../../../plugins/channels/chunk.ts';
-import type { ChannelInbound } from '../../../plugins/channels/contract.ts';
+import { createBackoff } from '../../../sdk/channels/backoff.ts';
+import { chunkText } from '../../../sdk/channels/chunk.ts';
+import type { ChannelInbound } from '../../../sdk/channels/contract.ts';
 import { decide } from '../../../plugins/channels/policy.ts';
 import { encodePeerId, sessionKeyFor } from '../../../plugins/channels/session-route.ts';
-import { resolveChannelSettings } from '../../../plugins/channels/settings.ts';
+import { resolveChannelSettings } from '../../../sdk/channels/settings.ts';
 import { agentText } from '../../../plugins/channels/runtime.ts';
 import { parseSessionKey } from '../../../plugins/agent/session-key.ts';
 

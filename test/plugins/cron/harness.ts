@@ -12,7 +12,7 @@ import { expect, onTestFinished, vi } from 'vitest';
 import { definePlugin } from '../../../core/plugin.ts';
 import type { PluginEntry } from '../../../core/resolve-plugin.ts';
 import { createTestKernel, type TestKernel } from '../../../app/testing.ts';
-import type { ChannelTarget, ChannelsService } from '../../../plugins/channels/contract.ts';
+import type { ChannelTarget, ChannelsService } from '../../../sdk/channels/contract.ts';
 import type { CronService } from '../../../plugins/cron/index.ts';
 import { startFakeProvider, type FakeProvider } from '../../helpers/fake-provider.ts';
 
