@@ -4,7 +4,7 @@
  * it, reached through `channelsServiceRef`), the contracts of the stores and relay a cluster
  * plugin may replace (`seenStoreRef`, `pairingStoreRef`, `channelRelayRef`), pure helpers
  * (chunking, backoff, error text, `channels.<id>` settings), the reconnect loop of a
- * long-lived connection (`runConnectionLoop`), and the signed-webhook kit: HMAC signatures, a
+ * long-lived connection (`createConnectionLoop`), and the signed-webhook kit: HMAC signatures, a
  * public POST route with a body cap, signature check and replay protection, outbound JSON POSTs
  * mapped onto retryable send errors, delivery health, config-section checks and audit findings.
  * See docs/sdk/channels.md.
@@ -45,3 +45,7 @@ export { webhookAdapter } from './webhook-adapter.ts';
 export type { WebhookAdapter, WebhookAdapterParts } from './webhook-adapter.ts';
 export { checkChannelSection } from './config-section.ts';
 export { channelHttpChecks, plainRemoteHttp, reusesGatewaySecret } from './audit.ts';
+
+// The start/stop/retry skeleton of an adapter with a long-lived connection.
+export { createConnectionLoop } from './connection-loop.ts';
+export type { ConnectionLoop, ConnectionLoopOptions, RetryOptions } from './connection-loop.ts';
