@@ -5,7 +5,8 @@
  */
 import { onTestFinished } from 'vitest';
 import { startFakeProvider, type FakeProvider } from '../../helpers/fake-provider.ts';
-import { startFakeMatrix, until as untilValue, type FakeMatrix } from '../../helpers/fake-matrix.ts';
+import { startFakeMatrix, type FakeMatrix } from '../../helpers/fake-matrix.ts';
+import { until as untilValue } from '../../helpers/fake-http.ts';
 import { connectClient, startGateway, type GatewayHarness, type TestClient } from '../gateway/helpers.ts';
 import type { ChannelsService, ChannelStatus } from '../../../sdk/channels/contract.ts';
 import { channelsServiceRef } from '../../../sdk/channels/index.ts';

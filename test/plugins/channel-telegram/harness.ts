@@ -6,7 +6,8 @@
  */
 import { onTestFinished } from 'vitest';
 import { startFakeProvider, type FakeProvider } from '../../helpers/fake-provider.ts';
-import { startFakeTelegram, until as untilValue, type FakeTelegram } from '../../helpers/fake-telegram.ts';
+import { startFakeTelegram, type FakeTelegram } from '../../helpers/fake-telegram.ts';
+import { until as untilValue } from '../../helpers/fake-http.ts';
 import { connectClient, startGateway, type GatewayHarness, type TestClient } from '../gateway/helpers.ts';
 import type { ChannelsService, ChannelStatus } from '../../../sdk/channels/contract.ts';
 import { channelsServiceRef } from '../../../sdk/channels/index.ts';
