@@ -2,7 +2,7 @@
  * Slack's request signature (Events API): `X-Slack-Signature: v0=<hex HMAC-SHA256>` over
  * `v0:<X-Slack-Request-Timestamp>:<raw body>` with the app's signing secret. Compared in
  * constant time; a missing or malformed header or timestamp is "not valid". The replay window
- * (Slack: 5 minutes) and the replay guard are the signed route's (plugins/channels-http).
+ * (Slack: 5 minutes) and the replay guard are the signed route's (moltbot/plugin-sdk/channels).
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';

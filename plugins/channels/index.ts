@@ -1,5 +1,5 @@
 /**
- * `channels`: runs every channel adapter (see contract.ts and docs/channels.md): DM/group
+ * `channels`: runs every channel adapter (contract: moltbot/plugin-sdk/channels; docs/channels.md): DM/group
  * policy and pairing, session mapping, agent runs, chunking, the outbound queue, status,
  * metrics, doctor and audit checks, RPC and the `moltbot pairing` command.
  */
