@@ -24,27 +24,26 @@ export { channelRelayRef } from './relay.ts';
 export type { ChannelRelay, RelayedSend } from './relay.ts';
 
 // Pure helpers.
-export { DEFAULT_BACKOFF, createBackoff } from './backoff.ts';
+export { createBackoff } from './backoff.ts';
 export { causeText } from './cause-text.ts';
 export { chunkText } from './chunk.ts';
-export { COMMON_KEYS, DEFAULT_QUEUE_SIZE, DEFAULT_SETTINGS, channelSection, platformOptions, queueSizeOf, resolveChannelSettings } from './settings.ts';
+export { channelSection, platformOptions, queueSizeOf, resolveChannelSettings } from './settings.ts';
 
 // The signed-webhook kit.
 export { hmacSha256Hex, signatureDigest, signatureHeader, verifySignature } from './signature.ts';
 export { BodyTooLargeError, readRawBody } from './raw-body.ts';
-export { createReplayGuard, isStale } from './replay-guard.ts';
+export { createReplayGuard } from './replay-guard.ts';
 export type { ReplayGuard, ReplayGuardOptions, ReplayVerdict } from './replay-guard.ts';
 export { answerUnavailable, signedPostRoute } from './signed-route.ts';
 export type { SignedRequest, SignedRouteOptions } from './signed-route.ts';
-export { httpSendError, postJson, retryableStatus } from './outbound.ts';
+export { httpSendError, postJson } from './outbound.ts';
 export type { PostOptions, PostResult } from './outbound.ts';
-export { parseRetryAfter } from './retry-after.ts';
 export { createDeliveryHealth } from './delivery-health.ts';
 export type { DeliveryHealth, DeliveryHealthOptions } from './delivery-health.ts';
 export { webhookAdapter } from './webhook-adapter.ts';
 export type { WebhookAdapter, WebhookAdapterParts } from './webhook-adapter.ts';
 export { checkChannelSection } from './config-section.ts';
-export { channelHttpChecks, plainRemoteHttp, reusesGatewaySecret } from './audit.ts';
+export { channelHttpChecks, plainRemoteHttp } from './audit.ts';
 
 // The start/stop/retry skeleton of an adapter with a long-lived connection.
 export { createConnectionLoop } from './connection-loop.ts';
