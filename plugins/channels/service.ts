@@ -6,6 +6,7 @@
 import { MoltbotError } from '../../sdk/core/index.ts';
 import type { OwnershipHold, OwnershipService } from '../cluster/ownership.ts';
 import { CHANNEL_ID, type ChannelAdapter, type ChannelRelay, type ChannelsService, type ChannelStatus, type ChannelTarget, PairingError, type PairingRequest, resolveChannelSettings } from '../../sdk/channels/index.ts';
+import { channelErrors } from './errors.ts';
 import { ChannelRuntime, type RuntimeDeps } from './runtime.ts';
 import { pairingApprovedText } from './texts.ts';
 
@@ -27,7 +28,7 @@ export interface ChannelsServiceImpl extends ChannelsService {
 
 function assertAdapter(adapter: ChannelAdapter, existing: ReadonlyMap<string, unknown>): void {
   const fail = (problem: string) => {
-    throw new MoltbotError('MOLT_ERR_CHANNEL_INVALID', { message: `channels.register(): ${problem}` });
+    throw new MoltbotError(channelErrors.MOLT_ERR_CHANNEL_INVALID, { message: `channels.register(): ${problem}` });
   };
   if (typeof adapter !== 'object' || adapter === null) return fail('expected a ChannelAdapter object');
   if (typeof adapter.id !== 'string' || !CHANNEL_ID.test(adapter.id)) return fail(`adapter id ${JSON.stringify(adapter.id)} must match [a-z0-9][a-z0-9_-]{0,63}`);
@@ -77,7 +78,7 @@ export function createChannelsService(deps: ServiceDeps): ChannelsServiceImpl {
   const runtimeFor = (channel: string): ChannelRuntime => {
     const runtime = runtimes.get(channel);
     if (!runtime) {
-      throw new MoltbotError('MOLT_ERR_CHANNEL_NOT_FOUND', {
+      throw new MoltbotError(channelErrors.MOLT_ERR_CHANNEL_NOT_FOUND, {
         message: `No channel "${channel}" is registered${runtimes.size > 0 ? ` (registered: ${[...runtimes.keys()].join(', ')})` : ''}`,
       });
     }
@@ -89,7 +90,7 @@ export function createChannelsService(deps: ServiceDeps): ChannelsServiceImpl {
     try {
       return await work();
     } catch (error) {
-      if (error instanceof PairingError) throw new MoltbotError('MOLT_ERR_PAIRING_NOT_FOUND', { message: error.message });
+      if (error instanceof PairingError) throw new MoltbotError(channelErrors.MOLT_ERR_PAIRING_NOT_FOUND, { message: error.message });
       throw error;
     }
   };
@@ -105,7 +106,7 @@ export function createChannelsService(deps: ServiceDeps): ChannelsServiceImpl {
     async send(channel: string, target: ChannelTarget, text: string) {
       const runtime = runtimeFor(channel);
       if (!runtime.settings.enabled) {
-        throw new MoltbotError('MOLT_ERR_CHANNEL_NOT_FOUND', { message: `Channel "${channel}" is disabled (channels.${channel}.enabled is false)` });
+        throw new MoltbotError(channelErrors.MOLT_ERR_CHANNEL_NOT_FOUND, { message: `Channel "${channel}" is disabled (channels.${channel}.enabled is false)` });
       }
       const forwarder = relayFor(channel);
       // Another instance runs this channel: it sends (see cluster-redis README, "Channels").
