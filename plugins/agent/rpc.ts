@@ -5,8 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { PluginContext } from '../../sdk/core/index.ts';
-import { RpcError } from '../gateway/error-codes.ts';
-import { defineMethod } from '../gateway/methods.ts';
+import { RpcError } from '../../sdk/protocol/index.ts';
+import { defineMethod, gatewayServiceRef } from '../../sdk/gateway/index.ts';
 import { AgentError } from './agent-error.ts';
 import type { AgentService } from './agent-service.ts';
 import { SessionEvents, SESSION_TOPIC, MAX_SUBSCRIPTIONS_PER_CONNECTION, type EventBus } from './session-events.ts';
@@ -34,7 +34,7 @@ interface EventSender { sendTo(connectionId: string, event: string, payload?: un
 
 export function defineAgentMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | 'track' | 'log' | 'use' | 'onClose'>, agent: () => AgentService): void {
   let sender: EventSender | undefined;
-  const gateway = () => (sender ??= ctx.use('gateway') as EventSender);
+  const gateway = () => (sender ??= ctx.use(gatewayServiceRef));
   const optional = <T>(name: string): T | undefined => {
     try {
       return ctx.use(name) as T;

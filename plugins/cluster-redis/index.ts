@@ -18,7 +18,7 @@ import type { PairingBackend } from '../channels/pairing-store.ts';
 import type { SeenStore } from '../channels/seen-store.ts';
 import type { ChannelRelay } from '../channels/service.ts';
 import type { CronStore } from '../cron/store.ts';
-import { defineMethod } from '../gateway/methods.ts';
+import { defineMethod } from '../../sdk/gateway/index.ts';
 import type { RedisConnection } from '../redis/connection.ts';
 import type { RedisOwnership } from './ownership.ts';
 import { diagnoseRedis, gatewayReporter, watchRedisHealth, type RedisHealth } from '../redis/health.ts';

@@ -11,7 +11,7 @@ import type { Check, CliContext } from '../../sdk/core/index.ts';
 import type { KernelHooks } from '../../sdk/core/index.ts';
 import type { ConfigSecrets } from '../../sdk/core/index.ts';
 import { applyFixes } from '../audit/cli.ts';
-import { hasTaps } from '../gateway/methods.ts';
+import { hasTaps } from '../../sdk/gateway/index.ts';
 import { collectChecks, formatReport, type CollectedReport } from '../audit/report.ts';
 import { writeBundle } from './bundle.ts';
 import { problemChecks } from './checks.ts';

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { MoltbotError } from '../../../core/errors.ts';
 import { createHooks } from '../../../core/hooks.ts';
 import { definePlugin } from '../../../core/plugin.ts';
-import { defineMethod, RpcError } from '../../../plugins/gateway/index.ts';
-import { methodRegistry } from '../../../plugins/gateway/methods.ts';
-import { connectClient, logText, openClient, PASSWORD, startGateway } from './helpers.ts';
+import { defineMethod, RpcError } from '../../../sdk/gateway/index.ts';
+import { methodRegistry } from '../../../sdk/gateway/methods.ts';
+import { connectClient, logText, openClient, PASSWORD, startGateway } from '../../plugins/gateway/helpers.ts';
 
 describe('defineMethod', () => {
   it('records scope, schema and side effects, and refuses bad declarations', () => {
