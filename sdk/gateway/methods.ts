@@ -84,7 +84,10 @@ export function hasTaps(hook: unknown): boolean {
   return Array.isArray(taps) && taps.length > 0;
 }
 
-const registries = new WeakMap<KernelHooks, MethodRegistry>();
+// On globalThis, not module scope: a plugin resolving a second copy of this module (the package
+// built and from source side by side) must still declare into the registry the gateway reads.
+const REGISTRIES = Symbol.for('moltbot.gateway.methodRegistries');
+const registries: WeakMap<KernelHooks, MethodRegistry> = ((globalThis as Record<symbol, unknown>)[REGISTRIES] ??= new WeakMap()) as WeakMap<KernelHooks, MethodRegistry>;
 
 export function methodRegistry(hooks: KernelHooks): MethodRegistry {
   let registry = registries.get(hooks);

@@ -117,3 +117,17 @@ describe('RPC dispatch', () => {
     expect(() => service.broadcast('bad name"', {})).toThrowErrorMatchingInlineSnapshot(`[TypeError: gateway.broadcast(): invalid event name "bad name\\""]`);
   });
 });
+
+describe('defineMethod errors', () => {
+  it('accepts codes registered with defineErrors and refuses any other, in setup', async () => {
+    const { defineErrors } = await import('../../../sdk/core/index.ts');
+    const codes = defineErrors('notes-test', { NOTES_ERR_LOCKED: { title: 'Note locked', fix: 'Unlock it first.' } });
+    const hooks = createHooks();
+    defineMethod({ name: 'p', hooks }, { name: 'notes.lock', scope: 'write', errors: codes, handler: () => undefined });
+    expect(methodRegistry(hooks).get('notes.lock')?.errors).toEqual(['NOTES_ERR_LOCKED']);
+    expect(() => defineMethod({ name: 'p', hooks }, { name: 'notes.x', scope: 'read', errors: ['NOTES_ERR_TYPO' as never], handler: () => undefined }))
+      .toThrow('method "notes.x" lists error "NOTES_ERR_TYPO" in `errors`, which no defineErrors() call registered');
+    expect(() => defineMethod({ name: 'p', hooks }, { name: 'notes.y', scope: 'read', errors: ['MOLT_ERR_CONFIG_INVALID' as never], handler: () => undefined }))
+      .toThrow('which no defineErrors() call registered');
+  });
+});
