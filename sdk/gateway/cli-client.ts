@@ -7,6 +7,7 @@
 import { WebSocket } from 'ws';
 import { readTokenFile, tokenFilePath } from './auth/token-file.ts';
 import { KERNEL_VERSION, type PluginContext } from '../core/index.ts';
+import { PROTOCOL_VERSION, type ConnectParams, type RequestFrame } from '../protocol/index.ts';
 
 type Config = Readonly<Record<string, any>>;
 
@@ -87,13 +88,16 @@ function callOnce(url: string, auth: Record<string, string>, method: string, par
       code: `CLOSED_${code}`,
       evictedBeforeAuth: code === 1013 && !authenticated,
     })));
-    ws.on('open', () => ws.send(JSON.stringify({ type: 'req', id: 'connect', method: 'connect', params: { minProtocol: 1, maxProtocol: 1, client: { id: 'moltbot-cli', version: KERNEL_VERSION }, auth } })));
+    ws.on('open', () => {
+      const connect: ConnectParams = { minProtocol: PROTOCOL_VERSION, maxProtocol: PROTOCOL_VERSION, client: { id: 'moltbot-cli', version: KERNEL_VERSION }, auth };
+      ws.send(JSON.stringify({ type: 'req', id: 'connect', method: 'connect', params: connect } satisfies RequestFrame));
+    });
     ws.on('message', (data) => {
       const frame = JSON.parse(data.toString()) as { type: string; id?: string; ok?: boolean; payload?: unknown; error?: { code: string; message: string; retryAfterMs?: number; details?: Record<string, unknown> } };
       if (frame.type !== 'res') return;
       if (!frame.ok) return finish(refusal(frame.id === 'connect' ? 'the connection' : method, frame.error));
       if (frame.id === 'connect') authenticated = true;
-      if (frame.id === 'connect') ws.send(JSON.stringify({ type: 'req', id: 'call', method, ...(params === undefined ? {} : { params }) }));
+      if (frame.id === 'connect') ws.send(JSON.stringify({ type: 'req', id: 'call', method, ...(params === undefined ? {} : { params }) } satisfies RequestFrame));
       else if (frame.id === 'call') finish(undefined, frame.payload);
     });
   });
