@@ -1,6 +1,7 @@
 // The fingerprint of everything the UI build reads: its sources (and sdk/protocol, which they
-// import), index.html, the Vite config and the exact versions of the bundled packages. The build writes it to built/.source-hash;
-// test/plugins/control-ui/build.test.ts recomputes it, so a source change without a rebuild fails.
+// import), index.html, the Vite config and the exact versions of the bundled packages. The build
+// writes it to built/.source-hash; test/plugins/control-ui/build.test.ts recomputes it, so a
+// source change without a rebuild fails.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
