@@ -2,10 +2,10 @@
 import schema from '../../schemas/plugins/alert-webhook.json' with { type: 'json' };
 import validateOptions from '../../schemas/generated/alert-webhook.validate.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
-import { tapAlertSink } from '../alerts/sink.ts';
-import { deliver, describeUrl, type WebhookSettings } from './deliver.ts';
+import { tapAlertSink } from '../../sdk/alerts/sink.ts';
+import { deliver, describeUrl, type WebhookSettings } from '../../sdk/alerts/webhook.ts';
 
-export { sign, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './deliver.ts';
+export { sign, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../sdk/alerts/webhook.ts';
 export type AlertWebhookOptions = WebhookSettings;
 
 export default definePlugin<AlertWebhookOptions>({

@@ -15,7 +15,7 @@ import { buildRules, DEFAULT_GATES, DEFAULT_THRESHOLDS, type MetricRule, type Th
 import { createAlertsService, type AlertsService } from './service.ts';
 
 export type { AlertListener, AlertsService } from './service.ts';
-export { tapAlertSink, sinkSelected } from './sink.ts';
+export { tapAlertSink, sinkSelected } from '../../sdk/alerts/sink.ts';
 
 declare module '../../core/plugin.ts' {
   interface Services {

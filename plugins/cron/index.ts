@@ -23,7 +23,7 @@ import { defineCronMethods } from './rpc.ts';
 import { Scheduler } from './scheduler.ts';
 import { createCronService, type CronService } from './service.ts';
 import { createCronStore, cronDir, type CronStore } from './store.ts';
-import { useOwnership } from '../cluster/ownership.ts';
+import { useOwnership } from '../../sdk/cluster/ownership.ts';
 import { createCronTool } from './tool.ts';
 
 export type { CronService } from './service.ts';

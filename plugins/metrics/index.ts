@@ -15,11 +15,11 @@ import type { PrometheusExporter } from './prometheus.ts';
 import { RequestCounter } from './requests.ts';
 import { MetricsCollectorCore, type MetricsService } from './snapshot.ts';
 import { registerStatusCommand } from './status-command.ts';
-import { SystemSampler } from './system.ts';
+import { SystemSampler } from '../../sdk/ops/system.ts';
 import { defineMetricsSubscription } from './subscribe.ts';
 
 export type { MetricsService, MetricsSnapshot } from './snapshot.ts';
-export type { SystemFigures } from './system.ts';
+export type { SystemFigures } from '../../sdk/ops/system.ts';
 export type { AgentFigures } from './agents.ts';
 
 declare module '../../core/plugin.ts' {

@@ -7,7 +7,7 @@ import type { Logger } from '../../sdk/core/index.ts';
 import type { AgentFigures, AgentTracker } from './agents.ts';
 import { collectPluginFigures, type PluginFigure } from './plugin-figures.ts';
 import type { RequestCounter } from './requests.ts';
-import type { SystemFigures, SystemSampler } from './system.ts';
+import type { SystemFigures, SystemSampler } from '../../sdk/ops/system.ts';
 
 export interface MetricsSnapshot {
   at: number;

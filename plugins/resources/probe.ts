@@ -1,6 +1,6 @@
 /** Live readings the manager decides on: process memory, free host memory, host CPU busy share. */
 import { freemem } from 'node:os';
-import { hostTicks } from '../metrics/system.ts';
+import { hostTicks } from '../../sdk/ops/system.ts';
 
 export interface Readings {
   rssMb: number;

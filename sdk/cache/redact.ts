@@ -2,7 +2,7 @@
  * Error text from stores can carry what the operator configured (a Redis URL with its
  * password, a host name): every message the cache logs, alerts or reports goes through here.
  */
-import { REDACTED as MASK } from '../../sdk/core/index.ts';
+import { REDACTED as MASK } from '../core/index.ts';
 
 export function errorText(error: unknown): string {
   if (error instanceof Error) return error.message || error.name;

@@ -8,9 +8,9 @@
  * `run()` checks the state first. Recovery is the client's own reconnect loop (backoff ≤ 2 s):
  * the next `ready` reports `ok` again and requests pass.
  */
-import type { CheckReport } from '../../sdk/core/index.ts';
-import { isMoltbotError, MoltbotError } from '../../sdk/core/index.ts';
-import type { Logger } from '../../sdk/core/index.ts';
+import type { CheckReport } from '../core/index.ts';
+import { isMoltbotError, MoltbotError } from '../core/index.ts';
+import type { Logger } from '../core/index.ts';
 import type { RedisConnection } from './connection.ts';
 
 /** What a client is told to wait before retrying while Redis is down (the reconnect backoff tops out at 2 s). */

@@ -8,7 +8,7 @@
  * down (see health.ts) and keeps reconnecting in the background. Used by every Redis plugin.
  */
 import { createClient } from '@keyv/redis';
-import { errorText, redact } from '../cache/redact.ts';
+import { errorText, redact } from '../cache/index.ts';
 
 export type RedisClient = ReturnType<typeof createClient>;
 

@@ -9,7 +9,7 @@
  * `cluster-redis` each resource is a renewed Redis lease: at most one owner, and a dead owner's
  * lease expires so another instance takes over.
  */
-import type { PluginContext } from '../../sdk/core/index.ts';
+import type { PluginContext } from '../core/index.ts';
 
 export interface OwnershipHandlers {
   /** This instance now owns the resource: start the work. A throw is logged; the lease stays held. */

@@ -2,8 +2,8 @@
  * What alert-sink plugins share: a sink serves its alerts unless the root config's
  * `alerts.sinks` lists sinks and leaves it out, so sinks are swapped by config, not code.
  */
-import type { Alert } from '../../sdk/core/index.ts';
-import type { PluginContext } from '../../sdk/core/index.ts';
+import type { Alert } from '../core/index.ts';
+import type { PluginContext } from '../core/index.ts';
 
 /** Whether the sink `name` is selected by the root config (no `alerts.sinks`: every sink is). */
 export function sinkSelected(config: PluginContext['config'], name: string): boolean {

@@ -4,7 +4,7 @@ import { createServer, connect } from 'node:net';
 import { join } from 'node:path';
 import { createHistogram } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { diskShare, eventLoopDelayMs, LOOP_RESOLUTION_MS, readDisk, readNetworkCounters, SystemSampler } from '../../../plugins/metrics/system.ts';
+import { diskShare, eventLoopDelayMs, LOOP_RESOLUTION_MS, readDisk, readNetworkCounters, SystemSampler } from '../../../sdk/ops/system.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 
 function burn(ms: number): void {

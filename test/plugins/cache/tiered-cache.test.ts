@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { join } from 'node:path';
-import { TieredCache } from '../../../plugins/cache/service.ts';
+import { TieredCache } from '../../../plugins/cache/tiered-cache.ts';
 import { createDiskStore } from '../../../plugins/cache-disk/disk-store.ts';
 import { createMemoryStore } from '../../../plugins/cache-memory/memory-store.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BoundedMap } from '../../../plugins/rate-limit/bounded-map.ts';
+import { BoundedMap } from '../../../sdk/ops/bounded-map.ts';
 
 describe('BoundedMap', () => {
   it('evicts the oldest key beyond max and returns it', () => {
