@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BoundedMap } from '../../../sdk/ops/bounded-map.ts';
+import { BoundedMap } from '../../../sdk/rate-limit/bounded-map.ts';
 
 describe('BoundedMap', () => {
   it('evicts the oldest key beyond max and returns it', () => {

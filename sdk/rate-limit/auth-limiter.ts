@@ -8,7 +8,7 @@
  * another, so a flood of fresh addresses can push out counting keys but never unlocks a key
  * early unless the locked map itself is full, and then the lockout closest to its end goes.
  */
-import { BoundedMap } from '../../sdk/ops/bounded-map.ts';
+import { BoundedMap } from './bounded-map.ts';
 
 export interface AuthLimiterOptions {
   maxAttempts: number;

@@ -4,10 +4,10 @@
  * gateway instances), so a replacement plugin only has to provide the same service name.
  */
 import { AuthLimiter, type AuthDecision } from './auth-limiter.ts';
-import { ALLOWED, TokenBuckets, type RequestDecision } from '../../sdk/ops/token-bucket.ts';
+import { ALLOWED, TokenBuckets, type RequestDecision } from './token-bucket.ts';
 
 export type { AuthDecision } from './auth-limiter.ts';
-export type { RequestDecision } from '../../sdk/ops/token-bucket.ts';
+export type { RequestDecision } from './token-bucket.ts';
 
 type MaybePromise<T> = T | Promise<T>;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AuthLimiter } from '../../../plugins/rate-limit/auth-limiter.ts';
+import { AuthLimiter } from '../../../sdk/rate-limit/auth-limiter.ts';
 
 function clock(start = 1_000_000) {
   const state = { now: start };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryRateLimit } from '../../../plugins/rate-limit/service.ts';
+import { createMemoryRateLimit } from '../../../sdk/rate-limit/service.ts';
 
 const options = (requests = { enabled: true, requestsPerMinute: 60, burstSize: 2 }) => ({
   auth: { maxAttempts: 3, windowMs: 60_000, lockoutMs: 300_000, remoteChecksPerMinute: 5 },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALLOWED, TokenBuckets } from '../../../sdk/ops/token-bucket.ts';
+import { ALLOWED, TokenBuckets } from '../../../sdk/rate-limit/token-bucket.ts';
 
 describe('TokenBuckets', () => {
   it('IN-15: a burst passes, then requests are refused with the time until the next token', () => {
