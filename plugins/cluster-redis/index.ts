@@ -13,11 +13,10 @@ import schema from '../../schemas/plugins/cluster-redis.json' with { type: 'json
 import validateOptions from '../../schemas/generated/cluster-redis.validate.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
 import { diagnoseRedis, gatewayReporter, type RedisConnection, type RedisHealth, redisServiceRef, redisSettings, watchRedisHealth } from '../../sdk/redis/index.ts';
-import type { OwnershipService } from '../../sdk/cluster/ownership.ts';
+import { cronStoreServiceRef, ownershipServiceRef, type CronStore, type OwnershipService } from '../../sdk/cluster/index.ts';
 import type { PairingBackend } from '../channels/pairing-store.ts';
 import type { SeenStore } from '../channels/seen-store.ts';
 import type { ChannelRelay } from '../channels/service.ts';
-import type { CronStore } from '../cron/store.ts';
 import { defineMethod } from '../gateway/methods.ts';
 import type { RedisOwnership } from './ownership.ts';
 
@@ -55,7 +54,7 @@ export default definePlugin<ClusterRedisOptions>({
       if (value === undefined) throw new Error('cluster-redis: used before the kernel started');
       return value;
     };
-    ctx.provide('ownership', {
+    ctx.provide(ownershipServiceRef, {
       instance,
       clustered: true,
       hold: (resource, handlers) => ready(ownership).hold(resource, handlers),
@@ -80,7 +79,7 @@ export default definePlugin<ClusterRedisOptions>({
       forget: (key) => ready(health).run(() => ready(seen).forget(key)),
     } satisfies SeenStore);
     let cron: CronStore | undefined;
-    ctx.provide('cron-store', {
+    ctx.provide(cronStoreServiceRef, {
       get file() {
         return ready(cron).file;
       },

@@ -6,7 +6,7 @@
  * the lease may have expired) onLose runs before anyone else can have acquired it.
  */
 import type { Logger } from '../../sdk/core/index.ts';
-import type { OwnershipHandlers, OwnershipHold, OwnershipService, ResourceStatus } from '../../sdk/cluster/ownership.ts';
+import type { OwnershipHandlers, OwnershipHold, OwnershipService, ResourceStatus } from '../../sdk/cluster/index.ts';
 import { type RedisClient, redisLeases } from '../../sdk/redis/index.ts';
 
 export interface RedisOwnershipOptions {

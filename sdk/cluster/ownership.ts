@@ -9,7 +9,7 @@
  * `cluster-redis` each resource is a renewed Redis lease: at most one owner, and a dead owner's
  * lease expires so another instance takes over.
  */
-import type { PluginContext } from '../core/index.ts';
+import { createServiceRef, type PluginContext } from '../core/index.ts';
 
 export interface OwnershipHandlers {
   /** This instance now owns the resource: start the work. A throw is logged; the lease stays held. */
@@ -71,11 +71,17 @@ export function localOwnership(onError: (error: unknown, resource: string) => vo
   };
 }
 
-/** The `ownership` service when a cluster plugin provides one, else one-process ownership. */
-export function useOwnership(ctx: Pick<PluginContext, 'use' | 'log'>): OwnershipService {
-  try {
-    return ctx.use('ownership') as OwnershipService;
-  } catch {
-    return localOwnership((error, resource) => ctx.log.error({ err: error, resource }, 'starting owned work failed'));
-  }
+/** The ownership service (service id "ownership"); a cluster plugin such as `cluster-redis` provides it. */
+export const ownershipServiceRef = createServiceRef<OwnershipService>({
+  id: 'ownership',
+  description: 'Which gateway instance runs each single-owner resource (plugin "cluster-redis"; one process owns all)',
+});
+
+/**
+ * The `ownership` service when a cluster plugin provides one, else one-process ownership. Declare
+ * `consumes: [optionalService(ownershipServiceRef)]` so a cluster plugin is set up first.
+ */
+export function useOwnership(ctx: Pick<PluginContext, 'useOptional' | 'log'>): OwnershipService {
+  return ctx.useOptional(ownershipServiceRef)
+    ?? localOwnership((error, resource) => ctx.log.error({ err: error, resource }, 'starting owned work failed'));
 }
