@@ -1,8 +1,11 @@
 import { chmodSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { FIRST_PARTY } from '../../../app/catalogue.ts';
+import { createTestKernel } from '../../../app/testing.ts';
+import auditPlugin from '../../../plugins/audit/index.ts';
 import { configChecks } from '../../../plugins/audit/config-checks.ts';
-import { fsChecks, looseEntries } from '../../../plugins/audit/fs-checks.ts';
+import { fsChecks, looseEntries } from '../../../sdk/reports/fs-checks.ts';
 import { literalSecrets, secretChecks, secretPaths } from '../../../plugins/audit/secret-checks.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 
@@ -36,8 +39,20 @@ describe('config checks (config in → id and severity out)', () => {
     ['empty allowlist', { channels: { webchat: { dmPolicy: 'allowlist' } } }, ['channels.webchat.dm.allowlist_empty:info']],
   ];
   for (const [name, config, expected] of cases) {
-    it(name, () => expect(ids(configChecks(config))).toEqual(expected));
+    it(name, () => expect(ids(configChecks(config, { isFirstParty: (reference) => Object.hasOwn(FIRST_PARTY, reference) }))).toEqual(expected));
   }
+
+  it('the plugin tells first-party plugins from others by what the kernel resolved (no catalogue import)', async () => {
+    const { dir } = useTempDir();
+    const local = join(dir, 'local-plugin.mjs');
+    writeFileSync(local, "export default { name: 'local-x', version: '1.0.0', setup() {} };\n");
+    const kernel = await createTestKernel({ config: { preset: 'none', plugins: [auditPlugin, 'cache', local] } });
+    const found: { id: string; description: string }[] = [];
+    await kernel.hooks.audit.promise({ add: (check) => void found.push(check) });
+    const finding = found.find((check) => check.id === 'plugins.extensions_no_allowlist');
+    expect(finding?.description).toContain(local);
+    expect(finding?.description).not.toMatch(/\bcache\b/);
+  });
 
   it('never puts a secret value in a finding', () => {
     const text = JSON.stringify(configChecks({ gateway: { auth: { mode: 'password', password: CANARY.slice(0, 10) } } }));

@@ -5,7 +5,7 @@
  */
 import { chmodSync, existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Check } from '../../sdk/core/index.ts';
+import type { Check } from '../core/index.ts';
 
 const SCAN_LIMIT = 5000;
 

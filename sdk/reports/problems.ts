@@ -1,5 +1,5 @@
 /** Problems that would stop the gateway's start, as findings (doctor: critical; audit: warning). */
-import type { Check } from '../../sdk/core/index.ts';
+import type { Check } from '../core/index.ts';
 
 /**
  * What would stop `moltbot gateway` on this config (kernel.problems(): unset `${VAR}`s and

@@ -1,5 +1,5 @@
 /** Collects the checks every plugin adds through a `CheckReport` hook (`audit` or `diagnose`). */
-import type { Check, CheckReport } from '../../sdk/core/index.ts';
+import type { Check, CheckReport } from '../core/index.ts';
 
 export type Finding = Omit<Check, 'fix'> & { fixable: boolean };
 
@@ -32,4 +32,20 @@ export function formatReport(report: CollectedReport, heading: string): string {
   // "0 ok" would read as "nothing passed" where the checks only report what is wrong (the audit).
   lines.push('', `${critical} critical, ${warning} warning, ${info} info${ok > 0 ? `, ${ok} ok` : ''}`);
   return lines.join('\n');
+}
+
+/** Applies every fix; returns the ids fixed and the failures (by id, with the reason). */
+export async function applyFixes(report: CollectedReport): Promise<{ fixed: string[]; failed: { id: string; error: string }[] }> {
+  const fixed: string[] = [];
+  const failed: { id: string; error: string }[] = [];
+  for (const check of report.checks) {
+    if (check.fix === undefined || check.severity === 'ok') continue;
+    try {
+      await check.fix();
+      fixed.push(check.id);
+    } catch (error) {
+      failed.push({ id: check.id, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return { fixed, failed };
 }
