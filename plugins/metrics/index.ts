@@ -42,7 +42,6 @@ export default definePlugin<MetricsOptions>({
   validate: validateOptions,
   defaults: { interval: 15_000, windowSeconds: 60, sessionWindowMs: 300_000, minSampleMs: 200 },
   optionalDependencies: ['gateway'],
-  provides: [metricsServiceRef],
   setup(ctx, options) {
     const root = (ctx.config.metrics ?? {}) as { enabled?: boolean; public?: boolean };
     // A client of the running gateway: available even where this process collects nothing.
