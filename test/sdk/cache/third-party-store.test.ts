@@ -9,7 +9,6 @@ import { describe, expect, it, vi } from 'vitest';
 import { cacheHooksRef, cacheServiceRef, type CacheStore } from 'moltbot/plugin-sdk/cache';
 import { definePlugin } from 'moltbot/plugin-sdk/core';
 import { createTestKernel } from '../../../app/testing.ts';
-import type { SessionStore } from '../../../plugins/agent/index.ts';
 import { startFakeProvider } from '../../helpers/fake-provider.ts';
 
 /** A store plugin of another package: a Keyv over one Map, under the tier name of its choice. */
@@ -55,8 +54,9 @@ describe('a third-party cache store selected by config', () => {
       });
       expect(kernel.use(cacheServiceRef).tiers).toEqual(['memory']);
       expect(kernel.plugins().some((info) => info.name === 'cache-memory')).toBe(false);
-      const load = vi.spyOn(kernel.use('session-store') as SessionStore, 'load');
-      const agent = kernel.use('agent');
+      // By service id: these tests stay independent of where the agent area's refs live.
+      const load = vi.spyOn(kernel.use('session-store') as { load(agentId: string, key: string): Promise<unknown> }, 'load');
+      const agent = kernel.use('agent') as { run(request: { sessionKey: string; message: string }): Promise<unknown> };
       for (let i = 0; i < 3; i++) {
         fake.script({ text: `answer ${i}` });
         await agent.run({ sessionKey: 'agent:main:main', message: `hi ${i}` });
