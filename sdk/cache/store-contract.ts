@@ -6,7 +6,7 @@
  *
  * ```ts
  * setup(ctx) {
- *   getCacheHooks(ctx).stores.tap(ctx.name, (stores) => stores.set('memcached', {
+ *   ctx.hooksOf(cacheHooksRef).stores.tap(ctx.name, (stores) => stores.set('memcached', {
  *     plugin: ctx.name, rank: 15,
  *     create: () => ({ timeoutMs: 200, keyv: (ns) => new Keyv(new KeyvMemcache(url), { namespace: ns }), close: ... }),
  *   }));
