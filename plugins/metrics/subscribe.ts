@@ -6,7 +6,7 @@
  */
 import type { PluginContext } from '../../sdk/core/index.ts';
 import { defineMethod, type GatewayService } from '../../sdk/gateway/index.ts';
-import type { MetricsSnapshot } from './snapshot.ts';
+import type { MetricsSnapshot } from '../../sdk/ops/index.ts';
 
 export const TICK_EVENT = 'metrics.tick';
 const DEFAULT_INTERVAL_MS = 2_000;
