@@ -2,6 +2,7 @@
  * Moltbot's first-party plugins by name, each imported only when a config names it, so
  * plugins that are not used cost nothing at start-up. Feature issues add their plugins here.
  */
+import type { ConfigSection } from '../core/kernel-types.ts';
 import type { ImpliedPlugin } from '../sdk/core/index.ts';
 import type { PluginCatalogue } from '../sdk/core/index.ts';
 import { channelPlugins } from '../plugins/channels/implied.ts';
@@ -77,16 +78,60 @@ export const EMBEDDED_PRESET: readonly string[] = Object.freeze([
 
 const impliedChannels = channelPlugins(FIRST_PARTY);
 
+const has = (value: unknown, ...keys: string[]) => typeof value === 'object' && value !== null && keys.some((key) => Object.hasOwn(value, key));
+
+/**
+ * Which first-party plugin reads each config path (kernel option `sections`): a present path
+ * whose plugins are all missing loads the first (`logging.transports` loads log-file,
+ * `gateway.tailscale` with a mode other than "off" loads tailscale), or under `preset: "none"`
+ * is a config error naming the plugin to add, so no setting is silently ignored. Paths the
+ * kernel reads itself (`logging.level`, `logging.redact`, `agent.workspace`,
+ * `agents.defaults.workspace`, `plugins`, `preset`, `pluginPolicy`) are not listed;
+ * `channels.<id>` and `alerts.sinks` names are handled by IMPLIED_PLUGINS. Each plugin
+ * declares the same paths in its definition's `sections` (test/app/catalogue.test.ts).
+ */
+export const CONFIG_SECTIONS: readonly ConfigSection[] = Object.freeze([
+  { path: 'agent', plugins: ['agent'], needed: (agent: unknown) => Object.keys(agent as object).some((key) => key !== 'workspace') },
+  { path: 'providers', plugins: ['agent'] },
+  { path: 'gateway', plugins: ['gateway'] },
+  { path: 'gateway.rateLimiting', plugins: ['rate-limit', 'rate-limit-redis'] },
+  { path: 'gateway.controlUi', plugins: ['control-ui'] },
+  { path: 'gateway.tailscale', plugins: ['tailscale'], needed: (tailscale: unknown) => ((tailscale as { mode?: string }).mode ?? 'off') !== 'off' },
+  { path: 'channels', plugins: ['channels'] },
+  { path: 'agents', plugins: ['agent'], needed: (agents: unknown) => has(agents, 'maxConcurrentRuns', 'maxQueuedRuns', 'sessionCacheSize') },
+  { path: 'agents.defaults.sandbox', plugins: ['tool-policy'] },
+  { path: 'agents', plugins: ['resources'], needed: (agents: unknown) => has(agents, 'memoryLimit', 'gcThreshold') },
+  { path: 'tools.exec', plugins: ['tools-exec'] },
+  { path: 'tools.browser', plugins: ['tools-browser'] },
+  { path: 'cache', plugins: ['cache'] },
+  { path: 'cache.redis', plugins: ['cache-redis'] },
+  // The shared connection settings: any Redis-backed plugin reads them, so none is guessed.
+  { path: 'redis', plugins: ['cache-redis', 'session-store-redis', 'events-redis', 'cluster-redis', 'rate-limit-redis'], implies: false },
+  { path: 'logging', plugins: ['log-file'], needed: (logging: unknown) => has(logging, 'transports', 'format', 'retention') },
+  { path: 'metrics', plugins: ['metrics'] },
+  { path: 'alerts', plugins: ['alerts'] },
+  { path: 'backup', plugins: ['backup'] },
+  { path: 'cron', plugins: ['cron'] },
+  { path: 'mcp.servers', plugins: ['mcp'] },
+  { path: 'mcp.serve', plugins: ['mcp-server'] },
+]);
+
+/**
+ * The sections an embedding kernel (`createKernel` from `moltbot`, the test kit) acts on: those
+ * whose plugins are outside the embedded preset. An embedder picks the preset's plugins
+ * itself and may well pass `gateway` settings to a kernel that only audits them.
+ */
+export const EMBEDDED_SECTIONS: readonly ConfigSection[] = Object.freeze(
+  CONFIG_SECTIONS.filter((section) => section.plugins.every((name) => !EMBEDDED_PRESET.includes(name))),
+);
+
 /**
  * Plugins the config implies (kernel option `impliedPlugins`): a `channels.<id>` section loads
- * `channel-<id>`, `gateway.tailscale.mode` other than "off" loads `tailscale` (without it the
- * setting would be silently ignored, and its funnel-needs-password check never run), and each
- * first-party sink named in `alerts.sinks` loads `alert-<name>`, and an `mcp.servers` section loads `mcp`.
+ * `channel-<id>`, each first-party sink named in `alerts.sinks` loads `alert-<name>`, and an
+ * `mcp.servers` section loads `mcp`. The plain path → plugin cases are CONFIG_SECTIONS.
  */
 export const IMPLIED_PLUGINS = (config: Readonly<Record<string, any>>, declared: ReadonlySet<string>): ImpliedPlugin[] => {
   const implied = [...impliedChannels(config, declared), ...mcpPlugins(config, declared)];
-  const tailscale = (config.gateway as { tailscale?: { mode?: string } } | undefined)?.tailscale?.mode;
-  if (tailscale !== undefined && tailscale !== 'off' && !declared.has('tailscale')) implied.push({ entry: 'tailscale', optionsPath: 'gateway.tailscale' });
   // `alerts.sinks: ["console", "file"]` loads alert-console and alert-file: a listed sink works
   // (or its options error names the path) instead of staying silently idle. Other names are
   // third-party sinks, listed in `plugins` by their package.

@@ -3,7 +3,7 @@
  * every other command comes from a plugin through the `cliCommands` hook.
  */
 import { Command, CommanderError } from 'commander';
-import { EMBEDDED_PRESET, FIRST_PARTY, IMPLIED_PLUGINS, PLUGIN_COMMANDS } from './catalogue.ts';
+import { CONFIG_SECTIONS, EMBEDDED_PRESET, FIRST_PARTY, IMPLIED_PLUGINS, PLUGIN_COMMANDS } from './catalogue.ts';
 import { isMoltbotError } from '../core/errors.ts';
 import type { CliContext } from '../core/hook-types.ts';
 import { createKernel, type Kernel } from '../core/kernel.ts';
@@ -53,6 +53,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo()): 
       env: io.env,
       catalogue: FIRST_PARTY,
       impliedPlugins: IMPLIED_PLUGINS,
+      sections: CONFIG_SECTIONS,
       preset: EMBEDDED_PRESET,
       logDestination: 2,
       handleSignals: true,

@@ -31,6 +31,24 @@ export interface ImpliedPlugin {
   optionsPath: string;
 }
 
+/**
+ * A config path a plugin reads (KernelOptions `sections`): present, it needs that plugin. The
+ * first-party list lives in the app catalogue, so no plugin module is imported to know it.
+ */
+export interface ConfigSection {
+  /** Dotted path: a root key (`cron`) or a key under one (`gateway.tailscale`, `logging.transports`). */
+  path: string;
+  /** Plugins that read it; the path counts as consumed when any of them (or a plugin declaring it in `sections`) is loaded. */
+  plugins: readonly string[];
+  /**
+   * true (default): a present path loads `plugins[0]` when none is loaded. false: several
+   * plugins could serve it (the `redis` connection), so none loaded is an error naming them.
+   */
+  implies?: boolean;
+  /** Whether this value needs the plugin at all (tailscale mode "off" does not); default: present. */
+  needed?: (value: unknown) => boolean;
+}
+
 export interface KernelOptions {
   /** A config object (embedding, tests). When absent, config is discovered from `cwd`. */
   config?: Record<string, unknown>;
@@ -56,6 +74,14 @@ export interface KernelOptions {
    * section nothing can serve.
    */
   impliedPlugins?: (config: Readonly<Record<string, any>>, declared: ReadonlySet<string>) => readonly ImpliedPlugin[];
+  /**
+   * Config paths and the plugins that read them (the CLI and the package entry pass Moltbot's
+   * own): a present path whose plugins are all missing loads the first one, or, under
+   * `preset: "none"` or when it `implies` nothing, is a config error naming the path and the
+   * plugin to add. Separately, every root key the root schema does not know must be declared in
+   * the `sections` of a loaded plugin (a third-party plugin's own section), else it is an error.
+   */
+  sections?: readonly ConfigSection[];
   logger?: Logger;
   logLevel?: LogLevel;
   /** Where log lines go: a stream-like object or a file descriptor (default 1, the CLI uses 2). */

@@ -1,0 +1,115 @@
+/**
+ * Config sections and the plugins that read them. A setting nothing reads is worse than an
+ * error: `config validate` says OK and nothing happens. So the kernel checks two things once
+ * the plugins are known: every path of `KernelOptions.sections` that is present has a loaded
+ * reader (or loads one), and every root key the root schema does not know is declared in the
+ * `sections` of a loaded (third-party) plugin. The kernel knows no section by name; the app
+ * catalogue passes Moltbot's own.
+ */
+import rootSchema from '../schemas/moltbot.config.json' with { type: 'json' };
+import { assertNoPrototypeKeys, deepFreeze } from './config/index.ts';
+import { MoltbotError } from './errors.ts';
+import type { ConfigSection } from './kernel-types.ts';
+import type { AnyPlugin } from './plugin.ts';
+import { validateWith } from './validate/index.ts';
+import { validateRootConfig } from './validate/precompiled.ts';
+
+const ROOT_KEYS: ReadonlySet<string> = new Set(Object.keys(rootSchema.properties));
+
+/** The config without the root keys the root schema does not know, and those keys apart. */
+export function splitUnknownRootKeys(config: Record<string, unknown>, label: string): { known: Record<string, unknown>; extra: Record<string, unknown> } {
+  const known: Record<string, unknown> = {};
+  const extra: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) (ROOT_KEYS.has(key) ? known : extra)[key] = value;
+  assertNoPrototypeKeys(extra, label);
+  return { known, extra };
+}
+
+/**
+ * The config as written, before validation inserts the schema's defaults (`logging.format`
+ * "json", `agents.memoryLimit` 1024): a section counts as present only where the user wrote it.
+ * Copies plain objects and arrays; anything else (a plugin object in `plugins`) is kept as is.
+ */
+export function writtenCopy<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((item) => writtenCopy(item)) as T;
+  if (typeof value !== 'object' || value === null) return value;
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return value;
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, writtenCopy(item)])) as T;
+}
+
+/** The validated config with the (still unchecked) unknown root keys put back, frozen. */
+export function withExtraKeys(config: Readonly<Record<string, any>>, extra: Record<string, unknown>): Readonly<Record<string, any>> {
+  if (Object.keys(extra).length === 0) return config;
+  return Object.freeze({ ...config, ...deepFreeze(extra) });
+}
+
+/** Whether a loaded plugin declares `path` (or a section above it) in its `sections`. */
+function declaredBy(plugins: readonly AnyPlugin[], path: string): boolean {
+  return plugins.some((plugin) => (plugin.sections ?? []).some((section) => section === path || path.startsWith(`${section}.`)));
+}
+
+/**
+ * Each unknown root key must be some loaded plugin's section; the first that is not fails with
+ * the root schema's own message (so a typo still gets its "did you mean").
+ */
+export function assertRootKeysClaimed(config: Readonly<Record<string, any>>, plugins: readonly AnyPlugin[], label: string, file: string | undefined): void {
+  for (const key of Object.keys(config)) {
+    if (ROOT_KEYS.has(key) || plugins.some((plugin) => (plugin.sections ?? []).some((section) => section.split('.')[0] === key))) continue;
+    const result = validateWith(validateRootConfig, { [key]: config[key] }, `Invalid config at ${label}:`);
+    throw new MoltbotError('MOLT_ERR_CONFIG_INVALID', {
+      message: result.ok ? `Invalid config at ${label}: ${key} is not a known key` : result.message,
+      path: key,
+      ...(file ? { file } : {}),
+      fix: `No loaded plugin reads "${key}": if a plugin owns this section, add it to \`plugins\` (a plugin declares the root keys it reads in its \`sections\`); otherwise fix or remove the key.`,
+    });
+  }
+}
+
+function valueAt(config: Readonly<Record<string, any>>, path: string): unknown {
+  let value: unknown = config;
+  for (const key of path.split('.')) {
+    if (typeof value !== 'object' || value === null || !Object.hasOwn(value, key)) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+/**
+ * The plugins the present sections of `written` (the config as written, see writtenCopy) still
+ * need, each with the path that needs it (first path wins). Throws for a path nothing loaded reads that may not load its plugin: under
+ * `preset: "none"` (exactly the listed plugins), or when several plugins could serve it.
+ */
+export function pluginsForSections(
+  written: Readonly<Record<string, any>>,
+  sections: readonly ConfigSection[],
+  loaded: readonly AnyPlugin[],
+  file: string | undefined,
+): { name: string; path: string }[] {
+  const names = new Set(loaded.map((plugin) => plugin.name));
+  const needed: { name: string; path: string }[] = [];
+  const presetNone = written['preset'] === 'none';
+  for (const section of sections) {
+    const value = valueAt(written, section.path);
+    if (value === undefined || (section.needed !== undefined && !section.needed(value))) continue;
+    if (section.plugins.some((name) => names.has(name)) || declaredBy(loaded, section.path)) continue;
+    const [first] = section.plugins;
+    if (first !== undefined && section.implies !== false && !presetNone) {
+      names.add(first);
+      needed.push({ name: first, path: section.path });
+      continue;
+    }
+    const which = section.plugins.map((name) => `"${name}"`).join(', ');
+    throw new MoltbotError('MOLT_ERR_CONFIG_INVALID', {
+      message: section.plugins.length === 1
+        ? `Invalid config: ${section.path} is read by the ${which} plugin, which is not loaded${presetNone ? ' (preset "none" loads only the plugins listed in `plugins`)' : ''}, so it would be ignored`
+        : `Invalid config: ${section.path} is read by the plugins ${which}, none of which is loaded, so it would be ignored`,
+      path: section.path,
+      ...(file ? { file } : {}),
+      fix: section.plugins.length === 1
+        ? `Add "${first}" to \`plugins\` (e.g. "plugins": ["${first}"]), or remove ${section.path}.`
+        : `Add the one you use (${which}) to \`plugins\`, or remove ${section.path}.`,
+    });
+  }
+  return needed;
+}
