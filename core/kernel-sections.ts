@@ -77,14 +77,17 @@ function valueAt(config: Readonly<Record<string, any>>, path: string): unknown {
 
 /**
  * The plugins the present sections of `written` (the config as written, see writtenCopy) still
- * need, each with the path that needs it (first path wins). Throws for a path nothing loaded reads that may not load its plugin: under
- * `preset: "none"` (exactly the listed plugins), or when several plugins could serve it.
+ * need, each with the path that needs it (first path wins). A path is served by a loaded plugin
+ * it is for, or by one declaring it in `sections`. Otherwise: under `preset: "none"` (exactly the
+ * listed plugins) or for a path several plugins could serve, a loaded reader makes it fine and
+ * no reader is an error naming the plugin to add; with a preset its plugin is loaded; without
+ * one (an embedding kernel) it is loaded unless a reader is.
  */
 export function pluginsForSections(
   written: Readonly<Record<string, any>>,
   sections: readonly ConfigSection[],
   loaded: readonly AnyPlugin[],
-  file: string | undefined,
+  options: { withPreset: boolean; file: string | undefined },
 ): { name: string; path: string }[] {
   const names = new Set(loaded.map((plugin) => plugin.name));
   const needed: { name: string; path: string }[] = [];
@@ -93,23 +96,31 @@ export function pluginsForSections(
     const value = valueAt(written, section.path);
     if (value === undefined || (section.needed !== undefined && !section.needed(value))) continue;
     if (section.plugins.some((name) => names.has(name)) || declaredBy(loaded, section.path)) continue;
+    const read = (section.readers ?? []).some((name) => names.has(name));
     const [first] = section.plugins;
-    if (first !== undefined && section.implies !== false && !presetNone) {
+    const mayLoad = first !== undefined && section.implies !== false && !presetNone;
+    if (mayLoad && (options.withPreset || !read)) {
       names.add(first);
       needed.push({ name: first, path: section.path });
       continue;
     }
-    const which = section.plugins.map((name) => `"${name}"`).join(', ');
-    throw new MoltbotError('MOLT_ERR_CONFIG_INVALID', {
-      message: section.plugins.length === 1
-        ? `Invalid config: ${section.path} is read by the ${which} plugin, which is not loaded${presetNone ? ' (preset "none" loads only the plugins listed in `plugins`)' : ''}, so it would be ignored`
-        : `Invalid config: ${section.path} is read by the plugins ${which}, none of which is loaded, so it would be ignored`,
-      path: section.path,
-      ...(file ? { file } : {}),
-      fix: section.plugins.length === 1
-        ? `Add "${first}" to \`plugins\` (e.g. "plugins": ["${first}"]), or remove ${section.path}.`
-        : `Add the one you use (${which}) to \`plugins\`, or remove ${section.path}.`,
-    });
+    if (read) continue;
+    throw unreadSection(section, presetNone, options.file);
   }
   return needed;
+}
+
+function unreadSection(section: ConfigSection, presetNone: boolean, file: string | undefined): MoltbotError {
+  const [first] = section.plugins;
+  const which = section.plugins.map((name) => `"${name}"`).join(', ');
+  return new MoltbotError('MOLT_ERR_CONFIG_INVALID', {
+    message: section.plugins.length === 1
+      ? `Invalid config: ${section.path} is read by the ${which} plugin, which is not loaded${presetNone ? ' (preset "none" loads only the plugins listed in `plugins`)' : ''}, so it would be ignored`
+      : `Invalid config: ${section.path} is read by the plugins ${which}, none of which is loaded, so it would be ignored`,
+    path: section.path,
+    ...(file ? { file } : {}),
+    fix: section.plugins.length === 1
+      ? `Add "${first}" to \`plugins\` (e.g. "plugins": ["${first}"]), or remove ${section.path}.`
+      : `Add the one you use (${which}) to \`plugins\`, or remove ${section.path}.`,
+  });
 }

@@ -38,8 +38,15 @@ export interface ImpliedPlugin {
 export interface ConfigSection {
   /** Dotted path: a root key (`cron`) or a key under one (`gateway.tailscale`, `logging.transports`). */
   path: string;
-  /** Plugins that read it; the path counts as consumed when any of them (or a plugin declaring it in `sections`) is loaded. */
+  /** Plugins it is for (the first is the one a present path loads); any of them loaded serves it. */
   plugins: readonly string[];
+  /**
+   * Plugins that also read it without being its purpose (the audit inspects `gateway`, resources
+   * reads `tools.exec.maxProcesses`): loaded, they make the path no error under
+   * `preset: "none"`, and, in a kernel without a preset, stop it loading its plugin. With a
+   * preset they do not: `tools.exec` still loads tools-exec though the preset's audit reads it.
+   */
+  readers?: readonly string[];
   /**
    * true (default): a present path loads `plugins[0]` when none is loaded. false: several
    * plugins could serve it (the `redis` connection), so none loaded is an error naming them.
@@ -78,7 +85,7 @@ export interface KernelOptions {
    * Config paths and the plugins that read them (the CLI and the package entry pass Moltbot's
    * own): a present path whose plugins are all missing loads the first one, or, under
    * `preset: "none"` or when it `implies` nothing, is a config error naming the path and the
-   * plugin to add. Separately, every root key the root schema does not know must be declared in
+   * plugin to add (see ConfigSection `readers` for plugins that only read it). Separately, every root key the root schema does not know must be declared in
    * the `sections` of a loaded plugin (a third-party plugin's own section), else it is an error.
    */
   sections?: readonly ConfigSection[];

@@ -384,7 +384,9 @@ class MoltbotKernel implements Kernel {
     const impliedNames = new Set(impliedRecords.map((record) => record.plugin.name));
     const records = [...presetRecords.filter((record) => !impliedNames.has(record.plugin.name)), ...declaredRecords, ...impliedRecords];
     // A present section whose reader is missing loads it (or, when it may not, fails naming the plugin to add).
-    const fromSections = pluginsForSections(this.#written, this.#options.sections ?? [], records.map((record) => record.plugin), this.#configFile);
+    const fromSections = pluginsForSections(this.#written, this.#options.sections ?? [], records.map((record) => record.plugin), {
+      withPreset: this.#options.preset !== undefined, file: this.#configFile,
+    });
     const sectionRecords = await Promise.all(fromSections.map(({ name, path }) => resolveEntry(name, path, resolveOptions)));
     return [...records, ...sectionRecords];
   }
