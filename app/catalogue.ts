@@ -86,14 +86,15 @@ const has = (value: unknown, ...keys: string[]) => typeof value === 'object' && 
  * `gateway.tailscale` with a mode other than "off" loads tailscale), or under `preset: "none"`
  * is a config error naming the plugin to add, so no setting is silently ignored. Paths the
  * kernel reads itself (`logging.level`, `logging.redact`, `agent.workspace`,
- * `agents.defaults.workspace`, `plugins`, `preset`, `pluginPolicy`) are not listed;
+ * `agents.defaults.workspace`, `plugins`, `preset`, `pluginPolicy`) are not listed, nor is
+ * `gateway` itself: its port, auth and TLS are also how every CLI command reaches the running
+ * gateway, so a `preset: "none"` config listing only `cron` still needs them;
  * `channels.<id>` and `alerts.sinks` names are handled by IMPLIED_PLUGINS. Each plugin
  * declares the same paths in its definition's `sections` (test/app/catalogue.test.ts).
  */
 export const CONFIG_SECTIONS: readonly ConfigSection[] = Object.freeze([
   { path: 'agent', plugins: ['agent'], needed: (agent: unknown) => Object.keys(agent as object).some((key) => key !== 'workspace') },
   { path: 'providers', plugins: ['agent'], readers: ['memory'] },
-  { path: 'gateway', plugins: ['gateway'], readers: ['audit', 'diagnostics', 'daemon', 'control-ui', 'mcp-server'] },
   { path: 'gateway.rateLimiting', plugins: ['rate-limit', 'rate-limit-redis'] },
   { path: 'gateway.controlUi', plugins: ['control-ui'], readers: ['gateway', 'audit'] },
   { path: 'gateway.tailscale', plugins: ['tailscale'], readers: ['audit'], needed: (tailscale: unknown) => ((tailscale as { mode?: string }).mode ?? 'off') !== 'off' },
