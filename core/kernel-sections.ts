@@ -44,9 +44,12 @@ export function withExtraKeys(config: Readonly<Record<string, any>>, extra: Reco
   return Object.freeze({ ...config, ...deepFreeze(extra) });
 }
 
-/** Whether a loaded plugin declares `path` (or a section above it) in its `sections`. */
+/**
+ * Whether a loaded plugin declares exactly `path` in its `sections` (declaring `gateway` does not
+ * serve `gateway.tailscale`: that path has a plugin of its own).
+ */
 function declaredBy(plugins: readonly AnyPlugin[], path: string): boolean {
-  return plugins.some((plugin) => (plugin.sections ?? []).some((section) => section === path || path.startsWith(`${section}.`)));
+  return plugins.some((plugin) => (plugin.sections ?? []).includes(path));
 }
 
 /**

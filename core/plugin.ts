@@ -129,8 +129,9 @@ export interface PluginDefinition<Options extends object = Record<string, unknow
   /**
    * Config paths this plugin reads: a root key of its own (`'acme'`, which the root schema does
    * not know: without a loaded plugin declaring it, that key is a config error) or a path of the
-   * root config (`'logging.transports'`: it then serves that path in place of the first-party
-   * plugin the section would otherwise load). The plugin validates its own section.
+   * root config (`'logging'`, `'gateway.tailscale'`: declared exactly as the first-party
+   * catalogue lists it, it serves that path in place of the plugin the section would otherwise
+   * load). The plugin validates its own section.
    */
   sections?: string[];
   /** A critical plugin reporting `degraded` makes `/readyz` fail. */

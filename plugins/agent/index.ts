@@ -42,6 +42,7 @@ export default definePlugin({
   schema,
   validate: validateOptions,
   description: 'Sessions, runs with model failover, tool loop, compaction, usage and tracing',
+  sections: ['agent', 'providers', 'agents'],
   dependencies: ['session-store-file'],
   // The gateway only carries RPC and HTTP: embedded without it, use the `agent` service.
   optionalDependencies: ['provider-anthropic', 'provider-openai', 'gateway', 'cache', 'events-redis'],

@@ -29,6 +29,7 @@ export default definePlugin<ChannelsOptions>({
   version: '1.0.0',
   kernel: '^1.0.0',
   description: 'Channel runtime: DM/group policy, pairing, sessions, chunking, outbound queue, status',
+  sections: ['channels'],
   schema,
   validate,
   // Without an agent messages are dropped ("no-agent"); without a gateway there are no RPC/events.

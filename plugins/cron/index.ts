@@ -71,6 +71,7 @@ export default definePlugin<CronOptions>({
   version: '1.0.0',
   kernel: '^1.0.0',
   description: 'Scheduled agent turns (at, every, cron in a timezone) delivered to a channel or webhook; the heartbeat',
+  sections: ['cron'],
   schema,
   validate,
   // cluster-redis (when declared): the scheduler runs on the owner of `cron` only, state in Redis.

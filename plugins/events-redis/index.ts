@@ -24,6 +24,7 @@ export default definePlugin<EventsRedisOptions>({
   version: '1.0.0',
   kernel: '^1.0.0',
   description: 'Cross-instance event fan-out over Redis pub/sub (the event-bus service)',
+  sections: ['redis'],
   schema,
   validate: validateOptions,
   defaults: { connectTimeoutMs: 5000 },

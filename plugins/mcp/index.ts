@@ -40,6 +40,7 @@ export default definePlugin<McpOptions>({
   version: '1.0.0',
   kernel: '^1.0.0',
   description: 'MCP client: tools of Model Context Protocol servers (stdio, streamable HTTP), supervised',
+  sections: ['mcp.servers'],
   schema,
   validate,
   defaults: {

@@ -24,6 +24,7 @@ export default definePlugin<SessionStoreRedisOptions>({
   version: '1.0.0',
   kernel: '^1.0.0',
   description: 'Session transcripts and index in Redis, shared by gateway instances',
+  sections: ['redis'],
   schema,
   validate: validateOptions,
   defaults: { connectTimeoutMs: 5000, leaseTtlMs: 30_000 },

@@ -28,6 +28,7 @@ export default definePlugin<ToolPolicyOptions>({
   version: '1.0.0',
   kernel: '^1.0.0',
   description: 'Allow/deny tools per sandbox mode (agents.defaults.sandbox); RPC tools.list and tools.invoke',
+  sections: ['agents.defaults.sandbox'],
   schema,
   validate,
   // Ordered after the plugins that register tools, so their names are known when the lists are checked.

@@ -37,6 +37,7 @@ export default definePlugin<ToolsBrowserOptions>({
   version: '1.0.0',
   kernel: '^1.0.0',
   description: 'browser tool: headless system Chromium per session under tools.browser limits and an egress policy',
+  sections: ['tools.browser'],
   schema,
   validate,
   defaults: { launchTimeoutMs: 30_000, watchdogIntervalMs: 2_000 },

@@ -19,6 +19,7 @@ export default definePlugin<ToolsExecOptions>({
   version: '1.0.0',
   kernel: '^1.0.0',
   description: 'exec tool: allowlisted programs with an argument list, no shell',
+  sections: ['tools.exec'],
   schema,
   validate,
   dependencies: ['agent'],
