@@ -24,7 +24,7 @@ export const EXIT_USAGE = 2;
 const INSPECT_COMMANDS: ReadonlySet<string> = new Set([
   'doctor', 'security audit', 'config validate', 'daemon status', 'daemon print', 'daemon install', 'daemon uninstall', 'onboard', 'plugins list',
   // Local readers (no gateway connection, no provider call): they run and end with a note.
-  'plugins info', 'logs', 'sessions list', 'sessions inspect', 'sessions trace', 'skills list', 'skills check', 'memory status', 'backup list', 'backup verify',
+  'plugins info', 'plugins catalogue', 'logs', 'sessions list', 'sessions inspect', 'sessions trace', 'skills list', 'skills check', 'memory status', 'backup list', 'backup verify',
 ]);
 
 /** Inspect commands that report unset variables themselves (as findings or errors). */
@@ -65,7 +65,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo()): 
     return kernel;
   };
   registerConfigCommands(program, kernelFor, io);
-  registerInfoCommands(program, kernelFor, io);
+  registerInfoCommands(program, kernelFor, io, FIRST_PARTY, EMBEDDED_PRESET);
   registerPluginCreate(program, io);
 
   try {
