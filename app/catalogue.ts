@@ -99,6 +99,12 @@ export const CONFIG_SECTIONS: readonly ConfigSection[] = Object.freeze([
   { path: 'gateway.controlUi', plugins: ['control-ui'], readers: ['gateway', 'audit'] },
   { path: 'gateway.tailscale', plugins: ['tailscale'], readers: ['audit'], needed: (tailscale: unknown) => ((tailscale as { mode?: string }).mode ?? 'off') !== 'off' },
   { path: 'channels', plugins: ['channels'], readers: ['audit'] },
+  // IMPLIED_PLUGINS loads these first (and refuses an id no plugin has); listed here, a
+  // `channels.<id>` section is also an error under preset "none" without its plugin.
+  ...Object.keys(FIRST_PARTY).filter((name) => name.startsWith('channel-')).map((name) => ({
+    path: `channels.${name.slice('channel-'.length)}`, plugins: [name], readers: ['audit'],
+    needed: (section: unknown) => (section as { enabled?: unknown }).enabled !== false,
+  })),
   { path: 'agents', plugins: ['agent'], readers: ['resources'], needed: (agents: unknown) => has(agents, 'maxConcurrentRuns', 'maxQueuedRuns', 'sessionCacheSize') },
   { path: 'agents.defaults.sandbox', plugins: ['tool-policy'], readers: ['audit', 'tools-browser'] },
   { path: 'agents.memoryLimit', plugins: ['resources'] },

@@ -11,12 +11,15 @@ import type { AnyPlugin } from '../../core/plugin.ts';
 const definitions = new Map<string, AnyPlugin>();
 for (const [name, load] of Object.entries(FIRST_PARTY)) definitions.set(name, ((await load()) as { default: AnyPlugin }).default);
 
-/** Whether `path` names a property of the root schema (through `properties` only). */
+type Schema = { properties?: Record<string, unknown>; additionalProperties?: unknown };
+
+/** Whether `path` names a key the root schema allows (a named property, or any key of a map such as `channels`). */
 function inRootSchema(path: string): boolean {
-  let schema: { properties?: Record<string, unknown> } | undefined = rootSchema;
+  let schema: Schema | undefined = rootSchema as Schema;
   for (const key of path.split('.')) {
-    schema = schema?.properties?.[key] as typeof schema;
-    if (schema === undefined) return false;
+    const next: unknown = schema?.properties?.[key] ?? (typeof schema?.additionalProperties === 'object' ? schema.additionalProperties : undefined);
+    if (next === undefined) return false;
+    schema = next as Schema;
   }
   return true;
 }
@@ -50,7 +53,9 @@ describe('first-party catalogue metadata', () => {
 
   it('embedding kernels act on the sections whose plugins are outside the preset', () => {
     expect(EMBEDDED_SECTIONS.map((section) => section.path)).toEqual([
-      'gateway.tailscale', 'agents.memoryLimit', 'agents.gcThreshold', 'tools.exec', 'tools.browser', 'cache.redis', 'redis', 'logging', 'mcp.servers',
+      'gateway.tailscale',
+      'channels.webhook', 'channels.whatsapp', 'channels.telegram', 'channels.irc', 'channels.slack', 'channels.discord', 'channels.matrix',
+      'agents.memoryLimit', 'agents.gcThreshold', 'tools.exec', 'tools.browser', 'cache.redis', 'redis', 'logging', 'mcp.servers',
     ]);
     for (const section of EMBEDDED_SECTIONS) for (const name of section.plugins) expect(EMBEDDED_PRESET).not.toContain(name);
   });

@@ -90,6 +90,13 @@ describe('a section nothing reads is a config error naming the path and the fix'
     await kernel.close();
   });
 
+  it('preset "none" with a channel section but not its channel plugin', async () => {
+    const { dir } = useTempDir();
+    const kernel = cliKernel(dir, { preset: 'none', channels: { irc: { server: 'irc.example.org', nick: 'molt' } }, plugins: ['channels'] });
+    await expect(kernel.validate()).rejects.toMatchObject({ code: 'MOLT_ERR_CONFIG_INVALID', path: 'channels.irc', fix: expect.stringContaining('Add "channel-irc"') });
+    await kernel.close();
+  });
+
   it('redis settings with no Redis-backed plugin name every plugin that could read them', async () => {
     const { dir } = useTempDir();
     const kernel = cliKernel(dir, { gateway: { auth: { mode: 'token' } }, redis: { url: 'redis://127.0.0.1:6399' } });
