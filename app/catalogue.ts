@@ -135,8 +135,9 @@ export const EMBEDDED_SECTIONS: readonly ConfigSection[] = Object.freeze(
 
 /**
  * Plugins the config implies (kernel option `impliedPlugins`): a `channels.<id>` section loads
- * `channel-<id>`, each first-party sink named in `alerts.sinks` loads `alert-<name>`, and an
- * `mcp.servers` section loads `mcp`. The plain path → plugin cases are CONFIG_SECTIONS.
+ * `channel-<id>`, each first-party sink named in `alerts.sinks` loads `alert-<name>`, each
+ * first-party tier named in `cache.tiers` loads `cache-<name>`, and an `mcp.servers` section
+ * loads `mcp`. The plain path → plugin cases are CONFIG_SECTIONS.
  */
 export const IMPLIED_PLUGINS = (config: Readonly<Record<string, any>>, declared: ReadonlySet<string>): ImpliedPlugin[] => {
   const implied = [...impliedChannels(config, declared), ...mcpPlugins(config, declared)];
@@ -148,6 +149,15 @@ export const IMPLIED_PLUGINS = (config: Readonly<Record<string, any>>, declared:
     const name = `alert-${String(sink)}`;
     if (typeof sink === 'string' && Object.hasOwn(FIRST_PARTY, name) && !declared.has(name) && !implied.some((entry) => entry.entry === name)) {
       implied.push({ entry: name, optionsPath: `alerts.sinks[${index}]` });
+    }
+  });
+  // `cache.tiers: ["memory", "redis"]` loads cache-redis the same way: a first-party tier works
+  // when named; another name is a store plugin listed in `plugins` (the cache refuses a tier nobody provides).
+  const tiers = (config.cache as { tiers?: unknown } | undefined)?.tiers;
+  (Array.isArray(tiers) ? tiers : []).forEach((tier: unknown, index) => {
+    const name = `cache-${String(tier)}`;
+    if (typeof tier === 'string' && Object.hasOwn(FIRST_PARTY, name) && !declared.has(name) && !implied.some((entry) => entry.entry === name)) {
+      implied.push({ entry: name, optionsPath: `cache.tiers[${index}]` });
     }
   });
   return implied;

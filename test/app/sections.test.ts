@@ -63,6 +63,14 @@ describe('a present section loads its first-party plugin', () => {
     await kernel.close();
   });
 
+  it('a first-party tier named in cache.tiers loads its store plugin', () => {
+    expect(IMPLIED_PLUGINS({ cache: { tiers: ['memory', 'redis'] } }, new Set())).toEqual([
+      { entry: 'cache-memory', optionsPath: 'cache.tiers[0]' }, { entry: 'cache-redis', optionsPath: 'cache.tiers[1]' },
+    ]);
+    expect(IMPLIED_PLUGINS({ cache: { tiers: ['redis'] } }, new Set(['cache-redis']))).toEqual([]);
+    expect(IMPLIED_PLUGINS({ cache: { tiers: ['acme'] } }, new Set())).toEqual([]);
+  });
+
   it('a plugin listed in `plugins` that declares the section serves it instead of the first-party one', async () => {
     const logs = definePlugin({ name: 'acme-logs', version: '1.0.0', sections: ['logging'], setup() {} });
     const kernel = await createTestKernel({ config: { logging: { transports: ['file'] } }, plugins: [logs] });
