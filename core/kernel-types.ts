@@ -115,6 +115,8 @@ export interface PluginInfo {
   setupMs?: number;
   dependencies: readonly string[];
   description?: string;
+  /** Config paths the plugin declares it reads (its definition's `sections`). */
+  sections?: readonly string[];
   /** JSON Schema of the options, and the defaults merged under them. */
   schema?: object;
   defaults?: object;

@@ -300,6 +300,7 @@ class MoltbotKernel implements Kernel {
         name: record.plugin.name, version: record.plugin.version, origin: record.origin,
         declaredAt: record.declaredAt, status: 'registered', dependencies: record.plugin.dependencies ?? [],
         ...(record.plugin.description === undefined ? {} : { description: record.plugin.description }),
+        ...(record.plugin.sections === undefined ? {} : { sections: record.plugin.sections }),
         ...(record.plugin.schema === undefined ? {} : { schema: record.plugin.schema }),
         ...(record.plugin.defaults === undefined ? {} : { defaults: record.plugin.defaults }),
       });

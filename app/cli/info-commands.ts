@@ -51,8 +51,7 @@ export function registerInfoCommands(program: Command, kernelFor: KernelFactory,
       });
       const info = configured.find((p) => p.name === name);
       if (info) {
-        const sections = firstParty ? (await loadFirstParty(catalogue, name)).sections ?? [] : undefined;
-        io.stdout(`${JSON.stringify({ ...info, ...(sections ? { sections } : {}), loaded: true, codeLoaded: true }, null, 2)}\n`);
+        io.stdout(`${JSON.stringify({ ...info, loaded: true, codeLoaded: true }, null, 2)}\n`);
         return;
       }
       if (firstParty) {
