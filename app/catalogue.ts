@@ -152,11 +152,13 @@ export const IMPLIED_PLUGINS = (config: Readonly<Record<string, any>>, declared:
     }
   });
   // `cache.tiers: ["memory", "redis"]` loads cache-redis the same way: a first-party tier works
-  // when named; another name is a store plugin listed in `plugins` (the cache refuses a tier nobody provides).
+  // when named; another name is a store plugin listed in `plugins` (the cache refuses a tier
+  // nobody provides). Preset tiers (memory, disk) are left alone: a listed third-party store
+  // may provide a tier of that name in their place.
   const tiers = (config.cache as { tiers?: unknown } | undefined)?.tiers;
   (Array.isArray(tiers) ? tiers : []).forEach((tier: unknown, index) => {
     const name = `cache-${String(tier)}`;
-    if (typeof tier === 'string' && Object.hasOwn(FIRST_PARTY, name) && !declared.has(name) && !implied.some((entry) => entry.entry === name)) {
+    if (typeof tier === 'string' && Object.hasOwn(FIRST_PARTY, name) && !EMBEDDED_PRESET.includes(name) && !declared.has(name) && !implied.some((entry) => entry.entry === name)) {
       implied.push({ entry: name, optionsPath: `cache.tiers[${index}]` });
     }
   });

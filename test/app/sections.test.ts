@@ -64,9 +64,7 @@ describe('a present section loads its first-party plugin', () => {
   });
 
   it('a first-party tier named in cache.tiers loads its store plugin', () => {
-    expect(IMPLIED_PLUGINS({ cache: { tiers: ['memory', 'redis'] } }, new Set())).toEqual([
-      { entry: 'cache-memory', optionsPath: 'cache.tiers[0]' }, { entry: 'cache-redis', optionsPath: 'cache.tiers[1]' },
-    ]);
+    expect(IMPLIED_PLUGINS({ cache: { tiers: ['memory', 'redis'] } }, new Set())).toEqual([{ entry: 'cache-redis', optionsPath: 'cache.tiers[1]' }]);
     expect(IMPLIED_PLUGINS({ cache: { tiers: ['redis'] } }, new Set(['cache-redis']))).toEqual([]);
     expect(IMPLIED_PLUGINS({ cache: { tiers: ['acme'] } }, new Set())).toEqual([]);
   });
