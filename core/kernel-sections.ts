@@ -38,6 +38,21 @@ export function writtenCopy<T>(value: T): T {
   return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, writtenCopy(item)])) as T;
 }
 
+/**
+ * `written` without the leaves environment variables set (`CLAWDBOT_AGENT_MODEL` sets
+ * `agent.model` for every command of a container): a deployment-wide variable is not a section
+ * the config asks a plugin for.
+ */
+export function withoutEnvPaths(written: Record<string, any>, paths: readonly string[]): void {
+  for (const path of paths) {
+    const keys = path.split('.');
+    const last = keys.pop()!;
+    let parent: unknown = written;
+    for (const key of keys) parent = typeof parent === 'object' && parent !== null ? (parent as Record<string, unknown>)[key] : undefined;
+    if (typeof parent === 'object' && parent !== null) delete (parent as Record<string, unknown>)[last];
+  }
+}
+
 /** The validated config with the (still unchecked) unknown root keys put back, frozen. */
 export function withExtraKeys(config: Readonly<Record<string, any>>, extra: Record<string, unknown>): Readonly<Record<string, any>> {
   if (Object.keys(extra).length === 0) return config;

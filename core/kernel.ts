@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import rootSchema from '../schemas/moltbot.config.json' with { type: 'json' };
 import { cloneData, expandHome, loadConfig, resolveStateDir } from './config/index.ts';
 import { validateConfig, validatePluginOptions } from './kernel-validation.ts';
-import { assertRootKeysClaimed, pluginsForSections, splitUnknownRootKeys, withExtraKeys, writtenCopy } from './kernel-sections.ts';
+import { assertRootKeysClaimed, pluginsForSections, splitUnknownRootKeys, withExtraKeys, withoutEnvPaths, writtenCopy } from './kernel-sections.ts';
 import { MoltbotError, isMoltbotError } from './errors.ts';
 import { checkBeforeNames, guardHooks, hookError, type TapPolicy, type TapRecord } from './hook-guard.ts';
 import { createHooks, type KernelHooks } from './hooks.ts';
@@ -73,7 +73,7 @@ class MoltbotKernel implements Kernel {
   /** The resolved plugins, once known: a root key none of them declares is a config error. */
   #resolved: readonly AnyPlugin[] | undefined;
   /** The config as written (no schema defaults): which sections the user set. */
-  #written: Readonly<Record<string, any>> = {};
+  #written: Record<string, any> = {};
   #unhookSignals: (() => void) | undefined;
 
   constructor(options: KernelOptions) {
@@ -341,7 +341,9 @@ class MoltbotKernel implements Kernel {
     this.#configFile = loaded.file;
     this.#configFiles = Object.freeze([loaded.seedFile, loaded.file].filter((file): file is string => file !== undefined));
     this.#stateDir = loaded.stateDir;
-    return this.#validateConfig(loaded.config, loaded.file);
+    const config = this.#validateConfig(loaded.config, loaded.file);
+    withoutEnvPaths(this.#written, loaded.envOverrides.map((override) => override.path));
+    return config;
   }
 
   #configLabel(file: string | undefined): string {

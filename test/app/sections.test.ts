@@ -103,6 +103,24 @@ describe('a section nothing reads is a config error naming the path and the fix'
     await kernel.close();
   });
 
+  it('a setting made by an environment variable (CLAWDBOT_AGENT_MODEL) asks for no plugin; the same key in the file does', async () => {
+    const { dir, write } = useTempDir();
+    const kernelFor = (env: Record<string, string>) => createKernel({
+      cwd: dir, homeDir: dir, env: { HOME: dir, MOLTBOT_STATE_DIR: join(dir, 'state'), ...env },
+      catalogue: FIRST_PARTY, preset: EMBEDDED_PRESET, impliedPlugins: IMPLIED_PLUGINS, sections: CONFIG_SECTIONS,
+      logDestination: { write: () => undefined },
+    });
+    write('moltbot.config.json', JSON.stringify({ preset: 'none', plugins: ['cache'] }));
+    const fromEnv = kernelFor({ CLAWDBOT_AGENT_MODEL: 'openai/gpt-4o' });
+    expect(names(await fromEnv.validate())).toEqual(['cache']);
+    expect(fromEnv.config.agent.model).toBe('openai/gpt-4o');
+    await fromEnv.close();
+    write('moltbot.config.json', JSON.stringify({ preset: 'none', plugins: ['cache'], agent: { model: 'openai/gpt-4o' } }));
+    const fromFile = kernelFor({});
+    await expect(fromFile.validate()).rejects.toMatchObject({ path: 'agent', fix: expect.stringContaining('Add "agent"') });
+    await fromFile.close();
+  });
+
   it('redis settings with no Redis-backed plugin name every plugin that could read them', async () => {
     const { dir } = useTempDir();
     const kernel = cliKernel(dir, { gateway: { auth: { mode: 'token' } }, redis: { url: 'redis://127.0.0.1:6399' } });
