@@ -88,9 +88,10 @@ const has = (value: unknown, ...keys: string[]) => typeof value === 'object' && 
  * kernel reads itself (`logging.level`, `logging.redact`, `agent.workspace`,
  * `agents.defaults.workspace`, `plugins`, `preset`, `pluginPolicy`) are not listed, nor is
  * `gateway` itself: its port, auth and TLS are also how every CLI command reaches the running
- * gateway, so a `preset: "none"` config listing only `cron` still needs them;
- * `channels.<id>` and `alerts.sinks` names are handled by IMPLIED_PLUGINS. Each plugin
- * declares the same paths in its definition's `sections` (test/app/catalogue.test.ts).
+ * gateway, so a `preset: "none"` config listing only `cron` still needs them. Loading by a
+ * name inside a value (`alerts.sinks`, `cache.tiers`) is IMPLIED_PLUGINS' job. Each plugin
+ * declares its paths in its definition's `sections` (test/app/catalogue.test.ts checks both).
+ * `needed` looks at the config as written: schema defaults never count as present.
  */
 export const CONFIG_SECTIONS: readonly ConfigSection[] = Object.freeze([
   { path: 'agent', plugins: ['agent'], needed: (agent: unknown) => Object.keys(agent as object).some((key) => key !== 'workspace') },
