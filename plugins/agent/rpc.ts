@@ -7,10 +7,11 @@ import { randomUUID } from 'node:crypto';
 import type { PluginContext } from '../../sdk/core/index.ts';
 import { RpcError } from '../gateway/error-codes.ts';
 import { defineMethod } from '../gateway/methods.ts';
-import { AgentError } from './agent-error.ts';
-import type { AgentService } from './agent-service.ts';
-import { SessionEvents, SESSION_TOPIC, MAX_SUBSCRIPTIONS_PER_CONNECTION, type EventBus } from './session-events.ts';
-import { mainSessionKey } from './session-key.ts';
+import { AgentError } from '../../sdk/agent/index.ts';
+import type { AgentService } from '../../sdk/agent/index.ts';
+import { SessionEvents, SESSION_TOPIC, MAX_SUBSCRIPTIONS_PER_CONNECTION } from './session-events.ts';
+import { eventBusRef, type EventBus } from '../../sdk/agent/index.ts';
+import { mainSessionKey } from '../../sdk/agent/index.ts';
 
 const SESSION_KEY = { type: 'string', minLength: 1, maxLength: 300, description: 'Session key, e.g. agent:main:main' };
 
@@ -32,7 +33,7 @@ async function wrap<T>(work: () => Promise<T> | T): Promise<T> {
 
 interface EventSender { sendTo(connectionId: string, event: string, payload?: unknown): boolean }
 
-export function defineAgentMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | 'track' | 'log' | 'use' | 'onClose'>, agent: () => AgentService): void {
+export function defineAgentMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | 'track' | 'log' | 'use' | 'useOptional' | 'onClose'>, agent: () => AgentService): void {
   let sender: EventSender | undefined;
   const gateway = () => (sender ??= ctx.use('gateway') as EventSender);
   const optional = <T>(name: string): T | undefined => {
@@ -51,7 +52,7 @@ export function defineAgentMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | '
     bus: () => bus,
   });
   ctx.hooks.start.tapPromise(ctx.name, async () => {
-    bus = optional<EventBus>('event-bus');
+    bus = ctx.useOptional(eventBusRef);
     watchers = optional<EventSender>('gateway');
     ctx.onClose(agent().subscribe((event) => events.local(event)));
     // A closed connection's subscriptions go with it (not only when an event finds it gone).

@@ -7,11 +7,8 @@
 import schema from '../../schemas/plugins/cron.json' with { type: 'json' };
 import validate from '../../schemas/generated/cron.validate.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
-import type { AgentService } from '../agent/agent-service.ts';
-import { parseSessionKey } from '../agent/session-key.ts';
-import type { ToolRegistry } from '../agent/tool-registry.ts';
+import { agentServiceRef, parseSessionKey, toolPolicyRef, toolRegistryRef, type ToolRegistry } from '../../sdk/agent/index.ts';
 import type { ChannelsService } from '../channels/contract.ts';
-import type { ToolPolicy } from '../tool-policy/policy.ts';
 import { registerCronCommands } from './cli.ts';
 import type { WebhookSettings } from './deliver.ts';
 import { createExecutor } from './execute.ts';
@@ -96,7 +93,7 @@ export default definePlugin<CronOptions>({
       declared,
       revive: (stored) => compileJob(stored.input, 'runtime', `${store.file} → ${stored.input.id}`, stored.owner),
       execute: createExecutor({
-        agent: () => ctx.use('agent') as AgentService,
+        agent: () => ctx.use(agentServiceRef),
         channels: () => ctx.use('channels') as ChannelsService,
         webhook: options.webhook,
         signal: ctx.signal,
@@ -119,12 +116,12 @@ export default definePlugin<CronOptions>({
 
     let tools: ToolRegistry | undefined;
     try {
-      tools = ctx.use('tools') as ToolRegistry;
+      tools = ctx.use(toolRegistryRef);
     } catch { /* no agent plugin: no tool */ }
     if (tools !== undefined) {
       const sandboxed = (sessionKey: string): boolean => {
         try {
-          return (ctx.use('tool-policy') as { current(): ToolPolicy }).current().check('cron', sessionKey) !== undefined;
+          return ctx.use(toolPolicyRef).current().check('cron', sessionKey) !== undefined;
         } catch {
           // Without the policy plugin only a main session may schedule.
           try {

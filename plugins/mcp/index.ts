@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { definePlugin } from '../../sdk/core/index.ts';
 import { collectSecretValues } from '../../sdk/core/index.ts';
-import type { ToolRegistry } from '../agent/tool-registry.ts';
+import { toolRegistryRef } from '../../sdk/agent/index.ts';
 import { registerMcpCommands } from './cli.ts';
 import { checkServers } from './doctor.ts';
 import { McpManager } from './manager.ts';
@@ -65,7 +65,7 @@ export default definePlugin<McpOptions>({
         log,
         registry: () => {
           try {
-            return ctx.use('tools') as ToolRegistry;
+            return ctx.use(toolRegistryRef);
           } catch {
             return undefined;
           }

@@ -5,7 +5,7 @@
  */
 import type { AgentRunContext } from '../../sdk/core/index.ts';
 import { isMoltbotError } from '../../sdk/core/index.ts';
-import { readWorkspaceFile } from '../tools-fs/file-ops.ts';
+import { readWorkspaceFile } from '../../sdk/workspace/index.ts';
 
 export async function withMemoryFile(run: AgentRunContext, workspace: string, maxChars: number, maxBytes: number): Promise<AgentRunContext> {
   if (run.metadata.main !== true) return run;

@@ -7,9 +7,9 @@ import { mkdir, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../sdk/core/index.ts';
 import { MoltbotError, isMoltbotError } from '../../sdk/core/index.ts';
-import type { ToolDefinition } from '../agent/tool-registry.ts';
-import { readWorkspaceFile } from '../tools-fs/file-ops.ts';
-import { isInside } from '../tools-fs/workspace-path.ts';
+import type { ToolDefinition } from '../../sdk/agent/index.ts';
+import { readWorkspaceFile } from '../../sdk/workspace/index.ts';
+import { isInside } from '../../sdk/workspace/index.ts';
 import type { MemoryIndex } from './memory-index.ts';
 import { dailyFile, memoryPath } from './memory-files.ts';
 

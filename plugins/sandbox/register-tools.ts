@@ -3,7 +3,7 @@
  * runs the tool in the sandbox, charged to the calling session's CPU budget.
  */
 import type { PluginContext } from '../../sdk/core/index.ts';
-import type { ToolRegistry } from '../agent/tool-registry.ts';
+import { toolRegistryRef, type ToolRegistry } from '../../sdk/agent/index.ts';
 import type { UserTool, UserToolProblem } from './user-tools.ts';
 
 export async function registerUserTools(
@@ -12,7 +12,7 @@ export async function registerUserTools(
 ): Promise<string[]> {
   let registry: ToolRegistry;
   try {
-    registry = ctx.use('tools') as ToolRegistry;
+    registry = ctx.use(toolRegistryRef);
   } catch {
     ctx.log.debug('no tools registry (agent plugin absent): user tools are not registered');
     return [];

@@ -1,9 +1,9 @@
 /** The `exec` tool: allowlisted program + argv array, in the workspace, bounded in count, time and output. */
 import { realpath } from 'node:fs/promises';
 import { compileSchema } from '../../sdk/core/index.ts';
-import type { ToolDefinition } from '../agent/tool-registry.ts';
-import { isInside, lexicalPath } from '../tools-fs/workspace-path.ts';
-import { FsToolError } from '../tools-fs/errors.ts';
+import type { ToolDefinition } from '../../sdk/agent/index.ts';
+import { isInside, lexicalPath } from '../../sdk/workspace/index.ts';
+import { FsToolError } from '../../sdk/workspace/index.ts';
 import type { Containment, ContainmentMode } from './containment.ts';
 import { ExecToolError } from './errors.ts';
 import { effectiveArgs, extraEnv, refusal } from './exec-policy.ts';

@@ -1,10 +1,10 @@
 /** The small pure parts: session keys, Retry-After, status classes, queue, refs, tool registry. */
 import { describe, expect, it } from 'vitest';
-import { classifyStatus, parseRetryAfter } from '../../../plugins/agent/model-error.ts';
-import { resolveModel } from '../../../plugins/agent/model-refs.ts';
+import { classifyStatus, parseRetryAfter } from '../../../sdk/agent/model-error.ts';
+import { resolveModel } from '../../../sdk/agent/model-refs.ts';
 import { RunQueue } from '../../../plugins/agent/run-queue.ts';
-import { parseSessionKey } from '../../../plugins/agent/session-key.ts';
-import { createToolRegistry } from '../../../plugins/agent/tool-registry.ts';
+import { parseSessionKey } from '../../../sdk/agent/session-key.ts';
+import { createToolRegistry } from '../../../sdk/agent/tool-registry.ts';
 import { jitteredDelay } from '../../../plugins/agent/failover-policy.ts';
 
 const headers = (h: Record<string, string>) => ({ get: (name: string) => h[name] ?? null });
