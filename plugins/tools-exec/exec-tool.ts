@@ -44,6 +44,8 @@ export function createExecTool(workspace: () => string, options: ExecToolOptions
     name: 'exec',
     description: `Run a program from the allowlist (${options.allow.join(', ') || 'empty: nothing can run'}) with an argument list; no shell.`,
     parameters: PARAMETERS,
+    // A program may write anywhere under its working folder: protected paths apply to cwd.
+    access: { paths: { cwd: 'write' } },
     running: () => running,
     close: () => closing.abort(),
     async handler(raw: unknown, context?: { signal?: AbortSignal }): Promise<RunOutput> {
