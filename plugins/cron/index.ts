@@ -7,7 +7,7 @@
 import schema from '../../schemas/plugins/cron.json' with { type: 'json' };
 import validate from '../../schemas/generated/cron.validate.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
-import { agentServiceRef, parseSessionKey, toolPolicyRef, toolRegistryRef, type ToolRegistry } from '../../sdk/agent/index.ts';
+import { agentServiceRef, parseSessionKey, toolPolicyRef, toolRegistryRef } from '../../sdk/agent/index.ts';
 import type { ChannelsService } from '../channels/contract.ts';
 import { registerCronCommands } from './cli.ts';
 import type { WebhookSettings } from './deliver.ts';
@@ -114,10 +114,8 @@ export default definePlugin<CronOptions>({
     ctx.provide('cron', service);
     defineCronMethods(ctx, service);
 
-    let tools: ToolRegistry | undefined;
-    try {
-      tools = ctx.use(toolRegistryRef);
-    } catch { /* no agent plugin: no tool */ }
+    // No agent plugin: no tool.
+    const tools = ctx.useOptional(toolRegistryRef);
     if (tools !== undefined) {
       const sandboxed = (sessionKey: string): boolean => {
         try {

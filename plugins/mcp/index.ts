@@ -63,13 +63,7 @@ export default definePlugin<McpOptions>({
     ctx.hooks.start.tapPromise(ctx.name, async () => {
       manager = new McpManager(specs, options, {
         log,
-        registry: () => {
-          try {
-            return ctx.use(toolRegistryRef);
-          } catch {
-            return undefined;
-          }
-        },
+        registry: () => ctx.useOptional(toolRegistryRef),
         alert: (alert) => {
           ctx.hooks.alert.promise(alert).catch((error: unknown) => log.error({ err: error }, 'mcp alert delivery failed'));
         },

@@ -1,7 +1,6 @@
 /** history() is a reader: it never writes into a session a run is writing to. */
 import { describe, expect, it } from 'vitest';
 import { createTestKernel } from '../../../app/testing.ts';
-import type { ToolRegistry } from '../../../plugins/agent/index.ts';
 import { startFakeProvider } from '../../helpers/fake-provider.ts';
 import { agentServiceRef, toolRegistryRef } from '../../../sdk/agent/index.ts';
 

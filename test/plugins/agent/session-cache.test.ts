@@ -1,7 +1,6 @@
 /** The agent keeps loaded transcripts in the cache service (memory tier, agents.sessionCacheSize). */
 import { describe, expect, it, vi } from 'vitest';
 import { createTestKernel } from '../../../app/testing.ts';
-import type { SessionStore } from '../../../plugins/agent/index.ts';
 import type { CacheService } from '../../../plugins/cache/service.ts';
 import { startFakeProvider } from '../../helpers/fake-provider.ts';
 import { agentServiceRef, sessionStoreRef } from '../../../sdk/agent/index.ts';

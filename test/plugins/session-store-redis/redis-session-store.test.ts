@@ -4,7 +4,7 @@ import { REDIS_URL, redisPrefix } from '../../helpers/redis.ts';
 import { createClient } from '@keyv/redis';
 import { createTestKernel } from '../../../app/testing.ts';
 import type { Check } from '../../../core/hook-types.ts';
-import type { SessionStore, TranscriptEntry } from '../../../plugins/agent/index.ts';
+import type { TranscriptEntry } from '../../../sdk/agent/index.ts';
 import { startFakeProvider } from '../../helpers/fake-provider.ts';
 import { agentServiceRef, sessionStoreRef } from '../../../sdk/agent/index.ts';
 
