@@ -7,7 +7,7 @@
  */
 import type { PluginContext } from '../core/index.ts';
 import type { PathAccess } from '../agent/index.ts';
-import { FsToolError, quote, workspaceErrors } from './errors.ts';
+import { FsToolError, quote } from './errors.ts';
 import { editWorkspaceFile, readWorkspaceFile, writeWorkspaceFile, type PathGuard } from './file-ops.ts';
 import { currentSessionPolicy, protectedPathsRef, protectedRefusal } from './protected-paths.ts';
 
@@ -48,7 +48,7 @@ export function workspaceFiles(ctx: Pick<PluginContext, 'paths' | 'use' | 'useOp
   const maxWrite = options.maxWriteBytes ?? MIB;
   const guard = (path: string, param: string, access: PathAccess, caller: FileCaller): PathGuard => (real) => {
     const reason = protectedRefusal(ctx.use(protectedPathsRef).rules(), currentSessionPolicy(ctx), real, access, caller.sessionKey);
-    if (reason !== undefined) throw new FsToolError(workspaceErrors.MOLT_ERR_TOOL_PATH_PROTECTED, `${param} ${quote(path)} is protected: ${reason}`);
+    if (reason !== undefined) throw new FsToolError('MOLT_ERR_TOOL_PATH_PROTECTED', `${param} ${quote(path)} is protected: ${reason}`);
   };
   return {
     get root() {
