@@ -15,7 +15,7 @@ import { registerBackupCommands } from './cli.ts';
 import { defineBackupMethods } from './rpc.ts';
 import { DEFAULT_LIMITS, type ArchiveLimits } from './limits.ts';
 import { DEFAULT_RETENTION, type Retention } from './retention.ts';
-import { useOwnership } from '../cluster/ownership.ts';
+import { useOwnership } from '../../sdk/cluster/index.ts';
 import { parseSchedule, startSchedule } from './schedule.ts';
 import { createBackupService, type BackupService } from './service.ts';
 
@@ -53,6 +53,7 @@ export default definePlugin<BackupOptions>({
   version: '1.0.0',
   kernel: '^1.0.0',
   description: 'Backups of config, workspace and sessions: create, list, verify, restore, prune, schedule',
+  sections: ['backup'],
   schema,
   validate: validateOptions,
   defaults: { limits: { ...DEFAULT_LIMITS } },

@@ -3,7 +3,7 @@ import schema from '../../schemas/plugins/channel-webchat.json' with { type: 'js
 import validate from '../../schemas/generated/channel-webchat.validate.ts';
 import { channelsServiceRef } from '../../sdk/channels/index.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
-import type { GatewayService } from '../gateway/service.ts';
+import { gatewayServiceRef, type GatewayService } from '../../sdk/gateway/index.ts';
 import { createWebchatAdapter } from './adapter.ts';
 
 export { WEBCHAT_EVENT, type ChatMessageEvent } from './adapter.ts';
@@ -13,19 +13,14 @@ export default definePlugin({
   version: '1.0.0',
   kernel: '^1.0.0',
   description: 'The gateway\'s own chat (control UI) as a channel: owner messages go to the main session, channels.send("webchat") reaches connected clients',
+  sections: ['channels.webchat'],
   schema,
   validate,
   dependencies: ['channels'],
   consumes: [channelsServiceRef],
   optionalDependencies: ['gateway'],
   setup(ctx) {
-    const gateway = (): GatewayService | undefined => {
-      try {
-        return ctx.use('gateway');
-      } catch {
-        return undefined;
-      }
-    };
+    const gateway = (): GatewayService | undefined => ctx.useOptional(gatewayServiceRef);
     ctx.use(channelsServiceRef).register(createWebchatAdapter(gateway));
   },
 });

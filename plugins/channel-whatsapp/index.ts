@@ -7,6 +7,7 @@
 import schema from '../../schemas/plugins/channel-whatsapp.json' with { type: 'json' };
 import validate from '../../schemas/generated/channel-whatsapp.validate.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
+import { gatewayServiceRef } from '../../sdk/gateway/index.ts';
 import { channelHttpChecks, channelSection, channelsServiceRef, createDeliveryHealth, platformOptions } from '../../sdk/channels/index.ts';
 import { createWhatsAppAdapter } from './adapter.ts';
 import { createGraphClient } from './graph.ts';
@@ -27,6 +28,7 @@ export function createWhatsAppPlugin(inject: WhatsAppInject = {}) {
     version: '1.0.0',
     kernel: '^1.0.0',
     description: 'WhatsApp Business Cloud API channel (signed webhook in, Graph API out)',
+    sections: ['channels.whatsapp'],
     schema,
     validate,
     dependencies: ['channels', 'gateway'],
@@ -53,7 +55,7 @@ export function createWhatsAppPlugin(inject: WhatsAppInject = {}) {
         graph,
         health,
         markRead: settings.markRead,
-        isListening: () => ctx.use('gateway').address() !== undefined,
+        isListening: () => ctx.use(gatewayServiceRef).address() !== undefined,
       });
       const counters = { stale: 0 };
       ctx.hooks.httpRoute.tap(ctx.name, (router) => registerWhatsAppWebhook(router, { settings, adapter, health, counters, log: ctx.log }));

@@ -14,8 +14,7 @@
 import type { HttpRouteRegistrar } from '../../sdk/core/index.ts';
 import type { Logger } from '../../sdk/core/index.ts';
 import { answerUnavailable, ChannelSendError, type DeliveryHealth, signedPostRoute, verifySignature, type WebhookAdapter } from '../../sdk/channels/index.ts';
-import { safeEqualSecret } from '../gateway/auth/secret-equal.ts';
-import { sendJson } from '../gateway/http-routes.ts';
+import { safeEqualSecret, sendJson } from '../../sdk/gateway/index.ts';
 import { parseEvents } from './events.ts';
 import { normalizePhone } from './phone.ts';
 import type { WhatsAppSettings } from './settings.ts';

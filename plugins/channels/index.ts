@@ -7,12 +7,12 @@ import schema from '../../schemas/plugins/channels.json' with { type: 'json' };
 import validate from '../../schemas/generated/channels.validate.ts';
 import { channelRelayRef, channelsServiceRef, pairingStoreRef, seenStoreRef, type PairingBackend, type SeenStore } from '../../sdk/channels/index.ts';
 import { definePlugin, optionalService } from '../../sdk/core/index.ts';
-import type { AgentService } from '../agent/agent-service.ts';
-import type { GatewayService } from '../gateway/service.ts';
+import { agentServiceRef } from '../../sdk/agent/index.ts';
+import { gatewayServiceRef } from '../../sdk/gateway/index.ts';
 import { auditChannels, diagnoseChannels } from './checks.ts';
 import { registerChannelsCommand, registerPairingCommand } from './cli.ts';
 import { collectChannelMetrics } from './metrics.ts';
-import { useOwnership, type OwnershipService } from '../cluster/ownership.ts';
+import { useOwnership, type OwnershipService } from '../../sdk/cluster/index.ts';
 import { PairingStore, pairingDir } from './pairing-store.ts';
 import { defineChannelMethods } from './rpc.ts';
 import { createScrubber } from './scrub.ts';
@@ -28,6 +28,7 @@ export default definePlugin<ChannelsOptions>({
   version: '1.0.0',
   kernel: '^1.0.0',
   description: 'Channel runtime: DM/group policy, pairing, sessions, chunking, outbound queue, status',
+  sections: ['channels'],
   schema,
   validate,
   // Without an agent messages are dropped ("no-agent"); without a gateway there are no RPC/events.
@@ -37,13 +38,6 @@ export default definePlugin<ChannelsOptions>({
   consumes: [optionalService(pairingStoreRef), optionalService(seenStoreRef), optionalService(channelRelayRef)],
   defaults: { perInstance: ['webchat', 'webhook'] },
   setup(ctx, options) {
-    const optional = <T>(name: string): T | undefined => {
-      try {
-        return ctx.use(name) as T;
-      } catch {
-        return undefined;
-      }
-    };
     // The pairing store: the shared one when a cluster plugin provides `pairingStoreRef`, else the file.
     let backend: PairingBackend | undefined;
     const pick = () => (backend ??= ctx.useOptional(pairingStoreRef) ?? new PairingStore(ctx.paths.stateDir));
@@ -73,8 +67,8 @@ export default definePlugin<ChannelsOptions>({
       log: ctx.log,
       store,
       seen,
-      agent: () => optional<AgentService>('agent'),
-      emit: (event, payload) => void optional<GatewayService>('gateway')?.broadcast(event, payload, 'admin'),
+      agent: () => ctx.useOptional(agentServiceRef),
+      emit: (event, payload) => void ctx.useOptional(gatewayServiceRef)?.broadcast(event, payload, 'admin'),
       track: (work) => ctx.track(work),
       signal: ctx.signal,
       scrub: createScrubber(() => ctx.config, () => ctx.secrets),

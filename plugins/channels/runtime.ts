@@ -6,7 +6,7 @@
 import { LRUCache } from 'lru-cache';
 import type { KernelHooks } from '../../sdk/core/index.ts';
 import type { Logger } from '../../sdk/core/index.ts';
-import type { AgentService } from '../agent/agent-service.ts';
+import type { AgentService } from '../../sdk/agent/index.ts';
 import { chunkText, createBackoff, queueSizeOf, storeUnavailable, type ChannelAdapter, type ChannelHost, type ChannelInbound, type ChannelSettings, type ChannelState, type ChannelStatus, type ChannelTarget, type PairingBackend, type PairingRequest, type ReceiveOutcome, type SeenStore } from '../../sdk/channels/index.ts';
 import { OutboundQueue } from './outbound-queue.ts';
 import { decide } from './policy.ts';

@@ -4,7 +4,7 @@
  * UI, an embedding program) send through.
  */
 import { MoltbotError } from '../../sdk/core/index.ts';
-import type { OwnershipHold, OwnershipService } from '../cluster/ownership.ts';
+import type { OwnershipHold, OwnershipService } from '../../sdk/cluster/index.ts';
 import { CHANNEL_ID, type ChannelAdapter, type ChannelRelay, type ChannelsService, type ChannelStatus, type ChannelTarget, PairingError, type PairingRequest, resolveChannelSettings } from '../../sdk/channels/index.ts';
 import { channelErrors } from './errors.ts';
 import { ChannelRuntime, type RuntimeDeps } from './runtime.ts';

@@ -7,8 +7,7 @@
  * that `load(channel)` refreshes; the channel runtime loads before each policy decision.
  */
 import { CHANNEL_ID, CODE_TTL_MS, MAX_PENDING, PairingError, generateCode, type ApprovedSender, type PairingBackend, type PairingRequest, type RequestResult, type StoredRequest } from '../../sdk/channels/index.ts';
-import type { RedisClient } from '../redis/connection.ts';
-import { redisScript } from '../redis/script.ts';
+import { type RedisClient, redisScript } from '../../sdk/redis/index.ts';
 
 const REQUEST = `
 local pending = redis.call('HGETALL', KEYS[1])

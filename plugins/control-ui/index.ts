@@ -11,6 +11,7 @@ import validateOptions from '../../schemas/generated/control-ui.validate.ts';
 import { MoltbotError } from '../../sdk/core/index.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
 import { PACKAGE } from '../../sdk/core/index.ts';
+import { gatewayServiceRef } from '../../sdk/gateway/index.ts';
 import { BASE_PATH, loadAssets, type Asset } from './assets.ts';
 import { defineConfigMethods } from './config-rpc.ts';
 import { assetHeaders, SECURITY_HEADERS } from './headers.ts';
@@ -41,6 +42,7 @@ export default definePlugin<ControlUiOptions>({
   version: '1.0.0',
   kernel: '^1.0.0',
   description: 'The browser dashboard on the gateway port: overview, chat, sessions, channels, alerts, config, backups',
+  sections: ['gateway.controlUi'],
   schema,
   validate: validateOptions,
   defaults: { metricsIntervalMs: 2_000 },
@@ -68,7 +70,7 @@ export default definePlugin<ControlUiOptions>({
       }
     });
     ctx.hooks.ready.tap(ctx.name, () => {
-      const where = ctx.use('gateway').address();
+      const where = ctx.use(gatewayServiceRef).address();
       if (where !== undefined) ctx.log.info({ files: assets.size }, `control UI at ${where.httpUrl}${BASE_PATH}`);
     });
   },

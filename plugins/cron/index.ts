@@ -7,11 +7,9 @@
 import schema from '../../schemas/plugins/cron.json' with { type: 'json' };
 import validate from '../../schemas/generated/cron.validate.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
-import type { AgentService } from '../agent/agent-service.ts';
-import { parseSessionKey } from '../agent/session-key.ts';
-import type { ToolRegistry } from '../agent/tool-registry.ts';
+import { gatewayServiceRef } from '../../sdk/gateway/index.ts';
+import { agentServiceRef, parseSessionKey, toolPolicyRef, toolRegistryRef } from '../../sdk/agent/index.ts';
 import { channelsServiceRef, type ChannelsService } from '../../sdk/channels/index.ts';
-import type { ToolPolicy } from '../tool-policy/policy.ts';
 import { registerCronCommands } from './cli.ts';
 import type { WebhookSettings } from './deliver.ts';
 import { createExecutor } from './execute.ts';
@@ -23,7 +21,7 @@ import { defineCronMethods } from './rpc.ts';
 import { Scheduler } from './scheduler.ts';
 import { createCronService, type CronService } from './service.ts';
 import { createCronStore, cronDir, type CronStore } from './store.ts';
-import { useOwnership } from '../cluster/ownership.ts';
+import { cronStoreServiceRef, useOwnership } from '../../sdk/cluster/index.ts';
 import { createCronTool } from './tool.ts';
 
 export type { CronService } from './service.ts';
@@ -70,6 +68,7 @@ export default definePlugin<CronOptions>({
   version: '1.0.0',
   kernel: '^1.0.0',
   description: 'Scheduled agent turns (at, every, cron in a timezone) delivered to a channel or webhook; the heartbeat',
+  sections: ['cron'],
   schema,
   validate,
   // cluster-redis (when declared): the scheduler runs on the owner of `cron` only, state in Redis.
@@ -77,10 +76,8 @@ export default definePlugin<CronOptions>({
   setup(ctx, options) {
     const config = (ctx.config.cron ?? {}) as CronConfig;
     if (config.enabled === false) return;
-    let shared: CronStore | undefined;
-    try {
-      shared = ctx.use('cron-store') as CronStore;
-    } catch { /* one process: the state file */ }
+    // One process: the state file. A cluster plugin's shared store gives back what cron saved (JobInput).
+    const shared = ctx.useOptional(cronStoreServiceRef) as CronStore | undefined;
     const store = shared ?? createCronStore(ctx.paths.stateDir);
     const declared = declaredJobs(config);
     const alert = failureAlerts(options.alertAfterFailures, (a) => {
@@ -88,7 +85,7 @@ export default definePlugin<CronOptions>({
     });
     const broadcast = (event: string, payload: unknown) => {
       try {
-        (ctx.use('gateway') as { broadcast(event: string, payload: unknown, scope: 'read'): number }).broadcast(event, payload, 'read');
+        ctx.use(gatewayServiceRef).broadcast(event, payload, 'read');
       } catch { /* no gateway: nobody to tell */ }
     };
     const scheduler = new Scheduler({
@@ -96,7 +93,7 @@ export default definePlugin<CronOptions>({
       declared,
       revive: (stored) => compileJob(stored.input, 'runtime', `${store.file} → ${stored.input.id}`, stored.owner),
       execute: createExecutor({
-        agent: () => ctx.use('agent') as AgentService,
+        agent: () => ctx.use(agentServiceRef),
         channels: () => ctx.use(channelsServiceRef),
         webhook: options.webhook,
         signal: ctx.signal,
@@ -117,14 +114,12 @@ export default definePlugin<CronOptions>({
     ctx.provide('cron', service);
     defineCronMethods(ctx, service);
 
-    let tools: ToolRegistry | undefined;
-    try {
-      tools = ctx.use('tools') as ToolRegistry;
-    } catch { /* no agent plugin: no tool */ }
+    // No agent plugin: no tool.
+    const tools = ctx.useOptional(toolRegistryRef);
     if (tools !== undefined) {
       const sandboxed = (sessionKey: string): boolean => {
         try {
-          return (ctx.use('tool-policy') as { current(): ToolPolicy }).current().check('cron', sessionKey) !== undefined;
+          return ctx.use(toolPolicyRef).current().check('cron', sessionKey) !== undefined;
         } catch {
           // Without the policy plugin only a main session may schedule.
           try {

@@ -8,18 +8,19 @@
 import schema from '../../schemas/plugins/mcp-server.json' with { type: 'json' };
 import validate from '../../schemas/generated/mcp-server.validate.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
+import { gatewayServiceRef } from '../../sdk/gateway/index.ts';
 import type { MoltbotConfig } from '../../schemas/generated/config-types.ts';
 import { registerServeCommand } from './cli.ts';
 import { registerMcpRoutes } from './http.ts';
 import type { ToolSettings } from './tools.ts';
 
-interface GatewayAddressService { address(): { url: string; host: string; port: number } | undefined }
 
 export default definePlugin<ToolSettings>({
   name: 'mcp-server',
   version: '1.0.0',
   kernel: '^1.0.0',
   description: 'Moltbot as an MCP server: `moltbot mcp serve` (stdio) and /mcp on the gateway port (streamable HTTP, off by default)',
+  sections: ['mcp.serve'],
   schema,
   validate,
   optionalDependencies: ['gateway'],
@@ -28,7 +29,7 @@ export default definePlugin<ToolSettings>({
     ctx.hooks.cliCommands.tap(ctx.name, (program, cli) => registerServeCommand(program, cli, ctx.config, ctx.paths.stateDir, settings));
     const serve = (ctx.config as MoltbotConfig).mcp?.serve;
     if (serve?.http?.enabled === true) {
-      ctx.hooks.httpRoute.tap(ctx.name, (router) => registerMcpRoutes(router, () => (ctx.use('gateway') as GatewayAddressService).address(), settings));
+      ctx.hooks.httpRoute.tap(ctx.name, (router) => registerMcpRoutes(router, () => ctx.use(gatewayServiceRef).address(), settings));
     }
   },
 });

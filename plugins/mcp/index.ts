@@ -11,7 +11,8 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { definePlugin } from '../../sdk/core/index.ts';
 import { collectSecretValues } from '../../sdk/core/index.ts';
-import type { ToolRegistry } from '../agent/tool-registry.ts';
+import { gatewayServiceRef } from '../../sdk/gateway/index.ts';
+import { toolRegistryRef } from '../../sdk/agent/index.ts';
 import { registerMcpCommands } from './cli.ts';
 import { checkServers } from './doctor.ts';
 import { McpManager } from './manager.ts';
@@ -39,6 +40,7 @@ export default definePlugin<McpOptions>({
   version: '1.0.0',
   kernel: '^1.0.0',
   description: 'MCP client: tools of Model Context Protocol servers (stdio, streamable HTTP), supervised',
+  sections: ['mcp.servers'],
   schema,
   validate,
   defaults: {
@@ -55,7 +57,7 @@ export default definePlugin<McpOptions>({
     let manager: McpManager | undefined;
     const health = (server: string, status: 'ok' | 'degraded', detail: string): void => {
       try {
-        ctx.use('gateway').health.report(`mcp:${server}`, status, { detail });
+        ctx.use(gatewayServiceRef).health.report(`mcp:${server}`, status, { detail });
       } catch {
         // No gateway (embedded, CLI): health is still in doctor and metrics.
       }
@@ -63,13 +65,7 @@ export default definePlugin<McpOptions>({
     ctx.hooks.start.tapPromise(ctx.name, async () => {
       manager = new McpManager(specs, options, {
         log,
-        registry: () => {
-          try {
-            return ctx.use('tools') as ToolRegistry;
-          } catch {
-            return undefined;
-          }
-        },
+        registry: () => ctx.useOptional(toolRegistryRef),
         alert: (alert) => {
           ctx.hooks.alert.promise(alert).catch((error: unknown) => log.error({ err: error }, 'mcp alert delivery failed'));
         },

@@ -8,25 +8,18 @@
 import schema from '../../schemas/plugins/metrics.json' with { type: 'json' };
 import validateOptions from '../../schemas/generated/metrics.validate.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
-import type { GatewayService } from '../gateway/service.ts';
-import { defineMethod } from '../gateway/methods.ts';
+import { type GatewayService, defineMethod, gatewayServiceRef } from '../../sdk/gateway/index.ts';
 import { AgentTracker } from './agents.ts';
 import type { PrometheusExporter } from './prometheus.ts';
 import { RequestCounter } from './requests.ts';
-import { MetricsCollectorCore, type MetricsService } from './snapshot.ts';
+import { MetricsCollectorCore } from './snapshot.ts';
 import { registerStatusCommand } from './status-command.ts';
-import { SystemSampler } from './system.ts';
+import { metricsServiceRef, SystemSampler, type MetricsService } from '../../sdk/ops/index.ts';
 import { defineMetricsSubscription } from './subscribe.ts';
 
-export type { MetricsService, MetricsSnapshot } from './snapshot.ts';
-export type { SystemFigures } from './system.ts';
-export type { AgentFigures } from './agents.ts';
-
-declare module '../../core/plugin.ts' {
-  interface Services {
-    metrics: MetricsService;
-  }
-}
+// The contract lives in the SDK (`moltbot/plugin-sdk/ops`); re-exported for this plugin's users.
+export { metricsServiceRef } from '../../sdk/ops/index.ts';
+export type { AgentFigures, MetricsService, MetricsSnapshot, SystemFigures } from '../../sdk/ops/index.ts';
 
 export interface MetricsOptions {
   /** Background sampling period in ms (keeps `last()` fresh and the deltas' span known). */
@@ -44,6 +37,7 @@ export default definePlugin<MetricsOptions>({
   version: '1.0.0',
   kernel: '^1.0.0',
   description: 'Measured gateway, agent and system figures: RPC metrics, Prometheus /metrics, the metrics service',
+  sections: ['metrics'],
   schema,
   validate: validateOptions,
   defaults: { interval: 15_000, windowSeconds: 60, sessionWindowMs: 300_000, minSampleMs: 200 },
@@ -56,12 +50,7 @@ export default definePlugin<MetricsOptions>({
       ctx.log.debug({}, 'metrics disabled by metrics.enabled=false');
       return;
     }
-    let gateway: GatewayService | undefined;
-    try {
-      gateway = ctx.use('gateway') as GatewayService;
-    } catch {
-      gateway = undefined;
-    }
+    const gateway: GatewayService | undefined = ctx.useOptional(gatewayServiceRef);
     const system = new SystemSampler(ctx.paths.stateDir);
     const requests = new RequestCounter(options.windowSeconds);
     const agents = new AgentTracker(options.sessionWindowMs);
@@ -98,7 +87,7 @@ export default definePlugin<MetricsOptions>({
       prometheus: async () => (await prometheus()).render(await core.snapshot()),
       last: () => core.last(),
     };
-    ctx.provide('metrics', service);
+    ctx.provide(metricsServiceRef, service);
 
     let timer: NodeJS.Timeout | undefined;
     ctx.hooks.ready.tap(ctx.name, () => {

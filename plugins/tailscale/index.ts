@@ -6,7 +6,7 @@
  */
 import { MoltbotError } from '../../sdk/core/index.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
-import '../gateway/index.ts';
+import { gatewayServiceRef } from '../../sdk/gateway/index.ts';
 import { exposeArgs, RESET_ARGS, spawnTailscale, type Runner, type TailscaleMode } from './tailscale.ts';
 
 export { exposeArgs, RESET_ARGS } from './tailscale.ts';
@@ -23,6 +23,7 @@ export function createTailscalePlugin(inject: TailscaleInject = {}) {
     version: '1.0.0',
     kernel: '^1.0.0',
     description: 'Expose the gateway with `tailscale serve` (tailnet) or `tailscale funnel` (public, password auth only)',
+    sections: ['gateway.tailscale'],
     dependencies: ['gateway'],
     // Funnel without password auth is a config error: `config validate`, doctor and start all say so.
     check({ config }) {
@@ -54,7 +55,7 @@ export function createTailscalePlugin(inject: TailscaleInject = {}) {
         }
       };
       ctx.hooks.start.tapPromise('tailscale', async () => {
-        const where = ctx.use('gateway').address();
+        const where = ctx.use(gatewayServiceRef).address();
         if (where === undefined) return;
         await must(exposeArgs(mode, where.port));
         ctx.log.info({ mode, port: where.port }, `gateway exposed with tailscale ${mode}`);

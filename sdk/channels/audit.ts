@@ -3,8 +3,8 @@
  * that is also the gateway's password or token (one leak opens both doors), and a URL that
  * sends credentials or conversation text over plain HTTP to another machine.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Check } from '../core/index.ts';
+import { safeEqualSecret } from '../gateway/index.ts';
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 
@@ -18,22 +18,10 @@ export function plainRemoteHttp(url: string): boolean {
   }
 }
 
-const KEY = randomBytes(32);
-const digest = (value: string) => createHmac('sha256', KEY).update(value, 'utf8').digest();
-
-/**
- * Constant-time, length-hiding equality (both sides HMAC'd first), as the gateway compares its
- * secrets (plugins/gateway/auth/secret-equal.ts, which the SDK may not import): false unless
- * both are strings and `expected` is not empty.
- */
-function sameSecret(provided: string, expected: unknown): boolean {
-  return typeof expected === 'string' && expected !== '' && timingSafeEqual(digest(provided), digest(expected));
-}
-
 /** Whether `value` is the gateway's password or token. */
 export function reusesGatewaySecret(value: string, config: Readonly<Record<string, any>>): boolean {
   const auth = (config.gateway?.auth ?? {}) as { password?: unknown; token?: unknown };
-  return sameSecret(value, auth.password) || sameSecret(value, auth.token);
+  return safeEqualSecret(value, auth.password) || safeEqualSecret(value, auth.token);
 }
 
 /** The findings for one channel: `secrets` by config key, `urls` by config key. */

@@ -11,11 +11,11 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isMoltbotError, type HttpRouteRegistrar, type Logger } from '../core/index.ts';
+import { sendJson } from '../gateway/index.ts';
 import type { ChannelHost } from './contract.ts';
 import { BodyTooLargeError, readRawBody } from './raw-body.ts';
 import { createReplayGuard } from './replay-guard.ts';
 import { storeUnavailable } from './seen-store.ts';
-import { replyJson } from './http-reply.ts';
 import { signatureDigest } from './signature.ts';
 
 export interface SignedRouteOptions {
@@ -53,14 +53,14 @@ export interface SignedRequest {
 export function answerUnavailable(res: ServerResponse, error: unknown): boolean {
   if (!isMoltbotError(error, 'MOLT_ERR_STORE_UNAVAILABLE')) return false;
   const retryAfterMs = typeof error.data?.retryAfterMs === 'number' ? error.data.retryAfterMs : 2000;
-  replyJson(res, 503, { ok: false, error: error.message, code: error.code, retryAfterMs }, { 'Retry-After': String(Math.ceil(retryAfterMs / 1000)) });
+  sendJson(res, 503, { ok: false, error: error.message, code: error.code, retryAfterMs }, { 'Retry-After': String(Math.ceil(retryAfterMs / 1000)) });
   return true;
 }
 
 export function signedPostRoute(router: HttpRouteRegistrar, options: SignedRouteOptions, handle: (request: SignedRequest, res: ServerResponse) => Promise<void>): void {
   const refuse = (res: ServerResponse, status: number, error: string, why: Record<string, unknown>, headers: Record<string, string> = {}) => {
     options.log.debug({ channel: options.channel, status, ...why }, `webhook refused: ${error}`);
-    replyJson(res, status, { ok: status < 300, ...(status < 300 ? { status: 'duplicate' } : { error }) }, headers);
+    sendJson(res, status, { ok: status < 300, ...(status < 300 ? { status: 'duplicate' } : { error }) }, headers);
   };
   router.route({
     method: 'POST',

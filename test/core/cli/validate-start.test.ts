@@ -8,10 +8,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isMoltbotError } from '../../../core/errors.ts';
 import { createKernel } from '../../../core/kernel.ts';
-import { EMBEDDED_PRESET, FIRST_PARTY, IMPLIED_PLUGINS } from '../../../app/catalogue.ts';
+import { CONFIG_SECTIONS, EMBEDDED_PRESET, FIRST_PARTY, IMPLIED_PLUGINS } from '../../../app/catalogue.ts';
 import { suggestConfig } from '../../../plugins/audit/suggest.ts';
 import { runCliCaptured } from '../../helpers/cli.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
+import { gatewayServiceRef } from '../../../sdk/gateway/index.ts';
 
 interface Verdict { code: number; path: string | null }
 
@@ -64,14 +65,14 @@ async function startVerdict(dir: string, env: Record<string, string>): Promise<V
   let output = '';
   const kernel = createKernel({
     cwd: dir, homeDir: dir, env: { HOME: dir, MOLTBOT_STATE_DIR: join(dir, '.state'), ...env },
-    catalogue: FIRST_PARTY, preset: EMBEDDED_PRESET, impliedPlugins: IMPLIED_PLUGINS,
+    catalogue: FIRST_PARTY, preset: EMBEDDED_PRESET, impliedPlugins: IMPLIED_PLUGINS, sections: CONFIG_SECTIONS,
     logDestination: { write: (line: string) => { output += line; } },
   });
   try {
     await kernel.load();
-    kernel.use('gateway').listenOn({ port: 0 });
+    kernel.use(gatewayServiceRef).listenOn({ port: 0 });
     await kernel.start();
-    expect(kernel.use('gateway').address()).toBeDefined();
+    expect(kernel.use(gatewayServiceRef).address()).toBeDefined();
     return { code: 0, path: null, output };
   } catch (error) {
     if (!isMoltbotError(error)) throw error;

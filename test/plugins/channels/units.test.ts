@@ -5,7 +5,7 @@ import { decide } from '../../../plugins/channels/policy.ts';
 import { encodePeerId, sessionKeyFor } from '../../../plugins/channels/session-route.ts';
 import { resolveChannelSettings } from '../../../sdk/channels/settings.ts';
 import { agentText } from '../../../plugins/channels/runtime.ts';
-import { parseSessionKey } from '../../../plugins/agent/session-key.ts';
+import { parseSessionKey } from '../../../sdk/agent/session-key.ts';
 
 describe('policy', () => {
   const settings = (section: Record<string, unknown>) => resolveChannelSettings({ channels: { t: section } }, 't');

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient } from '@keyv/redis';
 import { createTestKernel, type TestKernel } from '../../../app/testing.ts';
-import type { OwnershipService } from '../../../plugins/cluster/ownership.ts';
+import type { OwnershipService } from '../../../sdk/cluster/index.ts';
 import { channelsServiceRef, PairingError, pairingStoreRef } from '../../../sdk/channels/index.ts';
 import { eventually as until } from '../../helpers/eventually.ts';
 import { createFakeChannel, type FakeChannel } from '../../helpers/fake-channel.ts';

@@ -9,11 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestKernel, type TestKernel } from '../../../app/testing.ts';
-import type { ToolRegistry } from '../../../plugins/agent/tool-registry.ts';
+import type { ToolRegistry } from '../../../sdk/agent/tool-registry.ts';
 import { profileName } from '../../../plugins/tools-browser/browser-pool.ts';
 import { processTree } from '../../../plugins/tools-browser/process-tree.ts';
 import { freePort } from '../../helpers/net.ts';
 import { startSite, type Site } from './site.ts';
+import { gatewayServiceRef } from '../../../sdk/gateway/index.ts';
 
 const MAIN = 'agent:main:main';
 type Result = Record<string, any>;
@@ -64,7 +65,7 @@ beforeAll(async () => {
     },
   });
   await kernel.load();
-  kernel.use('gateway').listenOn({ port: gatewayPort });
+  kernel.use(gatewayServiceRef).listenOn({ port: gatewayPort });
   await kernel.start();
 });
 
