@@ -3,7 +3,7 @@
  * holds it. One check for every entry point: exactly one of at/every/cron, a valid IANA tz,
  * a valid session key, a deliver target of a known shape; errors name the field.
  */
-import type { CronDelivery, MoltbotConfig } from '../../schemas/generated/config-types.ts';
+import type { CronDelivery, MoltbotConfig } from '../../sdk/config/index.ts';
 import { MoltbotError } from '../../sdk/core/index.ts';
 import { mainSessionKey, parseSessionKey } from '../../sdk/agent/index.ts';
 import { isTimeZone, parseAt, parseCron, parseDuration, type Schedule } from './schedule.ts';

@@ -7,7 +7,7 @@
  */
 import schema from '../../schemas/plugins/tools-browser.json' with { type: 'json' };
 import validate from '../../schemas/generated/tools-browser.validate.ts';
-import { definePlugin } from '../../sdk/core/index.ts';
+import { definePlugin, createServiceRef } from '../../sdk/core/index.ts';
 import { gatewayServiceRef } from '../../sdk/gateway/index.ts';
 import { toolRegistryRef, type ToolPolicy } from '../../sdk/agent/index.ts';
 import { BrowserPool } from './browser-pool.ts';
@@ -18,15 +18,12 @@ import { createEgressPolicy } from './egress-policy.ts';
 import { BrowserToolError } from './errors.ts';
 import { resolveSettings } from './settings.ts';
 
+/** The pool of Chromium browsers the browser tool drives. */
+export const browserPoolRef = createServiceRef<BrowserPool>({ id: 'browser', description: 'The pool of Chromium browsers the browser tool drives' });
+
 export interface ToolsBrowserOptions {
   launchTimeoutMs: number;
   watchdogIntervalMs: number;
-}
-
-declare module '../../core/plugin.ts' {
-  interface Services {
-    browser: BrowserPool;
-  }
 }
 
 const DEFAULT_GATEWAY_PORT = 18789;
@@ -34,6 +31,7 @@ const DEFAULT_GATEWAY_PORT = 18789;
 export default definePlugin<ToolsBrowserOptions>({
   name: 'tools-browser',
   version: '1.0.0',
+  provides: [browserPoolRef],
   kernel: '^1.0.0',
   description: 'browser tool: headless system Chromium per session under tools.browser limits and an egress policy',
   sections: ['tools.browser'],
@@ -95,7 +93,7 @@ export default definePlugin<ToolsBrowserOptions>({
     };
 
     const pool = new BrowserPool({ settings, stateDir: ctx.paths.stateDir, log: ctx.log, policy, proxyPorts, acquire, launchTimeoutMs: options.launchTimeoutMs });
-    ctx.provide('browser', pool);
+    ctx.provide(browserPoolRef, pool);
     const actions = new Map<string, number>();
     const errors = new Map<string, number>();
     const tool = createBrowserTool({

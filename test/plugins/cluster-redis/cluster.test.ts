@@ -1,5 +1,7 @@
 /** cluster-redis against the real Redis on 127.0.0.1:6379: ownership, shared pairing, channels on their owner only. */
 import { randomBytes } from 'node:crypto';
+import { cronServiceRef } from '../../../plugins/cron/index.ts';
+import { backupServiceRef } from '../../../plugins/backup/index.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient } from '@keyv/redis';
 import { createTestKernel, type TestKernel } from '../../../app/testing.ts';
@@ -177,7 +179,7 @@ describe('scheduled backups in a cluster', () => {
     const start = () => clusterKernel(prefix, ['backup'], { backup: { schedule: '1s' } });
     const a = await start();
     const b = await start();
-    const archives = async (kernel: TestKernel) => (await (kernel.use('backup') as BackupService).list()).length;
+    const archives = async (kernel: TestKernel) => (await (kernel.use(backupServiceRef)).list()).length;
     await until(async () => (await archives(a)) >= 2, 'two scheduled backups on A');
     expect(await archives(b)).toBe(0);
     await a.close();
@@ -191,8 +193,8 @@ describe('cron in a cluster', () => {
     const start = () => clusterKernel(prefix, ['cron'], { cron: { jobs: [{ id: 'hourly', every: '1h', message: 'tick' }] } });
     const a = await start();
     const b = await start();
-    const cronA = a.use('cron') as CronService;
-    const cronB = b.use('cron') as CronService;
+    const cronA = a.use(cronServiceRef);
+    const cronB = b.use(cronServiceRef);
     expect(cronA.list().map((job) => job.id)).toEqual(['hourly']);
     expect(cronB.list()).toEqual([]);
     await expect(cronB.add({ id: 'extra', every: '2h', message: 'x' })).rejects.toThrow(/does not run the cron scheduler/);

@@ -5,6 +5,7 @@
  * Date, so real I/O (the provider's HTTP, state files) goes on while the clock is ours.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { cronServiceRef } from '../../../plugins/cron/index.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -100,7 +101,7 @@ export async function startCron(options: CronHarnessOptions = {}): Promise<CronH
     },
     ...(options.stateDir !== undefined ? { env: { MOLTBOT_STATE_DIR: options.stateDir } } : {}),
   });
-  const cron = kernel.use('cron');
+  const cron = kernel.use(cronServiceRef);
   await cron.settled();
   return {
     kernel, cron, fake, channel,
