@@ -12,6 +12,7 @@ import { createTelegramAdapter, type TelegramOptions } from './adapter.ts';
 import { diagnoseTelegram } from './checks.ts';
 import { createOffsetStore } from './offset-store.ts';
 import { webhookRoute } from './webhook.ts';
+import { telegramErrors } from './error-codes.ts';
 
 export default definePlugin<TelegramOptions>({
   name: 'channel-telegram',
@@ -28,7 +29,7 @@ export default definePlugin<TelegramOptions>({
   setup(ctx, options) {
     const gateway = ctx.useOptional(gatewayServiceRef);
     if (options.mode === 'webhook' && gateway === undefined) {
-      throw new MoltbotError('MOLT_ERR_TELEGRAM_WEBHOOK_GATEWAY', {
+      throw new MoltbotError(telegramErrors.MOLT_ERR_TELEGRAM_WEBHOOK_GATEWAY, {
         message: 'channels.telegram.mode is "webhook" but no gateway is loaded to receive the updates',
         path: 'channels.telegram.mode',
         plugin: ctx.name,

@@ -17,6 +17,7 @@ import { checkChromium } from './doctor.ts';
 import { createEgressPolicy } from './egress-policy.ts';
 import { BrowserToolError } from './errors.ts';
 import { resolveSettings } from './settings.ts';
+import { browserErrors } from './error-codes.ts';
 
 /** The pool of Chromium browsers the browser tool drives. */
 export const browserPoolRef = createServiceRef<BrowserPool>({ id: 'browser', description: 'The pool of Chromium browsers the browser tool drives' });
@@ -82,11 +83,11 @@ export default definePlugin<ToolsBrowserOptions>({
         try {
           return resources.acquire('browser', sessionKey);
         } catch (error) {
-          throw new BrowserToolError('MOLT_ERR_TOOL_BROWSER_BUSY', `no browser slot: ${(error as Error).message}`);
+          throw new BrowserToolError(browserErrors.MOLT_ERR_TOOL_BROWSER_BUSY, `no browser slot: ${(error as Error).message}`);
         }
       }
       if (held.size >= settings.maxInstances) {
-        throw new BrowserToolError('MOLT_ERR_TOOL_BROWSER_BUSY', `no browser slot: ${held.size} of ${settings.maxInstances} browsers are open (tools.browser.maxInstances); close one or wait for an idle one to close`);
+        throw new BrowserToolError(browserErrors.MOLT_ERR_TOOL_BROWSER_BUSY, `no browser slot: ${held.size} of ${settings.maxInstances} browsers are open (tools.browser.maxInstances); close one or wait for an idle one to close`);
       }
       held.add(sessionKey);
       return { release: () => void held.delete(sessionKey) };

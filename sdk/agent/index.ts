@@ -36,3 +36,4 @@ export type { DeclaredPath, PathAccess, ToolAccess, ToolContext, ToolDefinition,
 export type * from './types.ts';
 export { closeOrphanToolCalls, orphanToolCalls } from './orphan-tool-calls.ts';
 export { emptySummary, foldEntries, summarize } from './session-summary.ts';
+export { toolErrors } from './error-codes.ts';

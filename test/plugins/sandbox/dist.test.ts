@@ -3,7 +3,6 @@
  * the sandbox must fork the compiled worker there, not worker.ts.
  */
 import { join } from 'node:path';
-import { sandboxServiceRef } from '../../../plugins/sandbox/index.ts';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { REPO, spawnNode } from '../../helpers/cli.ts';
@@ -15,7 +14,7 @@ describe('sandbox from the compiled package', () => {
     const dist = (path: string) => pathToFileURL(join(REPO, 'dist', path)).href;
     const script = temp.write('main.mjs', `
 import { createKernel } from '${dist('app/index.js')}';
-import sandbox from '${dist('plugins/sandbox/index.js')}';
+import sandbox, { sandboxServiceRef } from '${dist('plugins/sandbox/index.js')}';
 const kernel = createKernel({ config: {}, logLevel: 'silent', plugins: [[sandbox, { poolSize: 1 }]] });
 await kernel.start();
 const result = await kernel.use(sandboxServiceRef).run({ source: 'export default { description: "x", parameters: { type: "object" }, run: (a) => a.n * 2 };', filename: 'double.mjs', args: { n: 21 } });
