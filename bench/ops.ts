@@ -6,6 +6,8 @@
  * default interval (15 s) and of a scrape plus an alert check at a 15 s / 60 s cadence.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { alertsServiceRef } from '../sdk/alerts/index.ts';
+import { metricsServiceRef } from '../sdk/ops/index.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -41,8 +43,8 @@ export async function benchOps(): Promise<string[]> {
   });
   try {
     await kernel.start();
-    const metrics = kernel.use('metrics');
-    const alerts = kernel.use('alerts');
+    const metrics = kernel.use(metricsServiceRef);
+    const alerts = kernel.use(alertsServiceRef);
     const snapshot: number[] = [];
     const scrape: number[] = [];
     const check: number[] = [];

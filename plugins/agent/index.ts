@@ -15,7 +15,7 @@ import { registerSessionsCommand } from './cli.ts';
 import { registerOpenAiRoutes } from './openai-http.ts';
 import { defineAgentMethods } from './rpc.ts';
 import { resolveAgentSettings } from './settings.ts';
-import type { CacheNamespace, CacheService } from '../../sdk/cache/index.ts';
+import { cacheServiceRef, type CacheNamespace } from '../../sdk/cache/index.ts';
 import type { PluginContext } from '../../sdk/core/index.ts';
 
 // The contracts moved to moltbot/plugin-sdk/agent; re-exported for code that imported them here.
@@ -110,12 +110,10 @@ function modelApi(ctx: Pick<PluginContext, 'use' | 'useOptional'>, api: string):
 }
 
 /** The session cache: the cache service's memory tier only (transcripts are live, per-process values). */
-function openSessionCache(ctx: Pick<PluginContext, 'use' | 'log'>, maxEntries: number): CacheNamespace | undefined {
+function openSessionCache(ctx: Pick<PluginContext, 'useOptional' | 'log'>, maxEntries: number): CacheNamespace | undefined {
   if (maxEntries === 0) return undefined;
-  let cache: CacheService;
-  try {
-    cache = ctx.use('cache') as CacheService;
-  } catch {
+  const cache = ctx.useOptional(cacheServiceRef);
+  if (!cache) {
     ctx.log.info({}, 'no cache plugin: sessions are read from the session store on every run');
     return undefined;
   }

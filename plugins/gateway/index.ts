@@ -16,6 +16,8 @@ import { builtinRoutes, Router } from './http-routes.ts';
 import { IdempotencyCache } from './idempotency.ts';
 import { KnownSources } from './known-sources.ts';
 import { gatewayServiceRef, hasTaps, methodRegistry, type GatewayAddress, type GatewayService, acquireStateLock, type StateLock } from '../../sdk/gateway/index.ts';
+import { daemonServiceRef } from '../../sdk/ops/index.ts';
+import { rateLimitServiceRef } from '../../sdk/rate-limit/index.ts';
 import { createOriginPolicy, TAILSCALE_HOST_SUFFIXES } from './origin.ts';
 import { PreAuthSlots } from './pre-auth.ts';
 import { Deadlines, InflightCounter } from './request-context.ts';
@@ -93,12 +95,8 @@ export default definePlugin<GatewayOptions>({
     ctx.provide(gatewayServiceRef, service);
 
     const daemonInstaller = () => {
-      try {
-        const daemon = ctx.use('daemon') as { install(): Promise<{ file: string }> };
-        return () => daemon.install();
-      } catch {
-        return undefined;
-      }
+      const daemon = ctx.useOptional(daemonServiceRef);
+      return daemon ? () => daemon.install() : undefined;
     };
     ctx.hooks.cliCommands.tap(ctx.name, (program, cli) => registerGatewayCommand(program, cli, service, daemonInstaller));
 
@@ -112,7 +110,7 @@ export default definePlugin<GatewayOptions>({
       } else if (!hasTaps(ctx.hooks.authenticate)) {
         ctx.log.error({ mode: settings.authMode }, 'no auth plugin is loaded (add "auth-password" / "auth-token" to plugins): every connection will be refused');
       }
-      const limiter = ctx.use('rate-limit');
+      const limiter = ctx.use(rateLimitServiceRef);
       const tls = await loadTls(settings.ssl, ctx.paths.cwd);
       const { startServer } = await import('./server.ts');
       lock = await acquireStateLock(ctx.paths.stateDir);

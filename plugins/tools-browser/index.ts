@@ -19,7 +19,7 @@ import { BrowserToolError } from './errors.ts';
 import { resolveSettings } from './settings.ts';
 import { browserErrors } from './error-codes.ts';
 
-/** The pool of Chromium browsers the browser tool drives. */
+/** The pool of Chromium browsers the browser tool drives (not in `provides`: maxInstances 0 means no pool). */
 export const browserPoolRef = createServiceRef<BrowserPool>({ id: 'browser', description: 'The pool of Chromium browsers the browser tool drives' });
 
 export interface ToolsBrowserOptions {
@@ -32,7 +32,6 @@ const DEFAULT_GATEWAY_PORT = 18789;
 export default definePlugin<ToolsBrowserOptions>({
   name: 'tools-browser',
   version: '1.0.0',
-  provides: [browserPoolRef],
   kernel: '^1.0.0',
   description: 'browser tool: headless system Chromium per session under tools.browser limits and an egress policy',
   sections: ['tools.browser'],

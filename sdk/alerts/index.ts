@@ -23,10 +23,3 @@ export const alertsServiceRef = createServiceRef<AlertsService>({
   description: 'Deduplicated alerts with resolve events, threshold checks and subscriptions (plugin "alerts")',
 });
 
-// Embedders call `kernel.use('alerts')` (the alerts README shows it): the string name stays
-// typed. Plugins use `alertsServiceRef`, which also declares the dependency.
-declare module '../../core/plugin.ts' {
-  interface Services {
-    alerts: AlertsService;
-  }
-}

@@ -36,12 +36,3 @@ export const daemonServiceRef = createServiceRef<DaemonService>({
   description: 'Installs the gateway as a systemd user unit or launchd agent (plugin "daemon")',
 });
 
-// Embedders call `kernel.use('metrics')` (the plugins' READMEs show it): the string names stay
-// typed. Plugins use the refs, which also declare the dependency.
-declare module '../../core/plugin.ts' {
-  interface Services {
-    metrics: MetricsService;
-    resources: ResourcesService;
-    daemon: DaemonService;
-  }
-}

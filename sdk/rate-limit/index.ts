@@ -34,9 +34,3 @@ export const DEFAULT_REQUEST_LIMITS = Object.freeze({ enabled: true, requestsPer
 /** Lockout after 10 failures a minute for 5 minutes per source; 30 remote password checks a minute in all. */
 export const DEFAULT_AUTH_LIMITS: Readonly<AuthLimits> = Object.freeze({ maxAttempts: 10, windowMs: 60_000, lockoutMs: 300_000, remoteChecksPerMinute: 30 });
 
-// `ctx.use('rate-limit')` (the gateway README names it) stays typed; plugins use the ref.
-declare module '../../core/plugin.ts' {
-  interface Services {
-    'rate-limit': RateLimitService;
-  }
-}

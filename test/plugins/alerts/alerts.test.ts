@@ -1,4 +1,5 @@
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { alertsServiceRef } from '../../../sdk/alerts/index.ts';
 import { createServer, type IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it, vi, onTestFinished } from 'vitest';
@@ -73,7 +74,7 @@ describe('alerts end to end', () => {
         plugins: [metricsPlugin, plugin, alertsPlugin, throwingSink, alertConsole, alertFile, [alertWebhook, { url: hook.url, secret: CANARY, backoffMs: 10 }]],
       },
     });
-    const alerts = kernel.use('alerts');
+    const alerts = kernel.use(alertsServiceRef);
     const seen: Alert[] = [];
     alerts.subscribe((alert) => seen.push(alert));
     alerts.subscribe(() => {
@@ -118,7 +119,7 @@ describe('alerts end to end', () => {
     const kernel = await createTestKernel({
       config: { alerts: { dedupWindow: 60_000, sinks: ['webhook'] }, plugins: [alertsPlugin, alertFile, [alertWebhook, { url: hook.url }]] },
     });
-    const alerts = kernel.use('alerts');
+    const alerts = kernel.use(alertsServiceRef);
     vi.spyOn(Date, 'now').mockImplementation(() => now);
     onTestFinished(() => { vi.restoreAllMocks(); });
     const raise = (severity: 'warning' | 'critical') => alerts.raise({ id: 'cache.degraded', severity, message: 'redis tier unreachable', source: 'cache' });
@@ -139,7 +140,7 @@ describe('alerts end to end', () => {
   it('a webhook that keeps failing is logged without its URL path and the check goes on', async () => {
     const hook = await receiver(10);
     const kernel = await createTestKernel({ config: { plugins: [alertsPlugin, [alertWebhook, { url: hook.url, retries: 2, backoffMs: 5 }]] } });
-    const sent = await kernel.use('alerts').raise({ id: 'backup.failed', severity: 'critical', message: 'nightly backup failed' });
+    const sent = await kernel.use(alertsServiceRef).raise({ id: 'backup.failed', severity: 'critical', message: 'nightly backup failed' });
     expect(sent?.state).toBe('firing');
     const failure = kernel.logs.find((line) => line.msg === 'alert sink failed to deliver');
     expect((failure?.err as { message?: string })?.message).toMatch(/^alert webhook to http:\/\/127\.0\.0\.1:\d+ failed: HTTP 503$/);
@@ -150,10 +151,10 @@ describe('alerts end to end', () => {
   it('the host thresholds fire from measured figures (cpuWarning 0 → warning, above nothing → resolved)', async () => {
     // warmup 0: judged at once. CPU is measured between two checks: the first sets the baseline.
     const kernel = await createTestKernel({ config: { alerts: { warmup: 0, thresholds: { cpuWarning: 0, cpuCritical: 1, memoryCritical: 1, diskWarning: 1, diskCritical: 1 } }, plugins: [metricsPlugin, alertsPlugin] } });
-    expect((await kernel.use('alerts').check()).map((a) => a.id)).not.toContain('cpu');
+    expect((await kernel.use(alertsServiceRef).check()).map((a) => a.id)).not.toContain('cpu');
     const end = performance.now() + 250;
     while (performance.now() < end);
-    const events = await kernel.use('alerts').check();
+    const events = await kernel.use(alertsServiceRef).check();
     expect(events.map((a) => `${a.id}:${a.severity}`)).toContain('cpu:warning');
     expect(events.find((a) => a.id === 'cpu')!.message).toMatch(/^host CPU use at \d+\.\d%, above 0\.0%$/);
   });
@@ -166,7 +167,7 @@ describe('alert-file', () => {
     writeFileSync(file, '', { mode: 0o644 });
     chmodSync(file, 0o644);
     const kernel = await createTestKernel({ config: { plugins: [alertsPlugin, [alertFile, { path: file }]] } });
-    const alerts = kernel.use('alerts');
+    const alerts = kernel.use(alertsServiceRef);
     await Promise.all([1, 2, 3].map((n) => alerts.raise({ id: `a${n}`, severity: 'info', message: `m${n}` })));
     expect(readFileSync(file, 'utf8').trim().split('\n').map((line) => (JSON.parse(line) as Alert).id)).toEqual(['a1', 'a2', 'a3']);
     expect(statSync(file).mode & 0o777).toBe(0o600);

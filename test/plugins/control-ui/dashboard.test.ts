@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { alertsServiceRef } from '../../../sdk/alerts/index.ts';
 import { WebSocketServer } from 'ws';
 import { once } from 'node:events';
 import { join } from 'node:path';
@@ -148,7 +149,7 @@ describe('control UI in Chromium', () => {
   });
 
   it('alerts: shows an active alert raised in the gateway (reached by keyboard; focus moves to the page)', async () => {
-    await gateway.kernel.use('alerts').raise({ id: 'test.disk', severity: 'warning', message: 'Disk almost full on the test host' });
+    await gateway.kernel.use(alertsServiceRef).raise({ id: 'test.disk', severity: 'warning', message: 'Disk almost full on the test host' });
     await page.getByRole('link', { name: 'Alerts' }).focus();
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Alerts', level: 1 }).waitFor();
@@ -156,7 +157,7 @@ describe('control UI in Chromium', () => {
     await page.getByRole('heading', { name: 'Active (1)' }).waitFor();
     expect(await page.getByRole('rowheader', { name: 'test.disk' }).count()).toBe(2);
     // Raised while the page is open: it appears by itself (the gateway's `alert` event).
-    await gateway.kernel.use('alerts').raise({ id: 'test.cpu', severity: 'critical', message: 'CPU pegged on the test host' });
+    await gateway.kernel.use(alertsServiceRef).raise({ id: 'test.cpu', severity: 'critical', message: 'CPU pegged on the test host' });
     await page.getByRole('heading', { name: 'Active (2)' }).waitFor();
     await shot(page, 'alerts');
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { alertsServiceRef } from '../../../sdk/alerts/index.ts';
 import { connectClient, openClient, PASSWORD, startGateway } from '../gateway/helpers.ts';
 import { waitFor } from '../agent/harness.ts';
 
@@ -75,7 +76,7 @@ describe('dashboard RPC', () => {
   it('alerts.list shows what fires now and the recent events, newest first', async () => {
     const { client, kernel } = await start();
     expect((await client.request('alerts.list', {})).payload).toEqual({ active: [], recent: [] });
-    const alerts = kernel.use('alerts');
+    const alerts = kernel.use(alertsServiceRef);
     await alerts.raise({ id: 'disk.full', severity: 'critical', message: 'disk at 99%' });
     expect((await waitFor(client, (frame) => frame.event === 'alert')).payload).toMatchObject({ id: 'disk.full', state: 'firing', severity: 'critical' });
     await alerts.raise({ id: 'cpu.high', severity: 'warning', message: 'cpu at 90%' });

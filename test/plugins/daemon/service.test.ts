@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { daemonServiceRef } from '../../../sdk/ops/index.ts';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createTestKernel } from '../../../app/testing.ts';
@@ -104,7 +105,7 @@ describe('daemon plugin', () => {
     const { dir } = useTempDir('moltbot-daemon-');
     const { calls, run } = recorder();
     const kernel = await createTestKernel({ plugins: [createDaemonPlugin({ platform: 'linux', run, home: dir })] });
-    const daemon = kernel.use('daemon');
+    const daemon = kernel.use(daemonServiceRef);
     expect(daemon.render()).toContain(`Environment=MOLTBOT_STATE_DIR=${join(kernel.tempDir, 'state')}`);
     await daemon.install();
     expect(calls).toHaveLength(2);

@@ -1,4 +1,5 @@
 import { readdirSync } from 'node:fs';
+import { rateLimitServiceRef } from '../../../sdk/rate-limit/index.ts';
 import { describe, expect, it } from 'vitest';
 import { connectClient, openClient, startGateway } from './helpers.ts';
 
@@ -30,7 +31,7 @@ describe('connection churn', () => {
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(service.connections).toBe(0);
-    expect(kernel.use('rate-limit').size()).toEqual({ authKeys: 0, requestKeys: 1 });
+    expect(kernel.use(rateLimitServiceRef).size()).toEqual({ authKeys: 0, requestKeys: 1 });
     expect(openFds()).toBeLessThanOrEqual(baseline + 2);
     const status = await (await connectClient(url)).request('status');
     expect(status.error).toBeUndefined();

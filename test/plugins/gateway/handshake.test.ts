@@ -1,4 +1,5 @@
 import { Ajv } from 'ajv';
+import { rateLimitServiceRef } from '../../../sdk/rate-limit/index.ts';
 import { describe, expect, it } from 'vitest';
 import errorSchema from '../../../schemas/protocol/error.json' with { type: 'json' };
 import helloOkSchema from '../../../schemas/protocol/hello-ok.json' with { type: 'json' };
@@ -47,7 +48,7 @@ describe('gateway handshake', () => {
     expect(missingAnswer.error).toEqual(wrongAnswer.error);
     expect(await wrong.closed).toEqual({ code: 1008, reason: 'authentication failed' });
     expect(await missing.closed).toEqual({ code: 1008, reason: 'authentication failed' });
-    expect(kernel.use('rate-limit').size().authKeys).toBe(1);
+    expect(kernel.use(rateLimitServiceRef).size().authKeys).toBe(1);
     const remaining = kernel.logs.filter((record) => record.msg === 'gateway authentication failed').map((record) => record.remaining);
     expect(remaining).toEqual([9]);
   });

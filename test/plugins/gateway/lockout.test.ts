@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { rateLimitServiceRef } from '../../../sdk/rate-limit/index.ts';
 import { connectClient, openClient, PASSWORD, startGateway, type TestClient } from './helpers.ts';
 
 afterEach(() => {
@@ -60,7 +61,7 @@ describe('failed-auth lockout', () => {
     expect(answers.slice(10)).toEqual(Array(10).fill('AUTH_RATE_LIMITED'));
     expect((await attempt(url, PASSWORD, undefined, origin)).answer.error?.code).toBe('AUTH_RATE_LIMITED');
     expect((await connectClient(url)).ws.readyState).toBe(1);
-    expect(kernel.use('rate-limit').size().authKeys).toBe(1);
+    expect(kernel.use(rateLimitServiceRef).size().authKeys).toBe(1);
   });
 
   it('LD-02 (bounded): 25 simulated addresses × 11 failures are each locked; a legitimate client still connects', async () => {
@@ -74,7 +75,7 @@ describe('failed-auth lockout', () => {
       }
     }));
     expect(new Set(codes.values())).toEqual(new Set(['AUTH_RATE_LIMITED']));
-    expect(kernel.use('rate-limit').size().authKeys).toBe(25);
+    expect(kernel.use(rateLimitServiceRef).size().authKeys).toBe(25);
     expect((await attempt(url, PASSWORD, '192.0.2.200')).answer.ok).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { metricsServiceRef } from '../../../sdk/ops/index.ts';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { definePlugin } from '../../../core/plugin.ts';
@@ -58,7 +59,7 @@ describe('metrics plugin with the gateway', () => {
     clients[2]!.ws.close();
     await clients[2]!.closed;
     await new Promise((resolve) => setTimeout(resolve, 20));
-    expect((await kernel.use('metrics').snapshot()).gateway.activeConnections).toBe(2);
+    expect((await kernel.use(metricsServiceRef).snapshot()).gateway.activeConnections).toBe(2);
   });
 
   it('/metrics needs auth by default and serves Prometheus text with the bearer credential', async () => {
@@ -87,7 +88,7 @@ describe('metrics plugin with the gateway', () => {
 describe('metrics plugin without the gateway', () => {
   it('a throwing collectMetrics tap loses only its own figures', async () => {
     const kernel = await createTestKernel({ config: { plugins: [metricsPlugin, failing, broken] } });
-    const snapshot = await kernel.use('metrics').snapshot();
+    const snapshot = await kernel.use(metricsServiceRef).snapshot();
     expect(snapshot.gateway.activeConnections).toBe(0);
     expect(snapshot.plugins.map((figure) => `${figure.plugin}.${figure.name}`)).toEqual(['flaky.queue_depth']);
     const warning = kernel.logs.find((line) => line.plugin === 'broken' || String(line.msg).includes('collectMetrics tap failed'));
@@ -103,7 +104,7 @@ describe('metrics plugin without the gateway', () => {
     await hooks.modelRequest.promise({ runId: 'r1', model: 'm', messages: [] });
     await new Promise((resolve) => setTimeout(resolve, 30));
     await hooks.modelResponse.promise({ runId: 'r1', model: 'm', usage: { input: 120, output: 30 }, content: 'ok' }, { runId: 'r1', model: 'm', messages: [] });
-    const { agents } = await kernel.use('metrics').snapshot();
+    const { agents } = await kernel.use(metricsServiceRef).snapshot();
     expect(agents.activeSessions).toBe(2);
     expect(agents.tokenUsage).toEqual({ input: 120, output: 30, total: 150 });
     expect(agents.averageResponseTime).toBeGreaterThanOrEqual(25);
@@ -112,7 +113,7 @@ describe('metrics plugin without the gateway', () => {
 
   it('moltbot status says "not measured" where the platform gives no network counters (macOS), never 0', async () => {
     const kernel = await createTestKernel({ config: { plugins: [metricsPlugin] } });
-    const snapshot = await kernel.use('metrics').snapshot();
+    const snapshot = await kernel.use(metricsServiceRef).snapshot();
     const unmeasured = { ...snapshot, system: { ...snapshot.system, networkIO: null, networkTotals: null } };
     expect(formatStatus(unmeasured)).toContain('network not measured on this platform');
     expect(formatStatus({ ...snapshot, system: { ...snapshot.system, networkIO: { in: 2048, out: 1024 } } })).toContain('network 2.0 KiB/s in / 1.0 KiB/s out');
@@ -120,7 +121,7 @@ describe('metrics plugin without the gateway', () => {
 
   it('metrics.enabled=false provides nothing', async () => {
     const kernel = await createTestKernel({ config: { metrics: { enabled: false }, plugins: [metricsPlugin] } });
-    expect(() => kernel.use('metrics')).toThrow(/metrics/);
+    expect(() => kernel.use(metricsServiceRef)).toThrow(/metrics/);
   });
 });
 

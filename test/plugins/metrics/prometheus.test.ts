@@ -4,6 +4,7 @@
  * `promtool check metrics` accepts a real gateway's scrape.
  */
 import { spawnSync } from 'node:child_process';
+import { metricsServiceRef } from '../../../sdk/ops/index.ts';
 import { describe, expect, it } from 'vitest';
 import { definePlugin } from '../../../core/plugin.ts';
 import metricsPlugin from '../../../plugins/metrics/index.ts';
@@ -62,7 +63,7 @@ describe('/metrics for Prometheus', () => {
     // Rates and quantiles are left to PromQL (rate(), histogram_quantile()).
     expect(first).not.toMatch(/^# TYPE \S*(per_second|error_rate|p95)\S* /m);
 
-    const snapshot = await kernel.use('metrics').snapshot();
+    const snapshot = await kernel.use(metricsServiceRef).snapshot();
     const requests = samples(first, 'moltbot_gateway_requests_total').get('')!;
     expect(requests).toBeGreaterThanOrEqual(4);
     expect(requests).toBeLessThanOrEqual(snapshot.gateway.requestsTotal);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { rateLimitServiceRef } from '../../../sdk/rate-limit/index.ts';
 import { createTestKernel } from '../../../app/testing.ts';
 
 describe('rate-limit plugin', () => {
@@ -6,7 +7,7 @@ describe('rate-limit plugin', () => {
     const kernel = await createTestKernel({
       config: { gateway: { rateLimiting: { enabled: true, requestsPerMinute: 120, burstSize: 2 } }, plugins: [['rate-limit', { auth: { maxAttempts: 2 } }]] },
     });
-    const limiter = kernel.use('rate-limit');
+    const limiter = kernel.use(rateLimitServiceRef);
     expect(limiter.requestLimits).toEqual({ enabled: true, requestsPerMinute: 120, burstSize: 2 });
     expect([(await limiter.takeRequest('k')).allowed, (await limiter.takeRequest('k')).allowed, (await limiter.takeRequest('k')).allowed]).toEqual([true, true, false]);
     await limiter.recordAuthFailure(['ip:1.2.3.4']);
@@ -15,7 +16,7 @@ describe('rate-limit plugin', () => {
 
   it('defaults: 1000 requests/min, burst 100; 10 failures lock', async () => {
     const kernel = await createTestKernel({ config: { plugins: ['rate-limit'] } });
-    const limiter = kernel.use('rate-limit');
+    const limiter = kernel.use(rateLimitServiceRef);
     expect(limiter.requestLimits).toEqual({ enabled: true, requestsPerMinute: 1000, burstSize: 100 });
     for (let i = 0; i < 9; i++) await limiter.recordAuthFailure(['k']);
     expect((await limiter.checkAuth(['k'])).allowed).toBe(true);

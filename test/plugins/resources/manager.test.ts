@@ -1,11 +1,12 @@
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { metricsServiceRef, resourcesServiceRef } from '../../../sdk/ops/index.ts';
 import { createTestKernel } from '../../../app/testing.ts';
 import resourcesPlugin, { ResourceRefused } from '../../../plugins/resources/index.ts';
 import metricsPlugin from '../../../plugins/metrics/index.ts';
 
 async function manager(config: Record<string, unknown> = {}, options: Record<string, unknown> = {}) {
   const kernel = await createTestKernel({ config: { ...config, plugins: [[resourcesPlugin, options], metricsPlugin] } });
-  return { kernel, resources: kernel.use('resources') };
+  return { kernel, resources: kernel.use(resourcesServiceRef) };
 }
 
 function refusal(fn: () => unknown): ResourceRefused {
@@ -89,7 +90,7 @@ describe('resources', () => {
     const { kernel, resources } = await manager({}, { maxLeaseMs: 1000, limits: { 'cache-rebuild': 1 } });
     resources.acquire('cache-rebuild', 'x');
     expect(refusal(() => resources.acquire('cache-rebuild', 'y')).message).toContain('limit: resources plugin option limits.cache-rebuild');
-    const snapshot = await kernel.use('metrics').snapshot();
+    const snapshot = await kernel.use(metricsServiceRef).snapshot();
     expect(snapshot.plugins).toContainEqual({ plugin: 'resources', name: 'active', value: 1, labels: { type: 'cache-rebuild' } });
     expect(resources.sweep(Date.now() + 5000)).toBe(1);
     expect(kernel.logs.some((line) => line.msg === 'reclaimed a resource lease held past maxLeaseMs (a caller did not release it)')).toBe(true);

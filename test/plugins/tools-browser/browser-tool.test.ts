@@ -5,6 +5,7 @@
  * nothing another test left behind (each stands on its own); the lifecycle tests boot their own.
  */
 import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { resourcesServiceRef } from '../../../sdk/ops/index.ts';
 import { browserPoolRef } from '../../../plugins/tools-browser/index.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -186,7 +187,7 @@ describe('browser tool', () => {
     const browser = browserTool(kernel);
     await browser({ action: 'open', url: `${site.url}/` });
     await browser({ action: 'open', url: `${site.url}/` }, 'agent:helper:main');
-    expect(kernel.use('resources').status().active.browser).toBe(2);
+    expect(kernel.use(resourcesServiceRef).status().active.browser).toBe(2);
     const error = await browser({ action: 'open', url: `${site.url}/` }, 'agent:third:main').catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'MOLT_ERR_TOOL_BROWSER_BUSY' });
     expect((error as Error).message).toMatch(/2 of 2 browser slots in use.*tools\.browser\.maxInstances/);
@@ -194,7 +195,7 @@ describe('browser tool', () => {
     expect((await browser({ action: 'open', url: `${site.url}/` }, 'agent:third:main')).status).toBe(200);
     // Idle instances are closed by the sweep (idleTtlMs); their slot comes back.
     expect(await kernel.use(browserPoolRef).sweepIdle(Date.now() + 300_001)).toBe(2);
-    expect(kernel.use('resources').status().active.browser ?? 0).toBe(0);
+    expect(kernel.use(resourcesServiceRef).status().active.browser ?? 0).toBe(0);
     expect(await codeOf(browser({ action: 'snapshot' }, 'agent:third:main'))).toBe('MOLT_ERR_TOOL_BROWSER_NOT_OPEN');
   });
 
