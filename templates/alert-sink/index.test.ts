@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { Alert } from 'moltbot';
+import type { Alert } from 'moltbot/plugin-sdk/core';
 import { createTestKernel } from 'moltbot/testing';
 import plugin from './index.ts';
 import schema from './schema.json' with { type: 'json' };

@@ -2,7 +2,7 @@
  * __NAME__: a Moltbot alert sink. It taps the kernel's `alert` hook (called for every alert
  * that fires or resolves, all sinks at once) and POSTs each alert as JSON to a webhook.
  */
-import { definePlugin, type Alert, type PluginContext, type Severity } from 'moltbot';
+import { definePlugin, type Alert, type PluginContext, type Severity } from 'moltbot/plugin-sdk/core';
 import schema from './schema.json' with { type: 'json' };
 
 export interface Options {
@@ -49,6 +49,8 @@ export default definePlugin<Options>({
   schema,
   defaults: { minSeverity: 'warning', timeoutMs: 5000 },
   setup(ctx, options) {
+    // SDK: alerts — `tapAlertSink(ctx, '__NAME__', deliver)` from 'moltbot/plugin-sdk/alerts' once that
+    // area is on main: the sink is then named, and serves alerts only when alerts.sinks lists it.
     ctx.hooks.alert.tapPromise(ctx.name, async (alert) => {
       if (RANK[alert.severity] < RANK[options.minSeverity]) return;
       // track(): close() waits for a delivery in flight instead of cutting it off.

@@ -4,6 +4,7 @@ import plugin from './index.ts';
 import schema from './schema.json' with { type: 'json' };
 
 /** The part of the cache service these tests use. */
+// SDK: cache — `kernel.use(cacheServiceRef)` from 'moltbot/plugin-sdk/cache' types this once that area is on main.
 interface Cache {
   readonly tiers: readonly string[];
   namespace(name: string): { get(key: string): Promise<unknown>; set(key: string, value: unknown, ttlMs?: number): Promise<void> };

@@ -6,7 +6,7 @@
  * a database) and keep the rest.
  */
 import { Keyv, KeyvMemoryAdapter } from 'keyv';
-import { definePlugin, type PluginContext } from 'moltbot';
+import { definePlugin, type PluginContext } from 'moltbot/plugin-sdk/core';
 import schema from './schema.json' with { type: 'json' };
 
 export interface Options {
@@ -15,8 +15,9 @@ export interface Options {
   maxEntries: number;
 }
 
-// The cache plugin's store contract (plugins/cache/store-contract.ts in moltbot), restated
-// structurally so this package depends only on moltbot's public entry points.
+// The cache plugin's store contract, restated structurally until the cache area of the SDK is on
+// main. SDK: cache — replace CacheStore, StoreRegistration, CacheHooks and getCacheHooks below with
+// `import { getCacheHooks, type CacheStore } from 'moltbot/plugin-sdk/cache'`.
 export interface CacheStore {
   /** A Keyv scoped to one cache namespace; the cache reads with getRaw and writes with setRaw. */
   keyv(namespace: string): Keyv;

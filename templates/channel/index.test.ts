@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createTestKernel } from 'moltbot/testing';
+// SDK: channels — `kernel.use(channelsServiceRef)` from 'moltbot/plugin-sdk/channels' once that area is on main.
 import type { ChannelsService } from 'moltbot';
 import plugin, { CHANNEL_ID } from './index.ts';
 

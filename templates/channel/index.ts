@@ -8,7 +8,9 @@
  * sessions, the agent run, chunking and the retry queue. Config: `channels.<id>` where the
  * plugin is named `channel-<id>`; its platform keys (schema.json) are this plugin's options.
  */
-import { ChannelSendError, definePlugin, type ChannelAdapter, type ChannelHost, type ChannelTarget } from 'moltbot';
+import { definePlugin } from 'moltbot/plugin-sdk/core';
+// SDK: channels — import these (and channelsServiceRef) from 'moltbot/plugin-sdk/channels' once that area is on main.
+import { ChannelSendError, type ChannelAdapter, type ChannelHost, type ChannelTarget } from 'moltbot';
 import schema from './schema.json' with { type: 'json' };
 
 export interface Options {
@@ -107,6 +109,7 @@ export default definePlugin<Options>({
   // The channels service runs the adapter: it starts it with the kernel and stops it on close.
   dependencies: ['channels'],
   setup(ctx, options) {
+    // SDK: channels — `ctx.use(channelsServiceRef).register(...)` with `consumes: [channelsServiceRef]`.
     (ctx.use('channels') as { register(adapter: ChannelAdapter): void }).register(createAdapter(options));
   },
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createTestKernel } from 'moltbot/testing';
 import plugin from './index.ts';
 
+// SDK: agent — `kernel.use(toolRegistryRef)` from 'moltbot/plugin-sdk/agent' types this once that area is on main.
 interface Tool { name: string; handler(args: unknown, context: { runId: string; sessionKey: string; signal: AbortSignal }): unknown }
 const call = (tool: Tool | undefined, args: unknown) => tool!.handler(args, { runId: 'test', sessionKey: 'agent:main:main', signal: new AbortController().signal });
 

@@ -3,7 +3,7 @@
  * process; `title_case` is untrusted code: its source runs in the sandbox (isolated-vm in a
  * supervised worker process), with memory and time limits and no access to Node.
  */
-import { definePlugin } from 'moltbot';
+import { definePlugin } from 'moltbot/plugin-sdk/core';
 import schema from './schema.json' with { type: 'json' };
 
 export interface Options {
@@ -12,11 +12,14 @@ export interface Options {
 }
 
 /** What this plugin uses of the agent's `tools` registry (first-party plugin `agent`). */
+// SDK: agent — replace with `import { toolRegistryRef, type ToolDefinition } from 'moltbot/plugin-sdk/agent'`
+// and `ctx.use(toolRegistryRef)` (plus `consumes: [toolRegistryRef]`) once that area is on main.
 interface ToolRegistry {
   register(tool: { name: string; description: string; parameters: object; handler(args: any, context: { runId: string; sessionKey: string; signal: AbortSignal }): unknown }): () => void;
 }
 
 /** What this plugin uses of the `sandbox` service (first-party plugin `sandbox`). */
+// SDK: none yet — the sandbox service has no ref in moltbot/plugin-sdk; keep this until one exists.
 interface Sandbox {
   registerTool(tool: { name: string; description: string; parameters: object; source: string }): () => void;
 }
