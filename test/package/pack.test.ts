@@ -5,10 +5,11 @@
  * (harness.ts); each capability is a section of `plugin.ts` plus a test below, so an SDK area
  * adds its capability here in minutes.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { npm } from './npm.ts';
 import { packAndInstall, type InstalledPackage } from './harness.ts';
 
 /** The plugin: one file per capability would do as well; one keeps the imports in view. */
@@ -153,4 +154,21 @@ export default defineConfig({ agent: { model: 'anthropic/claude-' + KERNEL_VERSI
       rmSync(home, { recursive: true, force: true });
     }
   });
+
+  it('scaffolds a plugin package that installs offline against this installed copy and passes its tests', async () => {
+    const created = await installed.moltbot(['plugin', 'create', 'from-install', '--yes'], { cwd: installed.root });
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).not.toContain('npm run build');
+    const dir = join(installed.root, 'from-install');
+    const moltbot = join(installed.dir, 'node_modules', 'moltbot');
+    expect((JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies.moltbot).toBe(`file:${moltbot}`);
+    const install = await npm(['install'], { cwd: dir, timeoutMs: 60_000 });
+    expect(install.code, install.stderr).toBe(0);
+    expect(realpathSync(join(dir, 'node_modules', 'moltbot'))).toBe(realpathSync(moltbot));
+    const typecheck = await npm(['run', '--silent', 'typecheck'], { cwd: dir, timeoutMs: 60_000 });
+    expect(typecheck.stdout + typecheck.stderr).toBe('');
+    const tests = await npm(['test', '--silent', '--', '--reporter=dot'], { cwd: dir, env: { NO_COLOR: '1' }, timeoutMs: 60_000 });
+    expect(tests.code, tests.stdout + tests.stderr).toBe(0);
+    expect(tests.stdout).toMatch(/Tests\s+\S*\d+ passed/);
+  }, 150_000);
 });
