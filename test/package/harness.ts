@@ -43,6 +43,8 @@ export interface InstalledPackage {
   bin: string;
   /** The installed TypeScript on `dir`'s tsconfig.json. */
   tsc(): Promise<CliResult>;
+  /** `node <args>` in `dir` (a .ts file there runs by Node's type stripping), HOME and state there. */
+  node(args: string[], options?: { timeoutMs?: number }): Promise<CliResult>;
   /** The installed moltbot CLI, in `cwd` (default `dir`), with HOME and state there. */
   moltbot(args: string[], options?: { cwd?: string; env?: Record<string, string>; timeoutMs?: number }): Promise<CliResult>;
   /** `moltbot gateway --port <free>` of the installed CLI in `cwd`, once it listens; killed by remove(). */
@@ -120,6 +122,7 @@ export async function packAndInstall(): Promise<InstalledPackage> {
     const children: ChildProcess[] = [];
     return {
       root, tarball, dir, bin, write,
+      node: (args, options = {}) => spawnNode(args, { cwd: dir, timeoutMs: options.timeoutMs ?? 30_000 }),
       tsc: () => spawnNode([join(dir, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: dir, timeoutMs: 60_000 }),
       moltbot: (args, options = {}) => spawnNode([bin, ...args], { cwd: options.cwd ?? dir, timeoutMs: options.timeoutMs ?? 30_000, ...(options.env ? { env: options.env } : {}) }),
       gateway: async (cwd = dir) => {

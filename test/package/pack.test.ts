@@ -85,6 +85,18 @@ import { defineConfig } from 'moltbot';
 export default defineConfig({ plugins: [['./plugin.ts', { greeting: 'Hi' }], './consumer.ts'] });
 `;
 
+/** Embedding: the user's own program starts a kernel with the plugins and uses a service by ref. */
+const EMBED = `
+import { createKernel } from 'moltbot';
+import greeter, { greeterRef } from './plugin.ts';
+import consumer from './consumer.ts';
+
+const kernel = createKernel({ plugins: [[greeter, { greeting: 'Hey' }], consumer], config: {} });
+await kernel.start();
+console.log(kernel.use(greeterRef).greet('embedder'));
+await kernel.close();
+`;
+
 let installed: InstalledPackage;
 
 beforeAll(async () => {
@@ -92,6 +104,7 @@ beforeAll(async () => {
   installed.write('plugin.ts', PLUGIN);
   installed.write('consumer.ts', CONSUMER);
   installed.write('moltbot.config.ts', CONFIG);
+  installed.write('embed.ts', EMBED);
 }, 180_000);
 
 afterAll(() => installed?.remove());
@@ -127,6 +140,12 @@ describe('the packed moltbot, installed outside the repository', () => {
     expect(refused.code).toBe(3);
     expect(refused.stderr).toContain('PACK_GREETER_ERR_NAME');
     expect(refused.stderr).toContain('pass a name: moltbot greet <name>');
+  });
+
+  it('runs embedded: createKernel from moltbot in the user\'s own program', async () => {
+    const result = await installed.node(['embed.ts']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.split('\n')).toContain('Hey, embedder!');
   });
 
   it('serves its HTTP route on the running gateway', async () => {
