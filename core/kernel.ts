@@ -429,6 +429,7 @@ class MoltbotKernel implements Kernel {
         return frozen;
       },
       hooksOf: (owner: string | HooksRef<object>) => this.#hooksOf(typeof owner === 'string' ? owner : owner.plugin, name),
+      plugins: () => this.plugins(),
       addLogDestination: (destination: LogDestination) => {
         this.#logDestinations.add(destination);
         const remove = () => void this.#logDestinations.delete(destination);

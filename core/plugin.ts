@@ -9,6 +9,7 @@ import type { Logger } from './log.ts';
 import type { Validator } from './validate/compile.ts';
 import type { ConfigSecrets } from './validate/config-secrets.ts';
 import { isServiceRef, type HooksRef, type ServiceRef, type ServiceUse } from './refs.ts';
+import type { PluginInfo } from './kernel-types.ts';
 
 /** Services plugins provide to each other. Augment it to type `ctx.use('name')`:
  * `declare module 'moltbot' { interface Services { cache: CacheService } }` */
@@ -71,6 +72,11 @@ export interface PluginContext {
   /** The hooks another plugin exposed, typed by its ref; list it in `dependencies` so it is set up first. */
   hooksOf<H extends object>(ref: HooksRef<H>): Readonly<H>;
   hooksOf(plugin: string): Readonly<Record<string, unknown>>;
+  /**
+   * The plugins of this kernel with their origin (first-party, package, path, inline) and status,
+   * so a plugin can tell the host's own plugins from others without importing the host's catalogue.
+   */
+  plugins(): PluginInfo[];
   /**
    * Sends every log line of the kernel (JSON, already redacted, newline-terminated) to
    * `destination` too, until close; returns a function that stops it earlier.

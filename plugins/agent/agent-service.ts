@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { isMoltbotError } from '../../sdk/core/index.ts';
 import type { AgentRunContext } from '../../sdk/core/index.ts';
-import type { CacheNamespace } from '../cache/service.ts';
+import type { CacheNamespace } from '../../sdk/cache/index.ts';
 import type { KernelHooks } from '../../sdk/core/index.ts';
 import type { Logger } from '../../sdk/core/index.ts';
 import { AgentError } from './agent-error.ts';

@@ -16,7 +16,7 @@ import { defineAgentMethods } from './rpc.ts';
 import { resolveAgentSettings } from './settings.ts';
 import { createToolRegistry, type ToolRegistry } from './tool-registry.ts';
 import type { ModelApi, SessionStore } from './types.ts';
-import type { CacheNamespace, CacheService } from '../cache/service.ts';
+import type { CacheNamespace, CacheService } from '../../sdk/cache/index.ts';
 import type { PluginContext } from '../../sdk/core/index.ts';
 
 export type { AgentService, RunEvent, RunRequest, RunResult } from './agent-service.ts';

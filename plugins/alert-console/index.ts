@@ -3,7 +3,7 @@ import schema from '../../schemas/plugins/alert-console.json' with { type: 'json
 import validateOptions from '../../schemas/generated/alert-console.validate.ts';
 import type { Alert, Severity } from '../../sdk/core/index.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
-import { tapAlertSink } from '../alerts/sink.ts';
+import { tapAlertSink } from '../../sdk/alerts/index.ts';
 
 export interface AlertConsoleOptions {
   stream: 'stderr' | 'stdout';

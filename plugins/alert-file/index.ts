@@ -10,7 +10,7 @@ import schema from '../../schemas/plugins/alert-file.json' with { type: 'json' }
 import validateOptions from '../../schemas/generated/alert-file.validate.ts';
 import { AppendFile } from '../../sdk/core/index.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
-import { tapAlertSink } from '../alerts/sink.ts';
+import { tapAlertSink } from '../../sdk/alerts/index.ts';
 
 export interface AlertFileOptions {
   /** Relative paths resolve from the state dir; default `<state>/plugins/alert-file/alerts.jsonl`. */

@@ -2,10 +2,9 @@
 import schema from '../../schemas/plugins/alert-webhook.json' with { type: 'json' };
 import validateOptions from '../../schemas/generated/alert-webhook.validate.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
-import { tapAlertSink } from '../alerts/sink.ts';
-import { deliver, describeUrl, type WebhookSettings } from './deliver.ts';
+import { deliverWebhook, describeUrl, tapAlertSink, type WebhookSettings } from '../../sdk/alerts/index.ts';
 
-export { sign, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './deliver.ts';
+export { sign, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../sdk/alerts/index.ts';
 export type AlertWebhookOptions = WebhookSettings;
 
 export default definePlugin<AlertWebhookOptions>({
@@ -19,7 +18,7 @@ export default definePlugin<AlertWebhookOptions>({
   setup(ctx, options) {
     ctx.log.debug({ target: describeUrl(options.url), signed: options.secret !== undefined }, 'alert webhook ready');
     tapAlertSink(ctx, 'webhook', async (alert) => {
-      const result = await deliver(options, alert, ctx.signal);
+      const result = await deliverWebhook(options, alert, ctx.signal);
       if (result.attempts > 1) ctx.log.warn({ alert: alert.id, attempts: result.attempts }, 'alert webhook delivered after retries');
     });
   },

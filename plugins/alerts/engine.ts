@@ -3,15 +3,10 @@
  * while it keeps firing at the same severity within the dedup window, is sent again at once
  * when its severity changes, and sends one `resolved` event when the reading recovers.
  */
-import type { Alert, Severity } from '../../sdk/core/index.ts';
+import type { Alert } from '../../sdk/core/index.ts';
+import type { AlertInput } from '../../sdk/alerts/index.ts';
 
-export interface AlertInput {
-  id: string;
-  severity: Severity;
-  message: string;
-  source: string;
-  data?: Record<string, unknown>;
-}
+export type { AlertInput } from '../../sdk/alerts/index.ts';
 
 interface Active {
   alert: Alert;

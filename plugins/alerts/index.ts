@@ -6,22 +6,17 @@
  */
 import schema from '../../schemas/plugins/alerts.json' with { type: 'json' };
 import validateOptions from '../../schemas/generated/alerts.validate.ts';
-import { definePlugin } from '../../sdk/core/index.ts';
-import type { MetricsService } from '../metrics/snapshot.ts';
+import { definePlugin, optionalService } from '../../sdk/core/index.ts';
+import { metricsServiceRef } from '../../sdk/ops/index.ts';
 import { AlertState } from './engine.ts';
 import { guardAlertTaps } from './guard.ts';
 import { defineAlertMethods } from './rpc.ts';
 import { buildRules, DEFAULT_GATES, DEFAULT_THRESHOLDS, type MetricRule, type Thresholds } from './rules.ts';
-import { createAlertsService, type AlertsService } from './service.ts';
+import { createAlertsService } from './service.ts';
+import { alertsServiceRef, checkListedSinks } from '../../sdk/alerts/index.ts';
 
-export type { AlertListener, AlertsService } from './service.ts';
-export { tapAlertSink, sinkSelected } from './sink.ts';
-
-declare module '../../core/plugin.ts' {
-  interface Services {
-    alerts: AlertsService;
-  }
-}
+export type { AlertListener, AlertsService } from '../../sdk/alerts/index.ts';
+export { alertsServiceRef, sinkSelected, tapAlertSink } from '../../sdk/alerts/index.ts';
 
 interface RootAlerts {
   checkInterval?: number;
@@ -40,15 +35,15 @@ export default definePlugin({
   schema,
   validate: validateOptions,
   optionalDependencies: ['metrics'],
+  provides: [alertsServiceRef],
+  consumes: [optionalService(metricsServiceRef)],
   setup(ctx) {
     const root = (ctx.config.alerts ?? {}) as RootAlerts;
     guardAlertTaps(ctx.hooks, ctx.log);
-    let metrics: MetricsService | undefined;
-    try {
-      metrics = ctx.use('metrics') as MetricsService;
-    } catch {
-      ctx.log.info({}, 'no metrics plugin: threshold checks are off, raised alerts still reach the sinks');
-    }
+    // Sinks listed in alerts.sinks must exist, even when no sink plugin is loaded at all.
+    checkListedSinks(ctx);
+    const metrics = ctx.useOptional(metricsServiceRef);
+    if (metrics === undefined) ctx.log.info({}, 'no metrics plugin: threshold checks are off, raised alerts still reach the sinks');
     const service = createAlertsService({
       hooks: ctx.hooks,
       log: ctx.log,
@@ -61,7 +56,7 @@ export default definePlugin({
     });
     ctx.hooks.alert.tap(ctx.name, (alert) => service.notify(alert));
     const { notify: _notify, ...publicService } = service;
-    ctx.provide('alerts', publicService);
+    ctx.provide(alertsServiceRef, publicService);
     defineAlertMethods(ctx, publicService);
 
     let timer: NodeJS.Timeout | undefined;

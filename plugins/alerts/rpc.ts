@@ -6,7 +6,7 @@
 import type { Alert } from '../../sdk/core/index.ts';
 import type { PluginContext } from '../../sdk/core/index.ts';
 import { defineMethod } from '../gateway/methods.ts';
-import type { AlertsService } from './service.ts';
+import type { AlertsService } from '../../sdk/alerts/index.ts';
 
 export const RECENT_ALERTS = 100;
 

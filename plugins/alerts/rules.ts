@@ -6,7 +6,7 @@
  * measured over the span since the previous check (not the last, possibly sub-second, sample).
  */
 import type { Severity } from '../../sdk/core/index.ts';
-import type { MetricsSnapshot } from '../metrics/snapshot.ts';
+import type { MetricsSnapshot } from '../../sdk/ops/index.ts';
 
 export interface Thresholds {
   cpuWarning: number;

@@ -1,25 +1,11 @@
-/** The `alerts` service: raise and resolve deduplicated alerts, run a check, subscribe. */
+/** The `alerts` service (contract: `moltbot/plugin-sdk/alerts`): raise and resolve deduplicated alerts, run a check, subscribe. */
 import type { Alert } from '../../sdk/core/index.ts';
 import type { KernelHooks } from '../../sdk/core/index.ts';
 import type { Logger } from '../../sdk/core/index.ts';
-import type { MetricsService } from '../metrics/snapshot.ts';
-import { AlertState, type AlertInput } from './engine.ts';
+import type { MetricsService } from '../../sdk/ops/index.ts';
+import type { AlertListener, AlertsService } from '../../sdk/alerts/index.ts';
+import type { AlertState } from './engine.ts';
 import type { Rule } from './rules.ts';
-
-export type AlertListener = (alert: Alert) => void;
-
-export interface AlertsService {
-  /** Fires an alert through every sink unless the same id and severity was sent within the dedup window; resolves to the event sent, if any. */
-  raise(alert: Omit<AlertInput, 'source'> & { source?: string }): Promise<Alert | undefined>;
-  /** Sends the `resolved` event of a firing alert; undefined when it was not firing. */
-  resolve(id: string, message?: string): Promise<Alert | undefined>;
-  /** Reads the metrics now and applies every threshold; resolves to the events sent. */
-  check(): Promise<Alert[]>;
-  /** Alerts firing now. */
-  active(): Alert[];
-  /** Every alert event (firing and resolved, whoever raised it); returns the unsubscribe function. */
-  subscribe(listener: AlertListener): () => void;
-}
 
 export interface AlertsDeps {
   hooks: KernelHooks;

@@ -6,8 +6,9 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../../sdk/core/index.ts';
 import type { KernelHooks } from '../../sdk/core/index.ts';
-import { problemChecks } from './problems.ts';
-import { collectChecks, formatReport, type CollectedReport } from './report.ts';
+import { applyFixes, collectChecks, formatReport, problemChecks, type CollectedReport } from '../../sdk/reports/index.ts';
+
+export { applyFixes } from '../../sdk/reports/index.ts';
 
 /** Every `audit` tap's findings; `problems` (unset `${VAR}`s, failing plugin checks) as warnings. */
 export async function runAudit(hooks: KernelHooks, problems: readonly Error[] = []): Promise<CollectedReport> {
@@ -15,22 +16,6 @@ export async function runAudit(hooks: KernelHooks, problems: readonly Error[] = 
     await hooks.audit.promise(report);
     for (const check of problemChecks(problems, 'warning')) report.add(check);
   });
-}
-
-/** Applies every fix; returns the ids fixed and the failures (by id, with the reason). */
-export async function applyFixes(report: CollectedReport): Promise<{ fixed: string[]; failed: { id: string; error: string }[] }> {
-  const fixed: string[] = [];
-  const failed: { id: string; error: string }[] = [];
-  for (const check of report.checks) {
-    if (check.fix === undefined || check.severity === 'ok') continue;
-    try {
-      await check.fix();
-      fixed.push(check.id);
-    } catch (error) {
-      failed.push({ id: check.id, error: error instanceof Error ? error.message : String(error) });
-    }
-  }
-  return { fixed, failed };
 }
 
 export function registerAuditCommand(program: Command, cli: CliContext, hooks: KernelHooks): void {

@@ -4,7 +4,6 @@
  * catalogue (security-tests.md §1.3) that apply to our config. Ids are stable: scripts match on them.
  */
 import type { Check } from '../../sdk/core/index.ts';
-import { FIRST_PARTY } from '../../app/catalogue.ts';
 
 type Config = Readonly<Record<string, any>>;
 
@@ -22,11 +21,17 @@ function pluginReference(entry: unknown): string | undefined {
   return typeof reference === 'string' ? reference : undefined;
 }
 
-function isFirstParty(reference: string): boolean {
-  return Object.hasOwn(FIRST_PARTY, reference);
+export interface ConfigCheckOptions {
+  /**
+   * Whether a `plugins` reference names one of the host's own plugins. The plugin passes what
+   * the kernel resolved (origin "first-party"); without it every named reference counts as
+   * third-party.
+   */
+  isFirstParty?(reference: string): boolean;
 }
 
-export function configChecks(config: Config): Check[] {
+export function configChecks(config: Config, options: ConfigCheckOptions = {}): Check[] {
+  const isFirstParty = options.isFirstParty ?? (() => false);
   const checks: Check[] = [];
   const gateway = config.gateway ?? {};
   const auth = gateway.auth ?? {};

@@ -15,7 +15,7 @@ import { registerBackupCommands } from './cli.ts';
 import { defineBackupMethods } from './rpc.ts';
 import { DEFAULT_LIMITS, type ArchiveLimits } from './limits.ts';
 import { DEFAULT_RETENTION, type Retention } from './retention.ts';
-import { useOwnership } from '../cluster/ownership.ts';
+import { useOwnership } from '../../sdk/cluster/index.ts';
 import { parseSchedule, startSchedule } from './schedule.ts';
 import { createBackupService, type BackupService } from './service.ts';
 

@@ -5,7 +5,7 @@
  * fails is reported through the adapters' `error` events, so the tier shows it as degraded.
  */
 import { Keyv } from 'keyv';
-import type { CacheStore } from '../cache/store-contract.ts';
+import type { CacheStore } from '../../sdk/cache/index.ts';
 import { SqliteKeyvAdapter } from './sqlite-adapter.ts';
 import { SqliteCacheDb } from './sqlite-db.ts';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import schema from '../../schemas/plugins/cache-disk.json' with { type: 'json' };
 import validate from '../../schemas/generated/cache-disk.validate.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
-import { getCacheHooks } from '../cache/index.ts';
+import { getCacheHooks } from '../../sdk/cache/index.ts';
 import { createDiskStore } from './disk-store.ts';
 import { probeWritable } from './probe.ts';
 

@@ -2,7 +2,7 @@
 import schema from '../../schemas/plugins/cache-memory.json' with { type: 'json' };
 import validate from '../../schemas/generated/cache-memory.validate.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
-import { getCacheHooks } from '../cache/index.ts';
+import { getCacheHooks } from '../../sdk/cache/index.ts';
 import { createMemoryStore, type MemoryStoreOptions } from './memory-store.ts';
 
 export default definePlugin<MemoryStoreOptions>({

@@ -8,7 +8,7 @@
  */
 import { Keyv, KeyvMemoryAdapter } from 'keyv';
 import { LRUCache } from 'lru-cache';
-import type { CacheEntry, CacheStore } from '../cache/store-contract.ts';
+import type { CacheEntry, CacheStore } from '../../sdk/cache/index.ts';
 
 export interface MemoryStoreOptions {
   maxEntries: number;

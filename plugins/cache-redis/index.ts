@@ -5,10 +5,9 @@
 import schema from '../../schemas/plugins/cache-redis.json' with { type: 'json' };
 import validate from '../../schemas/generated/cache-redis.validate.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
-import { getCacheHooks } from '../cache/index.ts';
-import { DEFAULT_REDIS_URL } from '../redis/settings.ts';
-// health.ts loads no Redis client (type imports only): cheap to import at setup.
-import { gatewayReporter, watchRedisHealth, type RedisHealth } from '../redis/health.ts';
+import { getCacheHooks } from '../../sdk/cache/index.ts';
+// The SDK entry loads no Redis client (the first connection does): cheap to import at setup.
+import { DEFAULT_REDIS_URL, gatewayReporter, type RedisHealth, redisServiceRef, watchRedisHealth } from '../../sdk/redis/index.ts';
 
 const IMPACT = 'the Redis cache tier is skipped (a miss, never a wait) until it answers';
 
@@ -19,7 +18,7 @@ export interface CacheRedisOptions {
   connectTimeoutMs: number;
 }
 
-export { DEFAULT_REDIS_URL } from '../redis/settings.ts';
+export { DEFAULT_REDIS_URL } from '../../sdk/redis/index.ts';
 
 export default definePlugin<CacheRedisOptions>({
   name: 'cache-redis',
@@ -30,6 +29,7 @@ export default definePlugin<CacheRedisOptions>({
   validate,
   defaults: { keyPrefix: 'moltbot', opTimeoutMs: 250, connectTimeoutMs: 2000 },
   dependencies: ['cache'],
+  consumes: [redisServiceRef],
   setup(ctx, options) {
     const url = options.url ?? (ctx.config.cache?.redis?.url as string | undefined) ?? (ctx.config.redis?.url as string | undefined) ?? DEFAULT_REDIS_URL;
     let health: RedisHealth | undefined;
@@ -43,6 +43,8 @@ export default definePlugin<CacheRedisOptions>({
         keyPrefix: options.keyPrefix,
         opTimeoutMs: options.opTimeoutMs,
         connectTimeoutMs: options.connectTimeoutMs,
+        // The kernel's connection to this URL, shared with the other Redis plugins.
+        connect: () => ctx.use(redisServiceRef).connect({ url, user: ctx.name, connectTimeoutMs: options.connectTimeoutMs }),
       }, (connection) => {
         // Not critical: the cache works without this tier.
         health = watchRedisHealth(connection, { component: ctx.name, critical: false, impact: IMPACT, log: ctx.log, reporter });

@@ -8,14 +8,16 @@
  */
 import KeyvRedis, { type RedisClientConnectionType } from '@keyv/redis';
 import { Keyv } from 'keyv';
-import type { CacheStore } from '../cache/store-contract.ts';
-import { openRedis, type RedisConnection } from '../redis/connection.ts';
+import type { CacheStore } from '../../sdk/cache/index.ts';
+import { openRedis, type RedisConnection } from '../../sdk/redis/index.ts';
 
 export interface RedisStoreOptions {
   url: string;
   keyPrefix: string;
   opTimeoutMs: number;
   connectTimeoutMs: number;
+  /** Where the connection comes from (the plugin: the kernel's shared one); default a private one. */
+  connect?: () => Promise<RedisConnection>;
 }
 
 /** Connects, pings and disconnects (doctor's probe); the error never carries the URL (it may hold a password). */
@@ -33,7 +35,7 @@ export async function probeRedis(url: string, connectTimeoutMs: number): Promise
 
 /** `opened` gets the connection (the plugin watches its health). */
 export async function createRedisStore(options: RedisStoreOptions, opened?: (connection: RedisConnection) => void): Promise<CacheStore> {
-  const connection = await openRedis({ url: options.url, connectTimeoutMs: options.connectTimeoutMs, offlineQueue: false });
+  const connection = await (options.connect?.() ?? openRedis({ url: options.url, connectTimeoutMs: options.connectTimeoutMs, offlineQueue: false }));
   opened?.(connection);
   const { client } = connection;
   return {

@@ -5,7 +5,7 @@
  */
 import { MoltbotError } from '../../sdk/core/index.ts';
 import type { Alert } from '../../sdk/core/index.ts';
-import type { StoreRegistration, StoreRegistry } from './store-contract.ts';
+import type { StoreRegistration, StoreRegistry } from '../../sdk/cache/index.ts';
 import type { CacheLog } from './tier-health.ts';
 import { Tier } from './tier.ts';
 

@@ -1,20 +1,20 @@
 /**
- * `cache`: the tiered cache service (`ctx.use('cache')`). Tiers are store plugins
+ * `cache`: the tiered cache service (`ctx.use(cacheServiceRef)`). Tiers are store plugins
  * (`cache-memory`, `cache-disk`, `cache-redis`, or your own) registered through the
  * `cache.stores` hook and chosen by `cache.tiers` in the root config, so swapping backends
  * is a config change. See README.md beside this file.
  */
 import schema from '../../schemas/plugins/cache.json' with { type: 'json' };
 import validate from '../../schemas/generated/cache.validate.ts';
-import { definePlugin, type PluginContext } from '../../sdk/core/index.ts';
+import { definePlugin } from '../../sdk/core/index.ts';
+import { cacheServiceRef, createCacheHooks } from '../../sdk/cache/index.ts';
 import { buildTiers, selectTiers, type SelectedTier } from './build-tiers.ts';
 import { collectCacheMetrics, diagnoseCache, diagnoseConfiguredTiers } from './report.ts';
-import { TieredCache, type CacheNamespace, type CacheService } from './service.ts';
-import { createCacheHooks, type CacheHooks } from './store-contract.ts';
+import { TieredCache } from './tiered-cache.ts';
 
-export type { CacheHealth, CacheNamespace, CacheService, NamespaceOptions } from './service.ts';
-export type { CacheEntry, CacheHooks, CacheStore, StoreFactory, StoreRegistration, StoreRegistry } from './store-contract.ts';
-export type { TierStatus } from './tier-health.ts';
+// The contract lives in the SDK (`moltbot/plugin-sdk/cache`); re-exported for this plugin's users.
+export { cacheHooksRef, cacheServiceRef, getCache, getCacheHooks, useCache } from '../../sdk/cache/index.ts';
+export type { CacheEntry, CacheHealth, CacheHooks, CacheNamespace, CacheService, CacheStore, NamespaceOptions, StoreFactory, StoreRegistration, StoreRegistry, TierStatus } from '../../sdk/cache/index.ts';
 
 export interface CacheOptions {
   probeIntervalMs: number;
@@ -24,24 +24,6 @@ export interface CacheOptions {
 /** Lifetime of an entry written without a ttl when the root config has no `cache.ttl` (5 min). */
 export const DEFAULT_TTL_MS = 300_000;
 
-/** The cache plugin's hooks; list "cache" in your plugin's `dependencies` to use them. */
-export function getCacheHooks(ctx: Pick<PluginContext, 'hooksOf'>): CacheHooks {
-  return ctx.hooksOf('cache') as unknown as CacheHooks;
-}
-
-/**
- * The cache service, typed. (Not a `Services` augmentation: that would retype the service
- * name "cache" for every program that includes this plugin.) List "cache" in `dependencies`.
- */
-export function getCache(ctx: Pick<PluginContext, 'use'>): CacheService {
-  return ctx.use('cache') as CacheService;
-}
-
-/** Your plugin's namespace of the cache service (`namespace` defaults to the plugin name). */
-export function useCache(ctx: Pick<PluginContext, 'use' | 'name'>, namespace: string = ctx.name): CacheNamespace {
-  return getCache(ctx).namespace(namespace);
-}
-
 export default definePlugin<CacheOptions>({
   name: 'cache',
   version: '1.0.0',
@@ -49,12 +31,13 @@ export default definePlugin<CacheOptions>({
   description: 'Tiered cache service (memory, disk, Redis or your own stores), chosen by cache.tiers',
   schema,
   validate,
+  provides: [cacheServiceRef],
   defaults: { probeIntervalMs: 1000, alertWindowMs: 300_000 },
   setup(ctx, options) {
     const hooks = ctx.exposeHooks(createCacheHooks());
     const rootCache = (ctx.config.cache ?? {}) as { tiers?: string[]; ttl?: number };
     const cache = new TieredCache({ defaultTtlMs: rootCache.ttl ?? DEFAULT_TTL_MS });
-    ctx.provide('cache', cache);
+    ctx.provide(cacheServiceRef, cache);
 
     // Store plugins depend on "cache", so they tap `stores` after this setup: once every setup
     // ran, a tier nobody provides is a config error before anything starts.

@@ -1,8 +1,8 @@
 /** The cache's answers to `collectMetrics` and `diagnose`: measured per tier, nothing assumed. */
 import type { Check, CheckReport, MetricsCollector } from '../../sdk/core/index.ts';
 import type { SelectedTier } from './build-tiers.ts';
-import { errorText, redact } from './redact.ts';
-import type { TieredCache } from './service.ts';
+import { errorText, redact } from '../../sdk/cache/index.ts';
+import type { TieredCache } from './tiered-cache.ts';
 
 export function collectCacheMetrics(cache: TieredCache, collector: MetricsCollector): void {
   for (const tier of cache.layers) {

@@ -5,7 +5,7 @@
  * backend does not flood the sinks; the matching `resolved` alert follows the recovery.
  */
 import type { Alert } from '../../sdk/core/index.ts';
-import { errorText, redact } from './redact.ts';
+import { errorText, redact, type TierStatus } from '../../sdk/cache/index.ts';
 
 /** The part of the plugin logger the cache uses (pino's call shape). */
 export interface CacheLog {
@@ -25,14 +25,6 @@ export interface TierHealthOptions {
   log: CacheLog;
 }
 
-export interface TierStatus {
-  name: string;
-  status: 'ok' | 'degraded';
-  /** When the tier became degraded (Unix ms). */
-  since?: number;
-  /** The last failure, with secrets removed. */
-  lastError?: string;
-}
 
 export class TierHealth {
   /** Read on every operation: a plain field, not a getter. */

@@ -8,7 +8,7 @@
  */
 import type { Keyv } from 'keyv';
 import type { Alert } from '../../sdk/core/index.ts';
-import type { CacheEntry, CacheStore } from './store-contract.ts';
+import type { CacheEntry, CacheStore } from '../../sdk/cache/index.ts';
 import { TierHealth, type CacheLog } from './tier-health.ts';
 import { TierMetrics } from './tier-metrics.ts';
 

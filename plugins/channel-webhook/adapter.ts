@@ -3,7 +3,7 @@
  * A 2xx answer is delivered; network errors, timeouts, 429 and 5xx are retried by the
  * `channels` service (honouring `Retry-After`); any other answer fails the chunk.
  */
-import { describeUrl } from '../alert-webhook/deliver.ts';
+import { describeUrl } from '../../sdk/alerts/index.ts';
 import type { ChannelTarget } from '../channels/contract.ts';
 import type { DeliveryHealth } from '../channels-http/delivery-health.ts';
 import { httpSendError, postJson } from '../channels-http/outbound.ts';

@@ -11,7 +11,7 @@ import type { GatewayService } from '../gateway/service.ts';
 import { auditChannels, diagnoseChannels } from './checks.ts';
 import { registerChannelsCommand, registerPairingCommand } from './cli.ts';
 import { collectChannelMetrics } from './metrics.ts';
-import { useOwnership, type OwnershipService } from '../cluster/ownership.ts';
+import { useOwnership, type OwnershipService } from '../../sdk/cluster/index.ts';
 import { PairingStore, pairingDir, type PairingBackend } from './pairing-store.ts';
 import { defineChannelMethods } from './rpc.ts';
 import { createScrubber } from './scrub.ts';

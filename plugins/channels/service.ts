@@ -4,7 +4,7 @@
  * UI, an embedding program) send through.
  */
 import { MoltbotError } from '../../sdk/core/index.ts';
-import type { OwnershipHold, OwnershipService } from '../cluster/ownership.ts';
+import type { OwnershipHold, OwnershipService } from '../../sdk/cluster/index.ts';
 import type { ChannelAdapter, ChannelsService, ChannelStatus, ChannelTarget, PairingRequest } from './contract.ts';
 import { CHANNEL_ID, PairingError } from './pairing-store.ts';
 import { ChannelRuntime, type RuntimeDeps } from './runtime.ts';

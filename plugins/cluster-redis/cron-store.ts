@@ -5,9 +5,8 @@
  * still holds the `cron` ownership lease (checked in the same script), so an owner that lost
  * its lease (a long pause) cannot overwrite its successor's claims; its run then does not start.
  */
-import type { CronFile, CronStore } from '../cron/store.ts';
-import type { RedisClient } from '../redis/connection.ts';
-import { redisScript } from '../redis/script.ts';
+import type { CronFile, CronStore } from '../../sdk/cluster/index.ts';
+import { type RedisClient, redisScript } from '../../sdk/redis/index.ts';
 
 const FENCED_SET = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[2], ARGV[2]) return 1 end return 0`;
 

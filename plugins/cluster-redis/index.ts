@@ -12,16 +12,13 @@ import { randomBytes } from 'node:crypto';
 import schema from '../../schemas/plugins/cluster-redis.json' with { type: 'json' };
 import validateOptions from '../../schemas/generated/cluster-redis.validate.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
-import { redisSettings } from '../redis/settings.ts';
-import type { OwnershipService } from '../cluster/ownership.ts';
+import { diagnoseRedis, gatewayReporter, type RedisConnection, type RedisHealth, redisServiceRef, redisSettings, watchRedisHealth } from '../../sdk/redis/index.ts';
+import { cronStoreServiceRef, ownershipServiceRef, type CronStore, type OwnershipService } from '../../sdk/cluster/index.ts';
 import type { PairingBackend } from '../channels/pairing-store.ts';
 import type { SeenStore } from '../channels/seen-store.ts';
 import type { ChannelRelay } from '../channels/service.ts';
-import type { CronStore } from '../cron/store.ts';
 import { defineMethod } from '../gateway/methods.ts';
-import type { RedisConnection } from '../redis/connection.ts';
 import type { RedisOwnership } from './ownership.ts';
-import { diagnoseRedis, gatewayReporter, watchRedisHealth, type RedisHealth } from '../redis/health.ts';
 
 const IMPACT = 'this instance owns no channel, cron or backup schedule, and signed webhooks are refused (503, retryAfterMs), until it answers';
 
@@ -41,6 +38,7 @@ export default definePlugin<ClusterRedisOptions>({
   validate: validateOptions,
   defaults: { connectTimeoutMs: 5000, leaseTtlMs: 15_000 },
   optionalDependencies: ['gateway'],
+  consumes: [redisServiceRef],
   setup(ctx, options) {
     const { url, keyPrefix } = redisSettings(options, ctx.config);
     const instance = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -56,7 +54,7 @@ export default definePlugin<ClusterRedisOptions>({
       if (value === undefined) throw new Error('cluster-redis: used before the kernel started');
       return value;
     };
-    ctx.provide('ownership', {
+    ctx.provide(ownershipServiceRef, {
       instance,
       clustered: true,
       hold: (resource, handlers) => ready(ownership).hold(resource, handlers),
@@ -81,7 +79,7 @@ export default definePlugin<ClusterRedisOptions>({
       forget: (key) => ready(health).run(() => ready(seen).forget(key)),
     } satisfies SeenStore);
     let cron: CronStore | undefined;
-    ctx.provide('cron-store', {
+    ctx.provide(cronStoreServiceRef, {
       get file() {
         return ready(cron).file;
       },
@@ -95,11 +93,11 @@ export default definePlugin<ClusterRedisOptions>({
     } satisfies ChannelRelay);
 
     ctx.hooks.start.tapPromise(ctx.name, async () => {
-      const [{ openRedis }, { createRedisOwnership }, { createRedisPairingStore }, { createChannelRelay }, { createRedisCronStore }, { createRedisSeenStore }] = await Promise.all([
-        import('../redis/connection.ts'), import('./ownership.ts'), import('./pairing-store.ts'), import('./relay.ts'), import('./cron-store.ts'), import('./seen-store.ts'),
+      const [{ createRedisOwnership }, { createRedisPairingStore }, { createChannelRelay }, { createRedisCronStore }, { createRedisSeenStore }] = await Promise.all([
+        import('./ownership.ts'), import('./pairing-store.ts'), import('./relay.ts'), import('./cron-store.ts'), import('./seen-store.ts'),
       ]);
       // Off: a lease renewal must fail fast rather than wait in a queue past the lease's expiry.
-      connection = await openRedis({ url, connectTimeoutMs: options.connectTimeoutMs, offlineQueue: false });
+      connection = await ctx.use(redisServiceRef).connect({ url, user: ctx.name, connectTimeoutMs: options.connectTimeoutMs, offlineQueue: false });
       ownership = createRedisOwnership({ client: connection.client, keyPrefix, ttlMs: options.leaseTtlMs, instance, log: ctx.log });
       pairing = createRedisPairingStore(connection.client, keyPrefix);
       relay = createChannelRelay(connection.client, keyPrefix, ctx.log);

@@ -6,9 +6,8 @@
  * the lease may have expired) onLose runs before anyone else can have acquired it.
  */
 import type { Logger } from '../../sdk/core/index.ts';
-import type { OwnershipHandlers, OwnershipHold, OwnershipService, ResourceStatus } from '../cluster/ownership.ts';
-import type { RedisClient } from '../redis/connection.ts';
-import { redisLeases } from '../redis/lease.ts';
+import type { OwnershipHandlers, OwnershipHold, OwnershipService, ResourceStatus } from '../../sdk/cluster/index.ts';
+import { type RedisClient, redisLeases } from '../../sdk/redis/index.ts';
 
 export interface RedisOwnershipOptions {
   client: RedisClient;

@@ -8,8 +8,7 @@
  */
 import { CHANNEL_ID, CODE_TTL_MS, MAX_PENDING, PairingError, generateCode, type ApprovedSender, type PairingBackend, type RequestResult, type StoredRequest } from '../channels/pairing-store.ts';
 import type { PairingRequest } from '../channels/contract.ts';
-import type { RedisClient } from '../redis/connection.ts';
-import { redisScript } from '../redis/script.ts';
+import { type RedisClient, redisScript } from '../../sdk/redis/index.ts';
 
 const REQUEST = `
 local pending = redis.call('HGETALL', KEYS[1])

@@ -9,7 +9,7 @@
  */
 import type { Logger } from '../../sdk/core/index.ts';
 import type { ChannelRelay, RelayedSend } from '../channels/service.ts';
-import type { RedisClient } from '../redis/connection.ts';
+import type { RedisClient } from '../../sdk/redis/index.ts';
 
 const POP_TIMEOUT_S = 1;
 

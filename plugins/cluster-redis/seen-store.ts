@@ -6,7 +6,7 @@
  * the request is refused (retried by its sender), never processed without the check.
  */
 import type { SeenStore } from '../channels/seen-store.ts';
-import type { RedisClient } from '../redis/connection.ts';
+import type { RedisClient } from '../../sdk/redis/index.ts';
 
 export function createRedisSeenStore(client: RedisClient, keyPrefix: string): SeenStore {
   const key = (name: string) => `${keyPrefix}:seen:${name}`;

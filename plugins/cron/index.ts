@@ -23,7 +23,7 @@ import { defineCronMethods } from './rpc.ts';
 import { Scheduler } from './scheduler.ts';
 import { createCronService, type CronService } from './service.ts';
 import { createCronStore, cronDir, type CronStore } from './store.ts';
-import { useOwnership } from '../cluster/ownership.ts';
+import { cronStoreServiceRef, useOwnership } from '../../sdk/cluster/index.ts';
 import { createCronTool } from './tool.ts';
 
 export type { CronService } from './service.ts';
@@ -77,10 +77,8 @@ export default definePlugin<CronOptions>({
   setup(ctx, options) {
     const config = (ctx.config.cron ?? {}) as CronConfig;
     if (config.enabled === false) return;
-    let shared: CronStore | undefined;
-    try {
-      shared = ctx.use('cron-store') as CronStore;
-    } catch { /* one process: the state file */ }
+    // One process: the state file. A cluster plugin's shared store gives back what cron saved (JobInput).
+    const shared = ctx.useOptional(cronStoreServiceRef) as CronStore | undefined;
     const store = shared ?? createCronStore(ctx.paths.stateDir);
     const declared = declaredJobs(config);
     const alert = failureAlerts(options.alertAfterFailures, (a) => {

@@ -7,48 +7,14 @@ import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../../sdk/core/index.ts';
 import { MoltbotError } from '../../sdk/core/index.ts';
+import type { CronFile as SharedCronFile, CronStore as SharedCronStore, StoredJob as SharedStoredJob } from '../../sdk/cluster/index.ts';
 import type { JobInput } from './job.ts';
 
-export type RunStatus = 'ok' | 'error' | 'running' | 'interrupted';
-
-export interface JobState {
-  /** When the job was first seen: `every` slots count from here, and no slot before it is due. */
-  anchor: number;
-  /** The latest slot claimed (persisted before its run starts: never run twice). */
-  lastSlot?: number;
-  lastRunAt?: number;
-  lastStatus?: RunStatus;
-  lastError?: string;
-  nextRunAt?: number;
-  runCount: number;
-  /** Consecutive failed runs (0 after a success). */
-  failures: number;
-  /** Slots passed over because the previous run was still going or the timer woke late. */
-  skipped: number;
-  /** Slots that fell into downtime. */
-  missed: number;
-  /** A one-shot job that has run. */
-  done?: boolean;
-}
-
-export interface StoredJob {
-  input: JobInput;
-  owner?: string;
-}
-
-export interface CronFile {
-  version: 1;
-  jobs: StoredJob[];
-  state: Record<string, JobState>;
-}
-
-export interface CronStore {
-  readonly file: string;
-  load(): Promise<CronFile>;
-  save(data: CronFile): Promise<void>;
-  /** Moves a damaged file aside (kept for repair); returns its new path. */
-  quarantine(): Promise<string>;
-}
+// The store contract is shared with cluster plugins (`moltbot/plugin-sdk/cluster`); cron's jobs are JobInput.
+export type { JobState, RunStatus } from '../../sdk/cluster/index.ts';
+export type CronFile = SharedCronFile<JobInput>;
+export type CronStore = SharedCronStore<JobInput>;
+export type StoredJob = SharedStoredJob<JobInput>;
 
 export function cronDir(stateDir: string): string {
   return join(stateDir, 'cron');

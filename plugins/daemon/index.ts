@@ -9,16 +9,13 @@ import { PACKAGE } from '../../sdk/core/index.ts';
 import type { Command } from 'commander';
 import type { CliContext } from '../../sdk/core/index.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
-import { createDaemonService, spawnRunner, type CommandRunner, type DaemonPlatform, type DaemonService } from './service.ts';
+import { daemonServiceRef, spawnRunner, type CommandRunner, type DaemonService } from '../../sdk/ops/index.ts';
+import { createDaemonService, type DaemonPlatform } from './service.ts';
 
-export type { DaemonService, DaemonStatus, CommandRunner } from './service.ts';
+// The contract lives in the SDK (`moltbot/plugin-sdk/ops`); re-exported for this plugin's users.
+export { daemonServiceRef } from '../../sdk/ops/index.ts';
+export type { CommandRunner, DaemonService, DaemonStatus } from '../../sdk/ops/index.ts';
 export { renderLaunchdPlist, renderSystemdUnit } from './render.ts';
-
-declare module '../../core/plugin.ts' {
-  interface Services {
-    daemon: DaemonService;
-  }
-}
 
 // From the package root: a path relative to this module would differ under dist/.
 const BIN = join(PACKAGE.root, 'bin', 'moltbot.js');
@@ -37,6 +34,7 @@ export function createDaemonPlugin(inject: DaemonPluginOptions = {}) {
     version: '1.0.0',
     kernel: '^1.0.0',
     description: 'Run the gateway as a systemd user unit or launchd agent; `moltbot daemon install|status|uninstall`',
+    provides: [daemonServiceRef],
     setup(ctx) {
       const platform = inject.platform ?? (process.platform === 'darwin' ? 'darwin' : 'linux');
       const home = inject.home ?? homedir();
@@ -45,7 +43,7 @@ export function createDaemonPlugin(inject: DaemonPluginOptions = {}) {
         platform, home, uid: process.getuid?.() ?? 0, run: inject.run ?? spawnRunner,
         node: process.execPath, bin: BIN, stateDir: ctx.paths.stateDir, workingDirectory: home,
       });
-      ctx.provide('daemon', service);
+      ctx.provide(daemonServiceRef, service);
       ctx.hooks.cliCommands.tap('daemon', (program, cli) => registerDaemonCommands(program, cli, service));
     },
   });

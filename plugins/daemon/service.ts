@@ -3,20 +3,12 @@
  * a launchd agent on macOS. Every `systemctl`/`launchctl` call goes through the injected
  * runner, so tests see the exact commands and nothing touches the real service manager.
  */
-import { spawn } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../../sdk/core/index.ts';
 import { isMoltbotError, MoltbotError } from '../../sdk/core/index.ts';
+import { spawnRunner, type CommandResult, type CommandRunner, type DaemonService, type DaemonStatus } from '../../sdk/ops/index.ts';
 import { LAUNCHD_LABEL, renderLaunchdPlist, renderSystemdUnit, SYSTEMD_UNIT_NAME, type ServiceSpec } from './render.ts';
-
-export interface CommandResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-export type CommandRunner = (command: string, args: string[]) => Promise<CommandResult>;
 
 export type DaemonPlatform = 'linux' | 'darwin';
 
@@ -26,24 +18,6 @@ export interface DaemonOptions extends ServiceSpec {
   /** Numeric user id (launchd's `gui/<uid>` domain). */
   uid: number;
   run: CommandRunner;
-}
-
-export interface DaemonStatus {
-  platform: DaemonPlatform;
-  file: string;
-  installed: boolean;
-  active: boolean;
-  enabled: boolean;
-  detail: string;
-}
-
-export interface DaemonService {
-  /** Where the unit/plist goes. */
-  file(): string;
-  render(): string;
-  install(): Promise<{ file: string; commands: string[][] }>;
-  status(): Promise<DaemonStatus>;
-  uninstall(): Promise<{ file: string; removed: boolean }>;
 }
 
 export function createDaemonService(options: DaemonOptions): DaemonService {
@@ -140,13 +114,5 @@ function installError(command: string, args: string[], result: CommandResult): M
   });
 }
 
-/** The real runner: the command's exit code and output, never a shell. */
-export const spawnRunner: CommandRunner = (command, args) => new Promise((resolve) => {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => { stdout += chunk; });
-  child.stderr.on('data', (chunk) => { stderr += chunk; });
-  child.on('error', (error) => resolve({ code: 127, stdout, stderr: error.message }));
-  child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-});
+export { spawnRunner };
+export type { CommandResult, CommandRunner, DaemonService, DaemonStatus };

@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import semver from 'semver';
 import type { Check } from '../../sdk/core/index.ts';
-import { fsChecks } from '../audit/fs-checks.ts';
+import { fsChecks } from '../../sdk/reports/index.ts';
 import type { SystemInfo } from './system-info.ts';
 
 const GiB = 1024 ** 3;
@@ -87,4 +87,4 @@ export function configCheck(configFiles: readonly string[]): Check {
   };
 }
 
-export { problemChecks } from '../audit/problems.ts';
+export { problemChecks } from '../../sdk/reports/index.ts';

@@ -9,9 +9,7 @@ import schema from '../../schemas/plugins/events-redis.json' with { type: 'json'
 import validateOptions from '../../schemas/generated/events-redis.validate.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
 import type { EventBus } from '../agent/session-events.ts';
-import { redisSettings } from '../redis/settings.ts';
-import type { RedisConnection } from '../redis/connection.ts';
-import { diagnoseRedis, gatewayReporter, watchRedisHealth, type RedisHealth } from '../redis/health.ts';
+import { diagnoseRedis, gatewayReporter, type RedisConnection, type RedisHealth, redisServiceRef, redisSettings, watchRedisHealth } from '../../sdk/redis/index.ts';
 
 const IMPACT = 'runs still work, but their events reach only clients of this instance until it answers';
 
@@ -29,6 +27,7 @@ export default definePlugin<EventsRedisOptions>({
   schema,
   validate: validateOptions,
   defaults: { connectTimeoutMs: 5000 },
+  consumes: [redisServiceRef],
   setup(ctx, options) {
     const { url, keyPrefix } = redisSettings(options, ctx.config);
     const prefix = keyPrefix;
@@ -95,9 +94,13 @@ export default definePlugin<EventsRedisOptions>({
     ctx.provide('event-bus', bus);
 
     ctx.hooks.start.tapPromise(ctx.name, async () => {
-      const { openRedis } = await import('../redis/connection.ts');
-      // Pub/sub needs a connection of its own: a subscribed connection takes no other command.
-      const [pub, sub] = await Promise.all([0, 1].map(() => openRedis({ url, connectTimeoutMs: options.connectTimeoutMs, offlineQueue: false })));
+      const redis = ctx.use(redisServiceRef);
+      // Publishing shares the kernel's connection; pub/sub needs a connection of its own (a
+      // subscribed connection takes no other command).
+      const [pub, sub] = await Promise.all([
+        redis.connect({ url, user: ctx.name, connectTimeoutMs: options.connectTimeoutMs }),
+        redis.connect({ url, user: `${ctx.name}:subscriber`, connectTimeoutMs: options.connectTimeoutMs, dedicated: true }),
+      ]);
       [publisher, subscriber] = [pub!, sub!];
       // Not critical: without the bus events stay on this instance. Each connection is its own component.
       health = [

@@ -13,7 +13,7 @@ import type { Connection } from './connection.ts';
 import { parseFrame, type RequestFrame } from './frames.ts';
 import { handleConnect } from './handshake.ts';
 import type { Outcome } from './idempotency.ts';
-import type { RequestDecision } from '../rate-limit/service.ts';
+import type { RequestDecision } from '../../sdk/rate-limit/index.ts';
 import { hasTaps, type MethodInfo } from './methods.ts';
 import { describeSchemaError } from './protocol.ts';
 import { RequestContext } from './request-context.ts';

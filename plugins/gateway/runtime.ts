@@ -4,7 +4,7 @@
  */
 import type { KernelHooks } from '../../sdk/core/index.ts';
 import type { Logger } from '../../sdk/core/index.ts';
-import type { RateLimitService } from '../rate-limit/service.ts';
+import type { RateLimitService } from '../../sdk/rate-limit/index.ts';
 import type { Connection } from './connection.ts';
 import type { HealthRegistry } from './health.ts';
 import type { IdempotencyCache } from './idempotency.ts';

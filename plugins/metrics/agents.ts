@@ -3,16 +3,9 @@
  * latency (modelRequest → modelResponse, per run) and token usage as models report it.
  */
 import type { KernelHooks } from '../../sdk/core/index.ts';
+import type { AgentFigures } from '../../sdk/ops/index.ts';
 import { LatencyRing } from './window.ts';
 
-export interface AgentFigures {
-  /** Distinct sessions that started an agent run within `sessionWindowMs`. */
-  activeSessions: number;
-  /** Mean model call latency in ms over the last 1000 calls. */
-  averageResponseTime: number;
-  p95ResponseTime: number;
-  tokenUsage: { input: number; output: number; total: number };
-}
 
 export class AgentTracker {
   readonly #sessions = new Map<string, number>();

@@ -13,20 +13,14 @@ import { defineMethod } from '../gateway/methods.ts';
 import { AgentTracker } from './agents.ts';
 import type { PrometheusExporter } from './prometheus.ts';
 import { RequestCounter } from './requests.ts';
-import { MetricsCollectorCore, type MetricsService } from './snapshot.ts';
+import { MetricsCollectorCore } from './snapshot.ts';
 import { registerStatusCommand } from './status-command.ts';
-import { SystemSampler } from './system.ts';
+import { metricsServiceRef, SystemSampler, type MetricsService } from '../../sdk/ops/index.ts';
 import { defineMetricsSubscription } from './subscribe.ts';
 
-export type { MetricsService, MetricsSnapshot } from './snapshot.ts';
-export type { SystemFigures } from './system.ts';
-export type { AgentFigures } from './agents.ts';
-
-declare module '../../core/plugin.ts' {
-  interface Services {
-    metrics: MetricsService;
-  }
-}
+// The contract lives in the SDK (`moltbot/plugin-sdk/ops`); re-exported for this plugin's users.
+export { metricsServiceRef } from '../../sdk/ops/index.ts';
+export type { AgentFigures, MetricsService, MetricsSnapshot, SystemFigures } from '../../sdk/ops/index.ts';
 
 export interface MetricsOptions {
   /** Background sampling period in ms (keeps `last()` fresh and the deltas' span known). */
@@ -98,7 +92,7 @@ export default definePlugin<MetricsOptions>({
       prometheus: async () => (await prometheus()).render(await core.snapshot()),
       last: () => core.last(),
     };
-    ctx.provide('metrics', service);
+    ctx.provide(metricsServiceRef, service);
 
     let timer: NodeJS.Timeout | undefined;
     ctx.hooks.ready.tap(ctx.name, () => {

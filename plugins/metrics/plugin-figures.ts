@@ -6,13 +6,8 @@
 import type { KernelHooks } from '../../sdk/core/index.ts';
 import type { MetricsCollector } from '../../sdk/core/index.ts';
 import type { Logger } from '../../sdk/core/index.ts';
+import type { PluginFigure } from '../../sdk/ops/index.ts';
 
-export interface PluginFigure {
-  plugin: string;
-  name: string;
-  value: number;
-  labels: Record<string, string>;
-}
 
 interface Tap {
   type: 'sync' | 'async' | 'promise';

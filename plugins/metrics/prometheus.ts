@@ -8,7 +8,7 @@
  */
 import client from 'prom-client';
 import type { Logger } from '../../sdk/core/index.ts';
-import type { MetricsSnapshot } from './snapshot.ts';
+import type { MetricsSnapshot } from '../../sdk/ops/index.ts';
 
 const GAUGES: readonly [string, string, (s: MetricsSnapshot) => number | undefined][] = [
   ['moltbot_gateway_uptime_seconds', 'Seconds since the kernel became ready.', (s) => s.gateway.uptime],

@@ -1,40 +1,13 @@
 /**
- * The `metrics` service: the deployment guide's `Metrics` shape, every figure measured, plus
+ * The `metrics` service (contract: `moltbot/plugin-sdk/ops`): the deployment guide's `Metrics` shape, every figure measured, plus
  * what plugins report through `collectMetrics`.
  */
 import type { KernelHooks } from '../../sdk/core/index.ts';
 import type { Logger } from '../../sdk/core/index.ts';
-import type { AgentFigures, AgentTracker } from './agents.ts';
-import { collectPluginFigures, type PluginFigure } from './plugin-figures.ts';
+import type { MetricsSnapshot, SystemFigures, SystemSampler } from '../../sdk/ops/index.ts';
+import type { AgentTracker } from './agents.ts';
+import { collectPluginFigures } from './plugin-figures.ts';
 import type { RequestCounter } from './requests.ts';
-import type { SystemFigures, SystemSampler } from './system.ts';
-
-export interface MetricsSnapshot {
-  at: number;
-  gateway: {
-    /** Seconds since the kernel became ready (0 before). */
-    uptime: number;
-    activeConnections: number;
-    requestsPerSecond: number;
-    errorRate: number;
-    /** Requests in the sliding window the two rates above are computed over. */
-    windowRequests: number;
-    requestsTotal: number;
-    errorsTotal: number;
-  };
-  agents: AgentFigures;
-  system: SystemFigures;
-  plugins: PluginFigure[];
-}
-
-export interface MetricsService {
-  /** Measures now (system deltas since the previous sample, at least `minSampleMs` apart). */
-  snapshot(): Promise<MetricsSnapshot>;
-  /** Prometheus text exposition of a fresh snapshot. */
-  prometheus(): Promise<string>;
-  /** The last snapshot taken, if any (what alerts read between scrapes). */
-  last(): MetricsSnapshot | undefined;
-}
 
 export interface SnapshotSources {
   hooks: KernelHooks;

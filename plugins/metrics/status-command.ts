@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../../sdk/core/index.ts';
 import { callGateway, cliCredential, gatewayUrl } from '../gateway/cli-client.ts';
-import type { MetricsSnapshot } from './snapshot.ts';
+import type { MetricsSnapshot } from '../../sdk/ops/index.ts';
 
 type Config = Readonly<Record<string, any>>;
 

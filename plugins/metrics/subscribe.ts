@@ -7,7 +7,7 @@
 import type { PluginContext } from '../../sdk/core/index.ts';
 import { defineMethod } from '../gateway/methods.ts';
 import type { GatewayService } from '../gateway/service.ts';
-import type { MetricsSnapshot } from './snapshot.ts';
+import type { MetricsSnapshot } from '../../sdk/ops/index.ts';
 
 export const TICK_EVENT = 'metrics.tick';
 const DEFAULT_INTERVAL_MS = 2_000;

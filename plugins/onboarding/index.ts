@@ -3,8 +3,8 @@
  * references (or a generated token in the credentials folder), creates the workspace, and
  * can install the gateway service through the `daemon` plugin.
  */
-import { definePlugin, type PluginContext } from '../../sdk/core/index.ts';
-import type { DaemonService } from '../daemon/index.ts';
+import { definePlugin, optionalService, type PluginContext } from '../../sdk/core/index.ts';
+import { daemonServiceRef, type DaemonService } from '../../sdk/ops/index.ts';
 import { registerOnboardCommand } from './cli.ts';
 import type { Prompter } from './prompts.ts';
 
@@ -18,6 +18,7 @@ export default definePlugin({
   kernel: '^1.0.0',
   description: '`moltbot onboard`: a secure first config, the workspace, and optionally the gateway service',
   optionalDependencies: ['daemon'],
+  consumes: [optionalService(daemonServiceRef)],
   setup(ctx) {
     ctx.hooks.cliCommands.tap('onboarding', (program, cli) => {
       const daemon = optionalDaemon(ctx);
@@ -36,9 +37,5 @@ export default definePlugin({
 
 /** The daemon plugin's service, or undefined when that plugin is not loaded. */
 function optionalDaemon(ctx: PluginContext): DaemonService | undefined {
-  try {
-    return ctx.use('daemon');
-  } catch {
-    return undefined;
-  }
+  return ctx.useOptional(daemonServiceRef);
 }

@@ -6,11 +6,9 @@
 import schema from '../../schemas/plugins/rate-limit-redis.json' with { type: 'json' };
 import validateOptions from '../../schemas/generated/rate-limit-redis.validate.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
-import { redisSettings } from '../redis/settings.ts';
-import { DEFAULT_AUTH_LIMITS, DEFAULT_REQUEST_LIMITS, type RateLimitOptions } from '../rate-limit/index.ts';
-import type { RedisConnection } from '../redis/connection.ts';
+import { diagnoseRedis, gatewayReporter, type RedisConnection, type RedisHealth, redisServiceRef, redisSettings, watchRedisHealth } from '../../sdk/redis/index.ts';
+import { DEFAULT_AUTH_LIMITS, DEFAULT_REQUEST_LIMITS, rateLimitServiceRef, type RateLimitOptions } from '../../sdk/rate-limit/index.ts';
 import { createRedisLimiter } from './redis-limiter.ts';
-import { diagnoseRedis, gatewayReporter, watchRedisHealth, type RedisHealth } from '../redis/health.ts';
 
 const IMPACT = 'rate limits and auth lockouts are counted per instance (not shared) until it answers';
 
@@ -34,6 +32,8 @@ export default definePlugin<RateLimitRedisOptions>({
   validate: validateOptions,
   defaults: { auth: { ...DEFAULT_AUTH_LIMITS }, maxKeys: 10_000, opTimeoutMs: 250, connectTimeoutMs: 5000 },
   replaces: ['rate-limit'],
+  provides: [rateLimitServiceRef],
+  consumes: [redisServiceRef],
   setup(ctx, options) {
     const { url, keyPrefix } = redisSettings(options, ctx.config);
     const configured = (ctx.config.gateway?.rateLimiting ?? {}) as Partial<typeof DEFAULT_REQUEST_LIMITS>;
@@ -55,10 +55,9 @@ export default definePlugin<RateLimitRedisOptions>({
         ctx.log.warn({ error: connection ? connection.redact(text) : text }, 'rate limits: Redis unavailable, this instance counts alone until it answers');
       },
     });
-    ctx.provide('rate-limit', limiter);
+    ctx.provide(rateLimitServiceRef, limiter);
     ctx.hooks.start.tapPromise(ctx.name, async () => {
-      const { openRedis } = await import('../redis/connection.ts');
-      connection = await openRedis({ url, connectTimeoutMs: options.connectTimeoutMs, offlineQueue: false });
+      connection = await ctx.use(redisServiceRef).connect({ url, user: ctx.name, connectTimeoutMs: options.connectTimeoutMs });
       // Not critical: requests are still limited (locally) while Redis is down.
       health = watchRedisHealth(connection, { component: ctx.name, critical: false, impact: IMPACT, log: ctx.log, reporter });
     });

@@ -7,11 +7,8 @@
  * protection instead of none, and never a lockout of everyone — and the fallback is counted.
  */
 import { randomBytes } from 'node:crypto';
-import type { AuthDecision, AuthLimits, RateLimitService, RequestDecision } from '../rate-limit/service.ts';
-import { createMemoryRateLimit, REMOTE_AUTH_KEY } from '../rate-limit/service.ts';
-import { ALLOWED } from '../rate-limit/token-bucket.ts';
-import type { RedisClient } from '../redis/connection.ts';
-import { redisScript, type RedisScript } from '../redis/script.ts';
+import { ALLOWED, createMemoryRateLimit, REMOTE_AUTH_KEY, type AuthDecision, type AuthLimits, type RateLimitService, type RequestDecision } from '../../sdk/rate-limit/index.ts';
+import { type RedisClient, redisScript, type RedisScript } from '../../sdk/redis/index.ts';
 import { AUTH_SCRIPT, BUCKET_SCRIPT } from './scripts.ts';
 
 export interface RedisLimiterOptions {

@@ -1,5 +1,5 @@
 /**
- * `resources`: the `resources` service (see manager.ts): per-type leases under the root
+ * `resources`: the `resources` service (`resourcesServiceRef`, see manager.ts): per-type leases under the root
  * config's limits (agents.maxConcurrentRuns, tools.exec.maxProcesses, tools.browser.maxInstances
  * and the plugin's own `limits`), load shedding past agents.memoryLimit, gc past
  * agents.gcThreshold when exposed, and a sweep of forgotten leases.
@@ -10,14 +10,12 @@ import { definePlugin } from '../../sdk/core/index.ts';
 import { ResourceManager } from './manager.ts';
 import { Probe } from './probe.ts';
 
-export { ResourceManager, ResourceRefused } from './manager.ts';
-export type { Lease, RefusalReason, ResourceRequirements, ResourceStatus, ResourceType } from './manager.ts';
+import { resourcesServiceRef } from '../../sdk/ops/index.ts';
 
-declare module '../../core/plugin.ts' {
-  interface Services {
-    resources: ResourceManager;
-  }
-}
+export { ResourceManager } from './manager.ts';
+// The contract lives in the SDK (`moltbot/plugin-sdk/ops`); re-exported for this plugin's users.
+export { ResourceRefused, resourcesServiceRef } from '../../sdk/ops/index.ts';
+export type { Lease, RefusalReason, ResourceRequirements, ResourceStatus, ResourceType, ResourcesService } from '../../sdk/ops/index.ts';
 
 export interface ResourcesOptions {
   /** Extra per-type limits (e.g. { "cache-rebuild": 1 }); the root config sets agent, exec and browser. */
@@ -33,6 +31,7 @@ export default definePlugin<ResourcesOptions>({
   description: 'Resource leases with per-type limits, real free memory and CPU, load shedding past agents.memoryLimit',
   schema,
   validate: validateOptions,
+  provides: [resourcesServiceRef],
   defaults: { limits: {}, maxLeaseMs: 3_600_000, sweepIntervalMs: 60_000 },
   setup(ctx, options) {
     const agents = (ctx.config.agents ?? {}) as { maxConcurrentRuns?: number; memoryLimit?: number; gcThreshold?: number };
@@ -48,7 +47,7 @@ export default definePlugin<ResourcesOptions>({
       ...(agents.gcThreshold !== undefined ? { gcThresholdMb: agents.gcThreshold } : {}),
       maxLeaseMs: options.maxLeaseMs,
     }, new Probe(), ctx.log);
-    ctx.provide('resources', manager);
+    ctx.provide(resourcesServiceRef, manager);
     const timer = setInterval(() => manager.sweep(), options.sweepIntervalMs);
     timer.unref();
     ctx.onClose(() => clearInterval(timer));

@@ -6,39 +6,8 @@
  * reclaimed (and logged) by `sweep()` in case a caller forgot `release()`.
  */
 import type { Logger } from '../../sdk/core/index.ts';
+import { ResourceRefused, type Lease, type ResourceRequirements, type ResourceStatus, type ResourceType } from '../../sdk/ops/index.ts';
 import type { Probe, Readings } from './probe.ts';
-
-export type ResourceType = 'agent' | 'exec' | 'browser' | (string & {});
-
-export interface ResourceRequirements {
-  /** MB of free host memory the task needs. */
-  memoryMb?: number;
-  /** Share of the host's CPU (0..1) the task needs idle. */
-  cpu?: number;
-}
-
-export interface Lease {
-  readonly id: string;
-  readonly type: ResourceType;
-  readonly acquiredAt: number;
-  /** Idempotent. */
-  release(): void;
-  [Symbol.dispose](): void;
-}
-
-export type RefusalReason = 'LIMIT' | 'MEMORY_LIMIT' | 'INSUFFICIENT_MEMORY' | 'CPU_BUSY' | 'DUPLICATE_ID';
-
-/** Why a lease was refused; `reason` is stable for callers to branch on. */
-export class ResourceRefused extends Error {
-  readonly reason: RefusalReason;
-  readonly type: ResourceType;
-  constructor(reason: RefusalReason, type: ResourceType, message: string) {
-    super(message);
-    this.name = 'ResourceRefused';
-    this.reason = reason;
-    this.type = type;
-  }
-}
 
 export interface ManagerSettings {
   limits: Record<string, number>;
@@ -49,13 +18,6 @@ export interface ManagerSettings {
   maxLeaseMs: number;
 }
 
-export interface ResourceStatus {
-  active: Record<string, number>;
-  limits: Record<string, number>;
-  readings: Readings;
-  memoryLimitMb: number;
-  shedding: boolean;
-}
 
 const GC_MIN_INTERVAL_MS = 10_000;
 

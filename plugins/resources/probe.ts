@@ -1,14 +1,8 @@
 /** Live readings the manager decides on: process memory, free host memory, host CPU busy share. */
 import { freemem } from 'node:os';
-import { hostTicks } from '../metrics/system.ts';
+import { hostTicks, type ResourceReadings as Readings } from '../../sdk/ops/index.ts';
 
-export interface Readings {
-  rssMb: number;
-  heapUsedMb: number;
-  freeMb: number;
-  /** Busy share of every host core over the last sample span (0..1). */
-  cpu: number;
-}
+export type { Readings };
 
 const MB = 1024 * 1024;
 

@@ -4,7 +4,7 @@
  * whatever the gateway does; the check says so and how to fix it.
  */
 import type { CheckReport } from '../../sdk/core/index.ts';
-import type { RedisConnection } from '../redis/connection.ts';
+import type { RedisConnection } from '../../sdk/redis/index.ts';
 
 export async function checkRedisDurability(connection: RedisConnection, report: CheckReport): Promise<void> {
   const title = 'Redis session store';

@@ -8,9 +8,7 @@ import schema from '../../schemas/plugins/session-store-redis.json' with { type:
 import validateOptions from '../../schemas/generated/session-store-redis.validate.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
 import type { SessionStore } from '../agent/types.ts';
-import { redisSettings } from '../redis/settings.ts';
-import type { RedisConnection } from '../redis/connection.ts';
-import { gatewayReporter, watchRedisHealth, type RedisHealth } from '../redis/health.ts';
+import { gatewayReporter, openRedis, type RedisConnection, type RedisHealth, redisServiceRef, redisSettings, watchRedisHealth } from '../../sdk/redis/index.ts';
 import { checkRedisDurability } from './durability-check.ts';
 import type { SessionLease } from './session-lease.ts';
 
@@ -30,6 +28,7 @@ export default definePlugin<SessionStoreRedisOptions>({
   validate: validateOptions,
   defaults: { connectTimeoutMs: 5000, leaseTtlMs: 30_000 },
   replaces: ['session-store-file'],
+  consumes: [redisServiceRef],
   setup(ctx, options) {
     const { url, keyPrefix } = redisSettings(options, ctx.config);
     let connection: RedisConnection | undefined;
@@ -64,11 +63,9 @@ export default definePlugin<SessionStoreRedisOptions>({
     } satisfies SessionLease);
     ctx.hooks.start.tapPromise(ctx.name, async () => {
       // @redis/client costs ≈ 150 ms to import: only a kernel that uses Redis pays it.
-      const [{ openRedis }, { createRedisSessionStore }, { createSessionLease }] = await Promise.all([
-        import('../redis/connection.ts'), import('./redis-session-store.ts'), import('./session-lease.ts'),
-      ]);
+      const [{ createRedisSessionStore }, { createSessionLease }] = await Promise.all([import('./redis-session-store.ts'), import('./session-lease.ts')]);
       // No offline queue: while Redis is down a run fails at once (UNAVAILABLE, retryAfterMs) instead of hanging in a queue.
-      connection = await openRedis({ url, connectTimeoutMs: options.connectTimeoutMs, offlineQueue: false });
+      connection = await ctx.use(redisServiceRef).connect({ url, user: ctx.name, connectTimeoutMs: options.connectTimeoutMs, offlineQueue: false });
       health = watchRedisHealth(connection, { component: ctx.name, critical: true, impact: 'chat runs and session reads fail until it answers', log: ctx.log, reporter });
       const location = connection.redact(url);
       const warn = (fields: Record<string, unknown>, message: string) => ctx.log.warn(fields, message);
@@ -80,7 +77,6 @@ export default definePlugin<SessionStoreRedisOptions>({
     ctx.hooks.diagnose.tapPromise(ctx.name, async (report) => {
       if (connection) return checkRedisDurability(connection, report);
       // Not started here (a CLI process: doctor): a connection of its own for the check, then closed.
-      const { openRedis } = await import('../redis/connection.ts');
       const probe = await openRedis({ url, connectTimeoutMs: Math.min(options.connectTimeoutMs, 2000), offlineQueue: false });
       try {
         await checkRedisDurability(probe, report);

@@ -7,8 +7,7 @@
  * tool calls a crash left without a result are closed on load.
  */
 import type { LoadedSession, RunTrace, SessionInspect, SessionStore, SessionSummary, TranscriptEntry } from '../agent/types.ts';
-import type { RedisClient } from '../redis/connection.ts';
-import { redisScript } from '../redis/script.ts';
+import { type RedisClient, redisScript } from '../../sdk/redis/index.ts';
 import { emptySummary, foldEntries } from '../session-store-file/summary.ts';
 import { closeOrphanToolCalls } from '../session-store-file/transcript-file.ts';
 import { APPEND_SCRIPT } from './append-script.ts';

@@ -5,8 +5,7 @@
  * its lease expires after `ttlMs` and the next run elsewhere proceeds: no manual unlock.
  */
 import { randomBytes } from 'node:crypto';
-import type { RedisClient } from '../redis/connection.ts';
-import { redisLeases } from '../redis/lease.ts';
+import { type RedisClient, redisLeases } from '../../sdk/redis/index.ts';
 
 export interface SessionLease {
   /** Resolves with a release function once this instance holds the session; rejects when `signal` aborts first. */

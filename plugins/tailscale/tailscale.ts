@@ -3,7 +3,7 @@
  * (HTTPS on the machine's ts.net name), `funnel --bg <port>` on the public internet, and
  * `serve reset` undoes either. Arguments go to the binary directly, never through a shell.
  */
-import { spawnRunner } from '../daemon/service.ts';
+import { spawnRunner } from '../../sdk/ops/index.ts';
 
 export type TailscaleMode = 'off' | 'serve' | 'funnel';
 

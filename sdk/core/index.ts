@@ -23,7 +23,7 @@ export type { Redactor, RedactorOptions } from '../../core/redact.ts';
 export { createAjv, compileSchema, collectSecretValues, containsSecretKey, looksSecretKey, maskSecrets, schemaHasSecrets, secretPaths, validateWith } from '../../core/validate/index.ts';
 export type { ConfigSecrets, ValidationIssue, ValidationResult, Validator } from '../../core/validate/index.ts';
 export { expandHome } from '../../core/config/state-dir.ts';
-export type { ImpliedPlugin } from '../../core/kernel-types.ts';
+export type { ImpliedPlugin, PluginInfo } from '../../core/kernel-types.ts';
 export type { PluginCatalogue, PluginEntry, PluginReference } from '../../core/resolve-plugin.ts';
 export { createHooksRef, createServiceRef, optionalService } from '../../core/refs.ts';
 export type { HooksRef, OptionalServiceUse, ServiceRef, ServiceUse } from '../../core/refs.ts';

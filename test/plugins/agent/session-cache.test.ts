@@ -2,7 +2,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createTestKernel } from '../../../app/testing.ts';
 import type { SessionStore } from '../../../plugins/agent/index.ts';
-import type { CacheService } from '../../../plugins/cache/service.ts';
+import type { CacheService } from '../../../sdk/cache/index.ts';
 import { startFakeProvider } from '../../helpers/fake-provider.ts';
 
 async function agentKernel(fakeURL: string, extra: Record<string, unknown>, plugins: string[]) {

@@ -10,7 +10,7 @@ import { createHooks } from '../../../core/hooks.ts';
 import { AlertState } from '../../../plugins/alerts/engine.ts';
 import { buildRules, DEFAULT_GATES, DEFAULT_THRESHOLDS, type AlertGates } from '../../../plugins/alerts/rules.ts';
 import { createAlertsService } from '../../../plugins/alerts/service.ts';
-import type { MetricsSnapshot } from '../../../plugins/metrics/snapshot.ts';
+import type { MetricsSnapshot } from '../../../sdk/ops/index.ts';
 
 interface Reading { uptime: number; requests: number; errors: number; cpuBusy: number; cpuTotal: number; cpuUsage?: number; loopMs?: number }
 

@@ -1,8 +1,10 @@
-import { chmodSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { FIRST_PARTY } from '../../../app/catalogue.ts';
+import { createTestKernel } from '../../../app/testing.ts';
+import auditPlugin from '../../../plugins/audit/index.ts';
 import { configChecks } from '../../../plugins/audit/config-checks.ts';
-import { fsChecks, looseEntries } from '../../../plugins/audit/fs-checks.ts';
 import { literalSecrets, secretChecks, secretPaths } from '../../../plugins/audit/secret-checks.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 
@@ -36,8 +38,20 @@ describe('config checks (config in → id and severity out)', () => {
     ['empty allowlist', { channels: { webchat: { dmPolicy: 'allowlist' } } }, ['channels.webchat.dm.allowlist_empty:info']],
   ];
   for (const [name, config, expected] of cases) {
-    it(name, () => expect(ids(configChecks(config))).toEqual(expected));
+    it(name, () => expect(ids(configChecks(config, { isFirstParty: (reference) => Object.hasOwn(FIRST_PARTY, reference) }))).toEqual(expected));
   }
+
+  it('the plugin tells first-party plugins from others by what the kernel resolved (no catalogue import)', async () => {
+    const { dir } = useTempDir();
+    const local = join(dir, 'local-plugin.mjs');
+    writeFileSync(local, "export default { name: 'local-x', version: '1.0.0', setup() {} };\n");
+    const kernel = await createTestKernel({ config: { preset: 'none', plugins: [auditPlugin, 'cache', local] } });
+    const found: { id: string; description: string }[] = [];
+    await kernel.hooks.audit.promise({ add: (check) => void found.push(check) });
+    const finding = found.find((check) => check.id === 'plugins.extensions_no_allowlist');
+    expect(finding?.description).toContain(local);
+    expect(finding?.description).not.toMatch(/\bcache\b/);
+  });
 
   it('never puts a secret value in a finding', () => {
     const text = JSON.stringify(configChecks({ gateway: { auth: { mode: 'password', password: CANARY.slice(0, 10) } } }));
@@ -82,50 +96,5 @@ describe('secrets in config files', () => {
     expect(checks[0]!.description).toContain('gateway.auth.password, channels.telegram.botToken');
     expect(checks[1]!.description).toContain('…password');
     expect(JSON.stringify(checks)).not.toContain(CANARY);
-  });
-});
-
-describe.runIf(process.platform !== 'win32')('file permissions', () => {
-  function fixture() {
-    const { dir } = useTempDir();
-    const state = join(dir, 'state');
-    mkdirSync(join(state, 'sessions'), { recursive: true, mode: 0o700 });
-    chmodSync(state, 0o700);
-    writeFileSync(join(state, 'sessions', 'main.jsonl'), '{}\n', { mode: 0o600 });
-    const config = join(dir, 'moltbot.config.json');
-    writeFileSync(config, '{}', { mode: 0o600 });
-    return { state, config };
-  }
-
-  it('tight modes give no finding', () => {
-    const { state, config } = fixture();
-    expect(fsChecks(state, [config])).toEqual([]);
-  });
-
-  it('loose state dir, files and config are found, and fix narrows them to 0700/0600', async () => {
-    const { state, config } = fixture();
-    chmodSync(state, 0o755);
-    chmodSync(join(state, 'sessions', 'main.jsonl'), 0o644);
-    chmodSync(config, 0o664);
-    const checks = fsChecks(state, [config]);
-    expect(ids(checks)).toEqual(['fs.state_dir.perms:warning', 'fs.state_files.perms:warning', 'fs.config.perms:critical']);
-    for (const check of checks) await check.fix!();
-    expect(statSync(state).mode & 0o777).toBe(0o700);
-    expect(statSync(join(state, 'sessions', 'main.jsonl')).mode & 0o777).toBe(0o600);
-    expect(statSync(config).mode & 0o777).toBe(0o600);
-    expect(fsChecks(state, [config])).toEqual([]);
-  });
-
-  it('a world-writable state dir is critical; symlinks are not followed', () => {
-    const { state, config } = fixture();
-    chmodSync(state, 0o777);
-    expect(ids(fsChecks(state, [config]))).toContain('fs.state_dir.perms:critical');
-    expect(looseEntries(state)).toEqual([]);
-  });
-
-  it('does nothing on Windows, where modes are not permissions', () => {
-    const { state, config } = fixture();
-    chmodSync(state, 0o777);
-    expect(fsChecks(state, [config], 'win32')).toEqual([]);
   });
 });

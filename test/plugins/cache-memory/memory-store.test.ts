@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { approximateBytes, createMemoryStore } from '../../../plugins/cache-memory/memory-store.ts';
-import type { CacheStore } from '../../../plugins/cache/store-contract.ts';
+import type { CacheStore } from '../../../sdk/cache/store-contract.ts';
 
 const T0 = Date.parse('2030-01-01T00:00:00Z');
 let open: CacheStore[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildTiers, selectTiers } from '../../../plugins/cache/build-tiers.ts';
-import type { CacheStore, StoreRegistry } from '../../../plugins/cache/store-contract.ts';
+import type { CacheStore, StoreRegistry } from '../../../sdk/cache/store-contract.ts';
 import { flakyStore } from './helpers.ts';
 
 const quiet = { probeIntervalMs: 1_000, alertWindowMs: 1_000, alert: () => {}, log: { warn: () => {}, info: () => {} } };

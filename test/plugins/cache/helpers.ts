@@ -2,8 +2,8 @@
 import { Keyv, KeyvMemoryAdapter } from 'keyv';
 import { onTestFinished } from 'vitest';
 import type { Alert } from '../../../core/hook-types.ts';
-import { TieredCache } from '../../../plugins/cache/service.ts';
-import type { CacheStore } from '../../../plugins/cache/store-contract.ts';
+import { TieredCache } from '../../../plugins/cache/tiered-cache.ts';
+import type { CacheStore } from '../../../sdk/cache/store-contract.ts';
 import type { CacheLog } from '../../../plugins/cache/tier-health.ts';
 import { Tier } from '../../../plugins/cache/tier.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Check } from '../../../core/hook-types.ts';
 import { collectCacheMetrics, diagnoseCache } from '../../../plugins/cache/report.ts';
-import { TieredCache } from '../../../plugins/cache/service.ts';
+import { TieredCache } from '../../../plugins/cache/tiered-cache.ts';
 import { createMemoryStore } from '../../../plugins/cache-memory/memory-store.ts';
 import { flakyStore, standaloneCache } from './helpers.ts';
 

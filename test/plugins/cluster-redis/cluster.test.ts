@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient } from '@keyv/redis';
 import { createTestKernel, type TestKernel } from '../../../app/testing.ts';
-import type { OwnershipService } from '../../../plugins/cluster/ownership.ts';
+import type { OwnershipService } from '../../../sdk/cluster/index.ts';
 import type { ChannelsService } from '../../../plugins/channels/contract.ts';
 import { PairingError, type PairingBackend } from '../../../plugins/channels/pairing-store.ts';
 import { eventually as until } from '../../helpers/eventually.ts';
