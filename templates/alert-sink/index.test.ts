@@ -47,6 +47,16 @@ describe('__NAME__', () => {
     expect(JSON.stringify(kernel.logs)).not.toContain('canary-secret');
   });
 
+  it('stays idle when alerts.sinks leaves it out, and serves when it is listed', async () => {
+    const hook = await webhook();
+    const idle = await createTestKernel({ config: { alerts: { sinks: ['console'] } }, plugins: ['alert-console', [plugin, { url: hook.url }]] });
+    await idle.hooks.alert.promise(alert('critical'));
+    expect(hook.bodies).toEqual([]);
+    const listed = await createTestKernel({ config: { alerts: { sinks: ['__NAME__'] } }, plugins: [[plugin, { url: hook.url }]] });
+    await listed.hooks.alert.promise(alert('critical'));
+    expect(hook.bodies).toHaveLength(1);
+  });
+
   it('requires a url', async () => {
     await expect(createTestKernel({ plugins: [plugin] })).rejects.toThrow(/url/);
   });

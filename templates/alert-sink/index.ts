@@ -1,7 +1,9 @@
 /**
- * __NAME__: a Moltbot alert sink. It taps the kernel's `alert` hook (called for every alert
- * that fires or resolves, all sinks at once) and POSTs each alert as JSON to a webhook.
+ * __NAME__: a Moltbot alert sink. It registers as the sink `__NAME__` (`tapAlertSink`): it is
+ * called for every alert that fires or resolves, all sinks at once, unless the root config's
+ * `alerts.sinks` lists sinks and leaves it out. It POSTs each alert as JSON to a webhook.
  */
+import { tapAlertSink } from 'moltbot/plugin-sdk/alerts';
 import { definePlugin, type Alert, type PluginContext, type Severity } from 'moltbot/plugin-sdk/core';
 import schema from './schema.json' with { type: 'json' };
 
@@ -49,12 +51,10 @@ export default definePlugin<Options>({
   schema,
   defaults: { minSeverity: 'warning', timeoutMs: 5000 },
   setup(ctx, options) {
-    // SDK: alerts — `tapAlertSink(ctx, '__NAME__', deliver)` from 'moltbot/plugin-sdk/alerts' once that
-    // area is on main: the sink is then named, and serves alerts only when alerts.sinks lists it.
-    ctx.hooks.alert.tapPromise(ctx.name, async (alert) => {
+    // The sink's name in alerts.sinks is the plugin's; close() waits for a delivery in flight.
+    tapAlertSink(ctx, ctx.name, async (alert) => {
       if (RANK[alert.severity] < RANK[options.minSeverity]) return;
-      // track(): close() waits for a delivery in flight instead of cutting it off.
-      await ctx.track(deliver(ctx, options, alert));
+      await deliver(ctx, options, alert);
     });
   },
 });
