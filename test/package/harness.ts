@@ -80,7 +80,8 @@ async function pack(root: string, own: OwnManifest): Promise<string> {
 function writeUserPackage(dir: string, own: OwnManifest, tarball: string): void {
   const spec = `file:../${own.name}-${own.version}.tgz`;
   const devDependencies = { '@types/node': own.devDependencies['@types/node']!, typescript: own.devDependencies.typescript! };
-  const pkg = { name: 'pack-test-plugin', version: '0.1.0', private: true, type: 'module', dependencies: { moltbot: spec }, devDependencies };
+  // keyv: what a cache store plugin builds its Keyv with (moltbot depends on it too: one copy).
+  const pkg = { name: 'pack-test-plugin', version: '0.1.0', private: true, type: 'module', dependencies: { keyv: own.dependencies.keyv!, moltbot: spec }, devDependencies };
   const locked = (JSON.parse(readFileSync(join(REPO, 'package-lock.json'), 'utf8')) as { packages: LockPackages }).packages;
   const lock = {
     name: pkg.name, version: pkg.version, lockfileVersion: 3, requires: true,

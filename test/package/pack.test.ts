@@ -2,9 +2,15 @@
  * Issue 20's "done when", from the packed tarball: a plugin package outside the repository,
  * importing only public entries (`moltbot`, `moltbot/plugin-sdk/<area>`), type-checks under
  * `tsc --strict` and works at runtime with the installed moltbot. Packed and installed once
- * (harness.ts); each capability is a section of `plugin.ts` plus a test below, so an SDK area
- * adds its capability here in minutes.
+ * (harness.ts); each capability is a plugin file written in beforeAll plus a test below, so an
+ * SDK area adds its capability here in minutes. Covered: service by ref, own error codes, CLI
+ * command, HTTP route, embedding, a cache tier and an alert sink selected by config, doctor
+ * checks, audit findings, backup sources. Still to add as their areas land: an RPC method with
+ * scope and params schema (gateway), a CLI command calling the running gateway, a signed-webhook
+ * channel (channels), an agent tool with workspace-confined file access (agent, workspace), the
+ * shared Redis connection (redis; needs a Redis server, test/helpers/redis-server.ts).
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,7 +88,61 @@ export default definePlugin({
 const CONFIG = `
 import { defineConfig } from 'moltbot';
 
-export default defineConfig({ plugins: [['./plugin.ts', { greeting: 'Hi' }], './consumer.ts'] });
+export default defineConfig({
+  cache: { tiers: ['memory', 'pack-tier'] },
+  alerts: { sinks: ['pack-sink'] },
+  plugins: [['./plugin.ts', { greeting: 'Hi' }], './consumer.ts', ['./ops.ts', { dataDir: './data' }]],
+});
+`;
+
+/** Operations: a cache tier and an alert sink each selected by config, a doctor check, an audit finding, a backup source. */
+const OPS = `
+import { Keyv } from 'keyv';
+import { tapAlertSink } from 'moltbot/plugin-sdk/alerts';
+import { getCacheHooks, type CacheStore } from 'moltbot/plugin-sdk/cache';
+import { definePlugin, type Alert } from 'moltbot/plugin-sdk/core';
+
+/** What the sink received (the embedding program prints it). */
+export const received: Alert[] = [];
+
+function mapStore(): CacheStore {
+  const map = new Map<string, unknown>();
+  return { timeoutMs: 0, keyv: (namespace) => new Keyv({ store: map, serialization: false, namespace }), close: async () => map.clear() };
+}
+
+export default definePlugin<{ dataDir: string }>({
+  name: 'pack-ops',
+  version: '0.1.0',
+  kernel: '^1.0.0',
+  schema: { type: 'object', additionalProperties: false, required: ['dataDir'], properties: { dataDir: { type: 'string' } } },
+  dependencies: ['cache'],
+  setup(ctx, options) {
+    getCacheHooks(ctx).stores.tap(ctx.name, (stores) => stores.set('pack-tier', { plugin: ctx.name, rank: 5, create: mapStore }));
+    tapAlertSink(ctx, 'pack-sink', (alert) => void received.push(alert));
+    ctx.hooks.diagnose.tapPromise(ctx.name, async (report) => report.add({ id: 'pack.ops', severity: 'ok', title: 'Pack ops', description: 'the pack test plugin is loaded' }));
+    ctx.hooks.audit.tapPromise(ctx.name, async (report) => report.add({ id: 'pack.audit', severity: 'warning', title: 'Pack audit', description: 'a finding from outside the repository', recommendation: 'none needed' }));
+    ctx.hooks.backupSources.tap(ctx.name, (sources) => [...sources, { name: 'pack-data', path: options.dataDir, plugin: ctx.name }]);
+  },
+});
+`;
+
+/** The tier and the sink at work, in the user's own program. */
+const OPS_EMBED = `
+import { createKernel } from 'moltbot';
+import { alertsServiceRef } from 'moltbot/plugin-sdk/alerts';
+import { cacheServiceRef } from 'moltbot/plugin-sdk/cache';
+import ops, { received } from './ops.ts';
+
+const kernel = createKernel({
+  config: { cache: { tiers: ['pack-tier'] }, alerts: { sinks: ['pack-sink'] } },
+  plugins: ['cache', 'alerts', [ops, { dataDir: process.cwd() }]],
+});
+await kernel.start();
+const cache = kernel.use(cacheServiceRef);
+await cache.namespace('notes').set('answer', 42);
+await kernel.use(alertsServiceRef).raise({ id: 'pack.alert', severity: 'critical', message: 'from the pack test' });
+console.log(JSON.stringify({ tiers: cache.tiers, value: await cache.namespace('notes').get('answer'), health: cache.health().tiers.map((tier) => tier.plugin), alerts: received.map((alert) => alert.id) }));
+await kernel.close();
 `;
 
 /** Embedding: the user's own program starts a kernel with the plugins and uses a service by ref. */
@@ -105,6 +165,9 @@ beforeAll(async () => {
   installed.write('consumer.ts', CONSUMER);
   installed.write('moltbot.config.ts', CONFIG);
   installed.write('embed.ts', EMBED);
+  installed.write('ops.ts', OPS);
+  installed.write('ops-embed.ts', OPS_EMBED);
+  installed.write('data/notes.txt', 'backed up by pack-ops\n');
 }, 180_000);
 
 afterAll(() => installed?.remove());
@@ -129,7 +192,7 @@ describe('the packed moltbot, installed outside the repository', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const rows = (JSON.parse(result.stdout) as { name: string; status: string }[]).filter((row) => row.name.startsWith('pack-'));
-    expect(rows).toMatchObject([{ name: 'pack-greeter', status: 'set-up' }, { name: 'pack-consumer', status: 'set-up' }]);
+    expect(rows).toMatchObject([{ name: 'pack-greeter', status: 'set-up' }, { name: 'pack-consumer', status: 'set-up' }, { name: 'pack-ops', status: 'set-up' }]);
   });
 
   it('adds a CLI command, failing with its own error code and exit code', async () => {
@@ -146,6 +209,25 @@ describe('the packed moltbot, installed outside the repository', () => {
     const result = await installed.node(['embed.ts']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout.split('\n')).toContain('Hey, embedder!');
+  });
+
+  it('serves the cache as the tier cache.tiers names and receives alerts as the sink alerts.sinks names', async () => {
+    const result = await installed.node(['ops-embed.ts']);
+    expect(result.code, result.stderr).toBe(0);
+    const printed = JSON.parse(result.stdout.trim().split('\n').find((line) => line.startsWith('{"tiers"'))!) as object;
+    expect(printed).toEqual({ tiers: ['pack-tier'], value: 42, health: ['pack-ops'], alerts: ['pack.alert'] });
+  });
+
+  it('adds a doctor check, an audit finding and a backup source', async () => {
+    const doctor = await installed.moltbot(['doctor', '--json']);
+    const checks = (JSON.parse(doctor.stdout) as { checks: { id: string; severity: string }[] }).checks;
+    expect(checks).toContainEqual(expect.objectContaining({ id: 'pack.ops', severity: 'ok' }));
+    const audit = await installed.moltbot(['security', 'audit', '--json']);
+    const findings = (JSON.parse(audit.stdout) as { findings: { id: string; severity: string }[] }).findings;
+    expect(findings).toContainEqual(expect.objectContaining({ id: 'pack.audit', severity: 'warning' }));
+    const backup = await installed.moltbot(['backup', 'create', '--json', '--output', join(installed.root, 'backup.tar.gz')]);
+    expect(backup.code, backup.stderr).toBe(0);
+    expect(execFileSync('tar', ['-tzf', join(installed.root, 'backup.tar.gz')], { encoding: 'utf8' }).split('\n')).toContain('pack-data/notes.txt');
   });
 
   it('serves its HTTP route on the running gateway', async () => {
