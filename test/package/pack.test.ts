@@ -170,7 +170,8 @@ beforeAll(async () => {
   installed.write('data/notes.txt', 'backed up by pack-ops\n');
 }, 180_000);
 
-afterAll(() => installed?.remove());
+// Removing a few hundred installed packages takes a while on a busy machine.
+afterAll(() => installed?.remove(), 120_000);
 
 describe('the packed moltbot, installed outside the repository', () => {
   it('ships the compiled dist/ and no TypeScript sources', () => {
@@ -227,7 +228,7 @@ describe('the packed moltbot, installed outside the repository', () => {
     expect(findings).toContainEqual(expect.objectContaining({ id: 'pack.audit', severity: 'warning' }));
     const backup = await installed.moltbot(['backup', 'create', '--json', '--output', join(installed.root, 'backup.tar.gz')]);
     expect(backup.code, backup.stderr).toBe(0);
-    expect(execFileSync('tar', ['-tzf', join(installed.root, 'backup.tar.gz')], { encoding: 'utf8' }).split('\n')).toContain('pack-data/notes.txt');
+    expect(execFileSync('tar', ['-tzf', join(installed.root, 'backup.tar.gz')], { encoding: 'utf8' }).split('\n')).toContain('payload/pack-data/notes.txt');
   });
 
   it('serves its HTTP route on the running gateway', async () => {
