@@ -1,5 +1,6 @@
 /** A quiet in-process kernel with a gateway on a free loopback port, as the benches use it. */
 import type { Kernel } from '../core/kernel.ts';
+import { gatewayServiceRef } from '../sdk/gateway/index.ts';
 
 /** Rate limiting stays in the request path, with limits a bench cannot reach. */
 export const UNREACHABLE_RATE_LIMITS = { enabled: true, requestsPerMinute: 1_000_000_000, burstSize: 1_000_000 };
@@ -15,7 +16,7 @@ export async function startBenchGateway(config: Record<string, unknown>, stateDi
     logDestination: { write: () => true },
   });
   await kernel.load();
-  const gateway = kernel.use('gateway');
+  const gateway = kernel.use(gatewayServiceRef);
   gateway.listenOn({ port: 0 });
   await kernel.start();
   return { kernel, url: gateway.address()!.url };

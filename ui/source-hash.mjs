@@ -1,6 +1,7 @@
-// The fingerprint of everything the UI build reads: its sources, index.html, the Vite config
-// and the exact versions of the bundled packages. The build writes it to built/.source-hash;
-// test/plugins/control-ui/build.test.ts recomputes it, so a source change without a rebuild fails.
+// The fingerprint of everything the UI build reads: its sources (and sdk/protocol, which they
+// import), index.html, the Vite config and the exact versions of the bundled packages. The build
+// writes it to built/.source-hash; test/plugins/control-ui/build.test.ts recomputes it, so a
+// source change without a rebuild fails.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
@@ -18,7 +19,8 @@ function files(dir) {
 
 export function uiSourceHash() {
   const hash = createHash('sha256');
-  const inputs = [...files(join(UI_DIR, 'src')), join(UI_DIR, 'index.html'), join(UI_DIR, 'vite.config.ts'), join(UI_DIR, 'source-hash.mjs')].sort();
+  // sdk/protocol: the frame types ui/src imports by relative path (moltbot/protocol).
+  const inputs = [...files(join(UI_DIR, 'src')), ...files(join(UI_DIR, '..', 'sdk', 'protocol')), join(UI_DIR, 'index.html'), join(UI_DIR, 'vite.config.ts'), join(UI_DIR, 'source-hash.mjs')].sort();
   for (const file of inputs) {
     hash.update(relative(UI_DIR, file).split(sep).join('/')).update('\0').update(readFileSync(file)).update('\0');
   }

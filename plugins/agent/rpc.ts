@@ -5,8 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { PluginContext } from '../../sdk/core/index.ts';
-import { RpcError } from '../gateway/error-codes.ts';
-import { defineMethod } from '../gateway/methods.ts';
+import { defineMethod, gatewayServiceRef, RpcError } from '../../sdk/gateway/index.ts';
 import { AgentError } from './agent-error.ts';
 import type { AgentService } from './agent-service.ts';
 import { SessionEvents, SESSION_TOPIC, MAX_SUBSCRIPTIONS_PER_CONNECTION, type EventBus } from './session-events.ts';
@@ -32,9 +31,9 @@ async function wrap<T>(work: () => Promise<T> | T): Promise<T> {
 
 interface EventSender { sendTo(connectionId: string, event: string, payload?: unknown): boolean }
 
-export function defineAgentMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | 'track' | 'log' | 'use' | 'onClose'>, agent: () => AgentService): void {
+export function defineAgentMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | 'track' | 'log' | 'use' | 'useOptional' | 'onClose'>, agent: () => AgentService): void {
   let sender: EventSender | undefined;
-  const gateway = () => (sender ??= ctx.use('gateway') as EventSender);
+  const gateway = () => (sender ??= ctx.use(gatewayServiceRef));
   const optional = <T>(name: string): T | undefined => {
     try {
       return ctx.use(name) as T;
@@ -52,10 +51,10 @@ export function defineAgentMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | '
   });
   ctx.hooks.start.tapPromise(ctx.name, async () => {
     bus = optional<EventBus>('event-bus');
-    watchers = optional<EventSender>('gateway');
+    watchers = ctx.useOptional(gatewayServiceRef);
     ctx.onClose(agent().subscribe((event) => events.local(event)));
     // A closed connection's subscriptions go with it (not only when an event finds it gone).
-    const gatewayService = optional<{ onDisconnect(listener: (connectionId: string) => void): () => void }>('gateway');
+    const gatewayService = ctx.useOptional(gatewayServiceRef);
     if (gatewayService) ctx.onClose(gatewayService.onDisconnect((connectionId) => events.unsubscribe(connectionId)));
     if (bus) ctx.onClose(bus.subscribe(SESSION_TOPIC, (message) => events.remote(message)));
   });

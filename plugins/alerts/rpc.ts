@@ -5,7 +5,7 @@
  */
 import type { Alert } from '../../sdk/core/index.ts';
 import type { PluginContext } from '../../sdk/core/index.ts';
-import { defineMethod } from '../gateway/methods.ts';
+import { defineMethod, gatewayServiceRef } from '../../sdk/gateway/index.ts';
 import type { AlertsService } from '../../sdk/alerts/index.ts';
 
 export const RECENT_ALERTS = 100;
@@ -17,7 +17,7 @@ export function defineAlertMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | '
   // Looked up per event: the gateway may be set up after this plugin, or not loaded at all.
   const gateway = () => {
     try {
-      return ctx.use('gateway') as { broadcast(event: string, payload?: unknown, scope?: 'read'): number };
+      return ctx.use(gatewayServiceRef);
     } catch {
       return undefined;
     }

@@ -8,9 +8,7 @@ import schema from '../../schemas/plugins/auth-password.json' with { type: 'json
 import validateOptions from '../../schemas/generated/auth-password.validate.ts';
 import type { Scope } from '../../sdk/core/index.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
-import { safeEqualSecret } from '../gateway/auth/secret-equal.ts';
-import { pollRotation, watchRotation } from '../gateway/auth/rotation.ts';
-import { secretSourceFor, type GatewaySecrets } from '../gateway/auth/secret-source.ts';
+import { safeEqualSecret, pollRotation, watchRotation, secretSourceFor, type GatewaySecrets } from '../../sdk/gateway/index.ts';
 
 export interface AuthPasswordOptions {
   scopes: Scope[];

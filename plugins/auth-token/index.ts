@@ -9,12 +9,9 @@ import schema from '../../schemas/plugins/auth-token.json' with { type: 'json' }
 import validateOptions from '../../schemas/generated/auth-token.validate.ts';
 import type { Scope } from '../../sdk/core/index.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
-import { safeEqualSecret } from '../gateway/auth/secret-equal.ts';
-import { pollRotation, watchRotation } from '../gateway/auth/rotation.ts';
-import { secretSourceFor, type GatewaySecrets } from '../gateway/auth/secret-source.ts';
-import { ensureTokenFile, readTokenFile, tokenFilePath, tokenFileStamp } from './token-file.ts';
+import { safeEqualSecret, pollRotation, watchRotation, secretSourceFor, type GatewaySecrets, ensureTokenFile, readTokenFile, tokenFilePath, tokenFileStamp } from '../../sdk/gateway/index.ts';
 
-export { ensureTokenFile, tokenFilePath } from './token-file.ts';
+export { ensureTokenFile, tokenFilePath } from '../../sdk/gateway/index.ts';
 
 export interface AuthTokenOptions {
   scopes: Scope[];

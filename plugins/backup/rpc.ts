@@ -4,7 +4,7 @@
  * Restore and prune stay on the CLI, where the operator sees what is replaced.
  */
 import type { PluginContext } from '../../sdk/core/index.ts';
-import { defineMethod } from '../gateway/methods.ts';
+import { defineMethod } from '../../sdk/gateway/index.ts';
 import type { BackupInfo } from './archive-dir.ts';
 import type { BackupService } from './service.ts';
 

@@ -14,7 +14,7 @@
 import type { HttpRouteRegistrar } from '../../sdk/core/index.ts';
 import type { Logger } from '../../sdk/core/index.ts';
 import { signedPostRoute } from '../channels-http/signed-route.ts';
-import { sendJson } from '../gateway/http-routes.ts';
+import { sendJson } from '../../sdk/gateway/index.ts';
 import type { SlackAdapter } from './adapter.ts';
 import type { SlackOptions } from './options.ts';
 import { SIGNATURE_HEADER, slackSignatureDigest, verifySlackRequest } from './signature.ts';

@@ -8,7 +8,7 @@ import schema from '../../schemas/plugins/channel-slack.json' with { type: 'json
 import validate from '../../schemas/generated/channel-slack.validate.ts';
 import { MoltbotError } from '../../sdk/core/index.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
-import type {} from '../gateway/index.ts';
+import { gatewayServiceRef } from '../../sdk/gateway/index.ts';
 import type {} from '../channels/contract.ts';
 import { createSlackAdapter } from './adapter.ts';
 import { auditSlack, diagnoseSlack } from './checks.ts';
@@ -33,13 +33,7 @@ export default definePlugin<SlackOptions>({
   optionalDependencies: ['gateway'],
   setup(ctx, raw) {
     const options = withDefaults(raw);
-    const gateway = (() => {
-      try {
-        return ctx.use('gateway');
-      } catch {
-        return undefined;
-      }
-    })();
+    const gateway = ctx.useOptional(gatewayServiceRef);
     if (options.mode === 'events' && gateway === undefined) {
       throw new MoltbotError('MOLT_ERR_CONFIG_INVALID', {
         message: 'channels.slack.mode is "events" but no gateway is loaded to receive the Events API requests',

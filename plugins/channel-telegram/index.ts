@@ -6,7 +6,7 @@ import schema from '../../schemas/plugins/channel-telegram.json' with { type: 'j
 import validate from '../../schemas/generated/channel-telegram.validate.ts';
 import { MoltbotError } from '../../sdk/core/index.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
-import type {} from '../gateway/index.ts';
+import { gatewayServiceRef } from '../../sdk/gateway/index.ts';
 import type {} from '../channels/contract.ts';
 import { createTelegramAdapter, type TelegramOptions } from './adapter.ts';
 import { diagnoseTelegram } from './checks.ts';
@@ -24,13 +24,7 @@ export default definePlugin<TelegramOptions>({
   // Webhook mode serves its route on the gateway: set it up first when it is there.
   optionalDependencies: ['gateway'],
   setup(ctx, options) {
-    const gateway = (() => {
-      try {
-        return ctx.use('gateway');
-      } catch {
-        return undefined;
-      }
-    })();
+    const gateway = ctx.useOptional(gatewayServiceRef);
     if (options.mode === 'webhook' && gateway === undefined) {
       throw new MoltbotError('MOLT_ERR_TELEGRAM_WEBHOOK_GATEWAY', {
         message: 'channels.telegram.mode is "webhook" but no gateway is loaded to receive the updates',

@@ -5,7 +5,7 @@
  * job's result, a notification) reaches the authenticated clients as a `chat.message` event —
  * the one connection named by `chatId` when it is a live connection id, else every client.
  */
-import type { GatewayService } from '../gateway/service.ts';
+import type { GatewayService } from '../../sdk/gateway/index.ts';
 import { ChannelSendError, type ChannelAdapter, type ChannelHost, type ChannelTarget } from '../channels/contract.ts';
 
 export const WEBCHAT_EVENT = 'chat.message';

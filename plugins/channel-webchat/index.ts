@@ -2,7 +2,7 @@
 import schema from '../../schemas/plugins/channel-webchat.json' with { type: 'json' };
 import validate from '../../schemas/generated/channel-webchat.validate.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
-import type { GatewayService } from '../gateway/service.ts';
+import { gatewayServiceRef, type GatewayService } from '../../sdk/gateway/index.ts';
 import { createWebchatAdapter } from './adapter.ts';
 
 export { WEBCHAT_EVENT, type ChatMessageEvent } from './adapter.ts';
@@ -17,13 +17,7 @@ export default definePlugin({
   dependencies: ['channels'],
   optionalDependencies: ['gateway'],
   setup(ctx) {
-    const gateway = (): GatewayService | undefined => {
-      try {
-        return ctx.use('gateway');
-      } catch {
-        return undefined;
-      }
-    };
+    const gateway = (): GatewayService | undefined => ctx.useOptional(gatewayServiceRef);
     ctx.use('channels').register(createWebchatAdapter(gateway));
   },
 });

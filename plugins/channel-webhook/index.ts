@@ -7,6 +7,7 @@
 import schema from '../../schemas/plugins/channel-webhook.json' with { type: 'json' };
 import validate from '../../schemas/generated/channel-webhook.validate.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
+import { gatewayServiceRef } from '../../sdk/gateway/index.ts';
 import { channelSection, platformOptions } from '../channels/settings.ts';
 import { channelHttpChecks } from '../channels-http/audit.ts';
 import { createDeliveryHealth } from '../channels-http/delivery-health.ts';
@@ -33,7 +34,7 @@ export default definePlugin({
       alert: (alert) => ctx.hooks.alert.promise(alert),
       log: ctx.log,
     });
-    const adapter = createWebhookAdapter(settings, { health, isListening: () => ctx.use('gateway').address() !== undefined });
+    const adapter = createWebhookAdapter(settings, { health, isListening: () => ctx.use(gatewayServiceRef).address() !== undefined });
     ctx.hooks.httpRoute.tap(ctx.name, (router) => registerWebhookRoute(router, { settings, adapter, log: ctx.log }));
     ctx.hooks.ready.tap(ctx.name, () => adapter.listening());
     ctx.hooks.audit.tapPromise(ctx.name, async (report) => {

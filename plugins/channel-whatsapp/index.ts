@@ -7,6 +7,7 @@
 import schema from '../../schemas/plugins/channel-whatsapp.json' with { type: 'json' };
 import validate from '../../schemas/generated/channel-whatsapp.validate.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
+import { gatewayServiceRef } from '../../sdk/gateway/index.ts';
 import { channelSection, platformOptions } from '../channels/settings.ts';
 import { channelHttpChecks } from '../channels-http/audit.ts';
 import { createDeliveryHealth } from '../channels-http/delivery-health.ts';
@@ -54,7 +55,7 @@ export function createWhatsAppPlugin(inject: WhatsAppInject = {}) {
         graph,
         health,
         markRead: settings.markRead,
-        isListening: () => ctx.use('gateway').address() !== undefined,
+        isListening: () => ctx.use(gatewayServiceRef).address() !== undefined,
       });
       const counters = { stale: 0 };
       ctx.hooks.httpRoute.tap(ctx.name, (router) => registerWhatsAppWebhook(router, { settings, adapter, health, counters, log: ctx.log }));

@@ -4,7 +4,7 @@
  * sends credentials or conversation text over plain HTTP to another machine.
  */
 import type { Check } from '../../sdk/core/index.ts';
-import { safeEqualSecret } from '../gateway/auth/secret-equal.ts';
+import { safeEqualSecret } from '../../sdk/gateway/index.ts';
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 

@@ -14,7 +14,7 @@ import { isMoltbotError } from '../../sdk/core/index.ts';
 import type { HttpRouteRegistrar } from '../../sdk/core/index.ts';
 import type { Logger } from '../../sdk/core/index.ts';
 import type { ChannelHost } from '../channels/contract.ts';
-import { sendJson } from '../gateway/http-routes.ts';
+import { sendJson } from '../../sdk/gateway/index.ts';
 import { BodyTooLargeError, readRawBody } from './raw-body.ts';
 import { createReplayGuard } from './replay-guard.ts';
 import { storeUnavailable } from '../channels/seen-store.ts';

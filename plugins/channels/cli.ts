@@ -2,7 +2,7 @@
  * `moltbot channels status` and
  * `moltbot pairing list [channel] | approve <channel> <code> | reject <channel> <code> |
  * approved <channel> | revoke <channel> <sender>`.
- * Against the running gateway over RPC (plugins/gateway/cli-client.ts). When none answers, the
+ * Against the running gateway over RPC (moltbot/plugin-sdk/gateway). When none answers, the
  * command takes the gateway's state-dir lock and edits the pairing file itself: the lock makes
  * it the only writer (a gateway starting meanwhile waits for nothing and fails to lock, so no
  * update is lost), and the file is written atomically. The sender is told they were approved
@@ -10,8 +10,7 @@
  */
 import type { Command } from 'commander';
 import type { CliContext } from '../../sdk/core/index.ts';
-import { callGateway, cliCredential, gatewayUrl } from '../gateway/cli-client.ts';
-import { acquireStateLock } from '../gateway/state-lock.ts';
+import { callGateway, cliCredential, gatewayUrl, acquireStateLock } from '../../sdk/gateway/index.ts';
 import type { ChannelStatus, PairingRequest } from './contract.ts';
 import { PairingStore, type ApprovedSender } from './pairing-store.ts';
 

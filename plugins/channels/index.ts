@@ -7,7 +7,7 @@ import schema from '../../schemas/plugins/channels.json' with { type: 'json' };
 import validate from '../../schemas/generated/channels.validate.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
 import type { AgentService } from '../agent/agent-service.ts';
-import type { GatewayService } from '../gateway/service.ts';
+import { gatewayServiceRef } from '../../sdk/gateway/index.ts';
 import { auditChannels, diagnoseChannels } from './checks.ts';
 import { registerChannelsCommand, registerPairingCommand } from './cli.ts';
 import { collectChannelMetrics } from './metrics.ts';
@@ -73,7 +73,7 @@ export default definePlugin<ChannelsOptions>({
       store,
       seen,
       agent: () => optional<AgentService>('agent'),
-      emit: (event, payload) => void optional<GatewayService>('gateway')?.broadcast(event, payload, 'admin'),
+      emit: (event, payload) => void ctx.useOptional(gatewayServiceRef)?.broadcast(event, payload, 'admin'),
       track: (work) => ctx.track(work),
       signal: ctx.signal,
       scrub: createScrubber(() => ctx.config, () => ctx.secrets),

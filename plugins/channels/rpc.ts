@@ -1,8 +1,7 @@
 /** RPC `channels.status` (read) and `pairing.list` / `pairing.approve` / `pairing.reject` (admin). */
 import { isMoltbotError } from '../../sdk/core/index.ts';
 import type { PluginContext } from '../../sdk/core/index.ts';
-import { RpcError } from '../gateway/error-codes.ts';
-import { defineMethod } from '../gateway/methods.ts';
+import { defineMethod, RpcError } from '../../sdk/gateway/index.ts';
 import type { ChannelsService } from './contract.ts';
 import type { ApprovedSender } from './pairing-store.ts';
 

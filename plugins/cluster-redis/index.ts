@@ -17,7 +17,7 @@ import { cronStoreServiceRef, ownershipServiceRef, type CronStore, type Ownershi
 import type { PairingBackend } from '../channels/pairing-store.ts';
 import type { SeenStore } from '../channels/seen-store.ts';
 import type { ChannelRelay } from '../channels/service.ts';
-import { defineMethod } from '../gateway/methods.ts';
+import { defineMethod } from '../../sdk/gateway/index.ts';
 import type { RedisOwnership } from './ownership.ts';
 
 const IMPACT = 'this instance owns no channel, cron or backup schedule, and signed webhooks are refused (503, retryAfterMs), until it answers';

@@ -10,7 +10,7 @@ import type { PluginContext } from '../../sdk/core/index.ts';
 import { createRedactor } from '../../sdk/core/index.ts';
 import { validateWith } from '../../sdk/core/index.ts';
 import { validateRootConfig } from '../../sdk/config/index.ts';
-import { defineMethod } from '../gateway/methods.ts';
+import { defineMethod } from '../../sdk/gateway/index.ts';
 
 /** Plugin entries as names: inline plugin objects are code, not config. */
 function pluginNames(entries: unknown): unknown[] {

@@ -11,6 +11,7 @@ import validateOptions from '../../schemas/generated/control-ui.validate.ts';
 import { MoltbotError } from '../../sdk/core/index.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
 import { PACKAGE } from '../../sdk/core/index.ts';
+import { gatewayServiceRef } from '../../sdk/gateway/index.ts';
 import { BASE_PATH, loadAssets, type Asset } from './assets.ts';
 import { defineConfigMethods } from './config-rpc.ts';
 import { assetHeaders, SECURITY_HEADERS } from './headers.ts';
@@ -68,7 +69,7 @@ export default definePlugin<ControlUiOptions>({
       }
     });
     ctx.hooks.ready.tap(ctx.name, () => {
-      const where = ctx.use('gateway').address();
+      const where = ctx.use(gatewayServiceRef).address();
       if (where !== undefined) ctx.log.info({ files: assets.size }, `control UI at ${where.httpUrl}${BASE_PATH}`);
     });
   },

@@ -1,10 +1,10 @@
 /**
  * `moltbot cron list|add|remove|run`: through the running gateway (RPC `cron.*`, client
- * plugins/gateway/cli-client.ts), since the scheduler and its state live there.
+ * moltbot/plugin-sdk/gateway), since the scheduler and its state live there.
  */
 import type { Command } from 'commander';
 import type { CliContext } from '../../sdk/core/index.ts';
-import { callGateway, cliCredential, gatewayUrl } from '../gateway/cli-client.ts';
+import { callGateway, cliCredential, gatewayUrl } from '../../sdk/gateway/index.ts';
 import type { Delivery, JobInput } from './job.ts';
 import type { JobView } from './scheduler.ts';
 

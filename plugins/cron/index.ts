@@ -7,6 +7,7 @@
 import schema from '../../schemas/plugins/cron.json' with { type: 'json' };
 import validate from '../../schemas/generated/cron.validate.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
+import { gatewayServiceRef } from '../../sdk/gateway/index.ts';
 import type { AgentService } from '../agent/agent-service.ts';
 import { parseSessionKey } from '../agent/session-key.ts';
 import type { ToolRegistry } from '../agent/tool-registry.ts';
@@ -86,7 +87,7 @@ export default definePlugin<CronOptions>({
     });
     const broadcast = (event: string, payload: unknown) => {
       try {
-        (ctx.use('gateway') as { broadcast(event: string, payload: unknown, scope: 'read'): number }).broadcast(event, payload, 'read');
+        ctx.use(gatewayServiceRef).broadcast(event, payload, 'read');
       } catch { /* no gateway: nobody to tell */ }
     };
     const scheduler = new Scheduler({

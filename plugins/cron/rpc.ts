@@ -4,7 +4,7 @@
  * are shown as their origin only.
  */
 import type { PluginContext } from '../../sdk/core/index.ts';
-import { defineMethod } from '../gateway/methods.ts';
+import { defineMethod } from '../../sdk/gateway/index.ts';
 import { JOB_ID, JOB_SCHEMA, type JobInput } from './job.ts';
 import type { JobView } from './scheduler.ts';
 import type { CronService } from './service.ts';

@@ -11,7 +11,7 @@ import type { Check, CliContext } from '../../sdk/core/index.ts';
 import type { KernelHooks } from '../../sdk/core/index.ts';
 import type { ConfigSecrets } from '../../sdk/core/index.ts';
 import { applyFixes } from '../../sdk/reports/index.ts';
-import { hasTaps } from '../gateway/methods.ts';
+import { hasTaps } from '../../sdk/gateway/index.ts';
 import { collectChecks, formatReport, type CollectedReport } from '../../sdk/reports/index.ts';
 import { writeBundle } from './bundle.ts';
 import { problemChecks } from './checks.ts';

@@ -8,7 +8,7 @@ import { getHeapStatistics } from 'node:v8';
 import schema from '../../schemas/plugins/diagnostics.json' with { type: 'json' };
 import validateOptions from '../../schemas/generated/diagnostics.validate.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
-import { defineMethod } from '../gateway/methods.ts';
+import { defineMethod } from '../../sdk/gateway/index.ts';
 import { configCheck, diskCheck, memoryCheck, nodeCheck, portCheck, stateDirChecks } from './checks.ts';
 import { registerDoctorCommand, runDiagnose } from './cli.ts';
 import { systemInfo } from './system-info.ts';

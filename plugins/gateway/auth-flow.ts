@@ -27,9 +27,8 @@
 import type { AuthRequest, Scope } from '../../sdk/core/index.ts';
 import { LRUCache } from 'lru-cache';
 import { KNOWN_SOURCE_TTL_MS } from './known-sources.ts';
-import { wireError, type WireError } from './error-codes.ts';
+import { wireError, type WireError, isScope, scopeRank } from '../../sdk/protocol/index.ts';
 import type { Runtime } from './runtime.ts';
-import { isScope, scopeRank } from './scopes.ts';
 
 export type AuthOutcome = { ok: true; rank: number; subject: string | undefined } | { ok: false; error: WireError; status: number };
 

@@ -1,7 +1,7 @@
 /** The methods every gateway has: `ping`, `health`, `status` (all scope read). */
 import type { PluginContext } from '../../sdk/core/index.ts';
 import type { HealthRegistry } from './health.ts';
-import { defineMethod } from './methods.ts';
+import { defineMethod } from '../../sdk/gateway/index.ts';
 import type { Runtime } from './runtime.ts';
 
 const NO_PARAMS = { type: 'object', additionalProperties: false, properties: {}, description: 'No parameters.' };

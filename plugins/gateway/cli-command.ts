@@ -5,7 +5,7 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import type { CliContext } from '../../sdk/core/index.ts';
-import type { GatewayService } from './service.ts';
+import type { GatewayService } from '../../sdk/gateway/index.ts';
 import type { BindMode } from './settings.ts';
 
 const BIND_MODES: readonly BindMode[] = ['loopback', 'lan', 'tailnet', 'custom'];

@@ -7,11 +7,10 @@
 import { randomBytes } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import type { ConnectionInfo } from '../../sdk/core/index.ts';
-import type { WireError } from './error-codes.ts';
+import { type WireError, impliedScopes } from '../../sdk/protocol/index.ts';
 import type { RequestId } from './frames.ts';
 import type { RequestContext } from './request-context.ts';
 import type { Runtime } from './runtime.ts';
-import { impliedScopes } from './scopes.ts';
 
 export type ConnectionState = 'handshake' | 'authenticating' | 'open' | 'closed';
 

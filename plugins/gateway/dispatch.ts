@@ -8,17 +8,16 @@
  * `maxInvalidFrames` of them.
  */
 import { isMoltbotError, type MoltbotError } from '../../sdk/core/index.ts';
-import { CLOSE_CODES, RpcError, wireError, type WireError } from './error-codes.ts';
+import { CLOSE_CODES, RpcError, wireError, type WireError, allows } from '../../sdk/protocol/index.ts';
 import type { Connection } from './connection.ts';
 import { parseFrame, type RequestFrame } from './frames.ts';
 import { handleConnect } from './handshake.ts';
 import type { Outcome } from './idempotency.ts';
 import type { RequestDecision } from '../../sdk/rate-limit/index.ts';
-import { hasTaps, type MethodInfo } from './methods.ts';
+import { hasTaps, type MethodInfo } from '../../sdk/gateway/index.ts';
 import { describeSchemaError } from './protocol.ts';
 import { RequestContext } from './request-context.ts';
 import type { Runtime } from './runtime.ts';
-import { allows } from './scopes.ts';
 
 export function handleMessage(runtime: Runtime, connection: Connection, data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
   if (connection.state === 'closed') return;
@@ -155,7 +154,7 @@ function internalError(runtime: Runtime, connection: Connection, frame: RequestF
 function lookup(runtime: Runtime, name: string): MethodInfo | undefined {
   const declared = runtime.registry.get(name);
   if (declared !== undefined) return declared;
-  if (hasTaps(runtime.hooks.rpc.get(name))) return { name, scope: 'admin', sideEffects: true, plugin: 'unknown' };
+  if (hasTaps(runtime.hooks.rpc.get(name))) return { name, scope: 'admin', sideEffects: true, plugin: 'unknown', errors: [] };
   return undefined;
 }
 
@@ -205,6 +204,10 @@ function toWireError(runtime: Runtime, error: unknown, method: string, connectio
     return wireError('UNAVAILABLE', store.message, { retryAfterMs, details: { code: store.code, ...(typeof store.data?.component === 'string' ? { component: store.data.component } : {}) } });
   }
   if (isMoltbotError(cause)) {
+    // A code the method declared in `errors` is part of its contract: the client gets it as is.
+    if (runtime.registry.get(method)?.errors.includes(cause.code) === true) {
+      return wireError(cause.code, cause.message, { details: { fix: cause.fix, ...(cause.plugin !== undefined ? { plugin: cause.plugin } : {}) } });
+    }
     return wireError('PLUGIN_ERROR', cause.message, { details: { code: cause.code, ...(cause.plugin !== undefined ? { plugin: cause.plugin } : {}) } });
   }
   runtime.log.error({ err: error, method, connId: connection.id }, 'an RPC method failed');

@@ -1,29 +1,19 @@
 /**
  * Client frames: JSON text `{type:"req", id, method, params?, idempotencyKey?, traceparent?}`.
  * Parsing never throws; every problem becomes an INVALID_REQUEST whose message names the JSON
- * path and never echoes the offending value. schemas/protocol/request-frame.json is the same
+ * path and never echoes the offending value. sdk/protocol (schemas/protocol/request-frame.json) is the same
  * contract as JSON Schema (a test checks they agree); the envelope is checked by hand here
  * because it runs for every frame.
  */
-import { wireError, type WireError } from './error-codes.ts';
+import { METHOD_PATTERN, wireError, type RequestFrame, type RequestId, type WireError } from '../../sdk/protocol/index.ts';
 import { inspectJson } from './json-inspect.ts';
 
-export type RequestId = string | number;
-
-export interface RequestFrame {
-  type: 'req';
-  id: RequestId;
-  method: string;
-  params?: unknown;
-  idempotencyKey?: string;
-  traceparent?: string;
-}
+export type { RequestFrame, RequestId };
 
 export type ParsedFrame =
   | { ok: true; frame: RequestFrame }
   | { ok: false; id: RequestId | null; error: WireError };
 
-export const METHOD_PATTERN = /^[A-Za-z][A-Za-z0-9._-]{0,63}$/;
 /** Printable ASCII without spaces: ids and keys are echoed into frames and logs. */
 const TOKEN_PATTERN = /^[\x21-\x7e]{1,128}$/;
 const TRACEPARENT_PATTERN = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;

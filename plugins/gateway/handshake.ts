@@ -4,14 +4,13 @@
  * the connection and answers `hello-ok`. Any failure answers an error frame and closes 1008:
  * an unauthenticated client gets exactly one try per connection.
  */
-import { CLOSE_CODES, wireError, type WireError } from './error-codes.ts';
+import { CLOSE_CODES, wireError, type WireError, allows, impliedScopes, narrowScopes } from '../../sdk/protocol/index.ts';
 import { authenticate } from './auth-flow.ts';
 import type { Connection, ConnectionState } from './connection.ts';
-import { hasTaps } from './methods.ts';
+import { hasTaps } from '../../sdk/gateway/index.ts';
 import type { RequestFrame } from './frames.ts';
 import { connectParamsValidator, describeSchemaError, negotiateProtocol, SUPPORTED_PROTOCOLS, type ConnectParams, type HelloOk } from './protocol.ts';
 import { authenticatedCount, type Runtime } from './runtime.ts';
-import { allows, impliedScopes, narrowScopes } from './scopes.ts';
 
 export async function handleConnect(runtime: Runtime, connection: Connection, frame: RequestFrame): Promise<void> {
   connection.state = 'authenticating';

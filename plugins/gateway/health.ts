@@ -1,27 +1,12 @@
 /**
  * Readiness as the gateway reports it on `/readyz` and RPC `health`: not ready until the
  * kernel is, not ready while closing, and not ready while a component marked critical
- * reports `degraded`. Plugins report through `ctx.use('gateway').health.report(...)`.
+ * reports `degraded`. Plugins report through `ctx.use(gatewayServiceRef).health.report(...)`.
  */
 
-export type ComponentStatus = 'ok' | 'degraded';
+import type { ComponentHealth, HealthRegistry } from '../../sdk/gateway/index.ts';
 
-export interface ComponentHealth {
-  status: ComponentStatus;
-  critical: boolean;
-  detail?: string;
-  /** ms since epoch of the last report. */
-  at: number;
-}
-
-export type Readiness = 'starting' | 'ready' | 'degraded' | 'closing';
-
-export interface HealthRegistry {
-  /** Latest state of a component (a plugin name, or `plugin:part`); a new report replaces the old. */
-  report(component: string, status: ComponentStatus, options?: { critical?: boolean; detail?: string }): void;
-  snapshot(): Record<string, ComponentHealth>;
-  readiness(): Readiness;
-}
+export type { ComponentHealth, ComponentStatus, HealthRegistry, Readiness } from '../../sdk/gateway/index.ts';
 
 export function createHealthRegistry(phase: () => 'starting' | 'ready' | 'closing'): HealthRegistry {
   const components = new Map<string, ComponentHealth>();

@@ -11,12 +11,14 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HttpRouteDefinition } from '../../sdk/core/index.ts';
+import { sendJson } from '../../sdk/gateway/index.ts';
 import { authenticate } from './auth-flow.ts';
 import { resolveClientAddress } from './client-address.ts';
-import { wireError, type WireError } from './error-codes.ts';
+import { wireError, type WireError, allows } from '../../sdk/protocol/index.ts';
 import { checkOrigin } from './origin.ts';
 import type { Runtime } from './runtime.ts';
-import { allows } from './scopes.ts';
+
+export { sendJson };
 
 type Method = HttpRouteDefinition['method'];
 const METHODS = new Set<Method>(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS']);
@@ -60,22 +62,6 @@ export class Router {
       method: route.method, path: route.path, public: route.public === true, ...(route.scope ? { scope: route.scope } : {}),
     })));
   }
-}
-
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  if (res.headersSent) {
-    res.end();
-    return;
-  }
-  const text = `${JSON.stringify(body)}\n`;
-  res.writeHead(status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(text),
-    'Cache-Control': 'no-store',
-    'X-Content-Type-Options': 'nosniff',
-    ...headers,
-  });
-  res.end(res.req.method === 'HEAD' ? undefined : text);
 }
 
 function sendError(res: ServerResponse, status: number, error: WireError, headers: Record<string, string> = {}, errorBody?: ErrorBody): void {

@@ -3,7 +3,7 @@
  * method) runs; a repeat within `ttlMs` gets the same outcome, waiting for it if it is still
  * running; after the window the key counts as new. Bounded: the oldest keys go first.
  */
-import type { WireError } from './error-codes.ts';
+import type { WireError } from '../../sdk/protocol/index.ts';
 
 export type Outcome = { ok: true; payload: unknown } | { ok: false; error: WireError };
 

@@ -10,40 +10,28 @@ import { KERNEL_VERSION } from '../../sdk/core/index.ts';
 import { assertBindIsSafe, resolveBind } from './bind.ts';
 import { defineBuiltinMethods } from './builtin-methods.ts';
 import { registerGatewayCommand } from './cli-command.ts';
-import { CLOSE_CODES } from './error-codes.ts';
+import { CLOSE_CODES } from '../../sdk/protocol/index.ts';
 import { createHealthRegistry } from './health.ts';
 import { builtinRoutes, Router } from './http-routes.ts';
 import { IdempotencyCache } from './idempotency.ts';
 import { KnownSources } from './known-sources.ts';
-import { hasTaps, methodRegistry } from './methods.ts';
+import { gatewayServiceRef, hasTaps, methodRegistry, type GatewayAddress, type GatewayService, acquireStateLock, type StateLock } from '../../sdk/gateway/index.ts';
 import { createOriginPolicy, TAILSCALE_HOST_SUFFIXES } from './origin.ts';
 import { PreAuthSlots } from './pre-auth.ts';
 import { Deadlines, InflightCounter } from './request-context.ts';
 import type { Runtime } from './runtime.ts';
 import type { RunningServer } from './server.ts';
-import { broadcast, revoke, sendTo, type GatewayAddress, type GatewayService } from './service.ts';
+import { broadcast, revoke, sendTo } from './service.ts';
 import { DEFAULT_OPTIONS, resolveSettings, trustedProxiesOf, type CliOverrides, type GatewayOptions } from './settings.ts';
-import { acquireStateLock, type StateLock } from './state-lock.ts';
 import { loadTls } from './tls.ts';
 
-export { defineMethod } from './methods.ts';
-export type { MethodInfo, MethodSpec } from './methods.ts';
-export { RpcError, RPC_ERRORS, CLOSE_CODES } from './error-codes.ts';
-export type { RpcErrorCode, WireError } from './error-codes.ts';
-export type { GatewayAddress, GatewayService } from './service.ts';
-export type { ComponentHealth, ComponentStatus, HealthRegistry, Readiness } from './health.ts';
-export { PROTOCOL_VERSION } from './protocol.ts';
-export type { BindMode, CliOverrides, GatewayOptions } from './settings.ts';
-
-declare module '../../core/plugin.ts' {
-  interface Services {
-    gateway: GatewayService;
-  }
-}
+// The contract (methods, the service ref, wire codes) is moltbot/plugin-sdk/gateway and moltbot/protocol.
+export type { GatewayOptions } from './settings.ts';
 
 export default definePlugin<GatewayOptions>({
   name: 'gateway',
   version: '1.0.0',
+  provides: [gatewayServiceRef],
   kernel: '^1.0.0',
   description: 'WebSocket RPC and HTTP on one port: auth, origin checks, rate limits, health endpoints',
   schema,
@@ -101,7 +89,7 @@ export default definePlugin<GatewayOptions>({
         return () => disconnectListeners.delete(listener);
       },
     };
-    ctx.provide('gateway', service);
+    ctx.provide(gatewayServiceRef, service);
 
     const daemonInstaller = () => {
       try {

@@ -1,45 +1,19 @@
 /**
- * Protocol version and the handshake payloads. The JSON Schemas in schemas/protocol/ are the
- * contract for clients; `connect` params are validated against connect-params.json itself.
+ * The handshake's checks. The frame types and JSON Schemas (moltbot/protocol, sdk/protocol) are
+ * the contract for clients; `connect` params are validated against connect-params.json itself.
  */
-import connectParamsSchema from '../../schemas/protocol/connect-params.json' with { type: 'json' };
 import type { ErrorObject } from 'ajv';
-import type { Scope } from '../../sdk/core/index.ts';
 import { compileSchema, type Validator } from '../../sdk/core/index.ts';
+import { PROTOCOL_SCHEMAS, SUPPORTED_PROTOCOLS, type ConnectParams } from '../../sdk/protocol/index.ts';
 
-/** Version 1: frames of DESIGN §5, connect without a challenge round trip. */
-export const PROTOCOL_VERSION = 1;
-export const SUPPORTED_PROTOCOLS: readonly number[] = Object.freeze([PROTOCOL_VERSION]);
-
-export interface ConnectParams {
-  minProtocol: number;
-  maxProtocol: number;
-  client: { id: string; version: string; platform?: string };
-  auth: { password?: string; token?: string };
-  scopes?: Scope[];
-}
-
-export interface HelloOk {
-  type: 'hello-ok';
-  protocol: number;
-  server: { version: string; connId: string };
-  scopes: readonly Scope[];
-  methods: readonly string[];
-  policy: {
-    maxPayload: number;
-    maxBufferedBytes: number;
-    heartbeatIntervalMs: number;
-    requestTimeoutMs: number;
-    maxInflight: number;
-    rateLimit: { enabled: boolean; requestsPerMinute: number; burstSize: number };
-  };
-}
+export { PROTOCOL_VERSION, SUPPORTED_PROTOCOLS } from '../../sdk/protocol/index.ts';
+export type { ConnectParams, HelloOk } from '../../sdk/protocol/index.ts';
 
 let validateConnect: Validator | undefined;
 
 /** Compiled on the first handshake, not at start-up. */
 export function connectParamsValidator(): Validator {
-  validateConnect ??= compileSchema(connectParamsSchema);
+  validateConnect ??= compileSchema(PROTOCOL_SCHEMAS.connectParams);
   return validateConnect;
 }
 

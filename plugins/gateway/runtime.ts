@@ -8,7 +8,7 @@ import type { RateLimitService } from '../../sdk/rate-limit/index.ts';
 import type { Connection } from './connection.ts';
 import type { HealthRegistry } from './health.ts';
 import type { IdempotencyCache } from './idempotency.ts';
-import type { MethodRegistry } from './methods.ts';
+import type { MethodRegistry } from '../../sdk/gateway/index.ts';
 import type { KnownSources } from './known-sources.ts';
 import type { OriginPolicy } from './origin.ts';
 import type { PreAuthSlots } from './pre-auth.ts';

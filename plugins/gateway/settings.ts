@@ -9,8 +9,9 @@ import { compileTrustedProxies, type ProxyTrust } from './client-address.ts';
 
 export const DEFAULT_PORT = 18789;
 
-export type BindMode = 'loopback' | 'lan' | 'tailnet' | 'custom';
-export type AuthMode = 'password' | 'token' | 'none';
+import type { AuthMode, BindMode, CliOverrides } from '../../sdk/gateway/index.ts';
+
+export type { AuthMode, BindMode, CliOverrides };
 
 export interface GatewayOptions {
   maxPayload: number;
@@ -53,11 +54,6 @@ export const DEFAULT_OPTIONS: Readonly<GatewayOptions> = Object.freeze({
   trustedProxies: [],
   ipv6SourcePrefix: 64,
 });
-
-export interface CliOverrides {
-  port?: number;
-  bind?: BindMode;
-}
 
 export interface GatewaySettings extends Omit<GatewayOptions, 'trustedProxies'> {
   port: number;

@@ -10,7 +10,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { resolveClientAddress } from './client-address.ts';
 import type { Connection } from './connection.ts';
-import { CLOSE_CODES } from './error-codes.ts';
+import { CLOSE_CODES } from '../../sdk/protocol/index.ts';
 import { checkOrigin } from './origin.ts';
 import { authenticatedCount, type Runtime } from './runtime.ts';
 import type { WsEndpoint } from './ws-endpoint.ts';

@@ -14,7 +14,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { ClientAddress } from './client-address.ts';
 import { Connection, connectionOf } from './connection.ts';
 import { handleMessage } from './dispatch.ts';
-import { CLOSE_CODES } from './error-codes.ts';
+import { CLOSE_CODES } from '../../sdk/protocol/index.ts';
 import { startHeartbeat } from './heartbeat.ts';
 import type { Runtime } from './runtime.ts';
 

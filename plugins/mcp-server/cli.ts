@@ -10,7 +10,7 @@
  */
 import type { Command } from 'commander';
 import type { CliContext } from '../../sdk/core/index.ts';
-import { cliCredential, gatewayUrl } from '../gateway/cli-client.ts';
+import { cliCredential, gatewayUrl } from '../../sdk/gateway/index.ts';
 import { connectGateway, type GatewayLink } from './gateway-link.ts';
 import type { ToolSettings } from './tools.ts';
 

@@ -8,12 +8,12 @@
 import schema from '../../schemas/plugins/mcp-server.json' with { type: 'json' };
 import validate from '../../schemas/generated/mcp-server.validate.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
+import { gatewayServiceRef } from '../../sdk/gateway/index.ts';
 import type { MoltbotConfig } from '../../schemas/generated/config-types.ts';
 import { registerServeCommand } from './cli.ts';
 import { registerMcpRoutes } from './http.ts';
 import type { ToolSettings } from './tools.ts';
 
-interface GatewayAddressService { address(): { url: string; host: string; port: number } | undefined }
 
 export default definePlugin<ToolSettings>({
   name: 'mcp-server',
@@ -28,7 +28,7 @@ export default definePlugin<ToolSettings>({
     ctx.hooks.cliCommands.tap(ctx.name, (program, cli) => registerServeCommand(program, cli, ctx.config, ctx.paths.stateDir, settings));
     const serve = (ctx.config as MoltbotConfig).mcp?.serve;
     if (serve?.http?.enabled === true) {
-      ctx.hooks.httpRoute.tap(ctx.name, (router) => registerMcpRoutes(router, () => (ctx.use('gateway') as GatewayAddressService).address(), settings));
+      ctx.hooks.httpRoute.tap(ctx.name, (router) => registerMcpRoutes(router, () => ctx.use(gatewayServiceRef).address(), settings));
     }
   },
 });

@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { definePlugin } from '../../sdk/core/index.ts';
 import { collectSecretValues } from '../../sdk/core/index.ts';
+import { gatewayServiceRef } from '../../sdk/gateway/index.ts';
 import type { ToolRegistry } from '../agent/tool-registry.ts';
 import { registerMcpCommands } from './cli.ts';
 import { checkServers } from './doctor.ts';
@@ -55,7 +56,7 @@ export default definePlugin<McpOptions>({
     let manager: McpManager | undefined;
     const health = (server: string, status: 'ok' | 'degraded', detail: string): void => {
       try {
-        ctx.use('gateway').health.report(`mcp:${server}`, status, { detail });
+        ctx.use(gatewayServiceRef).health.report(`mcp:${server}`, status, { detail });
       } catch {
         // No gateway (embedded, CLI): health is still in doctor and metrics.
       }

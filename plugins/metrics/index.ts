@@ -8,8 +8,7 @@
 import schema from '../../schemas/plugins/metrics.json' with { type: 'json' };
 import validateOptions from '../../schemas/generated/metrics.validate.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
-import type { GatewayService } from '../gateway/service.ts';
-import { defineMethod } from '../gateway/methods.ts';
+import { type GatewayService, defineMethod, gatewayServiceRef } from '../../sdk/gateway/index.ts';
 import { AgentTracker } from './agents.ts';
 import type { PrometheusExporter } from './prometheus.ts';
 import { RequestCounter } from './requests.ts';
@@ -50,12 +49,7 @@ export default definePlugin<MetricsOptions>({
       ctx.log.debug({}, 'metrics disabled by metrics.enabled=false');
       return;
     }
-    let gateway: GatewayService | undefined;
-    try {
-      gateway = ctx.use('gateway') as GatewayService;
-    } catch {
-      gateway = undefined;
-    }
+    const gateway: GatewayService | undefined = ctx.useOptional(gatewayServiceRef);
     const system = new SystemSampler(ctx.paths.stateDir);
     const requests = new RequestCounter(options.windowSeconds);
     const agents = new AgentTracker(options.sessionWindowMs);

@@ -1,10 +1,10 @@
 /**
  * `moltbot status [--json] [--url <ws-url>]`: asks the running gateway for RPC `metrics` and
- * prints them (client: plugins/gateway/cli-client.ts).
+ * prints them (client: moltbot/plugin-sdk/gateway).
  */
 import type { Command } from 'commander';
 import type { CliContext } from '../../sdk/core/index.ts';
-import { callGateway, cliCredential, gatewayUrl } from '../gateway/cli-client.ts';
+import { callGateway, cliCredential, gatewayUrl } from '../../sdk/gateway/index.ts';
 import type { MetricsSnapshot } from '../../sdk/ops/index.ts';
 
 type Config = Readonly<Record<string, any>>;

@@ -5,8 +5,7 @@
  * a connection that is gone (sendTo answers false) is dropped on its next tick.
  */
 import type { PluginContext } from '../../sdk/core/index.ts';
-import { defineMethod } from '../gateway/methods.ts';
-import type { GatewayService } from '../gateway/service.ts';
+import { defineMethod, type GatewayService } from '../../sdk/gateway/index.ts';
 import type { MetricsSnapshot } from '../../sdk/ops/index.ts';
 
 export const TICK_EVENT = 'metrics.tick';

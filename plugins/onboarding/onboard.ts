@@ -6,7 +6,7 @@
 import { chmod, mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../sdk/core/index.ts';
-import { ensureTokenFile } from '../auth-token/token-file.ts';
+import { ensureTokenFile } from '../../sdk/gateway/index.ts';
 import { buildConfig, type OnboardAnswers } from './answers.ts';
 
 export const CONFIG_NAME = 'clawdbot.json';

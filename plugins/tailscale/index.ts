@@ -6,7 +6,7 @@
  */
 import { MoltbotError } from '../../sdk/core/index.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
-import '../gateway/index.ts';
+import { gatewayServiceRef } from '../../sdk/gateway/index.ts';
 import { exposeArgs, RESET_ARGS, spawnTailscale, type Runner, type TailscaleMode } from './tailscale.ts';
 
 export { exposeArgs, RESET_ARGS } from './tailscale.ts';
@@ -54,7 +54,7 @@ export function createTailscalePlugin(inject: TailscaleInject = {}) {
         }
       };
       ctx.hooks.start.tapPromise('tailscale', async () => {
-        const where = ctx.use('gateway').address();
+        const where = ctx.use(gatewayServiceRef).address();
         if (where === undefined) return;
         await must(exposeArgs(mode, where.port));
         ctx.log.info({ mode, port: where.port }, `gateway exposed with tailscale ${mode}`);

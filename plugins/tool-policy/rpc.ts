@@ -8,8 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PluginContext } from '../../sdk/core/index.ts';
 import type { ToolRegistry } from '../agent/tool-registry.ts';
-import { RpcError } from '../gateway/error-codes.ts';
-import { defineMethod } from '../gateway/methods.ts';
+import { defineMethod, RpcError } from '../../sdk/gateway/index.ts';
 import type { ToolPolicy } from './policy.ts';
 
 export const RPC_INVOKE_DENY = Object.freeze(['exec', 'write', 'edit', 'apply_patch', 'sessions_spawn', 'sessions_send', 'gateway', 'cron', 'nodes', 'plugins', 'browser', 'canvas']);

@@ -8,6 +8,7 @@
 import schema from '../../schemas/plugins/tools-browser.json' with { type: 'json' };
 import validate from '../../schemas/generated/tools-browser.validate.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
+import { gatewayServiceRef } from '../../sdk/gateway/index.ts';
 import type { ToolRegistry } from '../agent/tool-registry.ts';
 import type { ToolPolicy } from '../tool-policy/policy.ts';
 import { BrowserPool } from './browser-pool.ts';
@@ -70,7 +71,7 @@ export default definePlugin<ToolsBrowserOptions>({
       allowedHosts: settings.allowedHosts,
       blockedHosts: settings.blockedHosts,
       protectedPorts: () => {
-        const live = optional<{ address(): { port: number } | undefined }>('gateway')?.address()?.port;
+        const live = ctx.useOptional(gatewayServiceRef)?.address()?.port;
         return [configuredPort, ...(live === undefined ? [] : [live]), ...proxyPorts];
       },
     });

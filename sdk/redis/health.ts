@@ -10,7 +10,8 @@
  */
 import type { CheckReport } from '../core/index.ts';
 import { isMoltbotError, MoltbotError } from '../core/index.ts';
-import type { Logger } from '../core/index.ts';
+import type { Logger, PluginContext } from '../core/index.ts';
+import { gatewayServiceRef } from '../gateway/index.ts';
 import type { RedisConnection } from './connection.ts';
 
 /** What a client is told to wait before retrying while Redis is down (the reconnect backoff tops out at 2 s). */
@@ -132,17 +133,9 @@ export function watchRedisHealth(connection: RedisConnection, options: RedisHeal
 }
 
 /** The gateway's health registry when a gateway runs in this kernel (resolved when first needed: after every setup). */
-export function gatewayReporter(ctx: { use(name: string): unknown }): () => HealthReporter | undefined {
+export function gatewayReporter(ctx: Pick<PluginContext, 'useOptional'>): () => HealthReporter | undefined {
   let reporter: HealthReporter | undefined;
-  return () => {
-    if (reporter !== undefined) return reporter;
-    try {
-      reporter = (ctx.use('gateway') as { health: HealthReporter }).health;
-    } catch {
-      return undefined;
-    }
-    return reporter;
-  };
+  return () => (reporter ??= ctx.useOptional(gatewayServiceRef)?.health);
 }
 
 /**

@@ -1,17 +1,15 @@
 /**
  * The dashboard's only data path: one WebSocket to the origin this page was served from
- * (never a URL from the query string or anywhere else), speaking the gateway protocol.
+ * (never a URL from the query string or anywhere else), speaking the gateway protocol
+ * (moltbot/protocol: frame types shared with the gateway and the CLI, by relative path here).
  */
+import type { WireError } from '../../sdk/protocol/error-codes.ts';
+import type { ConnectParams, HelloOk, RequestFrame, ServerFrame } from '../../sdk/protocol/frames.ts';
+
+export type { WireError };
 export interface Credential {
   kind: 'password' | 'token';
   secret: string;
-}
-
-export interface WireError {
-  code: string;
-  message: string;
-  details?: Record<string, unknown>;
-  retryAfterMs?: number;
 }
 
 export class RpcFailure extends Error {
@@ -24,12 +22,7 @@ export class RpcFailure extends Error {
   }
 }
 
-export interface Hello {
-  protocol: number;
-  server: { version: string; connId: string };
-  scopes: string[];
-  methods: string[];
-}
+export type Hello = HelloOk;
 
 type Listener = (payload: any) => void;
 
@@ -65,12 +58,13 @@ export class Gateway {
     });
     const gateway = new Gateway(ws);
     try {
-      gateway.hello = await gateway.request<Hello>('connect', {
+      const params: ConnectParams = {
         minProtocol: 1,
         maxProtocol: 1,
         client: { id: 'control-ui', version: '1.0.0', platform: 'browser' },
         auth: { [credential.kind]: credential.secret },
-      });
+      };
+      gateway.hello = await gateway.request<Hello>('connect', params);
     } catch (error) {
       ws.close();
       throw error;
@@ -78,7 +72,7 @@ export class Gateway {
     return gateway;
   }
 
-  get scopes(): string[] {
+  get scopes(): readonly string[] {
     return this.hello?.scopes ?? [];
   }
 
@@ -91,7 +85,8 @@ export class Gateway {
     const id = `ui${++this.#next}`;
     return new Promise<T>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
-      this.#ws.send(JSON.stringify({ type: 'req', id, method, ...(params === undefined ? {} : { params }) }));
+      const frame: RequestFrame = { type: 'req', id, method, ...(params === undefined ? {} : { params }) };
+      this.#ws.send(JSON.stringify(frame));
     });
   }
 
@@ -109,9 +104,9 @@ export class Gateway {
   }
 
   #receive(text: string): void {
-    let frame: any;
+    let frame: ServerFrame | undefined;
     try {
-      frame = JSON.parse(text);
+      frame = JSON.parse(text) as ServerFrame;
     } catch {
       return;
     }

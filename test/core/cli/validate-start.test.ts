@@ -12,6 +12,7 @@ import { EMBEDDED_PRESET, FIRST_PARTY, IMPLIED_PLUGINS } from '../../../app/cata
 import { suggestConfig } from '../../../plugins/audit/suggest.ts';
 import { runCliCaptured } from '../../helpers/cli.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
+import { gatewayServiceRef } from '../../../sdk/gateway/index.ts';
 
 interface Verdict { code: number; path: string | null }
 
@@ -69,9 +70,9 @@ async function startVerdict(dir: string, env: Record<string, string>): Promise<V
   });
   try {
     await kernel.load();
-    kernel.use('gateway').listenOn({ port: 0 });
+    kernel.use(gatewayServiceRef).listenOn({ port: 0 });
     await kernel.start();
-    expect(kernel.use('gateway').address()).toBeDefined();
+    expect(kernel.use(gatewayServiceRef).address()).toBeDefined();
     return { code: 0, path: null, output };
   } catch (error) {
     if (!isMoltbotError(error)) throw error;

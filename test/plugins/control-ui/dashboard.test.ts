@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { WebSocketServer } from 'ws';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { readTokenFile, tokenFilePath } from '../../../plugins/auth-token/token-file.ts';
+import { readTokenFile, tokenFilePath } from '../../../sdk/gateway/auth/token-file.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CONTENT_SECURITY_POLICY } from '../../../plugins/control-ui/index.ts';

@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { methodRegistry } from '../../../plugins/gateway/methods.ts';
+import { methodRegistry } from '../../../sdk/gateway/methods.ts';
 import { runCliCaptured } from '../../helpers/cli.ts';
 import { startFakeProvider } from '../../helpers/fake-provider.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';

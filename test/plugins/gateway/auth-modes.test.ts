@@ -5,7 +5,7 @@ import { definePlugin } from '../../../core/plugin.ts';
 import { createTestKernel } from '../../../app/testing.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 import { tokenFilePath } from '../../../plugins/auth-token/index.ts';
-import { defineMethod } from '../../../plugins/gateway/index.ts';
+import { defineMethod, gatewayServiceRef } from '../../../sdk/gateway/index.ts';
 import { connectClient, logText, openClient, PASSWORD, startGateway } from './helpers.ts';
 
 afterEach(() => {
@@ -103,9 +103,9 @@ describe('auth modes', () => {
     const file = temp.write('moltbot.config.json', config('file-password-number-one'));
     const kernel = await createTestKernel({ config: undefined, configFile: file, cwd: temp.dir, start: false });
     await kernel.load();
-    kernel.use('gateway').listenOn({ port: 0 });
+    kernel.use(gatewayServiceRef).listenOn({ port: 0 });
     await kernel.start();
-    const url = kernel.use('gateway').address()!.url;
+    const url = kernel.use(gatewayServiceRef).address()!.url;
     expect((await connectClient(url, { password: 'file-password-number-one' })).ws.readyState).toBe(1);
     writeFileSync(file, config('file-password-number-two'));
     utimesSync(file, Date.now() / 1000 + 5, Date.now() / 1000 + 5);

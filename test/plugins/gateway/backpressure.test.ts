@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { definePlugin } from '../../../core/plugin.ts';
-import { defineMethod } from '../../../plugins/gateway/index.ts';
+import { defineMethod } from '../../../sdk/gateway/index.ts';
 import { connectClient, openClient, PASSWORD, startGateway } from './helpers.ts';
 
 const readerAuth = definePlugin({

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { definePlugin } from '../../../core/plugin.ts';
-import { defineMethod } from '../../../plugins/gateway/index.ts';
+import { defineMethod } from '../../../sdk/gateway/index.ts';
 import { connectClient, openClient, startGateway } from './helpers.ts';
 
 const slowMethod = definePlugin({

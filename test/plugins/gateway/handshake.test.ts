@@ -4,7 +4,7 @@ import errorSchema from '../../../schemas/protocol/error.json' with { type: 'jso
 import helloOkSchema from '../../../schemas/protocol/hello-ok.json' with { type: 'json' };
 import serverFrameSchema from '../../../schemas/protocol/server-frame.json' with { type: 'json' };
 import { definePlugin } from '../../../core/plugin.ts';
-import { defineMethod } from '../../../plugins/gateway/index.ts';
+import { defineMethod } from '../../../sdk/gateway/index.ts';
 import { connectClient, logText, openClient, PASSWORD, startGateway } from './helpers.ts';
 
 function protocolValidators() {

@@ -6,7 +6,7 @@ import { onTestFinished } from 'vitest';
 import { WebSocket, type ClientOptions } from 'ws';
 import { createTestKernel, type TestKernel, type TestKernelOptions } from '../../../app/testing.ts';
 import type { PluginEntry } from '../../../core/resolve-plugin.ts';
-import type { GatewayService } from '../../../plugins/gateway/index.ts';
+import { type GatewayService, gatewayServiceRef } from '../../../sdk/gateway/index.ts';
 
 export const PASSWORD = 'correct-horse-battery-staple-7';
 
@@ -44,7 +44,7 @@ export async function startGateway(options: StartOptions = {}): Promise<GatewayH
     start: false,
   });
   await kernel.load();
-  const service = kernel.use('gateway');
+  const service = kernel.use(gatewayServiceRef);
   // Port 0: the root schema wants 1..65535, listenOn() (what --port does) takes 0 for a free port.
   service.listenOn({ port: 0 });
   await kernel.start();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { definePlugin } from '../../../core/plugin.ts';
 import { PASSWORD, startGateway } from './helpers.ts';
+import { gatewayServiceRef } from '../../../sdk/gateway/index.ts';
 
 function routes(log: string[]) {
   return definePlugin({
@@ -45,7 +46,7 @@ describe('gateway HTTP', () => {
       setup(ctx) {
         // The gateway started first (dependency) and listens; the kernel is not ready yet.
         ctx.hooks.start.tapPromise(ctx.name, async () => {
-          seen.push((await fetch(`${ctx.use('gateway').address()!.httpUrl}/readyz`)).status);
+          seen.push((await fetch(`${ctx.use(gatewayServiceRef).address()!.httpUrl}/readyz`)).status);
         });
       },
     });

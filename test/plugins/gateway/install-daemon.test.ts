@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import type { CliContext } from '../../../core/hook-types.ts';
 import { registerGatewayCommand } from '../../../plugins/gateway/cli-command.ts';
-import type { GatewayService } from '../../../plugins/gateway/service.ts';
+import type { GatewayService } from '../../../sdk/gateway/index.ts';
 
 function harness(installer?: () => Promise<{ file: string }>) {
   const out: string[] = [];

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { connectClient, openClient, startGateway, type TestClient } from './helpers.ts';
+import { gatewayServiceRef } from '../../../sdk/gateway/index.ts';
 
 /** Idle sockets: upgraded, never a `connect`. Resolves once each was answered (opened or refused). */
 async function flood(url: string, count: number, options: (i: number) => Parameters<typeof openClient>[1]): Promise<TestClient[]> {
@@ -28,7 +29,7 @@ describe('pre-auth sockets', () => {
     const status = (await (await connectClient(url)).request('status')).payload;
     expect(status.pendingHandshakes).toBeLessThanOrEqual(24);
     expect(status.preAuthEvictions).toBeGreaterThanOrEqual(76);
-    expect(kernel.use('gateway').connections).toBeGreaterThanOrEqual(6);
+    expect(kernel.use(gatewayServiceRef).connections).toBeGreaterThanOrEqual(6);
   });
 
   it('IN-19 #3: idle pre-auth sockets never count toward maxConnections', async () => {

@@ -6,6 +6,7 @@
  */
 import { createTestKernel, type TestKernel } from '../../../app/testing.ts';
 import { startFakeProvider, type FakeProvider } from '../../helpers/fake-provider.ts';
+import { gatewayServiceRef } from '../../../sdk/gateway/index.ts';
 
 export interface ConformanceGateway {
   mcpUrl: string;
@@ -30,7 +31,7 @@ export async function startConformanceGateway(): Promise<ConformanceGateway> {
     },
   });
   await kernel.load();
-  const gateway = kernel.use('gateway') as { listenOn(o: { port: number }): void; address(): { httpUrl: string } | undefined };
+  const gateway = kernel.use(gatewayServiceRef);
   gateway.listenOn({ port: 0 });
   await kernel.start();
   return {

@@ -5,7 +5,7 @@ import { definePlugin } from '../../../core/plugin.ts';
 import { createTestKernel } from '../../../app/testing.ts';
 import metricsPlugin from '../../../plugins/metrics/index.ts';
 import { formatStatus } from '../../../plugins/metrics/status-command.ts';
-import { defineMethod } from '../../../plugins/gateway/methods.ts';
+import { defineMethod } from '../../../sdk/gateway/methods.ts';
 import { connectClient, PASSWORD, startGateway } from '../gateway/helpers.ts';
 import { runCliCaptured } from '../../helpers/cli.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';

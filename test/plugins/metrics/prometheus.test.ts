@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { definePlugin } from '../../../core/plugin.ts';
 import metricsPlugin from '../../../plugins/metrics/index.ts';
-import { defineMethod } from '../../../plugins/gateway/methods.ts';
+import { defineMethod } from '../../../sdk/gateway/methods.ts';
 import { connectClient, PASSWORD, startGateway } from '../gateway/helpers.ts';
 
 const calls = definePlugin({

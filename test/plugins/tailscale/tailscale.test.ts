@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestKernel } from '../../../app/testing.ts';
 import { IMPLIED_PLUGINS } from '../../../app/catalogue.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
+import { gatewayServiceRef } from '../../../sdk/gateway/index.ts';
 
 const PASSWORD = 'tailscale-test-password-0123456789';
 let record: string;
@@ -29,7 +30,7 @@ async function kernelWith(tailscale: Record<string, unknown>, auth: Record<strin
     start: false,
   });
   await kernel.load();
-  kernel.use('gateway').listenOn({ port: 0 });
+  kernel.use(gatewayServiceRef).listenOn({ port: 0 });
   return kernel;
 }
 
@@ -39,7 +40,7 @@ describe('tailscale plugin', () => {
   it('serve: runs `tailscale serve --bg <port>` once the gateway listens, and resets on close', async () => {
     const kernel = await kernelWith({ mode: 'serve' });
     await kernel.start();
-    const port = kernel.use('gateway').address()!.port;
+    const port = kernel.use(gatewayServiceRef).address()!.port;
     expect(calls()).toEqual([`serve --bg ${port}`]);
     await kernel.close();
     expect(calls()).toEqual([`serve --bg ${port}`, 'serve reset']);
@@ -48,7 +49,7 @@ describe('tailscale plugin', () => {
   it('funnel with password auth runs `tailscale funnel`; resetOnExit false leaves it', async () => {
     const kernel = await kernelWith({ mode: 'funnel', resetOnExit: false });
     await kernel.start();
-    const port = kernel.use('gateway').address()!.port;
+    const port = kernel.use(gatewayServiceRef).address()!.port;
     await kernel.close();
     expect(calls()).toEqual([`funnel --bg ${port}`]);
   });
@@ -61,7 +62,7 @@ describe('tailscale plugin', () => {
     const kernel = await kernelWith({ mode: 'funnel' }, { mode: 'token' });
     await expect(kernel.check()).rejects.toMatchObject(refusal);
     await expect(kernel.start()).rejects.toMatchObject(refusal);
-    expect(kernel.use('gateway').address()).toBeUndefined();
+    expect(kernel.use(gatewayServiceRef).address()).toBeUndefined();
     expect(calls()).toEqual([]);
   });
 

@@ -4,7 +4,7 @@ import type { RpcContext } from '../../../core/hook-types.ts';
 import { definePlugin } from '../../../core/plugin.ts';
 import { createTestKernel } from '../../../app/testing.ts';
 import { createToolRegistry } from '../../../plugins/agent/tool-registry.ts';
-import { methodRegistry } from '../../../plugins/gateway/methods.ts';
+import { methodRegistry } from '../../../sdk/gateway/methods.ts';
 import toolPolicy from '../../../plugins/tool-policy/index.ts';
 import { RPC_INVOKE_DENY } from '../../../plugins/tool-policy/rpc.ts';
 

@@ -14,6 +14,7 @@ import { profileName } from '../../../plugins/tools-browser/browser-pool.ts';
 import { processTree } from '../../../plugins/tools-browser/process-tree.ts';
 import { freePort } from '../../helpers/net.ts';
 import { startSite, type Site } from './site.ts';
+import { gatewayServiceRef } from '../../../sdk/gateway/index.ts';
 
 const MAIN = 'agent:main:main';
 type Result = Record<string, any>;
@@ -64,7 +65,7 @@ beforeAll(async () => {
     },
   });
   await kernel.load();
-  kernel.use('gateway').listenOn({ port: gatewayPort });
+  kernel.use(gatewayServiceRef).listenOn({ port: gatewayPort });
   await kernel.start();
 });
 

@@ -11,12 +11,12 @@
 import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ENV_OVERRIDE_RULES } from '../../../sdk/config/index.ts';
-import { SEED_FILE_NAME, loadConfig } from '../../../sdk/config/index.ts';
-import type { Logger } from '../../../sdk/core/index.ts';
-import type { KernelHooks } from '../../../sdk/core/index.ts';
-import type { PluginContext } from '../../../sdk/core/index.ts';
-import type { AuthMode } from '../settings.ts';
+import { ENV_OVERRIDE_RULES } from '../../config/index.ts';
+import { SEED_FILE_NAME, loadConfig } from '../../config/index.ts';
+import type { Logger } from '../../core/index.ts';
+import type { KernelHooks } from '../../core/index.ts';
+import type { PluginContext } from '../../core/index.ts';
+import type { AuthMode } from '../service.ts';
 
 export interface GatewaySecrets {
   mode: AuthMode;

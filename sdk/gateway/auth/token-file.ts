@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { chmod, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../sdk/core/index.ts';
+import { writeFileAtomic } from '../../core/index.ts';
 
 export const TOKEN_BYTES = 32;
 

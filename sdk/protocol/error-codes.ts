@@ -1,7 +1,9 @@
 /**
  * The gateway's wire catalogue: error codes in `res.error.code` and WebSocket close codes.
  * These are protocol, not kernel errors (core/errors.ts): clients branch on them, so a code
- * never changes meaning. README.md lists them; a test keeps the two in step.
+ * never changes meaning. plugins/gateway/README.md lists them; a test keeps the two in step.
+ * A method may also answer with its plugin's own codes (declared with defineErrors and listed in
+ * the method's `errors`): `RpcErrorCode` is open for them.
  */
 
 export const RPC_ERRORS = Object.freeze({

@@ -4,8 +4,9 @@
  * value changed, the gateway closes the connections that authenticated with the old one
  * (close 1008 "credential rotated"). Only the changed credential's sessions go.
  */
-import { isMoltbotError } from '../../../sdk/core/index.ts';
-import type { PluginContext } from '../../../sdk/core/index.ts';
+import { isMoltbotError } from '../../core/index.ts';
+import type { PluginContext } from '../../core/index.ts';
+import { gatewayServiceRef } from '../service.ts';
 
 export interface RotationWatch {
   /** The secret now in force for `subject` (undefined: none). */
@@ -20,7 +21,7 @@ export function watchRotation(ctx: Pick<PluginContext, 'use' | 'log'>, subject: 
       if (known && value !== inForce) {
         let closed = 0;
         try {
-          closed = ctx.use('gateway').revoke(subject, 'credential rotated');
+          closed = ctx.use(gatewayServiceRef).revoke(subject, 'credential rotated');
         } catch (error) {
           // No gateway in this kernel: nothing is connected.
           if (!isMoltbotError(error, 'MOLT_ERR_SERVICE_MISSING')) throw error;

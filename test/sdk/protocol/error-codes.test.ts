@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CLOSE_CODES, RPC_ERRORS, RpcError, wireError } from '../../../plugins/gateway/error-codes.ts';
+import { CLOSE_CODES, RPC_ERRORS, RpcError, wireError } from '../../../sdk/protocol/error-codes.ts';
 
 const readme = readFileSync(new URL('../../../plugins/gateway/README.md', import.meta.url), 'utf8');
 

@@ -6,9 +6,9 @@
  * process took it; otherwise it is a leftover.
  */
 import { mkdir, open, readFile, unlink } from 'node:fs/promises';
-import { writeFileAtomic } from '../../sdk/core/index.ts';
-import { storageError } from '../../sdk/core/index.ts';
-import { writeAll } from '../../sdk/core/index.ts';
+import { writeFileAtomic } from '../core/index.ts';
+import { storageError } from '../core/index.ts';
+import { writeAll } from '../core/index.ts';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 

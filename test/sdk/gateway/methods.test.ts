@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { MoltbotError } from '../../../core/errors.ts';
 import { createHooks } from '../../../core/hooks.ts';
 import { definePlugin } from '../../../core/plugin.ts';
-import { defineMethod, RpcError } from '../../../plugins/gateway/index.ts';
-import { methodRegistry } from '../../../plugins/gateway/methods.ts';
-import { connectClient, logText, openClient, PASSWORD, startGateway } from './helpers.ts';
+import { defineMethod, RpcError } from '../../../sdk/gateway/index.ts';
+import { methodRegistry } from '../../../sdk/gateway/methods.ts';
+import { connectClient, logText, openClient, PASSWORD, startGateway } from '../../plugins/gateway/helpers.ts';
 
 describe('defineMethod', () => {
   it('records scope, schema and side effects, and refuses bad declarations', () => {
@@ -115,5 +115,19 @@ describe('RPC dispatch', () => {
     expect(await readerEvent).toEqual({ type: 'event', event: 'notice', payload: { text: 'hi' }, seq: 1 });
     expect(pending.frames).toEqual([]);
     expect(() => service.broadcast('bad name"', {})).toThrowErrorMatchingInlineSnapshot(`[TypeError: gateway.broadcast(): invalid event name "bad name\\""]`);
+  });
+});
+
+describe('defineMethod errors', () => {
+  it('accepts codes registered with defineErrors and refuses any other, in setup', async () => {
+    const { defineErrors } = await import('../../../sdk/core/index.ts');
+    const codes = defineErrors('notes-test', { NOTES_ERR_LOCKED: { title: 'Note locked', fix: 'Unlock it first.' } });
+    const hooks = createHooks();
+    defineMethod({ name: 'p', hooks }, { name: 'notes.lock', scope: 'write', errors: codes, handler: () => undefined });
+    expect(methodRegistry(hooks).get('notes.lock')?.errors).toEqual(['NOTES_ERR_LOCKED']);
+    expect(() => defineMethod({ name: 'p', hooks }, { name: 'notes.x', scope: 'read', errors: ['NOTES_ERR_TYPO' as never], handler: () => undefined }))
+      .toThrow('method "notes.x" lists error "NOTES_ERR_TYPO" in `errors`, which no defineErrors() call registered');
+    expect(() => defineMethod({ name: 'p', hooks }, { name: 'notes.y', scope: 'read', errors: ['MOLT_ERR_CONFIG_INVALID' as never], handler: () => undefined }))
+      .toThrow('which no defineErrors() call registered');
   });
 });

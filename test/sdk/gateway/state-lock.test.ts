@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { acquireStateLock, LOCK_FILE } from '../../../plugins/gateway/state-lock.ts';
+import { acquireStateLock, LOCK_FILE } from '../../../sdk/gateway/state-lock.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 
 describe('state-dir lock', () => {

@@ -1,19 +1,20 @@
 /**
  * RPC methods. A method is a tap on the kernel's `rpc` HookMap plus a declaration the gateway
- * needs before it lets a request through: the scope it requires and the JSON Schema of its
- * params. `defineMethod` does both, so plugins never tap `rpc` by hand:
+ * needs before it lets a request through: the scope it requires, the JSON Schema of its params
+ * and the plugin's own error codes it may answer with. `defineMethod` does all of it, for
+ * first-party and third-party plugins alike, so nobody taps `rpc` by hand (a raw tap is
+ * undeclared: admin-only, unvalidated, listed to admins only):
  *
  *   defineMethod(ctx, { name: 'sessions.list', scope: 'read', params: {...}, handler: (params, rpc) => ... });
  *
  * Declarations live in a registry per kernel (keyed by its hooks object), so a plugin can
  * declare methods whether or not the gateway plugin is set up yet.
  */
-import type { KernelHooks } from '../../sdk/core/index.ts';
-import type { RpcContext, Scope } from '../../sdk/core/index.ts';
-import type { PluginContext } from '../../sdk/core/index.ts';
-import { compileSchema, type Validator } from '../../sdk/core/index.ts';
-import { METHOD_PATTERN } from './frames.ts';
-import { isScope } from './scopes.ts';
+import type { KernelHooks } from '../core/index.ts';
+import type { RpcContext, Scope } from '../core/index.ts';
+import type { PluginContext } from '../core/index.ts';
+import { compileSchema, errorCatalogue, type DefinedErrorCode, type Validator } from '../core/index.ts';
+import { METHOD_PATTERN, isScope } from '../protocol/index.ts';
 
 export interface MethodSpec<Params = any, Result = unknown> {
   /** e.g. `sessions.list`: letters, digits, `.`, `_`, `-`; at most 64 characters. */
@@ -25,6 +26,12 @@ export interface MethodSpec<Params = any, Result = unknown> {
   params?: object;
   /** Changes state: honours an idempotency key. Default: true for write and admin methods. */
   sideEffects?: boolean;
+  /**
+   * The plugin's own error codes (what `defineErrors` returned, or some of its values) this
+   * method may fail with: a `MoltbotError` with one of them reaches the client as that code
+   * (`error.code`), its `fix` in `error.details.fix`. Any other MoltbotError is PLUGIN_ERROR.
+   */
+  errors?: Readonly<Record<string, DefinedErrorCode>> | readonly DefinedErrorCode[];
   /** Result becomes the response payload; throw `RpcError` for a specific wire error. */
   handler(params: Params, context: RpcContext): Result | Promise<Result>;
 }
@@ -37,6 +44,8 @@ export interface MethodInfo {
   /** Plugin that declared it. */
   readonly plugin: string;
   readonly params?: object;
+  /** Codes from `errors` that reach the client as themselves. */
+  readonly errors: readonly string[];
 }
 
 export class MethodRegistry {
@@ -75,7 +84,10 @@ export function hasTaps(hook: unknown): boolean {
   return Array.isArray(taps) && taps.length > 0;
 }
 
-const registries = new WeakMap<KernelHooks, MethodRegistry>();
+// On globalThis, not module scope: a plugin resolving a second copy of this module (the package
+// built and from source side by side) must still declare into the registry the gateway reads.
+const REGISTRIES = Symbol.for('moltbot.gateway.methodRegistries');
+const registries: WeakMap<KernelHooks, MethodRegistry> = ((globalThis as Record<symbol, unknown>)[REGISTRIES] ??= new WeakMap()) as WeakMap<KernelHooks, MethodRegistry>;
 
 export function methodRegistry(hooks: KernelHooks): MethodRegistry {
   let registry = registries.get(hooks);
@@ -96,6 +108,7 @@ export function defineMethod<Params = any, Result = unknown>(
   }
   if (!isScope(spec.scope)) throw new TypeError(`defineMethod(): method "${spec.name}" needs scope "read", "write" or "admin"`);
   if (typeof spec.handler !== 'function') throw new TypeError(`defineMethod(): method "${spec.name}" needs a handler function`);
+  const errors = declaredErrors(spec);
   methodRegistry(ctx.hooks).declare({
     name: spec.name,
     scope: spec.scope,
@@ -103,7 +116,24 @@ export function defineMethod<Params = any, Result = unknown>(
     sideEffects: spec.sideEffects ?? spec.scope !== 'read',
     plugin: ctx.name,
     ...(spec.params !== undefined ? { params: spec.params } : {}),
+    errors,
   });
   const handler = spec.handler;
   ctx.hooks.rpc.for(spec.name).tapPromise(ctx.name, async (params, context) => handler(params as Params, context));
+}
+
+/**
+ * The codes of `spec.errors`, each registered with defineErrors() (a typo or a code nobody
+ * registered fails here, in setup, not at the first failing call).
+ */
+function declaredErrors(spec: MethodSpec): readonly string[] {
+  if (spec.errors === undefined) return Object.freeze([]);
+  const codes: unknown[] = Array.isArray(spec.errors) ? spec.errors : Object.values(spec.errors);
+  const registered = new Set(errorCatalogue().filter((entry) => entry.owner !== 'kernel').map((entry) => entry.code));
+  for (const code of codes) {
+    if (typeof code !== 'string' || !registered.has(code)) {
+      throw new TypeError(`defineMethod(): method "${spec.name}" lists error ${JSON.stringify(code)} in \`errors\`, which no defineErrors() call registered; define it with defineErrors(owner, { CODE: { title, fix } }) and pass what that returns`);
+    }
+  }
+  return Object.freeze([...new Set(codes as string[])]);
 }

@@ -2,7 +2,12 @@
  * Scopes are ranked: admin includes write, write includes read. The server grants them from
  * the credential; a client may only ask for fewer.
  */
-import type { Scope } from '../../sdk/core/index.ts';
+
+/**
+ * What a credential may do. The same union as the kernel's `Scope` (core/hook-types.ts), restated
+ * so this entry imports nothing and loads in a browser; test/sdk/protocol keeps the two equal.
+ */
+export type Scope = 'read' | 'write' | 'admin';
 
 export const SCOPES: readonly Scope[] = Object.freeze(['read', 'write', 'admin']);
 

@@ -2,7 +2,7 @@ import { utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../../../core/log.ts';
-import { createSecretSource } from '../../../../plugins/gateway/auth/secret-source.ts';
+import { createSecretSource } from '../../../../sdk/gateway/auth/secret-source.ts';
 import { useTempDir } from '../../../helpers/temp-dir.ts';
 
 function capture() {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allows, impliedScopes, isScope, narrowScopes, scopeRank } from '../../../plugins/gateway/scopes.ts';
+import { allows, impliedScopes, isScope, narrowScopes, scopeRank } from '../../../sdk/protocol/scopes.ts';
 
 describe('scopes', () => {
   it('admin includes write includes read', () => {

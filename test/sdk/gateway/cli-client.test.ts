@@ -2,10 +2,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { callGateway, cliCredential, gatewayUrl, retryHint } from '../../../plugins/gateway/cli-client.ts';
+import { callGateway, cliCredential, gatewayUrl, retryHint } from '../../../sdk/gateway/cli-client.ts';
 import { runCliCaptured } from '../../helpers/cli.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
-import { PASSWORD, startGateway } from './helpers.ts';
+import { PASSWORD, startGateway } from '../../plugins/gateway/helpers.ts';
 
 describe('gateway CLI client', () => {
   it('calls a method with the configured password', async () => {

@@ -6,7 +6,7 @@ vi.mock('node:crypto', async (importOriginal) => {
   return { ...actual, timingSafeEqual: vi.fn(actual.timingSafeEqual) };
 });
 
-const { safeEqualSecret, secretFingerprint } = await import('../../../../plugins/gateway/auth/secret-equal.ts');
+const { safeEqualSecret, secretFingerprint } = await import('../../../../sdk/gateway/auth/secret-equal.ts');
 
 describe('safeEqualSecret', () => {
   it('AU-09: HMACs both sides and compares with crypto.timingSafeEqual (32 bytes each)', () => {

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ensureTokenFile, TOKEN_BYTES, tokenFilePath } from '../../../plugins/auth-token/token-file.ts';
-import { useTempDir } from '../../helpers/temp-dir.ts';
+import { ensureTokenFile, TOKEN_BYTES, tokenFilePath } from '../../../../sdk/gateway/auth/token-file.ts';
+import { useTempDir } from '../../../helpers/temp-dir.ts';
 
 describe('generated gateway token', () => {
   it('first start writes 32 random bytes with mode 0600 in a 0700 dir; later starts reuse it', async () => {

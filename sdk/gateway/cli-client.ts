@@ -1,12 +1,13 @@
 /**
- * A one-shot RPC client for CLI commands that act on the running gateway (`moltbot status`,
+ * A one-shot RPC client for CLI commands (of any plugin) that act on the running gateway (`moltbot status`,
  * `moltbot pairing approve`, `moltbot cron add`, ...). Address and credential come from the
  * config as any client would use them, the generated token file as the local fallback; `--url`
  * points elsewhere. The credential never appears in an error message.
  */
 import { WebSocket } from 'ws';
-import { readTokenFile, tokenFilePath } from '../auth-token/token-file.ts';
-import { KERNEL_VERSION } from '../../sdk/core/index.ts';
+import { readTokenFile, tokenFilePath } from './auth/token-file.ts';
+import { KERNEL_VERSION, type PluginContext } from '../core/index.ts';
+import { PROTOCOL_VERSION, type ConnectParams, type RequestFrame } from '../protocol/index.ts';
 
 type Config = Readonly<Record<string, any>>;
 
@@ -30,6 +31,24 @@ export async function cliCredential(config: Config, stateDir: string): Promise<R
   const token = await readTokenFile(tokenFilePath(stateDir));
   return token === undefined ? {} : { token };
 }
+
+/**
+ * What a CLI command of any plugin calls: `method` on the gateway this config runs (or at
+ * `options.url`), with the config's credential or the generated token. Rejects with a
+ * GatewayRefusal carrying the gateway's `code` (a plugin's own codes included).
+ */
+export async function callRunningGateway<Result = unknown>(
+  ctx: Pick<PluginContext, 'config' | 'paths'>,
+  method: string,
+  params?: unknown,
+  options: { url?: string } = {},
+): Promise<Result> {
+  const credential = await cliCredential(ctx.config, ctx.paths.stateDir);
+  return (await callGateway(options.url ?? gatewayUrl(ctx.config), credential, method, params)) as Result;
+}
+
+/** The error callGateway rejects with when the gateway answers with an error frame. */
+export type GatewayRefusal = Error & { code?: string; retryAfterMs?: number; details?: Record<string, unknown> };
 
 /**
  * Connects, authenticates, calls `method` with `params`, closes; rejects with the gateway's
@@ -69,25 +88,29 @@ function callOnce(url: string, auth: Record<string, string>, method: string, par
       code: `CLOSED_${code}`,
       evictedBeforeAuth: code === 1013 && !authenticated,
     })));
-    ws.on('open', () => ws.send(JSON.stringify({ type: 'req', id: 'connect', method: 'connect', params: { minProtocol: 1, maxProtocol: 1, client: { id: 'moltbot-cli', version: KERNEL_VERSION }, auth } })));
+    ws.on('open', () => {
+      const connect: ConnectParams = { minProtocol: PROTOCOL_VERSION, maxProtocol: PROTOCOL_VERSION, client: { id: 'moltbot-cli', version: KERNEL_VERSION }, auth };
+      ws.send(JSON.stringify({ type: 'req', id: 'connect', method: 'connect', params: connect } satisfies RequestFrame));
+    });
     ws.on('message', (data) => {
-      const frame = JSON.parse(data.toString()) as { type: string; id?: string; ok?: boolean; payload?: unknown; error?: { code: string; message: string; retryAfterMs?: number } };
+      const frame = JSON.parse(data.toString()) as { type: string; id?: string; ok?: boolean; payload?: unknown; error?: { code: string; message: string; retryAfterMs?: number; details?: Record<string, unknown> } };
       if (frame.type !== 'res') return;
       if (!frame.ok) return finish(refusal(frame.id === 'connect' ? 'the connection' : method, frame.error));
       if (frame.id === 'connect') authenticated = true;
-      if (frame.id === 'connect') ws.send(JSON.stringify({ type: 'req', id: 'call', method, ...(params === undefined ? {} : { params }) }));
+      if (frame.id === 'connect') ws.send(JSON.stringify({ type: 'req', id: 'call', method, ...(params === undefined ? {} : { params }) } satisfies RequestFrame));
       else if (frame.id === 'call') finish(undefined, frame.payload);
     });
   });
 }
 
 /** The gateway's error as an Error: its code, and when to retry (`retryAfterMs`, also in the message the CLI prints). */
-function refusal(what: string, error: { code: string; message: string; retryAfterMs?: number } | undefined): Error & { code?: string; retryAfterMs?: number } {
+function refusal(what: string, error: { code: string; message: string; retryAfterMs?: number; details?: Record<string, unknown> } | undefined): GatewayRefusal {
   const retryAfterMs = typeof error?.retryAfterMs === 'number' && error.retryAfterMs > 0 ? error.retryAfterMs : undefined;
   const retry = retryAfterMs === undefined ? '' : ` (${retryHint(retryAfterMs)})`;
   return Object.assign(new Error(`gateway refused ${what}: ${error?.code} ${error?.message}${retry}`), {
     code: error?.code,
     ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    ...(error?.details !== undefined ? { details: error.details } : {}),
   });
 }
 
