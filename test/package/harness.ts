@@ -47,8 +47,11 @@ export interface InstalledPackage {
   node(args: string[], options?: { timeoutMs?: number }): Promise<CliResult>;
   /** The installed moltbot CLI, in `cwd` (default `dir`), with HOME and state there. */
   moltbot(args: string[], options?: { cwd?: string; env?: Record<string, string>; timeoutMs?: number }): Promise<CliResult>;
-  /** `moltbot gateway --port <free>` of the installed CLI in `cwd`, once it listens; killed by remove(). */
-  gateway(cwd?: string): Promise<{ port: number; output(): string }>;
+  /**
+   * `moltbot gateway --port <free>` of the installed CLI in `cwd`, once it listens; one per
+   * folder (a state dir holds one gateway), shared by the tests that ask; killed by remove().
+   */
+  gateway(cwd?: string): Promise<{ port: number; url: string; output(): string }>;
   /** Removes everything (call in afterAll). */
   remove(): void;
 }
@@ -121,27 +124,34 @@ export async function packAndInstall(): Promise<InstalledPackage> {
     };
     const bin = join(dir, 'node_modules', '.bin', 'moltbot');
     const children: ChildProcess[] = [];
+    const gateways = new Map<string, Promise<{ port: number; url: string; output(): string }>>();
+
+    async function startGateway(cwd: string): Promise<{ port: number; url: string; output(): string }> {
+      const port = await freePort();
+      const child = spawn(process.execPath, [bin, 'gateway', '--port', String(port)], {
+        cwd, env: { PATH: process.env.PATH, HOME: cwd, MOLTBOT_STATE_DIR: join(cwd, '.state') }, stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      children.push(child);
+      let output = '';
+      child.stdout!.on('data', (chunk) => { output += chunk; });
+      child.stderr!.on('data', (chunk) => { output += chunk; });
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`gateway did not listen within 30 s:\n${output}`)), 30_000);
+        const check = () => { if (output.includes('moltbot gateway listening on')) { clearTimeout(timer); resolve(); } };
+        child.stdout!.on('data', check);
+        child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`gateway exited ${code} before listening:\n${output}`)); });
+      });
+      return { port, url: `ws://127.0.0.1:${port}/`, output: () => output };
+    }
+
     return {
       root, tarball, dir, bin, write,
       node: (args, options = {}) => spawnNode(args, { cwd: dir, timeoutMs: options.timeoutMs ?? 30_000 }),
       tsc: () => spawnNode([join(dir, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: dir, timeoutMs: 60_000 }),
       moltbot: (args, options = {}) => spawnNode([bin, ...args], { cwd: options.cwd ?? dir, timeoutMs: options.timeoutMs ?? 30_000, ...(options.env ? { env: options.env } : {}) }),
-      gateway: async (cwd = dir) => {
-        const port = await freePort();
-        const child = spawn(process.execPath, [bin, 'gateway', '--port', String(port)], {
-          cwd, env: { PATH: process.env.PATH, HOME: cwd, MOLTBOT_STATE_DIR: join(cwd, '.state') }, stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        children.push(child);
-        let output = '';
-        child.stdout!.on('data', (chunk) => { output += chunk; });
-        child.stderr!.on('data', (chunk) => { output += chunk; });
-        await new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error(`gateway did not listen within 30 s:\n${output}`)), 30_000);
-          const check = () => { if (output.includes('moltbot gateway listening on')) { clearTimeout(timer); resolve(); } };
-          child.stdout!.on('data', check);
-          child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`gateway exited ${code} before listening:\n${output}`)); });
-        });
-        return { port, output: () => output };
+      gateway: (cwd = dir) => {
+        if (!gateways.has(cwd)) gateways.set(cwd, startGateway(cwd));
+        return gateways.get(cwd)!;
       },
       remove: () => {
         for (const child of children) child.kill('SIGKILL');

@@ -4,10 +4,10 @@
  * `tsc --strict` and works at runtime with the installed moltbot. Packed and installed once
  * (harness.ts); each capability is a plugin file written in beforeAll plus a test below, so an
  * SDK area adds its capability here in minutes. Covered: service by ref, own error codes, CLI
- * command, HTTP route, embedding, a cache tier and an alert sink selected by config, doctor
- * checks, audit findings, backup sources. Still to add as their areas land: an RPC method with
- * scope and params schema (gateway), a CLI command calling the running gateway, a signed-webhook
- * channel (channels), an agent tool with workspace-confined file access (agent, workspace), the
+ * command, HTTP route, embedding, an RPC method with scope and params schema seen by a read
+ * client, a CLI command calling the running gateway, a cache tier and an alert sink selected by
+ * config, doctor checks, audit findings, backup sources. Still to add as their areas land: a
+ * signed-webhook channel (channels), an agent tool with workspace-confined file access (agent, workspace), the
  * shared Redis connection (redis; needs a Redis server, test/helpers/redis-server.ts).
  */
 import { execFileSync } from 'node:child_process';
@@ -16,6 +16,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { npm } from './npm.ts';
+import { readTokenFile, tokenFilePath } from '../../sdk/gateway/index.ts';
+import { openClient } from '../plugins/gateway/helpers.ts';
 import { packAndInstall, type InstalledPackage } from './harness.ts';
 
 /** The plugin: one file per capability would do as well; one keeps the imports in view. */
@@ -91,7 +93,46 @@ import { defineConfig } from 'moltbot';
 export default defineConfig({
   cache: { tiers: ['memory', 'pack-tier'] },
   alerts: { sinks: ['pack-sink'] },
-  plugins: [['./plugin.ts', { greeting: 'Hi' }], './consumer.ts', ['./ops.ts', { dataDir: './data' }]],
+  plugins: [['./plugin.ts', { greeting: 'Hi' }], './consumer.ts', ['./ops.ts', { dataDir: './data' }], './rpc.ts'],
+});
+`;
+
+/** RPC for everyone: a read method with a params schema and its own error code, and a CLI command calling it on the running gateway. */
+const RPC = `
+import { defineErrors, definePlugin, MoltbotError } from 'moltbot/plugin-sdk/core';
+import { callRunningGateway, defineMethod, type GatewayRefusal } from 'moltbot/plugin-sdk/gateway';
+
+const errors = defineErrors('pack-rpc', {
+  PACK_RPC_ERR_SHOUTING: { title: 'Shouting is not allowed', fix: 'send the text in lower case' },
+});
+
+export default definePlugin({
+  name: 'pack-rpc',
+  version: '0.1.0',
+  kernel: '^1.0.0',
+  setup(ctx) {
+    defineMethod<{ text: string }>(ctx, {
+      name: 'pack.echo',
+      scope: 'read',
+      description: 'Echoes a text (pack test).',
+      params: { type: 'object', additionalProperties: false, required: ['text'], properties: { text: { type: 'string', maxLength: 100 } } },
+      errors,
+      handler: ({ text }) => {
+        if (text !== text.toLowerCase()) throw new MoltbotError(errors.PACK_RPC_ERR_SHOUTING, { message: 'the text is in upper case', plugin: ctx.name });
+        return { echo: text };
+      },
+    });
+    ctx.hooks.cliCommands.tap(ctx.name, (program, cli) => {
+      program.command('pack-echo <text>').option('--url <url>', 'gateway WebSocket URL').action(async (text: string, options: { url?: string }) => {
+        try {
+          cli.print((await callRunningGateway<{ echo: string }>(ctx, 'pack.echo', { text }, options)).echo + '\\n');
+        } catch (error) {
+          cli.warn(\`\${(error as GatewayRefusal).code ?? 'ERROR'}: \${(error as Error).message}\\n\`);
+          cli.setExitCode(2);
+        }
+      });
+    });
+  },
 });
 `;
 
@@ -166,6 +207,7 @@ beforeAll(async () => {
   installed.write('moltbot.config.ts', CONFIG);
   installed.write('embed.ts', EMBED);
   installed.write('ops.ts', OPS);
+  installed.write('rpc.ts', RPC);
   installed.write('ops-embed.ts', OPS_EMBED);
   installed.write('data/notes.txt', 'backed up by pack-ops\n');
 }, 180_000);
@@ -193,7 +235,7 @@ describe('the packed moltbot, installed outside the repository', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const rows = (JSON.parse(result.stdout) as { name: string; status: string }[]).filter((row) => row.name.startsWith('pack-'));
-    expect(rows).toMatchObject([{ name: 'pack-greeter', status: 'set-up' }, { name: 'pack-consumer', status: 'set-up' }, { name: 'pack-ops', status: 'set-up' }]);
+    expect(rows).toMatchObject([{ name: 'pack-greeter', status: 'set-up' }, { name: 'pack-consumer', status: 'set-up' }, { name: 'pack-ops', status: 'set-up' }, { name: 'pack-rpc', status: 'set-up' }]);
   });
 
   it('adds a CLI command, failing with its own error code and exit code', async () => {
@@ -210,6 +252,24 @@ describe('the packed moltbot, installed outside the repository', () => {
     const result = await installed.node(['embed.ts']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout.split('\n')).toContain('Hey, embedder!');
+  });
+
+  it('adds an RPC method a read client sees and calls, bad params rejected, and a CLI command calling it on the running gateway', async () => {
+    const gateway = await installed.gateway();
+    const token = await readTokenFile(tokenFilePath(join(installed.dir, '.state')));
+    const client = openClient(gateway.url);
+    const hello = await client.connect({ token }, { scopes: ['read'] });
+    expect(hello.ok, JSON.stringify(hello)).toBe(true);
+    expect(hello.payload.methods).toContain('pack.echo');
+    expect((await client.request('pack.echo', { text: 'hi' })).payload).toEqual({ echo: 'hi' });
+    expect((await client.request('pack.echo', {})).error).toEqual({ code: 'INVALID_REQUEST', message: '/params/text is required' });
+    expect((await client.request('pack.echo', { text: 'HI' })).error).toMatchObject({ code: 'PACK_RPC_ERR_SHOUTING', details: { fix: 'send the text in lower case' } });
+
+    const echoed = await installed.moltbot(['pack-echo', 'hello', '--url', gateway.url]);
+    expect(echoed).toEqual({ code: 0, stdout: 'hello\n', stderr: '' });
+    const refused = await installed.moltbot(['pack-echo', 'LOUD', '--url', gateway.url]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('PACK_RPC_ERR_SHOUTING');
   });
 
   it('serves the cache as the tier cache.tiers names and receives alerts as the sink alerts.sinks names', async () => {
