@@ -2,6 +2,7 @@
  * Moltbot's first-party plugins by name, each imported only when a config names it, so
  * plugins that are not used cost nothing at start-up. Feature issues add their plugins here.
  */
+import type { ConfigSection } from '../core/kernel-types.ts';
 import type { ImpliedPlugin } from '../sdk/core/index.ts';
 import type { PluginCatalogue } from '../sdk/core/index.ts';
 import { channelPlugins } from '../plugins/channels/implied.ts';
@@ -77,16 +78,70 @@ export const EMBEDDED_PRESET: readonly string[] = Object.freeze([
 
 const impliedChannels = channelPlugins(FIRST_PARTY);
 
+const has = (value: unknown, ...keys: string[]) => typeof value === 'object' && value !== null && keys.some((key) => Object.hasOwn(value, key));
+
+/**
+ * Which first-party plugin reads each config path (kernel option `sections`): a present path
+ * whose plugins are all missing loads the first (`logging.transports` loads log-file,
+ * `gateway.tailscale` with a mode other than "off" loads tailscale), or under `preset: "none"`
+ * is a config error naming the plugin to add, so no setting is silently ignored. Paths the
+ * kernel reads itself (`logging.level`, `logging.redact`, `agent.workspace`,
+ * `agents.defaults.workspace`, `plugins`, `preset`, `pluginPolicy`) are not listed, nor is
+ * `gateway` itself: its port, auth and TLS are also how every CLI command reaches the running
+ * gateway, so a `preset: "none"` config listing only `cron` still needs them. Loading by a
+ * name inside a value (`alerts.sinks`, `cache.tiers`) is IMPLIED_PLUGINS' job. Each plugin
+ * declares its paths in its definition's `sections` (test/app/catalogue.test.ts checks both).
+ * `needed` looks at the config as written: schema defaults never count as present.
+ */
+export const CONFIG_SECTIONS: readonly ConfigSection[] = Object.freeze([
+  { path: 'agent', plugins: ['agent'], needed: (agent: unknown) => Object.keys(agent as object).some((key) => key !== 'workspace') },
+  { path: 'providers', plugins: ['agent'], readers: ['memory'] },
+  { path: 'gateway.rateLimiting', plugins: ['rate-limit', 'rate-limit-redis'] },
+  { path: 'gateway.controlUi', plugins: ['control-ui'], readers: ['gateway', 'audit'] },
+  { path: 'gateway.tailscale', plugins: ['tailscale'], readers: ['audit'], needed: (tailscale: unknown) => ((tailscale as { mode?: string }).mode ?? 'off') !== 'off' },
+  { path: 'channels', plugins: ['channels'], readers: ['audit'] },
+  // IMPLIED_PLUGINS loads these first (and refuses an id no plugin has); listed here, a
+  // `channels.<id>` section is also an error under preset "none" without its plugin.
+  ...Object.keys(FIRST_PARTY).filter((name) => name.startsWith('channel-')).map((name) => ({
+    path: `channels.${name.slice('channel-'.length)}`, plugins: [name], readers: ['audit'],
+    needed: (section: unknown) => (section as { enabled?: unknown }).enabled !== false,
+  })),
+  { path: 'agents', plugins: ['agent'], readers: ['resources'], needed: (agents: unknown) => has(agents, 'maxConcurrentRuns', 'maxQueuedRuns', 'sessionCacheSize') },
+  { path: 'agents.defaults.sandbox', plugins: ['tool-policy'], readers: ['audit', 'tools-browser'] },
+  { path: 'agents.memoryLimit', plugins: ['resources'] },
+  { path: 'agents.gcThreshold', plugins: ['resources'] },
+  { path: 'tools.exec', plugins: ['tools-exec'], readers: ['resources', 'audit'] },
+  { path: 'tools.browser', plugins: ['tools-browser'], readers: ['resources'] },
+  { path: 'cache', plugins: ['cache'] },
+  { path: 'cache.redis', plugins: ['cache-redis'] },
+  // The shared connection settings: any Redis-backed plugin reads them, so none is guessed.
+  { path: 'redis', plugins: ['cache-redis', 'session-store-redis', 'events-redis', 'cluster-redis', 'rate-limit-redis'], implies: false },
+  { path: 'logging', plugins: ['log-file'], needed: (logging: unknown) => has(logging, 'transports', 'format', 'retention') },
+  { path: 'metrics', plugins: ['metrics'], readers: ['alerts'] },
+  { path: 'alerts', plugins: ['alerts'] },
+  { path: 'backup', plugins: ['backup'] },
+  { path: 'cron', plugins: ['cron'] },
+  { path: 'mcp.servers', plugins: ['mcp'] },
+  { path: 'mcp.serve', plugins: ['mcp-server'] },
+]);
+
+/**
+ * The sections an embedding kernel (`createKernel` from `moltbot`, the test kit) acts on: those
+ * whose plugins are outside the embedded preset. An embedder picks the preset's plugins
+ * itself and may well pass `gateway` settings to a kernel that only audits them.
+ */
+export const EMBEDDED_SECTIONS: readonly ConfigSection[] = Object.freeze(
+  CONFIG_SECTIONS.filter((section) => section.plugins.every((name) => !EMBEDDED_PRESET.includes(name))),
+);
+
 /**
  * Plugins the config implies (kernel option `impliedPlugins`): a `channels.<id>` section loads
- * `channel-<id>`, `gateway.tailscale.mode` other than "off" loads `tailscale` (without it the
- * setting would be silently ignored, and its funnel-needs-password check never run), and each
- * first-party sink named in `alerts.sinks` loads `alert-<name>`, and an `mcp.servers` section loads `mcp`.
+ * `channel-<id>`, each first-party sink named in `alerts.sinks` loads `alert-<name>`, each
+ * first-party tier named in `cache.tiers` loads `cache-<name>`, and an `mcp.servers` section
+ * loads `mcp`. The plain path → plugin cases are CONFIG_SECTIONS.
  */
 export const IMPLIED_PLUGINS = (config: Readonly<Record<string, any>>, declared: ReadonlySet<string>): ImpliedPlugin[] => {
   const implied = [...impliedChannels(config, declared), ...mcpPlugins(config, declared)];
-  const tailscale = (config.gateway as { tailscale?: { mode?: string } } | undefined)?.tailscale?.mode;
-  if (tailscale !== undefined && tailscale !== 'off' && !declared.has('tailscale')) implied.push({ entry: 'tailscale', optionsPath: 'gateway.tailscale' });
   // `alerts.sinks: ["console", "file"]` loads alert-console and alert-file: a listed sink works
   // (or its options error names the path) instead of staying silently idle. Other names are
   // third-party sinks, listed in `plugins` by their package.
@@ -95,6 +150,17 @@ export const IMPLIED_PLUGINS = (config: Readonly<Record<string, any>>, declared:
     const name = `alert-${String(sink)}`;
     if (typeof sink === 'string' && Object.hasOwn(FIRST_PARTY, name) && !declared.has(name) && !implied.some((entry) => entry.entry === name)) {
       implied.push({ entry: name, optionsPath: `alerts.sinks[${index}]` });
+    }
+  });
+  // `cache.tiers: ["memory", "redis"]` loads cache-redis the same way: a first-party tier works
+  // when named; another name is a store plugin listed in `plugins` (the cache refuses a tier
+  // nobody provides). Preset tiers (memory, disk) are left alone: a listed third-party store
+  // may provide a tier of that name in their place.
+  const tiers = (config.cache as { tiers?: unknown } | undefined)?.tiers;
+  (Array.isArray(tiers) ? tiers : []).forEach((tier: unknown, index) => {
+    const name = `cache-${String(tier)}`;
+    if (typeof tier === 'string' && Object.hasOwn(FIRST_PARTY, name) && !EMBEDDED_PRESET.includes(name) && !declared.has(name) && !implied.some((entry) => entry.entry === name)) {
+      implied.push({ entry: name, optionsPath: `cache.tiers[${index}]` });
     }
   });
   return implied;

@@ -3,7 +3,7 @@
  * every other command comes from a plugin through the `cliCommands` hook.
  */
 import { Command, CommanderError } from 'commander';
-import { EMBEDDED_PRESET, FIRST_PARTY, IMPLIED_PLUGINS, PLUGIN_COMMANDS } from './catalogue.ts';
+import { CONFIG_SECTIONS, EMBEDDED_PRESET, FIRST_PARTY, IMPLIED_PLUGINS, PLUGIN_COMMANDS } from './catalogue.ts';
 import { isMoltbotError } from '../core/errors.ts';
 import type { CliContext } from '../core/hook-types.ts';
 import { createKernel, type Kernel } from '../core/kernel.ts';
@@ -24,7 +24,7 @@ export const EXIT_USAGE = 2;
 const INSPECT_COMMANDS: ReadonlySet<string> = new Set([
   'doctor', 'security audit', 'config validate', 'daemon status', 'daemon print', 'daemon install', 'daemon uninstall', 'onboard', 'plugins list',
   // Local readers (no gateway connection, no provider call): they run and end with a note.
-  'plugins info', 'logs', 'sessions list', 'sessions inspect', 'sessions trace', 'skills list', 'skills check', 'memory status', 'backup list', 'backup verify',
+  'plugins info', 'plugins catalogue', 'logs', 'sessions list', 'sessions inspect', 'sessions trace', 'skills list', 'skills check', 'memory status', 'backup list', 'backup verify',
 ]);
 
 /** Inspect commands that report unset variables themselves (as findings or errors). */
@@ -53,6 +53,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo()): 
       env: io.env,
       catalogue: FIRST_PARTY,
       impliedPlugins: IMPLIED_PLUGINS,
+      sections: CONFIG_SECTIONS,
       preset: EMBEDDED_PRESET,
       logDestination: 2,
       handleSignals: true,
@@ -64,7 +65,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo()): 
     return kernel;
   };
   registerConfigCommands(program, kernelFor, io);
-  registerInfoCommands(program, kernelFor, io);
+  registerInfoCommands(program, kernelFor, io, FIRST_PARTY, EMBEDDED_PRESET);
   registerPluginCreate(program, io);
 
   try {

@@ -1,18 +1,20 @@
 /** The public surface of `moltbot`: createKernel, definePlugin, defineConfig and their types. */
-import { FIRST_PARTY, IMPLIED_PLUGINS } from './catalogue.ts';
+import { EMBEDDED_SECTIONS, FIRST_PARTY, IMPLIED_PLUGINS } from './catalogue.ts';
 import { createKernel as createBareKernel, type Kernel, type KernelOptions } from '../core/kernel.ts';
 
 /**
  * A kernel that knows Moltbot's first-party plugins by name (pass `catalogue` to replace them)
- * and loads the channel plugin of each `channels.<id>` section (pass `impliedPlugins`).
+ * and loads the plugins config sections need: `channel-<id>` for each `channels.<id>` section
+ * (pass `impliedPlugins`), `log-file` for `logging.transports` and the other sections whose
+ * plugin is outside the preset (pass `sections`).
  */
 export function createKernel(options: KernelOptions = {}): Kernel {
-  return createBareKernel({ catalogue: FIRST_PARTY, ...(options.catalogue ? {} : { impliedPlugins: IMPLIED_PLUGINS }), ...options });
+  return createBareKernel({ catalogue: FIRST_PARTY, ...(options.catalogue ? {} : { impliedPlugins: IMPLIED_PLUGINS, sections: EMBEDDED_SECTIONS }), ...options });
 }
 
 export { DEFAULT_TIMEOUTS } from '../core/kernel.ts';
 export type { Kernel, KernelOptions, KernelTimeouts, PluginInfo, PluginStatus } from '../core/kernel.ts';
-export type { ImpliedPlugin } from '../core/kernel-types.ts';
+export type { ConfigSection, ImpliedPlugin } from '../core/kernel-types.ts';
 export { definePlugin } from '../core/plugin.ts';
 export type { AnyPlugin, CloseOptions, PluginContext, PluginDefinition, PluginPaths, Services } from '../core/plugin.ts';
 export { defineConfig } from '../core/config/define-config.ts';

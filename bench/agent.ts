@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { definePlugin } from '../core/plugin.ts';
-import type { ModelApi } from '../plugins/agent/types.ts';
+import type { ModelApi } from '../sdk/agent/types.ts';
 import { startFakeProvider } from '../test/helpers/fake-provider.ts';
 import { row, summarize } from './stats.ts';
 

@@ -13,7 +13,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { createKernel } from '../app/index.ts';
 import { definePlugin } from '../core/plugin.ts';
-import { createToolRegistry, type ToolRegistry } from '../plugins/agent/tool-registry.ts';
+import { createToolRegistry, type ToolRegistry } from '../sdk/agent/tool-registry.ts';
 import { row, summarize } from './stats.ts';
 
 const modules = fileURLToPath(new URL('../node_modules/@modelcontextprotocol/', import.meta.url));

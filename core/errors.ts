@@ -191,30 +191,6 @@ export const ERROR_CATALOGUE = Object.freeze({
     title: "Host capability refused the call",
     fix: "A host capability refused the call (arguments, egress allowlist or limits).",
   },
-  MOLT_ERR_TOOL_PATH_OUTSIDE_WORKSPACE: {
-    title: "Path outside the workspace",
-    fix: "Give a path inside the workspace, relative to it; symlinks and hard links leading out are refused.",
-  },
-  MOLT_ERR_TOOL_PATH_INVALID: {
-    title: "Invalid path",
-    fix: "Give a plain relative path: no NUL bytes, backslashes, \"~\" or encoded dots.",
-  },
-  MOLT_ERR_TOOL_NOT_A_FILE: {
-    title: "Not a regular file",
-    fix: "Only regular files can be read or written; directories, FIFOs and devices are refused.",
-  },
-  MOLT_ERR_TOOL_FILE_TOO_LARGE: {
-    title: "File too large",
-    fix: "The file is over the tool's size cap; read a smaller file or raise the cap in the plugin options.",
-  },
-  MOLT_ERR_TOOL_NOT_FOUND: {
-    title: "File not found",
-    fix: "The file does not exist; check the path (relative to the workspace).",
-  },
-  MOLT_ERR_TOOL_EDIT_NO_MATCH: {
-    title: "Edit text not found exactly once",
-    fix: "oldText must occur exactly once in the file; include more surrounding text.",
-  },
   MOLT_ERR_TOOL_INVALID_ARGS: {
     title: "Invalid tool arguments",
     fix: "Call the tool with arguments matching its parameters schema.",

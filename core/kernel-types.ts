@@ -31,6 +31,31 @@ export interface ImpliedPlugin {
   optionsPath: string;
 }
 
+/**
+ * A config path a plugin reads (KernelOptions `sections`): present, it needs that plugin. The
+ * first-party list lives in the app catalogue, so no plugin module is imported to know it.
+ */
+export interface ConfigSection {
+  /** Dotted path: a root key (`cron`) or a key under one (`gateway.tailscale`, `logging.transports`). */
+  path: string;
+  /** Plugins it is for (the first is the one a present path loads); any of them loaded serves it. */
+  plugins: readonly string[];
+  /**
+   * Plugins that also read it without being its purpose (the audit inspects `gateway`, resources
+   * reads `tools.exec.maxProcesses`): loaded, they make the path no error under
+   * `preset: "none"`, and, in a kernel without a preset, stop it loading its plugin. With a
+   * preset they do not: `tools.exec` still loads tools-exec though the preset's audit reads it.
+   */
+  readers?: readonly string[];
+  /**
+   * true (default): a present path loads `plugins[0]` when none is loaded. false: several
+   * plugins could serve it (the `redis` connection), so none loaded is an error naming them.
+   */
+  implies?: boolean;
+  /** Whether this value needs the plugin at all (tailscale mode "off" does not); default: present. */
+  needed?: (value: unknown) => boolean;
+}
+
 export interface KernelOptions {
   /** A config object (embedding, tests). When absent, config is discovered from `cwd`. */
   config?: Record<string, unknown>;
@@ -56,6 +81,14 @@ export interface KernelOptions {
    * section nothing can serve.
    */
   impliedPlugins?: (config: Readonly<Record<string, any>>, declared: ReadonlySet<string>) => readonly ImpliedPlugin[];
+  /**
+   * Config paths and the plugins that read them (the CLI and the package entry pass Moltbot's
+   * own): a present path whose plugins are all missing loads the first one, or, under
+   * `preset: "none"` or when it `implies` nothing, is a config error naming the path and the
+   * plugin to add (see ConfigSection `readers` for plugins that only read it). Separately, every root key the root schema does not know must be declared in
+   * the `sections` of a loaded plugin (a third-party plugin's own section), else it is an error.
+   */
+  sections?: readonly ConfigSection[];
   logger?: Logger;
   logLevel?: LogLevel;
   /** Where log lines go: a stream-like object or a file descriptor (default 1, the CLI uses 2). */
@@ -82,6 +115,8 @@ export interface PluginInfo {
   setupMs?: number;
   dependencies: readonly string[];
   description?: string;
+  /** Config paths the plugin declares it reads (its definition's `sections`). */
+  sections?: readonly string[];
   /** JSON Schema of the options, and the defaults merged under them. */
   schema?: object;
   defaults?: object;

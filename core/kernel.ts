@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import rootSchema from '../schemas/moltbot.config.json' with { type: 'json' };
 import { cloneData, expandHome, loadConfig, resolveStateDir } from './config/index.ts';
 import { validateConfig, validatePluginOptions } from './kernel-validation.ts';
+import { assertRootKeysClaimed, pluginsForSections, splitUnknownRootKeys, withExtraKeys, withoutEnvPaths, writtenCopy } from './kernel-sections.ts';
 import { MoltbotError, isMoltbotError } from './errors.ts';
 import { checkBeforeNames, guardHooks, hookError, type TapPolicy, type TapRecord } from './hook-guard.ts';
 import { createHooks, type KernelHooks } from './hooks.ts';
@@ -69,6 +70,10 @@ class MoltbotKernel implements Kernel {
   /** Unset `${VAR}`s found while loading with `missingEnv: 'report'`. */
   #missingEnv: MoltbotError[] = [];
   #closing: Promise<void> | undefined;
+  /** The resolved plugins, once known: a root key none of them declares is a config error. */
+  #resolved: readonly AnyPlugin[] | undefined;
+  /** The config as written (no schema defaults): which sections the user set. */
+  #written: Record<string, any> = {};
   #unhookSignals: (() => void) | undefined;
 
   constructor(options: KernelOptions) {
@@ -272,7 +277,10 @@ class MoltbotKernel implements Kernel {
   async #prepare(): Promise<void> {
     this.#config = await this.#resolveConfig();
     if (!this.#options.logger) this.#log = this.#createLogger(this.#config);
-    const ordered = orderPlugins(await this.#resolvePlugins(), KERNEL_VERSION);
+    const records = await this.#resolvePlugins();
+    this.#resolved = records.map((record) => record.plugin);
+    assertRootKeysClaimed(this.#config, this.#resolved, this.#configLabel(this.#configFile), this.#configFile);
+    const ordered = orderPlugins(records, KERNEL_VERSION);
     assertConsumedServicesProvided(ordered.map((record) => record.plugin));
     this.#prepared = ordered.map((record) => ({ plugin: record.plugin, options: validatePluginOptions(record, this.#configFile) }));
     this.#pluginSchemas = ordered.flatMap((record) => {
@@ -292,6 +300,7 @@ class MoltbotKernel implements Kernel {
         name: record.plugin.name, version: record.plugin.version, origin: record.origin,
         declaredAt: record.declaredAt, status: 'registered', dependencies: record.plugin.dependencies ?? [],
         ...(record.plugin.description === undefined ? {} : { description: record.plugin.description }),
+        ...(record.plugin.sections === undefined ? {} : { sections: record.plugin.sections }),
         ...(record.plugin.schema === undefined ? {} : { schema: record.plugin.schema }),
         ...(record.plugin.defaults === undefined ? {} : { defaults: record.plugin.defaults }),
       });
@@ -332,15 +341,26 @@ class MoltbotKernel implements Kernel {
     this.#configFile = loaded.file;
     this.#configFiles = Object.freeze([loaded.seedFile, loaded.file].filter((file): file is string => file !== undefined));
     this.#stateDir = loaded.stateDir;
-    return this.#validateConfig(loaded.config, loaded.file);
+    const config = this.#validateConfig(loaded.config, loaded.file);
+    withoutEnvPaths(this.#written, loaded.envOverrides.map((override) => override.path));
+    return config;
+  }
+
+  #configLabel(file: string | undefined): string {
+    return file ?? (this.#options.config ? 'the config passed to createKernel()' : 'the default config');
   }
 
   #validateConfig(config: Record<string, unknown>, file: string | undefined): Readonly<Record<string, any>> {
-    const label = file ?? (this.#options.config ? 'the config passed to createKernel()' : 'the default config');
-    const validated = validateConfig(config, label, file);
+    const label = this.#configLabel(file);
+    // Root keys the schema does not know wait for the plugins: a loaded plugin's `sections` may own them.
+    const { known, extra } = splitUnknownRootKeys(config, label);
+    this.#written = writtenCopy(config);
+    const validated = validateConfig(known, label, file);
     this.#secretValues = validated.secretValues;
     this.#allSecretValues = [...new Set([...this.#secretValues, ...this.#pluginSecretValues])];
-    return validated.config;
+    const result = withExtraKeys(validated.config, extra);
+    if (this.#resolved !== undefined) assertRootKeysClaimed(result, this.#resolved, label, file);
+    return result;
   }
 
   async #resolvePlugins(): Promise<PluginRecord[]> {
@@ -365,7 +385,13 @@ class MoltbotKernel implements Kernel {
       ...(await resolveEntry(entry, optionsPath, resolveOptions)), optionsPath,
     })));
     const impliedNames = new Set(impliedRecords.map((record) => record.plugin.name));
-    return [...presetRecords.filter((record) => !impliedNames.has(record.plugin.name)), ...declaredRecords, ...impliedRecords];
+    const records = [...presetRecords.filter((record) => !impliedNames.has(record.plugin.name)), ...declaredRecords, ...impliedRecords];
+    // A present section whose reader is missing loads it (or, when it may not, fails naming the plugin to add).
+    const fromSections = pluginsForSections(this.#written, this.#options.sections ?? [], records.map((record) => record.plugin), {
+      withPreset: this.#options.preset !== undefined, file: this.#configFile,
+    });
+    const sectionRecords = await Promise.all(fromSections.map(({ name, path }) => resolveEntry(name, path, resolveOptions)));
+    return [...records, ...sectionRecords];
   }
 
   async #setup(plugin: AnyPlugin, options: Readonly<object>): Promise<void> {

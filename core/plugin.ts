@@ -126,6 +126,14 @@ export interface PluginDefinition<Options extends object = Record<string, unknow
   provides?: ServiceRef<any>[];
   /** Services it uses (`optionalService(ref)` for those it can do without). */
   consumes?: ServiceUse[];
+  /**
+   * Config paths this plugin reads: a root key of its own (`'acme'`, which the root schema does
+   * not know: without a loaded plugin declaring it, that key is a config error) or a path of the
+   * root config (`'logging'`, `'gateway.tailscale'`: declared exactly as the first-party
+   * catalogue lists it, it serves that path in place of the plugin the section would otherwise
+   * load). The plugin validates its own section.
+   */
+  sections?: string[];
   /** A critical plugin reporting `degraded` makes `/readyz` fail. */
   critical?: boolean;
   setup(ctx: PluginContext, options: Readonly<Options>): void | Promise<void>;
@@ -142,6 +150,7 @@ export interface PluginDefinition<Options extends object = Record<string, unknow
 
 export type AnyPlugin = PluginDefinition<any>;
 
+const SECTION_PATH = /^[A-Za-z_$][\w$-]*(\.[A-Za-z_$][\w$-]*)*$/;
 const PLUGIN_NAME = /^[a-z0-9][a-z0-9-]*(\/[a-z0-9][a-z0-9-]*)?$/;
 
 /** Identity with a shape check, so a malformed plugin fails where it is written. */
@@ -182,6 +191,9 @@ export function assertPluginDefinition(value: unknown, origin: string): asserts 
     if (list !== undefined && (!Array.isArray(list) || list.some((d) => typeof d !== 'string'))) {
       return fail(`plugin "${plugin.name}": "${key}" must be an array of plugin names`);
     }
+  }
+  if (plugin.sections !== undefined && (!Array.isArray(plugin.sections) || plugin.sections.some((path) => typeof path !== 'string' || !SECTION_PATH.test(path)))) {
+    return fail(`plugin "${plugin.name}": "sections" must be an array of config paths such as "acme" or "logging.transports"`);
   }
   if (plugin.provides !== undefined && (!Array.isArray(plugin.provides) || !plugin.provides.every(isServiceRef))) {
     return fail(`plugin "${plugin.name}": "provides" must be an array of service refs (createServiceRef)`);

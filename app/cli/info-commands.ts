@@ -1,13 +1,15 @@
-/** `moltbot plugins list` and `moltbot hooks`: what is loaded and what can be tapped. */
+/** `moltbot plugins list|info|catalogue` and `moltbot hooks`: what is loaded, what exists, what can be tapped. */
 import { homedir } from 'node:os';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../core/config/index.ts';
 import { describeHooks } from '../../core/hooks.ts';
-import { locatePlugin, type LocatedPlugin } from '../../core/resolve-plugin.ts';
+import { locatePlugin, type LocatedPlugin, type PluginCatalogue } from '../../core/resolve-plugin.ts';
+import { describeDefinition, loadFirstParty, problemLine, registerCatalogueCommand } from './catalogue-command.ts';
 import { CliUsageError, type CliIo, type KernelFactory } from './types.ts';
 
-export function registerInfoCommands(program: Command, kernelFor: KernelFactory, io: CliIo): void {
+/** `catalogue` and `preset` are the first-party plugins (app/catalogue.ts): `plugins catalogue` lists them, `plugins info` knows them unconfigured. */
+export function registerInfoCommands(program: Command, kernelFor: KernelFactory, io: CliIo, catalogue: PluginCatalogue = {}, preset: readonly string[] = []): void {
   const plugins = program.command('plugins').description('inspect plugins');
   plugins
     .command('list')
@@ -30,7 +32,7 @@ export function registerInfoCommands(program: Command, kernelFor: KernelFactory,
 
   plugins
     .command('info <name>')
-    .description('show a plugin: version, origin, kernel range, options schema and defaults (from moltbot-plugin.json without running it when it has one)')
+    .description('show a plugin, configured or first-party: version, origin, kernel range, sections, options schema and defaults (from moltbot-plugin.json without running it when it has one)')
     .action(async (name: string) => {
       const configFile = program.opts<{ config?: string }>().config;
       const fromManifest = await manifestInfo(name, io, configFile);
@@ -40,10 +42,26 @@ export function registerInfoCommands(program: Command, kernelFor: KernelFactory,
       }
       // No manifest (first-party and inline plugins): the kernel must import the code to know.
       const kernel = kernelFor();
-      const info = (await kernel.validate()).find((p) => p.name === name);
-      if (!info) throw new CliUsageError(`plugin "${name}" is not configured; configured: ${kernel.plugins().map((p) => p.name).join(', ') || 'none'}`);
-      io.stdout(`${JSON.stringify({ ...info, codeLoaded: true }, null, 2)}\n`);
+      const firstParty = Object.hasOwn(catalogue, name);
+      // A first-party plugin is described even when the config does not validate: it is not the config's.
+      const configured = await kernel.validate().catch((error: unknown) => {
+        if (!firstParty) throw error;
+        io.stderr(`note: the config does not validate (${problemLine(error)}); showing "${name}" as the catalogue has it\n`);
+        return [];
+      });
+      const info = configured.find((p) => p.name === name);
+      if (info) {
+        io.stdout(`${JSON.stringify({ ...info, loaded: true, codeLoaded: true }, null, 2)}\n`);
+        return;
+      }
+      if (firstParty) {
+        io.stdout(`${JSON.stringify(describeDefinition(await loadFirstParty(catalogue, name), preset), null, 2)}\n`);
+        return;
+      }
+      throw new CliUsageError(`plugin "${name}" is not configured; configured: ${kernel.plugins().map((p) => p.name).join(', ') || 'none'}; \`moltbot plugins catalogue\` lists the first-party plugins`);
     });
+
+  registerCatalogueCommand(plugins, kernelFor, io, catalogue, preset, table);
 
   program
     .command('hooks')

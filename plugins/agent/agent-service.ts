@@ -1,5 +1,5 @@
 /**
- * The `agent` service: runs (admission, context, model calls with failover, tool loop,
+ * The `agent` service (contract in sdk/agent/agent-service.ts): runs (admission, context, model calls with failover, tool loop,
  * compaction, persistence, tracing) and the read side (history, sessions, traces, usage).
  * The RPC methods and the OpenAI-compatible HTTP API are thin layers over it, and an embedding
  * program can use it without a gateway.
@@ -10,60 +10,21 @@ import type { AgentRunContext } from '../../sdk/core/index.ts';
 import type { CacheNamespace } from '../../sdk/cache/index.ts';
 import type { KernelHooks } from '../../sdk/core/index.ts';
 import type { Logger } from '../../sdk/core/index.ts';
-import { AgentError } from './agent-error.ts';
-import type { AgentHooks, CompactionFlushRequest } from './agent-hooks.ts';
+import { AgentError } from '../../sdk/agent/index.ts';
+import type { AgentHooks, CompactionFlushRequest } from '../../sdk/agent/index.ts';
 import { compact } from './compaction.ts';
 import { buildContext, estimateTokens, toChatMessage } from './context.ts';
 import { callWithFailover, type FailoverSettings, type ModelResult } from './failover.ts';
-import { ModelHealth, type ModelState } from './model-health.ts';
-import { splitRef } from './model-refs.ts';
+import { ModelHealth } from './model-health.ts';
+import { splitRef } from '../../sdk/agent/index.ts';
 import { RunQueue } from './run-queue.ts';
-import { parseSessionKey } from './session-key.ts';
+import { parseSessionKey } from '../../sdk/agent/index.ts';
 import type { AgentSettings } from './settings.ts';
-import type { ToolRegistry } from './tool-registry.ts';
+import type { ToolRegistry } from '../../sdk/agent/index.ts';
 import { runTool } from './tool-runner.ts';
 import { TraceRecorder } from './trace.ts';
-import type { ChatMessage, MessageEntry, ModelApi, RunTrace, SessionInspect, SessionStore, SessionSummary, TranscriptEntry, Usage } from './types.ts';
-
-export interface RunRequest {
-  sessionKey: string;
-  message: string;
-  signal?: AbortSignal;
-  /** Called once the user message is durable on disk (the moment to acknowledge it). */
-  onAccepted?(runId: string): void;
-  onEvent?(event: RunEvent): void;
-  metadata?: Record<string, unknown>;
-}
-
-export type RunEvent =
-  | { type: 'delta'; runId: string; sessionKey: string; attempt: number; text: string }
-  | { type: 'final'; runId: string; sessionKey: string; status: 'ok' | 'error' | 'aborted'; text: string; model?: string; usage: Usage; error?: { code: string; message: string; retryAfterMs?: number } };
-
-export interface RunResult {
-  runId: string;
-  sessionKey: string;
-  text: string;
-  model: string;
-  usage: Usage;
-  trace: RunTrace;
-}
-
-export interface AgentService {
-  run(request: RunRequest): Promise<RunResult>;
-  /** Aborts a run by id, or the run of a session; false when none is active. */
-  abort(target: { runId?: string; sessionKey?: string }): boolean;
-  history(sessionKey: string, limit?: number): Promise<MessageEntry[]>;
-  listSessions(agentId?: string): Promise<SessionSummary[]>;
-  inspectSession(sessionKey: string): Promise<SessionInspect | undefined>;
-  trace(runId: string, agentId?: string): Promise<RunTrace | undefined>;
-  modelStatus(): ModelState[];
-  resetModels(ref?: string): void;
-  usage(): { runs: number; tokens: Usage };
-  queue(): { active: number; queued: number; maxConcurrent: number; maxQueued: number };
-  /** Every run's events (the gateway broadcasts them); returns an unsubscribe function. */
-  subscribe(listener: (event: RunEvent) => void): () => void;
-  readonly tools: ToolRegistry;
-}
+import type { ChatMessage, MessageEntry, ModelApi, RunTrace, SessionStore, TranscriptEntry } from '../../sdk/agent/index.ts';
+import type { AgentService, RunRequest, RunResult, RunEvent, SessionLease } from '../../sdk/agent/index.ts';
 
 export interface AgentDeps {
   settings: AgentSettings;
@@ -85,11 +46,6 @@ export interface AgentDeps {
   sessionLease(): SessionLease | undefined;
   /** The agent plugin's exposed hooks (`beforeCompaction`). */
   agentHooks?: AgentHooks;
-}
-
-/** Service `session-lease`: resolves with a release function once this instance may run the session. */
-export interface SessionLease {
-  acquire(sessionKey: string, signal: AbortSignal): Promise<() => Promise<void>>;
 }
 
 const hasTaps = (hook: unknown) => ((hook as { taps?: unknown[] }).taps?.length ?? 0) > 0;

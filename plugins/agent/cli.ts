@@ -4,9 +4,9 @@
  */
 import type { Command } from 'commander';
 import type { CliContext } from '../../sdk/core/index.ts';
-import { AgentError } from './agent-error.ts';
-import { parseSessionKey } from './session-key.ts';
-import type { RunTrace, SessionStore } from './types.ts';
+import { AgentError } from '../../sdk/agent/index.ts';
+import { parseSessionKey } from '../../sdk/agent/index.ts';
+import type { RunTrace, SessionStore } from '../../sdk/agent/index.ts';
 
 function when(ms: number): string {
   return new Date(ms).toISOString();

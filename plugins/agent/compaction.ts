@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { buildContext, compactionCut, estimateTokens, SUMMARY_PREFIX } from './context.ts';
-import type { ChatMessage, TranscriptEntry } from './types.ts';
+import type { ChatMessage, TranscriptEntry } from '../../sdk/agent/index.ts';
 
 export const SUMMARY_INSTRUCTION =
   'Summarize the conversation above for your own later use: facts, decisions, open questions, ' +

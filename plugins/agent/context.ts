@@ -3,7 +3,7 @@
  * its `firstKeptId`, then the messages from there on. Token counts are estimates (4 chars per
  * token) used only to decide when to compact before the provider refuses.
  */
-import type { ChatMessage, MessageEntry, TranscriptEntry } from './types.ts';
+import type { ChatMessage, MessageEntry, TranscriptEntry } from '../../sdk/agent/index.ts';
 
 export interface SessionContext {
   messages: ChatMessage[];

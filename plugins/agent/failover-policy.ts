@@ -2,7 +2,7 @@
  * What a failed model call leads to: the issue's table, as data. `failover.ts` executes it;
  * the README prints it; a test walks every row through a real run.
  */
-import type { ModelErrorClass } from './model-error.ts';
+import type { ModelErrorClass } from '../../sdk/agent/index.ts';
 
 export type FailoverAction =
   /** Honour Retry-After as this model's cooldown (default cooldown without one), try the next model. */

@@ -4,13 +4,13 @@
  * partial text of the previous one).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AgentError } from './agent-error.ts';
+import { AgentError } from '../../sdk/agent/index.ts';
 import { FAILOVER_POLICY, jitteredDelay } from './failover-policy.ts';
-import { ModelCallError } from './model-error.ts';
+import { ModelCallError } from '../../sdk/agent/index.ts';
 import type { ModelHealth } from './model-health.ts';
-import { resolveModel, splitRef, type ProviderConfig, type ResolvedModel } from './model-refs.ts';
+import { resolveModel, splitRef, type ProviderConfig, type ResolvedModel } from '../../sdk/agent/index.ts';
 import type { TraceRecorder } from './trace.ts';
-import type { ChatMessage, ModelApi, ToolCallRecord, ToolSpec, Usage } from './types.ts';
+import type { ChatMessage, ModelApi, ToolCallRecord, ToolSpec, Usage } from '../../sdk/agent/index.ts';
 
 export interface FailoverSettings {
   chain: readonly string[];

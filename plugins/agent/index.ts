@@ -7,33 +7,20 @@
  */
 import schema from '../../schemas/plugins/agent.json' with { type: 'json' };
 import validateOptions from '../../schemas/generated/agent.validate.ts';
-import { definePlugin } from '../../sdk/core/index.ts';
-import { createAgentHooks } from './agent-hooks.ts';
-import { createAgentService, type AgentService, type SessionLease } from './agent-service.ts';
+import { definePlugin, optionalService } from '../../sdk/core/index.ts';
+import { agentServiceRef, createAgentHooks, createToolRegistry, modelApiRef, sessionLeaseRef, sessionStoreRef, toolRegistryRef } from '../../sdk/agent/index.ts';
+import type { AgentService, ModelApi, SessionLease } from '../../sdk/agent/index.ts';
+import { createAgentService } from './agent-service.ts';
 import { registerSessionsCommand } from './cli.ts';
 import { registerOpenAiRoutes } from './openai-http.ts';
 import { defineAgentMethods } from './rpc.ts';
 import { resolveAgentSettings } from './settings.ts';
-import { createToolRegistry, type ToolRegistry } from './tool-registry.ts';
-import type { ModelApi, SessionStore } from './types.ts';
 import type { CacheNamespace, CacheService } from '../../sdk/cache/index.ts';
 import type { PluginContext } from '../../sdk/core/index.ts';
 
-export type { AgentService, RunEvent, RunRequest, RunResult } from './agent-service.ts';
-export type { ToolContext, ToolDefinition, ToolRegistry } from './tool-registry.ts';
-export type * from './types.ts';
-export { AgentError } from './agent-error.ts';
-export { getAgentHooks, type AgentHooks, type BeforeCompaction, type CompactionFlushRequest } from './agent-hooks.ts';
-export { ModelCallError } from './model-error.ts';
+// The contracts moved to moltbot/plugin-sdk/agent; re-exported for code that imported them here.
+export * from '../../sdk/agent/index.ts';
 export { FAILOVER_POLICY } from './failover-policy.ts';
-export { parseSessionKey, mainSessionKey } from './session-key.ts';
-
-declare module '../../core/plugin.ts' {
-  interface Services {
-    agent: AgentService;
-    tools: ToolRegistry;
-  }
-}
 
 export default definePlugin({
   name: 'agent',
@@ -42,13 +29,16 @@ export default definePlugin({
   schema,
   validate: validateOptions,
   description: 'Sessions, runs with model failover, tool loop, compaction, usage and tracing',
+  sections: ['agent', 'providers', 'agents'],
   dependencies: ['session-store-file'],
   // The gateway only carries RPC and HTTP: embedded without it, use the `agent` service.
   optionalDependencies: ['provider-anthropic', 'provider-openai', 'gateway', 'cache', 'events-redis'],
+  provides: [toolRegistryRef, agentServiceRef],
+  consumes: [sessionStoreRef, optionalService(sessionLeaseRef)],
   setup(ctx) {
     const settings = resolveAgentSettings(ctx.config);
     const tools = createToolRegistry();
-    ctx.provide('tools', tools);
+    ctx.provide(toolRegistryRef, tools);
     const agentHooks = ctx.exposeHooks(createAgentHooks());
     let service: AgentService | undefined;
     let sessionCache: CacheNamespace | undefined;
@@ -56,36 +46,24 @@ export default definePlugin({
     const agent = (): AgentService => {
       service ??= createAgentService({
         settings,
-        store: ctx.use('session-store') as SessionStore,
+        store: ctx.use(sessionStoreRef),
         hooks: ctx.hooks,
         log: ctx.log,
         tools,
         env: process.env,
         signal: ctx.signal,
         sessionCache: () => (sessionCache ??= openSessionCache(ctx, settings.sessionCacheSize)),
-        // Looked up once (a missing service is an exception, too dear per run).
+        // Looked up once, on the first run (every provider is set up by then).
         sessionLease: () => {
-          if (sessionLease === null) {
-            try {
-              sessionLease = ctx.use('session-lease') as SessionLease;
-            } catch {
-              sessionLease = undefined;
-            }
-          }
+          if (sessionLease === null) sessionLease = ctx.useOptional(sessionLeaseRef);
           return sessionLease;
         },
         agentHooks,
-        apiFor: (api) => {
-          try {
-            return ctx.use(`model-api:${api}`) as ModelApi;
-          } catch {
-            return undefined;
-          }
-        },
+        apiFor: (api) => modelApi(ctx, api),
       });
       return service;
     };
-    ctx.provide('agent', {
+    ctx.provide(agentServiceRef, {
       // Tracked: close() waits for runs in flight (they stop early: ctx.signal aborts them).
       run: (request) => ctx.track(agent().run(request)),
       abort: (target) => agent().abort(target),
@@ -107,9 +85,29 @@ export default definePlugin({
       ctx.hooks.httpRoute.tap(ctx.name, (router) => registerOpenAiRoutes(router, agent, () => [settings.model, ...settings.fallbacks]));
     }
 
-    ctx.hooks.cliCommands.tap(ctx.name, (program, cli) => registerSessionsCommand(program, cli, () => ctx.use('session-store') as SessionStore));
+    ctx.hooks.cliCommands.tap(ctx.name, (program, cli) => registerSessionsCommand(program, cli, () => ctx.use(sessionStoreRef)));
   },
 });
+
+/**
+ * The provider of wire protocol `api` (`modelApiRef(api)`); a plugin written before refs may
+ * still provide it by the old string name `model-api:<api>`.
+ */
+function modelApi(ctx: Pick<PluginContext, 'use' | 'useOptional'>, api: string): ModelApi | undefined {
+  let ref;
+  try {
+    ref = modelApiRef(api);
+  } catch {
+    return undefined;
+  }
+  const provided = ctx.useOptional(ref);
+  if (provided !== undefined) return provided;
+  try {
+    return ctx.use(`model-api:${api}`) as ModelApi;
+  } catch {
+    return undefined;
+  }
+}
 
 /** The session cache: the cache service's memory tier only (transcripts are live, per-process values). */
 function openSessionCache(ctx: Pick<PluginContext, 'use' | 'log'>, maxEntries: number): CacheNamespace | undefined {

@@ -3,15 +3,9 @@
  * cooling down or disabled. Visible through `models.status`, cleared by `models.reset`.
  */
 
-export interface ModelState {
-  ref: string;
-  state: 'ok' | 'cooldown' | 'disabled';
-  /** Epoch ms when a cooldown ends. */
-  until?: number;
-  reason?: string;
-  failures: number;
-  lastError?: string;
-}
+import type { ModelState } from '../../sdk/agent/index.ts';
+
+export type { ModelState };
 
 export class ModelHealth {
   readonly #cooldowns = new Map<string, { until: number; reason: string }>();

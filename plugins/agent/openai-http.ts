@@ -8,9 +8,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HttpRouteRegistrar } from '../../sdk/core/index.ts';
-import { AgentError } from './agent-error.ts';
-import type { AgentService } from './agent-service.ts';
-import { mainSessionKey } from './session-key.ts';
+import { AgentError } from '../../sdk/agent/index.ts';
+import type { AgentService } from '../../sdk/agent/index.ts';
+import { mainSessionKey } from '../../sdk/agent/index.ts';
 
 const MAX_BODY = 1024 * 1024;
 const STATUS: Record<string, number> = { BUSY: 429, MODELS_UNAVAILABLE: 503, TIMEOUT: 504, ABORTED: 499, CONTEXT_TOO_LONG: 400, INVALID_SESSION_KEY: 400, TOOL_LOOP_LIMIT: 500, NOT_FOUND: 404 };

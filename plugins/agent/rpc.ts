@@ -6,10 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import type { PluginContext } from '../../sdk/core/index.ts';
 import { defineMethod, gatewayServiceRef, RpcError } from '../../sdk/gateway/index.ts';
-import { AgentError } from './agent-error.ts';
-import type { AgentService } from './agent-service.ts';
-import { SessionEvents, SESSION_TOPIC, MAX_SUBSCRIPTIONS_PER_CONNECTION, type EventBus } from './session-events.ts';
-import { mainSessionKey } from './session-key.ts';
+import { AgentError } from '../../sdk/agent/index.ts';
+import type { AgentService } from '../../sdk/agent/index.ts';
+import { SessionEvents, SESSION_TOPIC, MAX_SUBSCRIPTIONS_PER_CONNECTION } from './session-events.ts';
+import { eventBusRef, type EventBus } from '../../sdk/agent/index.ts';
+import { mainSessionKey } from '../../sdk/agent/index.ts';
 
 const SESSION_KEY = { type: 'string', minLength: 1, maxLength: 300, description: 'Session key, e.g. agent:main:main' };
 
@@ -34,13 +35,6 @@ interface EventSender { sendTo(connectionId: string, event: string, payload?: un
 export function defineAgentMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | 'track' | 'log' | 'use' | 'useOptional' | 'onClose'>, agent: () => AgentService): void {
   let sender: EventSender | undefined;
   const gateway = () => (sender ??= ctx.use(gatewayServiceRef));
-  const optional = <T>(name: string): T | undefined => {
-    try {
-      return ctx.use(name) as T;
-    } catch {
-      return undefined;
-    }
-  };
   // Resolved once at start: a missing optional service is an exception, too dear per event.
   let bus: EventBus | undefined;
   let watchers: EventSender | undefined;
@@ -50,7 +44,7 @@ export function defineAgentMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | '
     bus: () => bus,
   });
   ctx.hooks.start.tapPromise(ctx.name, async () => {
-    bus = optional<EventBus>('event-bus');
+    bus = ctx.useOptional(eventBusRef);
     watchers = ctx.useOptional(gatewayServiceRef);
     ctx.onClose(agent().subscribe((event) => events.local(event)));
     // A closed connection's subscriptions go with it (not only when an event finds it gone).

@@ -3,7 +3,7 @@
  * at most `maxQueued` waiting; beyond that a run is refused at once with BUSY (a bounded
  * queue, so overload shows up as an error rather than as memory and latency).
  */
-import { AgentError } from './agent-error.ts';
+import { AgentError } from '../../sdk/agent/index.ts';
 
 interface Waiter {
   sessionKey: string;

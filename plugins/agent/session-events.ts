@@ -7,13 +7,7 @@
  * Events of one session come from the one instance running it, through one publisher
  * connection, so their order holds across instances.
  */
-import type { RunEvent } from './agent-service.ts';
-
-/** Cross-instance fan-out (service `event-bus`): at-most-once, ordered per publisher. */
-export interface EventBus {
-  publish(topic: string, message: unknown): void;
-  subscribe(topic: string, handler: (message: unknown) => void): () => void;
-}
+import type { EventBus, RunEvent } from '../../sdk/agent/index.ts';
 
 export const SESSION_TOPIC = 'sessions';
 /** Enough for a dashboard watching many sessions; bounded so one client cannot grow the maps without end. */

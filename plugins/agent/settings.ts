@@ -1,5 +1,5 @@
 /** The agent's settings from the root config (`agent`, `agents`, `providers`), with defaults. */
-import type { ProviderConfig } from './model-refs.ts';
+import type { ProviderConfig } from '../../sdk/agent/index.ts';
 
 export interface AgentSettings {
   model: string;

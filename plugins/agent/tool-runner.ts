@@ -6,9 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import type { KernelHooks } from '../../sdk/core/index.ts';
 import type { ToolResult } from '../../sdk/core/index.ts';
-import type { ToolRegistry } from './tool-registry.ts';
+import type { ToolRegistry } from '../../sdk/agent/index.ts';
 import type { TraceRecorder } from './trace.ts';
-import type { ToolCallRecord, TranscriptEntry } from './types.ts';
+import type { ToolCallRecord, TranscriptEntry } from '../../sdk/agent/index.ts';
 
 export interface ToolRunInput {
   call: ToolCallRecord;

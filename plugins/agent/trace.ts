@@ -2,7 +2,7 @@
  * A run's trace: timestamped events (model calls, retries, failovers, tools, tokens) and the
  * totals `runs.trace` / `moltbot sessions trace` show.
  */
-import type { RunTrace, TraceEvent, Usage } from './types.ts';
+import type { RunTrace, TraceEvent, Usage } from '../../sdk/agent/index.ts';
 
 export class TraceRecorder {
   readonly runId: string;

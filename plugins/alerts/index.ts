@@ -32,6 +32,7 @@ export default definePlugin({
   version: '1.0.0',
   kernel: '^1.0.0',
   description: 'Threshold checks on the measured metrics, deduplicated alerts with resolve events, fan-out to alert sinks',
+  sections: ['alerts'],
   schema,
   validate: validateOptions,
   optionalDependencies: ['metrics'],

@@ -53,6 +53,7 @@ export default definePlugin<BackupOptions>({
   version: '1.0.0',
   kernel: '^1.0.0',
   description: 'Backups of config, workspace and sessions: create, list, verify, restore, prune, schedule',
+  sections: ['backup'],
   schema,
   validate: validateOptions,
   defaults: { limits: { ...DEFAULT_LIMITS } },

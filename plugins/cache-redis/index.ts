@@ -25,6 +25,7 @@ export default definePlugin<CacheRedisOptions>({
   version: '1.0.0',
   kernel: '^1.0.0',
   description: 'Redis tier of the cache (@keyv/redis), shared between gateway instances',
+  sections: ['cache.redis', 'redis'],
   schema,
   validate,
   defaults: { keyPrefix: 'moltbot', opTimeoutMs: 250, connectTimeoutMs: 2000 },

@@ -29,6 +29,7 @@ export default definePlugin<CacheOptions>({
   version: '1.0.0',
   kernel: '^1.0.0',
   description: 'Tiered cache service (memory, disk, Redis or your own stores), chosen by cache.tiers',
+  sections: ['cache'],
   schema,
   validate,
   provides: [cacheServiceRef],

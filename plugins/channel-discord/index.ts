@@ -18,6 +18,7 @@ export default definePlugin<DiscordOptions>({
   version: '1.0.0',
   kernel: '^1.0.0',
   description: 'Discord channel: DMs and guild channel mentions (threads included) to the agent, over the Gateway WebSocket and REST API',
+  sections: ['channels.discord'],
   schema,
   validate,
   dependencies: ['channels'],

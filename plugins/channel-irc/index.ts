@@ -17,6 +17,7 @@ export default definePlugin<IrcOptions>({
   version: '1.0.0',
   kernel: '^1.0.0',
   description: 'IRC channel: DMs and channel mentions to the agent, replies back as paced PRIVMSGs',
+  sections: ['channels.irc'],
   schema,
   validate,
   dependencies: ['channels'],

@@ -19,6 +19,7 @@ export default definePlugin<MatrixOptions>({
   version: '1.0.0',
   kernel: '^1.0.0',
   description: 'Matrix channel (Client-Server API: /sync long polling; DMs and rooms; no end-to-end encryption)',
+  sections: ['channels.matrix'],
   schema,
   validate,
   dependencies: ['channels'],

@@ -26,6 +26,7 @@ export default definePlugin<SlackOptions>({
   version: '1.0.0',
   kernel: '^1.0.0',
   description: 'Slack channel (@slack/web-api + @slack/socket-mode: Socket Mode or the signed HTTP Events API)',
+  sections: ['channels.slack'],
   schema,
   validate,
   dependencies: ['channels'],

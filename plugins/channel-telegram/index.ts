@@ -18,6 +18,7 @@ export default definePlugin<TelegramOptions>({
   version: '1.0.0',
   kernel: '^1.0.0',
   description: 'Telegram channel (Bot API through grammy: long polling or webhook)',
+  sections: ['channels.telegram'],
   schema,
   validate,
   dependencies: ['channels'],

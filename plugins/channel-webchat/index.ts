@@ -12,6 +12,7 @@ export default definePlugin({
   version: '1.0.0',
   kernel: '^1.0.0',
   description: 'The gateway\'s own chat (control UI) as a channel: owner messages go to the main session, channels.send("webchat") reaches connected clients',
+  sections: ['channels.webchat'],
   schema,
   validate,
   dependencies: ['channels'],

@@ -22,6 +22,7 @@ export default definePlugin({
   version: '1.0.0',
   kernel: '^1.0.0',
   description: 'Generic HTTP channel: signed JSON webhook in, signed callback POST out',
+  sections: ['channels.webhook'],
   schema,
   validate,
   dependencies: ['channels', 'gateway'],

@@ -30,6 +30,7 @@ export function createWhatsAppPlugin(inject: WhatsAppInject = {}) {
     version: '1.0.0',
     kernel: '^1.0.0',
     description: 'WhatsApp Business Cloud API channel (signed webhook in, Graph API out)',
+    sections: ['channels.whatsapp'],
     schema,
     validate,
     dependencies: ['channels', 'gateway'],

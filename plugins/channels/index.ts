@@ -6,7 +6,7 @@
 import schema from '../../schemas/plugins/channels.json' with { type: 'json' };
 import validate from '../../schemas/generated/channels.validate.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
-import type { AgentService } from '../agent/agent-service.ts';
+import type { AgentService } from '../../sdk/agent/index.ts';
 import { gatewayServiceRef } from '../../sdk/gateway/index.ts';
 import { auditChannels, diagnoseChannels } from './checks.ts';
 import { registerChannelsCommand, registerPairingCommand } from './cli.ts';
@@ -29,6 +29,7 @@ export default definePlugin<ChannelsOptions>({
   version: '1.0.0',
   kernel: '^1.0.0',
   description: 'Channel runtime: DM/group policy, pairing, sessions, chunking, outbound queue, status',
+  sections: ['channels'],
   schema,
   validate,
   // Without an agent messages are dropped ("no-agent"); without a gateway there are no RPC/events.

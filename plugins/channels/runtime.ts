@@ -6,7 +6,7 @@
 import { LRUCache } from 'lru-cache';
 import type { KernelHooks } from '../../sdk/core/index.ts';
 import type { Logger } from '../../sdk/core/index.ts';
-import type { AgentService } from '../agent/agent-service.ts';
+import type { AgentService } from '../../sdk/agent/index.ts';
 import { createBackoff } from './backoff.ts';
 import { chunkText } from './chunk.ts';
 import type { ChannelAdapter, ChannelHost, ChannelInbound, ChannelSettings, ChannelState, ChannelStatus, ChannelTarget, PairingRequest, ReceiveOutcome } from './contract.ts';

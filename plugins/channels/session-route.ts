@@ -5,7 +5,7 @@
  * grammar (plugins/agent/session-key.ts) is encoded, never rejected.
  */
 import { createHash } from 'node:crypto';
-import { mainSessionKey } from '../agent/session-key.ts';
+import { mainSessionKey } from '../../sdk/agent/index.ts';
 import type { ChatType } from './contract.ts';
 
 const PLAIN = /^[^\s:/\\%][^\s/\\%]{0,199}$/u;

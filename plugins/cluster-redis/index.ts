@@ -34,6 +34,7 @@ export default definePlugin<ClusterRedisOptions>({
   version: '1.0.0',
   kernel: '^1.0.0',
   description: 'Run once across the cluster: ownership leases, shared pairing store, channel relay (Redis)',
+  sections: ['redis'],
   schema,
   validate: validateOptions,
   defaults: { connectTimeoutMs: 5000, leaseTtlMs: 15_000 },

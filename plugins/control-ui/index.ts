@@ -42,6 +42,7 @@ export default definePlugin<ControlUiOptions>({
   version: '1.0.0',
   kernel: '^1.0.0',
   description: 'The browser dashboard on the gateway port: overview, chat, sessions, channels, alerts, config, backups',
+  sections: ['gateway.controlUi'],
   schema,
   validate: validateOptions,
   defaults: { metricsIntervalMs: 2_000 },

@@ -1,5 +1,5 @@
 /** One run of a job: an agent turn in the job's session, then the reply's delivery. */
-import type { AgentService } from '../agent/agent-service.ts';
+import type { AgentService } from '../../sdk/agent/index.ts';
 import { deliver, type DeliverDeps } from './deliver.ts';
 import { isHeartbeatOk } from './heartbeat.ts';
 import type { Job } from './job.ts';

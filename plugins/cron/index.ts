@@ -8,11 +8,8 @@ import schema from '../../schemas/plugins/cron.json' with { type: 'json' };
 import validate from '../../schemas/generated/cron.validate.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
 import { gatewayServiceRef } from '../../sdk/gateway/index.ts';
-import type { AgentService } from '../agent/agent-service.ts';
-import { parseSessionKey } from '../agent/session-key.ts';
-import type { ToolRegistry } from '../agent/tool-registry.ts';
+import { agentServiceRef, parseSessionKey, toolPolicyRef, toolRegistryRef } from '../../sdk/agent/index.ts';
 import type { ChannelsService } from '../channels/contract.ts';
-import type { ToolPolicy } from '../tool-policy/policy.ts';
 import { registerCronCommands } from './cli.ts';
 import type { WebhookSettings } from './deliver.ts';
 import { createExecutor } from './execute.ts';
@@ -71,6 +68,7 @@ export default definePlugin<CronOptions>({
   version: '1.0.0',
   kernel: '^1.0.0',
   description: 'Scheduled agent turns (at, every, cron in a timezone) delivered to a channel or webhook; the heartbeat',
+  sections: ['cron'],
   schema,
   validate,
   // cluster-redis (when declared): the scheduler runs on the owner of `cron` only, state in Redis.
@@ -95,7 +93,7 @@ export default definePlugin<CronOptions>({
       declared,
       revive: (stored) => compileJob(stored.input, 'runtime', `${store.file} → ${stored.input.id}`, stored.owner),
       execute: createExecutor({
-        agent: () => ctx.use('agent') as AgentService,
+        agent: () => ctx.use(agentServiceRef),
         channels: () => ctx.use('channels') as ChannelsService,
         webhook: options.webhook,
         signal: ctx.signal,
@@ -116,14 +114,12 @@ export default definePlugin<CronOptions>({
     ctx.provide('cron', service);
     defineCronMethods(ctx, service);
 
-    let tools: ToolRegistry | undefined;
-    try {
-      tools = ctx.use('tools') as ToolRegistry;
-    } catch { /* no agent plugin: no tool */ }
+    // No agent plugin: no tool.
+    const tools = ctx.useOptional(toolRegistryRef);
     if (tools !== undefined) {
       const sandboxed = (sessionKey: string): boolean => {
         try {
-          return (ctx.use('tool-policy') as { current(): ToolPolicy }).current().check('cron', sessionKey) !== undefined;
+          return ctx.use(toolPolicyRef).current().check('cron', sessionKey) !== undefined;
         } catch {
           // Without the policy plugin only a main session may schedule.
           try {

@@ -5,7 +5,7 @@
  */
 import type { CronDelivery, MoltbotConfig } from '../../schemas/generated/config-types.ts';
 import { MoltbotError } from '../../sdk/core/index.ts';
-import { mainSessionKey, parseSessionKey } from '../agent/session-key.ts';
+import { mainSessionKey, parseSessionKey } from '../../sdk/agent/index.ts';
 import { isTimeZone, parseAt, parseCron, parseDuration, type Schedule } from './schedule.ts';
 
 /** The root schema (`cron.jobs[]`, definitions.cronDelivery) is the one source of these shapes. */

@@ -10,8 +10,8 @@
  */
 import { MoltbotError } from '../../sdk/core/index.ts';
 import { compileSchema } from '../../sdk/core/index.ts';
-import { parseSessionKey } from '../agent/session-key.ts';
-import type { ToolContext, ToolDefinition } from '../agent/tool-registry.ts';
+import { parseSessionKey } from '../../sdk/agent/index.ts';
+import type { ToolContext, ToolDefinition } from '../../sdk/agent/index.ts';
 import { JOB_SCHEMA, type Delivery, type JobInput } from './job.ts';
 import type { CronService } from './service.ts';
 

@@ -8,7 +8,7 @@
 import schema from '../../schemas/plugins/events-redis.json' with { type: 'json' };
 import validateOptions from '../../schemas/generated/events-redis.validate.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
-import type { EventBus } from '../agent/session-events.ts';
+import { eventBusRef, type EventBus } from '../../sdk/agent/index.ts';
 import { diagnoseRedis, gatewayReporter, type RedisConnection, type RedisHealth, redisServiceRef, redisSettings, watchRedisHealth } from '../../sdk/redis/index.ts';
 
 const IMPACT = 'runs still work, but their events reach only clients of this instance until it answers';
@@ -24,10 +24,12 @@ export default definePlugin<EventsRedisOptions>({
   version: '1.0.0',
   kernel: '^1.0.0',
   description: 'Cross-instance event fan-out over Redis pub/sub (the event-bus service)',
+  sections: ['redis'],
   schema,
   validate: validateOptions,
   defaults: { connectTimeoutMs: 5000 },
   consumes: [redisServiceRef],
+  provides: [eventBusRef],
   setup(ctx, options) {
     const { url, keyPrefix } = redisSettings(options, ctx.config);
     const prefix = keyPrefix;
@@ -91,7 +93,7 @@ export default definePlugin<EventsRedisOptions>({
         return () => set.delete(handler);
       },
     };
-    ctx.provide('event-bus', bus);
+    ctx.provide(eventBusRef, bus);
 
     ctx.hooks.start.tapPromise(ctx.name, async () => {
       const redis = ctx.use(redisServiceRef);

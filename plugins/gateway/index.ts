@@ -34,6 +34,7 @@ export default definePlugin<GatewayOptions>({
   provides: [gatewayServiceRef],
   kernel: '^1.0.0',
   description: 'WebSocket RPC and HTTP on one port: auth, origin checks, rate limits, health endpoints',
+  sections: ['gateway'],
   schema,
   validate: validateOptions,
   defaults: { ...DEFAULT_OPTIONS, trustedProxies: [] },

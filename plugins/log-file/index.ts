@@ -54,6 +54,7 @@ export default definePlugin({
   version: '1.0.0',
   kernel: '^1.0.0',
   description: 'Log transports: rotating 0600 file, console, http (batched, retried), syslog; `moltbot logs`',
+  sections: ['logging'],
   setup(ctx) {
     const logging = (ctx.config.logging ?? {}) as LoggingConfig;
     const dir = join(ctx.paths.stateDir, 'logs');

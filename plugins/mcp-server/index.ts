@@ -20,6 +20,7 @@ export default definePlugin<ToolSettings>({
   version: '1.0.0',
   kernel: '^1.0.0',
   description: 'Moltbot as an MCP server: `moltbot mcp serve` (stdio) and /mcp on the gateway port (streamable HTTP, off by default)',
+  sections: ['mcp.serve'],
   schema,
   validate,
   optionalDependencies: ['gateway'],

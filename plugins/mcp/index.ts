@@ -12,7 +12,7 @@ import { homedir } from 'node:os';
 import { definePlugin } from '../../sdk/core/index.ts';
 import { collectSecretValues } from '../../sdk/core/index.ts';
 import { gatewayServiceRef } from '../../sdk/gateway/index.ts';
-import type { ToolRegistry } from '../agent/tool-registry.ts';
+import { toolRegistryRef } from '../../sdk/agent/index.ts';
 import { registerMcpCommands } from './cli.ts';
 import { checkServers } from './doctor.ts';
 import { McpManager } from './manager.ts';
@@ -40,6 +40,7 @@ export default definePlugin<McpOptions>({
   version: '1.0.0',
   kernel: '^1.0.0',
   description: 'MCP client: tools of Model Context Protocol servers (stdio, streamable HTTP), supervised',
+  sections: ['mcp.servers'],
   schema,
   validate,
   defaults: {
@@ -64,13 +65,7 @@ export default definePlugin<McpOptions>({
     ctx.hooks.start.tapPromise(ctx.name, async () => {
       manager = new McpManager(specs, options, {
         log,
-        registry: () => {
-          try {
-            return ctx.use('tools') as ToolRegistry;
-          } catch {
-            return undefined;
-          }
-        },
+        registry: () => ctx.useOptional(toolRegistryRef),
         alert: (alert) => {
           ctx.hooks.alert.promise(alert).catch((error: unknown) => log.error({ err: error }, 'mcp alert delivery failed'));
         },

@@ -5,7 +5,7 @@
  */
 import type { Alert } from '../../sdk/core/index.ts';
 import type { Logger } from '../../sdk/core/index.ts';
-import type { ToolRegistry } from '../agent/tool-registry.ts';
+import type { ToolRegistry } from '../../sdk/agent/index.ts';
 import { McpServerConnection, type ServerStats } from './connection.ts';
 import { serverTools } from './server-tools.ts';
 import type { McpOptions, ServerSpec } from './settings.ts';

@@ -7,7 +7,7 @@
  * with `isError` becomes a failed tool call the model sees.
  */
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
-import type { ToolContext, ToolDefinition } from '../agent/tool-registry.ts';
+import type { ToolContext, ToolDefinition } from '../../sdk/agent/index.ts';
 import type { McpServerConnection } from './connection.ts';
 import { resultText, wrapUntrusted, describeBlock, type McpToolResult } from './result.ts';
 import { registryName, toolAllowed } from './tool-names.ts';

@@ -6,7 +6,7 @@
  * are asked for explicitly: the client's default (base64) is not understood by every
  * compatible server.
  */
-import { resolveModel, type ProviderConfig } from '../agent/model-refs.ts';
+import { resolveModel, type ProviderConfig } from '../../sdk/agent/index.ts';
 
 export interface EmbeddingsOptions {
   /** `<provider>/<model>`, e.g. `openai/text-embedding-3-small` or `ollama/nomic-embed-text`. */

@@ -3,7 +3,7 @@
  * (agent.beforeCompaction), the model gets one silent turn with the memory tools and is asked
  * to save what must outlive the fold. Nothing of that turn reaches the user or the transcript.
  */
-import type { BeforeCompaction } from '../agent/agent-hooks.ts';
+import type { BeforeCompaction } from '../../sdk/agent/index.ts';
 import { MEMORY_TOOLS } from './memory-tools.ts';
 
 export const FLUSH_INSTRUCTION =

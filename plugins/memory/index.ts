@@ -8,8 +8,7 @@ import { join } from 'node:path';
 import schema from '../../schemas/plugins/memory.json' with { type: 'json' };
 import validate from '../../schemas/generated/memory.validate.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
-import { getAgentHooks } from '../agent/agent-hooks.ts';
-import type { ToolRegistry } from '../agent/tool-registry.ts';
+import { agentHooksRef, toolRegistryRef } from '../../sdk/agent/index.ts';
 import { registerMemoryCommand } from './cli.ts';
 import { createEmbedder, type EmbeddingsOptions } from './embeddings.ts';
 import { flushBeforeCompaction } from './flush.ts';
@@ -17,7 +16,7 @@ import { withMemoryFile } from './inject.ts';
 import { MemoryIndex, type IndexStatus, type SearchHit, type SyncStats } from './memory-index.ts';
 import { createMemoryTools, type MemoryToolOptions } from './memory-tools.ts';
 import { MEMORY_FILE } from './memory-files.ts';
-import { protectPaths } from '../tool-policy/protected-paths.ts';
+import { protectPaths } from '../../sdk/workspace/index.ts';
 import { VectorStore } from './vectors.ts';
 
 export type { IndexStatus, SearchHit, SyncStats } from './memory-index.ts';
@@ -55,6 +54,7 @@ export default definePlugin<MemoryOptions>({
   schema,
   validate,
   dependencies: ['agent'],
+  consumes: [toolRegistryRef],
   setup(ctx, options) {
     // The file tools reach the same files: they follow the memory tools' policy for the session.
     protectPaths(ctx, {
@@ -83,7 +83,7 @@ export default definePlugin<MemoryOptions>({
       status: () => index.status(),
     });
     ctx.hooks.cliCommands.tap(ctx.name, (program, cli) => registerMemoryCommand(program, cli, () => ctx.use('memory') as MemoryService));
-    const registry = ctx.use('tools') as ToolRegistry;
+    const registry = ctx.use(toolRegistryRef);
     for (const tool of createMemoryTools(() => ctx.paths.workspace, index, options)) ctx.onClose(registry.register(tool));
 
     ctx.hooks.diagnose.tapPromise(ctx.name, async (report) => {
@@ -112,7 +112,7 @@ export default definePlugin<MemoryOptions>({
     }
 
     if (options.flushOnCompaction) {
-      getAgentHooks(ctx).beforeCompaction.tapPromise(ctx.name, async (event) => {
+      ctx.hooksOf(agentHooksRef).beforeCompaction.tapPromise(ctx.name, async (event) => {
         const reply = await flushBeforeCompaction(event, options.flushMaxRounds);
         ctx.log.info({ sessionKey: event.sessionKey, runId: event.runId, silent: reply.trim() === 'NO_REPLY' }, 'memory flush before compaction done');
       });

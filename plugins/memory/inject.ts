@@ -5,7 +5,7 @@
  */
 import type { AgentRunContext } from '../../sdk/core/index.ts';
 import { isMoltbotError } from '../../sdk/core/index.ts';
-import { readWorkspaceFile } from '../tools-fs/file-ops.ts';
+import { readWorkspaceFile, workspaceErrors } from '../../sdk/workspace/index.ts';
 
 export async function withMemoryFile(run: AgentRunContext, workspace: string, maxChars: number, maxBytes: number): Promise<AgentRunContext> {
   if (run.metadata.main !== true) return run;
@@ -13,7 +13,7 @@ export async function withMemoryFile(run: AgentRunContext, workspace: string, ma
   try {
     content = (await readWorkspaceFile(workspace, 'MEMORY.md', maxBytes, 'file')).trim();
   } catch (error) {
-    if (isMoltbotError(error, 'MOLT_ERR_TOOL_NOT_FOUND')) return run;
+    if (isMoltbotError(error, workspaceErrors.MOLT_ERR_TOOL_NOT_FOUND)) return run;
     throw error;
   }
   if (content === '') return run;

@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import MiniSearch from 'minisearch';
 import { writeFileAtomic } from '../../sdk/core/index.ts';
 import type { Logger } from '../../sdk/core/index.ts';
-import { readWorkspaceFile } from '../tools-fs/file-ops.ts';
+import { readWorkspaceFile } from '../../sdk/workspace/index.ts';
 import { chunkMarkdown, type Chunk } from './chunks.ts';
 import { listMemoryFiles } from './memory-files.ts';
 import { hybridScores, type PersistedVectors, type VectorStore } from './vectors.ts';

@@ -7,9 +7,8 @@ import { mkdir, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../sdk/core/index.ts';
 import { MoltbotError, isMoltbotError } from '../../sdk/core/index.ts';
-import type { ToolDefinition } from '../agent/tool-registry.ts';
-import { readWorkspaceFile } from '../tools-fs/file-ops.ts';
-import { isInside } from '../tools-fs/workspace-path.ts';
+import type { ToolDefinition } from '../../sdk/agent/index.ts';
+import { isInside, readWorkspaceFile, workspaceErrors } from '../../sdk/workspace/index.ts';
 import type { MemoryIndex } from './memory-index.ts';
 import { dailyFile, memoryPath } from './memory-files.ts';
 
@@ -33,7 +32,7 @@ async function readMemory(workspace: string, file: string, maxBytes: number): Pr
   try {
     return await readWorkspaceFile(workspace, file, maxBytes, 'file');
   } catch (error) {
-    if (isMoltbotError(error, 'MOLT_ERR_TOOL_NOT_FOUND')) return undefined;
+    if (isMoltbotError(error, workspaceErrors.MOLT_ERR_TOOL_NOT_FOUND)) return undefined;
     throw error;
   }
 }
@@ -91,7 +90,7 @@ export function createMemoryTools(workspace: () => string, index: MemoryIndex, o
         const from = intArg(args.from, 1, Number.MAX_SAFE_INTEGER, 1);
         const count = intArg(args.lines, 1, options.maxGetLines, options.maxGetLines);
         const content = await readMemory(workspace(), file, options.maxFileBytes);
-        if (content === undefined) throw new MoltbotError('MOLT_ERR_TOOL_NOT_FOUND', { message: `${file} does not exist yet`, plugin: 'memory' });
+        if (content === undefined) throw new MoltbotError(workspaceErrors.MOLT_ERR_TOOL_NOT_FOUND, { message: `${file} does not exist yet`, plugin: 'memory' });
         const all = content.split(/\r?\n/);
         if (all.at(-1) === '') all.pop();
         const slice = all.slice(from - 1, from - 1 + count);

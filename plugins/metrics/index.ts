@@ -37,6 +37,7 @@ export default definePlugin<MetricsOptions>({
   version: '1.0.0',
   kernel: '^1.0.0',
   description: 'Measured gateway, agent and system figures: RPC metrics, Prometheus /metrics, the metrics service',
+  sections: ['metrics'],
   schema,
   validate: validateOptions,
   defaults: { interval: 15_000, windowSeconds: 60, sessionWindowMs: 300_000, minSampleMs: 200 },

@@ -4,8 +4,8 @@
  * turn; consecutive user-side messages are merged, as the API requires alternating roles.
  */
 import type Anthropic from '@anthropic-ai/sdk';
-import { attemptSignal, fromSdkError, ModelCallError } from '../agent/model-error.ts';
-import type { ChatMessage, ModelApi, ModelCall, ModelEvent } from '../agent/types.ts';
+import { attemptSignal, fromSdkError, ModelCallError } from '../../sdk/agent/index.ts';
+import type { ChatMessage, ModelApi, ModelCall, ModelEvent } from '../../sdk/agent/index.ts';
 
 type WireMessage = Anthropic.MessageParam;
 type Block = Anthropic.ContentBlockParam;

@@ -6,16 +6,12 @@
 import schema from '../../schemas/plugins/provider-anthropic.json' with { type: 'json' };
 import validateOptions from '../../schemas/generated/provider-anthropic.validate.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
-import type { ModelApi } from '../agent/types.ts';
+import { modelApiRef } from '../../sdk/agent/index.ts';
 import { createAnthropicApi } from './anthropic-api.ts';
 
 export { createAnthropicApi, toAnthropicMessages } from './anthropic-api.ts';
 
-declare module '../../core/plugin.ts' {
-  interface Services {
-    'model-api:anthropic': ModelApi;
-  }
-}
+const modelApi = modelApiRef('anthropic');
 
 export default definePlugin({
   name: 'provider-anthropic',
@@ -24,7 +20,8 @@ export default definePlugin({
   schema,
   validate: validateOptions,
   description: 'Anthropic Messages API for the agent',
+  provides: [modelApi],
   setup(ctx) {
-    ctx.provide('model-api:anthropic', createAnthropicApi());
+    ctx.provide(modelApi, createAnthropicApi());
   },
 });

@@ -6,16 +6,12 @@
 import schema from '../../schemas/plugins/provider-openai.json' with { type: 'json' };
 import validateOptions from '../../schemas/generated/provider-openai.validate.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
-import type { ModelApi } from '../agent/types.ts';
+import { modelApiRef } from '../../sdk/agent/index.ts';
 import { createOpenAiApi } from './openai-api.ts';
 
 export { createOpenAiApi, toOpenAiMessages } from './openai-api.ts';
 
-declare module '../../core/plugin.ts' {
-  interface Services {
-    'model-api:openai': ModelApi;
-  }
-}
+const modelApi = modelApiRef('openai');
 
 export default definePlugin({
   name: 'provider-openai',
@@ -24,7 +20,8 @@ export default definePlugin({
   schema,
   validate: validateOptions,
   description: 'OpenAI Chat Completions (and any compatible server via baseURL) for the agent',
+  provides: [modelApi],
   setup(ctx) {
-    ctx.provide('model-api:openai', createOpenAiApi());
+    ctx.provide(modelApi, createOpenAiApi());
   },
 });

@@ -3,8 +3,8 @@
  * retries off: failover is the agent's). Works with any compatible server via `baseURL`.
  */
 import type OpenAI from 'openai';
-import { attemptSignal, fromSdkError, ModelCallError } from '../agent/model-error.ts';
-import type { ChatMessage, ModelApi, ModelCall, ModelEvent, ToolCallRecord } from '../agent/types.ts';
+import { attemptSignal, fromSdkError, ModelCallError } from '../../sdk/agent/index.ts';
+import type { ChatMessage, ModelApi, ModelCall, ModelEvent, ToolCallRecord } from '../../sdk/agent/index.ts';
 
 type WireMessage = OpenAI.Chat.Completions.ChatCompletionMessageParam;
 

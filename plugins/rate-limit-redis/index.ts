@@ -28,6 +28,7 @@ export default definePlugin<RateLimitRedisOptions>({
   version: '1.0.0',
   kernel: '^1.0.0',
   description: 'Failed-auth lockouts and credential request limits shared by gateway instances (Redis)',
+  sections: ['gateway.rateLimiting', 'redis'],
   schema,
   validate: validateOptions,
   defaults: { auth: { ...DEFAULT_AUTH_LIMITS }, maxKeys: 10_000, opTimeoutMs: 250, connectTimeoutMs: 5000 },

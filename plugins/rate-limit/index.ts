@@ -19,6 +19,7 @@ export default definePlugin<RateLimitOptions>({
   version: '1.0.0',
   kernel: '^1.0.0',
   description: 'Failed-auth lockout and request token buckets (in memory) for the gateway',
+  sections: ['gateway.rateLimiting'],
   schema,
   validate: validateOptions,
   provides: [rateLimitServiceRef],

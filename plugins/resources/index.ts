@@ -29,6 +29,7 @@ export default definePlugin<ResourcesOptions>({
   version: '1.0.0',
   kernel: '^1.0.0',
   description: 'Resource leases with per-type limits, real free memory and CPU, load shedding past agents.memoryLimit',
+  sections: ['agents.memoryLimit', 'agents.gcThreshold'],
   schema,
   validate: validateOptions,
   provides: [resourcesServiceRef],

@@ -12,7 +12,7 @@ import { createCapabilities } from './capabilities.ts';
 import { SandboxPool, type SandboxRunRequest, type SandboxRunResult, type SandboxStats } from './pool.ts';
 import { registerUserTools } from './register-tools.ts';
 import { loadUserTools, sandboxedTool, type UserTool, type UserToolProblem } from './user-tools.ts';
-import type { ToolDefinition, ToolRegistry } from '../agent/tool-registry.ts';
+import { toolRegistryRef, type ToolDefinition } from '../../sdk/agent/index.ts';
 
 export interface SandboxOptions {
   poolSize: number;
@@ -112,7 +112,7 @@ export default definePlugin<SandboxOptions>({
         ctx.hooks.alert.promise(alert).catch((error: unknown) => ctx.log.error({ err: error }, 'sandbox alert delivery failed'));
       },
       register: (tool) => {
-        const remove = (ctx.use('tools') as ToolRegistry).register(tool);
+        const remove = ctx.use(toolRegistryRef).register(tool);
         ctx.onClose(remove);
         return remove;
       },

@@ -3,17 +3,15 @@
  * runs the tool in the sandbox, charged to the calling session's CPU budget.
  */
 import type { PluginContext } from '../../sdk/core/index.ts';
-import type { ToolRegistry } from '../agent/tool-registry.ts';
+import { toolRegistryRef } from '../../sdk/agent/index.ts';
 import type { UserTool, UserToolProblem } from './user-tools.ts';
 
 export async function registerUserTools(
   ctx: PluginContext,
   load: () => Promise<{ tools: UserTool[]; problems: UserToolProblem[] }>,
 ): Promise<string[]> {
-  let registry: ToolRegistry;
-  try {
-    registry = ctx.use('tools') as ToolRegistry;
-  } catch {
+  const registry = ctx.useOptional(toolRegistryRef);
+  if (registry === undefined) {
     ctx.log.debug('no tools registry (agent plugin absent): user tools are not registered');
     return [];
   }

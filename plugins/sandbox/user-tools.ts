@@ -9,7 +9,7 @@ import { constants } from 'node:fs';
 import { open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SandboxError } from './errors.ts';
-import type { ToolDefinition } from '../agent/tool-registry.ts';
+import type { ToolDefinition } from '../../sdk/agent/index.ts';
 import type { SandboxPool, SandboxRunResult } from './pool.ts';
 
 const TOOL_FILE = /^([a-z][a-z0-9_-]{0,63})\.mjs$/;

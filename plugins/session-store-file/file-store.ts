@@ -5,7 +5,7 @@
  */
 import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { LoadedSession, RunTrace, SessionInspect, SessionStore, SessionSummary, TranscriptEntry } from '../agent/types.ts';
+import type { LoadedSession, RunTrace, SessionInspect, SessionStore, SessionSummary, TranscriptEntry } from '../../sdk/agent/index.ts';
 import { AppendFile } from '../../sdk/core/index.ts';
 import { keyOfTranscript, transcriptName } from './file-names.ts';
 import { readIndex, writeIndex } from './index-file.ts';

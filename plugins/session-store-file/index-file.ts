@@ -6,7 +6,7 @@
 import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../sdk/core/index.ts';
-import type { SessionSummary } from '../agent/types.ts';
+import type { SessionSummary } from '../../sdk/agent/index.ts';
 
 export interface IndexData {
   version: 1;

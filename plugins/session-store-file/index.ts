@@ -7,17 +7,11 @@ import { join } from 'node:path';
 import schema from '../../schemas/plugins/session-store-file.json' with { type: 'json' };
 import validateOptions from '../../schemas/generated/session-store-file.validate.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
-import type { SessionStore } from '../agent/types.ts';
+import { sessionStoreRef } from '../../sdk/agent/index.ts';
 import { createFileStore } from './file-store.ts';
 import { checkSessionStore } from './integrity-check.ts';
 
 export { createFileStore } from './file-store.ts';
-
-declare module '../../core/plugin.ts' {
-  interface Services {
-    'session-store': SessionStore;
-  }
-}
 
 export interface SessionStoreFileOptions {
   indexDelayMs: number;
@@ -37,6 +31,7 @@ export default definePlugin<SessionStoreFileOptions>({
   schema,
   validate: validateOptions,
   defaults: { indexDelayMs: 1000, maxOpenFiles: 256 },
+  provides: [sessionStoreRef],
   setup(ctx, options) {
     const root = agentsRoot(ctx.paths.stateDir);
     const store = createFileStore({
@@ -45,7 +40,7 @@ export default definePlugin<SessionStoreFileOptions>({
       maxOpenFiles: options.maxOpenFiles,
       warn: (fields, message) => ctx.log.warn(fields, message),
     });
-    ctx.provide('session-store', store);
+    ctx.provide(sessionStoreRef, store);
     ctx.hooks.backupSources.tap(ctx.name, (sources) => [...sources, { name: 'sessions', path: root, plugin: ctx.name }]);
     ctx.hooks.diagnose.tapPromise(ctx.name, (report) => checkSessionStore(root, store, report));
     ctx.onClose(() => store.close());

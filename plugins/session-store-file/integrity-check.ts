@@ -6,7 +6,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import type { CheckReport } from '../../sdk/core/index.ts';
-import type { SessionStore } from '../agent/types.ts';
+import type { SessionStore } from '../../sdk/agent/index.ts';
 
 /** Bounded so a doctor run stays quick on a large store; the rest is named in the description. */
 const MAX_SESSIONS = 2_000;

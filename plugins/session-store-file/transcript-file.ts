@@ -5,7 +5,7 @@
  * with an error result, so the next model call sees a valid history.
  */
 import { open, readFile, truncate } from 'node:fs/promises';
-import type { TranscriptEntry } from '../agent/types.ts';
+import type { TranscriptEntry } from '../../sdk/agent/index.ts';
 
 export interface ParsedTranscript {
   entries: TranscriptEntry[];

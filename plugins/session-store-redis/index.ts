@@ -7,7 +7,7 @@
 import schema from '../../schemas/plugins/session-store-redis.json' with { type: 'json' };
 import validateOptions from '../../schemas/generated/session-store-redis.validate.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
-import type { SessionStore } from '../agent/types.ts';
+import { sessionLeaseRef, sessionStoreRef, type SessionStore } from '../../sdk/agent/index.ts';
 import { gatewayReporter, openRedis, type RedisConnection, type RedisHealth, redisServiceRef, redisSettings, watchRedisHealth } from '../../sdk/redis/index.ts';
 import { checkRedisDurability } from './durability-check.ts';
 import type { SessionLease } from './session-lease.ts';
@@ -24,11 +24,13 @@ export default definePlugin<SessionStoreRedisOptions>({
   version: '1.0.0',
   kernel: '^1.0.0',
   description: 'Session transcripts and index in Redis, shared by gateway instances',
+  sections: ['redis'],
   schema,
   validate: validateOptions,
   defaults: { connectTimeoutMs: 5000, leaseTtlMs: 30_000 },
   replaces: ['session-store-file'],
   consumes: [redisServiceRef],
+  provides: [sessionStoreRef, sessionLeaseRef],
   setup(ctx, options) {
     const { url, keyPrefix } = redisSettings(options, ctx.config);
     let connection: RedisConnection | undefined;
@@ -44,7 +46,7 @@ export default definePlugin<SessionStoreRedisOptions>({
       return h.run(() => work(s));
     };
     // The service exists from setup (the agent resolves it lazily); the connection opens in start.
-    ctx.provide('session-store', {
+    ctx.provide(sessionStoreRef, {
       append: (agentId, key, entries) => guarded((s) => s.append(agentId, key, entries)),
       load: (agentId, key, options) => guarded((s) => s.load(agentId, key, options)),
       list: (agentId) => guarded((s) => s.list(agentId)),
@@ -54,7 +56,7 @@ export default definePlugin<SessionStoreRedisOptions>({
       close: async () => store?.close(),
     } satisfies SessionStore);
     let lease: (SessionLease & { close(): void }) | undefined;
-    ctx.provide('session-lease', {
+    ctx.provide(sessionLeaseRef, {
       acquire: (sessionKey, signal) => {
         if (lease === undefined || health === undefined) throw new Error('session-store-redis: used before the kernel started');
         const l = lease;

@@ -6,7 +6,7 @@
  * batch is never torn (the script is atomic), unreadable entries are skipped and reported, and
  * tool calls a crash left without a result are closed on load.
  */
-import type { LoadedSession, RunTrace, SessionInspect, SessionStore, SessionSummary, TranscriptEntry } from '../agent/types.ts';
+import type { LoadedSession, RunTrace, SessionInspect, SessionStore, SessionSummary, TranscriptEntry } from '../../sdk/agent/index.ts';
 import { type RedisClient, redisScript } from '../../sdk/redis/index.ts';
 import { emptySummary, foldEntries } from '../session-store-file/summary.ts';
 import { closeOrphanToolCalls } from '../session-store-file/transcript-file.ts';

@@ -8,9 +8,9 @@ import { join, resolve } from 'node:path';
 import tapable from 'tapable';
 import schema from '../../schemas/plugins/skills.json' with { type: 'json' };
 import validate from '../../schemas/generated/skills.validate.ts';
-import { protectPaths } from '../tool-policy/protected-paths.ts';
+import { protectPaths } from '../../sdk/workspace/index.ts';
 import { definePlugin, type PluginContext } from '../../sdk/core/index.ts';
-import type { ToolRegistry } from '../agent/tool-registry.ts';
+import { toolRegistryRef } from '../../sdk/agent/index.ts';
 import { registerSkillsCommand } from './cli.ts';
 import { skillsPromptSection } from './prompt.ts';
 import { auditSkillSymlinks, diagnoseSkills } from './report.ts';
@@ -67,6 +67,7 @@ export default definePlugin<SkillsOptions>({
   schema,
   validate,
   dependencies: ['agent'],
+  consumes: [toolRegistryRef],
   setup(ctx, options) {
     // A skill is the owner's instructions: a sandboxed session must not write one.
     protectPaths(ctx, {
@@ -87,7 +88,7 @@ export default definePlugin<SkillsOptions>({
     };
     ctx.provide('skills', service);
 
-    const registry = ctx.use('tools') as ToolRegistry;
+    const registry = ctx.use(toolRegistryRef);
     ctx.onClose(registry.register(createSkillReadTool(service.list, options.maxReadBytes)));
 
     ctx.hooks.beforeAgentRun.tapPromise(ctx.name, async (run) => {

@@ -2,7 +2,7 @@
 import { readdir, realpath } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { CheckReport } from '../../sdk/core/index.ts';
-import { isInside } from '../tools-fs/workspace-path.ts';
+import { isInside } from '../../sdk/workspace/index.ts';
 import type { SkillRecord } from './scan.ts';
 
 /** `moltbot doctor`: invalid skills are a warning naming file and reason; the rest a summary. */

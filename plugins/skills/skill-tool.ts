@@ -6,8 +6,8 @@
  */
 import { readdir } from 'node:fs/promises';
 import { MoltbotError, isMoltbotError } from '../../sdk/core/index.ts';
-import type { ToolDefinition } from '../agent/tool-registry.ts';
-import { readWorkspaceFile } from '../tools-fs/file-ops.ts';
+import type { ToolDefinition } from '../../sdk/agent/index.ts';
+import { readWorkspaceFile } from '../../sdk/workspace/index.ts';
 import type { SkillRecord } from './scan.ts';
 
 const MAX_LISTED_FILES = 50;

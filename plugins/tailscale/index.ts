@@ -23,6 +23,7 @@ export function createTailscalePlugin(inject: TailscaleInject = {}) {
     version: '1.0.0',
     kernel: '^1.0.0',
     description: 'Expose the gateway with `tailscale serve` (tailnet) or `tailscale funnel` (public, password auth only)',
+    sections: ['gateway.tailscale'],
     dependencies: ['gateway'],
     // Funnel without password auth is a config error: `config validate`, doctor and start all say so.
     check({ config }) {

@@ -7,9 +7,8 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import schema from '../../schemas/plugins/tool-policy.json' with { type: 'json' };
 import validate from '../../schemas/generated/tool-policy.validate.ts';
-import { definePlugin } from '../../sdk/core/index.ts';
-import type { ToolRegistry } from '../agent/tool-registry.ts';
-import { createToolPolicy, type SandboxPolicyConfig, type ToolPolicy } from './policy.ts';
+import { definePlugin, optionalService } from '../../sdk/core/index.ts';
+import { createToolPolicy, toolPolicyRef, toolRegistryRef, type SandboxPolicyConfig, type ToolPolicy } from '../../sdk/agent/index.ts';
 import { defineToolMethods } from './rpc.ts';
 
 export interface ToolPolicyOptions {
@@ -17,32 +16,25 @@ export interface ToolPolicyOptions {
   invokeAllow: string[];
 }
 
-declare module '../../core/plugin.ts' {
-  interface Services {
-    'tool-policy': { current(): ToolPolicy };
-  }
-}
-
 export default definePlugin<ToolPolicyOptions>({
   name: 'tool-policy',
   version: '1.0.0',
   kernel: '^1.0.0',
   description: 'Allow/deny tools per sandbox mode (agents.defaults.sandbox); RPC tools.list and tools.invoke',
+  sections: ['agents.defaults.sandbox'],
   schema,
   validate,
   // Ordered after the plugins that register tools, so their names are known when the lists are checked.
   optionalDependencies: ['agent', 'sandbox', 'tools-fs', 'tools-exec', 'tools-sessions'],
+  provides: [toolPolicyRef],
+  consumes: [optionalService(toolRegistryRef)],
   // Unknown tool names are a config error for `config validate` and doctor too, not only at
   // start. User tools register in the sandbox's start tap; here they are the workspace's
   // `tools/<name>.mjs` files (the names the sandbox gives them).
-  async check({ config, paths, use }) {
+  async check({ config, paths, useOptional }) {
     const policyConfig = ((config.agents as { defaults?: { sandbox?: SandboxPolicyConfig } } | undefined)?.defaults?.sandbox) ?? {};
-    let registered: string[] = [];
-    try {
-      registered = (use('tools') as ToolRegistry).list().map((tool) => tool.name);
-    } catch {
-      // No tool registry (agent not loaded): only the guide's names and the user tools count.
-    }
+    // No tool registry (agent not loaded): only the guide's names and the user tools count.
+    const registered = useOptional(toolRegistryRef)?.list().map((tool) => tool.name) ?? [];
     const userTools = await readdir(join(paths.workspace, 'tools')).then(
       (names) => names.map((name) => /^([a-z][a-z0-9_-]{0,63})\.mjs$/.exec(name)?.[1]).filter((name): name is string => name !== undefined),
       () => [] as string[],
@@ -51,13 +43,7 @@ export default definePlugin<ToolPolicyOptions>({
   },
   setup(ctx, options) {
     const config = ((ctx.config.agents as { defaults?: { sandbox?: SandboxPolicyConfig } } | undefined)?.defaults?.sandbox) ?? {};
-    const registered = (): string[] => {
-      try {
-        return (ctx.use('tools') as ToolRegistry).list().map((tool) => tool.name);
-      } catch {
-        return [];
-      }
-    };
+    const registered = (): string[] => ctx.useOptional(toolRegistryRef)?.list().map((tool) => tool.name) ?? [];
     // Built at start: user tools (sandbox plugin) register in their start taps, which run first.
     let policy: ToolPolicy | undefined;
     ctx.hooks.start.tapPromise(ctx.name, async () => {
@@ -67,8 +53,8 @@ export default definePlugin<ToolPolicyOptions>({
       if (policy === undefined) throw new Error('tool-policy: the policy is built when the kernel starts');
       return policy;
     };
-    ctx.provide('tool-policy', { current });
-    defineToolMethods(ctx, { registry: () => ctx.use('tools') as ToolRegistry, policy: current, invokeAllow: options.invokeAllow });
+    ctx.provide(toolPolicyRef, { current });
+    defineToolMethods(ctx, { registry: () => ctx.use(toolRegistryRef), policy: current, invokeAllow: options.invokeAllow });
     // The model is only offered the tools its session may call (the call check below still holds).
     ctx.hooks.beforeAgentRun.tapPromise(ctx.name, async (run) => {
       if (policy === undefined || run.tools === undefined) return run;

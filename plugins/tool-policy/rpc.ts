@@ -1,22 +1,29 @@
 /**
  * RPC `tools.list` and `tools.invoke` for operators. Invoking over RPC has its own default
  * deny list (GHSA-943q-mwmv-hhvh: `/tools/invoke` reached sessions_send and exec): those
- * tools are refused even with a valid admin credential unless `invokeAllow` names them. The
+ * tools, and every tool declaring write access to workspace paths (`access.paths`, whatever
+ * its name: a third-party `write`), are refused even with a valid admin credential unless
+ * `invokeAllow` names them. The
  * session's sandbox policy (`beforeToolCall`) applies on top, and a call without a session key
  * counts as sandboxed.
  */
 import { randomUUID } from 'node:crypto';
 import type { PluginContext } from '../../sdk/core/index.ts';
-import type { ToolRegistry } from '../agent/tool-registry.ts';
+import type { ToolDefinition, ToolRegistry } from '../../sdk/agent/index.ts';
 import { defineMethod, RpcError } from '../../sdk/gateway/index.ts';
-import type { ToolPolicy } from './policy.ts';
+import type { ToolPolicy } from '../../sdk/agent/index.ts';
 
 export const RPC_INVOKE_DENY = Object.freeze(['exec', 'write', 'edit', 'apply_patch', 'sessions_spawn', 'sessions_send', 'gateway', 'cron', 'nodes', 'plugins', 'browser', 'canvas']);
 
 const SESSION_KEY = { type: 'string', minLength: 1, maxLength: 300, description: 'Session the call acts for (its sandbox policy and CPU budget apply), e.g. agent:main:main.' };
 
 export function defineToolMethods(ctx: PluginContext, deps: { registry: () => ToolRegistry; policy: () => ToolPolicy; invokeAllow: readonly string[] }): void {
-  const rpcDenied = (name: string) => RPC_INVOKE_DENY.includes(name) && !deps.invokeAllow.includes(name);
+  /** Why RPC may not invoke the tool, or undefined. */
+  const rpcDenied = (name: string, tool: ToolDefinition | undefined): string | undefined => {
+    if (deps.invokeAllow.includes(name)) return undefined;
+    if (RPC_INVOKE_DENY.includes(name)) return 'cannot be invoked over RPC';
+    return writesFiles(tool) ? 'writes workspace files and cannot be invoked over RPC' : undefined;
+  };
 
   defineMethod(ctx, {
     name: 'tools.list',
@@ -27,7 +34,7 @@ export function defineToolMethods(ctx: PluginContext, deps: { registry: () => To
       tools: deps.registry().list().map((tool) => ({
         ...tool,
         allowed: deps.policy().check(tool.name, params.sessionKey) === undefined,
-        invokable: !rpcDenied(tool.name),
+        invokable: rpcDenied(tool.name, deps.registry().get(tool.name)) === undefined,
       })),
     }),
   });
@@ -47,8 +54,9 @@ export function defineToolMethods(ctx: PluginContext, deps: { registry: () => To
     handler: async (params: { name: string; args?: Record<string, unknown>; sessionKey?: string }, rpc) => {
       const tool = deps.registry().get(params.name);
       if (tool === undefined) throw new RpcError('INVALID_REQUEST', `unknown tool ${JSON.stringify(params.name)}`);
-      if (rpcDenied(params.name)) {
-        throw new RpcError('FORBIDDEN', `tool "${params.name}" cannot be invoked over RPC (add it to the tool-policy option invokeAllow to allow it)`, { details: { tool: params.name } });
+      const denied = rpcDenied(params.name, tool);
+      if (denied !== undefined) {
+        throw new RpcError('FORBIDDEN', `tool "${params.name}" ${denied} (add it to the tool-policy option invokeAllow to allow it)`, { details: { tool: params.name } });
       }
       const args = params.args ?? {};
       const call = { callId: `rpc-${randomUUID()}`, name: params.name, args, ...(params.sessionKey !== undefined ? { sessionKey: params.sessionKey } : {}) };
@@ -69,4 +77,10 @@ export function defineToolMethods(ctx: PluginContext, deps: { registry: () => To
       return result.ok ? { ok: true, output: result.output, durationMs: result.durationMs } : { ok: false, error: result.output, durationMs: result.durationMs };
     },
   });
+}
+
+/** Whether the tool declares write access to a workspace path argument. */
+function writesFiles(tool: ToolDefinition | undefined): boolean {
+  const paths = tool?.access?.paths;
+  return paths === 'write' || (typeof paths === 'object' && paths !== null && Object.values(paths).includes('write'));
 }

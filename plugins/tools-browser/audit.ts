@@ -5,7 +5,7 @@
  */
 import { isIP } from 'node:net';
 import type { Check } from '../../sdk/core/index.ts';
-import type { ToolPolicy } from '../tool-policy/policy.ts';
+import type { ToolPolicy } from '../../sdk/agent/index.ts';
 import { isPrivate, parsePattern } from './egress-policy.ts';
 
 /** A session key of a channel DM: the kind of session the default policy sandboxes. */

@@ -9,11 +9,11 @@ import { mkdir, realpath } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../../sdk/core/index.ts';
 import { compileSchema } from '../../sdk/core/index.ts';
-import type { ToolDefinition } from '../agent/tool-registry.ts';
+import type { ToolDefinition } from '../../sdk/agent/index.ts';
 import type { BrowserPool, Instance } from './browser-pool.ts';
 import type { EgressPolicy } from './egress-policy.ts';
-import { FsToolError } from '../tools-fs/errors.ts';
-import { isInside } from '../tools-fs/workspace-path.ts';
+import { FsToolError } from '../../sdk/workspace/index.ts';
+import { isInside } from '../../sdk/workspace/index.ts';
 import { BrowserToolError } from './errors.ts';
 
 export const ACTIONS = ['open', 'navigate', 'snapshot', 'click', 'type', 'select', 'screenshot', 'close'] as const;

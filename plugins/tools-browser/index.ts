@@ -9,8 +9,7 @@ import schema from '../../schemas/plugins/tools-browser.json' with { type: 'json
 import validate from '../../schemas/generated/tools-browser.validate.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
 import { gatewayServiceRef } from '../../sdk/gateway/index.ts';
-import type { ToolRegistry } from '../agent/tool-registry.ts';
-import type { ToolPolicy } from '../tool-policy/policy.ts';
+import { toolRegistryRef, type ToolPolicy } from '../../sdk/agent/index.ts';
 import { BrowserPool } from './browser-pool.ts';
 import { ACTIONS, createBrowserTool } from './browser-tool.ts';
 import { browserAuditChecks } from './audit.ts';
@@ -37,10 +36,12 @@ export default definePlugin<ToolsBrowserOptions>({
   version: '1.0.0',
   kernel: '^1.0.0',
   description: 'browser tool: headless system Chromium per session under tools.browser limits and an egress policy',
+  sections: ['tools.browser'],
   schema,
   validate,
   defaults: { launchTimeoutMs: 30_000, watchdogIntervalMs: 2_000 },
   dependencies: ['agent'],
+  consumes: [toolRegistryRef],
   optionalDependencies: ['resources', 'gateway'],
   setup(ctx, options) {
     const settings = resolveSettings(ctx.config);
@@ -105,7 +106,7 @@ export default definePlugin<ToolsBrowserOptions>({
       },
     });
     ctx.onClose(() => pool.closeAll());
-    ctx.onClose((ctx.use('tools') as ToolRegistry).register(tool));
+    ctx.onClose(ctx.use(toolRegistryRef).register(tool));
 
     const timer = setInterval(() => {
       pool.checkMemory();

@@ -1,9 +1,9 @@
 /** The `exec` tool: allowlisted program + argv array, in the workspace, bounded in count, time and output. */
 import { realpath } from 'node:fs/promises';
 import { compileSchema } from '../../sdk/core/index.ts';
-import type { ToolDefinition } from '../agent/tool-registry.ts';
-import { isInside, lexicalPath } from '../tools-fs/workspace-path.ts';
-import { FsToolError } from '../tools-fs/errors.ts';
+import type { ToolDefinition } from '../../sdk/agent/index.ts';
+import { isInside, lexicalPath } from '../../sdk/workspace/index.ts';
+import { FsToolError } from '../../sdk/workspace/index.ts';
 import type { Containment, ContainmentMode } from './containment.ts';
 import { ExecToolError } from './errors.ts';
 import { effectiveArgs, extraEnv, refusal } from './exec-policy.ts';
@@ -44,6 +44,8 @@ export function createExecTool(workspace: () => string, options: ExecToolOptions
     name: 'exec',
     description: `Run a program from the allowlist (${options.allow.join(', ') || 'empty: nothing can run'}) with an argument list; no shell.`,
     parameters: PARAMETERS,
+    // A program may write anywhere under its working folder: protected paths apply to cwd.
+    access: { paths: { cwd: 'write' } },
     running: () => running,
     close: () => closing.abort(),
     async handler(raw: unknown, context?: { signal?: AbortSignal }): Promise<RunOutput> {

@@ -2,7 +2,7 @@
 import schema from '../../schemas/plugins/tools-exec.json' with { type: 'json' };
 import validate from '../../schemas/generated/tools-exec.validate.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
-import type { ToolRegistry } from '../agent/tool-registry.ts';
+import { toolRegistryRef } from '../../sdk/agent/index.ts';
 import { execAuditChecks } from './audit.ts';
 import { CONTAINMENT_FIX, detectContainment, type Containment, type ContainmentMode } from './containment.ts';
 import { createExecTool } from './exec-tool.ts';
@@ -19,9 +19,11 @@ export default definePlugin<ToolsExecOptions>({
   version: '1.0.0',
   kernel: '^1.0.0',
   description: 'exec tool: allowlisted programs with an argument list, no shell',
+  sections: ['tools.exec'],
   schema,
   validate,
   dependencies: ['agent'],
+  consumes: [toolRegistryRef],
   setup(ctx, options) {
     const limits = ((ctx.config.tools as { exec?: { maxProcesses?: number; timeout?: number } } | undefined)?.exec) ?? {};
     let detected: Promise<Containment> | undefined;
@@ -32,7 +34,7 @@ export default definePlugin<ToolsExecOptions>({
       timeoutMs: limits.timeout ?? 30_000,
       detect,
     });
-    ctx.onClose((ctx.use('tools') as ToolRegistry).register(tool));
+    ctx.onClose(ctx.use(toolRegistryRef).register(tool));
     // Commands still running when the kernel closes are killed with everything they started.
     ctx.onClose(() => tool.close());
     ctx.hooks.audit.tapPromise(ctx.name, async (report) => {

@@ -2,7 +2,8 @@
 import schema from '../../schemas/plugins/tools-fs.json' with { type: 'json' };
 import validate from '../../schemas/generated/tools-fs.validate.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
-import type { ToolRegistry } from '../agent/tool-registry.ts';
+import { toolRegistryRef } from '../../sdk/agent/index.ts';
+import { workspaceFiles } from '../../sdk/workspace/index.ts';
 import { createFsTools, type FsToolOptions } from './tools.ts';
 
 export { createFsTools, type FsToolOptions };
@@ -15,8 +16,9 @@ export default definePlugin<FsToolOptions>({
   schema,
   validate,
   dependencies: ['agent'],
+  consumes: [toolRegistryRef],
   setup(ctx, options) {
-    const registry = ctx.use('tools') as ToolRegistry;
-    for (const tool of createFsTools(() => ctx.paths.workspace, options)) ctx.onClose(registry.register(tool));
+    const registry = ctx.use(toolRegistryRef);
+    for (const tool of createFsTools(workspaceFiles(ctx, options), options)) ctx.onClose(registry.register(tool));
   },
 });

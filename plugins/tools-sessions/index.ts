@@ -2,10 +2,7 @@
 import schema from '../../schemas/plugins/tools-sessions.json' with { type: 'json' };
 import validate from '../../schemas/generated/tools-sessions.validate.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
-import type { AgentService } from '../agent/agent-service.ts';
-import { parseSessionKey } from '../agent/session-key.ts';
-import type { ToolRegistry } from '../agent/tool-registry.ts';
-import type { ToolPolicy } from '../tool-policy/policy.ts';
+import { agentServiceRef, parseSessionKey, toolPolicyRef, toolRegistryRef } from '../../sdk/agent/index.ts';
 import { createSessionTools, type SessionToolOptions } from './session-tools.ts';
 
 export default definePlugin<SessionToolOptions>({
@@ -16,10 +13,11 @@ export default definePlugin<SessionToolOptions>({
   schema,
   validate,
   dependencies: ['agent'],
+  consumes: [toolRegistryRef, agentServiceRef],
   setup(ctx, options) {
     const sandboxed = (sessionKey: string): boolean => {
       try {
-        return (ctx.use('tool-policy') as { current(): ToolPolicy }).current().sandboxed(sessionKey);
+        return ctx.use(toolPolicyRef).current().sandboxed(sessionKey);
       } catch {
         // Without the policy plugin: everything but a main session counts as sandboxed.
         try {
@@ -29,7 +27,7 @@ export default definePlugin<SessionToolOptions>({
         }
       }
     };
-    const registry = ctx.use('tools') as ToolRegistry;
-    for (const tool of createSessionTools({ agent: () => ctx.use('agent') as AgentService, sandboxed }, options)) ctx.onClose(registry.register(tool));
+    const registry = ctx.use(toolRegistryRef);
+    for (const tool of createSessionTools({ agent: () => ctx.use(agentServiceRef), sandboxed }, options)) ctx.onClose(registry.register(tool));
   },
 });

@@ -7,9 +7,9 @@
  */
 import { MoltbotError } from '../../sdk/core/index.ts';
 import { compileSchema } from '../../sdk/core/index.ts';
-import type { AgentService } from '../agent/agent-service.ts';
-import { parseSessionKey } from '../agent/session-key.ts';
-import type { ToolContext, ToolDefinition } from '../agent/tool-registry.ts';
+import type { AgentService } from '../../sdk/agent/index.ts';
+import { parseSessionKey } from '../../sdk/agent/index.ts';
+import type { ToolContext, ToolDefinition } from '../../sdk/agent/index.ts';
 
 export interface SessionToolOptions {
   /** Sessions one caller may send to per minute. */

@@ -9,6 +9,7 @@ import { createTestKernel } from '../../app/testing.ts';
 import { createFakeChannel } from '../helpers/fake-channel.ts';
 import { startFakeProvider } from '../helpers/fake-provider.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
+import { agentServiceRef } from '../../sdk/agent/index.ts';
 
 function walk(dir: string, out: { path: string; mode: number; dir: boolean }[] = []): typeof out {
   for (const name of readdirSync(dir)) {
@@ -43,7 +44,7 @@ describe('FS-10 state dir modes under umask 000', () => {
           plugins: ['auth-token', 'cache', 'cache-memory', 'cache-disk', 'session-store-file', 'provider-openai', 'agent', 'tools-fs', 'tool-policy', 'memory', 'channels', channel.plugin, 'cron'],
         },
       });
-      await kernel.use('agent').run({ sessionKey: 'agent:main:main', message: 'remember this' });
+      await kernel.use(agentServiceRef).run({ sessionKey: 'agent:main:main', message: 'remember this' });
       await channel.inject({ sender: 'stranger', text: 'hi' });
       await (kernel.use('cache') as { namespace(n: string): { set(k: string, v: unknown): Promise<void> } }).namespace('t').set('k', 'v');
       await (kernel.use('memory') as { sync(): Promise<unknown> }).sync();

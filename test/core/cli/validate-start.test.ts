@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isMoltbotError } from '../../../core/errors.ts';
 import { createKernel } from '../../../core/kernel.ts';
-import { EMBEDDED_PRESET, FIRST_PARTY, IMPLIED_PLUGINS } from '../../../app/catalogue.ts';
+import { CONFIG_SECTIONS, EMBEDDED_PRESET, FIRST_PARTY, IMPLIED_PLUGINS } from '../../../app/catalogue.ts';
 import { suggestConfig } from '../../../plugins/audit/suggest.ts';
 import { runCliCaptured } from '../../helpers/cli.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
@@ -65,7 +65,7 @@ async function startVerdict(dir: string, env: Record<string, string>): Promise<V
   let output = '';
   const kernel = createKernel({
     cwd: dir, homeDir: dir, env: { HOME: dir, MOLTBOT_STATE_DIR: join(dir, '.state'), ...env },
-    catalogue: FIRST_PARTY, preset: EMBEDDED_PRESET, impliedPlugins: IMPLIED_PLUGINS,
+    catalogue: FIRST_PARTY, preset: EMBEDDED_PRESET, impliedPlugins: IMPLIED_PLUGINS, sections: CONFIG_SECTIONS,
     logDestination: { write: (line: string) => { output += line; } },
   });
   try {

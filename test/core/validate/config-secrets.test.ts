@@ -76,7 +76,8 @@ describe('plugin secrets through a real kernel and a real gateway', { timeout: 6
       },
     });
     const cfg = config(redisPrefix());
-    const kernel = await createTestKernel({ config: { preset: 'none', alerts: cfg.alerts, plugins: [cfg.plugins[0]!] }, plugins: ['alerts', careless] });
+    // Under preset "none" only the webhook sink is loaded: naming console too would be a config error.
+    const kernel = await createTestKernel({ config: { preset: 'none', alerts: { sinks: ['webhook'] }, plugins: [cfg.plugins[0]!] }, plugins: ['alerts', careless] });
     const lines = JSON.stringify(kernel.logs);
     expect(lines).toContain('careless: the whole plugin list');
     expectNoCanary(lines, 'the kernel log');

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createFileStore } from '../../../plugins/session-store-file/file-store.ts';
 import { runCliCaptured } from '../../helpers/cli.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
-import type { RunTrace } from '../../../plugins/agent/types.ts';
+import type { RunTrace } from '../../../sdk/agent/types.ts';
 
 const trace: RunTrace = {
   runId: 'run-123', sessionKey: 'agent:main:main', startedAt: 0, status: 'ok', totalDuration: 12.5, modelCallTime: 10, toolExecutionTime: 1.25,

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { definePlugin } from '../../../core/plugin.ts';
 import { getAgentHooks, type BeforeCompaction } from '../../../plugins/agent/index.ts';
-import type { ToolRegistry } from '../../../plugins/agent/tool-registry.ts';
+import type { ToolRegistry } from '../../../sdk/agent/tool-registry.ts';
 import { chat, startAgent } from './harness.ts';
 
 describe('agent.beforeCompaction', () => {

@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createTestKernel } from '../../../app/testing.ts';
 import type { RunEvent } from '../../../plugins/agent/index.ts';
 import { startFakeProvider } from '../../helpers/fake-provider.ts';
+import { agentServiceRef } from '../../../sdk/agent/index.ts';
 
 describe('agent embedded', () => {
   it('runs through the agent service with no gateway, streaming to the caller and subscribers', async () => {
@@ -16,7 +17,7 @@ describe('agent embedded', () => {
         },
       });
       fake.script({ text: 'embedded answer', chunks: 2 });
-      const agent = kernel.use('agent');
+      const agent = kernel.use(agentServiceRef);
       const seen: RunEvent[] = [];
       const own: RunEvent[] = [];
       agent.subscribe((event) => seen.push(event));
@@ -36,7 +37,7 @@ describe('agent embedded', () => {
   it('starts with no API key; the run fails naming the variable to set', async () => {
     vi.stubEnv('ANTHROPIC_API_KEY', '');
     const kernel = await createTestKernel({ config: { plugins: ['session-store-file', 'provider-anthropic', 'provider-openai', 'agent'] } });
-    const error = await kernel.use('agent').run({ sessionKey: 'agent:main:main', message: 'hi' }).catch((e: unknown) => e);
+    const error = await kernel.use(agentServiceRef).run({ sessionKey: 'agent:main:main', message: 'hi' }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'MODELS_UNAVAILABLE' });
     expect((error as Error).message).toMatchInlineSnapshot(`"every model failed (anthropic/claude-3-5-sonnet-20241022): anthropic/claude-3-5-sonnet-20241022: no API key for provider "anthropic": set the ANTHROPIC_API_KEY environment variable or providers.anthropic.apiKey"`);
     vi.unstubAllEnvs();

@@ -7,6 +7,7 @@ import { onTestFinished } from 'vitest';
 import { startFakeProvider, type FakeProvider } from '../../helpers/fake-provider.ts';
 import { connectClient, startGateway, type Frame, type GatewayHarness, type TestClient } from '../gateway/helpers.ts';
 import type { AgentService } from '../../../plugins/agent/index.ts';
+import { agentServiceRef } from '../../../sdk/agent/index.ts';
 
 export interface AgentHarness extends GatewayHarness {
   fake: FakeProvider;
@@ -45,7 +46,7 @@ export async function startAgent(options: AgentHarnessOptions = {}): Promise<Age
       },
     },
   });
-  return { ...harness, fake, agent: harness.kernel.use('agent'), client: () => connectClient(harness.url) };
+  return { ...harness, fake, agent: harness.kernel.use(agentServiceRef), client: () => connectClient(harness.url) };
 }
 
 /** Sends chat.send and collects the run's events until chat.final. */

@@ -1,8 +1,8 @@
 /** history() is a reader: it never writes into a session a run is writing to. */
 import { describe, expect, it } from 'vitest';
 import { createTestKernel } from '../../../app/testing.ts';
-import type { ToolRegistry } from '../../../plugins/agent/index.ts';
 import { startFakeProvider } from '../../helpers/fake-provider.ts';
+import { agentServiceRef, toolRegistryRef } from '../../../sdk/agent/index.ts';
 
 describe('agent history during a run', () => {
   it('reading a session while its tool call runs adds no "interrupted" result: the call ends with exactly one', async () => {
@@ -19,12 +19,12 @@ describe('agent history during a run', () => {
       let finish!: () => void;
       let started!: () => void;
       const running = new Promise<void>((resolve) => { started = resolve; });
-      (kernel.use('tools') as ToolRegistry).register({
+      (kernel.use(toolRegistryRef)).register({
         name: 'slow', description: 'waits', parameters: { type: 'object', properties: {} },
         handler: () => new Promise<string>((resolve) => { started(); finish = () => resolve('done'); }),
       });
       fake.script({ toolCall: { name: 'slow', args: {}, id: 'call-1' } }, { text: 'finished' });
-      const agent = kernel.use('agent');
+      const agent = kernel.use(agentServiceRef);
       const run = agent.run({ sessionKey: 'agent:main:main', message: 'go' });
       await running;
       const during = await agent.history('agent:main:main');

@@ -2,13 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { definePlugin } from '../../../core/plugin.ts';
 import { chat, startAgent, waitFor } from './harness.ts';
+import { toolRegistryRef } from '../../../sdk/agent/index.ts';
 
 const toolPlugin = (seen: unknown[]) => definePlugin({
   name: 'test-tools',
   version: '1.0.0',
   dependencies: ['agent'],
   setup(ctx) {
-    ctx.use('tools').register({
+    ctx.use(toolRegistryRef).register({
       name: 'add',
       description: 'adds two numbers',
       parameters: { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } }, required: ['a', 'b'] },

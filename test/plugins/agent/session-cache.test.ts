@@ -1,9 +1,9 @@
 /** The agent keeps loaded transcripts in the cache service (memory tier, agents.sessionCacheSize). */
 import { describe, expect, it, vi } from 'vitest';
 import { createTestKernel } from '../../../app/testing.ts';
-import type { SessionStore } from '../../../plugins/agent/index.ts';
 import type { CacheService } from '../../../sdk/cache/index.ts';
 import { startFakeProvider } from '../../helpers/fake-provider.ts';
+import { agentServiceRef, sessionStoreRef } from '../../../sdk/agent/index.ts';
 
 async function agentKernel(fakeURL: string, extra: Record<string, unknown>, plugins: string[]) {
   return createTestKernel({
@@ -21,8 +21,8 @@ describe('agent session cache', () => {
     const fake = await startFakeProvider();
     try {
       const kernel = await agentKernel(fake.openaiBaseURL, { agents: { sessionCacheSize: 1 }, cache: { tiers: ['memory', 'disk'] } }, ['cache', 'cache-memory', 'cache-disk']);
-      const load = vi.spyOn(kernel.use('session-store') as SessionStore, 'load');
-      const agent = kernel.use('agent');
+      const load = vi.spyOn(kernel.use(sessionStoreRef), 'load');
+      const agent = kernel.use(agentServiceRef);
       for (let i = 0; i < 3; i++) {
         fake.script({ text: `answer ${i}` });
         await agent.run({ sessionKey: 'agent:main:main', message: `hi ${i}` });
@@ -53,8 +53,8 @@ describe('agent session cache', () => {
     const fake = await startFakeProvider();
     try {
       const kernel = await agentKernel(fake.openaiBaseURL, extra, plugins as string[]);
-      const load = vi.spyOn(kernel.use('session-store') as SessionStore, 'load');
-      const agent = kernel.use('agent');
+      const load = vi.spyOn(kernel.use(sessionStoreRef), 'load');
+      const agent = kernel.use(agentServiceRef);
       fake.script({ text: 'first' });
       await agent.run({ sessionKey: 'agent:main:main', message: 'one' });
       fake.script({ text: 'second' });

@@ -12,7 +12,8 @@ describe('config suggest', () => {
   for (const production of [false, true]) {
     it(`the ${production ? 'production' : 'development'} preset is a valid config the audit does not flag`, async () => {
       const config = suggestConfig(production);
-      const kernel = await createTestKernel({ config: { ...config, preset: 'none', plugins: [auditPlugin] }, env: { CLAWDBOT_GATEWAY_PASSWORD: 'a-long-random-password-1' } });
+      // agents.memoryLimit is read by resources: under preset "none" it must be loaded too (test/app/sections.test.ts).
+      const kernel = await createTestKernel({ config: { ...config, preset: 'none', plugins: [auditPlugin] }, plugins: ['resources'], env: { CLAWDBOT_GATEWAY_PASSWORD: 'a-long-random-password-1' } });
       expect(kernel.config.agents.maxConcurrentRuns).toBe(production ? 5 : 2);
       expect(configChecks(kernel.config)).toEqual([]);
     });

@@ -1,6 +1,7 @@
 /** Discord end to end: fake Discord API (REST + Gateway), real channels service, fake model provider. */
 import { describe, expect, it } from 'vitest';
 import { ALICE, BOB, GENERAL, THREAD, startDiscord, until } from './harness.ts';
+import { agentServiceRef } from '../../../sdk/agent/index.ts';
 
 const codeIn = (text: string) => /pairing code is ([A-Z0-9]{8})/.exec(text)?.[1];
 
@@ -32,7 +33,7 @@ describe('channel-discord: messages', () => {
     // Model output never pings anyone.
     expect(reply!.allowedMentions).toEqual({ parse: [], replied_user: false });
     expect(h.dc.typing).toContain(h.dc.dmChannelOf(ALICE.id));
-    expect((await h.kernel.use('agent').history(`agent:main:discord:dm:${ALICE.id}`)).map((m) => m.content)).toEqual(['what is up', 'Hi Alice, how can I help?']);
+    expect((await h.kernel.use(agentServiceRef).history(`agent:main:discord:dm:${ALICE.id}`)).map((m) => m.content)).toEqual(['what is up', 'Hi Alice, how can I help?']);
     await until(() => h.status().outbound.sent === 3, 'the service to count the sends');
     expect(h.status()).toMatchObject({ state: 'connected', inbound: { accepted: 1, pairing: 1, dropped: 0 } });
   });
@@ -65,7 +66,7 @@ describe('channel-discord: messages', () => {
     const followUp = h.dc.message(BOB, 'and 3+3?', { channelId: THREAD, replyToAuthor: bot });
     const [, threadReply] = await h.dc.waitForSent(2);
     expect(threadReply).toMatchObject({ channelId: THREAD, content: 'echo: Bob: and 3+3?', replyTo: followUp['id'] });
-    expect(await h.kernel.use('agent').history(`agent:main:discord:group:${THREAD}`)).toHaveLength(2);
+    expect(await h.kernel.use(agentServiceRef).history(`agent:main:discord:group:${THREAD}`)).toHaveLength(2);
 
     // A channel not in groupAllowFrom is ignored even with a mention.
     h.dc.message(ALICE, `<@${bot.id}> hi`, { channelId: '500000000000000999', mentions: [bot] });

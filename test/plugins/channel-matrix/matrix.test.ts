@@ -1,6 +1,7 @@
 /** Matrix end to end: fake homeserver, real channels service, fake model provider. */
 import { describe, expect, it } from 'vitest';
 import { ALICE, BOB, CAROL, startMatrix, until } from './harness.ts';
+import { agentServiceRef } from '../../../sdk/agent/index.ts';
 
 const codeIn = (text: string) => /pairing code is ([A-Z0-9]{8})/.exec(text)?.[1];
 const body = (content: Record<string, unknown>) => content['body'] as string;
@@ -36,7 +37,7 @@ describe('channel-matrix', () => {
       'm.relates_to': { 'm.in_reply_to': { event_id: asked.event_id } },
     });
     expect(h.mx.typing).toContainEqual({ roomId: dm, userId: h.mx.userId, timeout: 5000 });
-    expect((await h.kernel.use('agent').history(`agent:main:matrix:dm:${ALICE}`)).map((m) => m.content)).toEqual(['what is up', 'Hi **Alice**, how can I help?']);
+    expect((await h.kernel.use(agentServiceRef).history(`agent:main:matrix:dm:${ALICE}`)).map((m) => m.content)).toEqual(['what is up', 'Hi **Alice**, how can I help?']);
     // Long polls from the last next_batch; the token only in the Authorization header.
     const syncs = h.mx.calls.filter((c) => c.endpoint === 'sync');
     expect(syncs.at(-1)!.query).toMatchObject({ timeout: '5000', since: expect.stringMatching(/^s\d+$/) });
@@ -89,7 +90,7 @@ describe('channel-matrix', () => {
     expect(sent[0]!.content['m.relates_to']).toEqual({ 'm.in_reply_to': { event_id: byName.event_id } });
     expect(sent.every((s) => s.roomId === room)).toBe(true);
     expect(h.status().inbound).toEqual({ accepted: 3, dropped: 1, pairing: 0 });
-    expect(await h.kernel.use('agent').history(`agent:main:matrix:group:${room}`)).toHaveLength(6);
+    expect(await h.kernel.use(agentServiceRef).history(`agent:main:matrix:group:${room}`)).toHaveLength(6);
   });
 
   it('an allowed user\'s invite to a room not in groupAllowFrom is joined, but messages there are dropped by groupPolicy', async () => {

@@ -1,6 +1,7 @@
 /** Slack over Socket Mode end to end: fake Slack (Web API + WebSocket), real channels service, fake model provider. */
 import { describe, expect, it } from 'vitest';
 import { ALICE, BOB, GENERAL, startSlack, until } from './harness.ts';
+import { agentServiceRef } from '../../../sdk/agent/index.ts';
 
 const codeIn = (text: string) => /pairing code is ([A-Z0-9]{8})/.exec(text)?.[1];
 
@@ -29,7 +30,7 @@ describe('channel-slack: socket mode', () => {
     expect(reply).toMatchObject({ channel: `D${ALICE.slice(1)}`, text: 'Hi *Alice*, see <https://example.com/a?b=1&amp;c=2|the docs> &amp; &lt;!channel&gt;' });
     expect(reply!.threadTs).toBeUndefined();
     expect(reply!.unfurlLinks).toBe('false');
-    expect((await h.kernel.use('agent').history('agent:main:slack:dm:U0ALICE001')).map((m) => m.content)).toEqual(['what is up', expect.stringContaining('Hi **Alice**')]);
+    expect((await h.kernel.use(agentServiceRef).history('agent:main:slack:dm:U0ALICE001')).map((m) => m.content)).toEqual(['what is up', expect.stringContaining('Hi **Alice**')]);
     // Every envelope was acknowledged.
     await until(() => h.slack.acks.length === h.slack.delivered.length, 'every envelope to be acknowledged');
     expect(h.status()).toMatchObject({ state: 'connected', inbound: { accepted: 1, pairing: 1, dropped: 0 } });
@@ -67,7 +68,7 @@ describe('channel-slack: socket mode', () => {
     expect(second).toMatchObject({ channel: GENERAL, threadTs: askedTs, text: 'echo: Bob Stone: and 3+3?' });
     await until(() => h.slack.acks.length === h.slack.delivered.length, 'every envelope acknowledged');
     // One session for the channel; the unmentioned message and the other channel were dropped.
-    expect(await h.kernel.use('agent').history(`agent:main:slack:group:${GENERAL}`)).toHaveLength(4);
+    expect(await h.kernel.use(agentServiceRef).history(`agent:main:slack:group:${GENERAL}`)).toHaveLength(4);
     expect(h.status().inbound).toMatchObject({ accepted: 2 });
     expect(h.slack.posted).toHaveLength(2);
   });

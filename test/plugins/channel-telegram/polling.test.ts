@@ -1,6 +1,7 @@
 /** Telegram end to end over long polling: fake Bot API, real channels service, fake model provider. */
 import { describe, expect, it } from 'vitest';
 import { ALICE, BOB, GROUP, startTelegram, until } from './harness.ts';
+import { agentServiceRef } from '../../../sdk/agent/index.ts';
 
 const codeIn = (text: string) => /pairing code is ([A-Z0-9]{8})/.exec(text)?.[1];
 
@@ -29,7 +30,7 @@ describe('channel-telegram: polling', () => {
     expect(reply).toMatchObject({ chatId: '42', text: 'Hi Alice, how can I help?', replyTo: update.message!.message_id });
     expect(h.fake.requests).toHaveLength(1);
     expect(h.tg.actions).toContainEqual({ chatId: '42', action: 'typing' });
-    expect((await h.kernel.use('agent').history('agent:main:telegram:dm:42')).map((m) => m.content)).toEqual(['what is up', 'Hi Alice, how can I help?']);
+    expect((await h.kernel.use(agentServiceRef).history('agent:main:telegram:dm:42')).map((m) => m.content)).toEqual(['what is up', 'Hi Alice, how can I help?']);
     // Long polls with a timeout, each confirming what came before.
     const polls = h.tg.calls.filter((c) => c.method === 'getUpdates');
     expect(polls[0]!.params).toMatchObject({ timeout: 5, allowed_updates: ['message'] });
@@ -66,7 +67,7 @@ describe('channel-telegram: polling', () => {
     expect(reply).toMatchObject({ chatId: String(GROUP.id), text: 'echo: Alice: what is 2+2?', replyTo: mention.message!.message_id });
     expect(h.fake.requests).toHaveLength(1);
     expect(h.status().inbound).toEqual({ accepted: 1, dropped: 1, pairing: 0 });
-    expect(await h.kernel.use('agent').history(`agent:main:telegram:group:${GROUP.id}`)).toHaveLength(2);
+    expect(await h.kernel.use(agentServiceRef).history(`agent:main:telegram:group:${GROUP.id}`)).toHaveLength(2);
 
     // The group becomes a supergroup with a new id: the operator is told which id to allow.
     await h.tg.pushUpdate({ message: { message_id: 99, date: 1, chat: { id: -5, type: 'group' }, from: { ...ALICE, is_bot: false }, migrate_to_chat_id: GROUP.id - 1 } });

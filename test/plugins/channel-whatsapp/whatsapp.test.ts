@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { startWhatsApp, until, VERIFY_TOKEN } from './harness.ts';
+import { agentServiceRef } from '../../../sdk/agent/index.ts';
 
 const STRANGER = '15551234567';
 
@@ -36,7 +37,7 @@ describe('channel-whatsapp', () => {
     expect(h.wa.reads).toContainEqual({ messageId: 'wamid.question', typing: true });
     expect(h.wa.requests.every((r) => r.authorized)).toBe(true);
     expect(h.fake.requests.at(-1)!.body.messages.at(-1).content).toBe('what can you do?');
-    const history = await h.kernel.use('agent').history('agent:main:whatsapp:dm:15551234567');
+    const history = await h.kernel.use(agentServiceRef).history('agent:main:whatsapp:dm:15551234567');
     expect(history.map((m) => m.content)).toEqual(['what can you do?', 'Hello from the agent']);
   });
 

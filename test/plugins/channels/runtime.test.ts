@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createHooks } from '../../../core/hooks.ts';
 import { createLogger } from '../../../core/log.ts';
-import type { AgentService, RunRequest, RunResult } from '../../../plugins/agent/agent-service.ts';
+import type { AgentService, RunRequest, RunResult } from '../../../sdk/agent/index.ts';
 import { PairingStore } from '../../../plugins/channels/pairing-store.ts';
 import { FileSeenStore, type SeenStore } from '../../../plugins/channels/seen-store.ts';
 import { ChannelRuntime, TYPING_REFRESH_MS } from '../../../plugins/channels/runtime.ts';

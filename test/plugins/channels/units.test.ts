@@ -7,7 +7,7 @@ import { decide } from '../../../plugins/channels/policy.ts';
 import { encodePeerId, sessionKeyFor } from '../../../plugins/channels/session-route.ts';
 import { resolveChannelSettings } from '../../../plugins/channels/settings.ts';
 import { agentText } from '../../../plugins/channels/runtime.ts';
-import { parseSessionKey } from '../../../plugins/agent/session-key.ts';
+import { parseSessionKey } from '../../../sdk/agent/session-key.ts';
 
 describe('chunkText', () => {
   it('keeps short text whole and never exceeds the limit', () => {

@@ -10,6 +10,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { createFakeChannel, type FakeChannel } from '../../helpers/fake-channel.ts';
 import { startFakeProvider, type FakeProvider } from '../../helpers/fake-provider.ts';
 import { PASSWORD, startGateway, type GatewayHarness } from '../gateway/helpers.ts';
+import { toolRegistryRef } from '../../../sdk/agent/index.ts';
 
 export const CHROMIUM = process.env.MOLTBOT_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_FLAGS = [
@@ -44,7 +45,7 @@ export async function startDashboardGateway(extra: unknown[] = []): Promise<Dash
     },
   });
   // A trusted tool, so a run's trace has tool time beside model time.
-  harness.kernel.use('tools').register({
+  harness.kernel.use(toolRegistryRef).register({
     name: 'lookup_weather',
     description: 'Weather for a city',
     parameters: { type: 'object', properties: { city: { type: 'string' } } },

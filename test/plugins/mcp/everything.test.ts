@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createTestKernel } from '../../../app/testing.ts';
-import type { ToolRegistry } from '../../../plugins/agent/tool-registry.ts';
+import type { ToolRegistry } from '../../../sdk/agent/tool-registry.ts';
 import { eventually } from '../../helpers/eventually.ts';
 import { context, groupMembers, processesWithEnv, registryOnly, SERVERS, stdio } from './kit.ts';
 

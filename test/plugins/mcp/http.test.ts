@@ -14,7 +14,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { createTestKernel } from '../../../app/testing.ts';
 import { maskSecrets } from '../../../core/validate/secrets.ts';
 import rootSchema from '../../../schemas/moltbot.config.json' with { type: 'json' };
-import type { ToolRegistry } from '../../../plugins/agent/tool-registry.ts';
+import type { ToolRegistry } from '../../../sdk/agent/tool-registry.ts';
 import { eventually } from '../../helpers/eventually.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 import { context, registryOnly } from './kit.ts';

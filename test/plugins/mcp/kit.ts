@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { definePlugin } from '../../../core/plugin.ts';
-import { createToolRegistry } from '../../../plugins/agent/tool-registry.ts';
+import { createToolRegistry } from '../../../sdk/agent/tool-registry.ts';
 
 const modules = fileURLToPath(new URL('../../../node_modules/@modelcontextprotocol/', import.meta.url));
 

@@ -11,7 +11,7 @@ import { definePlugin } from '../../../core/plugin.ts';
 import type { Alert, Check } from '../../../core/hook-types.ts';
 import { createTestKernel } from '../../../app/testing.ts';
 import { eventually } from '../../helpers/eventually.ts';
-import type { ToolRegistry } from '../../../plugins/agent/tool-registry.ts';
+import type { ToolRegistry } from '../../../sdk/agent/tool-registry.ts';
 import { context, groupMembers, registryOnly, SERVERS, stdio } from './kit.ts';
 
 const alerts = (seen: Alert[]) => definePlugin({

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { createTestKernel } from '../../../app/testing.ts';
 import { FLUSH_INSTRUCTION, type MemoryService } from '../../../plugins/memory/index.ts';
 import { dailyFile } from '../../../plugins/memory/memory-files.ts';
-import type { ToolRegistry } from '../../../plugins/agent/tool-registry.ts';
+import type { ToolRegistry } from '../../../sdk/agent/tool-registry.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 import { chat, startAgent } from '../agent/harness.ts';
 

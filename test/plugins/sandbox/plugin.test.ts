@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { definePlugin } from '../../../core/plugin.ts';
 import { createTestKernel } from '../../../app/testing.ts';
-import { createToolRegistry, type ToolRegistry } from '../../../plugins/agent/tool-registry.ts';
+import { createToolRegistry, type ToolRegistry } from '../../../sdk/agent/tool-registry.ts';
 import sandbox, { type SandboxService } from '../../../plugins/sandbox/index.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 

@@ -4,7 +4,7 @@
  * SIGKILLs it at a random moment.
  */
 import { createFileStore } from '../../../plugins/session-store-file/file-store.ts';
-import type { TranscriptEntry } from '../../../plugins/agent/types.ts';
+import type { TranscriptEntry } from '../../../sdk/agent/types.ts';
 
 const root = process.argv[2]!;
 const store = createFileStore({ root, indexDelayMs: 2, maxOpenFiles: 8 });

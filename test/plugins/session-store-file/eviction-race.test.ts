@@ -6,7 +6,7 @@
  * records so the old write is still landing when the newcomer opens.
  */
 import { describe, expect, it } from 'vitest';
-import type { TranscriptEntry } from '../../../plugins/agent/types.ts';
+import type { TranscriptEntry } from '../../../sdk/agent/types.ts';
 import { createFileStore } from '../../../plugins/session-store-file/file-store.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 

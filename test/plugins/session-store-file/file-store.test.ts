@@ -2,9 +2,10 @@ import { appendFile, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createFileStore } from '../../../plugins/session-store-file/file-store.ts';
-import type { TranscriptEntry } from '../../../plugins/agent/types.ts';
+import type { TranscriptEntry } from '../../../sdk/agent/types.ts';
 import { createTestKernel } from '../../../app/testing.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
+import { sessionStoreRef } from '../../../sdk/agent/index.ts';
 
 const KEY = 'agent:main:main';
 let n = 0;
@@ -19,7 +20,7 @@ async function store(root: string) {
 describe('session-store-file', () => {
   it('writes under <stateDir>/state/agents/<agentId>/sessions/ as the plugin', async () => {
     const kernel = await createTestKernel({ config: { plugins: ['session-store-file'] } });
-    const s = kernel.use('session-store');
+    const s = kernel.use(sessionStoreRef);
     await s.append('main', KEY, [user('hello')]);
     const dir = join(kernel.tempDir, 'state', 'state', 'agents', 'main', 'sessions');
     expect(await readdir(dir)).toContain('agent%3Amain%3Amain.jsonl');

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Check } from '../../../core/hook-types.ts';
 import { createFileStore } from '../../../plugins/session-store-file/file-store.ts';
 import { checkSessionStore } from '../../../plugins/session-store-file/integrity-check.ts';
-import type { TranscriptEntry } from '../../../plugins/agent/types.ts';
+import type { TranscriptEntry } from '../../../sdk/agent/types.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 
 const message = (id: string, content: string): TranscriptEntry => ({ kind: 'message', id, at: Date.now(), role: 'user', content });

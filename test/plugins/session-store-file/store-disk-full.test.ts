@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { TranscriptEntry } from '../../../plugins/agent/types.ts';
+import type { TranscriptEntry } from '../../../sdk/agent/types.ts';
 import { createFileStore } from '../../../plugins/session-store-file/file-store.ts';
 import { transcriptName } from '../../../plugins/session-store-file/file-names.ts';
 import { parseTranscript } from '../../../plugins/session-store-file/transcript-file.ts';

@@ -4,8 +4,9 @@ import { REDIS_URL, redisPrefix } from '../../helpers/redis.ts';
 import { createClient } from '@keyv/redis';
 import { createTestKernel } from '../../../app/testing.ts';
 import type { Check } from '../../../core/hook-types.ts';
-import type { SessionStore, TranscriptEntry } from '../../../plugins/agent/index.ts';
+import type { TranscriptEntry } from '../../../sdk/agent/index.ts';
 import { startFakeProvider } from '../../helpers/fake-provider.ts';
+import { agentServiceRef, sessionStoreRef } from '../../../sdk/agent/index.ts';
 
 
 const message = (id: string, role: 'user' | 'assistant', content: string, extra: object = {}): TranscriptEntry =>
@@ -13,7 +14,7 @@ const message = (id: string, role: 'user' | 'assistant', content: string, extra:
 
 async function storeKernel(keyPrefix: string) {
   const kernel = await createTestKernel({ config: { redis: { keyPrefix }, plugins: ['session-store-redis'] } });
-  return { kernel, store: kernel.use('session-store') as SessionStore };
+  return { kernel, store: kernel.use(sessionStoreRef) };
 }
 
 /** A kernel with the agent on the Redis store (and, as `preset`, what the CLI would load first). */
@@ -83,15 +84,15 @@ describe('session-store-redis', () => {
       const [a, b] = [await boot(), await boot()];
       expect(a.plugins().map((p) => p.name)).not.toContain('session-store-file');
       fake.script({ text: 'from A' });
-      await a.use('agent').run({ sessionKey: 'agent:main:main', message: 'question to A' });
-      expect((await b.use('agent').history('agent:main:main')).map((m) => m.content)).toEqual(['question to A', 'from A']);
+      await a.use(agentServiceRef).run({ sessionKey: 'agent:main:main', message: 'question to A' });
+      expect((await b.use(agentServiceRef).history('agent:main:main')).map((m) => m.content)).toEqual(['question to A', 'from A']);
       fake.script({ text: 'from B' });
-      await b.use('agent').run({ sessionKey: 'agent:main:main', message: 'question to B' });
+      await b.use(agentServiceRef).run({ sessionKey: 'agent:main:main', message: 'question to B' });
       // A cached the session before B wrote to it: it notices and reloads.
       fake.script({ text: 'from A again' });
-      await a.use('agent').run({ sessionKey: 'agent:main:main', message: 'third' });
+      await a.use(agentServiceRef).run({ sessionKey: 'agent:main:main', message: 'third' });
       expect(JSON.stringify(fake.requests.at(-1)!.body)).toContain('from B');
-      expect((await b.use('agent').history('agent:main:main')).map((m) => m.content)).toEqual(['question to A', 'from A', 'question to B', 'from B', 'third', 'from A again']);
+      expect((await b.use(agentServiceRef).history('agent:main:main')).map((m) => m.content)).toEqual(['question to A', 'from A', 'question to B', 'from B', 'third', 'from A again']);
     } finally {
       await fake.close();
     }
@@ -105,13 +106,13 @@ describe('session-store-redis', () => {
       const [a, b] = [await boot(), await boot()];
       // No echo fallback: each run answers with a scripted text; the first is slow.
       fake.script({ text: 'slow answer from the first run', chunks: 4, delayMs: 150 }, { text: 'second' });
-      const first = a.use('agent').run({ sessionKey: 'agent:main:main', message: 'first' });
+      const first = a.use(agentServiceRef).run({ sessionKey: 'agent:main:main', message: 'first' });
       await new Promise((resolve) => setTimeout(resolve, 50));
-      const second = b.use('agent').run({ sessionKey: 'agent:main:main', message: 'second' });
+      const second = b.use(agentServiceRef).run({ sessionKey: 'agent:main:main', message: 'second' });
       await Promise.all([first, second]);
       // Without the lease both model calls would have started before either reply existed.
       expect(JSON.stringify(fake.requests[1]!.body)).toContain('slow answer from the first run');
-      expect((await a.use('agent').history('agent:main:main')).map((m) => m.content)).toEqual(['first', 'slow answer from the first run', 'second', 'second']);
+      expect((await a.use(agentServiceRef).history('agent:main:main')).map((m) => m.content)).toEqual(['first', 'slow answer from the first run', 'second', 'second']);
     } finally {
       await fake.close();
     }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { RpcContext } from '../../../core/hook-types.ts';
 import { definePlugin } from '../../../core/plugin.ts';
 import { createTestKernel } from '../../../app/testing.ts';
-import { createToolRegistry } from '../../../plugins/agent/tool-registry.ts';
+import { createToolRegistry } from '../../../sdk/agent/tool-registry.ts';
 import { methodRegistry } from '../../../sdk/gateway/methods.ts';
 import toolPolicy from '../../../plugins/tool-policy/index.ts';
 import { RPC_INVOKE_DENY } from '../../../plugins/tool-policy/rpc.ts';
@@ -15,6 +15,7 @@ const agent = definePlugin({
     tools.register({ name: 'weather', description: 'Weather', parameters: { type: 'object' }, handler: (args: { city?: string }, c) => `sunny in ${args.city} for ${c.sessionKey}` });
     tools.register({ name: 'read', description: 'Read', parameters: { type: 'object' }, handler: () => { throw Object.assign(new Error('path "x" is outside the workspace'), { code: 'MOLT_ERR_TOOL_PATH_OUTSIDE_WORKSPACE' }); } });
     tools.register({ name: 'exec', description: 'Exec', parameters: { type: 'object' }, handler: () => 'ran' });
+    tools.register({ name: 'acme_write', description: 'Write (third-party)', parameters: { type: 'object' }, access: { paths: { target: 'write' } }, handler: () => 'written' });
     ctx.provide('tools', tools);
   },
 });
@@ -43,6 +44,7 @@ describe('tools RPC', () => {
       { name: 'weather', description: 'Weather', parameters: { type: 'object' }, allowed: true, invokable: true },
       { name: 'read', description: 'Read', parameters: { type: 'object' }, allowed: true, invokable: true },
       { name: 'exec', description: 'Exec', parameters: { type: 'object' }, allowed: true, invokable: false },
+      { name: 'acme_write', description: 'Write (third-party)', parameters: { type: 'object' }, allowed: true, invokable: false },
     ] });
     const sandboxed = (await call('tools.list', {}) as { tools: { name: string; allowed: boolean }[] }).tools;
     expect(sandboxed.find((t) => t.name === 'exec')?.allowed).toBe(false);
@@ -63,5 +65,14 @@ describe('tools RPC', () => {
     expect(await allowed.call('tools.invoke', { name: 'exec', sessionKey: 'agent:main:main' })).toMatchObject({ ok: true, output: 'ran' });
     await expect(allowed.call('tools.invoke', { name: 'exec' })).rejects.toMatchObject({ code: 'FORBIDDEN', message: 'tool call denied: tool "exec" is denied in sandboxed sessions (the default sandbox denylist)' });
     await expect(allowed.call('tools.invoke', { name: 'nope' })).rejects.toMatchObject({ code: 'INVALID_REQUEST', message: 'unknown tool "nope"' });
+  });
+
+  it('a tool declaring write access to workspace paths is refused over RPC like write, whatever its name', async () => {
+    const { call } = await start();
+    await expect(call('tools.invoke', { name: 'acme_write', args: { target: 'a.md' }, sessionKey: 'agent:main:main' })).rejects.toMatchObject({
+      code: 'FORBIDDEN', message: 'tool "acme_write" writes workspace files and cannot be invoked over RPC (add it to the tool-policy option invokeAllow to allow it)',
+    });
+    const allowed = await start({ invokeAllow: ['acme_write'] });
+    expect(await allowed.call('tools.invoke', { name: 'acme_write', args: { target: 'a.md' }, sessionKey: 'agent:main:main' })).toMatchObject({ ok: true, output: 'written' });
   });
 });

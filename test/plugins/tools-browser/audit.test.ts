@@ -1,6 +1,6 @@
 /** Audit findings of the browser tool, from real tool policies built from sandbox configs. */
 import { describe, expect, it } from 'vitest';
-import { createToolPolicy } from '../../../plugins/tool-policy/policy.ts';
+import { createToolPolicy } from '../../../sdk/agent/tool-policy.ts';
 import { browserAuditChecks } from '../../../plugins/tools-browser/audit.ts';
 
 const ids = (checks: { id: string; severity: string }[]) => checks.map((check) => `${check.id}:${check.severity}`);

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestKernel, type TestKernel } from '../../../app/testing.ts';
-import type { ToolRegistry } from '../../../plugins/agent/tool-registry.ts';
+import type { ToolRegistry } from '../../../sdk/agent/tool-registry.ts';
 import { profileName } from '../../../plugins/tools-browser/browser-pool.ts';
 import { processTree } from '../../../plugins/tools-browser/process-tree.ts';
 import { freePort } from '../../helpers/net.ts';

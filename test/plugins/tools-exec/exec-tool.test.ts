@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { definePlugin } from '../../../core/plugin.ts';
 import { createTestKernel } from '../../../app/testing.ts';
-import { createToolRegistry, type ToolRegistry } from '../../../plugins/agent/tool-registry.ts';
+import { createToolRegistry, type ToolRegistry } from '../../../sdk/agent/tool-registry.ts';
 import { detectContainment, type Containment } from '../../../plugins/tools-exec/containment.ts';
 import { createExecTool, type ExecToolOptions } from '../../../plugins/tools-exec/exec-tool.ts';
 import toolsExec from '../../../plugins/tools-exec/index.ts';

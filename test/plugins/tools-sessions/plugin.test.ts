@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { definePlugin } from '../../../core/plugin.ts';
 import { createTestKernel } from '../../../app/testing.ts';
-import { createToolRegistry, type ToolRegistry } from '../../../plugins/agent/tool-registry.ts';
+import { createToolRegistry, type ToolRegistry } from '../../../sdk/agent/tool-registry.ts';
 import toolPolicy from '../../../plugins/tool-policy/index.ts';
 import toolsSessions from '../../../plugins/tools-sessions/index.ts';
 

@@ -1,6 +1,6 @@
 /** sessions_* tools: sandbox inheritance (GHSA-474h, SB-19), no self-send, rate limit, fire-and-forget. */
 import { describe, expect, it } from 'vitest';
-import type { AgentService, RunRequest } from '../../../plugins/agent/agent-service.ts';
+import type { AgentService, RunRequest } from '../../../sdk/agent/index.ts';
 import { createSessionTools } from '../../../plugins/tools-sessions/session-tools.ts';
 
 const MAIN = 'agent:main:main';

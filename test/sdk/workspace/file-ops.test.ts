@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { linkSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { editWorkspaceFile, readWorkspaceFile, writeWorkspaceFile } from '../../../plugins/tools-fs/file-ops.ts';
+import { editWorkspaceFile, readWorkspaceFile, writeWorkspaceFile } from '../../../sdk/workspace/file-ops.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 
 const CAP = 1024;

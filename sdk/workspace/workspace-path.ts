@@ -9,7 +9,7 @@
  */
 import { constants } from 'node:fs';
 import { open, readlink, realpath, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { FsToolError, quote } from './errors.ts';
 
 export interface OpenedDir {
@@ -19,6 +19,8 @@ export interface OpenedDir {
   readonly name: string;
   /** Path relative to the workspace, for messages. */
   readonly display: string;
+  /** Where the file really is, relative to the real workspace (`/`-separated, parent symlinks resolved). */
+  readonly real: string;
   /** The real workspace path. */
   readonly workspaceReal: string;
   /** fsync of the directory (after a rename). */
@@ -64,8 +66,9 @@ export async function openParent(workspace: string, input: unknown, param: strin
     if (code === 'ENOTDIR') throw new FsToolError('MOLT_ERR_TOOL_NOT_A_FILE', `${param} ${quote(input as string)}: a parent is not a folder`);
     throw error;
   }
+  let real: string;
   try {
-    const real = await readlink(`/proc/self/fd/${dir.fd}`);
+    real = await readlink(`/proc/self/fd/${dir.fd}`);
     if (!isInside(workspaceReal, real)) {
       throw new FsToolError('MOLT_ERR_TOOL_PATH_OUTSIDE_WORKSPACE', `${param} ${quote(input as string)} is outside the workspace (through a symlink)`);
     }
@@ -77,6 +80,7 @@ export async function openParent(workspace: string, input: unknown, param: strin
     base: `/proc/self/fd/${dir.fd}`,
     name: basename(absolute),
     display: relative(workspaceReal, absolute),
+    real: relative(workspaceReal, join(real, basename(absolute))).split(sep).join('/'),
     workspaceReal,
     sync: () => dir.sync(),
     close: () => dir.close(),

@@ -1,12 +1,12 @@
 /**
- * The agent plugin's own hooks (reach them with `getAgentHooks(ctx)`, "agent" in
+ * The agent plugin's own hooks (reach them with `ctx.hooksOf(agentHooksRef)`, "agent" in
  * `dependencies`). `beforeCompaction` runs before older turns of a session are folded into a
  * summary: a tap may call `flush()` to give the model one silent turn with some tools (the
  * memory plugin asks it to write durable facts down), so nothing important is lost with the
  * folded turns. A failing tap is logged and never stops the compaction.
  */
 import tapable from 'tapable';
-import type { PluginContext } from '../../sdk/core/index.ts';
+import { createHooksRef, type PluginContext } from '../core/index.ts';
 import type { ChatMessage } from './types.ts';
 
 export interface CompactionFlushRequest {
@@ -40,7 +40,10 @@ export function createAgentHooks() {
 
 export type AgentHooks = ReturnType<typeof createAgentHooks>;
 
-/** The agent plugin's hooks; list "agent" in your plugin's `dependencies` to use them. */
+/** The agent plugin's hooks: `ctx.hooksOf(agentHooksRef)`, with "agent" in `dependencies`. */
+export const agentHooksRef = createHooksRef<AgentHooks>('agent');
+
+/** Same as `ctx.hooksOf(agentHooksRef)` (kept for plugins written before refs). */
 export function getAgentHooks(ctx: Pick<PluginContext, 'hooksOf'>): AgentHooks {
-  return ctx.hooksOf('agent') as unknown as AgentHooks;
+  return ctx.hooksOf(agentHooksRef);
 }

@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { writeWorkspaceFile } from '../../../plugins/tools-fs/file-ops.ts';
+import { writeWorkspaceFile } from '../../../sdk/workspace/file-ops.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 
 const RACER = `

@@ -1,7 +1,7 @@
 /** The file tools cannot reach the owner's memory (or write skills) from a sandboxed session. */
 import { describe, expect, it } from 'vitest';
 import { createTestKernel } from '../../../app/testing.ts';
-import { workspaceRelative } from '../../../plugins/tool-policy/protected-paths.ts';
+import { workspaceRelative } from '../../../sdk/workspace/protected-paths.ts';
 
 const DM = 'agent:main:telegram:dm:42';
 const MAIN = 'agent:main:main';

@@ -9,14 +9,21 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { lstat, open, realpath, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { storageError } from '../../sdk/core/index.ts';
+import { storageError } from '../core/index.ts';
 import { FsToolError, quote } from './errors.ts';
 import { isInside, openParent, type OpenedDir } from './workspace-path.ts';
 
 const MAX_LINK_HOPS = 8;
 
+/**
+ * Called with the file's real workspace-relative path (`/`-separated, symlinks resolved) once
+ * it is known to be inside the workspace and before it is opened; throws to refuse it. The
+ * protected-path rules reach the file helper through it (workspace-files.ts).
+ */
+export type PathGuard = (realPath: string) => void;
+
 /** Opens the directory holding `path`, following an inside-pointing symlink leaf; calls `use` with it. */
-async function withLeaf<T>(workspace: string, path: string, param: string, use: (dir: OpenedDir, existing: import('node:fs').Stats | undefined) => Promise<T>): Promise<T> {
+async function withLeaf<T>(workspace: string, path: string, param: string, guard: PathGuard | undefined, use: (dir: OpenedDir, existing: import('node:fs').Stats | undefined) => Promise<T>): Promise<T> {
   let input = path;
   for (let hop = 0; hop <= MAX_LINK_HOPS; hop++) {
     const dir = await openParent(workspace, input, param);
@@ -38,6 +45,7 @@ async function withLeaf<T>(workspace: string, path: string, param: string, use: 
       if (stat !== undefined && stat.nlink > 1) {
         throw new FsToolError('MOLT_ERR_TOOL_PATH_OUTSIDE_WORKSPACE', `${param} ${quote(path)} has other hard links; it may alias a file outside the workspace`);
       }
+      guard?.(dir.real);
       return await use(dir, stat);
     } finally {
       await dir.close();
@@ -46,8 +54,8 @@ async function withLeaf<T>(workspace: string, path: string, param: string, use: 
   throw new FsToolError('MOLT_ERR_TOOL_PATH_INVALID', `${param} ${quote(path)}: too many symlinks`);
 }
 
-export async function readWorkspaceFile(workspace: string, path: string, maxBytes: number, param = 'path'): Promise<string> {
-  return withLeaf(workspace, path, param, async (dir, stat) => {
+export async function readWorkspaceFile(workspace: string, path: string, maxBytes: number, param = 'path', guard?: PathGuard): Promise<string> {
+  return withLeaf(workspace, path, param, guard, async (dir, stat) => {
     if (stat === undefined) throw new FsToolError('MOLT_ERR_TOOL_NOT_FOUND', `${param} ${quote(path)} does not exist`);
     let handle: FileHandle;
     try {
@@ -72,10 +80,10 @@ export async function readWorkspaceFile(workspace: string, path: string, maxByte
   });
 }
 
-export async function writeWorkspaceFile(workspace: string, path: string, content: string, maxBytes: number, param = 'path'): Promise<{ bytes: number; created: boolean }> {
+export async function writeWorkspaceFile(workspace: string, path: string, content: string, maxBytes: number, param = 'path', guard?: PathGuard): Promise<{ bytes: number; created: boolean }> {
   const bytes = Buffer.byteLength(content);
   if (bytes > maxBytes) throw new FsToolError('MOLT_ERR_TOOL_FILE_TOO_LARGE', `content is ${bytes} bytes; the limit is ${maxBytes}`);
-  return withLeaf(workspace, path, param, async (dir, stat) => {
+  return withLeaf(workspace, path, param, guard, async (dir, stat) => {
     const mode = stat === undefined ? 0o644 : stat.mode & 0o777;
     const temp = `${dir.base}/.${dir.name}.${randomBytes(6).toString('hex')}.tmp`;
     const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
@@ -98,13 +106,13 @@ export async function writeWorkspaceFile(workspace: string, path: string, conten
   });
 }
 
-export async function editWorkspaceFile(workspace: string, path: string, oldText: string, newText: string, maxBytes: number): Promise<{ bytes: number }> {
-  const text = await readWorkspaceFile(workspace, path, maxBytes);
+export async function editWorkspaceFile(workspace: string, path: string, oldText: string, newText: string, maxBytes: number, guard?: PathGuard): Promise<{ bytes: number }> {
+  const text = await readWorkspaceFile(workspace, path, maxBytes, 'path', guard);
   const first = text.indexOf(oldText);
   if (oldText.length === 0 || first < 0 || text.indexOf(oldText, first + 1) >= 0) {
     throw new FsToolError('MOLT_ERR_TOOL_EDIT_NO_MATCH', `oldText ${first < 0 ? 'does not occur' : 'occurs more than once'} in ${quote(path)}; it must occur exactly once`);
   }
   const next = text.slice(0, first) + newText + text.slice(first + oldText.length);
-  const { bytes } = await writeWorkspaceFile(workspace, path, next, maxBytes);
+  const { bytes } = await writeWorkspaceFile(workspace, path, next, maxBytes, 'path', guard);
   return { bytes };
 }

@@ -1,7 +1,7 @@
 /** FS-11 and the sandbox-mode rules of the tool policy (security-tests §4.5). */
 import { describe, expect, it } from 'vitest';
 import { isMoltbotError } from '../../../core/errors.ts';
-import { createToolPolicy, DEFAULT_SANDBOX_DENY, GUIDE_TOOLS } from '../../../plugins/tool-policy/policy.ts';
+import { createToolPolicy, DEFAULT_SANDBOX_DENY, GUIDE_TOOLS } from '../../../sdk/agent/tool-policy.ts';
 
 const MAIN = 'agent:main:main';
 const GROUP = 'agent:main:telegram:group:42';

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeWorkspaceFile } from '../../../plugins/tools-fs/file-ops.ts';
+import { writeWorkspaceFile } from '../../../sdk/workspace/file-ops.ts';
 import { mountTmpfs, type Tmpfs } from '../../helpers/tmpfs.ts';
 
 const mounted = mountTmpfs(1024 * 1024);

@@ -12,7 +12,7 @@
  *   checked, not when the lists are read. Anything else is a config error naming its path.
  */
 import leven from 'leven';
-import { MoltbotError } from '../../sdk/core/index.ts';
+import { MoltbotError, createServiceRef } from '../core/index.ts';
 
 export const GUIDE_TOOLS = Object.freeze(['read', 'write', 'edit', 'sessions_list', 'sessions_history', 'sessions_send', 'browser', 'canvas', 'nodes', 'cron', 'gateway', 'exec']);
 
@@ -51,6 +51,17 @@ export interface ToolPolicy {
   /** `undefined` when allowed, else the reason given to the model. */
   check(tool: string, sessionKey: string | undefined): string | undefined;
 }
+
+/** Service `tool-policy` (plugin `tool-policy`): the policy built when the kernel starts. */
+export interface ToolPolicyService {
+  /** Throws before the kernel has started (the policy needs every tool registered). */
+  current(): ToolPolicy;
+}
+
+export const toolPolicyRef = createServiceRef<ToolPolicyService>({
+  id: 'tool-policy',
+  description: 'Which tools a session may call (agents.defaults.sandbox)',
+});
 
 const MAIN_SESSION = /^agent:[a-z0-9][a-z0-9_-]{0,63}:main$/i;
 const CONFIG_PATH = 'agents.defaults.sandbox';

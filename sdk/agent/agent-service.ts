@@ -1,0 +1,74 @@
+/**
+ * The `agent` service contract: start a run, abort it, read sessions, traces and model health.
+ * Provided by the `agent` plugin as `agentServiceRef`; channels, cron and session tools consume
+ * it, and an embedding program can use it without a gateway.
+ */
+import { createServiceRef } from '../core/index.ts';
+import type { ToolRegistry } from './tool-registry.ts';
+import type { MessageEntry, RunTrace, SessionInspect, SessionSummary, Usage } from './types.ts';
+
+/** A model of the failover chain as the agent sees it now. */
+export interface ModelState {
+  ref: string;
+  state: 'ok' | 'cooldown' | 'disabled';
+  /** Epoch ms when a cooldown ends. */
+  until?: number;
+  reason?: string;
+  failures: number;
+  lastError?: string;
+}
+
+export interface RunRequest {
+  sessionKey: string;
+  message: string;
+  signal?: AbortSignal;
+  /** Called once the user message is durable on disk (the moment to acknowledge it). */
+  onAccepted?(runId: string): void;
+  onEvent?(event: RunEvent): void;
+  metadata?: Record<string, unknown>;
+}
+
+export type RunEvent =
+  | { type: 'delta'; runId: string; sessionKey: string; attempt: number; text: string }
+  | { type: 'final'; runId: string; sessionKey: string; status: 'ok' | 'error' | 'aborted'; text: string; model?: string; usage: Usage; error?: { code: string; message: string; retryAfterMs?: number } };
+
+export interface RunResult {
+  runId: string;
+  sessionKey: string;
+  text: string;
+  model: string;
+  usage: Usage;
+  trace: RunTrace;
+}
+
+export interface AgentService {
+  run(request: RunRequest): Promise<RunResult>;
+  /** Aborts a run by id, or the run of a session; false when none is active. */
+  abort(target: { runId?: string; sessionKey?: string }): boolean;
+  history(sessionKey: string, limit?: number): Promise<MessageEntry[]>;
+  listSessions(agentId?: string): Promise<SessionSummary[]>;
+  inspectSession(sessionKey: string): Promise<SessionInspect | undefined>;
+  trace(runId: string, agentId?: string): Promise<RunTrace | undefined>;
+  modelStatus(): ModelState[];
+  resetModels(ref?: string): void;
+  usage(): { runs: number; tokens: Usage };
+  queue(): { active: number; queued: number; maxConcurrent: number; maxQueued: number };
+  /** Every run's events (the gateway broadcasts them); returns an unsubscribe function. */
+  subscribe(listener: (event: RunEvent) => void): () => void;
+  readonly tools: ToolRegistry;
+}
+
+/** Service `session-lease`: resolves with a release function once this instance may run the session. */
+export interface SessionLease {
+  acquire(sessionKey: string, signal: AbortSignal): Promise<() => Promise<void>>;
+}
+
+export const agentServiceRef = createServiceRef<AgentService>({
+  id: 'agent',
+  description: 'Agent runs (admission, model failover, tool loop) and the read side (sessions, traces, usage)',
+});
+
+export const sessionLeaseRef = createServiceRef<SessionLease>({
+  id: 'session-lease',
+  description: 'Serialises runs of one session across gateway instances (provided by a shared session store)',
+});

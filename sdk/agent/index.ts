@@ -1,0 +1,36 @@
+/**
+ * `moltbot/plugin-sdk/agent`: what a plugin needs to work with the agent.
+ *
+ * - Tools: `toolRegistryRef` (service `tools`), `ToolDefinition` with its declared `access`
+ *   (file tools declare their path arguments so protected paths apply to them by kind), and
+ *   the tool policy (`toolPolicyRef`, service `tool-policy`).
+ * - Model API for provider plugins: `ModelApi` / `ModelCall` / `ModelEvent`, `modelApiRef(api)`,
+ *   `ModelCallError` and the helpers that classify HTTP and SDK errors, `resolveModel`.
+ * - Sessions: transcript entry types, the `SessionStore` contract (`sessionStoreRef`), session
+ *   keys, `sessionLeaseRef`, the cross-instance `eventBusRef`.
+ * - Runs: the `agent` service contract (`agentServiceRef`), `AgentError`, and the agent's own
+ *   hooks (`agentHooksRef`: `beforeCompaction`).
+ *
+ * Implementations with state (the run loop, the file store, the providers) stay in their
+ * plugins and are reached through these refs.
+ */
+export { agentServiceRef, sessionLeaseRef } from './agent-service.ts';
+export type { AgentService, ModelState, RunEvent, RunRequest, RunResult, SessionLease } from './agent-service.ts';
+export { AgentError } from './agent-error.ts';
+export type { AgentErrorCode } from './agent-error.ts';
+export { agentHooksRef, createAgentHooks, getAgentHooks } from './agent-hooks.ts';
+export type { AgentHooks, BeforeCompaction, CompactionFlushRequest } from './agent-hooks.ts';
+export { eventBusRef } from './event-bus.ts';
+export type { EventBus } from './event-bus.ts';
+export { ModelCallError, attemptSignal, classifyStatus, fromSdkError, parseRetryAfter } from './model-error.ts';
+export type { ModelErrorClass } from './model-error.ts';
+export { keyEnvName, resolveModel, splitRef } from './model-refs.ts';
+export type { ProviderConfig, ResolvedModel } from './model-refs.ts';
+export { modelApiRef, sessionStoreRef } from './service-refs.ts';
+export { mainSessionKey, parseSessionKey } from './session-key.ts';
+export type { SessionKeyParts } from './session-key.ts';
+export { DEFAULT_SANDBOX_DENY, GUIDE_TOOLS, TOOL_GROUPS, createToolPolicy, toolPolicyRef } from './tool-policy.ts';
+export type { SandboxMode, SandboxPolicyConfig, ToolPolicy, ToolPolicyService } from './tool-policy.ts';
+export { createToolRegistry, declaredPaths, toolRegistryRef } from './tool-registry.ts';
+export type { DeclaredPath, PathAccess, ToolAccess, ToolContext, ToolDefinition, ToolRegistry } from './tool-registry.ts';
+export type * from './types.ts';
