@@ -3,19 +3,13 @@
  * process; `title_case` is untrusted code: its source runs in the sandbox (isolated-vm in a
  * supervised worker process), with memory and time limits and no access to Node.
  */
+import { toolRegistryRef } from 'moltbot/plugin-sdk/agent';
 import { definePlugin } from 'moltbot/plugin-sdk/core';
 import schema from './schema.json' with { type: 'json' };
 
 export interface Options {
   /** Longest text the tools accept, in characters. */
   maxChars: number;
-}
-
-/** What this plugin uses of the agent's `tools` registry (first-party plugin `agent`). */
-// SDK: agent — replace with `import { toolRegistryRef, type ToolDefinition } from 'moltbot/plugin-sdk/agent'`
-// and `ctx.use(toolRegistryRef)` (plus `consumes: [toolRegistryRef]`) once that area is on main.
-interface ToolRegistry {
-  register(tool: { name: string; description: string; parameters: object; handler(args: any, context: { runId: string; sessionKey: string; signal: AbortSignal }): unknown }): () => void;
 }
 
 /** What this plugin uses of the `sandbox` service (first-party plugin `sandbox`). */
@@ -38,11 +32,12 @@ export default definePlugin<Options>({
   description: 'Agent tools: one trusted, one sandboxed.',
   schema,
   defaults: { maxChars: 100_000 },
-  // Set up after the agent (its tools registry) and the sandbox.
-  dependencies: ['agent', 'sandbox'],
+  // Set up after the agent (it provides the tools registry) and the sandbox.
+  dependencies: ['sandbox'],
+  consumes: [toolRegistryRef],
   setup(ctx, options) {
     const text = { type: 'string', maxLength: options.maxChars, description: 'The text to work on.' };
-    const tools = ctx.use('tools') as ToolRegistry;
+    const tools = ctx.use(toolRegistryRef);
     ctx.onClose(tools.register({
       name: 'word_count',
       description: 'Counts the words of a text.',
