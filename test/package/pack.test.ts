@@ -6,9 +6,9 @@
  * SDK area adds its capability here in minutes. Covered: service by ref, own error codes, CLI
  * command, HTTP route, embedding, an RPC method with scope and params schema seen by a read
  * client, a CLI command calling the running gateway, a cache tier and an alert sink selected by
- * config, doctor checks, audit findings, backup sources. Still to add as their areas land: a
- * signed-webhook channel (channels), an agent tool with workspace-confined file access (agent, workspace), the
- * shared Redis connection (redis; needs a Redis server, test/helpers/redis-server.ts).
+ * config, the shared Redis connection (the test setup's Redis on 6379), doctor checks, audit
+ * findings, backup sources, an agent tool with workspace-confined file access. Still to add once
+ * the channels area lands: a signed-webhook channel with replay protection.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { npm } from './npm.ts';
 import { readTokenFile, tokenFilePath } from '../../sdk/gateway/index.ts';
+import { REDIS_URL } from '../helpers/redis.ts';
 import { openClient } from '../plugins/gateway/helpers.ts';
 import { packAndInstall, type InstalledPackage } from './harness.ts';
 
@@ -93,7 +94,7 @@ import { defineConfig } from 'moltbot';
 export default defineConfig({
   cache: { tiers: ['memory', 'pack-tier'] },
   alerts: { sinks: ['pack-sink'] },
-  plugins: [['./plugin.ts', { greeting: 'Hi' }], './consumer.ts', ['./ops.ts', { dataDir: './data' }], './rpc.ts'],
+  plugins: [['./plugin.ts', { greeting: 'Hi' }], './consumer.ts', ['./ops.ts', { dataDir: './data' }], './rpc.ts', './files.ts'],
 });
 `;
 
@@ -132,6 +133,30 @@ export default definePlugin({
         }
       });
     });
+  },
+});
+`;
+
+/** An agent tool reading workspace files through the confined helper (path access declared). */
+const FILES = `
+import { toolRegistryRef, type ToolContext } from 'moltbot/plugin-sdk/agent';
+import { definePlugin } from 'moltbot/plugin-sdk/core';
+import { workspaceFiles } from 'moltbot/plugin-sdk/workspace';
+
+export default definePlugin({
+  name: 'pack-files',
+  version: '0.1.0',
+  kernel: '^1.0.0',
+  consumes: [toolRegistryRef],
+  setup(ctx) {
+    const files = workspaceFiles(ctx, { maxReadBytes: 64 * 1024, maxWriteBytes: 64 * 1024 });
+    ctx.onClose(ctx.use(toolRegistryRef).register({
+      name: 'pack_read',
+      description: 'Reads a workspace file (pack test).',
+      parameters: { type: 'object', required: ['path'], properties: { path: { type: 'string' } } },
+      access: { paths: 'read' },
+      handler: ({ path }: { path: string }, tool: ToolContext) => files.read(path, tool),
+    }));
   },
 });
 `;
@@ -186,6 +211,33 @@ console.log(JSON.stringify({ tiers: cache.tiers, value: await cache.namespace('n
 await kernel.close();
 `;
 
+/** Two plugins of this package sharing moltbot's one Redis connection (the real Redis of the test setup). */
+const REDIS_EMBED = `
+import { createKernel } from 'moltbot';
+import { definePlugin } from 'moltbot/plugin-sdk/core';
+import { redisServiceRef, type RedisConnection } from 'moltbot/plugin-sdk/redis';
+
+const ids: Record<string, number> = {};
+const user = (name: string) => definePlugin({
+  name,
+  version: '0.1.0',
+  kernel: '^1.0.0',
+  consumes: [redisServiceRef],
+  setup(ctx) {
+    let connection: RedisConnection | undefined;
+    ctx.hooks.start.tapPromise(ctx.name, async () => {
+      connection = await ctx.use(redisServiceRef).connect({ url: process.argv[2]!, user: ctx.name });
+      ids[ctx.name] = Number(await connection.client.sendCommand(['CLIENT', 'ID']));
+    });
+    ctx.onClose(() => connection?.close());
+  },
+});
+const kernel = createKernel({ config: {}, plugins: [user('pack-redis-a'), user('pack-redis-b')] });
+await kernel.start();
+console.log(JSON.stringify({ ids, connections: kernel.use(redisServiceRef).connections().map((c) => c.users) }));
+await kernel.close();
+`;
+
 /** Embedding: the user's own program starts a kernel with the plugins and uses a service by ref. */
 const EMBED = `
 import { createKernel } from 'moltbot';
@@ -208,7 +260,11 @@ beforeAll(async () => {
   installed.write('embed.ts', EMBED);
   installed.write('ops.ts', OPS);
   installed.write('rpc.ts', RPC);
+  installed.write('files.ts', FILES);
+  // The agent's workspace: ~/clawd, HOME being the package folder.
+  installed.write('clawd/notes.md', 'from the workspace\n');
   installed.write('ops-embed.ts', OPS_EMBED);
+  installed.write('redis-embed.ts', REDIS_EMBED);
   installed.write('data/notes.txt', 'backed up by pack-ops\n');
 }, 180_000);
 
@@ -235,7 +291,7 @@ describe('the packed moltbot, installed outside the repository', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const rows = (JSON.parse(result.stdout) as { name: string; status: string }[]).filter((row) => row.name.startsWith('pack-'));
-    expect(rows).toMatchObject([{ name: 'pack-greeter', status: 'set-up' }, { name: 'pack-consumer', status: 'set-up' }, { name: 'pack-ops', status: 'set-up' }, { name: 'pack-rpc', status: 'set-up' }]);
+    expect(rows).toMatchObject([{ name: 'pack-greeter', status: 'set-up' }, { name: 'pack-consumer', status: 'set-up' }, { name: 'pack-ops', status: 'set-up' }, { name: 'pack-rpc', status: 'set-up' }, { name: 'pack-files', status: 'set-up' }]);
   });
 
   it('adds a CLI command, failing with its own error code and exit code', async () => {
@@ -272,11 +328,30 @@ describe('the packed moltbot, installed outside the repository', () => {
     expect(refused.stderr).toContain('PACK_RPC_ERR_SHOUTING');
   });
 
+  it('adds an agent tool reading workspace files through the confined helper, refused outside the workspace', async () => {
+    const gateway = await installed.gateway();
+    const client = openClient(gateway.url);
+    const hello = await client.connect({ token: await readTokenFile(tokenFilePath(join(installed.dir, '.state'))) }, { scopes: ['read', 'write', 'admin'] });
+    expect(hello.ok, JSON.stringify(hello)).toBe(true);
+    const invoke = (path: string) => client.request('tools.invoke', { name: 'pack_read', args: { path }, sessionKey: 'agent:main:main' });
+    expect((await invoke('notes.md')).payload).toMatchObject({ ok: true, output: 'from the workspace\n' });
+    expect((await invoke('../package.json')).payload).toMatchObject({ ok: false, error: { code: 'MOLT_ERR_TOOL_PATH_OUTSIDE_WORKSPACE' } });
+  });
+
   it('serves the cache as the tier cache.tiers names and receives alerts as the sink alerts.sinks names', async () => {
     const result = await installed.node(['ops-embed.ts']);
     expect(result.code, result.stderr).toBe(0);
     const printed = JSON.parse(result.stdout.trim().split('\n').find((line) => line.startsWith('{"tiers"'))!) as object;
     expect(printed).toEqual({ tiers: ['pack-tier'], value: 42, health: ['pack-ops'], alerts: ['pack.alert'] });
+  });
+
+  it('shares one Redis connection between two plugins through redisServiceRef', async () => {
+    const result = await installed.node(['redis-embed.ts', REDIS_URL]);
+    expect(result.code, result.stderr).toBe(0);
+    const printed = JSON.parse(result.stdout.trim().split('\n').find((line) => line.startsWith('{"ids"'))!) as { ids: Record<string, number>; connections: string[][] };
+    expect(printed.ids['pack-redis-a']).toBeGreaterThan(0);
+    expect(printed.ids['pack-redis-b']).toBe(printed.ids['pack-redis-a']);
+    expect(printed.connections).toEqual([['pack-redis-a', 'pack-redis-b']]);
   });
 
   it('adds a doctor check, an audit finding and a backup source', async () => {
