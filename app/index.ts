@@ -32,7 +32,7 @@ export type { Logger, LogLevel } from '../core/log.ts';
 export type { PluginCatalogue, PluginEntry, PluginReference } from '../core/resolve-plugin.ts';
 export { KERNEL_VERSION } from '../core/version.ts';
 // The channel contract, for channel plugins published as packages (templates/channel).
-export { ChannelSendError } from '../plugins/channels/contract.ts';
-export type { Backoff, ChannelAdapter, ChannelHost, ChannelInbound, ChannelSettings, ChannelState, ChannelStatus, ChannelTarget, ChannelsService, ChatType, ReceiveOutcome } from '../plugins/channels/contract.ts';
+export { ChannelSendError, channelsServiceRef } from '../sdk/channels/index.ts';
+export type { Backoff, ChannelAdapter, ChannelHost, ChannelInbound, ChannelSettings, ChannelState, ChannelStatus, ChannelTarget, ChannelsService, ChatType, ReceiveOutcome } from '../sdk/channels/index.ts';
 export { createHooksRef, createServiceRef, optionalService } from '../core/refs.ts';
 export type { HooksRef, OptionalServiceUse, ServiceRef, ServiceUse } from '../core/refs.ts';

@@ -5,6 +5,7 @@
  * the same server, alternated in the same run; then the idle RSS of each supervised server.
  */
 import { readFileSync } from 'node:fs';
+import { mcpServiceRef } from '../plugins/mcp/index.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,10 +41,10 @@ export async function benchMcp(): Promise<string[]> {
   const direct = new Client({ name: 'bench', version: '1.0.0' });
   try {
     await kernel.start();
-    await kernel.use('mcp').settled();
+    await kernel.use(mcpServiceRef).settled();
     await direct.connect(new StdioClientTransport({ command: process.execPath, args: [EVERYTHING, 'stdio'], stderr: 'ignore' }));
     const tool = (kernel.use('tools') as ToolRegistry).get('mcp__everything__echo');
-    if (tool === undefined) return [...lines, `server-everything did not connect: ${JSON.stringify(kernel.use('mcp').stats()['everything'])}`];
+    if (tool === undefined) return [...lines, `server-everything did not connect: ${JSON.stringify(kernel.use(mcpServiceRef).stats()['everything'])}`];
     const context = { runId: 'bench', sessionKey: 'agent:main:main', signal: new AbortController().signal };
     const viaRegistry: number[] = [];
     const viaSdk: number[] = [];
@@ -64,7 +65,7 @@ export async function benchMcp(): Promise<string[]> {
       'mcp client: idle RSS of each supervised server (VmRSS after connect + the calls above)',
     );
     await new Promise((resolve) => setTimeout(resolve, 500));
-    for (const [name, pid] of Object.entries(kernel.use('mcp').pids())) {
+    for (const [name, pid] of Object.entries(kernel.use(mcpServiceRef).pids())) {
       lines.push(row(`${name} (pid ${pid})`, `${(vmRssKb(pid) / 1024).toFixed(1)} MiB`));
     }
   } finally {

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import rootSchema from '../../schemas/moltbot.config.json' with { type: 'json' };
+import { ROOT_CONFIG_SCHEMA as rootSchema } from '../../sdk/config/index.ts';
 import type { Check } from '../../sdk/core/index.ts';
 import { secretPaths as rootSecretPaths } from '../../sdk/core/index.ts';
 

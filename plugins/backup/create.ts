@@ -16,6 +16,7 @@ import { BackupError } from './errors.ts';
 import { MANIFEST_FORMAT, MANIFEST_NAME, MANIFEST_VERSION, PAYLOAD_DIR, type Manifest } from './manifest.ts';
 import { compareWithManifest, DEFAULT_LIMITS, readArchive, type ArchiveLimits } from './read-archive.ts';
 import { snapshotSources, type SnapshotProgress } from './snapshot.ts';
+import { backupErrors } from './error-codes.ts';
 
 export interface CreateOptions {
   /** The backup folder (made 0700). */
@@ -43,7 +44,7 @@ export async function createBackup(options: CreateOptions): Promise<CreateResult
   const output = resolve(dir, options.output ?? archiveName(now));
   await refuseSelfInclusion(await realpath(dir), options.sources, output);
   await sweepStale(dir);
-  if (await exists(output)) throw new BackupError('MOLT_ERR_BACKUP_EXISTS', { message: `${output} already exists` });
+  if (await exists(output)) throw new BackupError(backupErrors.MOLT_ERR_BACKUP_EXISTS, { message: `${output} already exists` });
 
   const tag = `${process.pid}-${randomBytes(6).toString('hex')}`;
   const staging = await mkdtemp(join(dir, `${STAGING_PREFIX}${tag}-`));
@@ -60,11 +61,11 @@ export async function createBackup(options: CreateOptions): Promise<CreateResult
     );
     await syncFile(temp);
     const problems = compareWithManifest(await readArchive(temp, options.limits ?? DEFAULT_LIMITS));
-    if (problems.length > 0) throw new BackupError('MOLT_ERR_BACKUP_INVALID', { message: `the new archive failed its own check: ${problems.join('; ')}` });
+    if (problems.length > 0) throw new BackupError(backupErrors.MOLT_ERR_BACKUP_INVALID, { message: `the new archive failed its own check: ${problems.join('; ')}` });
     try {
       await link(temp, output);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new BackupError('MOLT_ERR_BACKUP_EXISTS', { message: `${output} already exists` });
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new BackupError(backupErrors.MOLT_ERR_BACKUP_EXISTS, { message: `${output} already exists` });
       throw error;
     }
     await syncFile(dir);
@@ -84,7 +85,7 @@ async function refuseSelfInclusion(dir: string, sources: readonly BackupSource[]
     if (root === undefined) continue;
     for (const [what, path] of [['backup.dir', dir], ['the output', output]] as const) {
       if (isInside(path, root)) {
-        throw new BackupError('MOLT_ERR_BACKUP_SOURCE', {
+        throw new BackupError(backupErrors.MOLT_ERR_BACKUP_SOURCE, {
           message: `${what} ${path} is inside the backup source "${source.name}" (${root})`,
           fix: 'Set backup.dir (or --output) to a folder outside the workspace, sessions and config folders.',
         });

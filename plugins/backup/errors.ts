@@ -1,7 +1,8 @@
-/** Backup failures: MoltbotErrors with the MOLT_ERR_BACKUP_* codes of the catalogue. */
+/** Backup failures: MoltbotErrors with the MOLT_ERR_BACKUP_* codes this plugin defines (error-codes.ts). */
 import { MoltbotError, type ErrorDetails } from '../../sdk/core/index.ts';
+import { backupErrors } from './error-codes.ts';
 
-export type BackupErrorCode = 'MOLT_ERR_BACKUP_EXISTS' | 'MOLT_ERR_BACKUP_SOURCE' | 'MOLT_ERR_BACKUP_INVALID' | 'MOLT_ERR_BACKUP_TARGET';
+export type BackupErrorCode = (typeof backupErrors)[keyof typeof backupErrors];
 
 export class BackupError extends MoltbotError {
   constructor(code: BackupErrorCode, details: ErrorDetails & { message: string }) {

@@ -7,7 +7,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import schema from '../../schemas/plugins/backup.json' with { type: 'json' };
 import validateOptions from '../../schemas/generated/backup.validate.ts';
-import { expandHome } from '../../sdk/core/index.ts';
+import { expandHome, createServiceRef } from '../../sdk/core/index.ts';
 import type { BackupSource } from '../../sdk/core/index.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
 import { KERNEL_VERSION } from '../../sdk/core/index.ts';
@@ -19,17 +19,14 @@ import { useOwnership } from '../../sdk/cluster/index.ts';
 import { parseSchedule, startSchedule } from './schedule.ts';
 import { createBackupService, type BackupService } from './service.ts';
 
+/** Create, list and restore backups of the state directory. */
+export const backupServiceRef = createServiceRef<BackupService>({ id: 'backup', description: 'Create, list and restore backups of the state directory' });
+
 export type { BackupService, RestoreReport } from './service.ts';
 export type { BackupInfo } from './archive-dir.ts';
 export type { CreateResult } from './create.ts';
 export type { VerifyReport } from './verify.ts';
 export type { ArchiveLimits } from './limits.ts';
-
-declare module '../../core/plugin.ts' {
-  interface Services {
-    backup: BackupService;
-  }
-}
 
 export interface BackupOptions {
   limits: ArchiveLimits;
@@ -51,6 +48,7 @@ export function defaultSources(paths: { stateDir: string; workspace: string; con
 export default definePlugin<BackupOptions>({
   name: 'backup',
   version: '1.0.0',
+  provides: [backupServiceRef],
   kernel: '^1.0.0',
   description: 'Backups of config, workspace and sessions: create, list, verify, restore, prune, schedule',
   sections: ['backup'],
@@ -71,7 +69,7 @@ export default definePlugin<BackupOptions>({
       stateDir: ctx.paths.stateDir,
       sources: () => ctx.hooks.backupSources.call(defaultSources(ctx.paths)),
     });
-    ctx.provide('backup', service);
+    ctx.provide(backupServiceRef, service);
     defineBackupMethods(ctx, service);
     ctx.hooks.cliCommands.tap('backup', (program, cli) => registerBackupCommands(program, cli, service));
 

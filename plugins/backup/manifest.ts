@@ -3,6 +3,7 @@
  * per payload file, so `verify` and `restore` can prove an archive whole before trusting it.
  */
 import { BackupError } from './errors.ts';
+import { backupErrors } from './error-codes.ts';
 
 export const MANIFEST_NAME = 'manifest.json';
 export const PAYLOAD_DIR = 'payload';
@@ -78,5 +79,5 @@ export function isValidSourceName(name: string): boolean {
 }
 
 function invalid(message: string): BackupError {
-  return new BackupError('MOLT_ERR_BACKUP_INVALID', { message });
+  return new BackupError(backupErrors.MOLT_ERR_BACKUP_INVALID, { message });
 }

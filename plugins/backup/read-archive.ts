@@ -16,6 +16,7 @@ import { DEFAULT_LIMITS, type ArchiveLimits } from './limits.ts';
 import { MANIFEST_NAME, PAYLOAD_DIR, parseManifest, type Manifest } from './manifest.ts';
 
 export { DEFAULT_LIMITS, type ArchiveLimits } from './limits.ts';
+import { backupErrors } from './error-codes.ts';
 
 const MAX_MANIFEST_BYTES = 64 * 1024 ** 2;
 
@@ -169,5 +170,5 @@ export function checkEntryPath(raw: string, isDir: boolean): string {
 }
 
 function invalid(message: string): BackupError {
-  return new BackupError('MOLT_ERR_BACKUP_INVALID', { message });
+  return new BackupError(backupErrors.MOLT_ERR_BACKUP_INVALID, { message });
 }

@@ -16,6 +16,7 @@ import { isInside } from './create.ts';
 import { BackupError } from './errors.ts';
 import { PAYLOAD_DIR, type Manifest } from './manifest.ts';
 import { compareWithManifest, DEFAULT_LIMITS, readArchive, type ArchiveLimits } from './read-archive.ts';
+import { backupErrors } from './error-codes.ts';
 
 export interface RestoreOptions {
   archive: string;
@@ -64,7 +65,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
       },
     });
     const problems = compareWithManifest(contents);
-    if (problems.length > 0) throw new BackupError('MOLT_ERR_BACKUP_INVALID', { message: `archive does not match its manifest: ${problems.join('; ')}` });
+    if (problems.length > 0) throw new BackupError(backupErrors.MOLT_ERR_BACKUP_INVALID, { message: `archive does not match its manifest: ${problems.join('; ')}` });
     for (const file of contents.manifest.files) chmodSync(join(staging, stripPayload(file.path)), file.mode & 0o777);
     for (const dir of [...contents.manifest.dirs].reverse()) {
       if (contents.dirs.has(dir.path)) chmodSync(join(staging, stripPayload(dir.path)), (dir.mode & 0o777) | 0o700);
@@ -124,7 +125,7 @@ function stripPayload(path: string): string {
 }
 
 async function checkTarget(target: string, protectedPaths: readonly string[]): Promise<void> {
-  const refuse = (message: string) => new BackupError('MOLT_ERR_BACKUP_TARGET', { message });
+  const refuse = (message: string) => new BackupError(backupErrors.MOLT_ERR_BACKUP_TARGET, { message });
   const real = await realpath(target).catch(() => undefined);
   if (real !== undefined) {
     const stats = await stat(real);

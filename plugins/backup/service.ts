@@ -14,6 +14,7 @@ import type { RestoreResult } from './restore.ts';
 import { pruneBackups, type Retention } from './retention.ts';
 import type { SnapshotProgress } from './snapshot.ts';
 import type { VerifyReport } from './verify.ts';
+import { backupErrors } from './error-codes.ts';
 
 // The archive code (and `tar`) loads on first use: the plugin is in the default preset, and
 // most processes never touch a backup.
@@ -71,18 +72,18 @@ export function createBackupService(options: BackupServiceOptions): BackupServic
     async restore(archive, restoreOptions) {
       const file = locate(archive);
       if (restoreOptions.inPlace && restoreOptions.to !== undefined) {
-        throw new BackupError('MOLT_ERR_BACKUP_TARGET', { message: 'choose either --to <dir> or --in-place, not both' });
+        throw new BackupError(backupErrors.MOLT_ERR_BACKUP_TARGET, { message: 'choose either --to <dir> or --in-place, not both' });
       }
       if (restoreOptions.inPlace) {
         // Prove the archive first, so a bad one costs nothing, not even a safety backup.
         const report = await verifyBackup(file, options.limits);
-        if (!report.ok) throw new BackupError('MOLT_ERR_BACKUP_INVALID', { message: `refusing to restore: ${report.problems.join('; ')}` });
+        if (!report.ok) throw new BackupError(backupErrors.MOLT_ERR_BACKUP_INVALID, { message: `refusing to restore: ${report.problems.join('; ')}` });
         const safetyBackup = await create();
         const result = await restoreInPlace({ archive: file, sources: sources(), workDir: dir, limits: options.limits });
         return { mode: 'in-place', safetyBackup, ...result };
       }
       if (restoreOptions.to === undefined) {
-        throw new BackupError('MOLT_ERR_BACKUP_TARGET', { message: 'restore needs a target folder (--to <dir>) or --in-place' });
+        throw new BackupError(backupErrors.MOLT_ERR_BACKUP_TARGET, { message: 'restore needs a target folder (--to <dir>) or --in-place' });
       }
       const protectedPaths = [options.stateDir, ...sources().map((s) => s.path)];
       const result = await restoreBackup({ archive: file, target: resolve(options.cwd, restoreOptions.to), protectedPaths, limits: options.limits });
@@ -102,7 +103,7 @@ function checkSources(sources: BackupSource[]): BackupSource[] {
   for (const source of sources) {
     const earlier = byName.get(source.name);
     if (!isValidSourceName(source.name) || (earlier !== undefined && resolve(earlier.path) !== resolve(source.path))) {
-      throw new BackupError('MOLT_ERR_BACKUP_SOURCE', {
+      throw new BackupError(backupErrors.MOLT_ERR_BACKUP_SOURCE, {
         message: `backup source ${JSON.stringify(source.name)} from plugin "${source.plugin}" needs a unique kebab-case name`,
         plugin: source.plugin,
         hook: 'backupSources',

@@ -12,6 +12,7 @@ import type { BackupSource } from '../../sdk/core/index.ts';
 import { writeAll } from '../../sdk/core/index.ts';
 import { BackupError } from './errors.ts';
 import { PAYLOAD_DIR, type Manifest, type ManifestFile, type ManifestSource } from './manifest.ts';
+import { backupErrors } from './error-codes.ts';
 
 export interface SnapshotProgress {
   files: number;
@@ -129,7 +130,7 @@ async function copyStable(from: string, to: string, first: Stats, buffer: Buffer
       return { size, mode: (attempt === 1 ? first : before).mode & 0o777, sha256: hash.digest('hex') };
     }
   }
-  throw new BackupError('MOLT_ERR_BACKUP_SOURCE', {
+  throw new BackupError(backupErrors.MOLT_ERR_BACKUP_SOURCE, {
     message: `${from} kept changing while it was copied (${attempts} attempts)`,
     fix: 'Retry when the writer is idle, or stop the gateway during the backup.',
   });

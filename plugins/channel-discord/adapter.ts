@@ -15,8 +15,7 @@
  * `message_reference` to the question. A DM target is the user id: its DM channel comes from
  * the inbound message, else POST /users/@me/channels.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { ChannelAdapter, ChannelHost, ChannelState, ChannelTarget } from '../channels/contract.ts';
+import { createConnectionLoop, type ChannelAdapter, type ChannelHost, type ChannelTarget } from '../../sdk/channels/index.ts';
 import { DiscordApiError, safeError, toSendError } from './errors.ts';
 import { FENCE_ROOM, repairFences } from './fences.ts';
 import { runConnection, type GatewaySession } from './gateway.ts';
@@ -49,11 +48,7 @@ function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
 export function createDiscordAdapter(options: DiscordOptions, id = 'discord'): DiscordAdapter {
   const token = options.botToken;
   const rest = new DiscordRest(options.apiBaseUrl, token, options.requestTimeoutMs);
-  let host: ChannelHost | undefined;
-  let stopper: AbortController | undefined;
-  let loop: Promise<void> | undefined;
   let bot: DiscordUser | undefined;
-  let state: ChannelState = 'stopped';
   /** user id → DM channel id. */
   const dmChannels = new Map<string, string>();
   /** Messages already answered: later chunks of a long reply do not quote the question again. */
@@ -63,14 +58,9 @@ export function createDiscordAdapter(options: DiscordOptions, id = 'discord'): D
   /** Inbound messages in arrival order, off the socket's event loop turn. */
   let inbound: Promise<void> = Promise.resolve();
 
-  const setState = (next: ChannelState, error?: unknown) => {
-    state = next;
-    host?.setState(next, error);
-  };
-
   function onDispatch(type: string, data: unknown): void {
     if (type !== 'MESSAGE_CREATE') return;
-    const current = host;
+    const current = connection.host;
     if (current === undefined || bot === undefined) return;
     const message = data as DiscordMessage;
     const normalized = normalizeMessage(message, bot);
@@ -114,12 +104,12 @@ export function createDiscordAdapter(options: DiscordOptions, id = 'discord'): D
           onReady(user) {
             bot = user;
             backoff.reset();
-            setState('connected');
+            connection.setState('connected');
             current.log.info({ bot: user.username, id: user.id }, 'discord connected');
           },
           onResumed() {
             backoff.reset();
-            setState('connected');
+            connection.setState('connected');
             current.log.info('discord session resumed');
           },
           onDispatch,
@@ -128,7 +118,7 @@ export function createDiscordAdapter(options: DiscordOptions, id = 'discord'): D
         if (signal.aborted) return;
         if (end.fatal !== undefined) {
           current.log.error({ code: end.code, error: end.fatal.message }, 'discord refused the connection; not reconnecting');
-          setState('stopped', safeError(end.fatal, token));
+          connection.setState('stopped', safeError(end.fatal, token));
           return;
         }
         failure = new Error(`Discord gateway connection closed (${end.code}${end.reason ? ` ${end.reason}` : ''})${resuming && !end.ready ? ' while resuming' : ''}`);
@@ -136,10 +126,7 @@ export function createDiscordAdapter(options: DiscordOptions, id = 'discord'): D
         // one jittered base delay (Discord's reconnect requests, dropped sockets); a server
         // that drops every connection at once still cannot make it loop hot.
         if (end.ready) {
-          setState('degraded', failure);
-          const delay = backoff.next();
-          current.log.warn({ code: end.code, resume: sessionState.session !== undefined, retryInMs: delay }, 'discord connection lost; reconnecting');
-          await sleep(delay, undefined, { signal }).catch(() => undefined);
+          await connection.retry(failure, { backoff, signal, fields: { code: end.code, resume: sessionState.session !== undefined }, message: 'discord connection lost; reconnecting' });
           continue;
         }
       } catch (error) {
@@ -147,17 +134,17 @@ export function createDiscordAdapter(options: DiscordOptions, id = 'discord'): D
         failure = safeError(error, token);
         if (error instanceof DiscordApiError && error.status === 401) {
           current.log.error({ error: failure.message }, 'discord refused the bot token; not reconnecting');
-          setState('stopped', failure);
+          connection.setState('stopped', failure);
           return;
         }
         if (error instanceof DiscordApiError) retryAfterMs = error.retryAfterMs ?? 0;
       }
-      setState('degraded', failure);
-      const delay = Math.max(retryAfterMs, backoff.next());
-      current.log.warn({ retryInMs: delay, error: failure.message }, 'discord connection failed; retrying');
-      await sleep(delay, undefined, { signal }).catch(() => undefined);
+      await connection.retry(failure, { backoff, signal, retryAfterMs, message: 'discord connection failed; retrying' });
     }
   }
+
+  // Stopping waits for the inbound messages already handed over, after the loop ends.
+  const connection = createConnectionLoop({ name: 'discord', run, safeError: (error) => safeError(error, token), drain: () => inbound });
 
   async function channelFor(target: ChannelTarget, signal: AbortSignal): Promise<string> {
     if (target.chatType === 'group') return target.chatId;
@@ -177,32 +164,17 @@ export function createDiscordAdapter(options: DiscordOptions, id = 'discord'): D
       return bot;
     },
     async start(next) {
-      if (loop !== undefined) throw new Error('discord adapter already started');
-      host = next;
       const notIds = [...next.settings.allowFrom, ...next.settings.owners, ...next.settings.groupAllowFrom]
         .map((entry) => normalizeDiscordId(entry))
         .filter((entry) => entry !== '*' && !/^\d+$/.test(entry));
       if (notIds.length > 0) {
         next.log.warn({ entries: notIds }, 'channels.discord allowFrom/owners/groupAllowFrom take numeric Discord ids (user ids; channel ids for groups); these entries never match');
       }
-      stopper = new AbortController();
-      const signal = AbortSignal.any([stopper.signal, next.signal]);
-      setState('connecting');
-      loop = run(next, signal).catch((error: unknown) => {
-        next.log.error({ err: safeError(error, token) }, 'discord connection loop ended unexpectedly');
-        setState('degraded', safeError(error, token));
-      });
+      connection.start(next);
     },
-    async stop() {
-      stopper?.abort();
-      await loop;
-      await inbound;
-      loop = undefined;
-      setState('stopped');
-      host = undefined;
-    },
+    stop: () => connection.stop(),
     async send(target, text) {
-      const signal = stopper?.signal ?? AbortSignal.abort();
+      const signal = connection.signal;
       const ref = parseMessageRef(target.replyTo);
       const quote = ref !== undefined && !answered.has(target.replyTo as string);
       const replyKey = `${target.chatType}:${target.chatId}|${target.replyTo ?? ''}`;
@@ -232,12 +204,12 @@ export function createDiscordAdapter(options: DiscordOptions, id = 'discord'): D
       }
     },
     async typing(target) {
-      if (state !== 'connected' || stopper === undefined) return;
+      if (connection.state !== 'connected') return;
       try {
-        const channelId = await channelFor(target, stopper.signal);
-        await rest.request({ method: 'POST', path: `/channels/${channelId}/typing`, route: '/channels/{channel_id}/typing', major: channelId, signal: stopper.signal });
+        const channelId = await channelFor(target, connection.signal);
+        await rest.request({ method: 'POST', path: `/channels/${channelId}/typing`, route: '/channels/{channel_id}/typing', major: channelId, signal: connection.signal });
       } catch (error) {
-        host?.log.debug({ error: safeError(error, token).message }, 'discord typing indicator failed');
+        connection.host?.log.debug({ error: safeError(error, token).message }, 'discord typing indicator failed');
       }
     },
     async whoAmI(timeoutMs) {

@@ -5,8 +5,7 @@
  * in a URL, but a proxy's error page or a cause chain could still echo it: every message made
  * here passes through `redactToken`, and raw errors are never kept as `cause`.
  */
-import { ChannelSendError } from '../channels/contract.ts';
-import { causeText } from '../channels/cause-text.ts';
+import { causeText, ChannelSendError } from '../../sdk/channels/index.ts';
 
 /** Replaces the token (and anything shaped like a Discord bot token) in `text`. */
 export function redactToken(text: string, token: string): string {

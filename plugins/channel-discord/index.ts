@@ -6,7 +6,7 @@
 import schema from '../../schemas/plugins/channel-discord.json' with { type: 'json' };
 import validate from '../../schemas/generated/channel-discord.validate.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
-import type {} from '../channels/contract.ts';
+import { channelsServiceRef } from '../../sdk/channels/index.ts';
 import { createDiscordAdapter } from './adapter.ts';
 import { auditDiscord, diagnoseDiscord } from './checks.ts';
 import type { DiscordOptions } from './options.ts';
@@ -22,11 +22,12 @@ export default definePlugin<DiscordOptions>({
   schema,
   validate,
   dependencies: ['channels'],
+  consumes: [channelsServiceRef],
   setup(ctx, options) {
     const adapter = createDiscordAdapter(options, CHANNEL_ID);
     const section = (ctx.config['channels']?.[CHANNEL_ID] ?? {}) as Readonly<Record<string, unknown>>;
     ctx.hooks.diagnose.tapPromise(ctx.name, (report) => diagnoseDiscord(adapter, report));
     ctx.hooks.audit.tap(ctx.name, (report) => auditDiscord(options, section, report));
-    ctx.use('channels').register(adapter);
+    ctx.use(channelsServiceRef).register(adapter);
   },
 });

@@ -12,7 +12,7 @@
  * id (`<@id>` / `<@!id>`, in `mentions`) or replies to one of its messages; the mention is
  * written as `@name` in the text the agent sees. Role and @everyone mentions do not count.
  */
-import type { ChannelInbound } from '../channels/contract.ts';
+import type { ChannelInbound } from '../../sdk/channels/index.ts';
 
 export interface DiscordUser {
   id: string;

@@ -5,7 +5,7 @@
  * server's "no external messages" mode; the nick in use → alternates; outbound lines paced.
  */
 import type { Client, IrcConnectOptions, IrcMessageEvent } from 'irc-framework';
-import { ChannelSendError, type Backoff, type ChannelAdapter, type ChannelHost, type ChannelTarget } from '../channels/contract.ts';
+import { ChannelSendError, type Backoff, type ChannelAdapter, type ChannelHost, type ChannelTarget } from '../../sdk/channels/index.ts';
 import { ircEquals, ircLower, isChannelName } from './casemap.ts';
 import { deliver } from './deliver.ts';
 import { normalizePrivmsg } from './inbound.ts';

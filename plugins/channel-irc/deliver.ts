@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Client } from 'irc-framework';
-import { ChannelSendError } from '../channels/contract.ts';
+import { ChannelSendError } from '../../sdk/channels/index.ts';
 import { ircEquals } from './casemap.ts';
 import type { Pacer } from './pacer.ts';
 

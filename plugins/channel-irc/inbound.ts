@@ -5,7 +5,7 @@
  * bot's nick as a word anywhere (the text stays as written). NOTICEs and CTCP are not messages.
  */
 import type { IrcMessageEvent } from 'irc-framework';
-import type { ChannelInbound } from '../channels/contract.ts';
+import type { ChannelInbound } from '../../sdk/channels/index.ts';
 import { ircEquals, ircLower, isChannelName } from './casemap.ts';
 
 export type IrcPrivmsg = Pick<IrcMessageEvent, 'nick' | 'target' | 'message'> & Partial<IrcMessageEvent>;

@@ -5,6 +5,7 @@
  */
 import schema from '../../schemas/plugins/channel-irc.json' with { type: 'json' };
 import validate from '../../schemas/generated/channel-irc.validate.ts';
+import { channelsServiceRef } from '../../sdk/channels/index.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
 import { IrcAdapter } from './adapter.ts';
 import { auditIrc } from './audit.ts';
@@ -21,8 +22,9 @@ export default definePlugin<IrcOptions>({
   schema,
   validate,
   dependencies: ['channels'],
+  consumes: [channelsServiceRef],
   setup(ctx, options) {
-    ctx.use('channels').register(new IrcAdapter(CHANNEL_ID, options));
+    ctx.use(channelsServiceRef).register(new IrcAdapter(CHANNEL_ID, options));
     const section = (ctx.config['channels']?.[CHANNEL_ID] ?? {}) as Readonly<Record<string, unknown>>;
     ctx.hooks.audit.tap(ctx.name, (report) => auditIrc(options, section, report));
   },

@@ -14,8 +14,7 @@
  * `whoami` again; the first /sync that then goes through reports `connected`, which drains
  * the outbound queue.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { ChannelAdapter, ChannelHost, ChannelState, ChannelTarget } from '../channels/contract.ts';
+import { createConnectionLoop, type ChannelAdapter, type ChannelHost, type ChannelTarget } from '../../sdk/channels/index.ts';
 import { MatrixApiError, MatrixClient, type SyncResponse } from './client.ts';
 import { describeFailure, safeError, toSendError } from './errors.ts';
 import { classifyEvent, normalizeMatrixId, type BotIdentity } from './inbound.ts';
@@ -55,17 +54,8 @@ export function createMatrixAdapter(options: MatrixOptions, deps: MatrixAdapterD
   const warned = new Set<string>();
   /** Event ids already answered: the later chunks of a long reply do not quote the question again. */
   const answered = new Set<string>();
-  let host: ChannelHost | undefined;
-  let stopper: AbortController | undefined;
-  let loop: Promise<void> | undefined;
   let identity: BotIdentity | undefined;
-  let channelState: ChannelState = 'stopped';
   const invitesLogged = new Set<string>();
-
-  const setState = (next: ChannelState, error?: unknown) => {
-    channelState = next;
-    host?.setState(next, error);
-  };
 
   async function connect(signal: AbortSignal): Promise<BotIdentity> {
     const who = await client.whoami(signal);
@@ -181,7 +171,7 @@ export function createMatrixAdapter(options: MatrixOptions, deps: MatrixAdapterD
         // Connected once a sync went through (not at whoami): what happens from now on is read.
         if (!announced) {
           announced = true;
-          setState('connected');
+          connection.setState('connected');
           current.log.info({ userId: (identity as BotIdentity).userId, resumed: !first }, 'matrix connected');
         }
         // Reset only once a sync worked: a whoami that works before a failing sync must not loop fast.
@@ -190,13 +180,14 @@ export function createMatrixAdapter(options: MatrixOptions, deps: MatrixAdapterD
         if (signal.aborted) return;
         const failure = describeFailure(error, token);
         connected = false;
-        setState('degraded', new Error(failure.message));
-        const delay = Math.max(failure.retryAfterMs ?? 0, backoff.next());
-        current.log.warn({ status: failure.status, errcode: failure.errcode, retryInMs: delay, error: failure.message }, 'matrix connection failed; retrying');
-        await sleep(delay, undefined, { signal }).catch(() => undefined);
+        await connection.retry(new Error(failure.message), {
+          backoff, signal, retryAfterMs: failure.retryAfterMs, fields: { status: failure.status, errcode: failure.errcode }, message: 'matrix connection failed; retrying',
+        });
       }
     }
   }
+
+  const connection = createConnectionLoop({ name: 'matrix', run, safeError: (error) => safeError(error, token) });
 
   return {
     id,
@@ -207,29 +198,15 @@ export function createMatrixAdapter(options: MatrixOptions, deps: MatrixAdapterD
     },
     encryptedRooms: () => [...encrypted],
     async start(next) {
-      if (loop !== undefined) throw new Error('matrix adapter already started');
-      host = next;
       const malformed = [...next.settings.allowFrom, ...next.settings.owners].filter((entry) => entry !== '*' && !/^@[^:\s]+:\S+$/.test(normalizeMatrixId(entry)));
       if (malformed.length > 0) {
         next.log.warn({ entries: malformed }, 'channels.matrix allowFrom/owners take full Matrix user ids (@name:server); these entries never match');
       }
-      stopper = new AbortController();
-      const signal = AbortSignal.any([stopper.signal, next.signal]);
-      setState('connecting');
-      loop = run(next, signal).catch((error: unknown) => {
-        next.log.error({ err: safeError(error, token) }, 'matrix sync loop ended unexpectedly');
-        setState('degraded', safeError(error, token));
-      });
+      connection.start(next);
     },
-    async stop() {
-      stopper?.abort();
-      await loop;
-      loop = undefined;
-      setState('stopped');
-      host = undefined;
-    },
+    stop: () => connection.stop(),
     async send(target: ChannelTarget, text: string) {
-      const signal = stopper?.signal ?? AbortSignal.abort();
+      const signal = connection.signal;
       const quote = target.replyTo !== undefined && target.replyTo.startsWith('$') && !answered.has(target.replyTo);
       const key = `${target.replyTo ?? ''}\u0000${text}`;
       const txnId = txns.next(target.chatId, key);
@@ -258,11 +235,11 @@ export function createMatrixAdapter(options: MatrixOptions, deps: MatrixAdapterD
       }
     },
     async typing(target: ChannelTarget) {
-      if (channelState !== 'connected' || stopper === undefined || identity === undefined) return;
+      if (connection.state !== 'connected' || identity === undefined) return;
       try {
-        await client.typing(target.chatId, identity.userId, TYPING_MS, stopper.signal);
+        await client.typing(target.chatId, identity.userId, TYPING_MS, connection.signal);
       } catch (error) {
-        host?.log.debug({ error: describeFailure(error, token).message }, 'matrix typing notification failed');
+        connection.host?.log.debug({ error: describeFailure(error, token).message }, 'matrix typing notification failed');
       }
     },
   };

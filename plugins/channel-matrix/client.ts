@@ -5,7 +5,7 @@
  * failure becomes a `MatrixApiError` with the homeserver's `errcode` and, for 429, the wait
  * it asked for (`retry_after_ms` in the body, or the `Retry-After` header of newer servers).
  */
-import { causeText } from '../channels/cause-text.ts';
+import { causeText } from '../../sdk/channels/index.ts';
 
 export class MatrixApiError extends Error {
   /** HTTP status; undefined for network failures and timeouts. */

@@ -4,7 +4,7 @@
  * URL by the client, but a proxy's or homeserver's error text could echo a header, so every
  * message made here passes through `redactToken`, and the raw error is never kept as `cause`.
  */
-import { ChannelSendError } from '../channels/contract.ts';
+import { ChannelSendError } from '../../sdk/channels/index.ts';
 import { MatrixApiError } from './client.ts';
 
 export function redactToken(text: string, token: string): string {

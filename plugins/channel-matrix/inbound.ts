@@ -12,7 +12,7 @@
  * mention ("Molt: ...", "@molt:example.org, ...") is cut from the text; a reply's quoted
  * fallback ("> <@x> ..." lines) is cut too, so the agent sees only what was written.
  */
-import type { ChannelInbound } from '../channels/contract.ts';
+import type { ChannelInbound } from '../../sdk/channels/index.ts';
 import type { MatrixEvent } from './client.ts';
 
 export interface BotIdentity {

@@ -6,7 +6,7 @@
 import schema from '../../schemas/plugins/channel-matrix.json' with { type: 'json' };
 import validate from '../../schemas/generated/channel-matrix.validate.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
-import type {} from '../channels/contract.ts';
+import { channelsServiceRef } from '../../sdk/channels/index.ts';
 import { createMatrixAdapter } from './adapter.ts';
 import { auditMatrix, diagnoseMatrix } from './checks.ts';
 import type { MatrixOptions } from './options.ts';
@@ -23,8 +23,9 @@ export default definePlugin<MatrixOptions>({
   schema,
   validate,
   dependencies: ['channels'],
+  consumes: [channelsServiceRef],
   setup(ctx, options) {
-    const channels = ctx.use('channels');
+    const channels = ctx.use(channelsServiceRef);
     const adapter = createMatrixAdapter(options, {
       store: createSyncStore(ctx.paths.data),
       approved: () => channels.pairing.approved(CHANNEL_ID),

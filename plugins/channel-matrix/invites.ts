@@ -10,7 +10,7 @@
  *   sender can be given a pairing code; nothing reaches the agent before approval;
  * - anything else is left pending (not joined, logged once).
  */
-import type { ChannelSettings } from '../channels/contract.ts';
+import type { ChannelSettings } from '../../sdk/channels/index.ts';
 import type { MatrixEvent } from './client.ts';
 
 export type InviteDecision = { join: true; direct: boolean; why: string } | { join: false; direct: boolean; why: string };

@@ -14,8 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ChannelAdapter, ChannelHost, ChannelState, ChannelTarget } from '../channels/contract.ts';
-import { chunkText } from '../channels/chunk.ts';
+import { type ChannelAdapter, type ChannelHost, type ChannelState, type ChannelTarget, chunkText } from '../../sdk/channels/index.ts';
 import { describeFailure, redactTokens, toSendError } from './errors.ts';
 import { messageRef, normalizeEvent, normalizeSlackId, parseMessageRef, threadKey, type BotIdentity, type SlackMessageEvent } from './events.ts';
 import { toMrkdwn } from './mrkdwn.ts';

@@ -4,10 +4,10 @@
  * `chat:write` or the history scopes, fails silently otherwise: events stop arriving or
  * replies are refused, and nothing on our side says why.
  * Audit (`moltbot security audit`): a Slack secret that is also the gateway's password or token,
- * and a Web API URL in plain HTTP to another machine (channels-http's shared findings).
+ * and a Web API URL in plain HTTP to another machine (the SDK's shared findings, moltbot/plugin-sdk/channels).
  */
 import type { CheckReport } from '../../sdk/core/index.ts';
-import { channelHttpChecks } from '../channels-http/audit.ts';
+import { channelHttpChecks } from '../../sdk/channels/index.ts';
 import { describeFailure } from './errors.ts';
 import type { SlackOptions } from './options.ts';
 import type { AuthInfo } from './web.ts';

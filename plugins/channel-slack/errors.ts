@@ -8,7 +8,7 @@
  * Authorization header, not the URL, but every message made here still passes `redact` (a
  * proxy's error page may echo a header), and the library's error objects are never kept.
  */
-import { ChannelSendError } from '../channels/contract.ts';
+import { ChannelSendError } from '../../sdk/channels/index.ts';
 
 /** Slack errors that mean the token itself is bad: nothing works until it is replaced. */
 export const AUTH_ERRORS: ReadonlySet<string> = new Set(['invalid_auth', 'not_authed', 'token_revoked', 'token_expired', 'account_inactive', 'no_permission', 'org_login_required', 'ekm_access_denied', 'not_allowed_token_type']);

@@ -1,6 +1,6 @@
 /**
  * Events mode's route on the gateway, `POST <eventsPath>` (public: Slack's signature is the
- * authentication), on the signed-route helper of channels-http: the raw body is capped
+ * authentication), on the SDK's signed route (moltbot/plugin-sdk/channels): the raw body is capped
  * (`maxBodyBytes`, else 413), `X-Slack-Signature` must be the `v0` HMAC of
  * `v0:<X-Slack-Request-Timestamp>:<body>` under the signing secret (else 401, nothing
  * processed), a timestamp more than 5 minutes off is refused (401) and the same signed request
@@ -13,7 +13,7 @@
  */
 import type { HttpRouteRegistrar } from '../../sdk/core/index.ts';
 import type { Logger } from '../../sdk/core/index.ts';
-import { signedPostRoute } from '../channels-http/signed-route.ts';
+import { signedPostRoute } from '../../sdk/channels/index.ts';
 import { sendJson } from '../../sdk/gateway/index.ts';
 import type { SlackAdapter } from './adapter.ts';
 import type { SlackOptions } from './options.ts';

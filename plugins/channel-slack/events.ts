@@ -14,7 +14,7 @@
  * Mentioned: the text names the bot (`<@Ubot>`, cut from the text), or it is an `app_mention`,
  * or a reply in a thread the bot started or answered in.
  */
-import type { ChannelInbound } from '../channels/contract.ts';
+import type { ChannelInbound } from '../../sdk/channels/index.ts';
 import { fromSlackText } from './mrkdwn.ts';
 
 export interface BotIdentity {

@@ -9,7 +9,7 @@ import validate from '../../schemas/generated/channel-slack.validate.ts';
 import { MoltbotError } from '../../sdk/core/index.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
 import { gatewayServiceRef } from '../../sdk/gateway/index.ts';
-import type {} from '../channels/contract.ts';
+import { channelsServiceRef } from '../../sdk/channels/index.ts';
 import { createSlackAdapter } from './adapter.ts';
 import { auditSlack, diagnoseSlack } from './checks.ts';
 import { registerEventsRoute } from './events-route.ts';
@@ -30,6 +30,7 @@ export default definePlugin<SlackOptions>({
   schema,
   validate,
   dependencies: ['channels'],
+  consumes: [channelsServiceRef],
   // Events mode serves its route on the gateway: set it up first when it is there.
   optionalDependencies: ['gateway'],
   setup(ctx, raw) {
@@ -51,6 +52,6 @@ export default definePlugin<SlackOptions>({
     const tokens = [options.botToken, options.appToken, options.signingSecret];
     ctx.hooks.diagnose.tapPromise(ctx.name, (report) => diagnoseSlack(() => web.authTest(), tokens, report));
     ctx.hooks.audit.tap(ctx.name, (report) => auditSlack(options, ctx.config, report));
-    ctx.use('channels').register(adapter);
+    ctx.use(channelsServiceRef).register(adapter);
   },
 });

@@ -2,11 +2,11 @@
  * Slack's request signature (Events API): `X-Slack-Signature: v0=<hex HMAC-SHA256>` over
  * `v0:<X-Slack-Request-Timestamp>:<raw body>` with the app's signing secret. Compared in
  * constant time; a missing or malformed header or timestamp is "not valid". The replay window
- * (Slack: 5 minutes) and the replay guard are the signed route's (plugins/channels-http).
+ * (Slack: 5 minutes) and the replay guard are the signed route's (moltbot/plugin-sdk/channels).
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { hmacSha256Hex } from '../channels-http/signature.ts';
+import { hmacSha256Hex } from '../../sdk/channels/index.ts';
 
 export const SIGNATURE_HEADER = 'x-slack-signature';
 export const TIMESTAMP_HEADER = 'x-slack-request-timestamp';

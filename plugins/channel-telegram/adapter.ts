@@ -9,9 +9,8 @@
  * retries after `host.backoff()` (or Telegram's retry_after), going through getMe again;
  * getMe answering reports `connected`, which lets the service drain its outbound queue.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Api } from 'grammy';
-import type { ChannelAdapter, ChannelHost, ChannelState, ChannelTarget } from '../channels/contract.ts';
+import { createConnectionLoop, type ChannelAdapter, type ChannelHost, type ChannelTarget } from '../../sdk/channels/index.ts';
 import { describeApiFailure, safeError, toSendError } from './errors.ts';
 import { messageRef, normalizeTelegramId, normalizeUpdate, parseMessageRef, type BotIdentity, type TelegramUpdate } from './normalize.ts';
 import type { OffsetStore } from './offset-store.ts';
@@ -63,11 +62,7 @@ export function createTelegramAdapter(options: TelegramOptions, deps: TelegramAd
   const token = options.botToken;
   // grammy's own client timeout must outlast a long poll; sends get their own, shorter one.
   const api = new Api(token, { apiRoot: options.apiRoot.replace(/\/+$/, ''), timeoutSeconds: options.pollTimeoutSeconds + Math.ceil(options.requestTimeoutMs / 1000) });
-  let host: ChannelHost | undefined;
-  let stopper: AbortController | undefined;
-  let loop: Promise<void> | undefined;
   let bot: BotIdentity | undefined;
-  let state: ChannelState = 'stopped';
   /** Messages already answered: the later chunks of a long reply do not quote the question again. */
   const answered = new Set<string>();
   const markAnswered = (ref: string) => {
@@ -75,15 +70,10 @@ export function createTelegramAdapter(options: TelegramOptions, deps: TelegramAd
     if (answered.size > ANSWERED_MAX) answered.delete(answered.values().next().value as string);
   };
 
-  const setState = (next: ChannelState, error?: unknown) => {
-    state = next;
-    host?.setState(next, error);
-  };
-
   const requestSignal = (signal: AbortSignal) => asGrammy(AbortSignal.any([signal, AbortSignal.timeout(options.requestTimeoutMs)]));
 
   async function dispatch(update: TelegramUpdate): Promise<void> {
-    const current = host;
+    const current = connection.host;
     if (current === undefined || bot === undefined) return;
     const migrated = update.message?.migrate_to_chat_id;
     if (typeof migrated === 'number') {
@@ -136,7 +126,7 @@ export function createTelegramAdapter(options: TelegramOptions, deps: TelegramAd
           await connect(signal);
           connected = true;
           offset = Math.max(offset, await deps.offsets.load((bot as BotIdentity).id));
-          setState('connected');
+          connection.setState('connected');
           current.log.info({ bot: bot?.username, mode: options.mode }, 'telegram connected');
           if (options.mode === 'webhook') {
             backoff.reset();
@@ -150,13 +140,14 @@ export function createTelegramAdapter(options: TelegramOptions, deps: TelegramAd
         if (signal.aborted) return;
         const failure = describeApiFailure(error, token);
         connected = false;
-        setState('degraded', new Error(failure.message));
-        const delay = Math.max(failure.retryAfterMs ?? 0, backoff.next());
-        current.log.warn({ status: failure.status, retryInMs: delay, error: failure.message }, 'telegram connection failed; retrying');
-        await sleep(delay, undefined, { signal }).catch(() => undefined);
+        await connection.retry(new Error(failure.message), {
+          backoff, signal, retryAfterMs: failure.retryAfterMs, fields: { status: failure.status }, message: 'telegram connection failed; retrying',
+        });
       }
     }
   }
+
+  const connection = createConnectionLoop({ name: 'telegram', run, safeError: (error) => safeError(error, token) });
 
   return {
     id,
@@ -166,29 +157,15 @@ export function createTelegramAdapter(options: TelegramOptions, deps: TelegramAd
       return bot;
     },
     async start(next) {
-      if (loop !== undefined) throw new Error('telegram adapter already started');
-      host = next;
       const usernames = [...next.settings.allowFrom, ...next.settings.owners].filter((entry) => entry.startsWith('@'));
       if (usernames.length > 0) {
         next.log.warn({ entries: usernames }, 'channels.telegram allowFrom/owners take numeric Telegram user ids; "@username" entries never match (the pairing list shows ids)');
       }
-      stopper = new AbortController();
-      const signal = AbortSignal.any([stopper.signal, next.signal]);
-      setState('connecting');
-      loop = run(next, signal).catch((error: unknown) => {
-        next.log.error({ err: safeError(error, token) }, 'telegram connection loop ended unexpectedly');
-        setState('degraded', safeError(error, token));
-      });
+      connection.start(next);
     },
-    async stop() {
-      stopper?.abort();
-      await loop;
-      loop = undefined;
-      setState('stopped');
-      host = undefined;
-    },
+    stop: () => connection.stop(),
     async send(target: ChannelTarget, text: string) {
-      const signal = stopper?.signal ?? AbortSignal.abort();
+      const signal = connection.signal;
       const ref = parseMessageRef(target.replyTo);
       const quote = ref !== undefined && !answered.has(target.replyTo as string);
       try {
@@ -210,12 +187,12 @@ export function createTelegramAdapter(options: TelegramOptions, deps: TelegramAd
       }
     },
     async typing(target: ChannelTarget) {
-      if (state !== 'connected' || stopper === undefined) return;
+      if (connection.state !== 'connected') return;
       const threadId = parseMessageRef(target.replyTo)?.threadId;
       try {
-        await api.sendChatAction(target.chatId, 'typing', threadId === undefined ? {} : { message_thread_id: threadId }, requestSignal(stopper.signal));
+        await api.sendChatAction(target.chatId, 'typing', threadId === undefined ? {} : { message_thread_id: threadId }, requestSignal(connection.signal));
       } catch (error) {
-        host?.log.debug({ error: describeApiFailure(error, token).message }, 'telegram typing indicator failed');
+        connection.host?.log.debug({ error: describeApiFailure(error, token).message }, 'telegram typing indicator failed');
       }
     },
     async webhookInfo(timeoutMs) {
@@ -232,7 +209,7 @@ export function createTelegramAdapter(options: TelegramOptions, deps: TelegramAd
       }
     },
     async handleWebhookUpdate(update) {
-      if (host === undefined || bot === undefined) return false;
+      if (connection.host === undefined || bot === undefined) return false;
       await dispatch(update);
       return true;
     },

@@ -7,8 +7,7 @@
  * message made here passes through `redactToken`, and the raw error is never kept as `cause`.
  */
 import { GrammyError, HttpError } from 'grammy';
-import { ChannelSendError } from '../channels/contract.ts';
-import { causeText } from '../channels/cause-text.ts';
+import { causeText, ChannelSendError } from '../../sdk/channels/index.ts';
 
 /** Replaces the token (and any bot-token-shaped string) in `text`. */
 export function redactToken(text: string, token: string): string {

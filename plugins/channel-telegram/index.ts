@@ -7,11 +7,12 @@ import validate from '../../schemas/generated/channel-telegram.validate.ts';
 import { MoltbotError } from '../../sdk/core/index.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
 import { gatewayServiceRef } from '../../sdk/gateway/index.ts';
-import type {} from '../channels/contract.ts';
+import { channelsServiceRef } from '../../sdk/channels/index.ts';
 import { createTelegramAdapter, type TelegramOptions } from './adapter.ts';
 import { diagnoseTelegram } from './checks.ts';
 import { createOffsetStore } from './offset-store.ts';
 import { webhookRoute } from './webhook.ts';
+import { telegramErrors } from './error-codes.ts';
 
 export default definePlugin<TelegramOptions>({
   name: 'channel-telegram',
@@ -22,12 +23,13 @@ export default definePlugin<TelegramOptions>({
   schema,
   validate,
   dependencies: ['channels'],
+  consumes: [channelsServiceRef],
   // Webhook mode serves its route on the gateway: set it up first when it is there.
   optionalDependencies: ['gateway'],
   setup(ctx, options) {
     const gateway = ctx.useOptional(gatewayServiceRef);
     if (options.mode === 'webhook' && gateway === undefined) {
-      throw new MoltbotError('MOLT_ERR_TELEGRAM_WEBHOOK_GATEWAY', {
+      throw new MoltbotError(telegramErrors.MOLT_ERR_TELEGRAM_WEBHOOK_GATEWAY, {
         message: 'channels.telegram.mode is "webhook" but no gateway is loaded to receive the updates',
         path: 'channels.telegram.mode',
         plugin: ctx.name,
@@ -60,6 +62,6 @@ export default definePlugin<TelegramOptions>({
       })));
     }
     ctx.hooks.diagnose.tapPromise(ctx.name, (report) => diagnoseTelegram(adapter, options.mode, options.webhookUrl ?? gatewayUrl(), report));
-    ctx.use('channels').register(adapter);
+    ctx.use(channelsServiceRef).register(adapter);
   },
 });

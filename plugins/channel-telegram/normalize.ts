@@ -11,7 +11,7 @@
  * username (or a text mention its id), a `/command@botname` names it, or the message replies
  * to one of its messages; the mention itself is cut from the text.
  */
-import type { ChannelInbound } from '../channels/contract.ts';
+import type { ChannelInbound } from '../../sdk/channels/index.ts';
 
 export interface BotIdentity {
   id: number;

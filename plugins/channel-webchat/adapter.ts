@@ -6,7 +6,7 @@
  * the one connection named by `chatId` when it is a live connection id, else every client.
  */
 import type { GatewayService } from '../../sdk/gateway/index.ts';
-import { ChannelSendError, type ChannelAdapter, type ChannelHost, type ChannelTarget } from '../channels/contract.ts';
+import { ChannelSendError, type ChannelAdapter, type ChannelHost, type ChannelTarget } from '../../sdk/channels/index.ts';
 
 export const WEBCHAT_EVENT = 'chat.message';
 /** One event frame stays well under the gateway's payload limits. */

@@ -1,6 +1,7 @@
 /** `channel-webchat`: the control UI's chat as a channel (see adapter.ts and README.md). */
 import schema from '../../schemas/plugins/channel-webchat.json' with { type: 'json' };
 import validate from '../../schemas/generated/channel-webchat.validate.ts';
+import { channelsServiceRef } from '../../sdk/channels/index.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
 import { gatewayServiceRef, type GatewayService } from '../../sdk/gateway/index.ts';
 import { createWebchatAdapter } from './adapter.ts';
@@ -16,9 +17,10 @@ export default definePlugin({
   schema,
   validate,
   dependencies: ['channels'],
+  consumes: [channelsServiceRef],
   optionalDependencies: ['gateway'],
   setup(ctx) {
     const gateway = (): GatewayService | undefined => ctx.useOptional(gatewayServiceRef);
-    ctx.use('channels').register(createWebchatAdapter(gateway));
+    ctx.use(channelsServiceRef).register(createWebchatAdapter(gateway));
   },
 });

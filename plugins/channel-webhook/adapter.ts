@@ -4,10 +4,7 @@
  * `channels` service (honouring `Retry-After`); any other answer fails the chunk.
  */
 import { describeUrl } from '../../sdk/alerts/index.ts';
-import type { ChannelTarget } from '../channels/contract.ts';
-import type { DeliveryHealth } from '../channels-http/delivery-health.ts';
-import { httpSendError, postJson } from '../channels-http/outbound.ts';
-import { webhookAdapter, type WebhookAdapter } from '../channels-http/webhook-adapter.ts';
+import { type ChannelTarget, type DeliveryHealth, httpSendError, postJson, webhookAdapter, type WebhookAdapter } from '../../sdk/channels/index.ts';
 import { signedHeaders } from './protocol.ts';
 import type { WebhookSettings } from './settings.ts';
 

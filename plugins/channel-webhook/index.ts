@@ -8,9 +8,7 @@ import schema from '../../schemas/plugins/channel-webhook.json' with { type: 'js
 import validate from '../../schemas/generated/channel-webhook.validate.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
 import { gatewayServiceRef } from '../../sdk/gateway/index.ts';
-import { channelSection, platformOptions } from '../channels/settings.ts';
-import { channelHttpChecks } from '../channels-http/audit.ts';
-import { createDeliveryHealth } from '../channels-http/delivery-health.ts';
+import { channelHttpChecks, channelSection, channelsServiceRef, createDeliveryHealth, platformOptions } from '../../sdk/channels/index.ts';
 import { createWebhookAdapter } from './adapter.ts';
 import { registerWebhookRoute } from './route.ts';
 import { resolveWebhookSettings } from './settings.ts';
@@ -26,6 +24,7 @@ export default definePlugin({
   schema,
   validate,
   dependencies: ['channels', 'gateway'],
+  consumes: [channelsServiceRef],
   setup(ctx, options) {
     // Implied by `channels.webhook`, the options are its platform keys; listed in `plugins`, the entry's options win over them.
     const settings = resolveWebhookSettings({ ...platformOptions(channelSection(ctx.config, 'webhook')), ...options });
@@ -41,6 +40,6 @@ export default definePlugin({
     ctx.hooks.audit.tapPromise(ctx.name, async (report) => {
       for (const check of channelHttpChecks('webhook', ctx.config, { secret: settings.secret }, { callbackUrl: settings.callbackUrl })) report.add(check);
     });
-    ctx.use('channels').register(adapter);
+    ctx.use(channelsServiceRef).register(adapter);
   },
 });

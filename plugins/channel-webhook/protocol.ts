@@ -5,8 +5,7 @@
  *   inbound  POST {path}        {sender, chatType?, chatId?, text, messageId?, mentioned?, senderName?}
  *   outbound POST {callbackUrl} {chatType, chatId, text, replyTo?}
  */
-import type { ChannelInbound } from '../channels/contract.ts';
-import { signatureHeader, verifySignature } from '../channels-http/signature.ts';
+import { type ChannelInbound, signatureHeader, verifySignature } from '../../sdk/channels/index.ts';
 
 export const TIMESTAMP_HEADER = 'x-moltbot-timestamp';
 export const SIGNATURE_HEADER = 'x-moltbot-signature';

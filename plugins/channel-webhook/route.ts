@@ -6,9 +6,8 @@
  */
 import type { HttpRouteRegistrar } from '../../sdk/core/index.ts';
 import type { Logger } from '../../sdk/core/index.ts';
-import { answerUnavailable, signedPostRoute } from '../channels-http/signed-route.ts';
+import { answerUnavailable, signedPostRoute, type WebhookAdapter } from '../../sdk/channels/index.ts';
 import { sendJson } from '../../sdk/gateway/index.ts';
-import type { WebhookAdapter } from '../channels-http/webhook-adapter.ts';
 import { parseInbound, SIGNATURE_HEADER, verifySigned } from './protocol.ts';
 import type { WebhookSettings } from './settings.ts';
 

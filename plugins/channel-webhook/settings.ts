@@ -1,6 +1,6 @@
 /** `channels.webhook` → the adapter's settings, checked against `schemas/plugins/channel-webhook.json`. */
 import validate from '../../schemas/generated/channel-webhook.validate.ts';
-import { checkChannelSection } from '../channels-http/config-section.ts';
+import { checkChannelSection } from '../../sdk/channels/index.ts';
 
 export interface WebhookSettings {
   secret: string;

@@ -1,12 +1,9 @@
 /**
  * The WhatsApp `ChannelAdapter`: sends through the Graph API and shows "typing…" for the
  * message being answered (which also marks it read; refreshed at most every 20 s). Lifecycle
- * (connected once the gateway listens) and delivery health come from channels-http.
+ * (connected once the gateway listens) and delivery health come from the SDK's webhook kit (moltbot/plugin-sdk/channels).
  */
-import type { ChannelTarget } from '../channels/contract.ts';
-import { ChannelSendError } from '../channels/contract.ts';
-import type { DeliveryHealth } from '../channels-http/delivery-health.ts';
-import { webhookAdapter, type WebhookAdapter } from '../channels-http/webhook-adapter.ts';
+import { ChannelSendError, type ChannelTarget, type DeliveryHealth, webhookAdapter, type WebhookAdapter } from '../../sdk/channels/index.ts';
 import type { GraphClient } from './graph.ts';
 import { normalizePhone } from './phone.ts';
 

@@ -4,7 +4,7 @@
  * profile names) and `statuses` (sent/delivered/read/failed receipts of our own messages).
  * Only changes for our phone number id are taken; anything unrecognised is skipped, never thrown.
  */
-import type { ChannelInbound } from '../channels/contract.ts';
+import type { ChannelInbound } from '../../sdk/channels/index.ts';
 
 export interface DeliveryStatus {
   messageId: string;

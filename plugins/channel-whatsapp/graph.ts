@@ -6,8 +6,7 @@
  * temporary error codes (whatever HTTP status carries them); not retryable otherwise
  * (expired token, 24-hour window closed, invalid number…).
  */
-import { ChannelSendError } from '../channels/contract.ts';
-import { httpSendError, postJson, type PostResult } from '../channels-http/outbound.ts';
+import { ChannelSendError, httpSendError, postJson, type PostResult } from '../../sdk/channels/index.ts';
 import type { WhatsAppSettings } from './settings.ts';
 
 /** Rate limits: app (4, 17, 32, 613), business account (80007), throughput (130429), pair (131056), spam (131048). */

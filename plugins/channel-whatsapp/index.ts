@@ -8,9 +8,7 @@ import schema from '../../schemas/plugins/channel-whatsapp.json' with { type: 'j
 import validate from '../../schemas/generated/channel-whatsapp.validate.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
 import { gatewayServiceRef } from '../../sdk/gateway/index.ts';
-import { channelSection, platformOptions } from '../channels/settings.ts';
-import { channelHttpChecks } from '../channels-http/audit.ts';
-import { createDeliveryHealth } from '../channels-http/delivery-health.ts';
+import { channelHttpChecks, channelSection, channelsServiceRef, createDeliveryHealth, platformOptions } from '../../sdk/channels/index.ts';
 import { createWhatsAppAdapter } from './adapter.ts';
 import { createGraphClient } from './graph.ts';
 import { resolveWhatsAppSettings } from './settings.ts';
@@ -34,6 +32,7 @@ export function createWhatsAppPlugin(inject: WhatsAppInject = {}) {
     schema,
     validate,
     dependencies: ['channels', 'gateway'],
+    consumes: [channelsServiceRef],
     // Missing or malformed credentials are a config error for `config validate`, doctor and the
     // gateway's start alike; other CLI commands that only set plugins up (`pairing approve` in a
     // shell without those variables) still work.
@@ -72,7 +71,7 @@ export function createWhatsAppPlugin(inject: WhatsAppInject = {}) {
         }
         for (const check of channelHttpChecks('whatsapp', ctx.config, secrets, { apiBaseUrl: settings.apiBaseUrl })) report.add(check);
       });
-      ctx.use('channels').register(adapter);
+      ctx.use(channelsServiceRef).register(adapter);
     },
   });
 }

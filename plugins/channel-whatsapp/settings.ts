@@ -10,7 +10,7 @@
  */
 import validate from '../../schemas/generated/channel-whatsapp.validate.ts';
 import { MoltbotError } from '../../sdk/core/index.ts';
-import { checkChannelSection } from '../channels-http/config-section.ts';
+import { checkChannelSection } from '../../sdk/channels/index.ts';
 import { isE164, normalizePhone } from './phone.ts';
 
 export const BASE_PATH = 'channels.whatsapp';

@@ -13,13 +13,8 @@
  */
 import type { HttpRouteRegistrar } from '../../sdk/core/index.ts';
 import type { Logger } from '../../sdk/core/index.ts';
-import { ChannelSendError } from '../channels/contract.ts';
-import type { DeliveryHealth } from '../channels-http/delivery-health.ts';
-import { answerUnavailable, signedPostRoute } from '../channels-http/signed-route.ts';
-import { verifySignature } from '../channels-http/signature.ts';
-import { safeEqualSecret } from '../../sdk/gateway/index.ts';
-import { sendJson } from '../../sdk/gateway/index.ts';
-import type { WebhookAdapter } from '../channels-http/webhook-adapter.ts';
+import { answerUnavailable, ChannelSendError, type DeliveryHealth, signedPostRoute, verifySignature, type WebhookAdapter } from '../../sdk/channels/index.ts';
+import { safeEqualSecret, sendJson } from '../../sdk/gateway/index.ts';
 import { parseEvents } from './events.ts';
 import { normalizePhone } from './phone.ts';
 import type { WhatsAppSettings } from './settings.ts';

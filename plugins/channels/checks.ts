@@ -4,7 +4,7 @@
  */
 import type { CheckReport } from '../../sdk/core/index.ts';
 import type { ChannelRuntime } from './runtime.ts';
-import { resolveChannelSettings } from './settings.ts';
+import { resolveChannelSettings } from '../../sdk/channels/index.ts';
 
 export function diagnoseChannels(runtimes: readonly ChannelRuntime[], running: boolean, report: CheckReport): void {
   if (!running) return;

@@ -11,8 +11,8 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../../sdk/core/index.ts';
 import { callGateway, cliCredential, gatewayUrl, acquireStateLock } from '../../sdk/gateway/index.ts';
-import type { ChannelStatus, PairingRequest } from './contract.ts';
-import { PairingStore, type ApprovedSender } from './pairing-store.ts';
+import type { ApprovedSender, ChannelStatus, PairingRequest } from '../../sdk/channels/index.ts';
+import { PairingStore } from './pairing-store.ts';
 
 type Config = Readonly<Record<string, any>>;
 

@@ -9,7 +9,8 @@
 import { MoltbotError } from '../../sdk/core/index.ts';
 import type { ImpliedPlugin } from '../../sdk/core/index.ts';
 import type { PluginCatalogue } from '../../sdk/core/index.ts';
-import { platformOptions } from './settings.ts';
+import { platformOptions } from '../../sdk/channels/index.ts';
+import { channelErrors } from './errors.ts';
 
 export function channelPlugins(catalogue: PluginCatalogue) {
   return (config: Readonly<Record<string, any>>, declared: ReadonlySet<string>): ImpliedPlugin[] => {
@@ -20,7 +21,7 @@ export function channelPlugins(catalogue: PluginCatalogue) {
       if (section?.['enabled'] === false || declared.has(name)) continue;
       if (!Object.hasOwn(catalogue, name)) {
         const known = Object.keys(catalogue).filter((plugin) => plugin.startsWith('channel-')).map((plugin) => plugin.slice('channel-'.length));
-        throw new MoltbotError('MOLT_ERR_CHANNEL_UNKNOWN', {
+        throw new MoltbotError(channelErrors.MOLT_ERR_CHANNEL_UNKNOWN, {
           message: `Invalid config: channels.${id} names no channel plugin (there is no plugin "${name}")`,
           path: `channels.${id}`,
           fix: `Known channels: ${known.join(', ') || '(none)'}. For a third-party channel, install it and list "${name}" (or its package) in \`plugins\`; otherwise fix the id or remove channels.${id}.`,

@@ -1,24 +1,23 @@
 /**
- * `channels`: runs every channel adapter (see contract.ts and docs/channels.md): DM/group
+ * `channels`: runs every channel adapter (contract: moltbot/plugin-sdk/channels; docs/channels.md): DM/group
  * policy and pairing, session mapping, agent runs, chunking, the outbound queue, status,
  * metrics, doctor and audit checks, RPC and the `moltbot pairing` command.
  */
 import schema from '../../schemas/plugins/channels.json' with { type: 'json' };
 import validate from '../../schemas/generated/channels.validate.ts';
-import { definePlugin } from '../../sdk/core/index.ts';
-import type { AgentService } from '../../sdk/agent/index.ts';
+import { channelRelayRef, channelsServiceRef, pairingStoreRef, seenStoreRef, type PairingBackend, type SeenStore } from '../../sdk/channels/index.ts';
+import { definePlugin, optionalService } from '../../sdk/core/index.ts';
+import { agentServiceRef } from '../../sdk/agent/index.ts';
 import { gatewayServiceRef } from '../../sdk/gateway/index.ts';
 import { auditChannels, diagnoseChannels } from './checks.ts';
 import { registerChannelsCommand, registerPairingCommand } from './cli.ts';
 import { collectChannelMetrics } from './metrics.ts';
 import { useOwnership, type OwnershipService } from '../../sdk/cluster/index.ts';
-import { PairingStore, pairingDir, type PairingBackend } from './pairing-store.ts';
+import { PairingStore, pairingDir } from './pairing-store.ts';
 import { defineChannelMethods } from './rpc.ts';
 import { createScrubber } from './scrub.ts';
-import { FileSeenStore, seenFile, type SeenStore } from './seen-store.ts';
-import { createChannelsService, type ChannelRelay } from './service.ts';
-
-export * from './contract.ts';
+import { FileSeenStore, seenFile } from './seen-store.ts';
+import { createChannelsService } from './service.ts';
 
 export interface ChannelsOptions {
   perInstance: string[];
@@ -35,18 +34,13 @@ export default definePlugin<ChannelsOptions>({
   // Without an agent messages are dropped ("no-agent"); without a gateway there are no RPC/events.
   // cluster-redis (when declared) provides ownership, the shared pairing store and the relay.
   optionalDependencies: ['gateway', 'agent', 'cluster-redis'],
+  provides: [channelsServiceRef],
+  consumes: [optionalService(pairingStoreRef), optionalService(seenStoreRef), optionalService(channelRelayRef)],
   defaults: { perInstance: ['webchat', 'webhook'] },
   setup(ctx, options) {
-    const optional = <T>(name: string): T | undefined => {
-      try {
-        return ctx.use(name) as T;
-      } catch {
-        return undefined;
-      }
-    };
-    // The pairing store: the shared one when a cluster plugin provides `pairing-store`, else the file.
+    // The pairing store: the shared one when a cluster plugin provides `pairingStoreRef`, else the file.
     let backend: PairingBackend | undefined;
-    const pick = () => (backend ??= optional<PairingBackend>('pairing-store') ?? new PairingStore(ctx.paths.stateDir));
+    const pick = () => (backend ??= ctx.useOptional(pairingStoreRef) ?? new PairingStore(ctx.paths.stateDir));
     const store: PairingBackend = {
       load: (channel) => pick().load(channel),
       loadAll: () => pick().loadAll(),
@@ -59,9 +53,9 @@ export default definePlugin<ChannelsOptions>({
       revoke: (...args) => pick().revoke(...args),
       flush: () => backend?.flush() ?? Promise.resolve(),
     };
-    // Replay and message-id memory: shared through Redis when cluster-redis provides `seen-store`, else the state-dir journal.
+    // Replay and message-id memory: shared through Redis when cluster-redis provides `seenStoreRef`, else the state-dir journal.
     let seenBackend: SeenStore | undefined;
-    const pickSeen = () => (seenBackend ??= optional<SeenStore>('seen-store') ?? new FileSeenStore(seenFile(ctx.paths.stateDir)));
+    const pickSeen = () => (seenBackend ??= ctx.useOptional(seenStoreRef) ?? new FileSeenStore(seenFile(ctx.paths.stateDir)));
     const seen: SeenStore = {
       claim: (key, ttlMs) => pickSeen().claim(key, ttlMs),
       forget: (key) => pickSeen().forget(key),
@@ -73,16 +67,16 @@ export default definePlugin<ChannelsOptions>({
       log: ctx.log,
       store,
       seen,
-      agent: () => optional<AgentService>('agent'),
+      agent: () => ctx.useOptional(agentServiceRef),
       emit: (event, payload) => void ctx.useOptional(gatewayServiceRef)?.broadcast(event, payload, 'admin'),
       track: (work) => ctx.track(work),
       signal: ctx.signal,
       scrub: createScrubber(() => ctx.config, () => ctx.secrets),
       ownership: () => (ownership ??= useOwnership(ctx)),
-      relay: () => optional<ChannelRelay>('channel-relay'),
+      relay: () => ctx.useOptional(channelRelayRef),
       perInstance: options.perInstance,
     });
-    ctx.provide('channels', service);
+    ctx.provide(channelsServiceRef, service);
     let running = false;
     ctx.hooks.start.tapPromise(ctx.name, async () => {
       running = true;

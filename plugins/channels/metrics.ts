@@ -1,6 +1,6 @@
 /** `collectMetrics`: per channel inbound accepted / dropped by reason / pairing, outbound, queue, state. */
 import type { MetricsCollector } from '../../sdk/core/index.ts';
-import type { ChannelState } from './contract.ts';
+import type { ChannelState } from '../../sdk/channels/index.ts';
 import type { ChannelRuntime } from './runtime.ts';
 
 const STATES: readonly ChannelState[] = ['connecting', 'connected', 'degraded', 'stopped'];

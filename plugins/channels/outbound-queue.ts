@@ -4,8 +4,7 @@
  * from the platform wins), failing the whole message on a non-retryable one. Nothing queued
  * is dropped on a reconnect; on close what is left is reported as undelivered.
  */
-import type { Backoff, ChannelTarget } from './contract.ts';
-import { ChannelSendError } from './contract.ts';
+import { type Backoff, ChannelSendError, type ChannelTarget } from '../../sdk/channels/index.ts';
 
 /** Retries of one chunk while connected before the message fails (disconnected time does not count). */
 export const MAX_ATTEMPTS = 10;

@@ -1,34 +1,13 @@
 /**
- * Pairing state per channel: pending codes and approved senders, one JSON file per channel
+ * The default pairing store (contract: sdk/channels/pairing-store.ts): one JSON file per channel
  * (`<stateDir>/credentials/pairing/<channel>.json`, 0600, written atomically). Writes of one
  * channel are serialised in this process; across processes the gateway lock makes one writer
  * (the running gateway, or the CLI holding the lock while none runs).
  */
-import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CHANNEL_ID, CODE_TTL_MS, MAX_PENDING, PairingError, generateCode, type ApprovedSender, type PairingBackend, type PairingRequest, type RequestResult, type StoredRequest } from '../../sdk/channels/index.ts';
 import { writeJsonAtomic } from '../../sdk/core/index.ts';
-import type { PairingRequest } from './contract.ts';
-
-/** No 0/O, 1/I: read aloud or typed from a phone without ambiguity. 32 symbols: no modulo bias. */
-export const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-export const CODE_LENGTH = 8;
-export const CODE_TTL_MS = 60 * 60 * 1000;
-export const MAX_PENDING = 3;
-export const CHANNEL_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
-
-export interface ApprovedSender {
-  sender: string;
-  senderName?: string;
-  approvedAt: number;
-  /** Approved while no channel ran (CLI on the file): tell them here when the channel starts. */
-  notifyChatId?: string;
-}
-
-/** A pending request as stored: where to tell the sender they were approved. */
-export interface StoredRequest extends PairingRequest {
-  chatId?: string;
-}
 
 interface ChannelPairing {
   version: 1;
@@ -36,38 +15,11 @@ interface ChannelPairing {
   approved: ApprovedSender[];
 }
 
-/**
- * `evicted`: the pending request a new one replaced because MAX_PENDING were waiting (the
- * oldest goes: a full set of strangers must not lock every later contact out for an hour).
- */
-export type RequestResult =
-  | { status: 'existing'; request: StoredRequest }
-  | { status: 'created'; request: StoredRequest; evicted?: StoredRequest };
-
-export class PairingError extends Error {
-  readonly code: 'NOT_FOUND';
-  constructor(message: string) {
-    super(message);
-    this.name = 'PairingError';
-    this.code = 'NOT_FOUND';
-  }
-}
-
-/** What the channels runtime needs of a pairing store: this file's store, or a shared one (cluster-redis). */
-export type PairingBackend = Pick<PairingStore, 'load' | 'loadAll' | 'approvedSenders' | 'list' | 'request' | 'approve' | 'takeNotifications' | 'reject' | 'revoke' | 'flush'>;
-
-export function generateCode(): string {
-  const bytes = randomBytes(CODE_LENGTH);
-  let code = '';
-  for (const byte of bytes) code += CODE_ALPHABET[byte % CODE_ALPHABET.length];
-  return code;
-}
-
 export function pairingDir(stateDir: string): string {
   return join(stateDir, 'credentials', 'pairing');
 }
 
-export class PairingStore {
+export class PairingStore implements PairingBackend {
   readonly #dir: string;
   readonly #now: () => number;
   readonly #channels = new Map<string, ChannelPairing>();

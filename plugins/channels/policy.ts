@@ -2,7 +2,7 @@
  * The shared DM/group policy, as one pure function: what happens to an inbound message given
  * the channel's settings and the senders approved through pairing. No I/O, no state.
  */
-import type { ChannelInbound, ChannelSettings } from './contract.ts';
+import type { ChannelInbound, ChannelSettings } from '../../sdk/channels/index.ts';
 
 export type PolicyDecision =
   | { action: 'accept'; owner: boolean }

@@ -2,8 +2,8 @@
 import { isMoltbotError } from '../../sdk/core/index.ts';
 import type { PluginContext } from '../../sdk/core/index.ts';
 import { defineMethod, RpcError } from '../../sdk/gateway/index.ts';
-import type { ChannelsService } from './contract.ts';
-import type { ApprovedSender } from './pairing-store.ts';
+import type { ApprovedSender, ChannelsService } from '../../sdk/channels/index.ts';
+import { channelErrors } from './errors.ts';
 
 const CHANNEL = { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$', description: 'Channel id (telegram, irc, ...)' };
 const CODE = { type: 'string', minLength: 4, maxLength: 32, description: 'The pairing code the sender received' };
@@ -13,7 +13,7 @@ async function notFoundAsRpc<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (isMoltbotError(error, 'MOLT_ERR_PAIRING_NOT_FOUND')) throw new RpcError('NOT_FOUND', error.message);
+    if (isMoltbotError(error, channelErrors.MOLT_ERR_PAIRING_NOT_FOUND)) throw new RpcError('NOT_FOUND', error.message);
     throw error;
   }
 }

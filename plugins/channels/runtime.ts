@@ -7,15 +7,10 @@ import { LRUCache } from 'lru-cache';
 import type { KernelHooks } from '../../sdk/core/index.ts';
 import type { Logger } from '../../sdk/core/index.ts';
 import type { AgentService } from '../../sdk/agent/index.ts';
-import { createBackoff } from './backoff.ts';
-import { chunkText } from './chunk.ts';
-import type { ChannelAdapter, ChannelHost, ChannelInbound, ChannelSettings, ChannelState, ChannelStatus, ChannelTarget, PairingRequest, ReceiveOutcome } from './contract.ts';
-import { storeUnavailable, type SeenStore } from './seen-store.ts';
+import { chunkText, createBackoff, queueSizeOf, storeUnavailable, type ChannelAdapter, type ChannelHost, type ChannelInbound, type ChannelSettings, type ChannelState, type ChannelStatus, type ChannelTarget, type PairingBackend, type PairingRequest, type ReceiveOutcome, type SeenStore } from '../../sdk/channels/index.ts';
 import { OutboundQueue } from './outbound-queue.ts';
-import type { PairingBackend } from './pairing-store.ts';
 import { decide } from './policy.ts';
 import { sessionKeyFor } from './session-route.ts';
-import { queueSizeOf } from './settings.ts';
 import { pairingApprovedText, pairingCodeText, runFailedText } from './texts.ts';
 
 export const TYPING_REFRESH_MS = 4000;

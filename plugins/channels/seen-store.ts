@@ -1,37 +1,13 @@
 /**
- * What inbound channels remember to process a request or a message once: signed-webhook replay
- * keys and platform message ids, each for a window. One contract, two backends:
- *  - this file's, under the state dir (the default): an append-only journal, so the memory
- *    survives a restart for the whole window;
- *  - a shared one (service `seen-store`, cluster-redis: `SET key 1 NX PX ttl`), so every gateway
- *    instance behind a load balancer shares it.
- * `claim` is atomic: of two concurrent claims of one key exactly one gets true.
+ * The default `SeenStore` (contract: sdk/channels/seen-store.ts): an append-only journal under
+ * the state dir, so the replay and message-id memory survives a restart for the whole window.
+ * A provider of `seenStoreRef` (cluster-redis) takes its place in a cluster.
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type { SeenStore } from '../../sdk/channels/index.ts';
 import { AppendFile } from '../../sdk/core/index.ts';
 import { writeFileAtomic } from '../../sdk/core/index.ts';
-import { isMoltbotError, MoltbotError } from '../../sdk/core/index.ts';
-
-export interface SeenStore {
-  /** True when `key` was not remembered (it now is, for `ttlMs`); false while it is. Rejects when the store cannot answer. */
-  claim(key: string, ttlMs: number): Promise<boolean>;
-  /** Forgets `key` (processing failed: the sender's retry must pass). */
-  forget(key: string): Promise<void>;
-}
-
-/** How long a client should wait before retrying a request refused because the store is down. */
-export const STORE_RETRY_AFTER_MS = 2000;
-
-/** The error a request gets when the memory cannot answer (fail closed: never process twice). */
-export function storeUnavailable(error: unknown): MoltbotError & { data: { component: string; retryAfterMs: number } } {
-  if (isMoltbotError(error, 'MOLT_ERR_STORE_UNAVAILABLE') && typeof error.data?.retryAfterMs === 'number') return error as MoltbotError & { data: { component: string; retryAfterMs: number } };
-  return new MoltbotError('MOLT_ERR_STORE_UNAVAILABLE', {
-    message: 'the channels\' replay and message-id memory is unavailable; retry later',
-    data: { component: 'seen-store', retryAfterMs: STORE_RETRY_AFTER_MS },
-    cause: error,
-  }) as MoltbotError & { data: { component: string; retryAfterMs: number } };
-}
 
 export function seenFile(stateDir: string): string {
   return join(stateDir, 'channels', 'seen.jsonl');

@@ -5,26 +5,10 @@
  */
 import { MoltbotError } from '../../sdk/core/index.ts';
 import type { OwnershipHold, OwnershipService } from '../../sdk/cluster/index.ts';
-import type { ChannelAdapter, ChannelsService, ChannelStatus, ChannelTarget, PairingRequest } from './contract.ts';
-import { CHANNEL_ID, PairingError } from './pairing-store.ts';
+import { CHANNEL_ID, type ChannelAdapter, type ChannelRelay, type ChannelsService, type ChannelStatus, type ChannelTarget, PairingError, type PairingRequest, resolveChannelSettings } from '../../sdk/channels/index.ts';
+import { channelErrors } from './errors.ts';
 import { ChannelRuntime, type RuntimeDeps } from './runtime.ts';
-import { resolveChannelSettings } from './settings.ts';
 import { pairingApprovedText } from './texts.ts';
-
-
-/** A message for a channel this instance does not own, handed to the owner (service `channel-relay`, cluster-redis). */
-export interface RelayedSend {
-  target: ChannelTarget;
-  text: string;
-  sessionKey?: string;
-}
-
-export interface ChannelRelay {
-  /** Queues the message for the channel's owner; resolves once stored. */
-  forward(channel: string, message: RelayedSend): Promise<void>;
-  /** On the owner: sends what others forward until the returned function is called. */
-  serve(channel: string, send: (message: RelayedSend) => Promise<void>): () => Promise<void>;
-}
 
 /** What every runtime shares, plus the config its settings come from. */
 export interface ServiceDeps extends Omit<RuntimeDeps, 'adapter' | 'settings'> {
@@ -44,7 +28,7 @@ export interface ChannelsServiceImpl extends ChannelsService {
 
 function assertAdapter(adapter: ChannelAdapter, existing: ReadonlyMap<string, unknown>): void {
   const fail = (problem: string) => {
-    throw new MoltbotError('MOLT_ERR_CHANNEL_INVALID', { message: `channels.register(): ${problem}` });
+    throw new MoltbotError(channelErrors.MOLT_ERR_CHANNEL_INVALID, { message: `channels.register(): ${problem}` });
   };
   if (typeof adapter !== 'object' || adapter === null) return fail('expected a ChannelAdapter object');
   if (typeof adapter.id !== 'string' || !CHANNEL_ID.test(adapter.id)) return fail(`adapter id ${JSON.stringify(adapter.id)} must match [a-z0-9][a-z0-9_-]{0,63}`);
@@ -94,7 +78,7 @@ export function createChannelsService(deps: ServiceDeps): ChannelsServiceImpl {
   const runtimeFor = (channel: string): ChannelRuntime => {
     const runtime = runtimes.get(channel);
     if (!runtime) {
-      throw new MoltbotError('MOLT_ERR_CHANNEL_NOT_FOUND', {
+      throw new MoltbotError(channelErrors.MOLT_ERR_CHANNEL_NOT_FOUND, {
         message: `No channel "${channel}" is registered${runtimes.size > 0 ? ` (registered: ${[...runtimes.keys()].join(', ')})` : ''}`,
       });
     }
@@ -106,7 +90,7 @@ export function createChannelsService(deps: ServiceDeps): ChannelsServiceImpl {
     try {
       return await work();
     } catch (error) {
-      if (error instanceof PairingError) throw new MoltbotError('MOLT_ERR_PAIRING_NOT_FOUND', { message: error.message });
+      if (error instanceof PairingError) throw new MoltbotError(channelErrors.MOLT_ERR_PAIRING_NOT_FOUND, { message: error.message });
       throw error;
     }
   };
@@ -122,7 +106,7 @@ export function createChannelsService(deps: ServiceDeps): ChannelsServiceImpl {
     async send(channel: string, target: ChannelTarget, text: string) {
       const runtime = runtimeFor(channel);
       if (!runtime.settings.enabled) {
-        throw new MoltbotError('MOLT_ERR_CHANNEL_NOT_FOUND', { message: `Channel "${channel}" is disabled (channels.${channel}.enabled is false)` });
+        throw new MoltbotError(channelErrors.MOLT_ERR_CHANNEL_NOT_FOUND, { message: `Channel "${channel}" is disabled (channels.${channel}.enabled is false)` });
       }
       const forwarder = relayFor(channel);
       // Another instance runs this channel: it sends (see cluster-redis README, "Channels").

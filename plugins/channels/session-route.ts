@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mainSessionKey } from '../../sdk/agent/index.ts';
-import type { ChatType } from './contract.ts';
+import type { ChatType } from '../../sdk/channels/index.ts';
 
 const PLAIN = /^[^\s:/\\%][^\s/\\%]{0,199}$/u;
 const MAX_ID = 200;

@@ -1,5 +1,5 @@
 /** What the bot itself says on a channel: pairing, approval, a failed run. Short, and never a secret or an internal message. */
-import { CODE_TTL_MS } from './pairing-store.ts';
+import { CODE_TTL_MS } from '../../sdk/channels/index.ts';
 
 export function pairingCodeText(channel: string, code: string): string {
   return `Hi! I only talk to people my owner has approved. Your pairing code is ${code} (valid ${CODE_TTL_MS / 60_000} minutes). ` +

@@ -14,9 +14,7 @@ import validateOptions from '../../schemas/generated/cluster-redis.validate.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
 import { diagnoseRedis, gatewayReporter, type RedisConnection, type RedisHealth, redisServiceRef, redisSettings, watchRedisHealth } from '../../sdk/redis/index.ts';
 import { cronStoreServiceRef, ownershipServiceRef, type CronStore, type OwnershipService } from '../../sdk/cluster/index.ts';
-import type { PairingBackend } from '../channels/pairing-store.ts';
-import type { SeenStore } from '../channels/seen-store.ts';
-import type { ChannelRelay } from '../channels/service.ts';
+import { channelRelayRef, pairingStoreRef, seenStoreRef, type ChannelRelay, type PairingBackend, type SeenStore } from '../../sdk/channels/index.ts';
 import { defineMethod } from '../../sdk/gateway/index.ts';
 import type { RedisOwnership } from './ownership.ts';
 
@@ -61,7 +59,7 @@ export default definePlugin<ClusterRedisOptions>({
       hold: (resource, handlers) => ready(ownership).hold(resource, handlers),
       status: () => ready(ownership).status(),
     } satisfies OwnershipService);
-    ctx.provide('pairing-store', {
+    ctx.provide(pairingStoreRef, {
       load: (channel) => ready(pairing).load(channel),
       loadAll: () => ready(pairing).loadAll(),
       approvedSenders: (channel) => ready(pairing).approvedSenders(channel),
@@ -74,7 +72,7 @@ export default definePlugin<ClusterRedisOptions>({
       flush: async () => undefined,
     } satisfies PairingBackend);
     let seen: SeenStore | undefined;
-    ctx.provide('seen-store', {
+    ctx.provide(seenStoreRef, {
       // While Redis is down: MOLT_ERR_STORE_UNAVAILABLE at once (the webhook answers 503 + retryAfterMs).
       claim: (key, ttlMs) => ready(health).run(() => ready(seen).claim(key, ttlMs)),
       forget: (key) => ready(health).run(() => ready(seen).forget(key)),
@@ -88,7 +86,7 @@ export default definePlugin<ClusterRedisOptions>({
       save: (data) => ready(cron).save(data),
       quarantine: () => ready(cron).quarantine(),
     } satisfies CronStore);
-    ctx.provide('channel-relay', {
+    ctx.provide(channelRelayRef, {
       forward: (channel, message) => ready(relay).forward(channel, message),
       serve: (channel, send) => ready(relay).serve(channel, send),
     } satisfies ChannelRelay);

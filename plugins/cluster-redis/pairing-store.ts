@@ -1,13 +1,12 @@
 /**
  * The pairing store in Redis, so a code requested through the instance that owns a channel can
- * be approved through any other: the same API as the file store (plugins/channels/pairing-store.ts),
+ * be approved through any other: the same API as the file store (plugins/channels/pairing-store.ts; contract: moltbot/plugin-sdk/channels),
  * every change one atomic Lua script. Per channel `<prefix>:pairing:<channel>:pending` (hash
  * code → request JSON; expired ones are dropped by the next request) and `…:approved` (hash
  * sender → approval JSON). The synchronous reads (`list`, `approvedSenders`) answer from a mirror
  * that `load(channel)` refreshes; the channel runtime loads before each policy decision.
  */
-import { CHANNEL_ID, CODE_TTL_MS, MAX_PENDING, PairingError, generateCode, type ApprovedSender, type PairingBackend, type RequestResult, type StoredRequest } from '../channels/pairing-store.ts';
-import type { PairingRequest } from '../channels/contract.ts';
+import { CHANNEL_ID, CODE_TTL_MS, MAX_PENDING, PairingError, generateCode, type ApprovedSender, type PairingBackend, type PairingRequest, type RequestResult, type StoredRequest } from '../../sdk/channels/index.ts';
 import { type RedisClient, redisScript } from '../../sdk/redis/index.ts';
 
 const REQUEST = `

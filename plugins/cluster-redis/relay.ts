@@ -8,7 +8,7 @@
  * from the pop; logged as undelivered when the send fails).
  */
 import type { Logger } from '../../sdk/core/index.ts';
-import type { ChannelRelay, RelayedSend } from '../channels/service.ts';
+import type { ChannelRelay, RelayedSend } from '../../sdk/channels/index.ts';
 import type { RedisClient } from '../../sdk/redis/index.ts';
 
 const POP_TIMEOUT_S = 1;

@@ -5,7 +5,7 @@
  * itself. The connection has no offline queue: while Redis is down a claim fails at once and
  * the request is refused (retried by its sender), never processed without the check.
  */
-import type { SeenStore } from '../channels/seen-store.ts';
+import type { SeenStore } from '../../sdk/channels/index.ts';
 import type { RedisClient } from '../../sdk/redis/index.ts';
 
 export function createRedisSeenStore(client: RedisClient, keyPrefix: string): SeenStore {

@@ -18,6 +18,7 @@ import { assetHeaders, SECURITY_HEADERS } from './headers.ts';
 
 export { BASE_PATH } from './assets.ts';
 export { CONTENT_SECURITY_POLICY } from './headers.ts';
+import { controlUiErrors } from './error-codes.ts';
 
 export interface ControlUiOptions {
   assetsDir?: string;
@@ -56,7 +57,7 @@ export default definePlugin<ControlUiOptions>({
     defineConfigMethods(ctx);
     const dir = options.assetsDir !== undefined ? resolve(ctx.paths.cwd, options.assetsDir) : SHIPPED_ASSETS;
     if (!existsSync(join(dir, 'index.html'))) {
-      throw new MoltbotError('MOLT_ERR_CONTROL_UI_ASSETS', { message: `no built control UI in ${dir}`, plugin: ctx.name, path: options.assetsDir !== undefined ? 'options.assetsDir' : 'gateway.controlUi.enabled' });
+      throw new MoltbotError(controlUiErrors.MOLT_ERR_CONTROL_UI_ASSETS, { message: `no built control UI in ${dir}`, plugin: ctx.name, path: options.assetsDir !== undefined ? 'options.assetsDir' : 'gateway.controlUi.enabled' });
     }
     const assets = loadAssets(dir);
     const settings = { kind: 'settings', metricsIntervalMs: options.metricsIntervalMs };

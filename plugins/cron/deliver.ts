@@ -4,8 +4,9 @@
  * and 5xx; other statuses fail at once), or nowhere.
  */
 import { MoltbotError } from '../../sdk/core/index.ts';
-import type { ChannelsService } from '../channels/contract.ts';
+import type { ChannelsService } from '../../sdk/channels/index.ts';
 import type { Delivery } from './job.ts';
+import { cronErrors } from './error-codes.ts';
 
 export interface WebhookSettings {
   timeoutMs: number;
@@ -28,7 +29,7 @@ export interface DeliverDeps {
   webhook: WebhookSettings;
 }
 
-const fail = (message: string, cause?: unknown) => new MoltbotError('MOLT_ERR_CRON_DELIVERY', { message, plugin: 'cron', ...(cause !== undefined ? { cause } : {}) });
+const fail = (message: string, cause?: unknown) => new MoltbotError(cronErrors.MOLT_ERR_CRON_DELIVERY, { message, plugin: 'cron', ...(cause !== undefined ? { cause } : {}) });
 
 export async function deliver(target: Delivery, report: RunReport, deps: DeliverDeps): Promise<void> {
   if (target === 'none') return;

@@ -3,7 +3,7 @@
  * one by default) asks the agent whether anything needs attention. A reply that is just
  * `HEARTBEAT_OK` is not delivered; anything else goes to `cron.heartbeat.deliver`.
  */
-import type { MoltbotConfig } from '../../schemas/generated/config-types.ts';
+import type { MoltbotConfig } from '../../sdk/config/index.ts';
 import { compileJob, type Job } from './job.ts';
 
 export const HEARTBEAT_ID = 'heartbeat';

@@ -6,14 +6,14 @@
  */
 import schema from '../../schemas/plugins/cron.json' with { type: 'json' };
 import validate from '../../schemas/generated/cron.validate.ts';
-import { definePlugin } from '../../sdk/core/index.ts';
+import { definePlugin, createServiceRef } from '../../sdk/core/index.ts';
 import { gatewayServiceRef } from '../../sdk/gateway/index.ts';
 import { agentServiceRef, parseSessionKey, toolPolicyRef, toolRegistryRef } from '../../sdk/agent/index.ts';
-import type { ChannelsService } from '../channels/contract.ts';
+import { channelsServiceRef, type ChannelsService } from '../../sdk/channels/index.ts';
 import { registerCronCommands } from './cli.ts';
 import type { WebhookSettings } from './deliver.ts';
 import { createExecutor } from './execute.ts';
-import type { MoltbotConfig } from '../../schemas/generated/config-types.ts';
+import type { MoltbotConfig } from '../../sdk/config/index.ts';
 import { heartbeatJob } from './heartbeat.ts';
 import { compileJob, invalidJob, type Job } from './job.ts';
 import { auditCron, checkStuck, collectCronMetrics, failureAlerts } from './ops.ts';
@@ -24,16 +24,13 @@ import { createCronStore, cronDir, type CronStore } from './store.ts';
 import { cronStoreServiceRef, useOwnership } from '../../sdk/cluster/index.ts';
 import { createCronTool } from './tool.ts';
 
+/** Scheduled jobs: add, list, run and remove. */
+export const cronServiceRef = createServiceRef<CronService>({ id: 'cron', description: 'Scheduled jobs: add, list, run and remove' });
+
 export type { CronService } from './service.ts';
 export type { JobInput, Delivery } from './job.ts';
 export type { JobView } from './scheduler.ts';
 export { HEARTBEAT_OK, isHeartbeatOk } from './heartbeat.ts';
-
-declare module '../../core/plugin.ts' {
-  interface Services {
-    cron: CronService;
-  }
-}
 
 export interface CronOptions {
   maxJobs: number;
@@ -66,6 +63,7 @@ function declaredJobs(config: CronConfig): Job[] {
 export default definePlugin<CronOptions>({
   name: 'cron',
   version: '1.0.0',
+  provides: [cronServiceRef],
   kernel: '^1.0.0',
   description: 'Scheduled agent turns (at, every, cron in a timezone) delivered to a channel or webhook; the heartbeat',
   sections: ['cron'],
@@ -94,7 +92,7 @@ export default definePlugin<CronOptions>({
       revive: (stored) => compileJob(stored.input, 'runtime', `${store.file} → ${stored.input.id}`, stored.owner),
       execute: createExecutor({
         agent: () => ctx.use(agentServiceRef),
-        channels: () => ctx.use('channels') as ChannelsService,
+        channels: () => ctx.use(channelsServiceRef),
         webhook: options.webhook,
         signal: ctx.signal,
       }),
@@ -111,7 +109,7 @@ export default definePlugin<CronOptions>({
       maxJobs: options.maxJobs,
       notRunning: () => (clustered ? 'this gateway instance does not run the cron scheduler (another instance owns "cron"; `cluster.status` shows which): send job changes to that instance' : undefined),
     });
-    ctx.provide('cron', service);
+    ctx.provide(cronServiceRef, service);
     defineCronMethods(ctx, service);
 
     // No agent plugin: no tool.
@@ -132,7 +130,7 @@ export default definePlugin<CronOptions>({
       // Without the channels service no chat is an owner's: the tool then delivers to none/webchat only.
       const ownerChat = (channel: string, chatType: 'dm' | 'group', chatId: string): boolean => {
         try {
-          const channels = ctx.use('channels') as Partial<ChannelsService>;
+          const channels: Partial<ChannelsService> = ctx.use(channelsServiceRef);
           return typeof channels.isOwnerChat === 'function' && channels.isOwnerChat(channel, { chatType, chatId });
         } catch {
           return false;

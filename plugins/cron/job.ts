@@ -3,10 +3,11 @@
  * holds it. One check for every entry point: exactly one of at/every/cron, a valid IANA tz,
  * a valid session key, a deliver target of a known shape; errors name the field.
  */
-import type { CronDelivery, MoltbotConfig } from '../../schemas/generated/config-types.ts';
+import type { CronDelivery, MoltbotConfig } from '../../sdk/config/index.ts';
 import { MoltbotError } from '../../sdk/core/index.ts';
 import { mainSessionKey, parseSessionKey } from '../../sdk/agent/index.ts';
 import { isTimeZone, parseAt, parseCron, parseDuration, type Schedule } from './schedule.ts';
+import { cronErrors } from './error-codes.ts';
 
 /** The root schema (`cron.jobs[]`, definitions.cronDelivery) is the one source of these shapes. */
 export type Delivery = CronDelivery;
@@ -33,7 +34,7 @@ export interface Job {
 export const JOB_ID = '^[a-z0-9][a-z0-9_-]{0,63}$';
 
 export function invalidJob(path: string, problem: string): MoltbotError {
-  return new MoltbotError('MOLT_ERR_CRON_INVALID_JOB', { message: `Invalid cron job: ${path} ${problem}`, path, plugin: 'cron' });
+  return new MoltbotError(cronErrors.MOLT_ERR_CRON_INVALID_JOB, { message: `Invalid cron job: ${path} ${problem}`, path, plugin: 'cron' });
 }
 
 /** Validates and compiles one job; `path` prefixes the field names in errors (e.g. `cron.jobs[2]`). */

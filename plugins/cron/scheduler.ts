@@ -15,6 +15,7 @@ import { isMoltbotError, MoltbotError } from '../../sdk/core/index.ts';
 import type { Job } from './job.ts';
 import { dueSlots, nextSlot } from './schedule.ts';
 import type { CronFile, CronStore, JobState } from './store.ts';
+import { cronErrors } from './error-codes.ts';
 
 export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
@@ -163,7 +164,7 @@ export class Scheduler {
   }
 
   async add(job: Job): Promise<JobView> {
-    if (this.#entries.has(job.id)) throw new MoltbotError('MOLT_ERR_CRON_JOB_EXISTS', { message: `cron job "${job.id}" already exists`, plugin: 'cron' });
+    if (this.#entries.has(job.id)) throw new MoltbotError(cronErrors.MOLT_ERR_CRON_JOB_EXISTS, { message: `cron job "${job.id}" already exists`, plugin: 'cron' });
     const entry: Entry = { job, state: { anchor: Date.now(), runCount: 0, failures: 0, skipped: 0, missed: 0 } };
     this.#entries.set(job.id, entry);
     this.#plan(entry, Date.now());
@@ -204,14 +205,14 @@ export class Scheduler {
   runNow(id: string): Promise<void> {
     const entry = this.#entries.get(id);
     if (entry === undefined) throw notFound(id);
-    if (entry.running !== undefined) throw new MoltbotError('MOLT_ERR_CRON_BUSY', { message: `cron job "${id}" is running`, plugin: 'cron' });
+    if (entry.running !== undefined) throw new MoltbotError(cronErrors.MOLT_ERR_CRON_BUSY, { message: `cron job "${id}" is running`, plugin: 'cron' });
     return this.#fire(entry, undefined);
   }
 
   #mutable(id: string): Entry {
     const entry = this.#entries.get(id);
     if (entry === undefined) throw notFound(id);
-    if (entry.job.source !== 'runtime') throw new MoltbotError('MOLT_ERR_CRON_READ_ONLY', { message: `cron job "${id}" is declared in the config (${entry.job.source === 'heartbeat' ? 'cron.heartbeat' : 'cron.jobs'})`, plugin: 'cron' });
+    if (entry.job.source !== 'runtime') throw new MoltbotError(cronErrors.MOLT_ERR_CRON_READ_ONLY, { message: `cron job "${id}" is declared in the config (${entry.job.source === 'heartbeat' ? 'cron.heartbeat' : 'cron.jobs'})`, plugin: 'cron' });
     return entry;
   }
 
@@ -340,7 +341,7 @@ export class Scheduler {
     undo();
     this.#arm();
     if (isMoltbotError(error)) throw error;
-    throw new MoltbotError('MOLT_ERR_CRON_STATE', { message: `cannot write ${this.#deps.store.file}`, plugin: 'cron', cause: error });
+    throw new MoltbotError(cronErrors.MOLT_ERR_CRON_STATE, { message: `cannot write ${this.#deps.store.file}`, plugin: 'cron', cause: error });
   }
 
   /** The error (logged) when the state file could not be written. */
@@ -362,5 +363,5 @@ export class Scheduler {
 }
 
 function notFound(id: string): MoltbotError {
-  return new MoltbotError('MOLT_ERR_CRON_NOT_FOUND', { message: `no cron job "${id}"`, plugin: 'cron' });
+  return new MoltbotError(cronErrors.MOLT_ERR_CRON_NOT_FOUND, { message: `no cron job "${id}"`, plugin: 'cron' });
 }

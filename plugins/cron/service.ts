@@ -6,6 +6,7 @@
 import { MoltbotError } from '../../sdk/core/index.ts';
 import { compileJob, invalidJob, type JobInput } from './job.ts';
 import type { JobView, Scheduler, Totals } from './scheduler.ts';
+import { cronErrors } from './error-codes.ts';
 
 export interface CronService {
   list(): JobView[];
@@ -42,7 +43,7 @@ export function createCronService(scheduler: Scheduler, limits: { maxJobs: numbe
     async update(id, patch) {
       ready();
       const current = scheduler.get(id);
-      if (current === undefined) throw new MoltbotError('MOLT_ERR_CRON_NOT_FOUND', { message: `no cron job "${id}"`, plugin: 'cron' });
+      if (current === undefined) throw new MoltbotError(cronErrors.MOLT_ERR_CRON_NOT_FOUND, { message: `no cron job "${id}"`, plugin: 'cron' });
       const base: Record<string, unknown> = { ...current.input };
       if (SCHEDULE_KEYS.some((key) => (patch as Record<string, unknown>)[key] !== undefined)) for (const key of SCHEDULE_KEYS) delete base[key];
       const input = { ...base, ...patch, id } as JobInput;

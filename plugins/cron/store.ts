@@ -9,6 +9,7 @@ import { writeJsonAtomic } from '../../sdk/core/index.ts';
 import { MoltbotError } from '../../sdk/core/index.ts';
 import type { CronFile as SharedCronFile, CronStore as SharedCronStore, StoredJob as SharedStoredJob } from '../../sdk/cluster/index.ts';
 import type { JobInput } from './job.ts';
+import { cronErrors } from './error-codes.ts';
 
 // The store contract is shared with cluster plugins (`moltbot/plugin-sdk/cluster`); cron's jobs are JobInput.
 export type { JobState, RunStatus } from '../../sdk/cluster/index.ts';
@@ -31,14 +32,14 @@ export function createCronStore(stateDir: string): CronStore {
         text = await readFile(file, 'utf8');
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, jobs: [], state: {} };
-        throw new MoltbotError('MOLT_ERR_CRON_STATE', { message: `cannot read ${file}: ${(error as Error).message}`, plugin: 'cron', cause: error });
+        throw new MoltbotError(cronErrors.MOLT_ERR_CRON_STATE, { message: `cannot read ${file}: ${(error as Error).message}`, plugin: 'cron', cause: error });
       }
       try {
         const data = JSON.parse(text) as CronFile;
         if (data?.version !== 1 || !Array.isArray(data.jobs) || typeof data.state !== 'object' || data.state === null) throw new Error('not a version 1 cron file');
         return data;
       } catch (error) {
-        throw new MoltbotError('MOLT_ERR_CRON_STATE', { message: `${file} is damaged: ${(error as Error).message}`, plugin: 'cron', cause: error });
+        throw new MoltbotError(cronErrors.MOLT_ERR_CRON_STATE, { message: `${file} is damaged: ${(error as Error).message}`, plugin: 'cron', cause: error });
       }
     },
     async quarantine() {

@@ -14,6 +14,8 @@ import { parseSessionKey } from '../../sdk/agent/index.ts';
 import type { ToolContext, ToolDefinition } from '../../sdk/agent/index.ts';
 import { JOB_SCHEMA, type Delivery, type JobInput } from './job.ts';
 import type { CronService } from './service.ts';
+import { cronErrors } from './error-codes.ts';
+import { toolErrors } from '../../sdk/agent/index.ts';
 
 const PARAMETERS = {
   type: 'object',
@@ -26,8 +28,8 @@ const PARAMETERS = {
   },
 } as const;
 
-const forbidden = (message: string) => new MoltbotError('MOLT_ERR_CRON_FORBIDDEN', { message, plugin: 'cron' });
-const invalidArgs = (message: string) => new MoltbotError('MOLT_ERR_TOOL_INVALID_ARGS', { message, plugin: 'cron' });
+const forbidden = (message: string) => new MoltbotError(cronErrors.MOLT_ERR_CRON_FORBIDDEN, { message, plugin: 'cron' });
+const invalidArgs = (message: string) => new MoltbotError(toolErrors.MOLT_ERR_TOOL_INVALID_ARGS, { message, plugin: 'cron' });
 
 /** Refusal text when the tool may not deliver to `deliver`, else undefined. */
 function deliveryRefusal(deliver: Delivery | undefined, ownerChat: (channel: string, chatType: 'dm' | 'group', chatId: string) => boolean): string | undefined {

@@ -9,6 +9,7 @@ import { writeFileAtomic } from '../../sdk/core/index.ts';
 import { isMoltbotError, MoltbotError } from '../../sdk/core/index.ts';
 import { spawnRunner, type CommandResult, type CommandRunner, type DaemonService, type DaemonStatus } from '../../sdk/ops/index.ts';
 import { LAUNCHD_LABEL, renderLaunchdPlist, renderSystemdUnit, SYSTEMD_UNIT_NAME, type ServiceSpec } from './render.ts';
+import { daemonErrors } from './error-codes.ts';
 
 export type DaemonPlatform = 'linux' | 'darwin';
 
@@ -54,7 +55,7 @@ export function createDaemonService(options: DaemonOptions): DaemonService {
         // was there before this install is left as it was found).
         if (!existed) {
           await rm(file, { force: true });
-          if (linux && !isMoltbotError(error, 'MOLT_ERR_DAEMON_USER_BUS')) await options.run('systemctl', ['--user', 'daemon-reload']);
+          if (linux && !isMoltbotError(error, daemonErrors.MOLT_ERR_DAEMON_USER_BUS)) await options.run('systemctl', ['--user', 'daemon-reload']);
         }
         throw error;
       }
@@ -103,12 +104,12 @@ function installError(command: string, args: string[], result: CommandResult): M
   const said = result.stderr.trim() || result.stdout.trim();
   const ran = `${command} ${args.join(' ')}`;
   if (command === 'systemctl' && NO_USER_BUS.test(said)) {
-    return new MoltbotError('MOLT_ERR_DAEMON_USER_BUS', {
+    return new MoltbotError(daemonErrors.MOLT_ERR_DAEMON_USER_BUS, {
       message: `\`${ran}\` found no systemd user session (${said.split('\n')[0]}): this login has no user service manager, so the gateway service cannot be installed; nothing was left installed`,
       plugin: 'daemon',
     });
   }
-  return new MoltbotError('MOLT_ERR_DAEMON_INSTALL', {
+  return new MoltbotError(daemonErrors.MOLT_ERR_DAEMON_INSTALL, {
     message: `${ran} exited ${result.code}: ${said}; the service file was removed again`,
     plugin: 'daemon',
   });

@@ -7,7 +7,7 @@
  * serialized, already-redacted line.
  */
 import { join } from 'node:path';
-import { definePlugin } from '../../sdk/core/index.ts';
+import { definePlugin, createServiceRef } from '../../sdk/core/index.ts';
 import { createHttpSink, type HttpSink } from './http-sink.ts';
 import { registerLogsCommand } from './logs-command.ts';
 import { createSyslogSink, type SyslogOptions } from './syslog-sink.ts';
@@ -15,17 +15,14 @@ import { openRotatingFile, type RotatingFile } from './rotating-file.ts';
 import { parseSize } from './size.ts';
 import { toText } from './text-format.ts';
 
+/** The rotating JSON log files under <stateDir>/logs. */
+export const logFileServiceRef = createServiceRef<LogFileService>({ id: 'log-file', description: 'The rotating JSON log files under <stateDir>/logs' });
+
 export { openRotatingFile } from './rotating-file.ts';
 export { createHttpSink } from './http-sink.ts';
 export { createSyslogSink, formatSyslog } from './syslog-sink.ts';
 export { parseSize } from './size.ts';
 export { toText } from './text-format.ts';
-
-declare module '../../core/plugin.ts' {
-  interface Services {
-    'log-file': LogFileService;
-  }
-}
 
 export interface LogFileService {
   /** Folder of the log files (`<stateDir>/logs`). */
@@ -52,6 +49,7 @@ interface Sink {
 export default definePlugin({
   name: 'log-file',
   version: '1.0.0',
+  provides: [logFileServiceRef],
   kernel: '^1.0.0',
   description: 'Log transports: rotating 0600 file, console, http (batched, retried), syslog; `moltbot logs`',
   sections: ['logging'],
@@ -99,7 +97,7 @@ export default definePlugin({
         for (const sink of sinks) await sink.flush?.();
       },
     };
-    ctx.provide('log-file', service);
+    ctx.provide(logFileServiceRef, service);
     // Every kernel log line (already redacted) reaches the transports from here on.
     const detach = ctx.addLogDestination(service);
     ctx.onClose(async () => {

@@ -9,7 +9,7 @@ import schema from '../../schemas/plugins/mcp-server.json' with { type: 'json' }
 import validate from '../../schemas/generated/mcp-server.validate.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
 import { gatewayServiceRef } from '../../sdk/gateway/index.ts';
-import type { MoltbotConfig } from '../../schemas/generated/config-types.ts';
+import type { MoltbotConfig } from '../../sdk/config/index.ts';
 import { registerServeCommand } from './cli.ts';
 import { registerMcpRoutes } from './http.ts';
 import type { ToolSettings } from './tools.ts';

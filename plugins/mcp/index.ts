@@ -5,11 +5,11 @@
  * See README.md beside this file.
  */
 import schema from '../../schemas/plugins/mcp.json' with { type: 'json' };
-import rootSchema from '../../schemas/moltbot.config.json' with { type: 'json' };
+import { ROOT_CONFIG_SCHEMA as rootSchema } from '../../sdk/config/index.ts';
 import validate from '../../schemas/generated/mcp.validate.ts';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { definePlugin } from '../../sdk/core/index.ts';
+import { definePlugin, createServiceRef } from '../../sdk/core/index.ts';
 import { collectSecretValues } from '../../sdk/core/index.ts';
 import { gatewayServiceRef } from '../../sdk/gateway/index.ts';
 import { toolRegistryRef } from '../../sdk/agent/index.ts';
@@ -17,6 +17,9 @@ import { registerMcpCommands } from './cli.ts';
 import { checkServers } from './doctor.ts';
 import { McpManager } from './manager.ts';
 import { resolveServers, type McpOptions, type McpServerConfig } from './settings.ts';
+
+/** Connected MCP servers and their tools. */
+export const mcpServiceRef = createServiceRef<McpService>({ id: 'mcp', description: 'Connected MCP servers and their tools' });
 
 export type { McpOptions, ServerSpec } from './settings.ts';
 export type { ServerStats } from './connection.ts';
@@ -29,15 +32,10 @@ export interface McpService {
   pids(): Record<string, number>;
 }
 
-declare module '../../core/plugin.ts' {
-  interface Services {
-    mcp: McpService;
-  }
-}
-
 export default definePlugin<McpOptions>({
   name: 'mcp',
   version: '1.0.0',
+  provides: [mcpServiceRef],
   kernel: '^1.0.0',
   description: 'MCP client: tools of Model Context Protocol servers (stdio, streamable HTTP), supervised',
   sections: ['mcp.servers'],
@@ -82,7 +80,7 @@ export default definePlugin<McpOptions>({
       process.off('exit', onExit);
       await manager?.close();
     });
-    ctx.provide('mcp', {
+    ctx.provide(mcpServiceRef, {
       stats: () => manager?.stats() ?? {},
       settled: async (timeoutMs = options.connectTimeoutMs + 2000) => manager?.settled(timeoutMs),
       pids: () => Object.fromEntries((manager?.connections ?? []).filter((c) => c.stats.pid !== undefined).map((c) => [c.spec.name, c.stats.pid!])),

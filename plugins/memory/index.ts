@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import schema from '../../schemas/plugins/memory.json' with { type: 'json' };
 import validate from '../../schemas/generated/memory.validate.ts';
-import { definePlugin } from '../../sdk/core/index.ts';
+import { definePlugin, createServiceRef } from '../../sdk/core/index.ts';
 import { agentHooksRef, toolRegistryRef } from '../../sdk/agent/index.ts';
 import { registerMemoryCommand } from './cli.ts';
 import { createEmbedder, type EmbeddingsOptions } from './embeddings.ts';
@@ -18,6 +18,9 @@ import { createMemoryTools, type MemoryToolOptions } from './memory-tools.ts';
 import { MEMORY_FILE } from './memory-files.ts';
 import { protectPaths } from '../../sdk/workspace/index.ts';
 import { VectorStore } from './vectors.ts';
+
+/** Search and index of the workspace memory files. */
+export const memoryServiceRef = createServiceRef<MemoryService>({ id: 'memory', description: 'Search and index of the workspace memory files' });
 
 export type { IndexStatus, SearchHit, SyncStats } from './memory-index.ts';
 export { FLUSH_INSTRUCTION } from './flush.ts';
@@ -40,15 +43,10 @@ export interface MemoryService {
   status(): IndexStatus;
 }
 
-declare module '../../core/plugin.ts' {
-  interface Services {
-    memory: MemoryService;
-  }
-}
-
 export default definePlugin<MemoryOptions>({
   name: 'memory',
   version: '1.0.0',
+  provides: [memoryServiceRef],
   kernel: '^1.0.0',
   description: 'Markdown memory in the workspace: memory_search/get/write tools, persisted full-text index, pre-compaction flush',
   schema,
@@ -73,7 +71,7 @@ export default definePlugin<MemoryOptions>({
       ...(vectors ? { vectors, weight: options.embeddings!.weight } : {}),
     });
     ctx.onClose(() => index.flush());
-    ctx.provide('memory', {
+    ctx.provide(memoryServiceRef, {
       sync: () => index.sync(),
       async search(query, limit = 5) {
         await index.sync();
@@ -82,7 +80,7 @@ export default definePlugin<MemoryOptions>({
       rebuild: () => index.rebuild(),
       status: () => index.status(),
     });
-    ctx.hooks.cliCommands.tap(ctx.name, (program, cli) => registerMemoryCommand(program, cli, () => ctx.use('memory') as MemoryService));
+    ctx.hooks.cliCommands.tap(ctx.name, (program, cli) => registerMemoryCommand(program, cli, () => ctx.use(memoryServiceRef)));
     const registry = ctx.use(toolRegistryRef);
     for (const tool of createMemoryTools(() => ctx.paths.workspace, index, options)) ctx.onClose(registry.register(tool));
 

@@ -6,6 +6,7 @@
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MoltbotError } from '../../sdk/core/index.ts';
+import { memoryErrors } from './error-codes.ts';
 
 export const MEMORY_FILE = /^(?:MEMORY\.md|memory\/[A-Za-z0-9][A-Za-z0-9._-]{0,120}\.md)$/;
 
@@ -13,7 +14,7 @@ export const MEMORY_FILE = /^(?:MEMORY\.md|memory\/[A-Za-z0-9][A-Za-z0-9._-]{0,1
 export function memoryPath(input: unknown, param = 'file'): string {
   const value = typeof input === 'string' ? input.replace(/^\.\//, '') : input;
   if (typeof value !== 'string' || !MEMORY_FILE.test(value) || value.includes('..')) {
-    throw new MoltbotError('MOLT_ERR_MEMORY_PATH', {
+    throw new MoltbotError(memoryErrors.MOLT_ERR_MEMORY_PATH, {
       message: `${param} ${JSON.stringify(typeof input === 'string' ? input.slice(0, 120) : input ?? null)} is not a memory file (MEMORY.md or memory/<name>.md)`,
       plugin: 'memory',
     });

@@ -11,6 +11,8 @@ import type { ToolDefinition } from '../../sdk/agent/index.ts';
 import { isInside, readWorkspaceFile, workspaceErrors } from '../../sdk/workspace/index.ts';
 import type { MemoryIndex } from './memory-index.ts';
 import { dailyFile, memoryPath } from './memory-files.ts';
+import { memoryErrors } from './error-codes.ts';
+import { toolErrors } from '../../sdk/agent/index.ts';
 
 export interface MemoryToolOptions {
   maxResults: number;
@@ -26,7 +28,7 @@ export const MEMORY_TOOLS = Object.freeze(['memory_search', 'memory_get', 'memor
 const intArg = (value: unknown, min: number, max: number, fallback: number): number =>
   typeof value === 'number' && Number.isInteger(value) ? Math.min(Math.max(value, min), max) : fallback;
 
-const invalid = (message: string) => new MoltbotError('MOLT_ERR_TOOL_INVALID_ARGS', { message, plugin: 'memory' });
+const invalid = (message: string) => new MoltbotError(toolErrors.MOLT_ERR_TOOL_INVALID_ARGS, { message, plugin: 'memory' });
 
 async function readMemory(workspace: string, file: string, maxBytes: number): Promise<string | undefined> {
   try {
@@ -43,7 +45,7 @@ export async function appendMemory(workspace: string, file: string, text: string
   const real = await realpath(workspace);
   if (file.startsWith('memory/')) {
     await mkdir(join(real, 'memory'), { recursive: true, mode: 0o700 });
-    if (!isInside(real, await realpath(join(real, 'memory')))) throw new MoltbotError('MOLT_ERR_MEMORY_PATH', { message: 'the workspace memory/ folder leads outside the workspace (symlink)', plugin: 'memory' });
+    if (!isInside(real, await realpath(join(real, 'memory')))) throw new MoltbotError(memoryErrors.MOLT_ERR_MEMORY_PATH, { message: 'the workspace memory/ folder leads outside the workspace (symlink)', plugin: 'memory' });
   }
   const existing = await readMemory(real, file, maxBytes);
   const head = existing ?? (file === dailyFile(now) ? `# ${file.slice(7, -3)}\n` : '');

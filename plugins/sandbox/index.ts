@@ -7,12 +7,15 @@ import { checkSandbox } from './health-check.ts';
 import { availableParallelism } from 'node:os';
 import schema from '../../schemas/plugins/sandbox.json' with { type: 'json' };
 import validate from '../../schemas/generated/sandbox.validate.ts';
-import { definePlugin } from '../../sdk/core/index.ts';
+import { definePlugin, createServiceRef } from '../../sdk/core/index.ts';
 import { createCapabilities } from './capabilities.ts';
 import { SandboxPool, type SandboxRunRequest, type SandboxRunResult, type SandboxStats } from './pool.ts';
 import { registerUserTools } from './register-tools.ts';
 import { loadUserTools, sandboxedTool, type UserTool, type UserToolProblem } from './user-tools.ts';
 import { toolRegistryRef, type ToolDefinition } from '../../sdk/agent/index.ts';
+
+/** Runs user tools in isolates in a supervised worker. */
+export const sandboxServiceRef = createServiceRef<SandboxService>({ id: 'sandbox', description: 'Runs user tools in isolates in a supervised worker' });
 
 export interface SandboxOptions {
   poolSize: number;
@@ -49,12 +52,6 @@ export interface SandboxService {
   registerTool(tool: { name: string; description: string; parameters: object; source: string }): () => void;
   cpuUsedMs(sessionKey: string): number;
   stats(): SandboxStats;
-}
-
-declare module '../../core/plugin.ts' {
-  interface Services {
-    sandbox: SandboxService;
-  }
 }
 
 export type { SandboxRunRequest, SandboxRunResult, SandboxStats, UserTool, UserToolProblem };
@@ -99,6 +96,7 @@ export function createSandboxService(options: SandboxOptions, hooks: {
 export default definePlugin<SandboxOptions>({
   name: 'sandbox',
   version: '1.0.0',
+  provides: [sandboxServiceRef],
   kernel: '^1.0.0',
   description: 'Runs untrusted tool code in isolated-vm inside supervised worker processes',
   schema,
@@ -118,7 +116,7 @@ export default definePlugin<SandboxOptions>({
       },
       crashed: (info) => ctx.log.error({ pid: info.pid, exitCode: info.exitCode, signal: info.signal, stderr: info.stderr.slice(-500) }, 'sandbox worker crashed'),
     });
-    ctx.provide('sandbox', service);
+    ctx.provide(sandboxServiceRef, service);
     ctx.hooks.start.tapPromise(ctx.name, async () => {
       if (options.prewarm) await pool.warm();
       await registerUserTools(ctx, () => service.userTools());

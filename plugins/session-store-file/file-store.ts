@@ -9,8 +9,8 @@ import type { LoadedSession, RunTrace, SessionInspect, SessionStore, SessionSumm
 import { AppendFile } from '../../sdk/core/index.ts';
 import { keyOfTranscript, transcriptName } from './file-names.ts';
 import { readIndex, writeIndex } from './index-file.ts';
-import { emptySummary, foldEntries, summarize } from './summary.ts';
-import { closeOrphanToolCalls, cutTo, orphanToolCalls, readTranscript } from './transcript-file.ts';
+import { closeOrphanToolCalls, emptySummary, foldEntries, orphanToolCalls, summarize } from '../../sdk/agent/index.ts';
+import { cutTo, readTranscript } from './transcript-file.ts';
 
 export interface FileStoreOptions {
   /** `<stateDir>/state/agents`. */

@@ -67,20 +67,6 @@ function rescueGlued(line: string): TranscriptEntry | undefined {
 
 const RECORD_START = '{"kind":';
 
-/** Tool calls of assistant messages that have no tool result after them. */
-export function orphanToolCalls(entries: readonly TranscriptEntry[]): { id: string; name: string; runId?: string }[] {
-  const answered = new Set<string>();
-  for (const entry of entries) if (entry.kind === 'message' && entry.role === 'tool') answered.add(entry.toolCallId);
-  const orphans: { id: string; name: string; runId?: string }[] = [];
-  for (const entry of entries) {
-    if (entry.kind !== 'message' || entry.role !== 'assistant' || entry.toolCalls === undefined) continue;
-    for (const call of entry.toolCalls) {
-      if (!answered.has(call.id)) orphans.push({ id: call.id, name: call.name, ...(entry.runId ? { runId: entry.runId } : {}) });
-    }
-  }
-  return orphans;
-}
-
 export async function readTranscript(file: string): Promise<ParsedTranscript & { fileBytes: number }> {
   let buffer: Buffer;
   try {
@@ -101,16 +87,4 @@ export async function cutTo(file: string, bytes: number): Promise<void> {
   } finally {
     await handle.close();
   }
-}
-
-/**
- * Error results for the tool calls a crash left without one, so the transcript is valid for the
- * model again (every store appends them on load, once).
- */
-export function closeOrphanToolCalls(entries: readonly TranscriptEntry[], now = Date.now()): TranscriptEntry[] {
-  return orphanToolCalls(entries).map((orphan, i) => ({
-    kind: 'message', id: `repair-${now}-${i}`, at: now, ...(orphan.runId ? { runId: orphan.runId } : {}),
-    role: 'tool', toolCallId: orphan.id, name: orphan.name, isError: true,
-    content: 'The tool call was interrupted (the process stopped before it finished); its result is unknown.',
-  }));
 }

@@ -8,8 +8,7 @@
  */
 import type { LoadedSession, RunTrace, SessionInspect, SessionStore, SessionSummary, TranscriptEntry } from '../../sdk/agent/index.ts';
 import { type RedisClient, redisScript } from '../../sdk/redis/index.ts';
-import { emptySummary, foldEntries } from '../session-store-file/summary.ts';
-import { closeOrphanToolCalls } from '../session-store-file/transcript-file.ts';
+import { closeOrphanToolCalls, emptySummary, foldEntries } from '../../sdk/agent/index.ts';
 import { APPEND_SCRIPT } from './append-script.ts';
 
 export interface RedisSessionStoreOptions {

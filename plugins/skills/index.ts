@@ -9,13 +9,16 @@ import tapable from 'tapable';
 import schema from '../../schemas/plugins/skills.json' with { type: 'json' };
 import validate from '../../schemas/generated/skills.validate.ts';
 import { protectPaths } from '../../sdk/workspace/index.ts';
-import { definePlugin, type PluginContext } from '../../sdk/core/index.ts';
+import { definePlugin, type PluginContext, createServiceRef } from '../../sdk/core/index.ts';
 import { toolRegistryRef } from '../../sdk/agent/index.ts';
 import { registerSkillsCommand } from './cli.ts';
 import { skillsPromptSection } from './prompt.ts';
 import { auditSkillSymlinks, diagnoseSkills } from './report.ts';
 import { SkillScanner, type SkillRecord, type SkillSource } from './scan.ts';
 import { createSkillReadTool } from './skill-tool.ts';
+
+/** Skills found in the workspace and their status. */
+export const skillsServiceRef = createServiceRef<SkillsService>({ id: 'skills', description: 'Skills found in the workspace and their status' });
 
 export type { SkillRecord, SkillSource, SkillStatus } from './scan.ts';
 export type { SkillMeta, SkillRequires } from './frontmatter.ts';
@@ -53,15 +56,10 @@ export function getSkillsHooks(ctx: Pick<PluginContext, 'hooksOf'>): SkillsHooks
   return ctx.hooksOf('skills') as unknown as SkillsHooks;
 }
 
-declare module '../../core/plugin.ts' {
-  interface Services {
-    skills: SkillsService;
-  }
-}
-
 export default definePlugin<SkillsOptions>({
   name: 'skills',
   version: '1.0.0',
+  provides: [skillsServiceRef],
   kernel: '^1.0.0',
   description: 'Skills (SKILL.md folders): gated on requirements, listed in the prompt, read with skill_read',
   schema,
@@ -86,7 +84,7 @@ export default definePlugin<SkillsOptions>({
     const service: SkillsService = {
       list: () => scanner.scan(sources(), { env: process.env, config: ctx.config, platform: process.platform }),
     };
-    ctx.provide('skills', service);
+    ctx.provide(skillsServiceRef, service);
 
     const registry = ctx.use(toolRegistryRef);
     ctx.onClose(registry.register(createSkillReadTool(service.list, options.maxReadBytes)));

@@ -9,6 +9,8 @@ import { MoltbotError, isMoltbotError } from '../../sdk/core/index.ts';
 import type { ToolDefinition } from '../../sdk/agent/index.ts';
 import { readWorkspaceFile } from '../../sdk/workspace/index.ts';
 import type { SkillRecord } from './scan.ts';
+import { skillErrors } from './error-codes.ts';
+import { toolErrors } from '../../sdk/agent/index.ts';
 
 const MAX_LISTED_FILES = 50;
 
@@ -26,13 +28,13 @@ export function createSkillReadTool(list: () => Promise<SkillRecord[]>, maxReadB
       },
     },
     async handler(args: { name?: unknown; file?: unknown }) {
-      if (typeof args?.name !== 'string') throw new MoltbotError('MOLT_ERR_TOOL_INVALID_ARGS', { message: 'skill_read: "name" must be a string', plugin: 'skills' });
-      if (args.file !== undefined && typeof args.file !== 'string') throw new MoltbotError('MOLT_ERR_TOOL_INVALID_ARGS', { message: 'skill_read: "file" must be a string', plugin: 'skills' });
+      if (typeof args?.name !== 'string') throw new MoltbotError(toolErrors.MOLT_ERR_TOOL_INVALID_ARGS, { message: 'skill_read: "name" must be a string', plugin: 'skills' });
+      if (args.file !== undefined && typeof args.file !== 'string') throw new MoltbotError(toolErrors.MOLT_ERR_TOOL_INVALID_ARGS, { message: 'skill_read: "file" must be a string', plugin: 'skills' });
       const records = await list();
       const skill = records.find((r) => r.name === args.name && r.status === 'available');
       if (skill === undefined) {
         const other = records.find((r) => r.name === args.name);
-        throw new MoltbotError('MOLT_ERR_SKILL_NOT_FOUND', {
+        throw new MoltbotError(skillErrors.MOLT_ERR_SKILL_NOT_FOUND, {
           message: other === undefined ? `no skill named ${JSON.stringify(args.name.slice(0, 64))}` : `skill "${other.name}" is ${other.status}: ${other.reasons.join('; ')}`,
           plugin: 'skills',
         });

@@ -20,6 +20,7 @@ import { startEgressProxy, type EgressProxy } from './egress-proxy.ts';
 import { BrowserToolError } from './errors.ts';
 import { findBrowserPid, isRunning, killInstance, rendererMemoryMb } from './process-tree.ts';
 import { CHROMIUM_ARGS, loadChromium, type BrowserSettings } from './settings.ts';
+import { browserErrors } from './error-codes.ts';
 
 export interface BlockedRequest {
   url: string;
@@ -109,14 +110,14 @@ export class BrowserPool {
     let timer: NodeJS.Timeout | undefined;
     // Playwright's own timeouts (setDefaultTimeout) fire first; this guard catches a wedged renderer.
     const guard = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new BrowserToolError('MOLT_ERR_TOOL_BROWSER_TIMEOUT', `the page did not answer within ${timeout} ms (tools.browser.timeout); its browser was closed`)), timeout + 2_000);
+      timer = setTimeout(() => reject(new BrowserToolError(browserErrors.MOLT_ERR_TOOL_BROWSER_TIMEOUT, `the page did not answer within ${timeout} ms (tools.browser.timeout); its browser was closed`)), timeout + 2_000);
     });
     try {
       const result = await Promise.race([task(instance), guard]);
       this.#enforceMemory(slot);
       return result;
     } catch (error) {
-      if (error instanceof BrowserToolError && error.code === 'MOLT_ERR_TOOL_BROWSER_TIMEOUT' && instance.ended === undefined) await this.#dispose(slot, error);
+      if (error instanceof BrowserToolError && error.code === browserErrors.MOLT_ERR_TOOL_BROWSER_TIMEOUT && instance.ended === undefined) await this.#dispose(slot, error);
       const failure = await this.#explain(slot, error);
       // An ended browser is reported once its processes are gone and its slot is free again.
       if (slot.disposed !== undefined) await slot.disposed;
@@ -133,14 +134,14 @@ export class BrowserPool {
     const launching = this.#launching.get(sessionKey);
     const slot = this.#slots.get(sessionKey) ?? (launching ? await launching.catch(() => undefined) : undefined);
     if (slot === undefined) return false;
-    await this.#dispose(slot, new BrowserToolError('MOLT_ERR_TOOL_BROWSER_NOT_OPEN', 'the browser of this session was closed'));
+    await this.#dispose(slot, new BrowserToolError(browserErrors.MOLT_ERR_TOOL_BROWSER_NOT_OPEN, 'the browser of this session was closed'));
     return true;
   }
 
   /** Closes instances idle for `idleTtlMs`; returns how many. */
   async sweepIdle(now = Date.now()): Promise<number> {
     const idle = [...this.#slots.values()].filter((slot) => !slot.instance.busy && now - slot.instance.lastUsed >= this.#deps.settings.idleTtlMs);
-    await Promise.all(idle.map((slot) => this.#dispose(slot, new BrowserToolError('MOLT_ERR_TOOL_BROWSER_NOT_OPEN', `the browser of this session was closed after ${this.#deps.settings.idleTtlMs} ms idle (tools.browser.idleTtlMs)`))));
+    await Promise.all(idle.map((slot) => this.#dispose(slot, new BrowserToolError(browserErrors.MOLT_ERR_TOOL_BROWSER_NOT_OPEN, `the browser of this session was closed after ${this.#deps.settings.idleTtlMs} ms idle (tools.browser.idleTtlMs)`))));
     return idle.length;
   }
 
@@ -163,15 +164,15 @@ export class BrowserPool {
   async closeAll(): Promise<void> {
     this.#closing = true;
     await Promise.allSettled([...this.#launching.values()]);
-    await Promise.all([...this.#slots.values()].map((slot) => this.#dispose(slot, new BrowserToolError('MOLT_ERR_TOOL_BROWSER_NOT_OPEN', 'the gateway is shutting down'))));
+    await Promise.all([...this.#slots.values()].map((slot) => this.#dispose(slot, new BrowserToolError(browserErrors.MOLT_ERR_TOOL_BROWSER_NOT_OPEN, 'the gateway is shutting down'))));
     await Promise.all([...this.#ending].map((slot) => slot.disposed));
   }
 
   async #slot(sessionKey: string, create: boolean): Promise<Slot> {
     const existing = this.#slots.get(sessionKey);
     if (existing !== undefined && existing.instance.ended === undefined) return existing;
-    if (!create) throw new BrowserToolError('MOLT_ERR_TOOL_BROWSER_NOT_OPEN', 'no browser is open for this session; call action "open" with a url first');
-    if (this.#closing) throw new BrowserToolError('MOLT_ERR_TOOL_BROWSER_NOT_OPEN', 'the gateway is shutting down; no new browser starts');
+    if (!create) throw new BrowserToolError(browserErrors.MOLT_ERR_TOOL_BROWSER_NOT_OPEN, 'no browser is open for this session; call action "open" with a url first');
+    if (this.#closing) throw new BrowserToolError(browserErrors.MOLT_ERR_TOOL_BROWSER_NOT_OPEN, 'the gateway is shutting down; no new browser starts');
     // The session's previous browser (closed by the watchdog) still holds its slot until its processes are gone.
     for (const ending of this.#ending) if (ending.instance.sessionKey === sessionKey) await ending.disposed;
     const lease = this.#deps.acquire(sessionKey);
@@ -181,7 +182,7 @@ export class BrowserPool {
       const slot = await launching;
       this.#slots.set(sessionKey, slot);
       if (this.#closing) {
-        await this.#dispose(slot, new BrowserToolError('MOLT_ERR_TOOL_BROWSER_NOT_OPEN', 'the gateway is shutting down'));
+        await this.#dispose(slot, new BrowserToolError(browserErrors.MOLT_ERR_TOOL_BROWSER_NOT_OPEN, 'the gateway is shutting down'));
         throw slot.instance.ended!;
       }
       return slot;
@@ -229,7 +230,7 @@ export class BrowserPool {
     } catch (error) {
       this.#deps.proxyPorts.delete(proxy.port);
       await proxy.close();
-      throw new BrowserToolError('MOLT_ERR_TOOL_BROWSER_LAUNCH', `Chromium (${settings.executablePath}) could not be started: ${firstLine(error)}`);
+      throw new BrowserToolError(browserErrors.MOLT_ERR_TOOL_BROWSER_LAUNCH, `Chromium (${settings.executablePath}) could not be started: ${firstLine(error)}`);
     }
     // Early, precise refusals; the proxy still checks every connection (redirect hops included).
     await context.route('**/*', async (route) => {
@@ -252,7 +253,7 @@ export class BrowserPool {
     const crashed = (what: string) => {
       if (instance.ended === undefined) {
         log.warn({ sessionKey, pid: instance.pid }, `browser ${what}`);
-        void this.#dispose(slot, new BrowserToolError('MOLT_ERR_TOOL_BROWSER_CRASHED', `the browser ${what} during the action; it was discarded and the next call starts a new one`));
+        void this.#dispose(slot, new BrowserToolError(browserErrors.MOLT_ERR_TOOL_BROWSER_CRASHED, `the browser ${what} during the action; it was discarded and the next call starts a new one`));
       }
     };
     const prepare = (tab: Page) => {
@@ -292,7 +293,7 @@ export class BrowserPool {
     const usedMb = rendererMemoryMb(instance.pid);
     const limit = this.#deps.settings.memoryLimit;
     if (usedMb <= limit) return;
-    const error = new BrowserToolError('MOLT_ERR_TOOL_BROWSER_MEMORY', `the page's renderer used ${Math.round(usedMb)} MB, over tools.browser.memoryLimit ${limit} MB; the browser of this session was closed`);
+    const error = new BrowserToolError(browserErrors.MOLT_ERR_TOOL_BROWSER_MEMORY, `the page's renderer used ${Math.round(usedMb)} MB, over tools.browser.memoryLimit ${limit} MB; the browser of this session was closed`);
     this.#deps.log.warn({ sessionKey: instance.sessionKey, usedMb: Math.round(usedMb), limitMb: limit }, 'browser over its memory limit: closed');
     void this.#dispose(slot, error);
     throw error;
@@ -330,15 +331,15 @@ export class BrowserPool {
     const message = firstLine(error);
     if (instance.ended !== undefined) return instance.ended;
     if (DEAD.test(message) || (instance.pid !== undefined && !isRunning(instance.pid))) {
-      const crashed = new BrowserToolError('MOLT_ERR_TOOL_BROWSER_CRASHED', 'the browser process ended during the action; it was discarded and the next call starts a new one');
+      const crashed = new BrowserToolError(browserErrors.MOLT_ERR_TOOL_BROWSER_CRASHED, 'the browser process ended during the action; it was discarded and the next call starts a new one');
       await this.#dispose(slot, crashed);
       return instance.ended ?? crashed;
     }
     if (error instanceof Error && error.name === 'TimeoutError') {
-      return new BrowserToolError('MOLT_ERR_TOOL_BROWSER_TIMEOUT', `timed out after ${this.#deps.settings.timeout} ms (tools.browser.timeout): ${message.replace(/^\w+\.\w+: /, '')}`);
+      return new BrowserToolError(browserErrors.MOLT_ERR_TOOL_BROWSER_TIMEOUT, `timed out after ${this.#deps.settings.timeout} ms (tools.browser.timeout): ${message.replace(/^\w+\.\w+: /, '')}`);
     }
     const refusal = /ERR_BLOCKED_BY_CLIENT/.test(message) ? instance.blocked.at(-1) : /ERR_TUNNEL_CONNECTION_FAILED/.test(message) ? instance.proxyBlocked.at(-1) : undefined;
-    if (refusal !== undefined) return new BrowserToolError('MOLT_ERR_TOOL_BROWSER_BLOCKED', `blocked by the egress policy: ${refusal.reason}`);
+    if (refusal !== undefined) return new BrowserToolError(browserErrors.MOLT_ERR_TOOL_BROWSER_BLOCKED, `blocked by the egress policy: ${refusal.reason}`);
     return new Error(message);
   }
 }

@@ -15,6 +15,8 @@ import type { EgressPolicy } from './egress-policy.ts';
 import { FsToolError } from '../../sdk/workspace/index.ts';
 import { isInside } from '../../sdk/workspace/index.ts';
 import { BrowserToolError } from './errors.ts';
+import { browserErrors } from './error-codes.ts';
+import { toolErrors } from '../../sdk/agent/index.ts';
 
 export const ACTIONS = ['open', 'navigate', 'snapshot', 'click', 'type', 'select', 'screenshot', 'close'] as const;
 export type BrowserAction = (typeof ACTIONS)[number];
@@ -72,7 +74,7 @@ export function createBrowserTool(deps: BrowserToolDeps): ToolDefinition {
   const element = async (instance: Instance, ref: string) => {
     const locator = instance.page.getByRef(ref);
     if (await locator.count() === 0) {
-      throw new BrowserToolError('MOLT_ERR_TOOL_BROWSER_UNKNOWN_REF', `ref "${ref}" is not in the latest snapshot of ${instance.page.url()}; take a new snapshot and use a ref from it`);
+      throw new BrowserToolError(browserErrors.MOLT_ERR_TOOL_BROWSER_UNKNOWN_REF, `ref "${ref}" is not in the latest snapshot of ${instance.page.url()}; take a new snapshot and use a ref from it`);
     }
     return locator;
   };
@@ -83,7 +85,7 @@ export function createBrowserTool(deps: BrowserToolDeps): ToolDefinition {
       case 'open':
       case 'navigate': {
         const verdict = await policy.checkUrl(args.url!);
-        if (!verdict.ok) throw new BrowserToolError('MOLT_ERR_TOOL_BROWSER_BLOCKED', `blocked by the egress policy: ${verdict.reason}`);
+        if (!verdict.ok) throw new BrowserToolError(browserErrors.MOLT_ERR_TOOL_BROWSER_BLOCKED, `blocked by the egress policy: ${verdict.reason}`);
         return goto(sessionKey, args.url!, args.action === 'open');
       }
       case 'snapshot':
@@ -133,11 +135,11 @@ export function createBrowserTool(deps: BrowserToolDeps): ToolDefinition {
     async handler(raw: unknown, context) {
       if (!validate(raw)) {
         const first = validate.errors?.[0];
-        throw new BrowserToolError('MOLT_ERR_TOOL_INVALID_ARGS', `browser: ${first?.instancePath || 'arguments'} ${first?.message ?? 'are invalid'}`);
+        throw new BrowserToolError(toolErrors.MOLT_ERR_TOOL_INVALID_ARGS, `browser: ${first?.instancePath || 'arguments'} ${first?.message ?? 'are invalid'}`);
       }
       const args = raw as BrowserArgs;
       const missing = (NEEDS[args.action] ?? []).filter((key) => args[key] === undefined);
-      if (missing.length > 0) throw new BrowserToolError('MOLT_ERR_TOOL_INVALID_ARGS', `browser: action "${args.action}" needs ${missing.join(' and ')}`);
+      if (missing.length > 0) throw new BrowserToolError(toolErrors.MOLT_ERR_TOOL_INVALID_ARGS, `browser: action "${args.action}" needs ${missing.join(' and ')}`);
       try {
         const result = await run(args, context.sessionKey);
         deps.count(args.action, undefined);

@@ -7,7 +7,7 @@
  */
 import schema from '../../schemas/plugins/tools-browser.json' with { type: 'json' };
 import validate from '../../schemas/generated/tools-browser.validate.ts';
-import { definePlugin } from '../../sdk/core/index.ts';
+import { definePlugin, createServiceRef } from '../../sdk/core/index.ts';
 import { gatewayServiceRef } from '../../sdk/gateway/index.ts';
 import { toolRegistryRef, type ToolPolicy } from '../../sdk/agent/index.ts';
 import { BrowserPool } from './browser-pool.ts';
@@ -17,16 +17,14 @@ import { checkChromium } from './doctor.ts';
 import { createEgressPolicy } from './egress-policy.ts';
 import { BrowserToolError } from './errors.ts';
 import { resolveSettings } from './settings.ts';
+import { browserErrors } from './error-codes.ts';
+
+/** The pool of Chromium browsers the browser tool drives. */
+export const browserPoolRef = createServiceRef<BrowserPool>({ id: 'browser', description: 'The pool of Chromium browsers the browser tool drives' });
 
 export interface ToolsBrowserOptions {
   launchTimeoutMs: number;
   watchdogIntervalMs: number;
-}
-
-declare module '../../core/plugin.ts' {
-  interface Services {
-    browser: BrowserPool;
-  }
 }
 
 const DEFAULT_GATEWAY_PORT = 18789;
@@ -34,6 +32,7 @@ const DEFAULT_GATEWAY_PORT = 18789;
 export default definePlugin<ToolsBrowserOptions>({
   name: 'tools-browser',
   version: '1.0.0',
+  provides: [browserPoolRef],
   kernel: '^1.0.0',
   description: 'browser tool: headless system Chromium per session under tools.browser limits and an egress policy',
   sections: ['tools.browser'],
@@ -84,18 +83,18 @@ export default definePlugin<ToolsBrowserOptions>({
         try {
           return resources.acquire('browser', sessionKey);
         } catch (error) {
-          throw new BrowserToolError('MOLT_ERR_TOOL_BROWSER_BUSY', `no browser slot: ${(error as Error).message}`);
+          throw new BrowserToolError(browserErrors.MOLT_ERR_TOOL_BROWSER_BUSY, `no browser slot: ${(error as Error).message}`);
         }
       }
       if (held.size >= settings.maxInstances) {
-        throw new BrowserToolError('MOLT_ERR_TOOL_BROWSER_BUSY', `no browser slot: ${held.size} of ${settings.maxInstances} browsers are open (tools.browser.maxInstances); close one or wait for an idle one to close`);
+        throw new BrowserToolError(browserErrors.MOLT_ERR_TOOL_BROWSER_BUSY, `no browser slot: ${held.size} of ${settings.maxInstances} browsers are open (tools.browser.maxInstances); close one or wait for an idle one to close`);
       }
       held.add(sessionKey);
       return { release: () => void held.delete(sessionKey) };
     };
 
     const pool = new BrowserPool({ settings, stateDir: ctx.paths.stateDir, log: ctx.log, policy, proxyPorts, acquire, launchTimeoutMs: options.launchTimeoutMs });
-    ctx.provide('browser', pool);
+    ctx.provide(browserPoolRef, pool);
     const actions = new Map<string, number>();
     const errors = new Map<string, number>();
     const tool = createBrowserTool({

@@ -1,7 +1,9 @@
-/** Typed errors of the exec tool (MOLT_ERR_TOOL_* codes of the catalogue). */
+/** Typed errors of the exec tool (MOLT_ERR_TOOL_EXEC_* codes this plugin defines in error-codes.ts). */
 import { MoltbotError } from '../../sdk/core/index.ts';
+import { execErrors } from './error-codes.ts';
+import { toolErrors } from '../../sdk/agent/index.ts';
 
-export type ExecToolErrorCode = 'MOLT_ERR_TOOL_EXEC_DENIED' | 'MOLT_ERR_TOOL_EXEC_BUSY' | 'MOLT_ERR_TOOL_INVALID_ARGS';
+export type ExecToolErrorCode = (typeof execErrors)[keyof typeof execErrors] | typeof toolErrors.MOLT_ERR_TOOL_INVALID_ARGS;
 
 export class ExecToolError extends MoltbotError {
   override name = 'ExecToolError';

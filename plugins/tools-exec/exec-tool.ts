@@ -9,6 +9,8 @@ import { ExecToolError } from './errors.ts';
 import { effectiveArgs, extraEnv, refusal } from './exec-policy.ts';
 import { resolveBinary } from './resolve-binary.ts';
 import { runProcess, type RunOutput } from './run-process.ts';
+import { execErrors } from './error-codes.ts';
+import { toolErrors } from '../../sdk/agent/index.ts';
 
 export interface ExecToolOptions {
   /** Program names the tool may run. */
@@ -51,15 +53,15 @@ export function createExecTool(workspace: () => string, options: ExecToolOptions
     async handler(raw: unknown, context?: { signal?: AbortSignal }): Promise<RunOutput> {
       if (!validate(raw)) {
         const first = validate.errors?.[0];
-        throw new ExecToolError('MOLT_ERR_TOOL_INVALID_ARGS', `exec: ${first?.instancePath || 'arguments'} ${first?.message ?? 'are invalid'}`);
+        throw new ExecToolError(toolErrors.MOLT_ERR_TOOL_INVALID_ARGS, `exec: ${first?.instancePath || 'arguments'} ${first?.message ?? 'are invalid'}`);
       }
       const args = raw as { command: string; args?: string[]; cwd?: string; stdin?: string };
       const file = await resolveBinary(args.command, options.allow, options.trustedDirs);
       const refused = refusal(args.command, args.args ?? []);
-      if (refused !== undefined) throw new ExecToolError('MOLT_ERR_TOOL_EXEC_DENIED', `exec: ${refused}`);
+      if (refused !== undefined) throw new ExecToolError(execErrors.MOLT_ERR_TOOL_EXEC_DENIED, `exec: ${refused}`);
       const containment = await options.detect();
       if (containment.kind === 'none' && options.containment === 'required') {
-        throw new ExecToolError('MOLT_ERR_TOOL_EXEC_DENIED', `exec: no process containment on this host (${containment.reason}); commands could leave processes running. Fix the host, or set the tools-exec option containment to "process-group" to accept that`);
+        throw new ExecToolError(execErrors.MOLT_ERR_TOOL_EXEC_DENIED, `exec: no process containment on this host (${containment.reason}); commands could leave processes running. Fix the host, or set the tools-exec option containment to "process-group" to accept that`);
       }
       const root = await realpath(workspace());
       let cwd = root;
@@ -70,7 +72,7 @@ export function createExecTool(workspace: () => string, options: ExecToolOptions
         });
         if (!isInside(root, cwd)) throw new FsToolError('MOLT_ERR_TOOL_PATH_OUTSIDE_WORKSPACE', `cwd ${JSON.stringify(args.cwd)} is outside the workspace`);
       }
-      if (running >= options.maxProcesses) throw new ExecToolError('MOLT_ERR_TOOL_EXEC_BUSY', `${running} commands are running (tools.exec.maxProcesses)`);
+      if (running >= options.maxProcesses) throw new ExecToolError(execErrors.MOLT_ERR_TOOL_EXEC_BUSY, `${running} commands are running (tools.exec.maxProcesses)`);
       running++;
       try {
         const signals = [closing.signal, ...(context?.signal === undefined ? [] : [context.signal])];

@@ -7,12 +7,13 @@ import { constants } from 'node:fs';
 import { access, realpath, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ExecToolError } from './errors.ts';
+import { execErrors } from './error-codes.ts';
 
 const BARE_NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$/;
 
 export async function resolveBinary(command: string, allow: readonly string[], trustedDirs: readonly string[]): Promise<string> {
-  if (!BARE_NAME.test(command)) throw new ExecToolError('MOLT_ERR_TOOL_EXEC_DENIED', `command ${JSON.stringify(command.slice(0, 80))} must be a bare program name`);
-  if (!allow.includes(command)) throw new ExecToolError('MOLT_ERR_TOOL_EXEC_DENIED', `command "${command}" is not in the tools-exec allowlist`);
+  if (!BARE_NAME.test(command)) throw new ExecToolError(execErrors.MOLT_ERR_TOOL_EXEC_DENIED, `command ${JSON.stringify(command.slice(0, 80))} must be a bare program name`);
+  if (!allow.includes(command)) throw new ExecToolError(execErrors.MOLT_ERR_TOOL_EXEC_DENIED, `command "${command}" is not in the tools-exec allowlist`);
   const trustedReal = await Promise.all(trustedDirs.map((dir) => realpath(dir).catch(() => undefined)));
   for (const dir of trustedDirs) {
     const candidate = join(dir, command);
@@ -27,5 +28,5 @@ export async function resolveBinary(command: string, allow: readonly string[], t
       // not in this directory
     }
   }
-  throw new ExecToolError('MOLT_ERR_TOOL_EXEC_DENIED', `command "${command}" was not found in the trusted directories`);
+  throw new ExecToolError(execErrors.MOLT_ERR_TOOL_EXEC_DENIED, `command "${command}" was not found in the trusted directories`);
 }

@@ -6,6 +6,7 @@
 import { compileSchema } from '../../sdk/core/index.ts';
 import type { PathAccess, ToolContext, ToolDefinition } from '../../sdk/agent/index.ts';
 import { FsToolError, type WorkspaceFiles } from '../../sdk/workspace/index.ts';
+import { toolErrors } from '../../sdk/agent/index.ts';
 
 export interface FsToolOptions {
   maxReadBytes: number;
@@ -23,7 +24,7 @@ export function createFsTools(files: WorkspaceFiles, options: FsToolOptions): To
       handler: async (args: unknown, context: ToolContext) => {
         if (!validate(args)) {
           const first = validate.errors?.[0];
-          throw new FsToolError('MOLT_ERR_TOOL_INVALID_ARGS', `${name}: ${first?.instancePath || 'arguments'} ${first?.message ?? 'are invalid'}`);
+          throw new FsToolError(toolErrors.MOLT_ERR_TOOL_INVALID_ARGS, `${name}: ${first?.instancePath || 'arguments'} ${first?.message ?? 'are invalid'}`);
         }
         return run(args as A, context);
       },

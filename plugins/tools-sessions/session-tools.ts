@@ -10,6 +10,8 @@ import { compileSchema } from '../../sdk/core/index.ts';
 import type { AgentService } from '../../sdk/agent/index.ts';
 import { parseSessionKey } from '../../sdk/agent/index.ts';
 import type { ToolContext, ToolDefinition } from '../../sdk/agent/index.ts';
+import { sessionToolErrors } from './error-codes.ts';
+import { toolErrors } from '../../sdk/agent/index.ts';
 
 export interface SessionToolOptions {
   /** Sessions one caller may send to per minute. */
@@ -29,7 +31,7 @@ export interface SessionToolDeps {
 
 export class SessionToolError extends MoltbotError {
   override name = 'SessionToolError';
-  declare readonly code: 'MOLT_ERR_TOOL_SESSION_FORBIDDEN' | 'MOLT_ERR_TOOL_SESSION_RATE_LIMITED' | 'MOLT_ERR_TOOL_INVALID_ARGS';
+  declare readonly code: (typeof sessionToolErrors)[keyof typeof sessionToolErrors] | typeof toolErrors.MOLT_ERR_TOOL_INVALID_ARGS;
 
   constructor(code: SessionToolError['code'], message: string) {
     super(code, { message, plugin: 'tools-sessions' });
@@ -63,7 +65,7 @@ export function createSessionTools(deps: SessionToolDeps, options: SessionToolOp
       handler: async (args: unknown, context: ToolContext) => {
         if (!validate(args)) {
           const first = validate.errors?.[0];
-          throw new SessionToolError('MOLT_ERR_TOOL_INVALID_ARGS', `${name}: ${first?.instancePath || 'arguments'} ${first?.message ?? 'are invalid'}`);
+          throw new SessionToolError(toolErrors.MOLT_ERR_TOOL_INVALID_ARGS, `${name}: ${first?.instancePath || 'arguments'} ${first?.message ?? 'are invalid'}`);
         }
         return run(args as A, context);
       },
@@ -85,7 +87,7 @@ export function createSessionTools(deps: SessionToolDeps, options: SessionToolOp
       properties: { sessionKey: KEY, limit: { type: 'integer', minimum: 1, maximum: options.maxHistory, description: 'Messages to return (latest last).' } },
     }, async ({ sessionKey, limit }, context) => {
       const refused = reachable(context.sessionKey, sessionKey);
-      if (refused !== undefined) throw new SessionToolError('MOLT_ERR_TOOL_SESSION_FORBIDDEN', `sessions_history: ${refused}`);
+      if (refused !== undefined) throw new SessionToolError(sessionToolErrors.MOLT_ERR_TOOL_SESSION_FORBIDDEN, `sessions_history: ${refused}`);
       const entries = await deps.agent().history(sessionKey, limit ?? Math.min(20, options.maxHistory));
       return entries.map((e) => ({ role: e.role, content: e.content, at: e.at }));
     }),
@@ -93,13 +95,13 @@ export function createSessionTools(deps: SessionToolDeps, options: SessionToolOp
       type: 'object', additionalProperties: false, required: ['sessionKey', 'message'],
       properties: { sessionKey: KEY, message: { type: 'string', minLength: 1, maxLength: options.maxMessageChars, description: 'Message text.' } },
     }, async ({ sessionKey, message }, context) => {
-      if (sessionKey === context.sessionKey) throw new SessionToolError('MOLT_ERR_TOOL_SESSION_FORBIDDEN', 'sessions_send: a session cannot send to itself');
+      if (sessionKey === context.sessionKey) throw new SessionToolError(sessionToolErrors.MOLT_ERR_TOOL_SESSION_FORBIDDEN, 'sessions_send: a session cannot send to itself');
       const refused = reachable(context.sessionKey, sessionKey);
-      if (refused !== undefined) throw new SessionToolError('MOLT_ERR_TOOL_SESSION_FORBIDDEN', `sessions_send: ${refused}`);
+      if (refused !== undefined) throw new SessionToolError(sessionToolErrors.MOLT_ERR_TOOL_SESSION_FORBIDDEN, `sessions_send: ${refused}`);
       const t = now();
       const recent = (sends.get(context.sessionKey) ?? []).filter((at) => t - at < 60_000);
       if (recent.length >= options.maxSendsPerMinute) {
-        throw new SessionToolError('MOLT_ERR_TOOL_SESSION_RATE_LIMITED', `sessions_send: at most ${options.maxSendsPerMinute} sends per minute from one session`);
+        throw new SessionToolError(sessionToolErrors.MOLT_ERR_TOOL_SESSION_RATE_LIMITED, `sessions_send: at most ${options.maxSendsPerMinute} sends per minute from one session`);
       }
       sends.set(context.sessionKey, [...recent, t]);
       const runId = await new Promise<string>((resolve, reject) => {

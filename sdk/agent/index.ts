@@ -34,3 +34,6 @@ export type { SandboxMode, SandboxPolicyConfig, ToolPolicy, ToolPolicyService } 
 export { createToolRegistry, declaredPaths, toolRegistryRef } from './tool-registry.ts';
 export type { DeclaredPath, PathAccess, ToolAccess, ToolContext, ToolDefinition, ToolRegistry } from './tool-registry.ts';
 export type * from './types.ts';
+export { closeOrphanToolCalls, orphanToolCalls } from './orphan-tool-calls.ts';
+export { emptySummary, foldEntries, summarize } from './session-summary.ts';
+export { toolErrors } from './error-codes.ts';

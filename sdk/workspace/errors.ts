@@ -5,6 +5,7 @@
  * gave, never file contents.
  */
 import { MoltbotError, defineErrors } from '../core/index.ts';
+import { toolErrors } from '../agent/index.ts';
 
 export const workspaceErrors = defineErrors('sdk/workspace', {
   MOLT_ERR_TOOL_PATH_OUTSIDE_WORKSPACE: {
@@ -37,15 +38,15 @@ export const workspaceErrors = defineErrors('sdk/workspace', {
   },
 });
 
-/** This area's codes, plus the kernel's MOLT_ERR_TOOL_INVALID_ARGS that file tools also raise. */
-export type FsToolErrorCode = keyof typeof workspaceErrors | 'MOLT_ERR_TOOL_INVALID_ARGS';
+/** This area's codes, plus the tool helpers' MOLT_ERR_TOOL_INVALID_ARGS that file tools also raise. */
+export type FsToolErrorCode = keyof typeof workspaceErrors | keyof typeof toolErrors;
 
 export class FsToolError extends MoltbotError {
   override name = 'FsToolError';
-  declare readonly code: (typeof workspaceErrors)[keyof typeof workspaceErrors] | 'MOLT_ERR_TOOL_INVALID_ARGS';
+  declare readonly code: (typeof workspaceErrors)[keyof typeof workspaceErrors] | typeof toolErrors.MOLT_ERR_TOOL_INVALID_ARGS;
 
   constructor(code: FsToolErrorCode, message: string) {
-    super(code === 'MOLT_ERR_TOOL_INVALID_ARGS' ? code : workspaceErrors[code], { message, plugin: 'tools-fs' });
+    super(code === 'MOLT_ERR_TOOL_INVALID_ARGS' ? toolErrors[code] : workspaceErrors[code], { message, plugin: 'tools-fs' });
   }
 }
 

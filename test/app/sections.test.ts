@@ -3,6 +3,7 @@
  * a config error naming the path and the plugin to add — never silently ignored (issue 20).
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { logFileServiceRef } from '../../plugins/log-file/index.ts';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_SECTIONS, EMBEDDED_PRESET, FIRST_PARTY, IMPLIED_PLUGINS } from '../../app/catalogue.ts';
@@ -29,7 +30,7 @@ describe('a present section loads its first-party plugin', () => {
     expect(names(kernel.plugins())).toContain('log-file');
     expect(kernel.plugins().find((info) => info.name === 'log-file')?.declaredAt).toBe('logging');
     kernel.log.info('written through the implied log-file plugin');
-    await kernel.use('log-file').flush();
+    await kernel.use(logFileServiceRef).flush();
     const file = join(kernel.tempDir, 'state', 'logs', 'moltbot.log');
     expect(readFileSync(file, 'utf8')).toContain('written through the implied log-file plugin');
   });

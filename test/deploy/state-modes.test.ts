@@ -3,6 +3,7 @@
  * directories 0700 — even with `umask 000` (a service manager or container may set it).
  */
 import { readdirSync, statSync } from 'node:fs';
+import { memoryServiceRef } from '../../plugins/memory/index.ts';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestKernel } from '../../app/testing.ts';
@@ -47,7 +48,7 @@ describe('FS-10 state dir modes under umask 000', () => {
       await kernel.use(agentServiceRef).run({ sessionKey: 'agent:main:main', message: 'remember this' });
       await channel.inject({ sender: 'stranger', text: 'hi' });
       await (kernel.use('cache') as { namespace(n: string): { set(k: string, v: unknown): Promise<void> } }).namespace('t').set('k', 'v');
-      await (kernel.use('memory') as { sync(): Promise<unknown> }).sync();
+      await (kernel.use(memoryServiceRef) as { sync(): Promise<unknown> }).sync();
       await kernel.close();
       const entries = walk(stateDir);
       // What this run must have created (so an empty walk cannot pass).

@@ -7,9 +7,10 @@
 import { onTestFinished } from 'vitest';
 import type { Alert } from '../../core/hook-types.ts';
 import { definePlugin } from '../../core/plugin.ts';
-import type { ChannelsService, ChannelStatus } from '../../plugins/channels/contract.ts';
+import type { ChannelsService, ChannelStatus } from '../../sdk/channels/contract.ts';
 import { connectClient, startGateway, type GatewayHarness, type TestClient } from '../plugins/gateway/helpers.ts';
 import { startFakeProvider, type FakeProvider } from './fake-provider.ts';
+import { channelsServiceRef } from '../../sdk/channels/index.ts';
 
 export interface ChannelGateway extends GatewayHarness {
   fake: FakeProvider;
@@ -33,7 +34,7 @@ export async function startChannelGateway(channels: Record<string, unknown>): Pr
       channels,
     },
   });
-  const service = harness.kernel.use('channels');
+  const service = harness.kernel.use(channelsServiceRef);
   return {
     ...harness,
     fake,

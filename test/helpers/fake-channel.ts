@@ -5,7 +5,8 @@
  * `channels` service: `plugins: [fake.plugin]` (named `channel-<id>`) or `channels.register(fake.adapter)`.
  */
 import { definePlugin, type AnyPlugin } from '../../core/plugin.ts';
-import { ChannelSendError, type ChannelAdapter, type ChannelHost, type ChannelInbound, type ChannelTarget, type ReceiveOutcome } from '../../plugins/channels/contract.ts';
+import { ChannelSendError, type ChannelAdapter, type ChannelHost, type ChannelInbound, type ChannelTarget, type ReceiveOutcome } from '../../sdk/channels/contract.ts';
+import { channelsServiceRef } from '../../sdk/channels/index.ts';
 
 export interface SentChunk {
   target: ChannelTarget;
@@ -84,7 +85,7 @@ export function createFakeChannel(options: { id?: string; maxMessageLength?: num
       version: '1.0.0',
       dependencies: ['channels'],
       setup(ctx) {
-        ctx.use('channels').register(adapter);
+        ctx.use(channelsServiceRef).register(adapter);
       },
     }),
     sent,

@@ -16,9 +16,8 @@
  * session while no socket is open, replayed on RESUME like Discord does), drop the TCP
  * connection, send RECONNECT (op 7) or INVALID_SESSION (op 9), revoke the token.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { once } from 'node:events';
-import type { Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readText, replyJson as json, startFakeServer, until } from './fake-http.ts';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 export interface DiscordUserShape { id: string; username: string; global_name?: string | null; bot?: boolean }
@@ -82,16 +81,6 @@ export const DISCORD_MAX_TEXT = 2000;
 /** Shaped like a real bot token (base64 user id . timestamp . HMAC), so redaction sees it as one. */
 export const FAKE_DISCORD_TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GfAkE1.FakeTokenForTestsOnly_abcdefghijklmnop';
 
-export async function until<T>(check: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 interface Session { id: string; seq: number; events: { s: number; t: string; d: unknown }[]; socket?: WebSocket }
 
 export async function startFakeDiscord(options: { heartbeatIntervalMs?: number; /** false: IDENTIFY asking MESSAGE_CONTENT closes 4014, as when the portal toggle is off. */ messageContentIntent?: boolean } = {}): Promise<FakeDiscord> {
@@ -111,13 +100,8 @@ export async function startFakeDiscord(options: { heartbeatIntervalMs?: number; 
   let bucketEmptyFor = 0;
   let acks = true;
   let sessionStarts = { remaining: 999, resetAfter: 86_400_000 };
-  const sockets = new Set<Socket>();
-
-  const server = createServer((req, res) => void handle(req, res));
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
+  const http = await startFakeServer(handle, { onError: (res, error) => json(res, 500, { message: `500: ${String(error)}`, code: 0 }) });
+  const { server, port, base } = http;
   const wss = new WebSocketServer({ noServer: true });
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -127,10 +111,6 @@ export async function startFakeDiscord(options: { heartbeatIntervalMs?: number; 
     }
     wss.handleUpgrade(req, socket, head, (ws) => onGateway(ws, url.pathname.replace(/\/$/, '')));
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as { port: number }).port;
-  const base = `http://127.0.0.1:${port}`;
 
   const dmChannelOf = (userId: string) => {
     let id = dmChannels.get(userId);
@@ -140,11 +120,6 @@ export async function startFakeDiscord(options: { heartbeatIntervalMs?: number; 
     }
     return id;
   };
-
-  function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-    res.writeHead(status, { 'content-type': 'application/json', ...headers });
-    res.end(body === undefined ? undefined : JSON.stringify(body));
-  }
 
   function rateHeaders(bucket: string): Record<string, string> {
     const empty = bucket === 'messages-bucket' && bucketEmptyFor > 0;
@@ -160,9 +135,7 @@ export async function startFakeDiscord(options: { heartbeatIntervalMs?: number; 
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const raw = await readText(req);
     let body: Record<string, unknown> | undefined;
     try {
       body = raw === '' ? undefined : (JSON.parse(raw) as Record<string, unknown>);
@@ -342,8 +315,7 @@ export async function startFakeDiscord(options: { heartbeatIntervalMs?: number; 
     async close() {
       for (const ws of wss.clients) ws.terminate();
       wss.close();
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await http.down();
     },
   };
 }

@@ -21,9 +21,8 @@
  * endpoint (including "the server stores the event, then the connection drops before the
  * answer"), revoke the token, go down / come back on the same port.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { once } from 'node:events';
-import type { Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readText, replyJson as reply, startFakeServer, until } from './fake-http.ts';
 
 export interface MxEvent {
   type: string;
@@ -98,22 +97,6 @@ export const FAKE_MATRIX_TOKEN = 'syt_bW9sdA_FakeTokenForTestsOnly_0a1b2c';
 export const MAX_EVENT_BYTES = 65_536;
 const SERVER = 'fake.local';
 
-export async function until<T>(check: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-function reply(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  if (res.destroyed || res.headersSent) return;
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)), ...headers });
-  res.end(text);
-}
 const error = (res: ServerResponse, status: number, errcode: string, message: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
   reply(res, status, { errcode, error: message, ...extra }, headers);
 
@@ -128,7 +111,6 @@ export async function startFakeMatrix(options: { token?: string; userId?: string
   const entries: Entry[] = [];
   const txns = new Map<string, string>();
   const faults = new Map<Endpoint, Fault[]>();
-  const sockets = new Set<Socket>();
   const waiters = new Set<() => void>();
   let pos = 0;
   let nextId = 1;
@@ -224,9 +206,7 @@ export async function startFakeMatrix(options: { token?: string; userId?: string
   }
 
   async function readBody(req: IncomingMessage): Promise<Record<string, unknown> | undefined> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
+    const text = await readText(req);
     if (text === '') return {};
     try {
       const value = JSON.parse(text) as unknown;
@@ -306,17 +286,15 @@ export async function startFakeMatrix(options: { token?: string; userId?: string
     }
   }
 
-  const server: Server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => error(res, 500, 'M_UNKNOWN', String(err)));
+  const http = await startFakeServer(handle, {
+    port: options.port,
+    onError: (res, err) => error(res, 500, 'M_UNKNOWN', String(err)),
+    // Long polls waiting for events lost their sockets: wake them so they end.
+    onDown: () => {
+      for (const wake of [...waiters]) wake();
+    },
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-  server.listen(options.port ?? 0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as { port: number }).port;
-  let listening = true;
+  const port = http.port;
 
   const fake: FakeMatrix = {
     url: `http://127.0.0.1:${port}`,
@@ -378,23 +356,9 @@ export async function startFakeMatrix(options: { token?: string; userId?: string
         return found.length >= count ? found : undefined;
       }, timeoutMs, `${count} ${endpoint} call(s)`);
     },
-    async down() {
-      if (!listening) return;
-      listening = false;
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const socket of sockets) socket.destroy();
-      for (const wake of [...waiters]) wake();
-      await closed;
-    },
-    async up() {
-      if (listening) return;
-      server.listen(port, '127.0.0.1');
-      await once(server, 'listening');
-      listening = true;
-    },
-    async close() {
-      await fake.down();
-    },
+    down: () => http.down(),
+    up: () => http.up(),
+    close: () => http.down(),
   };
   return fake;
 }

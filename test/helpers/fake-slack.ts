@@ -22,9 +22,8 @@
  * (`X-Slack-Signature: v0=HMAC(v0:<ts>:<body>)`, `X-Slack-Request-Timestamp`).
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import { once } from 'node:events';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readText, replyJson, startFakeServer, until } from './fake-http.ts';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 export interface SlackUser { id: string; name: string; real_name?: string; display_name?: string }
@@ -84,35 +83,21 @@ export const SLACK_HARD_LIMIT = 40_000;
 export const FAKE_BOT_TOKEN = 'xoxb-1234567890-0987654321-FakeBotTokenForTestsOnly';
 export const FAKE_APP_TOKEN = 'xapp-1-A0FAKEAPP-1234567890-fakeapptokenfortestsonly0123456789';
 
-export async function until<T>(check: () => T | undefined | false, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 export function signSlack(secret: string, timestamp: number, body: string): string {
   return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
 }
 
 async function readParams(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const body = Buffer.concat(chunks).toString('utf8');
+  const body = await readText(req);
   if (body === '') return {};
   const type = String(req.headers['content-type'] ?? '');
   if (type.includes('application/json')) return JSON.parse(body) as Record<string, unknown>;
   return Object.fromEntries(new URLSearchParams(body));
 }
 
+/** Slack's JSON answers name their charset. */
 function reply(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  if (res.headersSent || res.destroyed) return;
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...headers });
-  res.end(text);
+  replyJson(res, status, body, { 'Content-Type': 'application/json; charset=utf-8', ...headers });
 }
 
 export async function startFakeSlack(options: { botToken?: string; appToken?: string } = {}): Promise<FakeSlack> {
@@ -128,7 +113,6 @@ export async function startFakeSlack(options: { botToken?: string; appToken?: st
   const revoked = new Map<string, string>();
   const tickets = new Set<string>();
   const sockets = new Set<WebSocket>();
-  const tcp = new Set<Socket>();
   /** Envelopes not yet acknowledged, in order. */
   const pending = new Map<string, Envelope>();
   let connections = 0;
@@ -208,13 +192,8 @@ export async function startFakeSlack(options: { botToken?: string; appToken?: st
     }
   }
 
-  const server: Server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => reply(res, 500, { ok: false, error: `fake failure: ${String(error)}` }));
-  });
-  server.on('connection', (socket) => {
-    tcp.add(socket);
-    socket.once('close', () => tcp.delete(socket));
-  });
+  const http = await startFakeServer(handle, { onError: (res, error) => reply(res, 500, { ok: false, error: `fake failure: ${String(error)}` }) });
+  const { server, port } = http;
   const wss = new WebSocketServer({ noServer: true });
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -251,10 +230,6 @@ export async function startFakeSlack(options: { botToken?: string; appToken?: st
     delivered.push(envelope);
     ws.send(JSON.stringify(envelope));
   }
-
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as { port: number }).port;
 
   Object.assign(fake, {
     apiUrl: `http://127.0.0.1:${port}/api/`,
@@ -341,10 +316,7 @@ export async function startFakeSlack(options: { botToken?: string; appToken?: st
     async close() {
       for (const ws of sockets) ws.terminate();
       wss.close();
-      const closed = once(server, 'close');
-      server.close();
-      for (const socket of tcp) socket.destroy();
-      await closed;
+      await http.down();
     },
   });
   Object.defineProperty(fake, 'connections', { get: () => connections });

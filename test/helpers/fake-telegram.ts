@@ -11,9 +11,8 @@
  * (429 + retry_after, 5xx as JSON or as a proxy's HTML page), and go down / come back on the
  * same port (open long polls are cut, like a network outage).
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { once } from 'node:events';
-import type { Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readText, replyJson as reply, startFakeServer, until } from './fake-http.ts';
 
 export interface TgUser { id: number; is_bot: boolean; first_name: string; last_name?: string; username?: string }
 export interface TgChat { id: number; type: 'private' | 'group' | 'supergroup' | 'channel'; title?: string; username?: string; first_name?: string }
@@ -74,9 +73,7 @@ export const FAKE_TOKEN = '123456789:AAFakeTokenForTestsOnly_abcdefghijklmn';
 const now = () => Math.floor(Date.now() / 1000);
 
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const body = Buffer.concat(chunks).toString('utf8');
+  const body = await readText(req);
   const query = Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams);
   if (body === '') return query;
   const type = req.headers['content-type'] ?? '';
@@ -84,26 +81,8 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   return { ...query, ...(JSON.parse(body) as Record<string, unknown>) };
 }
 
-function reply(res: ServerResponse, status: number, body: unknown): void {
-  if (res.destroyed || res.headersSent) return;
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
 const failure = (res: ServerResponse, code: number, description: string, parameters?: Record<string, unknown>) =>
   reply(res, code, { ok: false, error_code: code, description, ...(parameters ? { parameters } : {}) });
-
-/** Polls `check` every 10 ms until it gives a value (bounded by `timeoutMs`). */
-export async function until<T>(check: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 export async function startFakeTelegram(options: { token?: string; port?: number; username?: string } = {}): Promise<FakeTelegram> {
   const token = options.token ?? FAKE_TOKEN;
@@ -112,7 +91,6 @@ export async function startFakeTelegram(options: { token?: string; port?: number
   const sent: SentMessage[] = [];
   const actions: { chatId: string; action: string; threadId?: number }[] = [];
   const faults = new Map<string, Fault[]>();
-  const sockets = new Set<Socket>();
   const messageIds = new Map<string, number>();
   let updates: TgUpdate[] = [];
   let nextUpdateId = 1000;
@@ -220,16 +198,8 @@ export async function startFakeTelegram(options: { token?: string; port?: number
     }
   }
 
-  const server: Server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => failure(res, 500, `Internal Server Error: ${String(error)}`));
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-  server.listen(options.port ?? 0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as { port: number }).port;
+  const http = await startFakeServer(handle, { port: options.port, onError: (res, error) => failure(res, 500, `Internal Server Error: ${String(error)}`) });
+  const port = http.port;
 
   async function deliverToWebhook(update: TgUpdate): Promise<void> {
     const target = hook as { url: string; secretToken?: string };
@@ -278,21 +248,9 @@ export async function startFakeTelegram(options: { token?: string; port?: number
       const of = () => calls.filter((c) => c.method === method);
       return until(() => (of().length >= count ? of() : undefined), timeoutMs, `${count} ${method} call(s)`);
     },
-    async down() {
-      if (!server.listening) return;
-      const closed = once(server, 'close');
-      server.close();
-      for (const socket of sockets) socket.destroy();
-      await closed;
-    },
-    async up() {
-      if (server.listening) return;
-      server.listen(port, '127.0.0.1');
-      await once(server, 'listening');
-    },
-    async close() {
-      await fake.down();
-    },
+    down: () => http.down(),
+    up: () => http.up(),
+    close: () => http.down(),
   };
   return fake;
 }

@@ -1,4 +1,5 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { backupServiceRef } from '../../../plugins/backup/index.ts';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { definePlugin } from '../../../core/plugin.ts';
@@ -28,7 +29,7 @@ describe('backup plugin', () => {
     mkdirSync(join(dir, 'ws'));
     writeFileSync(join(dir, 'ws/AGENTS.md'), '# hi');
     const kernel = await createTestKernel({ config: { agent: { workspace: join(dir, 'ws') } }, plugins: [backup, memoryPlugin(join(dir, 'index.db'))] });
-    const service = kernel.use('backup') as BackupService;
+    const service = kernel.use(backupServiceRef);
     expect(service.sources().map((s) => [s.name, s.plugin])).toEqual([
       ['config', 'backup'], ['workspace', 'backup'], ['sessions', 'backup'], ['memory-index', 'memory-index'],
     ]);
@@ -43,7 +44,7 @@ describe('backup plugin', () => {
       name: 'dup', version: '1.0.0',
       setup: (ctx) => ctx.hooks.backupSources.tap('dup', (s) => [...s, { name: 'workspace', path: '/b', plugin: 'dup' }]),
     })] });
-    expect(() => (kernel.use('backup') as BackupService).sources()).toThrowErrorMatchingInlineSnapshot(`[MoltbotError: backup source "workspace" from plugin "dup" needs a unique kebab-case name]`);
+    expect(() => (kernel.use(backupServiceRef)).sources()).toThrowErrorMatchingInlineSnapshot(`[MoltbotError: backup source "workspace" from plugin "dup" needs a unique kebab-case name]`);
   });
 
   it('runs backup.schedule inside the started kernel and alerts when a run fails', async () => {
@@ -117,6 +118,6 @@ describe('backup sources declared twice', () => {
       name: 'store', version: '1.0.0',
       setup: (ctx) => ctx.hooks.backupSources.tap('store', (s) => [...s, { name: 'sessions', path: join(ctx.paths.stateDir, 'state', 'agents'), plugin: 'store' }]),
     })] });
-    expect((kernel.use('backup') as BackupService).sources().map((s) => `${s.name}:${s.plugin}`)).toEqual(['config:backup', 'workspace:backup', 'sessions:store']);
+    expect((kernel.use(backupServiceRef)).sources().map((s) => `${s.name}:${s.plugin}`)).toEqual(['config:backup', 'workspace:backup', 'sessions:store']);
   });
 });

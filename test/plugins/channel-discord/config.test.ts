@@ -5,6 +5,7 @@ import { createTestKernel } from '../../../app/testing.ts';
 import { startFakeDiscord } from '../../helpers/fake-discord.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 import { startDiscord, until } from './harness.ts';
+import { channelsServiceRef } from '../../../sdk/channels/index.ts';
 
 describe('channel-discord: config', () => {
   it('takes the token from ${DISCORD_BOT_TOKEN}, loaded by the channels.discord section alone; guilds: false asks for the DM intent only', async () => {
@@ -17,7 +18,7 @@ describe('channel-discord: config', () => {
     }));
     const kernel = await createTestKernel({ config: undefined, configFile, env: { DISCORD_BOT_TOKEN: dc.token } });
     expect(kernel.plugins().find((p) => p.name === 'channel-discord')).toMatchObject({ declaredAt: expect.stringContaining('channels.discord') });
-    const channels = kernel.use('channels');
+    const channels = kernel.use(channelsServiceRef);
     await until(() => channels.status().find((s) => s.id === 'discord')?.state === 'connected', 'the channel to connect');
     const [identify] = await dc.waitForFrames(2, 1);
     expect(identify!.d).toMatchObject({ intents: 1 << 12 });

@@ -5,8 +5,9 @@
  */
 import { onTestFinished } from 'vitest';
 import { startChannelGateway, type ChannelGateway } from '../../helpers/channel-gateway.ts';
-import { startFakeDiscord, until as untilValue, type DiscordUserShape, type FakeDiscord } from '../../helpers/fake-discord.ts';
-import type { ChannelStatus } from '../../../plugins/channels/contract.ts';
+import { startFakeDiscord, type DiscordUserShape, type FakeDiscord } from '../../helpers/fake-discord.ts';
+import { until as untilValue } from '../../helpers/fake-http.ts';
+import type { ChannelStatus } from '../../../sdk/channels/contract.ts';
 
 export interface DiscordHarness extends ChannelGateway {
   dc: FakeDiscord;

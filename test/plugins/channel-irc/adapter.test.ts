@@ -6,7 +6,7 @@
 import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import type { ChannelHost, ChannelInbound, ChannelState } from '../../../plugins/channels/contract.ts';
+import type { ChannelHost, ChannelInbound, ChannelState } from '../../../sdk/channels/contract.ts';
 import { IrcAdapter } from '../../../plugins/channel-irc/adapter.ts';
 import type { IrcOptions } from '../../../plugins/channel-irc/options.ts';
 import { textBudget, toLines } from '../../../plugins/channel-irc/lines.ts';

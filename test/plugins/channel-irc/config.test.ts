@@ -7,6 +7,7 @@ import { createTestKernel } from '../../../app/testing.ts';
 import { auditIrc } from '../../../plugins/channel-irc/audit.ts';
 import { runCliCaptured } from '../../helpers/cli.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
+import { channelsServiceRef } from '../../../sdk/channels/index.ts';
 
 const CANARY = 'irc-canary-7d1f0e';
 
@@ -32,7 +33,7 @@ describe('channels.irc options', () => {
   it('loads with a valid section (the plugin is implied by channels.irc)', async () => {
     const kernel = await createTestKernel({ config: { plugins: ['channels'], channels: { irc: { host: '127.0.0.1', port: 1, nick: 'moltbot', channels: ['#room'] } } }, start: false });
     await kernel.load();
-    expect(kernel.use('channels').status()).toEqual([expect.objectContaining({ id: 'irc', state: 'stopped' })]);
+    expect(kernel.use(channelsServiceRef).status()).toEqual([expect.objectContaining({ id: 'irc', state: 'stopped' })]);
   });
 });
 

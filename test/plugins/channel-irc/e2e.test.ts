@@ -6,12 +6,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { safeCharacters } from '../../../plugins/channel-irc/lines.ts';
-import { chunkText } from '../../../plugins/channels/chunk.ts';
-import type { ChannelsService } from '../../../plugins/channels/contract.ts';
+import { chunkText } from '../../../sdk/channels/chunk.ts';
+import type { ChannelsService } from '../../../sdk/channels/contract.ts';
 import { startFakeProvider, type FakeProvider } from '../../helpers/fake-provider.ts';
 import { ircUser, type Received } from '../../helpers/irc-user.ts';
 import { startNgircd, type Ngircd } from '../../helpers/ngircd.ts';
 import { connectClient, logText, startGateway, type GatewayHarness } from '../gateway/helpers.ts';
+import { channelsServiceRef } from '../../../sdk/channels/index.ts';
 
 const SERVER_PASSWORD = 'srv-pass-canary-4821';
 
@@ -42,7 +43,7 @@ async function start(settings: Record<string, unknown> = {}): Promise<Harness> {
       },
     },
   });
-  const channels = harness.kernel.use('channels');
+  const channels = harness.kernel.use(channelsServiceRef);
   await until(() => channels.status()[0]?.state === 'connected', 'the IRC channel to connect');
   onTestFinished(() => {
     // Secrets never reach the log, whatever happened in the test.

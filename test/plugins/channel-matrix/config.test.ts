@@ -5,6 +5,7 @@ import { createTestKernel } from '../../../app/testing.ts';
 import { startFakeMatrix } from '../../helpers/fake-matrix.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 import { startMatrix, until } from './harness.ts';
+import { channelsServiceRef } from '../../../sdk/channels/index.ts';
 
 describe('channel-matrix: config', () => {
   it('takes the token from ${MATRIX_ACCESS_TOKEN} in a config file, loaded by the channels.matrix section alone', async () => {
@@ -17,7 +18,7 @@ describe('channel-matrix: config', () => {
     }));
     const kernel = await createTestKernel({ config: undefined, configFile, env: { MATRIX_ACCESS_TOKEN: mx.token } });
     expect(kernel.plugins().find((p) => p.name === 'channel-matrix')).toMatchObject({ declaredAt: expect.stringContaining('channels.matrix') });
-    const channels = kernel.use('channels');
+    const channels = kernel.use(channelsServiceRef);
     await until(() => channels.status()[0]?.state === 'connected', 'the channel to connect');
     expect(mx.calls.filter((c) => c.endpoint === 'whoami' && c.status === 200)).toHaveLength(1);
     expect(JSON.stringify(kernel.logs)).not.toContain(mx.token);

@@ -5,9 +5,11 @@
  */
 import { onTestFinished } from 'vitest';
 import { startFakeProvider, type FakeProvider } from '../../helpers/fake-provider.ts';
-import { startFakeMatrix, until as untilValue, type FakeMatrix } from '../../helpers/fake-matrix.ts';
+import { startFakeMatrix, type FakeMatrix } from '../../helpers/fake-matrix.ts';
+import { until as untilValue } from '../../helpers/fake-http.ts';
 import { connectClient, startGateway, type GatewayHarness, type TestClient } from '../gateway/helpers.ts';
-import type { ChannelsService, ChannelStatus } from '../../../plugins/channels/contract.ts';
+import type { ChannelsService, ChannelStatus } from '../../../sdk/channels/contract.ts';
+import { channelsServiceRef } from '../../../sdk/channels/index.ts';
 
 export interface MatrixHarness extends GatewayHarness {
   fake: FakeProvider;
@@ -48,7 +50,7 @@ export async function startMatrix(options: MatrixHarnessOptions = {}): Promise<M
       },
     },
   });
-  const channels = harness.kernel.use('channels');
+  const channels = harness.kernel.use(channelsServiceRef);
   const status = () => channels.status().find((s) => s.id === 'matrix') as ChannelStatus;
   const waitForState = (state: ChannelStatus['state'], timeoutMs = 10_000) =>
     untilValue(() => (status().state === state ? status() : undefined), timeoutMs, `the matrix channel to be ${state}`);

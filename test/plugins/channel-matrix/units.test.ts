@@ -6,7 +6,7 @@ import { classifyEvent } from '../../../plugins/channel-matrix/inbound.ts';
 import { decideInvite } from '../../../plugins/channel-matrix/invites.ts';
 import { markdownToHtml } from '../../../plugins/channel-matrix/markdown.ts';
 import { TxnIds } from '../../../plugins/channel-matrix/txn.ts';
-import type { ChannelSettings } from '../../../plugins/channels/contract.ts';
+import type { ChannelSettings } from '../../../sdk/channels/contract.ts';
 import { FAKE_MATRIX_TOKEN, startFakeMatrix } from '../../helpers/fake-matrix.ts';
 
 const bot = { userId: '@molt:fake.local', displayName: 'Molt' };

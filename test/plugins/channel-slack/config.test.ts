@@ -6,6 +6,7 @@ import { startFakeSlack } from '../../helpers/fake-slack.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 import { PASSWORD } from '../gateway/helpers.ts';
 import { startSlack, until } from './harness.ts';
+import { channelsServiceRef } from '../../../sdk/channels/index.ts';
 
 describe('channel-slack: config', () => {
   it('takes both tokens from ${SLACK_BOT_TOKEN} / ${SLACK_APP_TOKEN}, loaded by the channels.slack section alone; the tokens are masked and flagged nowhere', async () => {
@@ -18,7 +19,7 @@ describe('channel-slack: config', () => {
     }));
     const kernel = await createTestKernel({ config: undefined, configFile, env: { SLACK_BOT_TOKEN: slack.botToken, SLACK_APP_TOKEN: slack.appToken } });
     expect(kernel.plugins().find((p) => p.name === 'channel-slack')).toMatchObject({ declaredAt: expect.stringContaining('channels.slack') });
-    const channels = kernel.use('channels');
+    const channels = kernel.use(channelsServiceRef);
     await until(() => channels.status()[0]?.state === 'connected', 'the channel to connect');
     expect(slack.connections).toBe(1);
     expect(JSON.stringify(kernel.logs)).not.toContain(slack.botToken);

@@ -4,9 +4,10 @@
  * way a user's config does. Everything closes after the test.
  */
 import { onTestFinished } from 'vitest';
-import type { ChannelStatus } from '../../../plugins/channels/contract.ts';
+import type { ChannelStatus } from '../../../sdk/channels/contract.ts';
 import { startChannelGateway, type ChannelGateway } from '../../helpers/channel-gateway.ts';
-import { startFakeSlack, until as untilValue, type FakeSlack } from '../../helpers/fake-slack.ts';
+import { startFakeSlack, type FakeSlack } from '../../helpers/fake-slack.ts';
+import { until as untilValue } from '../../helpers/fake-http.ts';
 
 export { until } from '../../helpers/channel-gateway.ts';
 

@@ -5,6 +5,7 @@ import { createTestKernel } from '../../../app/testing.ts';
 import { startFakeTelegram } from '../../helpers/fake-telegram.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 import { startTelegram, until } from './harness.ts';
+import { channelsServiceRef } from '../../../sdk/channels/index.ts';
 
 describe('channel-telegram: config', () => {
   it('takes the token from ${TELEGRAM_BOT_TOKEN} in a config file, loaded by the channels.telegram section alone', async () => {
@@ -17,7 +18,7 @@ describe('channel-telegram: config', () => {
     }));
     const kernel = await createTestKernel({ config: undefined, configFile, env: { TELEGRAM_BOT_TOKEN: tg.token } });
     expect(kernel.plugins().find((p) => p.name === 'channel-telegram')).toMatchObject({ declaredAt: expect.stringContaining('channels.telegram') });
-    const channels = kernel.use('channels');
+    const channels = kernel.use(channelsServiceRef);
     await until(() => channels.status()[0]?.state === 'connected', 'the channel to connect');
     // The fake answers 401 to any other token: getMe worked, so the reference was resolved.
     expect(tg.calls.filter((c) => c.method === 'getMe')).toHaveLength(1);

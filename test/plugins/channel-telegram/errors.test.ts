@@ -1,6 +1,6 @@
 import { Api } from 'grammy';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ChannelSendError } from '../../../plugins/channels/contract.ts';
+import { ChannelSendError } from '../../../sdk/channels/contract.ts';
 import { describeApiFailure, redactToken, toSendError } from '../../../plugins/channel-telegram/errors.ts';
 import { FAKE_TOKEN, startFakeTelegram, type FakeTelegram } from '../../helpers/fake-telegram.ts';
 

@@ -6,9 +6,11 @@
  */
 import { onTestFinished } from 'vitest';
 import { startFakeProvider, type FakeProvider } from '../../helpers/fake-provider.ts';
-import { startFakeTelegram, until as untilValue, type FakeTelegram } from '../../helpers/fake-telegram.ts';
+import { startFakeTelegram, type FakeTelegram } from '../../helpers/fake-telegram.ts';
+import { until as untilValue } from '../../helpers/fake-http.ts';
 import { connectClient, startGateway, type GatewayHarness, type TestClient } from '../gateway/helpers.ts';
-import type { ChannelsService, ChannelStatus } from '../../../plugins/channels/contract.ts';
+import type { ChannelsService, ChannelStatus } from '../../../sdk/channels/contract.ts';
+import { channelsServiceRef } from '../../../sdk/channels/index.ts';
 
 export interface TelegramHarness extends GatewayHarness {
   fake: FakeProvider;
@@ -53,7 +55,7 @@ export async function startTelegram(options: TelegramHarnessOptions = {}): Promi
       },
     },
   });
-  const channels = harness.kernel.use('channels');
+  const channels = harness.kernel.use(channelsServiceRef);
   const status = () => channels.status().find((s) => s.id === 'telegram') as ChannelStatus;
   const waitForState = (state: ChannelStatus['state'], timeoutMs = 10_000) =>
     untilValue(() => (status().state === state ? status() : undefined), timeoutMs, `the telegram channel to be ${state}`);

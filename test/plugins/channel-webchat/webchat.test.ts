@@ -4,11 +4,12 @@ import { createTestKernel } from '../../../app/testing.ts';
 import { connectClient, openClient, startGateway } from '../gateway/helpers.ts';
 import { chat, waitFor } from '../agent/harness.ts';
 import { startChannels } from '../channels/harness.ts';
+import { channelsServiceRef } from '../../../sdk/channels/index.ts';
 
 describe('channel-webchat', () => {
   it('is connected while the gateway listens; delivers to every authenticated client, or to one connection by id', async () => {
     const h = await startGateway({ extra: ['channels', 'channel-webchat'] });
-    const channels = h.kernel.use('channels');
+    const channels = h.kernel.use(channelsServiceRef);
     expect(channels.status()).toEqual([expect.objectContaining({ id: 'webchat', state: 'connected' })]);
     const a = await connectClient(h.url);
     const b = await connectClient(h.url);
@@ -35,14 +36,14 @@ describe('channel-webchat', () => {
 
   it('channels.webchat.enabled false: loaded but not started, sends refused', async () => {
     const kernel = await createTestKernel({ config: { channels: { webchat: { enabled: false } }, plugins: ['channels', 'channel-webchat'] } });
-    const channels = kernel.use('channels');
+    const channels = kernel.use(channelsServiceRef);
     expect(channels.status()[0]).toMatchObject({ id: 'webchat', state: 'stopped' });
     await expect(channels.send('webchat', { chatType: 'dm', chatId: 'owner' }, 'x')).rejects.toThrow('Channel "webchat" is disabled (channels.webchat.enabled is false)');
   });
 
   it('without a gateway it reports degraded and holds messages', async () => {
     const kernel = await createTestKernel({ config: { plugins: ['channels', 'channel-webchat'] } });
-    const channels = kernel.use('channels');
+    const channels = kernel.use(channelsServiceRef);
     expect(channels.status()[0]).toMatchObject({ id: 'webchat', state: 'degraded', lastError: { message: expect.stringContaining('no gateway') } });
     const pending = channels.send('webchat', { chatType: 'dm', chatId: 'owner' }, 'held');
     pending.catch(() => undefined);

@@ -2,7 +2,7 @@
  * Webhook channel test kit: a callback receiver (receiver.ts) and a channel gateway
  * (test/helpers/channel-gateway.ts) whose `channels.webhook` calls it back.
  */
-import type { ChannelStatus } from '../../../plugins/channels/contract.ts';
+import type { ChannelStatus } from '../../../sdk/channels/contract.ts';
 import { startChannelGateway, type ChannelGateway } from '../../helpers/channel-gateway.ts';
 import { postMessage, SECRET, startReceiver, type Receiver } from './receiver.ts';
 

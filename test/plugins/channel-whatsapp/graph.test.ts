@@ -1,10 +1,10 @@
 /** The Graph client and the adapter's typing indicator against the fake Cloud API (real HTTP). */
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { ChannelSendError } from '../../../plugins/channels/contract.ts';
+import { ChannelSendError } from '../../../sdk/channels/contract.ts';
 import { createWhatsAppAdapter } from '../../../plugins/channel-whatsapp/adapter.ts';
 import { createGraphClient } from '../../../plugins/channel-whatsapp/graph.ts';
 import { resolveWhatsAppSettings } from '../../../plugins/channel-whatsapp/settings.ts';
-import { createDeliveryHealth } from '../../../plugins/channels-http/delivery-health.ts';
+import { createDeliveryHealth } from '../../../sdk/channels/delivery-health.ts';
 import { createLogger } from '../../../core/log.ts';
 import { startFakeWhatsApp } from '../../helpers/fake-whatsapp.ts';
 

@@ -3,7 +3,7 @@
  * gateway (test/helpers/channel-gateway.ts) whose `channels.whatsapp` points at it.
  */
 import { onTestFinished } from 'vitest';
-import type { ChannelStatus } from '../../../plugins/channels/contract.ts';
+import type { ChannelStatus } from '../../../sdk/channels/contract.ts';
 import { startChannelGateway, type ChannelGateway } from '../../helpers/channel-gateway.ts';
 import { startFakeWhatsApp, type FakeWhatsApp } from '../../helpers/fake-whatsapp.ts';
 

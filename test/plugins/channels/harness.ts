@@ -6,8 +6,9 @@ import { onTestFinished } from 'vitest';
 import { startFakeProvider, type FakeProvider } from '../../helpers/fake-provider.ts';
 import { createFakeChannel, type FakeChannel } from '../../helpers/fake-channel.ts';
 import { connectClient, startGateway, type GatewayHarness, type TestClient } from '../gateway/helpers.ts';
-import type { ChannelsService } from '../../../plugins/channels/contract.ts';
+import type { ChannelsService } from '../../../sdk/channels/contract.ts';
 import type { PluginEntry } from '../../../core/resolve-plugin.ts';
+import { channelsServiceRef } from '../../../sdk/channels/index.ts';
 
 export interface ChannelsHarness extends GatewayHarness {
   fake: FakeProvider;
@@ -38,5 +39,5 @@ export async function startChannels(options: ChannelsHarnessOptions = {}): Promi
       channels: { [channel.adapter.id]: { ...options.settings } },
     },
   });
-  return { ...harness, fake, channel, channels: harness.kernel.use('channels'), client: () => connectClient(harness.url) };
+  return { ...harness, fake, channel, channels: harness.kernel.use(channelsServiceRef), client: () => connectClient(harness.url) };
 }

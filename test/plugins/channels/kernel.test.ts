@@ -6,6 +6,7 @@ import { createTestKernel } from '../../../app/testing.ts';
 import { createFakeChannel } from '../../helpers/fake-channel.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 import { startChannels } from './harness.ts';
+import { channelsServiceRef } from '../../../sdk/channels/index.ts';
 
 describe('channels service in a kernel', () => {
   it('a 4th pending sender expires the oldest request (logged at info, counted); approval survives a kernel restart (same state dir)', async () => {
@@ -130,7 +131,7 @@ describe('channels service in a kernel', () => {
   it('works without a gateway; send() to an unknown channel names the registered ones', async () => {
     const channel = createFakeChannel({ id: 'solo' });
     const kernel = await createTestKernel({ config: { plugins: ['channels', channel.plugin] } });
-    const channels = kernel.use('channels');
+    const channels = kernel.use(channelsServiceRef);
     await channels.send('solo', { chatType: 'dm', chatId: 'x' }, 'cron result');
     expect(channel.sent.map((s) => s.text)).toEqual(['cron result']);
     await expect(channels.send('nope', { chatType: 'dm', chatId: 'x' }, 'y')).rejects.toThrow('No channel "nope" is registered (registered: solo)');

@@ -3,6 +3,7 @@
  * tools (cron, gateway config) — even when the model asks for them — while the owner can.
  */
 import { describe, expect, it } from 'vitest';
+import { cronServiceRef } from '../../../plugins/cron/index.ts';
 import { startChannels } from './harness.ts';
 
 describe('FS-12 owner-only tools through a channel', () => {
@@ -20,11 +21,11 @@ describe('FS-12 owner-only tools through a channel', () => {
     expect(offered).not.toContain('cron');
     const toolResult = fake.requests[1]!.body.messages.find((m: { role: string }) => m.role === 'tool');
     expect(String(toolResult.content)).toMatch(/denied/);
-    expect((kernel.use('cron') as { list(): unknown[] }).list()).toEqual([]);
+    expect((kernel.use(cronServiceRef) as { list(): unknown[] }).list()).toEqual([]);
 
     fake.script({ toolCall: { name: 'cron', args: add('mine'), id: 'call-2' } }, { text: 'scheduled' });
     await channel.inject({ sender: 'owner', text: 'please schedule this' });
     await channel.waitForSent(2);
-    expect(JSON.stringify((kernel.use('cron') as { list(): unknown[] }).list())).toContain('mine');
+    expect(JSON.stringify((kernel.use(cronServiceRef) as { list(): unknown[] }).list())).toContain('mine');
   });
 });

@@ -2,7 +2,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CODE_ALPHABET, CODE_TTL_MS, generateCode, PairingStore } from '../../../plugins/channels/pairing-store.ts';
+import { CODE_ALPHABET, CODE_TTL_MS, generateCode } from '../../../sdk/channels/index.ts';
+import { PairingStore } from '../../../plugins/channels/pairing-store.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 
 describe('pairing store', () => {

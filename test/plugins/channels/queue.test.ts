@@ -1,7 +1,7 @@
 /** The outbound queue: held while down, retries honouring retryAfterMs (fake timers), limits, failures. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createBackoff } from '../../../plugins/channels/backoff.ts';
-import { ChannelSendError } from '../../../plugins/channels/contract.ts';
+import { createBackoff } from '../../../sdk/channels/backoff.ts';
+import { ChannelSendError } from '../../../sdk/channels/contract.ts';
 import { ChannelClosedError, OutboundQueue, QueueFullError } from '../../../plugins/channels/outbound-queue.ts';
 import { createFakeChannel } from '../../helpers/fake-channel.ts';
 

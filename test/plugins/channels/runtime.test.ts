@@ -5,9 +5,10 @@ import { createHooks } from '../../../core/hooks.ts';
 import { createLogger } from '../../../core/log.ts';
 import type { AgentService, RunRequest, RunResult } from '../../../sdk/agent/index.ts';
 import { PairingStore } from '../../../plugins/channels/pairing-store.ts';
-import { FileSeenStore, type SeenStore } from '../../../plugins/channels/seen-store.ts';
+import type { SeenStore } from '../../../sdk/channels/index.ts';
+import { FileSeenStore } from '../../../plugins/channels/seen-store.ts';
 import { ChannelRuntime, TYPING_REFRESH_MS } from '../../../plugins/channels/runtime.ts';
-import { resolveChannelSettings } from '../../../plugins/channels/settings.ts';
+import { resolveChannelSettings } from '../../../sdk/channels/settings.ts';
 import { createFakeChannel } from '../../helpers/fake-channel.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 

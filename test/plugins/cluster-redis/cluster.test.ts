@@ -1,11 +1,12 @@
 /** cluster-redis against the real Redis on 127.0.0.1:6379: ownership, shared pairing, channels on their owner only. */
 import { randomBytes } from 'node:crypto';
+import { cronServiceRef } from '../../../plugins/cron/index.ts';
+import { backupServiceRef } from '../../../plugins/backup/index.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient } from '@keyv/redis';
 import { createTestKernel, type TestKernel } from '../../../app/testing.ts';
 import type { OwnershipService } from '../../../sdk/cluster/index.ts';
-import type { ChannelsService } from '../../../plugins/channels/contract.ts';
-import { PairingError, type PairingBackend } from '../../../plugins/channels/pairing-store.ts';
+import { channelsServiceRef, PairingError, pairingStoreRef } from '../../../sdk/channels/index.ts';
 import { eventually as until } from '../../helpers/eventually.ts';
 import { createFakeChannel, type FakeChannel } from '../../helpers/fake-channel.ts';
 import type { PluginEntry } from '../../../core/resolve-plugin.ts';
@@ -102,8 +103,8 @@ describe('cluster-redis pairing store', () => {
   it('a code requested on A is listed and approved on B; A honours it; one code approves once', async () => {
     const prefix = freshPrefix();
     const [a, b] = await Promise.all([clusterKernel(prefix), clusterKernel(prefix)]);
-    const storeA = a.use('pairing-store') as PairingBackend;
-    const storeB = b.use('pairing-store') as PairingBackend;
+    const storeA = a.use(pairingStoreRef);
+    const storeB = b.use(pairingStoreRef);
     const created = await storeA.request('tg', '42', 'Ada', 'chat-42');
     expect(created.status).toBe('created');
     expect((await storeA.request('tg', '42')).status).toBe('existing');
@@ -125,7 +126,7 @@ describe('cluster-redis pairing store', () => {
   it('keeps at most 3 pending codes per channel (a 4th expires the oldest) and approvals made for later are handed out once', async () => {
     const prefix = freshPrefix();
     const kernel = await clusterKernel(prefix);
-    const store = kernel.use('pairing-store') as PairingBackend;
+    const store = kernel.use(pairingStoreRef);
     for (const sender of ['1', '2', '3']) {
       expect((await store.request('irc', sender)).status).toBe('created');
       await new Promise((resolve) => setTimeout(resolve, 2));
@@ -150,8 +151,8 @@ describe('channels in a cluster', () => {
     const fakeB = createFakeChannel();
     const a = await channelsKernel(prefix, fakeA);
     const b = await channelsKernel(prefix, fakeB);
-    const channelsA = a.use('channels') as ChannelsService;
-    const channelsB = b.use('channels') as ChannelsService;
+    const channelsA = a.use(channelsServiceRef);
+    const channelsB = b.use(channelsServiceRef);
     expect(channelsA.status()[0]!.state).toBe('connected');
     expect(channelsB.status()[0]!.state).toBe('stopped');
     expect(() => fakeB.host()).toThrow(/not started/);
@@ -178,7 +179,7 @@ describe('scheduled backups in a cluster', () => {
     const start = () => clusterKernel(prefix, ['backup'], { backup: { schedule: '1s' } });
     const a = await start();
     const b = await start();
-    const archives = async (kernel: TestKernel) => (await (kernel.use('backup') as BackupService).list()).length;
+    const archives = async (kernel: TestKernel) => (await (kernel.use(backupServiceRef)).list()).length;
     await until(async () => (await archives(a)) >= 2, 'two scheduled backups on A');
     expect(await archives(b)).toBe(0);
     await a.close();
@@ -192,8 +193,8 @@ describe('cron in a cluster', () => {
     const start = () => clusterKernel(prefix, ['cron'], { cron: { jobs: [{ id: 'hourly', every: '1h', message: 'tick' }] } });
     const a = await start();
     const b = await start();
-    const cronA = a.use('cron') as CronService;
-    const cronB = b.use('cron') as CronService;
+    const cronA = a.use(cronServiceRef);
+    const cronB = b.use(cronServiceRef);
     expect(cronA.list().map((job) => job.id)).toEqual(['hourly']);
     expect(cronB.list()).toEqual([]);
     await expect(cronB.add({ id: 'extra', every: '2h', message: 'x' })).rejects.toThrow(/does not run the cron scheduler/);

@@ -8,6 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CONTENT_SECURITY_POLICY } from '../../../plugins/control-ui/index.ts';
 import { connectClient, PASSWORD, startGateway } from '../gateway/helpers.ts';
 import { launchBrowser, logIn, shot, startDashboardGateway, type DashboardHarness } from './browser.ts';
+import { channelsServiceRef } from '../../../sdk/channels/index.ts';
 
 // One browser and one gateway for the whole file; the tests run in order on one logged-in page.
 let browser: Browser;
@@ -138,7 +139,7 @@ describe('control UI in Chromium', () => {
     await page.getByRole('button', { name: 'Reject Mallory on fake' }).click();
     await page.getByRole('status').filter({ hasText: 'Rejected Mallory on fake.' }).waitFor();
     await page.getByText('No pairing request is waiting.').waitFor();
-    const channels = gateway.kernel.use('channels');
+    const channels = gateway.kernel.use(channelsServiceRef);
     expect(channels.pairing.approved('fake')).toEqual(['alice-42']);
     expect(channels.pairing.list()).toEqual([]);
     // Alice is in now: her next message is accepted instead of asking for pairing again.

@@ -1,5 +1,6 @@
 /** `moltbot cron list|add|remove|run` and RPC `cron.*` against a running gateway. */
 import { writeFileSync } from 'node:fs';
+import { cronServiceRef } from '../../../plugins/cron/index.ts';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { methodRegistry } from '../../../sdk/gateway/methods.ts';
@@ -45,11 +46,11 @@ describe('moltbot cron', () => {
     // The URL's path may hold a token: clients see the origin only; the scheduler keeps the URL.
     expect(json.find((j: { id: string }) => j.id === 'standup').input.deliver).toEqual({ webhook: 'http://127.0.0.1:9/…' });
     expect(list.stdout + added.stdout).not.toContain('token-canary-123');
-    expect(g.kernel.use('cron').get('standup')!.input.deliver).toEqual({ webhook: 'http://127.0.0.1:9/hook/token-canary-123' });
+    expect(g.kernel.use(cronServiceRef).get('standup')!.input.deliver).toEqual({ webhook: 'http://127.0.0.1:9/hook/token-canary-123' });
 
     const run = await g.cli('run', 'declared');
     expect(run.stdout).toMatch(/^started declared/);
-    const cron = g.kernel.use('cron');
+    const cron = g.kernel.use(cronServiceRef);
     await waitUntil(() => cron.get('declared')?.state.runCount === 1);
     expect(g.fake.requests.length).toBe(1);
 

@@ -5,6 +5,7 @@
  * Date, so real I/O (the provider's HTTP, state files) goes on while the clock is ours.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { cronServiceRef } from '../../../plugins/cron/index.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,7 +13,7 @@ import { expect, onTestFinished, vi } from 'vitest';
 import { definePlugin } from '../../../core/plugin.ts';
 import type { PluginEntry } from '../../../core/resolve-plugin.ts';
 import { createTestKernel, type TestKernel } from '../../../app/testing.ts';
-import type { ChannelTarget, ChannelsService } from '../../../plugins/channels/contract.ts';
+import type { ChannelTarget, ChannelsService } from '../../../sdk/channels/contract.ts';
 import type { CronService } from '../../../plugins/cron/index.ts';
 import { startFakeProvider, type FakeProvider } from '../../helpers/fake-provider.ts';
 
@@ -100,7 +101,7 @@ export async function startCron(options: CronHarnessOptions = {}): Promise<CronH
     },
     ...(options.stateDir !== undefined ? { env: { MOLTBOT_STATE_DIR: options.stateDir } } : {}),
   });
-  const cron = kernel.use('cron');
+  const cron = kernel.use(cronServiceRef);
   await cron.settled();
   return {
     kernel, cron, fake, channel,

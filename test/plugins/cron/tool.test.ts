@@ -1,5 +1,6 @@
 /** The `cron` tool, called by the (fake) model during real agent runs. */
 import { describe, expect, it } from 'vitest';
+import { cronServiceRef } from '../../../plugins/cron/index.ts';
 import { createFakeChannel } from '../../helpers/fake-channel.ts';
 import { startChannels } from '../channels/harness.ts';
 import { startCron } from './harness.ts';
@@ -56,7 +57,7 @@ describe('cron tool', () => {
   it('the tool delivers only to none, webchat or an owner DM (real channels service); RPC keeps full freedom', async () => {
     // A case-insensitive channel (like IRC nicks): the owner written "Owner" matches the chat "owner".
     const h = await startChannels({ settings: { owners: ['Owner'], dmPolicy: 'pairing' }, extra: ['tool-policy', 'cron'], channel: createFakeChannel({ normalizeId: (id) => id.toLowerCase() }) });
-    const cron = h.kernel.use('cron');
+    const cron = h.kernel.use(cronServiceRef);
     const add = (id: string, deliver: unknown) => ({ toolCall: { name: 'cron', args: { action: 'add', job: { id, every: '1h', message: 'summarise MEMORY.md', deliver } } } });
     h.fake.script(
       add('exfil', { channel: 'fake', chatType: 'dm', chatId: 'attacker' }),

@@ -5,6 +5,7 @@
  * for the unit cases, a real tmpfs for the plugin.
  */
 import { readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { logFileServiceRef } from '../../../plugins/log-file/index.ts';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isMoltbotError } from '../../../core/errors.ts';
@@ -68,7 +69,7 @@ describe('log-file plugin on a full disk (real tmpfs)', () => {
   it.skipIf(tmpfs === undefined)('drops lines while the disk is full, keeps the file whole, and says how many it dropped', async () => {
     const fs = tmpfs as Tmpfs;
     const kernel = await createTestKernel({ config: { logging: { transports: ['file'] } }, plugins: [logFile], env: { MOLTBOT_STATE_DIR: join(fs.dir, 'state') } });
-    const service = kernel.use('log-file');
+    const service = kernel.use(logFileServiceRef);
     service.write(`${line('before')}\n`);
     fs.fillTo(8 * 1024);
     service.write(`${line(`big ${'x'.repeat(64 * 1024)}`)}\n`);

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync, statSync, utimesSync, writeFileSync, appendFileSync } from 'node:fs';
+import { logFileServiceRef } from '../../../plugins/log-file/index.ts';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
@@ -117,7 +118,7 @@ describe('http transport', () => {
 describe('log-file plugin and `moltbot logs`', () => {
   it('writes service lines to <stateDir>/logs/moltbot.log and `logs` prints them as text or JSON', async () => {
     const kernel = await createTestKernel({ config: { logging: { transports: ['file'], retention: { days: 7, maxSize: '1MB' } } }, plugins: [logFile] });
-    const service = kernel.use('log-file');
+    const service = kernel.use(logFileServiceRef);
     service.write(`${line('first')}\n`);
     service.write(`${line('second')}\n`);
     expect(service.dir).toBe(join(kernel.tempDir, 'state', 'logs'));
@@ -171,7 +172,7 @@ describe('syslog transport', () => {
     server.on('message', (message) => received.push(message.toString()));
     const port = server.address().port;
     const kernel = await createTestKernel({ config: { logging: { transports: [{ type: 'syslog', config: { port, facility: 16 } }] } }, plugins: [logFile] });
-    kernel.use('log-file').write(line('over syslog', { level: 40 }));
+    kernel.use(logFileServiceRef).write(line('over syslog', { level: 40 }));
     const mine = () => received.filter((text) => text.includes('"msg":"over syslog"'));
     for (let i = 0; i < 50 && mine().length === 0; i++) await new Promise((r) => setTimeout(r, 10));
     server.close();

@@ -5,6 +5,7 @@
  * own path check still holds); server-memory stores and reads back.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mcpServiceRef } from '../../../plugins/mcp/index.ts';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTempDir } from '../../helpers/temp-dir.ts';
@@ -25,7 +26,7 @@ function toolReply(h: Awaited<ReturnType<typeof startAgent>>, callId: string): s
 describe('mcp tools in agent runs', () => {
   it('a scripted model tool call runs mcp__everything__echo end to end; the model gets the untrusted-marked result', async () => {
     const h = await startAgent({ config: { mcp: { servers: { everything: stdio(SERVERS.everything, ['stdio']) } } }, extra: ['tool-policy'] });
-    await h.kernel.use('mcp').settled();
+    await h.kernel.use(mcpServiceRef).settled();
     h.fake.script({ toolCall: { name: 'mcp__everything__echo', args: { message: 'from the model' }, id: 'call_e1' } }, { text: 'echoed' });
     const client = await h.client();
     const { final } = await chat(client, 'echo something');
@@ -36,7 +37,7 @@ describe('mcp tools in agent runs', () => {
     const reply = toolReply(h, 'call_e1');
     expect(reply).toMatch(/^<untrusted-mcp-content source="everything\/echo">/);
     expect(reply).toContain('Echo: from the model');
-    expect(h.kernel.use('mcp').stats()['everything']).toMatchObject({ calls: 1, errors: 0 });
+    expect(h.kernel.use(mcpServiceRef).stats()['everything']).toMatchObject({ calls: 1, errors: 0 });
   });
 
   it('server-filesystem through the tool policy: a sandboxed session gets read but not write; outside the allowed dir stays denied', async () => {
@@ -50,7 +51,7 @@ describe('mcp tools in agent runs', () => {
       agents: { defaults: { sandbox: { mode: 'non-main', allowlist: ['mcp__fs__*'], denylist: ['mcp__fs__write_file', 'exec'] } } },
       extra: ['tool-policy'],
     });
-    await h.kernel.use('mcp').settled();
+    await h.kernel.use(mcpServiceRef).settled();
     h.fake.script(
       { toolCall: { name: 'mcp__fs__read_text_file', args: { path: join(allowed, 'note.txt') }, id: 'c_in' } },
       { toolCall: { name: 'mcp__fs__read_text_file', args: { path: join(tmp.dir, 'secret.txt') }, id: 'c_out' } },
@@ -74,12 +75,12 @@ describe('mcp tools in agent runs', () => {
 
   it('MCP tools are denied to a sandboxed session by default (group:mcp in the default denylist)', async () => {
     const h = await startAgent({ config: { mcp: { servers: { everything: stdio(SERVERS.everything, ['stdio']) } } }, extra: ['tool-policy'] });
-    await h.kernel.use('mcp').settled();
+    await h.kernel.use(mcpServiceRef).settled();
     h.fake.script({ toolCall: { name: 'mcp__everything__echo', args: { message: 'x' }, id: 'c_d' } }, { text: 'ok' });
     const client = await h.client();
     await chat(client, 'try', GROUP);
     expect(toolReply(h, 'c_d')).toMatch(/^tool call denied: tool "mcp__everything__echo" is denied in sandboxed sessions \(the default sandbox denylist\)/);
-    expect(h.kernel.use('mcp').stats()['everything']!.calls).toBe(0);
+    expect(h.kernel.use(mcpServiceRef).stats()['everything']!.calls).toBe(0);
   });
 
   it('server-memory: entities written by one call are read back by the next', async () => {
@@ -88,7 +89,7 @@ describe('mcp tools in agent runs', () => {
       config: { mcp: { servers: { memory: stdio(SERVERS.memory, [], { env: { MEMORY_FILE_PATH: join(tmp.dir, 'memory.jsonl') }, tools: { deny: ['delete_*'] } }) } } },
       extra: ['tool-policy'],
     });
-    await h.kernel.use('mcp').settled();
+    await h.kernel.use(mcpServiceRef).settled();
     const names = h.agent.tools.list().map((t) => t.name).filter((n) => n.startsWith('mcp__memory__'));
     expect(names).toContain('mcp__memory__create_entities');
     // mcp.servers.memory.tools.deny keeps the delete tools out of the registry entirely.

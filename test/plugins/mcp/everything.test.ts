@@ -4,6 +4,7 @@
  * tools, list_changed, an env that holds nothing of the gateway's, no child left after close.
  */
 import { describe, expect, it } from 'vitest';
+import { mcpServiceRef } from '../../../plugins/mcp/index.ts';
 import { createTestKernel } from '../../../app/testing.ts';
 import type { ToolRegistry } from '../../../sdk/agent/tool-registry.ts';
 import { eventually } from '../../helpers/eventually.ts';
@@ -15,8 +16,8 @@ async function everything(extra: Record<string, unknown> = {}, env: Record<strin
     plugins: [registryOnly],
     env,
   });
-  await kernel.use('mcp').settled();
-  expect(kernel.use('mcp').stats()['everything']).toMatchObject({ state: 'ready' });
+  await kernel.use(mcpServiceRef).settled();
+  expect(kernel.use(mcpServiceRef).stats()['everything']).toMatchObject({ state: 'ready' });
   return { kernel, tools: kernel.use('tools') as ToolRegistry };
 }
 
@@ -62,7 +63,7 @@ describe('mcp client with server-everything (stdio)', () => {
       'MCP progress everything/trigger-long-running-operation: 3/3',
     ]);
     expect(progress[0]).toMatchObject({ runId: 'r1', server: 'everything' });
-    expect(kernel.use('mcp').stats()['everything']!.progress).toBe(3);
+    expect(kernel.use(mcpServiceRef).stats()['everything']!.progress).toBe(3);
   });
 
   it('a call that outlives timeoutMs fails with a timeout naming the setting; an aborted run cancels its call', async () => {
@@ -75,7 +76,7 @@ describe('mcp client with server-everything (stdio)', () => {
     await expect(call).rejects.toThrow(/cancelled: the run was aborted/);
     // The connection stays usable after both.
     expect(await tools.get('mcp__everything__echo')!.handler({ message: 'still here' }, context())).toContain('Echo: still here');
-    expect(kernel.use('mcp').stats()['everything']).toMatchObject({ timeouts: 1, errors: 2, state: 'ready' });
+    expect(kernel.use(mcpServiceRef).stats()['everything']).toMatchObject({ timeouts: 1, errors: 2, state: 'ready' });
   });
 
   it('resources and prompts are reachable as list_resources / read_resource / list_prompts / get_prompt tools', async () => {
@@ -93,8 +94,8 @@ describe('mcp client with server-everything (stdio)', () => {
 
   it('tools/list_changed re-lists the tools (the server adds tools once initialized)', async () => {
     const { kernel } = await everything();
-    await eventually(() => kernel.use('mcp').stats()['everything']!.listChanged > 0, 'a tools/list_changed notification');
-    const stats = kernel.use('mcp').stats()['everything']!;
+    await eventually(() => kernel.use(mcpServiceRef).stats()['everything']!.listChanged > 0, 'a tools/list_changed notification');
+    const stats = kernel.use(mcpServiceRef).stats()['everything']!;
     expect(stats.tools).toBeGreaterThan(0);
   });
 
@@ -106,7 +107,7 @@ describe('mcp client with server-everything (stdio)', () => {
       expect(env['GIVEN']).toBe('given-value-91c2');
       expect(env['MOLTBOT_MCP_CANARY']).toBeUndefined();
       expect(Object.keys(env).sort()).toEqual(['GIVEN', 'HOME', 'PATH']);
-      const pid = kernel.use('mcp').pids()['everything']!;
+      const pid = kernel.use(mcpServiceRef).pids()['everything']!;
       expect(groupMembers(pid)).toContain(pid);
       expect(processesWithEnv('given-value-91c2')).toContain(pid);
       await kernel.close();

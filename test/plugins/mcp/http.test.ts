@@ -5,6 +5,7 @@
  * masked wherever the config is shown.
  */
 import { randomUUID } from 'node:crypto';
+import { mcpServiceRef } from '../../../plugins/mcp/index.ts';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
@@ -87,15 +88,15 @@ describe('mcp client over streamable HTTP', () => {
     const tmp = useTempDir('moltbot-mcp-http-');
     const configFile = tmp.write('moltbot.config.json', JSON.stringify({ mcp: { servers: { docs: { url: remote.url, headers: { Authorization: 'Bearer ${DOCS_KEY}' } } } } }));
     const kernel = await createTestKernel({ config: undefined, configFile, env: { DOCS_KEY: KEY }, plugins: [registryOnly] });
-    await kernel.use('mcp').settled();
-    expect(kernel.use('mcp').stats()['docs']).toMatchObject({ state: 'ready', transport: 'http', tools: 1, serverInfo: { name: 'test-http' } });
+    await kernel.use(mcpServiceRef).settled();
+    expect(kernel.use(mcpServiceRef).stats()['docs']).toMatchObject({ state: 'ready', transport: 'http', tools: 1, serverInfo: { name: 'test-http' } });
     expect(remote.authorizations.every((value) => value === `Bearer ${KEY}`)).toBe(true);
     const tools = kernel.use('tools') as ToolRegistry;
     expect(await tools.get('mcp__docs__add')!.handler({ a: 2, b: 40 }, context())).toContain('\n42\n');
     await remote.addTool({ name: 'shout', description: 'Upper-cases text.', inputSchema: { type: 'object', properties: { text: { type: 'string' } } } });
     const shout = await eventually(() => tools.get('mcp__docs__shout'), 'mcp__docs__shout after list_changed');
     expect(await shout.handler({ text: 'hi' }, context())).toContain('\nHI\n');
-    expect(kernel.use('mcp').stats()['docs']!.listChanged).toBe(1);
+    expect(kernel.use(mcpServiceRef).stats()['docs']!.listChanged).toBe(1);
     // The header secret never shows where config is shown, nor in the log.
     const masked = maskSecrets(kernel.config as object, rootSchema) as { mcp: { servers: { docs: { headers: Record<string, string>; url: string } } } };
     expect(masked.mcp.servers.docs.headers['Authorization']).toBe('[REDACTED]');
@@ -108,9 +109,9 @@ describe('mcp client over streamable HTTP', () => {
       config: { mcp: { servers: { docs: { url: remote.url, headers: { Authorization: 'Bearer wrong-key-123456' } } } } },
       plugins: [registryOnly, ['mcp', { connectTimeoutMs: 2000, backoff: { initialMs: 50, maxMs: 100 }, breaker: { threshold: 2, windowMs: 60_000, cooldownMs: 60_000 } }]],
     });
-    await eventually(() => kernel.use('mcp').stats()['docs']!.state === 'circuit-open', 'the breaker to open');
-    expect(kernel.use('mcp').stats()['docs']!.lastError).toMatch(/connect failed: .*HTTP 401/);
-    expect(kernel.use('mcp').stats()['docs']!.restarts).toBe(1);
+    await eventually(() => kernel.use(mcpServiceRef).stats()['docs']!.state === 'circuit-open', 'the breaker to open');
+    expect(kernel.use(mcpServiceRef).stats()['docs']!.lastError).toMatch(/connect failed: .*HTTP 401/);
+    expect(kernel.use(mcpServiceRef).stats()['docs']!.restarts).toBe(1);
   });
 
   it('a remote server that went away fails the call, and the client reconnects once it is back', async () => {
@@ -118,16 +119,16 @@ describe('mcp client over streamable HTTP', () => {
     const tmp = useTempDir('moltbot-mcp-http-');
     const configFile = tmp.write('moltbot.config.json', JSON.stringify({ mcp: { servers: { docs: { url: remote.url, headers: { Authorization: 'Bearer ${DOCS_KEY}' } } } } }));
     const kernel = await createTestKernel({ config: undefined, configFile, env: { DOCS_KEY: KEY }, plugins: [registryOnly, ['mcp', { backoff: { initialMs: 100, maxMs: 400 } }]] });
-    await kernel.use('mcp').settled();
+    await kernel.use(mcpServiceRef).settled();
     const tools = kernel.use('tools') as ToolRegistry;
     const add = tools.get('mcp__docs__add')!;
     await remote.stop();
     await expect(Promise.resolve(add.handler({ a: 1, b: 1 }, context()))).rejects.toThrow();
-    expect(kernel.use('mcp').stats()['docs']).toMatchObject({ failures: 1, lastError: expect.stringMatching(/^HTTP request failed: /) });
+    expect(kernel.use(mcpServiceRef).stats()['docs']).toMatchObject({ failures: 1, lastError: expect.stringMatching(/^HTTP request failed: /) });
     expect(tools.get('mcp__docs__add')).toBeUndefined();
     await remote.resume();
     const back = await eventually(() => tools.get('mcp__docs__add'), 'the tools after the reconnect', 10_000);
     expect(await back.handler({ a: 20, b: 22 }, context())).toContain('\n42\n');
-    expect(kernel.use('mcp').stats()['docs']).toMatchObject({ state: 'ready', restarts: expect.any(Number) });
+    expect(kernel.use(mcpServiceRef).stats()['docs']).toMatchObject({ state: 'ready', restarts: expect.any(Number) });
   });
 });

@@ -4,6 +4,7 @@
  * answers fails its connect timeout the same way; stderr reaches the log through redaction.
  */
 import { mkdtempSync } from 'node:fs';
+import { mcpServiceRef } from '../../../plugins/mcp/index.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -32,8 +33,8 @@ describe('mcp supervision', () => {
       env: { CRASHY_TOKEN: 'sk-crashy-secret-4242' },
       plugins: [registryOnly, alerts(seen), ['mcp', FAST]],
     });
-    await eventually(() => kernel.use('mcp').stats()['crashy']!.state === 'circuit-open', 'the circuit to open', 10_000);
-    const stats = kernel.use('mcp').stats()['crashy']!;
+    await eventually(() => kernel.use(mcpServiceRef).stats()['crashy']!.state === 'circuit-open', 'the circuit to open', 10_000);
+    const stats = kernel.use(mcpServiceRef).stats()['crashy']!;
     expect(stats).toMatchObject({ failures: 3, restarts: 2, tools: 0 });
     expect(stats.lastError).toMatch(/exited \(code 3\)|connect failed/);
     // Backoff: 50 ms then 100 ms before the two restarts (doubling per recent failure).
@@ -63,13 +64,13 @@ describe('mcp supervision', () => {
       config: { mcp: { servers: { mute: node('setInterval(() => {}, 1000); require("node:child_process").spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" })') } } },
       plugins: [registryOnly, ['mcp', { ...FAST, breaker: { threshold: 2, windowMs: 60_000, cooldownMs: 60_000 } }]],
     });
-    const pid = await eventually(() => kernel.use('mcp').pids()['mute'] ?? false, 'the child to start');
+    const pid = await eventually(() => kernel.use(mcpServiceRef).pids()['mute'] ?? false, 'the child to start');
     await eventually(() => groupMembers(pid).length === 2, 'the child and its grandchild');
-    await eventually(() => kernel.use('mcp').stats()['mute']!.failures >= 1, 'the connect timeout', 5000);
-    expect(kernel.use('mcp').stats()['mute']!.lastError).toMatch(/connect failed: .*timed out/i);
+    await eventually(() => kernel.use(mcpServiceRef).stats()['mute']!.failures >= 1, 'the connect timeout', 5000);
+    expect(kernel.use(mcpServiceRef).stats()['mute']!.lastError).toMatch(/connect failed: .*timed out/i);
     // Both the child and the grandchild it spawned are gone: the whole group was killed.
     await eventually(() => groupMembers(pid).length === 0, 'the first process group to be gone');
-    await eventually(() => kernel.use('mcp').stats()['mute']!.state === 'circuit-open', 'the breaker', 8000);
+    await eventually(() => kernel.use(mcpServiceRef).stats()['mute']!.state === 'circuit-open', 'the breaker', 8000);
   });
 
   it('the gateway health registry gets mcp:<server> (degraded while down)', async () => {
@@ -84,7 +85,7 @@ describe('mcp supervision', () => {
       config: { mcp: { servers: { crashy: node('process.exit(1)') } } },
       plugins: [registryOnly, gateway, ['mcp', { ...FAST, breaker: { threshold: 1, windowMs: 60_000, cooldownMs: 60_000 } }]],
     });
-    await eventually(() => kernel.use('mcp').stats()['crashy']!.state === 'circuit-open', 'the circuit to open');
+    await eventually(() => kernel.use(mcpServiceRef).stats()['crashy']!.state === 'circuit-open', 'the circuit to open');
     expect(reports[0]).toEqual(['mcp:crashy', 'degraded', 'connecting']);
     expect(reports.at(-1)).toEqual(['mcp:crashy', 'degraded', expect.stringMatching(/^circuit open after 1 failures/)]);
   });
@@ -94,16 +95,16 @@ describe('mcp supervision', () => {
       config: { mcp: { servers: { everything: stdio(SERVERS.everything, ['stdio']) } } },
       plugins: [registryOnly, ['mcp', { backoff: { initialMs: 200, maxMs: 1000 } }]],
     });
-    await kernel.use('mcp').settled();
+    await kernel.use(mcpServiceRef).settled();
     const tools = kernel.use('tools') as ToolRegistry;
-    const first = kernel.use('mcp').pids()['everything']!;
+    const first = kernel.use(mcpServiceRef).pids()['everything']!;
     expect(tools.get('mcp__everything__echo')).toBeDefined();
     process.kill(first, 'SIGKILL');
     await eventually(() => tools.get('mcp__everything__echo') === undefined, 'the tools to leave the registry');
-    await eventually(() => kernel.use('mcp').stats()['everything']!.state === 'ready' && tools.get('mcp__everything__echo'), 'the restart', 15_000);
-    const stats = kernel.use('mcp').stats()['everything']!;
+    await eventually(() => kernel.use(mcpServiceRef).stats()['everything']!.state === 'ready' && tools.get('mcp__everything__echo'), 'the restart', 15_000);
+    const stats = kernel.use(mcpServiceRef).stats()['everything']!;
     expect(stats).toMatchObject({ restarts: 1, failures: 1, lastError: 'process exited (SIGKILL)' });
-    expect(kernel.use('mcp').pids()['everything']).not.toBe(first);
+    expect(kernel.use(mcpServiceRef).pids()['everything']).not.toBe(first);
     expect(await tools.get('mcp__everything__echo')!.handler({ message: 'back' }, context())).toContain('Echo: back');
   });
 
@@ -117,7 +118,7 @@ describe('mcp supervision', () => {
       plugins: [registryOnly, alerts(seen), ['mcp', { ...FAST, connectTimeoutMs: 15_000, breaker: { threshold: 1, windowMs: 60_000, cooldownMs: 1000 } }]],
     });
     await eventually(() => seen.length === 1, 'the firing alert');
-    await eventually(() => kernel.use('mcp').stats()['flaky']!.state === 'ready', 'the attempt after the cooldown', 15_000);
+    await eventually(() => kernel.use(mcpServiceRef).stats()['flaky']!.state === 'ready', 'the attempt after the cooldown', 15_000);
     await eventually(() => seen.length === 2, 'the resolved alert');
     expect(seen.map((a) => [a.id, a.state, a.severity])).toEqual([['mcp.server.flaky', 'firing', 'critical'], ['mcp.server.flaky', 'resolved', 'info']]);
     expect((kernel.use('tools') as ToolRegistry).get('mcp__flaky__echo')).toBeDefined();

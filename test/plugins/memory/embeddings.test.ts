@@ -5,6 +5,7 @@
  * index (a restart embeds nothing again); a dead endpoint falls back to full-text search.
  */
 import { createServer, type IncomingMessage } from 'node:http';
+import { memoryServiceRef } from '../../../plugins/memory/index.ts';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -61,7 +62,7 @@ describe('memory hybrid search (embeddings)', () => {
     write('ws/MEMORY.md', 'My puppy is called Rex.\n\nThe car is blue.\n\nWe meet on Tuesdays.\n');
     const server = await startEmbeddings();
     const first = await kernel(dir, server.baseURL);
-    const memory = first.use('memory') as MemoryService;
+    const memory = first.use(memoryServiceRef);
     // No word of "canine" is in the file: full text alone finds nothing.
     const hits = await memory.search('canine', 2);
     expect(hits[0]).toMatchObject({ file: 'MEMORY.md', line: 1, snippet: 'My puppy is called Rex.' });
@@ -73,7 +74,7 @@ describe('memory hybrid search (embeddings)', () => {
 
     const before = server.requests.length;
     const second = await kernel(dir, server.baseURL);
-    const again = second.use('memory') as MemoryService;
+    const again = second.use(memoryServiceRef);
     expect((await again.search('canine', 1))[0]).toMatchObject({ line: 1 });
     // Only the query was embedded: the chunk vectors came back from disk.
     expect(server.requests.slice(before).map((r) => r.inputs)).toEqual([['canine']]);

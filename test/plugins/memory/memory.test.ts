@@ -5,6 +5,7 @@
  * tools stay inside MEMORY.md and memory/; sandboxed sessions do not get them by default.
  */
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { memoryServiceRef } from '../../../plugins/memory/index.ts';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createTestKernel } from '../../../app/testing.ts';
@@ -82,14 +83,14 @@ describe('memory plugin', () => {
     const first = await memoryKernel(dir);
     const tools = first.use('tools') as ToolRegistry;
     await tools.get('memory_write')!.handler({ text: 'Flight to Lisbon on March 3rd.' }, ctx);
-    const memory1 = first.use('memory') as MemoryService;
+    const memory1 = first.use(memoryServiceRef);
     expect(memory1.status()).toMatchObject({ origin: 'new', files: 2 });
     await first.close();
     const indexFile = join(dir, 'state', 'plugins', 'memory', 'index.json');
     const savedAt = statSync(indexFile).mtimeMs;
 
     const second = await memoryKernel(dir);
-    const memory2 = second.use('memory') as MemoryService;
+    const memory2 = second.use(memoryServiceRef);
     expect((await memory2.search('lisbon'))[0]).toMatchObject({ file: dailyFile(), snippet: 'Flight to Lisbon on March 3rd.' });
     expect(memory2.status()).toMatchObject({ origin: 'loaded', files: 2, lastSync: { indexed: 0, removed: 0, touched: 0 } });
     expect(statSync(indexFile).mtimeMs).toBe(savedAt);
@@ -106,7 +107,7 @@ describe('memory plugin', () => {
 
     writeFileSync(indexFile, '{"format":1,"files":{},"index":{"broken":');
     const third = await memoryKernel(dir);
-    const memory3 = third.use('memory') as MemoryService;
+    const memory3 = third.use(memoryServiceRef);
     expect((await memory3.search('peanuts'))[0]).toMatchObject({ file: 'MEMORY.md' });
     expect(memory3.status()).toMatchObject({ origin: 'rebuilt-corrupt', files: 3, lastSync: { indexed: 3 } });
     const checks: any[] = [];

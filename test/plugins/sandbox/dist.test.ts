@@ -14,10 +14,10 @@ describe('sandbox from the compiled package', () => {
     const dist = (path: string) => pathToFileURL(join(REPO, 'dist', path)).href;
     const script = temp.write('main.mjs', `
 import { createKernel } from '${dist('app/index.js')}';
-import sandbox from '${dist('plugins/sandbox/index.js')}';
+import sandbox, { sandboxServiceRef } from '${dist('plugins/sandbox/index.js')}';
 const kernel = createKernel({ config: {}, logLevel: 'silent', plugins: [[sandbox, { poolSize: 1 }]] });
 await kernel.start();
-const result = await kernel.use('sandbox').run({ source: 'export default { description: "x", parameters: { type: "object" }, run: (a) => a.n * 2 };', filename: 'double.mjs', args: { n: 21 } });
+const result = await kernel.use(sandboxServiceRef).run({ source: 'export default { description: "x", parameters: { type: "object" }, run: (a) => a.n * 2 };', filename: 'double.mjs', args: { n: 21 } });
 console.log(JSON.stringify({ value: result.value, worker: result.workerPid !== process.pid }));
 await kernel.close();
 `);

@@ -1,5 +1,6 @@
 /** The sandbox plugin in a kernel: user tools from the workspace land in the `tools` registry. */
 import { execFileSync } from 'node:child_process';
+import { sandboxServiceRef } from '../../../plugins/sandbox/index.ts';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -34,7 +35,7 @@ describe('sandbox plugin', () => {
     });
     const skipped = kernel.logs.filter((line) => line.msg?.startsWith('user tool skipped')).map((line) => line.file).sort();
     expect(skipped).toEqual(['tools/broken.mjs', 'tools/fifo.mjs', 'tools/linked.mjs']);
-    const stats = (kernel.use('sandbox') as SandboxService).stats();
+    const stats = (kernel.use(sandboxServiceRef)).stats();
     expect(stats.pids).not.toContain(process.pid);
   });
 
@@ -42,7 +43,7 @@ describe('sandbox plugin', () => {
     const declaring = definePlugin({
       name: 'untrusted-tools', version: '1.0.0', dependencies: ['sandbox'],
       setup(ctx) {
-        (ctx.use('sandbox') as SandboxService).registerTool({
+        (ctx.use(sandboxServiceRef)).registerTool({
           name: 'probe', description: 'Where am I?', parameters: { type: 'object', properties: { x: { type: 'integer' } } },
           source: "export default { description: 'p', run: (a) => ({ process: typeof process, require: typeof require, x: a.x }) };",
         });
@@ -53,12 +54,12 @@ describe('sandbox plugin', () => {
     const context = { runId: 'r', sessionKey: 'agent:main:irc:group:1', signal: new AbortController().signal };
     expect(await probe?.handler({ x: 3 }, context)).toEqual({ process: 'undefined', require: 'undefined', x: 3 });
     await expect(probe?.handler({ x: 'no' }, context)).rejects.toMatchObject({ code: 'MOLT_ERR_SANDBOX_TOOL_ERROR', message: 'invalid arguments for tool "probe": /x must be integer' });
-    expect((kernel.use('sandbox') as SandboxService).cpuUsedMs('agent:main:irc:group:1')).toBeGreaterThan(0);
+    expect((kernel.use(sandboxServiceRef)).cpuUsedMs('agent:main:irc:group:1')).toBeGreaterThan(0);
   });
 
   it('starts no worker when nothing is sandboxed, and closes its workers with the kernel', async () => {
     const kernel = await createTestKernel({ plugins: [[sandbox, {}]] });
-    const service = kernel.use('sandbox') as SandboxService;
+    const service = kernel.use(sandboxServiceRef);
     expect(service.stats()).toMatchObject({ workers: 0, size: 2 });
     const { workerPid } = await service.run({ source: "export default { description: 'x', run: () => 'hi' };", filename: 't.mjs' });
     await kernel.close();

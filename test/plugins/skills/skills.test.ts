@@ -4,6 +4,7 @@
  * precedence with shadowing, plugin-provided dirs, edits picked up on the next run, and the CLI.
  */
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { skillsServiceRef } from '../../../plugins/skills/index.ts';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { definePlugin } from '../../../core/plugin.ts';
@@ -45,7 +46,7 @@ describe('skills plugin', () => {
     expect(JSON.parse(result!)).toMatchObject({ skill: 'weather', file: 'SKILL.md', files: ['scripts/forecast.sh'] });
     expect(JSON.parse(result!).content).toContain('Run the forecast script');
 
-    const service = h.kernel.use('skills') as SkillsService;
+    const service = h.kernel.use(skillsServiceRef);
     const byName = Object.fromEntries((await service.list()).map((r) => [r.name, r]));
     expect(byName['needs-key']).toMatchObject({ status: 'unavailable', reasons: ['environment variable MOLTBOT_TEST_SKILL_UNSET_KEY is not set'] });
     expect(byName.broken).toMatchObject({ status: 'invalid', reasons: ['"description" must be a non-empty string'] });
@@ -76,7 +77,7 @@ describe('skills plugin', () => {
     // The audit names the link; a symlinked skill folder leading out is not loaded at all.
     symlinkSync(join(dir, 'elsewhere'), join(dir, 'ws', 'skills', 'linked'));
     write('elsewhere/SKILL.md', skill('linked', 'Outside the workspace'));
-    expect((await (h.kernel.use('skills') as SkillsService).list()).map((r) => r.name)).not.toContain('linked');
+    expect((await (h.kernel.use(skillsServiceRef)).list()).map((r) => r.name)).not.toContain('linked');
     const findings: any[] = [];
     await h.kernel.hooks.audit.promise({ add: (finding) => findings.push(finding) });
     expect(findings.find((f) => f.id === 'skills.workspace.symlink_escape')).toMatchObject({
@@ -101,7 +102,7 @@ describe('skills plugin', () => {
     const h = await startAgent({ agent: { workspace: join(dir, 'ws') }, extra: ['skills', contributor] });
     mkdirSync(join(h.kernel.paths.stateDir, 'skills', 'notes'), { recursive: true });
     writeFileSync(join(h.kernel.paths.stateDir, 'skills', 'notes', 'SKILL.md'), skill('notes', 'Managed notes skill'));
-    const rows = (await (h.kernel.use('skills') as SkillsService).list()).map((r) => [r.name, r.source, r.status]);
+    const rows = (await (h.kernel.use(skillsServiceRef)).list()).map((r) => [r.name, r.source, r.status]);
     expect(rows).toEqual([['notes', 'workspace', 'available'], ['notes', 'managed', 'shadowed'], ['deploy', 'plugin:skill-pack', 'available'], ['notes', 'plugin:skill-pack', 'shadowed']]);
 
     const client = await h.client();

@@ -5,6 +5,7 @@
  * nothing another test left behind (each stands on its own); the lifecycle tests boot their own.
  */
 import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { browserPoolRef } from '../../../plugins/tools-browser/index.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -192,7 +193,7 @@ describe('browser tool', () => {
     expect(await browser({ action: 'close' }, 'agent:helper:main')).toEqual({ closed: true });
     expect((await browser({ action: 'open', url: `${site.url}/` }, 'agent:third:main')).status).toBe(200);
     // Idle instances are closed by the sweep (idleTtlMs); their slot comes back.
-    expect(await kernel.use('browser').sweepIdle(Date.now() + 300_001)).toBe(2);
+    expect(await kernel.use(browserPoolRef).sweepIdle(Date.now() + 300_001)).toBe(2);
     expect(kernel.use('resources').status().active.browser ?? 0).toBe(0);
     expect(await codeOf(browser({ action: 'snapshot' }, 'agent:third:main'))).toBe('MOLT_ERR_TOOL_BROWSER_NOT_OPEN');
   });
@@ -200,11 +201,11 @@ describe('browser tool', () => {
   it('a page over memoryLimit is closed with a clear error; the next open works', async () => {
     const browser = browserTool(kernel);
     await browser({ action: 'close' });
-    const others = kernel.use('browser').size;
+    const others = kernel.use(browserPoolRef).size;
     const error = await browser({ action: 'open', url: `${site.url}/alloc?mb=400` }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'MOLT_ERR_TOOL_BROWSER_MEMORY' });
     expect((error as Error).message).toMatch(/renderer used \d+ MB, over tools\.browser\.memoryLimit 300 MB; the browser of this session was closed/);
-    expect(kernel.use('browser').size).toBe(others);
+    expect(kernel.use(browserPoolRef).size).toBe(others);
     expect(await codeOf(browser({ action: 'snapshot' }))).toBe('MOLT_ERR_TOOL_BROWSER_NOT_OPEN');
     expect((await browser({ action: 'open', url: `${site.url}/alloc?mb=20` })).snapshot).toContain('Allocating');
   });
@@ -213,7 +214,7 @@ describe('browser tool', () => {
     const browser = browserTool(kernel);
     await browser({ action: 'open', url: `${site.url}/` });
     const profile = join(kernel.tempDir, 'state', 'browser', 'profiles', profileName(MAIN));
-    const pid = kernel.use('browser').pids().find((candidate) => processesNaming(`--user-data-dir=${profile}`).includes(candidate));
+    const pid = kernel.use(browserPoolRef).pids().find((candidate) => processesNaming(`--user-data-dir=${profile}`).includes(candidate));
     expect(pid).toBeGreaterThan(0);
     const arrived = site.nextHang();
     const pending = browser({ action: 'navigate', url: `${site.url}/hang` }).catch((e: unknown) => e);
@@ -225,7 +226,7 @@ describe('browser tool', () => {
     expect(processesNaming(`--user-data-dir=${profile}`).filter(alive)).toEqual([]);
     const reopened = await browser({ action: 'open', url: `${site.url}/` });
     expect(reopened.snapshot).toContain('Hello Moltbot');
-    expect(kernel.use('browser').pids()).not.toContain(pid);
+    expect(kernel.use(browserPoolRef).pids()).not.toContain(pid);
   });
 
   it('is denied in a non-main session by the sandbox policy, allowed in the main one', async () => {
@@ -270,14 +271,14 @@ describe('browser lifecycle', () => {
         config: { tools: { browser: { maxInstances: 1, timeout: 5000, idleTtlMs: 1000, allowedHosts: [`127.0.0.1:${local.port}`] } }, plugins: ['session-store-file', 'agent', ['tools-browser', { watchdogIntervalMs: 100 }]] },
       });
       const browser = browserTool(own);
-      const treePids = () => own.use('browser').pids().flatMap((pid) => processTree(pid).map((proc) => proc.pid));
+      const treePids = () => own.use(browserPoolRef).pids().flatMap((pid) => processTree(pid).map((proc) => proc.pid));
       await browser({ action: 'open', url: `${local.url}/` });
       expect(await codeOf(browser({ action: 'open', url: `${local.url}/` }, 'agent:other:main'))).toBe('MOLT_ERR_TOOL_BROWSER_BUSY');
       // The watchdog closes the idle browser (idleTtlMs) and its processes; the slot comes back.
       const idlePids = treePids();
       expect(idlePids.length).toBeGreaterThan(2);
-      for (let attempt = 0; attempt < 200 && own.use('browser').size > 0; attempt++) await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(own.use('browser').size).toBe(0);
+      for (let attempt = 0; attempt < 200 && own.use(browserPoolRef).size > 0; attempt++) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(own.use(browserPoolRef).size).toBe(0);
       expect(idlePids.filter(alive)).toEqual([]);
       expect(await codeOf(browser({ action: 'snapshot' }))).toBe('MOLT_ERR_TOOL_BROWSER_NOT_OPEN');
       await browser({ action: 'open', url: `${local.url}/` }, 'agent:other:main');

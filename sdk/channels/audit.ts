@@ -3,8 +3,8 @@
  * that is also the gateway's password or token (one leak opens both doors), and a URL that
  * sends credentials or conversation text over plain HTTP to another machine.
  */
-import type { Check } from '../../sdk/core/index.ts';
-import { safeEqualSecret } from '../../sdk/gateway/index.ts';
+import type { Check } from '../core/index.ts';
+import { safeEqualSecret } from '../gateway/index.ts';
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 

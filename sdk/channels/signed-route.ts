@@ -10,14 +10,12 @@
  * handler gets `release()`, to call when processing failed so the sender's retry gets through.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isMoltbotError } from '../../sdk/core/index.ts';
-import type { HttpRouteRegistrar } from '../../sdk/core/index.ts';
-import type { Logger } from '../../sdk/core/index.ts';
-import type { ChannelHost } from '../channels/contract.ts';
-import { sendJson } from '../../sdk/gateway/index.ts';
+import { isMoltbotError, type HttpRouteRegistrar, type Logger } from '../core/index.ts';
+import { sendJson } from '../gateway/index.ts';
+import type { ChannelHost } from './contract.ts';
 import { BodyTooLargeError, readRawBody } from './raw-body.ts';
 import { createReplayGuard } from './replay-guard.ts';
-import { storeUnavailable } from '../channels/seen-store.ts';
+import { storeUnavailable } from './seen-store.ts';
 import { signatureDigest } from './signature.ts';
 
 export interface SignedRouteOptions {

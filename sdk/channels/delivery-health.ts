@@ -6,9 +6,9 @@
  * the service will not retry, or a platform's "undelivered" receipt) and a degraded channel
  * raise the alert `channel.<id>.delivery`; the next successful send resolves it.
  */
-import type { Alert } from '../../sdk/core/index.ts';
-import type { Logger } from '../../sdk/core/index.ts';
-import { ChannelSendError, type Backoff, type ChannelHost } from '../channels/contract.ts';
+import type { Alert } from '../core/index.ts';
+import type { Logger } from '../core/index.ts';
+import { ChannelSendError, type Backoff, type ChannelHost } from './contract.ts';
 
 export interface DeliveryHealthOptions {
   channel: string;

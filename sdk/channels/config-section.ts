@@ -3,8 +3,8 @@
  * `channels.<id>.<key>` (MOLT_ERR_CONFIG_INVALID, exit 78). Returns a copy with the schema's
  * defaults filled in (the root config itself is frozen).
  */
-import { MoltbotError } from '../../sdk/core/index.ts';
-import { validateWith, type Validator } from '../../sdk/core/index.ts';
+import { MoltbotError } from '../core/index.ts';
+import { validateWith, type Validator } from '../core/index.ts';
 
 export function checkChannelSection(validator: Validator, section: unknown, channel: string, plugin: string): Record<string, unknown> {
   const copy = structuredClone(section ?? {}) as Record<string, unknown>;

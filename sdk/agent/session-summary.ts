@@ -1,5 +1,5 @@
 /** A session's index row, recomputed from its transcript (the index is never the only copy). */
-import type { SessionSummary, TranscriptEntry } from '../../sdk/agent/index.ts';
+import type { SessionSummary, TranscriptEntry } from './types.ts';
 
 export function emptySummary(agentId: string, key: string, now: number): SessionSummary {
   return { key, agentId, createdAt: now, updatedAt: now, messageCount: 0, tokenCount: { input: 0, output: 0 }, size: 0, metadata: {} };

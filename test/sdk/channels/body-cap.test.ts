@@ -1,7 +1,7 @@
 /** The raw-body cap holds without Content-Length too: a chunked upload is cut off once over the limit. */
 import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { startWebhook } from '../channel-webhook/harness.ts';
+import { startWebhook } from '../../plugins/channel-webhook/harness.ts';
 
 function chunkedPost(url: string, chunks: number, size: number): Promise<number> {
   return new Promise((resolve, reject) => {

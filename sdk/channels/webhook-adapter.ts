@@ -4,7 +4,7 @@
  * ready), `stopped` after stop; the running host is kept for the route handler, and delivery
  * health is attached to it.
  */
-import type { ChannelAdapter, ChannelHost } from '../channels/contract.ts';
+import type { ChannelAdapter, ChannelHost } from './contract.ts';
 import type { DeliveryHealth } from './delivery-health.ts';
 
 export interface WebhookAdapter extends ChannelAdapter {

@@ -1,10 +1,10 @@
 /** The shared signed-webhook pieces: HMAC-SHA256 signatures and the replay guard. */
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { createReplayGuard } from '../../../plugins/channels-http/replay-guard.ts';
+import { createReplayGuard } from '../../../sdk/channels/replay-guard.ts';
 import { FileSeenStore } from '../../../plugins/channels/seen-store.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
-import { hmacSha256Hex, signatureDigest, signatureHeader, verifySignature } from '../../../plugins/channels-http/signature.ts';
+import { hmacSha256Hex, signatureDigest, signatureHeader, verifySignature } from '../../../sdk/channels/signature.ts';
 
 describe('HMAC-SHA256 signatures', () => {
   it('matches the RFC 4231-style reference value and covers the parts in order', () => {

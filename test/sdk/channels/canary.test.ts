@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { startFakeWhatsApp } from '../../helpers/fake-whatsapp.ts';
-import { startWebhook, until } from '../channel-webhook/harness.ts';
-import { startWhatsApp } from '../channel-whatsapp/harness.ts';
+import { startWebhook, until } from '../../plugins/channel-webhook/harness.ts';
+import { startWhatsApp } from '../../plugins/channel-whatsapp/harness.ts';
 
 const canary = (name: string) => `CANARY${name}${Math.random().toString(36).slice(2, 10)}`;
 

@@ -2,10 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Check } from '../../../core/hook-types.ts';
 import type { TestKernel } from '../../../app/testing.ts';
-import { plainRemoteHttp } from '../../../plugins/channels-http/audit.ts';
-import { PASSWORD } from '../gateway/helpers.ts';
-import { startWebhook } from '../channel-webhook/harness.ts';
-import { startWhatsApp } from '../channel-whatsapp/harness.ts';
+import { plainRemoteHttp } from '../../../sdk/channels/audit.ts';
+import { PASSWORD } from '../../plugins/gateway/helpers.ts';
+import { startWebhook } from '../../plugins/channel-webhook/harness.ts';
+import { startWhatsApp } from '../../plugins/channel-whatsapp/harness.ts';
 
 async function findings(kernel: TestKernel): Promise<Check[]> {
   const checks: Check[] = [];

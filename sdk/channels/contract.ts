@@ -15,8 +15,8 @@
  * Events: `channels.status` (payload ChannelStatus, on every state change) and
  * `pairing.requested` (payload PairingRequest), both to admin-scoped connections.
  */
+import { createServiceRef, type Logger } from '../core/index.ts';
 import type { SeenStore } from './seen-store.ts';
-import type { Logger } from '../../sdk/core/index.ts';
 
 export type ChatType = 'dm' | 'group';
 
@@ -170,8 +170,12 @@ export interface ChannelsService {
   };
 }
 
-declare module '../../core/plugin.ts' {
-  interface Services {
-    channels: ChannelsService;
-  }
-}
+/**
+ * The `channels` service (provided by the `channels` plugin). A channel plugin declares
+ * `consumes: [channelsServiceRef]` and calls `ctx.use(channelsServiceRef).register(adapter)` in
+ * setup; cron, the control UI or an embedding program send through it.
+ */
+export const channelsServiceRef = createServiceRef<ChannelsService>({
+  id: 'channels',
+  description: 'Runs channel adapters: policy, pairing, sessions, chunking, outbound queue, status',
+});

@@ -4,13 +4,13 @@
  * A key is remembered until `max(arrival, timestamp) + windowMs`, i.e. for as long as its
  * timestamp is still fresh: a request stamped in the future stays valid until
  * `timestamp + windowMs`, so it must be remembered that long too; after that it is stale.
- * The memory is a `SeenStore` (plugins/channels/seen-store.ts): the state-dir journal by
+ * The memory is a `SeenStore` (./seen-store.ts): the state-dir journal by
  * default, so a restart forgets nothing inside the window, or Redis shared by a cluster.
  * Callers key on a canonical form (see `signatureDigest`).
  * Message-id duplicates (a platform redelivering the same message in a new request) are the
  * `channels` service's job (`messageId` on the inbound message), in the same store.
  */
-import type { SeenStore } from '../channels/seen-store.ts';
+import type { SeenStore } from './seen-store.ts';
 
 export type ReplayVerdict = 'ok' | 'stale' | 'replayed';
 

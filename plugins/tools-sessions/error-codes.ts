@@ -1,0 +1,13 @@
+/** The error codes the tools-sessions plugin raises (docs/errors.md lists every code). */
+import { defineErrors } from '../../sdk/core/index.ts';
+
+export const sessionToolErrors = defineErrors('tools-sessions', {
+  MOLT_ERR_TOOL_SESSION_FORBIDDEN: {
+    title: "Session not reachable from here",
+    fix: "A sandboxed session only reaches itself, and no session sends to itself; use the main session.",
+  },
+  MOLT_ERR_TOOL_SESSION_RATE_LIMITED: {
+    title: "Too many session sends",
+    fix: "sessions_send is rate-limited per session; wait before sending again.",
+  },
+});
