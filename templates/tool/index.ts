@@ -13,7 +13,8 @@ export interface Options {
 }
 
 /** What this plugin uses of the `sandbox` service (first-party plugin `sandbox`). */
-// SDK: none yet — the sandbox service has no ref in moltbot/plugin-sdk; keep this until one exists.
+// SDK: none yet — the sandbox plugin keeps its sandboxServiceRef to itself (not in moltbot/plugin-sdk);
+// keep this structural contract until an SDK area exports it.
 interface Sandbox {
   registerTool(tool: { name: string; description: string; parameters: object; source: string }): () => void;
 }

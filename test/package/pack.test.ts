@@ -7,15 +7,17 @@
  * command, HTTP route, embedding, an RPC method with scope and params schema seen by a read
  * client, a CLI command calling the running gateway, a cache tier and an alert sink selected by
  * config, the shared Redis connection (the test setup's Redis on 6379), doctor checks, audit
- * findings, backup sources, an agent tool with workspace-confined file access. Still to add once
- * the channels area lands: a signed-webhook channel with replay protection.
+ * findings, backup sources, an agent tool with workspace-confined file access, a signed-webhook
+ * channel with replay protection.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { npm } from './npm.ts';
+import { signatureHeader, verifySignature } from '../../sdk/channels/index.ts';
 import { readTokenFile, tokenFilePath } from '../../sdk/gateway/index.ts';
 import { REDIS_URL } from '../helpers/redis.ts';
 import { openClient } from '../plugins/gateway/helpers.ts';
@@ -88,13 +90,14 @@ export default definePlugin({
 });
 `;
 
-const CONFIG = `
+const config = (callbackUrl: string) => `
 import { defineConfig } from 'moltbot';
 
 export default defineConfig({
   cache: { tiers: ['memory', 'pack-tier'] },
   alerts: { sinks: ['pack-sink'] },
-  plugins: [['./plugin.ts', { greeting: 'Hi' }], './consumer.ts', ['./ops.ts', { dataDir: './data' }], './rpc.ts', './files.ts'],
+  plugins: [['./plugin.ts', { greeting: 'Hi' }], './consumer.ts', ['./ops.ts', { dataDir: './data' }], './rpc.ts', './files.ts',
+    ['./webhook.ts', { secret: '${HOOK_SECRET}', callbackUrl: '${callbackUrl}' }]],
 });
 `;
 
@@ -157,6 +160,130 @@ export default definePlugin({
       access: { paths: 'read' },
       handler: ({ path }: { path: string }, tool: ToolContext) => files.read(path, tool),
     }));
+  },
+});
+`;
+
+/** A signed-webhook channel with replay protection (test/sdk/channels/fixtures/acme-channel.ts, renamed). */
+const WEBHOOK = `/**
+ * A third-party channel plugin, "acme", written the way a package published elsewhere would be:
+ * it imports only \`moltbot/plugin-sdk/channels\` and \`moltbot/plugin-sdk/core\` (the test checks
+ * this file's imports). Inbound: \`POST /channels/acme\`, body \`{sender, text, messageId?}\`,
+ * signed \`x-acme-signature: sha256=<HMAC(secret, "<x-acme-timestamp>.<body>")>\`; the SDK's
+ * signed route caps the body, checks the signature and refuses replays. Outbound: the reply is
+ * POSTed to \`callbackUrl\`, signed the same way.
+ */
+import type { ServerResponse } from 'node:http';
+import {
+  answerUnavailable, channelsServiceRef, createDeliveryHealth, httpSendError, postJson, signatureHeader, signedPostRoute,
+  verifySignature, webhookAdapter, type ChannelInbound,
+} from 'moltbot/plugin-sdk/channels';
+import { definePlugin } from 'moltbot/plugin-sdk/core';
+
+export const SIGNATURE_HEADER = 'x-acme-signature';
+export const TIMESTAMP_HEADER = 'x-acme-timestamp';
+
+export interface AcmeOptions {
+  secret: string;
+  callbackUrl: string;
+  path: string;
+  maxBodyBytes: number;
+  replayWindowMs: number;
+}
+
+const schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['secret', 'callbackUrl'],
+  properties: {
+    secret: { type: 'string', minLength: 16 },
+    callbackUrl: { type: 'string', pattern: '^https?://' },
+    path: { type: 'string', pattern: '^/' },
+    maxBodyBytes: { type: 'integer', minimum: 64 },
+    replayWindowMs: { type: 'integer', minimum: 1000 },
+  },
+};
+
+/** The headers signing \`body\` at \`timestamp\` (what the sender and the callback both carry). */
+export function acmeHeaders(secret: string, body: string, timestamp = Date.now()): Record<string, string> {
+  return { [TIMESTAMP_HEADER]: String(timestamp), [SIGNATURE_HEADER]: signatureHeader(secret, \`\${timestamp}.\`, body) };
+}
+
+function reply(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+}
+
+function parseMessage(body: Buffer): ChannelInbound | undefined {
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as { sender?: unknown; text?: unknown; messageId?: unknown };
+    if (typeof parsed.sender !== 'string' || typeof parsed.text !== 'string') return undefined;
+    return {
+      sender: parsed.sender,
+      chatType: 'dm',
+      chatId: parsed.sender,
+      text: parsed.text,
+      ...(typeof parsed.messageId === 'string' ? { messageId: parsed.messageId } : {}),
+      receivedAt: Date.now(),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+export default definePlugin<AcmeOptions>({
+  name: 'channel-packhook',
+  version: '1.0.0',
+  kernel: '^1.0.0',
+  description: 'Acme signed-webhook channel (third-party style)',
+  schema,
+  defaults: { path: '/channels/packhook', maxBodyBytes: 4096, replayWindowMs: 300_000 },
+  dependencies: ['channels', 'gateway'],
+  consumes: [channelsServiceRef],
+  setup(ctx, options) {
+    let ready = false;
+    const health = createDeliveryHealth({ channel: 'packhook', degradeAfter: 3, alert: (alert) => ctx.hooks.alert.promise(alert), log: ctx.log });
+    const adapter = webhookAdapter({
+      id: 'packhook',
+      maxMessageLength: 2000,
+      send: (target, text) => health.track(async () => {
+        const body = JSON.stringify({ chatId: target.chatId, text });
+        const result = await postJson(options.callbackUrl, body, { headers: acmeHeaders(options.secret, body), timeoutMs: 5000, label: 'acme callback' });
+        if (result.status >= 300) throw httpSendError('acme callback', result);
+        return {};
+      }),
+    }, { health, isListening: () => ready });
+
+    ctx.hooks.httpRoute.tap(ctx.name, (router) => signedPostRoute(router, {
+      path: options.path,
+      channel: 'packhook',
+      maxBytes: options.maxBodyBytes,
+      replayWindowMs: options.replayWindowMs,
+      signatureHeader: SIGNATURE_HEADER,
+      verify(req, body) {
+        const timestamp = req.headers[TIMESTAMP_HEADER];
+        if (typeof timestamp !== 'string' || !/^[0-9]{1,16}$/.test(timestamp)) return { ok: false };
+        return { ok: verifySignature(req.headers[SIGNATURE_HEADER], options.secret, \`\${timestamp}.\`, body), timestampMs: Number(timestamp) };
+      },
+      host: () => adapter.host,
+      log: ctx.log,
+    }, async ({ body, host, release }, res) => {
+      const message = parseMessage(body);
+      if (message === undefined) return reply(res, 400, { ok: false, error: 'expected {sender, text}' });
+      try {
+        const outcome = await host.receive(message);
+        reply(res, 202, { ok: true, status: outcome.status });
+      } catch (error) {
+        release();
+        if (answerUnavailable(res, error)) return;
+        reply(res, 500, { ok: false, error: 'internal error' });
+      }
+    }));
+    // The gateway listens once the kernel is ready: the channel is connected from then on.
+    ctx.hooks.ready.tap(ctx.name, () => {
+      ready = true;
+      adapter.listening();
+    });
+    ctx.use(channelsServiceRef).register(adapter);
   },
 });
 `;
@@ -250,17 +377,37 @@ console.log(kernel.use(greeterRef).greet('embedder'));
 await kernel.close();
 `;
 
+const HOOK_SECRET = 'pack-hook-secret-0123456789';
+
+/** The platform's side of the webhook channel: records the signed callbacks (replies). */
+async function startReceiver(): Promise<{ url: string; callbacks: { chatId: string; text: string; signed: boolean }[]; close(): Promise<void> }> {
+  const callbacks: { chatId: string; text: string; signed: boolean }[] = [];
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    const signed = verifySignature(req.headers['x-acme-signature'], HOOK_SECRET, `${String(req.headers['x-acme-timestamp'])}.`, body);
+    callbacks.push({ ...(JSON.parse(body.toString('utf8')) as { chatId: string; text: string }), signed });
+    res.writeHead(200).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`, callbacks, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
 let installed: InstalledPackage;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
 
 beforeAll(async () => {
+  receiver = await startReceiver();
   installed = await packAndInstall();
   installed.write('plugin.ts', PLUGIN);
   installed.write('consumer.ts', CONSUMER);
-  installed.write('moltbot.config.ts', CONFIG);
+  installed.write('moltbot.config.ts', config(receiver.url));
   installed.write('embed.ts', EMBED);
   installed.write('ops.ts', OPS);
   installed.write('rpc.ts', RPC);
   installed.write('files.ts', FILES);
+  installed.write('webhook.ts', WEBHOOK);
   // The agent's workspace: ~/clawd, HOME being the package folder.
   installed.write('clawd/notes.md', 'from the workspace\n');
   installed.write('ops-embed.ts', OPS_EMBED);
@@ -269,7 +416,10 @@ beforeAll(async () => {
 }, 180_000);
 
 // Removing a few hundred installed packages takes a while on a busy machine.
-afterAll(() => installed?.remove(), 120_000);
+afterAll(async () => {
+  await receiver?.close();
+  installed?.remove();
+}, 120_000);
 
 describe('the packed moltbot, installed outside the repository', () => {
   it('ships the compiled dist/ and no TypeScript sources', () => {
@@ -292,6 +442,7 @@ describe('the packed moltbot, installed outside the repository', () => {
     expect(result.code).toBe(0);
     const rows = (JSON.parse(result.stdout) as { name: string; status: string }[]).filter((row) => row.name.startsWith('pack-'));
     expect(rows).toMatchObject([{ name: 'pack-greeter', status: 'set-up' }, { name: 'pack-consumer', status: 'set-up' }, { name: 'pack-ops', status: 'set-up' }, { name: 'pack-rpc', status: 'set-up' }, { name: 'pack-files', status: 'set-up' }]);
+    expect((JSON.parse(result.stdout) as { name: string; status: string }[]).find((row) => row.name === 'channel-packhook')).toMatchObject({ status: 'set-up' });
   });
 
   it('adds a CLI command, failing with its own error code and exit code', async () => {
@@ -336,6 +487,29 @@ describe('the packed moltbot, installed outside the repository', () => {
     const invoke = (path: string) => client.request('tools.invoke', { name: 'pack_read', args: { path }, sessionKey: 'agent:main:main' });
     expect((await invoke('notes.md')).payload).toMatchObject({ ok: true, output: 'from the workspace\n' });
     expect((await invoke('../package.json')).payload).toMatchObject({ ok: false, error: { code: 'MOLT_ERR_TOOL_PATH_OUTSIDE_WORKSPACE' } });
+  });
+
+  it('adds a signed-webhook channel: a signed POST is answered through the signed callback; a replay, a forgery and a stale timestamp are refused', async () => {
+    const gateway = await installed.gateway();
+    const url = `http://127.0.0.1:${gateway.port}/channels/packhook`;
+    const sign = (body: string, timestamp = Date.now()) => ({ 'x-acme-timestamp': String(timestamp), 'x-acme-signature': signatureHeader(HOOK_SECRET, `${timestamp}.`, body) });
+    const post = async (body: string, headers: Record<string, string>) => {
+      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+      return { status: response.status, body: await response.text() };
+    };
+    const body = JSON.stringify({ sender: 'alice', text: 'hello', messageId: 'm-1' });
+    const headers = sign(body);
+    const first = await post(body, headers);
+    expect(first.status, first.body).toBe(202);
+    // An unknown sender gets a pairing code back, through the signed callback.
+    const deadline = Date.now() + 10_000;
+    while (!receiver.callbacks.some((callback) => /pairing code/i.test(callback.text)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(receiver.callbacks.find((callback) => /pairing code/i.test(callback.text))).toMatchObject({ chatId: 'alice', signed: true });
+    expect(await post(body, headers)).toMatchObject({ status: 200, body: expect.stringContaining('duplicate') });
+    expect((await post(body, sign(body.replace('hello', 'forged')))).status).toBe(401);
+    const forged = JSON.stringify({ sender: 'mallory', text: 'let me in' });
+    expect((await post(forged, { ...sign(forged), 'x-acme-signature': signatureHeader('not-the-secret-0123456789', `${Date.now()}.`, forged) })).status).toBe(401);
+    expect((await post(forged, sign(forged, Date.now() - 3_600_000))).status).toBe(401);
   });
 
   it('serves the cache as the tier cache.tiers names and receives alerts as the sink alerts.sinks names', async () => {
