@@ -2,12 +2,19 @@
  * `moltbot plugin create <name>`: copies a starter from templates/ into a new folder, with the
  * name and the versions of this CLI filled in, so the result installs, passes its tests and
  * loads into a kernel unchanged. Interactive in a terminal, flag-driven everywhere else.
+ *
+ * The package depends on the moltbot that scaffolded it: `moltbot` is a peer dependency
+ * (`^<version>`, what a published plugin declares) and a `file:` dev dependency on this
+ * moltbot's folder (a checkout or a global install), which `npm install` links, since moltbot
+ * need not be in any registry. A package-lock.json pins the other dependencies to the versions
+ * moltbot is tested with, so the install also works offline from npm's cache.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { MANIFEST_FILE, PACKAGE_PREFIX } from '../../core/resolve-plugin.ts';
 import { PACKAGE } from '../../core/version.ts';
+import { pluginLockfile, type LockPackages } from './plugin-lock.ts';
 import { CliExit, CliUsageError, type CliIo } from './types.ts';
 
 const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
@@ -58,9 +65,12 @@ function placeholders(name: string): Record<string, string> {
     if (!version) throw new Error(`moltbot's package.json has no dependency ${pkg} to pin templates to`);
     return version;
   };
+  // A JSON string's content: the folder may hold characters JSON escapes (\\ on Windows).
+  const devSpec = JSON.stringify(`file:${own.root}`).slice(1, -1);
   return {
     __NAME__: name,
     __MOLTBOT_RANGE__: range,
+    __MOLTBOT_DEV__: devSpec,
     __VITEST_VERSION__: pin('vitest'),
     __TYPESCRIPT_VERSION__: pin('typescript'),
     __TYPES_NODE_VERSION__: pin('@types/node'),
@@ -75,6 +85,25 @@ function fill(text: string, values: Record<string, string>, file: string): strin
     return value;
   });
   return filled;
+}
+
+/** templates/lock.json: the versions of the templates' registry dependencies (see plugin-lock.ts). */
+function lockedPackages(): LockPackages {
+  return (JSON.parse(readFileSync(join(templatesDir(), 'lock.json'), 'utf8')) as { packages: LockPackages }).packages;
+}
+
+function writeLockfile(dir: string): void {
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Parameters<typeof pluginLockfile>[0];
+  const lock = pluginLockfile(pkg, { dir, moltbotRoot: PACKAGE.root, moltbotVersion: PACKAGE.version, locked: lockedPackages() });
+  writeFileSync(join(dir, 'package-lock.json'), `${JSON.stringify(lock, null, 2)}\n`);
+}
+
+/**
+ * In a checkout that was never built, the package's type check and tests have no moltbot
+ * to load: `moltbot`'s exports name dist/ (a plugin package cannot compile moltbot's sources).
+ */
+export function needsBuild(): boolean {
+  return existsSync(join(PACKAGE.root, 'app', 'cli.ts')) && !existsSync(join(PACKAGE.root, 'dist', 'app', 'index.d.ts'));
 }
 
 export function scaffoldPlugin(request: CreateRequest): CreateResult {
@@ -104,6 +133,8 @@ export function scaffoldPlugin(request: CreateRequest): CreateResult {
     }
   };
   copy(source, dir);
+  writeLockfile(dir);
+  files.push('package-lock.json');
   return { dir, files: files.sort() };
 }
 
@@ -115,6 +146,7 @@ export function nextSteps(result: CreateResult, request: CreateRequest): string 
     `Created ${PACKAGE_PREFIX}${request.name} from template "${request.template}" in ${shown} (${result.files.length} files)`,
     '',
     'Next steps:',
+    ...(needsBuild() ? [`  (once) build the moltbot checkout it links to: cd ${PACKAGE.root} && npm run build`] : []),
     `  cd ${shown}`,
     '  npm install',
     '  npm test',

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { Alert } from 'moltbot';
+import type { Alert } from 'moltbot/plugin-sdk/core';
 import { createTestKernel } from 'moltbot/testing';
 import plugin from './index.ts';
 import schema from './schema.json' with { type: 'json' };
@@ -45,6 +45,16 @@ describe('__NAME__', () => {
     const warning = kernel.logs.find((line) => line.msg === 'webhook refused the alert');
     expect(warning).toMatchObject({ plugin: '__NAME__', status: 500 });
     expect(JSON.stringify(kernel.logs)).not.toContain('canary-secret');
+  });
+
+  it('stays idle when alerts.sinks leaves it out, and serves when it is listed', async () => {
+    const hook = await webhook();
+    const idle = await createTestKernel({ config: { alerts: { sinks: ['console'] } }, plugins: ['alert-console', [plugin, { url: hook.url }]] });
+    await idle.hooks.alert.promise(alert('critical'));
+    expect(hook.bodies).toEqual([]);
+    const listed = await createTestKernel({ config: { alerts: { sinks: ['__NAME__'] } }, plugins: [[plugin, { url: hook.url }]] });
+    await listed.hooks.alert.promise(alert('critical'));
+    expect(hook.bodies).toHaveLength(1);
   });
 
   it('requires a url', async () => {

@@ -1,8 +1,10 @@
 /**
- * __NAME__: a Moltbot alert sink. It taps the kernel's `alert` hook (called for every alert
- * that fires or resolves, all sinks at once) and POSTs each alert as JSON to a webhook.
+ * __NAME__: a Moltbot alert sink. It registers as the sink `__NAME__` (`tapAlertSink`): it is
+ * called for every alert that fires or resolves, all sinks at once, unless the root config's
+ * `alerts.sinks` lists sinks and leaves it out. It POSTs each alert as JSON to a webhook.
  */
-import { definePlugin, type Alert, type PluginContext, type Severity } from 'moltbot';
+import { tapAlertSink } from 'moltbot/plugin-sdk/alerts';
+import { definePlugin, type Alert, type PluginContext, type Severity } from 'moltbot/plugin-sdk/core';
 import schema from './schema.json' with { type: 'json' };
 
 export interface Options {
@@ -49,10 +51,10 @@ export default definePlugin<Options>({
   schema,
   defaults: { minSeverity: 'warning', timeoutMs: 5000 },
   setup(ctx, options) {
-    ctx.hooks.alert.tapPromise(ctx.name, async (alert) => {
+    // The sink's name in alerts.sinks is the plugin's; close() waits for a delivery in flight.
+    tapAlertSink(ctx, ctx.name, async (alert) => {
       if (RANK[alert.severity] < RANK[options.minSeverity]) return;
-      // track(): close() waits for a delivery in flight instead of cutting it off.
-      await ctx.track(deliver(ctx, options, alert));
+      await deliver(ctx, options, alert);
     });
   },
 });

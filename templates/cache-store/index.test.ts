@@ -1,19 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { cacheServiceRef } from 'moltbot/plugin-sdk/cache';
 import { createTestKernel } from 'moltbot/testing';
 import plugin from './index.ts';
 import schema from './schema.json' with { type: 'json' };
 
-/** The part of the cache service these tests use. */
-interface Cache {
-  readonly tiers: readonly string[];
-  namespace(name: string): { get(key: string): Promise<unknown>; set(key: string, value: unknown, ttlMs?: number): Promise<void> };
-  health(): { status: string; tiers: { name: string; plugin: string }[] };
-}
-
 describe('__NAME__', () => {
   it('serves the cache as the tier cache.tiers names', async () => {
     const kernel = await createTestKernel({ config: { cache: { tiers: ['__NAME__'] } }, plugins: ['cache', plugin] });
-    const cache = kernel.use('cache') as Cache;
+    const cache = kernel.use(cacheServiceRef);
     expect(cache.tiers).toEqual(['__NAME__']);
     const notes = cache.namespace('notes');
     await notes.set('answer', { value: 42 });
@@ -24,7 +18,7 @@ describe('__NAME__', () => {
 
   it('forgets the oldest entries beyond maxEntries', async () => {
     const kernel = await createTestKernel({ config: { cache: { tiers: ['small'] } }, plugins: ['cache', [plugin, { tier: 'small', maxEntries: 2 }]] });
-    const notes = (kernel.use('cache') as Cache).namespace('notes');
+    const notes = kernel.use(cacheServiceRef).namespace('notes');
     for (const key of ['a', 'b', 'c']) await notes.set(key, key);
     expect([await notes.get('a'), await notes.get('b'), await notes.get('c')]).toEqual([undefined, 'b', 'c']);
   });

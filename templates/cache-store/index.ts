@@ -6,43 +6,14 @@
  * a database) and keep the rest.
  */
 import { Keyv, KeyvMemoryAdapter } from 'keyv';
-import { definePlugin, type PluginContext } from 'moltbot';
+import { getCacheHooks, type CacheStore } from 'moltbot/plugin-sdk/cache';
+import { definePlugin } from 'moltbot/plugin-sdk/core';
 import schema from './schema.json' with { type: 'json' };
 
 export interface Options {
   tier: string;
   rank: number;
   maxEntries: number;
-}
-
-// The cache plugin's store contract (plugins/cache/store-contract.ts in moltbot), restated
-// structurally so this package depends only on moltbot's public entry points.
-export interface CacheStore {
-  /** A Keyv scoped to one cache namespace; the cache reads with getRaw and writes with setRaw. */
-  keyv(namespace: string): Keyv;
-  /** Per-operation timeout in ms the cache applies; 0 for in-process stores. */
-  readonly timeoutMs: number;
-  /** Strings that must never appear in a message (connection URLs, passwords). */
-  readonly secrets?: readonly string[];
-  /** Liveness check while the tier is degraded. */
-  ping?(): Promise<unknown>;
-  /** Figures reported per tier on every metrics scrape. */
-  stats?(): Record<string, number>;
-  close(): Promise<void>;
-}
-
-export interface StoreRegistration {
-  plugin: string;
-  rank: number;
-  create: () => CacheStore | Promise<CacheStore>;
-}
-
-interface CacheHooks {
-  stores: { tap(name: string, fn: (stores: Map<string, StoreRegistration>) => Map<string, StoreRegistration>): void };
-}
-
-function getCacheHooks(ctx: Pick<PluginContext, 'hooksOf'>): CacheHooks {
-  return ctx.hooksOf('cache') as unknown as CacheHooks;
 }
 
 /** A Map that forgets its oldest write beyond `max` entries. */

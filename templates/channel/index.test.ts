@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createTestKernel } from 'moltbot/testing';
-import type { ChannelsService } from 'moltbot';
+import { channelsServiceRef } from 'moltbot/plugin-sdk/channels';
 import plugin, { CHANNEL_ID } from './index.ts';
 
 /** A stand-in for the chat platform: long-polled updates, recorded sends, scriptable failures. */
@@ -55,7 +55,7 @@ async function until(check: () => boolean, what: string): Promise<void> {
 async function start() {
   const platform = await startPlatform();
   const kernel = await createTestKernel({ plugins: ['channels', [plugin, { url: platform.url, pollTimeoutSec: 1, maxMessageLength: 50 }]] });
-  const channels = kernel.use('channels') as ChannelsService;
+  const channels = kernel.use(channelsServiceRef);
   const status = () => channels.status().find((s) => s.id === CHANNEL_ID)!;
   await until(() => status().state === 'connected', 'connected');
   return { platform, channels, status };

@@ -8,7 +8,8 @@
  * sessions, the agent run, chunking and the retry queue. Config: `channels.<id>` where the
  * plugin is named `channel-<id>`; its platform keys (schema.json) are this plugin's options.
  */
-import { ChannelSendError, definePlugin, type ChannelAdapter, type ChannelHost, type ChannelTarget } from 'moltbot';
+import { ChannelSendError, channelsServiceRef, type ChannelAdapter, type ChannelHost, type ChannelTarget } from 'moltbot/plugin-sdk/channels';
+import { definePlugin } from 'moltbot/plugin-sdk/core';
 import schema from './schema.json' with { type: 'json' };
 
 export interface Options {
@@ -106,7 +107,8 @@ export default definePlugin<Options>({
   defaults: { pollTimeoutSec: 25, maxMessageLength: 4000 },
   // The channels service runs the adapter: it starts it with the kernel and stops it on close.
   dependencies: ['channels'],
+  consumes: [channelsServiceRef],
   setup(ctx, options) {
-    (ctx.use('channels') as { register(adapter: ChannelAdapter): void }).register(createAdapter(options));
+    ctx.use(channelsServiceRef).register(createAdapter(options));
   },
 });

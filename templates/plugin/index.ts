@@ -1,8 +1,9 @@
 /**
- * __NAME__: a Moltbot plugin. It provides a `__NAME__` service other plugins reach with
- * `ctx.use('__NAME__')` (list '__NAME__' in their `dependencies` so it is set up first).
+ * __NAME__: a Moltbot plugin. It provides a `__NAME__` service other plugins reach by reference:
+ * they declare `consumes: [greeterServiceRef]` (the kernel sets this plugin up first, and names
+ * it when it is missing) and call `ctx.use(greeterServiceRef)`, typed without casts.
  */
-import { definePlugin } from 'moltbot';
+import { createServiceRef, definePlugin } from 'moltbot/plugin-sdk/core';
 import schema from './schema.json' with { type: 'json' };
 
 export interface Options {
@@ -16,12 +17,11 @@ export interface GreeterService {
   count(): number;
 }
 
-// Types `ctx.use('__NAME__')` / `kernel.use('__NAME__')` for every plugin that imports this one.
-declare module 'moltbot' {
-  interface Services {
-    '__NAME__': GreeterService;
-  }
-}
+/** The greeter service; its id is the name `moltbot plugins info` and error messages show. */
+export const greeterServiceRef = createServiceRef<GreeterService>({
+  id: '__NAME__',
+  description: 'Greets by name with the configured greeting (plugin "__NAME__")',
+});
 
 export default definePlugin<Options>({
   name: '__NAME__',
@@ -30,9 +30,10 @@ export default definePlugin<Options>({
   description: 'A Moltbot plugin: a service other plugins use, configured by its options.',
   schema,
   defaults: { greeting: 'Hello', punctuation: '!' },
+  provides: [greeterServiceRef],
   setup(ctx, options) {
     let greeted = 0;
-    ctx.provide('__NAME__', {
+    ctx.provide(greeterServiceRef, {
       greet(name) {
         greeted++;
         return `${options.greeting}, ${name}${options.punctuation}`;

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { toolRegistryRef, type ToolDefinition } from 'moltbot/plugin-sdk/agent';
 import { createTestKernel } from 'moltbot/testing';
 import plugin from './index.ts';
 
-interface Tool { name: string; handler(args: unknown, context: { runId: string; sessionKey: string; signal: AbortSignal }): unknown }
-const call = (tool: Tool | undefined, args: unknown) => tool!.handler(args, { runId: 'test', sessionKey: 'agent:main:main', signal: new AbortController().signal });
+const call = (tool: ToolDefinition | undefined, args: unknown) => tool!.handler(args, { runId: 'test', sessionKey: 'agent:main:main', signal: new AbortController().signal });
 
 async function kernelWithTools(options: object = {}) {
   const kernel = await createTestKernel({ plugins: ['session-store-file', 'agent', ['sandbox', { poolSize: 1 }], [plugin, options]] });
-  return { kernel, tool: (name: string) => (kernel.use('tools') as { get(name: string): Tool | undefined }).get(name) };
+  return { kernel, tool: (name: string) => kernel.use(toolRegistryRef).get(name) };
 }
 
 describe('__NAME__', () => {

@@ -3,7 +3,8 @@
  * process; `title_case` is untrusted code: its source runs in the sandbox (isolated-vm in a
  * supervised worker process), with memory and time limits and no access to Node.
  */
-import { definePlugin } from 'moltbot';
+import { toolRegistryRef } from 'moltbot/plugin-sdk/agent';
+import { definePlugin } from 'moltbot/plugin-sdk/core';
 import schema from './schema.json' with { type: 'json' };
 
 export interface Options {
@@ -11,12 +12,9 @@ export interface Options {
   maxChars: number;
 }
 
-/** What this plugin uses of the agent's `tools` registry (first-party plugin `agent`). */
-interface ToolRegistry {
-  register(tool: { name: string; description: string; parameters: object; handler(args: any, context: { runId: string; sessionKey: string; signal: AbortSignal }): unknown }): () => void;
-}
-
 /** What this plugin uses of the `sandbox` service (first-party plugin `sandbox`). */
+// SDK: none yet — the sandbox plugin keeps its sandboxServiceRef to itself (not in moltbot/plugin-sdk);
+// keep this structural contract until an SDK area exports it.
 interface Sandbox {
   registerTool(tool: { name: string; description: string; parameters: object; source: string }): () => void;
 }
@@ -35,11 +33,12 @@ export default definePlugin<Options>({
   description: 'Agent tools: one trusted, one sandboxed.',
   schema,
   defaults: { maxChars: 100_000 },
-  // Set up after the agent (its tools registry) and the sandbox.
-  dependencies: ['agent', 'sandbox'],
+  // Set up after the agent (it provides the tools registry) and the sandbox.
+  dependencies: ['sandbox'],
+  consumes: [toolRegistryRef],
   setup(ctx, options) {
     const text = { type: 'string', maxLength: options.maxChars, description: 'The text to work on.' };
-    const tools = ctx.use('tools') as ToolRegistry;
+    const tools = ctx.use(toolRegistryRef);
     ctx.onClose(tools.register({
       name: 'word_count',
       description: 'Counts the words of a text.',

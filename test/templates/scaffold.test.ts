@@ -1,14 +1,16 @@
 /**
  * Every finished template, used the way a new user would: `moltbot plugin create` with the real
- * CLI, "npm install" (symlinks into this repo's node_modules: no network), type-check, the
- * generated tests, then loading the plugin into a real kernel through moltbot.config.ts.
+ * CLI, a real `npm install` (offline: the scaffolded lockfile's packages come from npm's cache,
+ * moltbot is linked to this checkout), `npm run typecheck`, `npm test`, then loading the plugin
+ * into a real kernel through moltbot.config.ts.
  */
-import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listTemplates } from '../../app/cli/plugin-create.ts';
-import { REPO, spawnCli, spawnNode } from '../helpers/cli.ts';
+import { REPO, spawnCli } from '../helpers/cli.ts';
 import { useTempDir } from '../helpers/temp-dir.ts';
+import { npm } from '../package/npm.ts';
 
 /** The moltbot.config.ts a user writes to load each template; a new template adds its own. */
 const CONFIGS: Record<string, (reference: string, name: string) => object> = {
@@ -34,13 +36,6 @@ async function listedRow(cwd: string, name: string) {
   return (JSON.parse(listed.stdout) as { name: string }[]).find((plugin) => plugin.name === name);
 }
 
-function install(dir: string): void {
-  mkdirSync(join(dir, 'node_modules', '@types'), { recursive: true });
-  symlinkSync(REPO, join(dir, 'node_modules', 'moltbot'), 'dir');
-  for (const dependency of ['vitest', 'typescript', '@types/node', 'keyv']) {
-    symlinkSync(join(REPO, 'node_modules', dependency), join(dir, 'node_modules', dependency), 'dir');
-  }
-}
 
 describe('templates', () => {
   it('are all scaffolded and tested below', () => {
@@ -56,7 +51,7 @@ describe('templates', () => {
     expect(created.stdout).toContain(`Created moltbot-plugin-${name} from template "${template}" in ${name}`);
     const dir = join(cwd, name);
     expect(readdirSync(dir).sort()).toEqual([
-      '.gitignore', 'README.md', 'index.test.ts', 'index.ts', 'moltbot-plugin.json', 'package.json', 'schema.json', 'tsconfig.json',
+      '.gitignore', 'README.md', 'index.test.ts', 'index.ts', 'moltbot-plugin.json', 'package-lock.json', 'package.json', 'schema.json', 'tsconfig.json',
     ]);
     for (const file of readdirSync(dir)) expect(readFileSync(join(dir, file), 'utf8')).not.toMatch(/__[A-Z_]+__/);
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name: string; peerDependencies: Record<string, string> };
@@ -64,12 +59,17 @@ describe('templates', () => {
     expect(pkg.name).toBe(`moltbot-plugin-${name}`);
     expect(pkg.peerDependencies).toEqual({ moltbot: `^${own.version}` });
 
-    install(dir);
-    const typecheck = await spawnNode([join(REPO, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: dir, timeoutMs: 20_000 });
+    const installed = await npm(['install'], { cwd: dir, timeoutMs: 60_000 });
+    expect(installed.code, installed.stderr).toBe(0);
+    // moltbot is this checkout, linked; the rest are real copies from npm's cache.
+    expect(realpathSync(join(dir, 'node_modules', 'moltbot'))).toBe(realpathSync(REPO));
+    expect(realpathSync(join(dir, 'node_modules', 'vitest')).startsWith(realpathSync(dir))).toBe(true);
+
+    const typecheck = await npm(['run', '--silent', 'typecheck'], { cwd: dir, timeoutMs: 30_000 });
     expect(typecheck.stdout + typecheck.stderr).toBe('');
     expect(typecheck.code).toBe(0);
 
-    const tests = await spawnNode([join(REPO, 'node_modules/vitest/vitest.mjs'), 'run', '--reporter=dot'], { cwd: dir, env: { NO_COLOR: '1' }, timeoutMs: 30_000 });
+    const tests = await npm(['test', '--silent', '--', '--reporter=dot'], { cwd: dir, env: { NO_COLOR: '1' }, timeoutMs: 60_000 });
     expect(tests.code, tests.stdout + tests.stderr).toBe(0);
     expect(tests.stdout).toMatch(/Tests\s+\S*\d+ passed/);
 
@@ -82,13 +82,13 @@ describe('templates', () => {
     expect(JSON.parse(info.stdout)).toMatchObject({ name, version: '0.1.0', kernel: `^${own.version}`, origin: 'path', codeLoaded: false });
 
     // Published: built to JS, installed as moltbot-plugin-<name>, named by its short name.
-    const build = await spawnNode([join(REPO, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit', 'false', '--declaration', '--outDir', 'dist'], { cwd: dir, timeoutMs: 20_000 });
-    expect(build.code, build.stdout).toBe(0);
+    const build = await npm(['run', '--silent', 'build'], { cwd: dir, timeoutMs: 30_000 });
+    expect(build.code, build.stdout + build.stderr).toBe(0);
     const app = join(cwd, 'app');
     mkdirSync(join(app, 'node_modules'), { recursive: true });
     symlinkSync(REPO, join(app, 'node_modules', 'moltbot'), 'dir');
     symlinkSync(dir, join(app, 'node_modules', `moltbot-plugin-${name}`), 'dir');
     writeConfig(app, CONFIGS[template]!(name, name));
     expect(await listedRow(app, name)).toMatchObject({ name, origin: 'package', status: 'set-up' });
-  }, 60_000);
+  }, 150_000);
 });

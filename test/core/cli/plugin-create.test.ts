@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { checkPluginName, listTemplates, scaffoldPlugin } from '../../../app/cli/plugin-create.ts';
-import { KERNEL_VERSION } from '../../../core/version.ts';
+import { KERNEL_VERSION, PACKAGE } from '../../../core/version.ts';
 import { runCliCaptured } from '../../helpers/cli.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 
@@ -76,8 +76,25 @@ describe('scaffoldPlugin', () => {
     const own = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { devDependencies: Record<string, string> };
     expect(pkg.peerDependencies).toEqual({ moltbot: `^${KERNEL_VERSION}` });
     expect(pkg.devDependencies).toEqual({
-      moltbot: `^${KERNEL_VERSION}`, vitest: own.devDependencies.vitest, typescript: own.devDependencies.typescript, '@types/node': own.devDependencies['@types/node'],
+      moltbot: `file:${PACKAGE.root}`, vitest: own.devDependencies.vitest, typescript: own.devDependencies.typescript, '@types/node': own.devDependencies['@types/node'],
     });
+  });
+
+  it('locks the dependencies at the versions moltbot is tested with and links moltbot to this copy', () => {
+    const { dir: cwd } = useTempDir();
+    const result = scaffoldPlugin({ name: 'locked', template: 'cache-store', dir: 'out', cwd });
+    expect(result.files).toContain('package-lock.json');
+    const lock = JSON.parse(readFileSync(join(result.dir, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string; dev?: boolean; link?: boolean; resolved?: string }> };
+    const own = JSON.parse(readFileSync(new URL('../../../package-lock.json', import.meta.url), 'utf8')) as typeof lock;
+    const target = relative(result.dir, PACKAGE.root);
+    expect(lock.packages['node_modules/moltbot']).toEqual({ resolved: target, link: true });
+    expect(lock.packages[target]).toEqual({ name: 'moltbot', version: KERNEL_VERSION });
+    for (const name of ['vitest', 'typescript', '@types/node', 'keyv']) {
+      expect(lock.packages[`node_modules/${name}`]?.version, name).toBe(own.packages[`node_modules/${name}`]?.version);
+    }
+    // keyv is what the plugin runs with; vitest only what it is tested with.
+    expect(lock.packages['node_modules/keyv']?.dev).toBeUndefined();
+    expect(lock.packages['node_modules/vitest']?.dev).toBe(true);
   });
 });
 
@@ -87,7 +104,7 @@ describe('moltbot plugin create', () => {
     const result = await runCliCaptured(['plugin', 'create', 'my-alerts', '--template', 'alert-sink'], { cwd: dir });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatchInlineSnapshot(`
-      "Created moltbot-plugin-my-alerts from template "alert-sink" in my-alerts (8 files)
+      "Created moltbot-plugin-my-alerts from template "alert-sink" in my-alerts (9 files)
 
       Next steps:
         cd my-alerts
