@@ -161,9 +161,11 @@ export interface ErrorEntry extends ErrorSpec {
 }
 
 const CODE = /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$/;
-const registry = new Map<string, ErrorEntry>(
-  Object.entries(ERROR_CATALOGUE).map(([code, spec]) => [code, { code, owner: 'kernel', ...(spec as ErrorSpec) }]),
-);
+// On globalThis, not module scope: a plugin that loads a second copy of the package (an
+// embedder's node_modules beside the CLI's) still registers into the catalogue the host lists.
+const REGISTRY = Symbol.for('moltbot.errorRegistry');
+const registry: Map<string, ErrorEntry> = ((globalThis as Record<symbol, unknown>)[REGISTRY] ??= new Map<string, ErrorEntry>()) as Map<string, ErrorEntry>;
+for (const [code, spec] of Object.entries(ERROR_CATALOGUE)) registry.set(code, { code, owner: 'kernel', ...(spec as ErrorSpec) });
 
 /**
  * Registers a plugin's (or SDK area's) own error codes — SCREAMING_SNAKE, prefixed with its own

@@ -373,7 +373,7 @@ class MoltbotKernel implements Kernel {
     const declared = new Set([...fromConfig, ...this.#registered].map((entry) => (Array.isArray(entry) ? entry[0] : entry)));
     const preset = this.#config.preset === 'none' ? [] : (this.#options.preset ?? []).filter((name) => !declared.has(name));
     const [presetRecords, declaredRecords] = await Promise.all([
-      Promise.all(preset.map((name) => resolveEntry(name, `preset "${name}"`, resolveOptions))),
+      Promise.all(preset.map(async (name) => ({ ...(await resolveEntry(name, `preset "${name}"`, resolveOptions)), implicit: true }))),
       Promise.all([
         ...fromConfig.map((entry, index) => resolveEntry(entry, `plugins[${index}]`, resolveOptions)),
         ...this.#registered.map((entry, index) => resolveEntry(entry, `register() #${index + 1}`, resolveOptions)),
@@ -382,7 +382,7 @@ class MoltbotKernel implements Kernel {
     // `preset: "none"` means exactly the listed plugins: nothing preset, nothing implied.
     const implied = this.#config.preset === 'none' ? [] : this.#options.impliedPlugins?.(this.#config, new Set(declaredRecords.map((record) => record.plugin.name))) ?? [];
     const impliedRecords = await Promise.all(implied.map(async ({ entry, optionsPath }) => ({
-      ...(await resolveEntry(entry, optionsPath, resolveOptions)), optionsPath,
+      ...(await resolveEntry(entry, optionsPath, resolveOptions)), optionsPath, implicit: true,
     })));
     const impliedNames = new Set(impliedRecords.map((record) => record.plugin.name));
     const records = [...presetRecords.filter((record) => !impliedNames.has(record.plugin.name)), ...declaredRecords, ...impliedRecords];
@@ -390,7 +390,7 @@ class MoltbotKernel implements Kernel {
     const fromSections = pluginsForSections(this.#written, this.#options.sections ?? [], records.map((record) => record.plugin), {
       withPreset: this.#options.preset !== undefined, file: this.#configFile,
     });
-    const sectionRecords = await Promise.all(fromSections.map(({ name, path }) => resolveEntry(name, path, resolveOptions)));
+    const sectionRecords = await Promise.all(fromSections.map(async ({ name, path }) => ({ ...(await resolveEntry(name, path, resolveOptions)), implicit: true })));
     return [...records, ...sectionRecords];
   }
 
@@ -418,7 +418,12 @@ class MoltbotKernel implements Kernel {
     } finally {
       this.#settingUp = undefined;
     }
-    assertDeclaredProvided(plugin, (id) => this.#services.has(id));
+    try {
+      assertDeclaredProvided(plugin, (id) => this.#services.has(id));
+    } catch (error) {
+      info.status = 'failed';
+      throw error;
+    }
     info.status = 'set-up';
     info.setupMs = performance.now() - began;
   }

@@ -19,6 +19,8 @@ export interface PluginRecord {
   specifier?: string;
   /** Config path its options come from, when not `plugins[i]` (e.g. `channels.telegram`): option errors name it. */
   optionsPath?: string;
+  /** Added by the kernel (preset, implied by a section), not named by the user: a plugin that `replaces` it simply takes its place. */
+  implicit?: boolean;
 }
 
 export function orderPlugins(all: readonly PluginRecord[], kernelVersion: string): PluginRecord[] {
@@ -60,7 +62,7 @@ export function orderPlugins(all: readonly PluginRecord[], kernelVersion: string
   return topologicalOrder(records, byName, declaredProviders(records.map((record) => record.plugin)));
 }
 
-/** Drops preset plugins another plugin `replaces`; a replaced plugin the user declared is a conflict. */
+/** Drops kernel-added plugins another plugin `replaces`; a replaced plugin the user declared is a conflict. */
 function applyReplacements(all: readonly PluginRecord[]): { records: PluginRecord[]; replacedBy: Map<string, PluginRecord> } {
   const replacedBy = new Map<string, PluginRecord>();
   for (const record of all) for (const name of record.plugin.replaces ?? []) replacedBy.set(name, record);
@@ -68,7 +70,7 @@ function applyReplacements(all: readonly PluginRecord[]): { records: PluginRecor
   const records = all.filter((record) => {
     const replacer = replacedBy.get(record.plugin.name);
     if (replacer === undefined) return true;
-    if (record.declaredAt.startsWith('preset')) return false;
+    if (record.implicit) return false;
     throw new MoltbotError('MOLT_ERR_PLUGIN_DUPLICATE', {
       message: `Plugin "${replacer.plugin.name}" (${replacer.declaredAt}) replaces "${record.plugin.name}" (${record.declaredAt}): they provide the same services`,
       plugin: replacer.plugin.name,

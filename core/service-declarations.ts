@@ -27,13 +27,13 @@ export function declaredProviders(plugins: readonly AnyPlugin[]): Map<string, st
 
 /** Every required `consumes` entry has a declared provider or a default; checked before setup. */
 export function assertConsumedServicesProvided(plugins: readonly AnyPlugin[]): void {
+  // A plugin without `provides` counts as providing nothing here: a consumer that needs a
+  // service must find it declared, or declare the use optional.
   const providers = declaredProviders(plugins);
-  // Plugins that provide services without declaring them may still meet a need at run time.
-  const undeclared = plugins.some((plugin) => plugin.provides === undefined);
   for (const plugin of plugins) {
     for (const use of plugin.consumes ?? []) {
       const { id, optional, hasDefault } = useOf(use);
-      if (optional || hasDefault || providers.has(id) || undeclared) continue;
+      if (optional || hasDefault || providers.has(id)) continue;
       throw new MoltbotError('MOLT_ERR_SERVICE_MISSING', {
         message: `Plugin "${plugin.name}" consumes service "${id}", which no registered plugin provides`,
         plugin: plugin.name,

@@ -3,11 +3,19 @@ import { MoltbotError } from './errors.ts';
 import { serviceIdOf, type ServiceRef } from './refs.ts';
 
 export class ServiceRegistry {
-  readonly #services = new Map<string, { plugin: string; value: unknown }>();
+  /** `defaultFor`: built from the ref's default for that consumer, no plugin provided it. */
+  readonly #services = new Map<string, { plugin: string; value: unknown; defaultFor?: string }>();
 
   provide(plugin: string, nameOrRef: string | ServiceRef<unknown>, value: unknown): void {
     const name = serviceIdOf(nameOrRef);
     const existing = this.#services.get(name);
+    if (existing?.defaultFor !== undefined) {
+      throw new MoltbotError('MOLT_ERR_SERVICE_DUPLICATE', {
+        message: `Plugin "${plugin}" provides service "${name}", but the default of service "${name}" was already handed out to "${existing.defaultFor}"`,
+        plugin,
+        fix: `Declare the service in \`provides\` of "${plugin}" and in \`consumes\` of "${existing.defaultFor}", so the provider is set up first.`,
+      });
+    }
     if (existing) {
       throw new MoltbotError('MOLT_ERR_SERVICE_DUPLICATE', {
         message: `Service "${name}" is provided by both "${existing.plugin}" and "${plugin}"`,
@@ -27,7 +35,7 @@ export class ServiceRegistry {
     if (entry) return entry.value;
     if (typeof nameOrRef !== 'string' && nameOrRef.defaultFactory) {
       const value = nameOrRef.defaultFactory();
-      this.#services.set(name, { plugin: '(default)', value });
+      this.#services.set(name, { plugin: '(default)', value, defaultFor: consumer });
       return value;
     }
     const known = [...this.#services.keys()];

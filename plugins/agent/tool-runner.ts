@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { KernelHooks } from '../../sdk/core/index.ts';
 import type { ToolResult } from '../../sdk/core/index.ts';
-import type { ToolRegistry } from '../../sdk/agent/index.ts';
+import { decideToolCall, type ToolRegistry } from '../../sdk/agent/index.ts';
 import type { TraceRecorder } from './trace.ts';
 import type { ToolCallRecord, TranscriptEntry } from '../../sdk/agent/index.ts';
 
@@ -28,10 +28,10 @@ export async function runTool(input: ToolRunInput): Promise<TranscriptEntry> {
   const hookCall = { runId: input.runId, sessionKey: input.sessionKey, callId: call.id, name: call.name, args: call.args };
   let ok = false;
   let output: unknown;
-  const decision = await input.hooks.beforeToolCall.promise(hookCall);
-  if (decision !== undefined && 'deny' in decision) output = `tool call denied: ${decision.deny}`;
+  const verdict = await decideToolCall(input.hooks, hookCall);
+  if ('deny' in verdict) output = `tool call denied: ${verdict.deny}`;
   else {
-    const args = decision !== undefined && 'rewrite' in decision ? decision.rewrite : call.args;
+    const { args } = verdict;
     const tool = input.tools.get(call.name);
     if (tool === undefined) output = `unknown tool "${call.name}"`;
     else {

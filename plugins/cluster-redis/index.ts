@@ -38,6 +38,7 @@ export default definePlugin<ClusterRedisOptions>({
   defaults: { connectTimeoutMs: 5000, leaseTtlMs: 15_000 },
   optionalDependencies: ['gateway'],
   consumes: [redisServiceRef],
+  provides: [ownershipServiceRef, pairingStoreRef, seenStoreRef, cronStoreServiceRef, channelRelayRef],
   setup(ctx, options) {
     const { url, keyPrefix } = redisSettings(options, ctx.config);
     const instance = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;

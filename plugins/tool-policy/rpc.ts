@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { PluginContext } from '../../sdk/core/index.ts';
-import type { ToolDefinition, ToolRegistry } from '../../sdk/agent/index.ts';
+import { decideToolCall, type ToolDefinition, type ToolRegistry } from '../../sdk/agent/index.ts';
 import { defineMethod, RpcError } from '../../sdk/gateway/index.ts';
 import type { ToolPolicy } from '../../sdk/agent/index.ts';
 
@@ -60,9 +60,9 @@ export function defineToolMethods(ctx: PluginContext, deps: { registry: () => To
       }
       const args = params.args ?? {};
       const call = { callId: `rpc-${randomUUID()}`, name: params.name, args, ...(params.sessionKey !== undefined ? { sessionKey: params.sessionKey } : {}) };
-      const decision = await ctx.hooks.beforeToolCall.promise(call);
-      if (decision !== undefined && 'deny' in decision) throw new RpcError('FORBIDDEN', `tool call denied: ${decision.deny}`, { details: { tool: params.name } });
-      const finalArgs = decision !== undefined && 'rewrite' in decision ? decision.rewrite : args;
+      const verdict = await decideToolCall(ctx.hooks, call);
+      if ('deny' in verdict) throw new RpcError('FORBIDDEN', `tool call denied: ${verdict.deny}`, { details: { tool: params.name } });
+      const finalArgs = verdict.args;
       const started = performance.now();
       let ok = false;
       let output: unknown;

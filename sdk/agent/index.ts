@@ -37,3 +37,5 @@ export type * from './types.ts';
 export { closeOrphanToolCalls, orphanToolCalls } from './orphan-tool-calls.ts';
 export { emptySummary, foldEntries, summarize } from './session-summary.ts';
 export { toolErrors } from './error-codes.ts';
+export { MAX_TOOL_CALL_REWRITES, decideToolCall } from './decide-tool-call.ts';
+export type { ToolCallVerdict } from './decide-tool-call.ts';

@@ -7,7 +7,8 @@
  * answer (Redis down: `code` and `retryAfterMs` in the body, `Retry-After`). The replay memory is
  * the channel host's `seen` store (persisted under the state dir, or shared through Redis in a
  * cluster): a restart or another instance does not make a captured request new again. The
- * handler gets `release()`, to call when processing failed so the sender's retry gets through.
+ * handler gets `release()`, to call when processing failed so the sender's retry gets through; a
+ * handler that throws is released for it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isMoltbotError, type HttpRouteRegistrar, type Logger } from '../core/index.ts';
@@ -92,7 +93,14 @@ export function signedPostRoute(router: HttpRouteRegistrar, options: SignedRoute
       }
       if (seen === 'stale') return refuse(res, 401, 'timestamp outside the replay window', { timestampMs: verdict.timestampMs });
       if (seen === 'replayed') return refuse(res, 200, 'the same signed request was already processed', {});
-      await handle({ body, host, release: () => void replay.forget(replayKey).catch(() => undefined) }, res);
+      const release = () => void replay.forget(replayKey).catch(() => undefined);
+      try {
+        await handle({ body, host, release }, res);
+      } catch (error) {
+        // Unanswered, the claim would turn the sender's retry into a "duplicate": the message lost.
+        release();
+        throw error;
+      }
     },
   });
 }

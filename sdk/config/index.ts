@@ -7,4 +7,4 @@ export { ENV_OVERRIDE_RULES } from '../../core/config/env-overrides.ts';
 export { validateRootConfig } from '../../core/validate/precompiled.ts';
 export type { CronDelivery, MoltbotConfig } from '../../schemas/generated/config-types.ts';
 /** The root config schema (JSON Schema draft-07), for plugins that walk or mask the whole config. */
-export { default as ROOT_CONFIG_SCHEMA } from '../../schemas/moltbot.config.json' with { type: 'json' };
+export { ROOT_CONFIG_SCHEMA } from './root-schema.ts';

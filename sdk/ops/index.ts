@@ -18,7 +18,7 @@ export type { Lease, RefusalReason, ResourceReadings, ResourceRequirements, Reso
 export { spawnRunner } from './daemon.ts';
 export type { CommandResult, CommandRunner, DaemonService, DaemonStatus } from './daemon.ts';
 
-/** Measured figures and Prometheus text (service id "metrics", plugin `metrics`). */
+/** Measured figures and Prometheus text (service id "metrics", plugin `metrics`; not provided when metrics.enabled is false, so use it as optionalService). */
 export const metricsServiceRef = createServiceRef<MetricsService>({
   id: 'metrics',
   description: 'Gateway, agent, host and plugin figures; Prometheus exposition (plugin "metrics")',

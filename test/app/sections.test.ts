@@ -35,6 +35,21 @@ describe('a present section loads its first-party plugin', () => {
     expect(readFileSync(file, 'utf8')).toContain('written through the implied log-file plugin');
   });
 
+  it('a plugin that replaces the one a section loads takes its place (no duplicate error for a plugin the user never named)', async () => {
+    const acmeLogs = definePlugin({ name: 'acme-logs', version: '1.0.0', replaces: ['log-file'], sections: ['logging'], setup() {} });
+    const kernel = await createTestKernel({ config: { logging: { transports: ['file'] } }, plugins: [acmeLogs] });
+    expect(names(kernel.plugins())).toContain('acme-logs');
+    expect(names(kernel.plugins())).not.toContain('log-file');
+  });
+
+  it('a plugin that replaces an implied channel plugin takes its place', async () => {
+    const telegramPro = definePlugin({ name: 'telegram-pro', version: '1.0.0', replaces: ['channel-telegram'], setup() {} });
+    const kernel = await createTestKernel({ config: { channels: { telegram: { botToken: '123:abc' } } }, plugins: [telegramPro], start: false });
+    const infos = await kernel.validate();
+    expect(names(infos)).toContain('telegram-pro');
+    expect(names(infos)).not.toContain('channel-telegram');
+  });
+
   it('logging.level alone is the kernel\'s own: no log-file, no file', async () => {
     const kernel = await createTestKernel({ config: { logging: { level: 'debug' } } });
     expect(names(kernel.plugins())).not.toContain('log-file');

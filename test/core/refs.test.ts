@@ -40,6 +40,22 @@ describe('service refs', () => {
     expect(setUp).toBe(false);
   });
 
+  it('the check holds beside plugins that declare no `provides` at all (the first-party preset)', async () => {
+    const consumer = definePlugin({ name: 'reader', version: '1.0.0', consumes: [clockRef], setup() {} });
+    const error = await rejection(createTestKernel({ plugins: [consumer] }));
+    expect(error.code).toBe('MOLT_ERR_SERVICE_MISSING');
+    expect(error.message).toContain('"reader" consumes service "test.clock"');
+  });
+
+  it('a default handed out before the real provider came says so, instead of a duplicate', async () => {
+    const fallbackRef = createServiceRef<Clock>({ id: 'test.early', defaultFactory: () => ({ now: () => 0 }) });
+    const early = definePlugin({ name: 'early', version: '1.0.0', setup(ctx) { ctx.use(fallbackRef); } });
+    const late = definePlugin({ name: 'late', version: '1.0.0', setup(ctx) { ctx.provide(fallbackRef, { now: () => 1 }); } });
+    const error = await rejection(createTestKernel({ config: { preset: 'none' }, plugins: [early, late] }));
+    expect(error.message).toContain('the default of service "test.early" was already handed out to "early"');
+    expect(error.fix).toContain('consumes');
+  });
+
   it('an optional service is undefined when absent; a ref default stands in for a provider', async () => {
     const fallbackRef = createServiceRef<Clock>({ id: 'test.fallback', defaultFactory: () => ({ now: () => 7 }) });
     const seen: unknown[] = [];

@@ -7,6 +7,8 @@ const record = (name: string, extra: { dependencies?: string[]; optionalDependen
   options: {},
   origin: 'inline',
   declaredAt: at ?? `plugins[${name}]`,
+  // The kernel marks what it added itself (preset, implied by a section).
+  ...(at?.startsWith('preset') ? { implicit: true } : {}),
 });
 
 const names = (records: PluginRecord[]) => records.map((r) => r.plugin.name);

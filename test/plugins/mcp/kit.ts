@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { definePlugin } from '../../../core/plugin.ts';
-import { createToolRegistry } from '../../../sdk/agent/tool-registry.ts';
+import { createToolRegistry, toolRegistryRef } from '../../../sdk/agent/tool-registry.ts';
 
 const modules = fileURLToPath(new URL('../../../node_modules/@modelcontextprotocol/', import.meta.url));
 
@@ -24,8 +24,9 @@ export function stdio(script: string, args: string[] = [], extra: Record<string,
 /** Provides the agent's `tools` registry without the agent (no provider needed). */
 export const registryOnly = definePlugin({
   name: 'agent', version: '1.0.0',
+  provides: [toolRegistryRef],
   setup(ctx) {
-    ctx.provide('tools', createToolRegistry());
+    ctx.provide(toolRegistryRef, createToolRegistry());
   },
 });
 

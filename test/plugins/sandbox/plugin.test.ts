@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { definePlugin } from '../../../core/plugin.ts';
 import { createTestKernel } from '../../../app/testing.ts';
-import { createToolRegistry, type ToolRegistry } from '../../../sdk/agent/tool-registry.ts';
+import { createToolRegistry, toolRegistryRef, type ToolRegistry } from '../../../sdk/agent/tool-registry.ts';
 import sandbox, { type SandboxService } from '../../../plugins/sandbox/index.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 
-const fakeAgent = definePlugin({ name: 'agent', version: '1.0.0', setup: (ctx) => ctx.provide('tools', createToolRegistry()) });
+const fakeAgent = definePlugin({ name: 'agent', version: '1.0.0', provides: [toolRegistryRef], setup: (ctx) => ctx.provide(toolRegistryRef, createToolRegistry()) });
 
 describe('sandbox plugin', () => {
   it('registers workspace tools, validates their arguments, and skips bad files', async () => {

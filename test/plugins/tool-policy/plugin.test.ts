@@ -2,15 +2,16 @@
 import { describe, expect, it } from 'vitest';
 import { definePlugin } from '../../../core/plugin.ts';
 import { createTestKernel } from '../../../app/testing.ts';
-import { createToolRegistry, type ToolRegistry } from '../../../sdk/agent/tool-registry.ts';
+import { createToolRegistry, toolRegistryRef, type ToolRegistry } from '../../../sdk/agent/tool-registry.ts';
 import toolPolicy from '../../../plugins/tool-policy/index.ts';
 
 const agentWithTools = definePlugin({
   name: 'agent', version: '1.0.0',
+  provides: [toolRegistryRef],
   setup(ctx) {
     const tools = createToolRegistry();
     tools.register({ name: 'weather', description: 'w', parameters: { type: 'object' }, handler: () => 'sunny' });
-    ctx.provide('tools', tools);
+    ctx.provide(toolRegistryRef, tools);
   },
 });
 

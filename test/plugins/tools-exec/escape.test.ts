@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { definePlugin } from '../../../core/plugin.ts';
 import { createTestKernel } from '../../../app/testing.ts';
 import type { Check } from '../../../core/hook-types.ts';
-import { createToolRegistry, type ToolRegistry } from '../../../sdk/agent/tool-registry.ts';
+import { createToolRegistry, toolRegistryRef, type ToolRegistry } from '../../../sdk/agent/tool-registry.ts';
 import { detectContainment, type Containment } from '../../../plugins/tools-exec/containment.ts';
 import { createExecTool, type ExecToolOptions } from '../../../plugins/tools-exec/exec-tool.ts';
 import toolsExec from '../../../plugins/tools-exec/index.ts';
@@ -28,7 +28,7 @@ const hostContainment = await detect();
 const contained = hostContainment.kind === 'pid-namespace';
 if (!contained) console.warn(`tools-exec escape tests skipped: ${hostContainment.kind === 'none' ? hostContainment.reason : ''}`);
 
-const fakeAgent = definePlugin({ name: 'agent', version: '1.0.0', setup: (ctx) => ctx.provide('tools', createToolRegistry()) });
+const fakeAgent = definePlugin({ name: 'agent', version: '1.0.0', provides: [toolRegistryRef], setup: (ctx) => ctx.provide(toolRegistryRef, createToolRegistry()) });
 
 function execTool(overrides: Partial<ExecToolOptions> = {}) {
   const workspace = useTempDir().dir;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { definePlugin } from '../../../core/plugin.ts';
 import { createTestKernel } from '../../../app/testing.ts';
-import { createToolRegistry, type ToolRegistry } from '../../../sdk/agent/tool-registry.ts';
+import { createToolRegistry, toolRegistryRef, type ToolRegistry } from '../../../sdk/agent/tool-registry.ts';
 import { detectContainment, type Containment } from '../../../plugins/tools-exec/containment.ts';
 import { createExecTool, type ExecToolOptions } from '../../../plugins/tools-exec/exec-tool.ts';
 import toolsExec from '../../../plugins/tools-exec/index.ts';
@@ -101,7 +101,7 @@ describe('exec tool', () => {
   });
 
   it('the plugin registers exec with the tools.exec limits from config', async () => {
-    const fakeAgent = definePlugin({ name: 'agent', version: '1.0.0', setup: (ctx) => ctx.provide('tools', createToolRegistry()) });
+    const fakeAgent = definePlugin({ name: 'agent', version: '1.0.0', provides: [toolRegistryRef], setup: (ctx) => ctx.provide(toolRegistryRef, createToolRegistry()) });
     const workspace = useTempDir().dir;
     const kernel = await createTestKernel({
       config: { agent: { workspace }, tools: { exec: { maxProcesses: 1, timeout: 200 } } },

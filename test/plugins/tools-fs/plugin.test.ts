@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { definePlugin } from '../../../core/plugin.ts';
 import { createTestKernel } from '../../../app/testing.ts';
-import { createToolRegistry, type ToolRegistry } from '../../../sdk/agent/tool-registry.ts';
+import { createToolRegistry, toolRegistryRef, type ToolRegistry } from '../../../sdk/agent/tool-registry.ts';
 import toolsFs from '../../../plugins/tools-fs/index.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 
-const fakeAgent = definePlugin({ name: 'agent', version: '1.0.0', setup: (ctx) => ctx.provide('tools', createToolRegistry()) });
+const fakeAgent = definePlugin({ name: 'agent', version: '1.0.0', provides: [toolRegistryRef], setup: (ctx) => ctx.provide(toolRegistryRef, createToolRegistry()) });
 const context = { runId: 'r', sessionKey: 'agent:main:main', signal: new AbortController().signal };
 const TRAVERSALS = ['../../etc/passwd', '/etc/passwd', '~/.moltbot/config', 'subdir/../../x', '..\\x', '%2e%2e/x', 'a\0b'];
 
@@ -17,7 +17,7 @@ async function start() {
   mkdirSync(join(workspace, 'subdir'));
   writeFileSync(join(workspace, 'a.txt'), 'alpha');
   const kernel = await createTestKernel({ config: { agent: { workspace } }, plugins: [fakeAgent, [toolsFs, { maxReadBytes: 100 }]] });
-  return { workspace, registry: kernel.use('tools') as ToolRegistry };
+  return { workspace, registry: kernel.use(toolRegistryRef) };
 }
 
 describe('tools-fs plugin', () => {

@@ -2,15 +2,17 @@
 import { describe, expect, it } from 'vitest';
 import { definePlugin } from '../../../core/plugin.ts';
 import { createTestKernel } from '../../../app/testing.ts';
-import { createToolRegistry, type ToolRegistry } from '../../../sdk/agent/tool-registry.ts';
+import { agentServiceRef } from '../../../sdk/agent/index.ts';
+import { createToolRegistry, toolRegistryRef, type ToolRegistry } from '../../../sdk/agent/tool-registry.ts';
 import toolPolicy from '../../../plugins/tool-policy/index.ts';
 import toolsSessions from '../../../plugins/tools-sessions/index.ts';
 
 const fakeAgent = definePlugin({
   name: 'agent', version: '1.0.0',
+  provides: [toolRegistryRef, agentServiceRef],
   setup(ctx) {
-    ctx.provide('tools', createToolRegistry());
-    ctx.provide('agent', { listSessions: async () => [{ key: 'agent:main:main' }, { key: 'agent:main:irc:group:x' }] } as never);
+    ctx.provide(toolRegistryRef, createToolRegistry());
+    ctx.provide(agentServiceRef, { listSessions: async () => [{ key: 'agent:main:main' }, { key: 'agent:main:irc:group:x' }] } as never);
   },
 });
 
