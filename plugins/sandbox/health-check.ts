@@ -3,7 +3,7 @@
  * isolate (proves isolated-vm loads on this machine and Node), plus the pool's crash record.
  */
 import type { CheckReport } from '../../sdk/core/index.ts';
-import type { SandboxService } from './index.ts';
+import type { SandboxService } from '../../sdk/agent/index.ts';
 
 const PROBE = 'export default { description: "doctor probe", parameters: { type: "object" }, run: (args) => args.a + args.b };';
 

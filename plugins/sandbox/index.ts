@@ -7,15 +7,20 @@ import { checkSandbox } from './health-check.ts';
 import { availableParallelism } from 'node:os';
 import schema from '../../schemas/plugins/sandbox.json' with { type: 'json' };
 import validate from '../../schemas/generated/sandbox.validate.ts';
-import { definePlugin, createServiceRef } from '../../sdk/core/index.ts';
+import { definePlugin } from '../../sdk/core/index.ts';
 import { createCapabilities } from './capabilities.ts';
-import { SandboxPool, type SandboxRunRequest, type SandboxRunResult, type SandboxStats } from './pool.ts';
+import { SandboxPool } from './pool.ts';
 import { registerUserTools } from './register-tools.ts';
-import { loadUserTools, sandboxedTool, type UserTool, type UserToolProblem } from './user-tools.ts';
-import { toolRegistryRef, type ToolDefinition } from '../../sdk/agent/index.ts';
+import { loadUserTools, sandboxedTool } from './user-tools.ts';
+import {
+  sandboxServiceRef, toolRegistryRef, type SandboxRunRequest, type SandboxRunResult, type SandboxService, type SandboxStats,
+  type ToolDefinition, type UserTool, type UserToolProblem,
+} from '../../sdk/agent/index.ts';
 
-/** Runs user tools in isolates in a supervised worker. */
-export const sandboxServiceRef = createServiceRef<SandboxService>({ id: 'sandbox', description: 'Runs user tools in isolates in a supervised worker' });
+// The contract and its ref live in moltbot/plugin-sdk/agent; re-exported for existing imports.
+export { sandboxServiceRef };
+export type { SandboxService };
+
 
 export interface SandboxOptions {
   poolSize: number;
@@ -38,21 +43,6 @@ export interface SandboxOptions {
   execArgv?: string[];
 }
 
-export interface SandboxService {
-  /** Runs a tool module's `default.run(args, host)` in a fresh isolate context. */
-  run(request: SandboxRunRequest): Promise<SandboxRunResult>;
-  describe(source: string, filename: string): Promise<{ description: string; parameters: object }>;
-  /** Loads `<workspace>/tools/*.mjs` (described in the sandbox); files that fail are listed in `problems`. */
-  userTools(): Promise<{ tools: UserTool[]; problems: UserToolProblem[] }>;
-  /**
-   * Registers a tool whose code a plugin declares untrusted: `source` is an ES module like a
-   * workspace tool, run in the sandbox on every call; `parameters` is checked before each call.
-   * Needs the agent's `tools` registry; returns the unregister function.
-   */
-  registerTool(tool: { name: string; description: string; parameters: object; source: string }): () => void;
-  cpuUsedMs(sessionKey: string): number;
-  stats(): SandboxStats;
-}
 
 export type { SandboxRunRequest, SandboxRunResult, SandboxStats, UserTool, UserToolProblem };
 

@@ -8,7 +8,8 @@
 import type { Alert } from '../../sdk/core/index.ts';
 import { SandboxError, isSandboxCode } from './errors.ts';
 import { ENVELOPE_OVERHEAD } from './limits.ts';
-import type { ArgsSchema, CallKind, CallOutcome, RunLimits } from './protocol.ts';
+import type { ArgsSchema, SandboxRunRequest, SandboxRunResult, SandboxStats } from '../../sdk/agent/index.ts';
+import type { CallKind, CallOutcome, RunLimits } from './protocol.ts';
 import { EXIT_NO_SNAPSHOT_FLAG } from './snapshot-guard.ts';
 import { WorkerProcess, type WorkerFailure } from './worker-process.ts';
 
@@ -33,40 +34,8 @@ export interface PoolOptions {
   execArgv?: string[];
 }
 
-export interface SandboxRunRequest {
-  /** Text of the tool's ES module. */
-  source: string;
-  /** Shown in stack traces, e.g. `tools/weather.mjs`. */
-  filename: string;
-  args?: unknown;
-  /**
-   * The tool's parameter schema (JSON text): the worker compiles it and checks `args` before the
-   * tool runs. Never compiled in the gateway: the schema may come from untrusted code.
-   */
-  schema?: ArgsSchema;
-  /** Session charged for CPU time; calls without one are not budgeted. */
-  sessionKey?: string;
-}
 
-export interface SandboxRunResult {
-  value: unknown;
-  cpuMs: number;
-  durationMs: number;
-  workerPid: number;
-}
 
-export interface SandboxStats {
-  size: number;
-  workers: number;
-  pids: number[];
-  running: number;
-  queued: number;
-  calls: number;
-  crashes: number;
-  /** Workers replaced because their memory grew past `workerMaxRssMb`. */
-  retired: number;
-  circuit: 'closed' | 'open';
-}
 
 interface Job {
   kind: CallKind;

@@ -3,6 +3,7 @@
  * channel (JSON). Everything crossing it is plain data: the worker never receives a function,
  * and a tool's result leaves the isolate as one bounded JSON string.
  */
+import type { ArgsSchema } from '../../sdk/agent/index.ts';
 
 export interface RunLimits {
   /** isolated-vm `memoryLimit` in MB (minimum 8). */
@@ -18,15 +19,6 @@ export interface RunLimits {
 /** `run` evaluates the module and calls `default.run(args, host)`; `describe` returns its metadata. */
 export type CallKind = 'run' | 'describe';
 
-/**
- * The tool's parameter schema: compiled and checked against the arguments in the worker, never
- * in the gateway (a schema from untrusted code could stall the gateway's event loop).
- */
-export interface ArgsSchema {
-  /** Tool name, for the error message. */
-  tool: string;
-  json: string;
-}
 
 export type ParentMessage =
   | { type: 'call'; id: number; kind: CallKind; source: string; filename: string; argsJson: string; limits: RunLimits; schema?: ArgsSchema }

@@ -4,7 +4,7 @@
  */
 import type { PluginContext } from '../../sdk/core/index.ts';
 import { toolRegistryRef } from '../../sdk/agent/index.ts';
-import type { UserTool, UserToolProblem } from './user-tools.ts';
+import type { UserTool, UserToolProblem } from '../../sdk/agent/index.ts';
 
 export async function registerUserTools(
   ctx: PluginContext,

@@ -9,24 +9,12 @@ import { constants } from 'node:fs';
 import { open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SandboxError } from './errors.ts';
-import type { ToolDefinition } from '../../sdk/agent/index.ts';
-import type { SandboxPool, SandboxRunResult } from './pool.ts';
+import type { ToolDefinition, UserTool, UserToolProblem } from '../../sdk/agent/index.ts';
+import type { SandboxPool } from './pool.ts';
 
 const TOOL_FILE = /^([a-z][a-z0-9_-]{0,63})\.mjs$/;
 
-export interface UserTool {
-  name: string;
-  description: string;
-  parameters: object;
-  /** Path relative to the workspace, for messages. */
-  file: string;
-  invoke(args: unknown, sessionKey?: string): Promise<SandboxRunResult>;
-}
 
-export interface UserToolProblem {
-  file: string;
-  message: string;
-}
 
 export async function loadUserTools(
   workspace: string,

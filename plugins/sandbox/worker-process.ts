@@ -5,7 +5,8 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { ArgsSchema, CallKind, CallOutcome, ParentMessage, RunLimits, WorkerMessage } from './protocol.ts';
+import type { ArgsSchema } from '../../sdk/agent/index.ts';
+import type { CallKind, CallOutcome, ParentMessage, RunLimits, WorkerMessage } from './protocol.ts';
 import { SNAPSHOT_FLAG } from './snapshot-guard.ts';
 
 // From source the worker is worker.ts (type stripping); in the published package it is the

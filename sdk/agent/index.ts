@@ -39,3 +39,5 @@ export { emptySummary, foldEntries, summarize } from './session-summary.ts';
 export { toolErrors } from './error-codes.ts';
 export { MAX_TOOL_CALL_REWRITES, decideToolCall } from './decide-tool-call.ts';
 export type { ToolCallVerdict } from './decide-tool-call.ts';
+export { sandboxServiceRef } from './sandbox-service.ts';
+export type { ArgsSchema, SandboxRunRequest, SandboxRunResult, SandboxService, SandboxStats, UserTool, UserToolProblem } from './sandbox-service.ts';

@@ -3,20 +3,13 @@
  * process; `title_case` is untrusted code: its source runs in the sandbox (isolated-vm in a
  * supervised worker process), with memory and time limits and no access to Node.
  */
-import { toolRegistryRef } from 'moltbot/plugin-sdk/agent';
+import { sandboxServiceRef, toolRegistryRef } from 'moltbot/plugin-sdk/agent';
 import { definePlugin } from 'moltbot/plugin-sdk/core';
 import schema from './schema.json' with { type: 'json' };
 
 export interface Options {
   /** Longest text the tools accept, in characters. */
   maxChars: number;
-}
-
-/** What this plugin uses of the `sandbox` service (first-party plugin `sandbox`). */
-// SDK: none yet — the sandbox plugin keeps its sandboxServiceRef to itself (not in moltbot/plugin-sdk);
-// keep this structural contract until an SDK area exports it.
-interface Sandbox {
-  registerTool(tool: { name: string; description: string; parameters: object; source: string }): () => void;
 }
 
 /** An ES module evaluated in an isolate: plain JavaScript, no imports, no Node APIs. */
@@ -33,9 +26,8 @@ export default definePlugin<Options>({
   description: 'Agent tools: one trusted, one sandboxed.',
   schema,
   defaults: { maxChars: 100_000 },
-  // Set up after the agent (it provides the tools registry) and the sandbox.
-  dependencies: ['sandbox'],
-  consumes: [toolRegistryRef],
+  // Set up after the agent (tools registry) and the sandbox, which provide these services.
+  consumes: [toolRegistryRef, sandboxServiceRef],
   setup(ctx, options) {
     const text = { type: 'string', maxLength: options.maxChars, description: 'The text to work on.' };
     const tools = ctx.use(toolRegistryRef);
@@ -45,7 +37,7 @@ export default definePlugin<Options>({
       parameters: { type: 'object', additionalProperties: false, required: ['text'], properties: { text } },
       handler: ({ text: input }: { text: string }) => ({ words: input.split(/\s+/u).filter(Boolean).length }),
     }));
-    const sandbox = ctx.use('sandbox') as Sandbox;
+    const sandbox = ctx.use(sandboxServiceRef);
     ctx.onClose(sandbox.registerTool({
       name: 'title_case',
       description: 'Capitalises the first letter of every word (runs in the sandbox).',
