@@ -5,8 +5,8 @@
 import type { ConfigSection } from '../core/kernel-types.ts';
 import type { ImpliedPlugin } from '../sdk/core/index.ts';
 import type { PluginCatalogue } from '../sdk/core/index.ts';
-import { channelPlugins } from '../plugins/channels/implied.ts';
-import { mcpPlugins } from '../plugins/mcp/implied.ts';
+import { channelPlugins } from './implied-channels.ts';
+import { mcpPlugins } from './implied-mcp.ts';
 
 export const FIRST_PARTY: PluginCatalogue = Object.freeze({
   gateway: () => import('../plugins/gateway/index.ts'),

@@ -32,14 +32,3 @@ export function compileSchema(schema: object): Validator {
   compiled.set(schema, validate);
   return validate;
 }
-
-/**
- * Checks `schema` against the JSON Schema meta-schema without compiling it (microseconds where
- * compiling costs milliseconds): a malformed schema is reported where it is declared, while
- * strict-mode problems still surface at the first compile. Returns the problem, or undefined.
- */
-export function schemaProblem(schema: object): string | undefined {
-  shared ??= createAjv();
-  const valid = shared.validateSchema(schema) as boolean;
-  return valid ? undefined : shared.errorsText(shared.errors, { dataVar: 'schema' });
-}

@@ -17,6 +17,7 @@ import { IdempotencyCache } from './idempotency.ts';
 import { KnownSources } from './known-sources.ts';
 import { gatewayServiceRef, hasTaps, methodRegistry, type GatewayAddress, type GatewayService, acquireStateLock, type StateLock } from '../../sdk/gateway/index.ts';
 import { daemonServiceRef } from '../../sdk/ops/index.ts';
+import { checkMethodSchemas } from './method-schemas-check.ts';
 import { rateLimitServiceRef } from '../../sdk/rate-limit/index.ts';
 import { createOriginPolicy, TAILSCALE_HOST_SUFFIXES } from './origin.ts';
 import { PreAuthSlots } from './pre-auth.ts';
@@ -99,6 +100,7 @@ export default definePlugin<GatewayOptions>({
       return daemon ? () => daemon.install() : undefined;
     };
     ctx.hooks.cliCommands.tap(ctx.name, (program, cli) => registerGatewayCommand(program, cli, service, daemonInstaller));
+    ctx.hooks.diagnose.tapPromise(ctx.name, async (report) => checkMethodSchemas(registry, report));
 
     ctx.hooks.start.tapPromise(ctx.name, async () => {
       const settings = resolveSettings(ctx.config, options, overrides);

@@ -22,7 +22,9 @@ export { agentHooksRef, createAgentHooks, getAgentHooks } from './agent-hooks.ts
 export type { AgentHooks, BeforeCompaction, CompactionFlushRequest } from './agent-hooks.ts';
 export { eventBusRef } from './event-bus.ts';
 export type { EventBus } from './event-bus.ts';
-export { ModelCallError, attemptSignal, classifyStatus, fromSdkError, parseRetryAfter } from './model-error.ts';
+export { ModelCallError, attemptSignal, classifyStatus, fromSdkError } from './model-error.ts';
+// An HTTP helper that lives in the gateway area; kept here for providers that import it from the agent area.
+export { parseRetryAfter } from '../gateway/index.ts';
 export type { ModelErrorClass } from './model-error.ts';
 export { keyEnvName, resolveModel, splitRef } from './model-refs.ts';
 export type { ProviderConfig, ResolvedModel } from './model-refs.ts';

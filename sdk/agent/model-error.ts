@@ -2,6 +2,7 @@
  * The error a model API throws: an error class the failover policy understands, plus what the
  * provider said (HTTP status, Retry-After). Providers classify; the agent decides what to do.
  */
+import { parseRetryAfter } from '../gateway/index.ts';
 
 export type ModelErrorClass =
   | 'rate_limit'
@@ -25,18 +26,6 @@ export class ModelCallError extends Error {
     if (extra.status !== undefined) this.status = extra.status;
     if (extra.retryAfterMs !== undefined) this.retryAfterMs = extra.retryAfterMs;
   }
-}
-
-/** `Retry-After` (seconds or HTTP date) or `retry-after-ms`, in ms; undefined when absent or unreadable. */
-export function parseRetryAfter(headers: { get(name: string): string | null } | undefined, now = Date.now()): number | undefined {
-  if (headers === undefined) return undefined;
-  const ms = headers.get('retry-after-ms');
-  if (ms !== null && /^\d+(\.\d+)?$/.test(ms.trim())) return Math.ceil(Number(ms));
-  const value = headers.get('retry-after');
-  if (value === null) return undefined;
-  if (/^\d+(\.\d+)?$/.test(value.trim())) return Math.ceil(Number(value) * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 const CONTEXT_PATTERNS = [/context[_ ]length/i, /prompt is too long/i, /maximum context/i, /too many tokens/i];

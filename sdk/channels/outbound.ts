@@ -3,7 +3,7 @@
  * failures onto `ChannelSendError` so the `channels` service retries what is worth retrying
  * (network errors, timeouts, 429, 5xx; `Retry-After` honoured) and fails the rest at once.
  */
-import { parseRetryAfter } from '../agent/index.ts';
+import { parseRetryAfter } from '../gateway/index.ts';
 import { ChannelSendError } from './contract.ts';
 
 export interface PostResult {

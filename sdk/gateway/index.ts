@@ -21,7 +21,7 @@ export { defineMethod, hasTaps, methodRegistry, MethodRegistry } from './methods
 export type { MethodInfo, MethodSpec } from './methods.ts';
 export { gatewayServiceRef } from './service.ts';
 export type { AuthMode, BindMode, CliOverrides, ComponentHealth, ComponentStatus, GatewayAddress, GatewayService, HealthRegistry, Readiness } from './service.ts';
-export { sendJson } from './http.ts';
+export { parseRetryAfter, sendJson } from './http.ts';
 export { callGateway, callRunningGateway, cliCredential, gatewayUrl, retryHint } from './cli-client.ts';
 export type { GatewayRefusal } from './cli-client.ts';
 export { acquireStateLock, LOCK_FILE } from './state-lock.ts';

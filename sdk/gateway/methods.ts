@@ -13,7 +13,7 @@
 import type { KernelHooks } from '../core/index.ts';
 import type { RpcContext, Scope } from '../core/index.ts';
 import type { PluginContext } from '../core/index.ts';
-import { compileSchema, errorCatalogue, schemaProblem, type DefinedErrorCode, type Validator } from '../core/index.ts';
+import { compileSchema, errorCatalogue, type DefinedErrorCode, type Validator } from '../core/index.ts';
 import { METHOD_PATTERN, isScope } from '../protocol/index.ts';
 
 export interface MethodSpec<Params = any, Result = unknown> {
@@ -108,8 +108,6 @@ export function defineMethod<Params = any, Result = unknown>(
   }
   if (!isScope(spec.scope)) throw new TypeError(`defineMethod(): method "${spec.name}" needs scope "read", "write" or "admin"`);
   if (typeof spec.handler !== 'function') throw new TypeError(`defineMethod(): method "${spec.name}" needs a handler function`);
-  const problem = spec.params === undefined ? undefined : schemaProblem(spec.params);
-  if (problem !== undefined) throw new TypeError(`defineMethod(): the params schema of method "${spec.name}" is not a valid JSON Schema: ${problem}`);
   const errors = declaredErrors(spec);
   methodRegistry(ctx.hooks).declare({
     name: spec.name,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createKernel } from '../../../core/kernel.ts';
 import { definePlugin } from '../../../core/plugin.ts';
-import { channelPlugins } from '../../../plugins/channels/implied.ts';
+import { channelPlugins } from '../../../app/implied-channels.ts';
 import { PairingStore } from '../../../plugins/channels/pairing-store.ts';
 import { runCliCaptured, spawnCli } from '../../helpers/cli.ts';
 import { accepts, freePort } from '../../helpers/net.ts';

@@ -1,6 +1,6 @@
 /** The SDK's small pure parts: session keys, Retry-After, status classes, model refs, tool registry. */
 import { describe, expect, it } from 'vitest';
-import { classifyStatus, parseRetryAfter } from '../../../sdk/agent/model-error.ts';
+import { classifyStatus, parseRetryAfter } from '../../../sdk/agent/index.ts';
 import { resolveModel } from '../../../sdk/agent/model-refs.ts';
 import { modelApiRef } from '../../../sdk/agent/service-refs.ts';
 import { parseSessionKey } from '../../../sdk/agent/session-key.ts';

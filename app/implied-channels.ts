@@ -6,11 +6,12 @@
  * when any channel is implied. The kernel calls this through its
  * `impliedPlugins` option (core/kernel-types.ts); it knows nothing about channels itself.
  */
-import { MoltbotError } from '../../sdk/core/index.ts';
-import type { ImpliedPlugin } from '../../sdk/core/index.ts';
-import type { PluginCatalogue } from '../../sdk/core/index.ts';
-import { platformOptions } from '../../sdk/channels/index.ts';
-import { channelErrors } from './errors.ts';
+import { MoltbotError } from '../sdk/core/index.ts';
+import type { ImpliedPlugin } from '../sdk/core/index.ts';
+import type { PluginCatalogue } from '../sdk/core/index.ts';
+// The settings module alone, not the channels SDK entry: the CLI reads this before any plugin loads.
+import { platformOptions } from '../sdk/channels/settings.ts';
+import { channelErrors } from '../plugins/channels/errors.ts';
 
 export function channelPlugins(catalogue: PluginCatalogue) {
   return (config: Readonly<Record<string, any>>, declared: ReadonlySet<string>): ImpliedPlugin[] => {
