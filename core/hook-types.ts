@@ -37,13 +37,25 @@ export interface RpcContext {
   idempotencyKey?: string;
 }
 
+/** What the gateway's router knows about a request when it calls a route's handler. */
+export interface HttpRouteContext {
+  /**
+   * What authentication granted (the Bearer credential's scopes and subject); absent on a
+   * `public` route. Pass it to `gateway.call` to act with exactly these scopes.
+   */
+  readonly auth?: { readonly scopes: readonly Scope[]; readonly subject?: string };
+  /** The client's address (behind trusted proxies, the forwarded one). */
+  readonly remoteAddress: string;
+}
+
 export interface HttpRouteDefinition {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'HEAD' | 'OPTIONS';
   path: string;
   /** Required scope; routes are authenticated unless `public` is set. */
   scope?: Scope;
   public?: boolean;
-  handler(request: import('node:http').IncomingMessage, response: import('node:http').ServerResponse): unknown;
+  /** The gateway's router always passes `context`; it is optional so a test may call a handler with a request and response only. */
+  handler(request: import('node:http').IncomingMessage, response: import('node:http').ServerResponse, context?: HttpRouteContext): unknown;
   /**
    * The body of the errors the gateway answers for this route and for unknown paths under its
    * first path segment (401, 403, 404, 405, 429, 500), when its clients expect their own error

@@ -9,6 +9,7 @@ import type { WebSocket } from 'ws';
 import type { ConnectionInfo } from '../../sdk/core/index.ts';
 import { type WireError, impliedScopes } from '../../sdk/protocol/index.ts';
 import type { RequestId } from './frames.ts';
+import type { Caller } from './dispatch.ts';
 import type { RequestContext } from './request-context.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -34,7 +35,7 @@ export function connectionOf(ws: WebSocket): Connection {
 const credentialKeys = new Map<string, string>();
 
 /** One string per credential, shared by its connections (few subjects, many connections). */
-function credentialKey(subject: string | undefined): string {
+export function credentialKey(subject: string | undefined): string {
   const name = subject ?? 'anonymous';
   let key = credentialKeys.get(name);
   if (key === undefined) {
@@ -48,7 +49,7 @@ function credentialKey(subject: string | undefined): string {
 const ID_PREFIX = randomBytes(6).toString('base64url');
 let nextId = 0;
 
-export class Connection {
+export class Connection implements Caller {
   readonly id = `${ID_PREFIX}-${(++nextId).toString(36)}`;
   readonly ws: WebSocket;
   readonly runtime: Runtime;
@@ -117,6 +118,13 @@ export class Connection {
       return false;
     }
     return true;
+  }
+
+  /** An event frame with this connection's next `seq`. */
+  sendEvent(event: string, payload: unknown): boolean {
+    if (this.state !== 'open') return false;
+    const body = payload === undefined ? '' : `,"payload":${JSON.stringify(payload)}`;
+    return this.send(`{"type":"event","event":"${event}"${body},"seq":${++this.seq}}`);
   }
 
   respond(id: RequestId, payload: unknown): boolean {

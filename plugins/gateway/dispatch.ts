@@ -6,10 +6,15 @@
  * under the request deadline and its result or error becomes the response. Bad frames never
  * throw; an authenticated client gets an error frame and survives until it has sent
  * `maxInvalidFrames` of them.
+ *
+ * The gates after the frame is parsed (`dispatch`) serve every caller alike: a WebSocket
+ * connection and an in-process client (in-process.ts, what `GatewayService.call` uses) pass the
+ * same checks in the same code, only the way the answer travels differs.
  */
 import { isMoltbotError, type MoltbotError } from '../../sdk/core/index.ts';
 import { CLOSE_CODES, RpcError, wireError, type WireError, allows } from '../../sdk/protocol/index.ts';
-import type { Connection } from './connection.ts';
+import type { ConnectionInfo } from '../../sdk/core/index.ts';
+import type { Connection, ConnectionState } from './connection.ts';
 import { parseFrame, type RequestFrame } from './frames.ts';
 import { handleConnect } from './handshake.ts';
 import type { Outcome } from './idempotency.ts';
@@ -30,11 +35,7 @@ export function handleMessage(runtime: Runtime, connection: Connection, data: Bu
   switch (connection.state) {
     case 'open':
       if (frame.method === 'connect') return invalidFrame(runtime, connection, frame.id, wireError('INVALID_REQUEST', 'already connected'));
-      try {
-        handleRequest(runtime, connection, frame);
-      } catch (error) {
-        internalError(runtime, connection, frame, error);
-      }
+      dispatch(runtime, connection, frame, (outcome) => reply(connection, frame, outcome));
       return;
     case 'handshake':
       if (frame.method !== 'connect') {
@@ -73,71 +74,102 @@ function invalidFrame(runtime: Runtime, connection: Connection, id: RequestFrame
   }
 }
 
+/** Where a request comes from: a WebSocket `Connection` or an in-process client (in-process.ts). */
+export interface Caller {
+  readonly id: string;
+  readonly state: ConnectionState;
+  /** Highest scope rank the server granted (never what the caller asked for). */
+  readonly rank: number;
+  /** What method handlers see as `RpcContext.connection`; set once the caller is open. */
+  readonly info: ConnectionInfo | undefined;
+  readonly bucketKey: string;
+  readonly credentialKey: string;
+  /** Requests running for this caller (aborted when it closes); created on the first one. */
+  inflight: Set<RequestContext> | undefined;
+  /** An event addressed to this caller (`gateway.sendTo`); false when it is gone. */
+  sendEvent(event: string, payload: unknown): boolean;
+}
+
+/** One request, whatever carried it. Absent params become `{}` here. */
+export interface Call {
+  method: string;
+  params?: unknown;
+  idempotencyKey?: string;
+  /** The caller gave up (in-process callers): the request is cancelled as when a connection closes. */
+  signal?: AbortSignal;
+}
+
+/** Gets exactly one outcome per request. */
+export type Answer = (outcome: Outcome) => void;
+
 /**
+ * Every gate after parsing, in order: shutdown, request rate (per caller and per credential),
+ * in-flight cap, method lookup, scope, params schema, idempotency; then the method runs.
  * The gates run synchronously while the limiter answers synchronously (the in-memory one
  * does); a limiter that answers with a promise (a shared store) continues the same way after it.
  */
-function handleRequest(runtime: Runtime, connection: Connection, frame: RequestFrame): void {
-  if (runtime.phase !== 'ready') {
-    const why = runtime.phase === 'starting' ? 'the gateway is still starting' : 'the gateway is shutting down';
-    connection.fail(frame.id, wireError('UNAVAILABLE', why, { retryAfterMs: 1000 }));
-    return;
-  }
-  const perConnection = runtime.limiter.takeRequest(connection.bucketKey);
-  if (perConnection instanceof Promise) {
-    perConnection.then((decision) => afterConnectionLimit(runtime, connection, frame, decision)).catch((error: unknown) => internalError(runtime, connection, frame, error));
-  } else {
-    afterConnectionLimit(runtime, connection, frame, perConnection);
+export function dispatch(runtime: Runtime, caller: Caller, call: Call, answer: Answer): void {
+  try {
+    if (runtime.phase !== 'ready') {
+      const why = runtime.phase === 'starting' ? 'the gateway is still starting' : 'the gateway is shutting down';
+      return answer(failed(wireError('UNAVAILABLE', why, { retryAfterMs: 1000 })));
+    }
+    const perConnection = runtime.limiter.takeRequest(caller.bucketKey);
+    if (perConnection instanceof Promise) {
+      perConnection.then((decision) => afterConnectionLimit(runtime, caller, call, answer, decision)).catch((error: unknown) => internalError(runtime, caller, call, answer, error));
+    } else {
+      afterConnectionLimit(runtime, caller, call, answer, perConnection);
+    }
+  } catch (error) {
+    internalError(runtime, caller, call, answer, error);
   }
 }
 
-function afterConnectionLimit(runtime: Runtime, connection: Connection, frame: RequestFrame, decision: RequestDecision): void {
-  if (!decision.allowed) return rateLimited(connection, frame, decision, 'connection');
-  const perCredential = runtime.limiter.takeRequest(connection.credentialKey);
+const failed = (error: WireError): Outcome => ({ ok: false, error });
+
+function afterConnectionLimit(runtime: Runtime, caller: Caller, call: Call, answer: Answer, decision: RequestDecision): void {
+  if (!decision.allowed) return rateLimited(answer, decision, 'connection');
+  const perCredential = runtime.limiter.takeRequest(caller.credentialKey);
   if (perCredential instanceof Promise) {
-    perCredential.then((next) => afterLimits(runtime, connection, frame, next)).catch((error: unknown) => internalError(runtime, connection, frame, error));
+    perCredential.then((next) => afterLimits(runtime, caller, call, answer, next)).catch((error: unknown) => internalError(runtime, caller, call, answer, error));
   } else {
-    afterLimits(runtime, connection, frame, perCredential);
+    afterLimits(runtime, caller, call, answer, perCredential);
   }
 }
 
-function rateLimited(connection: Connection, frame: RequestFrame, decision: RequestDecision, limit: 'connection' | 'credential'): void {
-  connection.fail(frame.id, wireError('RATE_LIMITED', 'request rate over the limit', { retryAfterMs: decision.retryAfterMs, details: { limit } }));
+function rateLimited(answer: Answer, decision: RequestDecision, limit: 'connection' | 'credential'): void {
+  answer(failed(wireError('RATE_LIMITED', 'request rate over the limit', { retryAfterMs: decision.retryAfterMs, details: { limit } })));
 }
 
-function afterLimits(runtime: Runtime, connection: Connection, frame: RequestFrame, decision: RequestDecision): void {
-  if (!decision.allowed) return rateLimited(connection, frame, decision, 'credential');
-  if (connection.state !== 'open') return;
-  if (connection.inflight !== undefined && connection.inflight.size >= runtime.settings.maxInflight) {
-    connection.fail(frame.id, wireError('BUSY', `more than ${runtime.settings.maxInflight} requests in flight on this connection`, { retryAfterMs: 100 }));
-    return;
+function afterLimits(runtime: Runtime, caller: Caller, call: Call, answer: Answer, decision: RequestDecision): void {
+  if (!decision.allowed) return rateLimited(answer, decision, 'credential');
+  if (caller.state !== 'open') return;
+  if (caller.inflight !== undefined && caller.inflight.size >= runtime.settings.maxInflight) {
+    return answer(failed(wireError('BUSY', `more than ${runtime.settings.maxInflight} requests in flight on this connection`, { retryAfterMs: 100 })));
   }
-  const method = lookup(runtime, frame.method);
+  const method = lookup(runtime, call.method);
   if (method === undefined) {
-    connection.fail(frame.id, wireError('METHOD_NOT_FOUND', `unknown method "${frame.method}"`, { details: { method: frame.method } }));
-    return;
+    return answer(failed(wireError('METHOD_NOT_FOUND', `unknown method "${call.method}"`, { details: { method: call.method } })));
   }
-  if (!allows(connection.rank, method.scope)) {
-    connection.fail(frame.id, wireError('FORBIDDEN', `method "${method.name}" requires scope "${method.scope}"`, {
-      details: { code: 'MISSING_SCOPE', requiredScope: method.scope, grantedScopes: connection.info?.scopes ?? [] },
-    }));
-    return;
+  if (!allows(caller.rank, method.scope)) {
+    return answer(failed(wireError('FORBIDDEN', `method "${method.name}" requires scope "${method.scope}"`, {
+      details: { code: 'MISSING_SCOPE', requiredScope: method.scope, grantedScopes: caller.info?.scopes ?? [] },
+    })));
   }
   // Absent params are an empty object, so a method without parameters needs no special case.
-  if (frame.params === undefined) frame.params = {};
+  if (call.params === undefined) call.params = {};
   const validate = runtime.registry.validator(method);
-  if (validate !== undefined && !validate(frame.params)) {
-    connection.fail(frame.id, wireError('INVALID_REQUEST', describeSchemaError(validate.errors, '/params')));
-    return;
+  if (validate !== undefined && !validate(call.params)) {
+    return answer(failed(wireError('INVALID_REQUEST', describeSchemaError(validate.errors, '/params'))));
   }
-  const key = method.sideEffects ? frame.idempotencyKey : undefined;
+  const key = method.sideEffects ? call.idempotencyKey : undefined;
   if (key === undefined) {
-    execute(runtime, connection, frame, undefined, (outcome) => reply(connection, frame, outcome));
+    execute(runtime, caller, call, undefined, answer);
     return;
   }
-  const dedupeKey = `${connection.credentialKey}\u0000${method.name}\u0000${key}`;
-  runtime.idempotency.run(dedupeKey, () => new Promise((resolve) => execute(runtime, connection, frame, key, resolve)))
-    .outcome.then((outcome) => reply(connection, frame, outcome));
+  const dedupeKey = `${caller.credentialKey}\u0000${method.name}\u0000${key}`;
+  runtime.idempotency.run(dedupeKey, () => new Promise((resolve) => execute(runtime, caller, call, key, resolve)))
+    .outcome.then(answer);
 }
 
 function reply(connection: Connection, frame: RequestFrame, outcome: Outcome): void {
@@ -145,9 +177,9 @@ function reply(connection: Connection, frame: RequestFrame, outcome: Outcome): v
   else connection.fail(frame.id, outcome.error);
 }
 
-function internalError(runtime: Runtime, connection: Connection, frame: RequestFrame, error: unknown): void {
-  runtime.log.error({ err: error, connId: connection.id, method: frame.method }, 'gateway request handling failed unexpectedly');
-  connection.fail(frame.id, wireError('INTERNAL', 'internal error; see the gateway log'));
+function internalError(runtime: Runtime, caller: Caller, call: Call, answer: Answer, error: unknown): void {
+  runtime.log.error({ err: error, connId: caller.id, method: call.method }, 'gateway request handling failed unexpectedly');
+  answer(failed(wireError('INTERNAL', 'internal error; see the gateway log')));
 }
 
 /** Undeclared `rpc` taps are callable, by admins only: with no declared scope, assume the highest. */
@@ -162,13 +194,16 @@ function lookup(runtime: Runtime, name: string): MethodInfo | undefined {
  * Runs the method's `rpc` taps under the request deadline; `done` gets exactly one outcome:
  * the result, the error, TIMEOUT, or UNAVAILABLE when the connection went away first.
  */
-function execute(runtime: Runtime, connection: Connection, frame: RequestFrame, idempotencyKey: string | undefined, done: (outcome: Outcome) => void): void {
-  const request = new RequestContext(connection.info!, Date.now() + runtime.settings.requestTimeoutMs, idempotencyKey);
+function execute(runtime: Runtime, caller: Caller, call: Call, idempotencyKey: string | undefined, done: (outcome: Outcome) => void): void {
+  const request = new RequestContext(caller.info!, Date.now() + runtime.settings.requestTimeoutMs, idempotencyKey);
+  const signal = call.signal;
+  const cancelled = () => request.abort('cancelled by the caller');
   let settled = false;
   const settle = (outcome: Outcome) => {
     if (settled) return;
     settled = true;
-    connection.inflight!.delete(request);
+    signal?.removeEventListener('abort', cancelled);
+    caller.inflight!.delete(request);
     runtime.deadlines.delete(request);
     runtime.inflight.end();
     done(outcome);
@@ -176,19 +211,24 @@ function execute(runtime: Runtime, connection: Connection, frame: RequestFrame, 
   request.onAbort = (reason) => settle({
     ok: false,
     error: reason === 'request timeout'
-      ? wireError('TIMEOUT', `method "${frame.method}" did not answer within ${runtime.settings.requestTimeoutMs} ms`)
+      ? wireError('TIMEOUT', `method "${call.method}" did not answer within ${runtime.settings.requestTimeoutMs} ms`)
       : wireError('UNAVAILABLE', `request cancelled: ${reason}`, { retryAfterMs: 1000 }),
   });
-  (connection.inflight ??= new Set()).add(request);
+  (caller.inflight ??= new Set()).add(request);
   runtime.deadlines.add(request);
   runtime.inflight.begin();
-  runtime.hooks.rpc.get(frame.method)!.promise(frame.params, request).then(
+  if (signal !== undefined) {
+    if (signal.aborted) cancelled();
+    else signal.addEventListener('abort', cancelled, { once: true });
+  }
+  if (settled) return;
+  runtime.hooks.rpc.get(call.method)!.promise(call.params, request).then(
     (payload) => settle({ ok: true, payload }),
-    (error: unknown) => settle({ ok: false, error: toWireError(runtime, error, frame.method, connection) }),
+    (error: unknown) => settle({ ok: false, error: toWireError(runtime, error, call.method, caller) }),
   );
 }
 
-function toWireError(runtime: Runtime, error: unknown, method: string, connection: Connection): WireError {
+function toWireError(runtime: Runtime, error: unknown, method: string, caller: Caller): WireError {
   // The kernel wraps what a tap throws in MOLT_ERR_HOOK_FAILED; the handler's own error is the cause.
   const cause = isMoltbotError(error, 'MOLT_ERR_HOOK_FAILED') ? error.cause : error;
   if (cause instanceof RpcError) {
@@ -210,7 +250,7 @@ function toWireError(runtime: Runtime, error: unknown, method: string, connectio
     }
     return wireError('PLUGIN_ERROR', cause.message, { details: { code: cause.code, ...(cause.plugin !== undefined ? { plugin: cause.plugin } : {}) } });
   }
-  runtime.log.error({ err: error, method, connId: connection.id }, 'an RPC method failed');
+  runtime.log.error({ err: error, method, connId: caller.id }, 'an RPC method failed');
   return wireError('INTERNAL', `method "${method}" failed; see the gateway log`);
 }
 

@@ -7,14 +7,15 @@
  * foreign Origin is refused with 403, and no response ever carries CORS headers, so a web page
  * can neither read an answer nor send a credentialed preflighted request. Routes are
  * authenticated with `Authorization: Bearer <token or password>` unless marked `public`;
- * query-string credentials are never read.
+ * query-string credentials are never read. A handler gets what authentication granted
+ * (`context.auth`: scopes and subject) so it can call methods in process under exactly those.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { HttpRouteDefinition } from '../../sdk/core/index.ts';
+import type { HttpRouteContext, HttpRouteDefinition } from '../../sdk/core/index.ts';
 import { sendJson } from '../../sdk/gateway/index.ts';
 import { authenticate } from './auth-flow.ts';
 import { resolveClientAddress } from './client-address.ts';
-import { wireError, type WireError, allows } from '../../sdk/protocol/index.ts';
+import { wireError, type WireError, allows, impliedScopes } from '../../sdk/protocol/index.ts';
 import { checkOrigin } from './origin.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -113,6 +114,7 @@ async function handle(runtime: Runtime, router: Router, req: IncomingMessage, re
     if (allowed.length > 0) return fail(405, wireError('INVALID_REQUEST', `method ${method} not allowed`), { Allow: allowed.join(', ') });
     return fail(404, wireError('METHOD_NOT_FOUND', 'no such route'));
   }
+  let context: HttpRouteContext = { remoteAddress: client.ip };
   if (route.public !== true) {
     const outcome = await authenticate(runtime, {
       transport: 'http',
@@ -129,8 +131,10 @@ async function handle(runtime: Runtime, router: Router, req: IncomingMessage, re
     }
     const rate = await runtime.limiter.takeRequest(`cred:${outcome.subject ?? 'anonymous'}`);
     if (!rate.allowed) return fail(429, wireError('RATE_LIMITED', 'request rate over the limit', { retryAfterMs: rate.retryAfterMs }));
+    const auth = { scopes: impliedScopes(outcome.rank), ...(outcome.subject !== undefined ? { subject: outcome.subject } : {}) };
+    context = { auth, remoteAddress: client.ip };
   }
-  await route.handler(req, res);
+  await route.handler(req, res, context);
 }
 
 /** `Bearer <secret>` is tried as a token and as the password: each auth plugin checks its own. */

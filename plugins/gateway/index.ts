@@ -25,6 +25,7 @@ import { Deadlines, InflightCounter } from './request-context.ts';
 import type { Runtime } from './runtime.ts';
 import type { RunningServer } from './server.ts';
 import { broadcast, revoke, sendTo } from './service.ts';
+import { callInProcess, connectInProcess } from './in-process.ts';
 import { DEFAULT_OPTIONS, resolveSettings, trustedProxiesOf, type CliOverrides, type GatewayOptions } from './settings.ts';
 import { loadTls } from './tls.ts';
 
@@ -83,6 +84,8 @@ export default definePlugin<GatewayOptions>({
       get connections() { return runtime?.connections.size ?? 0; },
       broadcast: (event, payload, scope) => (runtime ? broadcast(runtime, event, payload, scope) : 0),
       sendTo: (connectionId, event, payload) => (runtime ? sendTo(runtime, connectionId, event, payload) : false),
+      call: (method, params, callOptions) => callInProcess(runtime, method, params, callOptions),
+      connect: (grant) => connectInProcess(runtime, grant),
       stats: () => (runtime ? { ...runtime.traffic } : { requests: 0, errors: 0 }),
       health,
       methods: () => registry.list(),
@@ -136,6 +139,7 @@ export default definePlugin<GatewayOptions>({
         version: KERNEL_VERSION,
         connections: new Set(),
         connectionsById: new Map(),
+        inProcess: new Set(),
         disconnectListeners,
         traffic: { requests: 0, errors: 0 },
         preAuth: new PreAuthSlots(),
@@ -171,6 +175,8 @@ export default definePlugin<GatewayOptions>({
     ctx.onClose(async () => {
       try {
         if (server !== undefined && runtime !== undefined) {
+          const reason = closeCode === CLOSE_CODES.RESTART ? 'gateway restarting' : 'gateway shutting down';
+          for (const client of [...runtime.inProcess]) client.close(reason);
           await server.close(closeCode, closeCode === CLOSE_CODES.RESTART ? 'gateway restarting' : 'gateway shutting down');
           runtime.deadlines.stop();
           runtime.phase = 'closed';

@@ -6,6 +6,8 @@ import type { KernelHooks } from '../../sdk/core/index.ts';
 import type { Logger } from '../../sdk/core/index.ts';
 import type { RateLimitService } from '../../sdk/rate-limit/index.ts';
 import type { Connection } from './connection.ts';
+import type { Caller } from './dispatch.ts';
+import type { InProcessClient } from './in-process.ts';
 import type { HealthRegistry } from './health.ts';
 import type { IdempotencyCache } from './idempotency.ts';
 import type { MethodRegistry } from '../../sdk/gateway/index.ts';
@@ -33,8 +35,10 @@ export interface Runtime {
   readonly version: string;
   /** Every accepted WebSocket, from upgrade to close. */
   readonly connections: Set<Connection>;
-  /** The same connections by id, for events addressed to one client. */
-  readonly connectionsById: Map<string, Connection>;
+  /** The same connections and the open in-process clients, by id, for events addressed to one client. */
+  readonly connectionsById: Map<string, Caller>;
+  /** Open in-process clients (GatewayService.call/connect): closed at stop and by revoke. */
+  readonly inProcess: Set<InProcessClient>;
   /** Called with the id of every connection that closed (service onDisconnect). */
   readonly disconnectListeners: Set<(connectionId: string) => void>;
   /** Request frames from authenticated clients, and error answers to them, since start. */

@@ -13,6 +13,11 @@ const EVENT_NAME = /^[A-Za-z][A-Za-z0-9._:-]{0,127}$/;
 
 export function revoke(runtime: Runtime, subject: string, reason: string): number {
   let closed = 0;
+  for (const client of runtime.inProcess) {
+    if (client.state !== 'open' || client.subject !== subject) continue;
+    client.close(reason);
+    closed++;
+  }
   for (const connection of runtime.connections) {
     if (connection.state !== 'open' || connection.subject !== subject) continue;
     connection.close(CLOSE_CODES.POLICY, reason.slice(0, 100));
@@ -23,10 +28,8 @@ export function revoke(runtime: Runtime, subject: string, reason: string): numbe
 
 export function sendTo(runtime: Runtime, connectionId: string, event: string, payload: unknown): boolean {
   if (!EVENT_NAME.test(event)) throw new TypeError(`gateway.sendTo(): invalid event name ${JSON.stringify(event)}`);
-  const connection = runtime.connectionsById.get(connectionId);
-  if (connection === undefined || connection.state !== 'open') return false;
-  const body = payload === undefined ? '' : `,"payload":${JSON.stringify(payload)}`;
-  return connection.send(`{"type":"event","event":"${event}"${body},"seq":${++connection.seq}}`);
+  // A WebSocket connection or an in-process client: each delivers the event its own way.
+  return runtime.connectionsById.get(connectionId)?.sendEvent(event, payload) ?? false;
 }
 
 /** Serialises the payload once; only `seq` differs per connection. */

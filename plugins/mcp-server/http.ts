@@ -5,18 +5,19 @@
  *
  * Authentication is the gateway's own: the route is registered through `httpRoute` without
  * `public`, so the router checks the Bearer token or password with the RPC lockout and rate
- * limits before this handler runs (no credential → 401). The tools then call the gateway's RPC
- * methods over a WebSocket to this same gateway with the same credential, so each method's
- * scope applies exactly as for any RPC client (a read credential cannot `chat.send`).
+ * limits before this handler runs (no credential → 401), and hands it the scopes and subject it
+ * granted. The tools call the gateway's RPC methods in process (`gateway.connect`) under that
+ * grant, through the same checks as a WebSocket request, so each method's scope applies
+ * exactly as for any RPC client (a read credential cannot `chat.send`) without a loopback
+ * socket per request.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { HttpRouteRegistrar } from '../../sdk/core/index.ts';
-import { connectGateway, type GatewayLink } from './gateway-link.ts';
+import type { HttpRouteContext, HttpRouteRegistrar } from '../../sdk/core/index.ts';
+import type { GatewayService, InProcessConnection } from '../../sdk/gateway/index.ts';
+import { LINK_CLOSED, type GatewayLink } from './gateway-link.ts';
 import type { ToolSettings } from './tools.ts';
 
 const MAX_BODY = 4 * 1024 * 1024;
-
-interface GatewayAddress { url: string; host: string; port: number }
 
 function rpcError(res: ServerResponse, status: number, code: number, message: string): void {
   const text = JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null });
@@ -39,21 +40,32 @@ async function readJson(req: IncomingMessage): Promise<{ ok: true; body: unknown
   }
 }
 
-/** The same secret the router accepted, tried as token and as password (as the router does). */
-function bearerCredential(header: string | undefined): Record<string, string> {
-  const match = header === undefined ? null : /^Bearer[ ]+([^ ]+)[ ]*$/i.exec(header);
-  return match ? { token: match[1] as string, password: match[1] as string } : {};
+/**
+ * The tools' view of the gateway for one /mcp request: an in-process connection holding the
+ * scopes and subject the router's authentication granted this request. `chat.final` and the
+ * other events addressed to it arrive as for a WebSocket client; its closing wakes a waiting
+ * `send_message` like a dropped WebSocket does.
+ */
+export function inProcessLink(connection: InProcessConnection): GatewayLink {
+  return {
+    call: (method, params) => connection.call(method, params),
+    onEvent(listener) {
+      const stopEvents = connection.onEvent(listener);
+      const stopClose = connection.onClose((reason) => listener(LINK_CLOSED, { message: reason }));
+      return () => {
+        stopEvents();
+        stopClose();
+      };
+    },
+    get open() {
+      return connection.open;
+    },
+    close: () => connection.close('the MCP request ended'),
+  };
 }
 
-/** This gateway's own WebSocket URL; an unspecified bind address is reached on loopback. */
-export function selfUrl(address: GatewayAddress): string {
-  if (address.host !== '0.0.0.0' && address.host !== '::') return address.url;
-  const scheme = address.url.startsWith('wss:') ? 'wss' : 'ws';
-  return `${scheme}://${address.host === '::' ? '[::1]' : '127.0.0.1'}:${address.port}/`;
-}
-
-export function registerMcpRoutes(router: HttpRouteRegistrar, gateway: () => GatewayAddress | undefined, settings: ToolSettings): void {
-  const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+export function registerMcpRoutes(router: HttpRouteRegistrar, gateway: () => Pick<GatewayService, 'connect'>, settings: ToolSettings): void {
+  const handler = async (req: IncomingMessage, res: ServerResponse, context?: HttpRouteContext): Promise<void> => {
     const read = await readJson(req);
     if (!read.ok) return rpcError(res, read.tooLarge ? 413 : 400, -32700, read.tooLarge ? `request body over ${MAX_BODY} bytes` : 'Parse error: the body must be JSON');
     const body = read.body;
@@ -61,15 +73,15 @@ export function registerMcpRoutes(router: HttpRouteRegistrar, gateway: () => Gat
       import('@modelcontextprotocol/sdk/server/streamableHttp.js'),
       import('./tools.ts'),
     ]);
+    // The route is not public, so the router has authenticated the request: `auth` is its grant
+    // (without one, nothing is allowed).
+    const auth = context?.auth ?? { scopes: [] };
     let link: Promise<GatewayLink> | undefined;
-    const credential = bearerCredential(req.headers.authorization);
-    const provider = () => (link ??= (async () => {
-      const address = gateway();
-      if (address === undefined) throw Object.assign(new Error('the gateway is not listening'), { code: 'UNAVAILABLE' });
-      // wss to this very process: the packets never leave the host, so the certificate (often
-      // issued for a public name, not for the loopback address) is not checked.
-      return connectGateway({ url: selfUrl(address), credential, insecureTls: address.url.startsWith('wss:') });
-    })());
+    const provider = () => (link ??= (async () => inProcessLink(gateway().connect({
+      scopes: auth.scopes,
+      ...(auth.subject !== undefined ? { subject: auth.subject } : {}),
+      ...(context !== undefined ? { remoteAddress: context.remoteAddress } : {}),
+    })))());
     const server = createMcpServer(provider, settings);
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: false });
     res.on('close', () => {

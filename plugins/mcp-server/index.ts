@@ -29,7 +29,7 @@ export default definePlugin<ToolSettings>({
     ctx.hooks.cliCommands.tap(ctx.name, (program, cli) => registerServeCommand(program, cli, ctx.config, ctx.paths.stateDir, settings));
     const serve = (ctx.config as MoltbotConfig).mcp?.serve;
     if (serve?.http?.enabled === true) {
-      ctx.hooks.httpRoute.tap(ctx.name, (router) => registerMcpRoutes(router, () => ctx.use(gatewayServiceRef).address(), settings));
+      ctx.hooks.httpRoute.tap(ctx.name, (router) => registerMcpRoutes(router, () => ctx.use(gatewayServiceRef), settings));
     }
   },
 });

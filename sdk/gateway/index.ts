@@ -7,7 +7,8 @@
  *   codes. The gateway lists it in `hello-ok` to the clients whose scope allows it, rejects bad
  *   params naming the JSON path, and answers a declared `MoltbotError` with the plugin's code.
  * - The `gateway` service by ref (`gatewayServiceRef`): address, events to clients, health
- *   reports, revocation.
+ *   reports, revocation, and RPC calls in process (`call` / `connect`) under the scopes an
+ *   HTTP route's authentication granted (`HttpRouteContext.auth`).
  * - HTTP: `sendJson` for routes added through the `httpRoute` hook.
  * - CLI: `callRunningGateway(ctx, method, params)` (and the pieces under it) for commands that
  *   talk to the running gateway.
@@ -20,7 +21,8 @@
 export { defineMethod, hasTaps, methodRegistry, MethodRegistry } from './methods.ts';
 export type { MethodInfo, MethodSpec } from './methods.ts';
 export { gatewayServiceRef } from './service.ts';
-export type { AuthMode, BindMode, CliOverrides, ComponentHealth, ComponentStatus, GatewayAddress, GatewayService, HealthRegistry, Readiness } from './service.ts';
+export type { AuthMode, BindMode, CliOverrides, ComponentHealth, ComponentStatus, GatewayAddress, GatewayService, HealthRegistry, InProcessCallOptions, InProcessConnection, InProcessGrant, Readiness } from './service.ts';
+export type { HttpRouteContext } from '../core/index.ts';
 export { parseRetryAfter, sendJson } from './http.ts';
 export { callGateway, callRunningGateway, cliCredential, gatewayUrl, retryHint } from './cli-client.ts';
 export type { GatewayRefusal } from './cli-client.ts';
