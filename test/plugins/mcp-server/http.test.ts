@@ -106,6 +106,39 @@ describe('MCP over streamable HTTP at /mcp', () => {
   });
 });
 
+describe('/mcp calls the gateway in process', () => {
+  it('send_message returns the agent\'s reply through the gateway\'s request path, without a WebSocket to it', async () => {
+    const h = await startMcpGateway(true);
+    const closed: string[] = [];
+    h.service.onDisconnect((id) => closed.push(id));
+    const client = await httpClient(h.httpUrl, PASSWORD);
+    const requests = h.service.stats().requests;
+    const sent = await client.callTool({ name: 'send_message', arguments: { message: 'in process' } });
+    expect(sent.isError).toBeFalsy();
+    expect(textOf(sent)).toBe('echo: in process');
+    expect(sent.structuredContent).toMatchObject({ status: 'ok', text: 'echo: in process' });
+    // chat.send went through the gateway's gates (counted as a request) on no socket.
+    expect(h.service.stats().requests).toBe(requests + 1);
+    expect(h.service.connections).toBe(0);
+    // The request's in-process connection is closed with the HTTP response (disconnect listeners ran).
+    await expect.poll(() => closed.length).toBeGreaterThan(0);
+  });
+
+  it('a read credential cannot send_message: the grant of the HTTP authentication decides, not the caller', async () => {
+    const h = await startMcpGateway(true);
+    const client = await httpClient(h.httpUrl, READER_TOKEN);
+    const sent = await client.callTool({ name: 'send_message', arguments: { message: 'let me in' } });
+    expect(sent.isError).toBe(true);
+    expect(textOf(sent)).toBe('FORBIDDEN: method "chat.send" requires scope "write" (the credential this MCP server uses lacks the scope; use a gateway credential with more scopes)');
+    expect(h.fake.requests).toHaveLength(0);
+    expect(h.service.connections).toBe(0);
+    // The same credential over the WebSocket is refused the same way.
+    const ws = openClient(h.url);
+    expect((await ws.connect({ token: READER_TOKEN })).ok).toBe(true);
+    expect((await ws.request('chat.send', { message: 'let me in' })).error).toMatchObject({ code: 'FORBIDDEN', message: 'method "chat.send" requires scope "write"' });
+  });
+});
+
 describe('/mcp transport edges', () => {
   it('is stateless: GET and DELETE answer 405; a body that is not JSON is a JSON-RPC parse error', async () => {
     const h = await startMcpGateway(true);
