@@ -2,8 +2,8 @@
  * `mcp-server`: Moltbot as an MCP server. `moltbot mcp serve` speaks MCP over stdio to a local
  * client and acts on the running gateway; with mcp.serve.http.enabled the gateway also serves
  * `/mcp` (streamable HTTP, the gateway's Bearer credential). Tools: send_message,
- * list_sessions, session_history, list_channels, each a gateway RPC call under the caller's
- * scopes. The MCP SDK is imported only when a client connects: loading the plugin costs nothing.
+ * list_sessions, session_history, list_channels, and each session as a resource, each a gateway
+ * RPC call under the caller's scopes (in process for /mcp, over a WebSocket for stdio). The MCP SDK is imported only when a client connects: loading the plugin costs nothing.
  */
 import schema from '../../schemas/plugins/mcp-server.json' with { type: 'json' };
 import validate from '../../schemas/generated/mcp-server.validate.ts';

@@ -10,6 +10,7 @@ import * as z from 'zod';
 import { KERNEL_VERSION } from '../../sdk/core/index.ts';
 import type { GatewayError, GatewayLink } from './gateway-link.ts';
 import { awaitReply } from './reply.ts';
+import { registerSessionResources } from './resources.ts';
 
 export interface ToolSettings {
   replyTimeoutMs: number;
@@ -48,7 +49,7 @@ export function createMcpServer(link: LinkProvider, settings: ToolSettings): Mcp
   const server = new McpServer(
     { name: 'moltbot', title: 'Moltbot', version: KERNEL_VERSION },
     {
-      instructions: 'Moltbot is a personal AI assistant gateway. send_message talks to its agent and returns the reply; list_sessions, session_history and list_channels show its state.',
+      instructions: 'Moltbot is a personal AI assistant gateway. send_message talks to its agent and returns the reply; list_sessions, session_history and list_channels show its state; each session is also a resource (moltbot://session/<key>) whose text is its history.',
       // logging/setLevel is accepted (the SDK keeps the level); the server sends no log messages of its own yet.
       capabilities: { logging: {} },
     },
@@ -143,5 +144,6 @@ export function createMcpServer(link: LinkProvider, settings: ToolSettings): Mcp
     const text = channels.length === 0 ? 'no channels' : channels.map((c) => `${c.id}: ${c.state}${c.lastError ? ` (last error: ${c.lastError.message})` : ''}`).join('\n');
     return ok({ channels }, text);
   }));
+  registerSessionResources(server, link, settings);
   return server;
 }

@@ -11,7 +11,7 @@ import { runConformance } from './run-conformance.ts';
 
 const BASELINE = fileURLToPath(new URL('./conformance-baseline.yml', import.meta.url));
 /** Scenarios about protocol behaviour: these must pass for real (not only be absent from the baseline). */
-const PROTOCOL = ['server-initialize', 'ping', 'logging-set-level', 'tools-list', 'dns-rebinding-protection'];
+const PROTOCOL = ['server-initialize', 'ping', 'logging-set-level', 'tools-list', 'resources-list', 'dns-rebinding-protection'];
 
 describe('MCP conformance suite against /mcp', { timeout: 60_000 }, () => {
   let gateway: ConformanceGateway;

@@ -139,6 +139,26 @@ describe('/mcp calls the gateway in process', () => {
   });
 });
 
+describe('/mcp sessions as resources', () => {
+  it('lists sessions as resources and reads a session\'s history as text; an unknown session is "Resource not found"', async () => {
+    const h = await startMcpGateway(true);
+    const writer = await httpClient(h.httpUrl, PASSWORD);
+    expect((await writer.listResources()).resources).toEqual([]);
+    await writer.callTool({ name: 'send_message', arguments: { message: 'remember me' } });
+    // A read credential is enough for resources.
+    const reader = await httpClient(h.httpUrl, READER_TOKEN);
+    const { resources } = await reader.listResources();
+    expect(resources).toEqual([expect.objectContaining({ uri: 'moltbot://session/agent%3Amain%3Amain', name: 'agent:main:main', mimeType: 'text/plain' })]);
+    const read = await reader.readResource({ uri: resources[0]!.uri });
+    expect(read.contents).toHaveLength(1);
+    const [content] = read.contents as { uri: string; mimeType: string; text: string }[];
+    expect(content).toMatchObject({ uri: 'moltbot://session/agent%3Amain%3Amain', mimeType: 'text/plain' });
+    expect(content!.text.split('\n')).toEqual([expect.stringMatching(/^\S+Z user: remember me$/), expect.stringMatching(/^\S+Z assistant: echo: remember me$/)]);
+    await expect(reader.readResource({ uri: 'moltbot://session/agent%3Amain%3Awebchat%3Adm%3Anobody' })).rejects.toThrow(/^MCP error -32002: Resource not found: no session "agent:main:webchat:dm:nobody"/);
+    await expect(reader.readResource({ uri: 'moltbot://session/not-a-key' })).rejects.toThrow(/^MCP error -32602: INVALID_SESSION_KEY: invalid session key "not-a-key"/);
+  });
+});
+
 describe('/mcp transport edges', () => {
   it('is stateless: GET and DELETE answer 405; a body that is not JSON is a JSON-RPC parse error', async () => {
     const h = await startMcpGateway(true);
