@@ -143,7 +143,9 @@ function rateLimited(answer: Answer, decision: RequestDecision, limit: 'connecti
 
 function afterLimits(runtime: Runtime, caller: Caller, call: Call, answer: Answer, decision: RequestDecision): void {
   if (!decision.allowed) return rateLimited(answer, decision, 'credential');
-  if (caller.state !== 'open') return;
+  // Closed while an async limiter answered: nothing reaches a closed socket, but an in-process
+  // caller still waits for its promise.
+  if (caller.state !== 'open') return answer(failed(wireError('UNAVAILABLE', 'request cancelled: connection closed', { retryAfterMs: 1000 })));
   if (caller.inflight !== undefined && caller.inflight.size >= runtime.settings.maxInflight) {
     return answer(failed(wireError('BUSY', `more than ${runtime.settings.maxInflight} requests in flight on this connection`, { retryAfterMs: 100 })));
   }
