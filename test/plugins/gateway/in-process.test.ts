@@ -3,9 +3,21 @@
  * passes (dispatch.ts), with the scopes given as the grant.
  */
 import { describe, expect, it } from 'vitest';
-import { definePlugin, defineErrors, MoltbotError } from '../../../sdk/core/index.ts';
-import { defineMethod, gatewayServiceRef, RpcError } from '../../../sdk/gateway/index.ts';
-import { connectClient, startGateway } from './helpers.ts';
+import { definePlugin, defineErrors, MoltbotError } from 'moltbot/plugin-sdk/core';
+import { defineMethod, gatewayServiceRef, RpcError, sendJson } from 'moltbot/plugin-sdk/gateway';
+import { connectClient, PASSWORD, startGateway } from './helpers.ts';
+
+const READER_TOKEN = 'reader-token-for-in-process-tests';
+
+/** Grants `read` only to READER_TOKEN, before the first-party auth taps. */
+const readerCredential = definePlugin({
+  name: 'test-reader',
+  version: '1.0.0',
+  setup(ctx) {
+    ctx.hooks.authenticate.tapPromise({ name: ctx.name, stage: -10 }, async (request) =>
+      request.credential.token === READER_TOKEN ? { ok: true, scopes: ['read'], subject: 'reader' } : undefined);
+  },
+});
 
 const codes = defineErrors('in-process-test', { INPROC_ERR_LOCKED: { title: 'Note locked', fix: 'Unlock it first.' } });
 
@@ -37,13 +49,24 @@ function notesPlugin(seen: { connections: string[]; runs: number; disconnected: 
       defineMethod(ctx, { name: 'notes.locked', scope: 'read', errors: codes, handler: () => { throw new MoltbotError(codes.INPROC_ERR_LOCKED, { message: 'the note is locked' }); } });
       defineMethod(ctx, { name: 'notes.slow', scope: 'read', handler: (_params, rpc) => new Promise((resolve) => rpc.signal.addEventListener('abort', () => resolve('aborted'))) });
       ctx.hooks.start.tap(ctx.name, () => { ctx.use(gatewayServiceRef).onDisconnect((id) => seen.disconnected.push(id)); });
+      // A route acting for its caller: the grant of the route's authentication, as /mcp does.
+      ctx.hooks.httpRoute.tap(ctx.name, (router) => router.route({
+        method: 'POST', path: '/notes/write', scope: 'read',
+        handler: async (_req, res, context) => {
+          try {
+            sendJson(res, 200, { ok: true, result: await ctx.use(gatewayServiceRef).call('notes.write', {}, { ...context!.auth!, remoteAddress: context!.remoteAddress }) });
+          } catch (error) {
+            sendJson(res, 403, { ok: false, code: (error as RpcError).code, message: (error as Error).message });
+          }
+        },
+      }));
     },
   });
 }
 
 async function start() {
   const seen = { connections: [] as string[], runs: 0, disconnected: [] as string[] };
-  const h = await startGateway({ extra: [notesPlugin(seen)] });
+  const h = await startGateway({ extra: [readerCredential, notesPlugin(seen)] });
   return { ...h, seen };
 }
 
@@ -128,6 +151,19 @@ describe('GatewayService.call', () => {
     const error = await pending;
     expect(error.code).toBe('UNAVAILABLE');
     expect(error.message).toBe('request cancelled: cancelled by the caller');
+  });
+});
+
+describe('an HTTP route calling in process with context.auth', () => {
+  it('acts with the scopes its Bearer authentication granted: read cannot call a write method, the password can', async () => {
+    const { service, httpUrl, seen } = await start();
+    const post = (secret: string) => fetch(`${httpUrl}/notes/write`, { method: 'POST', headers: { authorization: `Bearer ${secret}` } });
+    const reader = await post(READER_TOKEN);
+    expect(await reader.json()).toEqual({ ok: false, code: 'FORBIDDEN', message: 'method "notes.write" requires scope "write"' });
+    expect(seen.runs).toBe(0);
+    const owner = await post(PASSWORD);
+    expect(await owner.json()).toEqual({ ok: true, result: { run: 1 } });
+    expect(service.connections).toBe(0);
   });
 });
 
