@@ -287,7 +287,10 @@ export function createAgentService(deps: AgentDeps): AgentService {
         await persist(parts.agentId, key, owned, [assistant]);
         const results: TranscriptEntry[] = [];
         for (const call of result.toolCalls) {
-          results.push(await runTool({ call, runId, sessionKey: key, signal: controller.signal, timeoutMs: settings.toolTimeoutMs, hooks, tools: deps.tools, trace }));
+          results.push(await runTool({
+            call, runId, sessionKey: key, signal: controller.signal, timeoutMs: settings.toolTimeoutMs, hooks, tools: deps.tools, trace,
+            onProgress: (update) => emit({ type: 'progress', runId, sessionKey: key, ...update }, request.onEvent),
+          }));
         }
         await persist(parts.agentId, key, owned, results);
       }

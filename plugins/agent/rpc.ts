@@ -1,14 +1,15 @@
 /**
  * The agent's RPC methods (declared with the gateway's defineMethod; without a gateway they are
  * simply never called). chat.send answers once the user message is durable; the reply streams
- * as `chat.delta` events and ends with `chat.final` (usage included).
+ * as `chat.delta` events (and `tool.progress` while a tool reports progress) and ends with
+ * `chat.final` (usage included).
  */
 import { randomUUID } from 'node:crypto';
 import type { PluginContext } from '../../sdk/core/index.ts';
 import { defineMethod, gatewayServiceRef, RpcError } from '../../sdk/gateway/index.ts';
 import { AgentError } from '../../sdk/agent/index.ts';
 import type { AgentService } from '../../sdk/agent/index.ts';
-import { SessionEvents, SESSION_TOPIC, MAX_SUBSCRIPTIONS_PER_CONNECTION } from './session-events.ts';
+import { EVENT_NAMES, SessionEvents, SESSION_TOPIC, MAX_SUBSCRIPTIONS_PER_CONNECTION } from './session-events.ts';
 import { eventBusRef, type EventBus } from '../../sdk/agent/index.ts';
 import { mainSessionKey } from '../../sdk/agent/index.ts';
 
@@ -55,7 +56,7 @@ export function defineAgentMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | '
   defineMethod<{ sessionKey?: string; message: string }>(ctx, {
     name: 'chat.send',
     scope: 'write',
-    description: 'Starts a run; answers {runId} once the message is stored, then streams chat.delta / chat.final events',
+    description: 'Starts a run; answers {runId} once the message is stored, then streams chat.delta / tool.progress / chat.final events',
     params: { type: 'object', additionalProperties: false, required: ['message'], properties: { sessionKey: SESSION_KEY, message: { type: 'string', minLength: 1, maxLength: 200_000 } } },
     handler: (params, rpc) => wrap(() => new Promise((resolve, reject) => {
       // Until the message is accepted the request's signal (gateway timeout, shutdown) may
@@ -71,7 +72,7 @@ export function defineAgentMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | '
         metadata: { connection: rpc.connection.id },
         // The run's events go to the client that started it, not to every connected client.
         onEvent: ({ type, ...payload }) => {
-          gateway()?.sendTo(rpc.connection.id, type === 'delta' ? 'chat.delta' : 'chat.final', payload);
+          gateway()?.sendTo(rpc.connection.id, EVENT_NAMES[type], payload);
         },
         onAccepted: (runId) => {
           events.startedBy(runId, rpc.connection.id);
@@ -101,7 +102,7 @@ export function defineAgentMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | '
     name: 'sessions.subscribe',
     scope: 'read',
     sideEffects: false,
-    description: 'Streams chat.delta / chat.final of every run in the session to this connection, whoever started it and on any gateway instance',
+    description: 'Streams chat.delta / tool.progress / chat.final of every run in the session to this connection, whoever started it and on any gateway instance',
     params: { type: 'object', additionalProperties: false, required: ['sessionKey'], properties: { sessionKey: SESSION_KEY } },
     handler: (params, rpc) => {
       if (!events.subscribe(rpc.connection.id, params.sessionKey)) {

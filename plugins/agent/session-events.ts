@@ -1,6 +1,6 @@
 /**
- * Session event subscriptions: a client that calls `sessions.subscribe` gets the `chat.delta`
- * / `chat.final` events of every run in that session, whoever started it (another client, a
+ * Session event subscriptions: a client that calls `sessions.subscribe` gets the `chat.delta`,
+ * `tool.progress` and `chat.final` events of every run in that session, whoever started it (another client, a
  * channel, a cron job) and on whichever gateway instance: with an `event-bus` service (e.g.
  * `events-redis`) each instance publishes its runs' events and delivers the others' to its
  * own subscribers. The client that started a run gets its events directly, never twice.
@@ -12,6 +12,10 @@ import type { EventBus, RunEvent } from '../../sdk/agent/index.ts';
 export const SESSION_TOPIC = 'sessions';
 /** Enough for a dashboard watching many sessions; bounded so one client cannot grow the maps without end. */
 export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 200;
+
+/** The WebSocket event name of each run event type. */
+export const EVENT_NAMES: Readonly<Record<RunEvent['type'], string>> = { delta: 'chat.delta', progress: 'tool.progress', final: 'chat.final' };
+const KNOWN_EVENTS = new Set(Object.values(EVENT_NAMES));
 
 interface BusMessage {
   origin: string;
@@ -74,7 +78,7 @@ export class SessionEvents {
   /** A run event of this instance: to local subscribers, then to the other instances. */
   local(event: RunEvent): void {
     const { type, ...payload } = event;
-    const name = type === 'delta' ? 'chat.delta' : 'chat.final';
+    const name = EVENT_NAMES[type];
     const requester = this.#requesters.get(event.runId);
     if (type === 'final') this.#requesters.delete(event.runId);
     this.#deliver(event.sessionKey, name, payload, requester);
@@ -86,7 +90,7 @@ export class SessionEvents {
   remote(message: unknown): void {
     const m = message as Partial<BusMessage>;
     if (m.origin === this.#deps.instanceId || typeof m.sessionKey !== 'string' || typeof m.event !== 'string') return;
-    if (m.event !== 'chat.delta' && m.event !== 'chat.final') return;
+    if (!KNOWN_EVENTS.has(m.event)) return;
     this.#deliver(m.sessionKey, m.event, m.payload);
   }
 

@@ -1,12 +1,14 @@
 /**
  * One tool call of a run: `beforeToolCall` may deny it or rewrite its arguments, the handler
  * runs under the run's signal and a timeout, `afterToolCall` may reshape the result. A failing
- * tool becomes an error result the model sees, never a failed run.
+ * tool becomes an error result the model sees, never a failed run. The handler's
+ * `context.progress` goes through the shared throttle to `onProgress`; it is finished before the
+ * result is built, so no progress of the call follows it.
  */
 import { randomUUID } from 'node:crypto';
 import type { KernelHooks } from '../../sdk/core/index.ts';
 import type { ToolResult } from '../../sdk/core/index.ts';
-import { decideToolCall, type ToolRegistry } from '../../sdk/agent/index.ts';
+import { createProgressReporter, decideToolCall, type ToolProgress, type ToolRegistry } from '../../sdk/agent/index.ts';
 import type { TraceRecorder } from './trace.ts';
 import type { ToolCallRecord, TranscriptEntry } from '../../sdk/agent/index.ts';
 
@@ -19,6 +21,8 @@ export interface ToolRunInput {
   hooks: KernelHooks;
   tools: ToolRegistry;
   trace: TraceRecorder;
+  /** The call's progress updates (throttled); absent: the tool gets no `context.progress`. */
+  onProgress?(update: ToolProgress & { callId: string; tool: string }): void;
 }
 
 export async function runTool(input: ToolRunInput): Promise<TranscriptEntry> {
@@ -35,11 +39,17 @@ export async function runTool(input: ToolRunInput): Promise<TranscriptEntry> {
     const tool = input.tools.get(call.name);
     if (tool === undefined) output = `unknown tool "${call.name}"`;
     else {
+      const onProgress = input.onProgress;
+      const reporter = onProgress === undefined ? undefined : createProgressReporter((update) => onProgress({ callId: call.id, tool: call.name, ...update }));
+      const context = { runId: input.runId, sessionKey: input.sessionKey, signal: input.signal, ...(reporter ? { progress: reporter.report } : {}) };
       try {
-        output = await withTimeout(Promise.resolve().then(() => tool.handler(args, { runId: input.runId, sessionKey: input.sessionKey, signal: input.signal })), input.timeoutMs);
+        output = await withTimeout(Promise.resolve().then(() => tool.handler(args, context)), input.timeoutMs);
         ok = true;
       } catch (error) {
         output = `tool "${call.name}" failed: ${error instanceof Error ? error.message : String(error)}`;
+      } finally {
+        // Also on a timeout: the handler may still run and report, but the call is over.
+        reporter?.finish();
       }
     }
   }

@@ -13,6 +13,7 @@ import type { Alert } from '../../sdk/core/index.ts';
 import type { Logger } from '../../sdk/core/index.ts';
 import { KERNEL_VERSION } from '../../sdk/core/index.ts';
 import type { McpOptions, ServerSpec } from './settings.ts';
+import { deliverInOrder } from './ordered-delivery.ts';
 import { StdioChildTransport } from './stdio-child.ts';
 
 export type ConnectionState = 'idle' | 'connecting' | 'ready' | 'backoff' | 'circuit-open' | 'closed';
@@ -109,6 +110,7 @@ export class McpServerConnection {
     client.onerror = (error) => this.#hooks.log.debug({ server: this.spec.name, err: error }, 'MCP transport error');
     try {
       await client.connect(transport, { timeout: this.#options.connectTimeoutMs });
+      deliverInOrder(transport);
       if (this.#closing) return void (await client.close().catch(() => undefined));
       const capabilities = client.getServerCapabilities() ?? {};
       this.stats.capabilities = { tools: capabilities.tools !== undefined, resources: capabilities.resources !== undefined, prompts: capabilities.prompts !== undefined };

@@ -60,7 +60,8 @@ export class McpManager {
     if (registry === undefined || connection.tools.length === 0 && connection.stats.state !== 'ready') return;
     const removers: (() => void)[] = [];
     const definitions = serverTools(connection, connection.tools, {
-      onProgress: (server, tool, context, progress) => this.#deps.log.info({ server, tool, runId: context.runId, progress: progress.progress, total: progress.total }, `MCP progress ${server}/${tool}: ${progress.progress}${progress.total !== undefined ? `/${progress.total}` : ''}${progress.message ? ` ${progress.message}` : ''}`),
+      // The caller gets the update through context.progress; the log keeps a trace of it.
+      onProgress: (server, tool, context, progress) => this.#deps.log.debug({ server, tool, runId: context.runId, progress: progress.progress, total: progress.total }, `MCP progress ${server}/${tool}: ${progress.progress}${progress.total !== undefined ? `/${progress.total}` : ''}${progress.message ? ` ${progress.message}` : ''}`),
     });
     for (const tool of definitions) {
       try {

@@ -4,7 +4,8 @@
  * `read_resource`, `list_prompts` and `get_prompt` under the same prefix (a server tool of the
  * same name wins). Tools that only run as tasks (`execution.taskSupport: "required"`) are left
  * out: a plain tools/call cannot run them. Every handler returns the result wrapped as untrusted content; a result
- * with `isError` becomes a failed tool call the model sees.
+ * with `isError` becomes a failed tool call the model sees. A server's `notifications/progress`
+ * for a call go to the caller's `context.progress` (agent runs: `tool.progress` events).
  */
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolContext, ToolDefinition } from '../../sdk/agent/index.ts';
@@ -39,7 +40,10 @@ export function serverTools(connection: McpServerConnection, tools: readonly Too
       handler: async (args: unknown, context: ToolContext) => {
         const result = (await connection.callTool(tool.name, args, {
           signal: context.signal,
-          onProgress: (progress) => deps.onProgress(spec.name, tool.name, context, progress),
+          onProgress: (progress) => {
+            deps.onProgress(spec.name, tool.name, context, progress);
+            context.progress?.({ progress: progress.progress, ...(progress.total !== undefined ? { total: progress.total } : {}), ...(progress.message !== undefined ? { message: progress.message } : {}) });
+          },
         })) as McpToolResult;
         const text = wrapUntrusted(`${spec.name}/${tool.name}`, resultText(result), spec.maxResultBytes);
         if (result.isError === true) throw new McpToolError(text);

@@ -5,12 +5,14 @@
  * its name: a third-party `write`), are refused even with a valid admin credential unless
  * `invokeAllow` names them. The
  * session's sandbox policy (`beforeToolCall`) applies on top, and a call without a session key
- * counts as sandboxed.
+ * counts as sandboxed. A tool's `context.progress` reaches the calling connection (only it) as
+ * `tool.progress` events `{ callId, tool, progress, total?, message? }`, throttled like in agent
+ * runs and all sent before the response, which carries the same `callId`.
  */
 import { randomUUID } from 'node:crypto';
 import type { PluginContext } from '../../sdk/core/index.ts';
-import { decideToolCall, type ToolDefinition, type ToolRegistry } from '../../sdk/agent/index.ts';
-import { defineMethod, RpcError } from '../../sdk/gateway/index.ts';
+import { createProgressReporter, decideToolCall, type ToolDefinition, type ToolRegistry } from '../../sdk/agent/index.ts';
+import { defineMethod, gatewayServiceRef, RpcError } from '../../sdk/gateway/index.ts';
 import type { ToolPolicy } from '../../sdk/agent/index.ts';
 
 export const RPC_INVOKE_DENY = Object.freeze(['exec', 'write', 'edit', 'apply_patch', 'sessions_spawn', 'sessions_send', 'gateway', 'cron', 'nodes', 'plugins', 'browser', 'canvas']);
@@ -42,7 +44,7 @@ export function defineToolMethods(ctx: PluginContext, deps: { registry: () => To
   defineMethod(ctx, {
     name: 'tools.invoke',
     scope: 'admin',
-    description: 'Runs one tool now, as the agent would (policy hooks included); the result says ok or the tool\'s error.',
+    description: 'Runs one tool now, as the agent would (policy hooks included); the result says ok or the tool\'s error. Progress the tool reports arrives before it as tool.progress events to this connection.',
     params: {
       type: 'object', additionalProperties: false, required: ['name'],
       properties: {
@@ -66,15 +68,25 @@ export function defineToolMethods(ctx: PluginContext, deps: { registry: () => To
       const started = performance.now();
       let ok = false;
       let output: unknown;
+      // Without a gateway (an embedded kernel calling the hook) there is no one to tell.
+      const events = ctx.useOptional(gatewayServiceRef);
+      const reporter = events === undefined ? undefined : createProgressReporter((update) => {
+        events.sendTo(rpc.connection.id, 'tool.progress', { callId: call.callId, tool: params.name, ...update });
+      });
       try {
-        output = await tool.handler(finalArgs, { runId: call.callId, sessionKey: params.sessionKey ?? `rpc:${rpc.connection.subject ?? rpc.connection.id}`, signal: rpc.signal });
+        output = await tool.handler(finalArgs, {
+          runId: call.callId, sessionKey: params.sessionKey ?? `rpc:${rpc.connection.subject ?? rpc.connection.id}`, signal: rpc.signal,
+          ...(reporter ? { progress: reporter.report } : {}),
+        });
         ok = true;
       } catch (error) {
         const { code, message } = error as { code?: unknown; message?: unknown };
         output = { code: typeof code === 'string' ? code : 'TOOL_ERROR', message: typeof message === 'string' ? message : 'the tool failed' };
+      } finally {
+        reporter?.finish();
       }
       const result = await ctx.hooks.afterToolCall.promise({ callId: call.callId, name: params.name, ok, output, durationMs: performance.now() - started }, call);
-      return result.ok ? { ok: true, output: result.output, durationMs: result.durationMs } : { ok: false, error: result.output, durationMs: result.durationMs };
+      return result.ok ? { ok: true, callId: call.callId, output: result.output, durationMs: result.durationMs } : { ok: false, callId: call.callId, error: result.output, durationMs: result.durationMs };
     },
   });
 }

@@ -30,6 +30,8 @@ export interface RunRequest {
 
 export type RunEvent =
   | { type: 'delta'; runId: string; sessionKey: string; attempt: number; text: string }
+  /** A tool call's progress (`ToolContext.progress`), throttled; sent as WS event `tool.progress`. */
+  | { type: 'progress'; runId: string; sessionKey: string; callId: string; tool: string; progress: number; total?: number; message?: string }
   | { type: 'final'; runId: string; sessionKey: string; status: 'ok' | 'error' | 'aborted'; text: string; model?: string; usage: Usage; error?: { code: string; message: string; retryAfterMs?: number } };
 
 export interface RunResult {

@@ -3,7 +3,8 @@
  *
  * - Tools: `toolRegistryRef` (service `tools`), `ToolDefinition` with its declared `access`
  *   (file tools declare their path arguments so protected paths apply to them by kind), and
- *   the tool policy (`toolPolicyRef`, service `tool-policy`).
+ *   the tool policy (`toolPolicyRef`, service `tool-policy`); `ToolContext.progress` and the
+ *   shared throttle `createProgressReporter` for runners.
  * - Model API for provider plugins: `ModelApi` / `ModelCall` / `ModelEvent`, `modelApiRef(api)`,
  *   `ModelCallError` and the helpers that classify HTTP and SDK errors, `resolveModel`.
  * - Sessions: transcript entry types, the `SessionStore` contract (`sessionStoreRef`), session
@@ -35,6 +36,8 @@ export { DEFAULT_SANDBOX_DENY, GUIDE_TOOLS, TOOL_GROUPS, createToolPolicy, toolP
 export type { SandboxMode, SandboxPolicyConfig, ToolPolicy, ToolPolicyService } from './tool-policy.ts';
 export { createToolRegistry, declaredPaths, toolRegistryRef } from './tool-registry.ts';
 export type { DeclaredPath, PathAccess, ToolAccess, ToolContext, ToolDefinition, ToolRegistry } from './tool-registry.ts';
+export { MAX_PROGRESS_MESSAGE, PROGRESS_INTERVAL_MS, createProgressReporter } from './tool-progress.ts';
+export type { ProgressReporter, ToolProgress } from './tool-progress.ts';
 export type * from './types.ts';
 export { closeOrphanToolCalls, orphanToolCalls } from './orphan-tool-calls.ts';
 export { emptySummary, foldEntries, summarize } from './session-summary.ts';

@@ -8,6 +8,7 @@
  * third-party file tool is held to the same rules as the first-party `read`/`write`/`edit`.
  */
 import { createServiceRef } from '../core/index.ts';
+import type { ToolProgress } from './tool-progress.ts';
 import type { ToolSpec } from './types.ts';
 
 export interface ToolContext {
@@ -15,6 +16,13 @@ export interface ToolContext {
   sessionKey: string;
   /** Aborted when the run is aborted or times out. */
   signal: AbortSignal;
+  /**
+   * Reports how far a long call got (`{ progress, total?, message? }`). Absent when the caller
+   * does not listen; call it as `context.progress?.(...)`. Updates are throttled by the runner
+   * (agent runs: `tool.progress` events, at most one per 100 ms per call, the last one always
+   * sent before the result); an update after the handler settled is dropped.
+   */
+  progress?(update: ToolProgress): void;
 }
 
 /** What a tool does with a workspace path it is given. */

@@ -2,14 +2,15 @@
  * MCP tools in real agent runs (fake model provider, real gateway, real published servers):
  * a scripted tool call reaches server-everything end to end; server-filesystem goes through
  * the tool policy (a sandboxed session reaches only what the policy allows, and the server's
- * own path check still holds); server-memory stores and reads back.
+ * own path check still holds); server-memory stores and reads back; a long call's progress
+ * reaches WebSocket clients as tool.progress events before the reply.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { mcpServiceRef } from '../../../plugins/mcp/index.ts';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTempDir } from '../../helpers/temp-dir.ts';
-import { chat, startAgent } from '../agent/harness.ts';
+import { chat, startAgent, waitFor } from '../agent/harness.ts';
 import { SERVERS, stdio } from './kit.ts';
 
 const GROUP = 'agent:main:webchat:group:room1';
@@ -38,6 +39,50 @@ describe('mcp tools in agent runs', () => {
     expect(reply).toMatch(/^<untrusted-mcp-content source="everything\/echo">/);
     expect(reply).toContain('Echo: from the model');
     expect(h.kernel.use(mcpServiceRef).stats()['everything']).toMatchObject({ calls: 1, errors: 0 });
+  });
+
+  it('progress of a long MCP call reaches the sender and a session subscriber as tool.progress events, in order, before the reply', async () => {
+    const h = await startAgent({ config: { mcp: { servers: { everything: stdio(SERVERS.everything, ['stdio']) } } }, extra: ['tool-policy'] });
+    await h.kernel.use(mcpServiceRef).settled();
+    // Three steps 200 ms apart: each passes the 100 ms throttle.
+    h.fake.script({ toolCall: { name: 'mcp__everything__trigger-long-running-operation', args: { duration: 0.6, steps: 3 }, id: 'call_p1' } }, { text: 'operation finished' });
+    const watcher = await h.client();
+    expect((await watcher.request('sessions.subscribe', { sessionKey: 'agent:main:main' })).ok).toBe(true);
+    const sender = await h.client();
+    const { response, final } = await chat(sender, 'run the long operation');
+    expect(final.payload).toMatchObject({ status: 'ok', text: 'operation finished' });
+    const runId = response.payload.runId as string;
+    await waitFor(watcher, (f) => f.event === 'chat.final' && f.payload.runId === runId);
+    for (const client of [sender, watcher]) {
+      const events = client.frames.filter((f) => f.type === 'event' && f.payload?.runId === runId && f.event !== 'chat.delta');
+      const labels = events.map((f) => f.event === 'tool.progress' ? `${f.payload.progress}/${f.payload.total}` : f.event);
+      // 2/3 may be folded into 3/3 when a loaded machine delivers them within one throttle
+      // window; the first and the last update always arrive, in order, before chat.final.
+      expect([['1/3', '2/3', '3/3', 'chat.final'], ['1/3', '3/3', 'chat.final']]).toContainEqual(labels);
+      expect(events[0]!.payload).toEqual({ runId, sessionKey: 'agent:main:main', callId: 'call_p1', tool: 'mcp__everything__trigger-long-running-operation', progress: 1, total: 3 });
+      // The reply's text streams after the tool finished.
+      const firstDelta = client.frames.findIndex((f) => f.event === 'chat.delta' && f.payload.runId === runId);
+      const lastProgress = client.frames.findLastIndex((f) => f.event === 'tool.progress');
+      expect(firstDelta === -1 || firstDelta > lastProgress).toBe(true);
+    }
+    expect(toolReply(h, 'call_p1')).toContain('Long running operation completed');
+  });
+
+  it('tools.invoke of a long MCP call: tool.progress events go to the calling connection only, before the response (same callId)', async () => {
+    const h = await startAgent({ config: { mcp: { servers: { everything: stdio(SERVERS.everything, ['stdio']) } } }, extra: ['tool-policy'] });
+    await h.kernel.use(mcpServiceRef).settled();
+    const bystander = await h.client();
+    expect((await bystander.request('sessions.subscribe', { sessionKey: 'agent:main:main' })).ok).toBe(true);
+    const caller = await h.client();
+    const response = await caller.request('tools.invoke', { name: 'mcp__everything__trigger-long-running-operation', args: { duration: 0.6, steps: 3 }, sessionKey: 'agent:main:main' });
+    expect(response.payload).toMatchObject({ ok: true, callId: expect.stringMatching(/^rpc-/) });
+    const callId = response.payload.callId as string;
+    const at = caller.frames.indexOf(response);
+    const progress = caller.frames.filter((f) => f.event === 'tool.progress');
+    expect(progress.every((f) => caller.frames.indexOf(f) < at)).toBe(true);
+    expect([['1/3', '2/3', '3/3'], ['1/3', '3/3']]).toContainEqual(progress.map((f) => `${f.payload.progress}/${f.payload.total}`));
+    expect(progress[0]!.payload).toEqual({ callId, tool: 'mcp__everything__trigger-long-running-operation', progress: 1, total: 3 });
+    expect(bystander.frames.filter((f) => f.event === 'tool.progress')).toEqual([]);
   });
 
   it('server-filesystem through the tool policy: a sandboxed session gets read but not write; outside the allowed dir stays denied', async () => {

@@ -52,17 +52,23 @@ describe('mcp client with server-everything (stdio)', () => {
     expect(out.length).toBeLessThan(700);
   });
 
-  it('progress notifications of a long operation are forwarded (logged with the run id)', async () => {
+  it('progress notifications of a long operation reach context.progress in order, all before the result (and a debug log line with the run id)', async () => {
     const { kernel, tools } = await everything();
-    const out = await tools.get('mcp__everything__trigger-long-running-operation')!.handler({ duration: 0.3, steps: 3 }, context());
+    const seen: string[] = [];
+    const progress = (u: { progress: number; total?: number; message?: string }) => seen.push(`${u.progress}/${u.total}`);
+    const out = await tools.get('mcp__everything__trigger-long-running-operation')!.handler({ duration: 0.3, steps: 3 }, { ...context(), progress });
+    seen.push('result');
     expect(out).toContain('Long running operation completed');
-    const progress = kernel.logs.filter((l) => typeof l.msg === 'string' && l.msg.startsWith('MCP progress everything/trigger-long-running-operation'));
-    expect(progress.map((l) => l.msg)).toEqual([
+    // The last update is written right before the response, often in the same read: it must
+    // still arrive first (plugins/mcp/ordered-delivery.ts; this test was flaky without it).
+    expect(seen).toEqual(['1/3', '2/3', '3/3', 'result']);
+    const logged = kernel.logs.filter((l) => typeof l.msg === 'string' && l.msg.startsWith('MCP progress everything/trigger-long-running-operation'));
+    expect(logged.map((l) => l.msg)).toEqual([
       'MCP progress everything/trigger-long-running-operation: 1/3',
       'MCP progress everything/trigger-long-running-operation: 2/3',
       'MCP progress everything/trigger-long-running-operation: 3/3',
     ]);
-    expect(progress[0]).toMatchObject({ runId: 'r1', server: 'everything' });
+    expect(logged[0]).toMatchObject({ runId: 'r1', server: 'everything', level: 20 });
     expect(kernel.use(mcpServiceRef).stats()['everything']!.progress).toBe(3);
   });
 
