@@ -2,9 +2,8 @@
  * Tool progress: the shared throttle (at most one update per interval, the newest of a busy
  * window sent when it closes, the held one sent at finish, nothing after).
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createProgressReporter, type ToolProgress } from '../../../sdk/agent/index.ts';
-import { eventually } from '../../helpers/eventually.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -15,21 +14,28 @@ function collect(intervalMs: number) {
 }
 
 describe('tool progress throttle', () => {
-  it('sends the first update at once, holds the newest of a busy window and sends it when the window closes', async () => {
-    const { sent, reporter } = collect(60);
-    reporter.report({ progress: 1, total: 4 });
-    reporter.report({ progress: 2, total: 4 });
-    reporter.report({ progress: 3, total: 4, message: 'almost' });
-    expect(sent.map((u) => u.progress)).toEqual([1]);
-    await eventually(() => sent.length === 2, 'the held update');
-    expect(sent[1]).toMatchObject({ progress: 3, total: 4, message: 'almost' });
-    // Never two within one interval (1 ms slack for timer rounding).
-    expect(sent[1]!.at - sent[0]!.at).toBeGreaterThanOrEqual(59);
-    await sleep(70);
-    reporter.report({ progress: 4, total: 4 });
-    expect(sent.map((u) => u.progress)).toEqual([1, 3, 4]);
-    reporter.finish();
-    expect(sent).toHaveLength(3);
+  it('sends the first update at once, holds the newest of a busy window and sends it when the window closes', () => {
+    // Fake clock: the throttle's windows are exact, whatever the load on the machine.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    try {
+      const { sent, reporter } = collect(60);
+      reporter.report({ progress: 1, total: 4 });
+      reporter.report({ progress: 2, total: 4 });
+      reporter.report({ progress: 3, total: 4, message: 'almost' });
+      expect(sent.map((u) => u.progress)).toEqual([1]);
+      vi.advanceTimersByTime(59);
+      expect(sent).toHaveLength(1);
+      vi.advanceTimersByTime(1);
+      expect(sent[1]).toMatchObject({ progress: 3, total: 4, message: 'almost' });
+      expect(sent[1]!.at - sent[0]!.at).toBe(60);
+      vi.advanceTimersByTime(70);
+      reporter.report({ progress: 4, total: 4 });
+      expect(sent.map((u) => u.progress)).toEqual([1, 3, 4]);
+      reporter.finish();
+      expect(sent).toHaveLength(3);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('finish() sends the held update at once (the last one always arrives) and drops every later one', async () => {
