@@ -1,15 +1,21 @@
 /**
  * `tool-policy`: enforces `agents.defaults.sandbox.{mode,allowlist,denylist}` on every tool
  * call through `beforeToolCall`. A denied call becomes a tool error the model sees, and a log
- * line with the tool and session (never the arguments, which may carry secrets).
+ * line with the tool and session (never the arguments, which may carry secrets). Then
+ * `agents.defaults.sandbox.approvals`: a tool in mode `ask` waits for the owner's answer
+ * (approvals.ts), `never` is denied, `always-allow` runs.
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import schema from '../../schemas/plugins/tool-policy.json' with { type: 'json' };
 import validate from '../../schemas/generated/tool-policy.validate.ts';
 import { definePlugin, optionalService } from '../../sdk/core/index.ts';
+import { gatewayServiceRef } from '../../sdk/gateway/index.ts';
 import { createToolPolicy, toolPolicyRef, toolRegistryRef, type SandboxPolicyConfig, type ToolPolicy } from '../../sdk/agent/index.ts';
 import { defineToolMethods } from './rpc.ts';
+import { Approvals } from './approvals.ts';
+import { defineApprovalMethods } from './approvals-rpc.ts';
+import { registerApprovalCommands } from './approvals-cli.ts';
 
 export interface ToolPolicyOptions {
   /** Tools of the RPC default deny list that `tools.invoke` may run anyway. */
@@ -27,7 +33,7 @@ export default definePlugin<ToolPolicyOptions>({
   // Ordered after the plugins that register tools, so their names are known when the lists are checked.
   optionalDependencies: ['agent', 'sandbox', 'tools-fs', 'tools-exec', 'tools-sessions'],
   provides: [toolPolicyRef],
-  consumes: [optionalService(toolRegistryRef)],
+  consumes: [optionalService(toolRegistryRef), optionalService(gatewayServiceRef)],
   // Unknown tool names are a config error for `config validate` and doctor too, not only at
   // start. User tools register in the sandbox's start tap; here they are the workspace's
   // `tools/<name>.mjs` files (the names the sandbox gives them).
@@ -46,9 +52,27 @@ export default definePlugin<ToolPolicyOptions>({
     const registered = (): string[] => ctx.useOptional(toolRegistryRef)?.list().map((tool) => tool.name) ?? [];
     // Built at start: user tools (sandbox plugin) register in their start taps, which run first.
     let policy: ToolPolicy | undefined;
+    let approvals: Approvals | undefined;
     ctx.hooks.start.tapPromise(ctx.name, async () => {
       policy = createToolPolicy(config, registered());
+      approvals = await Approvals.open({
+        dataDir: ctx.paths.data,
+        config: config.approvals ?? {},
+        log: ctx.log,
+        // Only admin clients see what waits (arguments included, secrets masked): they are the ones who may answer.
+        emit: (event, payload) => { ctx.useOptional(gatewayServiceRef)?.broadcast(event, payload, 'admin'); },
+      });
     });
+    // Before the drain: a call waiting for an answer is in-flight work the drain would wait on.
+    ctx.hooks.beforeClose.tapPromise(ctx.name, async () => {
+      await approvals?.close();
+    });
+    const currentApprovals = (): Approvals => {
+      if (approvals === undefined) throw new Error('tool-policy: approvals are opened when the kernel starts');
+      return approvals;
+    };
+    defineApprovalMethods(ctx, currentApprovals);
+    ctx.hooks.cliCommands.tap(ctx.name, (program, cli) => registerApprovalCommands(program, cli, ctx));
     const current = (): ToolPolicy => {
       if (policy === undefined) throw new Error('tool-policy: the policy is built when the kernel starts');
       return policy;
@@ -62,7 +86,14 @@ export default definePlugin<ToolPolicyOptions>({
       return { ...run, tools: run.tools.filter((name) => allowed.check(name, run.sessionKey) === undefined) };
     });
     ctx.hooks.beforeToolCall.tapPromise(ctx.name, async (call) => {
-      const reason = policy === undefined ? 'the tool policy is not ready' : policy.check(call.name, call.sessionKey);
+      let reason = policy === undefined ? 'the tool policy is not ready' : policy.check(call.name, call.sessionKey);
+      // Asked only once the sandbox lists allow the call: the owner is not asked about a call that would be refused anyway.
+      if (reason === undefined && approvals !== undefined) {
+        const denial = await approvals.check(call);
+        if (denial === undefined) return undefined;
+        ctx.log.warn({ tool: call.name, sessionKey: call.sessionKey, callId: call.callId }, `tool call denied: ${denial}`);
+        return { deny: denial };
+      }
       if (reason === undefined) return undefined;
       ctx.log.warn({ tool: call.name, sessionKey: call.sessionKey, callId: call.callId }, `tool call denied: ${reason}`);
       return { deny: reason };

@@ -378,6 +378,24 @@ export interface MoltbotConfig {
          * Items: A tool name (e.g. exec, browser, or a registered tool) or a group such as group:runtime; unknown names are config errors.
          */
         denylist?: string[];
+        /**
+         * Human approval of tool calls: per tool never (always denied), ask (the call waits until the owner answers over RPC approvals.answer or `moltbot approvals approve|deny`) or always-allow. Applies to every session, after the sandbox allow/deny lists.
+         */
+        approvals?: {
+          /**
+           * Approval mode per tool name, e.g. {"exec": "ask"}; a tool not named is not asked about. Answers given with --always / --never are stored in the tool-policy data dir and win over these.
+           */
+          tools?: {
+            /**
+             * never: deny every call; ask: wait for the owner's answer; always-allow: run without asking.
+             */
+            [k: string]: 'never' | 'ask' | 'always-allow' | undefined;
+          };
+          /**
+           * How long an ask call waits for an answer before it is denied (milliseconds; default 5 minutes).
+           */
+          timeoutMs?: number;
+        };
       };
     };
     /**

@@ -43,6 +43,8 @@ export interface SandboxPolicyConfig {
   mode?: SandboxMode;
   allowlist?: readonly string[];
   denylist?: readonly string[];
+  /** Human approval per tool (plugin tool-policy): `never` | `ask` | `always-allow`, and how long `ask` waits. */
+  approvals?: { tools?: Readonly<Record<string, 'never' | 'ask' | 'always-allow'>>; timeoutMs?: number };
 }
 
 export interface ToolPolicy {

@@ -1,0 +1,44 @@
+/**
+ * RPC `approvals.list` (scope read: what is waiting) and `approvals.answer` (scope admin: only
+ * the owner's credential may let a risky call run). The answer is audited with the
+ * connection's subject and address.
+ */
+import type { PluginContext } from '../../sdk/core/index.ts';
+import { defineMethod, RpcError } from '../../sdk/gateway/index.ts';
+import { ApprovalError, type ApprovalAnswer, type Approvals } from './approvals.ts';
+
+export function defineApprovalMethods(ctx: PluginContext, approvals: () => Approvals): void {
+  defineMethod(ctx, {
+    name: 'approvals.list',
+    scope: 'read',
+    description: 'Tool calls waiting for the owner\'s approval: id, tool, arguments (secrets masked), session, agent, createdAt, expiresAt.',
+    params: { type: 'object', additionalProperties: false, properties: {} },
+    handler: () => ({ approvals: approvals().list() }),
+  });
+
+  defineMethod(ctx, {
+    name: 'approvals.answer',
+    scope: 'admin',
+    description: 'Answers a pending approval: once (run this call), always (run it and allow the tool from now on), deny (refuse this call), never (refuse it and deny the tool from now on).',
+    params: {
+      type: 'object', additionalProperties: false, required: ['id', 'answer'],
+      properties: {
+        id: { type: 'string', minLength: 1, maxLength: 100, description: 'Approval id from approvals.list or the approval.requested event.' },
+        answer: { enum: ['once', 'always', 'deny', 'never'], description: 'once | always (adds an allow rule) | deny | never (adds a deny rule).' },
+      },
+    },
+    handler: async (params: { id: string; answer: ApprovalAnswer }, rpc) => {
+      try {
+        const approval = await approvals().answer(params.id, params.answer, {
+          ...(rpc.connection.subject !== undefined ? { subject: rpc.connection.subject } : {}),
+          remoteAddress: rpc.connection.remoteAddress,
+          via: 'rpc',
+        });
+        return { id: approval.id, tool: approval.tool, answer: params.answer };
+      } catch (error) {
+        if (error instanceof ApprovalError) throw new RpcError('INVALID_REQUEST', error.message, { details: { id: params.id } });
+        throw error;
+      }
+    },
+  });
+}
