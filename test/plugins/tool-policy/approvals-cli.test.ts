@@ -1,0 +1,59 @@
+/** `moltbot approvals list | approve <id> [--always] | deny <id> [--never]` against a running gateway. */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { definePlugin } from '../../../core/plugin.ts';
+import { createToolRegistry, toolRegistryRef } from '../../../sdk/agent/tool-registry.ts';
+import { decideToolCall } from '../../../sdk/agent/decide-tool-call.ts';
+import toolPolicy from '../../../plugins/tool-policy/index.ts';
+import { runCliCaptured } from '../../helpers/cli.ts';
+import { useTempDir } from '../../helpers/temp-dir.ts';
+import { PASSWORD, startGateway } from '../gateway/helpers.ts';
+
+const agent = definePlugin({
+  name: 'agent', version: '1.0.0',
+  provides: [toolRegistryRef],
+  setup(ctx) {
+    const tools = createToolRegistry();
+    for (const name of ['exec', 'weather']) tools.register({ name, description: name, parameters: { type: 'object' }, handler: () => 'ran' });
+    ctx.provide(toolRegistryRef, tools);
+  },
+});
+
+describe('moltbot approvals', () => {
+  it('lists, approves with --always (the next call is not asked) and denies with --never', async () => {
+    const { kernel, port } = await startGateway({
+      config: { agents: { defaults: { sandbox: { mode: 'off', approvals: { tools: { exec: 'ask', weather: 'ask' } } } } } },
+      extra: [agent, toolPolicy],
+    });
+    const { dir } = useTempDir();
+    writeFileSync(join(dir, 'moltbot.config.json'), JSON.stringify({ preset: 'none', plugins: ['tool-policy'], gateway: { port, auth: { mode: 'password', password: '${GW_PW}' } } }));
+    const cli = (...args: string[]) => runCliCaptured(['approvals', ...args], { cwd: dir, env: { GW_PW: PASSWORD } });
+    const ask = (name: string) => decideToolCall(kernel.hooks, { callId: `c-${name}`, name, args: { command: 'ls', password: 'CANARY-PW' }, sessionKey: 'agent:main:main' });
+
+    expect((await cli('list')).stdout).toBe('no pending approvals\n');
+    const exec = ask('exec');
+    let listed: Array<{ id: string; tool: string; args: unknown }> = [];
+    for (let i = 0; i < 100 && listed.length === 0; i++) listed = JSON.parse((await cli('list', '--json')).stdout);
+    expect(listed[0]).toMatchObject({ tool: 'exec', args: { command: 'ls', password: '[REDACTED]' } });
+    const text = await cli('list');
+    expect(text.stdout).toContain(`${listed[0]!.id}  exec  agent:main:main`);
+    expect(text.stdout).not.toContain('CANARY-PW');
+
+    const approved = await cli('approve', listed[0]!.id, '--always');
+    expect(approved).toMatchObject({ code: 0, stdout: `approved ${listed[0]!.id} (exec); "exec" is allowed from now on\n` });
+    expect(await exec).toEqual({ args: { command: 'ls', password: 'CANARY-PW' } });
+    expect(await ask('exec')).toMatchObject({ args: { command: 'ls' } });
+
+    const weather = ask('weather');
+    let waiting: Array<{ id: string }> = [];
+    for (let i = 0; i < 100 && waiting.length === 0; i++) waiting = JSON.parse((await cli('list', '--json')).stdout);
+    expect(await cli('deny', waiting[0]!.id, '--never')).toMatchObject({ code: 0, stdout: `denied ${waiting[0]!.id} (weather); "weather" is denied from now on\n` });
+    expect(await weather).toEqual({ deny: `the owner denied "weather" (approval ${waiting[0]!.id})` });
+    expect(await ask('weather')).toEqual({ deny: 'tool "weather" is never allowed (approval rule)' });
+
+    const unknown = await cli('approve', 'no-such-id');
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toContain('no pending approval "no-such-id"');
+  });
+});
