@@ -86,17 +86,19 @@ export default definePlugin<ToolPolicyOptions>({
       return { ...run, tools: run.tools.filter((name) => allowed.check(name, run.sessionKey) === undefined) };
     });
     ctx.hooks.beforeToolCall.tapPromise(ctx.name, async (call) => {
-      let reason = policy === undefined ? 'the tool policy is not ready' : policy.check(call.name, call.sessionKey);
-      // Asked only once the sandbox lists allow the call: the owner is not asked about a call that would be refused anyway.
-      if (reason === undefined && approvals !== undefined) {
-        const denial = await approvals.check(call);
-        if (denial === undefined) return undefined;
-        ctx.log.warn({ tool: call.name, sessionKey: call.sessionKey, callId: call.callId }, `tool call denied: ${denial}`);
-        return { deny: denial };
-      }
+      const reason = policy === undefined ? 'the tool policy is not ready' : policy.check(call.name, call.sessionKey);
       if (reason === undefined) return undefined;
       ctx.log.warn({ tool: call.name, sessionKey: call.sessionKey, callId: call.callId }, `tool call denied: ${reason}`);
       return { deny: reason };
+    });
+    // A late stage: the hook bails at the first tap that denies or rewrites, so this runs only
+    // once every other tap (the sandbox lists above, protected paths, rewriters) let the call
+    // through unchanged. The owner is asked once, about the arguments the tool will really get.
+    ctx.hooks.beforeToolCall.tapPromise({ name: ctx.name, stage: 100 }, async (call) => {
+      const denial = approvals === undefined ? 'approvals are not ready' : await approvals.check(call);
+      if (denial === undefined) return undefined;
+      ctx.log.warn({ tool: call.name, sessionKey: call.sessionKey, callId: call.callId }, `tool call denied: ${denial}`);
+      return { deny: denial };
     });
   },
 });

@@ -144,6 +144,29 @@ describe('tool approvals', () => {
     expect([methods.get('approvals.list')?.scope, methods.get('approvals.answer')?.scope]).toEqual(['read', 'admin']);
   });
 
+  it('asks once, about the arguments a later rewriting tap settled on', async () => {
+    const rewriter = definePlugin({
+      name: 'rewriter', version: '1.0.0', dependencies: ['tool-policy'],
+      setup(ctx) {
+        ctx.hooks.beforeToolCall.tapPromise(ctx.name, async (call) => {
+          const args = call.args as { command: string };
+          return args.command.startsWith('nice ') ? undefined : { rewrite: { command: `nice ${args.command}` } };
+        });
+      },
+    });
+    const kernel = await createTestKernel({
+      config: { agents: { defaults: { sandbox: { mode: 'off', approvals: { tools: { exec: 'ask' } } } } } },
+      plugins: [agent, toolPolicy, rewriter],
+    });
+    const call = (method: string, params: unknown) => kernel.hooks.rpc.for(method).promise(params, owner);
+    const entry = agentCall(kernel, { command: 'ls' });
+    const [approval] = await pending(call);
+    expect(approval!.args).toEqual({ command: 'nice ls' });
+    await call('approvals.answer', { id: approval!.id, answer: 'once' });
+    expect(await entry).toMatchObject({ content: 'ran nice ls' });
+    expect(kernel.logs.filter((line) => line.msg === 'tool call waits for approval')).toHaveLength(1);
+  });
+
   it('a close denies what is waiting', async () => {
     const { kernel, call } = await start();
     const entry = agentCall(kernel, { command: 'ls' });
