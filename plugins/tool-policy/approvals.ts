@@ -80,7 +80,6 @@ export class Approvals {
 
   /** Loads the rules and denies what a previous process left pending. */
   static async open(deps: ApprovalsDeps): Promise<Approvals> {
-    await mkdir(deps.dataDir, { recursive: true, mode: 0o700 });
     const rules = (await readJson<{ rules?: Record<string, 'always-allow' | 'never'> }>(join(deps.dataDir, 'rules.json')))?.rules ?? {};
     const approvals = new Approvals(deps, rules);
     const left = (await readJson<{ pending?: PendingApproval[] }>(join(deps.dataDir, 'pending.json')))?.pending ?? [];
@@ -116,7 +115,7 @@ export class Approvals {
     const tool = waiter.approval.tool;
     if (answer === 'always' || answer === 'never') {
       this.#rules = { ...this.#rules, [tool]: answer === 'always' ? 'always-allow' : 'never' };
-      await writeJsonAtomic(join(this.#deps.dataDir, 'rules.json'), { rules: this.#rules });
+      await writeJsonAtomic(join(this.#deps.dataDir, 'rules.json'), { rules: this.#rules }, { mkdir: true });
     }
     const approved = answer === 'once' || answer === 'always';
     await this.#resolve(waiter, approved ? undefined : `the owner denied "${tool}" (approval ${id})`, { answer, by });
@@ -176,11 +175,16 @@ export class Approvals {
 
   #savePending(): Promise<void> {
     const snapshot = { pending: this.list() };
-    this.#saving = this.#saving.then(() => writeJsonAtomic(join(this.#deps.dataDir, 'pending.json'), snapshot));
+    // A failed earlier write must not block the later, newer snapshots.
+    this.#saving = this.#saving.catch(() => undefined).then(() => writeJsonAtomic(join(this.#deps.dataDir, 'pending.json'), snapshot, { mkdir: true }));
     return this.#saving;
   }
 
-  #record(entry: Record<string, unknown>): Promise<void> {
+  /** Created on first use: a gateway that never asks leaves no approvals files behind. */
+  #dataDir: Promise<unknown> | undefined;
+
+  async #record(entry: Record<string, unknown>): Promise<void> {
+    await (this.#dataDir ??= mkdir(this.#deps.dataDir, { recursive: true, mode: 0o700 }));
     return this.#audit.append(`${JSON.stringify({ at: new Date().toISOString(), ...entry })}\n`);
   }
 }
