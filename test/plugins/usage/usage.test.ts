@@ -20,6 +20,9 @@ import { registerUsageCommand } from '../../../plugins/usage/cli.ts';
 import { readLedger } from '../../../plugins/usage/ledger.ts';
 import { createUsageService } from '../../../plugins/usage/service.ts';
 import type { CliContext, Logger } from '../../../sdk/core/index.ts';
+import { createTestKernel } from '../../../app/testing.ts';
+import { chunkUsage } from '../../../plugins/provider-openai/openai-api.ts';
+import { startUsage } from '../../../plugins/provider-anthropic/anthropic-api.ts';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -108,10 +111,23 @@ describe('usage ledger', () => {
   });
 });
 
+describe('usage inputs', () => {
+  it('providers report cache reads apart from full-rate input', () => {
+    expect(chunkUsage({ prompt_tokens: 1000, completion_tokens: 20, total_tokens: 1020, prompt_tokens_details: { cached_tokens: 800 } })).toEqual({ input: 200, output: 20, cached: 800 });
+    expect(chunkUsage({ prompt_tokens: 10, completion_tokens: 2, total_tokens: 12 })).toEqual({ input: 10, output: 2 });
+    expect(startUsage({ input_tokens: 50, output_tokens: 1, cache_read_input_tokens: 900, cache_creation_input_tokens: 100 } as never)).toEqual({ input: 150, output: 1, cached: 900 });
+  });
+
+  it('a prices option that is not a price table is refused, naming the path', async () => {
+    await expect(createTestKernel({ config: { plugins: [['usage', { prices: { 'gpt-4o': { input: 'cheap', output: 1 } } }]] } })).rejects.toThrow(/prices/);
+    await expect(createTestKernel({ config: { plugins: [['usage', { price: {} }]] } })).rejects.toThrow(/price/);
+  });
+});
+
 describe('moltbot usage', () => {
   async function run(file: string, ...args: string[]): Promise<string> {
     const out: string[] = [];
-    const program = new Command().exitOverride();
+    const program = new Command().exitOverride().configureOutput({ writeErr: () => undefined });
     registerUsageCommand(program, { print: (text: string) => out.push(text) } as unknown as CliContext, file);
     await program.parseAsync(['node', 'moltbot', 'usage', ...args]);
     return out.join('\n');
