@@ -111,6 +111,28 @@ describe('usage ledger', () => {
   });
 });
 
+describe('usage across a kernel restart', () => {
+  it('a second kernel on the same state dir starts from the first one\'s totals', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'moltbot-usage-state-'));
+    dirs.push(dir);
+    const env = { MOLTBOT_STATE_DIR: dir };
+    const respond = (kernel: { hooks: any }, input: number) => kernel.hooks.modelResponse.promise({ runId: 'r', model: 'anthropic/claude-haiku-4-5', agentId: 'main', sessionKey: 's', usage: { input, output: 0 }, content: '' }, { runId: 'r', model: 'm', messages: [] });
+    const first = await createTestKernel({ env, config: { preset: 'none', plugins: ['usage'] } });
+    await respond(first, 1_000_000);
+    await first.close();
+    const second = await createTestKernel({ env, config: { preset: 'none', plugins: ['usage'] } });
+    await respond(second, 2_000_000);
+    const usage = second.use(usageServiceRef);
+    expect(usage.totalsByModel().get('anthropic/claude-haiku-4-5')).toMatchObject({ calls: 2, input: 3_000_000, costUsd: 3 });
+    expect((await usage.summary()).total).toMatchObject({ calls: 2, costUsd: 3 });
+    await respond(second, 1);
+    await respond(second, 1);
+    // Known model: no warning. The ledger lives in the plugin's data dir.
+    expect(second.logs.filter((line) => String(line.msg).includes('no price'))).toEqual([]);
+    expect((await readLedger(join(dir, 'plugins', 'usage', 'usage.jsonl'))).records).toHaveLength(4);
+  });
+});
+
 describe('usage inputs', () => {
   it('providers report cache reads apart from full-rate input', () => {
     expect(chunkUsage({ prompt_tokens: 1000, completion_tokens: 20, total_tokens: 1020, prompt_tokens_details: { cached_tokens: 800 } })).toEqual({ input: 200, output: 20, cached: 800 });
