@@ -8,7 +8,10 @@ import { addRecord, costOf, emptyTotals, findPrice, summarizeUsage, type PriceTa
 import { LedgerWriter, readLedger } from './ledger.ts';
 
 export interface UsageLedgerService extends UsageService {
-  /** Records one model call; failures are logged, never thrown into the run. */
+  /**
+   * Records one model call: counted at once, appended (fsync) in the background. Failures are
+   * logged, never thrown into the run.
+   */
   record(response: ModelResponse, at?: number): Promise<UsageRecord | undefined>;
   close(): Promise<void>;
 }
@@ -25,6 +28,7 @@ export async function createUsageService(file: string, prices: PriceTable, log: 
   records.forEach(add);
   const writer = new LedgerWriter(file);
   const warned = new Set<string>();
+  const pending = new Set<Promise<void>>();
 
   return {
     async record(response, at = Date.now()) {
@@ -45,18 +49,23 @@ export async function createUsageService(file: string, prices: PriceTable, log: 
         costUsd: price === undefined ? null : costOf(price, tokens),
       };
       add(record);
-      try {
-        await writer.append(record);
-      } catch (error) {
+      // The fsync is not waited for by the run (it would add a disk flush to every model call);
+      // readers wait for it instead, so a summary always includes every recorded call.
+      const write = writer.append(record).catch((error: unknown) => {
         log.error({ err: error, model: record.model, runId: record.runId }, 'usage: could not append to the ledger; this call is counted in memory only');
-      }
+      }).finally(() => pending.delete(write));
+      pending.add(write);
       return record;
     },
     async summary(query = {}) {
+      await Promise.all(pending);
       return summarizeUsage((await readLedger(file)).records, query);
     },
     totalsByModel: () => new Map([...totals].map(([model, entry]) => [model, { ...entry }])),
     priceOf: (model) => findPrice(prices, model),
-    close: () => writer.close(),
+    async close() {
+      await Promise.all(pending);
+      await writer.close();
+    },
   };
 }

@@ -129,6 +129,8 @@ describe('usage across a kernel restart', () => {
     await respond(second, 1);
     // Known model: no warning. The ledger lives in the plugin's data dir.
     expect(second.logs.filter((line) => String(line.msg).includes('no price'))).toEqual([]);
+    // A summary waits for the appends still in flight (the run does not).
+    expect((await usage.summary()).total.calls).toBe(4);
     expect((await readLedger(join(dir, 'plugins', 'usage', 'usage.jsonl'))).records).toHaveLength(4);
   });
 });
