@@ -49,6 +49,7 @@ export const FIRST_PARTY: PluginCatalogue = Object.freeze({
   'channel-whatsapp': () => import('../plugins/channel-whatsapp/index.ts'),
   'channel-telegram': () => import('../plugins/channel-telegram/index.ts'),
   cron: () => import('../plugins/cron/index.ts'),
+  usage: () => import('../plugins/usage/index.ts'),
   'control-ui': () => import('../plugins/control-ui/index.ts'),
   skills: () => import('../plugins/skills/index.ts'),
   memory: () => import('../plugins/memory/index.ts'),
@@ -65,7 +66,7 @@ export const FIRST_PARTY: PluginCatalogue = Object.freeze({
 export const EMBEDDED_PRESET: readonly string[] = Object.freeze([
   'rate-limit', 'auth-password', 'auth-token', 'gateway',
   'cache', 'cache-memory', 'cache-disk',
-  'session-store-file', 'provider-anthropic', 'provider-openai', 'agent',
+  'session-store-file', 'provider-anthropic', 'provider-openai', 'agent', 'usage',
   'sandbox', 'tools-fs', 'tools-sessions', 'tool-policy',
   'metrics', 'alerts', 'alert-console', 'diagnostics', 'audit',
   'backup', 'onboarding', 'daemon',
@@ -191,4 +192,5 @@ export const PLUGIN_COMMANDS: Readonly<Record<string, string>> = Object.freeze({
   status: 'metrics',
   onboard: 'onboarding',
   skills: 'skills',
+  usage: 'usage',
 });

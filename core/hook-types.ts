@@ -108,8 +108,12 @@ export interface ModelRequest {
 export interface ModelResponse {
   runId: string;
   model: string;
+  /** The run's agent and session (usage accounting groups by them). */
+  agentId?: string;
+  sessionKey?: string;
   stopReason?: string;
-  usage?: { input: number; output: number };
+  /** `cached`: input tokens read from the prompt cache, not counted in `input`. */
+  usage?: { input: number; output: number; cached?: number };
   content: unknown;
 }
 

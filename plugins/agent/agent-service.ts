@@ -251,7 +251,7 @@ export function createAgentService(deps: AgentDeps): AgentService {
           } : {}),
           ...(hasTaps(hooks.modelResponse) ? {
             afterCall: async (model: string, result: ModelResult) => hooks.modelResponse.promise(
-              { runId, model, stopReason: result.stopReason, usage: result.usage, content: result.text },
+              { runId, model, agentId: parts.agentId, sessionKey: key, stopReason: result.stopReason, usage: result.usage, content: result.text },
               { runId, model, messages, tools, maxTokens: settings.maxTokens },
             ),
           } : {}),

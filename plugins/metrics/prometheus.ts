@@ -3,7 +3,8 @@
  * kernels), typed as Prometheus expects: totals are Counters (`*_total`), model call latency
  * is a Histogram, readings of now are Gauges. Rates and quantiles are left to PromQL
  * (`rate()`, `histogram_quantile()`): the in-process per-second, error-rate and p95 figures stay
- * in RPC `metrics`, not here. Every plugin figure is a gauge `moltbot_<plugin>_<name>`.
+ * in RPC `metrics`, not here. Every plugin figure is a gauge `moltbot_<plugin>_<name>`, except
+ * one named `*_total`: a running total, exported as a counter (it never goes down).
  * `promtool check metrics` accepts the output (test/plugins/metrics/prometheus.test.ts).
  */
 import client from 'prom-client';
@@ -50,6 +51,8 @@ export class PrometheusExporter {
   readonly #counters: FedCounter[];
   readonly #modelCalls: client.Histogram;
   readonly #plugin = new Map<string, { gauge: client.Gauge; labels: string }>();
+  /** Plugin figures named `*_total`: running totals, exported as counters fed by their growth. */
+  readonly #pluginCounters = new Map<string, { counter: client.Counter; labels: string; exported: Map<string, number> }>();
   readonly #log: Logger;
 
   constructor(log: Logger) {
@@ -84,6 +87,10 @@ export class PrometheusExporter {
     for (const figure of snapshot.plugins) {
       const name = `moltbot_${figure.plugin}_${figure.name}`.replace(/[^a-zA-Z0-9_]/g, '_');
       const labelNames = Object.keys(figure.labels).sort();
+      if (name.endsWith('_total')) {
+        this.#feedPluginCounter(name, figure, labelNames);
+        continue;
+      }
       let entry = this.#plugin.get(name);
       if (entry === undefined) {
         if (this.registry.getSingleMetric(name) !== undefined) {
@@ -100,6 +107,27 @@ export class PrometheusExporter {
       entry.gauge.set(figure.labels, figure.value);
     }
     return this.registry.metrics();
+  }
+
+  #feedPluginCounter(name: string, figure: MetricsSnapshot['plugins'][number], labelNames: string[]): void {
+    let entry = this.#pluginCounters.get(name);
+    if (entry === undefined) {
+      if (this.registry.getSingleMetric(name) !== undefined) {
+        this.#log.warn({ plugin: figure.plugin, metric: figure.name }, 'plugin metric collides with a built-in one; left out of /metrics');
+        return;
+      }
+      entry = { counter: new client.Counter({ name, help: `${figure.plugin}: ${figure.name}`, labelNames, registers: [this.registry] }), labels: labelNames.join(','), exported: new Map() };
+      this.#pluginCounters.set(name, entry);
+    }
+    if (entry.labels !== labelNames.join(',')) {
+      this.#log.warn({ plugin: figure.plugin, metric: figure.name }, 'metric reported with other label names than before; left out of /metrics');
+      return;
+    }
+    const key = JSON.stringify(labelNames.map((label) => figure.labels[label]));
+    const growth = figure.value - (entry.exported.get(key) ?? 0);
+    if (growth < 0) return;
+    entry.counter.inc(figure.labels, growth);
+    entry.exported.set(key, figure.value);
   }
 
   /** Adds the growth of each total since the last render; a total never shrinks a counter. */

@@ -5,7 +5,16 @@
  */
 import type Anthropic from '@anthropic-ai/sdk';
 import { attemptSignal, fromSdkError, ModelCallError } from '../../sdk/agent/index.ts';
-import type { ChatMessage, ModelApi, ModelCall, ModelEvent } from '../../sdk/agent/index.ts';
+import type { ChatMessage, ModelApi, ModelCall, ModelEvent, Usage } from '../../sdk/agent/index.ts';
+
+/**
+ * Anthropic reports cache reads apart from `input_tokens`; cache writes are counted as input
+ * (billed 1.25x by Anthropic: the cost table prices them as plain input, a small underestimate).
+ */
+export function startUsage(usage: Anthropic.Usage): Usage {
+  const cached = usage.cache_read_input_tokens ?? 0;
+  return { input: usage.input_tokens + (usage.cache_creation_input_tokens ?? 0), output: usage.output_tokens, ...(cached > 0 ? { cached } : {}) };
+}
 
 type WireMessage = Anthropic.MessageParam;
 type Block = Anthropic.ContentBlockParam;
@@ -62,11 +71,11 @@ export function createAnthropicApi(): ModelApi {
             : {}),
         }, { signal: attempt.signal, timeout: call.timeoutMs });
         const blocks = new Map<number, { id: string; name: string; json: string }>();
-        let usage = { input: 0, output: 0 };
+        let usage: Usage = { input: 0, output: 0 };
         let stopReason: string | undefined;
         let stopped = false;
         for await (const event of stream) {
-          if (event.type === 'message_start') usage = { input: event.message.usage.input_tokens, output: event.message.usage.output_tokens };
+          if (event.type === 'message_start') usage = startUsage(event.message.usage);
           else if (event.type === 'content_block_start' && event.content_block.type === 'tool_use') {
             blocks.set(event.index, { id: event.content_block.id, name: event.content_block.name, json: '' });
           } else if (event.type === 'content_block_delta') {
@@ -77,7 +86,7 @@ export function createAnthropicApi(): ModelApi {
             }
           } else if (event.type === 'message_delta') {
             stopReason = event.delta.stop_reason ?? stopReason;
-            usage = { input: usage.input, output: event.usage.output_tokens };
+            usage = { ...usage, output: event.usage.output_tokens };
           } else if (event.type === 'message_stop') stopped = true;
         }
         if (!stopped) throw new ModelCallError('overloaded', 'the stream ended before the model finished (truncated response)');

@@ -4,7 +4,14 @@
  */
 import type OpenAI from 'openai';
 import { attemptSignal, fromSdkError, ModelCallError } from '../../sdk/agent/index.ts';
-import type { ChatMessage, ModelApi, ModelCall, ModelEvent, ToolCallRecord } from '../../sdk/agent/index.ts';
+import type { ChatMessage, ModelApi, ModelCall, ModelEvent, ToolCallRecord, Usage } from '../../sdk/agent/index.ts';
+
+/** OpenAI counts cached prompt tokens inside `prompt_tokens`; `input` here is the uncached rest. */
+export function chunkUsage(usage: OpenAI.CompletionUsage): Usage {
+  const prompt = usage.prompt_tokens ?? 0;
+  const cached = Math.min(prompt, usage.prompt_tokens_details?.cached_tokens ?? 0);
+  return { input: prompt - cached, output: usage.completion_tokens ?? 0, ...(cached > 0 ? { cached } : {}) };
+}
 
 type WireMessage = OpenAI.Chat.Completions.ChatCompletionMessageParam;
 
@@ -67,9 +74,9 @@ export function createOpenAiApi(): ModelApi {
         }, { signal: attempt.signal, timeout: call.timeoutMs });
         const calls = new Map<number, { id: string; name: string; args: string }>();
         let finish: string | undefined;
-        let usage = { input: 0, output: 0 };
+        let usage: Usage = { input: 0, output: 0 };
         for await (const chunk of stream) {
-          if (chunk.usage) usage = { input: chunk.usage.prompt_tokens ?? 0, output: chunk.usage.completion_tokens ?? 0 };
+          if (chunk.usage) usage = chunkUsage(chunk.usage);
           const choice = chunk.choices[0];
           if (choice === undefined) continue;
           const delta = choice.delta;

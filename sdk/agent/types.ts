@@ -11,8 +11,11 @@ export interface ToolCallRecord {
 }
 
 export interface Usage {
+  /** Input tokens billed at the full rate (cache reads excluded). */
   input: number;
   output: number;
+  /** Input tokens read from the provider's prompt cache (billed at the cached rate), when reported. */
+  cached?: number;
 }
 
 /** One line of a session transcript (JSONL). */

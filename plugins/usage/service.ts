@@ -1,0 +1,71 @@
+/**
+ * The ledger service: turns each model response into a record (cost from the price table),
+ * appends it, keeps lifetime totals per model for /metrics, and answers summaries from the file
+ * (the CLI reads the same file, so both agree).
+ */
+import type { Logger, ModelResponse } from '../../sdk/core/index.ts';
+import { addRecord, costOf, emptyTotals, findPrice, summarizeUsage, type PriceTable, type UsageRecord, type UsageService, type UsageTotals } from '../../sdk/usage/index.ts';
+import { LedgerWriter, readLedger } from './ledger.ts';
+
+export interface UsageLedgerService extends UsageService {
+  /**
+   * Records one model call: counted at once, appended (fsync) in the background. Failures are
+   * logged, never thrown into the run.
+   */
+  record(response: ModelResponse, at?: number): Promise<UsageRecord | undefined>;
+  close(): Promise<void>;
+}
+
+export async function createUsageService(file: string, prices: PriceTable, log: Logger): Promise<UsageLedgerService> {
+  const { records, skipped } = await readLedger(file);
+  if (skipped > 0) log.warn({ file, skipped }, 'usage ledger: lines that are not whole records were skipped (a crash mid-write leaves a torn last line)');
+  const totals = new Map<string, UsageTotals>();
+  const add = (record: UsageRecord) => {
+    let entry = totals.get(record.model);
+    if (entry === undefined) totals.set(record.model, (entry = emptyTotals()));
+    addRecord(entry, record);
+  };
+  records.forEach(add);
+  const writer = new LedgerWriter(file);
+  const warned = new Set<string>();
+  const pending = new Set<Promise<void>>();
+
+  return {
+    async record(response, at = Date.now()) {
+      if (response.usage === undefined) return undefined;
+      const price = findPrice(prices, response.model);
+      if (price === undefined && !warned.has(response.model)) {
+        warned.add(response.model);
+        log.warn({ model: response.model }, 'usage: no price for this model; its tokens are counted, its cost is not (add it under the usage plugin\'s `prices` option)');
+      }
+      const tokens = { input: response.usage.input, output: response.usage.output, cached: response.usage.cached ?? 0 };
+      const record: UsageRecord = {
+        at,
+        runId: response.runId,
+        agentId: response.agentId ?? 'unknown',
+        sessionKey: response.sessionKey ?? 'unknown',
+        model: response.model,
+        ...tokens,
+        costUsd: price === undefined ? null : costOf(price, tokens),
+      };
+      add(record);
+      // The fsync is not waited for by the run (it would add a disk flush to every model call);
+      // readers wait for it instead, so a summary always includes every recorded call.
+      const write = writer.append(record).catch((error: unknown) => {
+        log.error({ err: error, model: record.model, runId: record.runId }, 'usage: could not append to the ledger; this call is counted in memory only');
+      }).finally(() => pending.delete(write));
+      pending.add(write);
+      return record;
+    },
+    async summary(query = {}) {
+      await Promise.all(pending);
+      return summarizeUsage((await readLedger(file)).records, query);
+    },
+    totalsByModel: () => new Map([...totals].map(([model, entry]) => [model, { ...entry }])),
+    priceOf: (model) => findPrice(prices, model),
+    async close() {
+      await Promise.all(pending);
+      await writer.close();
+    },
+  };
+}
