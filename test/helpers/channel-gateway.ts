@@ -9,6 +9,7 @@ import type { Alert } from '../../core/hook-types.ts';
 import { definePlugin } from '../../core/plugin.ts';
 import type { ChannelsService, ChannelStatus } from '../../sdk/channels/contract.ts';
 import { connectClient, startGateway, type GatewayHarness, type TestClient } from '../plugins/gateway/helpers.ts';
+import { until as untilValue } from './fake-http.ts';
 import { startFakeProvider, type FakeProvider } from './fake-provider.ts';
 import { channelsServiceRef } from '../../sdk/channels/index.ts';
 
@@ -19,15 +20,18 @@ export interface ChannelGateway extends GatewayHarness {
   client(): Promise<TestClient>;
   /** `channels.status()` of one channel. */
   statusOf(id: string): ChannelStatus;
+  /** Resolves once channel `id` reports `state` (polls; bounded). */
+  waitForChannelState(id: string, state: ChannelStatus['state'], timeoutMs?: number): Promise<ChannelStatus>;
 }
 
-export async function startChannelGateway(channels: Record<string, unknown>): Promise<ChannelGateway> {
+export async function startChannelGateway(channels: Record<string, unknown>, options: { env?: Record<string, string> } = {}): Promise<ChannelGateway> {
   const fake = await startFakeProvider();
   onTestFinished(() => fake.close());
   const alerts: Alert[] = [];
   const alertSink = definePlugin({ name: 'test-alert-sink', version: '1.0.0', setup(ctx) { ctx.hooks.alert.tap(ctx.name, (alert) => void alerts.push(alert)); } });
   const harness = await startGateway({
     extra: ['session-store-file', 'provider-openai', 'agent', 'channels', alertSink],
+    ...(options.env ? { env: options.env } : {}),
     config: {
       agent: { model: 'fake/primary', retryDelay: 5 },
       providers: { fake: { api: 'openai', baseURL: fake.openaiBaseURL, apiKey: 'fake-openai-key' } },
@@ -35,25 +39,24 @@ export async function startChannelGateway(channels: Record<string, unknown>): Pr
     },
   });
   const service = harness.kernel.use(channelsServiceRef);
+  const statusOf = (id: string) => {
+    const status = service.status().find((s) => s.id === id);
+    if (status === undefined) throw new Error(`no channel "${id}" in channels.status()`);
+    return status;
+  };
   return {
     ...harness,
     fake,
     channels: service,
     alerts,
     client: () => connectClient(harness.url),
-    statusOf(id) {
-      const status = service.status().find((s) => s.id === id);
-      if (status === undefined) throw new Error(`no channel "${id}" in channels.status()`);
-      return status;
-    },
+    statusOf,
+    waitForChannelState: (id, state, timeoutMs = 10_000) =>
+      untilValue(() => (statusOf(id).state === state ? statusOf(id) : undefined), timeoutMs, `the ${id} channel to be ${state}`),
   };
 }
 
 /** Polls until `check` returns true (state changes land after an HTTP answer). */
-export async function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+export async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  await untilValue(() => check(), timeoutMs, what, 5);
 }

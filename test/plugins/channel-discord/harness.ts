@@ -22,8 +22,7 @@ export async function startDiscord(options: { settings?: Record<string, unknown>
     discord: { botToken: dc.token, apiBaseUrl: dc.apiBaseUrl, requestTimeoutMs: 3000, reconnectBaseMs: 20, reconnectMaxMs: 200, ...options.settings },
   });
   const status = () => harness.statusOf('discord');
-  const waitForState = (state: ChannelStatus['state'], timeoutMs = 10_000) =>
-    untilValue(() => (status().state === state ? status() : undefined), timeoutMs, `the discord channel to be ${state}`);
+  const waitForState = (state: ChannelStatus['state'], timeoutMs?: number) => harness.waitForChannelState('discord', state, timeoutMs);
   if (options.waitConnected !== false) await waitForState('connected');
   return { ...harness, dc, status, waitForState };
 }

@@ -9,7 +9,9 @@ const allowAlice = { dmPolicy: 'allowlist', allowFrom: [ALICE.id] };
 
 describe('channel-discord: resilience', () => {
   it('a dropped connection is resumed on resume_gateway_url with the last seq; messages sent meanwhile are replayed once', async () => {
-    const h = await startDiscord({ settings: allowAlice });
+    // A reconnect delay the poll below cannot miss (at the harness's 20 ms a loaded machine
+    // sometimes never saw the socket count at 0 before the bot was back).
+    const h = await startDiscord({ settings: { ...allowAlice, reconnectBaseMs: 500, reconnectMaxMs: 1000 } });
     h.dc.message(ALICE, 'one');
     await h.dc.waitForSent(1);
     h.dc.dropConnections();

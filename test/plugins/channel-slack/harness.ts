@@ -7,7 +7,6 @@ import { onTestFinished } from 'vitest';
 import type { ChannelStatus } from '../../../sdk/channels/contract.ts';
 import { startChannelGateway, type ChannelGateway } from '../../helpers/channel-gateway.ts';
 import { startFakeSlack, type FakeSlack } from '../../helpers/fake-slack.ts';
-import { until as untilValue } from '../../helpers/fake-http.ts';
 
 export { until } from '../../helpers/channel-gateway.ts';
 
@@ -45,8 +44,7 @@ export async function startSlack(section: Record<string, unknown> = {}, options:
     },
   });
   const status = () => gateway.statusOf('slack');
-  const waitForState = (state: ChannelStatus['state'], timeoutMs = 10_000) =>
-    untilValue(() => (status().state === state ? status() : undefined), timeoutMs, `the slack channel to be ${state} (is ${status().state}: ${status().lastError?.message ?? ''})`);
+  const waitForState = (state: ChannelStatus['state'], timeoutMs?: number) => gateway.waitForChannelState('slack', state, timeoutMs);
   if (options.waitConnected !== false) await waitForState('connected');
   return { ...gateway, slack, status, waitForState, eventsUrl: `${gateway.httpUrl}/channels/slack/events` };
 }

@@ -92,7 +92,9 @@ describe('channel-slack: socket mode', () => {
   });
 
   it('a dropped connection reconnects; an event not acknowledged before the drop is delivered again and answered once', async () => {
-    const h = await startSlack({ dmPolicy: 'allowlist', allowFrom: [ALICE] });
+    // A reconnect delay the state poll cannot miss (at the harness's 20 ms the degraded window
+    // was 50-70 ms, which a loaded machine sometimes polled past).
+    const h = await startSlack({ dmPolicy: 'allowlist', allowFrom: [ALICE], reconnectBaseMs: 500, reconnectMaxMs: 1000 });
     expect(h.slack.connections).toBe(1);
     h.slack.drop();
     await h.waitForState('degraded');

@@ -5,18 +5,14 @@
  * the test.
  */
 import { onTestFinished } from 'vitest';
-import { startFakeProvider, type FakeProvider } from '../../helpers/fake-provider.ts';
+import { startChannelGateway, type ChannelGateway } from '../../helpers/channel-gateway.ts';
 import { startFakeTelegram, type FakeTelegram } from '../../helpers/fake-telegram.ts';
-import { until as untilValue } from '../../helpers/fake-http.ts';
-import { connectClient, startGateway, type GatewayHarness, type TestClient } from '../gateway/helpers.ts';
-import type { ChannelsService, ChannelStatus } from '../../../sdk/channels/contract.ts';
-import { channelsServiceRef } from '../../../sdk/channels/index.ts';
+import type { ChannelStatus } from '../../../sdk/channels/contract.ts';
 
-export interface TelegramHarness extends GatewayHarness {
-  fake: FakeProvider;
+export { until } from '../../helpers/channel-gateway.ts';
+
+export interface TelegramHarness extends ChannelGateway {
   tg: FakeTelegram;
-  channels: ChannelsService;
-  client(): Promise<TestClient>;
   status(): ChannelStatus;
   /** Resolves once the telegram channel reports `state` (polls; bounded). */
   waitForState(state: ChannelStatus['state'], timeoutMs?: number): Promise<ChannelStatus>;
@@ -25,7 +21,7 @@ export interface TelegramHarness extends GatewayHarness {
 export interface TelegramHarnessOptions {
   /** Extra `channels.telegram` keys (policy and platform keys). */
   settings?: Record<string, unknown>;
-  /** Reuse a fake Bot API (e.g. across a restart). */
+  /** Reuse a fake server (e.g. across a restart). */
   tg?: FakeTelegram;
   env?: Record<string, string>;
   /** Wait for `connected` before returning (default true). */
@@ -33,39 +29,13 @@ export interface TelegramHarnessOptions {
 }
 
 export async function startTelegram(options: TelegramHarnessOptions = {}): Promise<TelegramHarness> {
-  const fake = await startFakeProvider();
-  onTestFinished(() => fake.close());
   const tg = options.tg ?? (await startFakeTelegram());
   if (!options.tg) onTestFinished(() => tg.close());
-  const harness = await startGateway({
-    extra: ['session-store-file', 'provider-openai', 'agent', 'channels'],
-    ...(options.env ? { env: options.env } : {}),
-    config: {
-      agent: { model: 'fake/primary', retryDelay: 5 },
-      providers: { fake: { api: 'openai', baseURL: fake.openaiBaseURL, apiKey: 'fake-openai-key' } },
-      channels: {
-        telegram: {
-          botToken: tg.token,
-          apiRoot: tg.apiRoot,
-          pollTimeoutSeconds: 5,
-          reconnectBaseMs: 20,
-          reconnectMaxMs: 200,
-          ...options.settings,
-        },
-      },
-    },
-  });
-  const channels = harness.kernel.use(channelsServiceRef);
-  const status = () => channels.status().find((s) => s.id === 'telegram') as ChannelStatus;
-  const waitForState = (state: ChannelStatus['state'], timeoutMs = 10_000) =>
-    untilValue(() => (status().state === state ? status() : undefined), timeoutMs, `the telegram channel to be ${state}`);
+  const harness = await startChannelGateway({ telegram: { botToken: tg.token, apiRoot: tg.apiRoot, pollTimeoutSeconds: 5, reconnectBaseMs: 20, reconnectMaxMs: 200, ...options.settings } }, options.env ? { env: options.env } : {});
+  const status = () => harness.statusOf('telegram');
+  const waitForState = (state: ChannelStatus['state'], timeoutMs?: number) => harness.waitForChannelState('telegram', state, timeoutMs);
   if (options.waitConnected !== false) await waitForState('connected');
-  return { ...harness, fake, tg, channels, status, waitForState, client: () => connectClient(harness.url) };
-}
-
-/** Polls `check` until it returns true (bounded). */
-export async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  await untilValue(() => (check() ? true : undefined), timeoutMs, what);
+  return { ...harness, tg, status, waitForState };
 }
 
 export const ALICE = { id: 42, first_name: 'Alice', username: 'alice' };
