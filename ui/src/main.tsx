@@ -10,6 +10,8 @@ import { Channels } from './pages/channels.tsx';
 import { Alerts } from './pages/alerts.tsx';
 import { Config } from './pages/config.tsx';
 import { Backups } from './pages/backups.tsx';
+import { Usage } from './pages/usage.tsx';
+import { ApprovalPrompt } from './approval-prompt.tsx';
 import './styles.css';
 
 const PAGES = [
@@ -18,6 +20,7 @@ const PAGES = [
   { id: 'sessions', title: 'Sessions', Page: Sessions },
   { id: 'channels', title: 'Channels', Page: Channels },
   { id: 'alerts', title: 'Alerts', Page: Alerts },
+  { id: 'usage', title: 'Usage', Page: Usage },
   { id: 'config', title: 'Config', Page: Config },
   { id: 'backups', title: 'Backups', Page: Backups },
 ] as const;
@@ -79,6 +82,7 @@ function App() {
         </ul>
       </nav>
       <main id="main" tabIndex={-1} aria-labelledby="page-title">
+        <ApprovalPrompt gateway={gateway} />
         <h1 id="page-title">{route.title}</h1>
         <Page key={route.id} gateway={gateway} />
       </main>

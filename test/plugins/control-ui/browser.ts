@@ -24,10 +24,18 @@ export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, timeout: 30_000 });
 }
 
+/** USD per million tokens of the fake model, so the usage page has costs to show. */
+export const FAKE_PRICE = { input: 3, output: 15 };
+
+/** A tool in approval mode `ask`: each call waits for the owner's answer. */
+export const APPROVAL_TOOL = 'delete_files';
+
 export interface DashboardHarness extends GatewayHarness {
   fake: FakeProvider;
   /** A real channel adapter run by the real `channels` service (pairing requests come from it). */
   channel: FakeChannel;
+  /** Arguments of every call of APPROVAL_TOOL that the owner let run. */
+  approvedCalls: unknown[];
   close(): Promise<void>;
 }
 
@@ -37,9 +45,10 @@ export async function startDashboardGateway(extra: unknown[] = []): Promise<Dash
   const channel = createFakeChannel();
   const harness = await startGateway({
     autoClose: false,
-    extra: ['session-store-file', 'provider-openai', 'agent', 'channels', channel.plugin, 'metrics', 'alerts', 'backup', ['control-ui', { metricsIntervalMs: 500 }], ...(extra as never[])],
+    extra: ['session-store-file', 'provider-openai', 'agent', 'channels', channel.plugin, 'metrics', 'alerts', 'backup', 'tool-policy', ['usage', { prices: { 'fake/echo': FAKE_PRICE } }], ['control-ui', { metricsIntervalMs: 500 }], ...(extra as never[])],
     config: {
       agent: { model: 'fake/echo', retryDelay: 5 },
+      agents: { defaults: { sandbox: { mode: 'off', approvals: { tools: { [APPROVAL_TOOL]: 'ask' } } } } },
       providers: { fake: { api: 'openai', baseURL: fake.openaiBaseURL, apiKey: 'fake-openai-key-not-secret-in-ui' } },
       channels: { [channel.adapter.id]: { dmPolicy: 'pairing' } },
     },
@@ -54,9 +63,20 @@ export async function startDashboardGateway(extra: unknown[] = []): Promise<Dash
       return `sunny in ${args.city ?? 'town'}`;
     },
   });
+  const approvedCalls: unknown[] = [];
+  harness.kernel.use(toolRegistryRef).register({
+    name: APPROVAL_TOOL,
+    description: 'Deletes files (asks the owner first)',
+    parameters: { type: 'object', properties: { path: { type: 'string' }, apiKey: { type: 'string' } } },
+    handler: async (args: unknown) => {
+      approvedCalls.push(args);
+      return 'deleted';
+    },
+  });
   return {
     ...harness,
     fake,
+    approvedCalls,
     channel,
     close: async () => {
       await harness.kernel.close();

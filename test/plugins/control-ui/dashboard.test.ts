@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CONTENT_SECURITY_POLICY } from '../../../plugins/control-ui/index.ts';
 import { connectClient, PASSWORD, startGateway } from '../gateway/helpers.ts';
-import { launchBrowser, logIn, shot, startDashboardGateway, type DashboardHarness } from './browser.ts';
+import { APPROVAL_TOOL, FAKE_PRICE, launchBrowser, logIn, shot, startDashboardGateway, type DashboardHarness } from './browser.ts';
 import { channelsServiceRef } from '../../../sdk/channels/index.ts';
 
 // One browser and one gateway for the whole file; the tests run in order on one logged-in page.
@@ -160,6 +160,70 @@ describe('control UI in Chromium', () => {
     await gateway.kernel.use(alertsServiceRef).raise({ id: 'test.cpu', severity: 'critical', message: 'CPU pegged on the test host' });
     await page.getByRole('heading', { name: 'Active (2)' }).waitFor();
     await shot(page, 'alerts');
+  });
+
+  it('approvals: a tool call waiting for the owner shows a live prompt on the open page; Allow once runs it, Deny refuses it', async () => {
+    const secret = 'sk-live-must-not-reach-the-page';
+    const client = await connectClient(gateway.url);
+    const ask = async (sessionKey: string, path: string) => {
+      gateway.fake.script({ toolCall: { name: APPROVAL_TOOL, args: { path, apiKey: secret } } }, { text: `done with ${path}` });
+      const final = client.nextEvent('chat.final');
+      const sent = await client.request('chat.send', { sessionKey, message: `delete ${path}` });
+      expect(sent.ok, JSON.stringify(sent.error)).toBe(true);
+      return final;
+    };
+    // The Alerts page is open: the prompt is not tied to a page.
+    const first = ask('agent:main:ui:dm:approve-once', 'old-logs');
+    const prompt = page.getByRole('alertdialog', { name: 'Approval needed (1)' });
+    await prompt.waitFor({ timeout: 10_000 });
+    const text = await prompt.textContent();
+    expect(text).toContain(APPROVAL_TOOL);
+    expect(text).toContain('old-logs');
+    expect(text).toContain('agent:main:ui:dm:approve-once');
+    expect(text).not.toContain(secret);
+    await shot(page, 'approval-prompt');
+    await page.getByRole('button', { name: `Allow once: ${APPROVAL_TOOL}` }).click();
+    expect((await first).payload.text).toBe('done with old-logs');
+    expect(gateway.approvedCalls).toEqual([{ path: 'old-logs', apiKey: secret }]);
+    await prompt.waitFor({ state: 'detached' });
+
+    const second = ask('agent:main:ui:dm:deny', 'photos');
+    await page.getByRole('button', { name: `Deny: ${APPROVAL_TOOL}` }).click();
+    await second;
+    expect(gateway.approvedCalls).toHaveLength(1);
+    const toolResult = JSON.stringify(gateway.fake.requests.at(-1)!.body);
+    expect(toolResult).toContain(`the owner denied \\"${APPROVAL_TOOL}\\"`);
+    await page.getByRole('alertdialog').waitFor({ state: 'detached' });
+    client.ws.close();
+  });
+
+  it('usage: tokens and cost of the runs so far, by model and by agent, with daily charts', async () => {
+    await page.getByRole('link', { name: 'Usage' }).click();
+    await page.getByRole('heading', { name: 'Usage', level: 1 }).waitFor();
+    const row = page.locator('tr[data-usage-key="fake/echo"]');
+    await row.waitFor();
+    const calls = Number(await row.locator('td').first().textContent());
+    // The chat and approval runs of the earlier tests made model calls.
+    expect(calls).toBeGreaterThanOrEqual(3);
+    expect(await page.getByTestId('usage-total').textContent()).toContain(`${calls} model calls`);
+    // Cost from the configured price: input and output tokens as the row shows them.
+    const cells = (await row.locator('td').allTextContents()).map((cell) => cell.replace(/[,\s]/g, ''));
+    const [input, , output] = cells.slice(1, 4).map(Number) as [number, number, number];
+    expect(input).toBeGreaterThan(0);
+    expect(cells[4]).toBe(`$${((input * FAKE_PRICE.input + output * FAKE_PRICE.output) / 1e6).toFixed(4)}`);
+    expect(await page.locator('.chart').count()).toBe(2);
+    // A new run appears after Refresh.
+    gateway.fake.script({ text: 'one more' });
+    const client = await connectClient(gateway.url);
+    const final = client.nextEvent('chat.final');
+    await client.request('chat.send', { sessionKey: 'agent:main:ui:dm:usage', message: 'count me' });
+    await final;
+    client.ws.close();
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await expect.poll(async () => Number(await row.locator('td').first().textContent())).toBe(calls + 1);
+    await page.getByLabel('Group by').selectOption('agent');
+    await page.locator('tr[data-usage-key="main"]').waitFor();
+    await shot(page, 'usage');
   });
 
   it('config: secrets are masked, and an edited config is checked with each problem\'s path', async () => {
