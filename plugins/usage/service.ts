@@ -13,10 +13,13 @@ export interface UsageLedgerService extends UsageService {
    * logged, never thrown into the run.
    */
   record(response: ModelResponse, at?: number): Promise<UsageRecord | undefined>;
+  /** Resolves once every record so far is written and fsynced (budgets wait for it before a model call). */
+  flushed(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function createUsageService(file: string, prices: PriceTable, log: Logger): Promise<UsageLedgerService> {
+/** `replay` sees every record of the ledger once, at start (budgets rebuild their counters). */
+export async function createUsageService(file: string, prices: PriceTable, log: Logger, replay?: (record: UsageRecord) => void): Promise<UsageLedgerService> {
   const { records, skipped } = await readLedger(file);
   if (skipped > 0) log.warn({ file, skipped }, 'usage ledger: lines that are not whole records were skipped (a crash mid-write leaves a torn last line)');
   const totals = new Map<string, UsageTotals>();
@@ -26,6 +29,7 @@ export async function createUsageService(file: string, prices: PriceTable, log: 
     addRecord(entry, record);
   };
   records.forEach(add);
+  if (replay !== undefined) records.forEach(replay);
   const writer = new LedgerWriter(file);
   const warned = new Set<string>();
   const pending = new Set<Promise<void>>();
@@ -60,6 +64,9 @@ export async function createUsageService(file: string, prices: PriceTable, log: 
     async summary(query = {}) {
       await Promise.all(pending);
       return summarizeUsage((await readLedger(file)).records, query);
+    },
+    async flushed() {
+      if (pending.size > 0) await Promise.all(pending);
     },
     totalsByModel: () => new Map([...totals].map(([model, entry]) => [model, { ...entry }])),
     priceOf: (model) => findPrice(prices, model),
