@@ -9,8 +9,8 @@ import { LedgerWriter, readLedger } from './ledger.ts';
 
 export interface UsageLedgerService extends UsageService {
   /**
-   * Records one model call: counted at once, appended (fsync) in the background. Failures are
-   * logged, never thrown into the run.
+   * Records one model call: counted and written at once, fsynced in the background. Failures
+   * are logged, never thrown into the run.
    */
   record(response: ModelResponse, at?: number): Promise<UsageRecord | undefined>;
   /** Resolves once every record so far is written and fsynced (budgets wait for it before a model call). */
@@ -30,9 +30,8 @@ export async function createUsageService(file: string, prices: PriceTable, log: 
   };
   records.forEach(add);
   if (replay !== undefined) records.forEach(replay);
-  const writer = new LedgerWriter(file);
+  const writer = new LedgerWriter(file, (error) => log.error({ err: error, file }, 'usage: the ledger could not be fsynced; its last records may not survive a power loss'));
   const warned = new Set<string>();
-  const pending = new Set<Promise<void>>();
 
   return {
     async record(response, at = Date.now()) {
@@ -53,26 +52,22 @@ export async function createUsageService(file: string, prices: PriceTable, log: 
         costUsd: price === undefined ? null : costOf(price, tokens),
       };
       add(record);
-      // The fsync is not waited for by the run (it would add a disk flush to every model call);
-      // readers wait for it instead, so a summary always includes every recorded call.
-      const write = writer.append(record).catch((error: unknown) => {
+      // Written at once (it survives a SIGKILL from here on); the fsync runs in the background
+      // and readers (summaries, budgets before the next model call) wait for it.
+      try {
+        writer.append(record);
+      } catch (error) {
         log.error({ err: error, model: record.model, runId: record.runId }, 'usage: could not append to the ledger; this call is counted in memory only');
-      }).finally(() => pending.delete(write));
-      pending.add(write);
+      }
       return record;
     },
     async summary(query = {}) {
-      await Promise.all(pending);
+      await writer.flushed();
       return summarizeUsage((await readLedger(file)).records, query);
     },
-    async flushed() {
-      if (pending.size > 0) await Promise.all(pending);
-    },
+    flushed: () => writer.flushed(),
     totalsByModel: () => new Map([...totals].map(([model, entry]) => [model, { ...entry }])),
     priceOf: (model) => findPrice(prices, model),
-    async close() {
-      await Promise.all(pending);
-      await writer.close();
-    },
+    close: () => writer.close(),
   };
 }
