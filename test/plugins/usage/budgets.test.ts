@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { definePlugin, type Alert } from '../../../sdk/core/index.ts';
 import { usageServiceRef } from '../../../sdk/usage/index.ts';
 import { createTestKernel } from '../../../app/testing.ts';
+import { eventually } from '../../helpers/eventually.ts';
 import { chat, startAgent } from '../agent/harness.ts';
 
 function alertSink(alerts: Alert[]) {
@@ -45,15 +46,19 @@ describe('hard budgets', () => {
     const alerts: Alert[] = [];
     // $1 an output token, input free: the limit is reached after 25 tokens ≈ 100 characters.
     const h = await startAgent({ extra: [alertSink(alerts), ['usage', { prices: perToken(0, 1), budgets: [{ name: 'session-cap', scope: 'session', period: 'total', usd: 25 }] }]] });
-    h.fake.script({ text: 'abcdefghij'.repeat(40), chunks: 40 });
+    // Paced: one 10-character piece every 10 ms, as a real model streams.
+    h.fake.script({ text: 'abcdefghij'.repeat(40), chunks: 40, chunkDelayMs: 10 });
     const client = await h.client();
     const { deltas, final } = await chat(client, 'tell me a long story');
     expect(final.payload.status).toBe('error');
     expect(final.payload.error.code).toBe('MOLT_ERR_USAGE_BUDGET_EXCEEDED');
     expect(final.payload.error.message).toMatch(/^The answer was stopped: the total hard spend limit "session-cap" of this session was reached while the model was answering \(\$25\.0000 of \$25\.00\)/);
-    // 10 of the 40 pieces reached the client; the rest was never read.
+    // 10 of the 40 pieces reached the client, and the provider stream was closed: the rest was never generated.
     expect(deltas.map((d) => d.payload.text).join('')).toBe('abcdefghij'.repeat(10));
     expect(final.payload.text).toBe('abcdefghij'.repeat(10));
+    await eventually(() => h.fake.requests[0]!.closedEarly !== undefined, 'the paced stream to end');
+    expect(h.fake.requests[0]).toMatchObject({ closedEarly: true });
+    expect(h.fake.requests[0]!.piecesSent).toBeLessThan(40);
     const usage = h.kernel.use(usageServiceRef);
     expect((await usage.summary()).total).toMatchObject({ calls: 1, output: 25, costUsd: 25 });
     expect(alerts.map((a) => a.id)).toEqual(['usage.budget.session-cap']);
