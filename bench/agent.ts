@@ -139,7 +139,7 @@ async function throughput(client: Client, sessions: number, ms: number): Promise
 /**
  * The usage ledger with budgets (a hard daily USD limit, a hard per-session token limit, a soft
  * monthly one; none ever reached) against the same stack without usage: two gateways in this
- * process, serial chat runs alternating between them in blocks of 50, so both meet the same CPU
+ * process, serial chat runs alternating between them turn by turn, so both meet the same CPU
  * and disk regime. The per-turn cost is the ratio of the medians.
  */
 const USAGE_WITH_BUDGETS = ['usage', {
@@ -161,10 +161,10 @@ async function usageOverhead(rounds: number): Promise<string[]> {
     const clients = [await openClient(bare.url), await openClient(counted.url)];
     const samples: number[][] = [[], []];
     for (let i = 0; i < 100; i++) for (const client of clients) await client.chat(`agent:main:bench:dm:warm${Math.floor(i / 10)}`, 'warm');
-    for (let block = 0; block < rounds / 50; block++) {
-      for (const [n, client] of clients.entries()) {
-        for (let i = 0; i < 50; i++) samples[n]!.push(await timed(() => client.chat(`agent:main:bench:dm:usage${block}-${Math.floor(i / 10)}`, `message ${i}`)));
-      }
+    // Turn by turn, alternating which stack goes first: both see the same moment's disk and CPU.
+    for (let i = 0; i < rounds; i++) {
+      const order = i % 2 === 0 ? [0, 1] : [1, 0];
+      for (const n of order) samples[n]!.push(await timed(() => clients[n]!.chat(`agent:main:bench:dm:usage-${Math.floor(i / 10)}`, `message ${i}`)));
     }
     for (const client of clients) client.ws.terminate();
     const [without, withUsage] = samples.map(summarize) as [ReturnType<typeof summarize>, ReturnType<typeof summarize>];
