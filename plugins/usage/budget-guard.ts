@@ -44,6 +44,8 @@ export class BudgetGuard {
   readonly #open = new Map<string, CallAllowance>();
   /** `budget|counter id` pairs that alerted already (once per period: the id names the period). */
   readonly #alerted = new Set<string>();
+  /** Period names at the replay's `now` (one entry). */
+  #currentNames = new Map<number, Record<'day' | 'month' | 'total', string>>();
 
   constructor(deps: BudgetGuardDeps) {
     this.#deps = deps;
@@ -54,18 +56,34 @@ export class BudgetGuard {
     const out: Applied[] = [];
     for (const budget of this.#deps.budgets) {
       if (budget.agent !== undefined && budget.agent !== agentId) continue;
-      const subject = budget.scope === 'global' ? '*' : budget.scope === 'agent' ? agentId : sessionKey;
-      const periodName = this.#deps.clock.name(budget.period, at);
-      out.push({ budget, key: { id: `${budget.scope}|${budget.period}|${periodName}|${subject}`, period: budget.period, periodName } });
+      out.push(this.#counter(budget, this.#deps.clock.name(budget.period, at), agentId, sessionKey));
     }
     return out;
   }
 
-  /** Adds a ledger record of the current periods to the counters (start-up replay). */
+  /**
+   * The budgets a ledger record read at start still counts for: those whose current period
+   * (at `now`) holds it. Called for every record of the ledger, so it formats no date twice.
+   */
   replayed(record: UsageRecord, now: number): Applied[] {
-    const current = this.applied(record.agentId, record.sessionKey, now);
-    const own = new Set(this.applied(record.agentId, record.sessionKey, record.at).map((a) => a.key.id));
-    return current.filter((a) => own.has(a.key.id));
+    const out: Applied[] = [];
+    for (const budget of this.#deps.budgets) {
+      if (budget.agent !== undefined && budget.agent !== record.agentId) continue;
+      let current = this.#currentNames.get(now)?.[budget.period];
+      if (current === undefined) {
+        const names = { day: this.#deps.clock.name('day', now), month: this.#deps.clock.name('month', now), total: 'total' };
+        this.#currentNames = new Map([[now, names]]);
+        current = names[budget.period];
+      }
+      const name = this.#deps.clock.name(budget.period, record.at);
+      if (name === current) out.push(this.#counter(budget, name, record.agentId, record.sessionKey));
+    }
+    return out;
+  }
+
+  #counter(budget: Budget, periodName: string, agentId: string, sessionKey: string): Applied {
+    const subject = budget.scope === 'global' ? '*' : budget.scope === 'agent' ? agentId : sessionKey;
+    return { budget, key: { id: `${budget.scope}|${budget.period}|${periodName}|${subject}`, period: budget.period, periodName } };
   }
 
   /** `modelRequest`: refuses the call when a hard budget is used up; remembers what is left. */

@@ -19,11 +19,15 @@ export function isTimeZone(zone: string): boolean {
   }
 }
 
+const SLOT_MS = 15 * 60_000;
+
 export class PeriodClock {
   readonly timeZone: string;
   readonly #format: Intl.DateTimeFormat;
-  // One model call asks for the same instant's names several times: keep the last answer.
-  #lastAt = Number.NaN;
+  // Every zone's offset today is a multiple of 15 minutes, so the date is the same for a whole
+  // 15-minute slot of UTC: the last slot's answer serves a call's several questions and a
+  // start-up replay of chronological records without formatting each one.
+  #lastSlot = Number.NaN;
   #lastDay = '';
 
   constructor(timeZone: string) {
@@ -33,10 +37,11 @@ export class PeriodClock {
 
   /** `YYYY-MM-DD` of the calendar day `at` falls on in the zone. */
   day(at: number): string {
-    if (at === this.#lastAt) return this.#lastDay;
+    const slot = Math.floor(at / SLOT_MS);
+    if (slot === this.#lastSlot) return this.#lastDay;
     const parts: Record<string, string> = {};
     for (const part of this.#format.formatToParts(at)) parts[part.type] = part.value;
-    this.#lastAt = at;
+    this.#lastSlot = slot;
     this.#lastDay = `${parts.year}-${parts.month}-${parts.day}`;
     return this.#lastDay;
   }
