@@ -44,8 +44,8 @@ export class BudgetGuard {
   readonly #open = new Map<string, CallAllowance>();
   /** `budget|counter id` pairs that alerted already (once per period: the id names the period). */
   readonly #alerted = new Set<string>();
-  /** Period names at the replay's `now` (one entry). */
-  #currentNames = new Map<number, Record<'day' | 'month' | 'total', string>>();
+  /** The period names at a replay's `now`, named once for all its records. */
+  #replayNow: { at: number; names: Record<'day' | 'month' | 'total', string> } | undefined;
 
   constructor(deps: BudgetGuardDeps) {
     this.#deps = deps;
@@ -69,12 +69,10 @@ export class BudgetGuard {
     const out: Applied[] = [];
     for (const budget of this.#deps.budgets) {
       if (budget.agent !== undefined && budget.agent !== record.agentId) continue;
-      let current = this.#currentNames.get(now)?.[budget.period];
-      if (current === undefined) {
-        const names = { day: this.#deps.clock.name('day', now), month: this.#deps.clock.name('month', now), total: 'total' };
-        this.#currentNames = new Map([[now, names]]);
-        current = names[budget.period];
+      if (this.#replayNow?.at !== now) {
+        this.#replayNow = { at: now, names: { day: this.#deps.clock.name('day', now), month: this.#deps.clock.name('month', now), total: 'total' } };
       }
+      const current = this.#replayNow.names[budget.period];
       const name = this.#deps.clock.name(budget.period, record.at);
       if (name === current) out.push(this.#counter(budget, name, record.agentId, record.sessionKey));
     }
