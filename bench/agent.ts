@@ -88,13 +88,13 @@ function openClient(url: string): Promise<Client> {
   });
 }
 
-function startStack(model: string, providers: Record<string, unknown>, stateDir: string) {
+function startStack(model: string, providers: Record<string, unknown>, stateDir: string, extra: unknown[] = []) {
   return startBenchGateway({
     agent: { model },
     agents: { maxConcurrentRuns: 256, maxQueuedRuns: 10_000 },
     providers,
     gateway: { auth: { mode: 'password', password: PASSWORD }, rateLimiting: UNREACHABLE_RATE_LIMITS },
-    plugins: ['rate-limit', 'auth-password', 'auth-token', 'gateway', 'cache', 'cache-memory', 'session-store-file', 'provider-openai', instantPlugin, 'agent'],
+    plugins: ['rate-limit', 'auth-password', 'auth-token', 'gateway', 'cache', 'cache-memory', 'session-store-file', 'provider-openai', instantPlugin, 'agent', ...extra],
   }, stateDir);
 }
 
@@ -136,8 +136,53 @@ async function throughput(client: Client, sessions: number, ms: number): Promise
   return { runs, seconds: Number(process.hrtime.bigint() - began) / 1e9, latencies };
 }
 
+/**
+ * The usage ledger with budgets (a hard daily USD limit, a hard per-session token limit, a soft
+ * monthly one; none ever reached) against the same stack without usage: two gateways in this
+ * process, serial chat runs alternating between them turn by turn, so both meet the same CPU
+ * and disk regime. The per-turn cost is the ratio of the medians.
+ */
+const USAGE_WITH_BUDGETS = ['usage', {
+  prices: { 'instant/echo': { input: 1, output: 4 } },
+  timezone: 'UTC',
+  budgets: [
+    { name: 'daily-usd', scope: 'global', period: 'day', usd: 1e9 },
+    { name: 'session-tokens', scope: 'session', period: 'total', tokens: 1e12 },
+    { name: 'agent-month', scope: 'agent', period: 'month', usd: 1e9, mode: 'soft' },
+  ],
+}];
+
+async function usageOverhead(rounds: number): Promise<string[]> {
+  const providers = { instant: { api: 'instant', baseURL: 'http://127.0.0.1:9/v1' } };
+  const dirs = [0, 1].map(() => mkdtempSync(join(tmpdir(), 'moltbot-bench-usage-')));
+  const bare = await startStack('instant/echo', providers, dirs[0]!);
+  const counted = await startStack('instant/echo', providers, dirs[1]!, [USAGE_WITH_BUDGETS]);
+  try {
+    const clients = [await openClient(bare.url), await openClient(counted.url)];
+    const samples: number[][] = [[], []];
+    for (let i = 0; i < 100; i++) for (const client of clients) await client.chat(`agent:main:bench:dm:warm${Math.floor(i / 10)}`, 'warm');
+    // Turn by turn, alternating which stack goes first: both see the same moment's disk and CPU.
+    for (let i = 0; i < rounds; i++) {
+      const order = i % 2 === 0 ? [0, 1] : [1, 0];
+      for (const n of order) samples[n]!.push(await timed(() => clients[n]!.chat(`agent:main:bench:dm:usage-${Math.floor(i / 10)}`, `message ${i}`)));
+    }
+    for (const client of clients) client.ws.terminate();
+    const [without, withUsage] = samples.map(summarize) as [ReturnType<typeof summarize>, ReturnType<typeof summarize>];
+    return [
+      row('agent: usage ledger + 3 budgets (instant model)', ''),
+      row('  chat run p50 without / with', `${without.median.toFixed(3)} / ${withUsage.median.toFixed(3)} ms`),
+      row('  chat run mean without / with', `${without.mean.toFixed(3)} / ${withUsage.mean.toFixed(3)} ms`),
+      row('  usage + budgets per turn, p50 ratio', `${((withUsage.median / without.median - 1) * 100).toFixed(2)} %`, 'goal ≤ 2 %'),
+    ];
+  } finally {
+    await Promise.all([bare.kernel.close(), counted.kernel.close()]);
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function benchAgent(): Promise<string[]> {
   const lines: string[] = [];
+  lines.push(...(await usageOverhead(1000)));
   const fake = await startFakeProvider();
   const paths = [
     { label: 'instant model (in-process)', model: 'instant/echo', providers: { instant: { api: 'openai', baseURL: 'http://127.0.0.1:9/v1' } } },

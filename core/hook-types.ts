@@ -100,6 +100,9 @@ export interface AgentRunContext {
 export interface ModelRequest {
   runId: string;
   model: string;
+  /** The run's agent and session (budgets are kept per agent and per session). */
+  agentId?: string;
+  sessionKey?: string;
   messages: { role: string; content: unknown }[];
   tools?: { name: string; description?: string; parameters?: object }[];
   maxTokens?: number;

@@ -59,6 +59,7 @@ export function createAgentService(deps: AgentDeps): AgentService {
   const listeners = new Set<(event: RunEvent) => void>();
   const totals = { runs: 0, tokens: { input: 0, output: 0 } };
   const recentTraces = new Map<string, RunTrace>();
+  const modelOutput = deps.agentHooks?.modelOutput;
 
   const providerOf = (ref: string) => {
     try {
@@ -237,6 +238,7 @@ export function createAgentService(deps: AgentDeps): AgentService {
         await persist(parts.agentId, key, owned, [summary]);
         return true;
       };
+      let inputEstimate: { messages: ChatMessage[]; tokens: number } | undefined;
       const callModel = (messages: ChatMessage[], tools: typeof toolSpecs, onText: (text: string, attempt: number) => void): Promise<ModelResult> =>
         callWithFailover(failover, {
           ...(context.systemPrompt !== undefined ? { system: context.systemPrompt } : {}),
@@ -247,7 +249,15 @@ export function createAgentService(deps: AgentDeps): AgentService {
           onText,
           compact: async () => ((await doCompact()) ? buildContext(owned).messages : undefined),
           ...(hasTaps(hooks.modelRequest) ? {
-            beforeCall: async (model: string, sent: ChatMessage[]) => (await hooks.modelRequest.promise({ runId, model, messages: sent, tools, maxTokens: settings.maxTokens })).messages as ChatMessage[],
+            beforeCall: async (model: string, sent: ChatMessage[]) => (await hooks.modelRequest.promise({ runId, model, agentId: parts.agentId, sessionKey: key, messages: sent, tools, maxTokens: settings.maxTokens })).messages as ChatMessage[],
+          } : {}),
+          ...(modelOutput !== undefined && hasTaps(modelOutput) ? {
+            estimateInput: (sent: ChatMessage[]) => estimateTokens(sent, context.systemPrompt),
+            onOutput: (model: string, attempt: number, sent: ChatMessage[], outputTokens: number) => {
+              // The prompt is estimated once per call, not once per streamed piece.
+              if (inputEstimate?.messages !== sent) inputEstimate = { messages: sent, tokens: estimateTokens(sent, context.systemPrompt) };
+              return modelOutput.call({ runId, agentId: parts.agentId, sessionKey: key, model, attempt, inputTokens: inputEstimate.tokens, outputTokens })?.stop;
+            },
           } : {}),
           ...(hasTaps(hooks.modelResponse) ? {
             afterCall: async (model: string, result: ModelResult) => hooks.modelResponse.promise(

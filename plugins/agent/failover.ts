@@ -40,7 +40,28 @@ export interface ModelRequestInput {
   /** `modelRequest` waterfall / `modelResponse` hook. */
   beforeCall?(model: string, messages: ChatMessage[]): Promise<ChatMessage[]>;
   afterCall?(model: string, result: ModelResult): Promise<void>;
+  /**
+   * `agent.modelOutput`: asked after each streamed piece with the output tokens so far
+   * (estimated); an error ends the call at once and the run with that error.
+   */
+  onOutput?(model: string, attempt: number, messages: ChatMessage[], outputTokens: number): Error | undefined;
+  /** Input tokens of a prompt, estimated (the usage reported for a stopped call). */
+  estimateInput?(messages: ChatMessage[]): number;
 }
+
+/** A call stopped by a `modelOutput` verdict: what it had produced, and the run's error. */
+class OutputStopped extends Error {
+  readonly reason: Error;
+  readonly partial: ModelResult;
+  constructor(reason: Error, partial: ModelResult) {
+    super(reason.message);
+    this.reason = reason;
+    this.partial = partial;
+  }
+}
+
+/** Tokens of streamed output, estimated at ≈ 4 characters a token (what providers average for English). */
+const tokensOf = (chars: number) => Math.ceil(chars / 4);
 
 export interface ModelResult {
   ref: string;
@@ -90,6 +111,13 @@ export async function callWithFailover(settings: FailoverSettings, input: ModelR
         if (input.afterCall) await input.afterCall(ref, result);
         return result;
       } catch (error) {
+        if (error instanceof OutputStopped) {
+          // What was streamed was paid for: report it before the run ends.
+          input.trace.addUsage(error.partial.usage);
+          input.trace.add('model.end', { model: ref, stopReason: 'stopped', reason: error.reason.message, tokens: error.partial.usage });
+          if (input.afterCall) await input.afterCall(ref, error.partial);
+          throw error.reason;
+        }
         if (!(error instanceof ModelCallError)) throw error;
         if (input.signal.aborted) throw new AgentError('ABORTED', 'the run was aborted', { cause: error });
         settings.health.failed(ref, error.message);
@@ -137,6 +165,14 @@ async function attemptOnce(api: ModelApi, resolved: ResolvedModel, settings: Fai
   input.trace.add('model.start', { model: resolved.ref, attempt });
   let text = '';
   const toolCalls: ToolCallRecord[] = [];
+  let outputChars = 0;
+  const check = () => {
+    if (input.onOutput === undefined) return;
+    const reason = input.onOutput(resolved.ref, attempt, messages, tokensOf(outputChars));
+    if (reason === undefined) return;
+    const usage = { input: input.estimateInput?.(messages) ?? 0, output: tokensOf(outputChars) };
+    throw new OutputStopped(reason, { ref: resolved.ref, text, toolCalls, stopReason: 'stopped', usage });
+  };
   try {
     for await (const event of api.stream({
       model: resolved.model,
@@ -152,8 +188,13 @@ async function attemptOnce(api: ModelApi, resolved: ResolvedModel, settings: Fai
       if (event.type === 'text') {
         text += event.text;
         input.onText(event.text, attempt);
-      } else if (event.type === 'tool_call') toolCalls.push(event.call);
-      else {
+        outputChars += event.text.length;
+        check();
+      } else if (event.type === 'tool_call') {
+        outputChars += event.call.name.length + JSON.stringify(event.call.args ?? null).length;
+        check();
+        toolCalls.push(event.call);
+      } else {
         input.trace.addUsage(event.usage);
         input.trace.model = resolved.ref;
         input.trace.add('model.end', { model: resolved.ref, attempt, stopReason: event.stopReason, tokens: event.usage });

@@ -8,15 +8,17 @@
  */
 import schema from '../../schemas/plugins/usage.json' with { type: 'json' };
 import validate from '../../schemas/generated/usage.validate.ts';
-import { definePlugin } from '../../sdk/core/index.ts';
+import { definePlugin, MoltbotError } from '../../sdk/core/index.ts';
 import { usageServiceRef, type ModelPrice } from '../../sdk/usage/index.ts';
+import { redisServiceRef } from '../../sdk/redis/index.ts';
+import { setupBudgets, type BudgetOptions } from './budgets.ts';
 import { registerUsageCommand } from './cli.ts';
 import { ledgerFile } from './ledger.ts';
 import { DEFAULT_PRICES } from './prices.ts';
 import { defineUsageMethods } from './rpc.ts';
 import { createUsageService } from './service.ts';
 
-export interface UsageOptions {
+export interface UsageOptions extends BudgetOptions {
   /** Rows replacing or adding to the shipped price table, keyed by model id or `provider/model` ref. */
   prices: Record<string, ModelPrice>;
 }
@@ -31,15 +33,24 @@ export default definePlugin<UsageOptions>({
   schema,
   validate,
   provides: [usageServiceRef],
-  optionalDependencies: ['gateway', 'metrics'],
+  consumes: [redisServiceRef],
+  // agent: its `modelOutput` hook stops a call streaming past a hard budget.
+  optionalDependencies: ['gateway', 'metrics', 'agent'],
   async setup(ctx, options) {
     const file = ledgerFile(ctx.paths.data);
     ctx.hooks.cliCommands.tap(ctx.name, (program, cli) => registerUsageCommand(program, cli, file));
-    const service = await createUsageService(file, { ...DEFAULT_PRICES, ...options.prices }, ctx.log);
+    const prices = { ...DEFAULT_PRICES, ...options.prices };
+    const budgets = setupBudgets(ctx, options, prices);
+    if (budgets === undefined && options.redis !== undefined) {
+      throw new MoltbotError('MOLT_ERR_PLUGIN_OPTIONS_INVALID', { message: 'usage plugin: options.redis shares budget counters, but no budget is configured', path: 'options.redis', plugin: ctx.name, fix: 'Add `budgets`, or remove `redis`.' });
+    }
+    const service = await createUsageService(file, prices, ctx.log, budgets?.replay);
     ctx.onClose(() => service.close());
     ctx.provide(usageServiceRef, service);
+    budgets?.attach(service);
     ctx.hooks.modelResponse.tapPromise(ctx.name, async (response) => {
-      await service.record(response);
+      const record = await service.record(response);
+      if (record !== undefined) await budgets?.recorded(record);
     });
     // Tapped as "model": the figures are named for what they count, moltbot_model_*_total.
     ctx.hooks.collectMetrics.tap('model', (collector) => {

@@ -9,14 +9,17 @@ import { LedgerWriter, readLedger } from './ledger.ts';
 
 export interface UsageLedgerService extends UsageService {
   /**
-   * Records one model call: counted at once, appended (fsync) in the background. Failures are
-   * logged, never thrown into the run.
+   * Records one model call: counted and written at once, fsynced in the background. Failures
+   * are logged, never thrown into the run.
    */
   record(response: ModelResponse, at?: number): Promise<UsageRecord | undefined>;
+  /** Resolves once every record so far is written and fsynced (budgets wait for it before a model call). */
+  flushed(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function createUsageService(file: string, prices: PriceTable, log: Logger): Promise<UsageLedgerService> {
+/** `replay` sees every record of the ledger once, at start (budgets rebuild their counters). */
+export async function createUsageService(file: string, prices: PriceTable, log: Logger, replay?: (record: UsageRecord) => void): Promise<UsageLedgerService> {
   const { records, skipped } = await readLedger(file);
   if (skipped > 0) log.warn({ file, skipped }, 'usage ledger: lines that are not whole records were skipped (a crash mid-write leaves a torn last line)');
   const totals = new Map<string, UsageTotals>();
@@ -26,9 +29,9 @@ export async function createUsageService(file: string, prices: PriceTable, log: 
     addRecord(entry, record);
   };
   records.forEach(add);
-  const writer = new LedgerWriter(file);
+  if (replay !== undefined) records.forEach(replay);
+  const writer = new LedgerWriter(file, (error) => log.error({ err: error, file }, 'usage: the ledger could not be fsynced; its last records may not survive a power loss'));
   const warned = new Set<string>();
-  const pending = new Set<Promise<void>>();
 
   return {
     async record(response, at = Date.now()) {
@@ -49,23 +52,22 @@ export async function createUsageService(file: string, prices: PriceTable, log: 
         costUsd: price === undefined ? null : costOf(price, tokens),
       };
       add(record);
-      // The fsync is not waited for by the run (it would add a disk flush to every model call);
-      // readers wait for it instead, so a summary always includes every recorded call.
-      const write = writer.append(record).catch((error: unknown) => {
+      // Written at once (it survives a SIGKILL from here on); the fsync runs in the background
+      // and readers (summaries, budgets before the next model call) wait for it.
+      try {
+        writer.append(record);
+      } catch (error) {
         log.error({ err: error, model: record.model, runId: record.runId }, 'usage: could not append to the ledger; this call is counted in memory only');
-      }).finally(() => pending.delete(write));
-      pending.add(write);
+      }
       return record;
     },
     async summary(query = {}) {
-      await Promise.all(pending);
+      await writer.flushed();
       return summarizeUsage((await readLedger(file)).records, query);
     },
+    flushed: () => writer.flushed(),
     totalsByModel: () => new Map([...totals].map(([model, entry]) => [model, { ...entry }])),
     priceOf: (model) => findPrice(prices, model),
-    async close() {
-      await Promise.all(pending);
-      await writer.close();
-    },
+    close: () => writer.close(),
   };
 }

@@ -4,6 +4,12 @@
  * summary: a tap may call `flush()` to give the model one silent turn with some tools (the
  * memory plugin asks it to write durable facts down), so nothing important is lost with the
  * folded turns. A failing tap is logged and never stops the compaction.
+ *
+ * `modelOutput` runs as a model call streams: after each piece of text or tool call, with the
+ * tokens spent so far. A tap returning `{ stop: error }` ends the call there (the provider
+ * stream is closed, nothing more is generated or paid for): the partial call is reported
+ * through `modelResponse` with `stopReason: "stopped"` and its estimated usage, and the run
+ * ends with `error` (its code and message reach the client). Spend limits use it.
  */
 import tapable from 'tapable';
 import { createHooksRef, type PluginContext } from '../core/index.ts';
@@ -32,9 +38,34 @@ export interface BeforeCompaction {
   flush(request: CompactionFlushRequest): Promise<string>;
 }
 
+/** What `modelOutput` taps see while a model call streams. */
+export interface ModelOutputProgress {
+  runId: string;
+  agentId: string;
+  sessionKey: string;
+  /** The model ref of this call (`provider/model`). */
+  model: string;
+  /** Attempt number within the run (a retry or failover is a new attempt). */
+  attempt: number;
+  /** Input tokens of this call, estimated from the prompt (≈ 4 characters a token). */
+  inputTokens: number;
+  /**
+   * Output tokens streamed so far in this call, estimated from the text and tool-call
+   * arguments received (≈ 4 characters a token): providers report exact counts only at the end.
+   */
+  outputTokens: number;
+}
+
+/** A `modelOutput` verdict: stop the call now; the run ends with `stop` (use a MoltbotError with your code). */
+export interface ModelOutputStop {
+  stop: Error;
+}
+
 export function createAgentHooks() {
   return {
     beforeCompaction: new tapable.AsyncSeriesHook<[BeforeCompaction]>(['compaction'], 'agent.beforeCompaction'),
+    // Sync: it runs for every streamed piece, and a verdict must be immediate.
+    modelOutput: new tapable.SyncBailHook<[ModelOutputProgress], ModelOutputStop | undefined>(['progress'], 'agent.modelOutput'),
   };
 }
 

@@ -10,7 +10,7 @@
  * - Sessions: transcript entry types, the `SessionStore` contract (`sessionStoreRef`), session
  *   keys, `sessionLeaseRef`, the cross-instance `eventBusRef`.
  * - Runs: the `agent` service contract (`agentServiceRef`), `AgentError`, and the agent's own
- *   hooks (`agentHooksRef`: `beforeCompaction`).
+ *   hooks (`agentHooksRef`: `beforeCompaction`, `modelOutput`).
  *
  * Implementations with state (the run loop, the file store, the providers) stay in their
  * plugins and are reached through these refs.
@@ -20,7 +20,7 @@ export type { AgentService, ModelState, RunEvent, RunRequest, RunResult, Session
 export { AgentError } from './agent-error.ts';
 export type { AgentErrorCode } from './agent-error.ts';
 export { agentHooksRef, createAgentHooks, getAgentHooks } from './agent-hooks.ts';
-export type { AgentHooks, BeforeCompaction, CompactionFlushRequest } from './agent-hooks.ts';
+export type { AgentHooks, BeforeCompaction, CompactionFlushRequest, ModelOutputProgress, ModelOutputStop } from './agent-hooks.ts';
 export { eventBusRef } from './event-bus.ts';
 export type { EventBus } from './event-bus.ts';
 export { ModelCallError, attemptSignal, classifyStatus, fromSdkError } from './model-error.ts';

@@ -3,7 +3,9 @@
  * (`POST /v1/messages`) and OpenAI Chat Completions (`POST /v1/chat/completions`,
  * `GET /v1/models`) wire formats, streamed as SSE like the real services, tool calls included.
  * Scriptable per request: text, tool call, 429 + Retry-After, 5xx, hang, truncated stream,
- * context-length error. Without a script it answers `echo: <last user text>`.
+ * context-length error, a text paced piece by piece (`chunkDelayMs`, OpenAI wire format: the
+ * request records how many pieces went out and whether the client hung up before the end).
+ * Without a script it answers `echo: <last user text>`.
  *
  * Try the whole gateway without an API key:
  *   npx node test/helpers/fake-provider.ts --port 8089
@@ -15,6 +17,7 @@ import type { Socket } from 'node:net';
 
 export type FakeStep =
   | { text: string; chunks?: number; delayMs?: number }
+  | { text: string; chunks: number; chunkDelayMs: number }
   | { toolCall: { name: string; args: unknown; id?: string }; text?: string }
   | { status: number; retryAfter?: number; message?: string }
   | { contextLength: true }
@@ -28,6 +31,9 @@ export interface RecordedRequest {
   /** The credential the client sent (Authorization bearer or x-api-key). */
   key: string | undefined;
   at: number;
+  /** Paced streams: text pieces written, and whether the client closed the stream before its end. */
+  piecesSent?: number;
+  closedEarly?: boolean;
 }
 
 export interface FakeProvider {
@@ -104,6 +110,26 @@ function openaiStream(res: ServerResponse, model: string, step: { text?: string;
   res.end(`${out}data: [DONE]\n\n`);
 }
 
+/** An OpenAI stream whose text pieces go out `delayMs` apart; stops writing once the client hangs up. */
+async function openaiPacedStream(res: ServerResponse, model: string, step: { text: string; chunks: number; chunkDelayMs: number }, inputTokens: number, recorded: RecordedRequest): Promise<void> {
+  const chunk = (delta: object, finish: string | null) => `data: ${JSON.stringify({ id: 'chatcmpl-paced', object: 'chat.completion.chunk', created: 0, model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+  let closed = false;
+  res.once('close', () => { closed = !res.writableFinished; });
+  res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
+  res.write(chunk({ role: 'assistant', content: '' }, null));
+  recorded.piecesSent = 0;
+  for (const part of split(step.text, step.chunks)) {
+    await new Promise((resolve) => setTimeout(resolve, step.chunkDelayMs));
+    if (closed) break;
+    res.write(chunk({ content: part }, null));
+    recorded.piecesSent++;
+  }
+  recorded.closedEarly = closed;
+  if (closed) return;
+  const usage = { prompt_tokens: inputTokens, completion_tokens: tokens(step.text), total_tokens: inputTokens + tokens(step.text) };
+  res.end(`${chunk({}, 'stop')}data: ${JSON.stringify({ id: 'chatcmpl-paced', object: 'chat.completion.chunk', created: 0, model, choices: [], usage })}\n\ndata: [DONE]\n\n`);
+}
+
 function anthropicStream(res: ServerResponse, model: string, step: { text?: string; chunks?: number; toolCall?: { name: string; args: unknown; id?: string } }, inputTokens: number, truncate: boolean): void {
   const event = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
   res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
@@ -162,7 +188,8 @@ export async function startFakeProvider(options: { port?: number } = {}): Promis
     const model = String(body.model ?? '');
     const auth = req.headers.authorization;
     const key = (req.headers['x-api-key'] as string | undefined) ?? auth?.replace(/^Bearer /, '');
-    requests.push({ api, model, body, key, at: Date.now() });
+    const recorded: RecordedRequest = { api, model, body, key, at: Date.now() };
+    requests.push(recorded);
     const step = next(model) ?? { text: `echo: ${lastUserText(api, body)}` };
     const inputTokens = tokens(raw);
     if ('hang' in step) return; // the socket stays open until the client gives up or close()
@@ -175,6 +202,7 @@ export async function startFakeProvider(options: { port?: number } = {}): Promis
         ? sendError(res, api, 400, `prompt is too long: ${inputTokens} tokens > 1000 maximum`)
         : sendError(res, api, 400, `This model's maximum context length is 1000 tokens. However, your messages resulted in ${inputTokens} tokens.`, {}, 'context_length_exceeded');
     }
+    if ('chunkDelayMs' in step && api === 'openai') return openaiPacedStream(res, model, step, inputTokens, recorded);
     if ('delayMs' in step && step.delayMs) await new Promise((resolve) => setTimeout(resolve, step.delayMs));
     const truncate = 'truncate' in step;
     const shape = 'toolCall' in step ? { text: step.text ?? '', toolCall: step.toolCall } : { text: step.text ?? '', ...('chunks' in step && step.chunks !== undefined ? { chunks: step.chunks } : {}) };
