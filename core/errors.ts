@@ -11,6 +11,11 @@ export interface ErrorSpec {
   readonly fix: string;
   /** Process exit code the CLI uses when this error ends a command. */
   readonly exitCode?: number;
+  /**
+   * The error's message is written for the person chatting (no internals, no secrets), so a
+   * channel shows it as the bot's reply; other errors reach a chat user as their code only.
+   */
+  readonly userFacing?: boolean;
 }
 
 /** EX_CONFIG from sysexits.h: the config is wrong, restarting will not help. */
@@ -177,7 +182,7 @@ export function defineErrors<const C extends Record<string, ErrorSpec>>(owner: s
   for (const [code, spec] of Object.entries(codes)) {
     if (!CODE.test(code)) throw new TypeError(`defineErrors(${JSON.stringify(owner)}): "${code}" is not an UPPER_SNAKE_CASE code such as ACME_ERR_QUOTA`);
     const existing = registry.get(code);
-    if (existing && (existing.owner !== owner || existing.title !== spec.title || existing.fix !== spec.fix || existing.exitCode !== spec.exitCode)) {
+    if (existing && (existing.owner !== owner || existing.title !== spec.title || existing.fix !== spec.fix || existing.exitCode !== spec.exitCode || existing.userFacing !== spec.userFacing)) {
       throw new TypeError(`defineErrors(${JSON.stringify(owner)}): code ${code} is already defined by "${existing.owner}"`);
     }
     registry.set(code, { code, owner, ...spec });

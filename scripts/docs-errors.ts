@@ -25,7 +25,7 @@ async function registerEveryCode(): Promise<void> {
 
 export async function renderErrorsDocument(): Promise<string> {
   await registerEveryCode();
-  const rows = errorCatalogue().map((entry) => `| \`${entry.code}\` | ${entry.owner} | ${cell(entry.title)} | ${cell(entry.fix)} | ${entry.exitCode ?? 1} |`);
+  const rows = errorCatalogue().map((entry) => `| \`${entry.code}\` | ${entry.owner} | ${cell(entry.title)}${entry.userFacing ? ' (user-facing)' : ''} | ${cell(entry.fix)} | ${entry.exitCode ?? 1} |`);
   return [
     '# Error codes',
     '',
@@ -34,7 +34,9 @@ export async function renderErrorsDocument(): Promise<string> {
     'Every `MoltbotError` carries one of these codes. `owner` is who registered it: the kernel, an',
     'SDK area or a plugin. A plugin registers its own with `defineErrors(owner, { CODE: { title, fix } })`',
     'from `moltbot/plugin-sdk/core`. The fix shown here is the default; a throw site may give a more',
-    'specific one. `exit` is the CLI\'s exit status when the error ends a command.',
+    'specific one. `exit` is the CLI\'s exit status when the error ends a command. A code marked',
+    '(user-facing) has `userFacing: true`: its message is written for the person chatting, so a',
+    'channel sends it as the reply; any other failed run reaches a chat user as its code only.',
     '',
     '| code | owner | title | default fix | exit |',
     '|---|---|---|---|---|',

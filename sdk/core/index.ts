@@ -7,7 +7,7 @@ export { definePlugin } from '../../core/plugin.ts';
 export type { AnyPlugin, CloseOptions, PluginCheckInput, PluginContext, PluginDefinition, PluginPaths, Services } from '../../core/plugin.ts';
 export type * from '../../core/hook-types.ts';
 export type { HookDoc, HookName, KernelHooks } from '../../core/hooks.ts';
-export { ERROR_CATALOGUE, EXIT_CONFIG, MoltbotError, defineErrors, errorCatalogue, isMoltbotError } from '../../core/errors.ts';
+export { ERROR_CATALOGUE, EXIT_CONFIG, MoltbotError, defineErrors, errorCatalogue, errorSpec, isMoltbotError } from '../../core/errors.ts';
 export type { DefinedErrorCode, ErrorCode, ErrorDetails, ErrorEntry, KernelErrorCode, ErrorSpec } from '../../core/errors.ts';
 export type { Logger, LogLevel } from '../../core/log.ts';
 export { KERNEL_VERSION, PACKAGE } from '../../core/version.ts';
