@@ -8,6 +8,8 @@ import type { KernelHooks } from '../../sdk/core/index.ts';
 import type { Logger } from '../../sdk/core/index.ts';
 import type { AgentService } from '../../sdk/agent/index.ts';
 import { chunkText, createBackoff, queueSizeOf, storeUnavailable, type ChannelAdapter, type ChannelHost, type ChannelInbound, type ChannelSettings, type ChannelState, type ChannelStatus, type ChannelTarget, type PairingBackend, type PairingRequest, type ReceiveOutcome, type SeenStore } from '../../sdk/channels/index.ts';
+import { metadataLine, prepareMedia, type MediaInput } from './media-input.ts';
+import type { MediaSettings } from './media-settings.ts';
 import { OutboundQueue } from './outbound-queue.ts';
 import { decide } from './policy.ts';
 import { sessionKeyFor } from './session-route.ts';
@@ -41,6 +43,10 @@ export interface RuntimeDeps {
   signal: AbortSignal;
   /** Masks secrets in error texts that leave the process (lastError). */
   scrub(text: string): string;
+  /** Inbound media: what the kit accepts and how files reach the model. */
+  media: MediaSettings;
+  /** Where stored media lives (`<stateDir>/media/…`). */
+  stateDir: string;
 }
 
 const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) => {
@@ -54,7 +60,7 @@ export class ChannelRuntime {
   readonly adapter: ChannelAdapter;
   readonly settings: ChannelSettings;
   readonly queue: OutboundQueue;
-  readonly inbound = { accepted: 0, pairing: 0, pairingExpired: 0, claimedLocally: 0, dropped: new Map<string, number>() };
+  readonly inbound = { accepted: 0, pairing: 0, pairingExpired: 0, claimedLocally: 0, mediaRefused: 0, dropped: new Map<string, number>() };
   readonly #deps: RuntimeDeps;
   readonly #log: Logger;
   readonly #stop = new AbortController();
@@ -316,7 +322,13 @@ export class ChannelRuntime {
     const typing = this.#typing(target);
     let reply: string;
     try {
-      const result = await agent.run({ sessionKey, message: agentText(message), signal: this.#deps.signal, metadata: { channel: this.id, chatId: message.chatId, sender: message.sender } });
+      const input = await this.#media(message, sessionKey, target);
+      // Only refused files and no words: the refusal was the answer.
+      if (input.refusals.length > 0 && input.media.length === 0 && message.text.trim() === '') return;
+      const result = await agent.run({
+        sessionKey, message: agentText(message, input.notes), signal: this.#deps.signal, metadata: { channel: this.id, chatId: message.chatId, sender: message.sender },
+        ...(input.media.length > 0 ? { media: input.media } : {}),
+      });
       reply = result.text;
     } catch (error) {
       if (this.#deps.signal.aborted) return;
@@ -337,6 +349,20 @@ export class ChannelRuntime {
     // must not wait for it (the queue reports what it could not deliver).
     const logFailure = (error: unknown) => this.#log.warn({ err: error, sessionKey }, 'reply not delivered');
     await submitted.then(({ delivered }) => void delivered.catch(logFailure), logFailure);
+  }
+
+  /** Downloads and reads the message's files; a refused file is explained to the sender right away. */
+  async #media(message: ChannelInbound, sessionKey: string, target: ChannelTarget): Promise<MediaInput> {
+    const attachments = message.attachments ?? [];
+    if (attachments.length === 0) return { notes: [], media: [], refusals: [] };
+    const input = await prepareMedia(attachments, { settings: this.#deps.media, stateDir: this.#deps.stateDir, sessionKey, signal: this.#deps.signal, log: this.#log });
+    if (input.refusals.length > 0) {
+      this.inbound.mediaRefused += input.refusals.length;
+      this.send(target, input.refusals.map((refusal) => refusal.message).join('\n'), sessionKey).catch((error: unknown) => {
+        this.#log.warn({ err: error }, 'could not tell the sender a file was refused');
+      });
+    }
+    return input;
   }
 
   #typing(target: ChannelTarget): () => void {
@@ -371,14 +397,14 @@ function publicRequest(request: PairingRequest): PairingRequest {
   return { channel, code, sender, ...(senderName ? { senderName } : {}), createdAt, expiresAt };
 }
 
-/** What the agent reads: in groups who said it (a display name cannot forge a line break), then attachment metadata. */
-export function agentText(message: ChannelInbound): string {
+/**
+ * What the agent reads: in groups who said it (a display name cannot forge a line break), then
+ * one block per attachment (`notes` from prepareMedia; without them, attachment metadata).
+ */
+export function agentText(message: ChannelInbound, notes?: readonly string[]): string {
   const who = (message.senderName ?? message.sender).replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim().slice(0, 64);
   const lines = [message.chatType === 'group' ? `${who}: ${message.text}` : message.text];
-  for (const file of message.attachments ?? []) {
-    const facts = [file.mimeType, file.size !== undefined ? `${file.size} bytes` : undefined].filter(Boolean).join(', ');
-    lines.push(`[attachment: ${file.name ?? 'unnamed'}${facts ? ` (${facts})` : ''}]`);
-  }
+  lines.push(...(notes ?? (message.attachments ?? []).map(metadataLine)));
   return lines.join('\n').trim();
 }
 
