@@ -60,6 +60,8 @@ export interface FakeTelegram {
    * message report (a lie, to test that the download is counted anyway).
    */
   addFile(bytes: Uint8Array, options?: { chunked?: boolean; claimedSize?: number }): TgFile;
+  /** A photo, voice note, audio or document message carrying a file from `addFile` (no text; `caption` optional). */
+  fileMessage(from: Partial<TgUser> & { id: number }, kind: 'photo' | 'voice' | 'audio' | 'document', file: TgFile, extra?: { caption?: string; file_name?: string; mime_type?: string; chat?: TgChat }): Promise<TgUpdate>;
   /** File downloads served (paths). */
   downloads: string[];
   /** Updates not yet confirmed by a getUpdates offset. */
@@ -283,6 +285,14 @@ export async function startFakeTelegram(options: { token?: string; port?: number
       return { file_id: id, file_unique_id: `u${id}`, file_size: claimedSize };
     },
     downloads,
+    fileMessage(from, kind, file, extra = {}) {
+      const sender: TgUser = { is_bot: false, first_name: `User${from.id}`, ...from };
+      const { chat = { id: sender.id, type: 'private', first_name: sender.first_name }, caption, file_name, mime_type } = extra;
+      const media = kind === 'photo'
+        ? [{ ...file, width: 1, height: 1 }]
+        : { ...file, ...(kind === 'voice' || kind === 'audio' ? { duration: 1 } : {}), ...(file_name ? { file_name } : {}), mime_type: mime_type ?? (kind === 'voice' ? 'audio/ogg' : 'application/octet-stream') };
+      return fake.pushUpdate({ message: { message_id: nextMessageId(String(chat.id)), date: now(), chat, from: sender, [kind]: media, ...(caption ? { caption } : {}) } });
+    },
     pending: () => [...updates],
     failNext(method, ...list) {
       faults.set(method, [...(faults.get(method) ?? []), ...list]);
