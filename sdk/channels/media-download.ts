@@ -53,3 +53,30 @@ export async function readCappedBody(response: Response, maxBytes: number, signa
   }
   return Buffer.concat(chunks, size);
 }
+
+export interface HttpDownloadOptions {
+  /** Request headers (a platform token: `Authorization: Bearer …`). */
+  headers?: Readonly<Record<string, string>>;
+  /**
+   * Origins the headers may be sent to (`https://files.slack.com`). A URL elsewhere fails
+   * without a request: a message cannot make the channel send its token to any host.
+   */
+  trustedOrigins?: readonly string[];
+}
+
+/** A `download` for InboundAttachment: GET `url` (with the headers, only to a trusted origin). */
+export function httpDownload(url: string, options: HttpDownloadOptions = {}): (signal: AbortSignal) => Promise<Response> {
+  return async (signal) => {
+    let origin: string;
+    try {
+      origin = new URL(url).origin;
+    } catch {
+      throw new MediaDownloadError('the platform gave an invalid file URL');
+    }
+    if (options.headers !== undefined && options.trustedOrigins !== undefined && !options.trustedOrigins.includes(origin)) {
+      throw new MediaDownloadError(`the file is on ${origin}, not on a host trusted with the channel's credentials`);
+    }
+    // fetch drops Authorization on a redirect to another origin (Fetch standard).
+    return fetch(url, { signal, ...(options.headers ? { headers: { ...options.headers } } : {}) });
+  };
+}
