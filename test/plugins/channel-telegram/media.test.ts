@@ -5,10 +5,10 @@
  * its text — while an oversized or mislabelled file is refused with a message to the sender.
  */
 import { statSync } from 'node:fs';
-import { createServer, type IncomingMessage } from 'node:http';
 import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { agentServiceRef } from '../../../sdk/agent/index.ts';
+import { startFakeTranscriber } from '../../helpers/fake-transcriber.ts';
 import { fakeExe, tinyOggOpus, tinyPdf, tinyPng } from '../../helpers/media-fixtures.ts';
 import { ALICE, startTelegram, until } from './harness.ts';
 
@@ -16,23 +16,6 @@ const DM = { dmPolicy: 'allowlist', allowFrom: ['42'] };
 const SESSION = 'agent:main:telegram:dm:42';
 
 const lastUser = (body: any) => [...body.messages].reverse().find((m: any) => m.role === 'user');
-
-/** A local OpenAI-compatible `/audio/transcriptions` endpoint recording what it was sent. */
-async function startFakeTranscriber(text: string) {
-  const received: { model: string; fileName: string; bytes: Buffer; auth: string | undefined }[] = [];
-  const server = createServer(async (req: IncomingMessage, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    if (req.method !== 'POST' || req.url !== '/v1/audio/transcriptions') return void res.writeHead(404).end();
-    const form = await new Request('http://x/', { method: 'POST', headers: { 'content-type': String(req.headers['content-type']) }, body: Buffer.concat(chunks) }).formData();
-    const file = form.get('file') as File;
-    received.push({ model: String(form.get('model')), fileName: file.name, bytes: Buffer.from(await file.arrayBuffer()), auth: req.headers.authorization });
-    res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ text }));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return { baseURL: `http://127.0.0.1:${(server.address() as { port: number }).port}/v1`, received };
-}
 
 describe('telegram inbound media', () => {
   it('a photo reaches an OpenAI-format model as an image_url part; the transcript keeps a reference to a 0600 file', async () => {
