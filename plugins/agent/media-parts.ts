@@ -9,11 +9,15 @@ import { readFile } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import type { ChatMessage, ImagePart, ProviderConfig } from '../../sdk/agent/index.ts';
 
-/** `providers.<id>.images`, else true for the Anthropic and OpenAI services themselves (their current models take images). */
+/**
+ * `providers.<id>.images`, else true for the `anthropic` and `openai` providers and any
+ * Anthropic-format endpoint (their current models take images); false for other OpenAI-compatible
+ * servers (a local text model would choke on image parts).
+ */
 export function takesImages(providerId: string, providers: Readonly<Record<string, ProviderConfig>>): boolean {
   const config = providers[providerId];
   if (config?.images !== undefined) return config.images;
-  return (providerId === 'anthropic' || providerId === 'openai') && config?.baseURL === undefined;
+  return providerId === 'anthropic' || providerId === 'openai' || config?.api === 'anthropic';
 }
 
 export type ImageLoader = (part: ImagePart) => Promise<string | undefined>;

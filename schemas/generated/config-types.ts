@@ -128,7 +128,7 @@ export interface MoltbotConfig {
            */
           api?: string;
           /**
-           * Whether this provider's models take image inputs (photos users send on a channel go to them as image parts). Default: true for the anthropic and openai providers on their own endpoints, false for any other (set true for a vision model behind a custom baseURL).
+           * Whether this provider's models take image inputs (photos users send on a channel go to them as image parts). Default: true for the anthropic and openai providers and any provider with api "anthropic", false for other OpenAI-compatible servers (set true for a vision model such as llava on Ollama).
            */
           images?: boolean;
         }
