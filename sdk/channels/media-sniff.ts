@@ -5,8 +5,10 @@
  * are of another family than its label or name claims (an .exe named photo.jpg) is refused as
  * mislabelled, and only allowed types pass.
  */
-import { fileTypeFromBuffer } from 'file-type';
 import type { MediaKind } from './media.ts';
+
+// file-type costs ≈ 130–230 ms to import here: loaded with the first inbound file, not at gateway start.
+let detector: Promise<typeof import('file-type')> | undefined;
 
 export interface SniffedType {
   mimeType: string;
@@ -48,6 +50,7 @@ function isText(bytes: Uint8Array): boolean {
 
 /** Undefined when the bytes are neither a known binary format nor text. */
 export async function sniffType(bytes: Uint8Array, claimed?: string): Promise<SniffedType | undefined> {
+  const { fileTypeFromBuffer } = await (detector ??= import('file-type'));
   const found = await fileTypeFromBuffer(bytes);
   if (found !== undefined) return { mimeType: baseType(found.mime), ext: found.ext };
   if (!isText(bytes)) return undefined;

@@ -33,6 +33,8 @@ describe('telegram inbound media', () => {
     const stored = join(h.kernel.paths.stateDir, entry.media![0]!.file);
     expect(statSync(stored).mode & 0o777).toBe(0o600);
     expect(statSync(join(stored, '..')).mode & 0o777).toBe(0o700);
+    // Stored media is part of a backup, next to the transcripts that refer to it.
+    expect(h.kernel.hooks.backupSources.call([])).toContainEqual({ name: 'media', path: join(h.kernel.paths.stateDir, 'media'), plugin: 'channels' });
   });
 
   it('a photo reaches an Anthropic-format model as a base64 image block', async () => {
