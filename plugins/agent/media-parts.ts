@@ -20,6 +20,9 @@ export function takesImages(providerId: string, providers: Readonly<Record<strin
   return providerId === 'anthropic' || providerId === 'openai' || config?.api === 'anthropic';
 }
 
+/** Anthropic refuses an image over 5 MB (and the whole request with it); OpenAI's limit is higher. */
+export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+
 export type ImageLoader = (part: ImagePart) => Promise<string | undefined>;
 
 /** Reads stored images as base64, confined to `<stateDir>/media/`; undefined for a missing (expired) file. */
@@ -53,6 +56,7 @@ export async function withImages(messages: readonly ChatMessage[], canSee: boole
       }
       const data = part.data ?? (await load(part));
       if (data === undefined) notes.push(`[the image "${name}" is no longer stored]`);
+      else if (Math.floor((data.length * 3) / 4) > MAX_IMAGE_BYTES) notes.push(`[the image "${name}" is too large to show the model (over 5 MB)]`);
       else kept.push({ ...part, data });
     }
     const content = notes.length > 0 ? [rest.content, ...notes].filter((line) => line !== '').join('\n') : rest.content;

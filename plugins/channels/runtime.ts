@@ -65,6 +65,8 @@ export class ChannelRuntime {
   readonly #log: Logger;
   readonly #stop = new AbortController();
   readonly #replies = new Map<string, Promise<void>>();
+  /** Per session: settles once the latest message was handed to the agent (arrival order). */
+  readonly #intakes = new Map<string, Promise<void>>();
   readonly #codeSentAt = new Map<string, number>();
   #state: ChannelState = 'stopped';
   #since = Date.now();
@@ -320,21 +322,26 @@ export class ChannelRuntime {
 
   async #run(agent: AgentService, sessionKey: string, target: ChannelTarget, message: ChannelInbound): Promise<void> {
     const typing = this.#typing(target);
+    const handOver = this.#takeTurn(sessionKey);
     let reply: string;
     try {
+      await handOver.previous;
       const input = await this.#media(message, sessionKey, target);
       // Only refused files and no words: the refusal was the answer.
       if (input.refusals.length > 0 && input.media.length === 0 && message.text.trim() === '') return;
-      const result = await agent.run({
+      // agent.run takes its place in the session's queue before its first await.
+      const running = agent.run({
         sessionKey, message: agentText(message, input.notes), signal: this.#deps.signal, metadata: { channel: this.id, chatId: message.chatId, sender: message.sender },
         ...(input.media.length > 0 ? { media: input.media } : {}),
       });
-      reply = result.text;
+      handOver.done();
+      reply = (await running).text;
     } catch (error) {
       if (this.#deps.signal.aborted) return;
       this.#log.warn({ err: error, sessionKey }, 'agent run for a channel message failed');
       reply = runFailedText(error);
     } finally {
+      handOver.done();
       typing();
     }
     if (reply.trim().length === 0) return;
@@ -349,6 +356,20 @@ export class ChannelRuntime {
     // must not wait for it (the queue reports what it could not deliver).
     const logFailure = (error: unknown) => this.#log.warn({ err: error, sessionKey }, 'reply not delivered');
     await submitted.then(({ delivered }) => void delivered.catch(logFailure), logFailure);
+  }
+
+  /**
+   * Messages of one session reach the agent in arrival order even when an earlier one still
+   * downloads its files: each waits for the previous one's hand-over (its agent.run call).
+   */
+  #takeTurn(sessionKey: string): { previous: Promise<void>; done(): void } {
+    const previous = this.#intakes.get(sessionKey) ?? Promise.resolve();
+    let done!: () => void;
+    const mine = new Promise<void>((resolve) => { done = resolve; });
+    const chained = previous.then(() => mine);
+    this.#intakes.set(sessionKey, chained);
+    void chained.then(() => { if (this.#intakes.get(sessionKey) === chained) this.#intakes.delete(sessionKey); });
+    return { previous, done };
   }
 
   /** Downloads and reads the message's files; a refused file is explained to the sender right away. */

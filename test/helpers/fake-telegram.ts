@@ -59,7 +59,7 @@ export interface FakeTelegram {
    * Content-Length (a size cap must count the bytes); `claimedSize`: the size getFile and the
    * message report (a lie, to test that the download is counted anyway).
    */
-  addFile(bytes: Uint8Array, options?: { chunked?: boolean; claimedSize?: number }): TgFile;
+  addFile(bytes: Uint8Array, options?: { chunked?: boolean; claimedSize?: number; /** The download answers only after this long (a slow network). */ delayMs?: number }): TgFile;
   /** A photo, voice note, audio or document message carrying a file from `addFile` (no text; `caption` optional). */
   fileMessage(from: Partial<TgUser> & { id: number }, kind: 'photo' | 'voice' | 'audio' | 'document', file: TgFile, extra?: { caption?: string; file_name?: string; mime_type?: string; chat?: TgChat }): Promise<TgUpdate>;
   /** File downloads served (paths). */
@@ -104,7 +104,7 @@ export async function startFakeTelegram(options: { token?: string; port?: number
   const sent: SentMessage[] = [];
   const actions: { chatId: string; action: string; threadId?: number }[] = [];
   const faults = new Map<string, Fault[]>();
-  const files = new Map<string, { path: string; bytes: Uint8Array; chunked: boolean; claimedSize: number }>();
+  const files = new Map<string, { path: string; bytes: Uint8Array; chunked: boolean; claimedSize: number; delayMs: number }>();
   const downloads: string[] = [];
   const messageIds = new Map<string, number>();
   let updates: TgUpdate[] = [];
@@ -163,10 +163,11 @@ export async function startFakeTelegram(options: { token?: string; port?: number
     reply(res, 200, { ok: true, result: { file_id: params.file_id, file_unique_id: `u${params.file_id}`, file_size: file.claimedSize, file_path: file.path } });
   }
 
-  function download(path: string, res: ServerResponse): void {
+  async function download(path: string, res: ServerResponse): Promise<void> {
     const file = [...files.values()].find((f) => f.path === path);
     if (file === undefined) return failure(res, 404, 'Not Found');
     downloads.push(path);
+    if (file.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, file.delayMs));
     if (file.chunked) {
       res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
       // Several writes: a reader counting bytes sees them arrive in pieces.
@@ -281,7 +282,7 @@ export async function startFakeTelegram(options: { token?: string; port?: number
     addFile(bytes, options = {}) {
       const id = `file${files.size + 1}`;
       const claimedSize = options.claimedSize ?? bytes.length;
-      files.set(id, { path: `documents/${id}.bin`, bytes, chunked: options.chunked ?? false, claimedSize });
+      files.set(id, { path: `documents/${id}.bin`, bytes, chunked: options.chunked ?? false, claimedSize, delayMs: options.delayMs ?? 0 });
       return { file_id: id, file_unique_id: `u${id}`, file_size: claimedSize };
     },
     downloads,

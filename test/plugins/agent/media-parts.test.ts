@@ -40,6 +40,9 @@ describe('image parts', () => {
     const [gone, escaped] = await withImages([asked('media/s1/deleted.png'), asked('media/../secret.txt')], true, createImageLoader(dir));
     expect(gone!.content).toContain('[the image "a.png" is no longer stored]');
     expect(escaped!.parts).toBeUndefined();
+    // Over 5 MB (Anthropic would refuse the whole request): a note instead.
+    const [huge] = await withImages([asked('media/s1/a.png')], true, async () => Buffer.alloc(6 * 1024 * 1024).toString('base64'));
+    expect(huge).toEqual({ role: 'user', content: 'what is it?\n[the image "a.png" is too large to show the model (over 5 MB)]' });
     // Without loaded data the providers send the text as before.
     expect(toOpenAiMessages(undefined, [asked('media/s1/a.png')])).toEqual([{ role: 'user', content: 'what is it?' }]);
     expect(toAnthropicMessages([asked('media/s1/a.png')])).toEqual([{ role: 'user', content: [{ type: 'text', text: 'what is it?' }] }]);

@@ -58,6 +58,17 @@ describe('telegram inbound media', () => {
     expect(user.content).toContain('this model does not take images');
   });
 
+  it('a text sent while the photo before it still downloads reaches the agent after the photo', async () => {
+    const h = await startTelegram({ settings: DM, gateway: { images: true } });
+    await h.tg.fileMessage(ALICE, 'photo', h.tg.addFile(tinyPng(), { delayMs: 400 }), { caption: 'first: the photo' });
+    await h.tg.waitForCalls('getFile', 1);
+    await h.tg.message(ALICE, 'second: a question about it');
+    await h.tg.waitForSent(2);
+    const users = h.fake.requests.map((r) => JSON.stringify(lastUser(r.body).content));
+    expect(users[0]).toContain('first: the photo');
+    expect(users[1]).toContain('second: a question about it');
+  });
+
   it('a voice note is transcribed through the configured transcription endpoint', async () => {
     const transcriber = await startFakeTranscriber('remind me to buy milk tomorrow');
     const h = await startTelegram({ settings: DM, gateway: { channelsOptions: { media: { transcription: { baseURL: transcriber.baseURL, apiKey: 'stt-key', model: 'whisper-test' } } } } });
