@@ -16,6 +16,7 @@ import { sessionKeyFor } from './session-route.ts';
 import { pairingApprovedText, pairingCodeText, runFailedText } from './texts.ts';
 
 export const TYPING_REFRESH_MS = 4000;
+const NO_MEDIA: MediaInput = Object.freeze({ notes: [], media: [], refusals: [] });
 /** Longer inbound texts are dropped (the same bound as RPC chat.send). */
 export const MAX_INBOUND_TEXT = 200_000;
 export const DRAIN_MS = 2000;
@@ -325,8 +326,9 @@ export class ChannelRuntime {
     const handOver = this.#takeTurn(sessionKey);
     let reply: string;
     try {
-      await handOver.previous;
-      const input = await this.#media(message, sessionKey, target);
+      // No await when there is nothing to wait for: a plain text reaches agent.run at once.
+      if (handOver.previous !== undefined) await handOver.previous;
+      const input = message.attachments?.length ? await this.#media(message, sessionKey, target) : NO_MEDIA;
       // Only refused files and no words: the refusal was the answer.
       if (input.refusals.length > 0 && input.media.length === 0 && message.text.trim() === '') return;
       // agent.run takes its place in the session's queue before its first await.
@@ -362,11 +364,11 @@ export class ChannelRuntime {
    * Messages of one session reach the agent in arrival order even when an earlier one still
    * downloads its files: each waits for the previous one's hand-over (its agent.run call).
    */
-  #takeTurn(sessionKey: string): { previous: Promise<void>; done(): void } {
-    const previous = this.#intakes.get(sessionKey) ?? Promise.resolve();
+  #takeTurn(sessionKey: string): { previous: Promise<void> | undefined; done(): void } {
+    const previous = this.#intakes.get(sessionKey);
     let done!: () => void;
     const mine = new Promise<void>((resolve) => { done = resolve; });
-    const chained = previous.then(() => mine);
+    const chained = previous === undefined ? mine : previous.then(() => mine);
     this.#intakes.set(sessionKey, chained);
     void chained.then(() => { if (this.#intakes.get(sessionKey) === chained) this.#intakes.delete(sessionKey); });
     return { previous, done };
@@ -375,7 +377,6 @@ export class ChannelRuntime {
   /** Downloads and reads the message's files; a refused file is explained to the sender right away. */
   async #media(message: ChannelInbound, sessionKey: string, target: ChannelTarget): Promise<MediaInput> {
     const attachments = message.attachments ?? [];
-    if (attachments.length === 0) return { notes: [], media: [], refusals: [] };
     const input = await prepareMedia(attachments, { settings: this.#deps.media, stateDir: this.#deps.stateDir, sessionKey, signal: this.#deps.signal, log: this.#log });
     if (input.refusals.length > 0) {
       this.inbound.mediaRefused += input.refusals.length;
