@@ -18,12 +18,13 @@ import { callWithFailover, type FailoverSettings, type ModelResult } from './fai
 import { ModelHealth } from './model-health.ts';
 import { splitRef } from '../../sdk/agent/index.ts';
 import { RunQueue } from './run-queue.ts';
+import { createImageLoader, takesImages, withImages } from './media-parts.ts';
 import { parseSessionKey } from '../../sdk/agent/index.ts';
 import type { AgentSettings } from './settings.ts';
 import type { ToolRegistry } from '../../sdk/agent/index.ts';
 import { runTool } from './tool-runner.ts';
 import { TraceRecorder } from './trace.ts';
-import type { ChatMessage, MessageEntry, ModelApi, RunTrace, SessionStore, TranscriptEntry } from '../../sdk/agent/index.ts';
+import type { ChatMessage, MediaRef, MessageEntry, ModelApi, RunTrace, SessionStore, TranscriptEntry } from '../../sdk/agent/index.ts';
 import type { AgentService, RunRequest, RunResult, RunEvent, SessionLease } from '../../sdk/agent/index.ts';
 
 export interface AgentDeps {
@@ -46,6 +47,23 @@ export interface AgentDeps {
   sessionLease(): SessionLease | undefined;
   /** The agent plugin's exposed hooks (`beforeCompaction`). */
   agentHooks?: AgentHooks;
+  /** Where stored media (image parts) is read from. */
+  stateDir?: string;
+}
+
+/** Per call: a fresh loader (images read once per call chain, never kept between runs). */
+function prepareFor(stateDir: string, providers: AgentSettings['providers']) {
+  return (providerId: string, messages: ChatMessage[]) => withImages(messages, takesImages(providerId, providers), createImageLoader(stateDir));
+}
+
+const MEDIA_KINDS = new Set(['image', 'audio', 'video', 'document', 'other']);
+
+/** The request's media references that are well formed (a caller's mistake never reaches the transcript). */
+function mediaOf(request: RunRequest): MediaRef[] {
+  if (!Array.isArray(request.media)) return [];
+  return request.media.filter((m) => typeof m === 'object' && m !== null && MEDIA_KINDS.has(m.kind) && typeof m.mimeType === 'string'
+    && typeof m.name === 'string' && typeof m.size === 'number' && typeof m.file === 'string' && m.file.startsWith('media/') && !m.file.split('/').includes('..'))
+    .map(({ kind, mimeType, name, size, file }) => ({ kind, mimeType, name, size, file }));
 }
 
 const hasTaps = (hook: unknown) => ((hook as { taps?: unknown[] }).taps?.length ?? 0) > 0;
@@ -79,6 +97,7 @@ export function createAgentService(deps: AgentDeps): AgentService {
     maxTokens: settings.maxTokens,
     apiFor: deps.apiFor,
     health,
+    ...(deps.stateDir !== undefined ? { prepare: prepareFor(deps.stateDir, settings.providers) } : {}),
     onExhausted(message, retryAt) {
       log.error({ retryAt }, 'every model of the failover chain failed');
       // One alert per outage, not one per refused run; resolved by the next success.
@@ -184,7 +203,8 @@ export function createAgentService(deps: AgentDeps): AgentService {
       transcript = await transcriptOf(parts.agentId, key);
       let context: AgentRunContext = { runId, agentId: parts.agentId, sessionKey: key, model: settings.model, input: request.message, ...(settings.systemPrompt !== undefined ? { systemPrompt: settings.systemPrompt } : {}), tools: deps.tools.list().map((t) => t.name), metadata: { ...request.metadata, main: parts.main } };
       if (hasTaps(hooks.beforeAgentRun)) context = await hooks.beforeAgentRun.promise(context);
-      const user: TranscriptEntry = { kind: 'message', id: randomUUID(), at: Date.now(), runId, role: 'user', content: context.input };
+      const media = mediaOf(request);
+      const user: TranscriptEntry = { kind: 'message', id: randomUUID(), at: Date.now(), runId, role: 'user', content: context.input, ...(media.length > 0 ? { media } : {}) };
       await persist(parts.agentId, key, transcript, [user]);
       request.onAccepted?.(runId);
       const allowed = new Set(context.tools ?? []);

@@ -33,7 +33,9 @@ export function buildContext(transcript: readonly TranscriptEntry[]): SessionCon
 export function toChatMessage(entry: MessageEntry): ChatMessage {
   if (entry.role === 'tool') return { role: 'tool', content: entry.content, toolCallId: entry.toolCallId, name: entry.name, ...(entry.isError ? { isError: true } : {}) };
   if (entry.role === 'assistant') return { role: 'assistant', content: entry.content, ...(entry.toolCalls ? { toolCalls: entry.toolCalls } : {}) };
-  return { role: 'user', content: entry.content };
+  const images = (entry.media ?? []).filter((media) => media.kind === 'image');
+  if (images.length === 0) return { role: 'user', content: entry.content };
+  return { role: 'user', content: entry.content, parts: images.map((media) => ({ type: 'image' as const, mimeType: media.mimeType, file: media.file, name: media.name })) };
 }
 
 export function estimateTokens(messages: readonly ChatMessage[], system = ''): number {

@@ -26,6 +26,8 @@ export interface FailoverSettings {
   onExhausted(message: string, retryAt: number | undefined): void;
   /** Called after every successful call (resolves the alert). */
   onSucceeded?(): void;
+  /** Last step before the wire: image parts loaded for models that take images, else replaced by a note. */
+  prepare?(providerId: string, messages: ChatMessage[]): Promise<ChatMessage[]>;
 }
 
 export interface ModelRequestInput {
@@ -102,7 +104,8 @@ export async function callWithFailover(settings: FailoverSettings, input: ModelR
         const resolved = resolveModel(ref, settings.providers, settings.env);
         const api = settings.apiFor(resolved.api);
         if (api === undefined) throw new ModelCallError('not_configured', `no provider plugin for api "${resolved.api}": add "provider-${resolved.api}" to plugins`);
-        const sent = input.beforeCall ? await input.beforeCall(ref, messages) : messages;
+        const hooked = input.beforeCall ? await input.beforeCall(ref, messages) : messages;
+        const sent = settings.prepare ? await settings.prepare(provider, hooked) : hooked;
         const result = await attemptOnce(api, resolved, settings, input, sent, attempt).catch((error: unknown) => {
           throw redactKey(error, resolved.apiKey);
         });

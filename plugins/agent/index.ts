@@ -52,6 +52,7 @@ export default definePlugin({
         tools,
         env: process.env,
         signal: ctx.signal,
+        stateDir: ctx.paths.stateDir,
         sessionCache: () => (sessionCache ??= openSessionCache(ctx, settings.sessionCacheSize)),
         // Looked up once, on the first run (every provider is set up by then).
         sessionLease: () => {

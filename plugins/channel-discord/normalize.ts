@@ -12,7 +12,7 @@
  * id (`<@id>` / `<@!id>`, in `mentions`) or replies to one of its messages; the mention is
  * written as `@name` in the text the agent sees. Role and @everyone mentions do not count.
  */
-import type { ChannelInbound } from '../../sdk/channels/index.ts';
+import { httpDownload, type ChannelInbound } from '../../sdk/channels/index.ts';
 
 export interface DiscordUser {
   id: string;
@@ -63,7 +63,7 @@ export function normalizeMessage(message: DiscordMessage, bot: DiscordUser): Cha
     ...(a.filename === undefined ? {} : { name: a.filename }),
     ...(a.content_type === undefined ? {} : { mimeType: a.content_type }),
     ...(a.size === undefined ? {} : { size: a.size }),
-    ...(a.url === undefined ? {} : { url: a.url }),
+    ...(a.url === undefined ? {} : { url: a.url, download: httpDownload(a.url) }),
   }));
   const at = message.timestamp === undefined ? Number.NaN : Date.parse(message.timestamp);
   return {

@@ -18,6 +18,7 @@ import { createConnectionLoop, type ChannelAdapter, type ChannelHost, type Chann
 import { MatrixApiError, MatrixClient, type SyncResponse } from './client.ts';
 import { describeFailure, safeError, toSendError } from './errors.ts';
 import { classifyEvent, normalizeMatrixId, type BotIdentity } from './inbound.ts';
+import { matrixMediaDownloader } from './media-download.ts';
 import { decideInvite } from './invites.ts';
 import { markdownToHtml } from './markdown.ts';
 import type { MatrixOptions } from './options.ts';
@@ -49,6 +50,8 @@ export function createMatrixAdapter(options: MatrixOptions, deps: MatrixAdapterD
   const token = options.accessToken;
   const client = new MatrixClient({ homeserverUrl: options.homeserverUrl, accessToken: token, requestTimeoutMs: options.requestTimeoutMs });
   const txns = new TxnIds();
+  // Images, files and voice messages are fetched by the channels service's media kit through this.
+  const downloadMedia = matrixMediaDownloader(options.homeserverUrl, token);
   const encrypted = new Set<string>();
   /** Rooms whose encrypted messages were already logged (once per room and process). */
   const warned = new Set<string>();
@@ -123,7 +126,7 @@ export function createMatrixAdapter(options: MatrixOptions, deps: MatrixAdapterD
         if (event.type === 'm.room.encryption') encrypted.add(roomId);
         if (first) continue;
         const bot = identity as BotIdentity;
-        const outcome = classifyEvent(event, roomId, rooms.isDm(roomId), bot, (user) => rooms.name(user));
+        const outcome = classifyEvent(event, roomId, rooms.isDm(roomId), bot, (user) => rooms.name(user), downloadMedia);
         if (outcome.kind === 'encrypted') {
           await notifyEncrypted(current, roomId, state, signal);
           continue;

@@ -12,7 +12,7 @@
  * mention ("Molt: ...", "@molt:example.org, ...") is cut from the text; a reply's quoted
  * fallback ("> <@x> ..." lines) is cut too, so the agent sees only what was written.
  */
-import type { ChannelInbound } from '../../sdk/channels/index.ts';
+import type { ChannelInbound, InboundAttachment } from '../../sdk/channels/index.ts';
 import type { MatrixEvent } from './client.ts';
 
 export interface BotIdentity {
@@ -66,7 +66,10 @@ function stripReplyFallback(body: string, content: Record<string, unknown>): str
   return lines.slice(i).join('\n');
 }
 
-export function classifyEvent(event: MatrixEvent, roomId: string, isDm: boolean, bot: BotIdentity, senderName: (userId: string) => string | undefined): EventOutcome {
+/** Makes the download of an `mxc://` URI (the adapter adds the homeserver and the token). */
+export type MxcDownload = (mxc: string) => NonNullable<InboundAttachment['download']> | undefined;
+
+export function classifyEvent(event: MatrixEvent, roomId: string, isDm: boolean, bot: BotIdentity, senderName: (userId: string) => string | undefined, download?: MxcDownload): EventOutcome {
   if (event.sender === bot.userId) return { kind: 'ignored', reason: 'own' };
   if (event.type === 'm.room.encrypted') return { kind: 'encrypted', sender: event.sender ?? '' };
   if (event.type !== 'm.room.message') return { kind: 'ignored', reason: 'not-a-message' };
@@ -90,6 +93,8 @@ export function classifyEvent(event: MatrixEvent, roomId: string, isDm: boolean,
       ...(typeof info.size === 'number' ? { size: info.size } : {}),
       ...(typeof content['url'] === 'string' ? { url: content['url'] } : {}),
     });
+    const fetcher = typeof content['url'] === 'string' ? download?.(content['url']) : undefined;
+    if (fetcher !== undefined) attachments[0]!.download = fetcher;
     // A caption is a body different from the file name (Matrix v1.10 media captions).
     text = typeof content['filename'] === 'string' && rawBody !== content['filename'] ? rawBody : '';
   } else {

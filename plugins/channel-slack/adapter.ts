@@ -14,7 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type ChannelAdapter, type ChannelHost, type ChannelState, type ChannelTarget, chunkText } from '../../sdk/channels/index.ts';
+import { type ChannelAdapter, type ChannelHost, type ChannelState, type ChannelTarget, chunkText, httpDownload } from '../../sdk/channels/index.ts';
 import { describeFailure, redactTokens, toSendError } from './errors.ts';
 import { messageRef, normalizeEvent, normalizeSlackId, parseMessageRef, threadKey, type BotIdentity, type SlackMessageEvent } from './events.ts';
 import { toMrkdwn } from './mrkdwn.ts';
@@ -64,6 +64,9 @@ export function mrkdwnParts(text: string, limit = SLACK_MAX_TEXT): string[] {
 
 export function createSlackAdapter(options: SlackOptions, deps: SlackAdapterDeps, id = 'slack'): SlackAdapter {
   const tokens = [options.botToken, options.appToken, options.signingSecret];
+  // Files (url_private) need the bot token (files:read); it goes only to Slack's file host or the configured API host.
+  const fileHosts = ['https://files.slack.com', new URL(options.apiUrl).origin];
+  const downloadFile = (url: string) => httpDownload(url, { headers: { Authorization: `Bearer ${options.botToken}` }, trustedOrigins: fileHosts });
   let host: ChannelHost | undefined;
   let stopper: AbortController | undefined;
   let loop: Promise<void> | undefined;
@@ -89,7 +92,7 @@ export function createSlackAdapter(options: SlackOptions, deps: SlackAdapterDeps
     const body = payload as { type?: unknown; event?: SlackMessageEvent; event_id?: unknown } | undefined;
     if (body?.type !== 'event_callback' || typeof body.event !== 'object' || body.event === null) return true;
     const event = body.event;
-    const inbound = normalizeEvent(event, { bot: bot as BotIdentity, inThread: (key) => threads.has(key) });
+    const inbound = normalizeEvent(event, { bot: bot as BotIdentity, inThread: (key) => threads.has(key), download: downloadFile });
     if (inbound === undefined) {
       current.log.debug({ eventId: body.event_id, type: event.type, subtype: event.subtype }, 'slack event ignored (not a new message from a person)');
       return true;

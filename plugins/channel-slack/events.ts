@@ -24,7 +24,7 @@ export interface BotIdentity {
   name?: string;
 }
 
-export interface SlackFile { id?: string; name?: string; title?: string; mimetype?: string; size?: number }
+export interface SlackFile { id?: string; name?: string; title?: string; mimetype?: string; size?: number; url_private?: string; url_private_download?: string }
 
 export interface SlackMessageEvent {
   type: string;
@@ -74,15 +74,19 @@ export function parseMessageRef(ref: string | undefined): MessageRef | undefined
 /** Where a thread lives, for the set of threads the bot takes part in. */
 export const threadKey = (channel: string, threadTs: string) => `${channel}:${threadTs}`;
 
-function attachmentsOf(event: SlackMessageEvent): ChannelInbound['attachments'] {
+function attachmentsOf(event: SlackMessageEvent, download: SlackFileDownload | undefined): ChannelInbound['attachments'] {
   if (!Array.isArray(event.files)) return undefined;
-  const found = event.files.filter((f): f is SlackFile => typeof f === 'object' && f !== null).map((file) => ({
-    name: file.name ?? file.title ?? 'file',
-    ...(typeof file.mimetype === 'string' ? { mimeType: file.mimetype } : {}),
-    ...(typeof file.size === 'number' ? { size: file.size } : {}),
-    // The file id; the content needs files.info / url_private with the bot token.
-    ...(typeof file.id === 'string' ? { url: `slack-file:${file.id}` } : {}),
-  }));
+  const found = event.files.filter((f): f is SlackFile => typeof f === 'object' && f !== null).map((file) => {
+    const url = typeof file.url_private_download === 'string' ? file.url_private_download : typeof file.url_private === 'string' ? file.url_private : undefined;
+    return {
+      name: file.name ?? file.title ?? 'file',
+      ...(typeof file.mimetype === 'string' ? { mimeType: file.mimetype } : {}),
+      ...(typeof file.size === 'number' ? { size: file.size } : {}),
+      // The file id; the content is at url_private(_download), fetched with the bot token.
+      ...(typeof file.id === 'string' ? { url: `slack-file:${file.id}` } : {}),
+      ...(url !== undefined && download !== undefined ? { download: download(url) } : {}),
+    };
+  });
   return found.length > 0 ? found : undefined;
 }
 
@@ -93,8 +97,13 @@ function cutMention(text: string, bot: BotIdentity): { mentioned: boolean; text:
   return { mentioned: true, text: text.replace(pattern, ' ').replace(/[ \t]{2,}/g, ' ').replace(/^[ \t]*[,:]?[ \t]*/, '').trim() };
 }
 
+/** Makes the download of a file's `url_private` (the adapter adds the bot token). */
+export type SlackFileDownload = (url: string) => (signal: AbortSignal) => Promise<Response>;
+
 export interface NormalizeContext {
   bot: BotIdentity;
+  /** Downloads of files (absent: the agent sees file metadata only). */
+  download?: SlackFileDownload;
   /** Whether the bot started or answered in this thread (`threadKey`). */
   inThread(key: string): boolean;
 }
@@ -108,7 +117,7 @@ export function normalizeEvent(event: SlackMessageEvent, context: NormalizeConte
   const channel = event.channel.toUpperCase();
   const chatType = event.channel_type === 'im' || (event.channel_type === undefined && channel.startsWith('D')) ? 'dm' : 'group';
   const rawText = typeof event.text === 'string' ? event.text : '';
-  const attachments = attachmentsOf(event);
+  const attachments = attachmentsOf(event, context.download);
   if (rawText.trim() === '' && attachments === undefined) return undefined;
   const mention = cutMention(rawText, bot);
   const threadTs = typeof event.thread_ts === 'string' && TS.test(event.thread_ts) ? event.thread_ts : undefined;

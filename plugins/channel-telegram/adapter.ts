@@ -14,6 +14,7 @@ import { createConnectionLoop, type ChannelAdapter, type ChannelHost, type Chann
 import { describeApiFailure, safeError, toSendError } from './errors.ts';
 import { messageRef, normalizeTelegramId, normalizeUpdate, parseMessageRef, type BotIdentity, type TelegramUpdate } from './normalize.ts';
 import type { OffsetStore } from './offset-store.ts';
+import { telegramFileDownloader } from './file-download.ts';
 
 export interface TelegramOptions {
   botToken: string;
@@ -63,6 +64,8 @@ export function createTelegramAdapter(options: TelegramOptions, deps: TelegramAd
   // grammy's own client timeout must outlast a long poll; sends get their own, shorter one.
   const api = new Api(token, { apiRoot: options.apiRoot.replace(/\/+$/, ''), timeoutSeconds: options.pollTimeoutSeconds + Math.ceil(options.requestTimeoutMs / 1000) });
   let bot: BotIdentity | undefined;
+  // Photos, voice notes and files are fetched by the channels service's media kit through this.
+  const downloader = telegramFileDownloader(api, options.apiRoot, token);
   /** Messages already answered: the later chunks of a long reply do not quote the question again. */
   const answered = new Set<string>();
   const markAnswered = (ref: string) => {
@@ -79,7 +82,7 @@ export function createTelegramAdapter(options: TelegramOptions, deps: TelegramAd
     if (typeof migrated === 'number') {
       current.log.warn({ from: update.message?.chat.id, to: migrated }, 'a telegram group became a supergroup with a new chat id: put the new id in channels.telegram.groupAllowFrom');
     }
-    const inbound = normalizeUpdate(update, bot);
+    const inbound = normalizeUpdate(update, bot, downloader);
     if (inbound === undefined) {
       current.log.debug({ updateId: update.update_id }, 'telegram update ignored (not a new user message in a dm or group)');
       return;

@@ -11,7 +11,10 @@
  * username (or a text mention its id), a `/command@botname` names it, or the message replies
  * to one of its messages; the mention itself is cut from the text.
  */
-import type { ChannelInbound } from '../../sdk/channels/index.ts';
+import type { ChannelInbound, InboundAttachment } from '../../sdk/channels/index.ts';
+
+/** Makes the download of a Telegram file (getFile, then the file URL); the adapter supplies it. */
+export type FileDownloader = (fileId: string) => NonNullable<InboundAttachment['download']>;
 
 export interface BotIdentity {
   id: number;
@@ -63,19 +66,18 @@ function displayName(user: User): string | undefined {
   return name || (user.username ? `@${user.username}` : undefined);
 }
 
-type Attachment = NonNullable<ChannelInbound['attachments']>[number];
-
-function attachmentsOf(message: Message): Attachment[] {
-  const found: Attachment[] = [];
+function attachmentsOf(message: Message, downloader: FileDownloader | undefined): InboundAttachment[] {
+  const found: InboundAttachment[] = [];
+  const download = (fileId: unknown) => (downloader !== undefined && typeof fileId === 'string' && fileId !== '' ? { download: downloader(fileId) } : {});
   const file = (kind: string, f: FileLike | undefined, fallbackMime?: string) => {
     if (f === undefined) return;
     const mimeType = f.mime_type ?? fallbackMime;
-    found.push({ name: f.file_name ?? kind, ...(mimeType ? { mimeType } : {}), ...(f.file_size === undefined ? {} : { size: f.file_size }) });
+    found.push({ name: f.file_name ?? kind, ...(mimeType ? { mimeType } : {}), ...(f.file_size === undefined ? {} : { size: f.file_size }), ...download(f.file_id) });
   };
   if (Array.isArray(message.photo) && message.photo.length > 0) {
     // Telegram sends every size of a photo; the last is the largest.
     const largest = message.photo[message.photo.length - 1] as NonNullable<Message['photo']>[number];
-    found.push({ name: 'photo', mimeType: 'image/jpeg', ...(largest.file_size === undefined ? {} : { size: largest.file_size }) });
+    found.push({ name: 'photo', mimeType: 'image/jpeg', ...(largest.file_size === undefined ? {} : { size: largest.file_size }), ...download(largest.file_id) });
   }
   file('document', message.document);
   file('audio', message.audio, 'audio/mpeg');
@@ -112,7 +114,7 @@ function findMention(text: string, entities: Entity[], bot: BotIdentity): { ment
   return { mentioned, text: cuts.length > 0 ? stripped.replace(/[ \t]{2,}/g, ' ').trim() : text };
 }
 
-export function normalizeUpdate(update: TelegramUpdate, bot: BotIdentity): ChannelInbound | undefined {
+export function normalizeUpdate(update: TelegramUpdate, bot: BotIdentity, downloader?: FileDownloader): ChannelInbound | undefined {
   const message = update.message;
   if (message === undefined || typeof message !== 'object' || message.chat === undefined) return undefined;
   const chatType = message.chat.type === 'private' ? 'dm' : message.chat.type === 'group' || message.chat.type === 'supergroup' ? 'group' : undefined;
@@ -122,7 +124,7 @@ export function normalizeUpdate(update: TelegramUpdate, bot: BotIdentity): Chann
   const sender = message.sender_chat?.id ?? from?.id;
   if (sender === undefined) return undefined;
   const rawText = message.text ?? message.caption ?? '';
-  const attachments = attachmentsOf(message);
+  const attachments = attachmentsOf(message, downloader);
   if (rawText === '' && attachments.length === 0) return undefined;
   const mention = findMention(rawText, (message.text !== undefined ? message.entities : message.caption_entities) ?? [], bot);
   const repliedToBot = message.reply_to_message?.from?.id === bot.id;

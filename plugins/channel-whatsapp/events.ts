@@ -55,7 +55,7 @@ function textOf(message: Json): string | undefined {
   }
 }
 
-function attachmentsOf(message: Json): ChannelInbound['attachments'] {
+function attachmentsOf(message: Json, download: ((mediaId: string) => (signal: AbortSignal) => Promise<Response>) | undefined): ChannelInbound['attachments'] {
   if (!(MEDIA as readonly string[]).includes(message.type)) return undefined;
   const media = message[message.type] ?? {};
   return [{
@@ -63,10 +63,11 @@ function attachmentsOf(message: Json): ChannelInbound['attachments'] {
     ...(typeof media.mime_type === 'string' ? { mimeType: media.mime_type } : {}),
     // The media id; the file itself needs GET /{media-id} with the access token.
     ...(typeof media.id === 'string' ? { url: `whatsapp-media:${media.id}` } : {}),
+    ...(typeof media.id === 'string' && download !== undefined ? { download: download(media.id) } : {}),
   }];
 }
 
-export function parseEvents(body: unknown, phoneNumberId: string, normalize: (id: string) => string): ParsedEvents {
+export function parseEvents(body: unknown, phoneNumberId: string, normalize: (id: string) => string, download?: (mediaId: string) => (signal: AbortSignal) => Promise<Response>): ParsedEvents {
   const parsed: ParsedEvents = { messages: [], statuses: [], skipped: 0 };
   if (typeof body !== 'object' || body === null || (body as Json).object !== 'whatsapp_business_account') return parsed;
   for (const entry of asArray((body as Json).entry)) {
@@ -86,7 +87,7 @@ export function parseEvents(body: unknown, phoneNumberId: string, normalize: (id
         const sender = normalize(message.from);
         const name = names.get(message.from);
         const seconds = Number(message.timestamp);
-        const attachments = attachmentsOf(message);
+        const attachments = attachmentsOf(message, download);
         parsed.messages.push({
           sender,
           ...(typeof name === 'string' ? { senderName: name } : {}),

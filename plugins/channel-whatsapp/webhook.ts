@@ -16,6 +16,7 @@ import type { Logger } from '../../sdk/core/index.ts';
 import { answerUnavailable, ChannelSendError, type DeliveryHealth, signedPostRoute, verifySignature, type WebhookAdapter } from '../../sdk/channels/index.ts';
 import { safeEqualSecret, sendJson } from '../../sdk/gateway/index.ts';
 import { parseEvents } from './events.ts';
+import { whatsappMediaDownloader } from './media-download.ts';
 import { normalizePhone } from './phone.ts';
 import type { WhatsAppSettings } from './settings.ts';
 
@@ -33,6 +34,8 @@ export interface WebhookDeps {
 
 export function registerWhatsAppWebhook(router: HttpRouteRegistrar, deps: WebhookDeps): void {
   const { settings, adapter, log } = deps;
+  // Images, voice notes and documents are fetched by the channels service's media kit through this.
+  const downloadMedia = whatsappMediaDownloader(settings);
   router.route({
     method: 'GET',
     path: settings.webhookPath,
@@ -66,7 +69,7 @@ export function registerWhatsAppWebhook(router: HttpRouteRegistrar, deps: Webhoo
     } catch {
       return sendJson(res, 400, { ok: false, error: 'the body is not JSON' });
     }
-    const events = parseEvents(body, settings.credentials().phoneNumberId, normalizePhone);
+    const events = parseEvents(body, settings.credentials().phoneNumberId, normalizePhone, downloadMedia);
     const oldest = Date.now() - settings.maxMessageAgeMs;
     try {
       for (const message of events.messages) {

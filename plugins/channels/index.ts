@@ -18,9 +18,14 @@ import { defineChannelMethods } from './rpc.ts';
 import { createScrubber } from './scrub.ts';
 import { FileSeenStore, seenFile } from './seen-store.ts';
 import { createChannelsService } from './service.ts';
+import { resolveMediaSettings, type MediaOptionsInput } from './media-settings.ts';
+import { startMediaRetention } from './media-retention.ts';
+import { MEDIA_DIR } from '../../sdk/channels/index.ts';
+import { join } from 'node:path';
 
 export interface ChannelsOptions {
   perInstance: string[];
+  media?: MediaOptionsInput;
 }
 
 export default definePlugin<ChannelsOptions>({
@@ -61,6 +66,7 @@ export default definePlugin<ChannelsOptions>({
       forget: (key) => pickSeen().forget(key),
     };
     let ownership: OwnershipService | undefined;
+    const media = resolveMediaSettings(options.media);
     const service = createChannelsService({
       config: () => ctx.config,
       hooks: ctx.hooks,
@@ -75,12 +81,15 @@ export default definePlugin<ChannelsOptions>({
       ownership: () => (ownership ??= useOwnership(ctx)),
       relay: () => ctx.useOptional(channelRelayRef),
       perInstance: options.perInstance,
+      media,
+      stateDir: ctx.paths.stateDir,
     });
     ctx.provide(channelsServiceRef, service);
     let running = false;
     ctx.hooks.start.tapPromise(ctx.name, async () => {
       running = true;
       await service.startAll();
+      if (media.retentionDays > 0) ctx.onClose(startMediaRetention(ctx.paths.stateDir, media.retentionDays, ctx.log));
     });
     ctx.onClose(async () => {
       await service.stopAll();
@@ -96,7 +105,8 @@ export default definePlugin<ChannelsOptions>({
     ctx.hooks.diagnose.tap(ctx.name, (report) => diagnoseChannels(service.runtimes(), running, report));
     ctx.hooks.audit.tap(ctx.name, (report) => auditChannels(ctx.config, report));
     // Approved senders are state a restore must bring back (pending codes expire anyway).
-    ctx.hooks.backupSources.tap(ctx.name, (sources) => [...sources, { name: 'pairing', path: pairingDir(ctx.paths.stateDir), plugin: ctx.name }]);
+    // Inbound media the transcripts refer to belongs with them in a backup.
+    ctx.hooks.backupSources.tap(ctx.name, (sources) => [...sources, { name: 'pairing', path: pairingDir(ctx.paths.stateDir), plugin: ctx.name }, { name: 'media', path: join(ctx.paths.stateDir, MEDIA_DIR), plugin: ctx.name }]);
     ctx.hooks.cliCommands.tap(ctx.name, (program, cli) => {
       registerPairingCommand(program, cli, ctx.config, ctx.paths.stateDir);
       registerChannelsCommand(program, cli, ctx.config, ctx.paths.stateDir);

@@ -1,4 +1,4 @@
-/** `collectMetrics`: per channel inbound accepted / dropped by reason / pairing, outbound, queue, state. */
+/** `collectMetrics`: per channel inbound accepted / dropped by reason / pairing / media refused, outbound, queue, state. */
 import type { MetricsCollector } from '../../sdk/core/index.ts';
 import type { ChannelState } from '../../sdk/channels/index.ts';
 import type { ChannelRuntime } from './runtime.ts';
@@ -13,6 +13,7 @@ export function collectChannelMetrics(runtimes: readonly ChannelRuntime[], colle
     collector.set('inbound_pairing', inbound.pairing, { channel });
     collector.set('pairing_expired_for_new', inbound.pairingExpired, { channel });
     collector.set('message_ids_claimed_locally', inbound.claimedLocally, { channel });
+    collector.set('inbound_media_refused', inbound.mediaRefused, { channel });
     for (const [reason, count] of inbound.dropped) collector.set('inbound_dropped', count, { channel, reason });
     collector.set('outbound_sent', queue.counters.sent, { channel });
     collector.set('outbound_failed', queue.counters.failed, { channel });

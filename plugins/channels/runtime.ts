@@ -8,12 +8,15 @@ import type { KernelHooks } from '../../sdk/core/index.ts';
 import type { Logger } from '../../sdk/core/index.ts';
 import type { AgentService } from '../../sdk/agent/index.ts';
 import { chunkText, createBackoff, queueSizeOf, storeUnavailable, type ChannelAdapter, type ChannelHost, type ChannelInbound, type ChannelSettings, type ChannelState, type ChannelStatus, type ChannelTarget, type PairingBackend, type PairingRequest, type ReceiveOutcome, type SeenStore } from '../../sdk/channels/index.ts';
+import { metadataLine, prepareMedia, type MediaInput } from './media-input.ts';
+import type { MediaSettings } from './media-settings.ts';
 import { OutboundQueue } from './outbound-queue.ts';
 import { decide } from './policy.ts';
 import { sessionKeyFor } from './session-route.ts';
 import { pairingApprovedText, pairingCodeText, runFailedText } from './texts.ts';
 
 export const TYPING_REFRESH_MS = 4000;
+const NO_MEDIA: MediaInput = Object.freeze({ notes: [], media: [], refusals: [] });
 /** Longer inbound texts are dropped (the same bound as RPC chat.send). */
 export const MAX_INBOUND_TEXT = 200_000;
 export const DRAIN_MS = 2000;
@@ -41,6 +44,10 @@ export interface RuntimeDeps {
   signal: AbortSignal;
   /** Masks secrets in error texts that leave the process (lastError). */
   scrub(text: string): string;
+  /** Inbound media: what the kit accepts and how files reach the model. */
+  media: MediaSettings;
+  /** Where stored media lives (`<stateDir>/media/…`). */
+  stateDir: string;
 }
 
 const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) => {
@@ -54,11 +61,13 @@ export class ChannelRuntime {
   readonly adapter: ChannelAdapter;
   readonly settings: ChannelSettings;
   readonly queue: OutboundQueue;
-  readonly inbound = { accepted: 0, pairing: 0, pairingExpired: 0, claimedLocally: 0, dropped: new Map<string, number>() };
+  readonly inbound = { accepted: 0, pairing: 0, pairingExpired: 0, claimedLocally: 0, mediaRefused: 0, dropped: new Map<string, number>() };
   readonly #deps: RuntimeDeps;
   readonly #log: Logger;
   readonly #stop = new AbortController();
   readonly #replies = new Map<string, Promise<void>>();
+  /** Per session: settles once the latest message was handed to the agent (arrival order). */
+  readonly #intakes = new Map<string, Promise<void>>();
   readonly #codeSentAt = new Map<string, number>();
   #state: ChannelState = 'stopped';
   #since = Date.now();
@@ -314,15 +323,27 @@ export class ChannelRuntime {
 
   async #run(agent: AgentService, sessionKey: string, target: ChannelTarget, message: ChannelInbound): Promise<void> {
     const typing = this.#typing(target);
+    const handOver = this.#takeTurn(sessionKey);
     let reply: string;
     try {
-      const result = await agent.run({ sessionKey, message: agentText(message), signal: this.#deps.signal, metadata: { channel: this.id, chatId: message.chatId, sender: message.sender } });
-      reply = result.text;
+      // No await when there is nothing to wait for: a plain text reaches agent.run at once.
+      if (handOver.previous !== undefined) await handOver.previous;
+      const input = message.attachments?.length ? await this.#media(message, sessionKey, target) : NO_MEDIA;
+      // Only refused files and no words: the refusal was the answer.
+      if (input.refusals.length > 0 && input.media.length === 0 && message.text.trim() === '') return;
+      // agent.run takes its place in the session's queue before its first await.
+      const running = agent.run({
+        sessionKey, message: agentText(message, input.notes), signal: this.#deps.signal, metadata: { channel: this.id, chatId: message.chatId, sender: message.sender },
+        ...(input.media.length > 0 ? { media: input.media } : {}),
+      });
+      handOver.done();
+      reply = (await running).text;
     } catch (error) {
       if (this.#deps.signal.aborted) return;
       this.#log.warn({ err: error, sessionKey }, 'agent run for a channel message failed');
       reply = runFailedText(error);
     } finally {
+      handOver.done();
       typing();
     }
     if (reply.trim().length === 0) return;
@@ -337,6 +358,33 @@ export class ChannelRuntime {
     // must not wait for it (the queue reports what it could not deliver).
     const logFailure = (error: unknown) => this.#log.warn({ err: error, sessionKey }, 'reply not delivered');
     await submitted.then(({ delivered }) => void delivered.catch(logFailure), logFailure);
+  }
+
+  /**
+   * Messages of one session reach the agent in arrival order even when an earlier one still
+   * downloads its files: each waits for the previous one's hand-over (its agent.run call).
+   */
+  #takeTurn(sessionKey: string): { previous: Promise<void> | undefined; done(): void } {
+    const previous = this.#intakes.get(sessionKey);
+    let done!: () => void;
+    const mine = new Promise<void>((resolve) => { done = resolve; });
+    const chained = previous === undefined ? mine : previous.then(() => mine);
+    this.#intakes.set(sessionKey, chained);
+    void chained.then(() => { if (this.#intakes.get(sessionKey) === chained) this.#intakes.delete(sessionKey); });
+    return { previous, done };
+  }
+
+  /** Downloads and reads the message's files; a refused file is explained to the sender right away. */
+  async #media(message: ChannelInbound, sessionKey: string, target: ChannelTarget): Promise<MediaInput> {
+    const attachments = message.attachments ?? [];
+    const input = await prepareMedia(attachments, { settings: this.#deps.media, stateDir: this.#deps.stateDir, sessionKey, signal: this.#deps.signal, log: this.#log });
+    if (input.refusals.length > 0) {
+      this.inbound.mediaRefused += input.refusals.length;
+      this.send(target, input.refusals.map((refusal) => refusal.message).join('\n'), sessionKey).catch((error: unknown) => {
+        this.#log.warn({ err: error }, 'could not tell the sender a file was refused');
+      });
+    }
+    return input;
   }
 
   #typing(target: ChannelTarget): () => void {
@@ -371,14 +419,14 @@ function publicRequest(request: PairingRequest): PairingRequest {
   return { channel, code, sender, ...(senderName ? { senderName } : {}), createdAt, expiresAt };
 }
 
-/** What the agent reads: in groups who said it (a display name cannot forge a line break), then attachment metadata. */
-export function agentText(message: ChannelInbound): string {
+/**
+ * What the agent reads: in groups who said it (a display name cannot forge a line break), then
+ * one block per attachment (`notes` from prepareMedia; without them, attachment metadata).
+ */
+export function agentText(message: ChannelInbound, notes?: readonly string[]): string {
   const who = (message.senderName ?? message.sender).replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim().slice(0, 64);
   const lines = [message.chatType === 'group' ? `${who}: ${message.text}` : message.text];
-  for (const file of message.attachments ?? []) {
-    const facts = [file.mimeType, file.size !== undefined ? `${file.size} bytes` : undefined].filter(Boolean).join(', ');
-    lines.push(`[attachment: ${file.name ?? 'unnamed'}${facts ? ` (${facts})` : ''}]`);
-  }
+  lines.push(...(notes ?? (message.attachments ?? []).map(metadataLine)));
   return lines.join('\n').trim();
 }
 

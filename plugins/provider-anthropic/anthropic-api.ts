@@ -19,6 +19,18 @@ export function startUsage(usage: Anthropic.Usage): Usage {
 type WireMessage = Anthropic.MessageParam;
 type Block = Anthropic.ContentBlockParam;
 
+type ImageType = Anthropic.Base64ImageSource['media_type'];
+/** Image types the Messages API takes in a base64 `image` block. */
+const IMAGE_TYPES: ReadonlySet<string> = new Set<ImageType>(['image/jpeg', 'image/png', 'image/gif', 'image/webp']);
+
+/** Loaded images first (Anthropic's advice: image before the question), then the text. */
+function userBlocks(message: ChatMessage): Block[] {
+  const images: Block[] = (message.parts ?? [])
+    .filter((part) => part.type === 'image' && part.data !== undefined && IMAGE_TYPES.has(part.mimeType))
+    .map((part) => ({ type: 'image', source: { type: 'base64', media_type: part.mimeType as ImageType, data: part.data! } }));
+  return images.length > 0 && message.content === '' ? images : [...images, { type: 'text', text: message.content }];
+}
+
 export function toAnthropicMessages(messages: readonly ChatMessage[]): WireMessage[] {
   const wire: WireMessage[] = [];
   const push = (role: 'user' | 'assistant', blocks: Block[]) => {
@@ -27,7 +39,7 @@ export function toAnthropicMessages(messages: readonly ChatMessage[]): WireMessa
     else wire.push({ role, content: blocks });
   };
   for (const message of messages) {
-    if (message.role === 'user') push('user', [{ type: 'text', text: message.content }]);
+    if (message.role === 'user') push('user', userBlocks(message));
     else if (message.role === 'tool') {
       push('user', [{ type: 'tool_result', tool_use_id: message.toolCallId ?? '', content: message.content, ...(message.isError ? { is_error: true } : {}) }]);
     } else {

@@ -15,10 +15,23 @@ export function chunkUsage(usage: OpenAI.CompletionUsage): Usage {
 
 type WireMessage = OpenAI.Chat.Completions.ChatCompletionMessageParam;
 
+/** Image types the Chat Completions API takes as `image_url` parts. */
+const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp']);
+
+/** Text alone stays a string (as before); with loaded images, a text part then one `image_url` data URL per image. */
+function userContent(message: ChatMessage): string | OpenAI.Chat.Completions.ChatCompletionContentPart[] {
+  const images = (message.parts ?? []).filter((part) => part.type === 'image' && part.data !== undefined && IMAGE_TYPES.has(part.mimeType));
+  if (images.length === 0) return message.content;
+  return [
+    ...(message.content === '' ? [] : [{ type: 'text' as const, text: message.content }]),
+    ...images.map((part) => ({ type: 'image_url' as const, image_url: { url: `data:${part.mimeType};base64,${part.data}` } })),
+  ];
+}
+
 export function toOpenAiMessages(system: string | undefined, messages: readonly ChatMessage[]): WireMessage[] {
   const wire: WireMessage[] = system ? [{ role: 'system', content: system }] : [];
   for (const message of messages) {
-    if (message.role === 'user') wire.push({ role: 'user', content: message.content });
+    if (message.role === 'user') wire.push({ role: 'user', content: userContent(message) });
     else if (message.role === 'tool') wire.push({ role: 'tool', tool_call_id: message.toolCallId ?? '', content: message.content });
     else if (message.toolCalls && message.toolCalls.length > 0) {
       wire.push({

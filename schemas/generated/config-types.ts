@@ -127,6 +127,10 @@ export interface MoltbotConfig {
            * Wire protocol the provider speaks: "openai" (any OpenAI-compatible server: Ollama, vLLM, llama.cpp), "anthropic", or the api a provider plugin registers as service model-api:<api>.
            */
           api?: string;
+          /**
+           * Whether this provider's models take image inputs (photos users send on a channel go to them as image parts). Default: true for the anthropic and openai providers and any provider with api "anthropic", false for other OpenAI-compatible servers (set true for a vision model such as llava on Ollama).
+           */
+          images?: boolean;
         }
       | undefined;
   };

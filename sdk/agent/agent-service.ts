@@ -5,7 +5,7 @@
  */
 import { createServiceRef } from '../core/index.ts';
 import type { ToolRegistry } from './tool-registry.ts';
-import type { MessageEntry, RunTrace, SessionInspect, SessionSummary, Usage } from './types.ts';
+import type { MediaRef, MessageEntry, RunTrace, SessionInspect, SessionSummary, Usage } from './types.ts';
 
 /** A model of the failover chain as the agent sees it now. */
 export interface ModelState {
@@ -21,6 +21,11 @@ export interface ModelState {
 export interface RunRequest {
   sessionKey: string;
   message: string;
+  /**
+   * Stored media sent with the message (added after v1): kept as references in the transcript;
+   * images reach models that take images as image parts.
+   */
+  media?: MediaRef[];
   signal?: AbortSignal;
   /** Called once the user message is durable on disk (the moment to acknowledge it). */
   onAccepted?(runId: string): void;

@@ -10,6 +10,8 @@ export interface ProviderConfig {
   apiKey?: string;
   baseURL?: string;
   api?: string;
+  /** The provider's models take image inputs (default: true for the Anthropic and OpenAI services). Added after v1. */
+  images?: boolean;
 }
 
 export interface ResolvedModel {

@@ -18,9 +18,42 @@ export interface Usage {
   cached?: number;
 }
 
+/**
+ * A media file a user sent, stored under the state directory (see `mediaDir` in
+ * moltbot/plugin-sdk/channels). Transcripts and chat messages carry this reference, never the
+ * bytes: a transcript stays readable and small; the agent loads an image only to send it.
+ * Added after v1.
+ */
+export interface MediaRef {
+  kind: 'image' | 'audio' | 'video' | 'document' | 'other';
+  /** Sniffed from the content, not the name or the platform's label. */
+  mimeType: string;
+  /** The name the sender gave it (or the platform's kind: `photo`, `voice`). */
+  name: string;
+  size: number;
+  /** Path relative to the state directory, `/`-separated. */
+  file: string;
+}
+
+/**
+ * A non-text part of a chat message (added after v1). `data` (base64) is filled by the agent
+ * right before a model call, for models that take images; a provider that finds no `data`
+ * sends nothing for the part (the message text names the file).
+ */
+export interface ImagePart {
+  type: 'image';
+  mimeType: string;
+  /** The stored file (MediaRef.file). */
+  file: string;
+  name?: string;
+  data?: string;
+}
+
+export type MessagePart = ImagePart;
+
 /** One line of a session transcript (JSONL). */
 export type TranscriptEntry =
-  | { kind: 'message'; id: string; at: number; runId?: string; role: 'user'; content: string }
+  | { kind: 'message'; id: string; at: number; runId?: string; role: 'user'; content: string; media?: MediaRef[] }
   | { kind: 'message'; id: string; at: number; runId?: string; role: 'assistant'; content: string; toolCalls?: ToolCallRecord[]; model?: string; usage?: Usage }
   | { kind: 'message'; id: string; at: number; runId?: string; role: 'tool'; toolCallId: string; name: string; content: string; isError?: boolean }
   /** Replaces every message before entry `firstKeptId` in the model's context. */
@@ -100,7 +133,10 @@ export interface SessionStore {
 /** What the agent sends a model API (provider-neutral). */
 export interface ChatMessage {
   role: 'user' | 'assistant' | 'tool';
+  /** The text (every reader can rely on it; `parts` only adds to it). */
   content: string;
+  /** Images sent with a user message, after the text in meaning. Added after v1. */
+  parts?: MessagePart[];
   toolCalls?: ToolCallRecord[];
   toolCallId?: string;
   name?: string;

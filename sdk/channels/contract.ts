@@ -17,6 +17,7 @@
  */
 import { createServiceRef, type Logger } from '../core/index.ts';
 import type { SeenStore } from './seen-store.ts';
+import type { InboundAttachment } from './media.ts';
 
 export type ChatType = 'dm' | 'group';
 
@@ -33,7 +34,12 @@ export interface ChannelInbound {
   mentioned?: boolean;
   /** Platform message id: a repeated id is processed once. */
   messageId?: string;
-  attachments?: { name?: string; mimeType?: string; size?: number; url?: string }[];
+  /**
+   * Files sent with the message. With `download` the `channels` service fetches each one through
+   * the media kit (caps, sniffing, storage) before the agent runs; without, the agent sees the
+   * metadata only.
+   */
+  attachments?: InboundAttachment[];
   receivedAt?: number;
 }
 

@@ -6,7 +6,8 @@
  * (chunking, backoff, error text, `channels.<id>` settings), the reconnect loop of a
  * long-lived connection (`createConnectionLoop`), and the signed-webhook kit: HMAC signatures, a
  * public POST route with a body cap, signature check and replay protection, outbound JSON POSTs
- * mapped onto retryable send errors, delivery health, config-section checks and audit findings.
+ * mapped onto retryable send errors, delivery health, config-section checks and audit findings;
+ * the inbound media kit (download under caps, sniffed type, per-session storage, retention).
  * See docs/sdk/channels.md.
  */
 export { ChannelSendError, channelsServiceRef } from './contract.ts';
@@ -44,6 +45,16 @@ export { webhookAdapter } from './webhook-adapter.ts';
 export type { WebhookAdapter, WebhookAdapterParts } from './webhook-adapter.ts';
 export { checkChannelSection } from './config-section.ts';
 export { channelHttpChecks, plainRemoteHttp } from './audit.ts';
+
+// Inbound media: types shared with outbound media (media.ts) and the download kit.
+export type { InboundAttachment, MediaIntake, MediaKind, MediaLimits, MediaRef, MediaRefusal, MediaRefusalReason } from './media.ts';
+export { formatBytes, takeAttachment } from './media-intake.ts';
+export type { IntakeOptions } from './media-intake.ts';
+export { MediaDownloadError, MediaTooLargeError, httpDownload, readCappedBody } from './media-download.ts';
+export type { HttpDownloadOptions } from './media-download.ts';
+export { baseType, claimedType, judgeMedia, kindOf, sniffType, typeAllowed } from './media-sniff.ts';
+export type { MediaVerdict, SniffedType } from './media-sniff.ts';
+export { MEDIA_DIR, mediaDir, pruneMedia, sessionMediaFolder, storeMedia } from './media-store.ts';
 
 // The start/stop/retry skeleton of an adapter with a long-lived connection.
 export { createConnectionLoop } from './connection-loop.ts';

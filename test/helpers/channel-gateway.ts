@@ -24,17 +24,31 @@ export interface ChannelGateway extends GatewayHarness {
   waitForChannelState(id: string, state: ChannelStatus['state'], timeoutMs?: number): Promise<ChannelStatus>;
 }
 
-export async function startChannelGateway(channels: Record<string, unknown>, options: { env?: Record<string, string> } = {}): Promise<ChannelGateway> {
+export interface ChannelGatewayOptions {
+  env?: Record<string, string>;
+  /** Wire format of the fake provider the agent talks to (default openai). */
+  api?: 'openai' | 'anthropic';
+  /** `providers.fake.images` (the fake's models take images when true). */
+  images?: boolean;
+  /** Options of the `channels` plugin (e.g. `media`). */
+  channelsOptions?: Record<string, unknown>;
+}
+
+export async function startChannelGateway(channels: Record<string, unknown>, options: ChannelGatewayOptions = {}): Promise<ChannelGateway> {
   const fake = await startFakeProvider();
   onTestFinished(() => fake.close());
   const alerts: Alert[] = [];
   const alertSink = definePlugin({ name: 'test-alert-sink', version: '1.0.0', setup(ctx) { ctx.hooks.alert.tap(ctx.name, (alert) => void alerts.push(alert)); } });
+  const api = options.api ?? 'openai';
+  const provider = api === 'openai'
+    ? { api, baseURL: fake.openaiBaseURL, apiKey: 'fake-openai-key' }
+    : { api, baseURL: fake.url, apiKey: 'fake-anthropic-key' };
   const harness = await startGateway({
-    extra: ['session-store-file', 'provider-openai', 'agent', 'channels', alertSink],
+    extra: ['session-store-file', `provider-${api}`, 'agent', ['channels', options.channelsOptions ?? {}], alertSink],
     ...(options.env ? { env: options.env } : {}),
     config: {
       agent: { model: 'fake/primary', retryDelay: 5 },
-      providers: { fake: { api: 'openai', baseURL: fake.openaiBaseURL, apiKey: 'fake-openai-key' } },
+      providers: { fake: { ...provider, ...(options.images !== undefined ? { images: options.images } : {}) } },
       channels,
     },
   });

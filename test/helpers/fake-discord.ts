@@ -72,6 +72,10 @@ export interface FakeDiscord {
   resumeAcks(): void;
   /** The token stops working: REST answers 401, the gateway closes 4004 (now, and on IDENTIFY). */
   revokeToken(): void;
+  /** Stores a file on the fake CDN (`GET /attachments/…`, no auth, like cdn.discordapp.com); returns the message's attachment object. */
+  addAttachment(bytes: Uint8Array, meta: { filename: string; content_type?: string }): { id: string; filename: string; content_type?: string; size: number; url: string };
+  /** CDN paths downloaded. */
+  cdnDownloads: string[];
   waitForSent(count: number, timeoutMs?: number): Promise<SentDiscordMessage[]>;
   waitForFrames(op: number, count: number, timeoutMs?: number): Promise<GatewayFrame[]>;
   close(): Promise<void>;
@@ -134,7 +138,18 @@ export async function startFakeDiscord(options: { heartbeatIntervalMs?: number; 
     };
   }
 
+  const cdn = new Map<string, Uint8Array>();
+  const cdnDownloads: string[] = [];
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const cdnPath = (req.url ?? '/').split('?')[0]!;
+    if (req.method === 'GET' && cdnPath.startsWith('/attachments/')) {
+      cdnDownloads.push(cdnPath);
+      const bytes = cdn.get(cdnPath);
+      if (bytes === undefined) return json(res, 404, { message: '404: Not Found', code: 0 });
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': bytes.length });
+      return void res.end(bytes);
+    }
     const raw = await readText(req);
     let body: Record<string, unknown> | undefined;
     try {
@@ -277,6 +292,13 @@ export async function startFakeDiscord(options: { heartbeatIntervalMs?: number; 
       };
       dispatch(current, 'MESSAGE_CREATE', message);
       return message;
+    },
+    cdnDownloads,
+    addAttachment(bytes, meta) {
+      const id = nextId();
+      const path = `/attachments/400000000000000001/${id}/${encodeURIComponent(meta.filename)}`;
+      cdn.set(path, bytes);
+      return { id, filename: meta.filename, ...(meta.content_type ? { content_type: meta.content_type } : {}), size: bytes.length, url: `http://127.0.0.1:${port}${path}?ex=1&is=1&hm=fake` };
     },
     failNext(route, ...list) {
       faults.set(route, [...(faults.get(route) ?? []), ...list]);

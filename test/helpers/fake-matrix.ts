@@ -13,6 +13,7 @@
  *   400 M_TOO_LARGE over 65,536 bytes; 403 M_FORBIDDEN when the bot is not in the room;
  * - `POST /_matrix/client/v3/join/{roomId}` (403 M_FORBIDDEN without an invite);
  * - `PUT /_matrix/client/v3/rooms/{roomId}/typing/{userId}`;
+ * - `GET /_matrix/client/v1/media/download/{serverName}/{mediaId}` — authenticated media (v1.11);
  * - errors as the spec shapes them: `{ errcode, error }`, 429 `M_LIMIT_EXCEEDED` with
  *   `retry_after_ms` (and a `Retry-After` header in seconds), 401 `M_UNKNOWN_TOKEN`
  *   (`soft_logout: false`) for a missing/revoked token, 404 `M_UNRECOGNIZED` for other paths.
@@ -35,7 +36,7 @@ export interface MxEvent {
 }
 interface StrippedState { type: string; sender: string; state_key: string; content: Record<string, unknown> }
 
-export type Endpoint = 'whoami' | 'profile' | 'sync' | 'send' | 'join' | 'typing';
+export type Endpoint = 'whoami' | 'profile' | 'sync' | 'send' | 'join' | 'typing' | 'media';
 export type Fault =
   | { status: number; errcode?: string; error?: string; retryAfterMs?: number; retryAfterHeader?: number }
   /** Handle the request (store the event), then cut the connection before answering. */
@@ -79,6 +80,8 @@ export interface FakeMatrix {
   invite(from: string, options?: { direct?: boolean; members?: string[]; id?: string }): string;
   /** `sender` posts an m.room.message (m.text by default) in `roomId`. */
   message(roomId: string, sender: string, body: string, content?: Record<string, unknown>): MxEvent;
+  /** Stores bytes in the media repository; returns their `mxc://` URI. */
+  upload(bytes: Uint8Array): string;
   /** `sender` posts an m.room.encrypted event (megolm ciphertext the bot cannot read). */
   encrypted(roomId: string, sender: string): MxEvent;
   joined(roomId: string): boolean;
@@ -216,6 +219,7 @@ export async function startFakeMatrix(options: { token?: string; userId?: string
     }
   }
 
+  const media = new Map<string, Uint8Array>();
   const routes: { endpoint: Endpoint; method: string; pattern: RegExp }[] = [
     { endpoint: 'whoami', method: 'GET', pattern: /^\/_matrix\/client\/v3\/account\/whoami$/ },
     { endpoint: 'profile', method: 'GET', pattern: /^\/_matrix\/client\/v3\/profile\/([^/]+)$/ },
@@ -223,6 +227,7 @@ export async function startFakeMatrix(options: { token?: string; userId?: string
     { endpoint: 'send', method: 'PUT', pattern: /^\/_matrix\/client\/v3\/rooms\/([^/]+)\/send\/m\.room\.message\/([^/]+)$/ },
     { endpoint: 'join', method: 'POST', pattern: /^\/_matrix\/client\/v3\/join\/([^/]+)$/ },
     { endpoint: 'typing', method: 'PUT', pattern: /^\/_matrix\/client\/v3\/rooms\/([^/]+)\/typing\/([^/]+)$/ },
+    { endpoint: 'media', method: 'GET', pattern: /^\/_matrix\/client\/v1\/media\/download\/([^/]+)\/([^/]+)$/ },
   ];
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -254,6 +259,12 @@ export async function startFakeMatrix(options: { token?: string; userId?: string
       case 'whoami': return answer(200, { user_id: userId, device_id: 'FAKEDEVICE', is_guest: false });
       case 'profile': return params[0] === userId ? answer(200, { displayname: displayName }) : error(res, 404, 'M_NOT_FOUND', 'Profile was not found');
       case 'sync': return sync(req, res, query);
+      case 'media': {
+        const bytes = params[0] === SERVER ? media.get(params[1] as string) : undefined;
+        if (bytes === undefined) return error(res, 404, 'M_NOT_FOUND', 'Not found');
+        res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': bytes.length });
+        return void res.end(bytes);
+      }
       case 'typing':
         typing.push({ roomId: params[0] as string, userId: params[1] as string, timeout: Number(body['timeout'] ?? 0) });
         return answer(200, {});
@@ -298,6 +309,11 @@ export async function startFakeMatrix(options: { token?: string; userId?: string
 
   const fake: FakeMatrix = {
     url: `http://127.0.0.1:${port}`,
+    upload(bytes) {
+      const id = `media${media.size + 1}`;
+      media.set(id, bytes);
+      return `mxc://${SERVER}/${id}`;
+    },
     port,
     get token() { return token; },
     userId,

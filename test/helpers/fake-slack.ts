@@ -73,6 +73,14 @@ export interface FakeSlack {
   drop(): void;
   /** The next `count` acknowledgements are lost on the way (the envelope stays pending). */
   loseAcks(count: number): void;
+  /**
+   * Stores a file served at its `url_private_download` (GET with the bot token as Bearer, like
+   * files.slack.com; without it Slack answers a 200 HTML sign-in page). Returns the `files[]`
+   * entry an event carries.
+   */
+  addFile(bytes: Uint8Array, meta: { name: string; mimetype: string; /** Serve the sign-in page even with the token (a file the bot may not read). */ signIn?: boolean }): Record<string, unknown>;
+  /** File downloads served: path and the token presented. */
+  fileDownloads: { path: string; token?: string }[];
   waitForPosted(count: number, timeoutMs?: number): Promise<PostedMessage[]>;
   waitForConnections(count: number, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -131,7 +139,26 @@ export async function startFakeSlack(options: { botToken?: string; appToken?: st
     return header?.[1] ?? (typeof params.token === 'string' ? params.token : undefined);
   }
 
+  const files = new Map<string, Uint8Array>();
+  const fileDownloads: { path: string; token?: string }[] = [];
+  const signInOnly = new Set<string>();
+
+  function serveFile(path: string, req: IncomingMessage, res: ServerResponse): void {
+    const token = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1];
+    fileDownloads.push({ path, ...(token ? { token } : {}) });
+    const bytes = files.get(path);
+    if (token !== botToken || revoked.has(token) || signInOnly.has(path)) {
+      res.writeHead(200, { 'Content-Type': 'text/html' });
+      return void res.end('<!DOCTYPE html><html><body>Sign in to Slack</body></html>');
+    }
+    if (bytes === undefined) return reply(res, 404, { ok: false, error: 'file_not_found' });
+    res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': bytes.length });
+    res.end(bytes);
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const filePath = (req.url ?? '/').split('?', 1)[0] as string;
+    if (req.method === 'GET' && filePath.startsWith('/files-pri/')) return serveFile(filePath, req, res);
     const match = /^\/api\/([A-Za-z.]+)$/.exec((req.url ?? '/').split('?', 1)[0] as string);
     if (!match || req.method !== 'POST') return reply(res, 404, { ok: false, error: 'unknown_method' });
     const method = match[1] as string;
@@ -308,6 +335,15 @@ export async function startFakeSlack(options: { botToken?: string; appToken?: st
     },
     loseAcks(count: number) {
       acksToLose = count;
+    },
+    fileDownloads,
+    addFile(bytes: Uint8Array, meta: { name: string; mimetype: string; signIn?: boolean }) {
+      const id = `F${String(files.size + 1).padStart(9, '0')}`;
+      const path = `/files-pri/${bot.teamId}-${id}/download/${encodeURIComponent(meta.name)}`;
+      files.set(path, bytes);
+      if (meta.signIn) signInOnly.add(path);
+      const base = `http://127.0.0.1:${port}`;
+      return { id, name: meta.name, title: meta.name, mimetype: meta.mimetype, filetype: meta.name.split('.').pop(), size: bytes.length, url_private: `${base}${path.replace('/download', '')}`, url_private_download: `${base}${path}` };
     },
     waitForPosted: (count: number, timeoutMs = 10_000) => until(() => (posted.length >= count ? [...posted] : undefined), timeoutMs, `${count} posted message(s), have ${posted.length}`),
     async waitForConnections(count: number, timeoutMs = 10_000) {

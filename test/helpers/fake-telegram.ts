@@ -3,10 +3,10 @@
  * api.telegram.org does, for the methods Moltbot uses: getMe, getUpdates (long poll with
  * `timeout`, `offset` confirming earlier updates, 409 while a webhook is set or when a newer
  * getUpdates replaces a waiting one), sendMessage (400 over 4096 characters or when empty),
- * sendChatAction, setWebhook, deleteWebhook, getWebhookInfo. Anything else is a 404 like the
- * real API.
+ * sendChatAction, setWebhook, deleteWebhook, getWebhookInfo, getFile (and the file download
+ * `GET /file/bot<token>/<file_path>`). Anything else is a 404 like the real API.
  *
- * Helpers: inject messages (queued for getUpdates, or POSTed to the webhook with its secret
+ * Helpers: store files (`addFile`) and send them as photos, voice notes or documents, inject messages (queued for getUpdates, or POSTed to the webhook with its secret
  * token when one is set, like Telegram does), read what the bot sent, queue faults per method
  * (429 + retry_after, 5xx as JSON or as a proxy's HTML page), and go down / come back on the
  * same port (open long polls are cut, like a network outage).
@@ -34,6 +34,9 @@ export interface SentMessage { chatId: string; text: string; messageId: number; 
 export interface ApiCall { method: string; params: Record<string, unknown>; at: number; /** HTTP status answered (once answered). */ status?: number }
 export type Fault = { status: number; retryAfter?: number; description?: string; html?: boolean; /** parameters.migrate_to_chat_id */ migrateTo?: number };
 
+/** A file the fake serves through getFile + download. */
+export interface TgFile { file_id: string; file_unique_id: string; file_size: number }
+
 export interface FakeTelegram {
   /** `http://127.0.0.1:<port>`: the `apiRoot` to give the bot. */
   apiRoot: string;
@@ -51,6 +54,16 @@ export interface FakeTelegram {
   pushUpdate(update: Omit<TgUpdate, 'update_id'>): Promise<TgUpdate>;
   /** A text message from `from` in `chat` (a private chat with the sender by default). */
   message(from: Partial<TgUser> & { id: number }, text: string, extra?: Partial<TgMessage> & { chat?: TgChat }): Promise<TgUpdate>;
+  /**
+   * Stores bytes to be served by getFile and the file download. `chunked`: the download has no
+   * Content-Length (a size cap must count the bytes); `claimedSize`: the size getFile and the
+   * message report (a lie, to test that the download is counted anyway).
+   */
+  addFile(bytes: Uint8Array, options?: { chunked?: boolean; claimedSize?: number; /** The download answers only after this long (a slow network). */ delayMs?: number }): TgFile;
+  /** A photo, voice note, audio or document message carrying a file from `addFile` (no text; `caption` optional). */
+  fileMessage(from: Partial<TgUser> & { id: number }, kind: 'photo' | 'voice' | 'audio' | 'document', file: TgFile, extra?: { caption?: string; file_name?: string; mime_type?: string; chat?: TgChat }): Promise<TgUpdate>;
+  /** File downloads served (paths). */
+  downloads: string[];
   /** Updates not yet confirmed by a getUpdates offset. */
   pending(): TgUpdate[];
   /** The next call(s) of `method` fail with this fault, in order. */
@@ -91,6 +104,8 @@ export async function startFakeTelegram(options: { token?: string; port?: number
   const sent: SentMessage[] = [];
   const actions: { chatId: string; action: string; threadId?: number }[] = [];
   const faults = new Map<string, Fault[]>();
+  const files = new Map<string, { path: string; bytes: Uint8Array; chunked: boolean; claimedSize: number; delayMs: number }>();
+  const downloads: string[] = [];
   const messageIds = new Map<string, number>();
   let updates: TgUpdate[] = [];
   let nextUpdateId = 1000;
@@ -141,7 +156,31 @@ export async function startFakeTelegram(options: { token?: string; port?: number
     reply(res, 200, { ok: true, result: { message_id: messageId, date: now(), chat, from: bot, text } });
   }
 
+  function getFile(params: Record<string, unknown>, res: ServerResponse): void {
+    const file = files.get(String(params.file_id ?? ''));
+    if (file === undefined) return failure(res, 400, 'Bad Request: invalid file_id');
+    if (file.claimedSize > 20 * 1024 * 1024) return failure(res, 400, 'Bad Request: file is too big');
+    reply(res, 200, { ok: true, result: { file_id: params.file_id, file_unique_id: `u${params.file_id}`, file_size: file.claimedSize, file_path: file.path } });
+  }
+
+  async function download(path: string, res: ServerResponse): Promise<void> {
+    const file = [...files.values()].find((f) => f.path === path);
+    if (file === undefined) return failure(res, 404, 'Not Found');
+    downloads.push(path);
+    if (file.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, file.delayMs));
+    if (file.chunked) {
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
+      // Several writes: a reader counting bytes sees them arrive in pieces.
+      for (let at = 0; at < file.bytes.length; at += 16 * 1024) res.write(file.bytes.subarray(at, at + 16 * 1024));
+      return void res.end();
+    }
+    res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': file.bytes.length });
+    res.end(file.bytes);
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const fileMatch = /^\/file\/bot([^/]+)\/(.+)$/.exec((req.url ?? '/').split('?', 1)[0] as string);
+    if (fileMatch) return fileMatch[1] === token ? download(fileMatch[2] as string, res) : failure(res, 401, 'Unauthorized');
     const match = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec((req.url ?? '/').split('?', 1)[0] as string);
     if (!match) return failure(res, 404, 'Not Found');
     const [, givenToken, method] = match as unknown as [string, string, string];
@@ -169,6 +208,7 @@ export async function startFakeTelegram(options: { token?: string; port?: number
       case 'getMe': return reply(res, 200, { ok: true, result: { ...bot, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false } });
       case 'getUpdates': return getUpdates(params, res, req);
       case 'sendMessage': return sendMessage(params, res);
+      case 'getFile': return getFile(params, res);
       case 'sendChatAction':
         actions.push({ chatId: String(params.chat_id), action: String(params.action), ...(params.message_thread_id === undefined ? {} : { threadId: Number(params.message_thread_id) }) });
         return reply(res, 200, { ok: true, result: true });
@@ -238,6 +278,21 @@ export async function startFakeTelegram(options: { token?: string; port?: number
       const sender: TgUser = { is_bot: false, first_name: `User${from.id}`, ...from };
       const { chat = { id: sender.id, type: 'private', first_name: sender.first_name }, ...rest } = extra;
       return fake.pushUpdate({ message: { message_id: nextMessageId(String(chat.id)), date: now(), chat, from: sender, text, ...rest } });
+    },
+    addFile(bytes, options = {}) {
+      const id = `file${files.size + 1}`;
+      const claimedSize = options.claimedSize ?? bytes.length;
+      files.set(id, { path: `documents/${id}.bin`, bytes, chunked: options.chunked ?? false, claimedSize, delayMs: options.delayMs ?? 0 });
+      return { file_id: id, file_unique_id: `u${id}`, file_size: claimedSize };
+    },
+    downloads,
+    fileMessage(from, kind, file, extra = {}) {
+      const sender: TgUser = { is_bot: false, first_name: `User${from.id}`, ...from };
+      const { chat = { id: sender.id, type: 'private', first_name: sender.first_name }, caption, file_name, mime_type } = extra;
+      const media = kind === 'photo'
+        ? [{ ...file, width: 1, height: 1 }]
+        : { ...file, ...(kind === 'voice' || kind === 'audio' ? { duration: 1 } : {}), ...(file_name ? { file_name } : {}), mime_type: mime_type ?? (kind === 'voice' ? 'audio/ogg' : 'application/octet-stream') };
+      return fake.pushUpdate({ message: { message_id: nextMessageId(String(chat.id)), date: now(), chat, from: sender, [kind]: media, ...(caption ? { caption } : {}) } });
     },
     pending: () => [...updates],
     failNext(method, ...list) {

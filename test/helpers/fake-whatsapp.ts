@@ -63,6 +63,13 @@ export interface FakeWhatsApp {
   waitForSent(count: number, to?: string, timeoutMs?: number): Promise<SentMessage[]>;
   /** A webhook body carrying one text message, as Meta sends it. */
   messageEvent(message: InboundOptions): Record<string, unknown>;
+  /**
+   * Stores media: `GET /{version}/{media-id}` (Bearer) answers its JSON with a `url` on this
+   * server, and that URL (Bearer again, like lookaside.fbsbx.com) serves the bytes. Returns the id.
+   */
+  addMedia(bytes: Uint8Array, mimeType: string): string;
+  /** A webhook body carrying one media message (image, audio, document…) with an uploaded media id. */
+  mediaEvent(message: { from: string; type: 'image' | 'audio' | 'document'; mediaId: string; mimeType: string; caption?: string; filename?: string; voice?: boolean }): Record<string, unknown>;
   /** A webhook body carrying one delivery receipt of our own message. */
   statusEvent(messageId: string, status: 'sent' | 'delivered' | 'read' | 'failed', recipient: string, error?: { code: number; title: string }): Record<string, unknown>;
   /** POSTs a body to the gateway's webhook, signed with the app secret (or `signature` as given). */
@@ -100,11 +107,33 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions & { port?: 
   const sockets = new Set<Socket>();
   let nextId = 1;
 
+  const media = new Map<string, { bytes: Uint8Array; mimeType: string }>();
   const server = createServer(async (req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     const body = await readJson(req);
     const authorized = req.headers.authorization === `Bearer ${accessToken}`;
     const answer = (status: number) => requests.push({ path, status, authorized, body });
+    const mediaMeta = new RegExp(`^/${version.replace('.', '\\.')}/(media\\d+)$`).exec(path);
+    const mediaFile = /^\/whatsapp_business\/attachments\/(media\d+)$/.exec(path);
+    if (req.method === 'GET' && (mediaMeta || mediaFile)) {
+      const id = (mediaMeta ?? mediaFile)![1]!;
+      const item = media.get(id);
+      if (!authorized) {
+        answer(401);
+        return graphError(res, 401, 190, 'Invalid OAuth access token - Cannot parse access token');
+      }
+      if (item === undefined) {
+        answer(404);
+        return graphError(res, 404, 100, 'Unsupported get request.');
+      }
+      answer(200);
+      if (mediaFile) {
+        res.writeHead(200, { 'Content-Type': item.mimeType, 'Content-Length': item.bytes.length });
+        return res.end(item.bytes);
+      }
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      return res.end(JSON.stringify({ messaging_product: 'whatsapp', url: `http://127.0.0.1:${port}/whatsapp_business/attachments/${id}`, mime_type: item.mimeType, sha256: 'fake', file_size: item.bytes.length, id }));
+    }
     if (req.method !== 'POST' || path !== `/${version}/${phoneNumberId}/messages`) {
       answer(400);
       return graphError(res, 400, 100, `Unsupported request - method type: ${req.method?.toLowerCase()}`);
@@ -185,6 +214,18 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions & { port?: 
     messageEvent: (message) => change({
       contacts: [{ profile: { name: message.name ?? 'Test User' }, wa_id: message.from }],
       messages: [{ from: message.from, id: message.id ?? `wamid.in${nextId++}`, timestamp: String(message.timestamp ?? Math.floor(Date.now() / 1000)), type: 'text', text: { body: message.text } }],
+    }),
+    addMedia(bytes, mimeType) {
+      const id = `media${media.size + 1}`;
+      media.set(id, { bytes, mimeType });
+      return id;
+    },
+    mediaEvent: (message) => change({
+      contacts: [{ profile: { name: 'Test User' }, wa_id: message.from }],
+      messages: [{
+        from: message.from, id: `wamid.in${nextId++}`, timestamp: String(Math.floor(Date.now() / 1000)), type: message.type,
+        [message.type]: { id: message.mediaId, mime_type: message.mimeType, sha256: 'fake', ...(message.caption ? { caption: message.caption } : {}), ...(message.filename ? { filename: message.filename } : {}), ...(message.voice ? { voice: true } : {}) },
+      }],
     }),
     statusEvent: (messageId, status, recipient, error) => change({
       statuses: [{ id: messageId, status, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: recipient, ...(error ? { errors: [error] } : {}) }],

@@ -4,7 +4,7 @@
  * `channels.discord` in the config loads `channel-discord` the way a user's config does.
  */
 import { onTestFinished } from 'vitest';
-import { startChannelGateway, type ChannelGateway } from '../../helpers/channel-gateway.ts';
+import { startChannelGateway, type ChannelGateway, type ChannelGatewayOptions } from '../../helpers/channel-gateway.ts';
 import { startFakeDiscord, type DiscordUserShape, type FakeDiscord } from '../../helpers/fake-discord.ts';
 import { until as untilValue } from '../../helpers/fake-http.ts';
 import type { ChannelStatus } from '../../../sdk/channels/contract.ts';
@@ -15,12 +15,12 @@ export interface DiscordHarness extends ChannelGateway {
   waitForState(state: ChannelStatus['state'], timeoutMs?: number): Promise<ChannelStatus>;
 }
 
-export async function startDiscord(options: { settings?: Record<string, unknown>; waitConnected?: boolean; fake?: Parameters<typeof startFakeDiscord>[0] } = {}): Promise<DiscordHarness> {
+export async function startDiscord(options: { settings?: Record<string, unknown>; waitConnected?: boolean; fake?: Parameters<typeof startFakeDiscord>[0]; /** Provider format, image support, channels options (media). */ gateway?: ChannelGatewayOptions } = {}): Promise<DiscordHarness> {
   const dc = await startFakeDiscord(options.fake);
   onTestFinished(() => dc.close());
   const harness = await startChannelGateway({
     discord: { botToken: dc.token, apiBaseUrl: dc.apiBaseUrl, requestTimeoutMs: 3000, reconnectBaseMs: 20, reconnectMaxMs: 200, ...options.settings },
-  });
+  }, options.gateway ?? {});
   const status = () => harness.statusOf('discord');
   const waitForState = (state: ChannelStatus['state'], timeoutMs?: number) => harness.waitForChannelState('discord', state, timeoutMs);
   if (options.waitConnected !== false) await waitForState('connected');

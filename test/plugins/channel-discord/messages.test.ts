@@ -1,4 +1,5 @@
 /** Discord end to end: fake Discord API (REST + Gateway), real channels service, fake model provider. */
+import { tinyPng } from '../../helpers/media-fixtures.ts';
 import { describe, expect, it } from 'vitest';
 import { ALICE, BOB, GENERAL, THREAD, startDiscord, until } from './harness.ts';
 import { agentServiceRef } from '../../../sdk/agent/index.ts';
@@ -118,8 +119,18 @@ describe('channel-discord: messages', () => {
     expect(lines).toEqual(code.split('\n'));
   });
 
-  it('attachments reach the agent as metadata lines', async () => {
-    const h = await startDiscord({ settings: { dmPolicy: 'allowlist', allowFrom: [ALICE.id] } });
+  it('an image attachment is downloaded from its CDN URL and reaches the model as an image part', async () => {
+    const h = await startDiscord({ settings: { dmPolicy: 'allowlist', allowFrom: [ALICE.id] }, gateway: { images: true } });
+    const png = tinyPng();
+    h.dc.message(ALICE, 'what is it?', { attachments: [h.dc.addAttachment(png, { filename: 'cat.png', content_type: 'image/png' })] });
+    await h.dc.waitForSent(1);
+    expect(h.dc.cdnDownloads).toHaveLength(1);
+    const user = [...h.fake.requests[0]!.body.messages].reverse().find((m: any) => m.role === 'user');
+    expect(user.content).toContainEqual({ type: 'image_url', image_url: { url: `data:image/png;base64,${png.toString('base64')}` } });
+  });
+
+  it('with media downloads off, attachments reach the agent as metadata lines', async () => {
+    const h = await startDiscord({ settings: { dmPolicy: 'allowlist', allowFrom: [ALICE.id] }, gateway: { channelsOptions: { media: { enabled: false } } } });
     h.dc.message(ALICE, '', { attachments: [{ id: '1', filename: 'cat.png', content_type: 'image/png', size: 2048, url: 'https://cdn.discordapp.com/attachments/1/2/cat.png' }] });
     const [reply] = await h.dc.waitForSent(1);
     expect(reply!.content).toBe('echo: [attachment: cat.png (image/png, 2048 bytes)]');

@@ -4,7 +4,7 @@
  * config loads `channel-matrix` the way a user's config does. Everything closes after the test.
  */
 import { onTestFinished } from 'vitest';
-import { startChannelGateway, type ChannelGateway } from '../../helpers/channel-gateway.ts';
+import { startChannelGateway, type ChannelGateway, type ChannelGatewayOptions } from '../../helpers/channel-gateway.ts';
 import { startFakeMatrix, type FakeMatrix } from '../../helpers/fake-matrix.ts';
 import type { ChannelStatus } from '../../../sdk/channels/contract.ts';
 
@@ -25,12 +25,14 @@ export interface MatrixHarnessOptions {
   env?: Record<string, string>;
   /** Wait for `connected` before returning (default true). */
   waitConnected?: boolean;
+  /** Provider format, image support and `channels` options (media). */
+  gateway?: Omit<ChannelGatewayOptions, 'env'>;
 }
 
 export async function startMatrix(options: MatrixHarnessOptions = {}): Promise<MatrixHarness> {
   const mx = options.mx ?? (await startFakeMatrix());
   if (!options.mx) onTestFinished(() => mx.close());
-  const harness = await startChannelGateway({ matrix: { homeserverUrl: mx.url, accessToken: mx.token, pollTimeoutMs: 5000, reconnectBaseMs: 20, reconnectMaxMs: 200, ...options.settings } }, options.env ? { env: options.env } : {});
+  const harness = await startChannelGateway({ matrix: { homeserverUrl: mx.url, accessToken: mx.token, pollTimeoutMs: 5000, reconnectBaseMs: 20, reconnectMaxMs: 200, ...options.settings } }, { ...options.gateway, ...(options.env ? { env: options.env } : {}) });
   const status = () => harness.statusOf('matrix');
   const waitForState = (state: ChannelStatus['state'], timeoutMs?: number) => harness.waitForChannelState('matrix', state, timeoutMs);
   if (options.waitConnected !== false) await waitForState('connected');

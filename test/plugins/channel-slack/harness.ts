@@ -5,7 +5,7 @@
  */
 import { onTestFinished } from 'vitest';
 import type { ChannelStatus } from '../../../sdk/channels/contract.ts';
-import { startChannelGateway, type ChannelGateway } from '../../helpers/channel-gateway.ts';
+import { startChannelGateway, type ChannelGateway, type ChannelGatewayOptions } from '../../helpers/channel-gateway.ts';
 import { startFakeSlack, type FakeSlack } from '../../helpers/fake-slack.ts';
 
 export { until } from '../../helpers/channel-gateway.ts';
@@ -27,6 +27,8 @@ export interface SlackHarnessOptions {
   slack?: FakeSlack;
   /** Wait for `connected` before returning (default true). */
   waitConnected?: boolean;
+  /** Provider wire format, image support and `channels` plugin options (media). */
+  gateway?: ChannelGatewayOptions;
 }
 
 /** `section` goes under channels.slack, over the fake's tokens and URL. */
@@ -42,7 +44,7 @@ export async function startSlack(section: Record<string, unknown> = {}, options:
       reconnectMaxMs: 200,
       ...section,
     },
-  });
+  }, options.gateway ?? {});
   const status = () => gateway.statusOf('slack');
   const waitForState = (state: ChannelStatus['state'], timeoutMs?: number) => gateway.waitForChannelState('slack', state, timeoutMs);
   if (options.waitConnected !== false) await waitForState('connected');

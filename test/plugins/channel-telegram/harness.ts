@@ -5,7 +5,7 @@
  * the test.
  */
 import { onTestFinished } from 'vitest';
-import { startChannelGateway, type ChannelGateway } from '../../helpers/channel-gateway.ts';
+import { startChannelGateway, type ChannelGateway, type ChannelGatewayOptions } from '../../helpers/channel-gateway.ts';
 import { startFakeTelegram, type FakeTelegram } from '../../helpers/fake-telegram.ts';
 import type { ChannelStatus } from '../../../sdk/channels/contract.ts';
 
@@ -26,12 +26,14 @@ export interface TelegramHarnessOptions {
   env?: Record<string, string>;
   /** Wait for `connected` before returning (default true). */
   waitConnected?: boolean;
+  /** Provider wire format, image support and `channels` plugin options (media). */
+  gateway?: Omit<ChannelGatewayOptions, 'env'>;
 }
 
 export async function startTelegram(options: TelegramHarnessOptions = {}): Promise<TelegramHarness> {
   const tg = options.tg ?? (await startFakeTelegram());
   if (!options.tg) onTestFinished(() => tg.close());
-  const harness = await startChannelGateway({ telegram: { botToken: tg.token, apiRoot: tg.apiRoot, pollTimeoutSeconds: 5, reconnectBaseMs: 20, reconnectMaxMs: 200, ...options.settings } }, options.env ? { env: options.env } : {});
+  const harness = await startChannelGateway({ telegram: { botToken: tg.token, apiRoot: tg.apiRoot, pollTimeoutSeconds: 5, reconnectBaseMs: 20, reconnectMaxMs: 200, ...options.settings } }, { ...options.gateway, ...(options.env ? { env: options.env } : {}) });
   const status = () => harness.statusOf('telegram');
   const waitForState = (state: ChannelStatus['state'], timeoutMs?: number) => harness.waitForChannelState('telegram', state, timeoutMs);
   if (options.waitConnected !== false) await waitForState('connected');

@@ -95,8 +95,8 @@ describe('channel-telegram: polling', () => {
     expect(on.tg.calls.find((c) => c.method === 'sendMessage')!.params).not.toHaveProperty('link_preview_options');
   });
 
-  it('a photo without a caption reaches the agent as attachment metadata', async () => {
-    const h = await startTelegram({ settings: { dmPolicy: 'allowlist', allowFrom: ['42'] } });
+  it('with media downloads off (channels media.enabled false), a photo reaches the agent as attachment metadata', async () => {
+    const h = await startTelegram({ settings: { dmPolicy: 'allowlist', allowFrom: ['42'] }, gateway: { channelsOptions: { media: { enabled: false } } } });
     await h.tg.pushUpdate({ message: { message_id: 3, date: 1_700_000_000, chat: { id: 42, type: 'private' }, from: { ...ALICE, is_bot: false }, photo: [{ file_id: 'small', width: 90, height: 90, file_size: 900 }, { file_id: 'big', width: 800, height: 800, file_size: 64000 }] } });
     const [reply] = await h.tg.waitForSent(1);
     expect(reply!.text).toBe('echo: [attachment: photo (image/jpeg, 64000 bytes)]');

@@ -4,7 +4,7 @@
  */
 import { onTestFinished } from 'vitest';
 import type { ChannelStatus } from '../../../sdk/channels/contract.ts';
-import { startChannelGateway, type ChannelGateway } from '../../helpers/channel-gateway.ts';
+import { startChannelGateway, type ChannelGateway, type ChannelGatewayOptions } from '../../helpers/channel-gateway.ts';
 import { startFakeWhatsApp, type FakeWhatsApp } from '../../helpers/fake-whatsapp.ts';
 
 export { until } from '../../helpers/channel-gateway.ts';
@@ -20,11 +20,11 @@ export interface WhatsAppHarness extends ChannelGateway {
 }
 
 /** `section` goes under channels.whatsapp, over the fake's credentials and URL; `credentials: false` leaves them out. */
-export async function startWhatsApp(section: Record<string, unknown> = {}, options: { credentials?: boolean; wa?: FakeWhatsApp } = {}): Promise<WhatsAppHarness> {
+export async function startWhatsApp(section: Record<string, unknown> = {}, options: { credentials?: boolean; wa?: FakeWhatsApp; /** Provider format, image support, channels options (media). */ gateway?: ChannelGatewayOptions } = {}): Promise<WhatsAppHarness> {
   const wa = options.wa ?? await startFakeWhatsApp();
   onTestFinished(() => wa.close());
   const credentials = options.credentials === false ? {} : { phoneNumberId: wa.phoneNumberId, accessToken: wa.accessToken, appSecret: wa.appSecret, verifyToken: VERIFY_TOKEN };
-  const gateway = await startChannelGateway({ whatsapp: { apiBaseUrl: wa.url, ...credentials, ...section } });
+  const gateway = await startChannelGateway({ whatsapp: { apiBaseUrl: wa.url, ...credentials, ...section } }, options.gateway ?? {});
   const webhookUrl = `${gateway.httpUrl}/channels/whatsapp/webhook`;
   return {
     ...gateway,

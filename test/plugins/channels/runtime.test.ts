@@ -9,6 +9,7 @@ import type { SeenStore } from '../../../sdk/channels/index.ts';
 import { FileSeenStore } from '../../../plugins/channels/seen-store.ts';
 import { ChannelRuntime, TYPING_REFRESH_MS } from '../../../plugins/channels/runtime.ts';
 import { resolveChannelSettings } from '../../../sdk/channels/settings.ts';
+import { resolveMediaSettings } from '../../../plugins/channels/media-settings.ts';
 import { createFakeChannel } from '../../helpers/fake-channel.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 
@@ -26,6 +27,8 @@ function openRuntime(channel: ReturnType<typeof createFakeChannel>, agent: Agent
     track: (work) => work,
     signal,
     scrub: (text) => text,
+    media: resolveMediaSettings(undefined),
+    stateDir: useTempDir().dir,
   });
 }
 
