@@ -7,7 +7,8 @@ import schema from '../../schemas/plugins/channels.json' with { type: 'json' };
 import validate from '../../schemas/generated/channels.validate.ts';
 import { channelRelayRef, channelsServiceRef, pairingStoreRef, seenStoreRef, type PairingBackend, type SeenStore } from '../../sdk/channels/index.ts';
 import { definePlugin, optionalService } from '../../sdk/core/index.ts';
-import { agentServiceRef } from '../../sdk/agent/index.ts';
+import { agentServiceRef, toolRegistryRef } from '../../sdk/agent/index.ts';
+import { workspaceFiles, type WorkspaceFiles } from '../../sdk/workspace/index.ts';
 import { gatewayServiceRef } from '../../sdk/gateway/index.ts';
 import { auditChannels, diagnoseChannels } from './checks.ts';
 import { registerChannelsCommand, registerPairingCommand } from './cli.ts';
@@ -18,6 +19,8 @@ import { defineChannelMethods } from './rpc.ts';
 import { createScrubber } from './scrub.ts';
 import { FileSeenStore, seenFile } from './seen-store.ts';
 import { createChannelsService } from './service.ts';
+import { RunMedia } from './run-media.ts';
+import { createSendFileTool } from './send-file-tool.ts';
 
 export interface ChannelsOptions {
   perInstance: string[];
@@ -35,7 +38,7 @@ export default definePlugin<ChannelsOptions>({
   // cluster-redis (when declared) provides ownership, the shared pairing store and the relay.
   optionalDependencies: ['gateway', 'agent', 'cluster-redis'],
   provides: [channelsServiceRef],
-  consumes: [optionalService(pairingStoreRef), optionalService(seenStoreRef), optionalService(channelRelayRef)],
+  consumes: [optionalService(pairingStoreRef), optionalService(seenStoreRef), optionalService(channelRelayRef), optionalService(toolRegistryRef)],
   defaults: { perInstance: ['webchat', 'webhook'] },
   setup(ctx, options) {
     // The pairing store: the shared one when a cluster plugin provides `pairingStoreRef`, else the file.
@@ -61,6 +64,7 @@ export default definePlugin<ChannelsOptions>({
       forget: (key) => pickSeen().forget(key),
     };
     let ownership: OwnershipService | undefined;
+    const media = new RunMedia();
     const service = createChannelsService({
       config: () => ctx.config,
       hooks: ctx.hooks,
@@ -75,7 +79,14 @@ export default definePlugin<ChannelsOptions>({
       ownership: () => (ownership ??= useOwnership(ctx)),
       relay: () => ctx.useOptional(channelRelayRef),
       perInstance: options.perInstance,
+      media,
     });
+    // `send_file`: the agent attaches a workspace file to the reply of a channel run.
+    const tools = ctx.useOptional(toolRegistryRef);
+    if (tools) {
+      let files: WorkspaceFiles | undefined;
+      ctx.onClose(tools.register(createSendFileTool(() => (files ??= workspaceFiles(ctx)), media)));
+    }
     ctx.provide(channelsServiceRef, service);
     let running = false;
     ctx.hooks.start.tapPromise(ctx.name, async () => {

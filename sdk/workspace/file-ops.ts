@@ -55,6 +55,11 @@ async function withLeaf<T>(workspace: string, path: string, param: string, guard
 }
 
 export async function readWorkspaceFile(workspace: string, path: string, maxBytes: number, param = 'path', guard?: PathGuard): Promise<string> {
+  return (await readWorkspaceBytes(workspace, path, maxBytes, param, guard)).toString('utf8');
+}
+
+/** The file's bytes, under the same confinement and size cap as `readWorkspaceFile` (images, uploads). */
+export async function readWorkspaceBytes(workspace: string, path: string, maxBytes: number, param = 'path', guard?: PathGuard): Promise<Buffer> {
   return withLeaf(workspace, path, param, guard, async (dir, stat) => {
     if (stat === undefined) throw new FsToolError('MOLT_ERR_TOOL_NOT_FOUND', `${param} ${quote(path)} does not exist`);
     let handle: FileHandle;
@@ -73,7 +78,7 @@ export async function readWorkspaceFile(workspace: string, path: string, maxByte
       const buffer = Buffer.alloc(maxBytes + 1);
       const { bytesRead } = await handle.read(buffer, 0, maxBytes + 1, 0);
       if (bytesRead > maxBytes) throw new FsToolError('MOLT_ERR_TOOL_FILE_TOO_LARGE', `${param} ${quote(path)} is over ${maxBytes} bytes`);
-      return buffer.subarray(0, bytesRead).toString('utf8');
+      return buffer.subarray(0, bytesRead);
     } finally {
       await handle.close();
     }

@@ -24,7 +24,7 @@ export interface ChannelGateway extends GatewayHarness {
   waitForChannelState(id: string, state: ChannelStatus['state'], timeoutMs?: number): Promise<ChannelStatus>;
 }
 
-export async function startChannelGateway(channels: Record<string, unknown>, options: { env?: Record<string, string> } = {}): Promise<ChannelGateway> {
+export async function startChannelGateway(channels: Record<string, unknown>, options: { env?: Record<string, string>; workspace?: string } = {}): Promise<ChannelGateway> {
   const fake = await startFakeProvider();
   onTestFinished(() => fake.close());
   const alerts: Alert[] = [];
@@ -33,7 +33,7 @@ export async function startChannelGateway(channels: Record<string, unknown>, opt
     extra: ['session-store-file', 'provider-openai', 'agent', 'channels', alertSink],
     ...(options.env ? { env: options.env } : {}),
     config: {
-      agent: { model: 'fake/primary', retryDelay: 5 },
+      agent: { model: 'fake/primary', retryDelay: 5, ...(options.workspace ? { workspace: options.workspace } : {}) },
       providers: { fake: { api: 'openai', baseURL: fake.openaiBaseURL, apiKey: 'fake-openai-key' } },
       channels,
     },
