@@ -3,7 +3,8 @@
  * api.telegram.org does, for the methods Moltbot uses: getMe, getUpdates (long poll with
  * `timeout`, `offset` confirming earlier updates, 409 while a webhook is set or when a newer
  * getUpdates replaces a waiting one), sendMessage (400 over 4096 characters or when empty),
- * sendChatAction, setWebhook, deleteWebhook, getWebhookInfo. Anything else is a 404 like the
+ * sendChatAction, sendPhoto / sendDocument (multipart uploads, recorded in `files`), setWebhook,
+ * deleteWebhook, getWebhookInfo. Anything else is a 404 like the
  * real API.
  *
  * Helpers: inject messages (queued for getUpdates, or POSTed to the webhook with its secret
@@ -12,7 +13,7 @@
  * same port (open long polls are cut, like a network outage).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readText, replyJson as reply, startFakeServer, until } from './fake-http.ts';
+import { readMultipart, readText, replyJson as reply, startFakeServer, until, type UploadedFile } from './fake-http.ts';
 
 export interface TgUser { id: number; is_bot: boolean; first_name: string; last_name?: string; username?: string }
 export interface TgChat { id: number; type: 'private' | 'group' | 'supergroup' | 'channel'; title?: string; username?: string; first_name?: string }
@@ -31,6 +32,8 @@ export interface TgMessage {
 export interface TgUpdate { update_id: number; message?: TgMessage; edited_message?: TgMessage; [key: string]: unknown }
 
 export interface SentMessage { chatId: string; text: string; messageId: number; replyTo?: number; threadId?: number; at: number }
+/** A file the bot uploaded with sendPhoto / sendDocument (multipart). */
+export interface SentFile { method: 'sendPhoto' | 'sendDocument'; chatId: string; file: UploadedFile; caption?: string; messageId: number; replyTo?: number }
 export interface ApiCall { method: string; params: Record<string, unknown>; at: number; /** HTTP status answered (once answered). */ status?: number }
 export type Fault = { status: number; retryAfter?: number; description?: string; html?: boolean; /** parameters.migrate_to_chat_id */ migrateTo?: number };
 
@@ -44,6 +47,8 @@ export interface FakeTelegram {
   calls: ApiCall[];
   /** Messages the bot sent (accepted by sendMessage). */
   sent: SentMessage[];
+  /** Files the bot uploaded (sendPhoto, sendDocument), in order. */
+  files: SentFile[];
   /** Chat actions (typing…) the bot sent. */
   actions: { chatId: string; action: string; threadId?: number }[];
   webhook(): { url: string; secretToken?: string } | undefined;
@@ -73,8 +78,14 @@ export const FAKE_TOKEN = '123456789:AAFakeTokenForTestsOnly_abcdefghijklmn';
 const now = () => Math.floor(Date.now() / 1000);
 
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const body = await readText(req);
   const query = Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams);
+  if ((req.headers['content-type'] ?? '').startsWith('multipart/form-data')) {
+    // Uploads: text fields as given (JSON objects arrive serialised), file parts as UploadedFile.
+    const { fields, files } = await readMultipart(req);
+    const parsed = Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, /^[[{]/.test(value) ? JSON.parse(value) : value]));
+    return { ...query, ...parsed, ...Object.fromEntries(files.map((file) => [file.field, file])) };
+  }
+  const body = await readText(req);
   if (body === '') return query;
   const type = req.headers['content-type'] ?? '';
   if (type.includes('application/x-www-form-urlencoded')) return { ...query, ...Object.fromEntries(new URLSearchParams(body)) };
@@ -90,6 +101,7 @@ export async function startFakeTelegram(options: { token?: string; port?: number
   const calls: ApiCall[] = [];
   const sent: SentMessage[] = [];
   const actions: { chatId: string; action: string; threadId?: number }[] = [];
+  const files: SentFile[] = [];
   const faults = new Map<string, Fault[]>();
   const messageIds = new Map<string, number>();
   let updates: TgUpdate[] = [];
@@ -141,6 +153,28 @@ export async function startFakeTelegram(options: { token?: string; port?: number
     reply(res, 200, { ok: true, result: { message_id: messageId, date: now(), chat, from: bot, text } });
   }
 
+  /** sendPhoto / sendDocument: the file arrives as a multipart part (grammy attaches it as `attach://`), or as a file_id/URL string. */
+  function sendFile(method: 'sendPhoto' | 'sendDocument', params: Record<string, unknown>, res: ServerResponse): void {
+    const chatId = String(params.chat_id ?? '');
+    if (chatId === '') return failure(res, 400, 'Bad Request: chat_id is empty');
+    const field = method === 'sendPhoto' ? 'photo' : 'document';
+    let given = params[field];
+    if (typeof given === 'string' && given.startsWith('attach://')) given = params[given.slice('attach://'.length)];
+    if (typeof given !== 'object' || given === null || !Buffer.isBuffer((given as UploadedFile).bytes)) return failure(res, 400, `Bad Request: there is no ${field} in the request`);
+    const file = given as UploadedFile;
+    if (method === 'sendPhoto' && file.bytes.length > 10 * 1000 * 1000) return failure(res, 400, 'Bad Request: PHOTO_INVALID_DIMENSIONS');
+    const caption = typeof params.caption === 'string' ? params.caption : undefined;
+    if (caption !== undefined && caption.length > 1024) return failure(res, 400, 'Bad Request: message caption is too long');
+    const replyTo = (params.reply_parameters as { message_id?: number } | undefined)?.message_id;
+    const messageId = nextMessageId(chatId);
+    files.push({ method, chatId, file, messageId, ...(caption === undefined ? {} : { caption }), ...(replyTo === undefined ? {} : { replyTo: Number(replyTo) }) });
+    const chat: TgChat = Number(chatId) < 0 ? { id: Number(chatId), type: 'supergroup', title: 'group' } : { id: Number(chatId), type: 'private' };
+    const media = method === 'sendPhoto'
+      ? { photo: [{ file_id: `photo-${messageId}`, file_unique_id: `p${messageId}`, width: 1, height: 1, file_size: file.bytes.length }] }
+      : { document: { file_id: `doc-${messageId}`, file_unique_id: `d${messageId}`, file_name: file.fileName, file_size: file.bytes.length } };
+    reply(res, 200, { ok: true, result: { message_id: messageId, date: now(), chat, from: bot, ...media, ...(caption === undefined ? {} : { caption }) } });
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const match = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec((req.url ?? '/').split('?', 1)[0] as string);
     if (!match) return failure(res, 404, 'Not Found');
@@ -169,6 +203,8 @@ export async function startFakeTelegram(options: { token?: string; port?: number
       case 'getMe': return reply(res, 200, { ok: true, result: { ...bot, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false } });
       case 'getUpdates': return getUpdates(params, res, req);
       case 'sendMessage': return sendMessage(params, res);
+      case 'sendPhoto':
+      case 'sendDocument': return sendFile(method, params, res);
       case 'sendChatAction':
         actions.push({ chatId: String(params.chat_id), action: String(params.action), ...(params.message_thread_id === undefined ? {} : { threadId: Number(params.message_thread_id) }) });
         return reply(res, 200, { ok: true, result: true });
@@ -223,6 +259,7 @@ export async function startFakeTelegram(options: { token?: string; port?: number
     bot,
     calls,
     sent,
+    files,
     actions,
     webhook: () => hook,
     async pushUpdate(partial) {

@@ -26,12 +26,14 @@ export interface TelegramHarnessOptions {
   env?: Record<string, string>;
   /** Wait for `connected` before returning (default true). */
   waitConnected?: boolean;
+  /** `agent.workspace` (files the agent's tools reach). */
+  workspace?: string;
 }
 
 export async function startTelegram(options: TelegramHarnessOptions = {}): Promise<TelegramHarness> {
   const tg = options.tg ?? (await startFakeTelegram());
   if (!options.tg) onTestFinished(() => tg.close());
-  const harness = await startChannelGateway({ telegram: { botToken: tg.token, apiRoot: tg.apiRoot, pollTimeoutSeconds: 5, reconnectBaseMs: 20, reconnectMaxMs: 200, ...options.settings } }, options.env ? { env: options.env } : {});
+  const harness = await startChannelGateway({ telegram: { botToken: tg.token, apiRoot: tg.apiRoot, pollTimeoutSeconds: 5, reconnectBaseMs: 20, reconnectMaxMs: 200, ...options.settings } }, { ...(options.env ? { env: options.env } : {}), ...(options.workspace ? { workspace: options.workspace } : {}) });
   const status = () => harness.statusOf('telegram');
   const waitForState = (state: ChannelStatus['state'], timeoutMs?: number) => harness.waitForChannelState('telegram', state, timeoutMs);
   if (options.waitConnected !== false) await waitForState('connected');
