@@ -27,6 +27,8 @@ export interface SlackHarnessOptions {
   slack?: FakeSlack;
   /** Wait for `connected` before returning (default true). */
   waitConnected?: boolean;
+  /** `agent.workspace` (files the agent's tools reach). */
+  workspace?: string;
 }
 
 /** `section` goes under channels.slack, over the fake's tokens and URL. */
@@ -42,7 +44,7 @@ export async function startSlack(section: Record<string, unknown> = {}, options:
       reconnectMaxMs: 200,
       ...section,
     },
-  });
+  }, options.workspace ? { workspace: options.workspace } : {});
   const status = () => gateway.statusOf('slack');
   const waitForState = (state: ChannelStatus['state'], timeoutMs?: number) => gateway.waitForChannelState('slack', state, timeoutMs);
   if (options.waitConnected !== false) await waitForState('connected');
