@@ -21,6 +21,7 @@ import { FileSeenStore, seenFile } from './seen-store.ts';
 import { createChannelsService } from './service.ts';
 import { RunMedia } from './run-media.ts';
 import { createSendFileTool } from './send-file-tool.ts';
+import { trackGatewayRuns } from './gateway-runs.ts';
 
 export interface ChannelsOptions {
   perInstance: string[];
@@ -87,10 +88,16 @@ export default definePlugin<ChannelsOptions>({
       let files: WorkspaceFiles | undefined;
       ctx.onClose(tools.register(createSendFileTool(() => (files ??= workspaceFiles(ctx)), media)));
     }
+    // Runs a gateway client started (the control UI's chat) send their files to webchat.
+    let unwatch: (() => void) | undefined;
+    ctx.onClose(() => unwatch?.());
+    const gatewayRuns = trackGatewayRuns({ hooks: ctx.hooks, media, runtime: (id) => service.runtimes().find((runtime) => runtime.id === id), log: ctx.log }, ctx.name);
     ctx.provide(channelsServiceRef, service);
     let running = false;
     ctx.hooks.start.tapPromise(ctx.name, async () => {
       running = true;
+      const agent = ctx.useOptional(agentServiceRef);
+      if (agent) unwatch = gatewayRuns.watch(agent);
       await service.startAll();
     });
     ctx.onClose(async () => {

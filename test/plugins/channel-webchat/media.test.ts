@@ -7,7 +7,10 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PASSWORD, connectClient, startGateway } from '../gateway/helpers.ts';
-import { waitFor } from '../agent/harness.ts';
+import { chat, waitFor } from '../agent/harness.ts';
+import { startChannels } from '../channels/harness.ts';
+import { useTempDir } from '../../helpers/temp-dir.ts';
+import { placeFile } from '../../helpers/media-files.ts';
 import { channelsServiceRef, outboundAttachment } from '../../../sdk/channels/index.ts';
 import { PNG_1X1 } from '../../helpers/media-files.ts';
 
@@ -50,5 +53,20 @@ describe('channel-webchat: outbound media', () => {
     const stored = join(h.kernel.tempDir, 'state', 'media', 'webchat', id);
     expect(statSync(stored).mode & 0o777).toBe(0o600);
     expect(statSync(`${stored}.json`).mode & 0o777).toBe(0o600);
+  });
+
+  it('the agent\'s send_file in a control UI chat run (chat.send) reaches that client as a webchat file after the run', async () => {
+    const ws = useTempDir();
+    placeFile(ws.dir, 'chart.png', PNG_1X1);
+    const h = await startChannels({ workspace: ws.dir, extra: ['channel-webchat'] });
+    const client = await h.client();
+    h.fake.script({ toolCall: { name: 'send_file', args: { path: 'chart.png', caption: 'your chart' } } }, { text: 'Sent you the chart.' });
+    const { final } = await chat(client, 'draw the chart');
+    expect(final.payload).toMatchObject({ status: 'ok', text: 'Sent you the chart.' });
+    const event = await waitFor(client, (f) => f.event === 'chat.message');
+    const connId = client.frames.find((f) => f.payload?.type === 'hello-ok')!.payload.server.connId as string;
+    expect(event.payload).toMatchObject({ channel: 'webchat', chatId: connId, text: 'your chart', attachments: [{ name: 'chart.png', mimeType: 'image/png', kind: 'image' }] });
+    const png = await fetch(`${h.httpUrl}${event.payload.attachments[0].url}`, { headers: { authorization: `Bearer ${PASSWORD}` } });
+    expect(Buffer.from(await png.arrayBuffer()).equals(PNG_1X1)).toBe(true);
   });
 });

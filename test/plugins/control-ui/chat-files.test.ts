@@ -62,7 +62,7 @@ describe('control UI chat: files', () => {
     const before = gateway.fake.requests.length;
     await page.getByLabel('Message').fill('what is in these pictures?');
     await page.getByRole('button', { name: 'Send' }).click();
-    await expect.poll(() => gateway.fake.requests.length).toBeGreaterThan(before);
+    await expect.poll(() => gateway.fake.requests.length, { timeout: 10_000 }).toBeGreaterThan(before);
     const text = lastUserText();
     expect(text).toContain('what is in these pictures?');
     expect(text).toMatch(new RegExp(`\\[attachment: dropped\\.png \\(image/png, ${PNG_1X1.length} bytes\\) webchat-upload:[0-9a-f]{32}\\]`));
@@ -72,13 +72,16 @@ describe('control UI chat: files', () => {
     const stored = readdirSync(dir).filter((name) => !name.endsWith('.json') && !name.startsWith('.'));
     expect(stored).toHaveLength(2);
     for (const name of stored) expect(statSync(join(dir, name)).mode & 0o777).toBe(0o600);
-    await expect.poll(() => page.getByRole('list', { name: 'Attached files' }).count()).toBe(0);
+    await expect.poll(() => page.getByRole('list', { name: 'Attached files' }).count(), { timeout: 10_000 }).toBe(0);
   });
 
   it('a file named like an image whose bytes are not one is refused with a clear message', async () => {
     await transfer('drop', 'fake.png', Buffer.from('just some text').toString('base64'), 'image/png');
     await page.getByText('fake.png was not attached: file "fake.png" is named like an image but its bytes are text/plain; charset=utf-8').waitFor();
     expect(await page.getByRole('list', { name: 'Attached files' }).count()).toBe(0);
+    // The refused upload is the one console error the page may log (Chromium reports the 415).
+    expect(consoleErrors).toEqual([expect.stringContaining('415 (Unsupported Media Type)')]);
+    consoleErrors.length = 0;
   });
 
   it('an image the assistant sends to webchat shows inline (fetched with the credential)', async () => {
@@ -86,7 +89,7 @@ describe('control UI chat: files', () => {
     const image = page.locator('img.attachment[alt="chart.png"]');
     await image.waitFor();
     // Loaded from the blob URL (the page's CSP allows blob: images): a 1×1 picture, not a broken image.
-    await expect.poll(() => image.evaluate((img: any) => (img.complete ? img.naturalWidth : 0))).toBe(1);
+    await expect.poll(() => image.evaluate((img: any) => (img.complete ? img.naturalWidth : 0)), { timeout: 10_000 }).toBe(1);
     expect(await page.locator('.message.assistant p', { hasText: 'the chart' }).count()).toBe(1);
     await shot(page, 'chat-file-from-assistant');
     expect(consoleErrors).toEqual([]);
