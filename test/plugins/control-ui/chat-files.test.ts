@@ -4,7 +4,7 @@
  * as attachment references with the message; a mislabelled file is refused with a clear
  * message; a file the assistant sends to webchat shows inline.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -92,6 +92,24 @@ describe('control UI chat: files', () => {
     await expect.poll(() => image.evaluate((img: any) => (img.complete ? img.naturalWidth : 0)), { timeout: 10_000 }).toBe(1);
     expect(await page.locator('.message.assistant p', { hasText: 'the chart' }).count()).toBe(1);
     await shot(page, 'chat-file-from-assistant');
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('a picture the agent sends in this chat (send_file) shows inline and stays after the reply reloads the history', async () => {
+    const workspace = join(gateway.kernel.tempDir, 'clawd');
+    mkdirSync(workspace, { recursive: true });
+    writeFileSync(join(workspace, 'run-chart.png'), PNG_1X1);
+    gateway.fake.script({ toolCall: { name: 'send_file', args: { path: 'run-chart.png' } } }, { text: 'Here is the chart from the run.' });
+    await page.getByLabel('Message').fill('draw it');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.locator('.message.assistant:not(.streaming) p', { hasText: 'Here is the chart from the run.' }).waitFor({ timeout: 10_000 });
+    const image = page.locator('img.attachment[alt="run-chart.png"]');
+    await image.waitFor({ timeout: 10_000 });
+    await expect.poll(() => image.evaluate((img: any) => (img.complete ? img.naturalWidth : 0)), { timeout: 10_000 }).toBe(1);
+    // The history reload after the run's end does not drop it.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await image.count()).toBe(1);
+    await shot(page, 'chat-file-from-run');
     expect(consoleErrors).toEqual([]);
   });
 });

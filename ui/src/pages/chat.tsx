@@ -29,6 +29,8 @@ export function Chat({ gateway }: PageProps) {
   const [running, setRunning] = useState<Running | undefined>();
   const [error, setError] = useState<string | undefined>();
   const [pending, setPending] = useState<ChatFile[]>([]);
+  /** What reached this tab as `chat.message` (files, notifications): kept apart, so reloading the history does not drop it. */
+  const [received, setReceived] = useState<Message[]>([]);
   const [uploading, setUploading] = useState(0);
   const log = useRef<HTMLOListElement>(null);
 
@@ -53,7 +55,7 @@ export function Chat({ gateway }: PageProps) {
     });
     // Messages and files sent to webchat (send_file, cron, notifications).
     const offMessage = gateway.on('chat.message', (event: { text: string; at: number; attachments?: ChatFile[] }) => {
-      setMessages((previous) => [...previous, { id: `webchat-${event.at}-${previous.length}`, role: 'assistant', content: event.text, at: event.at, ...(event.attachments ? { files: event.attachments } : {}) }]);
+      setReceived((previous) => [...previous, { id: `webchat-${event.at}-${previous.length}`, role: 'assistant', content: event.text, at: event.at, ...(event.attachments ? { files: event.attachments } : {}) }]);
     });
     // Runs started elsewhere (another client, a channel, cron) stream here too, when the gateway can.
     const watching = gateway.has('sessions.subscribe');
@@ -67,7 +69,7 @@ export function Chat({ gateway }: PageProps) {
   }, [gateway, sessionKey]);
   useEffect(() => {
     log.current?.lastElementChild?.scrollIntoView({ block: 'end' });
-  }, [messages, running]);
+  }, [messages, received, running]);
 
   const send = async (event: Event) => {
     event.preventDefault();
@@ -109,7 +111,7 @@ export function Chat({ gateway }: PageProps) {
         <button type="submit">Open</button>
       </form>
       <ol class="messages" ref={log} aria-label="Conversation" aria-live="polite">
-        {messages.filter((m) => m.role !== 'tool' && (m.content !== '' || m.files?.length)).map((m) => (
+        {[...messages, ...received].sort((a, b) => a.at - b.at).filter((m) => m.role !== 'tool' && (m.content !== '' || m.files?.length)).map((m) => (
           <li key={m.id} class={`message ${m.role}`}>
             <span class="meta">{m.role === 'user' ? 'You' : 'Assistant'} · {time(m.at)}</span>
             {m.content !== '' && <p>{m.content}</p>}
