@@ -139,12 +139,28 @@ export interface ToolResult {
   durationMs: number;
 }
 
+/** A file going out with a reply: type sniffed from the bytes, uploaded by the channel its own way. */
+export interface OutboundMessageAttachment {
+  /** File name shown to the recipient (no directories). */
+  name: string;
+  /** Sniffed from the bytes, never taken from the name. */
+  mimeType: string;
+  /** `image` is shown inline where the platform does (a photo); `file` is a document. */
+  kind: 'image' | 'file';
+  size: number;
+  data: Uint8Array;
+  caption?: string;
+}
+
 export interface OutboundMessage {
   channel: string;
   to: string;
+  /** May be empty when the message carries attachments only. */
   text: string;
   sessionKey?: string;
   replyTo?: string;
+  /** Files sent after the text, in order (added after v1; absent on text-only messages). A tap may drop some. */
+  attachments?: OutboundMessageAttachment[];
 }
 
 export interface MetricsCollector {

@@ -15,7 +15,7 @@
  * `message_reference` to the question. A DM target is the user id: its DM channel comes from
  * the inbound message, else POST /users/@me/channels.
  */
-import { createConnectionLoop, type ChannelAdapter, type ChannelHost, type ChannelTarget } from '../../sdk/channels/index.ts';
+import { createConnectionLoop, type ChannelAdapter, type ChannelHost, type ChannelTarget, type OutboundAttachment } from '../../sdk/channels/index.ts';
 import { DiscordApiError, safeError, toSendError } from './errors.ts';
 import { FENCE_ROOM, repairFences } from './fences.ts';
 import { runConnection, type GatewaySession } from './gateway.ts';
@@ -24,6 +24,8 @@ import { intentsFor, type DiscordOptions } from './options.ts';
 import { DiscordRest } from './rest.ts';
 
 export const DISCORD_MAX_MESSAGE = 2000;
+/** Bots upload up to 10 MiB per file (without server boosts). */
+export const DISCORD_MAX_UPLOAD = 10 * 1024 * 1024;
 
 interface GatewayBotInfo {
   url: string;
@@ -173,6 +175,30 @@ export function createDiscordAdapter(options: DiscordOptions, id = 'discord'): D
       connection.start(next);
     },
     stop: () => connection.stop(),
+    maxMediaBytes: DISCORD_MAX_UPLOAD,
+    /** One message with the file attached: multipart `payload_json` (caption, attachment metadata) + `files[0]`. */
+    async sendMedia(target: ChannelTarget, file: OutboundAttachment) {
+      const signal = connection.signal;
+      const ref = parseMessageRef(target.replyTo);
+      try {
+        const channelId = await channelFor(target, signal);
+        const quote = ref !== undefined && !answered.has(target.replyTo as string) && ref.channelId === channelId;
+        const form = new FormData();
+        form.append('payload_json', JSON.stringify({
+          content: (file.caption ?? '').slice(0, 2000),
+          allowed_mentions: { parse: [], replied_user: false },
+          attachments: [{ id: 0, filename: file.name }],
+          ...(quote ? { message_reference: { message_id: ref.messageId, fail_if_not_exists: false } } : {}),
+        }));
+        form.append('files[0]', new Blob([file.data as Uint8Array<ArrayBuffer>], { type: file.mimeType }), file.name);
+        const message = await rest.request<{ id: string; channel_id: string }>({
+          method: 'POST', path: `/channels/${channelId}/messages`, route: '/channels/{channel_id}/messages', major: channelId, form, signal,
+        });
+        return { messageId: `${message.channel_id}:${message.id}` };
+      } catch (error) {
+        throw toSendError(error, token);
+      }
+    },
     async send(target, text) {
       const signal = connection.signal;
       const ref = parseMessageRef(target.replyTo);

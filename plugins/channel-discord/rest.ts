@@ -28,6 +28,8 @@ export interface RestRequest {
   /** The major parameter (channel id) that splits a bucket. */
   major?: string;
   body?: unknown;
+  /** A multipart body instead of JSON (file uploads: `payload_json` + `files[n]`). */
+  form?: FormData;
   signal: AbortSignal;
 }
 
@@ -95,6 +97,8 @@ export class DiscordRest {
           ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
+        // fetch writes the multipart boundary itself.
+        ...(request.form === undefined ? {} : { body: request.form }),
         signal: AbortSignal.any([request.signal, AbortSignal.timeout(this.#timeoutMs)]),
       });
     } catch (error) {

@@ -14,7 +14,7 @@
  * `whoami` again; the first /sync that then goes through reports `connected`, which drains
  * the outbound queue.
  */
-import { createConnectionLoop, type ChannelAdapter, type ChannelHost, type ChannelTarget } from '../../sdk/channels/index.ts';
+import { createConnectionLoop, type ChannelAdapter, type ChannelHost, type ChannelTarget, type OutboundAttachment } from '../../sdk/channels/index.ts';
 import { MatrixApiError, MatrixClient, type SyncResponse } from './client.ts';
 import { describeFailure, safeError, toSendError } from './errors.ts';
 import { classifyEvent, normalizeMatrixId, type BotIdentity } from './inbound.ts';
@@ -28,6 +28,8 @@ import { TxnIds } from './txn.ts';
 
 /** One Matrix event is at most 65,536 bytes; 16,000 characters of text plus its HTML stays well under. */
 export const MATRIX_MAX_TEXT = 16_000;
+/** Synapse's default `max_upload_size` (a homeserver may take less: its 413 fails the file with the reason). */
+export const MATRIX_MAX_UPLOAD = 50 * 1024 * 1024;
 const ANSWERED_MAX = 1000;
 const TYPING_MS = 5000;
 
@@ -234,6 +236,33 @@ export function createMatrixAdapter(options: MatrixOptions, deps: MatrixAdapterD
         const failure = toSendError(error, token);
         if (failure.retryable) txns.failed(target.chatId, key, txnId);
         else txns.settled(target.chatId);
+        throw failure;
+      }
+    },
+    maxMediaBytes: MATRIX_MAX_UPLOAD,
+    /** Upload to the media repository, then an m.image / m.file event pointing at it (caption as body, Matrix 1.10). */
+    async sendMedia(target: ChannelTarget, file: OutboundAttachment) {
+      const signal = connection.signal;
+      const key = `media\u0000${target.replyTo ?? ''}\u0000${file.name}\u0000${file.size}`;
+      let txnId: string | undefined;
+      try {
+        const { content_uri: url } = await client.upload(file.data, file.mimeType, file.name, signal);
+        txnId = txns.next(target.chatId, key);
+        const content = {
+          msgtype: file.kind === 'image' ? 'm.image' : 'm.file',
+          body: file.caption ?? file.name,
+          filename: file.name,
+          url,
+          info: { mimetype: file.mimeType, size: file.size },
+          'm.mentions': {},
+        };
+        const result = await client.send(target.chatId, txnId, content, signal);
+        txns.settled(target.chatId);
+        return { messageId: result.event_id };
+      } catch (error) {
+        const failure = toSendError(error, token);
+        if (txnId !== undefined && failure.retryable) txns.failed(target.chatId, key, txnId);
+        else if (txnId !== undefined) txns.settled(target.chatId);
         throw failure;
       }
     },

@@ -55,13 +55,15 @@ export class MatrixClient {
   /** One request; `label` names it in errors (e.g. "sync", "send"). */
   async request<T>(label: string, method: string, path: string, body: unknown, signal: AbortSignal, timeoutMs = this.#timeoutMs): Promise<T> {
     const headers: Record<string, string> = { Authorization: `Bearer ${this.#token}`, Accept: 'application/json' };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    // A Blob is an upload's raw bytes (typed by the Blob); anything else is a JSON body.
+    const raw = body instanceof Blob;
+    if (body !== undefined) headers['Content-Type'] = raw ? body.type || 'application/octet-stream' : 'application/json';
     let response: Response;
     try {
       response = await fetch(`${this.#base}${path}`, {
         method,
         headers,
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        ...(body === undefined ? {} : { body: raw ? body : JSON.stringify(body) }),
         signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
         redirect: 'error',
       });
@@ -119,6 +121,11 @@ export class MatrixClient {
   send(roomId: string, txnId: string, content: Record<string, unknown>, signal: AbortSignal): Promise<{ event_id: string }> {
     return this.request('send', 'PUT', `/_matrix/client/v3/rooms/${enc(roomId)}/send/m.room.message/${enc(txnId)}`, content, signal);
   }
+  /** Stores bytes in the media repository; the `mxc://` URI goes into an m.image / m.file event. */
+  upload(data: Uint8Array, contentType: string, filename: string, signal: AbortSignal): Promise<{ content_uri: string }> {
+    return this.request('upload', 'POST', `/_matrix/media/v3/upload?filename=${enc(filename)}`, new Blob([data as Uint8Array<ArrayBuffer>], { type: contentType }), signal);
+  }
+
 
   typing(roomId: string, userId: string, timeoutMs: number, signal: AbortSignal): Promise<unknown> {
     return this.request('typing', 'PUT', `/_matrix/client/v3/rooms/${enc(roomId)}/typing/${enc(userId)}`, { typing: true, timeout: timeoutMs }, signal);

@@ -14,7 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type ChannelAdapter, type ChannelHost, type ChannelState, type ChannelTarget, chunkText, httpDownload } from '../../sdk/channels/index.ts';
+import { ChannelSendError, type ChannelAdapter, type ChannelHost, type ChannelState, type ChannelTarget, type OutboundAttachment, chunkText, httpDownload } from '../../sdk/channels/index.ts';
 import { describeFailure, redactTokens, toSendError } from './errors.ts';
 import { messageRef, normalizeEvent, normalizeSlackId, parseMessageRef, threadKey, type BotIdentity, type SlackMessageEvent } from './events.ts';
 import { toMrkdwn } from './mrkdwn.ts';
@@ -28,6 +28,8 @@ export const SLACK_MAX_TEXT = 4000;
 const THREADS_MAX = 2000;
 /** Per-DM channel ids learned from inbound messages (a DM is addressed by user id otherwise). */
 const DM_CHANNELS_MAX = 5000;
+/** Slack takes files up to 1 GB; the bot keeps what it holds in memory well below that. */
+export const SLACK_MAX_UPLOAD = 100 * 1024 * 1024;
 /** A name lookup may not hold an event past Slack's 3-second acknowledgement window. */
 const NAME_LOOKUP_MS = 1500;
 
@@ -162,6 +164,15 @@ export function createSlackAdapter(options: SlackOptions, deps: SlackAdapterDeps
     }
   }
 
+  /** Where a reply goes: the DM channel learned from inbound (or the user id), the thread it belongs to. */
+  function destination(target: ChannelTarget) {
+    const ref = parseMessageRef(target.replyTo);
+    const channel = ref?.channel ?? (target.chatType === 'dm' ? dmChannels.get(normalizeSlackId(target.chatId)) ?? normalizeSlackId(target.chatId) : target.chatId);
+    // A thread reply stays in its thread; a channel message is answered in a thread under it (replyInThread).
+    const threadTs = ref?.threadTs ?? (ref !== undefined && target.chatType === 'group' && options.replyInThread ? ref.ts : undefined);
+    return { ref, channel, threadTs };
+  }
+
   return {
     id,
     maxMessageLength: SLACK_MAX_TEXT,
@@ -195,11 +206,21 @@ export function createSlackAdapter(options: SlackOptions, deps: SlackAdapterDeps
       setState('stopped');
       host = undefined;
     },
+    maxMediaBytes: SLACK_MAX_UPLOAD,
+    async sendMedia(target: ChannelTarget, file: OutboundAttachment) {
+      const { channel, threadTs } = destination(target);
+      try {
+        const { fileId } = await deps.web.uploadFile({ channel, file, ...(threadTs ? { threadTs } : {}) });
+        return { messageId: fileId };
+      } catch (error) {
+        if (error instanceof ChannelSendError) throw error;
+        const failure = describeFailure(error, 'file upload', tokens);
+        if (failure.auth) kick?.(new Error(failure.message));
+        throw toSendError(failure);
+      }
+    },
     async send(target: ChannelTarget, text: string) {
-      const ref = parseMessageRef(target.replyTo);
-      const channel = ref?.channel ?? (target.chatType === 'dm' ? dmChannels.get(normalizeSlackId(target.chatId)) ?? normalizeSlackId(target.chatId) : target.chatId);
-      // A thread reply stays in its thread; a channel message is answered in a thread under it (replyInThread).
-      const threadTs = ref?.threadTs ?? (ref !== undefined && target.chatType === 'group' && options.replyInThread ? ref.ts : undefined);
+      const { ref, channel, threadTs } = destination(target);
       const parts = mrkdwnParts(text);
       const key = createHash('sha256').update(`${channel}\0${threadTs ?? ''}\0${text}`).digest('base64url');
       let last: { channel: string; ts: string } | undefined;

@@ -1,12 +1,13 @@
 /**
  * The Web API calls the channel makes, through `@slack/web-api`'s `WebClient` (loaded on first
  * use, off the start-up path): `auth.test` (who the bot is; the token's scopes), `chat.postMessage`,
- * `users.info` (display names, cached). The client is built so that the channels service owns
+ * `users.info` (display names, cached), the file upload flow. The client is built so that the channels service owns
  * retries: no retries of its own (`retries: 0`) and 429s thrown, not slept on
  * (`rejectRateLimitedCalls`), with `Retry-After` carried in the error.
  */
 import type { LogLevel, Logger as SlackLogger, WebClient } from '@slack/web-api';
 import type { Logger } from '../../sdk/core/index.ts';
+import { httpSendError, postMultipart, type OutboundAttachment } from '../../sdk/channels/index.ts';
 import { redactTokens } from './errors.ts';
 import type { BotIdentity } from './events.ts';
 import type { SlackOptions } from './options.ts';
@@ -55,6 +56,12 @@ export interface SlackWeb {
   postMessage(args: { channel: string; text: string; threadTs?: string }): Promise<{ channel: string; ts: string }>;
   /** The user's display name, or undefined (cached; failures are cached briefly too). */
   userName(userId: string): Promise<string | undefined>;
+  /**
+   * Shares a file into a channel the current way (files.upload is retired): getUploadURLExternal,
+   * the bytes POSTed to the one-use upload URL, then completeUploadExternal with the channel,
+   * thread and caption. Needs the `files:write` scope.
+   */
+  uploadFile(args: { channel: string; threadTs?: string; file: OutboundAttachment }): Promise<{ fileId: string }>;
 }
 
 const NAME_CACHE_MAX = 1000;
@@ -88,6 +95,25 @@ export function createSlackWeb(options: SlackOptions, log: Logger): SlackWeb {
         ...(threadTs ? { thread_ts: threadTs } : {}),
       });
       return { channel: String(result.channel ?? channel), ts: String(result.ts ?? '') };
+    },
+    async uploadFile({ channel, threadTs, file }) {
+      const client = await web();
+      const slot = await client.files.getUploadURLExternal({ filename: file.name, length: file.size });
+      const uploadUrl = String(slot.upload_url ?? '');
+      const fileId = String(slot.file_id ?? '');
+      if (!/^https?:\/\//.test(uploadUrl) || fileId === '') throw new Error('Slack files.getUploadURLExternal answered without an upload_url/file_id');
+      // The upload URL is its own credential: no token goes with the bytes.
+      const form = new FormData();
+      form.append('file', new Blob([file.data as Uint8Array<ArrayBuffer>], { type: file.mimeType }), file.name);
+      const uploaded = await postMultipart(uploadUrl, form, { timeoutMs: options.requestTimeoutMs, label: 'Slack file upload' });
+      if (uploaded.status < 200 || uploaded.status >= 300) throw httpSendError('Slack file upload', uploaded);
+      await client.files.completeUploadExternal({
+        files: [{ id: fileId, title: file.name }],
+        channel_id: channel,
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+        ...(file.caption ? { initial_comment: file.caption } : {}),
+      } as Parameters<WebClient['files']['completeUploadExternal']>[0]);
+      return { fileId };
     },
     async userName(userId) {
       const cached = names.get(userId);

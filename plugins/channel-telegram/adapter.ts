@@ -9,8 +9,8 @@
  * retries after `host.backoff()` (or Telegram's retry_after), going through getMe again;
  * getMe answering reports `connected`, which lets the service drain its outbound queue.
  */
-import { Api } from 'grammy';
-import { createConnectionLoop, type ChannelAdapter, type ChannelHost, type ChannelTarget } from '../../sdk/channels/index.ts';
+import { Api, InputFile } from 'grammy';
+import { createConnectionLoop, type ChannelAdapter, type ChannelHost, type ChannelTarget, type OutboundAttachment } from '../../sdk/channels/index.ts';
 import { describeApiFailure, safeError, toSendError } from './errors.ts';
 import { messageRef, normalizeTelegramId, normalizeUpdate, parseMessageRef, type BotIdentity, type TelegramUpdate } from './normalize.ts';
 import type { OffsetStore } from './offset-store.ts';
@@ -53,6 +53,11 @@ export interface TelegramAdapter extends ChannelAdapter {
 }
 
 const ALLOWED_UPDATES = ['message'] as const;
+/** Bot API limits: uploads up to 50 MB, photos up to 10 MB (larger images go as documents), captions 1024 characters. */
+export const TELEGRAM_MAX_UPLOAD = 50 * 1000 * 1000;
+const PHOTO_MAX = 10 * 1000 * 1000;
+const PHOTO_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp']);
+const CAPTION_MAX = 1024;
 const ANSWERED_MAX = 1000;
 
 /** grammy's Node typings name the `abort-controller` polyfill's signal; Node's own is what runs. */
@@ -183,6 +188,28 @@ export function createTelegramAdapter(options: TelegramOptions, deps: TelegramAd
           },
           requestSignal(signal),
         );
+        if (quote) markAnswered(target.replyTo as string);
+        return { messageId: messageRef(message.chat.id, message.message_id, ref?.threadId) };
+      } catch (error) {
+        throw toSendError(error, token);
+      }
+    },
+    maxMediaBytes: TELEGRAM_MAX_UPLOAD,
+    /** sendPhoto for a JPEG/PNG/WebP within the photo limit (shown inline), sendDocument for the rest; multipart upload. */
+    async sendMedia(target: ChannelTarget, attachment: OutboundAttachment) {
+      const ref = parseMessageRef(target.replyTo);
+      const quote = ref !== undefined && !answered.has(target.replyTo as string);
+      const file = new InputFile(attachment.data, attachment.name);
+      const other = {
+        ...(attachment.caption ? { caption: attachment.caption.slice(0, CAPTION_MAX) } : {}),
+        ...(ref?.threadId === undefined ? {} : { message_thread_id: ref.threadId }),
+        ...(quote ? { reply_parameters: { message_id: ref.messageId, allow_sending_without_reply: true } } : {}),
+      };
+      const photo = attachment.kind === 'image' && PHOTO_TYPES.has(attachment.mimeType) && attachment.size <= PHOTO_MAX;
+      try {
+        const message = photo
+          ? await api.sendPhoto(target.chatId, file, other, requestSignal(connection.signal))
+          : await api.sendDocument(target.chatId, file, other, requestSignal(connection.signal));
         if (quote) markAnswered(target.replyTo as string);
         return { messageId: messageRef(message.chat.id, message.message_id, ref?.threadId) };
       } catch (error) {

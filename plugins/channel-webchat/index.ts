@@ -4,7 +4,10 @@ import validate from '../../schemas/generated/channel-webchat.validate.ts';
 import { channelsServiceRef } from '../../sdk/channels/index.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
 import { gatewayServiceRef, type GatewayService } from '../../sdk/gateway/index.ts';
-import { createWebchatAdapter } from './adapter.ts';
+import { WEBCHAT_MAX_MEDIA, createWebchatAdapter } from './adapter.ts';
+import { mediaDir, WebchatMediaStore } from './media-store.ts';
+import { registerMediaRoute } from './media-route.ts';
+import { registerUploadRoute } from './upload-route.ts';
 
 export { WEBCHAT_EVENT, type ChatMessageEvent } from './adapter.ts';
 
@@ -21,6 +24,15 @@ export default definePlugin({
   optionalDependencies: ['gateway'],
   setup(ctx) {
     const gateway = (): GatewayService | undefined => ctx.useOptional(gatewayServiceRef);
-    ctx.use(channelsServiceRef).register(createWebchatAdapter(gateway));
+    let store: WebchatMediaStore | undefined;
+    const media = () => (store ??= new WebchatMediaStore(mediaDir(ctx.paths.stateDir)));
+    ctx.use(channelsServiceRef).register(createWebchatAdapter(gateway, media));
+    // Files sent to webchat are fetched through the gateway with the client's credential.
+    ctx.hooks.httpRoute.tap(ctx.name, (router) => {
+      registerMediaRoute(router, media);
+      // Files pasted or dropped into the control UI's chat.
+      registerUploadRoute(router, { mediaDir: () => mediaDir(ctx.paths.stateDir), maxBytes: WEBCHAT_MAX_MEDIA });
+    });
+    ctx.hooks.backupSources.tap(ctx.name, (sources) => [...sources, { name: 'webchat-media', path: mediaDir(ctx.paths.stateDir), plugin: ctx.name }]);
   },
 });

@@ -3,8 +3,8 @@
  * message being answered (which also marks it read; refreshed at most every 20 s). Lifecycle
  * (connected once the gateway listens) and delivery health come from the SDK's webhook kit (moltbot/plugin-sdk/channels).
  */
-import { ChannelSendError, type ChannelTarget, type DeliveryHealth, webhookAdapter, type WebhookAdapter } from '../../sdk/channels/index.ts';
-import type { GraphClient } from './graph.ts';
+import { ChannelSendError, type ChannelTarget, type DeliveryHealth, type OutboundAttachment, webhookAdapter, type WebhookAdapter } from '../../sdk/channels/index.ts';
+import { WHATSAPP_MAX_UPLOAD, type GraphClient } from './graph.ts';
 import { normalizePhone } from './phone.ts';
 
 /** Longest text body the Cloud API takes. */
@@ -24,6 +24,11 @@ export function createWhatsAppAdapter(deps: { graph: GraphClient; health: Delive
     async send(target: ChannelTarget, text: string) {
       if (target.chatType !== 'dm') throw new ChannelSendError('WhatsApp send: the Cloud API channel only has direct chats', { retryable: false });
       return deps.health.track(() => deps.graph.sendText(normalizePhone(target.chatId), text, target.replyTo));
+    },
+    maxMediaBytes: WHATSAPP_MAX_UPLOAD,
+    async sendMedia(target: ChannelTarget, file: OutboundAttachment) {
+      if (target.chatType !== 'dm') throw new ChannelSendError('WhatsApp send: the Cloud API channel only has direct chats', { retryable: false });
+      return deps.health.track(() => deps.graph.sendMedia(normalizePhone(target.chatId), file, target.replyTo));
     },
     async typing(target: ChannelTarget) {
       const messageId = target.replyTo;

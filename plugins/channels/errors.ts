@@ -15,6 +15,10 @@ export const channelErrors = defineErrors('channels', {
     title: 'No such channel',
     fix: 'Send to a registered channel id (`moltbot channels status` or RPC channels.status lists them).',
   },
+  MOLT_ERR_CHANNEL_MEDIA_REFUSED: {
+    title: 'A file cannot be sent on this channel',
+    fix: 'Send a file within the channel\'s size limit (shown in the message; Telegram photos 10 MiB, documents 50 MiB), at most 10 per reply, from inside the agent workspace; shrink or split larger files.',
+  },
   MOLT_ERR_PAIRING_NOT_FOUND: {
     title: 'No pending pairing code',
     fix: 'The code expired (1 hour), was already used or is mistyped; `moltbot pairing list` shows the pending ones.',

@@ -7,7 +7,8 @@ import schema from '../../schemas/plugins/channels.json' with { type: 'json' };
 import validate from '../../schemas/generated/channels.validate.ts';
 import { channelRelayRef, channelsServiceRef, pairingStoreRef, seenStoreRef, type PairingBackend, type SeenStore } from '../../sdk/channels/index.ts';
 import { definePlugin, optionalService } from '../../sdk/core/index.ts';
-import { agentServiceRef } from '../../sdk/agent/index.ts';
+import { agentServiceRef, toolRegistryRef } from '../../sdk/agent/index.ts';
+import { workspaceFiles, type WorkspaceFiles } from '../../sdk/workspace/index.ts';
 import { gatewayServiceRef } from '../../sdk/gateway/index.ts';
 import { auditChannels, diagnoseChannels } from './checks.ts';
 import { registerChannelsCommand, registerPairingCommand } from './cli.ts';
@@ -22,6 +23,9 @@ import { resolveMediaSettings, type MediaOptionsInput } from './media-settings.t
 import { startMediaRetention } from './media-retention.ts';
 import { MEDIA_DIR } from '../../sdk/channels/index.ts';
 import { join } from 'node:path';
+import { RunMedia } from './run-media.ts';
+import { createSendFileTool } from './send-file-tool.ts';
+import { trackGatewayRuns } from './gateway-runs.ts';
 
 export interface ChannelsOptions {
   perInstance: string[];
@@ -40,7 +44,7 @@ export default definePlugin<ChannelsOptions>({
   // cluster-redis (when declared) provides ownership, the shared pairing store and the relay.
   optionalDependencies: ['gateway', 'agent', 'cluster-redis'],
   provides: [channelsServiceRef],
-  consumes: [optionalService(pairingStoreRef), optionalService(seenStoreRef), optionalService(channelRelayRef)],
+  consumes: [optionalService(pairingStoreRef), optionalService(seenStoreRef), optionalService(channelRelayRef), optionalService(toolRegistryRef)],
   defaults: { perInstance: ['webchat', 'webhook'] },
   setup(ctx, options) {
     // The pairing store: the shared one when a cluster plugin provides `pairingStoreRef`, else the file.
@@ -67,6 +71,7 @@ export default definePlugin<ChannelsOptions>({
     };
     let ownership: OwnershipService | undefined;
     const media = resolveMediaSettings(options.media);
+    const runMedia = new RunMedia();
     const service = createChannelsService({
       config: () => ctx.config,
       hooks: ctx.hooks,
@@ -83,11 +88,24 @@ export default definePlugin<ChannelsOptions>({
       perInstance: options.perInstance,
       media,
       stateDir: ctx.paths.stateDir,
+      runMedia,
     });
+    // `send_file`: the agent attaches a workspace file to the reply of a channel run.
+    const tools = ctx.useOptional(toolRegistryRef);
+    if (tools) {
+      let files: WorkspaceFiles | undefined;
+      ctx.onClose(tools.register(createSendFileTool(() => (files ??= workspaceFiles(ctx)), runMedia)));
+    }
+    // Runs a gateway client started (the control UI's chat) send their files to webchat.
+    let unwatch: (() => void) | undefined;
+    ctx.onClose(() => unwatch?.());
+    const gatewayRuns = trackGatewayRuns({ hooks: ctx.hooks, media: runMedia, runtime: (id) => service.runtimes().find((runtime) => runtime.id === id), log: ctx.log }, ctx.name);
     ctx.provide(channelsServiceRef, service);
     let running = false;
     ctx.hooks.start.tapPromise(ctx.name, async () => {
       running = true;
+      const agent = ctx.useOptional(agentServiceRef);
+      if (agent) unwatch = gatewayRuns.watch(agent);
       await service.startAll();
       if (media.retentionDays > 0) ctx.onClose(startMediaRetention(ctx.paths.stateDir, media.retentionDays, ctx.log));
     });

@@ -2,9 +2,13 @@
  * One channel's outbound queue: bounded, FIFO (replies stay in order per chat), held while the
  * adapter is not `connected`, retrying retryable send errors with backoff (a `retryAfterMs`
  * from the platform wins), failing the whole message on a non-retryable one. Nothing queued
- * is dropped on a reconnect; on close what is left is reported as undelivered.
+ * is dropped on a reconnect; on close what is left is reported as undelivered. A file is one
+ * item like a text chunk (bounded by the same `max`), sent after the message's text.
  */
-import { type Backoff, ChannelSendError, type ChannelTarget } from '../../sdk/channels/index.ts';
+import { type Backoff, ChannelSendError, type ChannelTarget, type OutboundAttachment } from '../../sdk/channels/index.ts';
+
+/** One queued item: a text chunk, or a file (uploaded by `sendMedia`; retried like a chunk). */
+export type OutboundItem = string | OutboundAttachment;
 
 /** Retries of one chunk while connected before the message fails (disconnected time does not count). */
 export const MAX_ATTEMPTS = 10;
@@ -33,7 +37,7 @@ interface Message {
 
 interface Chunk {
   message: Message;
-  text: string;
+  item: OutboundItem;
   index: number;
 }
 
@@ -47,9 +51,9 @@ export interface QueueCounters {
 export interface OutboundQueueOptions {
   channel: string;
   max: number;
-  send(target: ChannelTarget, text: string): Promise<unknown>;
+  send(target: ChannelTarget, item: OutboundItem): Promise<unknown>;
   /** Called after each chunk the adapter accepted. */
-  onSent?(target: ChannelTarget, text: string, index: number): void;
+  onSent?(target: ChannelTarget, item: OutboundItem, index: number): void;
   onError?(error: unknown): void;
   backoff: Backoff;
   /** ms to wait; resolves early when aborted. */
@@ -83,8 +87,8 @@ export class OutboundQueue {
     if (connected) this.#kick();
   }
 
-  /** Resolves once the adapter accepted every chunk; rejects on a full queue, a non-retryable error or close. */
-  enqueue(target: ChannelTarget, chunks: readonly string[]): Promise<void> {
+  /** Resolves once the adapter accepted every chunk (text or file); rejects on a full queue, a non-retryable error or close. */
+  enqueue(target: ChannelTarget, chunks: readonly OutboundItem[]): Promise<void> {
     if (this.#stop.signal.aborted) return Promise.reject(new ChannelClosedError(this.#options.channel));
     if (chunks.length === 0) return Promise.resolve();
     if (this.#chunks.length + chunks.length > this.#options.max) {
@@ -93,7 +97,7 @@ export class OutboundQueue {
     }
     return new Promise<void>((resolve, reject) => {
       const message: Message = { target, remaining: chunks.length, failed: false, resolve, reject };
-      chunks.forEach((text, index) => this.#chunks.push({ message, text, index }));
+      chunks.forEach((item, index) => this.#chunks.push({ message, item, index }));
       this.#kick();
     });
   }
@@ -122,7 +126,7 @@ export class OutboundQueue {
       }
       const chunk = this.#chunks[0]!;
       try {
-        await send(chunk.message.target, chunk.text);
+        await send(chunk.message.target, chunk.item);
       } catch (error) {
         this.#options.onError?.(error);
         const retryable = error instanceof ChannelSendError ? error.retryable : true;
@@ -142,7 +146,7 @@ export class OutboundQueue {
       backoff.reset();
       this.#chunks.shift();
       this.counters.sent++;
-      this.#options.onSent?.(chunk.message.target, chunk.text, chunk.index);
+      this.#options.onSent?.(chunk.message.target, chunk.item, chunk.index);
       if (--chunk.message.remaining === 0) chunk.message.resolve();
     }
     if (this.#chunks.length === 0) for (const done of this.#idle.splice(0)) done();

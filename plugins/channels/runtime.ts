@@ -1,16 +1,19 @@
 /**
  * One running channel: the host its adapter talks to. Inbound: dedupe → policy (pairing) →
  * `messageReceived` → session → agent run (typing while it runs) → reply. Outbound: every
- * text goes `messageSending` → chunks → the bounded queue → `adapter.send` → `messageSent`.
+ * text goes `messageSending` → chunks → the bounded queue → `adapter.send` → `messageSent`;
+ * files (attachments) follow the text in the same queue → `adapter.sendMedia` (or a note).
  */
 import { LRUCache } from 'lru-cache';
 import type { KernelHooks } from '../../sdk/core/index.ts';
 import type { Logger } from '../../sdk/core/index.ts';
 import type { AgentService } from '../../sdk/agent/index.ts';
-import { chunkText, createBackoff, queueSizeOf, storeUnavailable, type ChannelAdapter, type ChannelHost, type ChannelInbound, type ChannelSettings, type ChannelState, type ChannelStatus, type ChannelTarget, type PairingBackend, type PairingRequest, type ReceiveOutcome, type SeenStore } from '../../sdk/channels/index.ts';
+import { DEFAULT_MAX_MEDIA_BYTES, chunkText, createBackoff, mediaNote, queueSizeOf, type OutboundAttachment, storeUnavailable, type ChannelAdapter, type ChannelHost, type ChannelInbound, type ChannelSettings, type ChannelState, type ChannelStatus, type ChannelTarget, type PairingBackend, type PairingRequest, type ReceiveOutcome, type SeenStore } from '../../sdk/channels/index.ts';
 import { metadataLine, prepareMedia, type MediaInput } from './media-input.ts';
 import type { MediaSettings } from './media-settings.ts';
-import { OutboundQueue } from './outbound-queue.ts';
+import { OutboundQueue, type OutboundItem } from './outbound-queue.ts';
+import { checkAttachments } from './attachments.ts';
+import type { RunMedia } from './run-media.ts';
 import { decide } from './policy.ts';
 import { sessionKeyFor } from './session-route.ts';
 import { pairingApprovedText, pairingCodeText, runFailedText } from './texts.ts';
@@ -48,6 +51,8 @@ export interface RuntimeDeps {
   media: MediaSettings;
   /** Where stored media lives (`<stateDir>/media/…`). */
   stateDir: string;
+  /** Files the agent attaches during this channel's runs (`send_file`). */
+  runMedia: RunMedia;
 }
 
 const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) => {
@@ -84,7 +89,7 @@ export class ChannelRuntime {
     this.queue = new OutboundQueue({
       channel: this.adapter.id,
       max: queueSizeOf(deps.settings),
-      send: (target, text) => this.adapter.send(target, text),
+      send: (target, item) => this.#sendItem(target, item),
       onError: (error) => {
         this.#recordError(error);
         this.#log.debug({ err: error }, 'send failed');
@@ -108,6 +113,18 @@ export class ChannelRuntime {
 
   get id(): string {
     return this.adapter.id;
+  }
+
+  /** Largest file this channel uploads. */
+  get maxMediaBytes(): number {
+    return this.adapter.maxMediaBytes ?? DEFAULT_MAX_MEDIA_BYTES;
+  }
+
+  /** A text chunk, or a file: uploaded by the adapter, or a note where the platform has no files. */
+  #sendItem(target: ChannelTarget, item: OutboundItem): Promise<unknown> {
+    if (typeof item === 'string') return this.adapter.send(target, item);
+    if (this.adapter.sendMedia) return this.adapter.sendMedia(target, item);
+    return this.adapter.send(target, mediaNote(item).slice(0, this.adapter.maxMessageLength));
   }
 
   get state(): ChannelState {
@@ -325,6 +342,11 @@ export class ChannelRuntime {
     const typing = this.#typing(target);
     const handOver = this.#takeTurn(sessionKey);
     let reply: string;
+    let runId: string | undefined;
+    const onAccepted = (id: string) => {
+      runId = id;
+      this.#deps.runMedia.open(id, this.id, this.maxMediaBytes);
+    };
     try {
       // No await when there is nothing to wait for: a plain text reaches agent.run at once.
       if (handOver.previous !== undefined) await handOver.previous;
@@ -333,24 +355,29 @@ export class ChannelRuntime {
       if (input.refusals.length > 0 && input.media.length === 0 && message.text.trim() === '') return;
       // agent.run takes its place in the session's queue before its first await.
       const running = agent.run({
-        sessionKey, message: agentText(message, input.notes), signal: this.#deps.signal, metadata: { channel: this.id, chatId: message.chatId, sender: message.sender },
+        sessionKey, message: agentText(message, input.notes), signal: this.#deps.signal, onAccepted, metadata: { channel: this.id, chatId: message.chatId, sender: message.sender },
         ...(input.media.length > 0 ? { media: input.media } : {}),
       });
       handOver.done();
       reply = (await running).text;
     } catch (error) {
-      if (this.#deps.signal.aborted) return;
+      if (this.#deps.signal.aborted) {
+        this.#deps.runMedia.take(runId);
+        return;
+      }
       this.#log.warn({ err: error, sessionKey }, 'agent run for a channel message failed');
       reply = runFailedText(error);
     } finally {
       handOver.done();
       typing();
     }
-    if (reply.trim().length === 0) return;
+    // Files the agent attached (send_file) go out after the reply text, even with no text.
+    const attachments = this.#deps.runMedia.take(runId);
+    if (reply.trim().length === 0 && attachments.length === 0) return;
     // Replies of one chat enter the queue in the order their runs finished (the agent runs a
     // session's messages in order); delivery then follows the queue's FIFO order.
     const previous = this.#replies.get(target.chatId) ?? Promise.resolve();
-    const submitted = previous.then(() => this.#submit(target, reply, sessionKey));
+    const submitted = previous.then(() => this.#submit(target, reply, sessionKey, attachments));
     const entered = submitted.then(() => undefined, () => undefined);
     this.#replies.set(target.chatId, entered);
     void entered.then(() => { if (this.#replies.get(target.chatId) === entered) this.#replies.delete(target.chatId); });
@@ -396,20 +423,27 @@ export class ChannelRuntime {
     return () => clearInterval(timer);
   }
 
-  /** messageSending → chunks → queue; messageSent once every chunk was accepted. */
-  async send(target: ChannelTarget, text: string, sessionKey?: string): Promise<void> {
-    await (await this.#submit(target, text, sessionKey)).delivered;
+  /** messageSending → chunks and files → queue; messageSent once every item was accepted. */
+  async send(target: ChannelTarget, text: string, sessionKey?: string, attachments: readonly OutboundAttachment[] = []): Promise<void> {
+    checkAttachments(this.id, attachments, this.maxMediaBytes);
+    await (await this.#submit(target, text, sessionKey, attachments)).delivered;
   }
 
-  /** Resolves once the chunks are in the queue; `delivered` once the adapter accepted them all. */
-  async #submit(target: ChannelTarget, text: string, sessionKey?: string): Promise<{ delivered: Promise<void> }> {
+  /** Resolves once the items are in the queue; `delivered` once the adapter accepted them all. */
+  async #submit(target: ChannelTarget, text: string, sessionKey?: string, attachments: readonly OutboundAttachment[] = []): Promise<{ delivered: Promise<void> }> {
     const outbound = await this.#deps.hooks.messageSending.promise({
       channel: this.id, to: target.chatId, text,
       ...(sessionKey ? { sessionKey } : {}),
       ...(target.replyTo ? { replyTo: target.replyTo } : {}),
+      ...(attachments.length > 0 ? { attachments: [...attachments] } : {}),
     });
-    if (!outbound || typeof outbound.text !== 'string' || outbound.text.trim().length === 0) return { delivered: Promise.resolve() };
-    const queued = this.queue.enqueue(target, chunkText(outbound.text, this.adapter.maxMessageLength));
+    if (!outbound || typeof outbound.text !== 'string') return { delivered: Promise.resolve() };
+    // A tap may have dropped or replaced files: what it returns is checked again.
+    const files = Array.isArray(outbound.attachments) ? outbound.attachments : [];
+    checkAttachments(this.id, files, this.maxMediaBytes);
+    const items: OutboundItem[] = [...(outbound.text.trim().length > 0 ? chunkText(outbound.text, this.adapter.maxMessageLength) : []), ...files];
+    if (items.length === 0) return { delivered: Promise.resolve() };
+    const queued = this.queue.enqueue(target, items);
     return { delivered: queued.then(() => this.#deps.hooks.messageSent.promise(outbound)) };
   }
 }

@@ -5,7 +5,7 @@
  */
 import { MoltbotError } from '../../sdk/core/index.ts';
 import type { OwnershipHold, OwnershipService } from '../../sdk/cluster/index.ts';
-import { CHANNEL_ID, type ChannelAdapter, type ChannelRelay, type ChannelsService, type ChannelStatus, type ChannelTarget, PairingError, type PairingRequest, resolveChannelSettings } from '../../sdk/channels/index.ts';
+import { CHANNEL_ID, type ChannelAdapter, type ChannelRelay, type ChannelsService, type ChannelStatus, type ChannelTarget, PairingError, type SendOptions, type PairingRequest, resolveChannelSettings } from '../../sdk/channels/index.ts';
 import { channelErrors } from './errors.ts';
 import { ChannelRuntime, type RuntimeDeps } from './runtime.ts';
 import { pairingApprovedText } from './texts.ts';
@@ -103,15 +103,24 @@ export function createChannelsService(deps: ServiceDeps): ChannelsServiceImpl {
       runtimes.set(adapter.id, newRuntime(adapter));
       if (started) void run(adapter.id).catch((error: unknown) => deps.log.error({ err: error, channel: adapter.id }, 'channel start failed'));
     },
-    async send(channel: string, target: ChannelTarget, text: string) {
+    async send(channel: string, target: ChannelTarget, text: string, options: SendOptions = {}) {
       const runtime = runtimeFor(channel);
       if (!runtime.settings.enabled) {
         throw new MoltbotError(channelErrors.MOLT_ERR_CHANNEL_NOT_FOUND, { message: `Channel "${channel}" is disabled (channels.${channel}.enabled is false)` });
       }
       const forwarder = relayFor(channel);
       // Another instance runs this channel: it sends (see cluster-redis README, "Channels").
-      if (forwarder !== undefined) return forwarder.forward(channel, { target, text });
-      await runtime.send(target, text);
+      const attachments = options.attachments ?? [];
+      if (forwarder !== undefined) {
+        if (attachments.length > 0) {
+          throw new MoltbotError(channelErrors.MOLT_ERR_CHANNEL_MEDIA_REFUSED, { message: `channel "${channel}" runs on another gateway instance; files are not relayed between instances (send from the instance that owns it)` });
+        }
+        return forwarder.forward(channel, { target, text, ...(options.sessionKey ? { sessionKey: options.sessionKey } : {}) });
+      }
+      await runtime.send(target, text, options.sessionKey, attachments);
+    },
+    maxMediaBytes(channel: string) {
+      return runtimes.get(channel)?.maxMediaBytes;
     },
     status(): ChannelStatus[] {
       return [...runtimes.values()].map((runtime) => runtime.status());

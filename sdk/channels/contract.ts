@@ -18,6 +18,7 @@
 import { createServiceRef, type Logger } from '../core/index.ts';
 import type { SeenStore } from './seen-store.ts';
 import type { InboundAttachment } from './media.ts';
+import type { OutboundAttachment } from './outbound-media.ts';
 
 export type ChatType = 'dm' | 'group';
 
@@ -79,8 +80,22 @@ export interface ChannelAdapter {
   stop(): Promise<void>;
   /** Sends one chunk (at most `maxMessageLength` characters). */
   send(target: ChannelTarget, text: string): Promise<{ messageId?: string }>;
+  /**
+   * Uploads one file the platform's way (a photo for `kind: 'image'`, a document otherwise),
+   * with its `caption` where the platform has one. Errors as for `send` (retryable ones keep it
+   * queued). Without it the service sends `mediaNote()` as text instead. Added after v1.
+   */
+  sendMedia?(target: ChannelTarget, attachment: OutboundAttachment): Promise<{ messageId?: string }>;
+  /** Largest file `sendMedia` takes, in bytes (default `DEFAULT_MAX_MEDIA_BYTES`); larger files are refused before queueing. Added after v1. */
+  readonly maxMediaBytes?: number;
   /** Shows "typing…" where the platform has it; failures are ignored. */
   typing?(target: ChannelTarget): Promise<void>;
+}
+
+export interface SendOptions {
+  attachments?: readonly OutboundAttachment[];
+  /** The session the message belongs to (passed to `messageSending`). */
+  sessionKey?: string;
 }
 
 export type DmPolicy = 'pairing' | 'allowlist' | 'open' | 'disabled';
@@ -156,8 +171,14 @@ export interface PairingRequest {
 export interface ChannelsService {
   /** Called by a channel plugin in `setup`; the service starts the adapter when the kernel starts. */
   register(adapter: ChannelAdapter): void;
-  /** Sends text to a chat (chunked; queued while disconnected). Resolves once every chunk is accepted. */
-  send(channel: string, target: ChannelTarget, text: string): Promise<void>;
+  /**
+   * Sends text to a chat (chunked; queued while disconnected), then `options.attachments` in
+   * order (each over the channel's `maxMediaBytes` is refused before anything is queued).
+   * Resolves once every chunk and file is accepted. `options` added after v1.
+   */
+  send(channel: string, target: ChannelTarget, text: string, options?: SendOptions): Promise<void>;
+  /** Largest file channel `channel` takes (`maxMediaBytes`), or undefined for an unknown channel. Added after v1. */
+  maxMediaBytes(channel: string): number | undefined;
   status(): ChannelStatus[];
   /**
    * Whether `target` is a DM with one of the channel's `owners` (ids normalised as the channel

@@ -13,8 +13,12 @@
 export { ChannelSendError, channelsServiceRef } from './contract.ts';
 export type {
   Backoff, ChannelAdapter, ChannelHost, ChannelInbound, ChannelSettings, ChannelState, ChannelStatus, ChannelTarget,
-  ChannelsService, ChatType, DmPolicy, GroupPolicy, PairingRequest, ReceiveOutcome,
+  ChannelsService, ChatType, DmPolicy, GroupPolicy, PairingRequest, ReceiveOutcome, SendOptions,
 } from './contract.ts';
+
+// Outbound media: the attachment type, type sniffing, the note for channels without files.
+export { DEFAULT_MAX_MEDIA_BYTES, MAX_ATTACHMENTS_PER_REPLY, mediaNote, outboundAttachment, safeFileName, sniffMedia } from './outbound-media.ts';
+export type { OutboundAttachment } from './outbound-media.ts';
 
 // Stores and relay a cluster plugin may provide in place of the channels plugin's own.
 export { STORE_RETRY_AFTER_MS, seenStoreRef, storeUnavailable } from './seen-store.ts';
@@ -37,7 +41,7 @@ export { createReplayGuard } from './replay-guard.ts';
 export type { ReplayGuard, ReplayGuardOptions, ReplayVerdict } from './replay-guard.ts';
 export { answerUnavailable, signedPostRoute } from './signed-route.ts';
 export type { SignedRequest, SignedRouteOptions } from './signed-route.ts';
-export { httpSendError, postJson } from './outbound.ts';
+export { httpSendError, postJson, postMultipart } from './outbound.ts';
 export type { PostOptions, PostResult } from './outbound.ts';
 export { createDeliveryHealth } from './delivery-health.ts';
 export type { DeliveryHealth, DeliveryHealthOptions } from './delivery-health.ts';

@@ -22,13 +22,25 @@ export interface PostOptions {
 }
 
 /** POSTs `body` (already serialised, so a signature can cover the exact bytes). Network failures become retryable errors. */
-export async function postJson(url: string, body: string, options: PostOptions): Promise<PostResult> {
+export function postJson(url: string, body: string, options: PostOptions): Promise<PostResult> {
+  return post(url, body, { ...options, headers: { 'Content-Type': 'application/json', ...options.headers } });
+}
+
+/**
+ * POSTs a multipart/form-data body (a file upload: `form.append('photo', new Blob([bytes]), name)`);
+ * fetch writes the boundary. Failures map as for `postJson`. Added after v1 (outbound media).
+ */
+export function postMultipart(url: string, form: FormData, options: PostOptions): Promise<PostResult> {
+  return post(url, form, options);
+}
+
+async function post(url: string, body: string | FormData, options: PostOptions): Promise<PostResult> {
   const signals = [AbortSignal.timeout(options.timeoutMs), ...(options.signal ? [options.signal] : [])];
   let response: Response;
   try {
     response = await fetch(url, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', ...options.headers },
+      ...(options.headers ? { headers: options.headers } : {}),
       body,
       signal: AbortSignal.any(signals),
       redirect: 'error',

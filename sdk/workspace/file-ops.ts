@@ -55,6 +55,11 @@ async function withLeaf<T>(workspace: string, path: string, param: string, guard
 }
 
 export async function readWorkspaceFile(workspace: string, path: string, maxBytes: number, param = 'path', guard?: PathGuard): Promise<string> {
+  return (await readWorkspaceBytes(workspace, path, maxBytes, param, guard)).toString('utf8');
+}
+
+/** The file's bytes, under the same confinement and size cap as `readWorkspaceFile` (images, uploads). */
+export async function readWorkspaceBytes(workspace: string, path: string, maxBytes: number, param = 'path', guard?: PathGuard): Promise<Buffer> {
   return withLeaf(workspace, path, param, guard, async (dir, stat) => {
     if (stat === undefined) throw new FsToolError('MOLT_ERR_TOOL_NOT_FOUND', `${param} ${quote(path)} does not exist`);
     let handle: FileHandle;
@@ -70,10 +75,21 @@ export async function readWorkspaceFile(workspace: string, path: string, maxByte
       if (!opened.isFile()) throw new FsToolError('MOLT_ERR_TOOL_NOT_A_FILE', `${param} ${quote(path)} is not a regular file`);
       if (opened.nlink > 1) throw new FsToolError('MOLT_ERR_TOOL_PATH_OUTSIDE_WORKSPACE', `${param} ${quote(path)} has other hard links`);
       if (opened.size > maxBytes) throw new FsToolError('MOLT_ERR_TOOL_FILE_TOO_LARGE', `${param} ${quote(path)} is ${opened.size} bytes; the limit is ${maxBytes}`);
-      const buffer = Buffer.alloc(maxBytes + 1);
-      const { bytesRead } = await handle.read(buffer, 0, maxBytes + 1, 0);
-      if (bytesRead > maxBytes) throw new FsToolError('MOLT_ERR_TOOL_FILE_TOO_LARGE', `${param} ${quote(path)} is over ${maxBytes} bytes`);
-      return buffer.subarray(0, bytesRead).toString('utf8');
+      // Sized by the file, not the cap (a 100 MiB cap must not allocate 100 MiB for a small
+      // file), reading on to EOF in case it grew, and never past the cap.
+      const chunks: Buffer[] = [];
+      let total = 0;
+      let want = Math.min(maxBytes, opened.size) + 1;
+      for (;;) {
+        const buffer = Buffer.alloc(Math.min(want, maxBytes + 1 - total));
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, total);
+        if (bytesRead === 0) break;
+        chunks.push(buffer.subarray(0, bytesRead));
+        total += bytesRead;
+        if (total > maxBytes) throw new FsToolError('MOLT_ERR_TOOL_FILE_TOO_LARGE', `${param} ${quote(path)} is over ${maxBytes} bytes`);
+        want = 64 * 1024;
+      }
+      return Buffer.concat(chunks, total);
     } finally {
       await handle.close();
     }

@@ -11,7 +11,7 @@
  */
 export { FsToolError, quote, workspaceErrors } from './errors.ts';
 export type { FsToolErrorCode } from './errors.ts';
-export { editWorkspaceFile, readWorkspaceFile, writeWorkspaceFile } from './file-ops.ts';
+export { editWorkspaceFile, readWorkspaceBytes, readWorkspaceFile, writeWorkspaceFile } from './file-ops.ts';
 export type { PathGuard } from './file-ops.ts';
 export { currentSessionPolicy, protectPaths, protectedPathsRef, protectedRefusal, workspaceRelative } from './protected-paths.ts';
 export type { ProtectedPathRule, ProtectedPaths, ProtectedPathsRegistry, SessionPolicy } from './protected-paths.ts';

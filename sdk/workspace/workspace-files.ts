@@ -8,7 +8,7 @@
 import type { PluginContext } from '../core/index.ts';
 import type { PathAccess } from '../agent/index.ts';
 import { FsToolError, quote } from './errors.ts';
-import { editWorkspaceFile, readWorkspaceFile, writeWorkspaceFile, type PathGuard } from './file-ops.ts';
+import { editWorkspaceFile, readWorkspaceBytes, readWorkspaceFile, writeWorkspaceFile, type PathGuard } from './file-ops.ts';
 import { currentSessionPolicy, protectedPathsRef, protectedRefusal } from './protected-paths.ts';
 
 /** Who is asking: the tool call's context (its session decides what the rules refuse). */
@@ -27,6 +27,8 @@ export interface WorkspaceFiles {
   /** The workspace folder (absolute). */
   readonly root: string;
   read(path: string, caller: FileCaller, options?: FileOptions): Promise<string>;
+  /** The raw bytes (an image, a PDF), same rules and cap as `read`. Added after v1. */
+  readBytes(path: string, caller: FileCaller, options?: FileOptions): Promise<Buffer>;
   /** Atomic create-or-replace. */
   write(path: string, content: string, caller: FileCaller, options?: FileOptions): Promise<{ bytes: number; created: boolean }>;
   /** Replaces the one exact occurrence of `oldText`. */
@@ -56,6 +58,9 @@ export function workspaceFiles(ctx: Pick<PluginContext, 'paths' | 'use' | 'useOp
     },
     read(path, caller, { maxBytes = maxRead, param = 'path' } = {}) {
       return readWorkspaceFile(ctx.paths.workspace, path, maxBytes, param, guard(path, param, 'read', caller));
+    },
+    readBytes(path, caller, { maxBytes = maxRead, param = 'path' } = {}) {
+      return readWorkspaceBytes(ctx.paths.workspace, path, maxBytes, param, guard(path, param, 'read', caller));
     },
     write(path, content, caller, { maxBytes = maxWrite, param = 'path' } = {}) {
       return writeWorkspaceFile(ctx.paths.workspace, path, content, maxBytes, param, guard(path, param, 'write', caller));

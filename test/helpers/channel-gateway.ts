@@ -32,6 +32,8 @@ export interface ChannelGatewayOptions {
   images?: boolean;
   /** Options of the `channels` plugin (e.g. `media`). */
   channelsOptions?: Record<string, unknown>;
+  /** The agent's workspace (files `send_file` may send). */
+  workspace?: string;
 }
 
 export async function startChannelGateway(channels: Record<string, unknown>, options: ChannelGatewayOptions = {}): Promise<ChannelGateway> {
@@ -47,7 +49,7 @@ export async function startChannelGateway(channels: Record<string, unknown>, opt
     extra: ['session-store-file', `provider-${api}`, 'agent', ['channels', options.channelsOptions ?? {}], alertSink],
     ...(options.env ? { env: options.env } : {}),
     config: {
-      agent: { model: 'fake/primary', retryDelay: 5 },
+      agent: { model: 'fake/primary', retryDelay: 5, ...(options.workspace ? { workspace: options.workspace } : {}) },
       providers: { fake: { ...provider, ...(options.images !== undefined ? { images: options.images } : {}) } },
       channels,
     },

@@ -1,11 +1,12 @@
 /**
  * An in-memory channel for tests and templates: inject inbound messages, capture what the bot
- * sends (chunk by chunk), take the "platform" down and bring it back, make the next sends fail
+ * sends (chunk by chunk, files apart), take the "platform" down and bring it back, make the next sends fail
  * (retryable or not, with retryAfterMs). It is a real ChannelAdapter run by the real
  * `channels` service: `plugins: [fake.plugin]` (named `channel-<id>`) or `channels.register(fake.adapter)`.
  */
 import { definePlugin, type AnyPlugin } from '../../core/plugin.ts';
 import { ChannelSendError, type ChannelAdapter, type ChannelHost, type ChannelInbound, type ChannelTarget, type ReceiveOutcome } from '../../sdk/channels/contract.ts';
+import type { OutboundAttachment } from '../../sdk/channels/outbound-media.ts';
 import { channelsServiceRef } from '../../sdk/channels/index.ts';
 
 export interface SentChunk {
@@ -14,8 +15,16 @@ export interface SentChunk {
   at: number;
 }
 
+export interface SentMedia {
+  target: ChannelTarget;
+  attachment: OutboundAttachment;
+  at: number;
+}
+
 export interface FakeChannel {
   readonly adapter: ChannelAdapter;
+  /** Files the channel uploaded (`sendMedia`), in order; text chunks are in `sent`. */
+  readonly media: SentMedia[];
   /** A plugin `channel-<id>` that registers the adapter (dependency: channels). */
   readonly plugin: AnyPlugin;
   readonly sent: SentChunk[];
@@ -37,17 +46,48 @@ export interface FakeChannel {
 
 let messageIds = 0;
 
-export function createFakeChannel(options: { id?: string; maxMessageLength?: number; normalizeId?: (id: string) => string } = {}): FakeChannel {
+export interface FakeChannelOptions {
+  id?: string;
+  maxMessageLength?: number;
+  normalizeId?: (id: string) => string;
+  /** `maxMediaBytes` of the adapter (default: the SDK default). */
+  maxMediaBytes?: number;
+  /** false: no `sendMedia` (a platform without files, like IRC). Default true. */
+  media?: boolean;
+}
+
+export function createFakeChannel(options: FakeChannelOptions = {}): FakeChannel {
   const id = options.id ?? 'fake';
   const sent: SentChunk[] = [];
+  const media: SentMedia[] = [];
   const typing: ChannelTarget[] = [];
   let host: ChannelHost | undefined;
   let online = true;
   let attempts = 0;
   const failures: { retryable: boolean; retryAfterMs?: number; message?: string }[] = [];
+  /** What a platform does before accepting anything: fail while down or when told to. */
+  const attempt = () => {
+    attempts++;
+    if (!online) throw new ChannelSendError('fake platform is down', { retryable: true });
+    const failure = failures.shift();
+    if (failure) {
+      throw new ChannelSendError(failure.message ?? 'fake send failure', {
+        retryable: failure.retryable,
+        ...(failure.retryAfterMs !== undefined ? { retryAfterMs: failure.retryAfterMs } : {}),
+      });
+    }
+  };
   const adapter: ChannelAdapter = {
     id,
     maxMessageLength: options.maxMessageLength ?? 4000,
+    ...(options.maxMediaBytes !== undefined ? { maxMediaBytes: options.maxMediaBytes } : {}),
+    ...(options.media === false ? {} : {
+      async sendMedia(target: ChannelTarget, attachment: OutboundAttachment) {
+        attempt();
+        media.push({ target, attachment, at: Date.now() });
+        return { messageId: `media-${media.length}` };
+      },
+    }),
     ...(options.normalizeId ? { normalizeId: options.normalizeId } : {}),
     async start(channelHost) {
       host = channelHost;
@@ -57,15 +97,7 @@ export function createFakeChannel(options: { id?: string; maxMessageLength?: num
       host?.setState('stopped');
     },
     async send(target, text) {
-      attempts++;
-      if (!online) throw new ChannelSendError('fake platform is down', { retryable: true });
-      const failure = failures.shift();
-      if (failure) {
-        throw new ChannelSendError(failure.message ?? 'fake send failure', {
-          retryable: failure.retryable,
-          ...(failure.retryAfterMs !== undefined ? { retryAfterMs: failure.retryAfterMs } : {}),
-        });
-      }
+      attempt();
       if (text.length > adapter.maxMessageLength) throw new ChannelSendError(`chunk of ${text.length} > ${adapter.maxMessageLength}`, { retryable: false });
       sent.push({ target, text, at: Date.now() });
       return { messageId: `out-${sent.length}` };
@@ -89,6 +121,7 @@ export function createFakeChannel(options: { id?: string; maxMessageLength?: num
       },
     }),
     sent,
+    media,
     typing,
     host: requireHost,
     inject: (message) => requireHost().receive({ chatType: 'dm', chatId: message.sender, messageId: `in-${++messageIds}`, ...message }),

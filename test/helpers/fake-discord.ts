@@ -17,11 +17,15 @@
  * connection, send RECONNECT (op 7) or INVALID_SESSION (op 9), revoke the token.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readText, replyJson as json, startFakeServer, until } from './fake-http.ts';
+import { readMultipart, readText, replyJson as json, startFakeServer, until, type UploadedFile } from './fake-http.ts';
 import { WebSocketServer, type WebSocket } from 'ws';
 
+/** Bots upload up to 10 MiB per file (without boosts). */
+export const DISCORD_MAX_UPLOAD = 10 * 1024 * 1024;
 export interface DiscordUserShape { id: string; username: string; global_name?: string | null; bot?: boolean }
 export interface SentDiscordMessage { channelId: string; content: string; id: string; replyTo?: string; allowedMentions?: unknown; at: number }
+/** A message with attachments (multipart: `payload_json` + `files[n]`). */
+export interface SentDiscordFiles { channelId: string; id: string; content: string; files: UploadedFile[]; attachments: { id: number | string; filename: string }[] }
 export interface RestCall { method: string; path: string; at: number; status?: number; body?: Record<string, unknown> }
 export type RestFault = { status: number; retryAfter?: number; global?: boolean; message?: string; /** Discord's JSON error code. */ code?: number };
 export interface GatewayFrame { op: number; d: unknown; at: number; path: string }
@@ -46,6 +50,8 @@ export interface FakeDiscord {
   bot: DiscordUserShape;
   calls: RestCall[];
   sent: SentDiscordMessage[];
+  /** Messages that carried files (multipart uploads), in order. */
+  uploads: SentDiscordFiles[];
   typing: string[];
   /** Frames the client sent on the gateway (IDENTIFY, RESUME, HEARTBEAT...), in order. */
   frames: GatewayFrame[];
@@ -93,6 +99,7 @@ export async function startFakeDiscord(options: { heartbeatIntervalMs?: number; 
   const bot: DiscordUserShape = { id: '100000000000000001', username: 'moltbot', global_name: null, bot: true };
   const calls: RestCall[] = [];
   const sent: SentDiscordMessage[] = [];
+  const uploads: SentDiscordFiles[] = [];
   const typing: string[] = [];
   const frames: GatewayFrame[] = [];
   const faults = new Map<string, RestFault[]>();
@@ -150,10 +157,18 @@ export async function startFakeDiscord(options: { heartbeatIntervalMs?: number; 
       res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': bytes.length });
       return void res.end(bytes);
     }
-    const raw = await readText(req);
     let body: Record<string, unknown> | undefined;
+    let files: UploadedFile[] = [];
     try {
-      body = raw === '' ? undefined : (JSON.parse(raw) as Record<string, unknown>);
+      if (String(req.headers['content-type'] ?? '').startsWith('multipart/form-data')) {
+        // Uploads: the JSON payload in `payload_json`, the files in `files[n]` parts.
+        const form = await readMultipart(req);
+        files = form.files;
+        body = form.fields['payload_json'] === undefined ? {} : (JSON.parse(form.fields['payload_json']) as Record<string, unknown>);
+      } else {
+        const raw = await readText(req);
+        body = raw === '' ? undefined : (JSON.parse(raw) as Record<string, unknown>);
+      }
     } catch {
       return json(res, 400, { message: '400: Bad Request', code: 0 });
     }
@@ -197,6 +212,18 @@ export async function startFakeDiscord(options: { heartbeatIntervalMs?: number; 
       case 'POST /channels/{id}/messages': {
         const channelId = path.split('/')[4]!;
         const content = typeof body?.['content'] === 'string' ? (body['content'] as string) : '';
+        if (files.length > 0) {
+          const attachments = (Array.isArray(body?.['attachments']) ? body['attachments'] : []) as { id: number | string; filename: string }[];
+          if (files.some((file) => file.bytes.length > DISCORD_MAX_UPLOAD)) return answer(413, { message: 'Request entity too large', code: 40005 });
+          // Every attachment names its part `files[<id>]`, like Discord's docs ("Uploading Files").
+          if (attachments.length !== files.length || attachments.some((a) => !files.some((f) => f.field === `files[${a.id}]`))) {
+            return answer(400, { message: 'Invalid Form Body', code: 50035 });
+          }
+          if (content.length > DISCORD_MAX_TEXT) return answer(400, { message: 'Invalid Form Body', code: 50035 });
+          const id = nextId();
+          uploads.push({ channelId, id, content, files, attachments });
+          return answer(200, { id, channel_id: channelId, content, attachments: attachments.map((a, i) => ({ id: nextId(), filename: a.filename, size: files[i]!.bytes.length })), author: bot, timestamp: new Date().toISOString() }, rateHeaders('messages-bucket'));
+        }
         if (content.length === 0 || content.length > DISCORD_MAX_TEXT) {
           return answer(400, { message: 'Invalid Form Body', code: 50035, errors: { content: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 2000 or fewer in length.' }] } } });
         }
@@ -265,6 +292,7 @@ export async function startFakeDiscord(options: { heartbeatIntervalMs?: number; 
     bot,
     calls,
     sent,
+    uploads,
     typing,
     frames,
     sockets: () => wss.clients.size,

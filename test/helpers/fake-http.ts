@@ -38,6 +38,32 @@ export async function readText(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** One uploaded file of a multipart/form-data body. */
+export interface UploadedFile {
+  field: string;
+  fileName: string;
+  /** The Content-Type the client gave the part. */
+  type: string;
+  bytes: Buffer;
+}
+
+/**
+ * A multipart/form-data body, parsed by undici like a real server's parser would: text fields
+ * as strings, file parts as UploadedFile (what the platforms' upload endpoints take).
+ */
+export async function readMultipart(req: IncomingMessage): Promise<{ fields: Record<string, string>; files: UploadedFile[] }> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const form = await new Response(Buffer.concat(chunks), { headers: { 'content-type': req.headers['content-type'] ?? '' } }).formData();
+  const fields: Record<string, string> = {};
+  const files: UploadedFile[] = [];
+  for (const [field, value] of form.entries()) {
+    if (typeof value === 'string') fields[field] = value;
+    else files.push({ field, fileName: value.name, type: value.type, bytes: Buffer.from(await value.arrayBuffer()) });
+  }
+  return { fields, files };
+}
+
 export interface FakeServer {
   server: Server;
   port: number;

@@ -8,6 +8,8 @@
  *   invites, `m.direct` account data); with it only what happened after: `rooms.join.<id>`
  *   (`timeline.events`, `state.events`, `summary`), `rooms.invite.<id>.invite_state.events`
  *   (stripped state with the bot's `m.room.member` invite and `is_direct`), `account_data`;
+ * - `POST /_matrix/media/v3/upload?filename=` — the media repository: raw bytes in, an
+ *   `mxc://` content URI out (413 M_TOO_LARGE over 50 MiB); kept in `media`.
  * - `PUT /_matrix/client/v3/rooms/{roomId}/send/m.room.message/{txnId}` — idempotent per
  *   (access token, txnId): a repeated txnId answers the first event id and posts nothing;
  *   400 M_TOO_LARGE over 65,536 bytes; 403 M_FORBIDDEN when the bot is not in the room;
@@ -36,7 +38,11 @@ export interface MxEvent {
 }
 interface StrippedState { type: string; sender: string; state_key: string; content: Record<string, unknown> }
 
-export type Endpoint = 'whoami' | 'profile' | 'sync' | 'send' | 'join' | 'typing' | 'media';
+export type Endpoint = 'whoami' | 'profile' | 'sync' | 'send' | 'join' | 'typing' | 'media' | 'upload';
+/** A file in the media repository (`POST /_matrix/media/v3/upload`). */
+export interface StoredMedia { contentUri: string; filename?: string; contentType: string; bytes: Buffer }
+/** Largest upload the fake takes (`m.upload.size` of a default Synapse: 50 MiB). */
+export const MATRIX_MAX_UPLOAD = 50 * 1024 * 1024;
 export type Fault =
   | { status: number; errcode?: string; error?: string; retryAfterMs?: number; retryAfterHeader?: number }
   /** Handle the request (store the event), then cut the connection before answering. */
@@ -73,6 +79,8 @@ export interface FakeMatrix {
   displayName: string;
   calls: Call[];
   sent: SentEvent[];
+  /** The media repository: uploads by content URI (mxc://…). */
+  media: Map<string, StoredMedia>;
   typing: { roomId: string; userId: string; timeout: number }[];
   /** A room that already has the bot and `members` joined (direct: marked in m.direct). */
   room(members: string[], options?: { direct?: boolean; encrypted?: boolean; id?: string }): string;
@@ -109,6 +117,8 @@ export async function startFakeMatrix(options: { token?: string; userId?: string
   const displayName = options.displayName ?? 'Molt';
   const calls: Call[] = [];
   const sent: SentEvent[] = [];
+  const media = new Map<string, StoredMedia>();
+  let mediaSeq = 0;
   const typing: FakeMatrix['typing'] = [];
   const rooms = new Map<string, Room>();
   const entries: Entry[] = [];
@@ -219,7 +229,8 @@ export async function startFakeMatrix(options: { token?: string; userId?: string
     }
   }
 
-  const media = new Map<string, Uint8Array>();
+  /** Files users sent (addMedia), served by the authenticated download endpoint. */
+  const hosted = new Map<string, Uint8Array>();
   const routes: { endpoint: Endpoint; method: string; pattern: RegExp }[] = [
     { endpoint: 'whoami', method: 'GET', pattern: /^\/_matrix\/client\/v3\/account\/whoami$/ },
     { endpoint: 'profile', method: 'GET', pattern: /^\/_matrix\/client\/v3\/profile\/([^/]+)$/ },
@@ -228,7 +239,15 @@ export async function startFakeMatrix(options: { token?: string; userId?: string
     { endpoint: 'join', method: 'POST', pattern: /^\/_matrix\/client\/v3\/join\/([^/]+)$/ },
     { endpoint: 'typing', method: 'PUT', pattern: /^\/_matrix\/client\/v3\/rooms\/([^/]+)\/typing\/([^/]+)$/ },
     { endpoint: 'media', method: 'GET', pattern: /^\/_matrix\/client\/v1\/media\/download\/([^/]+)\/([^/]+)$/ },
+    { endpoint: 'upload', method: 'POST', pattern: /^\/_matrix\/media\/v3\/upload$/ },
   ];
+
+  /** The raw bytes of an upload (any Content-Type; the media repository does not parse them). */
+  async function readBytes(req: IncomingMessage): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -239,7 +258,8 @@ export async function startFakeMatrix(options: { token?: string; userId?: string
     res.once('finish', () => { call.status = res.statusCode; });
     if (route === undefined) return error(res, 404, 'M_UNRECOGNIZED', 'Unrecognized request');
     const params = (route.pattern.exec(url.pathname) as RegExpExecArray).slice(1).map(decodeURIComponent);
-    const body = req.method === 'GET' ? {} : await readBody(req);
+    const bytes = route.endpoint === 'upload' ? await readBytes(req) : undefined;
+    const body = req.method === 'GET' || bytes !== undefined ? {} : await readBody(req);
     if (body === undefined) return error(res, 400, 'M_NOT_JSON', 'Content not JSON.');
     const given = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? query['access_token'];
     if (given === undefined) return error(res, 401, 'M_MISSING_TOKEN', 'Missing access token');
@@ -256,11 +276,18 @@ export async function startFakeMatrix(options: { token?: string; userId?: string
     }
     const answer = (status: number, value: unknown) => (dropAfter ? void res.socket?.destroy() : reply(res, status, value));
     switch (route.endpoint) {
+      case 'upload': {
+        const upload = bytes as Buffer;
+        if (upload.length > MATRIX_MAX_UPLOAD) return error(res, 413, 'M_TOO_LARGE', 'Cannot upload files larger than 50M');
+        const contentUri = `mxc://${SERVER}/media${++mediaSeq}`;
+        media.set(contentUri, { contentUri, contentType: String(req.headers['content-type'] ?? 'application/octet-stream'), bytes: upload, ...(query['filename'] ? { filename: query['filename'] } : {}) });
+        return answer(200, { content_uri: contentUri });
+      }
       case 'whoami': return answer(200, { user_id: userId, device_id: 'FAKEDEVICE', is_guest: false });
       case 'profile': return params[0] === userId ? answer(200, { displayname: displayName }) : error(res, 404, 'M_NOT_FOUND', 'Profile was not found');
       case 'sync': return sync(req, res, query);
       case 'media': {
-        const bytes = params[0] === SERVER ? media.get(params[1] as string) : undefined;
+        const bytes = params[0] === SERVER ? hosted.get(params[1] as string) : undefined;
         if (bytes === undefined) return error(res, 404, 'M_NOT_FOUND', 'Not found');
         res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': bytes.length });
         return void res.end(bytes);
@@ -310,8 +337,8 @@ export async function startFakeMatrix(options: { token?: string; userId?: string
   const fake: FakeMatrix = {
     url: `http://127.0.0.1:${port}`,
     upload(bytes) {
-      const id = `media${media.size + 1}`;
-      media.set(id, bytes);
+      const id = `media${hosted.size + 1}`;
+      hosted.set(id, bytes);
       return `mxc://${SERVER}/${id}`;
     },
     port,
@@ -320,6 +347,7 @@ export async function startFakeMatrix(options: { token?: string; userId?: string
     displayName,
     calls,
     sent,
+    media,
     typing,
     room(members, opts = {}) {
       const room = newRoom(opts.id, opts.direct ?? false, opts.encrypted ?? false);

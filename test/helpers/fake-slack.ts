@@ -7,7 +7,10 @@
  * rate limits are HTTP 429 with `Retry-After: <seconds>` and `{ ok: false, error: "ratelimited" }`.
  * Methods: `auth.test` (with the `x-oauth-scopes` header), `apps.connections.open` (app-level
  * token only; answers a single-use `ws://…/link/?ticket=…` URL), `chat.postMessage`
- * (`msg_too_long` over 40,000 characters, `no_text`, `channel_not_found`), `users.info`.
+ * (`msg_too_long` over 40,000 characters, `no_text`, `channel_not_found`), `users.info`, and the
+ * current file upload flow: `files.getUploadURLExternal` (a one-use URL on this server; the bytes
+ * POSTed there, raw or multipart, must match the declared `length`) then
+ * `files.completeUploadExternal` (shares the uploaded files into `channel_id`, recorded in `files`).
  * A revoked token gets `invalid_auth` (or the error given) from every method.
  *
  * Socket Mode: the WebSocket says `hello` first; events go out as `events_api` envelopes
@@ -23,10 +26,12 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readText, replyJson, startFakeServer, until } from './fake-http.ts';
+import { readMultipart, readText, replyJson, startFakeServer, until, type UploadedFile } from './fake-http.ts';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 export interface SlackUser { id: string; name: string; real_name?: string; display_name?: string }
+/** A file shared through the external upload flow (getUploadURLExternal → upload → completeUploadExternal). */
+export interface SharedFile { fileId: string; filename: string; title?: string; bytes: Buffer; channel: string; threadTs?: string; initialComment?: string }
 export interface PostedMessage { channel: string; text: string; threadTs?: string; ts: string; unfurlLinks?: unknown; at: number }
 export interface ApiCall { method: string; params: Record<string, unknown>; token?: string; at: number; status?: number; error?: string }
 export type Fault = { status?: number; retryAfter?: number; error?: string };
@@ -41,6 +46,8 @@ export interface FakeSlack {
   bot: { userId: string; botId: string; name: string; teamId: string; team: string };
   calls: ApiCall[];
   posted: PostedMessage[];
+  /** Files shared into channels (completeUploadExternal), in order. */
+  files: SharedFile[];
   /** Envelope ids the client acknowledged, in order. */
   acks: string[];
   /** Every envelope sent over a socket (redeliveries included). */
@@ -115,6 +122,10 @@ export async function startFakeSlack(options: { botToken?: string; appToken?: st
   const appId = 'A0FAKEAPP';
   const calls: ApiCall[] = [];
   const posted: PostedMessage[] = [];
+  const files: SharedFile[] = [];
+  /** Upload slots handed out by getUploadURLExternal: the declared name and length, then the bytes POSTed to the URL. */
+  const uploads = new Map<string, { filename: string; length: number; bytes?: Buffer }>();
+  let fileSeq = 0;
   const acks: string[] = [];
   const delivered: Envelope[] = [];
   const faults = new Map<string, Fault[]>();
@@ -139,14 +150,15 @@ export async function startFakeSlack(options: { botToken?: string; appToken?: st
     return header?.[1] ?? (typeof params.token === 'string' ? params.token : undefined);
   }
 
-  const files = new Map<string, Uint8Array>();
+  /** Files users shared (addFile), served at their url_private_download. */
+  const hosted = new Map<string, Uint8Array>();
   const fileDownloads: { path: string; token?: string }[] = [];
   const signInOnly = new Set<string>();
 
   function serveFile(path: string, req: IncomingMessage, res: ServerResponse): void {
     const token = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1];
     fileDownloads.push({ path, ...(token ? { token } : {}) });
-    const bytes = files.get(path);
+    const bytes = hosted.get(path);
     if (token !== botToken || revoked.has(token) || signInOnly.has(path)) {
       res.writeHead(200, { 'Content-Type': 'text/html' });
       return void res.end('<!DOCTYPE html><html><body>Sign in to Slack</body></html>');
@@ -156,9 +168,30 @@ export async function startFakeSlack(options: { botToken?: string; appToken?: st
     res.end(bytes);
   }
 
+  /** The upload URL: raw bytes or a multipart `file` part, no token (the URL is the credential), like files.slack.com. */
+  async function upload(id: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const slot = uploads.get(id);
+    if (slot === undefined || req.method !== 'POST') return void res.writeHead(404).end('Not Found');
+    let bytes: Buffer;
+    if (String(req.headers['content-type'] ?? '').startsWith('multipart/form-data')) {
+      const part: UploadedFile | undefined = (await readMultipart(req)).files[0];
+      if (part === undefined) return void res.writeHead(400).end('no file part');
+      bytes = part.bytes;
+    } else {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      bytes = Buffer.concat(chunks);
+    }
+    if (bytes.length !== slot.length) return void res.writeHead(400).end(`length mismatch: declared ${slot.length}, got ${bytes.length}`);
+    slot.bytes = bytes;
+    res.writeHead(200, { 'Content-Type': 'text/plain' }).end(`OK - ${bytes.length}`);
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const filePath = (req.url ?? '/').split('?', 1)[0] as string;
     if (req.method === 'GET' && filePath.startsWith('/files-pri/')) return serveFile(filePath, req, res);
+    const uploadMatch = /^\/upload\/v1\/([A-Za-z0-9]+)$/.exec(filePath);
+    if (uploadMatch) return upload(uploadMatch[1] as string, req, res);
     const match = /^\/api\/([A-Za-z.]+)$/.exec((req.url ?? '/').split('?', 1)[0] as string);
     if (!match || req.method !== 'POST') return reply(res, 404, { ok: false, error: 'unknown_method' });
     const method = match[1] as string;
@@ -208,6 +241,31 @@ export async function startFakeSlack(options: { botToken?: string; appToken?: st
         const where = channel.startsWith('U') ? `D${channel.slice(1)}` : channel;
         posted.push({ channel: where, text, ts, at: Date.now(), unfurlLinks: params.unfurl_links, ...(threadTs ? { threadTs } : {}) });
         return reply(res, 200, { ok: true, channel: where, ts, message: { type: 'message', subtype: 'bot_message', text, ts, user: bot.userId, bot_id: bot.botId, ...(threadTs ? { thread_ts: threadTs } : {}) } });
+      }
+      case 'files.getUploadURLExternal': {
+        const filename = typeof params.filename === 'string' ? params.filename : '';
+        const length = Number(params.length);
+        if (filename === '' || !Number.isInteger(length) || length <= 0) return refuse('invalid_arguments');
+        const fileId = `F0FILE${String(++fileSeq).padStart(4, '0')}`;
+        uploads.set(fileId, { filename, length });
+        return reply(res, 200, { ok: true, upload_url: `http://127.0.0.1:${port}/upload/v1/${fileId}`, file_id: fileId });
+      }
+      case 'files.completeUploadExternal': {
+        const list = (typeof params.files === 'string' ? JSON.parse(params.files) : params.files) as { id: string; title?: string }[] | undefined;
+        if (!Array.isArray(list) || list.length === 0) return refuse('invalid_arguments');
+        const channel = typeof params.channel_id === 'string' ? params.channel_id : '';
+        if (channel !== '' && !/^[CDGU][A-Z0-9]+$/.test(channel)) return refuse('channel_not_found');
+        for (const entry of list) if (uploads.get(entry.id)?.bytes === undefined) return refuse('file_not_found');
+        const threadTs = typeof params.thread_ts === 'string' ? params.thread_ts : undefined;
+        const initialComment = typeof params.initial_comment === 'string' ? params.initial_comment : undefined;
+        const where = channel.startsWith('U') ? `D${channel.slice(1)}` : channel;
+        const done = list.map((entry) => {
+          const slot = uploads.get(entry.id)!;
+          uploads.delete(entry.id);
+          files.push({ fileId: entry.id, filename: slot.filename, bytes: slot.bytes!, channel: where, ...(entry.title ? { title: entry.title } : {}), ...(threadTs ? { threadTs } : {}), ...(initialComment ? { initialComment } : {}) });
+          return { id: entry.id, name: slot.filename, title: entry.title ?? slot.filename, size: slot.bytes!.length };
+        });
+        return reply(res, 200, { ok: true, files: done });
       }
       case 'users.info': {
         const user = users.get(String(params.user ?? ''));
@@ -266,6 +324,7 @@ export async function startFakeSlack(options: { botToken?: string; appToken?: st
     bot,
     calls,
     posted,
+    files,
     acks,
     delivered,
     scopes: ['chat:write', 'im:history', 'channels:history', 'groups:history', 'app_mentions:read', 'users:read'],
@@ -338,9 +397,9 @@ export async function startFakeSlack(options: { botToken?: string; appToken?: st
     },
     fileDownloads,
     addFile(bytes: Uint8Array, meta: { name: string; mimetype: string; signIn?: boolean }) {
-      const id = `F${String(files.size + 1).padStart(9, '0')}`;
+      const id = `F${String(hosted.size + 1).padStart(9, '0')}`;
       const path = `/files-pri/${bot.teamId}-${id}/download/${encodeURIComponent(meta.name)}`;
-      files.set(path, bytes);
+      hosted.set(path, bytes);
       if (meta.signIn) signInOnly.add(path);
       const base = `http://127.0.0.1:${port}`;
       return { id, name: meta.name, title: meta.name, mimetype: meta.mimetype, filetype: meta.name.split('.').pop(), size: bytes.length, url_private: `${base}${path.replace('/download', '')}`, url_private_download: `${base}${path}` };

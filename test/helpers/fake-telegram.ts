@@ -3,8 +3,9 @@
  * api.telegram.org does, for the methods Moltbot uses: getMe, getUpdates (long poll with
  * `timeout`, `offset` confirming earlier updates, 409 while a webhook is set or when a newer
  * getUpdates replaces a waiting one), sendMessage (400 over 4096 characters or when empty),
- * sendChatAction, setWebhook, deleteWebhook, getWebhookInfo, getFile (and the file download
- * `GET /file/bot<token>/<file_path>`). Anything else is a 404 like the real API.
+ * sendChatAction, sendPhoto / sendDocument (multipart uploads, recorded in `files`), setWebhook,
+ * deleteWebhook, getWebhookInfo, getFile (and the file download `GET /file/bot<token>/<file_path>`).
+ * Anything else is a 404 like the real API.
  *
  * Helpers: store files (`addFile`) and send them as photos, voice notes or documents, inject messages (queued for getUpdates, or POSTed to the webhook with its secret
  * token when one is set, like Telegram does), read what the bot sent, queue faults per method
@@ -12,7 +13,7 @@
  * same port (open long polls are cut, like a network outage).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readText, replyJson as reply, startFakeServer, until } from './fake-http.ts';
+import { readMultipart, readText, replyJson as reply, startFakeServer, until, type UploadedFile } from './fake-http.ts';
 
 export interface TgUser { id: number; is_bot: boolean; first_name: string; last_name?: string; username?: string }
 export interface TgChat { id: number; type: 'private' | 'group' | 'supergroup' | 'channel'; title?: string; username?: string; first_name?: string }
@@ -31,6 +32,8 @@ export interface TgMessage {
 export interface TgUpdate { update_id: number; message?: TgMessage; edited_message?: TgMessage; [key: string]: unknown }
 
 export interface SentMessage { chatId: string; text: string; messageId: number; replyTo?: number; threadId?: number; at: number }
+/** A file the bot uploaded with sendPhoto / sendDocument (multipart). */
+export interface SentFile { method: 'sendPhoto' | 'sendDocument'; chatId: string; file: UploadedFile; caption?: string; messageId: number; replyTo?: number }
 export interface ApiCall { method: string; params: Record<string, unknown>; at: number; /** HTTP status answered (once answered). */ status?: number }
 export type Fault = { status: number; retryAfter?: number; description?: string; html?: boolean; /** parameters.migrate_to_chat_id */ migrateTo?: number };
 
@@ -47,6 +50,8 @@ export interface FakeTelegram {
   calls: ApiCall[];
   /** Messages the bot sent (accepted by sendMessage). */
   sent: SentMessage[];
+  /** Files the bot uploaded (sendPhoto, sendDocument), in order. */
+  files: SentFile[];
   /** Chat actions (typing…) the bot sent. */
   actions: { chatId: string; action: string; threadId?: number }[];
   webhook(): { url: string; secretToken?: string } | undefined;
@@ -86,8 +91,14 @@ export const FAKE_TOKEN = '123456789:AAFakeTokenForTestsOnly_abcdefghijklmn';
 const now = () => Math.floor(Date.now() / 1000);
 
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const body = await readText(req);
   const query = Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams);
+  if ((req.headers['content-type'] ?? '').startsWith('multipart/form-data')) {
+    // Uploads: text fields as given (JSON objects arrive serialised), file parts as UploadedFile.
+    const { fields, files } = await readMultipart(req);
+    const parsed = Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, /^[[{]/.test(value) ? JSON.parse(value) : value]));
+    return { ...query, ...parsed, ...Object.fromEntries(files.map((file) => [file.field, file])) };
+  }
+  const body = await readText(req);
   if (body === '') return query;
   const type = req.headers['content-type'] ?? '';
   if (type.includes('application/x-www-form-urlencoded')) return { ...query, ...Object.fromEntries(new URLSearchParams(body)) };
@@ -103,8 +114,10 @@ export async function startFakeTelegram(options: { token?: string; port?: number
   const calls: ApiCall[] = [];
   const sent: SentMessage[] = [];
   const actions: { chatId: string; action: string; threadId?: number }[] = [];
+  const files: SentFile[] = [];
   const faults = new Map<string, Fault[]>();
-  const files = new Map<string, { path: string; bytes: Uint8Array; chunked: boolean; claimedSize: number; delayMs: number }>();
+  /** Files users sent (addFile), served by getFile and the file download. */
+  const stored = new Map<string, { path: string; bytes: Uint8Array; chunked: boolean; claimedSize: number; delayMs: number }>();
   const downloads: string[] = [];
   const messageIds = new Map<string, number>();
   let updates: TgUpdate[] = [];
@@ -157,14 +170,14 @@ export async function startFakeTelegram(options: { token?: string; port?: number
   }
 
   function getFile(params: Record<string, unknown>, res: ServerResponse): void {
-    const file = files.get(String(params.file_id ?? ''));
+    const file = stored.get(String(params.file_id ?? ''));
     if (file === undefined) return failure(res, 400, 'Bad Request: invalid file_id');
     if (file.claimedSize > 20 * 1024 * 1024) return failure(res, 400, 'Bad Request: file is too big');
     reply(res, 200, { ok: true, result: { file_id: params.file_id, file_unique_id: `u${params.file_id}`, file_size: file.claimedSize, file_path: file.path } });
   }
 
   async function download(path: string, res: ServerResponse): Promise<void> {
-    const file = [...files.values()].find((f) => f.path === path);
+    const file = [...stored.values()].find((f) => f.path === path);
     if (file === undefined) return failure(res, 404, 'Not Found');
     downloads.push(path);
     if (file.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, file.delayMs));
@@ -176,6 +189,28 @@ export async function startFakeTelegram(options: { token?: string; port?: number
     }
     res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': file.bytes.length });
     res.end(file.bytes);
+  }
+
+  /** sendPhoto / sendDocument: the file arrives as a multipart part (grammy attaches it as `attach://`), or as a file_id/URL string. */
+  function sendFile(method: 'sendPhoto' | 'sendDocument', params: Record<string, unknown>, res: ServerResponse): void {
+    const chatId = String(params.chat_id ?? '');
+    if (chatId === '') return failure(res, 400, 'Bad Request: chat_id is empty');
+    const field = method === 'sendPhoto' ? 'photo' : 'document';
+    let given = params[field];
+    if (typeof given === 'string' && given.startsWith('attach://')) given = params[given.slice('attach://'.length)];
+    if (typeof given !== 'object' || given === null || !Buffer.isBuffer((given as UploadedFile).bytes)) return failure(res, 400, `Bad Request: there is no ${field} in the request`);
+    const file = given as UploadedFile;
+    if (method === 'sendPhoto' && file.bytes.length > 10 * 1000 * 1000) return failure(res, 400, 'Bad Request: PHOTO_INVALID_DIMENSIONS');
+    const caption = typeof params.caption === 'string' ? params.caption : undefined;
+    if (caption !== undefined && caption.length > 1024) return failure(res, 400, 'Bad Request: message caption is too long');
+    const replyTo = (params.reply_parameters as { message_id?: number } | undefined)?.message_id;
+    const messageId = nextMessageId(chatId);
+    files.push({ method, chatId, file, messageId, ...(caption === undefined ? {} : { caption }), ...(replyTo === undefined ? {} : { replyTo: Number(replyTo) }) });
+    const chat: TgChat = Number(chatId) < 0 ? { id: Number(chatId), type: 'supergroup', title: 'group' } : { id: Number(chatId), type: 'private' };
+    const media = method === 'sendPhoto'
+      ? { photo: [{ file_id: `photo-${messageId}`, file_unique_id: `p${messageId}`, width: 1, height: 1, file_size: file.bytes.length }] }
+      : { document: { file_id: `doc-${messageId}`, file_unique_id: `d${messageId}`, file_name: file.fileName, file_size: file.bytes.length } };
+    reply(res, 200, { ok: true, result: { message_id: messageId, date: now(), chat, from: bot, ...media, ...(caption === undefined ? {} : { caption }) } });
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -209,6 +244,8 @@ export async function startFakeTelegram(options: { token?: string; port?: number
       case 'getUpdates': return getUpdates(params, res, req);
       case 'sendMessage': return sendMessage(params, res);
       case 'getFile': return getFile(params, res);
+      case 'sendPhoto':
+      case 'sendDocument': return sendFile(method, params, res);
       case 'sendChatAction':
         actions.push({ chatId: String(params.chat_id), action: String(params.action), ...(params.message_thread_id === undefined ? {} : { threadId: Number(params.message_thread_id) }) });
         return reply(res, 200, { ok: true, result: true });
@@ -263,6 +300,7 @@ export async function startFakeTelegram(options: { token?: string; port?: number
     bot,
     calls,
     sent,
+    files,
     actions,
     webhook: () => hook,
     async pushUpdate(partial) {
@@ -280,9 +318,9 @@ export async function startFakeTelegram(options: { token?: string; port?: number
       return fake.pushUpdate({ message: { message_id: nextMessageId(String(chat.id)), date: now(), chat, from: sender, text, ...rest } });
     },
     addFile(bytes, options = {}) {
-      const id = `file${files.size + 1}`;
+      const id = `file${stored.size + 1}`;
       const claimedSize = options.claimedSize ?? bytes.length;
-      files.set(id, { path: `documents/${id}.bin`, bytes, chunked: options.chunked ?? false, claimedSize, delayMs: options.delayMs ?? 0 });
+      stored.set(id, { path: `documents/${id}.bin`, bytes, chunked: options.chunked ?? false, claimedSize, delayMs: options.delayMs ?? 0 });
       return { file_id: id, file_unique_id: `u${id}`, file_size: claimedSize };
     },
     downloads,

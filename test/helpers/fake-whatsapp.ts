@@ -1,7 +1,8 @@
 /**
  * A fake WhatsApp Business Cloud API: a real HTTP server on 127.0.0.1 implementing the Graph
- * endpoint the channel uses (`POST /{version}/{phoneNumberId}/messages`: text messages,
- * mark-as-read, typing indicator; Bearer token checked, errors in the Graph error format), and
+ * endpoint the channel uses (`POST /{version}/{phoneNumberId}/messages`: text messages, image
+ * and document messages by media id, mark-as-read, typing indicator; `POST …/media`: multipart
+ * media upload answering the media id; Bearer token checked, errors in the Graph error format), and
  * the Meta side of the webhook: it sends signed event bodies (`X-Hub-Signature-256`) to the
  * gateway and performs the `hub.challenge` verification handshake.
  *
@@ -24,6 +25,11 @@ export interface SentMessage {
   id: string;
   at: number;
 }
+
+/** A file uploaded to `POST /{phoneNumberId}/media` (multipart), by media id. */
+export interface UploadedMedia { id: string; type: string; fileName: string; bytes: Buffer }
+/** A media message (`type: image | document`) referring to an uploaded media id. */
+export interface SentMedia { to: string; type: 'image' | 'document'; mediaId: string; caption?: string; filename?: string; replyTo?: string; id: string }
 
 export interface ReadReceipt {
   messageId: string;
@@ -55,6 +61,9 @@ export interface FakeWhatsApp {
   accessToken: string;
   appSecret: string;
   sent: SentMessage[];
+  /** Uploaded media by id, and the media messages sent. */
+  media: Map<string, UploadedMedia>;
+  sentMedia: SentMedia[];
   reads: ReadReceipt[];
   /** Every Graph request, failed ones included (status answered). */
   requests: { path: string; status: number; authorized: boolean; body: any }[];
@@ -85,10 +94,20 @@ function graphError(res: ServerResponse, status: number, code: number, message: 
   res.end(text);
 }
 
+/** The JSON body, or for a multipart upload its fields plus `file` (parsed by undici like a server would). */
 async function readJson(req: IncomingMessage): Promise<any> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
+  const type = String(req.headers['content-type'] ?? '');
   try {
+    if (type.startsWith('multipart/form-data')) {
+      const form = await new Response(Buffer.concat(chunks), { headers: { 'content-type': type } }).formData();
+      const out: Record<string, unknown> = {};
+      for (const [key, value] of form.entries()) {
+        out[key] = typeof value === 'string' ? value : { fileName: value.name, type: value.type, bytes: Buffer.from(await value.arrayBuffer()) };
+      }
+      return out;
+    }
     return JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch {
     return undefined;
@@ -101,13 +120,16 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions & { port?: 
   const appSecret = options.appSecret ?? 'fake-app-secret-0123456789abcdef';
   const version = options.apiVersion ?? 'v23.0';
   const sent: SentMessage[] = [];
+  const media = new Map<string, UploadedMedia>();
+  const sentMedia: SentMedia[] = [];
   const reads: ReadReceipt[] = [];
   const requests: FakeWhatsApp['requests'] = [];
   const steps: FakeWhatsAppStep[] = [];
   const sockets = new Set<Socket>();
   let nextId = 1;
 
-  const media = new Map<string, { bytes: Uint8Array; mimeType: string }>();
+  /** Media users sent (addMedia), served by `GET /{version}/{media-id}` and its URL. */
+  const hosted = new Map<string, { bytes: Uint8Array; mimeType: string }>();
   const server = createServer(async (req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     const body = await readJson(req);
@@ -117,7 +139,7 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions & { port?: 
     const mediaFile = /^\/whatsapp_business\/attachments\/(media\d+)$/.exec(path);
     if (req.method === 'GET' && (mediaMeta || mediaFile)) {
       const id = (mediaMeta ?? mediaFile)![1]!;
-      const item = media.get(id);
+      const item = hosted.get(id);
       if (!authorized) {
         answer(401);
         return graphError(res, 401, 190, 'Invalid OAuth access token - Cannot parse access token');
@@ -134,7 +156,8 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions & { port?: 
       res.writeHead(200, { 'Content-Type': 'application/json' });
       return res.end(JSON.stringify({ messaging_product: 'whatsapp', url: `http://127.0.0.1:${port}/whatsapp_business/attachments/${id}`, mime_type: item.mimeType, sha256: 'fake', file_size: item.bytes.length, id }));
     }
-    if (req.method !== 'POST' || path !== `/${version}/${phoneNumberId}/messages`) {
+    const upload = req.method === 'POST' && path === `/${version}/${phoneNumberId}/media`;
+    if (req.method !== 'POST' || (path !== `/${version}/${phoneNumberId}/messages` && !upload)) {
       answer(400);
       return graphError(res, 400, 100, `Unsupported request - method type: ${req.method?.toLowerCase()}`);
     }
@@ -154,6 +177,30 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions & { port?: 
     if (step !== undefined) {
       answer(step.status);
       return graphError(res, step.status, step.code ?? 131000, step.message ?? 'Something went wrong', step.retryAfter === undefined ? {} : { 'Retry-After': String(step.retryAfter) });
+    }
+    if (upload) {
+      const file = body.file as { fileName: string; type: string; bytes: Buffer } | undefined;
+      if (file === undefined || typeof body.type !== 'string') {
+        answer(400);
+        return graphError(res, 400, 100, '(#100) The parameter file is required.');
+      }
+      const id = `${9000000000 + nextId++}`;
+      media.set(id, { id, type: body.type, fileName: file.fileName, bytes: file.bytes });
+      answer(200);
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      return res.end(JSON.stringify({ id }));
+    }
+    if (body.type === 'image' || body.type === 'document') {
+      const part = body[body.type] as { id?: string; caption?: string; filename?: string } | undefined;
+      if (typeof body.to !== 'string' || typeof part?.id !== 'string' || !media.has(part.id)) {
+        answer(400);
+        return graphError(res, 400, 131053, 'Media upload error');
+      }
+      const id = `wamid.fake${nextId++}`;
+      sentMedia.push({ to: body.to, type: body.type, mediaId: part.id, id, ...(part.caption ? { caption: part.caption } : {}), ...(part.filename ? { filename: part.filename } : {}), ...(body.context?.message_id ? { replyTo: body.context.message_id } : {}) });
+      answer(200);
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      return res.end(JSON.stringify({ messaging_product: 'whatsapp', contacts: [{ input: body.to, wa_id: body.to }], messages: [{ id }] }));
     }
     if (body.status === 'read') {
       if (typeof body.message_id !== 'string') {
@@ -199,6 +246,8 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions & { port?: 
     accessToken,
     appSecret,
     sent,
+    media,
+    sentMedia,
     reads,
     requests,
     fail: (...more) => void steps.push(...more),
@@ -216,8 +265,8 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions & { port?: 
       messages: [{ from: message.from, id: message.id ?? `wamid.in${nextId++}`, timestamp: String(message.timestamp ?? Math.floor(Date.now() / 1000)), type: 'text', text: { body: message.text } }],
     }),
     addMedia(bytes, mimeType) {
-      const id = `media${media.size + 1}`;
-      media.set(id, { bytes, mimeType });
+      const id = `media${hosted.size + 1}`;
+      hosted.set(id, { bytes, mimeType });
       return id;
     },
     mediaEvent: (message) => change({

@@ -38,6 +38,14 @@ export class Gateway {
   #next = 0;
   hello: Hello | undefined;
   onClose: ((event: CloseEvent) => void) | undefined;
+  #credential: Credential | undefined;
+
+  /** An HTTP request to the gateway's own origin with the credential of this connection (media, uploads). */
+  http(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.#credential) headers.set('Authorization', `Bearer ${this.#credential.secret}`);
+    return fetch(path, { ...init, headers, credentials: 'omit', redirect: 'error' });
+  }
 
   private constructor(ws: WebSocket) {
     this.#ws = ws;
@@ -57,6 +65,7 @@ export class Gateway {
       ws.addEventListener('close', () => reject(new RpcFailure({ code: 'UNREACHABLE', message: `the gateway at ${location.host} refused the connection` })), { once: true });
     });
     const gateway = new Gateway(ws);
+    gateway.#credential = credential;
     try {
       const params: ConnectParams = {
         minProtocol: 1,

@@ -24,6 +24,8 @@ export interface ChannelsHarnessOptions {
   env?: Record<string, string>;
   extra?: PluginEntry[];
   channel?: FakeChannel;
+  /** `agent.workspace` (files the agent's tools reach). */
+  workspace?: string;
 }
 
 export async function startChannels(options: ChannelsHarnessOptions = {}): Promise<ChannelsHarness> {
@@ -34,7 +36,7 @@ export async function startChannels(options: ChannelsHarnessOptions = {}): Promi
     extra: ['session-store-file', 'provider-openai', 'agent', 'channels', channel.plugin, ...(options.extra ?? [])],
     ...(options.env ? { env: options.env } : {}),
     config: {
-      agent: { model: 'fake/primary', retryDelay: 5 },
+      agent: { model: 'fake/primary', retryDelay: 5, ...(options.workspace ? { workspace: options.workspace } : {}) },
       providers: { fake: { api: 'openai', baseURL: fake.openaiBaseURL, apiKey: 'fake-openai-key' } },
       channels: { [channel.adapter.id]: { ...options.settings } },
     },

@@ -12,7 +12,7 @@ const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) =
 
 function setup(max = 10) {
   const channel = createFakeChannel();
-  const queue = new OutboundQueue({ channel: 'fake', max, send: (target, text) => channel.adapter.send(target, text), backoff: createBackoff({ baseMs: 1000, maxMs: 8000 }, () => 0.5), sleep });
+  const queue = new OutboundQueue({ channel: 'fake', max, send: (target, item) => channel.adapter.send(target, String(item)), backoff: createBackoff({ baseMs: 1000, maxMs: 8000 }, () => 0.5), sleep });
   return { channel, queue };
 }
 
@@ -86,7 +86,7 @@ describe('outbound queue', () => {
     vi.useFakeTimers();
     const errors: unknown[] = [];
     const channel = createFakeChannel();
-    const queue = new OutboundQueue({ channel: 'fake', max: 10, send: (t, x) => channel.adapter.send(t, x), onError: (e) => errors.push(e), backoff: createBackoff({ baseMs: 100, maxMs: 100 }, () => 1), sleep });
+    const queue = new OutboundQueue({ channel: 'fake', max: 10, send: (t, x) => channel.adapter.send(t, String(x)), onError: (e) => errors.push(e), backoff: createBackoff({ baseMs: 100, maxMs: 100 }, () => 1), sleep });
     queue.setConnected(true);
     channel.down();
     const done = queue.enqueue(dm, ['x']);

@@ -8,6 +8,7 @@ import { PairingStore } from '../../../plugins/channels/pairing-store.ts';
 import type { SeenStore } from '../../../sdk/channels/index.ts';
 import { FileSeenStore } from '../../../plugins/channels/seen-store.ts';
 import { ChannelRuntime, TYPING_REFRESH_MS } from '../../../plugins/channels/runtime.ts';
+import { RunMedia } from '../../../plugins/channels/run-media.ts';
 import { resolveChannelSettings } from '../../../sdk/channels/settings.ts';
 import { resolveMediaSettings } from '../../../plugins/channels/media-settings.ts';
 import { createFakeChannel } from '../../helpers/fake-channel.ts';
@@ -29,6 +30,7 @@ function openRuntime(channel: ReturnType<typeof createFakeChannel>, agent: Agent
     scrub: (text) => text,
     media: resolveMediaSettings(undefined),
     stateDir: useTempDir().dir,
+    runMedia: new RunMedia(),
   });
 }
 

@@ -1,7 +1,8 @@
-/** The webchat: history, send, the reply streamed from chat.delta events, abort. */
+/** The webchat: history, send (with pasted or dropped files), the reply streamed from chat.delta events, files sent to webchat, abort. */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { time } from '../format.ts';
 import { Problem, type PageProps } from '../use-rpc.tsx';
+import { Attachment, attachmentLine, filesOf, uploadFile, type ChatFile } from './chat-files.tsx';
 
 interface Message {
   id: string;
@@ -9,6 +10,8 @@ interface Message {
   content: string;
   at: number;
   name?: string;
+  /** Files the assistant sent (webchat `chat.message`). */
+  files?: ChatFile[];
 }
 
 interface Running {
@@ -25,6 +28,10 @@ export function Chat({ gateway }: PageProps) {
   const [draft, setDraft] = useState('');
   const [running, setRunning] = useState<Running | undefined>();
   const [error, setError] = useState<string | undefined>();
+  const [pending, setPending] = useState<ChatFile[]>([]);
+  /** What reached this tab as `chat.message` (files, notifications): kept apart, so reloading the history does not drop it. */
+  const [received, setReceived] = useState<Message[]>([]);
+  const [uploading, setUploading] = useState(0);
   const log = useRef<HTMLOListElement>(null);
 
   const load = (key: string) => gateway.request<{ messages: Message[] }>('chat.history', { sessionKey: key, limit: 200 })
@@ -46,23 +53,30 @@ export function Chat({ gateway }: PageProps) {
       if (event.status === 'aborted') setError('The run was aborted.');
       void load(sessionKey);
     });
+    // Messages and files sent to webchat (send_file, cron, notifications).
+    const offMessage = gateway.on('chat.message', (event: { text: string; at: number; attachments?: ChatFile[] }) => {
+      setReceived((previous) => [...previous, { id: `webchat-${event.at}-${previous.length}`, role: 'assistant', content: event.text, at: event.at, ...(event.attachments ? { files: event.attachments } : {}) }]);
+    });
     // Runs started elsewhere (another client, a channel, cron) stream here too, when the gateway can.
     const watching = gateway.has('sessions.subscribe');
     if (watching) gateway.request('sessions.subscribe', { sessionKey }).catch((failure: Error) => setError(failure.message));
     return () => {
       offDelta();
       offFinal();
+      offMessage();
       if (watching) gateway.request('sessions.unsubscribe', { sessionKey }).catch(() => undefined);
     };
   }, [gateway, sessionKey]);
   useEffect(() => {
     log.current?.lastElementChild?.scrollIntoView({ block: 'end' });
-  }, [messages, running]);
+  }, [messages, received, running]);
 
   const send = async (event: Event) => {
     event.preventDefault();
-    const text = draft.trim();
-    if (text === '' || running) return;
+    const typed = draft.trim();
+    if ((typed === '' && pending.length === 0) || running || uploading > 0) return;
+    const text = [typed, ...pending.map(attachmentLine)].filter((line) => line !== '').join('\n');
+    setPending([]);
     setError(undefined);
     setRunning({ attempt: 1, text: '' });
     setMessages((previous) => [...previous, { id: `local-${Date.now()}`, role: 'user', content: text, at: Date.now() }]);
@@ -73,6 +87,16 @@ export function Chat({ gateway }: PageProps) {
     } catch (failure) {
       setRunning(undefined);
       setError((failure as Error).message);
+    }
+  };
+  /** Pasted or dropped files: uploaded at once (the gateway checks size and type), sent with the next message. */
+  const attach = (files: File[]) => {
+    for (const file of files) {
+      setUploading((count) => count + 1);
+      uploadFile(gateway, sessionKey, file).then(
+        (stored) => setPending((previous) => [...previous, stored]),
+        (failure: Error) => setError(`${file.name || 'The file'} was not attached: ${failure.message}`),
+      ).finally(() => setUploading((count) => count - 1));
     }
   };
   const abort = () => {
@@ -87,10 +111,11 @@ export function Chat({ gateway }: PageProps) {
         <button type="submit">Open</button>
       </form>
       <ol class="messages" ref={log} aria-label="Conversation" aria-live="polite">
-        {messages.filter((m) => m.role !== 'tool' && m.content !== '').map((m) => (
+        {[...messages, ...received].sort((a, b) => a.at - b.at).filter((m) => m.role !== 'tool' && (m.content !== '' || m.files?.length)).map((m) => (
           <li key={m.id} class={`message ${m.role}`}>
             <span class="meta">{m.role === 'user' ? 'You' : 'Assistant'} · {time(m.at)}</span>
-            <p>{m.content}</p>
+            {m.content !== '' && <p>{m.content}</p>}
+            {m.files?.map((file) => <Attachment key={file.id} gateway={gateway} file={file} />)}
           </li>
         ))}
         {running && (
@@ -101,13 +126,21 @@ export function Chat({ gateway }: PageProps) {
         )}
       </ol>
       <Problem text={error} />
-      <form class="composer" onSubmit={send}>
+      <form class="composer" onSubmit={send} onDragOver={(event) => event.preventDefault()}
+        onDrop={(event) => { const files = filesOf(event.dataTransfer); if (files.length > 0) { event.preventDefault(); attach(files); } }}>
         <label for="message" class="visually-hidden">Message</label>
         <textarea id="message" rows={3} value={draft} placeholder="Message the assistant (Ctrl+Enter sends)"
           onInput={(event) => setDraft((event.target as HTMLTextAreaElement).value)}
-          onKeyDown={(event) => { if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) void send(event); }} />
+          onKeyDown={(event) => { if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) void send(event); }}
+          onPaste={(event) => { const files = filesOf(event.clipboardData); if (files.length > 0) { event.preventDefault(); attach(files); } }} />
+        {(pending.length > 0 || uploading > 0) && (
+          <ul class="attached" aria-label="Attached files">
+            {pending.map((file) => <li key={file.id}>{file.name} ({file.size} bytes)</li>)}
+            {uploading > 0 && <li>uploading…</li>}
+          </ul>
+        )}
         <div class="actions">
-          <button type="submit" disabled={draft.trim() === '' || running !== undefined}>Send</button>
+          <button type="submit" disabled={(draft.trim() === '' && pending.length === 0) || uploading > 0 || running !== undefined}>Send</button>
           <button type="button" onClick={abort} disabled={running === undefined}>Abort</button>
         </div>
       </form>
