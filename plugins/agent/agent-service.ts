@@ -11,7 +11,7 @@ import type { CacheNamespace } from '../../sdk/cache/index.ts';
 import type { KernelHooks } from '../../sdk/core/index.ts';
 import type { Logger } from '../../sdk/core/index.ts';
 import { AgentError } from '../../sdk/agent/index.ts';
-import type { AgentHooks, CompactionFlushRequest } from '../../sdk/agent/index.ts';
+import type { AgentHooks, AgentProfile, AgentRoster, CompactionFlushRequest } from '../../sdk/agent/index.ts';
 import { compact } from './compaction.ts';
 import { buildContext, estimateTokens, toChatMessage } from './context.ts';
 import { callWithFailover, type FailoverSettings, type ModelResult } from './failover.ts';
@@ -46,6 +46,10 @@ export interface AgentDeps {
   sessionLease(): SessionLease | undefined;
   /** The agent plugin's exposed hooks (`beforeCompaction`). */
   agentHooks?: AgentHooks;
+  /** The gateway's agents (`agents.list`); absent: only `main`, from `settings`. */
+  roster?: AgentRoster;
+  /** The workspace identity files' prompt section of an agent (cached; no I/O on most turns). */
+  identitySection?(profile: AgentProfile): Promise<string | undefined>;
 }
 
 const hasTaps = (hook: unknown) => ((hook as { taps?: unknown[] }).taps?.length ?? 0) > 0;
@@ -55,6 +59,8 @@ export function createAgentService(deps: AgentDeps): AgentService {
   const queue = new RunQueue(settings.maxConcurrentRuns, settings.maxQueuedRuns);
   const health = new ModelHealth();
   const chain = [settings.model, ...settings.fallbacks];
+  // Every agent's chain, for the model status (health is per model, shared by the agents).
+  const allModels = [...new Set([...chain, ...(deps.roster?.list ?? []).flatMap((agent) => [agent.model, ...agent.fallbacks])])];
   const active = new Map<string, { controller: AbortController; sessionKey: string }>();
   const listeners = new Set<(event: RunEvent) => void>();
   const totals = { runs: 0, tokens: { input: 0, output: 0 } };
@@ -90,6 +96,18 @@ export function createAgentService(deps: AgentDeps): AgentService {
       alerting = false;
       fireAlert('resolved', 'a model of the failover chain answers again', undefined);
     },
+  };
+  // One failover setting per agent: its own chain, the shared health and alerting.
+  const failovers = new Map<string, FailoverSettings>();
+  const failoverOf = (profile: AgentProfile | undefined): FailoverSettings => {
+    if (profile === undefined) return failover;
+    let found = failovers.get(profile.id);
+    if (found === undefined) {
+      const own = [profile.model, ...profile.fallbacks];
+      found = own.length === chain.length && own.every((ref, i) => ref === chain[i]) ? failover : { ...failover, chain: own };
+      failovers.set(profile.id, found);
+    }
+    return found;
   };
   let alerting = false;
   function fireAlert(state: 'firing' | 'resolved', message: string, retryAt: number | undefined): void {
@@ -143,6 +161,13 @@ export function createAgentService(deps: AgentDeps): AgentService {
   async function run(request: RunRequest): Promise<RunResult> {
     const parts = parseSessionKey(request.sessionKey);
     const key = request.sessionKey;
+    const roster = deps.roster;
+    const profile = roster?.get(parts.agentId);
+    if (roster !== undefined && profile === undefined) {
+      throw new AgentError('NOT_FOUND', `agent "${parts.agentId}" is not configured (agents.list has ${roster.list.map((agent) => agent.id).join(', ')})`);
+    }
+    // The agent's own tool limits (agents.list[].tools): checked on every call, not only offered.
+    const toolRefusal = (tool: string) => roster?.toolRefusal(parts.agentId, tool);
     const runId = randomUUID();
     const controller = new AbortController();
     const abortFrom = (signal: AbortSignal | undefined) => {
@@ -181,7 +206,9 @@ export function createAgentService(deps: AgentDeps): AgentService {
       }
       trace.add('run.start', { queuedMs: trace.elapsed() });
       transcript = await transcriptOf(parts.agentId, key);
-      let context: AgentRunContext = { runId, agentId: parts.agentId, sessionKey: key, model: settings.model, input: request.message, ...(settings.systemPrompt !== undefined ? { systemPrompt: settings.systemPrompt } : {}), tools: deps.tools.list().map((t) => t.name), metadata: { ...request.metadata, main: parts.main } };
+      const systemPrompt = await systemPromptOf(profile);
+      const offered = deps.tools.list().map((t) => t.name).filter((name) => toolRefusal(name) === undefined);
+      let context: AgentRunContext = { runId, agentId: parts.agentId, sessionKey: key, model: profile?.model ?? settings.model, input: request.message, ...(systemPrompt !== undefined ? { systemPrompt } : {}), tools: offered, metadata: { ...request.metadata, main: parts.main } };
       if (hasTaps(hooks.beforeAgentRun)) context = await hooks.beforeAgentRun.promise(context);
       const user: TranscriptEntry = { kind: 'message', id: randomUUID(), at: Date.now(), runId, role: 'user', content: context.input };
       await persist(parts.agentId, key, transcript, [user]);
@@ -201,8 +228,9 @@ export function createAgentService(deps: AgentDeps): AgentService {
           if (result.toolCalls.length === 0) return result.text;
           messages.push({ role: 'assistant', content: result.text, toolCalls: result.toolCalls });
           for (const call of result.toolCalls) {
-            if (!names.has(call.name)) {
-              messages.push({ role: 'tool', content: `tool "${call.name}" is not offered in this turn`, toolCallId: call.id, name: call.name, isError: true });
+            const refused = names.has(call.name) ? toolRefusal(call.name) : `tool "${call.name}" is not offered in this turn`;
+            if (refused !== undefined) {
+              messages.push({ role: 'tool', content: refused, toolCallId: call.id, name: call.name, isError: true });
               continue;
             }
             const entry = await runTool({ call, runId, sessionKey: key, signal: controller.signal, timeoutMs: settings.toolTimeoutMs, hooks, tools: deps.tools, trace });
@@ -238,7 +266,7 @@ export function createAgentService(deps: AgentDeps): AgentService {
         return true;
       };
       const callModel = (messages: ChatMessage[], tools: typeof toolSpecs, onText: (text: string, attempt: number) => void): Promise<ModelResult> =>
-        callWithFailover(failover, {
+        callWithFailover(failoverOf(profile), {
           ...(context.systemPrompt !== undefined ? { system: context.systemPrompt } : {}),
           messages,
           tools,
@@ -287,6 +315,11 @@ export function createAgentService(deps: AgentDeps): AgentService {
         await persist(parts.agentId, key, owned, [assistant]);
         const results: TranscriptEntry[] = [];
         for (const call of result.toolCalls) {
+          const refused = toolRefusal(call.name);
+          if (refused !== undefined) {
+            results.push({ kind: 'message', id: randomUUID(), at: Date.now(), runId, role: 'tool', toolCallId: call.id, name: call.name, content: `tool call denied: ${refused}`, isError: true });
+            continue;
+          }
           results.push(await runTool({
             call, runId, sessionKey: key, signal: controller.signal, timeoutMs: settings.toolTimeoutMs, hooks, tools: deps.tools, trace,
             onProgress: (update) => emit({ type: 'progress', runId, sessionKey: key, ...update }, request.onEvent),
@@ -325,6 +358,19 @@ export function createAgentService(deps: AgentDeps): AgentService {
     }
   }
 
+  /** The agent's system prompt: its own (or the settings'), its identity, its workspace files. */
+  async function systemPromptOf(profile: AgentProfile | undefined): Promise<string | undefined> {
+    const own = profile?.systemPrompt ?? settings.systemPrompt;
+    if (profile === undefined) return own;
+    const identity = profile.identity;
+    const who = identity?.name !== undefined || profile.name !== undefined
+      ? `You are ${identity?.name ?? profile.name}${identity?.emoji !== undefined ? ` ${identity.emoji}` : ''}.${identity?.theme !== undefined ? ` ${identity.theme}` : ''}`
+      : undefined;
+    const files = await deps.identitySection?.(profile);
+    const parts = [own, who, files].filter((part): part is string => part !== undefined && part !== '');
+    return parts.length === 0 ? undefined : parts.join('\n\n');
+  }
+
   function remember(trace: RunTrace): void {
     recentTraces.set(trace.runId, trace);
     if (recentTraces.size > 1000) recentTraces.delete(recentTraces.keys().next().value as string);
@@ -359,7 +405,7 @@ export function createAgentService(deps: AgentDeps): AgentService {
     async trace(runId, agentId = 'main') {
       return recentTraces.get(runId) ?? store.findTrace(agentId, runId);
     },
-    modelStatus: () => health.status(chain, providerOf),
+    modelStatus: () => health.status(allModels, providerOf),
     resetModels: (ref) => health.reset(ref, providerOf),
     usage: () => structuredClone(totals),
     queue: () => ({ active: queue.active, queued: queue.queued, maxConcurrent: queue.maxConcurrent, maxQueued: queue.maxQueued }),

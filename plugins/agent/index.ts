@@ -8,7 +8,10 @@
 import schema from '../../schemas/plugins/agent.json' with { type: 'json' };
 import validateOptions from '../../schemas/generated/agent.validate.ts';
 import { definePlugin, optionalService } from '../../sdk/core/index.ts';
-import { agentServiceRef, createAgentHooks, createToolRegistry, modelApiRef, sessionLeaseRef, sessionStoreRef, toolRegistryRef } from '../../sdk/agent/index.ts';
+import { agentRoster, agentServiceRef, mainSessionKey, compileBindings, createAgentHooks, createToolRegistry, modelApiRef, sessionLeaseRef, sessionStoreRef, toolRegistryRef } from '../../sdk/agent/index.ts';
+import type { AgentRoster } from '../../sdk/agent/index.ts';
+import { homedir } from 'node:os';
+import { createIdentityFiles } from './identity-files.ts';
 import type { AgentService, ModelApi, SessionLease } from '../../sdk/agent/index.ts';
 import { createAgentService } from './agent-service.ts';
 import { registerSessionsCommand } from './cli.ts';
@@ -29,14 +32,21 @@ export default definePlugin({
   schema,
   validate: validateOptions,
   description: 'Sessions, runs with model failover, tool loop, compaction, usage and tracing',
-  sections: ['agent', 'providers', 'agents'],
+  sections: ['agent', 'providers', 'agents', 'bindings', 'session'],
   dependencies: ['session-store-file'],
   // The gateway only carries RPC and HTTP: embedded without it, use the `agent` service.
   optionalDependencies: ['provider-anthropic', 'provider-openai', 'gateway', 'cache', 'events-redis'],
   provides: [toolRegistryRef, agentServiceRef],
   consumes: [sessionStoreRef, optionalService(sessionLeaseRef)],
+  // Duplicate agent ids, two defaults, a binding to an unknown agent, two bindings with the same
+  // match: config errors for `config validate` and doctor too, not only at start.
+  check({ config, paths }) {
+    rosterOf(config, paths.workspace);
+  },
   setup(ctx) {
     const settings = resolveAgentSettings(ctx.config);
+    const roster = rosterOf(ctx.config, ctx.paths.workspace);
+    const identityFiles = createIdentityFiles();
     const tools = createToolRegistry();
     ctx.provide(toolRegistryRef, tools);
     const agentHooks = ctx.exposeHooks(createAgentHooks());
@@ -59,6 +69,8 @@ export default definePlugin({
           return sessionLease;
         },
         agentHooks,
+        roster,
+        identitySection: (profile) => identityFiles.section(profile.workspace),
         apiFor: (api) => modelApi(ctx, api),
       });
       return service;
@@ -79,7 +91,9 @@ export default definePlugin({
       tools,
     } satisfies AgentService);
 
-    defineAgentMethods(ctx, agent);
+    // The control UI's chat is the webchat channel: the bindings pick its agent too.
+    const webchatAgent = compileBindings(ctx.config, roster).route({ channel: 'webchat', chatType: 'dm', sender: 'owner', chatId: 'owner' });
+    defineAgentMethods(ctx, agent, mainSessionKey(webchatAgent));
 
     if (ctx.config['gateway']?.http?.openai?.enabled === true) {
       ctx.hooks.httpRoute.tap(ctx.name, (router) => registerOpenAiRoutes(router, agent, () => [settings.model, ...settings.fallbacks]));
@@ -88,6 +102,13 @@ export default definePlugin({
     ctx.hooks.cliCommands.tap(ctx.name, (program, cli) => registerSessionsCommand(program, cli, () => ctx.use(sessionStoreRef)));
   },
 });
+
+/** The agents of the config, with the bindings checked against them (both throw naming the paths). */
+function rosterOf(config: Readonly<Record<string, any>>, mainWorkspace: string): AgentRoster {
+  const roster = agentRoster(config, { mainWorkspace, home: homedir() });
+  compileBindings(config, roster);
+  return roster;
+}
 
 /**
  * The provider of wire protocol `api` (`modelApiRef(api)`); a plugin written before refs may

@@ -17,6 +17,8 @@ import { PairingStore, pairingDir } from './pairing-store.ts';
 import { defineChannelMethods } from './rpc.ts';
 import { createScrubber } from './scrub.ts';
 import { FileSeenStore, seenFile } from './seen-store.ts';
+import { homedir } from 'node:os';
+import { createAgentRoute } from './session-route.ts';
 import { createChannelsService } from './service.ts';
 
 export interface ChannelsOptions {
@@ -75,6 +77,7 @@ export default definePlugin<ChannelsOptions>({
       ownership: () => (ownership ??= useOwnership(ctx)),
       relay: () => ctx.useOptional(channelRelayRef),
       perInstance: options.perInstance,
+      route: createAgentRoute(ctx.config, { workspace: ctx.paths.workspace, home: homedir() }),
     });
     ctx.provide(channelsServiceRef, service);
     let running = false;

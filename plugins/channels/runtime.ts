@@ -10,7 +10,7 @@ import type { AgentService } from '../../sdk/agent/index.ts';
 import { chunkText, createBackoff, queueSizeOf, storeUnavailable, type ChannelAdapter, type ChannelHost, type ChannelInbound, type ChannelSettings, type ChannelState, type ChannelStatus, type ChannelTarget, type PairingBackend, type PairingRequest, type ReceiveOutcome, type SeenStore } from '../../sdk/channels/index.ts';
 import { OutboundQueue } from './outbound-queue.ts';
 import { decide } from './policy.ts';
-import { sessionKeyFor } from './session-route.ts';
+import { sessionKeyFor, type AgentRoute } from './session-route.ts';
 import { pairingApprovedText, pairingCodeText, runFailedText } from './texts.ts';
 
 export const TYPING_REFRESH_MS = 4000;
@@ -41,6 +41,8 @@ export interface RuntimeDeps {
   signal: AbortSignal;
   /** Masks secrets in error texts that leave the process (lastError). */
   scrub(text: string): string;
+  /** The agent (bindings) and DM scope of an inbound message; absent: agent main, per channel and peer. */
+  route?: AgentRoute;
 }
 
 const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) => {
@@ -265,7 +267,8 @@ export class ChannelRuntime {
     if (drop) return this.#drop(`hook:${drop.reason}`, message);
     const agent = this.#deps.agent();
     if (!agent) return this.#drop('no-agent', message);
-    const sessionKey = sessionKeyFor({ channel: this.id, chatType: message.chatType, sender, chatId: message.chatId, owner: decision.owner, ownerSession: this.settings.ownerSession });
+    const route = this.#deps.route?.({ channel: this.id, chatType: message.chatType, sender, chatId: message.chatId });
+    const sessionKey = sessionKeyFor({ channel: this.id, chatType: message.chatType, sender, chatId: message.chatId, owner: decision.owner, ownerSession: this.settings.ownerSession, ...route });
     this.inbound.accepted++;
     const target: ChannelTarget = { chatType: message.chatType, chatId: message.chatId, ...(message.messageId ? { replyTo: message.messageId } : {}) };
     this.#deps.track(this.#run(agent, sessionKey, target, message)).catch(() => undefined);
