@@ -8,7 +8,7 @@
 import schema from '../../schemas/plugins/agent.json' with { type: 'json' };
 import validateOptions from '../../schemas/generated/agent.validate.ts';
 import { definePlugin, optionalService } from '../../sdk/core/index.ts';
-import { agentRoster, agentServiceRef, mainSessionKey, compileBindings, createAgentHooks, createToolRegistry, modelApiRef, sessionLeaseRef, sessionStoreRef, toolRegistryRef } from '../../sdk/agent/index.ts';
+import { agentRoster, agentServiceRef, configErrorsOf, mainSessionKey, compileBindings, createAgentHooks, createToolRegistry, modelApiRef, sessionLeaseRef, sessionStoreRef, toolRegistryRef } from '../../sdk/agent/index.ts';
 import type { AgentRoster } from '../../sdk/agent/index.ts';
 import { homedir } from 'node:os';
 import { createIdentityFiles } from './identity-files.ts';
@@ -44,8 +44,10 @@ export default definePlugin({
     rosterOf(config, paths.workspace);
   },
   setup(ctx) {
-    const settings = resolveAgentSettings(ctx.config);
     const roster = rosterOf(ctx.config, ctx.paths.workspace);
+    // The agent main's chain as the roster resolved it (agents.defaults.model is its base too).
+    const main = roster.get('main')!;
+    const settings = { ...resolveAgentSettings(ctx.config), model: main.model, fallbacks: [...main.fallbacks] };
     const identityFiles = createIdentityFiles();
     const tools = createToolRegistry();
     ctx.provide(toolRegistryRef, tools);
@@ -105,9 +107,11 @@ export default definePlugin({
 
 /** The agents of the config, with the bindings checked against them (both throw naming the paths). */
 function rosterOf(config: Readonly<Record<string, any>>, mainWorkspace: string): AgentRoster {
-  const roster = agentRoster(config, { mainWorkspace, home: homedir() });
-  compileBindings(config, roster);
-  return roster;
+  return configErrorsOf('agent', () => {
+    const roster = agentRoster(config, { mainWorkspace, home: homedir() });
+    compileBindings(config, roster);
+    return roster;
+  });
 }
 
 /**

@@ -5,7 +5,7 @@
  * grammar (plugins/agent/session-key.ts) is encoded, never rejected.
  */
 import { createHash } from 'node:crypto';
-import { agentRoster, compileBindings, mainSessionKey } from '../../sdk/agent/index.ts';
+import { agentRoster, compileBindings, configErrorsOf, mainSessionKey } from '../../sdk/agent/index.ts';
 import type { RouteFacts } from '../../sdk/agent/index.ts';
 import type { ChatType } from '../../sdk/channels/index.ts';
 
@@ -56,7 +56,7 @@ export function sessionKeyFor(input: RouteInput): string {
 export type AgentRoute = (facts: RouteFacts) => { agentId: string; dmScope: DmScope };
 
 export function createAgentRoute(config: Readonly<Record<string, any>>, paths: { workspace: string; home: string }): AgentRoute {
-  const router = compileBindings(config, agentRoster(config, { mainWorkspace: paths.workspace, home: paths.home }));
+  const router = configErrorsOf('channels', () => compileBindings(config, agentRoster(config, { mainWorkspace: paths.workspace, home: paths.home })));
   const dmScope: DmScope = config['session']?.dmScope ?? 'per-channel-peer';
   return (facts) => ({ agentId: router.route(facts), dmScope });
 }

@@ -80,6 +80,18 @@ function modelOf(value: unknown): { model?: string; fallbacks?: string[] } {
   return {};
 }
 
+/** Runs `work`, giving its config errors to `plugin` (the kernel reports them as they are, not as a failed setup). */
+export function configErrorsOf<T>(plugin: string, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof MoltbotError && error.code === 'MOLT_ERR_CONFIG_INVALID' && error.plugin === undefined) {
+      throw new MoltbotError('MOLT_ERR_CONFIG_INVALID', { message: error.message, plugin, fix: error.fix, ...(error.path !== undefined ? { path: error.path } : {}) });
+    }
+    throw error;
+  }
+}
+
 const cache = new WeakMap<object, Map<string, AgentRoster>>();
 
 /** The roster of `config`, memoized per (frozen) config object and options. */
