@@ -179,6 +179,7 @@ export const IMPLIED_PLUGINS = (config: Readonly<Record<string, any>>, declared:
 export const PLUGIN_COMMANDS: Readonly<Record<string, string>> = Object.freeze({
   gateway: 'gateway',
   sessions: 'agent',
+  agents: 'agent',
   security: 'audit',
   backup: 'backup',
   pairing: 'channels',

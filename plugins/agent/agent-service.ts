@@ -358,17 +358,24 @@ export function createAgentService(deps: AgentDeps): AgentService {
     }
   }
 
+  /** Built prompts per agent, rebuilt only when its identity files' section changed. */
+  const prompts = new Map<string, { files: string | undefined; prompt: string | undefined }>();
+
   /** The agent's system prompt: its own (or the settings'), its identity, its workspace files. */
   async function systemPromptOf(profile: AgentProfile | undefined): Promise<string | undefined> {
     const own = profile?.systemPrompt ?? settings.systemPrompt;
     if (profile === undefined) return own;
+    const files = await deps.identitySection?.(profile);
+    const cached = prompts.get(profile.id);
+    if (cached !== undefined && cached.files === files) return cached.prompt;
     const identity = profile.identity;
     const who = identity?.name !== undefined || profile.name !== undefined
       ? `You are ${identity?.name ?? profile.name}${identity?.emoji !== undefined ? ` ${identity.emoji}` : ''}.${identity?.theme !== undefined ? ` ${identity.theme}` : ''}`
       : undefined;
-    const files = await deps.identitySection?.(profile);
     const parts = [own, who, files].filter((part): part is string => part !== undefined && part !== '');
-    return parts.length === 0 ? undefined : parts.join('\n\n');
+    const prompt = parts.length === 0 ? undefined : parts.join('\n\n');
+    prompts.set(profile.id, { files, prompt });
+    return prompt;
   }
 
   function remember(trace: RunTrace): void {

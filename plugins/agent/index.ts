@@ -15,6 +15,9 @@ import { createIdentityFiles } from './identity-files.ts';
 import type { AgentService, ModelApi, SessionLease } from '../../sdk/agent/index.ts';
 import { createAgentService } from './agent-service.ts';
 import { registerSessionsCommand } from './cli.ts';
+import { registerAgentsCommand } from './agents-cli.ts';
+import { defineAgentsMethods } from './agents-rpc.ts';
+import { diagnoseAgents } from './agents-doctor.ts';
 import { registerOpenAiRoutes } from './openai-http.ts';
 import { defineAgentMethods } from './rpc.ts';
 import { resolveAgentSettings } from './settings.ts';
@@ -94,14 +97,22 @@ export default definePlugin({
     } satisfies AgentService);
 
     // The control UI's chat is the webchat channel: the bindings pick its agent too.
-    const webchatAgent = compileBindings(ctx.config, roster).route({ channel: 'webchat', chatType: 'dm', sender: 'owner', chatId: 'owner' });
+    const router = compileBindings(ctx.config, roster);
+    const webchatAgent = router.route({ channel: 'webchat', chatType: 'dm', sender: 'owner', chatId: 'owner' });
     defineAgentMethods(ctx, agent, mainSessionKey(webchatAgent));
+    defineAgentsMethods(ctx, roster, router.bindings);
+    ctx.hooks.diagnose.tapPromise(ctx.name, (report) => diagnoseAgents({
+      roster, bindings: router.bindings, providers: settings.providers, env: process.env,
+      apiFor: (api) => modelApi(ctx, api),
+      channels: ['webchat', ...Object.keys(ctx.config['channels'] ?? {})],
+    }, report));
 
     if (ctx.config['gateway']?.http?.openai?.enabled === true) {
       ctx.hooks.httpRoute.tap(ctx.name, (router) => registerOpenAiRoutes(router, agent, () => [settings.model, ...settings.fallbacks]));
     }
 
     ctx.hooks.cliCommands.tap(ctx.name, (program, cli) => registerSessionsCommand(program, cli, () => ctx.use(sessionStoreRef)));
+    ctx.hooks.cliCommands.tap(ctx.name, (program, cli) => registerAgentsCommand(program, cli, { config: () => ctx.config, paths: () => ctx.paths }));
   },
 });
 
