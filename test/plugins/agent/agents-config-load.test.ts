@@ -2,7 +2,11 @@
  * `agents.list` + `bindings` through the real config loading: an OpenClaw-style config from the
  * peer's docs loads; unknown fields, duplicate ids and bad bindings are refused naming the path.
  */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Check } from '../../../sdk/core/index.ts';
+import { useTempDir } from '../../helpers/temp-dir.ts';
 import { createTestKernel } from '../../../app/testing.ts';
 import { agentServiceRef } from '../../../sdk/agent/index.ts';
 
@@ -56,5 +60,33 @@ describe('agents config loading', () => {
     expect(duplicate.message).toContain('agents.list[0].id');
     const unknown = await refusal({ agents: { list: [{ id: 'a' }] }, bindings: [{ agentId: 'b', match: { channel: 'irc' } }] });
     expect(unknown).toMatchObject({ code: 'MOLT_ERR_CONFIG_INVALID', path: 'bindings[0].agentId' });
+  });
+
+  it('doctor checks each agent: model configured, workspace writable, bindings reachable', async () => {
+    const workspace = join(useTempDir().dir, 'ws-ok');
+    mkdirSync(workspace);
+    const doctor = await createTestKernel({
+      config: {
+        providers,
+        agent: { model: 'fake/main' },
+        agents: { list: [
+          { id: 'ok', model: 'fake/ok', workspace },
+          { id: 'lost', model: 'nowhere/model', workspace: join(workspace, 'missing') },
+        ] },
+        bindings: [{ agentId: 'ok', match: { channel: 'webchat' } }, { agentId: 'lost', match: { channel: 'telegram' } }],
+        plugins,
+      },
+    });
+    const checks: Check[] = [];
+    await doctor.hooks.diagnose.promise({ add: (check) => void checks.push(check) });
+    const byId = (id: string) => checks.find((check) => check.id === id);
+    expect(byId('agents.ok.model')).toMatchObject({ severity: 'ok' });
+    expect(byId('agents.ok.workspace')).toMatchObject({ severity: 'ok' });
+    expect(byId('agents.ok.bindings')).toMatchObject({ severity: 'ok' });
+    expect(byId('agents.lost.model')).toMatchObject({ severity: 'critical', description: expect.stringContaining('provider "nowhere" is unknown') });
+    expect(byId('agents.lost.workspace')).toMatchObject({ severity: 'warning', description: expect.stringContaining('does not exist') });
+    expect(byId('agents.lost.bindings')).toMatchObject({ severity: 'warning', description: expect.stringContaining('bindings[1] matches channel "telegram", which is not configured') });
+    // main is the default agent: reachable by every unmatched message, no bindings check.
+    expect(byId('agents.main.bindings')).toBeUndefined();
   });
 });

@@ -105,6 +105,14 @@ describe('several agents in one gateway', () => {
     expect(existsSync(join(agents, 'main', 'sessions', `${encodeURIComponent('agent:main:irc:dm:bob')}.jsonl`))).toBe(true);
     const agent = h.kernel.use(agentServiceRef);
     expect((await agent.listSessions('alpha')).map((s) => s.key)).toEqual(['agent:alpha:irc:dm:alice']);
+
+    const listed = await client.request('agents.list', {});
+    expect(listed.payload).toMatchObject({ defaultId: 'main', agents: [
+      { id: 'main', default: true, model: 'fake/main-model', bindings: [] },
+      { id: 'alpha', name: 'Alpha', model: 'fake/alpha-model', workspace: h.alphaWorkspace, bindings: [{ channel: 'irc', peer: 'alice', path: 'bindings[0]' }] },
+      { id: 'beta', model: 'fake/beta-model', identity: { name: 'Bea' }, bindings: [{ channel: 'webchat', path: 'bindings[1]' }] },
+    ] });
+    expect((await client.request('agents.get', { agentId: 'nope' })).error).toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it("agent beta's tools cannot read agent alpha's workspace or sessions; its tool limits hold", async () => {
