@@ -101,6 +101,16 @@ export default definePlugin({
     const webchatAgent = router.route({ channel: 'webchat', chatType: 'dm', sender: 'owner', chatId: 'owner' });
     defineAgentMethods(ctx, agent, mainSessionKey(webchatAgent));
     defineAgentsMethods(ctx, roster, router.bindings);
+    // Backups hold every agent: the sessions (state/agents) are one source already; each agent's
+    // own workspace is added beside the main one (a shared or nested folder only once).
+    ctx.hooks.backupSources.tap(ctx.name, (sources) => {
+      const taken = sources.map((source) => source.path);
+      const extra = roster.list
+        .filter((one) => one.id !== 'main' && !taken.some((path) => one.workspace === path || one.workspace.startsWith(`${path}/`)))
+        .filter((one, index, all) => all.findIndex((other) => other.workspace === one.workspace) === index)
+        .map((one) => ({ name: `workspace-${one.id}`, path: one.workspace, plugin: ctx.name }));
+      return [...sources, ...extra];
+    });
     ctx.hooks.diagnose.tapPromise(ctx.name, (report) => diagnoseAgents({
       roster, bindings: router.bindings, providers: settings.providers, env: process.env,
       apiFor: (api) => modelApi(ctx, api),

@@ -89,4 +89,25 @@ describe('agents config loading', () => {
     // main is the default agent: reachable by every unmatched message, no bindings check.
     expect(byId('agents.main.bindings')).toBeUndefined();
   });
+
+  it("backups include every agent's workspace beside the main one and the sessions of all agents", async () => {
+    const kernel = await createTestKernel({
+      config: {
+        providers,
+        agent: { model: 'fake/main', workspace: '/srv/ws' },
+        agents: { list: [{ id: 'work', workspace: '/srv/work' }, { id: 'twin', workspace: '/srv/work' }, { id: 'inner', workspace: '/srv/ws/inner' }, { id: 'derived' }] },
+        plugins: [...plugins, 'backup'],
+      },
+    });
+    const sources = kernel.hooks.backupSources.call([
+      { name: 'workspace', path: '/srv/ws', plugin: 'backup' },
+      { name: 'sessions', path: join(kernel.paths.stateDir, 'state', 'agents'), plugin: 'backup' },
+    ]);
+    expect(sources.map((source) => [source.name, source.path])).toEqual(expect.arrayContaining([
+      ['workspace-work', '/srv/work'],
+      ['workspace-derived', '/srv/ws-derived'],
+      ['sessions', join(kernel.paths.stateDir, 'state', 'agents')],
+    ]));
+    expect(sources.some((source) => source.name === 'workspace-twin' || source.name === 'workspace-inner')).toBe(false);
+  });
 });
