@@ -54,7 +54,13 @@ export interface AgentDeps {
 
 const hasTaps = (hook: unknown) => ((hook as { taps?: unknown[] }).taps?.length ?? 0) > 0;
 
-export function createAgentService(deps: AgentDeps): AgentService {
+/** Per-agent run and token totals since start (metrics: moltbot_agent_*_total{agent}). */
+export interface AgentTotals {
+  runs: { ok: number; error: number; aborted: number };
+  tokens: { input: number; output: number };
+}
+
+export function createAgentService(deps: AgentDeps): AgentService & { totalsByAgent(): ReadonlyMap<string, AgentTotals> } {
   const { settings, store, hooks, log } = deps;
   const queue = new RunQueue(settings.maxConcurrentRuns, settings.maxQueuedRuns);
   const health = new ModelHealth();
@@ -65,6 +71,17 @@ export function createAgentService(deps: AgentDeps): AgentService {
   const listeners = new Set<(event: RunEvent) => void>();
   const totals = { runs: 0, tokens: { input: 0, output: 0 } };
   const recentTraces = new Map<string, RunTrace>();
+  const byAgent = new Map<string, AgentTotals>();
+  const count = (agentId: string, status: 'ok' | 'error' | 'aborted', usage: { input: number; output: number }) => {
+    let totals = byAgent.get(agentId);
+    if (totals === undefined) {
+      totals = { runs: { ok: 0, error: 0, aborted: 0 }, tokens: { input: 0, output: 0 } };
+      byAgent.set(agentId, totals);
+    }
+    totals.runs[status]++;
+    totals.tokens.input += usage.input;
+    totals.tokens.output += usage.output;
+  };
 
   const providerOf = (ref: string) => {
     try {
@@ -309,6 +326,7 @@ export function createAgentService(deps: AgentDeps): AgentService {
           remember(finished);
           totals.runs++;
           totals.tokens = { input: totals.tokens.input + finished.tokenUsage.input, output: totals.tokens.output + finished.tokenUsage.output };
+          count(parts.agentId, 'ok', finished.tokenUsage);
           emit({ type: 'final', runId, sessionKey: key, status: 'ok', text: result.text, model: result.ref, usage: finished.tokenUsage }, request.onEvent);
           return { runId, sessionKey: key, text: result.text, model: result.ref, usage: finished.tokenUsage, trace: finished };
         }
@@ -340,6 +358,7 @@ export function createAgentService(deps: AgentDeps): AgentService {
       if (code === 'BUSY') throw error;
       const finished = trace.finish(status, message);
       remember(finished);
+      count(parts.agentId, status, finished.tokenUsage);
       if (transcript !== undefined) {
         await store.append(parts.agentId, key, [{ kind: 'trace', id: randomUUID(), at: Date.now(), runId, trace: finished }]).catch((e: unknown) => log.warn({ err: e }, 'could not record the trace of a failed run'));
       }
@@ -385,6 +404,7 @@ export function createAgentService(deps: AgentDeps): AgentService {
 
   return {
     run,
+    totalsByAgent: () => byAgent,
     tools: deps.tools,
     abort({ runId, sessionKey }) {
       for (const [id, entry] of active) {

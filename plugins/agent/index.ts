@@ -55,10 +55,10 @@ export default definePlugin({
     const tools = createToolRegistry();
     ctx.provide(toolRegistryRef, tools);
     const agentHooks = ctx.exposeHooks(createAgentHooks());
-    let service: AgentService | undefined;
+    let service: ReturnType<typeof createAgentService> | undefined;
     let sessionCache: CacheNamespace | undefined;
     let sessionLease: SessionLease | undefined | null = null;
-    const agent = (): AgentService => {
+    const agent = () => {
       service ??= createAgentService({
         settings,
         store: ctx.use(sessionStoreRef),
@@ -101,6 +101,14 @@ export default definePlugin({
     const webchatAgent = router.route({ channel: 'webchat', chatType: 'dm', sender: 'owner', chatId: 'owner' });
     defineAgentMethods(ctx, agent, mainSessionKey(webchatAgent));
     defineAgentsMethods(ctx, roster, router.bindings);
+    // Tapped as "agent": moltbot_agent_runs_total{agent,status}, moltbot_agent_tokens_total{agent,kind}.
+    ctx.hooks.collectMetrics.tap('agent', (collector) => {
+      if (service === undefined) return;
+      for (const [agentId, totals] of service.totalsByAgent()) {
+        for (const status of ['ok', 'error', 'aborted'] as const) collector.set('runs_total', totals.runs[status], { agent: agentId, status });
+        for (const kind of ['input', 'output'] as const) collector.set('tokens_total', totals.tokens[kind], { agent: agentId, kind });
+      }
+    });
     // Backups hold every agent: the sessions (state/agents) are one source already; each agent's
     // own workspace is added beside the main one (a shared or nested folder only once).
     ctx.hooks.backupSources.tap(ctx.name, (sources) => {

@@ -149,6 +149,14 @@ describe('several agents in one gateway', () => {
     expect(alphaTools[0]).toMatchObject({ content: 'alpha-only-canary' });
     expect(alphaTools[1]).toMatchObject({ isError: true, content: expect.stringContaining('agents.list[0].tools.deny') });
     expect(existsSync(join(h.alphaWorkspace, 'x.txt'))).toBe(false);
+
+    // Metrics are labelled by agent.
+    const figures: { name: string; value: number; labels?: Record<string, string> }[] = [];
+    await h.kernel.hooks.collectMetrics.promise({ set: (name, value, labels) => void figures.push({ name, value, ...(labels ? { labels } : {}) }) });
+    const runs = (agentId: string) => figures.find((f) => f.name === 'runs_total' && f.labels?.agent === agentId && f.labels.status === 'ok')?.value;
+    expect(runs('alpha')).toBe(2);
+    expect(runs('beta')).toBe(1);
+    expect(figures.some((f) => f.name === 'tokens_total' && f.labels?.agent === 'beta' && f.labels.kind === 'input' && f.value > 0)).toBe(true);
   });
 
   it("the workspace identity files (capped) and the identity are in the agent's own system prompt only", async () => {
