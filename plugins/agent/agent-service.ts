@@ -11,7 +11,8 @@ import type { CacheNamespace } from '../../sdk/cache/index.ts';
 import type { KernelHooks } from '../../sdk/core/index.ts';
 import type { Logger } from '../../sdk/core/index.ts';
 import { AgentError } from '../../sdk/agent/index.ts';
-import type { AgentHooks, AgentProfile, AgentRoster, CompactionFlushRequest } from '../../sdk/agent/index.ts';
+import type { AgentHooks, AgentProfile, AgentRoster, CompactionFlushRequest, ToolPolicy } from '../../sdk/agent/index.ts';
+import { createToolPolicy } from '../../sdk/agent/index.ts';
 import { compact } from './compaction.ts';
 import { buildContext, estimateTokens, toChatMessage } from './context.ts';
 import { callWithFailover, type FailoverSettings, type ModelResult } from './failover.ts';
@@ -183,8 +184,9 @@ export function createAgentService(deps: AgentDeps): AgentService & { totalsByAg
     if (roster !== undefined && profile === undefined) {
       throw new AgentError('NOT_FOUND', `agent "${parts.agentId}" is not configured (agents.list has ${roster.list.map((agent) => agent.id).join(', ')})`);
     }
-    // The agent's own tool limits (agents.list[].tools): checked on every call, not only offered.
-    const toolRefusal = (tool: string) => roster?.toolRefusal(parts.agentId, tool);
+    // The agent's own tool limits (agents.list[].tools, memory, skills, its own sandbox): checked
+    // on every call, not only when the tools are offered.
+    const toolRefusal = (tool: string, args?: unknown) => roster?.toolRefusal(parts.agentId, tool, args) ?? ownSandbox(profile, key, tool);
     const runId = randomUUID();
     const controller = new AbortController();
     const abortFrom = (signal: AbortSignal | undefined) => {
@@ -245,7 +247,7 @@ export function createAgentService(deps: AgentDeps): AgentService & { totalsByAg
           if (result.toolCalls.length === 0) return result.text;
           messages.push({ role: 'assistant', content: result.text, toolCalls: result.toolCalls });
           for (const call of result.toolCalls) {
-            const refused = names.has(call.name) ? toolRefusal(call.name) : `tool "${call.name}" is not offered in this turn`;
+            const refused = names.has(call.name) ? toolRefusal(call.name, call.args) : `tool "${call.name}" is not offered in this turn`;
             if (refused !== undefined) {
               messages.push({ role: 'tool', content: refused, toolCallId: call.id, name: call.name, isError: true });
               continue;
@@ -333,7 +335,7 @@ export function createAgentService(deps: AgentDeps): AgentService & { totalsByAg
         await persist(parts.agentId, key, owned, [assistant]);
         const results: TranscriptEntry[] = [];
         for (const call of result.toolCalls) {
-          const refused = toolRefusal(call.name);
+          const refused = toolRefusal(call.name, call.args);
           if (refused !== undefined) {
             results.push({ kind: 'message', id: randomUUID(), at: Date.now(), runId, role: 'tool', toolCallId: call.id, name: call.name, content: `tool call denied: ${refused}`, isError: true });
             continue;
@@ -375,6 +377,27 @@ export function createAgentService(deps: AgentDeps): AgentService & { totalsByAg
       detachKernel();
       active.delete(runId);
     }
+  }
+
+  /**
+   * An entry's own `sandbox` (agents.list[].sandbox): the tool-policy plugin applies
+   * agents.defaults.sandbox to every agent; an agent with its own lists is also held to them
+   * here. Built on first use, when every tool is registered (unknown names are config errors).
+   */
+  const sandboxes = new Map<string, ToolPolicy>();
+  function ownSandbox(profile: AgentProfile | undefined, sessionKey: string, tool: string): string | undefined {
+    if (profile?.sandboxPath === undefined || profile.sandbox === undefined) return undefined;
+    let policy = sandboxes.get(profile.id);
+    if (policy === undefined) {
+      try {
+        policy = createToolPolicy(profile.sandbox, deps.tools.list().map((t) => t.name));
+      } catch (error) {
+        return `${profile.sandboxPath} is invalid: ${error instanceof Error ? error.message : String(error)}`;
+      }
+      sandboxes.set(profile.id, policy);
+    }
+    const reason = policy.check(tool, sessionKey);
+    return reason === undefined ? undefined : `${reason} (${profile.sandboxPath})`;
   }
 
   /** Built prompts per agent, rebuilt only when its identity files' section changed. */

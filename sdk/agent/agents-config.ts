@@ -43,6 +43,8 @@ export interface AgentProfile {
   /** The agent's own tool limits (on top of the sandbox policy): deny wins, an empty/absent allow allows every tool. */
   tools: AgentToolsConfig;
   sandbox?: SandboxPolicyConfig;
+  /** Set when the entry has a `sandbox` of its own (the agent then enforces it, on top of the tool-policy plugin's defaults). */
+  sandboxPath?: string;
   /** Skill names the agent may use (absent: every skill). */
   skills?: readonly string[];
   memory?: { enabled?: boolean };
@@ -55,8 +57,11 @@ export interface AgentRoster {
   readonly defaultId: string;
   readonly list: readonly AgentProfile[];
   get(id: string): AgentProfile | undefined;
-  /** The agent's own tool limit for `tool`: `undefined` when allowed, else the reason. */
-  toolRefusal(agentId: string, tool: string): string | undefined;
+  /**
+   * The agent's own limit for `tool` (its `tools.allow/deny`, `memory.enabled: false` for the
+   * memory tools, its `skills` for `skill_read`'s `name`): `undefined` when allowed, else the reason.
+   */
+  toolRefusal(agentId: string, tool: string, args?: unknown): string | undefined;
 }
 
 export interface RosterOptions {
@@ -178,6 +183,7 @@ export function resolveAgentRoster(config: Readonly<Raw>, options: RosterOptions
       ...(entry['systemPrompt'] !== undefined ? { systemPrompt: entry['systemPrompt'] } : defaults['systemPrompt'] !== undefined ? { systemPrompt: defaults['systemPrompt'] } : {}),
       tools: entry['tools'] ?? defaults['tools'] ?? {},
       ...(sandbox !== undefined ? { sandbox } : {}),
+      ...(entry['sandbox'] !== undefined ? { sandboxPath: `${path}.sandbox` } : inherited.sandboxPath !== undefined ? { sandboxPath: inherited.sandboxPath } : {}),
       ...((entry['skills'] ?? defaults['skills']) !== undefined ? { skills: entry['skills'] ?? defaults['skills'] } : {}),
       ...((entry['memory'] ?? defaults['memory']) !== undefined ? { memory: { ...defaults['memory'], ...entry['memory'] } } : {}),
       ...((entry['identity'] ?? defaults['identity']) !== undefined ? { identity: { ...defaults['identity'], ...entry['identity'] } } : {}),
@@ -191,10 +197,10 @@ export function resolveAgentRoster(config: Readonly<Raw>, options: RosterOptions
     defaultId,
     list: Object.freeze(list),
     get: (id: string) => byId.get(id),
-    toolRefusal(agentId: string, tool: string) {
+    toolRefusal(agentId: string, tool: string, args?: unknown) {
       const limit = limits.get(agentId);
       if (limit === undefined) return `agent "${agentId}" is not configured (agents.list)`;
-      return limit(tool);
+      return limit(tool, args);
     },
   });
 }
@@ -213,14 +219,26 @@ function matcher(names: readonly string[]): (tool: string) => boolean {
   return (tool) => exact.has(tool) || prefixes.some((prefix) => tool.startsWith(prefix));
 }
 
-function compileToolLimits(profile: AgentProfile): (tool: string) => string | undefined {
+const MEMORY_TOOLS = new Set(TOOL_GROUPS['group:memory']);
+/** The skills plugin's tool that loads a skill by `name`. */
+const SKILL_TOOL = 'skill_read';
+
+function compileToolLimits(profile: AgentProfile): (tool: string, args?: unknown) => string | undefined {
   const allow = profile.tools.allow ?? [];
   const deny = profile.tools.deny ?? [];
   const allowed = allow.length === 0 ? () => true : matcher(allow);
   const denied = deny.length === 0 ? () => false : matcher(deny);
-  return (tool) => {
-    if (denied(tool)) return `tool "${tool}" is denied to agent "${profile.id}" (${profile.path === 'agent' ? 'agents.defaults' : profile.path}.tools.deny)`;
-    if (!allowed(tool)) return `tool "${tool}" is not allowed for agent "${profile.id}" (${profile.path === 'agent' ? 'agents.defaults' : profile.path}.tools.allow)`;
+  const at = profile.path === 'agent' ? 'agents.defaults' : profile.path;
+  const noMemory = profile.memory?.enabled === false;
+  const skills = profile.skills === undefined ? undefined : new Set(profile.skills);
+  return (tool, args) => {
+    if (denied(tool)) return `tool "${tool}" is denied to agent "${profile.id}" (${at}.tools.deny)`;
+    if (!allowed(tool)) return `tool "${tool}" is not allowed for agent "${profile.id}" (${at}.tools.allow)`;
+    if (noMemory && MEMORY_TOOLS.has(tool)) return `agent "${profile.id}" has no memory (${at}.memory.enabled is false)`;
+    if (skills !== undefined && tool === SKILL_TOOL && args !== undefined) {
+      const name = (args as { name?: unknown }).name;
+      if (typeof name !== 'string' || !skills.has(name)) return `skill ${JSON.stringify(name)} is not one of agent "${profile.id}"'s skills (${at}.skills)`;
+    }
     return undefined;
   };
 }

@@ -50,7 +50,7 @@ async function start(prepare?: (workspaces: { alpha: string; beta: string }) => 
       agents: {
         defaults: { sandbox: { mode: 'off' } },
         list: [
-          { id: 'alpha', name: 'Alpha', model: 'fake/alpha-model', workspace: alphaWorkspace, tools: { deny: ['write', 'edit'] } },
+          { id: 'alpha', name: 'Alpha', model: 'fake/alpha-model', workspace: alphaWorkspace, tools: { deny: ['write', 'edit'] }, sandbox: { mode: 'all', denylist: ['sessions_send'] } },
           { id: 'beta', model: { primary: 'fake/beta-model' }, workspace: betaWorkspace, tools: { allow: ['group:fs', 'group:sessions'] }, identity: { name: 'Bea', emoji: '🐝' } },
         ],
       },
@@ -143,11 +143,12 @@ describe('several agents in one gateway', () => {
     expect(betaCalls[0]!.body.tools.map((t: any) => t.function.name).sort()).toEqual(['edit', 'read', 'sessions_history', 'sessions_list', 'sessions_send', 'write']);
 
     // Alpha reads its own workspace but may not write (its deny list).
-    h.fake.scriptFor('alpha-model', { toolCall: { name: 'read', args: { path: 'secret.txt' } } }, { toolCall: { name: 'write', args: { path: 'x.txt', content: 'x' } } }, { text: 'ok' });
+    h.fake.scriptFor('alpha-model', { toolCall: { name: 'read', args: { path: 'secret.txt' } } }, { toolCall: { name: 'write', args: { path: 'x.txt', content: 'x' } } }, { toolCall: { name: 'sessions_send', args: { sessionKey: 'agent:alpha:irc:dm:x', message: 'hi' } } }, { text: 'ok' });
     await agent.run({ sessionKey: 'agent:alpha:main', message: 'read it' });
     const alphaTools = (await agent.history('agent:alpha:main')).filter((m) => m.role === 'tool');
     expect(alphaTools[0]).toMatchObject({ content: 'alpha-only-canary' });
     expect(alphaTools[1]).toMatchObject({ isError: true, content: expect.stringContaining('agents.list[0].tools.deny') });
+    expect(alphaTools[2]).toMatchObject({ isError: true, content: expect.stringContaining('(agents.list[0].sandbox)') });
     expect(existsSync(join(h.alphaWorkspace, 'x.txt'))).toBe(false);
 
     // Metrics are labelled by agent.

@@ -57,6 +57,15 @@ describe('agent roster', () => {
     expect(roster.toolRefusal('ghost', 'read')).toContain('not configured');
   });
 
+  it('memory.enabled false takes the memory tools away; skills limit skill_read by name', () => {
+    const roster = resolveAgentRoster({ agents: { defaults: { skills: ['github'] }, list: [{ id: 'kid', memory: { enabled: false } }] } }, options);
+    expect(roster.toolRefusal('kid', 'memory_search')).toContain('agents.list[0].memory.enabled is false');
+    expect(roster.toolRefusal('main', 'memory_search')).toBeUndefined();
+    expect(roster.toolRefusal('kid', 'skill_read', { name: 'github' })).toBeUndefined();
+    expect(roster.toolRefusal('kid', 'skill_read', { name: 'shell' })).toContain('agents.list[0].skills');
+    expect(roster.toolRefusal('main', 'skill_read', { name: 'shell' })).toContain('agents.defaults.skills');
+  });
+
   it('a duplicate id is an error naming both entries', () => {
     const error = configError(() => resolveAgentRoster({ agents: { list: [{ id: 'a' }, { id: 'b' }, { id: 'a' }] } }, options));
     expect(error.path).toBe('agents.list[2].id');
