@@ -223,7 +223,9 @@ export function createAgentService(deps: AgentDeps): AgentService & { totalsByAg
           void releaseLease().finally(releaseLocal);
         };
       }
-      trace.add('run.start', { queuedMs: trace.elapsed() });
+      // A sub-agent's run names its parent (sessions_spawn): traces link parent and child.
+      const parentRunId = request.metadata?.['parentRunId'];
+      trace.add('run.start', { queuedMs: trace.elapsed(), ...(typeof parentRunId === 'string' ? { parentRunId } : {}) });
       transcript = await transcriptOf(parts.agentId, key);
       const systemPrompt = await systemPromptOf(profile);
       const offered = deps.tools.list().map((t) => t.name).filter((name) => toolRefusal(name) === undefined);
