@@ -12,7 +12,13 @@ import { FsToolError } from './errors.ts';
 
 export function agentWorkspace(ctx: Pick<PluginContext, 'config' | 'paths'>, sessionKey: string | undefined): string {
   if (sessionKey === undefined) return ctx.paths.workspace;
-  const { agentId } = parseSessionKey(sessionKey);
+  let agentId: string;
+  try {
+    agentId = parseSessionKey(sessionKey).agentId;
+  } catch {
+    // Not a run's key (runs only take valid ones): a plugin's own caller, as before agents.list.
+    return ctx.paths.workspace;
+  }
   const agents = (ctx.config['agents'] as { list?: unknown[] } | undefined)?.list;
   if (agentId === MAIN_AGENT_ID && (agents === undefined || agents.length === 0)) return ctx.paths.workspace;
   const profile = agentRoster(ctx.config, { mainWorkspace: ctx.paths.workspace, home: homedir() }).get(agentId);
