@@ -8,6 +8,7 @@
  * parent's signal is the child's, so aborting the parent aborts its children; the child's run
  * carries `parentRunId` (its trace's `run.start` names it) and the result names the child run.
  */
+import { randomUUID } from 'node:crypto';
 import { compileSchema, MoltbotError } from '../../sdk/core/index.ts';
 import { parseSessionKey, toolErrors } from '../../sdk/agent/index.ts';
 import type { AgentService, ToolContext, ToolDefinition } from '../../sdk/agent/index.ts';
@@ -34,7 +35,18 @@ export class SpawnToolError extends MoltbotError {
 
 const refuse = (message: string) => new SpawnToolError(sessionToolErrors.MOLT_ERR_TOOL_SPAWN_REFUSED, { message: `sessions_spawn: ${message}`, plugin: 'tools-sessions' });
 
-export function createSpawnTool(agent: () => AgentService, options: SpawnOptions): ToolDefinition {
+export interface SpawnRequest {
+  task: string;
+  agentId: string;
+  /** The spawning run (a tool call), absent for an operator's RPC. */
+  parent?: { runId: string; sessionKey: string };
+  signal?: AbortSignal;
+}
+
+export interface SpawnResult { agentId: string; sessionKey: string; runId: string; text: string }
+
+/** The tool and the operator's entry (RPC `sessions.spawn`), sharing the bounds. */
+export function createSpawner(agent: () => AgentService, options: SpawnOptions): { tool: ToolDefinition; spawn(request: SpawnRequest): Promise<SpawnResult> } {
   const parameters = {
     type: 'object', additionalProperties: false, required: ['task'],
     properties: {
@@ -54,7 +66,34 @@ export function createSpawnTool(agent: () => AgentService, options: SpawnOptions
     return depths.get(sessionKey) ?? options.maxDepth;
   };
 
-  return {
+  async function spawn({ task, agentId, parent, signal }: SpawnRequest): Promise<SpawnResult> {
+    const depth = parent === undefined ? 1 : depthOf(parent.sessionKey) + 1;
+    if (depth > options.maxDepth) {
+      throw refuse(`depth limit reached: this session is already a sub-agent at depth ${depth - 1}, and spawn.maxDepth is ${options.maxDepth} (tools-sessions options)`);
+    }
+    const owner = parent?.runId ?? `rpc-${randomUUID()}`;
+    const spawned = childrenOf.get(owner) ?? 0;
+    if (spawned >= options.maxChildren) throw refuse(`this run already spawned ${spawned} sub-agents (spawn.maxChildren is ${options.maxChildren})`);
+    if (running >= options.maxConcurrent) throw refuse(`${running} sub-agents are running (spawn.maxConcurrent is ${options.maxConcurrent}); try again when one finished`);
+    if (parent !== undefined) childrenOf.set(owner, spawned + 1);
+    const sessionKey = `agent:${agentId}:${SUBAGENT_CHANNEL}:dm:${owner}-${spawned + 1}`;
+    depths.set(sessionKey, depth);
+    running++;
+    try {
+      const result = await agent().run({
+        sessionKey,
+        message: task,
+        // The parent's abort (or timeout) stops the child.
+        ...(signal !== undefined ? { signal } : {}),
+        metadata: { ...(parent !== undefined ? { parentRunId: parent.runId, parentSessionKey: parent.sessionKey } : {}), depth },
+      });
+      return { agentId, sessionKey, runId: result.runId, text: result.text };
+    } finally {
+      running--;
+    }
+  }
+
+  const tool: ToolDefinition = {
     name: 'sessions_spawn',
     description: 'Run a task in a new sub-agent session and get its final reply.',
     parameters,
@@ -69,29 +108,8 @@ export function createSpawnTool(agent: () => AgentService, options: SpawnOptions
       if (target !== caller.agentId && !options.allowAgents.includes(target) && !options.allowAgents.includes('*')) {
         throw refuse(`agent "${target}" is not allowed (tools-sessions spawn.allowAgents: ${JSON.stringify(options.allowAgents)}); a session may spawn into its own agent "${caller.agentId}"`);
       }
-      const depth = depthOf(context.sessionKey) + 1;
-      if (depth > options.maxDepth) {
-        throw refuse(`depth limit reached: this session is already a sub-agent at depth ${depth - 1}, and spawn.maxDepth is ${options.maxDepth} (tools-sessions options)`);
-      }
-      const spawned = childrenOf.get(context.runId) ?? 0;
-      if (spawned >= options.maxChildren) throw refuse(`this run already spawned ${spawned} sub-agents (spawn.maxChildren is ${options.maxChildren})`);
-      if (running >= options.maxConcurrent) throw refuse(`${running} sub-agents are running (spawn.maxConcurrent is ${options.maxConcurrent}); try again when one finished`);
-      childrenOf.set(context.runId, spawned + 1);
-      const sessionKey = `agent:${target}:${SUBAGENT_CHANNEL}:dm:${context.runId}-${spawned + 1}`;
-      depths.set(sessionKey, depth);
-      running++;
-      try {
-        const result = await agent().run({
-          sessionKey,
-          message: task,
-          // The parent's abort (or timeout) stops the child.
-          signal: context.signal,
-          metadata: { parentRunId: context.runId, parentSessionKey: context.sessionKey, depth },
-        });
-        return { agentId: target, sessionKey, runId: result.runId, text: result.text };
-      } finally {
-        running--;
-      }
+      return spawn({ task, agentId: target, parent: { runId: context.runId, sessionKey: context.sessionKey }, signal: context.signal });
     },
   };
+  return { tool, spawn };
 }

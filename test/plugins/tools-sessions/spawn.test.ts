@@ -64,4 +64,15 @@ describe('sessions_spawn', () => {
     const traces = (await import('node:fs')).readFileSync((await import('node:path')).join(h.kernel.paths.stateDir, 'state', 'agents', 'main', 'sessions', `${encodeURIComponent(childKey)}.jsonl`), 'utf8');
     expect(traces).toContain('"status":"aborted"');
   });
+
+  it('RPC sessions.spawn runs a task in a sub-agent session of the named agent and answers its reply', async () => {
+    const h = await startAgent({ extra: ['tools-sessions'], agents: { list: [{ id: 'helper', model: 'fake/helper-model' }] } });
+    h.fake.scriptFor('helper-model', { text: 'helper did it' });
+    const client = await h.client();
+    const answer = await client.request('sessions.spawn', { task: 'do it', agentId: 'helper' });
+    expect(answer.payload).toMatchObject({ agentId: 'helper', sessionKey: expect.stringMatching(/^agent:helper:subagent:dm:rpc-/), text: 'helper did it' });
+    const unknown = await client.request('sessions.spawn', { task: 'x', agentId: 'ghost' });
+    expect(unknown.error).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('agent "ghost" is not configured') });
+  });
 });
+
