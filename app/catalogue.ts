@@ -107,7 +107,10 @@ export const CONFIG_SECTIONS: readonly ConfigSection[] = Object.freeze([
     path: `channels.${name.slice('channel-'.length)}`, plugins: [name], readers: ['audit'],
     needed: (section: unknown) => (section as { enabled?: unknown }).enabled !== false,
   })),
-  { path: 'agents', plugins: ['agent'], readers: ['resources'], needed: (agents: unknown) => has(agents, 'maxConcurrentRuns', 'maxQueuedRuns', 'sessionCacheSize') },
+  { path: 'agents', plugins: ['agent'], readers: ['resources'], needed: (agents: unknown) => has(agents, 'maxConcurrentRuns', 'maxQueuedRuns', 'sessionCacheSize', 'list') },
+  // The agent checks bindings against agents.list; the channels route inbound messages by them.
+  { path: 'bindings', plugins: ['agent'], readers: ['channels'] },
+  { path: 'session', plugins: ['agent'], readers: ['channels'] },
   { path: 'agents.defaults.sandbox', plugins: ['tool-policy'], readers: ['audit', 'tools-browser'] },
   { path: 'agents.memoryLimit', plugins: ['resources'] },
   { path: 'agents.gcThreshold', plugins: ['resources'] },
@@ -176,6 +179,7 @@ export const IMPLIED_PLUGINS = (config: Readonly<Record<string, any>>, declared:
 export const PLUGIN_COMMANDS: Readonly<Record<string, string>> = Object.freeze({
   gateway: 'gateway',
   sessions: 'agent',
+  agents: 'agent',
   security: 'audit',
   backup: 'backup',
   pairing: 'channels',

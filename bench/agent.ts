@@ -8,12 +8,14 @@
  * OpenAI-compatible server costs on top). Client and server share this process.
  */
 import { startBenchGateway, UNREACHABLE_RATE_LIMITS } from './gateway-kernel.ts';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { definePlugin } from '../core/plugin.ts';
 import type { ModelApi } from '../sdk/agent/types.ts';
+import { agentRoster, compileBindings } from '../sdk/agent/index.ts';
+import { createIdentityFiles } from '../plugins/agent/identity-files.ts';
 import { startFakeProvider } from '../test/helpers/fake-provider.ts';
 import { row, summarize } from './stats.ts';
 
@@ -88,10 +90,11 @@ function openClient(url: string): Promise<Client> {
   });
 }
 
-function startStack(model: string, providers: Record<string, unknown>, stateDir: string, extra: unknown[] = []) {
+function startStack(model: string, providers: Record<string, unknown>, stateDir: string, extra: unknown[] = [], more: Record<string, any> = {}) {
   return startBenchGateway({
+    ...more,
     agent: { model },
-    agents: { maxConcurrentRuns: 256, maxQueuedRuns: 10_000 },
+    agents: { maxConcurrentRuns: 256, maxQueuedRuns: 10_000, ...more['agents'] },
     providers,
     gateway: { auth: { mode: 'password', password: PASSWORD }, rateLimiting: UNREACHABLE_RATE_LIMITS },
     plugins: ['rate-limit', 'auth-password', 'auth-token', 'gateway', 'cache', 'cache-memory', 'session-store-file', 'provider-openai', instantPlugin, 'agent', ...extra],
@@ -180,9 +183,95 @@ async function usageOverhead(rounds: number): Promise<string[]> {
   }
 }
 
+/**
+ * Routing cost: one gateway with a single agent next to one with three agents (agents.list,
+ * bindings, per-agent tool limits, identity files in each workspace), blocks of 50 serial
+ * turns alternating between them. Each turn's session key goes through the bindings (what a
+ * channel message does) on the multi-agent stack; the single-agent turn uses the main agent.
+ */
+export async function benchRouting(lines: string[]): Promise<void> {
+  const providers = { instant: { api: 'instant', baseURL: 'http://127.0.0.1:9/v1' } };
+  const dirs = ['single', 'control', 'multi'].map((name) => mkdtempSync(join(tmpdir(), `moltbot-bench-${name}-`)));
+  const multiDir = dirs[2]!;
+  const workspaces = ['home', 'work', 'ops'].map((id) => {
+    const dir = join(multiDir, `ws-${id}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'SOUL.md'), `You are the ${id} agent. Be brief.`);
+    writeFileSync(join(dir, 'USER.md'), 'The user prefers short answers.');
+    return { id, dir };
+  });
+  const multiConfig = {
+    agents: { list: workspaces.map(({ id, dir }, i) => ({ id, model: 'instant/echo', workspace: dir, ...(i === 0 ? { default: true } : {}), tools: { deny: ['exec'] } })) },
+    bindings: [
+      { agentId: 'work', match: { channel: 'bench' } },
+      { agentId: 'ops', match: { channel: 'bench', peer: 'oncall' } },
+      { agentId: 'home', match: { channel: 'irc' } },
+      { agentId: 'ops', match: { channel: 'slack', accountId: 'ops' } },
+    ],
+  };
+  const stacks = [
+    await startStack('instant/echo', providers, dirs[0]!),
+    // A second single-agent gateway: the same path measured twice shows this run's noise floor.
+    await startStack('instant/echo', providers, dirs[1]!),
+    await startStack('instant/echo', providers, multiDir, [], multiConfig),
+  ];
+  try {
+    const multi = stacks[2]!.kernel;
+    const router = compileBindings(multi.config, agentRoster(multi.config, { mainWorkspace: multi.paths.workspace, home: homedir() }));
+    const clients = await Promise.all(stacks.map((stack) => openClient(stack.url)));
+    const keys = [
+      (peer: string) => `agent:main:bench:dm:${peer}`,
+      (peer: string) => `agent:main:bench:dm:${peer}`,
+      (peer: string) => `agent:${router.route({ channel: 'bench', chatType: 'dm', sender: peer, chatId: peer })}:bench:dm:${peer}`,
+    ];
+    const samples: number[][] = [[], [], []];
+    // Per round, each stack's block median: rounds are paired, so load that comes and goes on a
+    // shared machine hits the three blocks of a round alike; the ratio is the median of the rounds'.
+    const rounds: number[][] = [[], [], []];
+    const block = async (which: number, n: number, record: boolean) => {
+      const mine: number[] = [];
+      for (let i = 0; i < 50; i++) mine.push(await timed(() => clients[which]!.chat(keys[which]!(`s${n}-${Math.floor(i / 10)}`), `message ${i}`)));
+      if (!record) return;
+      samples[which]!.push(...mine);
+      rounds[which]!.push(summarize(mine).median);
+    };
+    for (let n = 0; n < 2; n++) for (const which of [0, 1, 2]) await block(which, n, false);
+    // The order rotates every round: no stack always runs first (drift and GC land on all).
+    for (let n = 2; n < 32; n++) for (let k = 0; k < 3; k++) await block((n + k) % 3, n, true);
+    const [one, control, many] = samples.map((s) => summarize(s));
+    const pairedPct = (other: number[]) => (summarize(other.map((ms, round) => ms / rounds[0]![round]!)).median - 1) * 100;
+    lines.push(row('agent: routing (3 agents, 4 bindings, identity files) vs single agent', ''));
+    lines.push(row('  single agent turn p50 / mean', `${one!.median.toFixed(3)} / ${one!.mean.toFixed(3)} ms`));
+    lines.push(row('  routed multi-agent turn p50 / mean', `${many!.median.toFixed(3)} / ${many!.mean.toFixed(3)} ms`));
+    lines.push(row('  routing overhead per turn, p50', `${(((many!.median - one!.median) / one!.median) * 100).toFixed(1)} %`, `paired rounds ${pairedPct(rounds[2]!).toFixed(1)} %; goal ≤ 5 %`));
+    lines.push(row('  noise floor: same single-agent path twice, p50', `${(((control!.median - one!.median) / one!.median) * 100).toFixed(1)} %`, `paired rounds ${pairedPct(rounds[1]!).toFixed(1)} %`));
+    // The routing work itself, without the WS and disk noise around a turn: bindings, the
+    // agent's profile, its tool limits for every tool, its cached identity files.
+    const identity = createIdentityFiles();
+    const roster = agentRoster(multi.config, { mainWorkspace: multi.paths.workspace, home: homedir() });
+    const toolNames = ['read', 'write', 'edit', 'exec', 'sessions_list', 'sessions_history', 'sessions_send', 'memory_search'];
+    await identity.section(workspaces[1]!.dir);
+    const iterations = 20_000;
+    const began = process.hrtime.bigint();
+    for (let i = 0; i < iterations; i++) {
+      const agentId = router.route({ channel: 'bench', chatType: 'dm', sender: `peer${i & 63}`, chatId: `peer${i & 63}` });
+      const profile = roster.get(agentId)!;
+      for (const tool of toolNames) roster.toolRefusal(agentId, tool);
+      await identity.section(profile.workspace);
+    }
+    const perTurnMs = Number(process.hrtime.bigint() - began) / 1e6 / iterations;
+    lines.push(row('  routing work per turn (in-process)', `${(perTurnMs * 1000).toFixed(2)} µs`, `${((perTurnMs / one!.median) * 100).toFixed(2)} % of the single-agent p50`));
+    for (const client of clients) client.ws.terminate();
+  } finally {
+    for (const stack of stacks) await stack.kernel.close();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function benchAgent(): Promise<string[]> {
   const lines: string[] = [];
   lines.push(...(await usageOverhead(1000)));
+  await benchRouting(lines);
   const fake = await startFakeProvider();
   const paths = [
     { label: 'instant model (in-process)', model: 'instant/echo', providers: { instant: { api: 'openai', baseURL: 'http://127.0.0.1:9/v1' } } },

@@ -11,7 +11,8 @@ import type { CacheNamespace } from '../../sdk/cache/index.ts';
 import type { KernelHooks } from '../../sdk/core/index.ts';
 import type { Logger } from '../../sdk/core/index.ts';
 import { AgentError } from '../../sdk/agent/index.ts';
-import type { AgentHooks, CompactionFlushRequest } from '../../sdk/agent/index.ts';
+import type { AgentHooks, AgentProfile, AgentRoster, CompactionFlushRequest, ToolPolicy } from '../../sdk/agent/index.ts';
+import { createToolPolicy } from '../../sdk/agent/index.ts';
 import { compact } from './compaction.ts';
 import { buildContext, estimateTokens, toChatMessage } from './context.ts';
 import { callWithFailover, type FailoverSettings, type ModelResult } from './failover.ts';
@@ -47,6 +48,10 @@ export interface AgentDeps {
   sessionLease(): SessionLease | undefined;
   /** The agent plugin's exposed hooks (`beforeCompaction`). */
   agentHooks?: AgentHooks;
+  /** The gateway's agents (`agents.list`); absent: only `main`, from `settings`. */
+  roster?: AgentRoster;
+  /** The workspace identity files' prompt section of an agent (cached; no I/O on most turns). */
+  identitySection?(profile: AgentProfile): Promise<string | undefined>;
   /** Where stored media (image parts) is read from. */
   stateDir?: string;
 }
@@ -68,16 +73,35 @@ function mediaOf(request: RunRequest): MediaRef[] {
 
 const hasTaps = (hook: unknown) => ((hook as { taps?: unknown[] }).taps?.length ?? 0) > 0;
 
-export function createAgentService(deps: AgentDeps): AgentService {
+/** Per-agent run and token totals since start (metrics: moltbot_agent_*_total{agent}). */
+export interface AgentTotals {
+  runs: { ok: number; error: number; aborted: number };
+  tokens: { input: number; output: number };
+}
+
+export function createAgentService(deps: AgentDeps): AgentService & { totalsByAgent(): ReadonlyMap<string, AgentTotals> } {
   const { settings, store, hooks, log } = deps;
   const queue = new RunQueue(settings.maxConcurrentRuns, settings.maxQueuedRuns);
   const health = new ModelHealth();
   const chain = [settings.model, ...settings.fallbacks];
+  // Every agent's chain, for the model status (health is per model, shared by the agents).
+  const allModels = [...new Set([...chain, ...(deps.roster?.list ?? []).flatMap((agent) => [agent.model, ...agent.fallbacks])])];
   const active = new Map<string, { controller: AbortController; sessionKey: string }>();
   const listeners = new Set<(event: RunEvent) => void>();
   const totals = { runs: 0, tokens: { input: 0, output: 0 } };
   const recentTraces = new Map<string, RunTrace>();
   const modelOutput = deps.agentHooks?.modelOutput;
+  const byAgent = new Map<string, AgentTotals>();
+  const count = (agentId: string, status: 'ok' | 'error' | 'aborted', usage: { input: number; output: number }) => {
+    let totals = byAgent.get(agentId);
+    if (totals === undefined) {
+      totals = { runs: { ok: 0, error: 0, aborted: 0 }, tokens: { input: 0, output: 0 } };
+      byAgent.set(agentId, totals);
+    }
+    totals.runs[status]++;
+    totals.tokens.input += usage.input;
+    totals.tokens.output += usage.output;
+  };
 
   const providerOf = (ref: string) => {
     try {
@@ -110,6 +134,18 @@ export function createAgentService(deps: AgentDeps): AgentService {
       alerting = false;
       fireAlert('resolved', 'a model of the failover chain answers again', undefined);
     },
+  };
+  // One failover setting per agent: its own chain, the shared health and alerting.
+  const failovers = new Map<string, FailoverSettings>();
+  const failoverOf = (profile: AgentProfile | undefined): FailoverSettings => {
+    if (profile === undefined) return failover;
+    let found = failovers.get(profile.id);
+    if (found === undefined) {
+      const own = [profile.model, ...profile.fallbacks];
+      found = own.length === chain.length && own.every((ref, i) => ref === chain[i]) ? failover : { ...failover, chain: own };
+      failovers.set(profile.id, found);
+    }
+    return found;
   };
   let alerting = false;
   function fireAlert(state: 'firing' | 'resolved', message: string, retryAt: number | undefined): void {
@@ -163,6 +199,14 @@ export function createAgentService(deps: AgentDeps): AgentService {
   async function run(request: RunRequest): Promise<RunResult> {
     const parts = parseSessionKey(request.sessionKey);
     const key = request.sessionKey;
+    const roster = deps.roster;
+    const profile = roster?.get(parts.agentId);
+    if (roster !== undefined && profile === undefined) {
+      throw new AgentError('NOT_FOUND', `agent "${parts.agentId}" is not configured (agents.list has ${roster.list.map((agent) => agent.id).join(', ')})`);
+    }
+    // The agent's own tool limits (agents.list[].tools, memory, skills, its own sandbox): checked
+    // on every call, not only when the tools are offered.
+    const toolRefusal = (tool: string, args?: unknown) => roster?.toolRefusal(parts.agentId, tool, args) ?? ownSandbox(profile, key, tool);
     const runId = randomUUID();
     const controller = new AbortController();
     const abortFrom = (signal: AbortSignal | undefined) => {
@@ -199,9 +243,13 @@ export function createAgentService(deps: AgentDeps): AgentService {
           void releaseLease().finally(releaseLocal);
         };
       }
-      trace.add('run.start', { queuedMs: trace.elapsed() });
+      // A sub-agent's run names its parent (sessions_spawn): traces link parent and child.
+      const parentRunId = request.metadata?.['parentRunId'];
+      trace.add('run.start', { queuedMs: trace.elapsed(), ...(typeof parentRunId === 'string' ? { parentRunId } : {}) });
       transcript = await transcriptOf(parts.agentId, key);
-      let context: AgentRunContext = { runId, agentId: parts.agentId, sessionKey: key, model: settings.model, input: request.message, ...(settings.systemPrompt !== undefined ? { systemPrompt: settings.systemPrompt } : {}), tools: deps.tools.list().map((t) => t.name), metadata: { ...request.metadata, main: parts.main } };
+      const systemPrompt = await systemPromptOf(profile);
+      const offered = deps.tools.list().map((t) => t.name).filter((name) => toolRefusal(name) === undefined);
+      let context: AgentRunContext = { runId, agentId: parts.agentId, sessionKey: key, model: profile?.model ?? settings.model, input: request.message, ...(systemPrompt !== undefined ? { systemPrompt } : {}), tools: offered, metadata: { ...request.metadata, main: parts.main } };
       if (hasTaps(hooks.beforeAgentRun)) context = await hooks.beforeAgentRun.promise(context);
       const media = mediaOf(request);
       const user: TranscriptEntry = { kind: 'message', id: randomUUID(), at: Date.now(), runId, role: 'user', content: context.input, ...(media.length > 0 ? { media } : {}) };
@@ -222,8 +270,9 @@ export function createAgentService(deps: AgentDeps): AgentService {
           if (result.toolCalls.length === 0) return result.text;
           messages.push({ role: 'assistant', content: result.text, toolCalls: result.toolCalls });
           for (const call of result.toolCalls) {
-            if (!names.has(call.name)) {
-              messages.push({ role: 'tool', content: `tool "${call.name}" is not offered in this turn`, toolCallId: call.id, name: call.name, isError: true });
+            const refused = names.has(call.name) ? toolRefusal(call.name, call.args) : `tool "${call.name}" is not offered in this turn`;
+            if (refused !== undefined) {
+              messages.push({ role: 'tool', content: refused, toolCallId: call.id, name: call.name, isError: true });
               continue;
             }
             const entry = await runTool({ call, runId, sessionKey: key, signal: controller.signal, timeoutMs: settings.toolTimeoutMs, hooks, tools: deps.tools, trace });
@@ -260,7 +309,7 @@ export function createAgentService(deps: AgentDeps): AgentService {
       };
       let inputEstimate: { messages: ChatMessage[]; tokens: number } | undefined;
       const callModel = (messages: ChatMessage[], tools: typeof toolSpecs, onText: (text: string, attempt: number) => void): Promise<ModelResult> =>
-        callWithFailover(failover, {
+        callWithFailover(failoverOf(profile), {
           ...(context.systemPrompt !== undefined ? { system: context.systemPrompt } : {}),
           messages,
           tools,
@@ -311,12 +360,18 @@ export function createAgentService(deps: AgentDeps): AgentService {
           remember(finished);
           totals.runs++;
           totals.tokens = { input: totals.tokens.input + finished.tokenUsage.input, output: totals.tokens.output + finished.tokenUsage.output };
+          count(parts.agentId, 'ok', finished.tokenUsage);
           emit({ type: 'final', runId, sessionKey: key, status: 'ok', text: result.text, model: result.ref, usage: finished.tokenUsage }, request.onEvent);
           return { runId, sessionKey: key, text: result.text, model: result.ref, usage: finished.tokenUsage, trace: finished };
         }
         await persist(parts.agentId, key, owned, [assistant]);
         const results: TranscriptEntry[] = [];
         for (const call of result.toolCalls) {
+          const refused = toolRefusal(call.name, call.args);
+          if (refused !== undefined) {
+            results.push({ kind: 'message', id: randomUUID(), at: Date.now(), runId, role: 'tool', toolCallId: call.id, name: call.name, content: `tool call denied: ${refused}`, isError: true });
+            continue;
+          }
           results.push(await runTool({
             call, runId, sessionKey: key, signal: controller.signal, timeoutMs: settings.toolTimeoutMs, hooks, tools: deps.tools, trace,
             onProgress: (update) => emit({ type: 'progress', runId, sessionKey: key, ...update }, request.onEvent),
@@ -337,6 +392,7 @@ export function createAgentService(deps: AgentDeps): AgentService {
       if (code === 'BUSY') throw error;
       const finished = trace.finish(status, message);
       remember(finished);
+      count(parts.agentId, status, finished.tokenUsage);
       if (transcript !== undefined) {
         await store.append(parts.agentId, key, [{ kind: 'trace', id: randomUUID(), at: Date.now(), runId, trace: finished }]).catch((e: unknown) => log.warn({ err: e }, 'could not record the trace of a failed run'));
       }
@@ -355,6 +411,47 @@ export function createAgentService(deps: AgentDeps): AgentService {
     }
   }
 
+  /**
+   * An entry's own `sandbox` (agents.list[].sandbox): the tool-policy plugin applies
+   * agents.defaults.sandbox to every agent; an agent with its own lists is also held to them
+   * here. Built on first use, when every tool is registered (unknown names are config errors).
+   */
+  const sandboxes = new Map<string, ToolPolicy>();
+  function ownSandbox(profile: AgentProfile | undefined, sessionKey: string, tool: string): string | undefined {
+    if (profile?.sandboxPath === undefined || profile.sandbox === undefined) return undefined;
+    let policy = sandboxes.get(profile.id);
+    if (policy === undefined) {
+      try {
+        policy = createToolPolicy(profile.sandbox, deps.tools.list().map((t) => t.name));
+      } catch (error) {
+        return `${profile.sandboxPath} is invalid: ${error instanceof Error ? error.message : String(error)}`;
+      }
+      sandboxes.set(profile.id, policy);
+    }
+    const reason = policy.check(tool, sessionKey);
+    return reason === undefined ? undefined : `${reason} (${profile.sandboxPath})`;
+  }
+
+  /** Built prompts per agent, rebuilt only when its identity files' section changed. */
+  const prompts = new Map<string, { files: string | undefined; prompt: string | undefined }>();
+
+  /** The agent's system prompt: its own (or the settings'), its identity, its workspace files. */
+  async function systemPromptOf(profile: AgentProfile | undefined): Promise<string | undefined> {
+    const own = profile?.systemPrompt ?? settings.systemPrompt;
+    if (profile === undefined) return own;
+    const files = await deps.identitySection?.(profile);
+    const cached = prompts.get(profile.id);
+    if (cached !== undefined && cached.files === files) return cached.prompt;
+    const identity = profile.identity;
+    const who = identity?.name !== undefined || profile.name !== undefined
+      ? `You are ${identity?.name ?? profile.name}${identity?.emoji !== undefined ? ` ${identity.emoji}` : ''}.${identity?.theme !== undefined ? ` ${identity.theme}` : ''}`
+      : undefined;
+    const parts = [own, who, files].filter((part): part is string => part !== undefined && part !== '');
+    const prompt = parts.length === 0 ? undefined : parts.join('\n\n');
+    prompts.set(profile.id, { files, prompt });
+    return prompt;
+  }
+
   function remember(trace: RunTrace): void {
     recentTraces.set(trace.runId, trace);
     if (recentTraces.size > 1000) recentTraces.delete(recentTraces.keys().next().value as string);
@@ -362,6 +459,7 @@ export function createAgentService(deps: AgentDeps): AgentService {
 
   return {
     run,
+    totalsByAgent: () => byAgent,
     tools: deps.tools,
     abort({ runId, sessionKey }) {
       for (const [id, entry] of active) {
@@ -389,7 +487,7 @@ export function createAgentService(deps: AgentDeps): AgentService {
     async trace(runId, agentId = 'main') {
       return recentTraces.get(runId) ?? store.findTrace(agentId, runId);
     },
-    modelStatus: () => health.status(chain, providerOf),
+    modelStatus: () => health.status(allModels, providerOf),
     resetModels: (ref) => health.reset(ref, providerOf),
     usage: () => structuredClone(totals),
     queue: () => ({ active: queue.active, queued: queue.queued, maxConcurrent: queue.maxConcurrent, maxQueued: queue.maxQueued }),

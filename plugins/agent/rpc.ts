@@ -33,7 +33,11 @@ async function wrap<T>(work: () => Promise<T> | T): Promise<T> {
 
 interface EventSender { sendTo(connectionId: string, event: string, payload?: unknown): boolean }
 
-export function defineAgentMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | 'track' | 'log' | 'use' | 'useOptional' | 'onClose'>, agent: () => AgentService): void {
+/**
+ * `webchatSession`: where chat.send and chat.history go without a sessionKey, the main session
+ * of the agent the bindings give the webchat channel (default: agent:main:main).
+ */
+export function defineAgentMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | 'track' | 'log' | 'use' | 'useOptional' | 'onClose'>, agent: () => AgentService, webchatSession: string = mainSessionKey()): void {
   let sender: EventSender | undefined;
   const gateway = () => (sender ??= ctx.use(gatewayServiceRef));
   // Resolved once at start: a missing optional service is an exception, too dear per event.
@@ -66,7 +70,7 @@ export function defineAgentMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | '
       if (rpc.signal.aborted) cancel();
       else rpc.signal.addEventListener('abort', cancel, { once: true });
       const running = agent().run({
-        sessionKey: params.sessionKey ?? mainSessionKey(),
+        sessionKey: params.sessionKey ?? webchatSession,
         message: params.message,
         signal: controller.signal,
         metadata: { connection: rpc.connection.id },
@@ -93,7 +97,7 @@ export function defineAgentMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | '
     handler: (params) => ({ aborted: agent().abort(params) }),
   });
   const history = (params: { sessionKey?: string; limit?: number }) => wrap(async () => ({
-    messages: await agent().history(params.sessionKey ?? mainSessionKey(), params.limit),
+    messages: await agent().history(params.sessionKey ?? webchatSession, params.limit),
   }));
   const historyParams = { type: 'object', additionalProperties: false, properties: { sessionKey: SESSION_KEY, limit: { type: 'integer', minimum: 1, maximum: 10_000 } } };
   defineMethod(ctx, { name: 'chat.history', scope: 'read', params: historyParams, handler: history });

@@ -18,6 +18,8 @@ import { PairingStore, pairingDir } from './pairing-store.ts';
 import { defineChannelMethods } from './rpc.ts';
 import { createScrubber } from './scrub.ts';
 import { FileSeenStore, seenFile } from './seen-store.ts';
+import { homedir } from 'node:os';
+import { createAgentRoute } from './session-route.ts';
 import { createChannelsService } from './service.ts';
 import { resolveMediaSettings, type MediaOptionsInput } from './media-settings.ts';
 import { startMediaRetention } from './media-retention.ts';
@@ -89,6 +91,7 @@ export default definePlugin<ChannelsOptions>({
       media,
       stateDir: ctx.paths.stateDir,
       runMedia,
+      route: createAgentRoute(ctx.config, { workspace: ctx.paths.workspace, home: homedir() }),
     });
     // `send_file`: the agent attaches a workspace file to the reply of a channel run.
     const tools = ctx.useOptional(toolRegistryRef);

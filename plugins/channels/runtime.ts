@@ -15,7 +15,7 @@ import { OutboundQueue, type OutboundItem } from './outbound-queue.ts';
 import { checkAttachments } from './attachments.ts';
 import type { RunMedia } from './run-media.ts';
 import { decide } from './policy.ts';
-import { sessionKeyFor } from './session-route.ts';
+import { sessionKeyFor, type AgentRoute } from './session-route.ts';
 import { pairingApprovedText, pairingCodeText, runFailedText } from './texts.ts';
 
 export const TYPING_REFRESH_MS = 4000;
@@ -53,6 +53,8 @@ export interface RuntimeDeps {
   stateDir: string;
   /** Files the agent attaches during this channel's runs (`send_file`). */
   runMedia: RunMedia;
+  /** The agent (bindings) and DM scope of an inbound message; absent: agent main, per channel and peer. */
+  route?: AgentRoute;
 }
 
 const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) => {
@@ -291,7 +293,8 @@ export class ChannelRuntime {
     if (drop) return this.#drop(`hook:${drop.reason}`, message);
     const agent = this.#deps.agent();
     if (!agent) return this.#drop('no-agent', message);
-    const sessionKey = sessionKeyFor({ channel: this.id, chatType: message.chatType, sender, chatId: message.chatId, owner: decision.owner, ownerSession: this.settings.ownerSession });
+    const route = this.#deps.route?.({ channel: this.id, chatType: message.chatType, sender, chatId: message.chatId });
+    const sessionKey = sessionKeyFor({ channel: this.id, chatType: message.chatType, sender, chatId: message.chatId, owner: decision.owner, ownerSession: this.settings.ownerSession, ...route });
     this.inbound.accepted++;
     const target: ChannelTarget = { chatType: message.chatType, chatId: message.chatId, ...(message.messageId ? { replyTo: message.messageId } : {}) };
     this.#deps.track(this.#run(agent, sessionKey, target, message)).catch(() => undefined);

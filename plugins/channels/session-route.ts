@@ -5,7 +5,8 @@
  * grammar (plugins/agent/session-key.ts) is encoded, never rejected.
  */
 import { createHash } from 'node:crypto';
-import { mainSessionKey } from '../../sdk/agent/index.ts';
+import { agentRoster, compileBindings, configErrorsOf, mainSessionKey } from '../../sdk/agent/index.ts';
+import type { RouteFacts } from '../../sdk/agent/index.ts';
 import type { ChatType } from '../../sdk/channels/index.ts';
 
 const PLAIN = /^[^\s:/\\%][^\s/\\%]{0,199}$/u;
@@ -33,11 +34,29 @@ export interface RouteInput {
   chatId: string;
   owner: boolean;
   ownerSession: 'main' | 'dm';
+  /** `session.dmScope`: main (every DM in the agent's main session), per-peer, per-channel-peer (default). */
+  dmScope?: DmScope;
 }
+
+export type DmScope = 'main' | 'per-peer' | 'per-channel-peer';
+
+/** The pseudo-channel of per-peer DM sessions: one session per sender, whatever channel it writes on. */
+export const ANY_CHANNEL = 'peer';
 
 export function sessionKeyFor(input: RouteInput): string {
   const agentId = input.agentId ?? 'main';
   if (input.chatType === 'group') return `agent:${agentId}:${input.channel}:group:${encodePeerId(input.chatId)}`;
   if (input.owner && input.ownerSession === 'main') return mainSessionKey(agentId);
-  return `agent:${agentId}:${input.channel}:dm:${encodePeerId(input.sender)}`;
+  if (input.dmScope === 'main') return mainSessionKey(agentId);
+  const channel = input.dmScope === 'per-peer' ? ANY_CHANNEL : input.channel;
+  return `agent:${agentId}:${channel}:dm:${encodePeerId(input.sender)}`;
+}
+
+/** Which agent and DM scope a message gets: `bindings` (checked by the agent plugin) and `session.dmScope`. */
+export type AgentRoute = (facts: RouteFacts) => { agentId: string; dmScope: DmScope };
+
+export function createAgentRoute(config: Readonly<Record<string, any>>, paths: { workspace: string; home: string }): AgentRoute {
+  const router = configErrorsOf('channels', () => compileBindings(config, agentRoster(config, { mainWorkspace: paths.workspace, home: paths.home })));
+  const dmScope: DmScope = config['session']?.dmScope ?? 'per-channel-peer';
+  return (facts) => ({ agentId: router.route(facts), dmScope });
 }

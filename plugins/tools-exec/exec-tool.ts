@@ -37,7 +37,8 @@ const PARAMETERS = {
   },
 };
 
-export function createExecTool(workspace: () => string, options: ExecToolOptions): ToolDefinition & { running(): number; close(): void } {
+/** `workspace(sessionKey)`: the calling session's agent workspace. */
+export function createExecTool(workspace: (sessionKey: string | undefined) => string, options: ExecToolOptions): ToolDefinition & { running(): number; close(): void } {
   const validate = compileSchema(PARAMETERS);
   let running = 0;
   // Aborted when the plugin closes: every running command's tree is killed.
@@ -50,7 +51,7 @@ export function createExecTool(workspace: () => string, options: ExecToolOptions
     access: { paths: { cwd: 'write' } },
     running: () => running,
     close: () => closing.abort(),
-    async handler(raw: unknown, context?: { signal?: AbortSignal }): Promise<RunOutput> {
+    async handler(raw: unknown, context?: { signal?: AbortSignal; sessionKey?: string }): Promise<RunOutput> {
       if (!validate(raw)) {
         const first = validate.errors?.[0];
         throw new ExecToolError(toolErrors.MOLT_ERR_TOOL_INVALID_ARGS, `exec: ${first?.instancePath || 'arguments'} ${first?.message ?? 'are invalid'}`);
@@ -63,7 +64,7 @@ export function createExecTool(workspace: () => string, options: ExecToolOptions
       if (containment.kind === 'none' && options.containment === 'required') {
         throw new ExecToolError(execErrors.MOLT_ERR_TOOL_EXEC_DENIED, `exec: no process containment on this host (${containment.reason}); commands could leave processes running. Fix the host, or set the tools-exec option containment to "process-group" to accept that`);
       }
-      const root = await realpath(workspace());
+      const root = await realpath(workspace(context?.sessionKey));
       let cwd = root;
       if (args.cwd !== undefined) {
         cwd = await realpath(lexicalPath(root, args.cwd, 'cwd')).catch((error: unknown) => {

@@ -3,6 +3,7 @@ import schema from '../../schemas/plugins/tools-exec.json' with { type: 'json' }
 import validate from '../../schemas/generated/tools-exec.validate.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
 import { toolRegistryRef } from '../../sdk/agent/index.ts';
+import { agentWorkspace } from '../../sdk/workspace/index.ts';
 import { execAuditChecks } from './audit.ts';
 import { CONTAINMENT_FIX, detectContainment, type Containment, type ContainmentMode } from './containment.ts';
 import { createExecTool } from './exec-tool.ts';
@@ -28,7 +29,7 @@ export default definePlugin<ToolsExecOptions>({
     const limits = ((ctx.config.tools as { exec?: { maxProcesses?: number; timeout?: number } } | undefined)?.exec) ?? {};
     let detected: Promise<Containment> | undefined;
     const detect = () => (detected ??= detectContainment());
-    const tool = createExecTool(() => ctx.paths.workspace, {
+    const tool = createExecTool((sessionKey) => agentWorkspace(ctx, sessionKey), {
       ...options,
       maxProcesses: limits.maxProcesses ?? 4,
       timeoutMs: limits.timeout ?? 30_000,

@@ -2,6 +2,28 @@
 /* eslint-disable */
 
 /**
+ * The agent's model: "<provider>/<model>", or OpenClaw's { primary, fallbacks }.
+ */
+export type AgentModel =
+  | ModelRef
+  | {
+      primary: ModelRef;
+      /**
+       * Models tried in order when the primary fails.
+       */
+      fallbacks?: ModelRef[];
+    };
+/**
+ * Model reference <provider>/<model>, e.g. "openai/gpt-4o".
+ */
+export type ModelRef = string;
+/**
+ * Skills the agent may use (absent: every skill).
+ *
+ * Items: A skill name.
+ */
+export type AgentSkills = string[];
+/**
  * Where the reply goes: "none", a channel chat {channel, chatType, chatId}, or {webhook: url} (POST JSON).
  */
 export type CronDelivery =
@@ -355,53 +377,71 @@ export interface MoltbotConfig {
    */
   agents?: {
     /**
-     * Settings every agent starts from.
+     * Settings every agent starts from: each agents.list entry inherits them (the agent block, which is the agent main, too).
      */
     defaults?: {
+      model?: AgentModel;
+      /**
+       * Failover models of every agent that sets none.
+       */
+      fallbacks?: ModelRef[];
+      /**
+       * System prompt of every agent that sets none.
+       */
+      systemPrompt?: string;
+      tools?: AgentTools;
+      skills?: AgentSkills;
+      memory?: AgentMemory;
+      identity?: AgentIdentity;
       /**
        * Workspace folder of agents (agent.workspace wins when both are set); ~ expands to the home folder.
        */
       workspace?: string;
-      /**
-       * Which sessions run tools in the sandbox, and which tools they may use.
-       */
-      sandbox?: {
-        /**
-         * off (no sandbox), non-main (every session except the owner's main one) or all.
-         */
-        mode?: 'off' | 'non-main' | 'all';
-        /**
-         * Tools a sandboxed session may call (empty: every tool the denylist does not name).
-         *
-         * Items: A tool name (read, write, edit, sessions_list, sessions_history, sessions_send, browser, canvas, nodes, cron, gateway, exec, or a registered tool) or a group: group:fs, group:sessions, group:runtime, group:ui, group:control.
-         */
-        allowlist?: string[];
-        /**
-         * Tools a sandboxed session may never call; wins over allowlist (empty: exec, browser, canvas, nodes, cron, gateway).
-         *
-         * Items: A tool name (e.g. exec, browser, or a registered tool) or a group such as group:runtime; unknown names are config errors.
-         */
-        denylist?: string[];
-        /**
-         * Human approval of tool calls: per tool never (always denied), ask (the call waits until the owner answers over RPC approvals.answer or `moltbot approvals approve|deny`) or always-allow. Applies to every session, after the sandbox allow/deny lists.
-         */
-        approvals?: {
-          /**
-           * Approval mode per tool name, e.g. {"exec": "ask"}; a tool not named is not asked about. Answers given with --always / --never are stored in the tool-policy data dir and win over these.
-           */
-          tools?: {
-            /**
-             * never: deny every call; ask: wait for the owner's answer; always-allow: run without asking.
-             */
-            [k: string]: 'never' | 'ask' | 'always-allow' | undefined;
-          };
-          /**
-           * How long an ask call waits for an answer before it is denied (milliseconds; default 5 minutes).
-           */
-          timeoutMs?: number;
-        };
-      };
+      sandbox?: Sandbox;
     };
+    /**
+     * The gateway's agents (OpenClaw's agents.list); the agent block stays the agent "main" (an entry with id main refines it).
+     *
+     * @maxItems 100
+     *
+     * Items: One agent with its own model, workspace, session store (<stateDir>/state/agents/<id>/sessions) and tool limits.
+     */
+    list?: {
+      /**
+       * Agent id: lower-case letters, digits, - and _.
+       */
+      id: string;
+      /**
+       * Display name.
+       */
+      name?: string;
+      /**
+       * Unmatched channel traffic goes to this agent (default: main). At most one.
+       */
+      default?: boolean;
+      model?: AgentModel;
+      /**
+       * Failover models (default: agents.defaults.fallbacks).
+       */
+      fallbacks?: ModelRef[];
+      /**
+       * The agent's workspace folder (~ expands). Default: <agents.defaults.workspace or agent.workspace>-<id>.
+       */
+      workspace?: string;
+      /**
+       * OpenClaw's per-agent state folder: refused with a fix (Moltbot keeps it at <stateDir>/state/agents/<id>).
+       */
+      agentDir?: string;
+      /**
+       * The agent's system prompt (workspace identity files are appended).
+       */
+      systemPrompt?: string;
+      sandbox?: Sandbox;
+      tools?: AgentTools;
+      skills?: AgentSkills;
+      memory?: AgentMemory;
+      identity?: AgentIdentity;
+    }[];
     /**
      * Agent runs executing at once; more wait in the queue.
      */
@@ -422,6 +462,58 @@ export interface MoltbotConfig {
      * Heap use in MB above which idle sessions are evicted early.
      */
     gcThreshold?: number;
+  };
+  /**
+   * Which agent answers inbound channel traffic: the most specific matching binding wins (peer or group, then accountId, then channel); unmatched traffic goes to the default agent.
+   *
+   * @maxItems 1000
+   */
+  bindings?: {
+    /**
+     * An agent id of agents.list, or main.
+     */
+    agentId: string;
+    /**
+     * What the message must come from; every field given must match (none: every message).
+     */
+    match?: {
+      /**
+       * Channel id, e.g. irc, webchat, telegram.
+       */
+      channel?: string;
+      /**
+       * Channel account (each channel has one, "default"); "*" is any.
+       */
+      accountId?: string;
+      /**
+       * A DM sender (its normalised id), or OpenClaw's { kind: direct|group, id }.
+       */
+      peer?:
+        | string
+        | {
+            /**
+             * direct/dm: a DM sender; group/channel: a group chat.
+             */
+            kind?: 'direct' | 'dm' | 'group' | 'channel';
+            /**
+             * The sender or group id.
+             */
+            id: string;
+          };
+      /**
+       * A group chat id.
+       */
+      group?: string;
+    };
+  }[];
+  /**
+   * How channel messages map to sessions.
+   */
+  session?: {
+    /**
+     * main: every DM shares the agent's main session; per-peer: one session per sender across channels; per-channel-peer (the default): one per channel and sender.
+     */
+    dmScope?: 'main' | 'per-peer' | 'per-channel-peer';
   };
   /**
    * Limits of the built-in tools.
@@ -914,5 +1006,91 @@ export interface MoltbotConfig {
      * Items: A plugin name, package name or path reference.
      */
     deny?: string[];
+  };
+}
+/**
+ * The agent's own tool limits, on top of the sandbox policy: deny wins; an empty or absent allow allows every tool.
+ */
+export interface AgentTools {
+  /**
+   * Tools the agent may call (absent or empty: every tool).
+   *
+   * Items: A tool name, a group (group:fs, group:sessions, group:runtime, group:memory, group:mcp) or a prefix pattern ending in *.
+   */
+  allow?: string[];
+  /**
+   * Tools the agent may never call; wins over allow.
+   *
+   * Items: A tool name, a group or a prefix pattern ending in *.
+   */
+  deny?: string[];
+}
+/**
+ * The agent's workspace memory.
+ */
+export interface AgentMemory {
+  /**
+   * false: the agent is offered no memory tools.
+   */
+  enabled?: boolean;
+}
+/**
+ * How the agent presents itself: its system prompt names it, clients show it.
+ */
+export interface AgentIdentity {
+  /**
+   * Display name.
+   */
+  name?: string;
+  /**
+   * An emoji for the agent.
+   */
+  emoji?: string;
+  /**
+   * A short persona hint added to the system prompt.
+   */
+  theme?: string;
+  /**
+   * Avatar: a workspace-relative path or an http(s) URL.
+   */
+  avatar?: string;
+}
+/**
+ * Which sessions run tools in the sandbox, and which tools they may use.
+ */
+export interface Sandbox {
+  /**
+   * off (no sandbox), non-main (every session except the owner's main one) or all.
+   */
+  mode?: 'off' | 'non-main' | 'all';
+  /**
+   * Tools a sandboxed session may call (empty: every tool the denylist does not name).
+   *
+   * Items: A tool name (read, write, edit, sessions_list, sessions_history, sessions_send, browser, canvas, nodes, cron, gateway, exec, or a registered tool) or a group: group:fs, group:sessions, group:runtime, group:ui, group:control.
+   */
+  allowlist?: string[];
+  /**
+   * Tools a sandboxed session may never call; wins over allowlist (empty: exec, browser, canvas, nodes, cron, gateway).
+   *
+   * Items: A tool name (e.g. exec, browser, or a registered tool) or a group such as group:runtime; unknown names are config errors.
+   */
+  denylist?: string[];
+  /**
+   * Human approval of tool calls: per tool never (always denied), ask (the call waits until the owner answers over RPC approvals.answer or `moltbot approvals approve|deny`) or always-allow. Applies to every session, after the sandbox allow/deny lists.
+   */
+  approvals?: {
+    /**
+     * Approval mode per tool name, e.g. {"exec": "ask"}; a tool not named is not asked about. Answers given with --always / --never are stored in the tool-policy data dir and win over these.
+     */
+    tools?: {
+      /**
+       * never: deny every call; ask: wait for the owner's answer; always-allow: run without asking.
+       */
+      [k: string]: 'never' | 'ask' | 'always-allow' | undefined;
+    };
+    /**
+     * How long an ask call waits for an answer before it is denied (milliseconds; default 5 minutes).
+     */
+    timeoutMs?: number;
   };
 }

@@ -46,3 +46,7 @@ export { MAX_TOOL_CALL_REWRITES, decideToolCall } from './decide-tool-call.ts';
 export type { ToolCallVerdict } from './decide-tool-call.ts';
 export { sandboxServiceRef } from './sandbox-service.ts';
 export type { ArgsSchema, SandboxRunRequest, SandboxRunResult, SandboxService, SandboxStats, UserTool, UserToolProblem } from './sandbox-service.ts';
+export { DEFAULT_AGENT_MODEL, MAIN_AGENT_ID, agentRoster, configErrorsOf, resolveAgentRoster } from './agents-config.ts';
+export type { AgentIdentity, AgentProfile, AgentRoster, AgentToolsConfig, RosterOptions } from './agents-config.ts';
+export { DEFAULT_ACCOUNT_ID, compileBindings } from './bindings.ts';
+export type { AgentRouter, CompiledBinding, RouteFacts } from './bindings.ts';

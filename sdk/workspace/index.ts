@@ -9,6 +9,7 @@
  * - The lower-level primitives (`readWorkspaceFile`, `isInside`, `lexicalPath`...) and the
  *   errors (`FsToolError`, MOLT_ERR_TOOL_* codes).
  */
+export { agentWorkspace } from './agent-workspace.ts';
 export { FsToolError, quote, workspaceErrors } from './errors.ts';
 export type { FsToolErrorCode } from './errors.ts';
 export { editWorkspaceFile, readWorkspaceBytes, readWorkspaceFile, writeWorkspaceFile } from './file-ops.ts';

@@ -10,6 +10,7 @@ import type { PathAccess } from '../agent/index.ts';
 import { FsToolError, quote } from './errors.ts';
 import { editWorkspaceFile, readWorkspaceBytes, readWorkspaceFile, writeWorkspaceFile, type PathGuard } from './file-ops.ts';
 import { currentSessionPolicy, protectedPathsRef, protectedRefusal } from './protected-paths.ts';
+import { agentWorkspace } from './agent-workspace.ts';
 
 /** Who is asking: the tool call's context (its session decides what the rules refuse). */
 export interface FileCaller {
@@ -24,7 +25,7 @@ export interface FileOptions {
 }
 
 export interface WorkspaceFiles {
-  /** The workspace folder (absolute). */
+  /** The main agent's workspace folder (absolute); a call works in its session's agent's workspace. */
   readonly root: string;
   read(path: string, caller: FileCaller, options?: FileOptions): Promise<string>;
   /** The raw bytes (an image, a PDF), same rules and cap as `read`. Added after v1. */
@@ -44,8 +45,11 @@ export interface WorkspaceFilesOptions {
 
 const MIB = 1024 * 1024;
 
-/** File access confined to `ctx.paths.workspace`, under the protected-path rules. */
-export function workspaceFiles(ctx: Pick<PluginContext, 'paths' | 'use' | 'useOptional'>, options: WorkspaceFilesOptions = {}): WorkspaceFiles {
+/**
+ * File access confined to the calling session's agent workspace (`ctx.paths.workspace` for
+ * the agent main), under the protected-path rules.
+ */
+export function workspaceFiles(ctx: Pick<PluginContext, 'config' | 'paths' | 'use' | 'useOptional'>, options: WorkspaceFilesOptions = {}): WorkspaceFiles {
   const maxRead = options.maxReadBytes ?? MIB;
   const maxWrite = options.maxWriteBytes ?? MIB;
   const guard = (path: string, param: string, access: PathAccess, caller: FileCaller): PathGuard => (real) => {
@@ -57,17 +61,17 @@ export function workspaceFiles(ctx: Pick<PluginContext, 'paths' | 'use' | 'useOp
       return ctx.paths.workspace;
     },
     read(path, caller, { maxBytes = maxRead, param = 'path' } = {}) {
-      return readWorkspaceFile(ctx.paths.workspace, path, maxBytes, param, guard(path, param, 'read', caller));
+      return readWorkspaceFile(agentWorkspace(ctx, caller.sessionKey), path, maxBytes, param, guard(path, param, 'read', caller));
     },
     readBytes(path, caller, { maxBytes = maxRead, param = 'path' } = {}) {
       return readWorkspaceBytes(ctx.paths.workspace, path, maxBytes, param, guard(path, param, 'read', caller));
     },
     write(path, content, caller, { maxBytes = maxWrite, param = 'path' } = {}) {
-      return writeWorkspaceFile(ctx.paths.workspace, path, content, maxBytes, param, guard(path, param, 'write', caller));
+      return writeWorkspaceFile(agentWorkspace(ctx, caller.sessionKey), path, content, maxBytes, param, guard(path, param, 'write', caller));
     },
     edit(path, oldText, newText, caller, { maxBytes = maxWrite, param = 'path' } = {}) {
       // Reading to edit is part of the write: one write-kind check covers both.
-      return editWorkspaceFile(ctx.paths.workspace, path, oldText, newText, maxBytes, guard(path, param, 'write', caller));
+      return editWorkspaceFile(agentWorkspace(ctx, caller.sessionKey), path, oldText, newText, maxBytes, guard(path, param, 'write', caller));
     },
   };
 }

@@ -17,13 +17,13 @@ const fakeAgent = definePlugin({
 });
 
 describe('tools-sessions plugin', () => {
-  it('registers the three tools; with mode "off" a group session is not sandboxed', async () => {
+  it('registers the four tools; with mode "off" a group session is not sandboxed', async () => {
     const kernel = await createTestKernel({
       config: { agents: { defaults: { sandbox: { mode: 'off' } } } },
       plugins: [fakeAgent, [toolsSessions, {}], [toolPolicy, {}]],
     });
     const registry = kernel.use('tools') as ToolRegistry;
-    expect(registry.list().map((t) => t.name)).toEqual(['sessions_list', 'sessions_history', 'sessions_send']);
+    expect(registry.list().map((t) => t.name)).toEqual(['sessions_list', 'sessions_history', 'sessions_send', 'sessions_spawn']);
     const list = await registry.get('sessions_list')?.handler({}, { runId: 'r', sessionKey: 'agent:main:irc:group:x', signal: new AbortController().signal });
     expect((list as { key: string }[]).map((s) => s.key)).toEqual(['agent:main:main', 'agent:main:irc:group:x']);
   });

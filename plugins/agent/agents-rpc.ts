@@ -1,0 +1,44 @@
+/**
+ * RPC `agents.list` and `agents.get`: the gateway's agents as they run (inherited settings
+ * filled in), with their bindings, for the control UI and other clients. Read-only: the config
+ * file is edited with `moltbot agents add|remove` (or by hand) and takes effect on restart.
+ */
+import type { PluginContext } from '../../sdk/core/index.ts';
+import { defineMethod, RpcError } from '../../sdk/gateway/index.ts';
+import type { AgentProfile, AgentRoster, CompiledBinding } from '../../sdk/agent/index.ts';
+
+function view(agent: AgentProfile, bindings: readonly CompiledBinding[]): Record<string, unknown> {
+  return {
+    id: agent.id,
+    ...(agent.name !== undefined ? { name: agent.name } : {}),
+    default: agent.isDefault,
+    model: agent.model,
+    fallbacks: agent.fallbacks,
+    workspace: agent.workspace,
+    tools: agent.tools,
+    ...(agent.identity !== undefined ? { identity: agent.identity } : {}),
+    ...(agent.skills !== undefined ? { skills: agent.skills } : {}),
+    bindings: bindings.filter((b) => b.agentId === agent.id).map(({ agentId: _, score: __, ...rest }) => rest),
+  };
+}
+
+export function defineAgentsMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | 'use' | 'useOptional'>, roster: AgentRoster, bindings: readonly CompiledBinding[]): void {
+  defineMethod(ctx, {
+    name: 'agents.list',
+    scope: 'read',
+    description: 'The agents of this gateway with their model, workspace, tool limits and bindings',
+    params: { type: 'object', additionalProperties: false, properties: {} },
+    handler: () => ({ defaultId: roster.defaultId, agents: roster.list.map((agent) => view(agent, bindings)) }),
+  });
+  defineMethod<{ agentId: string }>(ctx, {
+    name: 'agents.get',
+    scope: 'read',
+    description: 'One agent as it runs, with its bindings',
+    params: { type: 'object', additionalProperties: false, required: ['agentId'], properties: { agentId: { type: 'string', minLength: 1, maxLength: 64 } } },
+    handler: ({ agentId }) => {
+      const agent = roster.get(agentId);
+      if (agent === undefined) throw new RpcError('NOT_FOUND', `no agent "${agentId}" (agents.list shows them)`);
+      return view(agent, bindings);
+    },
+  });
+}
