@@ -14,6 +14,7 @@ import { gatewayServiceRef } from '../../sdk/gateway/index.ts';
 import { createToolPolicy, toolPolicyRef, toolRegistryRef, type SandboxPolicyConfig, type ToolPolicy } from '../../sdk/agent/index.ts';
 import { defineToolMethods } from './rpc.ts';
 import { Approvals } from './approvals.ts';
+import { approvalsSettings } from './approvals-config.ts';
 import { defineApprovalMethods } from './approvals-rpc.ts';
 import { registerApprovalCommands } from './approvals-cli.ts';
 
@@ -46,10 +47,13 @@ export default definePlugin<ToolPolicyOptions>({
       () => [] as string[],
     );
     createToolPolicy(policyConfig, [...registered, ...userTools]);
+    approvalsSettings(config.agents as Parameters<typeof approvalsSettings>[0]);
   },
   setup(ctx, options) {
     const config = ((ctx.config.agents as { defaults?: { sandbox?: SandboxPolicyConfig } } | undefined)?.defaults?.sandbox) ?? {};
     const registered = (): string[] => ctx.useOptional(toolRegistryRef)?.list().map((tool) => tool.name) ?? [];
+    // Bad exec patterns or conflicting modes fail the setup with their config path.
+    const settings = approvalsSettings(ctx.config.agents as Parameters<typeof approvalsSettings>[0]);
     // Built at start: user tools (sandbox plugin) register in their start taps, which run first.
     let policy: ToolPolicy | undefined;
     let approvals: Approvals | undefined;
@@ -57,7 +61,7 @@ export default definePlugin<ToolPolicyOptions>({
       policy = createToolPolicy(config, registered());
       approvals = await Approvals.open({
         dataDir: ctx.paths.data,
-        config: config.approvals ?? {},
+        settings: settings.forAgent,
         log: ctx.log,
         // Only admin clients see what waits (arguments included, secrets masked): they are the ones who may answer.
         emit: (event, payload) => { ctx.useOptional(gatewayServiceRef)?.broadcast(event, payload, 'admin'); },

@@ -395,6 +395,2178 @@ export interface MoltbotConfig {
            * How long an ask call waits for an answer before it is denied (milliseconds; default 5 minutes).
            */
           timeoutMs?: number;
+          /**
+           * Approval of exec calls by command: ask when a command matches no allow pattern (on-miss) or on every call (always). The tools-exec allow option still decides which programs can run at all.
+           */
+          exec?: {
+            /**
+             * off: exec follows approvals.tools.exec; on-miss: ask unless an allow pattern (or an always answer) matches; always: ask on every exec call.
+             */
+            ask?: 'off' | 'on-miss' | 'always';
+            /**
+             * Commands that run without asking under on-miss, e.g. "git status **": the program name, then one glob per argument (* and ?), a last ** for any further arguments.
+             *
+             * @maxItems 1000
+             *
+             * Items: An exec pattern.
+             */
+            allow?: string[];
+            /**
+             * Commands that never run (checked before allow), same pattern syntax, e.g. "git push **".
+             *
+             * @maxItems 1000
+             *
+             * Items: An exec pattern.
+             */
+            deny?: string[];
+          };
+          /**
+           * Where the owner is told about each pending approval, by DM on a channel; the owner answers there with /approve <id> [always] or /deny <id> [never]. Only the channel's owners (channels.<id>.owners) may answer.
+           *
+           * @maxItems 20
+           */
+          notify?:
+            | []
+            | [
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+              ]
+            | [
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+              ]
+            | [
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+              ]
+            | [
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+              ]
+            | [
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+              ]
+            | [
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+              ]
+            | [
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+              ]
+            | [
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+              ]
+            | [
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+              ]
+            | [
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+              ]
+            | [
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+              ]
+            | [
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+              ]
+            | [
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+              ]
+            | [
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+              ]
+            | [
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+              ]
+            | [
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+              ]
+            | [
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+              ]
+            | [
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+              ]
+            | [
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+              ]
+            | [
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+                {
+                  /**
+                   * A channel id (a channels.<id> section), e.g. irc.
+                   */
+                  channel: string;
+                  /**
+                   * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+                   */
+                  to: string;
+                },
+              ];
         };
       };
     };

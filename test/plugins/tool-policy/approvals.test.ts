@@ -110,7 +110,8 @@ describe('tool approvals', () => {
     expect(await weather).toMatchObject({ content: expect.stringContaining('tool call denied') });
     expect(await agentCall(kernel, {}, 'weather')).toMatchObject({ content: 'tool call denied: tool "weather" is never allowed (approval rule)' });
     const rules = JSON.parse(readFileSync(join(kernel.tempDir, 'state', 'plugins', 'tool-policy', 'rules.json'), 'utf8'));
-    expect(rules).toEqual({ rules: { exec: 'always-allow', weather: 'never' } });
+    // Stored per agent: another agent is still asked.
+    expect(rules).toEqual({ version: 2, agents: { main: { tools: { exec: 'always-allow', weather: 'never' } } } });
 
     const configured = await start({ tools: { exec: 'never', weather: 'always-allow' } });
     expect(await agentCall(configured.kernel, {}, 'exec')).toMatchObject({ content: 'tool call denied: tool "exec" is never allowed (approval rule)' });
