@@ -5,9 +5,10 @@
  */
 import type { PluginContext } from '../../sdk/core/index.ts';
 import { defineMethod, RpcError } from '../../sdk/gateway/index.ts';
-import { ApprovalError, type ApprovalAnswer, type Approvals } from './approvals.ts';
+import { ApprovalError, type ApprovalAnswer } from './approvals.ts';
+import type { ApprovalDesk } from './approvals-cluster.ts';
 
-export function defineApprovalMethods(ctx: PluginContext, approvals: () => Approvals): void {
+export function defineApprovalMethods(ctx: PluginContext, approvals: () => ApprovalDesk): void {
   defineMethod(ctx, {
     name: 'approvals.list',
     scope: 'read',

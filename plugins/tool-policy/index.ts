@@ -12,11 +12,12 @@ import validate from '../../schemas/generated/tool-policy.validate.ts';
 import { definePlugin, MoltbotError, optionalService } from '../../sdk/core/index.ts';
 import { channelsServiceRef } from '../../sdk/channels/index.ts';
 import { gatewayServiceRef } from '../../sdk/gateway/index.ts';
-import { createToolPolicy, toolPolicyRef, toolRegistryRef, type SandboxPolicyConfig, type ToolPolicy } from '../../sdk/agent/index.ts';
+import { createToolPolicy, eventBusRef, toolPolicyRef, toolRegistryRef, type SandboxPolicyConfig, type ToolPolicy } from '../../sdk/agent/index.ts';
 import { defineToolMethods } from './rpc.ts';
 import { Approvals, type PendingApproval } from './approvals.ts';
 import { approvalsSettings } from './approvals-config.ts';
 import { createDmApprovals } from './approvals-dm.ts';
+import { createApprovalDesk, type ApprovalDesk } from './approvals-cluster.ts';
 import { defineApprovalMethods } from './approvals-rpc.ts';
 import { registerApprovalCommands } from './approvals-cli.ts';
 
@@ -36,7 +37,7 @@ export default definePlugin<ToolPolicyOptions>({
   // Ordered after the plugins that register tools, so their names are known when the lists are checked.
   optionalDependencies: ['agent', 'sandbox', 'tools-fs', 'tools-exec', 'tools-sessions'],
   provides: [toolPolicyRef],
-  consumes: [optionalService(toolRegistryRef), optionalService(gatewayServiceRef), optionalService(channelsServiceRef)],
+  consumes: [optionalService(toolRegistryRef), optionalService(gatewayServiceRef), optionalService(channelsServiceRef), optionalService(eventBusRef)],
   // Unknown tool names are a config error for `config validate` and doctor too, not only at
   // start. User tools register in the sandbox's start tap; here they are the workspace's
   // `tools/<name>.mjs` files (the names the sandbox gives them).
@@ -63,10 +64,20 @@ export default definePlugin<ToolPolicyOptions>({
       if (approvals === undefined) throw new Error('tool-policy: approvals are opened when the kernel starts');
       return approvals;
     };
+    // Lists and answers across instances when an event bus (events-redis) is loaded.
+    let desk: (ApprovalDesk & { publish(event: string, payload: unknown): void; close(): void }) | undefined;
+    const currentDesk = (): ApprovalDesk => {
+      if (desk === undefined) throw new Error('tool-policy: approvals are opened when the kernel starts');
+      return desk;
+    };
+    const broadcast = (event: string, payload: unknown) => {
+      // Only admin clients see what waits (arguments included, secrets masked): they are the ones who may answer.
+      ctx.useOptional(gatewayServiceRef)?.broadcast(event, payload, 'admin');
+    };
     const dm = createDmApprovals({
       notify: settings.base.notify ?? [],
       channels: () => ctx.useOptional(channelsServiceRef),
-      answer: (id, answer, by) => currentApprovals().answer(id, answer, by),
+      answer: (id, answer, by) => currentDesk().answer(id, answer, by),
       audit: (entry) => currentApprovals().audit(entry),
       log: ctx.log,
     });
@@ -85,19 +96,22 @@ export default definePlugin<ToolPolicyOptions>({
         settings: settings.forAgent,
         log: ctx.log,
         emit: (event, payload) => {
-          // Only admin clients see what waits (arguments included, secrets masked): they are the ones who may answer.
-          ctx.useOptional(gatewayServiceRef)?.broadcast(event, payload, 'admin');
+          broadcast(event, payload);
+          desk?.publish(event, payload);
+          // The owner instance notifies; the others only relay to their clients.
           if (event === 'approval.requested') dm.notify(payload as PendingApproval);
         },
       });
+      desk = createApprovalDesk({ local: currentApprovals, bus: ctx.useOptional(eventBusRef), relay: broadcast, log: ctx.log });
     });
     // The owner's `/approve <id>` DMs are answers, not messages for the agent.
     if ((settings.base.notify ?? []).length > 0) ctx.hooks.messageReceived.tapPromise(ctx.name, (message) => dm.onMessage(message));
     // Before the drain: a call waiting for an answer is in-flight work the drain would wait on.
     ctx.hooks.beforeClose.tapPromise(ctx.name, async () => {
+      desk?.close();
       await approvals?.close();
     });
-    defineApprovalMethods(ctx, currentApprovals);
+    defineApprovalMethods(ctx, currentDesk);
     ctx.hooks.cliCommands.tap(ctx.name, (program, cli) => registerApprovalCommands(program, cli, ctx));
     const current = (): ToolPolicy => {
       if (policy === undefined) throw new Error('tool-policy: the policy is built when the kernel starts');
