@@ -6,13 +6,15 @@
  * channel runs) is forwarded to the owner, which answers it and replies with the outcome.
  * Without an event bus this is the local list and answer, unchanged.
  *
+ * The owner's `always` / `never` answers are published too, and every instance stores them.
+ *
  * Limits (pub/sub is at-most-once): an instance that starts later does not list what was
- * requested before it subscribed; a forwarded answer the owner never receives fails after
- * FORWARD_TIMEOUT_MS and can be given again.
+ * requested before it subscribed, nor learn rules stored while it was down; a forwarded answer
+ * the owner never receives fails after FORWARD_TIMEOUT_MS and can be given again.
  */
 import { randomUUID } from 'node:crypto';
 import type { EventBus } from '../../sdk/agent/index.ts';
-import { ApprovalError, type Answerer, type AnswerOptions, type ApprovalAnswer, type Approvals, type PendingApproval } from './approvals.ts';
+import { ApprovalError, type Answerer, type AnswerOptions, type ApprovalAnswer, type Approvals, type PendingApproval, type StoredRule } from './approvals.ts';
 
 export const APPROVALS_TOPIC = 'tool-policy.approvals';
 export const FORWARD_TIMEOUT_MS = 10_000;
@@ -20,6 +22,7 @@ export const FORWARD_TIMEOUT_MS = 10_000;
 type Message =
   | { type: 'requested'; from: string; approval: PendingApproval }
   | { type: 'resolved'; from: string; payload: { id: string } }
+  | { type: 'rule'; from: string; rule: StoredRule }
   | { type: 'answer'; from: string; to: string; request: string; id: string; answer: ApprovalAnswer; by: Answerer; options: AnswerOptions }
   | { type: 'answered'; from: string; to: string; request: string; approval?: PendingApproval; error?: string };
 
@@ -51,6 +54,9 @@ export function createApprovalDesk(deps: ClusterDeskDeps): ApprovalDesk & { publ
       deps.relay('approval.requested', message.approval);
     } else if (message.type === 'resolved') {
       if (remote.delete(message.payload.id)) deps.relay('approval.resolved', message.payload);
+    } else if (message.type === 'rule') {
+      // Every instance keeps the owner's always / never answers, so the next call is not asked anywhere.
+      deps.local().learn(message.rule).then(() => deps.relay('approval.rule', message.rule), (error: unknown) => deps.log.warn({ err: error }, 'approval rule from another instance not stored'));
     } else if (message.type === 'answer' && message.to === instance) {
       deps.local().answer(message.id, message.answer, { ...message.by, via: `${message.by.via}@${message.from}` }, message.options).then(
         (approval) => bus!.publish(APPROVALS_TOPIC, { type: 'answered', from: instance, to: message.from, request: message.request, approval }),
@@ -93,6 +99,7 @@ export function createApprovalDesk(deps: ClusterDeskDeps): ApprovalDesk & { publ
       if (bus === undefined) return;
       if (event === 'approval.requested') bus.publish(APPROVALS_TOPIC, { type: 'requested', from: instance, approval: payload as PendingApproval });
       else if (event === 'approval.resolved') bus.publish(APPROVALS_TOPIC, { type: 'resolved', from: instance, payload: payload as { id: string } });
+      else if (event === 'approval.rule') bus.publish(APPROVALS_TOPIC, { type: 'rule', from: instance, rule: payload as StoredRule });
     },
     close() {
       unsubscribe?.();

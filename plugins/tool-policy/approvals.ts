@@ -18,9 +18,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppendFile, createRedactor, looksSecretKey, REDACTED, writeJsonAtomic, type ToolCall } from '../../sdk/core/index.ts';
-import { ApprovalRules, readJson } from './approval-rules.ts';
+import { ApprovalRules, readJson, type ExecVerdict, type ToolRule } from './approval-rules.ts';
 import type { AgentApprovals, ApprovalMode } from './approvals-config.ts';
-import { describeRule, exactRule, execCommand, matchesExecRule, parseExecPattern, type ExecCommand } from './exec-rules.ts';
+import { describeRule, exactRule, execCommand, matchesExecRule, parseExecPattern, type ExecCommand, type ExecRule } from './exec-rules.ts';
 
 export type ApprovalAnswer = 'once' | 'always' | 'deny' | 'never';
 
@@ -45,6 +45,11 @@ export interface Answerer {
   via: string;
 }
 
+/** An always / never answer as a rule (the `approval.rule` event). */
+export type StoredRule =
+  | { agent: string; tool: string; mode: ToolRule }
+  | { agent: string; exec: { verdict: ExecVerdict; rule: ExecRule } };
+
 export interface AnswerOptions {
   /** With always / never on an exec call: the pattern to store instead of the exact command. */
   pattern?: string;
@@ -55,7 +60,7 @@ export interface ApprovalsDeps {
   /** The resolved approvals settings of an agent. */
   settings(agentId: string): AgentApprovals;
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
-  /** `approval.requested` / `approval.resolved`: to admin clients, channels, other instances. */
+  /** `approval.requested` / `approval.resolved` / `approval.rule`: to admin clients, channels, other instances. */
   emit(event: string, payload: unknown): void;
 }
 
@@ -154,6 +159,7 @@ export class Approvals {
     const waiter = this.#waiting.get(id);
     if (waiter === undefined) throw new ApprovalError(`no pending approval ${JSON.stringify(id)} (answered already, timed out, or never asked; see approvals.list)`);
     const { tool, agent } = waiter.approval;
+    let learned: StoredRule | undefined;
     if (options.pattern !== undefined) {
       if (waiter.exec === undefined || (answer !== 'always' && answer !== 'never')) throw new ApprovalError('pattern: only an always / never answer to an exec approval stores a pattern');
       let rule;
@@ -163,14 +169,25 @@ export class Approvals {
         throw new ApprovalError(`pattern: ${(error as Error).message}`);
       }
       if (!matchesExecRule(rule, waiter.exec)) throw new ApprovalError(`pattern: \`${rule.kind === 'pattern' ? rule.source : options.pattern}\` does not match the command it answers (\`${describeRule(exactRule(waiter.exec))}\`)`);
-      await this.#rules.addExec(agent, answer === 'always' ? 'allow' : 'deny', rule);
+      learned = { agent, exec: { verdict: answer === 'always' ? 'allow' : 'deny', rule } };
     } else if (answer === 'always' || answer === 'never') {
-      if (waiter.exec !== undefined) await this.#rules.addExec(agent, answer === 'always' ? 'allow' : 'deny', exactRule(waiter.exec));
-      else await this.#rules.addTool(agent, tool, answer === 'always' ? 'always-allow' : 'never');
+      learned = waiter.exec !== undefined
+        ? { agent, exec: { verdict: answer === 'always' ? 'allow' : 'deny', rule: exactRule(waiter.exec) } }
+        : { agent, tool, mode: answer === 'always' ? 'always-allow' : 'never' };
+    }
+    if (learned !== undefined) {
+      await this.learn(learned);
+      this.#deps.emit('approval.rule', learned);
     }
     const approved = answer === 'once' || answer === 'always';
     await this.#resolve(waiter, approved ? undefined : `the owner denied "${tool}" (approval ${id})`, { answer, by });
     return waiter.approval;
+  }
+
+  /** Stores an always / never rule (this instance's answer, or one another instance stored). */
+  async learn(rule: StoredRule): Promise<void> {
+    if ('exec' in rule) await this.#rules.addExec(rule.agent, rule.exec.verdict, rule.exec.rule);
+    else await this.#rules.addTool(rule.agent, rule.tool, rule.mode);
   }
 
   /** Denies everything still waiting (the kernel is closing). */

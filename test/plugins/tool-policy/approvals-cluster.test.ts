@@ -1,7 +1,8 @@
 /**
  * Issue 25: approvals across a cluster. Two kernels share real Redis (events-redis, a unique
  * prefix): a call waiting on A is listed on B and answered there; A — the owner instance,
- * running the call — decides and audits it. A wrong answer on B gets A's refusal back.
+ * running the call — decides and audits it. A wrong answer on B gets A's refusal back; an
+ * `always` answered on B is stored by both.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -77,6 +78,16 @@ describe('approvals across instances (events-redis on real Redis)', () => {
     const [next] = await eventually(b.list, (list) => list.length === 1);
     await b.call('approvals.answer', { id: next!.id, answer: 'deny' });
     expect(await second).toEqual({ deny: `the owner denied "exec" (approval ${next!.id})` });
+    // always on B: A stores the rule and publishes it; B stores it too, so neither asks again.
+    const third = decideToolCall(a.kernel.hooks, { callId: 'c3', name: 'exec', args: { command: 'make', args: ['test'] }, sessionKey: 'agent:main:main' });
+    const [asked] = await eventually(b.list, (list) => list.length === 1);
+    await b.call('approvals.answer', { id: asked!.id, answer: 'always' });
+    expect(await third).toEqual({ args: { command: 'make', args: ['test'] } });
+    const rulesOf = (kernel: typeof a.kernel) => () => Promise.resolve(readFileSync(join(kernel.tempDir, 'state', 'plugins', 'tool-policy', 'rules.json'), 'utf8')).catch(() => '');
+    await eventually(rulesOf(b.kernel), (text) => text.includes('"test"'));
+    expect(JSON.parse(await rulesOf(b.kernel)())).toEqual(JSON.parse(await rulesOf(a.kernel)()));
+    expect(await decideToolCall(b.kernel.hooks, { callId: 'c4', name: 'exec', args: { command: 'make', args: ['test'] }, sessionKey: 'agent:main:main' })).toEqual({ args: { command: 'make', args: ['test'] } });
+
     // An id nobody holds is refused on B at once.
     await expect(b.call('approvals.answer', { id: 'no-such-id', answer: 'once' })).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
   });
