@@ -19,7 +19,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppendFile, createRedactor, looksSecretKey, REDACTED, writeJsonAtomic, type ToolCall } from '../../sdk/core/index.ts';
 import { ApprovalRules, readJson, type ExecVerdict, type ToolRule } from './approval-rules.ts';
-import type { AgentApprovals, ApprovalMode } from './approvals-config.ts';
+import type { AgentApprovals } from './approvals-config.ts';
 import { describeRule, exactRule, execCommand, matchesExecRule, parseExecPattern, type ExecCommand, type ExecRule } from './exec-rules.ts';
 
 export type ApprovalAnswer = 'once' | 'always' | 'deny' | 'never';
@@ -57,8 +57,8 @@ export interface AnswerOptions {
 
 export interface ApprovalsDeps {
   dataDir: string;
-  /** The resolved approvals settings of an agent. */
-  settings(agentId: string): AgentApprovals;
+  /** The resolved approvals settings of an agent, for this session (sandboxed sessions may differ). */
+  settings(agentId: string, sessionKey: string | undefined): AgentApprovals;
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
   /** `approval.requested` / `approval.resolved` / `approval.rule`: to admin clients, channels, other instances. */
   emit(event: string, payload: unknown): void;
@@ -109,11 +109,6 @@ export class Approvals {
     return approvals;
   }
 
-  /** The mode that applies to a tool for an agent: a stored answer first, then the config. */
-  mode(tool: string, agentId = 'main'): ApprovalMode | undefined {
-    return this.#rules.tool(agentId, tool) ?? this.#deps.settings(agentId).tools[tool];
-  }
-
   list(): PendingApproval[] {
     return [...this.#waiting.values()].map((waiter) => waiter.approval);
   }
@@ -132,7 +127,7 @@ export class Approvals {
   }
 
   #decide(call: ToolCall, agentId: string): Decision {
-    const settings = this.#deps.settings(agentId);
+    const settings = this.#deps.settings(agentId, call.sessionKey);
     const toolRule = this.#rules.tool(agentId, call.name);
     if (toolRule === 'never') return { verdict: 'deny', reason: `tool "${call.name}" is never allowed (approval rule)` };
     if (call.name === 'exec' && settings.exec.ask !== 'off' && toolRule === undefined) return this.#decideExec(call, agentId, settings);
@@ -202,7 +197,7 @@ export class Approvals {
 
   async #ask(call: ToolCall, reason: string, exec: ExecCommand | undefined): Promise<string | undefined> {
     const agent = agentOf(call.sessionKey);
-    const timeoutMs = this.#deps.settings(agent).timeoutMs;
+    const timeoutMs = this.#deps.settings(agent, call.sessionKey).timeoutMs;
     const now = Date.now();
     const approval: PendingApproval = {
       id: randomUUID(),

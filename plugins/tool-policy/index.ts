@@ -93,7 +93,8 @@ export default definePlugin<ToolPolicyOptions>({
       }
       approvals = await Approvals.open({
         dataDir: ctx.paths.data,
-        settings: settings.forAgent,
+        // The sandbox mode's verdict on the session picks the `sandboxed` overrides.
+        settings: (agentId, sessionKey) => settings.forAgent(agentId, policy?.sandboxed(sessionKey) ?? true),
         log: ctx.log,
         emit: (event, payload) => {
           broadcast(event, payload);

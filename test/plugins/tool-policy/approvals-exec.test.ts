@@ -23,8 +23,8 @@ const agent = definePlugin({
 });
 const owner: RpcContext = { connection: { id: 'c-owner', remoteAddress: '127.0.0.1', scopes: ['admin'], subject: 'owner' }, signal: new AbortController().signal };
 
-async function start(approvals: object, env: Record<string, string> = {}) {
-  const kernel = await createTestKernel({ config: { agents: { defaults: { sandbox: { mode: 'off', approvals } } } }, plugins: [agent, toolPolicy], env });
+async function start(approvals: object, env: Record<string, string> = {}, sandbox: object = { mode: 'off' }) {
+  const kernel = await createTestKernel({ config: { agents: { defaults: { sandbox: { ...sandbox, approvals } } } }, plugins: [agent, toolPolicy], env });
   const call = (method: string, params: unknown) => kernel.hooks.rpc.for(method).promise(params, owner).catch((error: { cause?: unknown }) => {
     throw error.cause ?? error;
   });
@@ -112,6 +112,22 @@ describe('exec approvals by command', () => {
     expect(await waiting).toMatchObject({ deny: expect.stringContaining('the owner denied "exec"') });
   });
 
+  it('sandboxed sessions take the sandboxed overrides; the main session does not', async () => {
+    const { call, exec, pending } = await start(
+      { exec: { ask: 'off' }, sandboxed: { exec: { ask: 'on-miss', allow: ['ls'] } } },
+      {},
+      { mode: 'non-main', denylist: ['browser'] },
+    );
+    const group = 'agent:main:irc:group:#lobby';
+    expect(await exec('make', ['deploy'])).toMatchObject({ args: { command: 'make' } });
+    expect(await exec('ls', [], group)).toMatchObject({ args: { command: 'ls' } });
+    const waiting = exec('make', ['deploy'], group);
+    const approval = await pending();
+    expect(approval).toMatchObject({ sessionKey: group, reason: expect.stringContaining('matches no allow rule') });
+    await call('approvals.answer', { id: approval.id, answer: 'deny' });
+    expect(await waiting).toMatchObject({ deny: expect.stringContaining('the owner denied') });
+  });
+
   it('rules of the first approvals version apply to every agent', async () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'moltbot-approvals-v1-'));
     mkdirSync(join(stateDir, 'plugins', 'tool-policy'), { recursive: true });
@@ -129,12 +145,25 @@ describe('approvals settings', () => {
     });
     expect(settings.forAgent('main')).toMatchObject({ tools: { weather: 'ask' }, timeoutMs: 1000, exec: { ask: 'on-miss', allow: [{ source: 'ls' }] } });
     expect(settings.forAgent('work')).toMatchObject({ tools: { weather: 'ask' }, timeoutMs: 5000, exec: { ask: 'always', allow: [{ source: 'ls' }] } });
+    expect(settings.forAgent('main', true)).toBe(settings.forAgent('main'));
+  });
+
+  it('sandboxed overrides layer over the agent\'s settings, an agent\'s own over the defaults\'', () => {
+    const settings = approvalsSettings({
+      defaults: { sandbox: { approvals: { tools: { weather: 'always-allow' }, exec: { ask: 'on-miss', allow: ['ls'] }, sandboxed: { tools: { weather: 'ask' }, exec: { ask: 'always' } } } } },
+      list: [{ id: 'work', sandbox: { approvals: { sandboxed: { exec: { allow: ['make **'] } } } } }],
+    });
+    expect(settings.forAgent('main', true)).toMatchObject({ tools: { weather: 'ask' }, exec: { ask: 'always', allow: [{ source: 'ls' }] } });
+    expect(settings.forAgent('work', false)).toMatchObject({ tools: { weather: 'always-allow' }, exec: { ask: 'on-miss', allow: [{ source: 'ls' }] } });
+    expect(settings.forAgent('work', true)).toMatchObject({ tools: { weather: 'ask' }, exec: { ask: 'always', allow: [{ source: 'make **' }] } });
+    expect(() => approvalsSettings({ defaults: { sandbox: { approvals: { sandboxed: { tools: { exec: 'ask' }, exec: { ask: 'on-miss', deny: ['rm **', 'x/y'] } } } } } }))
+      .toThrow(/approvals\.sandboxed\.exec\.deny\[1\]: "x\/y" is not a bare program name[\s\S]*approvals\.sandboxed: tools\.exec "ask" conflicts/);
   });
 
   it('a bad pattern or a conflicting exec mode fails the start, naming the path', async () => {
     expect(() => approvalsSettings({ defaults: { sandbox: { approvals: { exec: { ask: 'on-miss', allow: ['ls', '/bin/rm **'] } } } } }))
       .toThrow('agents.defaults.sandbox.approvals.exec.allow[1]: "/bin/rm" is not a bare program name');
-    await expect(start({ tools: { exec: 'ask' }, exec: { ask: 'on-miss' } })).rejects.toThrow('agents.defaults.sandbox.approvals.tools.exec: "ask" conflicts with exec.ask "on-miss"');
+    await expect(start({ tools: { exec: 'ask' }, exec: { ask: 'on-miss' } })).rejects.toThrow('agents.defaults.sandbox.approvals: tools.exec "ask" conflicts with exec.ask "on-miss"');
     await expect(start({ exec: { ask: 'sometimes' } })).rejects.toThrow(/approvals\.exec\.ask/);
   });
 });
