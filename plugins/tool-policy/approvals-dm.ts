@@ -85,11 +85,13 @@ export function createDmApprovals(deps: DmApprovalsDeps) {
     async onMessage(message: InboundMessage): Promise<MessageDrop | undefined> {
       const command = parseApprovalCommand(message.text);
       if (command === undefined) return undefined;
-      const owner = message.chatType === 'dm' && channelsNamed.has(message.channel)
-        && deps.channels()?.isOwnerChat(message.channel, { chatType: 'dm', chatId: message.sender }) === true;
-      if (!owner) {
-        deps.log.warn({ channel: message.channel, sender: message.sender, chatType: message.chatType }, 'approval answer refused: the sender is not an owner');
-        await deps.audit({ event: 'refused', ...('id' in command ? { id: command.id } : {}), by: { subject: message.sender, via: `channel:${message.channel}` }, reason: message.chatType === 'dm' ? 'not an owner' : 'not a DM' });
+      const refusal = message.chatType !== 'dm' ? 'not a DM'
+        : !channelsNamed.has(message.channel) ? 'not a notify channel'
+        : deps.channels()?.isOwnerChat(message.channel, { chatType: 'dm', chatId: message.sender }) !== true ? 'not an owner'
+        : undefined;
+      if (refusal !== undefined) {
+        deps.log.warn({ channel: message.channel, sender: message.sender, chatType: message.chatType, reason: refusal }, 'approval answer refused');
+        await deps.audit({ event: 'refused', ...('id' in command ? { id: command.id } : {}), by: { subject: message.sender, via: `channel:${message.channel}` }, reason: refusal });
         reply(message, message.chatType === 'dm' ? 'You may not answer approvals.' : 'Approvals are answered by the owner in a DM.');
         return { drop: true, reason: 'approval-refused' };
       }
