@@ -33,7 +33,8 @@ export interface ApprovalDesk {
 }
 
 export interface ClusterDeskDeps {
-  local(): Approvals;
+  /** This instance's approvals; undefined until they are opened at start. */
+  local(): Approvals | undefined;
   bus: EventBus | undefined;
   /** Another instance's approval.requested / approval.resolved, for this instance's admin clients. */
   relay(event: string, payload: unknown): void;
@@ -56,9 +57,12 @@ export function createApprovalDesk(deps: ClusterDeskDeps): ApprovalDesk & { publ
       if (remote.delete(message.payload.id)) deps.relay('approval.resolved', message.payload);
     } else if (message.type === 'rule') {
       // Every instance keeps the owner's always / never answers, so the next call is not asked anywhere.
-      deps.local().learn(message.rule).then(() => deps.relay('approval.rule', message.rule), (error: unknown) => deps.log.warn({ err: error }, 'approval rule from another instance not stored'));
+      // (Before this instance's approvals are open the rule is missed, as if it had been down.)
+      deps.local()?.learn(message.rule).then(() => deps.relay('approval.rule', message.rule), (error: unknown) => deps.log.warn({ err: error }, 'approval rule from another instance not stored'));
     } else if (message.type === 'answer' && message.to === instance) {
-      deps.local().answer(message.id, message.answer, { ...message.by, via: `${message.by.via}@${message.from}` }, message.options).then(
+      const local = deps.local();
+      if (local === undefined) return;
+      local.answer(message.id, message.answer, { ...message.by, via: `${message.by.via}@${message.from}` }, message.options).then(
         (approval) => bus!.publish(APPROVALS_TOPIC, { type: 'answered', from: instance, to: message.from, request: message.request, approval }),
         (error: unknown) => bus!.publish(APPROVALS_TOPIC, { type: 'answered', from: instance, to: message.from, request: message.request, error: error instanceof ApprovalError ? error.message : 'the owner instance could not record the answer' }),
       );
@@ -70,17 +74,24 @@ export function createApprovalDesk(deps: ClusterDeskDeps): ApprovalDesk & { publ
     }
   };
   const unsubscribe = bus?.subscribe(APPROVALS_TOPIC, onMessage);
+  const opened = (): Approvals => {
+    const local = deps.local();
+    if (local === undefined) throw new Error('tool-policy: approvals are opened when the kernel starts');
+    return local;
+  };
 
   return {
     list() {
+      const local = opened();
       // An owner that died mid-wait never says "resolved": what expired is gone, whatever was heard.
       const now = Date.now();
       for (const [id, entry] of remote) if (Date.parse(entry.approval.expiresAt) <= now) remote.delete(id);
-      return [...deps.local().list(), ...[...remote.values()].map((entry) => entry.approval)];
+      return [...local.list(), ...[...remote.values()].map((entry) => entry.approval)];
     },
     async answer(id, answer, by, options = {}) {
       const elsewhere = remote.get(id);
-      if (deps.local().has(id) || elsewhere === undefined || bus === undefined) return deps.local().answer(id, answer, by, options);
+      const local = opened();
+      if (local.has(id) || elsewhere === undefined || bus === undefined) return local.answer(id, answer, by, options);
       const request = randomUUID();
       return new Promise<PendingApproval>((resolve, reject) => {
         const timer = setTimeout(() => {

@@ -104,6 +104,7 @@ export class Approvals {
     for (const approval of left) {
       deps.log.warn({ approvalId: approval.id, tool: approval.tool, sessionKey: approval.sessionKey }, 'approval pending at restart: denied (the call that waited for it is gone)');
       await approvals.#record({ event: 'resolved', id: approval.id, tool: approval.tool, answer: 'deny', reason: 'restart', by: { via: 'restart' } });
+      deps.emit('approval.resolved', { id: approval.id, tool: approval.tool, answer: 'deny', approved: false, reason: 'restart' });
     }
     if (left.length > 0) await approvals.#savePending();
     return approvals;

@@ -91,6 +91,8 @@ export default definePlugin<ToolPolicyOptions>({
           fix: 'Name a configured channel and one of its owners (channels.<id>.owners): only an owner may answer approvals by DM.',
         });
       }
+      // Before opening: what a crashed run left pending is denied there, and the other instances hear it.
+      desk = createApprovalDesk({ local: () => approvals, bus: ctx.useOptional(eventBusRef), relay: broadcast, log: ctx.log });
       approvals = await Approvals.open({
         dataDir: ctx.paths.data,
         // The sandbox mode's verdict on the session picks the `sandboxed` overrides.
@@ -103,7 +105,6 @@ export default definePlugin<ToolPolicyOptions>({
           if (event === 'approval.requested') dm.notify(payload as PendingApproval);
         },
       });
-      desk = createApprovalDesk({ local: currentApprovals, bus: ctx.useOptional(eventBusRef), relay: broadcast, log: ctx.log });
     });
     // The owner's `/approve <id>` DMs are answers, not messages for the agent.
     if ((settings.base.notify ?? []).length > 0) ctx.hooks.messageReceived.tapPromise(ctx.name, (message) => dm.onMessage(message));

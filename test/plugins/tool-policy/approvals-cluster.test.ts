@@ -4,7 +4,8 @@
  * running the call — decides and audits it. A wrong answer on B gets A's refusal back; an
  * `always` answered on B is stored by both.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RpcContext } from '../../../core/hook-types.ts';
@@ -29,8 +30,9 @@ const agent = definePlugin({
 });
 const owner: RpcContext = { connection: { id: 'c-owner', remoteAddress: '10.0.0.9', scopes: ['admin'], subject: 'owner-on-b' }, signal: new AbortController().signal };
 
-async function instance(keyPrefix: string) {
+async function instance(keyPrefix: string, env: Record<string, string> = {}) {
   const kernel = await createTestKernel({
+    env,
     config: { redis: { url: REDIS_URL, keyPrefix }, agents: { defaults: { sandbox: { mode: 'off', approvals: { exec: { ask: 'on-miss' } } } } } },
     plugins: [agent, 'events-redis', toolPolicy],
   });
@@ -39,6 +41,14 @@ async function instance(keyPrefix: string) {
   });
   const list = async () => ((await call('approvals.list', {})) as { approvals: PendingApproval[] }).approvals;
   return { kernel, call, list };
+}
+
+async function subscribed(keyPrefix: string, count: number): Promise<void> {
+  // Pub/sub keeps nothing: go on once every instance's subscription is live.
+  const redis = createClient({ url: REDIS_URL });
+  await redis.connect();
+  await eventually(async () => (await redis.sendCommand(['PUBSUB', 'NUMSUB', `${keyPrefix}:events:${APPROVALS_TOPIC}`])) as [string, number], (reply) => Number(reply[1]) === count);
+  await redis.close();
 }
 
 async function eventually<T>(read: () => Promise<T>, ready: (value: T) => boolean): Promise<T> {
@@ -54,11 +64,7 @@ describe('approvals across instances (events-redis on real Redis)', () => {
   it('a call waiting on A is answered on B; A decides, runs it and audits who answered where', async () => {
     const keyPrefix = redisPrefix();
     const [a, b] = await Promise.all([instance(keyPrefix), instance(keyPrefix)]);
-    // Pub/sub keeps nothing: start once both instances' subscriptions are live.
-    const redis = createClient({ url: REDIS_URL });
-    await redis.connect();
-    await eventually(async () => (await redis.sendCommand(['PUBSUB', 'NUMSUB', `${keyPrefix}:events:${APPROVALS_TOPIC}`])) as [string, number], (reply) => Number(reply[1]) === 2);
-    await redis.close();
+    await subscribed(keyPrefix, 2);
     const first = decideToolCall(a.kernel.hooks, { callId: 'c1', name: 'exec', args: { command: 'make', args: ['deploy'] }, sessionKey: 'agent:main:main' });
     const [seen] = await eventually(b.list, (list) => list.length === 1);
     expect(seen).toMatchObject({ tool: 'exec', agent: 'main', sessionKey: 'agent:main:main', args: { command: 'make', args: ['deploy'] } });
@@ -90,5 +96,18 @@ describe('approvals across instances (events-redis on real Redis)', () => {
 
     // An id nobody holds is refused on B at once.
     await expect(b.call('approvals.answer', { id: 'no-such-id', answer: 'once' })).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+  });
+
+  it('an owner instance restarted after a crash denies what it left pending, and the others stop listing it', async () => {
+    const keyPrefix = redisPrefix();
+    const env = { MOLTBOT_STATE_DIR: mkdtempSync(join(tmpdir(), 'moltbot-approvals-cluster-')) };
+    const [a, b] = await Promise.all([instance(keyPrefix, env), instance(keyPrefix)]);
+    await subscribed(keyPrefix, 2);
+    void decideToolCall(a.kernel.hooks, { callId: 'c1', name: 'exec', args: { command: 'make', args: ['deploy'] }, sessionKey: 'agent:main:main' });
+    const [left] = await eventually(b.list, (list) => list.length === 1);
+    // A "dies" (nothing closes it) and starts again on the same state dir.
+    const restarted = await instance(keyPrefix, env);
+    expect(restarted.kernel.logs.find((line) => line.msg?.startsWith('approval pending at restart'))).toMatchObject({ approvalId: left!.id });
+    await eventually(b.list, (list) => list.length === 0);
   });
 });
