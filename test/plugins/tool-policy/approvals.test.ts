@@ -129,6 +129,8 @@ describe('tool approvals', () => {
     // The process "dies" with a weather call waiting: nothing closes it before the next start reads the files.
     void agentCall(before.kernel, {}, 'weather');
     const [left] = await pending(before.call);
+    // Listed as soon as it waits; on disk (pending.json, then this log line) a moment later.
+    for (let i = 0; i < 400 && !before.kernel.logs.some((line) => line.msg === 'tool call waits for approval' && line.approvalId === left!.id); i++) await new Promise((resolve) => setTimeout(resolve, 5));
 
     const after = await start({ tools: { exec: 'ask', weather: 'ask' } }, env);
     expect(after.kernel.logs.find((line) => line.msg?.startsWith('approval pending at restart'))).toMatchObject({ approvalId: left!.id, tool: 'weather' });
