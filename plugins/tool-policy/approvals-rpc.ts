@@ -5,9 +5,10 @@
  */
 import type { PluginContext } from '../../sdk/core/index.ts';
 import { defineMethod, RpcError } from '../../sdk/gateway/index.ts';
-import { ApprovalError, type ApprovalAnswer, type Approvals } from './approvals.ts';
+import { ApprovalError, type ApprovalAnswer } from './approvals.ts';
+import type { ApprovalDesk } from './approvals-cluster.ts';
 
-export function defineApprovalMethods(ctx: PluginContext, approvals: () => Approvals): void {
+export function defineApprovalMethods(ctx: PluginContext, approvals: () => ApprovalDesk): void {
   defineMethod(ctx, {
     name: 'approvals.list',
     scope: 'read',
@@ -25,15 +26,16 @@ export function defineApprovalMethods(ctx: PluginContext, approvals: () => Appro
       properties: {
         id: { type: 'string', minLength: 1, maxLength: 100, description: 'Approval id from approvals.list or the approval.requested event.' },
         answer: { enum: ['once', 'always', 'deny', 'never'], description: 'once | always (adds an allow rule) | deny | never (adds a deny rule).' },
+        pattern: { type: 'string', minLength: 1, maxLength: 1000, description: 'With always / never on an exec approval: the exec pattern to store (e.g. "git status **") instead of the exact command; it must match the command.' },
       },
     },
-    handler: async (params: { id: string; answer: ApprovalAnswer }, rpc) => {
+    handler: async (params: { id: string; answer: ApprovalAnswer; pattern?: string }, rpc) => {
       try {
         const approval = await approvals().answer(params.id, params.answer, {
           ...(rpc.connection.subject !== undefined ? { subject: rpc.connection.subject } : {}),
           remoteAddress: rpc.connection.remoteAddress,
           via: 'rpc',
-        });
+        }, params.pattern !== undefined ? { pattern: params.pattern } : {});
         return { id: approval.id, tool: approval.tool, answer: params.answer };
       } catch (error) {
         if (error instanceof ApprovalError) throw new RpcError('INVALID_REQUEST', error.message, { details: { id: params.id } });

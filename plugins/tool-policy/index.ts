@@ -9,11 +9,15 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import schema from '../../schemas/plugins/tool-policy.json' with { type: 'json' };
 import validate from '../../schemas/generated/tool-policy.validate.ts';
-import { definePlugin, optionalService } from '../../sdk/core/index.ts';
+import { definePlugin, MoltbotError, optionalService } from '../../sdk/core/index.ts';
+import { channelsServiceRef } from '../../sdk/channels/index.ts';
 import { gatewayServiceRef } from '../../sdk/gateway/index.ts';
-import { createToolPolicy, toolPolicyRef, toolRegistryRef, type SandboxPolicyConfig, type ToolPolicy } from '../../sdk/agent/index.ts';
+import { createToolPolicy, eventBusRef, toolPolicyRef, toolRegistryRef, type SandboxPolicyConfig, type ToolPolicy } from '../../sdk/agent/index.ts';
 import { defineToolMethods } from './rpc.ts';
-import { Approvals } from './approvals.ts';
+import { Approvals, type PendingApproval } from './approvals.ts';
+import { approvalsSettings } from './approvals-config.ts';
+import { createDmApprovals } from './approvals-dm.ts';
+import { createApprovalDesk, type ApprovalDesk } from './approvals-cluster.ts';
 import { defineApprovalMethods } from './approvals-rpc.ts';
 import { registerApprovalCommands } from './approvals-cli.ts';
 
@@ -33,7 +37,7 @@ export default definePlugin<ToolPolicyOptions>({
   // Ordered after the plugins that register tools, so their names are known when the lists are checked.
   optionalDependencies: ['agent', 'sandbox', 'tools-fs', 'tools-exec', 'tools-sessions'],
   provides: [toolPolicyRef],
-  consumes: [optionalService(toolRegistryRef), optionalService(gatewayServiceRef)],
+  consumes: [optionalService(toolRegistryRef), optionalService(gatewayServiceRef), optionalService(channelsServiceRef), optionalService(eventBusRef)],
   // Unknown tool names are a config error for `config validate` and doctor too, not only at
   // start. User tools register in the sandbox's start tap; here they are the workspace's
   // `tools/<name>.mjs` files (the names the sandbox gives them).
@@ -46,32 +50,70 @@ export default definePlugin<ToolPolicyOptions>({
       () => [] as string[],
     );
     createToolPolicy(policyConfig, [...registered, ...userTools]);
+    approvalsSettings(config.agents as Parameters<typeof approvalsSettings>[0]);
   },
   setup(ctx, options) {
     const config = ((ctx.config.agents as { defaults?: { sandbox?: SandboxPolicyConfig } } | undefined)?.defaults?.sandbox) ?? {};
     const registered = (): string[] => ctx.useOptional(toolRegistryRef)?.list().map((tool) => tool.name) ?? [];
+    // Bad exec patterns or conflicting modes fail the setup with their config path.
+    const settings = approvalsSettings(ctx.config.agents as Parameters<typeof approvalsSettings>[0]);
     // Built at start: user tools (sandbox plugin) register in their start taps, which run first.
     let policy: ToolPolicy | undefined;
     let approvals: Approvals | undefined;
-    ctx.hooks.start.tapPromise(ctx.name, async () => {
-      policy = createToolPolicy(config, registered());
-      approvals = await Approvals.open({
-        dataDir: ctx.paths.data,
-        config: config.approvals ?? {},
-        log: ctx.log,
-        // Only admin clients see what waits (arguments included, secrets masked): they are the ones who may answer.
-        emit: (event, payload) => { ctx.useOptional(gatewayServiceRef)?.broadcast(event, payload, 'admin'); },
-      });
-    });
-    // Before the drain: a call waiting for an answer is in-flight work the drain would wait on.
-    ctx.hooks.beforeClose.tapPromise(ctx.name, async () => {
-      await approvals?.close();
-    });
     const currentApprovals = (): Approvals => {
       if (approvals === undefined) throw new Error('tool-policy: approvals are opened when the kernel starts');
       return approvals;
     };
-    defineApprovalMethods(ctx, currentApprovals);
+    // Lists and answers across instances when an event bus (events-redis) is loaded.
+    let desk: (ApprovalDesk & { publish(event: string, payload: unknown): void; close(): void }) | undefined;
+    const currentDesk = (): ApprovalDesk => {
+      if (desk === undefined) throw new Error('tool-policy: approvals are opened when the kernel starts');
+      return desk;
+    };
+    const broadcast = (event: string, payload: unknown) => {
+      // Only admin clients see what waits (arguments included, secrets masked): they are the ones who may answer.
+      ctx.useOptional(gatewayServiceRef)?.broadcast(event, payload, 'admin');
+    };
+    const dm = createDmApprovals({
+      notify: settings.base.notify ?? [],
+      channels: () => ctx.useOptional(channelsServiceRef),
+      answer: (id, answer, by) => currentDesk().answer(id, answer, by),
+      audit: (entry) => currentApprovals().audit(entry),
+      log: ctx.log,
+    });
+    ctx.hooks.start.tapPromise(ctx.name, async () => {
+      policy = createToolPolicy(config, registered());
+      const problems = dm.check();
+      if (problems.length > 0) {
+        throw new MoltbotError('MOLT_ERR_CONFIG_INVALID', {
+          message: `Invalid config: approvals notify\n${problems.join('\n')}`,
+          path: 'agents.defaults.sandbox.approvals.notify',
+          fix: 'Name a configured channel and one of its owners (channels.<id>.owners): only an owner may answer approvals by DM.',
+        });
+      }
+      // Before opening: what a crashed run left pending is denied there, and the other instances hear it.
+      desk = createApprovalDesk({ local: () => approvals, bus: ctx.useOptional(eventBusRef), relay: broadcast, log: ctx.log });
+      approvals = await Approvals.open({
+        dataDir: ctx.paths.data,
+        // The sandbox mode's verdict on the session picks the `sandboxed` overrides.
+        settings: (agentId, sessionKey) => settings.forAgent(agentId, policy?.sandboxed(sessionKey) ?? true),
+        log: ctx.log,
+        emit: (event, payload) => {
+          broadcast(event, payload);
+          desk?.publish(event, payload);
+          // The owner instance notifies; the others only relay to their clients.
+          if (event === 'approval.requested') dm.notify(payload as PendingApproval);
+        },
+      });
+    });
+    // The owner's `/approve <id>` DMs are answers, not messages for the agent.
+    if ((settings.base.notify ?? []).length > 0) ctx.hooks.messageReceived.tapPromise(ctx.name, (message) => dm.onMessage(message));
+    // Before the drain: a call waiting for an answer is in-flight work the drain would wait on.
+    ctx.hooks.beforeClose.tapPromise(ctx.name, async () => {
+      desk?.close();
+      await approvals?.close();
+    });
+    defineApprovalMethods(ctx, currentDesk);
     ctx.hooks.cliCommands.tap(ctx.name, (program, cli) => registerApprovalCommands(program, cli, ctx));
     const current = (): ToolPolicy => {
       if (policy === undefined) throw new Error('tool-policy: the policy is built when the kernel starts');

@@ -1079,18 +1079,67 @@ export interface Sandbox {
    * Human approval of tool calls: per tool never (always denied), ask (the call waits until the owner answers over RPC approvals.answer or `moltbot approvals approve|deny`) or always-allow. Applies to every session, after the sandbox allow/deny lists.
    */
   approvals?: {
-    /**
-     * Approval mode per tool name, e.g. {"exec": "ask"}; a tool not named is not asked about. Answers given with --always / --never are stored in the tool-policy data dir and win over these.
-     */
-    tools?: {
-      /**
-       * never: deny every call; ask: wait for the owner's answer; always-allow: run without asking.
-       */
-      [k: string]: 'never' | 'ask' | 'always-allow' | undefined;
-    };
+    tools?: ApprovalTools;
     /**
      * How long an ask call waits for an answer before it is denied (milliseconds; default 5 minutes).
      */
     timeoutMs?: number;
+    exec?: ExecApprovals;
+    /**
+     * Overrides for sessions the sandbox mode covers (every session but the main one under mode non-main; all under all): tools merge over approvals.tools, exec replaces approvals.exec key by key. E.g. ask about exec in group chats and not in the owner's main session.
+     */
+    sandboxed?: {
+      tools?: ApprovalTools;
+      exec?: ExecApprovals;
+    };
+    /**
+     * Where the owner is told about each pending approval, by DM on a channel; the owner answers there with /approve <id> [always] or /deny <id> [never]. Only the channel's owners (channels.<id>.owners) may answer.
+     *
+     * @maxItems 50
+     */
+    notify?: {
+      /**
+       * A channel id (a channels.<id> section), e.g. irc.
+       */
+      channel: string;
+      /**
+       * The owner's sender id on that channel (an IRC nick, a Telegram user id); must be one of channels.<id>.owners.
+       */
+      to: string;
+    }[];
   };
+}
+/**
+ * Approval mode per tool name, e.g. {"exec": "ask"}; a tool not named is not asked about. Answers given with --always / --never are stored in the tool-policy data dir and win over these.
+ */
+export interface ApprovalTools {
+  /**
+   * never: deny every call; ask: wait for the owner's answer; always-allow: run without asking.
+   */
+  [k: string]: 'never' | 'ask' | 'always-allow' | undefined;
+}
+/**
+ * Approval of exec calls by command: ask when a command matches no allow pattern (on-miss) or on every call (always). The tools-exec allow option still decides which programs can run at all.
+ */
+export interface ExecApprovals {
+  /**
+   * off: exec follows approvals.tools.exec; on-miss: ask unless an allow pattern (or an always answer) matches; always: ask on every exec call.
+   */
+  ask?: 'off' | 'on-miss' | 'always';
+  /**
+   * Commands that run without asking under on-miss, e.g. "git status **": the program name, then one glob per argument (* and ?), a last ** for any further arguments.
+   *
+   * @maxItems 1000
+   *
+   * Items: An exec pattern.
+   */
+  allow?: string[];
+  /**
+   * Commands that never run (checked before allow), same pattern syntax, e.g. "git push **".
+   *
+   * @maxItems 1000
+   *
+   * Items: An exec pattern.
+   */
+  deny?: string[];
 }

@@ -56,4 +56,26 @@ describe('moltbot approvals', () => {
     expect(unknown.code).not.toBe(0);
     expect(unknown.stderr).toContain('no pending approval "no-such-id"');
   });
+
+  it('approves an exec approval with --always --pattern: matching commands run from then on', async () => {
+    const { kernel, port } = await startGateway({
+      config: { agents: { defaults: { sandbox: { mode: 'off', approvals: { exec: { ask: 'on-miss' } } } } } },
+      extra: [agent, toolPolicy],
+    });
+    const { dir } = useTempDir();
+    writeFileSync(join(dir, 'moltbot.config.json'), JSON.stringify({ preset: 'none', plugins: ['tool-policy'], gateway: { port, auth: { mode: 'password', password: '${GW_PW}' } } }));
+    const cli = (...args: string[]) => runCliCaptured(['approvals', ...args], { cwd: dir, env: { GW_PW: PASSWORD } });
+    const exec = (args: string[]) => decideToolCall(kernel.hooks, { callId: `c-${args.join('-')}`, name: 'exec', args: { command: 'make', args }, sessionKey: 'agent:main:main' });
+
+    const first = exec(['build', 'all']);
+    let listed: Array<{ id: string; reason: string }> = [];
+    for (let i = 0; i < 100 && listed.length === 0; i++) listed = JSON.parse((await cli('list', '--json')).stdout);
+    expect(listed[0]!.reason).toBe('exec `make "build" "all"` matches no allow rule (exec.ask "on-miss")');
+    const refused = await cli('approve', listed[0]!.id, '--always', '--pattern', 'make test **');
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('does not match the command it answers');
+    expect(await cli('approve', listed[0]!.id, '--always', '--pattern', 'make build **')).toMatchObject({ code: 0 });
+    expect(await first).toMatchObject({ args: { command: 'make' } });
+    expect(await exec(['build', 'docs'])).toMatchObject({ args: { command: 'make', args: ['build', 'docs'] } });
+  });
 });

@@ -110,7 +110,8 @@ describe('tool approvals', () => {
     expect(await weather).toMatchObject({ content: expect.stringContaining('tool call denied') });
     expect(await agentCall(kernel, {}, 'weather')).toMatchObject({ content: 'tool call denied: tool "weather" is never allowed (approval rule)' });
     const rules = JSON.parse(readFileSync(join(kernel.tempDir, 'state', 'plugins', 'tool-policy', 'rules.json'), 'utf8'));
-    expect(rules).toEqual({ rules: { exec: 'always-allow', weather: 'never' } });
+    // Stored per agent: another agent is still asked.
+    expect(rules).toEqual({ version: 2, agents: { main: { tools: { exec: 'always-allow', weather: 'never' } } } });
 
     const configured = await start({ tools: { exec: 'never', weather: 'always-allow' } });
     expect(await agentCall(configured.kernel, {}, 'exec')).toMatchObject({ content: 'tool call denied: tool "exec" is never allowed (approval rule)' });
@@ -128,6 +129,8 @@ describe('tool approvals', () => {
     // The process "dies" with a weather call waiting: nothing closes it before the next start reads the files.
     void agentCall(before.kernel, {}, 'weather');
     const [left] = await pending(before.call);
+    // Listed as soon as it waits; on disk (pending.json, then this log line) a moment later.
+    for (let i = 0; i < 400 && !before.kernel.logs.some((line) => line.msg === 'tool call waits for approval' && line.approvalId === left!.id); i++) await new Promise((resolve) => setTimeout(resolve, 5));
 
     const after = await start({ tools: { exec: 'ask', weather: 'ask' } }, env);
     expect(after.kernel.logs.find((line) => line.msg?.startsWith('approval pending at restart'))).toMatchObject({ approvalId: left!.id, tool: 'weather' });
