@@ -91,7 +91,7 @@ describe('channels: send_file', () => {
     const h = await startChannels({ settings: open, channel: createFakeChannel({ maxMediaBytes: 10, media: false }) });
     const big = await outboundAttachment(Buffer.alloc(11, 1), 'eleven.bin');
     await expect(h.channels.send('fake', { chatType: 'dm', chatId: 'bob' }, 'x', { attachments: [big] }))
-      .rejects.toMatchObject({ code: 'MOLT_ERR_CHANNEL_MEDIA_REFUSED', message: expect.stringContaining('file "eleven.bin" is 11 B; channel "fake" takes files up to 10 B') });
+      .rejects.toMatchObject({ code: 'MOLT_ERR_CHANNEL_MEDIA_REFUSED', message: expect.stringContaining('file "eleven.bin" is 11 bytes; channel "fake" takes files up to 10 bytes') });
     expect(h.channel.sent).toEqual([]);
     await h.channels.send('fake', { chatType: 'dm', chatId: 'bob' }, '', { attachments: [await outboundAttachment(Buffer.from('a,b\n1,2\n'), 'data.csv', 'the numbers')] });
     expect(h.channel.sent.map((s) => s.text)).toEqual(['the numbers\n[file "data.csv" (8 bytes) not delivered: this channel cannot carry files]']);
