@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { WebSocket, WebSocketServer } from 'ws';
-import { row, summarize } from './stats.ts';
+import { median, row, summarize } from './stats.ts';
 
 const CLIENT_FLAG = '--gateway-bench-client';
 const SERVER_FLAG = '--gateway-bench-server';
@@ -338,7 +338,6 @@ async function timeToListen(env: Record<string, string>, config?: object): Promi
 
 const us = (value: number) => `${value.toFixed(0)} µs`;
 const perSecond = (result: RoundResult) => result.requests / result.seconds;
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const verdict = (met: boolean) => (met ? 'MET' : 'MISSED');
 
 const PAIRS = 8;
