@@ -1,4 +1,7 @@
 /** Tiny measuring kit: each figure is paired with a baseline measured in the same run. */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
 export interface Stats { median: number; p99: number; mean: number; runs: number }
 
 export function summarize(samples: number[]): Stats {
@@ -48,4 +51,19 @@ export async function alternate<T>(pairs: number, subject: () => Promise<T>, bas
 
 export function row(label: string, value: string, note = ''): string {
   return `${label.padEnd(52)} ${value.padStart(14)}  ${note}`;
+}
+
+let gc: (() => void) | undefined;
+
+/** RSS after full collections (gc exposed on first use, only in the process that measures). */
+export async function settledRss(): Promise<number> {
+  if (gc === undefined) {
+    setFlagsFromString('--expose-gc');
+    gc = runInNewContext('gc') as () => void;
+  }
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return process.memoryUsage().rss;
 }
