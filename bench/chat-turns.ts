@@ -6,7 +6,8 @@
  * - turns/s and server CPU per turn at 1 session (serial) and 16 sessions in flight;
  * - memory, in a fresh server process per side: RSS after 1,000 serial turns (after full
  *   collections), peak RSS under 8 rounds of 50 sessions × 20 turns, and growth across the
- *   rounds (settled RSS after round 8 minus after round 1).
+ *   rounds (settled RSS and heap after round 8 minus after round 1; RSS alone also shows
+ *   memory the allocator keeps from the peak).
  * A session gets a new key every 10 turns on both sides, so a figure is the per-turn cost, not
  * a growing history's (the proxy sends only the last message).
  */
@@ -46,7 +47,7 @@ function serverMain(kind: Kind, baseURL: string): void {
       process.send!({ cpuUs: user + system, rss, peakRss: Math.max(peakRss, rss) } satisfies Usage);
       peakRss = 0;
     } else if (message.op === 'settled') {
-      void settledRss().then((rss) => process.send!({ rss }));
+      void settledRss().then((rss) => process.send!({ rss, heapUsed: process.memoryUsage().heapUsed }));
     } else {
       void started.then((server) => server.close()).finally(() => {
         rmSync(dir, { recursive: true, force: true });
@@ -108,22 +109,22 @@ async function round(server: Server, sessions: number, tag: string): Promise<{ p
 }
 
 /** Memory of a fresh server: settled RSS after 1,000 serial turns, then peak RSS per load round and the growth across rounds. */
-async function memory(kind: Kind, baseURL: string): Promise<{ after1000: number; peak: number; growth: number }> {
+async function memory(kind: Kind, baseURL: string): Promise<{ after1000: number; peak: number; growth: number; heapGrowth: number }> {
   const server = await startServer(kind, baseURL);
   try {
     for (let n = 0; n < 1000; n++) await server.client.chat(`agent:main:bench:dm:mem-serial-${Math.floor(n / 10)}`, 'hello');
     const after1000 = (await server.ask<{ rss: number }>('settled')).rss;
     await server.ask<Usage>('usage');
     const peaks: number[] = [];
-    const settled: number[] = [];
+    const settled: { rss: number; heapUsed: number }[] = [];
     for (let r = 0; r < MEMORY_ROUNDS; r++) {
       await Promise.all(Array.from({ length: 50 }, async (_, s) => {
         for (let n = 0; n < 20; n++) await server.client.chat(`agent:main:bench:dm:mem${r}-${s}-${Math.floor(n / 10)}`, 'load');
       }));
       peaks.push((await server.ask<Usage>('usage')).peakRss);
-      if (r === 0 || r === MEMORY_ROUNDS - 1) settled.push((await server.ask<{ rss: number }>('settled')).rss);
+      if (r === 0 || r === MEMORY_ROUNDS - 1) settled.push(await server.ask<{ rss: number; heapUsed: number }>('settled'));
     }
-    return { after1000, peak: Math.max(...peaks), growth: settled[1]! - settled[0]! };
+    return { after1000, peak: Math.max(...peaks), growth: settled[1]!.rss - settled[0]!.rss, heapGrowth: settled[1]!.heapUsed - settled[0]!.heapUsed };
   } finally {
     await server.stop();
   }
@@ -160,7 +161,7 @@ export async function benchChatTurns(): Promise<string[]> {
     lines.push(
       row('RSS after 1,000 turns (settled): proxy / gateway', `${mb(bare.after1000)} / ${mb(ours.after1000)}`, `${(ours.after1000 / bare.after1000).toFixed(2)}× (goal ≤ 1.5×): ${verdict(ours.after1000 <= 1.5 * bare.after1000)}`),
       row(`peak RSS, ${MEMORY_ROUNDS} rounds of 50 sessions × 20 turns: proxy / gateway`, `${mb(bare.peak)} / ${mb(ours.peak)}`, `${(ours.peak / bare.peak).toFixed(2)}× (goal ≤ 1.5×): ${verdict(ours.peak <= 1.5 * bare.peak)}`),
-      row('settled RSS growth, round 1 → 8: proxy / gateway', `${mb(bare.growth)} / ${mb(ours.growth)}`, 'goal: no growth across rounds'),
+      row('settled RSS growth, round 1 → 8: proxy / gateway', `${mb(bare.growth)} / ${mb(ours.growth)}`, `heap ${mb(bare.heapGrowth)} / ${mb(ours.heapGrowth)}; goal: no growth across rounds`),
     );
   } finally {
     provider.stop();
