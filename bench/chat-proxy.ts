@@ -5,10 +5,14 @@
  * fdatasync it, acknowledge with a runId, stream the provider's SSE deltas as `chat.delta`
  * events, append the reply and fdatasync it, then send `chat.final` — two fdatasyncs per turn,
  * like an acknowledged message and a shown reply in the gateway.
+ *
+ * Run as a file (`chat-proxy.ts --chat-bench-server proxy <openaiBaseURL>`), it is the bench's
+ * proxy server process, which loads nothing of the project.
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { serveOverIpc } from './server-child.ts';
 
 interface Request { type: 'req'; id: number; method: string; params?: { sessionKey?: string; message?: string } }
 
@@ -84,4 +88,9 @@ export async function startDurableChatProxy(openaiBaseURL: string, dir: string):
       for (const file of files.values()) await (await file).close();
     },
   };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const baseURL = process.argv[process.argv.length - 1] ?? '';
+  serveOverIpc('chat-proxy', (dir) => startDurableChatProxy(baseURL, dir));
 }

@@ -12,54 +12,21 @@
  * a growing history's (the proxy sends only the last message).
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { accepts, freePort } from '../test/helpers/net.ts';
 import { openClient, startStack, throughput, type Client } from './agent.ts';
-import { startDurableChatProxy } from './chat-proxy.ts';
-import { alternate, median, row, settledRss } from './stats.ts';
+import { serveOverIpc, type ServerUsage } from './server-child.ts';
+import { alternate, median, row } from './stats.ts';
 
 const SERVER_FLAG = '--chat-bench-server';
 const FAKE_PROVIDER = fileURLToPath(new URL('../test/helpers/fake-provider.ts', import.meta.url));
+/** The gateway's server process is this file; the proxy's is chat-proxy.ts, which loads nothing of the project. */
+const SERVER_ENTRY: Record<Kind, string> = { gateway: fileURLToPath(import.meta.url), proxy: fileURLToPath(new URL('./chat-proxy.ts', import.meta.url)) };
 const PAIRS = 5;
 const ROUND_MS = 1500;
 const MEMORY_ROUNDS = 8;
 
 type Kind = 'gateway' | 'proxy';
-interface Usage { cpuUs: number; rss: number; peakRss: number }
-
-// ------------------------------------------------------------------------------------------
-// Server process
-
-function serverMain(kind: Kind, baseURL: string): void {
-  const dir = mkdtempSync(join(tmpdir(), `moltbot-bench-chat-${kind}-`));
-  const started = kind === 'gateway'
-    ? startStack('fake/echo', { fake: { api: 'openai', baseURL } }, dir).then(({ kernel, url }) => ({ url, close: () => kernel.close() }))
-    : startDurableChatProxy(baseURL, dir);
-  let peakRss = 0;
-  setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage.rss()); }, 20).unref();
-  process.on('message', (message: { op: 'usage' | 'settled' | 'stop' }) => {
-    if (message.op === 'usage') {
-      const { user, system } = process.cpuUsage();
-      const rss = process.memoryUsage.rss();
-      process.send!({ cpuUs: user + system, rss, peakRss: Math.max(peakRss, rss) } satisfies Usage);
-      peakRss = 0;
-    } else if (message.op === 'settled') {
-      void settledRss().then((rss) => process.send!({ rss, heapUsed: process.memoryUsage().heapUsed }));
-    } else {
-      void started.then((server) => server.close()).finally(() => {
-        rmSync(dir, { recursive: true, force: true });
-        process.exit(0);
-      });
-    }
-  });
-  started.then((server) => process.send!({ url: server.url }), (error: unknown) => {
-    process.send!({ error: String(error) });
-    process.exit(1);
-  });
-}
 
 // ------------------------------------------------------------------------------------------
 // Orchestration (this process)
@@ -67,7 +34,7 @@ function serverMain(kind: Kind, baseURL: string): void {
 interface Server { kind: Kind; client: Client; ask<T>(op: string): Promise<T>; stop(): Promise<void> }
 
 async function startServer(kind: Kind, baseURL: string): Promise<Server> {
-  const child: ChildProcess = fork(fileURLToPath(import.meta.url), [SERVER_FLAG, kind, baseURL], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(SERVER_ENTRY[kind], [SERVER_FLAG, kind, baseURL], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const next = <T>() => new Promise<T>((resolve) => child.once('message', (message) => resolve(message as T)));
   const ready = await next<{ url?: string; error?: string }>();
   if (ready.url === undefined) throw new Error(`chat bench ${kind} server failed: ${ready.error}`);
@@ -102,9 +69,9 @@ async function startProvider(): Promise<{ baseURL: string; stop(): void }> {
 
 /** Turns/s and server CPU ms per turn over one round. */
 async function round(server: Server, sessions: number, tag: string): Promise<{ perSecond: number; cpuMs: number }> {
-  const before = await server.ask<Usage>('usage');
+  const before = await server.ask<ServerUsage>('usage');
   const load = await throughput(server.client, sessions, ROUND_MS, tag);
-  const after = await server.ask<Usage>('usage');
+  const after = await server.ask<ServerUsage>('usage');
   return { perSecond: load.runs / load.seconds, cpuMs: (after.cpuUs - before.cpuUs) / 1000 / load.runs };
 }
 
@@ -114,14 +81,14 @@ async function memory(kind: Kind, baseURL: string): Promise<{ after1000: number;
   try {
     for (let n = 0; n < 1000; n++) await server.client.chat(`agent:main:bench:dm:mem-serial-${Math.floor(n / 10)}`, 'hello');
     const after1000 = (await server.ask<{ rss: number }>('settled')).rss;
-    await server.ask<Usage>('usage');
+    await server.ask<ServerUsage>('usage');
     const peaks: number[] = [];
     const settled: { rss: number; heapUsed: number }[] = [];
     for (let r = 0; r < MEMORY_ROUNDS; r++) {
       await Promise.all(Array.from({ length: 50 }, async (_, s) => {
         for (let n = 0; n < 20; n++) await server.client.chat(`agent:main:bench:dm:mem${r}-${s}-${Math.floor(n / 10)}`, 'load');
       }));
-      peaks.push((await server.ask<Usage>('usage')).peakRss);
+      peaks.push((await server.ask<ServerUsage>('usage')).peakRss);
       if (r === 0 || r === MEMORY_ROUNDS - 1) settled.push(await server.ask<{ rss: number; heapUsed: number }>('settled'));
     }
     return { after1000, peak: Math.max(...peaks), growth: settled[1]!.rss - settled[0]!.rss, heapGrowth: settled[1]!.heapUsed - settled[0]!.heapUsed };
@@ -170,6 +137,6 @@ export async function benchChatTurns(): Promise<string[]> {
 }
 
 if (process.argv.includes(SERVER_FLAG)) {
-  const at = process.argv.indexOf(SERVER_FLAG);
-  serverMain(process.argv[at + 1] as Kind, process.argv[at + 2] ?? '');
+  const baseURL = process.argv[process.argv.indexOf(SERVER_FLAG) + 2] ?? '';
+  serveOverIpc('chat-gateway', (dir) => startStack('fake/echo', { fake: { api: 'openai', baseURL } }, dir).then(({ kernel, url }) => ({ url, close: () => kernel.close() })));
 }
