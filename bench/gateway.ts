@@ -303,7 +303,7 @@ async function timeToListen(env: Record<string, string>, config?: object): Promi
     let exitCode: number | null | undefined;
     const exited = new Promise<void>((resolve) => child.once('exit', (code) => { exitCode = code; resolve(); }));
     let listening = false;
-    while (!listening && exitCode === undefined && performance.now() - began < 10_000) {
+    while (!listening && exitCode === undefined && performance.now() - began < 30_000) {
       listening = await accepts(port);
       if (!listening) await new Promise((resolve) => setTimeout(resolve, 2));
     }
