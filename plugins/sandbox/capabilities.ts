@@ -40,19 +40,11 @@ type Name = keyof typeof SCHEMAS;
 
 export function createCapabilities(options: CapabilityOptions): CapabilityHost & { kvSize(sessionKey: string): number } {
   const stores = new Map<string, Map<string, string>>();
-  // Compiled on a capability's first call, not at start: workers start lazily and most tools
-  // never call a capability (compiling all four took tens of ms of the gateway's start).
-  const validators = new Map<string, ReturnType<typeof compileSchema>>();
-  const validatorOf = (name: string) => {
-    if (!Object.hasOwn(SCHEMAS, name)) return undefined;
-    let validate = validators.get(name);
-    if (validate === undefined) validators.set(name, (validate = compileSchema(SCHEMAS[name as Name])));
-    return validate;
-  };
+  const validators = new Map(Object.entries(SCHEMAS).map(([name, schema]) => [name, compileSchema(schema)]));
   const refuse = (message: string) => new SandboxError('MOLT_ERR_SANDBOX_CAPABILITY', message);
 
   const handler = async (sessionKey: string | undefined, name: string, argsJson: string): Promise<string> => {
-    const validate = validatorOf(name);
+    const validate = validators.get(name);
     if (validate === undefined) throw refuse(`unknown host capability "${name.slice(0, 40)}"`);
     let args: unknown;
     try {
