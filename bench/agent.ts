@@ -39,14 +39,14 @@ const instantPlugin = definePlugin({
   },
 });
 
-interface Client {
+export interface Client {
   ws: WebSocket;
   request(method: string, params: unknown): Promise<any>;
   /** Sends chat.send and resolves at its chat.final. */
   chat(sessionKey: string, message: string): Promise<void>;
 }
 
-function openClient(url: string): Promise<Client> {
+export function openClient(url: string): Promise<Client> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { perMessageDeflate: false });
     let nextId = 0;
@@ -90,7 +90,7 @@ function openClient(url: string): Promise<Client> {
   });
 }
 
-function startStack(model: string, providers: Record<string, unknown>, stateDir: string, extra: unknown[] = [], more: Record<string, any> = {}) {
+export function startStack(model: string, providers: Record<string, unknown>, stateDir: string, extra: unknown[] = [], more: Record<string, any> = {}) {
   return startBenchGateway({
     ...more,
     agent: { model },
@@ -101,7 +101,7 @@ function startStack(model: string, providers: Record<string, unknown>, stateDir:
   }, stateDir);
 }
 
-async function timed(fn: () => Promise<unknown>): Promise<number> {
+export async function timed(fn: () => Promise<unknown>): Promise<number> {
   const start = process.hrtime.bigint();
   await fn();
   return Number(process.hrtime.bigint() - start) / 1e6;
@@ -124,15 +124,15 @@ async function serial(client: Client, rounds: number): Promise<{ ping: number[];
   return { ping, chat };
 }
 
-/** Runs/s with `sessions` sessions each running back to back for `ms`. */
-async function throughput(client: Client, sessions: number, ms: number): Promise<{ runs: number; seconds: number; latencies: number[] }> {
+/** Runs/s with `sessions` sessions each running back to back for `ms` (session keys start with `tag`). */
+export async function throughput(client: Client, sessions: number, ms: number, tag = 'load'): Promise<{ runs: number; seconds: number; latencies: number[] }> {
   const latencies: number[] = [];
   let runs = 0;
   const deadline = Date.now() + ms;
   const began = process.hrtime.bigint();
   await Promise.all(Array.from({ length: sessions }, async (_, s) => {
     for (let n = 0; Date.now() < deadline; n++) {
-      latencies.push(await timed(() => client.chat(`agent:main:bench:dm:load${s}-${Math.floor(n / 10)}`, 'load')));
+      latencies.push(await timed(() => client.chat(`agent:main:bench:dm:${tag}${s}-${Math.floor(n / 10)}`, 'load')));
       runs++;
     }
   }));

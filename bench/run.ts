@@ -1,6 +1,7 @@
 /** `npm run bench [name...]`: runs the named benches (default: all) and prints their figures. */
 import { benchAgent } from './agent.ts';
 import { benchCache } from './cache.ts';
+import { benchChatTurns } from './chat-turns.ts';
 import { benchExec } from './exec.ts';
 import { benchGateway } from './gateway.ts';
 import { benchKernel } from './kernel.ts';
@@ -10,7 +11,7 @@ import { benchSandbox } from './sandbox.ts';
 import { benchSandboxSchema } from './sandbox-schema.ts';
 import { benchScale } from './scale.ts';
 
-const benches: Record<string, () => Promise<string[]>> = { kernel: benchKernel, cache: benchCache, gateway: benchGateway, agent: benchAgent, ops: benchOps, sandbox: benchSandbox, 'sandbox-schema': benchSandboxSchema, exec: benchExec, scale: benchScale, mcp: benchMcp };
+const benches: Record<string, () => Promise<string[]>> = { kernel: benchKernel, cache: benchCache, gateway: benchGateway, agent: async () => [...await benchAgent(), ...await benchChatTurns()], chat: benchChatTurns, ops: benchOps, sandbox: benchSandbox, 'sandbox-schema': benchSandboxSchema, exec: benchExec, scale: benchScale, mcp: benchMcp };
 const selected = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(benches);
 console.log(`node ${process.version}, ${new Date().toISOString()}`);
 for (const name of selected) {

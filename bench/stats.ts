@@ -1,4 +1,7 @@
 /** Tiny measuring kit: each figure is paired with a baseline measured in the same run. */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
 export interface Stats { median: number; p99: number; mean: number; runs: number }
 
 export function summarize(samples: number[]): Stats {
@@ -26,6 +29,41 @@ export function nsPerCall(fn: () => void, calls: number): number {
   return Number(process.hrtime.bigint() - start) / calls;
 }
 
+/** Median of a few figures (e.g. per-pair ratios). */
+export function median(values: number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+}
+
+/** Paired measurement: each figure and its baseline alternate, `pairs` times, and which goes first alternates too (DESIGN §10). */
+export async function alternate<T>(pairs: number, subject: () => Promise<T>, baseline: () => Promise<T>): Promise<{ subject: T[]; baseline: T[] }> {
+  const out = { subject: [] as T[], baseline: [] as T[] };
+  for (let pair = 0; pair < pairs; pair++) {
+    if (pair % 2 === 0) {
+      out.baseline.push(await baseline());
+      out.subject.push(await subject());
+    } else {
+      out.subject.push(await subject());
+      out.baseline.push(await baseline());
+    }
+  }
+  return out;
+}
+
 export function row(label: string, value: string, note = ''): string {
   return `${label.padEnd(52)} ${value.padStart(14)}  ${note}`;
+}
+
+let gc: (() => void) | undefined;
+
+/** RSS after full collections (gc exposed on first use, only in the process that measures). */
+export async function settledRss(): Promise<number> {
+  if (gc === undefined) {
+    setFlagsFromString('--expose-gc');
+    gc = runInNewContext('gc') as () => void;
+  }
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return process.memoryUsage().rss;
 }

@@ -6,6 +6,11 @@
  * its own globals and builtins, so nothing one call leaves behind is reachable by the next.
  * The isolate is thrown away after a memory-limit hit, a timeout, `recycleAfter` calls, or a
  * change of memory limit.
+ *
+ * Creating a context is most of a warm call's cost (V8 sets up every builtin), so the next
+ * call's context is created while the worker idles, right after a call's result is sent: an
+ * unused, never-entered context that the next call takes and releases. No context ever serves
+ * two calls.
  */
 import { writeSync } from 'node:fs';
 import ivm from 'isolated-vm';
@@ -30,6 +35,11 @@ export class IsolateRunner {
   #isolate: ivm.Isolate | undefined;
   #memoryLimit = 0;
   #calls = 0;
+  /** The next call's context, created while the worker idled; belongs to `#isolate`, never entered yet. */
+  #spare: ivm.Context | undefined;
+  /** Whether the heap was checked since the last call (the idle step does it off the critical path). */
+  #heapChecked = true;
+  #busy = false;
   readonly #scripts = new Map<string, ivm.Script>();
 
   constructor(recycleAfter: number) {
@@ -37,6 +47,7 @@ export class IsolateRunner {
   }
 
   async call(input: CallInput, capability: CapabilityBridge): Promise<CallOutcome> {
+    this.#busy = true;
     const isolate = this.#acquire(input.limits.memoryLimit);
     const started = process.hrtime.bigint();
     const cpuBefore = isolate.cpuTime;
@@ -56,7 +67,8 @@ export class IsolateRunner {
       return Promise.race([work, watchdog]);
     };
     try {
-      context = isolate.createContextSync();
+      context = this.#spare ?? isolate.createContextSync();
+      this.#spare = undefined;
       module = isolate.compileModuleSync(input.source, { filename: input.filename });
       if (module.dependencySpecifiers.length > 0) {
         return this.#outcome(false, isolate, cpuBefore, started, { code: 'MOLT_ERR_SANDBOX_INVALID_TOOL', message: 'sandboxed tools cannot import modules' });
@@ -91,11 +103,30 @@ export class IsolateRunner {
     } finally {
       clearTimeout(timer);
       this.#calls++;
-      if (recycle || this.#calls >= this.#recycleAfter || this.#heapNearLimit(isolate)) this.#dispose();
+      this.#busy = false;
+      if (recycle || this.#calls >= this.#recycleAfter) this.#dispose();
       else {
         // Every handle pins its context's heap until released: a warm isolate would fill up.
         for (const handle of [settle, namespace, module, context]) handle?.release();
+        this.#heapChecked = false;
       }
+      // Runs after the caller's continuation has sent the result.
+      setImmediate(() => this.#idle(input.limits.memoryLimit));
+    }
+  }
+
+  /**
+   * Off the critical path, while no call runs: replace an isolate whose heap is half full, and
+   * create the next call's context (and its isolate after a recycle) so the call only enters it.
+   */
+  #idle(memoryLimit: number): void {
+    if (this.#busy) return;
+    try {
+      const isolate = this.#acquire(memoryLimit);
+      if (this.#spare === undefined) this.#spare = isolate.createContextSync();
+    } catch {
+      // A broken isolate: the next call starts from a new one, on its own path.
+      this.#dispose();
     }
   }
 
@@ -128,6 +159,8 @@ export class IsolateRunner {
 
   #acquire(memoryLimit: number): ivm.Isolate {
     if (this.#isolate !== undefined && (this.#isolate.isDisposed || this.#memoryLimit !== memoryLimit)) this.#dispose();
+    if (this.#isolate !== undefined && !this.#heapChecked && this.#heapNearLimit(this.#isolate)) this.#dispose();
+    this.#heapChecked = true;
     if (this.#isolate === undefined) {
       this.#isolate = new ivm.Isolate({ memoryLimit, onCatastrophicError: abortWorker });
       this.#memoryLimit = memoryLimit;
@@ -154,6 +187,8 @@ export class IsolateRunner {
     const isolate = this.#isolate;
     this.#isolate = undefined;
     this.#scripts.clear();
+    // A spare context goes with its isolate.
+    this.#spare = undefined;
     if (isolate !== undefined && !isolate.isDisposed) isolate.dispose();
   }
 

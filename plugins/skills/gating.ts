@@ -23,13 +23,18 @@ export interface GateInput {
  */
 export class PathIndex {
   readonly #dirs = new Map<string, { mtimeMs: number; names: Set<string> }>();
+  /** PATH folders stat'ed so far (for tests and diagnostics). */
+  checked = 0;
 
-  /** A lookup for one scan (memoised per binary). */
+  /**
+   * A lookup for one scan (memoised per binary). The folders are looked at on the first binary
+   * asked for: most scans (one per agent run) have no skill that requires one.
+   */
   lookup(pathVar: string | undefined): (bin: string) => boolean {
-    const dirs = [...new Set((pathVar ?? '').split(delimiter).filter((dir) => dir !== ''))];
-    const listings = dirs.map((dir) => [dir, this.#listing(dir)] as const);
+    let listings: (readonly [string, Set<string>])[] | undefined;
     const known = new Map<string, boolean>();
     return (bin) => {
+      listings ??= [...new Set((pathVar ?? '').split(delimiter).filter((dir) => dir !== ''))].map((dir) => [dir, this.#listing(dir)] as const);
       let found = known.get(bin);
       if (found === undefined) {
         found = !bin.includes('/') && !bin.includes('\\') && listings.some(([dir, names]) => names.has(bin) && onPath(bin, dir));
@@ -40,6 +45,7 @@ export class PathIndex {
   }
 
   #listing(dir: string): Set<string> {
+    this.checked++;
     const stat = statSync(dir, { throwIfNoEntry: false });
     if (stat === undefined || !stat.isDirectory()) {
       this.#dirs.delete(dir);

@@ -46,6 +46,11 @@ export class SkillScanner {
   /** Files read and parsed since creation (for tests and diagnostics). */
   parses = 0;
 
+  /** PATH folders stat'ed since creation: none while no skill requires a binary. */
+  get pathFoldersChecked(): number {
+    return this.#path.checked;
+  }
+
   constructor(options: ScanOptions) {
     this.#options = options;
   }

@@ -3,9 +3,10 @@
  * first, so timingSafeEqual always compares 32 bytes: unequal lengths neither throw nor show
  * in the timing, and the secret's length is never compared directly.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, randomBytes, timingSafeEqual } from 'node:crypto';
 
-const KEY = randomBytes(32);
+// A KeyObject made once: a Buffer key is imported into a new key object on every createHmac.
+const KEY = createSecretKey(randomBytes(32));
 
 function digest(value: string): Buffer {
   return createHmac('sha256', KEY).update(value, 'utf8').digest();

@@ -129,6 +129,20 @@ describe('sandbox security catalogue', () => {
     expect((await run(tool('() => ({}).polluted === undefined && [].polluted === undefined'))).value).toBe(true);
   });
 
+  it('SB-10 every call gets its own fresh context, also when it was prepared while the worker idled', async () => {
+    // Serial calls land on prepared contexts; parallel ones race the preparation. None may see
+    // what an earlier call left on its global object or its builtins.
+    const probe = tool(`() => {
+      const seen = [globalThis.leftover, Array.prototype.leftover, typeof globalThis.__moltbot_settle];
+      globalThis.leftover = 'x'; Array.prototype.leftover = 'x';
+      return seen;
+    }`);
+    const clean = [null, null, 'undefined'];
+    for (let i = 0; i < 20; i++) expect((await run(probe)).value).toEqual(clean);
+    const parallel = await Promise.all(Array.from({ length: 8 }, () => run(probe)));
+    expect(parallel.map((r) => r.value)).toEqual(Array.from({ length: 8 }, () => clean));
+  });
+
   it.each([
     ['SB-11 20 MiB string', '() => "x".repeat(20 * 1024 * 1024)'],
     ['SB-11 1e6-element array', '() => Array.from({ length: 1e6 }, (_, i) => i)'],

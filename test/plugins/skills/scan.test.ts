@@ -1,6 +1,6 @@
 /** The re-scan per run is cheap: unchanged SKILL.md files are stat'ed, not read again. */
 import { chmodSync, mkdirSync, utimesSync } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SkillScanner } from '../../../plugins/skills/scan.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
@@ -29,6 +29,20 @@ describe('SkillScanner', () => {
     write('root/big/SKILL.md', `---\nname: big\ndescription: x\n---\n${'x'.repeat(5000)}`);
     expect((await scanner.scan(sources, gate)).find((r) => r.dir.endsWith('big'))).toMatchObject({ status: 'invalid', reasons: [expect.stringMatching(/bytes; the limit is 4096/)] });
     expect(scanner.parses).toBe(3);
+  });
+
+  it('a scan whose skills need no binary looks at no PATH folder (it runs before every agent run)', async () => {
+    const { dir, write } = useTempDir();
+    write('root/plain/SKILL.md', '---\nname: plain\ndescription: no requirements\n---\n');
+    const scanner = new SkillScanner({ maxDepth: 2, maxSkillBytes: 4096, disabled: [] });
+    const sources = [{ label: 'workspace', dir: join(dir, 'root') }];
+    const pathGate = { ...gate, env: { PATH: [join(dir, 'a'), join(dir, 'b'), join(dir, 'c')].join(delimiter) } };
+    await scanner.scan(sources, pathGate);
+    await scanner.scan(sources, pathGate);
+    expect(scanner.pathFoldersChecked).toBe(0);
+    write('root/tool/SKILL.md', '---\nname: tool\ndescription: needs mytool\nrequires:\n  bins: [mytool]\n---\n');
+    expect((await scanner.scan(sources, pathGate)).find((r) => r.name === 'tool')?.status).toBe('unavailable');
+    expect(scanner.pathFoldersChecked).toBe(3);
   });
 
   it('a binary installed (or made executable) after a scan counts at the next scan', async () => {
