@@ -100,7 +100,7 @@ export default definePlugin({
     // The control UI's chat is the webchat channel: the bindings pick its agent too.
     const router = compileBindings(ctx.config, roster);
     const webchatAgent = router.route({ channel: 'webchat', chatType: 'dm', sender: 'owner', chatId: 'owner' });
-    defineAgentMethods(ctx, agent, mainSessionKey(webchatAgent));
+    defineAgentMethods(ctx, agent, mainSessionKey(webchatAgent), roster.list.map((profile) => profile.id));
     defineAgentsMethods(ctx, roster, router.bindings);
     // Tapped as "agent": moltbot_agent_runs_total{agent,status}, moltbot_agent_tokens_total{agent,kind}.
     ctx.hooks.collectMetrics.tap('agent', (collector) => {

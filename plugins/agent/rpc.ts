@@ -37,7 +37,7 @@ interface EventSender { sendTo(connectionId: string, event: string, payload?: un
  * `webchatSession`: where chat.send and chat.history go without a sessionKey, the main session
  * of the agent the bindings give the webchat channel (default: agent:main:main).
  */
-export function defineAgentMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | 'track' | 'log' | 'use' | 'useOptional' | 'onClose'>, agent: () => AgentService, webchatSession: string = mainSessionKey()): void {
+export function defineAgentMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | 'track' | 'log' | 'use' | 'useOptional' | 'onClose'>, agent: () => AgentService, webchatSession: string = mainSessionKey(), agentIds: readonly string[] = ['main']): void {
   let sender: EventSender | undefined;
   const gateway = () => (sender ??= ctx.use(gatewayServiceRef));
   // Resolved once at start: a missing optional service is an exception, too dear per event.
@@ -129,8 +129,13 @@ export function defineAgentMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | '
   defineMethod<{ agentId?: string }>(ctx, {
     name: 'sessions.list',
     scope: 'read',
+    description: 'Sessions of one agent, or of every agent of the gateway without agentId (latest first)',
     params: { type: 'object', additionalProperties: false, properties: { agentId: { type: 'string', minLength: 1, maxLength: 64 } } },
-    handler: (params) => wrap(async () => ({ sessions: await agent().listSessions(params.agentId) })),
+    handler: (params) => wrap(async () => {
+      if (params.agentId !== undefined) return { sessions: await agent().listSessions(params.agentId) };
+      const all = (await Promise.all(agentIds.map((id) => agent().listSessions(id)))).flat();
+      return { sessions: all.sort((a, b) => b.updatedAt - a.updatedAt) };
+    }),
   });
   defineMethod<{ sessionKey: string }>(ctx, {
     name: 'sessions.inspect',
@@ -148,7 +153,9 @@ export function defineAgentMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | '
     scope: 'read',
     params: { type: 'object', additionalProperties: false, required: ['runId'], properties: { runId: { type: 'string', minLength: 1, maxLength: 100 }, agentId: { type: 'string', minLength: 1, maxLength: 64 } } },
     handler: (params) => wrap(async () => {
-      const trace = await agent().trace(params.runId, params.agentId);
+      // Without agentId, every agent's store is asked: a client listing all sessions need not know whose run it is.
+      let trace = await agent().trace(params.runId, params.agentId);
+      for (const id of params.agentId === undefined ? agentIds : []) trace ??= await agent().trace(params.runId, id);
       if (trace === undefined) throw new AgentError('NOT_FOUND', `no trace for run "${params.runId}"`);
       return trace;
     }),

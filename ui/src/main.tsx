@@ -11,12 +11,14 @@ import { Alerts } from './pages/alerts.tsx';
 import { Config } from './pages/config.tsx';
 import { Backups } from './pages/backups.tsx';
 import { Usage } from './pages/usage.tsx';
+import { Agents } from './pages/agents.tsx';
 import { ApprovalPrompt } from './approval-prompt.tsx';
 import './styles.css';
 
 const PAGES = [
   { id: 'overview', title: 'Overview', Page: Overview },
   { id: 'chat', title: 'Chat', Page: Chat },
+  { id: 'agents', title: 'Agents', Page: Agents },
   { id: 'sessions', title: 'Sessions', Page: Sessions },
   { id: 'channels', title: 'Channels', Page: Channels },
   { id: 'alerts', title: 'Alerts', Page: Alerts },

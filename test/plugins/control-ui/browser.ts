@@ -27,6 +27,9 @@ export function launchBrowser(): Promise<Browser> {
 /** USD per million tokens of the fake model, so the usage page has costs to show. */
 export const FAKE_PRICE = { input: 3, output: 15 };
 
+/** The dashboard gateway's second agent (agents.list), beside `main`. */
+export const SECOND_AGENT = 'helper';
+
 /** A tool in approval mode `ask`: each call waits for the owner's answer. */
 export const APPROVAL_TOOL = 'delete_files';
 
@@ -48,7 +51,11 @@ export async function startDashboardGateway(extra: unknown[] = []): Promise<Dash
     extra: ['session-store-file', 'provider-openai', 'agent', 'channels', channel.plugin, 'metrics', 'alerts', 'backup', 'tool-policy', ['usage', { prices: { 'fake/echo': FAKE_PRICE } }], ['control-ui', { metricsIntervalMs: 500 }], ...(extra as never[])],
     config: {
       agent: { model: 'fake/echo', retryDelay: 5 },
-      agents: { defaults: { sandbox: { mode: 'off', approvals: { tools: { [APPROVAL_TOOL]: 'ask' } } } } },
+      agents: {
+        defaults: { sandbox: { mode: 'off', approvals: { tools: { [APPROVAL_TOOL]: 'ask' } } } },
+        // A second agent with its own model, so the pages can show and filter by agent.
+        list: [{ id: SECOND_AGENT, name: 'Helper', model: 'fake/helper', tools: { deny: ['exec'] } }],
+      },
       providers: { fake: { api: 'openai', baseURL: fake.openaiBaseURL, apiKey: 'fake-openai-key-not-secret-in-ui' } },
       channels: { [channel.adapter.id]: { dmPolicy: 'pairing' } },
     },

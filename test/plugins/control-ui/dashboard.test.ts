@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CONTENT_SECURITY_POLICY } from '../../../plugins/control-ui/index.ts';
 import { connectClient, PASSWORD, startGateway } from '../gateway/helpers.ts';
-import { APPROVAL_TOOL, FAKE_PRICE, launchBrowser, logIn, shot, startDashboardGateway, type DashboardHarness } from './browser.ts';
+import { APPROVAL_TOOL, FAKE_PRICE, SECOND_AGENT, launchBrowser, logIn, shot, startDashboardGateway, type DashboardHarness } from './browser.ts';
 import { channelsServiceRef } from '../../../sdk/channels/index.ts';
 
 // One browser and one gateway for the whole file; the tests run in order on one logged-in page.
@@ -125,6 +125,43 @@ describe('control UI in Chromium', () => {
     await shot(page, 'sessions-trace');
   });
 
+  it('agents: lists both agents with their models; the session list filters by agent', async () => {
+    gateway.fake.script({ text: 'the helper answers' });
+    const client = await connectClient(gateway.url);
+    const final = client.nextEvent('chat.final');
+    expect((await client.request('chat.send', { sessionKey: `agent:${SECOND_AGENT}:main`, message: 'hello helper' })).ok).toBe(true);
+    expect((await final).payload.text).toBe('the helper answers');
+    expect(gateway.fake.requests.at(-1)!.model).toBe('helper');
+    gateway.fake.script({ text: 'main answers' });
+    const mainFinal = client.nextEvent('chat.final');
+    await client.request('chat.send', { sessionKey: 'agent:main:ui:dm:agents', message: 'hello main' });
+    expect((await mainFinal).payload.text).toBe('main answers');
+    client.ws.close();
+
+    await page.getByRole('link', { name: 'Agents' }).click();
+    await page.getByRole('heading', { name: 'Agents', level: 1 }).waitFor();
+    const helper = page.locator(`tr[data-agent-id="${SECOND_AGENT}"]`);
+    await helper.waitFor();
+    expect(await helper.textContent()).toContain('fake/helper');
+    expect(await helper.textContent()).toContain('exec');
+    expect(await page.locator('tr[data-agent-id="main"]').textContent()).toContain('fake/echo');
+    await shot(page, 'agents');
+
+    await page.getByRole('link', { name: 'Sessions' }).click();
+    await page.locator(`tr[data-session-key="agent:${SECOND_AGENT}:main"]`).waitFor();
+    // Every agent's sessions, until one agent is chosen.
+    expect(await page.locator('tr[data-session-key="agent:main:ui:dm:agents"]').count()).toBe(1);
+    await page.getByRole('combobox', { name: 'Agent' }).selectOption(SECOND_AGENT);
+    await page.getByRole('table', { name: `Sessions of agent ${SECOND_AGENT}` }).waitFor();
+    await expect.poll(() => page.locator('tr[data-session-key^="agent:main:"]').count()).toBe(0);
+    expect(await page.locator(`tr[data-session-key="agent:${SECOND_AGENT}:main"]`).count()).toBe(1);
+    // Its run's trace is found without the client naming the agent.
+    await page.getByRole('button', { name: `agent:${SECOND_AGENT}:main` }).click();
+    await page.getByRole('button', { name: /^Trace / }).first().click();
+    await page.getByRole('heading', { name: /^Run / }).waitFor();
+    await page.getByRole('combobox', { name: 'Agent' }).selectOption('');
+  });
+
   it('channels: shows the channel state and approves a pairing request made through the real channels service', async () => {
     expect((await gateway.channel.inject({ sender: 'alice-42', senderName: 'Alice', text: 'hi bot' })).status).toBe('pairing');
     await page.getByRole('link', { name: 'Channels' }).click();
@@ -205,7 +242,11 @@ describe('control UI in Chromium', () => {
     const calls = Number(await row.locator('td').first().textContent());
     // The chat and approval runs of the earlier tests made model calls.
     expect(calls).toBeGreaterThanOrEqual(3);
-    expect(await page.getByTestId('usage-total').textContent()).toContain(`${calls} model calls`);
+    // The agents test's helper agent ran on fake/helper, which has no price: counted, not costed.
+    const helperCalls = Number(await page.locator('tr[data-usage-key="fake/helper"] td').first().textContent());
+    expect(helperCalls).toBe(1);
+    expect(await page.locator('tr[data-usage-key="fake/helper"] td').last().textContent()).toBe('no price');
+    expect(await page.getByTestId('usage-total').textContent()).toContain(`${calls + helperCalls} model calls`);
     // Cost from the configured price: input and output tokens as the row shows them.
     const cells = (await row.locator('td').allTextContents()).map((cell) => cell.replace(/[,\s]/g, ''));
     const [input, , output] = cells.slice(1, 4).map(Number) as [number, number, number];

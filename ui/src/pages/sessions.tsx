@@ -1,5 +1,5 @@
 /** Sessions, a transcript, and a run's trace as a timeline of model and tool time. */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { ms, time } from '../format.ts';
 import { Problem, useRpc, type PageProps } from '../use-rpc.tsx';
 
@@ -95,21 +95,44 @@ function Transcript({ gateway, sessionKey }: PageProps & { sessionKey: string })
   );
 }
 
+/** Agents to filter by, when the gateway lists them (the agent plugin's agents.list). */
+function useAgentIds(gateway: PageProps['gateway']): string[] {
+  const [ids, setIds] = useState<string[]>([]);
+  useEffect(() => {
+    if (!gateway.has('agents.list')) return;
+    gateway.request<{ agents: { id: string }[] }>('agents.list', {}).then(({ agents }) => setIds(agents.map((a) => a.id)), () => setIds([]));
+  }, [gateway]);
+  return ids;
+}
+
 export function Sessions({ gateway }: PageProps) {
-  const list = useRpc<{ sessions: Summary[] }>(gateway, 'sessions.list', {});
+  const agentIds = useAgentIds(gateway);
+  const [agentId, setAgentId] = useState('');
+  const list = useRpc<{ sessions: Summary[] }>(gateway, 'sessions.list', agentId === '' ? {} : { agentId });
   const [selected, setSelected] = useState<string | undefined>();
   return (
     <div class="split">
       <section aria-label="Session list">
-        <button type="button" onClick={list.reload}>Refresh</button>
+        <div class="controls">
+          <button type="button" onClick={list.reload}>Refresh</button>
+          {agentIds.length > 1 && (
+            <label>Agent{' '}
+              <select value={agentId} onChange={(event) => setAgentId((event.target as HTMLSelectElement).value)}>
+                <option value="">All agents</option>
+                {agentIds.map((id) => <option key={id} value={id}>{id}</option>)}
+              </select>
+            </label>
+          )}
+        </div>
         <Problem text={list.error} />
         <table>
-          <caption>Sessions</caption>
-          <thead><tr><th scope="col">Session</th><th scope="col">Messages</th><th scope="col">Tokens</th><th scope="col">Updated</th></tr></thead>
+          <caption>Sessions{agentId === '' ? '' : ` of agent ${agentId}`}</caption>
+          <thead><tr><th scope="col">Session</th><th scope="col">Agent</th><th scope="col">Messages</th><th scope="col">Tokens</th><th scope="col">Updated</th></tr></thead>
           <tbody>
             {(list.data?.sessions ?? []).map((s) => (
-              <tr key={s.key} aria-selected={s.key === selected}>
+              <tr key={s.key} aria-selected={s.key === selected} data-session-key={s.key}>
                 <th scope="row"><button type="button" class="link" onClick={() => setSelected(s.key)}>{s.key}</button></th>
+                <td>{s.agentId}</td>
                 <td>{s.messageCount}</td>
                 <td>{s.tokenCount.input + s.tokenCount.output}</td>
                 <td>{time(s.updatedAt)}</td>
