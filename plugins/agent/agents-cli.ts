@@ -15,6 +15,7 @@ import type { CliContext } from '../../sdk/core/index.ts';
 import { writeFileAtomic } from '../../sdk/core/index.ts';
 import { validateRootConfig } from '../../sdk/config/index.ts';
 import { MAIN_AGENT_ID, compileBindings, resolveAgentRoster, type AgentProfile } from '../../sdk/agent/index.ts';
+import { agentSummary } from './agent-summary.ts';
 
 export interface AgentsCliDeps {
   config: () => Readonly<Record<string, any>>;
@@ -24,20 +25,7 @@ export interface AgentsCliDeps {
 class CliRefusal extends Error {}
 
 function describe(agent: AgentProfile, stateDir: string, bindings: number): Record<string, unknown> {
-  return {
-    id: agent.id,
-    ...(agent.name !== undefined ? { name: agent.name } : {}),
-    default: agent.isDefault,
-    model: agent.model,
-    fallbacks: agent.fallbacks,
-    workspace: agent.workspace,
-    sessions: join(stateDir, 'state', 'agents', agent.id, 'sessions'),
-    tools: agent.tools,
-    ...(agent.identity !== undefined ? { identity: agent.identity } : {}),
-    ...(agent.skills !== undefined ? { skills: agent.skills } : {}),
-    bindings,
-    configuredAt: agent.path,
-  };
+  return { ...agentSummary(agent), sessions: join(stateDir, 'state', 'agents', agent.id, 'sessions'), bindings, configuredAt: agent.path };
 }
 
 /** Parses `--bind channel[:peer]` into a binding match. */

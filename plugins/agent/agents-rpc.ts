@@ -6,20 +6,10 @@
 import type { PluginContext } from '../../sdk/core/index.ts';
 import { defineMethod, RpcError } from '../../sdk/gateway/index.ts';
 import type { AgentProfile, AgentRoster, CompiledBinding } from '../../sdk/agent/index.ts';
+import { agentSummary } from './agent-summary.ts';
 
 function view(agent: AgentProfile, bindings: readonly CompiledBinding[]): Record<string, unknown> {
-  return {
-    id: agent.id,
-    ...(agent.name !== undefined ? { name: agent.name } : {}),
-    default: agent.isDefault,
-    model: agent.model,
-    fallbacks: agent.fallbacks,
-    workspace: agent.workspace,
-    tools: agent.tools,
-    ...(agent.identity !== undefined ? { identity: agent.identity } : {}),
-    ...(agent.skills !== undefined ? { skills: agent.skills } : {}),
-    bindings: bindings.filter((b) => b.agentId === agent.id).map(({ agentId: _, score: __, ...rest }) => rest),
-  };
+  return { ...agentSummary(agent), bindings: bindings.filter((b) => b.agentId === agent.id).map(({ agentId: _, score: __, ...rest }) => rest) };
 }
 
 export function defineAgentsMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | 'use' | 'useOptional'>, roster: AgentRoster, bindings: readonly CompiledBinding[]): void {

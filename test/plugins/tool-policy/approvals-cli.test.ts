@@ -2,23 +2,14 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { definePlugin } from '../../../core/plugin.ts';
-import { createToolRegistry, toolRegistryRef } from '../../../sdk/agent/tool-registry.ts';
 import { decideToolCall } from '../../../sdk/agent/decide-tool-call.ts';
 import toolPolicy from '../../../plugins/tool-policy/index.ts';
 import { runCliCaptured } from '../../helpers/cli.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 import { PASSWORD, startGateway } from '../gateway/helpers.ts';
+import { fakeAgent } from './fake-agent.ts';
 
-const agent = definePlugin({
-  name: 'agent', version: '1.0.0',
-  provides: [toolRegistryRef],
-  setup(ctx) {
-    const tools = createToolRegistry();
-    for (const name of ['exec', 'weather']) tools.register({ name, description: name, parameters: { type: 'object' }, handler: () => 'ran' });
-    ctx.provide(toolRegistryRef, tools);
-  },
-});
+const agent = fakeAgent('exec', 'weather');
 
 describe('moltbot approvals', () => {
   it('lists, approves with --always (the next call is not asked) and denies with --never', async () => {

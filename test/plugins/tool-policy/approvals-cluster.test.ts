@@ -9,25 +9,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RpcContext } from '../../../core/hook-types.ts';
-import { definePlugin } from '../../../core/plugin.ts';
 import { createTestKernel } from '../../../app/testing.ts';
-import { createToolRegistry, toolRegistryRef } from '../../../sdk/agent/tool-registry.ts';
 import { decideToolCall } from '../../../sdk/agent/decide-tool-call.ts';
 import toolPolicy from '../../../plugins/tool-policy/index.ts';
 import type { PendingApproval } from '../../../plugins/tool-policy/approvals.ts';
 import { createClient } from '@keyv/redis';
 import { REDIS_URL, redisPrefix } from '../../helpers/redis.ts';
 import { APPROVALS_TOPIC } from '../../../plugins/tool-policy/approvals-cluster.ts';
+import { fakeAgent } from './fake-agent.ts';
 
-const agent = definePlugin({
-  name: 'agent', version: '1.0.0',
-  provides: [toolRegistryRef],
-  setup(ctx) {
-    const tools = createToolRegistry();
-    tools.register({ name: 'exec', description: 'Exec', parameters: { type: 'object' }, handler: () => 'ran' });
-    ctx.provide(toolRegistryRef, tools);
-  },
-});
+const agent = fakeAgent('exec');
 const owner: RpcContext = { connection: { id: 'c-owner', remoteAddress: '10.0.0.9', scopes: ['admin'], subject: 'owner-on-b' }, signal: new AbortController().signal };
 
 async function instance(keyPrefix: string, env: Record<string, string> = {}) {

@@ -4,23 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RpcContext } from '../../../core/hook-types.ts';
-import { definePlugin } from '../../../core/plugin.ts';
 import { createTestKernel } from '../../../app/testing.ts';
-import { createToolRegistry, toolRegistryRef } from '../../../sdk/agent/tool-registry.ts';
 import { decideToolCall } from '../../../sdk/agent/decide-tool-call.ts';
 import toolPolicy from '../../../plugins/tool-policy/index.ts';
 import { approvalsSettings } from '../../../plugins/tool-policy/approvals-config.ts';
 import type { PendingApproval } from '../../../plugins/tool-policy/approvals.ts';
+import { fakeAgent } from './fake-agent.ts';
 
-const agent = definePlugin({
-  name: 'agent', version: '1.0.0',
-  provides: [toolRegistryRef],
-  setup(ctx) {
-    const tools = createToolRegistry();
-    tools.register({ name: 'exec', description: 'Exec', parameters: { type: 'object' }, handler: () => 'ran' });
-    ctx.provide(toolRegistryRef, tools);
-  },
-});
+const agent = fakeAgent('exec');
 const owner: RpcContext = { connection: { id: 'c-owner', remoteAddress: '127.0.0.1', scopes: ['admin'], subject: 'owner' }, signal: new AbortController().signal };
 
 async function start(approvals: object, env: Record<string, string> = {}, sandbox: object = { mode: 'off' }) {

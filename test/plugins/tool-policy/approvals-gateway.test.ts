@@ -1,20 +1,11 @@
 /** Approvals through a real gateway: a read-scope client sees but cannot answer; admin clients get the live events. */
 import { describe, expect, it } from 'vitest';
-import { definePlugin } from '../../../core/plugin.ts';
-import { createToolRegistry, toolRegistryRef } from '../../../sdk/agent/tool-registry.ts';
 import { decideToolCall } from '../../../sdk/agent/decide-tool-call.ts';
 import toolPolicy from '../../../plugins/tool-policy/index.ts';
 import { connectClient, startGateway } from '../gateway/helpers.ts';
+import { fakeAgent } from './fake-agent.ts';
 
-const agent = definePlugin({
-  name: 'agent', version: '1.0.0',
-  provides: [toolRegistryRef],
-  setup(ctx) {
-    const tools = createToolRegistry();
-    tools.register({ name: 'exec', description: 'Exec', parameters: { type: 'object' }, handler: () => 'ran' });
-    ctx.provide(toolRegistryRef, tools);
-  },
-});
+const agent = fakeAgent('exec');
 
 describe('approvals over the gateway', () => {
   it('a read-scope client cannot answer; admin clients get approval.requested / approval.resolved', async () => {

@@ -6,24 +6,19 @@ import { describe, expect, it } from 'vitest';
 import type { RpcContext } from '../../../core/hook-types.ts';
 import { definePlugin } from '../../../core/plugin.ts';
 import { createTestKernel, type TestKernel } from '../../../app/testing.ts';
-import { createToolRegistry, toolRegistryRef } from '../../../sdk/agent/tool-registry.ts';
+import { toolRegistryRef } from '../../../sdk/agent/tool-registry.ts';
 import { methodRegistry } from '../../../sdk/gateway/methods.ts';
 import { runTool } from '../../../plugins/agent/tool-runner.ts';
 import { TraceRecorder } from '../../../plugins/agent/trace.ts';
 import toolPolicy from '../../../plugins/tool-policy/index.ts';
 import type { PendingApproval } from '../../../plugins/tool-policy/approvals.ts';
+import { fakeAgent } from './fake-agent.ts';
 
 const ran: unknown[] = [];
-const agent = definePlugin({
-  name: 'agent', version: '1.0.0',
-  provides: [toolRegistryRef],
-  setup(ctx) {
-    const tools = createToolRegistry();
-    tools.register({ name: 'exec', description: 'Exec', parameters: { type: 'object' }, handler: (args: { command?: string }) => { ran.push(args); return `ran ${args.command}`; } });
-    tools.register({ name: 'weather', description: 'Weather', parameters: { type: 'object' }, handler: () => 'sunny' });
-    ctx.provide(toolRegistryRef, tools);
-  },
-});
+const agent = fakeAgent(
+  { name: 'exec', description: 'Exec', parameters: { type: 'object' }, handler: (args: { command?: string }) => { ran.push(args); return `ran ${args.command}`; } },
+  { name: 'weather', description: 'Weather', parameters: { type: 'object' }, handler: () => 'sunny' },
+);
 
 const owner: RpcContext = { connection: { id: 'c-owner', remoteAddress: '10.0.0.7', scopes: ['admin'], subject: 'owner-laptop' }, signal: new AbortController().signal };
 const SESSION = 'agent:main:main';

@@ -1,19 +1,11 @@
 /** tool-policy in a kernel: denies through beforeToolCall, logs without arguments, checks names at start. */
 import { describe, expect, it } from 'vitest';
-import { definePlugin } from '../../../core/plugin.ts';
 import { createTestKernel } from '../../../app/testing.ts';
-import { createToolRegistry, toolRegistryRef, type ToolRegistry } from '../../../sdk/agent/tool-registry.ts';
+import { type ToolRegistry } from '../../../sdk/agent/tool-registry.ts';
 import toolPolicy from '../../../plugins/tool-policy/index.ts';
+import { fakeAgent } from './fake-agent.ts';
 
-const agentWithTools = definePlugin({
-  name: 'agent', version: '1.0.0',
-  provides: [toolRegistryRef],
-  setup(ctx) {
-    const tools = createToolRegistry();
-    tools.register({ name: 'weather', description: 'w', parameters: { type: 'object' }, handler: () => 'sunny' });
-    ctx.provide(toolRegistryRef, tools);
-  },
-});
+const agentWithTools = fakeAgent({ name: 'weather', description: 'w', parameters: { type: 'object' }, handler: () => 'sunny' });
 
 describe('tool-policy plugin', () => {
   it('denies a sandboxed call with a clear reason and logs it without the arguments', async () => {

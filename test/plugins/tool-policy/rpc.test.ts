@@ -1,25 +1,18 @@
 /** AU-18 and the operator surface: tools.list / tools.invoke declared with their scopes, RPC deny list, policy on top. */
 import { describe, expect, it } from 'vitest';
 import type { RpcContext } from '../../../core/hook-types.ts';
-import { definePlugin } from '../../../core/plugin.ts';
 import { createTestKernel } from '../../../app/testing.ts';
-import { createToolRegistry, toolRegistryRef } from '../../../sdk/agent/tool-registry.ts';
 import { methodRegistry } from '../../../sdk/gateway/methods.ts';
 import toolPolicy from '../../../plugins/tool-policy/index.ts';
 import { RPC_INVOKE_DENY } from '../../../plugins/tool-policy/rpc.ts';
+import { fakeAgent } from './fake-agent.ts';
 
-const agent = definePlugin({
-  name: 'agent', version: '1.0.0',
-  provides: [toolRegistryRef],
-  setup(ctx) {
-    const tools = createToolRegistry();
-    tools.register({ name: 'weather', description: 'Weather', parameters: { type: 'object' }, handler: (args: { city?: string }, c) => `sunny in ${args.city} for ${c.sessionKey}` });
-    tools.register({ name: 'read', description: 'Read', parameters: { type: 'object' }, handler: () => { throw Object.assign(new Error('path "x" is outside the workspace'), { code: 'MOLT_ERR_TOOL_PATH_OUTSIDE_WORKSPACE' }); } });
-    tools.register({ name: 'exec', description: 'Exec', parameters: { type: 'object' }, handler: () => 'ran' });
-    tools.register({ name: 'acme_write', description: 'Write (third-party)', parameters: { type: 'object' }, access: { paths: { target: 'write' } }, handler: () => 'written' });
-    ctx.provide(toolRegistryRef, tools);
-  },
-});
+const agent = fakeAgent(
+  { name: 'weather', description: 'Weather', parameters: { type: 'object' }, handler: (args: { city?: string }, c) => `sunny in ${args.city} for ${c.sessionKey}` },
+  { name: 'read', description: 'Read', parameters: { type: 'object' }, handler: () => { throw Object.assign(new Error('path "x" is outside the workspace'), { code: 'MOLT_ERR_TOOL_PATH_OUTSIDE_WORKSPACE' }); } },
+  { name: 'exec', description: 'Exec', parameters: { type: 'object' }, handler: () => 'ran' },
+  { name: 'acme_write', description: 'Write (third-party)', parameters: { type: 'object' }, access: { paths: { target: 'write' } }, handler: () => 'written' },
+);
 
 const rpc: RpcContext = { connection: { id: 'c1', remoteAddress: '127.0.0.1', scopes: ['admin'] }, signal: new AbortController().signal };
 
