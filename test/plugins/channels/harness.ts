@@ -26,6 +26,8 @@ export interface ChannelsHarnessOptions {
   channel?: FakeChannel;
   /** `agent.workspace` (files the agent's tools reach). */
   workspace?: string;
+  /** `providers.fake.images` (the fake's models take images when true). */
+  images?: boolean;
 }
 
 export async function startChannels(options: ChannelsHarnessOptions = {}): Promise<ChannelsHarness> {
@@ -37,7 +39,7 @@ export async function startChannels(options: ChannelsHarnessOptions = {}): Promi
     ...(options.env ? { env: options.env } : {}),
     config: {
       agent: { model: 'fake/primary', retryDelay: 5, ...(options.workspace ? { workspace: options.workspace } : {}) },
-      providers: { fake: { api: 'openai', baseURL: fake.openaiBaseURL, apiKey: 'fake-openai-key' } },
+      providers: { fake: { api: 'openai', baseURL: fake.openaiBaseURL, apiKey: 'fake-openai-key', ...(options.images !== undefined ? { images: options.images } : {}) } },
       channels: { [channel.adapter.id]: { ...options.settings } },
     },
   });

@@ -1,0 +1,67 @@
+/**
+ * chat.send with webchat uploads (`attachments`: upload ids): the files reach the model exactly
+ * like a channel's inbound media — an image as an image part (OpenAI wire format: `image_url`
+ * with a data: URL), a text file as its text — and the transcript keeps a reference, not the
+ * bytes. An id uploaded to another session, an unknown id or a path is refused, naming the param.
+ */
+import { describe, expect, it } from 'vitest';
+import { startChannels } from '../channels/harness.ts';
+import { waitFor } from '../agent/harness.ts';
+import { PASSWORD } from '../gateway/helpers.ts';
+import { PNG_1X1 } from '../../helpers/media-files.ts';
+
+const upload = async (httpUrl: string, sessionKey: string, name: string, body: Uint8Array): Promise<string> => {
+  const query = new URLSearchParams({ sessionKey, name });
+  const response = await fetch(`${httpUrl}/channels/webchat/upload?${query}`, { method: 'POST', headers: { authorization: `Bearer ${PASSWORD}` }, body });
+  expect(response.status).toBe(201);
+  return ((await response.json()) as { file: { id: string } }).file.id;
+};
+
+describe('channel-webchat: uploads sent with chat.send', () => {
+  it('an uploaded PNG reaches the model as an image part, a text file as its text; the transcript keeps references', async () => {
+    const h = await startChannels({ extra: ['channel-webchat'], images: true });
+    const client = await h.client();
+    const png = await upload(h.httpUrl, 'agent:main:main', 'dropped.png', PNG_1X1);
+    const txt = await upload(h.httpUrl, 'agent:main:main', 'notes.txt', Buffer.from('the launch is on tuesday'));
+    h.fake.script({ text: 'a red pixel' });
+    const response = await client.request('chat.send', { message: 'what is in this picture?', attachments: [png, txt] });
+    expect(response).toMatchObject({ ok: true });
+    await waitFor(client, (f) => f.event === 'chat.final' && f.payload.runId === response.payload.runId);
+
+    const user = (h.fake.requests.at(-1)!.body.messages as { role: string; content: unknown }[]).filter((m) => m.role === 'user').at(-1)!;
+    const parts = user.content as { type: string; text?: string; image_url?: { url: string } }[];
+    expect(Array.isArray(parts)).toBe(true);
+    const text = parts.filter((part) => part.type === 'text').map((part) => part.text).join('\n');
+    expect(text).toContain('what is in this picture?');
+    expect(text).toContain('[image: dropped.png (image/png, ');
+    expect(text).toContain('[document: notes.txt (text/plain');
+    expect(text).toContain('the launch is on tuesday');
+    expect(text).not.toContain('webchat-upload:');
+    expect(parts.filter((part) => part.type === 'image_url').map((part) => part.image_url?.url)).toEqual([`data:image/png;base64,${PNG_1X1.toString('base64')}`]);
+
+    const history = await client.request('chat.history', {});
+    const stored = JSON.stringify(history.payload);
+    expect(stored).not.toContain(PNG_1X1.toString('base64'));
+    const entry = (history.payload.messages as { role: string; media?: { kind: string; mimeType: string; name: string; size: number; file: string }[] }[]).find((m) => m.role === 'user' && m.media);
+    expect(entry?.media).toEqual([
+      { kind: 'image', mimeType: 'image/png', name: 'dropped.png', size: PNG_1X1.length, file: expect.stringMatching(/^media\/[^/]+\/[^/]+\.png$/) },
+      { kind: 'document', mimeType: expect.stringMatching(/^text\/plain/), name: 'notes.txt', size: 24, file: expect.stringMatching(/^media\//) },
+    ]);
+  });
+
+  it('refuses an upload of another session, an unknown id and a path, naming the param; the model is not called', async () => {
+    const h = await startChannels({ extra: ['channel-webchat'] });
+    const client = await h.client();
+    const foreign = await upload(h.httpUrl, 'agent:main:other', 'theirs.png', PNG_1X1);
+    const cases: [unknown, string][] = [
+      [foreign, 'attachments/0'],
+      ['0123456789abcdef0123456789abcdef', 'attachments/0'],
+      ['../../../../etc/passwd', 'attachments/0'],
+    ];
+    for (const [id, param] of cases) {
+      const response = await client.request('chat.send', { message: 'look', attachments: [id] });
+      expect(response).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST', message: expect.stringContaining(param) } });
+    }
+    expect(h.fake.requests).toHaveLength(0);
+  });
+});
