@@ -63,6 +63,8 @@ export function defineAgentMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | '
   /** Uploaded files → notes and media references, through the service that stored them (channel-webchat). */
   const attachmentsOf = async (sessionKey: string, ids: readonly string[] | undefined, signal: AbortSignal): Promise<ResolvedChatAttachments> => {
     if (ids === undefined || ids.length === 0) return { notes: [], media: [] };
+    // Looked up per call, not declared in `consumes`: its provider (channel-webchat) comes after
+    // `channels`, which comes after the agent (it uses the tool registry), so a declared use would be a cycle.
     const uploads = ctx.useOptional(chatAttachmentsRef);
     if (uploads === undefined) throw new RpcError('INVALID_REQUEST', '/params/attachments: this gateway takes no uploads (add the channel-webchat plugin), so send the message without attachments');
     return uploads.resolve({ sessionKey, ids, param: '/params/attachments', signal });
