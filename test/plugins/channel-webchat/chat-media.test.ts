@@ -9,6 +9,7 @@ import { startChannels } from '../channels/harness.ts';
 import { waitFor } from '../agent/harness.ts';
 import { PASSWORD } from '../gateway/helpers.ts';
 import { PNG_1X1 } from '../../helpers/media-files.ts';
+import { fakeExe, tinyOggOpus, tinyPdf } from '../../helpers/media-fixtures.ts';
 
 const upload = async (httpUrl: string, sessionKey: string, name: string, body: Uint8Array): Promise<string> => {
   const query = new URLSearchParams({ sessionKey, name });
@@ -18,13 +19,15 @@ const upload = async (httpUrl: string, sessionKey: string, name: string, body: U
 };
 
 describe('channel-webchat: uploads sent with chat.send', () => {
-  it('an uploaded PNG reaches the model as an image part, a text file as its text; the transcript keeps references', async () => {
+  it('an uploaded PNG reaches the model as an image part, text and PDF files as their text, audio as a note; the transcript keeps references', async () => {
     const h = await startChannels({ extra: ['channel-webchat'], images: true });
     const client = await h.client();
     const png = await upload(h.httpUrl, 'agent:main:main', 'dropped.png', PNG_1X1);
     const txt = await upload(h.httpUrl, 'agent:main:main', 'notes.txt', Buffer.from('the launch is on tuesday'));
+    const pdf = await upload(h.httpUrl, 'agent:main:main', 'report.pdf', tinyPdf('Quarterly revenue grew'));
+    const ogg = await upload(h.httpUrl, 'agent:main:main', 'voice.ogg', tinyOggOpus());
     h.fake.script({ text: 'a red pixel' });
-    const response = await client.request('chat.send', { message: 'what is in this picture?', attachments: [png, txt] });
+    const response = await client.request('chat.send', { message: 'what is in this picture?', attachments: [png, txt, pdf, ogg] });
     expect(response).toMatchObject({ ok: true });
     await waitFor(client, (f) => f.event === 'chat.final' && f.payload.runId === response.payload.runId);
 
@@ -36,6 +39,11 @@ describe('channel-webchat: uploads sent with chat.send', () => {
     expect(text).toContain('[image: dropped.png (image/png, ');
     expect(text).toContain('[document: notes.txt (text/plain');
     expect(text).toContain('the launch is on tuesday');
+    expect(text).toContain('[document: report.pdf (application/pdf');
+    expect(text).toContain('Quarterly revenue grew');
+    // No transcription server configured (channels plugin option media.transcription): the same note a channel gets.
+    expect(text).toContain('[audio: voice.ogg (audio/ogg, ');
+    expect(text).toContain('I cannot hear audio');
     expect(text).not.toContain('webchat-upload:');
     expect(parts.filter((part) => part.type === 'image_url').map((part) => part.image_url?.url)).toEqual([`data:image/png;base64,${PNG_1X1.toString('base64')}`]);
 
@@ -46,10 +54,12 @@ describe('channel-webchat: uploads sent with chat.send', () => {
     expect(entry?.media).toEqual([
       { kind: 'image', mimeType: 'image/png', name: 'dropped.png', size: PNG_1X1.length, file: expect.stringMatching(/^media\/[^/]+\/[^/]+\.png$/) },
       { kind: 'document', mimeType: expect.stringMatching(/^text\/plain/), name: 'notes.txt', size: 24, file: expect.stringMatching(/^media\//) },
+      expect.objectContaining({ kind: 'document', mimeType: 'application/pdf', name: 'report.pdf' }),
+      expect.objectContaining({ kind: 'audio', mimeType: 'audio/ogg', name: 'voice.ogg' }),
     ]);
   });
 
-  it('refuses an upload of another session, an unknown id and a path, naming the param; the model is not called', async () => {
+  it('refuses an upload of another session, an unknown id, a path and a file the media kit refuses, naming the param; the model is not called', async () => {
     const h = await startChannels({ extra: ['channel-webchat'] });
     const client = await h.client();
     const foreign = await upload(h.httpUrl, 'agent:main:other', 'theirs.png', PNG_1X1);
@@ -57,11 +67,23 @@ describe('channel-webchat: uploads sent with chat.send', () => {
       [foreign, 'attachments/0'],
       ['0123456789abcdef0123456789abcdef', 'attachments/0'],
       ['../../../../etc/passwd', 'attachments/0'],
+      // Stored by the upload route, refused by the channels media kit (not in media.allowedTypes).
+      [await upload(h.httpUrl, 'agent:main:main', 'setup.exe', fakeExe()), 'attachments/0: I did not take "setup.exe": files of type'],
     ];
     for (const [id, param] of cases) {
       const response = await client.request('chat.send', { message: 'look', attachments: [id] });
       expect(response).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST', message: expect.stringContaining(param) } });
     }
+    expect(h.fake.requests).toHaveLength(0);
+  });
+
+  it('without an upload service or with nothing to send, chat.send says what is wrong', async () => {
+    const h = await startChannels();
+    const client = await h.client();
+    expect(await client.request('chat.send', { message: 'look', attachments: ['0123456789abcdef0123456789abcdef'] })).toMatchObject({
+      ok: false, error: { code: 'INVALID_REQUEST', message: expect.stringContaining('/params/attachments: this gateway takes no uploads (add the channel-webchat plugin)') },
+    });
+    expect(await client.request('chat.send', { message: '  ' })).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST', message: '/params/message must not be empty (send text, attachments or both)' } });
     expect(h.fake.requests).toHaveLength(0);
   });
 });
