@@ -10,11 +10,12 @@ import { defineMethod, gatewayServiceRef, RpcError, type MethodSpec } from '../.
 import { AgentError } from '../../sdk/agent/index.ts';
 import type { AgentService } from '../../sdk/agent/index.ts';
 import { EVENT_NAMES, SessionEvents, SESSION_TOPIC, MAX_SUBSCRIPTIONS_PER_CONNECTION } from './session-events.ts';
-import { chatAttachmentsRef, eventBusRef, type EventBus, type ResolvedChatAttachments } from '../../sdk/agent/index.ts';
+import { chatAttachmentsRef, createSessionTurns, eventBusRef, type EventBus, type ResolvedChatAttachments } from '../../sdk/agent/index.ts';
 import { mainSessionKey } from '../../sdk/agent/index.ts';
 
 /** Files one chat.send may carry (as many as a channel reply may). */
 const MAX_ATTACHMENTS = 10;
+const NO_ATTACHMENTS: ResolvedChatAttachments = Object.freeze({ notes: [], media: [] });
 type RpcCall = Parameters<MethodSpec['handler']>[1];
 const SESSION_KEY = { type: 'string', minLength: 1, maxLength: 300, description: 'Session key, e.g. agent:main:main' };
 
@@ -61,8 +62,8 @@ export function defineAgentMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | '
     if (bus) ctx.onClose(bus.subscribe(SESSION_TOPIC, (message) => events.remote(message)));
   });
   /** Uploaded files → notes and media references, through the service that stored them (channel-webchat). */
-  const attachmentsOf = async (sessionKey: string, ids: readonly string[] | undefined, signal: AbortSignal): Promise<ResolvedChatAttachments> => {
-    if (ids === undefined || ids.length === 0) return { notes: [], media: [] };
+  const turns = createSessionTurns();
+  const attachmentsOf = async (sessionKey: string, ids: readonly string[], signal: AbortSignal): Promise<ResolvedChatAttachments> => {
     // Looked up per call, not declared in `consumes`: its provider (channel-webchat) comes after
     // `channels`, which comes after the agent (it uses the tool registry), so a declared use would be a cycle.
     const uploads = ctx.useOptional(chatAttachmentsRef);
@@ -113,9 +114,19 @@ export function defineAgentMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | '
     },
     handler: (params, rpc) => wrap(async () => {
       const sessionKey = params.sessionKey ?? webchatSession;
-      const input = await attachmentsOf(sessionKey, params.attachments, rpc.signal);
-      if (params.message.trim() === '' && input.media.length === 0) throw new RpcError('INVALID_REQUEST', '/params/message must not be empty (send text, attachments or both)');
-      return start(params, rpc, sessionKey, input);
+      // A message sent after one whose files are still being read waits for its hand-over.
+      const turn = turns.take(sessionKey);
+      let accepted: Promise<unknown>;
+      try {
+        if (turn.previous !== undefined) await turn.previous;
+        const input = params.attachments?.length ? await attachmentsOf(sessionKey, params.attachments, rpc.signal) : NO_ATTACHMENTS;
+        if (params.message.trim() === '' && input.media.length === 0) throw new RpcError('INVALID_REQUEST', '/params/message must not be empty (send text, attachments or both)');
+        accepted = start(params, rpc, sessionKey, input);
+      } finally {
+        // agent.run was called (it holds its place in the session's queue), or the message failed.
+        turn.done();
+      }
+      return accepted;
     }),
   });
   defineMethod<{ runId?: string; sessionKey?: string }>(ctx, {

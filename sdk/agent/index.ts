@@ -24,6 +24,8 @@ export { agentHooksRef, createAgentHooks, getAgentHooks } from './agent-hooks.ts
 export type { AgentHooks, BeforeCompaction, CompactionFlushRequest, ModelOutputProgress, ModelOutputStop } from './agent-hooks.ts';
 export { chatAttachmentsRef } from './chat-attachments.ts';
 export type { ChatAttachmentsRequest, ChatAttachmentsService, ResolvedChatAttachments } from './chat-attachments.ts';
+export { createSessionTurns } from './session-turns.ts';
+export type { SessionTurn, SessionTurns } from './session-turns.ts';
 export { eventBusRef } from './event-bus.ts';
 export type { EventBus } from './event-bus.ts';
 export { ModelCallError, attemptSignal, classifyStatus, fromSdkError } from './model-error.ts';

@@ -10,6 +10,7 @@ import { waitFor } from '../agent/harness.ts';
 import { PASSWORD } from '../gateway/helpers.ts';
 import { PNG_1X1 } from '../../helpers/media-files.ts';
 import { fakeExe, tinyOggOpus, tinyPdf } from '../../helpers/media-fixtures.ts';
+import { startFakeTranscriber } from '../../helpers/fake-transcriber.ts';
 
 const upload = async (httpUrl: string, sessionKey: string, name: string, body: Uint8Array): Promise<string> => {
   const query = new URLSearchParams({ sessionKey, name });
@@ -85,5 +86,26 @@ describe('channel-webchat: uploads sent with chat.send', () => {
     });
     expect(await client.request('chat.send', { message: '  ' })).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST', message: '/params/message must not be empty (send text, attachments or both)' } });
     expect(h.fake.requests).toHaveLength(0);
+  });
+
+  it('messages of one session reach the agent in the order they were sent, even while an earlier voice note is transcribed', async () => {
+    let release!: () => void;
+    const transcriber = await startFakeTranscriber('call me back tomorrow', { hold: new Promise<void>((resolve) => { release = resolve; }) });
+    const h = await startChannels({ extra: ['channel-webchat'], channelsOptions: { media: { transcription: { baseURL: transcriber.baseURL } } } });
+    const client = await h.client();
+    const ogg = await upload(h.httpUrl, 'agent:main:main', 'voice.ogg', tinyOggOpus());
+    h.fake.script({ text: 'first answer' }, { text: 'second answer' });
+    const first = client.request('chat.send', { message: 'listen', attachments: [ogg] });
+    await expect.poll(() => transcriber.received.length).toBe(1);
+    const second = client.request('chat.send', { message: 'and one more thing' });
+    // A moment for the second message to overtake if it could; the assertion is the order, not the time.
+    await Promise.race([second, new Promise((resolve) => setTimeout(resolve, 200))]);
+    release();
+    const runs = await Promise.all([first, second]);
+    for (const response of runs) await waitFor(client, (f) => f.event === 'chat.final' && f.payload.runId === response.payload.runId);
+    const history = await client.request('chat.history', {});
+    const users = (history.payload.messages as { role: string; content: string }[]).filter((m) => m.role === 'user').map((m) => m.content);
+    expect(users).toEqual([expect.stringContaining('call me back tomorrow'), 'and one more thing']);
+    expect(users[0]).toMatch(/^listen\n\[audio: voice\.ogg \(audio\/ogg, .*, transcribed\]/);
   });
 });
