@@ -1,8 +1,8 @@
 /**
  * Files in the control UI's chat, in Chromium: a dropped image and a pasted image are uploaded
  * through the gateway (stored 0600 in the session's media folder) and reach the fake provider
- * as image parts (OpenAI wire format: `image_url` with a data: URL) with the message; an id of
- * another session is refused; a mislabelled file is refused with a clear
+ * as image parts (OpenAI wire format: `image_url` with a data: URL) with the message (ids of
+ * other sessions and unknown ids: test/plugins/channel-webchat/chat-media.test.ts); a mislabelled file is refused with a clear
  * message; a file the assistant sends to webchat shows inline.
  */
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
