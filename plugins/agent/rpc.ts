@@ -6,13 +6,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { PluginContext } from '../../sdk/core/index.ts';
-import { defineMethod, gatewayServiceRef, RpcError } from '../../sdk/gateway/index.ts';
+import { defineMethod, gatewayServiceRef, RpcError, type MethodSpec } from '../../sdk/gateway/index.ts';
 import { AgentError } from '../../sdk/agent/index.ts';
 import type { AgentService } from '../../sdk/agent/index.ts';
 import { EVENT_NAMES, SessionEvents, SESSION_TOPIC, MAX_SUBSCRIPTIONS_PER_CONNECTION } from './session-events.ts';
-import { eventBusRef, type EventBus } from '../../sdk/agent/index.ts';
+import { chatAttachmentsRef, createSessionTurns, eventBusRef, type EventBus, type ResolvedChatAttachments } from '../../sdk/agent/index.ts';
 import { mainSessionKey } from '../../sdk/agent/index.ts';
 
+/** Files one chat.send may carry (as many as a channel reply may). */
+const MAX_ATTACHMENTS = 10;
+const NO_ATTACHMENTS: ResolvedChatAttachments = Object.freeze({ notes: [], media: [] });
+type RpcCall = Parameters<MethodSpec['handler']>[1];
 const SESSION_KEY = { type: 'string', minLength: 1, maxLength: 300, description: 'Session key, e.g. agent:main:main' };
 
 export function toRpcError(error: unknown): unknown {
@@ -57,37 +61,73 @@ export function defineAgentMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | '
     if (gatewayService) ctx.onClose(gatewayService.onDisconnect((connectionId) => events.unsubscribe(connectionId)));
     if (bus) ctx.onClose(bus.subscribe(SESSION_TOPIC, (message) => events.remote(message)));
   });
-  defineMethod<{ sessionKey?: string; message: string }>(ctx, {
+  /** Uploaded files → notes and media references, through the service that stored them (channel-webchat). */
+  const turns = createSessionTurns();
+  const attachmentsOf = async (sessionKey: string, ids: readonly string[], signal: AbortSignal): Promise<ResolvedChatAttachments> => {
+    // Looked up per call, not declared in `consumes`: its provider (channel-webchat) comes after
+    // `channels`, which comes after the agent (it uses the tool registry), so a declared use would be a cycle.
+    const uploads = ctx.useOptional(chatAttachmentsRef);
+    if (uploads === undefined) throw new RpcError('INVALID_REQUEST', '/params/attachments: this gateway takes no uploads (add the channel-webchat plugin), so send the message without attachments');
+    return uploads.resolve({ sessionKey, ids, param: '/params/attachments', signal });
+  };
+  /** Runs the message; resolves with {runId} once it is durable (see below). */
+  const start = (params: { message: string }, rpc: RpcCall, sessionKey: string, input: ResolvedChatAttachments) => new Promise((resolve, reject) => {
+    // Until the message is accepted the request's signal (gateway timeout, shutdown) may
+    // cancel the run; once accepted the run belongs to the session, not to this request.
+    const controller = new AbortController();
+    const cancel = () => controller.abort(rpc.signal.reason);
+    if (rpc.signal.aborted) cancel();
+    else rpc.signal.addEventListener('abort', cancel, { once: true });
+    const running = agent().run({
+      sessionKey,
+      // As a channel message: the text, then one block per file.
+      message: [params.message, ...input.notes].join('\n').trim(),
+      ...(input.media.length > 0 ? { media: input.media } : {}),
+      signal: controller.signal,
+      metadata: { connection: rpc.connection.id },
+      // The run's events go to the client that started it, not to every connected client.
+      onEvent: ({ type, ...payload }) => {
+        gateway()?.sendTo(rpc.connection.id, EVENT_NAMES[type], payload);
+      },
+      onAccepted: (runId) => {
+        events.startedBy(runId, rpc.connection.id);
+        rpc.signal.removeEventListener('abort', cancel);
+        resolve({ runId, status: 'started' });
+      },
+    });
+    running.finally(() => rpc.signal.removeEventListener('abort', cancel)).catch(() => undefined);
+    // After acceptance the outcome travels as chat.final; before it, as this response.
+    ctx.track(running.then(() => undefined, (error: unknown) => reject(toRpcError(error))));
+  });
+  defineMethod<{ sessionKey?: string; message: string; attachments?: string[] }>(ctx, {
     name: 'chat.send',
     scope: 'write',
-    description: 'Starts a run; answers {runId} once the message is stored, then streams chat.delta / tool.progress / chat.final events',
-    params: { type: 'object', additionalProperties: false, required: ['message'], properties: { sessionKey: SESSION_KEY, message: { type: 'string', minLength: 1, maxLength: 200_000 } } },
-    handler: (params, rpc) => wrap(() => new Promise((resolve, reject) => {
-      // Until the message is accepted the request's signal (gateway timeout, shutdown) may
-      // cancel the run; once accepted the run belongs to the session, not to this request.
-      const controller = new AbortController();
-      const cancel = () => controller.abort(rpc.signal.reason);
-      if (rpc.signal.aborted) cancel();
-      else rpc.signal.addEventListener('abort', cancel, { once: true });
-      const running = agent().run({
-        sessionKey: params.sessionKey ?? webchatSession,
-        message: params.message,
-        signal: controller.signal,
-        metadata: { connection: rpc.connection.id },
-        // The run's events go to the client that started it, not to every connected client.
-        onEvent: ({ type, ...payload }) => {
-          gateway()?.sendTo(rpc.connection.id, EVENT_NAMES[type], payload);
-        },
-        onAccepted: (runId) => {
-          events.startedBy(runId, rpc.connection.id);
-          rpc.signal.removeEventListener('abort', cancel);
-          resolve({ runId, status: 'started' });
-        },
-      });
-      running.finally(() => rpc.signal.removeEventListener('abort', cancel)).catch(() => undefined);
-      // After acceptance the outcome travels as chat.final; before it, as this response.
-      ctx.track(running.then(() => undefined, (error: unknown) => reject(toRpcError(error))));
-    })),
+    description: 'Starts a run; answers {runId} once the message is stored, then streams chat.delta / tool.progress / chat.final events. attachments: ids of files uploaded first (control UI: POST /channels/webchat/upload), given to the model as a channel\'s inbound media',
+    params: {
+      type: 'object', additionalProperties: false, required: ['message'],
+      properties: {
+        sessionKey: SESSION_KEY,
+        message: { type: 'string', maxLength: 200_000 },
+        // An id names a stored upload; never a path (no dots or slashes get this far).
+        attachments: { type: 'array', maxItems: MAX_ATTACHMENTS, uniqueItems: true, items: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } },
+      },
+    },
+    handler: (params, rpc) => wrap(async () => {
+      const sessionKey = params.sessionKey ?? webchatSession;
+      // A message sent after one whose files are still being read waits for its hand-over.
+      const turn = turns.take(sessionKey);
+      let accepted: Promise<unknown>;
+      try {
+        if (turn.previous !== undefined) await turn.previous;
+        const input = params.attachments?.length ? await attachmentsOf(sessionKey, params.attachments, rpc.signal) : NO_ATTACHMENTS;
+        if (params.message.trim() === '' && input.media.length === 0) throw new RpcError('INVALID_REQUEST', '/params/message must not be empty (send text, attachments or both)');
+        accepted = start(params, rpc, sessionKey, input);
+      } finally {
+        // agent.run was called (it holds its place in the session's queue), or the message failed.
+        turn.done();
+      }
+      return accepted;
+    }),
   });
   defineMethod<{ runId?: string; sessionKey?: string }>(ctx, {
     name: 'chat.abort',

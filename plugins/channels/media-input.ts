@@ -8,18 +8,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../sdk/core/index.ts';
-import { formatBytes, takeAttachment, type InboundAttachment, type MediaRef, type MediaRefusal } from '../../sdk/channels/index.ts';
+import { formatBytes, takeAttachment, type InboundAttachment, type MediaInput, type MediaRef } from '../../sdk/channels/index.ts';
 import { documentText } from './document-text.ts';
 import type { MediaSettings } from './media-settings.ts';
 import { transcribe } from './transcribe.ts';
 
-export interface MediaInput {
-  /** Lines for the agent's message text, one block per attachment. */
-  notes: string[];
-  /** Every stored file (transcript references; images also reach vision models). */
-  media: MediaRef[];
-  refusals: MediaRefusal[];
-}
+export type { MediaInput };
 
 export interface MediaInputContext {
   settings: MediaSettings;

@@ -7,7 +7,7 @@
 import { LRUCache } from 'lru-cache';
 import type { KernelHooks } from '../../sdk/core/index.ts';
 import type { Logger } from '../../sdk/core/index.ts';
-import type { AgentService } from '../../sdk/agent/index.ts';
+import { createSessionTurns, type AgentService } from '../../sdk/agent/index.ts';
 import { DEFAULT_MAX_MEDIA_BYTES, chunkText, createBackoff, mediaNote, queueSizeOf, type OutboundAttachment, storeUnavailable, type ChannelAdapter, type ChannelHost, type ChannelInbound, type ChannelSettings, type ChannelState, type ChannelStatus, type ChannelTarget, type PairingBackend, type PairingRequest, type ReceiveOutcome, type SeenStore } from '../../sdk/channels/index.ts';
 import { metadataLine, prepareMedia, type MediaInput } from './media-input.ts';
 import type { MediaSettings } from './media-settings.ts';
@@ -73,8 +73,11 @@ export class ChannelRuntime {
   readonly #log: Logger;
   readonly #stop = new AbortController();
   readonly #replies = new Map<string, Promise<void>>();
-  /** Per session: settles once the latest message was handed to the agent (arrival order). */
-  readonly #intakes = new Map<string, Promise<void>>();
+  /**
+   * Messages of one session reach the agent in arrival order even when an earlier one still
+   * downloads its files: each waits for the previous one's hand-over (its agent.run call).
+   */
+  readonly #turns = createSessionTurns();
   readonly #codeSentAt = new Map<string, number>();
   #state: ChannelState = 'stopped';
   #since = Date.now();
@@ -343,7 +346,7 @@ export class ChannelRuntime {
 
   async #run(agent: AgentService, sessionKey: string, target: ChannelTarget, message: ChannelInbound): Promise<void> {
     const typing = this.#typing(target);
-    const handOver = this.#takeTurn(sessionKey);
+    const handOver = this.#turns.take(sessionKey);
     let reply: string;
     let runId: string | undefined;
     const onAccepted = (id: string) => {
@@ -388,20 +391,6 @@ export class ChannelRuntime {
     // must not wait for it (the queue reports what it could not deliver).
     const logFailure = (error: unknown) => this.#log.warn({ err: error, sessionKey }, 'reply not delivered');
     await submitted.then(({ delivered }) => void delivered.catch(logFailure), logFailure);
-  }
-
-  /**
-   * Messages of one session reach the agent in arrival order even when an earlier one still
-   * downloads its files: each waits for the previous one's hand-over (its agent.run call).
-   */
-  #takeTurn(sessionKey: string): { previous: Promise<void> | undefined; done(): void } {
-    const previous = this.#intakes.get(sessionKey);
-    let done!: () => void;
-    const mine = new Promise<void>((resolve) => { done = resolve; });
-    const chained = previous === undefined ? mine : previous.then(() => mine);
-    this.#intakes.set(sessionKey, chained);
-    void chained.then(() => { if (this.#intakes.get(sessionKey) === chained) this.#intakes.delete(sessionKey); });
-    return { previous, done };
   }
 
   /** Downloads and reads the message's files; a refused file is explained to the sender right away. */

@@ -8,6 +8,7 @@ import type { OwnershipHold, OwnershipService } from '../../sdk/cluster/index.ts
 import { CHANNEL_ID, type ChannelAdapter, type ChannelRelay, type ChannelsService, type ChannelStatus, type ChannelTarget, PairingError, type SendOptions, type PairingRequest, resolveChannelSettings } from '../../sdk/channels/index.ts';
 import { channelErrors } from './errors.ts';
 import { ChannelRuntime, type RuntimeDeps } from './runtime.ts';
+import { prepareMedia } from './media-input.ts';
 import { pairingApprovedText } from './texts.ts';
 
 /** What every runtime shares, plus the config its settings come from. */
@@ -121,6 +122,10 @@ export function createChannelsService(deps: ServiceDeps): ChannelsServiceImpl {
     },
     maxMediaBytes(channel: string) {
       return runtimes.get(channel)?.maxMediaBytes;
+    },
+    prepareMedia(attachments, options) {
+      const signal = options.signal === undefined ? deps.signal : AbortSignal.any([deps.signal, options.signal]);
+      return prepareMedia(attachments, { settings: deps.media, stateDir: deps.stateDir, sessionKey: options.sessionKey, signal, log: deps.log });
     },
     status(): ChannelStatus[] {
       return [...runtimes.values()].map((runtime) => runtime.status());

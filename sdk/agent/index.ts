@@ -10,7 +10,8 @@
  * - Sessions: transcript entry types, the `SessionStore` contract (`sessionStoreRef`), session
  *   keys, `sessionLeaseRef`, the cross-instance `eventBusRef`.
  * - Runs: the `agent` service contract (`agentServiceRef`), `AgentError`, and the agent's own
- *   hooks (`agentHooksRef`: `beforeCompaction`, `modelOutput`).
+ *   hooks (`agentHooksRef`: `beforeCompaction`, `modelOutput`); `chatAttachmentsRef`, the
+ *   service that turns upload ids sent with chat.send into media references.
  *
  * Implementations with state (the run loop, the file store, the providers) stay in their
  * plugins and are reached through these refs.
@@ -21,6 +22,10 @@ export { AgentError } from './agent-error.ts';
 export type { AgentErrorCode } from './agent-error.ts';
 export { agentHooksRef, createAgentHooks, getAgentHooks } from './agent-hooks.ts';
 export type { AgentHooks, BeforeCompaction, CompactionFlushRequest, ModelOutputProgress, ModelOutputStop } from './agent-hooks.ts';
+export { chatAttachmentsRef } from './chat-attachments.ts';
+export type { ChatAttachmentsRequest, ChatAttachmentsService, ResolvedChatAttachments } from './chat-attachments.ts';
+export { createSessionTurns } from './session-turns.ts';
+export type { SessionTurn, SessionTurns } from './session-turns.ts';
 export { eventBusRef } from './event-bus.ts';
 export type { EventBus } from './event-bus.ts';
 export { ModelCallError, attemptSignal, classifyStatus, fromSdkError } from './model-error.ts';

@@ -17,7 +17,7 @@
  */
 import { createServiceRef, type Logger } from '../core/index.ts';
 import type { SeenStore } from './seen-store.ts';
-import type { InboundAttachment } from './media.ts';
+import type { InboundAttachment, MediaInput } from './media.ts';
 import type { OutboundAttachment } from './outbound-media.ts';
 
 export type ChatType = 'dm' | 'group';
@@ -180,6 +180,15 @@ export interface ChannelsService {
   /** Largest file channel `channel` takes (`maxMediaBytes`), or undefined for an unknown channel. Added after v1. */
   maxMediaBytes(channel: string): number | undefined;
   status(): ChannelStatus[];
+  /**
+   * Inbound attachments → what the agent gets, as for a channel's own messages: each file goes
+   * through the media kit under the `channels` plugin's `media` options (caps, sniffed type,
+   * stored in the session's media folder), then images become references, audio a transcript,
+   * documents their text (`notes` for the message text, `media` for `RunRequest.media`).
+   * Refused files come back in `refusals`. For senders outside a channel runtime (uploads sent
+   * with chat.send). Added after v1.
+   */
+  prepareMedia(attachments: readonly InboundAttachment[], options: { sessionKey: string; signal?: AbortSignal }): Promise<MediaInput>;
   /**
    * Whether `target` is a DM with one of the channel's `owners` (ids normalised as the channel
    * does); false for groups and unknown channels. Lets a caller restrict where an unattended

@@ -51,7 +51,7 @@ export { checkChannelSection } from './config-section.ts';
 export { channelHttpChecks, plainRemoteHttp } from './audit.ts';
 
 // Inbound media: types shared with outbound media (media.ts) and the download kit.
-export type { InboundAttachment, MediaIntake, MediaKind, MediaLimits, MediaRef, MediaRefusal, MediaRefusalReason } from './media.ts';
+export type { InboundAttachment, MediaInput, MediaIntake, MediaKind, MediaLimits, MediaRef, MediaRefusal, MediaRefusalReason } from './media.ts';
 export { formatBytes, takeAttachment } from './media-intake.ts';
 export type { IntakeOptions } from './media-intake.ts';
 export { MediaDownloadError, MediaTooLargeError, httpDownload, readCappedBody } from './media-download.ts';

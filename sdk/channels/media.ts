@@ -45,3 +45,16 @@ export interface MediaRefusal {
 }
 
 export type MediaIntake = { status: 'stored'; media: MediaRef } | { status: 'refused'; refusal: MediaRefusal };
+
+/**
+ * What the agent gets for a message's attachments (`ChannelsService.prepareMedia`): images as
+ * references (image parts for models that take images), audio as its transcript or a note,
+ * documents as their text or a note. Added after v1.
+ */
+export interface MediaInput {
+  /** Lines for the agent's message text, one block per attachment. */
+  notes: string[];
+  /** Every stored file (transcript references; images also reach vision models). */
+  media: MediaRef[];
+  refusals: MediaRefusal[];
+}

@@ -7,7 +7,8 @@ import { onTestFinished } from 'vitest';
 
 export interface TranscriptionRequest { model: string; fileName: string; bytes: Buffer; auth: string | undefined }
 
-export async function startFakeTranscriber(text: string): Promise<{ baseURL: string; received: TranscriptionRequest[] }> {
+/** `hold`: the answer waits for it (a slow transcription), after the request is recorded. */
+export async function startFakeTranscriber(text: string, options: { hold?: Promise<void> } = {}): Promise<{ baseURL: string; received: TranscriptionRequest[] }> {
   const received: TranscriptionRequest[] = [];
   const server = createServer(async (req: IncomingMessage, res) => {
     const chunks: Buffer[] = [];
@@ -17,6 +18,7 @@ export async function startFakeTranscriber(text: string): Promise<{ baseURL: str
     const form = await new Request('http://x/', { method: 'POST', headers: { 'content-type': String(req.headers['content-type']) }, body: Buffer.concat(chunks) }).formData();
     const file = form.get('file') as File;
     received.push({ model: String(form.get('model')), fileName: file.name, bytes: Buffer.from(await file.arrayBuffer()), auth: req.headers.authorization });
+    await options.hold;
     res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ text }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -26,6 +26,10 @@ export interface ChannelsHarnessOptions {
   channel?: FakeChannel;
   /** `agent.workspace` (files the agent's tools reach). */
   workspace?: string;
+  /** `providers.fake.images` (the fake's models take images when true). */
+  images?: boolean;
+  /** Options of the `channels` plugin (e.g. `media`). */
+  channelsOptions?: Record<string, unknown>;
 }
 
 export async function startChannels(options: ChannelsHarnessOptions = {}): Promise<ChannelsHarness> {
@@ -33,11 +37,11 @@ export async function startChannels(options: ChannelsHarnessOptions = {}): Promi
   onTestFinished(() => fake.close());
   const channel = options.channel ?? createFakeChannel({ ...(options.maxMessageLength ? { maxMessageLength: options.maxMessageLength } : {}) });
   const harness = await startGateway({
-    extra: ['session-store-file', 'provider-openai', 'agent', 'channels', channel.plugin, ...(options.extra ?? [])],
+    extra: ['session-store-file', 'provider-openai', 'agent', options.channelsOptions ? ['channels', options.channelsOptions] : 'channels', channel.plugin, ...(options.extra ?? [])],
     ...(options.env ? { env: options.env } : {}),
     config: {
       agent: { model: 'fake/primary', retryDelay: 5, ...(options.workspace ? { workspace: options.workspace } : {}) },
-      providers: { fake: { api: 'openai', baseURL: fake.openaiBaseURL, apiKey: 'fake-openai-key' } },
+      providers: { fake: { api: 'openai', baseURL: fake.openaiBaseURL, apiKey: 'fake-openai-key', ...(options.images !== undefined ? { images: options.images } : {}) } },
       channels: { [channel.adapter.id]: { ...options.settings } },
     },
   });

@@ -43,7 +43,7 @@ export interface DashboardHarness extends GatewayHarness {
 }
 
 /** Started in beforeAll and shared by the file's tests, so it closes itself only when asked. */
-export async function startDashboardGateway(extra: unknown[] = []): Promise<DashboardHarness> {
+export async function startDashboardGateway(extra: unknown[] = [], options: { images?: boolean } = {}): Promise<DashboardHarness> {
   const fake = await startFakeProvider();
   const channel = createFakeChannel();
   const harness = await startGateway({
@@ -56,7 +56,8 @@ export async function startDashboardGateway(extra: unknown[] = []): Promise<Dash
         // A second agent with its own model, so the pages can show and filter by agent.
         list: [{ id: SECOND_AGENT, name: 'Helper', model: 'fake/helper', tools: { deny: ['exec'] } }],
       },
-      providers: { fake: { api: 'openai', baseURL: fake.openaiBaseURL, apiKey: 'fake-openai-key-not-secret-in-ui' } },
+      // `images`: the fake's model takes image parts (providers.<id>.images).
+      providers: { fake: { api: 'openai', baseURL: fake.openaiBaseURL, apiKey: 'fake-openai-key-not-secret-in-ui', ...(options.images !== undefined ? { images: options.images } : {}) } },
       channels: { [channel.adapter.id]: { dmPolicy: 'pairing' } },
     },
   });

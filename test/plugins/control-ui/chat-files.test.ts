@@ -1,7 +1,8 @@
 /**
  * Files in the control UI's chat, in Chromium: a dropped image and a pasted image are uploaded
  * through the gateway (stored 0600 in the session's media folder) and reach the fake provider
- * as attachment references with the message; a mislabelled file is refused with a clear
+ * as image parts (OpenAI wire format: `image_url` with a data: URL) with the message (ids of
+ * other sessions and unknown ids: test/plugins/channel-webchat/chat-media.test.ts); a mislabelled file is refused with a clear
  * message; a file the assistant sends to webchat shows inline.
  */
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -19,7 +20,7 @@ let page: Page;
 const consoleErrors: string[] = [];
 
 beforeAll(async () => {
-  [browser, gateway] = await Promise.all([launchBrowser(), startDashboardGateway(['channel-webchat'])]);
+  [browser, gateway] = await Promise.all([launchBrowser(), startDashboardGateway(['channel-webchat'], { images: true })]);
   page = await (await browser.newContext({ viewport: { width: 1100, height: 800 } })).newPage();
   page.on('console', (message) => { if (message.type() === 'error') consoleErrors.push(message.text()); });
   page.on('pageerror', (error) => consoleErrors.push(error.message));
@@ -44,14 +45,16 @@ const transfer = (kind: 'drop' | 'paste', name: string, base64: string, type: st
   target.dispatchEvent(event);
 })()`);
 
-const lastUserText = () => {
+type WirePart = { type: string; text?: string; image_url?: { url: string } };
+/** The last user message the model got, as OpenAI content parts. */
+const lastUserParts = (): WirePart[] => {
   const messages = gateway.fake.requests.at(-1)?.body?.messages as { role: string; content: unknown }[] | undefined;
   const user = messages?.filter((m) => m.role === 'user').at(-1);
-  return typeof user?.content === 'string' ? user.content : JSON.stringify(user?.content);
+  return typeof user?.content === 'string' ? [{ type: 'text', text: user.content }] : (user?.content as WirePart[] | undefined) ?? [];
 };
 
 describe('control UI chat: files', () => {
-  it('a dropped and a pasted image reach the model with the message; the files are stored 0600 in the session media folder', async () => {
+  it('a dropped and a pasted image reach the model as image parts with the message; the uploads are stored 0600 in the session media folder', async () => {
     const png = PNG_1X1.toString('base64');
     await transfer('drop', 'dropped.png', png, 'image/png');
     await transfer('paste', 'pasted.png', png, 'image/png');
@@ -63,10 +66,17 @@ describe('control UI chat: files', () => {
     await page.getByLabel('Message').fill('what is in these pictures?');
     await page.getByRole('button', { name: 'Send' }).click();
     await expect.poll(() => gateway.fake.requests.length, { timeout: 10_000 }).toBeGreaterThan(before);
-    const text = lastUserText();
+    const parts = lastUserParts();
+    const text = parts.filter((part) => part.type === 'text').map((part) => part.text).join('\n');
     expect(text).toContain('what is in these pictures?');
-    expect(text).toMatch(new RegExp(`\\[attachment: dropped\\.png \\(image/png, ${PNG_1X1.length} bytes\\) webchat-upload:[0-9a-f]{32}\\]`));
-    expect(text).toMatch(/\[attachment: pasted\.png \(image\/png, \d+ bytes\) webchat-upload:[0-9a-f]{32}\]/);
+    expect(text).toContain('[image: dropped.png (image/png, ');
+    expect(text).toContain('[image: pasted.png (image/png, ');
+    expect(text).not.toContain('webchat-upload:');
+    const images = parts.filter((part) => part.type === 'image_url').map((part) => part.image_url?.url);
+    // Both uploads, in the order they finished: the dropped one byte for byte.
+    expect(images).toHaveLength(2);
+    expect(images).toContain(`data:image/png;base64,${PNG_1X1.toString('base64')}`);
+    for (const url of images) expect(url).toMatch(/^data:image\/png;base64,[A-Za-z0-9+/=]+$/);
 
     const dir = sessionMediaDir(join(gateway.kernel.tempDir, 'state', 'media', 'webchat'), 'agent:main:main');
     const stored = readdirSync(dir).filter((name) => !name.endsWith('.json') && !name.startsWith('.'));

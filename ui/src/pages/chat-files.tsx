@@ -1,8 +1,9 @@
 /**
  * Files in the webchat: pasted or dropped files are uploaded to the gateway
- * (`POST /channels/webchat/upload`, sniffed and capped there) and sent with the message as
- * attachment references; files the assistant sends (`chat.message` with `attachments`) are
- * fetched with the connection's credential and shown inline (images) or as download links.
+ * (`POST /channels/webchat/upload`, sniffed and capped there) and sent with the message by id
+ * (chat.send `attachments`: the model gets them as a channel's inbound files); files the
+ * assistant sends (`chat.message` with `attachments`) are fetched with the connection's
+ * credential and shown inline (images) or as download links.
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { Gateway } from '../gateway.ts';
@@ -22,11 +23,6 @@ export async function uploadFile(gateway: Gateway, sessionKey: string, file: Fil
   const body = await response.json().catch(() => ({})) as { file?: ChatFile; error?: { message?: string } };
   if (!response.ok || body.file === undefined) throw new Error(body.error?.message ?? `upload failed (HTTP ${response.status})`);
   return body.file;
-}
-
-/** How the model reads an uploaded file: one line per file after the message text. */
-export function attachmentLine(file: ChatFile): string {
-  return `[attachment: ${file.name} (${file.mimeType}, ${file.size} bytes) webchat-upload:${file.id}]`;
 }
 
 /** Files of a paste or drop event (images copied from another app arrive as files too). */

@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { time } from '../format.ts';
 import { Problem, type PageProps } from '../use-rpc.tsx';
-import { Attachment, attachmentLine, filesOf, uploadFile, type ChatFile } from './chat-files.tsx';
+import { Attachment, filesOf, uploadFile, type ChatFile } from './chat-files.tsx';
 
 interface Message {
   id: string;
@@ -75,17 +75,20 @@ export function Chat({ gateway }: PageProps) {
     event.preventDefault();
     const typed = draft.trim();
     if ((typed === '' && pending.length === 0) || running || uploading > 0) return;
-    const text = [typed, ...pending.map(attachmentLine)].filter((line) => line !== '').join('\n');
+    const files = pending;
     setPending([]);
     setError(undefined);
     setRunning({ attempt: 1, text: '' });
-    setMessages((previous) => [...previous, { id: `local-${Date.now()}`, role: 'user', content: text, at: Date.now() }]);
+    setMessages((previous) => [...previous, { id: `local-${Date.now()}`, role: 'user', content: typed, at: Date.now(), ...(files.length > 0 ? { files } : {}) }]);
     setDraft('');
     try {
-      const { runId } = await gateway.request<{ runId: string }>('chat.send', { sessionKey, message: text });
+      // The uploads go by id: the gateway hands them to the model as a channel's inbound files.
+      const { runId } = await gateway.request<{ runId: string }>('chat.send', { sessionKey, message: typed, ...(files.length > 0 ? { attachments: files.map((file) => file.id) } : {}) });
       setRunning((current) => (current ? { ...current, runId } : current));
     } catch (failure) {
       setRunning(undefined);
+      // Refused: the files stay attached, to send again or remove.
+      setPending(files);
       setError((failure as Error).message);
     }
   };
