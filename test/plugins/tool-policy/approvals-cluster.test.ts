@@ -5,6 +5,7 @@
  * `always` answered on B is stored by both.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -80,7 +81,8 @@ describe('approvals across instances (events-redis on real Redis)', () => {
     const [asked] = await eventually(b.list, (list) => list.length === 1);
     await b.call('approvals.answer', { id: asked!.id, answer: 'always' });
     expect(await third).toEqual({ args: { command: 'make', args: ['test'] } });
-    const rulesOf = (kernel: typeof a.kernel) => () => Promise.resolve(readFileSync(join(kernel.tempDir, 'state', 'plugins', 'tool-policy', 'rules.json'), 'utf8')).catch(() => '');
+    // B writes the rule when the event reaches it: until then the file may not exist.
+    const rulesOf = (kernel: typeof a.kernel) => () => readFile(join(kernel.tempDir, 'state', 'plugins', 'tool-policy', 'rules.json'), 'utf8').catch(() => '');
     await eventually(rulesOf(b.kernel), (text) => text.includes('"test"'));
     expect(JSON.parse(await rulesOf(b.kernel)())).toEqual(JSON.parse(await rulesOf(a.kernel)()));
     expect(await decideToolCall(b.kernel.hooks, { callId: 'c4', name: 'exec', args: { command: 'make', args: ['test'] }, sessionKey: 'agent:main:main' })).toEqual({ args: { command: 'make', args: ['test'] } });
