@@ -16,7 +16,9 @@ import { withMemoryFile } from './inject.ts';
 import { MemoryIndex, type IndexStatus, type SearchHit, type SyncStats } from './memory-index.ts';
 import { createMemoryTools, type MemoryToolOptions } from './memory-tools.ts';
 import { MEMORY_FILE } from './memory-files.ts';
-import { protectPaths } from '../../sdk/workspace/index.ts';
+import { agentWorkspace, protectPaths } from '../../sdk/workspace/index.ts';
+import { MoltbotError } from '../../sdk/core/index.ts';
+import { memoryErrors } from './error-codes.ts';
 import { VectorStore } from './vectors.ts';
 
 /** Search and index of the workspace memory files. */
@@ -81,8 +83,15 @@ export default definePlugin<MemoryOptions>({
       status: () => index.status(),
     });
     ctx.hooks.cliCommands.tap(ctx.name, (program, cli) => registerMemoryCommand(program, cli, () => ctx.use(memoryServiceRef)));
+    // The index covers the main workspace: another agent (agents.list, its own workspace) must
+    // neither find nor change what is remembered there.
+    const keepsMemoryOf = (sessionKey: string | undefined) => agentWorkspace(ctx, sessionKey) === ctx.paths.workspace;
+    const memoryWorkspace = (sessionKey: string) => {
+      if (keepsMemoryOf(sessionKey)) return ctx.paths.workspace;
+      throw new MoltbotError(memoryErrors.MOLT_ERR_MEMORY_OTHER_AGENT, { message: `memory is kept for the main agent only: session "${sessionKey}" belongs to an agent with its own workspace`, plugin: ctx.name });
+    };
     const registry = ctx.use(toolRegistryRef);
-    for (const tool of createMemoryTools(() => ctx.paths.workspace, index, options)) ctx.onClose(registry.register(tool));
+    for (const tool of createMemoryTools(memoryWorkspace, index, options)) ctx.onClose(registry.register(tool));
 
     ctx.hooks.diagnose.tapPromise(ctx.name, async (report) => {
       try {
@@ -100,6 +109,7 @@ export default definePlugin<MemoryOptions>({
 
     if (options.injectMaxChars > 0) {
       ctx.hooks.beforeAgentRun.tapPromise(ctx.name, async (run) => {
+        if (!keepsMemoryOf(run.sessionKey)) return run;
         try {
           return await withMemoryFile(run, ctx.paths.workspace, options.injectMaxChars, options.maxFileBytes);
         } catch (error) {

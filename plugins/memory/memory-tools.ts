@@ -56,7 +56,11 @@ export async function appendMemory(workspace: string, file: string, text: string
   return { file, line: `${head}${separator}`.split('\n').length };
 }
 
-export function createMemoryTools(workspace: () => string, index: MemoryIndex, options: MemoryToolOptions): ToolDefinition[] {
+/**
+ * `workspace(sessionKey)` is the memory workspace of the calling session's agent; it throws for
+ * an agent whose memory this plugin does not keep (the index covers one workspace).
+ */
+export function createMemoryTools(workspace: (sessionKey: string) => string, index: MemoryIndex, options: MemoryToolOptions): ToolDefinition[] {
   return [
     {
       name: 'memory_search',
@@ -68,7 +72,8 @@ export function createMemoryTools(workspace: () => string, index: MemoryIndex, o
           limit: { type: 'integer', minimum: 1, maximum: options.maxResults, description: `Most results (default 5, at most ${options.maxResults}).` },
         },
       },
-      async handler(args: { query?: unknown; limit?: unknown }) {
+      async handler(args: { query?: unknown; limit?: unknown }, context) {
+        workspace(context.sessionKey);
         if (typeof args?.query !== 'string' || args.query.trim() === '') throw invalid('memory_search: "query" must be a non-empty string');
         const limit = intArg(args.limit, 1, options.maxResults, Math.min(5, options.maxResults));
         await index.sync();
@@ -87,11 +92,11 @@ export function createMemoryTools(workspace: () => string, index: MemoryIndex, o
           lines: { type: 'integer', minimum: 1, maximum: options.maxGetLines, description: `How many lines (default and most: ${options.maxGetLines}).` },
         },
       },
-      async handler(args: { file?: unknown; from?: unknown; lines?: unknown }) {
+      async handler(args: { file?: unknown; from?: unknown; lines?: unknown }, context) {
         const file = memoryPath(args?.file);
         const from = intArg(args.from, 1, Number.MAX_SAFE_INTEGER, 1);
         const count = intArg(args.lines, 1, options.maxGetLines, options.maxGetLines);
-        const content = await readMemory(workspace(), file, options.maxFileBytes);
+        const content = await readMemory(workspace(context.sessionKey), file, options.maxFileBytes);
         if (content === undefined) throw new MoltbotError(workspaceErrors.MOLT_ERR_TOOL_NOT_FOUND, { message: `${file} does not exist yet`, plugin: 'memory' });
         const all = content.split(/\r?\n/);
         if (all.at(-1) === '') all.pop();
@@ -109,13 +114,13 @@ export function createMemoryTools(workspace: () => string, index: MemoryIndex, o
           file: { type: 'string', description: "MEMORY.md or memory/<name>.md (default: today's daily file)." },
         },
       },
-      async handler(args: { text?: unknown; file?: unknown }) {
+      async handler(args: { text?: unknown; file?: unknown }, context) {
         if (typeof args?.text !== 'string' || args.text.trim() === '') throw invalid('memory_write: "text" must be a non-empty string');
         if (args.text.length > options.maxWriteChars) throw invalid(`memory_write: "text" is longer than ${options.maxWriteChars} characters; write a shorter note`);
         const file = args.file === undefined ? dailyFile() : memoryPath(args.file);
         const text = args.text;
         return index.exclusive(async () => {
-          const written = await appendMemory(workspace(), file, text, options.maxFileBytes);
+          const written = await appendMemory(workspace(context.sessionKey), file, text, options.maxFileBytes);
           await index.syncNow();
           return { ...written, saved: true };
         });

@@ -50,6 +50,28 @@ describe('memory plugin', () => {
     expect(JSON.parse(toolResults(h.fake.requests.at(-1)!.body).at(-1)!)).toEqual({ file: today, from: 3, to: 3, totalLines: 3, text: "The user's dog is called Rex; he is afraid of thunder." });
   });
 
+  it("another agent (agents.list) cannot read or write the main agent's memory: the index covers the main workspace only", async () => {
+    const { dir } = useTempDir();
+    mkdirSync(join(dir, 'ws'), { recursive: true });
+    writeFileSync(join(dir, 'ws', 'MEMORY.md'), 'The launch code is swordfish.\n');
+    const h = await startAgent({
+      agent: { workspace: join(dir, 'ws') },
+      agents: { ...OFF, list: [{ id: 'guest', model: 'fake/primary', workspace: join(dir, 'guest') }] },
+      extra: ['memory', 'tool-policy'],
+    });
+    const client = await h.client();
+    for (const [name, args] of [['memory_search', { query: 'launch code' }], ['memory_get', { file: 'MEMORY.md' }], ['memory_write', { text: 'planted' }]] as const) {
+      h.fake.script({ toolCall: { name, args } }, { text: 'done' });
+      await chat(client, `try ${name}`, 'agent:guest:main');
+      const result = toolResults(h.fake.requests.at(-1)!.body).at(-1)!;
+      expect(result, name).not.toContain('swordfish');
+      expect(result, name).toContain('memory is kept for the main agent only');
+      // Nor is the main MEMORY.md put into the other agent's prompt.
+      expect(JSON.stringify(h.fake.requests.at(-1)!.body), name).not.toContain('swordfish');
+    }
+    expect(readFileSync(join(dir, 'ws', 'MEMORY.md'), 'utf8')).toBe('The launch code is swordfish.\n');
+  });
+
   it('sandboxed sessions are not offered the memory tools by default (group:memory in the default denylist)', async () => {
     const { dir } = useTempDir();
     const h = await startAgent({ agent: { workspace: join(dir, 'ws') }, extra: ['memory', 'tool-policy'] });
