@@ -8,17 +8,15 @@ import { join } from 'node:path';
 import schema from '../../schemas/plugins/memory.json' with { type: 'json' };
 import validate from '../../schemas/generated/memory.validate.ts';
 import { definePlugin, createServiceRef } from '../../sdk/core/index.ts';
-import { agentHooksRef, toolRegistryRef } from '../../sdk/agent/index.ts';
+import { agentHooksRef, parseSessionKey, toolRegistryRef } from '../../sdk/agent/index.ts';
 import { registerMemoryCommand } from './cli.ts';
 import { createEmbedder, type EmbeddingsOptions } from './embeddings.ts';
 import { flushBeforeCompaction } from './flush.ts';
 import { withMemoryFile } from './inject.ts';
 import { MemoryIndex, type IndexStatus, type SearchHit, type SyncStats } from './memory-index.ts';
-import { createMemoryTools, type MemoryToolOptions } from './memory-tools.ts';
+import { createMemoryTools, type AgentMemory, type MemoryToolOptions } from './memory-tools.ts';
 import { MEMORY_FILE } from './memory-files.ts';
 import { agentWorkspace, protectPaths } from '../../sdk/workspace/index.ts';
-import { MoltbotError } from '../../sdk/core/index.ts';
-import { memoryErrors } from './error-codes.ts';
 import { VectorStore } from './vectors.ts';
 
 /** Search and index of the workspace memory files. */
@@ -62,17 +60,37 @@ export default definePlugin<MemoryOptions>({
       refuses: (policy, sessionKey) => policy.check('memory_get', sessionKey) !== undefined,
       reason: 'memory files are the owner\'s: this session may not use the memory tools, so read/write/edit cannot reach MEMORY.md or memory/ either',
     });
-    const vectors = options.embeddings === undefined
-      ? undefined
-      : new VectorStore(createEmbedder(options.embeddings, ctx.config['providers'] ?? {}, process.env), ctx.log);
-    const index = new MemoryIndex({
-      workspace: () => ctx.paths.workspace,
-      indexFile: join(ctx.paths.data, 'index.json'),
-      log: ctx.log,
-      maxFileBytes: options.maxFileBytes,
-      ...(vectors ? { vectors, weight: options.embeddings!.weight } : {}),
+    // One index per agent workspace: the main one in the plugin's data dir, another agent's
+    // (agents.list, its own workspace) under agents/<id>/, created on that agent's first use.
+    const openIndex = (workspace: string, indexFile: string) => {
+      const vectors = options.embeddings === undefined
+        ? undefined
+        : new VectorStore(createEmbedder(options.embeddings, ctx.config['providers'] ?? {}, process.env), ctx.log);
+      return new MemoryIndex({
+        workspace: () => workspace,
+        indexFile,
+        log: ctx.log,
+        maxFileBytes: options.maxFileBytes,
+        ...(vectors ? { vectors, weight: options.embeddings!.weight } : {}),
+      });
+    };
+    const index = openIndex(ctx.paths.workspace, join(ctx.paths.data, 'index.json'));
+    const agentMemories = new Map<string, AgentMemory>();
+    const memoryOf = (sessionKey: string | undefined): AgentMemory => {
+      const workspace = agentWorkspace(ctx, sessionKey);
+      if (workspace === ctx.paths.workspace) return { workspace, index };
+      const agentId = parseSessionKey(sessionKey).agentId;
+      let memory = agentMemories.get(agentId);
+      if (memory === undefined || memory.workspace !== workspace) {
+        memory = { workspace, index: openIndex(workspace, join(ctx.paths.data, 'agents', agentId, 'index.json')) };
+        agentMemories.set(agentId, memory);
+      }
+      return memory;
+    };
+    ctx.onClose(async () => {
+      await index.flush();
+      for (const memory of agentMemories.values()) await memory.index.flush();
     });
-    ctx.onClose(() => index.flush());
     ctx.provide(memoryServiceRef, {
       sync: () => index.sync(),
       async search(query, limit = 5) {
@@ -83,15 +101,8 @@ export default definePlugin<MemoryOptions>({
       status: () => index.status(),
     });
     ctx.hooks.cliCommands.tap(ctx.name, (program, cli) => registerMemoryCommand(program, cli, () => ctx.use(memoryServiceRef)));
-    // The index covers the main workspace: another agent (agents.list, its own workspace) must
-    // neither find nor change what is remembered there.
-    const keepsMemoryOf = (sessionKey: string | undefined) => agentWorkspace(ctx, sessionKey) === ctx.paths.workspace;
-    const memoryWorkspace = (sessionKey: string) => {
-      if (keepsMemoryOf(sessionKey)) return ctx.paths.workspace;
-      throw new MoltbotError(memoryErrors.MOLT_ERR_MEMORY_OTHER_AGENT, { message: `memory is kept for the main agent only: session "${sessionKey}" belongs to an agent with its own workspace`, plugin: ctx.name });
-    };
     const registry = ctx.use(toolRegistryRef);
-    for (const tool of createMemoryTools(memoryWorkspace, index, options)) ctx.onClose(registry.register(tool));
+    for (const tool of createMemoryTools(memoryOf, options)) ctx.onClose(registry.register(tool));
 
     ctx.hooks.diagnose.tapPromise(ctx.name, async (report) => {
       try {
@@ -109,9 +120,8 @@ export default definePlugin<MemoryOptions>({
 
     if (options.injectMaxChars > 0) {
       ctx.hooks.beforeAgentRun.tapPromise(ctx.name, async (run) => {
-        if (!keepsMemoryOf(run.sessionKey)) return run;
         try {
-          return await withMemoryFile(run, ctx.paths.workspace, options.injectMaxChars, options.maxFileBytes);
+          return await withMemoryFile(run, memoryOf(run.sessionKey).workspace, options.injectMaxChars, options.maxFileBytes);
         } catch (error) {
           ctx.log.warn({ err: error }, 'MEMORY.md could not be read into the prompt; the run goes on without it');
           return run;

@@ -56,11 +56,14 @@ export async function appendMemory(workspace: string, file: string, text: string
   return { file, line: `${head}${separator}`.split('\n').length };
 }
 
-/**
- * `workspace(sessionKey)` is the memory workspace of the calling session's agent; it throws for
- * an agent whose memory this plugin does not keep (the index covers one workspace).
- */
-export function createMemoryTools(workspace: (sessionKey: string) => string, index: MemoryIndex, options: MemoryToolOptions): ToolDefinition[] {
+/** The memory of one agent: its workspace and the index of that workspace's memory files. */
+export interface AgentMemory {
+  workspace: string;
+  index: MemoryIndex;
+}
+
+/** `memoryOf(sessionKey)`: the calling session's agent's memory (each agent has its own). */
+export function createMemoryTools(memoryOf: (sessionKey: string) => AgentMemory, options: MemoryToolOptions): ToolDefinition[] {
   return [
     {
       name: 'memory_search',
@@ -73,7 +76,7 @@ export function createMemoryTools(workspace: (sessionKey: string) => string, ind
         },
       },
       async handler(args: { query?: unknown; limit?: unknown }, context) {
-        workspace(context.sessionKey);
+        const { index } = memoryOf(context.sessionKey);
         if (typeof args?.query !== 'string' || args.query.trim() === '') throw invalid('memory_search: "query" must be a non-empty string');
         const limit = intArg(args.limit, 1, options.maxResults, Math.min(5, options.maxResults));
         await index.sync();
@@ -96,7 +99,7 @@ export function createMemoryTools(workspace: (sessionKey: string) => string, ind
         const file = memoryPath(args?.file);
         const from = intArg(args.from, 1, Number.MAX_SAFE_INTEGER, 1);
         const count = intArg(args.lines, 1, options.maxGetLines, options.maxGetLines);
-        const content = await readMemory(workspace(context.sessionKey), file, options.maxFileBytes);
+        const content = await readMemory(memoryOf(context.sessionKey).workspace, file, options.maxFileBytes);
         if (content === undefined) throw new MoltbotError(workspaceErrors.MOLT_ERR_TOOL_NOT_FOUND, { message: `${file} does not exist yet`, plugin: 'memory' });
         const all = content.split(/\r?\n/);
         if (all.at(-1) === '') all.pop();
@@ -119,8 +122,9 @@ export function createMemoryTools(workspace: (sessionKey: string) => string, ind
         if (args.text.length > options.maxWriteChars) throw invalid(`memory_write: "text" is longer than ${options.maxWriteChars} characters; write a shorter note`);
         const file = args.file === undefined ? dailyFile() : memoryPath(args.file);
         const text = args.text;
+        const { workspace, index } = memoryOf(context.sessionKey);
         return index.exclusive(async () => {
-          const written = await appendMemory(workspace(context.sessionKey), file, text, options.maxFileBytes);
+          const written = await appendMemory(workspace, file, text, options.maxFileBytes);
           await index.syncNow();
           return { ...written, saved: true };
         });

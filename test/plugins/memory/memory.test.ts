@@ -50,7 +50,7 @@ describe('memory plugin', () => {
     expect(JSON.parse(toolResults(h.fake.requests.at(-1)!.body).at(-1)!)).toEqual({ file: today, from: 3, to: 3, totalLines: 3, text: "The user's dog is called Rex; he is afraid of thunder." });
   });
 
-  it("another agent (agents.list) cannot read or write the main agent's memory: the index covers the main workspace only", async () => {
+  it("each agent of agents.list has its own memory: another agent never reads or changes main's", async () => {
     const { dir } = useTempDir();
     mkdirSync(join(dir, 'ws'), { recursive: true });
     writeFileSync(join(dir, 'ws', 'MEMORY.md'), 'The launch code is swordfish.\n');
@@ -60,16 +60,27 @@ describe('memory plugin', () => {
       extra: ['memory', 'tool-policy'],
     });
     const client = await h.client();
-    for (const [name, args] of [['memory_search', { query: 'launch code' }], ['memory_get', { file: 'MEMORY.md' }], ['memory_write', { text: 'planted' }]] as const) {
+    const lastBody = () => JSON.stringify(h.fake.requests.at(-1)!.body);
+    h.fake.script({ toolCall: { name: 'memory_write', args: { text: 'The guest likes green tea.', file: 'MEMORY.md' } } }, { text: 'noted' });
+    await chat(client, 'remember', 'agent:guest:main');
+    // Main's MEMORY.md is not in the guest's prompt, and the note went to the guest's workspace.
+    expect(lastBody()).not.toContain('swordfish');
+    expect(readFileSync(join(dir, 'guest', 'MEMORY.md'), 'utf8')).toBe('The guest likes green tea.\n');
+    expect(readFileSync(join(dir, 'ws', 'MEMORY.md'), 'utf8')).toBe('The launch code is swordfish.\n');
+
+    for (const [name, args] of [['memory_search', { query: 'launch code tea' }], ['memory_get', { file: 'MEMORY.md' }]] as const) {
       h.fake.script({ toolCall: { name, args } }, { text: 'done' });
       await chat(client, `try ${name}`, 'agent:guest:main');
       const result = toolResults(h.fake.requests.at(-1)!.body).at(-1)!;
-      expect(result, name).not.toContain('swordfish');
-      expect(result, name).toContain('memory is kept for the main agent only');
-      // Nor is the main MEMORY.md put into the other agent's prompt.
-      expect(JSON.stringify(h.fake.requests.at(-1)!.body), name).not.toContain('swordfish');
+      expect(result, name).toContain('green tea');
+      expect(lastBody(), name).not.toContain('swordfish');
     }
-    expect(readFileSync(join(dir, 'ws', 'MEMORY.md'), 'utf8')).toBe('The launch code is swordfish.\n');
+    // And main still finds its own, not the guest's.
+    h.fake.script({ toolCall: { name: 'memory_search', args: { query: 'launch code tea' } } }, { text: 'done' });
+    await chat(client, 'search', 'agent:main:main');
+    const result = toolResults(h.fake.requests.at(-1)!.body).at(-1)!;
+    expect(result).toContain('swordfish');
+    expect(result).not.toContain('green tea');
   });
 
   it('sandboxed sessions are not offered the memory tools by default (group:memory in the default denylist)', async () => {
