@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import tapable from 'tapable';
 import schema from '../../schemas/plugins/skills.json' with { type: 'json' };
 import validate from '../../schemas/generated/skills.validate.ts';
-import { protectPaths } from '../../sdk/workspace/index.ts';
+import { agentWorkspace, protectPaths } from '../../sdk/workspace/index.ts';
 import { definePlugin, type PluginContext, createServiceRef } from '../../sdk/core/index.ts';
 import { toolRegistryRef } from '../../sdk/agent/index.ts';
 import { registerSkillsCommand } from './cli.ts';
@@ -33,8 +33,11 @@ export interface SkillsOptions {
 }
 
 export interface SkillsService {
-  /** Every skill found, in precedence order, with its status (re-scanned cheaply per call). */
-  list(): Promise<SkillRecord[]>;
+  /**
+   * Every skill found, in precedence order, with its status (re-scanned cheaply per call): the
+   * main agent's, or those of the agent a session key names (its own workspace's `skills/`).
+   */
+  list(sessionKey?: string): Promise<SkillRecord[]>;
 }
 
 /** A skill folder root a plugin contributes (its skills rank below workspace and managed ones). */
@@ -75,14 +78,15 @@ export default definePlugin<SkillsOptions>({
     });
     const hooks = ctx.exposeHooks(createSkillsHooks());
     const scanner = new SkillScanner({ maxDepth: options.maxDepth, maxSkillBytes: options.maxSkillBytes, disabled: options.disabled });
-    const sources = (): SkillSource[] => [
-      { label: 'workspace', dir: join(ctx.paths.workspace, 'skills') },
+    // The workspace's skills are its agent's: another agent of agents.list reads its own workspace's.
+    const sources = (workspace: string): SkillSource[] => [
+      { label: 'workspace', dir: join(workspace, 'skills') },
       { label: 'managed', dir: join(ctx.paths.stateDir, 'skills') },
       ...hooks.dirs.call([]).map((r) => ({ label: `plugin:${r.plugin}`, dir: r.dir })),
       ...options.extraDirs.map((dir) => ({ label: 'extra', dir: resolve(ctx.paths.cwd, dir) })),
     ];
     const service: SkillsService = {
-      list: () => scanner.scan(sources(), { env: process.env, config: ctx.config, platform: process.platform }),
+      list: (sessionKey) => scanner.scan(sources(agentWorkspace(ctx, sessionKey)), { env: process.env, config: ctx.config, platform: process.platform }),
     };
     ctx.provide(skillsServiceRef, service);
 
@@ -93,7 +97,7 @@ export default definePlugin<SkillsOptions>({
       if (run.tools !== undefined && !run.tools.includes('skill_read')) return run;
       let section: string | undefined;
       try {
-        section = skillsPromptSection(await service.list(), options.maxPromptChars);
+        section = skillsPromptSection(await service.list(run.sessionKey), options.maxPromptChars);
       } catch (error) {
         ctx.log.warn({ err: error }, 'skills could not be scanned; the run goes on without them');
       }

@@ -14,7 +14,8 @@ import { toolErrors } from '../../sdk/agent/index.ts';
 
 const MAX_LISTED_FILES = 50;
 
-export function createSkillReadTool(list: () => Promise<SkillRecord[]>, maxReadBytes: number): ToolDefinition {
+/** `list(sessionKey)`: the skills of the calling session's agent. */
+export function createSkillReadTool(list: (sessionKey: string) => Promise<SkillRecord[]>, maxReadBytes: number): ToolDefinition {
   return {
     name: 'skill_read',
     description: 'Read a skill listed under "Skills" in your instructions: its SKILL.md (default) or another file of the skill folder.',
@@ -27,10 +28,10 @@ export function createSkillReadTool(list: () => Promise<SkillRecord[]>, maxReadB
         file: { type: 'string', description: 'A file inside the skill folder, relative to it (default SKILL.md).' },
       },
     },
-    async handler(args: { name?: unknown; file?: unknown }) {
+    async handler(args: { name?: unknown; file?: unknown }, context) {
       if (typeof args?.name !== 'string') throw new MoltbotError(toolErrors.MOLT_ERR_TOOL_INVALID_ARGS, { message: 'skill_read: "name" must be a string', plugin: 'skills' });
       if (args.file !== undefined && typeof args.file !== 'string') throw new MoltbotError(toolErrors.MOLT_ERR_TOOL_INVALID_ARGS, { message: 'skill_read: "file" must be a string', plugin: 'skills' });
-      const records = await list();
+      const records = await list(context.sessionKey);
       const skill = records.find((r) => r.name === args.name && r.status === 'available');
       if (skill === undefined) {
         const other = records.find((r) => r.name === args.name);

@@ -55,6 +55,27 @@ describe('skills plugin', () => {
     expect(checks.find((c) => c.id === 'skills.invalid')).toMatchObject({ severity: 'warning', description: `${join(dir, 'ws', 'skills', 'broken', 'SKILL.md')}: "description" must be a non-empty string` });
   });
 
+  it("each agent of agents.list sees its own workspace's skills, never another agent's", async () => {
+    const { dir, write } = useTempDir();
+    write('ws/skills/payroll/SKILL.md', skill('payroll', 'Run the payroll (main agent only)'));
+    write('guest/skills/tea/SKILL.md', skill('tea', 'Brew green tea'));
+    const h = await startAgent({
+      agent: { workspace: join(dir, 'ws') },
+      agents: { list: [{ id: 'guest', model: 'fake/primary', workspace: join(dir, 'guest') }] },
+      extra: ['skills'],
+    });
+    const client = await h.client();
+    h.fake.script({ toolCall: { name: 'skill_read', args: { name: 'payroll' } } }, { text: 'done' });
+    await chat(client, 'pay everyone', 'agent:guest:main');
+    const system = systemOf(h.fake.requests.at(-2)!.body);
+    expect(system).toContain('- tea: Brew green tea');
+    expect(system).not.toContain('payroll');
+    expect(toolResults(h.fake.requests.at(-1)!.body)[0]).not.toContain('Steps for payroll');
+    await chat(client, 'and you?', 'agent:main:main');
+    expect(systemOf(h.fake.requests.at(-1)!.body)).toContain('- payroll: Run the payroll');
+    expect(systemOf(h.fake.requests.at(-1)!.body)).not.toContain('tea');
+  });
+
   it('refuses path escapes, symlinks out of the folder and unavailable skills', async () => {
     const { dir, write } = useTempDir();
     seedWorkspace(write);
