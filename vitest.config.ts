@@ -11,6 +11,10 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
+    // Both cores: vitest's default (cores - 1) runs the files one at a time on a 2-core machine,
+    // which put the suite over its 10-minute budget; the tests use free ports, unique Redis
+    // prefixes and their own temp dirs, so two files never share state.
+    maxWorkers: 2,
     reporters: ['default'],
   },
 });
