@@ -6,7 +6,8 @@
 import type { CronDelivery, MoltbotConfig } from '../../sdk/config/index.ts';
 import { MoltbotError } from '../../sdk/core/index.ts';
 import { mainSessionKey, parseSessionKey } from '../../sdk/agent/index.ts';
-import { isTimeZone, parseAt, parseCron, parseDuration, type Schedule } from './schedule.ts';
+import { isTimeZone } from '../../sdk/core/index.ts';
+import { parseAt, parseCron, parseDuration, type Schedule } from './schedule.ts';
 import { cronErrors } from './error-codes.ts';
 
 /** The root schema (`cron.jobs[]`, definitions.cronDelivery) is the one source of these shapes. */

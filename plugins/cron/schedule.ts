@@ -20,15 +20,6 @@ export function parseDuration(text: string): number | undefined {
   return match === null ? undefined : Number(text.slice(0, -1)) * UNIT_MS[match[1]!]!;
 }
 
-export function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 const HAS_OFFSET = /(Z|[+-]\d{2}:?\d{2})$/i;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})?$/i;
 

@@ -3,7 +3,8 @@
  * an agent budget, unique names, a time zone Node knows. Errors name the option's path.
  */
 import { MoltbotError } from '../../sdk/core/index.ts';
-import { isTimeZone, machineTimeZone, type BudgetPeriod } from './periods.ts';
+import { isTimeZone, machineTimeZone } from '../../sdk/core/index.ts';
+import type { BudgetPeriod } from './periods.ts';
 
 export type BudgetScope = 'global' | 'agent' | 'session';
 

@@ -6,19 +6,6 @@
 
 export type BudgetPeriod = 'day' | 'month' | 'total';
 
-/** The machine's zone (what `timezone` defaults to). */
-export const machineTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
-
-/** Whether `zone` is an IANA zone this Node knows. */
-export function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 const SLOT_MS = 15 * 60_000;
 
 export class PeriodClock {

@@ -23,6 +23,7 @@ export type { Redactor, RedactorOptions } from '../../core/redact.ts';
 export { createAjv, compileSchema, collectSecretValues, containsSecretKey, looksSecretKey, maskSecrets, schemaHasSecrets, secretPaths, validateWith } from '../../core/validate/index.ts';
 export type { ConfigSecrets, ValidationIssue, ValidationResult, Validator } from '../../core/validate/index.ts';
 export { expandHome } from '../../core/config/state-dir.ts';
+export { isTimeZone, machineTimeZone } from './time-zone.ts';
 export type { ImpliedPlugin, PluginInfo } from '../../core/kernel-types.ts';
 export type { PluginCatalogue, PluginEntry, PluginReference } from '../../core/resolve-plugin.ts';
 export { createHooksRef, createServiceRef, optionalService } from '../../core/refs.ts';
