@@ -1,10 +1,11 @@
 /**
- * The Anthropic Messages wire protocol through the official `@anthropic-ai/sdk` client (its own
- * retries off: failover is the agent's). Tool results travel as `tool_result` blocks in a user
+ * The Anthropic Messages wire protocol: a streamed POST /v1/messages through the SDK's
+ * postModelStream (fetch + SSE parser; the official client cost twice the CPU per call). No
+ * retries here: failover is the agent's. `@anthropic-ai/sdk` gives the wire types only. Tool results travel as `tool_result` blocks in a user
  * turn; consecutive user-side messages are merged, as the API requires alternating roles.
  */
 import type Anthropic from '@anthropic-ai/sdk';
-import { attemptSignal, fromSdkError, ModelCallError } from '../../sdk/agent/index.ts';
+import { attemptSignal, fromSdkError, ModelCallError, parseEvent, postModelStream } from '../../sdk/agent/index.ts';
 import type { ChatMessage, ModelApi, ModelCall, ModelEvent, Usage } from '../../sdk/agent/index.ts';
 
 /**
@@ -51,28 +52,20 @@ export function toAnthropicMessages(messages: readonly ChatMessage[]): WireMessa
   return wire;
 }
 
-export function createAnthropicApi(): ModelApi {
-  const clients = new Map<string, Anthropic>();
-  // The SDK costs ≈ 100 ms to import: loaded on the first model call, not at gateway start.
-  let sdk: Promise<typeof Anthropic> | undefined;
-  const clientFor = async (apiKey: string, baseURL: string | undefined): Promise<Anthropic> => {
-    const id = `${baseURL ?? ''}\u0000${apiKey}`;
-    let client = clients.get(id);
-    if (client === undefined) {
-      const AnthropicClient = await (sdk ??= import('@anthropic-ai/sdk').then((module) => module.default));
-      client = new AnthropicClient({ apiKey, ...(baseURL ? { baseURL } : {}), maxRetries: 0 });
-      clients.set(id, client);
-    }
-    return client;
-  };
+const DEFAULT_BASE_URL = 'https://api.anthropic.com';
+/** The Messages API version this wire format follows. */
+const API_VERSION = '2023-06-01';
 
+type StreamEvent = Anthropic.MessageStreamEvent | { type: 'error'; error?: { type?: string; message?: string } };
+
+export function createAnthropicApi(): ModelApi {
   return {
     api: 'anthropic',
     keyEnv: 'ANTHROPIC_API_KEY',
     async *stream(call: ModelCall): AsyncIterable<ModelEvent> {
       const attempt = attemptSignal(call.signal, call.timeoutMs);
       try {
-        const stream = await (await clientFor(call.apiKey, call.baseURL)).messages.create({
+        const body: Anthropic.MessageCreateParamsStreaming = {
           model: call.model,
           max_tokens: call.maxTokens,
           messages: toAnthropicMessages(call.messages),
@@ -81,12 +74,21 @@ export function createAnthropicApi(): ModelApi {
           ...(call.tools && call.tools.length > 0
             ? { tools: call.tools.map((tool) => ({ name: tool.name, description: tool.description, input_schema: tool.parameters as Anthropic.Tool.InputSchema })) }
             : {}),
-        }, { signal: attempt.signal, timeout: call.timeoutMs });
+        };
+        const events = postModelStream({
+          url: `${(call.baseURL ?? DEFAULT_BASE_URL).replace(/\/+$/, '')}/v1/messages`,
+          headers: { 'anthropic-version': API_VERSION, ...(call.apiKey === '' ? {} : { 'x-api-key': call.apiKey }) },
+          body,
+          signal: attempt.signal,
+        });
         const blocks = new Map<number, { id: string; name: string; json: string }>();
         let usage: Usage = { input: 0, output: 0 };
         let stopReason: string | undefined;
         let stopped = false;
-        for await (const event of stream) {
+        for await (const message of events) {
+          const event = parseEvent<StreamEvent>(message.data);
+          // A failure after the 200 (overloaded mid-stream): an `error` event.
+          if (event.type === 'error') throw new ModelCallError('overloaded', `the model stream failed: ${String(event.error?.message ?? event.error?.type ?? 'no message').slice(0, 300)}`);
           if (event.type === 'message_start') usage = startUsage(event.message.usage);
           else if (event.type === 'content_block_start' && event.content_block.type === 'tool_use') {
             blocks.set(event.index, { id: event.content_block.id, name: event.content_block.name, json: '' });

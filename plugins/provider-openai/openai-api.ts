@@ -1,9 +1,11 @@
 /**
- * The OpenAI Chat Completions wire protocol through the official `openai` client (its own
- * retries off: failover is the agent's). Works with any compatible server via `baseURL`.
+ * The OpenAI Chat Completions wire protocol: a streamed POST /chat/completions through the SDK's
+ * postModelStream (fetch + SSE parser; the official client cost twice the CPU per call). No
+ * retries here: failover is the agent's. Works with any compatible server via `baseURL`. The
+ * `openai` package gives the wire types only.
  */
 import type OpenAI from 'openai';
-import { attemptSignal, fromSdkError, ModelCallError } from '../../sdk/agent/index.ts';
+import { attemptSignal, fromSdkError, ModelCallError, parseEvent, postModelStream } from '../../sdk/agent/index.ts';
 import type { ChatMessage, ModelApi, ModelCall, ModelEvent, ToolCallRecord, Usage } from '../../sdk/agent/index.ts';
 
 /** OpenAI counts cached prompt tokens inside `prompt_tokens`; `input` here is the uncached rest. */
@@ -53,29 +55,18 @@ function parseArgs(text: string, name: string): unknown {
   }
 }
 
-export function createOpenAiApi(): ModelApi {
-  const clients = new Map<string, OpenAI>();
-  // The SDK costs ≈ 40 ms to import: loaded on the first model call, not at gateway start.
-  let sdk: Promise<typeof OpenAI> | undefined;
-  const clientFor = async (apiKey: string, baseURL: string | undefined): Promise<OpenAI> => {
-    const id = `${baseURL ?? ''}\u0000${apiKey}`;
-    let client = clients.get(id);
-    if (client === undefined) {
-      const OpenAIClient = await (sdk ??= import('openai').then((module) => module.default));
-      client = new OpenAIClient({ apiKey, ...(baseURL ? { baseURL } : {}), maxRetries: 0 });
-      clients.set(id, client);
-    }
-    return client;
-  };
+const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
+type StreamChunk = OpenAI.Chat.Completions.ChatCompletionChunk & { error?: { message?: string } };
+
+export function createOpenAiApi(): ModelApi {
   return {
     api: 'openai',
     keyEnv: 'OPENAI_API_KEY',
     async *stream(call: ModelCall): AsyncIterable<ModelEvent> {
       const attempt = attemptSignal(call.signal, call.timeoutMs);
       try {
-        const client = await clientFor(call.apiKey, call.baseURL);
-        const stream = await client.chat.completions.create({
+        const body: OpenAI.Chat.Completions.ChatCompletionCreateParamsStreaming = {
           model: call.model,
           messages: toOpenAiMessages(call.system, call.messages),
           max_completion_tokens: call.maxTokens,
@@ -84,13 +75,23 @@ export function createOpenAiApi(): ModelApi {
           ...(call.tools && call.tools.length > 0
             ? { tools: call.tools.map((tool) => ({ type: 'function' as const, function: { name: tool.name, description: tool.description, parameters: tool.parameters as Record<string, unknown> } })) }
             : {}),
-        }, { signal: attempt.signal, timeout: call.timeoutMs });
+        };
+        const events = postModelStream({
+          url: `${(call.baseURL ?? DEFAULT_BASE_URL).replace(/\/+$/, '')}/chat/completions`,
+          headers: call.apiKey === '' ? {} : { authorization: `Bearer ${call.apiKey}` },
+          body,
+          signal: attempt.signal,
+        });
         const calls = new Map<number, { id: string; name: string; args: string }>();
         let finish: string | undefined;
         let usage: Usage = { input: 0, output: 0 };
-        for await (const chunk of stream) {
+        for await (const event of events) {
+          if (event.data === '[DONE]') break;
+          const chunk = parseEvent<StreamChunk>(event.data);
+          // A failure after the 200: the server reports it as a data event.
+          if (chunk.error !== undefined) throw new ModelCallError('overloaded', `the model stream failed: ${String(chunk.error.message ?? 'no message').slice(0, 300)}`);
           if (chunk.usage) usage = chunkUsage(chunk.usage);
-          const choice = chunk.choices[0];
+          const choice = chunk.choices?.[0];
           if (choice === undefined) continue;
           const delta = choice.delta;
           if (delta?.content) yield { type: 'text', text: delta.content };

@@ -6,7 +6,8 @@
  *   the tool policy (`toolPolicyRef`, service `tool-policy`); `ToolContext.progress` and the
  *   shared throttle `createProgressReporter` for runners.
  * - Model API for provider plugins: `ModelApi` / `ModelCall` / `ModelEvent`, `modelApiRef(api)`,
- *   `ModelCallError` and the helpers that classify HTTP and SDK errors, `resolveModel`.
+ *   `ModelCallError` and the helpers that classify HTTP and SDK errors, `postModelStream` (one
+ *   streamed call: JSON POST, SSE answer, HTTP errors classified), `resolveModel`.
  * - Sessions: transcript entry types, the `SessionStore` contract (`sessionStoreRef`), session
  *   keys, `sessionLeaseRef`, the cross-instance `eventBusRef`.
  * - Runs: the `agent` service contract (`agentServiceRef`), `AgentError`, and the agent's own
@@ -29,6 +30,8 @@ export type { SessionTurn, SessionTurns } from './session-turns.ts';
 export { eventBusRef } from './event-bus.ts';
 export type { EventBus } from './event-bus.ts';
 export { ModelCallError, attemptSignal, classifyStatus, fromSdkError } from './model-error.ts';
+export { parseEvent, postModelStream, providerMessage } from './model-stream.ts';
+export type { ModelStreamEvent, ModelStreamRequest } from './model-stream.ts';
 // An HTTP helper that lives in the gateway area; kept here for providers that import it from the agent area.
 export { parseRetryAfter } from '../gateway/index.ts';
 export type { ModelErrorClass } from './model-error.ts';

@@ -41,9 +41,9 @@ export function classifyStatus(status: number, message: string): ModelErrorClass
 }
 
 /**
- * Maps an error thrown by an official SDK client (`openai`, `@anthropic-ai/sdk`: same error
- * family, duck-typed so either works) to a ModelCallError. `timedOut` says our per-attempt
- * timer fired; `aborted` says the caller gave up.
+ * Maps an error thrown by `fetch` / postModelStream or by an official SDK client (`openai`,
+ * `@anthropic-ai/sdk`: same error family, duck-typed so either works) to a ModelCallError.
+ * `timedOut` says our per-attempt timer fired; `aborted` says the caller gave up.
  */
 export function fromSdkError(error: unknown, state: { timedOut: boolean; aborted: boolean }): ModelCallError {
   if (error instanceof ModelCallError) return error;
@@ -59,8 +59,11 @@ export function fromSdkError(error: unknown, state: { timedOut: boolean; aborted
       status: e.status, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}), cause: error,
     });
   }
-  // Connection refused/reset, a stream cut mid-way: the server side failed.
-  return new ModelCallError('overloaded', `connection failed: ${String(e?.message ?? error).slice(0, 300)}`, { cause: error });
+  // Connection refused/reset, a stream cut mid-way: the server side failed. fetch says only
+  // "fetch failed" / "terminated"; the reason is its cause's code.
+  const code = (error as { cause?: { code?: unknown } })?.cause?.code;
+  const detail = `${String(e?.message ?? error)}${typeof code === 'string' ? ` (${code})` : ''}`;
+  return new ModelCallError('overloaded', `connection failed: ${detail.slice(0, 300)}`, { cause: error });
 }
 
 /** One attempt's signal: the caller's plus a timer; `state` tells the two apart afterwards. */
