@@ -86,7 +86,8 @@ export function createOpenAiApi(): ModelApi {
         let finish: string | undefined;
         let usage: Usage = { input: 0, output: 0 };
         for await (const event of events) {
-          if (event.data === '[DONE]') break;
+          // Read on to the end: leaving early cancels the body, and undici aborts the request for it.
+          if (event.data === '[DONE]') continue;
           const chunk = parseEvent<StreamChunk>(event.data);
           // A failure after the 200: the server reports it as a data event.
           if (chunk.error !== undefined) throw new ModelCallError('overloaded', `the model stream failed: ${String(chunk.error.message ?? 'no message').slice(0, 300)}`);
