@@ -5,6 +5,7 @@
  * consumer cannot grow the gateway's memory without bound.
  */
 import { randomBytes } from 'node:crypto';
+import type { Writable } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { ConnectionInfo } from '../../sdk/core/index.ts';
 import { type WireError, impliedScopes } from '../../sdk/protocol/index.ts';
@@ -49,6 +50,8 @@ export function credentialKey(subject: string | undefined): string {
 const ID_PREFIX = randomBytes(6).toString('base64url');
 let nextId = 0;
 
+const flushOf = (connection: Connection) => connection.flush();
+
 export class Connection implements Caller {
   readonly id = `${ID_PREFIX}-${(++nextId).toString(36)}`;
   readonly ws: WebSocket;
@@ -74,9 +77,14 @@ export class Connection implements Caller {
   handshakeTimer: NodeJS.Timeout | undefined;
   readonly #maxBuffered: number;
   readonly #events: ConnectionEvents;
+  /** The upgraded TCP socket: corked while a burst of frames is written. */
+  readonly #socket: Pick<Writable, 'cork' | 'uncork'>;
+  #corked = false;
+  #corkedChars = 0;
 
-  constructor(ws: WebSocket, runtime: Runtime, client: { ip: string; source: string; origin: string | undefined; local: boolean }, events: ConnectionEvents) {
+  constructor(ws: WebSocket, socket: Pick<Writable, 'cork' | 'uncork'>, runtime: Runtime, client: { ip: string; source: string; origin: string | undefined; local: boolean }, events: ConnectionEvents) {
     this.ws = ws;
+    this.#socket = socket;
     this.runtime = runtime;
     this.ip = client.ip;
     this.source = client.source;
@@ -112,7 +120,32 @@ export class Connection implements Caller {
   /** False when the connection is gone (or was just terminated for not reading). */
   send(text: string): boolean {
     if (this.state === 'closed') return false;
+    // Frames sent in one turn of the event loop (a run's deltas parsed from one read of the
+    // model's stream, a broadcast) leave in one write: the first corks the socket, the end of
+    // the turn flushes it. Nothing waits past the current turn, and a burst larger than
+    // maxBufferedBytes goes out at once (its length in characters is the cheap bound).
+    if (!this.#corked) {
+      this.#corked = true;
+      this.#socket.cork();
+      process.nextTick(flushOf, this);
+    }
     this.ws.send(text);
+    this.#corkedChars += text.length;
+    return this.#corkedChars > this.#maxBuffered ? this.flush() : true;
+  }
+
+  /**
+   * Writes what the turn corked, then checks what the socket could not take: a client that
+   * does not read is terminated at maxBufferedBytes (checked here, not per frame, or a corked
+   * burst would count as unread).
+   */
+  flush(): boolean {
+    if (this.#corked) {
+      this.#corked = false;
+      this.#corkedChars = 0;
+      this.#socket.uncork();
+    }
+    if (this.state === 'closed') return false;
     if (this.ws.bufferedAmount > this.#maxBuffered) {
       this.terminate('slow consumer: send buffer over maxBufferedBytes');
       return false;

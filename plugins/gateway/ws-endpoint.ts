@@ -86,8 +86,8 @@ export function createWsEndpoint(runtime: Runtime): WsEndpoint {
     },
     onTerminated: (terminated: Connection, reason: string) => runtime.log.warn({ connId: terminated.id, ip: terminated.ip, reason }, 'gateway terminated a client'),
   };
-  const accept = (ws: WebSocket, client: ClientAddress, origin: string | undefined) => {
-    const connection = new Connection(ws, runtime, { ip: client.ip, source: client.source, local: client.local, origin }, events);
+  const accept = (ws: WebSocket, socket: Duplex, client: ClientAddress, origin: string | undefined) => {
+    const connection = new Connection(ws, socket, runtime, { ip: client.ip, source: client.source, local: client.local, origin }, events);
     // Counted from here: a handshake ws rejects never reaches this point and holds no slot.
     runtime.preAuth.add(connection);
     runtime.connections.add(connection);
@@ -103,7 +103,7 @@ export function createWsEndpoint(runtime: Runtime): WsEndpoint {
 
   return {
     upgrade(req, socket, head, client, origin) {
-      wss.handleUpgrade(req, socket, head, (ws) => accept(ws, client, origin));
+      wss.handleUpgrade(req, socket, head, (ws) => accept(ws, socket, client, origin));
     },
     stop: stopHeartbeat,
   };
