@@ -147,14 +147,14 @@ export function resolveClientAddress(
   trustedProxies: ProxyTrust,
   ipv6Prefix = DEFAULT_IPV6_SOURCE_PREFIX,
 ): ClientAddress {
-  const facts = peerFacts(socketAddress, ipv6Prefix);
-  const peer = facts.peer;
+  const parsedPeer = parseIp(socketAddress);
+  const peer = parsedPeer !== undefined ? parsedPeer.toString() : canonicalIp(socketAddress);
   const viaTrustedProxy = trustedProxies.has(peer);
   const forwarded = FORWARDING_HEADERS.some((name) => headers[name] !== undefined);
   // The common case, a direct client: one parse for everything.
   if (!viaTrustedProxy) {
-    const local = facts.loopback && !forwarded;
-    return { ip: peer, peer, viaTrustedProxy, local, source: local ? 'loopback' : facts.source };
+    const local = parsedPeer !== undefined && isLoopbackAddress(parsedPeer) && !forwarded;
+    return { ip: peer, peer, viaTrustedProxy, local, source: local ? 'loopback' : sourceOf(parsedPeer, ipv6Prefix) };
   }
   let ip = peer;
   const hops = headerList(headers['x-forwarded-for']).map(canonicalIp);
@@ -168,40 +168,6 @@ export function resolveClientAddress(
   // not make its internet clients look like the owner).
   const local = isLoopbackIp(ip) && !(forwarded && hops.length === 0);
   return { ip, peer, viaTrustedProxy, local, source: sourceKey(ip, local, ipv6Prefix) };
-}
-
-/** What the socket address alone says: the same for every connection from it. */
-interface PeerFacts {
-  peer: string;
-  loopback: boolean;
-  /** sourceOf() for `prefix`. */
-  source: string;
-  prefix: number;
-}
-
-/**
- * Facts per socket address, kept between connections: parsing and printing an address is a
- * measurable part of a handshake, and clients reconnect from the same few addresses. Bounded:
- * emptied when full, so rotating addresses cost what they cost without it and hold no memory.
- */
-const peerCache = new Map<string, PeerFacts>();
-const PEER_CACHE_MAX = 1_024;
-
-function peerFacts(socketAddress: string | undefined, ipv6Prefix: number): PeerFacts {
-  const cached = socketAddress === undefined ? undefined : peerCache.get(socketAddress);
-  if (cached !== undefined && cached.prefix === ipv6Prefix) return cached;
-  const parsed = parseIp(socketAddress);
-  const facts: PeerFacts = {
-    peer: parsed !== undefined ? parsed.toString() : canonicalIp(socketAddress),
-    loopback: parsed !== undefined && isLoopbackAddress(parsed),
-    source: sourceOf(parsed, ipv6Prefix),
-    prefix: ipv6Prefix,
-  };
-  if (socketAddress !== undefined) {
-    if (peerCache.size >= PEER_CACHE_MAX) peerCache.clear();
-    peerCache.set(socketAddress, facts);
-  }
-  return facts;
 }
 
 export function headerList(value: string | string[] | undefined): string[] {

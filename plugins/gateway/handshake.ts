@@ -54,13 +54,10 @@ export async function handleConnect(runtime: Runtime, connection: Connection, fr
   if (runtime.log.isLevelEnabled('debug')) {
     runtime.log.debug({ connId: connection.id, ip: connection.ip, origin: connection.origin, client: params.client.id, subject: outcome.subject }, 'gateway client connected');
   }
-  // Without taps the hook is skipped, not awaited: a promise and a microtask per handshake for nothing.
-  if (hasTaps(runtime.hooks.connection)) {
-    try {
-      await runtime.hooks.connection.promise(connection.info!);
-    } catch (error) {
-      runtime.log.error({ err: error, connId: connection.id }, 'a connection tap failed');
-    }
+  try {
+    await runtime.hooks.connection.promise(connection.info!);
+  } catch (error) {
+    runtime.log.error({ err: error, connId: connection.id }, 'a connection tap failed');
   }
   connection.send(helloOk(runtime, rank, protocol, frame.id, connection.id));
 }
