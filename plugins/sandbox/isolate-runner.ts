@@ -177,21 +177,15 @@ export class IsolateRunner {
 
   async #fill(lane: Lane, memoryLimit: number): Promise<void> {
     try {
-      // ivm creates isolates synchronously (≈ 2–5 ms): after the caller has sent the result.
-      if (lane.isolate === undefined || lane.isolate.isDisposed) await new Promise((resolve) => setImmediate(resolve));
+      // After the caller has sent the result: ivm creates isolates synchronously (≈ 2–5 ms), and
+      // the heap check runs the previous call's handle releases.
+      await new Promise((resolve) => setImmediate(resolve));
       if (this.#disposed) return;
-      let isolate = this.#acquire(lane, memoryLimit, false);
-      if (!lane.heapChecked) {
-        const { used_heap_size: used, externally_allocated_size: external } = await isolate.getHeapStatistics();
-        lane.heapChecked = true;
-        if (used + external > (memoryLimit * 1024 * 1024) / 2) {
-          this.#disposeLane(lane);
-          await new Promise((resolve) => setImmediate(resolve));
-          if (this.#disposed) return;
-          isolate = this.#acquire(lane, memoryLimit, false);
-        }
-      }
-      const context = await isolate.createContext();
+      const isolate = this.#acquire(lane, memoryLimit);
+      // One lane: create on this thread while the result travels (a pool-thread round trip
+      // costs more CPU than it hides when nothing runs meanwhile). Several: on an ivm pool
+      // thread, while this thread runs the next call on another lane.
+      const context = this.#lanes.length === 1 ? isolate.createContextSync() : await isolate.createContext();
       // The isolate went away meanwhile (disposed after a timeout elsewhere, or the worker is
       // closing): the context went with it.
       if (lane.isolate === isolate && !isolate.isDisposed) lane.spare = context;
@@ -226,10 +220,10 @@ export class IsolateRunner {
   }
 
   /** The lane's isolate, new when there is none, it died, or the memory limit changed. */
-  #acquire(lane: Lane, memoryLimit: number, checkHeap = true): ivm.Isolate {
+  #acquire(lane: Lane, memoryLimit: number): ivm.Isolate {
     if (lane.isolate !== undefined && (lane.isolate.isDisposed || lane.memoryLimit !== memoryLimit)) this.#disposeLane(lane);
-    // Only when no background step ran since the last call (e.g. it failed).
-    if (checkHeap && lane.isolate !== undefined && !lane.heapChecked && this.#heapNearLimit(lane)) this.#disposeLane(lane);
+    // Once per call: the background step does it, else the next call.
+    if (lane.isolate !== undefined && !lane.heapChecked && this.#heapNearLimit(lane)) this.#disposeLane(lane);
     lane.heapChecked = true;
     if (lane.isolate === undefined) {
       // No `onCatastrophicError`: ivm runs that handler on this thread's event loop and parks the
