@@ -33,11 +33,15 @@ const PRELUDE = `
 `;
 
 /**
- * Sets up a run: keeps the capability callback and the tool in a closure, and leaves two
- * functions on the global for the worker: `__moltbot_settle` (the worker holds a Reference to
- * it to resolve capability promises; tool code never gets a Reference) and `__moltbot_start`.
- * RUN_START removes both before the tool's `run` is called.
+ * Sets up a run and returns its control function, which the worker holds as a Reference (tool
+ * code never reaches it; nothing is put on the global object). `control(START)` starts the tool
+ * once; `control(RESULT)` is its envelope if it has settled (the microtasks after the starting
+ * entry ran), else undefined; `control(AWAIT)` is the promise of the envelope;
+ * `control(id, ok, payload)` with id ≥ 1 settles host call `id`. The capability callback and
+ * the tool stay in this closure.
  */
+export const CONTROL = { START: 0, RESULT: -1, AWAIT: -2 } as const;
+
 export const RUN_SETUP = `${PRELUDE}
   const pending = new Map();
   let seq = 0;
@@ -46,7 +50,7 @@ export const RUN_SETUP = `${PRELUDE}
     pending.set(id, { resolve, reject });
     cap(id, name, JSON.stringify(args));
   });
-  g.__moltbot_settle = (id, ok, payload) => {
+  const settle = (id, ok, payload) => {
     const p = pending.get(id);
     if (p === undefined) return;
     pending.delete(id);
@@ -60,7 +64,7 @@ export const RUN_SETUP = `${PRELUDE}
     }),
     fetch: (url, init) => call('fetch', [url, init === undefined ? null : init]),
   });
-  g.__moltbot_start = async () => {
+  const start = async () => {
     if (tool === null || typeof tool !== 'object' || typeof tool.run !== 'function') {
       return fail('MOLT_ERR_SANDBOX_INVALID_TOOL', 'the default export has no run(args, host) function');
     }
@@ -70,14 +74,19 @@ export const RUN_SETUP = `${PRELUDE}
       try { return fail('MOLT_ERR_SANDBOX_TOOL_ERROR', text(e)); } catch (inner) { return fail('MOLT_ERR_SANDBOX_TOOL_ERROR', 'tool failed'); }
     }
   };
+  let running;
+  let done;
+  return (id, ok, payload) => {
+    if (id > 0) return void settle(id, ok, payload);
+    if (id === ${CONTROL.RESULT}) return done;
+    if (id === ${CONTROL.AWAIT}) return running;
+    if (running === undefined) {
+      running = start();
+      running.then((envelope) => { done = envelope; });
+    }
+    return undefined;
+  };
 `;
-
-export const RUN_START = `(function () {
-  const start = globalThis.__moltbot_start;
-  delete globalThis.__moltbot_start;
-  delete globalThis.__moltbot_settle;
-  return start();
-})()`;
 
 export const DESCRIBE_GLUE = `${PRELUDE}
   try {

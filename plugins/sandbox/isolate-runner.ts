@@ -2,19 +2,20 @@
  * Runs one tool call in an isolate. Loaded only inside the sandbox worker process: isolated-vm
  * never loads in the gateway (a catastrophic isolate error aborts the whole process).
  *
- * One warm isolate is reused with a fresh context per call ("pooled with reset"): a context has
+ * Warm isolates are reused with a fresh context per call ("pooled with reset"): a context has
  * its own globals and builtins, so nothing one call leaves behind is reachable by the next.
- * The isolate is thrown away after a memory-limit hit, a timeout, `recycleAfter` calls, or a
+ * An isolate is thrown away after a memory-limit hit, a timeout, `recycleAfter` calls, or a
  * change of memory limit.
  *
- * Creating a context is most of a warm call's cost (V8 sets up every builtin), so the next
- * call's context is created while the worker idles, right after a call's result is sent: an
- * unused, never-entered context that the next call takes and releases. No context ever serves
- * two calls.
+ * Creating a context is most of a warm call's cost (V8 deserialises every builtin, ≈ 200–450 µs
+ * of CPU here), so it is taken off the call's path: the worker keeps LANES isolates, each with
+ * one prepared context. After a call its lane creates its next context with ivm's asynchronous
+ * `createContext`, which runs on an ivm pool thread (another core) while this thread sends the
+ * result and takes the next call on another lane. A prepared context is new and never entered;
+ * the call that takes it releases it. No context ever serves two calls.
  */
-import { writeSync } from 'node:fs';
 import ivm from 'isolated-vm';
-import { DESCRIBE_GLUE, RUN_SETUP, RUN_START } from './glue.ts';
+import { CONTROL, DESCRIBE_GLUE, RUN_SETUP } from './glue.ts';
 import { ENVELOPE_OVERHEAD } from './limits.ts';
 import type { CallKind, CallOutcome, RunLimits } from './protocol.ts';
 
@@ -28,33 +29,50 @@ export interface CallInput {
   limits: RunLimits;
 }
 
+/**
+ * Isolates per worker. Two let back-to-back calls alternate: one lane prepares while the other
+ * runs. Each costs one warm isolate (≈ 2 MB RSS) plus one prepared context (≈ 170 KB of its heap).
+ */
+export const LANES = 2;
+
 class WatchdogFired extends Error {}
+
+interface Lane {
+  isolate: ivm.Isolate | undefined;
+  memoryLimit: number;
+  calls: number;
+  /** The next call's context, created in the background; belongs to `isolate`, never entered yet. */
+  spare: ivm.Context | undefined;
+  /** Whether the heap was checked since the last call (the background step does it). */
+  heapChecked: boolean;
+  /** Background heap check + context creation in flight: the isolate is locked meanwhile. */
+  preparing: Promise<void> | undefined;
+}
 
 export class IsolateRunner {
   readonly #recycleAfter: number;
-  #isolate: ivm.Isolate | undefined;
-  #memoryLimit = 0;
-  #calls = 0;
-  /** The next call's context, created while the worker idled; belongs to `#isolate`, never entered yet. */
-  #spare: ivm.Context | undefined;
-  /** Whether the heap was checked since the last call (the idle step does it off the critical path). */
-  #heapChecked = true;
-  #busy = false;
-  readonly #scripts = new Map<string, ivm.Script>();
+  readonly #lanes: Lane[];
+  #disposed = false;
+  /**
+   * Worker RSS, sampled after each call once its result is sent (reading it costs 10–16 µs of
+   * CPU, 37–81 µs wall): an outcome carries the sample from after the previous call.
+   */
+  #rss = process.memoryUsage.rss();
 
-  constructor(recycleAfter: number) {
+  constructor(recycleAfter: number, lanes = LANES) {
     this.#recycleAfter = recycleAfter;
+    this.#lanes = Array.from({ length: lanes }, () => ({ isolate: undefined, memoryLimit: 0, calls: 0, spare: undefined, heapChecked: true, preparing: undefined }));
   }
 
   async call(input: CallInput, capability: CapabilityBridge): Promise<CallOutcome> {
-    this.#busy = true;
-    const isolate = this.#acquire(input.limits.memoryLimit);
+    const lane = await this.#pick(input.limits.memoryLimit);
+    const isolate = this.#acquire(lane, input.limits.memoryLimit);
     const started = process.hrtime.bigint();
     const cpuBefore = isolate.cpuTime;
     let context: ivm.Context | undefined;
     let module: ivm.Module | undefined;
     let recycle = false;
-    let settle: ivm.Reference | undefined;
+    let control: ivm.Reference | undefined;
     let namespace: ivm.Reference | undefined;
     let timer: NodeJS.Timeout | undefined;
     // The ivm `timeout` covers synchronous execution only; a promise that never settles, or an
@@ -67,8 +85,8 @@ export class IsolateRunner {
       return Promise.race([work, watchdog]);
     };
     try {
-      context = this.#spare ?? isolate.createContextSync();
-      this.#spare = undefined;
+      context = lane.spare ?? isolate.createContextSync();
+      lane.spare = undefined;
       module = isolate.compileModuleSync(input.source, { filename: input.filename });
       if (module.dependencySpecifiers.length > 0) {
         return this.#outcome(false, isolate, cpuBefore, started, { code: 'MOLT_ERR_SANDBOX_INVALID_TOOL', message: 'sandboxed tools cannot import modules' });
@@ -85,8 +103,15 @@ export class IsolateRunner {
       if (input.kind === 'describe') {
         envelope = context.evalClosureSync(DESCRIBE_GLUE, [namespace.derefInto(), input.argsJson, maxOutputBytes, null], { timeout: timeoutMs });
       } else {
-        settle = this.#bridge(context, namespace, input, capability);
-        envelope = await guarded(this.#glue(isolate, RUN_START).run(context, { timeout: timeoutMs, promise: true }));
+        control = this.#bridge(context, namespace, input, capability);
+        // Started synchronously (an async entry is a round trip through an ivm pool thread): the
+        // ivm timeout covers the tool's synchronous part and the microtasks that follow, and a
+        // tool that needs nothing more has its envelope ready at once. One that waits on a host
+        // call or a V8 task (async WebAssembly) is awaited through an async entry, which also
+        // runs the V8 tasks the synchronous entry queued (ivm only runs them on async entries).
+        control.applySync(undefined, [CONTROL.START], { timeout: timeoutMs });
+        envelope = control.applySync(undefined, [CONTROL.RESULT], { timeout: timeoutMs });
+        if (envelope === undefined) envelope = await guarded(control.apply(undefined, [CONTROL.AWAIT], { timeout: timeoutMs, result: { promise: true } }) as Promise<unknown>);
       }
       if (typeof envelope !== 'string') {
         return this.#outcome(false, isolate, cpuBefore, started, { code: 'MOLT_ERR_SANDBOX_TOOL_ERROR', message: 'the tool produced no result' });
@@ -102,48 +127,96 @@ export class IsolateRunner {
       return this.#outcome(false, isolate, cpuBefore, started, failure);
     } finally {
       clearTimeout(timer);
-      this.#calls++;
-      this.#busy = false;
-      if (recycle || this.#calls >= this.#recycleAfter) this.#dispose();
+      lane.calls++;
+      if (recycle || lane.calls >= this.#recycleAfter) this.#disposeLane(lane);
       else {
         // Every handle pins its context's heap until released: a warm isolate would fill up.
-        for (const handle of [settle, namespace, module, context]) handle?.release();
-        this.#heapChecked = false;
+        for (const handle of [control, namespace, module, context]) handle?.release();
+        lane.heapChecked = false;
       }
-      // Runs after the caller's continuation has sent the result.
-      setImmediate(() => this.#idle(input.limits.memoryLimit));
-    }
-  }
-
-  /**
-   * Off the critical path, while no call runs: replace an isolate whose heap is half full, and
-   * create the next call's context (and its isolate after a recycle) so the call only enters it.
-   */
-  #idle(memoryLimit: number): void {
-    if (this.#busy) return;
-    try {
-      const isolate = this.#acquire(memoryLimit);
-      if (this.#spare === undefined) this.#spare = isolate.createContextSync();
-    } catch {
-      // A broken isolate: the next call starts from a new one, on its own path.
-      this.#dispose();
+      // Every idle lane: the first calls find only one isolate.
+      for (const each of this.#lanes) this.#prepare(each, input.limits.memoryLimit);
+      setImmediate(() => {
+        this.#rss = process.memoryUsage.rss();
+      });
     }
   }
 
   dispose(): void {
-    this.#dispose();
+    this.#disposed = true;
+    for (const lane of this.#lanes) this.#disposeLane(lane);
+  }
+
+  /**
+   * The lane for the next call: one with a prepared context; else wait for a preparation in
+   * flight (it runs on another thread and is usually the sooner); else one to create a context
+   * on the spot.
+   */
+  async #pick(memoryLimit: number): Promise<Lane> {
+    for (;;) {
+      const ready = this.#lanes.find((lane) => lane.preparing === undefined && lane.spare !== undefined && lane.memoryLimit === memoryLimit);
+      if (ready !== undefined) return ready;
+      const pending = this.#lanes.flatMap((lane) => (lane.preparing === undefined ? [] : [lane.preparing]));
+      if (pending.length === 0) return this.#lanes[0] as Lane;
+      await Promise.race(pending);
+    }
+  }
+
+  /**
+   * Off the critical path, while other work runs: replace an isolate whose heap is half full
+   * (or that was recycled), and create the lane's next context asynchronously.
+   */
+  #prepare(lane: Lane, memoryLimit: number): void {
+    if (this.#disposed || lane.preparing !== undefined || lane.spare !== undefined) return;
+    const job = this.#fill(lane, memoryLimit);
+    lane.preparing = job;
+    void job.then(() => {
+      if (lane.preparing === job) lane.preparing = undefined;
+    });
+  }
+
+  async #fill(lane: Lane, memoryLimit: number): Promise<void> {
+    try {
+      // One lane, or a new isolate (ivm creates isolates synchronously, ≈ 2–5 ms): after the
+      // caller has sent the result. Several lanes: the pool thread starts at once, overlapping
+      // the send (p50 0.92–0.94× of waiting for setImmediate, 7 alternating pairs, twice).
+      let later = this.#lanes.length === 1 || lane.isolate === undefined || lane.isolate.isDisposed;
+      // The heap check (3 µs) also runs the previous call's handle releases.
+      if (!later && !lane.heapChecked) {
+        lane.heapChecked = true;
+        if (this.#heapNearLimit(lane)) {
+          this.#disposeLane(lane);
+          later = true;
+        }
+      }
+      if (later) await new Promise((resolve) => setImmediate(resolve));
+      if (this.#disposed) return;
+      const isolate = this.#acquire(lane, memoryLimit);
+      // One lane: create on this thread while the result travels (a pool-thread round trip
+      // costs more CPU than it hides when nothing runs meanwhile). Several: on an ivm pool
+      // thread, while this thread runs the next call on another lane.
+      const context = this.#lanes.length === 1 ? isolate.createContextSync() : await isolate.createContext();
+      // The isolate went away meanwhile (disposed after a timeout elsewhere, or the worker is
+      // closing): the context went with it.
+      if (lane.isolate === isolate && !isolate.isDisposed) lane.spare = context;
+    } catch {
+      // A broken isolate: the next call on this lane starts from a new one.
+      this.#disposeLane(lane);
+    }
   }
 
   /**
    * Wires host capabilities: the isolate calls an `ignored` Callback (arguments copied, nothing
-   * returned) to start one, and the worker answers by calling the in-isolate settle function
-   * through a Reference that stays on this side of the boundary.
+   * returned) to start one, and the worker answers through a Reference to the run's control
+   * function, which stays on this side of the boundary (tool code never sees it, and nothing is
+   * put on the global object).
    */
   #bridge(context: ivm.Context, namespace: ivm.Reference, input: CallInput, capability: CapabilityBridge): ivm.Reference {
     const { timeoutMs, maxOutputBytes } = input.limits;
-    let settle: ivm.Reference | undefined;
+    let control: ivm.Reference | undefined;
+    // Asynchronous like the wait: V8 tasks queued by what the answer resumes then run too.
     const answer = (id: number, ok: boolean, payload: string) => {
-      settle?.apply(undefined, [id, ok, payload], { timeout: timeoutMs }).catch(() => {});
+      control?.apply(undefined, [id, ok, payload], { timeout: timeoutMs }).catch(() => {});
     };
     const cap = new ivm.Callback((id: unknown, name: unknown, argsJson: unknown) => {
       if (typeof id !== 'number' || typeof name !== 'string' || typeof argsJson !== 'string') return;
@@ -152,43 +225,42 @@ export class IsolateRunner {
         (error: unknown) => answer(id, false, error instanceof Error ? error.message : 'capability failed'),
       );
     }, { ignored: true });
-    context.evalClosureSync(RUN_SETUP, [namespace.derefInto(), input.argsJson, maxOutputBytes, cap], { timeout: timeoutMs });
-    settle = context.global.getSync('__moltbot_settle', { reference: true }) as ivm.Reference;
-    return settle;
+    control = context.evalClosureSync(RUN_SETUP, [namespace.derefInto(), input.argsJson, maxOutputBytes, cap], { timeout: timeoutMs, result: { reference: true } }) as ivm.Reference;
+    return control;
   }
 
-  #acquire(memoryLimit: number): ivm.Isolate {
-    if (this.#isolate !== undefined && (this.#isolate.isDisposed || this.#memoryLimit !== memoryLimit)) this.#dispose();
-    if (this.#isolate !== undefined && !this.#heapChecked && this.#heapNearLimit(this.#isolate)) this.#dispose();
-    this.#heapChecked = true;
-    if (this.#isolate === undefined) {
-      this.#isolate = new ivm.Isolate({ memoryLimit, onCatastrophicError: abortWorker });
-      this.#memoryLimit = memoryLimit;
-      this.#calls = 0;
+  /** The lane's isolate, new when there is none, it died, or the memory limit changed. */
+  #acquire(lane: Lane, memoryLimit: number): ivm.Isolate {
+    if (lane.isolate !== undefined && (lane.isolate.isDisposed || lane.memoryLimit !== memoryLimit)) this.#disposeLane(lane);
+    // Once per call: the background step does it, else the next call.
+    if (lane.isolate !== undefined && !lane.heapChecked && this.#heapNearLimit(lane)) this.#disposeLane(lane);
+    lane.heapChecked = true;
+    if (lane.isolate === undefined) {
+      // No `onCatastrophicError`: ivm runs that handler on this thread's event loop and parks the
+      // failing thread, so an OOM while this thread is inside the isolate (module code, a run)
+      // would hang the worker until the host watchdog. Without it ivm prints the heap figures to
+      // stderr and aborts (SIGABRT) on any thread.
+      lane.isolate = new ivm.Isolate({ memoryLimit });
+      lane.memoryLimit = memoryLimit;
+      lane.calls = 0;
     }
-    return this.#isolate;
+    return lane.isolate;
   }
 
   /** A warm isolate whose heap is half full is replaced before a tool's allocation fails on leftovers. */
-  #heapNearLimit(isolate: ivm.Isolate): boolean {
+  #heapNearLimit(lane: Lane): boolean {
+    const isolate = lane.isolate as ivm.Isolate;
     if (isolate.isDisposed) return true;
     const { used_heap_size: used, externally_allocated_size: external } = isolate.getHeapStatisticsSync();
-    return used + external > (this.#memoryLimit * 1024 * 1024) / 2;
+    return used + external > (lane.memoryLimit * 1024 * 1024) / 2;
   }
 
-  /** The glue scripts compile once per isolate and run in each call's fresh context. */
-  #glue(isolate: ivm.Isolate, source: string): ivm.Script {
-    let script = this.#scripts.get(source);
-    if (script === undefined) this.#scripts.set(source, (script = isolate.compileScriptSync(source)));
-    return script;
-  }
-
-  #dispose(): void {
-    const isolate = this.#isolate;
-    this.#isolate = undefined;
-    this.#scripts.clear();
+  #disposeLane(lane: Lane): void {
+    const isolate = lane.isolate;
+    lane.isolate = undefined;
     // A spare context goes with its isolate.
-    this.#spare = undefined;
+    lane.spare = undefined;
+    lane.heapChecked = true;
     if (isolate !== undefined && !isolate.isDisposed) isolate.dispose();
   }
 
@@ -200,7 +272,7 @@ export class IsolateRunner {
       // A disposed isolate has no clock: charge the wall time, which is never less than CPU time.
       cpuNs = process.hrtime.bigint() - started;
     }
-    return { ok, cpuNs: cpuNs.toString(), rss: process.memoryUsage.rss(), ...rest };
+    return { ok, cpuNs: cpuNs.toString(), rss: this.#rss, ...rest };
   }
 }
 
@@ -220,13 +292,4 @@ function classify(error: unknown, isolate: ivm.Isolate, timeoutMs: number): { co
     return { code: 'MOLT_ERR_SANDBOX_INVALID_TOOL', message: message.slice(0, 500), recycle: false };
   }
   return { code: 'MOLT_ERR_SANDBOX_TOOL_ERROR', message: message.slice(0, 500), recycle: false };
-}
-
-/** isolated-vm's advice for a catastrophic error: report, then end the process (the parent respawns it). */
-function abortWorker(message: string): void {
-  try {
-    writeSync(2, `moltbot sandbox worker: catastrophic isolate error: ${String(message).slice(0, 200)}\n`);
-  } finally {
-    process.abort();
-  }
 }

@@ -23,7 +23,7 @@ export interface PoolOptions {
   cpuBudgetMs: number;
   maxSourceBytes: number;
   recycleAfter: number;
-  /** A worker whose RSS passes this after a call is replaced (bytes). */
+  /** A worker whose RSS (sampled after its previous call) passes this is replaced after the call (bytes). */
   workerMaxRssBytes: number;
   breaker: { threshold: number; windowMs: number; cooldownMs: number };
   backoff: { initialMs: number; maxMs: number };

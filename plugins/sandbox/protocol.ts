@@ -33,7 +33,7 @@ export interface CallOutcome {
   message?: string;
   /** CPU time the isolate spent on this call, ns as a decimal string (bigint over JSON). */
   cpuNs: string;
-  /** Resident memory of the worker process after the call (bytes): the pool retires a bloated worker. */
+  /** Resident memory of the worker process (bytes), sampled after its previous call (or at start): the pool retires a bloated worker. */
   rss: number;
 }
 

@@ -29,12 +29,13 @@ export function startSandbox(overrides: Partial<SandboxOptions> = {}, workspace 
 export const tool = (run: string) => `export default { description: 'test tool', parameters: { type: 'object' }, run: ${run} };`;
 
 /** The #527 pattern: a 40 Mi-element array filled element by element hits V8's own heap OOM. */
-export const CATASTROPHIC_OOM = tool(`() => {
+export const OOM_BODY = `() => {
   const src = new Uint8Array(1024);
   const a = new Array(40 * 1024 * 1024);
   for (let i = 0; i < a.length; i++) a[i] = src[i % 1024];
   return a.length;
-}`);
+}`;
+export const CATASTROPHIC_OOM = tool(OOM_BODY);
 
 /** The event loop of this process (the "gateway") answers: a timer fires about on time. */
 export async function eventLoopLagMs(): Promise<number> {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { SandboxOptions } from '../../../plugins/sandbox/index.ts';
-import { CATASTROPHIC_OOM, eventLoopLagMs, startSandbox, tool } from './fixtures.ts';
+import { CATASTROPHIC_OOM, OOM_BODY, eventLoopLagMs, startSandbox, tool } from './fixtures.ts';
 
 function sandbox(overrides: Partial<SandboxOptions> = {}) {
   const started = startSandbox(overrides);
@@ -28,6 +28,18 @@ describe('sandbox supervision', () => {
     expect([before.workerPid, after.workerPid]).not.toContain(process.pid);
     expect(crashes).toEqual([{ signal: 'SIGABRT', exitCode: null }]);
     expect(alerts.map((a) => [a.id, a.severity, a.state])).toEqual([['sandbox-worker-crashed', 'warning', 'firing']]);
+  });
+
+  it('SB-07 a catastrophic OOM in top-level module code (run on the worker\'s main thread) also aborts at once', async () => {
+    const { service, crashes } = sandbox({ poolSize: 1, timeout: 5000, watchdogGrace: 5000, memoryLimit: 64 });
+    const topLevel = CATASTROPHIC_OOM.replace('export default {', 'const n = ((' + OOM_BODY + ')());\nexport default {');
+    const started = performance.now();
+    const failure = await service.run({ source: topLevel, filename: 'bomb.mjs' }).catch((e: unknown) => e);
+    expect(failure).toMatchObject({ code: 'MOLT_ERR_SANDBOX_CRASHED', message: expect.stringMatching(/signal SIGABRT/) });
+    // Not the host watchdog's kill after timeout + grace.
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(crashes).toEqual([{ signal: 'SIGABRT', exitCode: null }]);
+    expect((await service.run({ source: ok, filename: 't.mjs', args: { n: 1 } })).value).toBe(2);
   });
 
   it('repeated crashes open the circuit breaker: fail fast and a critical alert', async () => {
