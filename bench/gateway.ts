@@ -3,8 +3,8 @@
  * (parse the request, answer `{type:"res",id,ok:true,payload}`): RPC round trips per second on
  * one connection (serial), on 10 connections with one request in flight each, and on 50
  * connections (pipelined), p50/p99 latency, handshakes per second, RSS per idle connection with
- * 10 000 connections, the idle RSS of a `moltbot gateway` process tree after start against a bare
- * ws server process, and the time from spawning `node bin/moltbot.js gateway` to a listening port.
+ * 10 000 connections, and the idle RSS of a `moltbot gateway` process tree after start against a
+ * bare ws server process. The time to start is start.ts's.
  *
  * The servers run in this process and the load comes from a child process (this file again,
  * with CLIENT_FLAG), so client and server do not share a thread. Echo and gateway rounds
@@ -13,14 +13,15 @@
  * server process per target (SERVER_FLAG): this process's heap has grown during the rounds.
  */
 import { startBenchGateway, UNREACHABLE_RATE_LIMITS } from './gateway-kernel.ts';
-import { accepts, freePort } from '../test/helpers/net.ts';
-import { fork, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { accepts } from '../test/helpers/net.ts';
+import { pollUntil, spawnServer, type ServerKind } from './spawned-server.ts';
+import { fork } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocket, WebSocketServer } from 'ws';
+import { open, type Auth } from './ws-client.ts';
 import { median, row, settledRss, summarize } from './stats.ts';
 
 const CLIENT_FLAG = '--gateway-bench-client';
@@ -31,9 +32,6 @@ const PIPELINED_CONNECTIONS = 50;
 const PIPELINE_DEPTH = 8;
 /** Several clients each waiting for its answer: per-request cost without pipelining to hide it. */
 const SERIAL_CONNECTIONS = 10;
-const BIN = fileURLToPath(new URL('../bin/moltbot.js', import.meta.url));
-
-type Auth = { password: string } | undefined;
 
 /** What the load generator reports for a round. */
 interface RoundResult {
@@ -85,32 +83,6 @@ async function startGateway(stateDir: string): Promise<Target> {
 
 // ------------------------------------------------------------------------------------------
 // Load generator (child process)
-
-function open(url: string, auth: Auth): Promise<{ ws: WebSocket; request(): Promise<number> }> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { perMessageDeflate: false });
-    let nextId = 0;
-    const pending = new Map<number, (value: number) => void>();
-    ws.on('message', (data) => {
-      const frame = JSON.parse(data.toString()) as { id: number; ok: boolean };
-      pending.get(frame.id)?.(frame.ok ? 1 : 0);
-      pending.delete(frame.id);
-    });
-    ws.once('error', reject);
-    const send = (method: string, params: unknown) => new Promise<number>((done) => {
-      const id = ++nextId;
-      pending.set(id, done);
-      ws.send(JSON.stringify({ type: 'req', id, method, params }));
-    });
-    ws.once('open', async () => {
-      if (auth !== undefined) {
-        const ok = await send('connect', { minProtocol: 1, maxProtocol: 1, client: { id: 'bench', version: '1' }, auth });
-        if (ok !== 1) return reject(new Error('bench client could not authenticate'));
-      }
-      resolve({ ws, request: () => send('ping', {}) });
-    });
-  });
-}
 
 async function serial(url: string, auth: Auth, count: number): Promise<RoundResult> {
   const client = await open(url, auth);
@@ -286,43 +258,8 @@ function startClientProcess() {
   };
 }
 
-/** Only the gateway's own plugins (the default is the whole embedded preset). */
-const GATEWAY_ONLY = { preset: 'none', plugins: ['rate-limit', 'auth-password', 'auth-token', 'gateway'] };
-
-/** ms from spawning `node bin/moltbot.js gateway --port N` to the port accepting TCP connections. */
-async function timeToListen(env: Record<string, string>, config?: object): Promise<number> {
-  const dir = mkdtempSync(join(tmpdir(), 'moltbot-bench-start-'));
-  try {
-    if (config !== undefined) writeFileSync(join(dir, 'moltbot.config.json'), JSON.stringify(config));
-    const port = await freePort();
-    const began = performance.now();
-    const child = spawn(process.execPath, [BIN, 'gateway', '--port', String(port)], {
-      cwd: dir,
-      env: { PATH: process.env.PATH ?? '', HOME: dir, MOLTBOT_STATE_DIR: join(dir, 'state'), ...env },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => { stderr += chunk; });
-    let exitCode: number | null | undefined;
-    const exited = new Promise<void>((resolve) => child.once('exit', (code) => { exitCode = code; resolve(); }));
-    let listening = false;
-    while (!listening && exitCode === undefined && performance.now() - began < 30_000) {
-      listening = await accepts(port);
-      if (!listening) await new Promise((resolve) => setTimeout(resolve, 2));
-    }
-    const elapsed = performance.now() - began;
-    child.kill('SIGTERM');
-    await exited;
-    if (!listening) throw new Error(`the gateway did not listen (exit ${exitCode}):\n${stderr.slice(-2_000)}`);
-    return elapsed;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 /** How long a started server sits idle before its RSS is read: start-up work (ready taps, first timers) is over by then. */
 const IDLE_SETTLE_MS = 3_000;
-const BARE_WS_SERVER = fileURLToPath(new URL('./bare-ws-server.mjs', import.meta.url));
 
 /** RSS of a process and every descendant (threads' children included), from /proc. */
 function treeRssBytes(pid: number): number {
@@ -355,34 +292,16 @@ function treeRssBytes(pid: number): number {
 }
 
 /** Spawns a server, waits for its port and IDLE_SETTLE_MS more, and returns its tree's RSS. */
-async function startedRss(kind: 'echo' | 'gateway'): Promise<number> {
-  const dir = mkdtempSync(join(tmpdir(), 'moltbot-bench-rss-'));
+async function startedRss(kind: ServerKind): Promise<number> {
+  const server = await spawnServer(kind);
   try {
-    const port = await freePort();
-    const args = kind === 'gateway' ? [BIN, 'gateway', '--port', String(port)] : [BARE_WS_SERVER, String(port)];
-    const child = spawn(process.execPath, args, {
-      cwd: dir,
-      env: { PATH: process.env.PATH ?? '', HOME: dir, MOLTBOT_STATE_DIR: join(dir, 'state') },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => { stderr += chunk; });
-    let exitCode: number | null | undefined;
-    const exited = new Promise<void>((resolve) => child.once('exit', (code) => { exitCode = code; resolve(); }));
-    const began = performance.now();
-    let listening = false;
-    while (!listening && exitCode === undefined && performance.now() - began < 30_000) {
-      listening = await accepts(port);
-      if (!listening) await new Promise((resolve) => setTimeout(resolve, 5));
-    }
+    const listening = await pollUntil(server, () => accepts(server.port), 5);
     if (listening) await new Promise((resolve) => setTimeout(resolve, IDLE_SETTLE_MS));
-    const rss = exitCode === undefined ? treeRssBytes(child.pid!) : 0;
-    child.kill('SIGTERM');
-    await exited;
-    if (!listening || rss === 0) throw new Error(`the ${kind} server did not stay up (exit ${exitCode}):\n${stderr.slice(-2_000)}`);
+    const rss = server.exitCode() === undefined ? treeRssBytes(server.pid) : 0;
+    if (!listening || rss === 0) throw new Error(`the ${kind} server did not stay up (exit ${server.exitCode()}):\n${server.stderrTail()}`);
     return rss;
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    await server.stop();
   }
 }
 
@@ -481,24 +400,6 @@ export async function benchGateway(): Promise<string[]> {
       `embedded preset, ${IDLE_SETTLE_MS / 1000} s after listening; ${idle.ratio.toFixed(2)}× bare ws (goal ≤ 1.4×): ${verdict(idle.ratio <= 1.4)}`),
   );
 
-  for (const [label, config] of [['embedded preset', undefined], ['gateway plugins only', GATEWAY_ONLY]] as const) {
-    const cold = [];
-    for (let i = 0; i < 5; i++) cold.push(await timeToListen({}, config));
-    const cacheDir = mkdtempSync(join(tmpdir(), 'moltbot-bench-ncc-'));
-    const cached = [];
-    try {
-      for (let i = 0; i < 6; i++) cached.push(await timeToListen({ NODE_COMPILE_CACHE: cacheDir }, config));
-    } finally {
-      rmSync(cacheDir, { recursive: true, force: true });
-    }
-    // The first cached run fills the cache.
-    const warm = median(cached.slice(1));
-    const plain = median(cold);
-    lines.push(
-      row(`spawn moltbot gateway → listening, ${label}`, `${plain.toFixed(0)} ms`, `median of 5 (goal ≤ 300 ms): ${verdict(plain <= 300)}`),
-      row(`  same, NODE_COMPILE_CACHE warm`, `${warm.toFixed(0)} ms`, `median of 5, type stripping cached: ${verdict(warm <= 300)}`),
-    );
-  }
   return lines;
 }
 

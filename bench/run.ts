@@ -11,8 +11,9 @@ import { benchSandbox } from './sandbox.ts';
 import { benchSandboxProfile } from './sandbox-profile.ts';
 import { benchSandboxSchema } from './sandbox-schema.ts';
 import { benchScale } from './scale.ts';
+import { benchStart } from './start.ts';
 
-const benches: Record<string, () => Promise<string[]>> = { kernel: benchKernel, cache: benchCache, gateway: benchGateway, agent: async () => [...await benchAgent(), ...await benchChatTurns()], chat: benchChatTurns, ops: benchOps, sandbox: benchSandbox, 'sandbox-schema': benchSandboxSchema, 'sandbox-profile': benchSandboxProfile, exec: benchExec, scale: benchScale, mcp: benchMcp };
+const benches: Record<string, () => Promise<string[]>> = { kernel: benchKernel, cache: benchCache, gateway: benchGateway, start: benchStart, agent: async () => [...await benchAgent(), ...await benchChatTurns()], chat: benchChatTurns, ops: benchOps, sandbox: benchSandbox, 'sandbox-schema': benchSandboxSchema, 'sandbox-profile': benchSandboxProfile, exec: benchExec, scale: benchScale, mcp: benchMcp };
 const selected = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(benches);
 console.log(`node ${process.version}, ${new Date().toISOString()}`);
 for (const name of selected) {

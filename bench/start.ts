@@ -1,0 +1,85 @@
+/**
+ * Start-up bench. Two ratios against baselines started the same way in the same run, pairs
+ * alternating (DESIGN §10): spawn → first answer (the gateway: WebSocket open + `connect`
+ * accepted + `ping` answered; a bare `ws` server: open + one echoed frame), and `moltbot
+ * --version` against `node -e 0`. One unmeasured gateway start first fills Node's compile cache
+ * (bin/moltbot.js enables it), as the first start after an install does; that first start is
+ * reported on its own with an empty cache.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BIN, pollUntil, spawnServer, type ServerKind } from './spawned-server.ts';
+import { alternate, median, row } from './stats.ts';
+import { open, type Auth } from './ws-client.ts';
+
+const PASSWORD = 'bench-password-0123456789abcdef';
+const PAIRS = 7;
+/** Only the gateway's own plugins (the default is the whole embedded preset). */
+const GATEWAY_ONLY = { preset: 'none', plugins: ['rate-limit', 'auth-password', 'auth-token', 'gateway'] };
+
+/** Whether a connection opens and its first request is answered ok. */
+async function answers(url: string, auth: Auth): Promise<boolean> {
+  try {
+    const client = await open(url, auth);
+    const ok = (await client.request()) === 1;
+    client.ws.terminate();
+    return ok;
+  } catch {
+    return false; // not listening yet
+  }
+}
+
+/** ms from spawning `kind` to its first answer on a new connection. */
+async function timeToAnswer(kind: ServerKind, options: { config?: object; env?: Record<string, string> } = {}): Promise<number> {
+  const auth = kind === 'gateway' ? { password: PASSWORD } : undefined;
+  const server = await spawnServer(kind, { config: options.config, env: { MOLTBOT_GATEWAY_PASSWORD: PASSWORD, ...options.env } });
+  try {
+    const ok = await pollUntil(server, () => answers(`ws://127.0.0.1:${server.port}/`, auth), 2);
+    const elapsed = performance.now() - server.spawnedAt;
+    if (!ok) throw new Error(`the ${kind} server never answered (exit ${server.exitCode()}):\n${server.stderrTail()}`);
+    return elapsed;
+  } finally {
+    await server.stop();
+  }
+}
+
+/** ms of one `node <args>` run to its exit. */
+function timeRun(args: string[]): number {
+  const began = performance.now();
+  const result = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  if (result.status !== 0) throw new Error(`node ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+  return performance.now() - began;
+}
+
+const ratioOf = (pairs: { subject: number[]; baseline: number[] }) => median(pairs.subject.map((value, i) => value / pairs.baseline[i]!));
+const verdict = (met: boolean) => (met ? 'MET' : 'MISSED');
+
+export async function benchStart(): Promise<string[]> {
+  const lines = [`# start: spawn → first answer and --version, ${PAIRS} alternating pairs against their baselines, ratios as medians of per-pair ratios`];
+  const cacheDir = mkdtempSync(join(tmpdir(), 'moltbot-bench-ncc-'));
+  try {
+    const cold = await timeToAnswer('gateway', { env: { NODE_COMPILE_CACHE: cacheDir } });
+    lines.push(row('first start, compile cache empty → ping ok', `${cold.toFixed(0)} ms`, 'embedded preset; type stripping and compiling every module once'));
+  } finally {
+    rmSync(cacheDir, { recursive: true, force: true });
+  }
+  await timeToAnswer('gateway');
+  for (const [label, config] of [['embedded preset', undefined], ['gateway plugins', GATEWAY_ONLY]] as const) {
+    const pairs = await alternate(PAIRS, () => timeToAnswer('gateway', { config }), () => timeToAnswer('echo'));
+    const ratio = ratioOf(pairs);
+    lines.push(
+      row('spawn bare ws server → first echo', `${median(pairs.baseline).toFixed(0)} ms`, 'node + ws, plain JS'),
+      row(`spawn gateway → connect + ping ok, ${label}`, `${median(pairs.subject).toFixed(0)} ms`, `${ratio.toFixed(2)}× bare ws (goal ≤ 2×): ${verdict(ratio <= 2)}`),
+    );
+  }
+  timeRun([BIN, '--version']);
+  const version = await alternate(PAIRS * 2, async () => timeRun([BIN, '--version']), async () => timeRun(['-e', '0']));
+  const ratio = ratioOf(version);
+  lines.push(
+    row('node -e 0', `${median(version.baseline).toFixed(0)} ms`, 'spawn to exit'),
+    row('moltbot --version', `${median(version.subject).toFixed(0)} ms`, `${ratio.toFixed(2)}× node -e 0 (goal ≤ 1.5×): ${verdict(ratio <= 1.5)}`),
+  );
+  return lines;
+}
