@@ -2,7 +2,8 @@
  * The plugin contract (Rollup/avvio style): a plain declarative object. Plain objects, not
  * classes, so a plugin built against one copy of the package works with another.
  */
-import semver from 'semver';
+import valid from 'semver/functions/valid.js';
+import validRange from 'semver/ranges/valid.js';
 import { MoltbotError } from './errors.ts';
 import type { KernelHooks } from './hooks.ts';
 import type { Logger } from './log.ts';
@@ -178,10 +179,10 @@ export function assertPluginDefinition(value: unknown, origin: string): asserts 
   if (typeof plugin.name !== 'string' || !PLUGIN_NAME.test(plugin.name)) {
     return fail(`"name" must be a kebab-case string (got ${JSON.stringify(plugin.name)})`);
   }
-  if (typeof plugin.version !== 'string' || semver.valid(plugin.version) === null) {
+  if (typeof plugin.version !== 'string' || valid(plugin.version) === null) {
     return fail(`plugin "${plugin.name}": "version" must be a semver version such as "1.0.0" (got ${JSON.stringify(plugin.version)})`);
   }
-  if (plugin.kernel !== undefined && semver.validRange(plugin.kernel) === null) {
+  if (plugin.kernel !== undefined && validRange(plugin.kernel) === null) {
     return fail(`plugin "${plugin.name}": "kernel" must be a semver range such as "^1.0.0" (got ${JSON.stringify(plugin.kernel)})`);
   }
   if (typeof plugin.setup !== 'function') return fail(`plugin "${plugin.name}": "setup" must be a function`);

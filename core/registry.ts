@@ -2,7 +2,7 @@
  * Which plugins run and in what order: duplicates, kernel range, declared dependencies,
  * topological order (registration order kept where dependencies allow) and a cycle report.
  */
-import semver from 'semver';
+import satisfies from 'semver/functions/satisfies.js';
 import { MoltbotError } from './errors.ts';
 import type { AnyPlugin } from './plugin.ts';
 import { useOf } from './refs.ts';
@@ -38,7 +38,7 @@ export function orderPlugins(all: readonly PluginRecord[], kernelVersion: string
     }
     byName.set(name, record);
     const range = record.plugin.kernel;
-    if (range !== undefined && !semver.satisfies(kernelVersion, range, { includePrerelease: true })) {
+    if (range !== undefined && !satisfies(kernelVersion, range, { includePrerelease: true })) {
       throw new MoltbotError('MOLT_ERR_PLUGIN_KERNEL_RANGE', {
         message: `Plugin "${name}" requires kernel ${range}, this is ${kernelVersion}`,
         plugin: name,

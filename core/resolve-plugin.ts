@@ -8,7 +8,10 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import semver from 'semver';
+// Only the functions used: the package's index loads all of semver (47 modules, at every start).
+import satisfies from 'semver/functions/satisfies.js';
+import valid from 'semver/functions/valid.js';
+import validRange from 'semver/ranges/valid.js';
 import { MoltbotError } from './errors.ts';
 import { assertPluginDefinition, isPluginDefinition, type AnyPlugin } from './plugin.ts';
 import type { PluginOrigin, PluginRecord } from './registry.ts';
@@ -130,8 +133,8 @@ export function readManifest(file: string): PluginManifest {
   for (const key of ['description', 'kernel', 'options'] as const) {
     if (manifest[key] !== undefined && typeof manifest[key] !== 'string') throw manifestError(file, `"${key}" must be a string`);
   }
-  if (semver.valid(manifest.version as string) === null) throw manifestError(file, `"version" must be a semver version (got ${JSON.stringify(manifest.version)})`);
-  if (manifest.kernel !== undefined && semver.validRange(manifest.kernel as string) === null) {
+  if (valid(manifest.version as string) === null) throw manifestError(file, `"version" must be a semver version (got ${JSON.stringify(manifest.version)})`);
+  if (manifest.kernel !== undefined && validRange(manifest.kernel as string) === null) {
     throw manifestError(file, `"kernel" must be a semver range (got ${JSON.stringify(manifest.kernel)})`);
   }
   return manifest as unknown as PluginManifest;
@@ -219,7 +222,7 @@ function withManifest(found: FoundManifest | undefined): Pick<LocatedPlugin, 'ma
 }
 
 function checkKernelRange(manifest: PluginManifest, declaredAt: string): void {
-  if (manifest.kernel !== undefined && !semver.satisfies(KERNEL_VERSION, manifest.kernel, { includePrerelease: true })) {
+  if (manifest.kernel !== undefined && !satisfies(KERNEL_VERSION, manifest.kernel, { includePrerelease: true })) {
     throw new MoltbotError('MOLT_ERR_PLUGIN_KERNEL_RANGE', {
       message: `Plugin "${manifest.name}" requires kernel ${manifest.kernel}, this is ${KERNEL_VERSION} (read from ${MANIFEST_FILE}; its code was not loaded)`,
       plugin: manifest.name,

@@ -3,8 +3,12 @@
  * precompile script (scripts/build-validators.ts) both build their instance here, so a
  * precompiled validator behaves exactly like a runtime-compiled one.
  */
-import { Ajv, type CodeOptions } from 'ajv';
-import formats from 'ajv-formats';
+import type { Ajv as AjvInstance, CodeOptions } from 'ajv';
+import { createRequire } from 'node:module';
+
+// ajv and ajv-formats load with the first instance, not with this module: a start where every
+// schema is precompiled (schemas/generated) or compiled on first use never pays their loading.
+const require = createRequire(import.meta.url);
 
 export interface CreateAjvOptions {
   /** Emit ESM export syntax from `standaloneCode` (the precompile script); runtime leaves it off. */
@@ -16,7 +20,9 @@ export interface CreateAjvOptions {
   regExp?: CodeOptions['regExp'];
 }
 
-export function createAjv(options: CreateAjvOptions = {}): Ajv {
+export function createAjv(options: CreateAjvOptions = {}): AjvInstance {
+  const { Ajv } = require('ajv') as typeof import('ajv');
+  const formats = require('ajv-formats') as typeof import('ajv-formats').default;
   const ajv = new Ajv({
     strict: true,
     allErrors: true,
@@ -27,8 +33,7 @@ export function createAjv(options: CreateAjvOptions = {}): Ajv {
     // Keeping the source costs little and lets any instance feed `standaloneCode`.
     code: { source: true, esm: options.esm === true, ...(options.regExp === undefined ? {} : { regExp: options.regExp }) },
   });
-  // ajv-formats is CommonJS; under Node ESM its default import is `module.exports`.
-  formats.default(ajv);
+  formats(ajv);
   // Annotation only: marks fields whose value must never be printed or logged (secrets.ts).
   ajv.addKeyword({ keyword: 'secret', schemaType: 'boolean' });
   return ajv;

@@ -32,3 +32,20 @@ export function compileSchema(schema: object): Validator {
   compiled.set(schema, validate);
   return validate;
 }
+
+/**
+ * A validator that compiles `schema` when it is first called, not when it is made: a tool or a
+ * capability set up at start and used later (or never) keeps compiling off the start-up path.
+ * For fixed schemas known to be valid; a schema from a user or a plugin author is compiled with
+ * `compileSchema` where it is declared, so a mistake in it surfaces there.
+ */
+export function compileOnFirstUse(schema: object): Validator {
+  let compiled: Validator | undefined;
+  const validate: Validator = (data) => {
+    compiled ??= compileSchema(schema);
+    const valid = compiled(data);
+    validate.errors = compiled.errors;
+    return valid;
+  };
+  return validate;
+}

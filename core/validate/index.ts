@@ -3,7 +3,7 @@ import type { Validator } from './compile.ts';
 import { describeIssues, formatIssues, type ValidationIssue } from './format.ts';
 
 export { createAjv, type CreateAjvOptions } from './ajv.ts';
-export { compileSchema, type Validator } from './compile.ts';
+export { compileOnFirstUse, compileSchema, type Validator } from './compile.ts';
 export { describeIssues, formatIssues, type FormatOptions, type ValidationIssue } from './format.ts';
 export { configSecrets, type ConfigSecrets, type ConfigPath, type PluginSchemaAt } from './config-secrets.ts';
 export { collectSecretValues, containsSecretKey, looksSecretKey, maskSecrets, schemaHasSecrets, secretPaths } from './secrets.ts';

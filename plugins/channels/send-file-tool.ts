@@ -6,7 +6,7 @@
  * a photo where the platform shows images, a document otherwise.
  */
 import { basename } from 'node:path';
-import { MoltbotError, compileSchema } from '../../sdk/core/index.ts';
+import { MoltbotError, compileOnFirstUse } from '../../sdk/core/index.ts';
 import { toolErrors, type ToolContext, type ToolDefinition } from '../../sdk/agent/index.ts';
 import { FsToolError, type WorkspaceFiles } from '../../sdk/workspace/index.ts';
 import { MAX_ATTACHMENTS_PER_REPLY, formatBytes, outboundAttachment } from '../../sdk/channels/index.ts';
@@ -24,7 +24,7 @@ const parameters = {
 };
 
 export function createSendFileTool(files: () => WorkspaceFiles, media: RunMedia): ToolDefinition {
-  const validate = compileSchema(parameters);
+  const validate = compileOnFirstUse(parameters);
   return {
     name: SEND_FILE_TOOL,
     description: 'Send a file of the workspace (an image is shown as a picture) to the chat you are answering; it goes out after your reply text. Works in conversations that came from a chat channel.',

@@ -9,7 +9,7 @@
  * any other chat are for the operator (config, RPC or CLI keep full freedom).
  */
 import { MoltbotError } from '../../sdk/core/index.ts';
-import { compileSchema } from '../../sdk/core/index.ts';
+import { compileOnFirstUse } from '../../sdk/core/index.ts';
 import { parseSessionKey } from '../../sdk/agent/index.ts';
 import type { ToolContext, ToolDefinition } from '../../sdk/agent/index.ts';
 import { JOB_SCHEMA, type Delivery, type JobInput } from './job.ts';
@@ -42,7 +42,7 @@ function deliveryRefusal(deliver: Delivery | undefined, ownerChat: (channel: str
 }
 
 export function createCronTool(service: CronService, sandboxed: (sessionKey: string) => boolean, ownerChat: (channel: string, chatType: 'dm' | 'group', chatId: string) => boolean): ToolDefinition {
-  const validate = compileSchema(PARAMETERS);
+  const validate = compileOnFirstUse(PARAMETERS);
   return {
     name: 'cron',
     description: 'Schedule agent turns: list your scheduled jobs, add one (at an ISO time, every interval, or a cron expression, in a timezone), or remove one.',

@@ -6,7 +6,7 @@
 import { accessSync, constants, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import semver from 'semver';
+import satisfies from 'semver/functions/satisfies.js';
 import type { Check } from '../../sdk/core/index.ts';
 import { fsChecks } from '../../sdk/reports/index.ts';
 import type { SystemInfo } from './system-info.ts';
@@ -19,7 +19,7 @@ const size = (bytes: number) => (bytes >= GiB ? `${(bytes / GiB).toFixed(1)} GiB
 export const REQUIRED_NODE = '>=24';
 
 export function nodeCheck(version: string, range = REQUIRED_NODE): Check {
-  const ok = semver.satisfies(version, range);
+  const ok = satisfies(version, range);
   return ok
     ? { id: 'node.version', severity: 'ok', title: 'Node version', description: `Node ${version} satisfies ${range}.` }
     : { id: 'node.version', severity: 'critical', title: 'Node version unsupported', description: `Node ${version} does not satisfy ${range}; moltbot relies on Node 24 features (type stripping).`, recommendation: `Install Node ${range} (e.g. \`nvm install 24\`).` };

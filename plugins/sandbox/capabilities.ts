@@ -4,7 +4,7 @@
  * worker (copied out of the isolate) and are validated as plain data before anything runs;
  * results go back as JSON text. Refusals name the rule, never echo a URL (it may carry a token).
  */
-import { compileSchema } from '../../sdk/core/index.ts';
+import { compileOnFirstUse } from '../../sdk/core/index.ts';
 import { SandboxError } from './errors.ts';
 import type { CapabilityHost } from './pool.ts';
 
@@ -40,7 +40,7 @@ type Name = keyof typeof SCHEMAS;
 
 export function createCapabilities(options: CapabilityOptions): CapabilityHost & { kvSize(sessionKey: string): number } {
   const stores = new Map<string, Map<string, string>>();
-  const validators = new Map(Object.entries(SCHEMAS).map(([name, schema]) => [name, compileSchema(schema)]));
+  const validators = new Map(Object.entries(SCHEMAS).map(([name, schema]) => [name, compileOnFirstUse(schema)]));
   const refuse = (message: string) => new SandboxError('MOLT_ERR_SANDBOX_CAPABILITY', message);
 
   const handler = async (sessionKey: string | undefined, name: string, argsJson: string): Promise<string> => {

@@ -5,7 +5,12 @@
  * `disable-model-invocation`, `homepage`; `metadata.{moltbot,openclaw,clawdbot}` may carry the
  * same `requires`/`os` (peer skills put them there). A problem is returned, never thrown.
  */
-import { parse } from 'yaml';
+import { createRequire } from 'node:module';
+
+// `yaml` (72 modules) loads with the first SKILL.md parsed, not with the plugin: a start with
+// no skill files never pays for it.
+const require = createRequire(import.meta.url);
+let parse: typeof import('yaml').parse | undefined;
 
 export interface SkillRequires {
   bins: string[];
@@ -37,6 +42,7 @@ const FENCE = /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
 export function parseSkillFile(text: string): ParsedSkill {
   const match = FENCE.exec(text.replace(/^\uFEFF/, ''));
   if (match === null) return { ok: false, reason: 'no YAML front matter (the file must start with a "---" line, then name/description, then "---")' };
+  parse ??= (require('yaml') as typeof import('yaml')).parse;
   let data: unknown;
   try {
     data = parse(match[1]!, { maxAliasCount: 10, prettyErrors: true });

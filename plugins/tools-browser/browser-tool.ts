@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, realpath } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../../sdk/core/index.ts';
-import { compileSchema } from '../../sdk/core/index.ts';
+import { compileOnFirstUse } from '../../sdk/core/index.ts';
 import type { ToolDefinition } from '../../sdk/agent/index.ts';
 import type { BrowserPool, Instance } from './browser-pool.ts';
 import type { EgressPolicy } from './egress-policy.ts';
@@ -58,7 +58,7 @@ export interface BrowserToolDeps {
 }
 
 export function createBrowserTool(deps: BrowserToolDeps): ToolDefinition {
-  const validate = compileSchema(PARAMETERS);
+  const validate = compileOnFirstUse(PARAMETERS);
   const { pool, policy } = deps;
 
   const state = async (instance: Instance) => {

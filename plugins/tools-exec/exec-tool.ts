@@ -1,6 +1,6 @@
 /** The `exec` tool: allowlisted program + argv array, in the workspace, bounded in count, time and output. */
 import { realpath } from 'node:fs/promises';
-import { compileSchema } from '../../sdk/core/index.ts';
+import { compileOnFirstUse } from '../../sdk/core/index.ts';
 import type { ToolDefinition } from '../../sdk/agent/index.ts';
 import { isInside, lexicalPath } from '../../sdk/workspace/index.ts';
 import { FsToolError } from '../../sdk/workspace/index.ts';
@@ -39,7 +39,7 @@ const PARAMETERS = {
 
 /** `workspace(sessionKey)`: the calling session's agent workspace. */
 export function createExecTool(workspace: (sessionKey: string | undefined) => string, options: ExecToolOptions): ToolDefinition & { running(): number; close(): void } {
-  const validate = compileSchema(PARAMETERS);
+  const validate = compileOnFirstUse(PARAMETERS);
   let running = 0;
   // Aborted when the plugin closes: every running command's tree is killed.
   const closing = new AbortController();

@@ -3,7 +3,7 @@
  * `path` argument declared (`access.paths`) so the protected-path rules apply to it, and every
  * file reached through the SDK's workspace helper (confined, protected paths re-checked).
  */
-import { compileSchema } from '../../sdk/core/index.ts';
+import { compileOnFirstUse } from '../../sdk/core/index.ts';
 import type { PathAccess, ToolContext, ToolDefinition } from '../../sdk/agent/index.ts';
 import { FsToolError, type WorkspaceFiles } from '../../sdk/workspace/index.ts';
 import { toolErrors } from '../../sdk/agent/index.ts';
@@ -17,7 +17,7 @@ const PATH = { type: 'string', minLength: 1, maxLength: 4096, description: 'File
 
 export function createFsTools(files: WorkspaceFiles, options: FsToolOptions): ToolDefinition[] {
   const tool = <A>(name: string, description: string, access: PathAccess, parameters: object, run: (args: A, context: ToolContext) => Promise<unknown>): ToolDefinition => {
-    const validate = compileSchema(parameters);
+    const validate = compileOnFirstUse(parameters);
     return {
       name, description, parameters,
       access: { paths: { path: access } },

@@ -6,7 +6,7 @@
  * run, so two sessions cannot deadlock) and rate-limited per caller (no endless ping-pong).
  */
 import { MoltbotError } from '../../sdk/core/index.ts';
-import { compileSchema } from '../../sdk/core/index.ts';
+import { compileOnFirstUse } from '../../sdk/core/index.ts';
 import type { AgentService } from '../../sdk/agent/index.ts';
 import { parseSessionKey } from '../../sdk/agent/index.ts';
 import type { ToolContext, ToolDefinition } from '../../sdk/agent/index.ts';
@@ -59,7 +59,7 @@ export function createSessionTools(deps: SessionToolDeps, options: SessionToolOp
   };
 
   const tool = <A>(name: string, description: string, parameters: object, run: (args: A, context: ToolContext) => Promise<unknown>): ToolDefinition => {
-    const validate = compileSchema(parameters);
+    const validate = compileOnFirstUse(parameters);
     return {
       name, description, parameters,
       handler: async (args: unknown, context: ToolContext) => {

@@ -9,7 +9,7 @@
  * carries `parentRunId` (its trace's `run.start` names it) and the result names the child run.
  */
 import { randomUUID } from 'node:crypto';
-import { compileSchema, MoltbotError } from '../../sdk/core/index.ts';
+import { compileOnFirstUse, MoltbotError } from '../../sdk/core/index.ts';
 import { parseSessionKey, toolErrors } from '../../sdk/agent/index.ts';
 import type { AgentService, ToolContext, ToolDefinition } from '../../sdk/agent/index.ts';
 import { sessionToolErrors } from './error-codes.ts';
@@ -54,7 +54,7 @@ export function createSpawner(agent: () => AgentService, options: SpawnOptions):
       agentId: { type: 'string', minLength: 1, maxLength: 64, description: 'Agent to run it (default: this session\'s agent).' },
     },
   };
-  const validate = compileSchema(parameters);
+  const validate = compileOnFirstUse(parameters);
   /** Depth of each child session this process spawned (a child key it does not know: assume the limit). */
   const depths = new Map<string, number>();
   const childrenOf = new Map<string, number>();
