@@ -5,7 +5,8 @@
  *   npm run build:schemas            write schemas/generated/
  *   npm run build:schemas -- --check exit 1, listing stale files, without writing
  *
- * Inputs: schemas/moltbot.config.json and every schemas/plugins/*.json. Output is a pure
+ * Inputs: schemas/moltbot.config.json, every schemas/plugins/*.json and the protocol schemas
+ * validated at run time (PROTOCOL_SCHEMAS). Output is a pure
  * function of them (same input, byte-identical output), so test/core/validate/generated.test.ts
  * fails when a file on disk is stale.
  */
@@ -20,6 +21,8 @@ const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const GENERATED = 'schemas/generated';
 const ROOT_SCHEMA = 'schemas/moltbot.config.json';
 const PLUGIN_SCHEMAS = 'schemas/plugins';
+/** Protocol schemas the gateway validates at run time (every handshake), generated as protocol.<name>. */
+const PROTOCOL_SCHEMAS = ['schemas/protocol/connect-params.json'];
 
 const HEADER = [
   '// @ts-nocheck',
@@ -36,8 +39,7 @@ const ESM_PRELUDE = "import { createRequire } from 'node:module';\nconst require
  */
 export async function generateAll(root: string = PROJECT_ROOT): Promise<Map<string, string>> {
   const files = new Map<string, string>();
-  for (const source of schemaSources(root)) {
-    const name = basename(source, '.json');
+  for (const { source, name } of schemaSources(root)) {
     files.set(`${GENERATED}/${name}.validate.ts`, validatorModule(source, readSchema(root, source)));
   }
   files.set(`${GENERATED}/config-types.ts`, await configTypes(root));
@@ -51,10 +53,13 @@ export async function staleFiles(root: string = PROJECT_ROOT): Promise<string[]>
   return [...stale, ...orphans(root, expected)];
 }
 
-function schemaSources(root: string): string[] {
+function schemaSources(root: string): { source: string; name: string }[] {
   const dir = join(root, PLUGIN_SCHEMAS);
   const plugins = existsSync(dir) ? readdirSync(dir).filter((file) => file.endsWith('.json')).sort() : [];
-  return [ROOT_SCHEMA, ...plugins.map((file) => `${PLUGIN_SCHEMAS}/${file}`)];
+  return [
+    ...[ROOT_SCHEMA, ...plugins.map((file) => `${PLUGIN_SCHEMAS}/${file}`)].map((source) => ({ source, name: basename(source, '.json') })),
+    ...PROTOCOL_SCHEMAS.filter((source) => existsSync(join(root, source))).map((source) => ({ source, name: `protocol.${basename(source, '.json')}` })),
+  ];
 }
 
 function readSchema(root: string, source: string): object {

@@ -9,7 +9,7 @@ import { authenticate } from './auth-flow.ts';
 import type { Connection, ConnectionState } from './connection.ts';
 import { hasTaps } from '../../sdk/gateway/index.ts';
 import type { RequestFrame } from './frames.ts';
-import { connectParamsValidator, describeSchemaError, negotiateProtocol, SUPPORTED_PROTOCOLS, type ConnectParams, type HelloOk } from './protocol.ts';
+import { describeSchemaError, negotiateProtocol, SUPPORTED_PROTOCOLS, type ConnectParams, type HelloOk, validateConnectParams } from './protocol.ts';
 import { authenticatedCount, type Runtime } from './runtime.ts';
 
 export async function handleConnect(runtime: Runtime, connection: Connection, frame: RequestFrame): Promise<void> {
@@ -18,9 +18,8 @@ export async function handleConnect(runtime: Runtime, connection: Connection, fr
     connection.fail(frame.id, error);
     connection.close(code, reason);
   };
-  const validate = connectParamsValidator();
-  if (!validate(frame.params)) {
-    return refuse(wireError('INVALID_REQUEST', describeSchemaError(validate.errors, '/params')), 'invalid connect params');
+  if (!validateConnectParams(frame.params)) {
+    return refuse(wireError('INVALID_REQUEST', describeSchemaError(validateConnectParams.errors, '/params')), 'invalid connect params');
   }
   const params = frame.params as ConnectParams;
   const protocol = negotiateProtocol(params);

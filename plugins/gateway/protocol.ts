@@ -1,21 +1,21 @@
 /**
  * The handshake's checks. The frame types and JSON Schemas (moltbot/protocol, sdk/protocol) are
- * the contract for clients; `connect` params are validated against connect-params.json itself.
+ * the contract for clients; `connect` params are validated against connect-params.json itself
+ * (its precompiled validator).
  */
 import type { ErrorObject } from 'ajv';
-import { compileSchema, type Validator } from '../../sdk/core/index.ts';
-import { PROTOCOL_SCHEMAS, SUPPORTED_PROTOCOLS, type ConnectParams } from '../../sdk/protocol/index.ts';
+import type { Validator } from '../../sdk/core/index.ts';
+import { SUPPORTED_PROTOCOLS, type ConnectParams } from '../../sdk/protocol/index.ts';
+import precompiledConnect from '../../schemas/generated/protocol.connect-params.validate.ts';
 
 export { PROTOCOL_VERSION, SUPPORTED_PROTOCOLS } from '../../sdk/protocol/index.ts';
 export type { ConnectParams, HelloOk } from '../../sdk/protocol/index.ts';
 
-let validateConnect: Validator | undefined;
-
-/** Compiled on the first handshake, not at start-up. */
-export function connectParamsValidator(): Validator {
-  validateConnect ??= compileSchema(PROTOCOL_SCHEMAS.connectParams);
-  return validateConnect;
-}
+/**
+ * Precompiled from connect-params.json (npm run build:schemas): compiling it at the first
+ * handshake cost that handshake ajv's loading and a compile (tens of ms).
+ */
+export const validateConnectParams: Validator = precompiledConnect;
 
 export function negotiateProtocol(params: ConnectParams): number | undefined {
   for (let version = params.maxProtocol; version >= params.minProtocol; version--) {
