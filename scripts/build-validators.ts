@@ -5,8 +5,8 @@
  *   npm run build:schemas            write schemas/generated/
  *   npm run build:schemas -- --check exit 1, listing stale files, without writing
  *
- * Inputs: schemas/moltbot.config.json, every schemas/plugins/*.json and the protocol schemas
- * validated at run time (PROTOCOL_SCHEMAS). Output is a pure
+ * Inputs: schemas/moltbot.config.json, every schemas/plugins/*.json and the fixed schemas
+ * validated at run time (RUNTIME_SCHEMAS). Output is a pure
  * function of them (same input, byte-identical output), so test/core/validate/generated.test.ts
  * fails when a file on disk is stale.
  */
@@ -21,8 +21,15 @@ const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const GENERATED = 'schemas/generated';
 const ROOT_SCHEMA = 'schemas/moltbot.config.json';
 const PLUGIN_SCHEMAS = 'schemas/plugins';
-/** Protocol schemas the gateway validates at run time (every handshake), generated as protocol.<name>. */
-const PROTOCOL_SCHEMAS = ['schemas/protocol/connect-params.json'];
+/**
+ * Fixed schemas validated at run time, generated as <prefix><name>: the gateway's connect params
+ * (every handshake) and the sandbox's host-capability arguments (compiling those on a tool's
+ * first capability call spent that call's time limit; compiling them at start, the start's).
+ */
+const RUNTIME_SCHEMAS = [
+  { dir: 'schemas/protocol', only: ['connect-params.json'], prefix: 'protocol.' },
+  { dir: 'schemas/sandbox-capabilities', prefix: 'capability.' },
+];
 
 const HEADER = [
   '// @ts-nocheck',
@@ -53,12 +60,16 @@ export async function staleFiles(root: string = PROJECT_ROOT): Promise<string[]>
   return [...stale, ...orphans(root, expected)];
 }
 
+function jsonFiles(root: string, dir: string): string[] {
+  return existsSync(join(root, dir)) ? readdirSync(join(root, dir)).filter((file) => file.endsWith('.json')).sort() : [];
+}
+
 function schemaSources(root: string): { source: string; name: string }[] {
-  const dir = join(root, PLUGIN_SCHEMAS);
-  const plugins = existsSync(dir) ? readdirSync(dir).filter((file) => file.endsWith('.json')).sort() : [];
   return [
-    ...[ROOT_SCHEMA, ...plugins.map((file) => `${PLUGIN_SCHEMAS}/${file}`)].map((source) => ({ source, name: basename(source, '.json') })),
-    ...PROTOCOL_SCHEMAS.filter((source) => existsSync(join(root, source))).map((source) => ({ source, name: `protocol.${basename(source, '.json')}` })),
+    ...[ROOT_SCHEMA, ...jsonFiles(root, PLUGIN_SCHEMAS).map((file) => `${PLUGIN_SCHEMAS}/${file}`)].map((source) => ({ source, name: basename(source, '.json') })),
+    ...RUNTIME_SCHEMAS.flatMap(({ dir, only, prefix }) => jsonFiles(root, dir)
+      .filter((file) => only === undefined || only.includes(file))
+      .map((file) => ({ source: `${dir}/${file}`, name: `${prefix}${basename(file, '.json')}` }))),
   ];
 }
 
