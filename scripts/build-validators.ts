@@ -22,13 +22,14 @@ const GENERATED = 'schemas/generated';
 const ROOT_SCHEMA = 'schemas/moltbot.config.json';
 const PLUGIN_SCHEMAS = 'schemas/plugins';
 /**
- * Fixed schemas validated at run time, generated as <prefix><name>: the gateway's connect params
- * (every handshake) and the sandbox's host-capability arguments (compiling those on a tool's
+ * Fixed schemas validated at run time, generated as <prefix><name> (a plugin's own start with its
+ * name: the import rule lets a plugin import only those): the connect params (every handshake,
+ * through moltbot/plugin-sdk/gateway) and the sandbox's host-capability arguments (compiling those on a tool's
  * first capability call spent that call's time limit; compiling them at start, the start's).
  */
 const RUNTIME_SCHEMAS = [
   { dir: 'schemas/protocol', only: ['connect-params.json'], prefix: 'protocol.' },
-  { dir: 'schemas/sandbox-capabilities', prefix: 'capability.' },
+  { dir: 'schemas/sandbox-capabilities', prefix: 'sandbox.capability.' },
 ];
 
 const HEADER = [

@@ -1,21 +1,17 @@
 /**
  * The handshake's checks. The frame types and JSON Schemas (moltbot/protocol, sdk/protocol) are
  * the contract for clients; `connect` params are validated against connect-params.json itself
- * (its precompiled validator).
+ * (its precompiled validator, from the SDK).
  */
 import type { ErrorObject } from 'ajv';
-import type { Validator } from '../../sdk/core/index.ts';
 import { SUPPORTED_PROTOCOLS, type ConnectParams } from '../../sdk/protocol/index.ts';
-import precompiledConnect from '../../schemas/generated/protocol.connect-params.validate.ts';
 
 export { PROTOCOL_VERSION, SUPPORTED_PROTOCOLS } from '../../sdk/protocol/index.ts';
 export type { ConnectParams, HelloOk } from '../../sdk/protocol/index.ts';
 
-/**
- * Precompiled from connect-params.json (npm run build:schemas): compiling it at the first
- * handshake cost that handshake ajv's loading and a compile (tens of ms).
- */
-export const validateConnectParams: Validator = precompiledConnect;
+// Precompiled (moltbot/plugin-sdk/gateway): compiled at the first handshake it cost that
+// handshake ajv's loading and a compile, tens of ms.
+export { validateConnectParams } from '../../sdk/gateway/index.ts';
 
 export function negotiateProtocol(params: ConnectParams): number | undefined {
   for (let version = params.maxProtocol; version >= params.minProtocol; version--) {

@@ -4,10 +4,10 @@
  * worker (copied out of the isolate) and are validated as plain data before anything runs;
  * results go back as JSON text. Refusals name the rule, never echo a URL (it may carry a token).
  */
-import validateFetch from '../../schemas/generated/capability.fetch.validate.ts';
-import validateKvDelete from '../../schemas/generated/capability.kv.delete.validate.ts';
-import validateKvGet from '../../schemas/generated/capability.kv.get.validate.ts';
-import validateKvSet from '../../schemas/generated/capability.kv.set.validate.ts';
+import validateFetch from '../../schemas/generated/sandbox.capability.fetch.validate.ts';
+import validateKvDelete from '../../schemas/generated/sandbox.capability.kv.delete.validate.ts';
+import validateKvGet from '../../schemas/generated/sandbox.capability.kv.get.validate.ts';
+import validateKvSet from '../../schemas/generated/sandbox.capability.kv.set.validate.ts';
 import type { Validator } from '../../sdk/core/index.ts';
 import { SandboxError } from './errors.ts';
 import type { CapabilityHost } from './pool.ts';
@@ -19,16 +19,16 @@ export interface CapabilityOptions {
 
 // Precompiled from schemas/sandbox-capabilities/ (npm run build:schemas): compiled at start they
 // cost every start tens of ms, compiled on first use they spent the first call's time limit.
-const VALIDATORS: Readonly<Record<string, Validator>> = Object.freeze({ 'kv.get': validateKvGet, 'kv.delete': validateKvDelete, 'kv.set': validateKvSet, fetch: validateFetch });
+const VALIDATORS = Object.freeze({ 'kv.get': validateKvGet, 'kv.delete': validateKvDelete, 'kv.set': validateKvSet, fetch: validateFetch }) satisfies Readonly<Record<string, Validator>>;
 
-type Name = 'kv.get' | 'kv.delete' | 'kv.set' | 'fetch';
+type Name = keyof typeof VALIDATORS;
 
 export function createCapabilities(options: CapabilityOptions): CapabilityHost & { kvSize(sessionKey: string): number } {
   const stores = new Map<string, Map<string, string>>();
   const refuse = (message: string) => new SandboxError('MOLT_ERR_SANDBOX_CAPABILITY', message);
 
   const handler = async (sessionKey: string | undefined, name: string, argsJson: string): Promise<string> => {
-    const validate = Object.hasOwn(VALIDATORS, name) ? VALIDATORS[name] : undefined;
+    const validate: Validator | undefined = Object.hasOwn(VALIDATORS, name) ? VALIDATORS[name as Name] : undefined;
     if (validate === undefined) throw refuse(`unknown host capability "${name.slice(0, 40)}"`);
     let args: unknown;
     try {

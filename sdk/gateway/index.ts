@@ -14,6 +14,8 @@
  *   talk to the running gateway.
  * - Auth plugins' kit: constant-time comparison, the live secret source, rotation watch, the
  *   generated token file, the one-gateway-per-state-dir lock.
+ * - `validateConnectParams`: the handshake's params checked against the protocol's schema
+ *   (precompiled).
  *
  * The wire protocol itself (frames, error and close codes, scopes, JSON Schemas) is
  * `moltbot/protocol`; the names a method handler needs from it are re-exported here.
@@ -27,6 +29,7 @@ export { parseRetryAfter, sendJson } from './http.ts';
 export { callGateway, callRunningGateway, cliCredential, gatewayUrl, retryHint } from './cli-client.ts';
 export type { GatewayRefusal } from './cli-client.ts';
 export { acquireStateLock, LOCK_FILE } from './state-lock.ts';
+export { validateConnectParams } from './connect-params.ts';
 export type { StateLock } from './state-lock.ts';
 export { safeEqualSecret, secretFingerprint } from './auth/secret-equal.ts';
 export { createSecretSource, secretSourceFor } from './auth/secret-source.ts';
