@@ -16,18 +16,31 @@ import { open, type Auth } from './ws-client.ts';
 
 const PASSWORD = 'bench-password-0123456789abcdef';
 const PAIRS = 7;
+/** `--version` takes ≈ 0.1 s a run: more pairs for the same confidence. */
+const VERSION_PAIRS = 14;
 /** Only the gateway's own plugins (the default is the whole embedded preset). */
 const GATEWAY_ONLY = { preset: 'none', plugins: ['rate-limit', 'auth-password', 'auth-token', 'gateway'] };
 
-/** Whether a connection opens and its first request is answered ok. */
+/** How long one attempt may take before it counts as failed (a server that accepts and never answers). */
+const ATTEMPT_MS = 5_000;
+
+/** Whether a connection opens and its first request is answered ok, within ATTEMPT_MS. */
 async function answers(url: string, auth: Auth): Promise<boolean> {
-  try {
+  let timer: NodeJS.Timeout | undefined;
+  const attempt = (async () => {
     const client = await open(url, auth);
     const ok = (await client.request()) === 1;
     client.ws.terminate();
     return ok;
+  })();
+  const expired = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), ATTEMPT_MS); });
+  try {
+    return await Promise.race([attempt, expired]);
   } catch {
     return false; // not listening yet
+  } finally {
+    clearTimeout(timer);
+    attempt.catch(() => undefined);
   }
 }
 
@@ -48,7 +61,7 @@ async function timeToAnswer(kind: ServerKind, options: { config?: object; env?: 
 /** ms of one `node <args>` run to its exit. */
 function timeRun(args: string[]): number {
   const began = performance.now();
-  const result = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const result = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
   if (result.status !== 0) throw new Error(`node ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
   return performance.now() - began;
 }
@@ -57,7 +70,7 @@ const ratioOf = (pairs: { subject: number[]; baseline: number[] }) => median(pai
 const verdict = (met: boolean) => (met ? 'MET' : 'MISSED');
 
 export async function benchStart(): Promise<string[]> {
-  const lines = [`# start: spawn → first answer and --version, ${PAIRS} alternating pairs against their baselines, ratios as medians of per-pair ratios`];
+  const lines = [`# start: spawn → first answer (${PAIRS} alternating pairs) and --version (${VERSION_PAIRS}) against their baselines, ratios as medians of per-pair ratios`];
   const cacheDir = mkdtempSync(join(tmpdir(), 'moltbot-bench-ncc-'));
   try {
     const cold = await timeToAnswer('gateway', { env: { NODE_COMPILE_CACHE: cacheDir } });
@@ -75,7 +88,7 @@ export async function benchStart(): Promise<string[]> {
     );
   }
   timeRun([BIN, '--version']);
-  const version = await alternate(PAIRS * 2, async () => timeRun([BIN, '--version']), async () => timeRun(['-e', '0']));
+  const version = await alternate(VERSION_PAIRS, async () => timeRun([BIN, '--version']), async () => timeRun(['-e', '0']));
   const ratio = ratioOf(version);
   lines.push(
     row('node -e 0', `${median(version.baseline).toFixed(0)} ms`, 'spawn to exit'),

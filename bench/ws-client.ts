@@ -15,7 +15,15 @@ export function open(url: string, auth: Auth): Promise<{ ws: WebSocket; request(
       pending.delete(frame.id);
     });
     ws.once('error', reject);
+    // A server that closes without answering fails what was pending (and an open not yet done):
+    // nothing waits for ever.
+    ws.once('close', () => {
+      for (const done of pending.values()) done(0);
+      pending.clear();
+      reject(new Error('the connection closed'));
+    });
     const send = (method: string, params: unknown) => new Promise<number>((done) => {
+      if (ws.readyState !== WebSocket.OPEN) return done(0);
       const id = ++nextId;
       pending.set(id, done);
       ws.send(JSON.stringify({ type: 'req', id, method, params }));
@@ -23,7 +31,10 @@ export function open(url: string, auth: Auth): Promise<{ ws: WebSocket; request(
     ws.once('open', async () => {
       if (auth !== undefined) {
         const ok = await send('connect', { minProtocol: 1, maxProtocol: 1, client: { id: 'bench', version: '1' }, auth });
-        if (ok !== 1) return reject(new Error('bench client could not authenticate'));
+        if (ok !== 1) {
+          ws.terminate();
+          return reject(new Error('bench client could not authenticate'));
+        }
       }
       resolve({ ws, request: () => send('ping', {}) });
     });
