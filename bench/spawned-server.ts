@@ -27,12 +27,12 @@ export interface SpawnedServer {
   stop(): Promise<void>;
 }
 
-/** Starts `kind` in a fresh folder (its HOME and state); `config` is written as moltbot.config.json. */
-export async function spawnServer(kind: ServerKind, options: { env?: Record<string, string>; config?: object } = {}): Promise<SpawnedServer> {
+/** Starts `kind` in a fresh folder (its HOME and state); `config` is written as moltbot.config.json; `bin` another checkout's bin/moltbot.js. */
+export async function spawnServer(kind: ServerKind, options: { env?: Record<string, string>; config?: object; bin?: string } = {}): Promise<SpawnedServer> {
   const dir = mkdtempSync(join(tmpdir(), `moltbot-bench-${kind}-`));
   if (options.config !== undefined) writeFileSync(join(dir, 'moltbot.config.json'), JSON.stringify(options.config));
   const port = await freePort();
-  const args = kind === 'gateway' ? [BIN, 'gateway', '--port', String(port)] : [BARE_WS_SERVER, String(port)];
+  const args = kind === 'gateway' ? [options.bin ?? BIN, 'gateway', '--port', String(port)] : [BARE_WS_SERVER, String(port)];
   const spawnedAt = performance.now();
   const child = spawn(process.execPath, args, {
     cwd: dir,

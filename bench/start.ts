@@ -5,6 +5,10 @@
  * --version` against `node -e 0`. One unmeasured gateway start first fills Node's compile cache
  * (bin/moltbot.js enables it), as the first start after an install does; that first start is
  * reported on its own with an empty cache.
+ *
+ * MOLTBOT_BENCH_AGAINST=<another checkout> adds a before/after row: this checkout's gateway
+ * against that one's, spawn → first answer, alternating (e.g. `git worktree add /tmp/before
+ * <commit>` with its own `npm ci`).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -45,9 +49,9 @@ async function answers(url: string, auth: Auth): Promise<boolean> {
 }
 
 /** ms from spawning `kind` to its first answer on a new connection. */
-async function timeToAnswer(kind: ServerKind, options: { config?: object; env?: Record<string, string> } = {}): Promise<number> {
+async function timeToAnswer(kind: ServerKind, options: { config?: object; env?: Record<string, string>; bin?: string } = {}): Promise<number> {
   const auth = kind === 'gateway' ? { password: PASSWORD } : undefined;
-  const server = await spawnServer(kind, { config: options.config, env: { MOLTBOT_GATEWAY_PASSWORD: PASSWORD, ...options.env } });
+  const server = await spawnServer(kind, { config: options.config, bin: options.bin, env: { MOLTBOT_GATEWAY_PASSWORD: PASSWORD, ...options.env } });
   try {
     const ok = await pollUntil(server, () => answers(`ws://127.0.0.1:${server.port}/`, auth), 2);
     const elapsed = performance.now() - server.spawnedAt;
@@ -86,6 +90,13 @@ export async function benchStart(): Promise<string[]> {
       row('spawn bare ws server → first echo', `${median(pairs.baseline).toFixed(0)} ms`, 'node + ws, plain JS'),
       row(`spawn gateway → connect + ping ok, ${label}`, `${median(pairs.subject).toFixed(0)} ms`, `${ratio.toFixed(2)}× bare ws (goal ≤ 2×): ${verdict(ratio <= 2)}`),
     );
+  }
+  const against = process.env.MOLTBOT_BENCH_AGAINST;
+  if (against !== undefined && against !== '') {
+    const otherBin = join(against, 'bin', 'moltbot.js');
+    await timeToAnswer('gateway', { bin: otherBin });
+    const pairs = await alternate(PAIRS, () => timeToAnswer('gateway'), () => timeToAnswer('gateway', { bin: otherBin }));
+    lines.push(row(`spawn gateway → ping ok: this checkout vs ${against}`, `${median(pairs.subject).toFixed(0)} / ${median(pairs.baseline).toFixed(0)} ms`, `${ratioOf(pairs).toFixed(2)}× (embedded preset)`));
   }
   timeRun([BIN, '--version']);
   const version = await alternate(VERSION_PAIRS, async () => timeRun([BIN, '--version']), async () => timeRun(['-e', '0']));
