@@ -7,7 +7,7 @@
  * and the fake provider over HTTP through the official `openai` client (what a local
  * OpenAI-compatible server costs on top). Client and server share this process.
  */
-import { startBenchGateway, UNREACHABLE_RATE_LIMITS } from './gateway-kernel.ts';
+import { BENCH_PASSWORD as PASSWORD, startBenchGateway, UNREACHABLE_RATE_LIMITS } from './gateway-kernel.ts';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +19,6 @@ import { createIdentityFiles } from '../plugins/agent/identity-files.ts';
 import { startFakeProvider } from '../test/helpers/fake-provider.ts';
 import { row, summarize } from './stats.ts';
 
-const PASSWORD = 'bench-password-0123456789abcdef';
 
 const instantApi: ModelApi = {
   api: 'instant',

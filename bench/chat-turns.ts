@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { accepts, freePort } from '../test/helpers/net.ts';
 import { openClient, startStack, throughput, type Client } from './agent.ts';
 import { serveOverIpc, type ServerUsage } from './server-child.ts';
-import { alternate, median, row } from './stats.ts';
+import { alternate, median, medianRatio, row, verdict } from './stats.ts';
 
 const SERVER_FLAG = '--chat-bench-server';
 const FAKE_PROVIDER = fileURLToPath(new URL('../test/helpers/fake-provider.ts', import.meta.url));
@@ -98,7 +98,6 @@ async function memory(kind: Kind, baseURL: string): Promise<{ after1000: number;
 }
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-const verdict = (met: boolean) => (met ? 'MET' : 'MISSED');
 
 export async function benchChatTurns(): Promise<string[]> {
   const lines = ['', `# chat turn vs a bare durable ws→fetch/SSE proxy (2 fdatasyncs per turn both), fake provider in its own process; ${PAIRS} alternating pairs, medians of per-pair ratios`];
@@ -111,8 +110,8 @@ export async function benchChatTurns(): Promise<string[]> {
       for (const sessions of [1, 16]) {
         let seq = 0;
         const pairs = await alternate(PAIRS, () => round(gateway, sessions, `g${sessions}-${seq++}`), () => round(proxy, sessions, `p${sessions}-${seq++}`));
-        const rate = median(pairs.subject.map((g, i) => g.perSecond / pairs.baseline[i]!.perSecond));
-        const cpu = median(pairs.subject.map((g, i) => g.cpuMs / pairs.baseline[i]!.cpuMs));
+        const rate = medianRatio(pairs.subject.map((g) => g.perSecond), pairs.baseline.map((p) => p.perSecond));
+        const cpu = medianRatio(pairs.subject.map((g) => g.cpuMs), pairs.baseline.map((p) => p.cpuMs));
         lines.push(
           row(`chat turns, ${sessions} session${sessions === 1 ? '' : 's'}: bare durable proxy`, `${median(pairs.baseline.map((p) => p.perSecond)).toFixed(0)} turns/s`, `${median(pairs.baseline.map((p) => p.cpuMs)).toFixed(2)} ms server CPU/turn; baseline`),
           row(`chat turns, ${sessions} session${sessions === 1 ? '' : 's'}: gateway`, `${median(pairs.subject.map((p) => p.perSecond)).toFixed(0)} turns/s`,

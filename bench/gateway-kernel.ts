@@ -2,6 +2,9 @@
 import type { Kernel } from '../core/kernel.ts';
 import { gatewayServiceRef } from '../sdk/gateway/index.ts';
 
+/** The gateway password of every bench's gateway and client. */
+export const BENCH_PASSWORD = 'bench-password-0123456789abcdef';
+
 /** Rate limiting stays in the request path, with limits a bench cannot reach. */
 export const UNREACHABLE_RATE_LIMITS = { enabled: true, requestsPerMinute: 1_000_000_000, burstSize: 1_000_000 };
 

@@ -12,7 +12,7 @@
  * ratio met the same CPU regime (DESIGN §10). RSS per idle connection is measured in a fresh
  * server process per target (SERVER_FLAG): this process's heap has grown during the rounds.
  */
-import { startBenchGateway, UNREACHABLE_RATE_LIMITS } from './gateway-kernel.ts';
+import { BENCH_PASSWORD as PASSWORD, startBenchGateway, UNREACHABLE_RATE_LIMITS } from './gateway-kernel.ts';
 import { accepts } from '../test/helpers/net.ts';
 import { pollUntil, spawnServer, type ServerKind } from './spawned-server.ts';
 import { fork } from 'node:child_process';
@@ -22,11 +22,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocket, WebSocketServer } from 'ws';
 import { open, type Auth } from './ws-client.ts';
-import { median, row, settledRss, summarize } from './stats.ts';
+import { median, medianRatio, row, settledRss, summarize, verdict } from './stats.ts';
 
 const CLIENT_FLAG = '--gateway-bench-client';
 const SERVER_FLAG = '--gateway-bench-server';
-const PASSWORD = 'bench-password-0123456789abcdef';
 const IDLE_CONNECTIONS = 10_000;
 const PIPELINED_CONNECTIONS = 50;
 const PIPELINE_DEPTH = 8;
@@ -319,13 +318,12 @@ async function idleTreeRss(pairs: number): Promise<{ echo: number; gateway: numb
       (kind === 'echo' ? echo : gateway).push(await startedRss(kind));
     }
   }
-  return { echo: median(echo), gateway: median(gateway), ratio: median(gateway.map((value, i) => value / echo[i]!)) };
+  return { echo: median(echo), gateway: median(gateway), ratio: medianRatio(gateway, echo) };
 }
 
 const mb = (bytes: number) => (bytes / 1_048_576).toFixed(1);
 const us = (value: number) => `${value.toFixed(0)} µs`;
 const perSecond = (result: RoundResult) => result.requests / result.seconds;
-const verdict = (met: boolean) => (met ? 'MET' : 'MISSED');
 
 const PAIRS = 8;
 

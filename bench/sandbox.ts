@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSandboxService, type SandboxOptions } from '../plugins/sandbox/index.ts';
-import { alternate, median, row, summarize, type Stats } from './stats.ts';
+import { alternate, median, medianRatio, row, summarize, verdict, type Stats } from './stats.ts';
 
 const SOURCE = "export default { description: 'inc', parameters: { type: 'object' }, run: (a) => a.n + 1 };";
 
@@ -137,8 +137,7 @@ export async function benchSandbox(): Promise<string[]> {
   const p99 = (all: Stats[]) => median(all.map((s) => s.p99));
   const latencyRatio = median(serial.subject.map((s, i) => s.median / serial.baseline[i]!.median));
   const idleRatio = median(afterIdle.subject.map((s, i) => s.median / afterIdle.baseline[i]!.median));
-  const loadRatio = median(load.subject.map((s, i) => s / load.baseline[i]!));
-  const verdict = (met: boolean) => (met ? 'MET' : 'MISSED');
+  const loadRatio = medianRatio(load.subject, load.baseline);
 
   const us = (ms: number) => (ms < 0.01 ? `${(ms * 1e6).toFixed(0)} ns` : `${(ms * 1000).toFixed(1)} µs`);
   lines.push(

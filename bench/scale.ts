@@ -16,10 +16,9 @@ import { WebSocket } from 'ws';
 import { startFakeProvider } from '../test/helpers/fake-provider.ts';
 import { startGatewayProcess, writeConfig, type GatewayProcess } from '../test/helpers/gateway-process.ts';
 import { row } from './stats.ts';
-import { UNREACHABLE_RATE_LIMITS } from './gateway-kernel.ts';
+import { BENCH_PASSWORD as PASSWORD, UNREACHABLE_RATE_LIMITS } from './gateway-kernel.ts';
 
 const REDIS = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const PASSWORD = 'bench-password-0123456789abcdef';
 const CONNECTIONS = 40;
 const DEPTH = 8;
 const ROUND_MS = 3000;

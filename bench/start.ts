@@ -15,10 +15,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, pollUntil, spawnServer, type ServerKind } from './spawned-server.ts';
-import { alternate, median, row } from './stats.ts';
+import { BENCH_PASSWORD as PASSWORD } from './gateway-kernel.ts';
+import { alternate, median, medianRatio, row, verdict } from './stats.ts';
 import { open, type Auth } from './ws-client.ts';
 
-const PASSWORD = 'bench-password-0123456789abcdef';
 const PAIRS = 7;
 /** `--version` takes ≈ 0.1 s a run: more pairs for the same confidence. */
 const VERSION_PAIRS = 14;
@@ -70,8 +70,6 @@ function timeRun(args: string[]): number {
   return performance.now() - began;
 }
 
-const ratioOf = (pairs: { subject: number[]; baseline: number[] }) => median(pairs.subject.map((value, i) => value / pairs.baseline[i]!));
-const verdict = (met: boolean) => (met ? 'MET' : 'MISSED');
 
 export async function benchStart(): Promise<string[]> {
   const lines = [`# start: spawn → first answer (${PAIRS} alternating pairs) and --version (${VERSION_PAIRS}) against their baselines, ratios as medians of per-pair ratios`];
@@ -85,7 +83,7 @@ export async function benchStart(): Promise<string[]> {
   await timeToAnswer('gateway');
   for (const [label, config] of [['embedded preset', undefined], ['gateway plugins', GATEWAY_ONLY]] as const) {
     const pairs = await alternate(PAIRS, () => timeToAnswer('gateway', { config }), () => timeToAnswer('echo'));
-    const ratio = ratioOf(pairs);
+    const ratio = medianRatio(pairs.subject, pairs.baseline);
     lines.push(
       row('spawn bare ws server → first echo', `${median(pairs.baseline).toFixed(0)} ms`, 'node + ws, plain JS'),
       row(`spawn gateway → connect + ping ok, ${label}`, `${median(pairs.subject).toFixed(0)} ms`, `${ratio.toFixed(2)}× bare ws (goal ≤ 2×): ${verdict(ratio <= 2)}`),
@@ -96,11 +94,11 @@ export async function benchStart(): Promise<string[]> {
     const otherBin = join(against, 'bin', 'moltbot.js');
     await timeToAnswer('gateway', { bin: otherBin });
     const pairs = await alternate(PAIRS, () => timeToAnswer('gateway'), () => timeToAnswer('gateway', { bin: otherBin }));
-    lines.push(row(`spawn gateway → ping ok: this checkout vs ${against}`, `${median(pairs.subject).toFixed(0)} / ${median(pairs.baseline).toFixed(0)} ms`, `${ratioOf(pairs).toFixed(2)}× (embedded preset)`));
+    lines.push(row(`spawn gateway → ping ok: this checkout vs ${against}`, `${median(pairs.subject).toFixed(0)} / ${median(pairs.baseline).toFixed(0)} ms`, `${medianRatio(pairs.subject, pairs.baseline).toFixed(2)}× (embedded preset)`));
   }
   timeRun([BIN, '--version']);
   const version = await alternate(VERSION_PAIRS, async () => timeRun([BIN, '--version']), async () => timeRun(['-e', '0']));
-  const ratio = ratioOf(version);
+  const ratio = medianRatio(version.subject, version.baseline);
   lines.push(
     row('node -e 0', `${median(version.baseline).toFixed(0)} ms`, 'spawn to exit'),
     row('moltbot --version', `${median(version.subject).toFixed(0)} ms`, `${ratio.toFixed(2)}× node -e 0 (goal ≤ 1.5×): ${verdict(ratio <= 1.5)}`),

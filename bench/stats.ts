@@ -29,6 +29,14 @@ export function nsPerCall(fn: () => void, calls: number): number {
   return Number(process.hrtime.bigint() - start) / calls;
 }
 
+/** A goal's verdict as the benches print it. */
+export const verdict = (met: boolean): string => (met ? 'MET' : 'MISSED');
+
+/** Median of per-pair ratios subject[i] / baseline[i] (DESIGN §10). */
+export function medianRatio(subject: readonly number[], baseline: readonly number[]): number {
+  return median(subject.map((value, i) => value / baseline[i]!));
+}
+
 /** Median of a few figures (e.g. per-pair ratios). */
 export function median(values: number[]): number {
   return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
