@@ -4,7 +4,10 @@
  * agent, no plugins). Per `chat.send`: append the user message to the session's file and
  * fdatasync it, acknowledge with a runId, stream the provider's SSE deltas as `chat.delta`
  * events, append the reply and fdatasync it, then send `chat.final` — two fdatasyncs per turn,
- * like an acknowledged message and a shown reply in the gateway.
+ * like an acknowledged message and a shown reply in the gateway. The provider gets the whole
+ * conversation, as a chat must send it, from a history kept in memory for as many sessions as
+ * the gateway's transcript cache holds by default (a session that fell out starts over: the
+ * bench never returns to one).
  *
  * Run as a file (`chat-proxy.ts --chat-bench-server proxy <openaiBaseURL>`), it is the bench's
  * proxy server process, which loads nothing of the project.
@@ -13,6 +16,9 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { serveOverIpc } from './server-child.ts';
+
+/** agents.sessionCacheSize's default. */
+const HISTORY_SESSIONS = 100;
 
 interface Request { type: 'req'; id: number; method: string; params?: { sessionKey?: string; message?: string } }
 
@@ -33,18 +39,32 @@ export async function startDurableChatProxy(openaiBaseURL: string, dir: string):
     await file.appendFile(`${JSON.stringify(entry)}\n`);
     await file.datasync();
   };
+  // The conversation so far, sent with every turn as the gateway sends its context; at most as
+  // many sessions as the gateway's transcript cache holds by default (agents.sessionCacheSize).
+  const histories = new Map<string, { role: string; content: string }[]>();
+  const historyOf = (sessionKey: string) => {
+    let history = histories.get(sessionKey);
+    if (history === undefined) {
+      history = [];
+      if (histories.size >= HISTORY_SESSIONS) histories.delete(histories.keys().next().value!);
+    } else histories.delete(sessionKey);
+    histories.set(sessionKey, history);
+    return history;
+  };
   let runs = 0;
 
   const turn = async (ws: WebSocket, request: Request) => {
     const sessionKey = request.params?.sessionKey ?? 'main';
     const message = request.params?.message ?? '';
     await appendDurably(sessionKey, { role: 'user', content: message, at: Date.now() });
+    const history = historyOf(sessionKey);
+    history.push({ role: 'user', content: message });
     const runId = `run-${++runs}`;
     ws.send(JSON.stringify({ type: 'res', id: request.id, ok: true, payload: { runId } }));
     const response = await fetch(`${openaiBaseURL}/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: 'Bearer bench' },
-      body: JSON.stringify({ model: 'echo', stream: true, messages: [{ role: 'user', content: message }] }),
+      body: JSON.stringify({ model: 'echo', stream: true, messages: history }),
     });
     let reply = '';
     let buffered = '';
@@ -63,6 +83,7 @@ export async function startDurableChatProxy(openaiBaseURL: string, dir: string):
       }
     }
     await appendDurably(sessionKey, { role: 'assistant', content: reply, at: Date.now() });
+    history.push({ role: 'assistant', content: reply });
     ws.send(JSON.stringify({ type: 'event', event: 'chat.final', payload: { runId, text: reply } }));
   };
 

@@ -9,7 +9,9 @@
  *   rounds (settled RSS and heap after round 8 minus after round 1; RSS alone also shows
  *   memory the allocator keeps from the peak).
  * A session gets a new key every 10 turns on both sides, so a figure is the per-turn cost, not
- * a growing history's (the proxy sends only the last message).
+ * a growing history's. Both send the provider the session's conversation so far: the gateway
+ * its context, the proxy the history it keeps in memory (before, the proxy sent only the last
+ * message, a smaller request than a chat has to make: part of the measured gap was that).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
