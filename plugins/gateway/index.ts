@@ -14,6 +14,7 @@ import { CLOSE_CODES } from '../../sdk/protocol/index.ts';
 import { createHealthRegistry } from './health.ts';
 import { builtinRoutes, Router } from './http-routes.ts';
 import { IdempotencyCache } from './idempotency.ts';
+import { watchIdleMemory } from './idle-memory.ts';
 import { KnownSources } from './known-sources.ts';
 import { gatewayServiceRef, hasTaps, methodRegistry, type GatewayAddress, type GatewayService, acquireStateLock, type StateLock } from '../../sdk/gateway/index.ts';
 import { daemonServiceRef } from '../../sdk/ops/index.ts';
@@ -28,6 +29,9 @@ import { broadcast, revoke, sendTo } from './service.ts';
 import { callInProcess, connectInProcess } from './in-process.ts';
 import { DEFAULT_OPTIONS, resolveSettings, trustedProxiesOf, type CliOverrides, type GatewayOptions } from './settings.ts';
 import { loadTls } from './tls.ts';
+
+/** What start-up grew in V8's young generation goes after this much quiet (idle-memory.ts). */
+const AFTER_START_QUIET_MS = 1_000;
 
 // The contract (methods, the service ref, wire codes) is moltbot/plugin-sdk/gateway and moltbot/protocol.
 export type { GatewayOptions } from './settings.ts';
@@ -157,9 +161,11 @@ export default definePlugin<GatewayOptions>({
       ctx.log.info({ url: where.url, bind: settings.bind, auth: settings.authMode, tls: server.secure, ms: Date.now() - startedAt }, `gateway listening on ${where.url}`);
     });
 
+    let stopIdleMemory: (() => void) | undefined;
     ctx.hooks.ready.tap(ctx.name, () => {
       phase = 'ready';
       if (runtime) runtime.phase = 'ready';
+      if (options.idleMemoryTrimMs > 0) stopIdleMemory = watchIdleMemory({ quietMs: options.idleMemoryTrimMs, firstQuietMs: AFTER_START_QUIET_MS, log: ctx.log });
     });
 
     ctx.hooks.beforeClose.tapPromise(ctx.name, async () => {
@@ -173,6 +179,7 @@ export default definePlugin<GatewayOptions>({
     });
 
     ctx.onClose(async () => {
+      stopIdleMemory?.();
       try {
         if (server !== undefined && runtime !== undefined) {
           const reason = closeCode === CLOSE_CODES.RESTART ? 'gateway restarting' : 'gateway shutting down';

@@ -32,6 +32,8 @@ export interface GatewayOptions {
   idempotencyMaxEntries: number;
   trustedProxies: string[];
   ipv6SourcePrefix: number;
+  /** Quiet time before the young generation is given back (idle-memory.ts); 0: never. */
+  idleMemoryTrimMs: number;
 }
 
 export const DEFAULT_OPTIONS: Readonly<GatewayOptions> = Object.freeze({
@@ -53,6 +55,7 @@ export const DEFAULT_OPTIONS: Readonly<GatewayOptions> = Object.freeze({
   idempotencyMaxEntries: 1_000,
   trustedProxies: [],
   ipv6SourcePrefix: 64,
+  idleMemoryTrimMs: 30_000,
 });
 
 export interface GatewaySettings extends Omit<GatewayOptions, 'trustedProxies'> {
