@@ -8,12 +8,16 @@
  *   collections), peak RSS under 8 rounds of 50 sessions × 20 turns, and growth across the
  *   rounds (settled RSS and heap after round 8 minus after round 1; RSS alone also shows
  *   memory the allocator keeps from the peak).
+ * MOLTBOT_BENCH_AGAINST=<another checkout> adds before/after rows: this checkout's gateway
+ * against that checkout's (its bench/chat-turns.ts server), alternating rounds, at 1 and 16
+ * sessions.
  * A session gets a new key every 10 turns on both sides, so a figure is the per-turn cost, not
  * a growing history's. Both send the provider the session's conversation so far: the gateway
  * its context, the proxy the history it keeps in memory (before, the proxy sent only the last
  * message, a smaller request than a chat has to make: part of the measured gap was that).
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { accepts, freePort } from '../test/helpers/net.ts';
 import { openClient, startStack, throughput, type Client } from './agent.ts';
@@ -35,8 +39,8 @@ type Kind = 'gateway' | 'proxy';
 
 interface Server { kind: Kind; client: Client; ask<T>(op: string): Promise<T>; stop(): Promise<void> }
 
-async function startServer(kind: Kind, baseURL: string): Promise<Server> {
-  const child: ChildProcess = fork(SERVER_ENTRY[kind], [SERVER_FLAG, kind, baseURL], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+async function startServer(kind: Kind, baseURL: string, entry = SERVER_ENTRY[kind]): Promise<Server> {
+  const child: ChildProcess = fork(entry, [SERVER_FLAG, kind, baseURL], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const next = <T>() => new Promise<T>((resolve) => child.once('message', (message) => resolve(message as T)));
   const ready = await next<{ url?: string; error?: string }>();
   if (ready.url === undefined) throw new Error(`chat bench ${kind} server failed: ${ready.error}`);
@@ -99,6 +103,27 @@ async function memory(kind: Kind, baseURL: string): Promise<{ after1000: number;
   }
 }
 
+/** This checkout's gateway against another checkout's, alternating rounds (turns/s and CPU per turn, medians of per-pair ratios). */
+async function beforeAfter(baseURL: string, against: string): Promise<string[]> {
+  const ours = await startServer('gateway', baseURL);
+  const theirs = await startServer('gateway', baseURL, join(against, 'bench', 'chat-turns.ts'));
+  try {
+    for (const server of [ours, theirs]) await throughput(server.client, 4, 500, 'warm');
+    const lines: string[] = [];
+    for (const sessions of [1, 16]) {
+      let seq = 0;
+      const pairs = await alternate(PAIRS, () => round(ours, sessions, `a${sessions}-${seq++}`), () => round(theirs, sessions, `b${sessions}-${seq++}`));
+      lines.push(row(`chat turns, ${sessions} session${sessions === 1 ? '' : 's'}: this checkout vs ${against}`,
+        `${median(pairs.subject.map((p) => p.perSecond)).toFixed(0)} / ${median(pairs.baseline.map((p) => p.perSecond)).toFixed(0)} turns/s`,
+        `${medianRatio(pairs.subject.map((p) => p.perSecond), pairs.baseline.map((p) => p.perSecond)).toFixed(2)}×; CPU/turn ${medianRatio(pairs.subject.map((p) => p.cpuMs), pairs.baseline.map((p) => p.cpuMs)).toFixed(2)}×`));
+    }
+    return lines;
+  } finally {
+    await ours.stop();
+    await theirs.stop();
+  }
+}
+
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 export async function benchChatTurns(): Promise<string[]> {
@@ -124,6 +149,8 @@ export async function benchChatTurns(): Promise<string[]> {
       await gateway.stop();
       await proxy.stop();
     }
+    const against = process.env.MOLTBOT_BENCH_AGAINST;
+    if (against !== undefined && against !== '') lines.push(...await beforeAfter(provider.baseURL, against));
     const bare = await memory('proxy', provider.baseURL);
     const ours = await memory('gateway', provider.baseURL);
     lines.push(

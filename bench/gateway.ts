@@ -291,8 +291,8 @@ function treeRssBytes(pid: number): number {
 }
 
 /** Spawns a server, waits for its port and IDLE_SETTLE_MS more, and returns its tree's RSS. */
-async function startedRss(kind: ServerKind): Promise<number> {
-  const server = await spawnServer(kind);
+async function startedRss(kind: ServerKind, config?: object): Promise<number> {
+  const server = await spawnServer(kind, config === undefined ? {} : { config });
   try {
     const listening = await pollUntil(server, () => accepts(server.port), 5);
     if (listening) await new Promise((resolve) => setTimeout(resolve, IDLE_SETTLE_MS));
@@ -309,17 +309,22 @@ async function startedRss(kind: ServerKind): Promise<number> {
  * gateway start first, unmeasured: bin/moltbot.js keeps Node's compile cache, so every later
  * start skips type stripping as an installed (compiled) package does.
  */
-async function idleTreeRss(pairs: number): Promise<{ echo: number; gateway: number; ratio: number }> {
+async function idleTreeRss(pairs: number): Promise<{ echo: number; gateway: number; ratio: number; trimmed: number; trimmedRatio: number }> {
   await startedRss('gateway');
   const echo: number[] = [];
   const gateway: number[] = [];
+  const trimmed: number[] = [];
   for (let pair = 0; pair < pairs; pair++) {
-    for (const kind of pair % 2 === 0 ? ['echo', 'gateway'] as const : ['gateway', 'echo'] as const) {
-      (kind === 'echo' ? echo : gateway).push(await startedRss(kind));
+    for (const kind of pair % 2 === 0 ? ['echo', 'gateway', 'trimmed'] as const : ['trimmed', 'gateway', 'echo'] as const) {
+      if (kind === 'trimmed') trimmed.push(await startedRss('gateway', QUICK_IDLE_TRIM));
+      else (kind === 'echo' ? echo : gateway).push(await startedRss(kind));
     }
   }
-  return { echo: median(echo), gateway: median(gateway), ratio: medianRatio(gateway, echo) };
+  return { echo: median(echo), gateway: median(gateway), ratio: medianRatio(gateway, echo), trimmed: median(trimmed), trimmedRatio: medianRatio(trimmed, echo) };
 }
+
+/** The idle collection (plugins/gateway/idle-memory.ts) after 1 s of quiet instead of 30 s: what it gives back, within IDLE_SETTLE_MS. */
+const QUICK_IDLE_TRIM = { plugins: [['gateway', { idleMemoryTrimMs: 1_000 }]] };
 
 const mb = (bytes: number) => (bytes / 1_048_576).toFixed(1);
 const us = (value: number) => `${value.toFixed(0)} µs`;
@@ -396,6 +401,8 @@ export async function benchGateway(): Promise<string[]> {
     row('idle RSS after start, process tree: bare ws server', `${mb(idle.echo)} MB`, 'node + ws, plain JS, median of 3'),
     row('idle RSS after start, process tree: moltbot gateway', `${mb(idle.gateway)} MB`,
       `embedded preset, ${IDLE_SETTLE_MS / 1000} s after listening; ${idle.ratio.toFixed(2)}× bare ws (goal ≤ 1.4×): ${verdict(idle.ratio <= 1.4)}`),
+    row('  same, idleMemoryTrimMs: 1000 (default 30 000)', `${mb(idle.trimmed)} MB`,
+      `${idle.trimmedRatio.toFixed(2)}× bare ws: the young generation start-up grew, given back after 1 s of quiet`),
   );
 
   return lines;

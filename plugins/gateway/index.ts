@@ -30,9 +30,6 @@ import { callInProcess, connectInProcess } from './in-process.ts';
 import { DEFAULT_OPTIONS, resolveSettings, trustedProxiesOf, type CliOverrides, type GatewayOptions } from './settings.ts';
 import { loadTls } from './tls.ts';
 
-/** What start-up grew in V8's young generation goes after this much quiet (idle-memory.ts). */
-const AFTER_START_QUIET_MS = 1_000;
-
 // The contract (methods, the service ref, wire codes) is moltbot/plugin-sdk/gateway and moltbot/protocol.
 export type { GatewayOptions } from './settings.ts';
 
@@ -165,7 +162,8 @@ export default definePlugin<GatewayOptions>({
     ctx.hooks.ready.tap(ctx.name, () => {
       phase = 'ready';
       if (runtime) runtime.phase = 'ready';
-      if (options.idleMemoryTrimMs > 0) stopIdleMemory = watchIdleMemory({ quietMs: options.idleMemoryTrimMs, firstQuietMs: AFTER_START_QUIET_MS, log: ctx.log });
+      stopIdleMemory?.();
+      if (options.idleMemoryTrimMs > 0) stopIdleMemory = watchIdleMemory({ quietMs: options.idleMemoryTrimMs, log: ctx.log });
     });
 
     ctx.hooks.beforeClose.tapPromise(ctx.name, async () => {

@@ -44,23 +44,27 @@ describe('memoryReducingCollection', () => {
 });
 
 describe('watchIdleMemory', () => {
-  it('collects what start-up grew after the first quiet time, and what load grew only after the longer one', () => {
+  it('collects after the quiet time, and again only once load has grown the young generation back', () => {
     vi.useFakeTimers();
     let held = 16 * MB;
     const collect = vi.fn(() => { held = 1 * MB; });
-    // Start-up is busy for a window, then quiet; later a burst of load.
-    const busy = [0.4, 0.001, 0.002];
-    const stop = watchIdleMemory({ quietMs: 5_000, firstQuietMs: 1_000, log, collect, probe: scriptedProbe(busy, () => held) });
-    vi.advanceTimersByTime(1_000);
+    // Start-up is busy for a window, then quiet.
+    const busy = [0.4, 0.001, 0.002, 0.001];
+    const stop = watchIdleMemory({ quietMs: 3_000, log, collect, probe: scriptedProbe(busy, () => held) });
+    vi.advanceTimersByTime(3_000);
     expect(collect).not.toHaveBeenCalled();
     vi.advanceTimersByTime(1_000);
     expect(collect).toHaveBeenCalledTimes(1);
     expect(log.debug).toHaveBeenCalledWith(expect.objectContaining({ newSpaceBefore: 16 * MB, newSpaceAfter: 1 * MB }), expect.stringContaining('young generation'));
 
-    // Load grows it back (two busy windows); four quiet seconds are not enough now, the fifth is.
+    // Still idle, nothing grew: the next check finds nothing worth collecting.
+    vi.advanceTimersByTime(6_000);
+    expect(collect).toHaveBeenCalledTimes(1);
+
+    // Load grows it back (two busy windows); two quiet seconds are not enough, the third is.
     held = 16 * MB;
-    busy.push(0.9, 0.5, 0.001, 0.001, 0.001, 0.001);
-    vi.advanceTimersByTime(7_000);
+    busy.push(0.9, 0.5, 0.001, 0.001);
+    vi.advanceTimersByTime(4_000);
     expect(collect).toHaveBeenCalledTimes(1);
     vi.advanceTimersByTime(1_000);
     expect(collect).toHaveBeenCalledTimes(2);
@@ -72,7 +76,7 @@ describe('watchIdleMemory', () => {
     let held = 2 * MB;
     const collect = vi.fn();
     const busy = [0, 0, 0, 0.05, 0, 0];
-    const stop = watchIdleMemory({ quietMs: 3_000, firstQuietMs: 1_000, log, collect, probe: scriptedProbe(busy, () => held) });
+    const stop = watchIdleMemory({ quietMs: 3_000, log, collect, probe: scriptedProbe(busy, () => held) });
     vi.advanceTimersByTime(3_000);
     expect(collect).not.toHaveBeenCalled();
     held = 12 * MB;
@@ -88,7 +92,7 @@ describe('watchIdleMemory', () => {
 });
 
 describe('the gateway gives the young generation back when idle', () => {
-  it('after start-up, unless idleMemoryTrimMs is 0', async () => {
+  it('once quiet for idleMemoryTrimMs, and never with 0', async () => {
     const off = await startGateway({ options: { idleMemoryTrimMs: 0 } });
     growNewSpace();
     await new Promise((resolve) => setTimeout(resolve, 1_500));
