@@ -42,7 +42,9 @@ interface Server { kind: Kind; client: Client; ask<T>(op: string): Promise<T>; s
 async function startServer(kind: Kind, baseURL: string, entry = SERVER_ENTRY[kind]): Promise<Server> {
   const child: ChildProcess = fork(entry, [SERVER_FLAG, kind, baseURL], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const next = <T>() => new Promise<T>((resolve) => child.once('message', (message) => resolve(message as T)));
-  const ready = await next<{ url?: string; error?: string }>();
+  // A server that dies before it is ready (a wrong MOLTBOT_BENCH_AGAINST checkout) fails the bench instead of hanging it.
+  const exited = new Promise<{ url?: string; error?: string }>((resolve) => child.once('exit', (code) => resolve({ error: `${entry} exited with ${code} before it was ready` })));
+  const ready = await Promise.race([next<{ url?: string; error?: string }>(), exited]);
   if (ready.url === undefined) throw new Error(`chat bench ${kind} server failed: ${ready.error}`);
   const client = await openClient(ready.url);
   return {

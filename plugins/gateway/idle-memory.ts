@@ -1,11 +1,12 @@
 /**
  * Gives V8's young generation back once the gateway goes quiet. V8 grows it under start-up and
- * load (to 16 MB after start-up and 128 MB under chat load on a 2-core, 24 GiB machine) and
- * shrinks it only in a memory-reducing collection, which nothing triggers in an idle process:
- * an idle gateway kept 15 MB of resident, empty new space after start-up and 104 MB after load
- * (issue 23). So once the event loop has been under 1 % busy for `quietMs` and the new space
- * holds at least NEW_SPACE_WORTH_BYTES, one such collection runs (about 60 ms at an idle heap,
- * when nothing waits on the loop); it runs again only after load has grown the new space back.
+ * load (to 16 MB after start-up and 128 MB under chat load on a 2-core, 24 GiB machine); it
+ * shrinks it during a collection when allocation is slow, but an idle process runs no
+ * collection, and a minor one forced at idle left it as it was: an idle gateway kept 15 MB of
+ * resident, empty new space after start-up and 104 MB after load (issue 23). So once the event
+ * loop has been under 1 % busy for `quietMs`, no request is in flight and the new space holds at
+ * least NEW_SPACE_WORTH_BYTES, one memory-reducing collection runs (about 60 ms at an idle heap);
+ * the next one waits until a busy window has been seen, so an idle gateway collects once.
  */
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
@@ -40,15 +41,21 @@ export function v8Probe(): IdleMemoryProbe {
 
 type GcFunction = (options?: { type: 'major'; execution: 'sync'; flavor: 'last-resort' }) => void;
 
+/** The process was started with a gc flag of its own (--expose-gc, --expose-gc-as=…): leave V8's flags alone. */
+function startedWithGcFlag(): boolean {
+  return /--expose[-_]gc/.test([...process.execArgv, process.env['NODE_OPTIONS'] ?? ''].join(' '));
+}
+
 /**
  * A memory-reducing collection (V8's "last resort" flavour: it also shrinks the new space).
  * Node has no API for one, so V8's `gc` is taken from a context made while --expose-gc is set,
  * and the flag is cleared again: no other context (nor this program's global) gets a `gc`.
- * A process started with --expose-gc already has it. Undefined when V8 refuses the flag.
+ * A process started with --expose-gc already has it, and its flags are not touched.
+ * Undefined when there is no way to get it (V8 refuses the flag, --expose-gc-as renamed it).
  */
 export function memoryReducingCollection(): (() => void) | undefined {
   let gc = (globalThis as { gc?: GcFunction }).gc;
-  if (typeof gc !== 'function') {
+  if (typeof gc !== 'function' && !startedWithGcFlag()) {
     try {
       setFlagsFromString('--expose-gc');
       gc = runInNewContext('gc') as GcFunction | undefined;
@@ -66,35 +73,49 @@ export function memoryReducingCollection(): (() => void) | undefined {
 export interface IdleMemoryOptions {
   /** Quiet time before a collection (ms). */
   quietMs: number;
-  log: Pick<Logger, 'debug'>;
+  log: Pick<Logger, 'debug' | 'warn'>;
+  /** Work in flight that a pause would hold up (requests being answered). */
+  busy?: () => boolean;
   probe?: IdleMemoryProbe;
+  /** The collection; by default memoryReducingCollection(), taken when first needed. */
   collect?: () => void;
 }
 
 /** Checks once a window (at most `quietMs`); returns the function that stops it. */
 export function watchIdleMemory(options: IdleMemoryOptions): () => void {
-  const collect = options.collect ?? memoryReducingCollection();
-  if (collect === undefined) {
-    options.log.debug({}, 'no memory-reducing collection in this V8: the young generation keeps its size when idle');
-    return () => undefined;
-  }
   const probe = options.probe ?? v8Probe();
   const windowMs = Math.min(WINDOW_MS, options.quietMs);
+  let collect = options.collect;
   let quietMs = 0;
+  // False after a collection until a busy window: what stays after one is not collected again.
+  let armed = true;
   const timer = setInterval(() => {
     if (probe.utilization() >= QUIET_UTILIZATION) {
       quietMs = 0;
+      armed = true;
       return;
     }
     quietMs += windowMs;
-    if (quietMs < options.quietMs) return;
-    // Once per quiet period: a long idle time is checked every `quietMs`.
+    if (quietMs < options.quietMs || !armed || options.busy?.() === true) return;
     quietMs = 0;
     const held = probe.newSpaceBytes();
     if (held < NEW_SPACE_WORTH_BYTES) return;
+    collect ??= memoryReducingCollection();
+    if (collect === undefined) {
+      options.log.debug({}, 'no memory-reducing collection in this process (V8 flags): the young generation keeps its size when idle');
+      clearInterval(timer);
+      return;
+    }
     const rssBefore = process.memoryUsage.rss();
     const started = performance.now();
-    collect();
+    armed = false;
+    try {
+      collect();
+    } catch (error) {
+      options.log.warn({ err: error }, 'the idle memory collection failed; it is not tried again');
+      clearInterval(timer);
+      return;
+    }
     options.log.debug({ ms: Math.round(performance.now() - started), newSpaceBefore: held, newSpaceAfter: probe.newSpaceBytes(), rssBefore, rssAfter: process.memoryUsage.rss() },
       'idle: gave the young generation back to the system');
   }, windowMs);

@@ -27,7 +27,7 @@ import type { Runtime } from './runtime.ts';
 import type { RunningServer } from './server.ts';
 import { broadcast, revoke, sendTo } from './service.ts';
 import { callInProcess, connectInProcess } from './in-process.ts';
-import { DEFAULT_OPTIONS, resolveSettings, trustedProxiesOf, type CliOverrides, type GatewayOptions } from './settings.ts';
+import { checkIdleMemoryTrim, DEFAULT_OPTIONS, resolveSettings, trustedProxiesOf, type CliOverrides, type GatewayOptions } from './settings.ts';
 import { loadTls } from './tls.ts';
 
 // The contract (methods, the service ref, wire codes) is moltbot/plugin-sdk/gateway and moltbot/protocol.
@@ -56,6 +56,7 @@ export default definePlugin<GatewayOptions>({
     const startedAt = Date.now();
     // A bad trustedProxies entry fails here, at load (config validate, doctor), not at start.
     trustedProxiesOf(options.trustedProxies);
+    checkIdleMemoryTrim(options.idleMemoryTrimMs);
     const overrides: CliOverrides = {};
     let phase: 'starting' | 'ready' | 'closing' = 'starting';
     let runtime: Runtime | undefined;
@@ -163,7 +164,8 @@ export default definePlugin<GatewayOptions>({
       phase = 'ready';
       if (runtime) runtime.phase = 'ready';
       stopIdleMemory?.();
-      if (options.idleMemoryTrimMs > 0) stopIdleMemory = watchIdleMemory({ quietMs: options.idleMemoryTrimMs, log: ctx.log });
+      if (options.idleMemoryTrimMs === 0) ctx.log.debug({}, 'idle memory collection off (idleMemoryTrimMs: 0)');
+      else stopIdleMemory = watchIdleMemory({ quietMs: options.idleMemoryTrimMs, log: ctx.log, busy: () => (runtime?.inflight.count ?? 0) > 0 });
     });
 
     ctx.hooks.beforeClose.tapPromise(ctx.name, async () => {

@@ -149,3 +149,14 @@ export function trustedProxiesOf(entries: readonly string[]): ProxyTrust {
     });
   }
 }
+
+/** The idle collection is checked once a second: a shorter quiet time would never be seen (idle-memory.ts). */
+export function checkIdleMemoryTrim(ms: number): void {
+  if (ms === 0 || ms >= 1_000) return;
+  throw new MoltbotError('MOLT_ERR_PLUGIN_OPTIONS_INVALID', {
+    message: `gateway option idleMemoryTrimMs is ${ms}: the event loop is checked once a second, so it is 0 (off) or at least 1000`,
+    plugin: 'gateway',
+    path: 'gateway options → idleMemoryTrimMs',
+    fix: 'Set idleMemoryTrimMs to 0 to turn the idle collection off, or to 1000 or more (ms of quiet before it).',
+  });
+}
