@@ -75,6 +75,8 @@ export class Connection implements Caller {
   /** Requests running for this connection (aborted if it closes); created on the first one. */
   inflight: Set<RequestContext> | undefined;
   handshakeTimer: NodeJS.Timeout | undefined;
+  /** From `connect` until `hello-ok` is sent: frames the client pipelined (dispatch.ts holdEarly). */
+  early: { frames: Array<{ data: Buffer | ArrayBuffer | Buffer[]; isBinary: boolean }>; bytes: number } | undefined;
   readonly #maxBuffered: number;
   readonly #events: ConnectionEvents;
   /** The upgraded TCP socket: corked while a burst of frames is written. */

@@ -1,6 +1,10 @@
 /**
- * Incoming frames. Before `connect` succeeds the only acceptable frame is `connect`; anything
- * else is answered and the connection closed. After it, every request goes through the same
+ * Incoming frames. The first frame must be `connect`; anything else is answered and the
+ * connection closed. Requests a client sends after `connect` without waiting for `hello-ok`
+ * (pipelined: the first answer then costs one round trip less) are held, at most
+ * `maxPreAuthPayload` bytes and `maxInflight` frames of them, and handled once `hello-ok` is
+ * sent, in order, as if they had arrived after it; a refused `connect` drops them with the
+ * connection. After `hello-ok`, every request goes through the same
  * gates in this order: shutdown, request rate (per connection and per credential), in-flight
  * cap, method lookup, scope, params schema, idempotency; then the method's `rpc` tap runs
  * under the request deadline and its result or error becomes the response. Bad frames never
@@ -26,6 +30,7 @@ import type { Runtime } from './runtime.ts';
 
 export function handleMessage(runtime: Runtime, connection: Connection, data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
   if (connection.state === 'closed') return;
+  if (connection.early !== undefined) return holdEarly(runtime, connection, data, isBinary);
   // Every frame of an authenticated client counts, refused ones (rate limit, scope, unknown method) too.
   if (connection.state === 'open') runtime.traffic.requests++;
   if (isBinary) return invalidFrame(runtime, connection, null, wireError('INVALID_REQUEST', 'binary frames are not supported; send JSON text frames'));
@@ -43,15 +48,38 @@ export function handleMessage(runtime: Runtime, connection: Connection, data: Bu
         connection.close(CLOSE_CODES.POLICY, 'first request must be connect');
         return;
       }
-      void runtime.track(handleConnect(runtime, connection, frame)).catch((error: unknown) => {
+      connection.early = { frames: [], bytes: 0 };
+      void runtime.track(handleConnect(runtime, connection, frame).then(() => releaseEarly(runtime, connection))).catch((error: unknown) => {
         runtime.log.error({ err: error, connId: connection.id }, 'gateway handshake failed unexpectedly');
         connection.close(CLOSE_CODES.INTERNAL, 'internal error');
       });
-      return;
-    case 'authenticating':
-      connection.fail(frame.id, wireError('UNAUTHORIZED', 'wait for the connect response before sending requests'));
-      connection.close(CLOSE_CODES.POLICY, 'request before connect completed');
   }
+}
+
+/** A frame sent after `connect`, before `hello-ok` went out: kept for releaseEarly, bounded. */
+function holdEarly(runtime: Runtime, connection: Connection, data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
+  const early = connection.early!;
+  early.bytes += byteLengthOf(data);
+  if (early.bytes > runtime.settings.maxPreAuthPayload || early.frames.length >= runtime.settings.maxInflight) {
+    connection.early = undefined;
+    connection.fail(null, wireError('INVALID_REQUEST', `more than ${runtime.settings.maxPreAuthPayload} bytes or ${runtime.settings.maxInflight} requests sent between connect and hello-ok (the gateway plugin's maxPreAuthPayload and maxInflight options); wait for hello-ok`));
+    connection.close(CLOSE_CODES.POLICY, 'too much sent before connect completed');
+    return;
+  }
+  early.frames.push({ data, isBinary });
+}
+
+/** After the handshake: held frames are handled as if they arrived now (none if it was refused). */
+function releaseEarly(runtime: Runtime, connection: Connection): void {
+  const early = connection.early;
+  connection.early = undefined;
+  if (early === undefined || connection.state !== 'open') return;
+  for (const { data, isBinary } of early.frames) handleMessage(runtime, connection, data, isBinary);
+}
+
+function byteLengthOf(data: Buffer | ArrayBuffer | Buffer[]): number {
+  if (Array.isArray(data)) return data.reduce((sum, part) => sum + part.length, 0);
+  return data.byteLength;
 }
 
 function textOf(data: Buffer | ArrayBuffer | Buffer[]): string {

@@ -91,13 +91,16 @@ function callOnce(url: string, auth: Record<string, string>, method: string, par
     ws.on('open', () => {
       const connect: ConnectParams = { minProtocol: PROTOCOL_VERSION, maxProtocol: PROTOCOL_VERSION, client: { id: 'moltbot-cli', version: KERNEL_VERSION }, auth };
       ws.send(JSON.stringify({ type: 'req', id: 'connect', method: 'connect', params: connect } satisfies RequestFrame));
+      // Sent at once, not after hello-ok: the gateway holds it until hello-ok is out (one round
+      // trip less) and drops it if `connect` is refused, so it never runs unauthenticated and a
+      // 1013 before hello-ok still means it did not run.
+      ws.send(JSON.stringify({ type: 'req', id: 'call', method, ...(params === undefined ? {} : { params }) } satisfies RequestFrame));
     });
     ws.on('message', (data) => {
       const frame = JSON.parse(data.toString()) as { type: string; id?: string; ok?: boolean; payload?: unknown; error?: { code: string; message: string; retryAfterMs?: number; details?: Record<string, unknown> } };
       if (frame.type !== 'res') return;
       if (!frame.ok) return finish(refusal(frame.id === 'connect' ? 'the connection' : method, frame.error));
       if (frame.id === 'connect') authenticated = true;
-      if (frame.id === 'connect') ws.send(JSON.stringify({ type: 'req', id: 'call', method, ...(params === undefined ? {} : { params }) } satisfies RequestFrame));
       else if (frame.id === 'call') finish(undefined, frame.payload);
     });
   });

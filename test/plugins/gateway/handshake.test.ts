@@ -53,7 +53,7 @@ describe('gateway handshake', () => {
     expect(remaining).toEqual([9]);
   });
 
-  it('the first request must be connect; a request before hello-ok is refused', async () => {
+  it('AU-14: the first request must be connect; anything before it is refused and closes', async () => {
     const { url } = await startGateway();
     const early = openClient(url);
     expect((await early.request('health')).error).toEqual({ code: 'UNAUTHORIZED', message: 'the first request must be "connect"' });
@@ -155,5 +155,73 @@ describe('connection hook', () => {
     const hello = await client.connect({ password: PASSWORD }, { scopes: ['write'] });
     expect(seen).toEqual([{ id: hello.payload.server.connId, remoteAddress: '127.0.0.1', scopes: ['read', 'write'], subject: 'password' }]);
     expect(Object.isFrozen(seen[0])).toBe(true);
+  });
+});
+
+describe('requests pipelined after connect (sent before hello-ok)', () => {
+  /** A plugin whose connection tap takes `delayMs` (hello-ok waits for it) and a method that counts its calls. */
+  function slowHello(delayMs: number, calls: string[]) {
+    return definePlugin({
+      name: 'slow-hello',
+      version: '1.0.0',
+      setup(ctx) {
+        ctx.hooks.connection.tapPromise(ctx.name, () => new Promise((resolve) => setTimeout(resolve, delayMs)));
+        defineMethod(ctx, { name: 'probe.touch', scope: 'write', handler: (params: { n: number }) => { calls.push(`touch ${params.n}`); return { n: params.n }; } });
+      },
+    });
+  }
+
+  it('are answered after hello-ok, in the order sent, with the scopes connect granted — also those that arrive while the connection tap runs', async () => {
+    const calls: string[] = [];
+    const { url } = await startGateway({ extra: [slowHello(150, calls)] });
+    const client = openClient(url);
+    const hello = client.connect({ password: PASSWORD });
+    const answers = [client.request('probe.touch', { n: 1 }), client.request('ping')];
+    // Sent once the server has surely opened the connection and is inside the slow tap.
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    answers.push(client.request('probe.touch', { n: 2 }));
+    expect((await hello).ok).toBe(true);
+    const [first, ping, second] = await Promise.all(answers);
+    expect([first!.payload, ping!.ok, second!.payload]).toEqual([{ n: 1 }, true, { n: 2 }]);
+    expect(client.frames.map((frame) => frame.payload?.type ?? frame.payload?.n ?? (frame.payload?.pong === true ? 'pong' : frame.type))).toEqual(['hello-ok', 1, 'pong', 2]);
+    expect(calls).toEqual(['touch 1', 'touch 2']);
+  });
+
+  it('a refused connect drops them: nothing runs, the only answer is the refusal', async () => {
+    const calls: string[] = [];
+    const { url } = await startGateway({ extra: [slowHello(0, calls)] });
+    const client = openClient(url);
+    const refused = client.connect({ password: 'not-the-password' });
+    void client.request('probe.touch', { n: 1 });
+    expect((await refused).error).toEqual({ code: 'UNAUTHORIZED', message: 'authentication failed' });
+    expect(await client.closed).toEqual({ code: 1008, reason: 'authentication failed' });
+    expect(calls).toEqual([]);
+    expect(client.frames).toHaveLength(1);
+  });
+
+  it('a narrowed connect holds them to the narrowed scopes', async () => {
+    const calls: string[] = [];
+    const { url } = await startGateway({ extra: [slowHello(0, calls)] });
+    const client = openClient(url);
+    void client.connect({ password: PASSWORD }, { scopes: ['read'] });
+    const denied = await client.request('probe.touch', { n: 1 });
+    expect(denied.error).toMatchObject({ code: 'FORBIDDEN' });
+    expect(calls).toEqual([]);
+  });
+
+  it('more than maxPreAuthPayload bytes or maxInflight frames before hello-ok closes the connection, naming both limits', async () => {
+    const calls: string[] = [];
+    const { url } = await startGateway({ options: { maxPreAuthPayload: 4096, maxInflight: 3 }, extra: [slowHello(100, calls)] });
+    const bytes = openClient(url);
+    void bytes.connect({ password: PASSWORD });
+    for (let n = 0; n < 2; n++) void bytes.request('probe.touch', { n, pad: 'x'.repeat(2_500) });
+    expect(await bytes.closed).toEqual({ code: 1008, reason: 'too much sent before connect completed' });
+    const count = openClient(url);
+    void count.connect({ password: PASSWORD });
+    for (let n = 0; n < 4; n++) void count.request('ping');
+    expect(await count.closed).toEqual({ code: 1008, reason: 'too much sent before connect completed' });
+    const refusal = count.frames.find((frame) => frame.ok === false);
+    expect(refusal?.error).toEqual({ code: 'INVALID_REQUEST', message: "more than 4096 bytes or 3 requests sent between connect and hello-ok (the gateway plugin's maxPreAuthPayload and maxInflight options); wait for hello-ok" });
+    expect(calls).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
 import { callGateway, cliCredential, gatewayUrl, retryHint } from '../../../sdk/gateway/cli-client.ts';
 import { runCliCaptured } from '../../helpers/cli.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
@@ -50,6 +50,24 @@ describe('gateway CLI client', () => {
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/AUTH_RATE_LIMITED too many failed authentication attempts; try again later \(retry in (4 min 5\d s|5 min), at \d\d:\d\d:\d\d UTC\)/);
     expect(result.stderr).not.toContain(PASSWORD);
+  });
+
+  it('sends its call right after connect, without waiting for hello-ok (one round trip less)', async () => {
+    // A server that answers nothing until it has heard both frames: a client waiting for
+    // hello-ok before its call would never get an answer.
+    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+    const seen: string[] = [];
+    server.on('connection', (ws) => ws.on('message', (data) => {
+      seen.push((JSON.parse(data.toString()) as { method: string }).method);
+      if (seen.length < 2) return;
+      ws.send(JSON.stringify({ type: 'res', id: 'connect', ok: true, payload: { type: 'hello-ok' } }));
+      ws.send(JSON.stringify({ type: 'res', id: 'call', ok: true, payload: { pong: true } }));
+    }));
+    const url = `ws://127.0.0.1:${(server.address() as { port: number }).port}/`;
+    expect(await callGateway(url, { password: PASSWORD }, 'ping')).toEqual({ pong: true });
+    expect(seen).toEqual(['connect', 'ping']);
   });
 
   it('retry hints round up to whole seconds', () => {
