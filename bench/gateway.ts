@@ -9,7 +9,9 @@
  * The servers run in this process and the load comes from a child process (this file again,
  * with CLIENT_FLAG), so client and server do not share a thread. Echo and gateway rounds
  * alternate and each gateway figure is a ratio to the echo round next to it, so both sides of a
- * ratio met the same CPU regime (DESIGN §10). RSS per idle connection is measured in a fresh
+ * ratio met the same CPU regime (DESIGN §10); rounds are short (0.3 s) and many (16 pairs) because
+ * this shared machine's speed drifts between seconds (the echo's own rate moved 19–44k/s between
+ * 1.5 s rounds). The servers' CPU per request is read around each round in this process. RSS per idle connection is measured in a fresh
  * server process per target (SERVER_FLAG): this process's heap has grown during the rounds.
  */
 import { BENCH_PASSWORD as PASSWORD, startBenchGateway, UNREACHABLE_RATE_LIMITS } from './gateway-kernel.ts';
@@ -38,6 +40,8 @@ interface RoundResult {
   seconds: number;
   /** Round-trip latencies in microseconds (all of them, or a uniform sample). */
   latencies: number[];
+  /** CPU of this (the servers') process during the round, µs: set here, not by the load generator. */
+  serverCpuUs?: number;
 }
 
 // ------------------------------------------------------------------------------------------
@@ -333,12 +337,12 @@ const mb = (bytes: number) => (bytes / 1_048_576).toFixed(1);
 const us = (value: number) => `${value.toFixed(0)} µs`;
 const perSecond = (result: RoundResult) => result.requests / result.seconds;
 
-const PAIRS = 8;
+const PAIRS = 16;
 
 export async function benchGateway(): Promise<string[]> {
   const stateDir = mkdtempSync(join(tmpdir(), 'moltbot-bench-gateway-'));
   const client = startClientProcess();
-  const lines = [`# gateway: servers in this process, load from a child process; ${PAIRS} alternating echo/gateway pairs, gateway figures as medians of per-pair ratios`];
+  const lines = [`# gateway: servers in this process, load from a child process; one unmeasured warm-up round of each kind, then ${PAIRS} alternating echo/gateway pairs, gateway figures as medians of per-pair ratios`];
   try {
     const echo = await startEcho();
     const gateway = await startGateway(stateDir);
@@ -347,20 +351,30 @@ export async function benchGateway(): Promise<string[]> {
       serial: { echo: [], gateway: [] }, serial10: { echo: [], gateway: [] }, pipelined: { echo: [], gateway: [] }, handshakes: { echo: [], gateway: [] }, handshakesWaiting: { echo: [], gateway: [] },
     };
     const commands: Record<Kind, (target: Target) => Command> = {
-      serial: (target) => ({ op: 'serial', url: target.url, auth: target.auth, count: 1_500 }),
-      serial10: (target) => ({ op: 'pipelined', url: target.url, auth: target.auth, durationMs: 600, connections: SERIAL_CONNECTIONS, depth: 1 }),
-      pipelined: (target) => ({ op: 'pipelined', url: target.url, auth: target.auth, durationMs: 600, connections: PIPELINED_CONNECTIONS, depth: PIPELINE_DEPTH }),
-      handshakes: (target) => ({ op: 'handshakes', url: target.url, auth: target.auth, count: 300, pipelined: true }),
+      serial: (target) => ({ op: 'serial', url: target.url, auth: target.auth, count: 750 }),
+      serial10: (target) => ({ op: 'pipelined', url: target.url, auth: target.auth, durationMs: 300, connections: SERIAL_CONNECTIONS, depth: 1 }),
+      pipelined: (target) => ({ op: 'pipelined', url: target.url, auth: target.auth, durationMs: 300, connections: PIPELINED_CONNECTIONS, depth: PIPELINE_DEPTH }),
+      handshakes: (target) => ({ op: 'handshakes', url: target.url, auth: target.auth, count: 500, pipelined: true }),
       // The echo answers any frame, so a credential makes it answer a `connect` first: the
       // same three round trips as a client that waits for hello-ok.
-      handshakesWaiting: (target) => ({ op: 'handshakes', url: target.url, auth: target.auth ?? { password: 'unused' }, count: 300, pipelined: false }),
+      handshakesWaiting: (target) => ({ op: 'handshakes', url: target.url, auth: target.auth ?? { password: 'unused' }, count: 500, pipelined: false }),
     };
     try {
+      // One unmeasured round of every kind on both servers first: V8 has optimised the hot
+      // paths of each (the gateway has more code to warm up) before anything is counted.
+      for (const kind of Object.keys(commands) as Kind[]) {
+        for (const target of [echo, gateway]) await client.run(commands[kind](target));
+      }
       for (let pair = 0; pair < PAIRS; pair++) {
         for (const kind of Object.keys(commands) as Kind[]) {
           // Which side goes first alternates too, so neither always follows the other.
           const order = pair % 2 === 0 ? [echo, gateway] : [gateway, echo];
-          for (const target of order) results[kind][target.name as 'echo' | 'gateway'].push((await client.run(commands[kind](target)))!);
+          for (const target of order) {
+            const before = process.cpuUsage();
+            const result = (await client.run(commands[kind](target)))!;
+            const used = process.cpuUsage(before);
+            results[kind][target.name as 'echo' | 'gateway'].push({ ...result, serverCpuUs: used.user + used.system });
+          }
         }
       }
     } finally {
@@ -370,6 +384,7 @@ export async function benchGateway(): Promise<string[]> {
     const ratio = (kind: Kind) => median(results[kind].gateway.map((result, i) => perSecond(result) / perSecond(results[kind].echo[i]!)));
     const rate = (results: RoundResult[]) => median(results.map(perSecond));
     const latency = (results: RoundResult[]) => summarize(results.flatMap((result) => result.latencies));
+    const cpuPerRequest = (results: RoundResult[]) => median(results.map((result) => result.serverCpuUs! / result.requests));
     const p99Ratio = (kind: Kind) => median(results[kind].gateway.map((result, i) => summarize(result.latencies).p99 / summarize(results[kind].echo[i]!.latencies).p99));
 
     for (const kind of ['serial', 'serial10', 'pipelined'] as const) {
@@ -381,18 +396,18 @@ export async function benchGateway(): Promise<string[]> {
       const throughput = ratio(kind);
       const tail = p99Ratio(kind);
       lines.push(
-        row(`${label}: echo`, `${rate(results[kind].echo).toFixed(0)} req/s`, `p50 ${us(echoLatency.median)}, p99 ${us(echoLatency.p99)}`),
+        row(`${label}: echo`, `${rate(results[kind].echo).toFixed(0)} req/s`, `p50 ${us(echoLatency.median)}, p99 ${us(echoLatency.p99)}; server CPU ${cpuPerRequest(results[kind].echo).toFixed(1)} µs/req`),
         row(`${label}: gateway`, `${rate(results[kind].gateway).toFixed(0)} req/s`,
           `${(throughput * 100).toFixed(0)} % of echo (goal ≥ ${goal * 100} %): ${verdict(throughput >= goal)}; p50 ${us(gatewayLatency.median)}, ` +
-          `p99 ${us(gatewayLatency.p99)} = ${tail.toFixed(2)}x echo (goal ≤ 2x): ${verdict(tail <= 2)}`),
+          `p99 ${us(gatewayLatency.p99)} = ${tail.toFixed(2)}x echo (goal ≤ 2x): ${verdict(tail <= 2)}; server CPU ${cpuPerRequest(results[kind].gateway).toFixed(1)} µs/req`),
       );
     }
     lines.push(
-      row('handshakes (open + first answer), 8 at a time: echo', `${rate(results.handshakes.echo).toFixed(0)} /s`, 'no auth'),
+      row('handshakes (open + first answer), 8 at a time: echo', `${rate(results.handshakes.echo).toFixed(0)} /s`, `no auth; server CPU ${cpuPerRequest(results.handshakes.echo).toFixed(0)} µs each`),
       row('handshakes (open + connect + ping sent with it): gateway', `${rate(results.handshakes.gateway).toFixed(0)} /s`,
-        `${ratio('handshakes').toFixed(2)}× bare ws (goal ≥ 0.85×): ${verdict(ratio('handshakes') >= 0.85)}; auth with lockout check and secret re-read`),
-      row('same, ping after hello-ok: echo answering a connect frame first', `${rate(results.handshakesWaiting.echo).toFixed(0)} /s`, 'three round trips, no auth'),
-      row('same, ping after hello-ok: gateway', `${rate(results.handshakesWaiting.gateway).toFixed(0)} /s`, `${ratio('handshakesWaiting').toFixed(2)}× that echo`),
+        `${ratio('handshakes').toFixed(2)}× bare ws (goal ≥ 0.85×): ${verdict(ratio('handshakes') >= 0.85)}; auth with lockout check and secret re-read; server CPU ${cpuPerRequest(results.handshakes.gateway).toFixed(0)} µs each`),
+      row('same, ping after hello-ok: echo answering a connect frame first', `${rate(results.handshakesWaiting.echo).toFixed(0)} /s`, `three round trips, no auth; server CPU ${cpuPerRequest(results.handshakesWaiting.echo).toFixed(0)} µs each`),
+      row('same, ping after hello-ok: gateway', `${rate(results.handshakesWaiting.gateway).toFixed(0)} /s`, `${ratio('handshakesWaiting').toFixed(2)}× that echo; server CPU ${cpuPerRequest(results.handshakesWaiting.gateway).toFixed(0)} µs each`),
     );
     for (const kind of ['echo', 'gateway'] as const) {
       const cost = await idleCost(kind, client, IDLE_CONNECTIONS);
