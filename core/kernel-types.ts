@@ -117,6 +117,8 @@ export interface PluginInfo {
   description?: string;
   /** Config paths the plugin declares it reads (its definition's `sections`). */
   sections?: readonly string[];
+  /** JSON Schema of those sections the kernel checks (its definition's `sectionSchemas`). */
+  sectionSchemas?: Readonly<Record<string, object>>;
   /** JSON Schema of the options, and the defaults merged under them. */
   schema?: object;
   defaults?: object;

@@ -1,11 +1,13 @@
 /**
- * The two validations the kernel runs before any plugin code: the root config against the
- * (precompiled) root schema, and each plugin's options against its own schema.
+ * The validations the kernel runs before any plugin code: the root config against the
+ * (precompiled) root schema, each plugin's options against its own schema, and the sections a
+ * plugin owns against its `sectionSchemas`.
  */
 import { basename } from 'node:path';
 import rootSchema from '../schemas/moltbot.config.json' with { type: 'json' };
 import { assertNoPrototypeKeys, deepFreeze, mergeConfig } from './config/index.ts';
 import { MoltbotError } from './errors.ts';
+import type { AnyPlugin } from './plugin.ts';
 import type { PluginRecord } from './registry.ts';
 import { compileSchema, type Validator } from './validate/compile.ts';
 import { collectSecretValues, validateWith } from './validate/index.ts';
@@ -51,4 +53,37 @@ export function validatePluginOptions(record: PluginRecord, configFile: string |
     }
   }
   return deepFreeze(options);
+}
+
+/** A section a plugin declared a schema for, where it sits in the config. */
+export interface SectionAt {
+  path: string[];
+  schema: object;
+  value: unknown;
+}
+
+/**
+ * The plugin's declared section schemas checked against the config (absent sections skipped).
+ * A copy is validated, so defaults the schema names never change what the plugin reads.
+ */
+export function validatePluginSections(plugin: AnyPlugin, config: Readonly<Record<string, unknown>>, configFile: string | undefined): SectionAt[] {
+  const found: SectionAt[] = [];
+  for (const [section, schema] of Object.entries(plugin.sectionSchemas ?? {})) {
+    const path = section.split('.');
+    const value = path.reduce<unknown>((node, key) => (typeof node === 'object' && node !== null && Object.hasOwn(node, key) ? (node as Record<string, unknown>)[key] : undefined), config);
+    if (value === undefined) continue;
+    const where = configFile ? basename(configFile) : 'config';
+    const result = validateWith(compileSchema(schema), structuredClone(value), `Invalid "${section}" in ${where} (read by plugin "${plugin.name}")`, section);
+    if (!result.ok) {
+      throw new MoltbotError('MOLT_ERR_CONFIG_INVALID', {
+        message: result.message,
+        plugin: plugin.name,
+        path: result.issues[0]?.path ?? section,
+        ...(configFile ? { file: configFile } : {}),
+        fix: `Correct the listed fields of "${section}"; \`moltbot plugins info ${plugin.name}\` shows the schema of the sections it reads.`,
+      });
+    }
+    found.push({ path, schema, value });
+  }
+  return found;
 }

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import rootSchema from '../schemas/moltbot.config.json' with { type: 'json' };
 import { cloneData, expandHome, loadConfig, resolveStateDir } from './config/index.ts';
-import { validateConfig, validatePluginOptions } from './kernel-validation.ts';
+import { validateConfig, validatePluginOptions, validatePluginSections } from './kernel-validation.ts';
 import { assertRootKeysClaimed, pluginsForSections, splitUnknownRootKeys, withExtraKeys, withoutEnvPaths, writtenCopy } from './kernel-sections.ts';
 import { MoltbotError, isMoltbotError } from './errors.ts';
 import { checkBeforeNames, guardHooks, hookError, type TapPolicy, type TapRecord } from './hook-guard.ts';
@@ -283,6 +283,7 @@ class MoltbotKernel implements Kernel {
     const ordered = orderPlugins(records, KERNEL_VERSION);
     assertConsumedServicesProvided(ordered.map((record) => record.plugin));
     this.#prepared = ordered.map((record) => ({ plugin: record.plugin, options: validatePluginOptions(record, this.#configFile) }));
+    const sections = ordered.flatMap((record) => validatePluginSections(record.plugin, this.#config, this.#configFile).map((section) => ({ plugin: record.plugin.name, ...section })));
     this.#pluginSchemas = ordered.flatMap((record) => {
       const schema = record.plugin.schema;
       if (schema === undefined) return [];
@@ -292,8 +293,12 @@ class MoltbotKernel implements Kernel {
       if (channel !== undefined && record.optionsPath !== `channels.${channel}` && Object.hasOwn(this.#config.channels ?? {}, channel)) paths.push(['channels', channel]);
       return paths.flatMap((path) => (path === undefined ? [] : [{ plugin: record.plugin.name, path, schema }]));
     });
+    for (const { plugin, path, schema } of sections) this.#pluginSchemas.push({ plugin, path, schema });
     this.#secrets = configSecrets(rootSchema, this.#pluginSchemas);
-    this.#pluginSecretValues = [...new Set(this.#prepared.flatMap(({ plugin, options }) => (plugin.schema ? collectSecretValues(options, plugin.schema) : [])))];
+    this.#pluginSecretValues = [...new Set([
+      ...this.#prepared.flatMap(({ plugin, options }) => (plugin.schema ? collectSecretValues(options, plugin.schema) : [])),
+      ...sections.flatMap(({ value, schema }) => collectSecretValues(value, schema)),
+    ])];
     this.#allSecretValues = [...new Set([...this.#secretValues, ...this.#pluginSecretValues])];
     for (const record of ordered) {
       this.#infos.set(record.plugin.name, {
@@ -301,6 +306,7 @@ class MoltbotKernel implements Kernel {
         declaredAt: record.declaredAt, status: 'registered', dependencies: record.plugin.dependencies ?? [],
         ...(record.plugin.description === undefined ? {} : { description: record.plugin.description }),
         ...(record.plugin.sections === undefined ? {} : { sections: record.plugin.sections }),
+        ...(record.plugin.sectionSchemas === undefined ? {} : { sectionSchemas: record.plugin.sectionSchemas }),
         ...(record.plugin.schema === undefined ? {} : { schema: record.plugin.schema }),
         ...(record.plugin.defaults === undefined ? {} : { defaults: record.plugin.defaults }),
       });
@@ -326,7 +332,10 @@ class MoltbotKernel implements Kernel {
     for (const { plugin, options } of this.#prepared) await this.#setup(plugin, options);
     checkBeforeNames(this.#taps);
     const resolved = this.hooks.configResolved.call(this.#config);
-    if (resolved !== this.#config) this.#config = this.#validateConfig(resolved as Record<string, unknown>, 'configResolved');
+    if (resolved !== this.#config) {
+      this.#config = this.#validateConfig(resolved as Record<string, unknown>, 'configResolved');
+      for (const { plugin } of this.#prepared) validatePluginSections(plugin, this.#config, this.#configFile);
+    }
   }
 
   async #resolveConfig(): Promise<Readonly<Record<string, any>>> {

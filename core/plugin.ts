@@ -132,9 +132,18 @@ export interface PluginDefinition<Options extends object = Record<string, unknow
    * not know: without a loaded plugin declaring it, that key is a config error) or a path of the
    * root config (`'logging'`, `'gateway.tailscale'`: declared exactly as the first-party
    * catalogue lists it, it serves that path in place of the plugin the section would otherwise
-   * load). The plugin validates its own section.
+   * load). Without `sectionSchemas` the plugin validates its own section.
    */
   sections?: string[];
+  /**
+   * JSON Schema of sections in `sections` (keyed by the same path). The kernel checks the
+   * section against it when the config loads, before any setup (an error names the path, e.g.
+   * `acme.port`, and the plugin), and masks the fields it marks `"secret": true` — with every
+   * key that looks secret — wherever config is shown or logged (`config print`, `config.get`,
+   * the doctor bundle, the log redactor). The section reaches the plugin as written: defaults
+   * in the schema are not filled in.
+   */
+  sectionSchemas?: Record<string, object>;
   /** A critical plugin reporting `degraded` makes `/readyz` fail. */
   critical?: boolean;
   setup(ctx: PluginContext, options: Readonly<Options>): void | Promise<void>;
@@ -195,6 +204,15 @@ export function assertPluginDefinition(value: unknown, origin: string): asserts 
   }
   if (plugin.sections !== undefined && (!Array.isArray(plugin.sections) || plugin.sections.some((path) => typeof path !== 'string' || !SECTION_PATH.test(path)))) {
     return fail(`plugin "${plugin.name}": "sections" must be an array of config paths such as "acme" or "logging.transports"`);
+  }
+  if (plugin.sectionSchemas !== undefined) {
+    if (typeof plugin.sectionSchemas !== 'object' || plugin.sectionSchemas === null || Array.isArray(plugin.sectionSchemas)) {
+      return fail(`plugin "${plugin.name}": "sectionSchemas" must be an object mapping section paths to JSON Schemas`);
+    }
+    for (const [path, schema] of Object.entries(plugin.sectionSchemas)) {
+      if (!(plugin.sections ?? []).includes(path)) return fail(`plugin "${plugin.name}": "sectionSchemas" has "${path}", which is not in its "sections"; declare it there too`);
+      if (typeof schema !== 'object' || schema === null) return fail(`plugin "${plugin.name}": "sectionSchemas.${path}" must be a JSON Schema object`);
+    }
   }
   if (plugin.provides !== undefined && (!Array.isArray(plugin.provides) || !plugin.provides.every(isServiceRef))) {
     return fail(`plugin "${plugin.name}": "provides" must be an array of service refs (createServiceRef)`);

@@ -190,3 +190,61 @@ describe('a third-party plugin owns its root section', () => {
     expect(() => definePlugin({ name: 'bad', version: '1.0.0', sections: ['not a path'], setup() {} })).toThrow(/"sections" must be an array of config paths/);
   });
 });
+
+describe('a third-party section with a schema (sectionSchemas)', () => {
+  const CANARY = 'canary-section-dsn-pass-6d1f0b';
+  const schema = {
+    type: 'object',
+    additionalProperties: false,
+    properties: { endpoint: { type: 'string', secret: true }, port: { type: 'integer', minimum: 1, default: 4000 }, label: { type: 'string' } },
+  };
+  const plugin = `export default {
+  name: 'acme', version: '1.0.0', sections: ['acme'],
+  sectionSchemas: { acme: ${JSON.stringify(schema)} },
+  setup(ctx) { ctx.log.info({ seen: ctx.config.acme.endpoint }, 'acme read its section'); },
+};
+`;
+
+  it('a section against its schema fails at load, before any setup, naming the path and the plugin', async () => {
+    let setUp = false;
+    const acme = definePlugin({ name: 'acme', version: '1.0.0', sections: ['acme'], sectionSchemas: { acme: schema }, setup() { setUp = true; } });
+    const kernel = await createTestKernel({ config: { acme: { endpoint: 'x', port: 'eighty' } }, plugins: [acme], start: false });
+    await expect(kernel.load()).rejects.toMatchObject({
+      code: 'MOLT_ERR_CONFIG_INVALID',
+      path: 'acme.port',
+      plugin: 'acme',
+      message: expect.stringContaining('read by plugin "acme"'),
+    });
+    expect(setUp).toBe(false);
+  });
+
+  it('the section reaches the plugin as written (no defaults filled in); absent, nothing is checked', async () => {
+    const acme = definePlugin({ name: 'acme', version: '1.0.0', sections: ['acme'], sectionSchemas: { acme: schema }, setup() {} });
+    const kernel = await createTestKernel({ config: { acme: { label: 'a' } }, plugins: [acme] });
+    expect(kernel.config.acme).toEqual({ label: 'a' });
+    const without = await createTestKernel({ config: {}, plugins: [acme] });
+    expect(without.config.acme).toBeUndefined();
+  });
+
+  it('a field it marks secret never reaches `config print` or the log, whatever its name', async () => {
+    const { dir, write } = useTempDir();
+    write('acme.mjs', plugin);
+    write('moltbot.config.json', JSON.stringify({
+      preset: 'none', plugins: ['./acme.mjs'],
+      acme: { endpoint: `postgres://db.internal/app?sslpassword=${CANARY}`, label: 'visible-label' },
+    }));
+    const printed = await runCliCaptured(['config', 'print'], { cwd: dir });
+    expect(printed.code, printed.stderr).toBe(0);
+    expect(printed.stdout).toContain('visible-label');
+    expect(printed.stdout).not.toContain(CANARY);
+    const kernel = await createTestKernel({ config: undefined, configFile: join(dir, 'moltbot.config.json'), cwd: dir });
+    expect(JSON.stringify(kernel.logs)).not.toContain(CANARY);
+    expect(kernel.logs.find((record) => record.msg === 'acme read its section')).toBeDefined();
+    const info = await runCliCaptured(['plugins', 'info', 'acme'], { cwd: dir });
+    expect(JSON.parse(info.stdout)).toMatchObject({ name: 'acme', sections: ['acme'], sectionSchemas: { acme: schema } });
+  });
+
+  it('a schema for a path the plugin does not declare in `sections` is refused where it is defined', () => {
+    expect(() => definePlugin({ name: 'bad', version: '1.0.0', sections: ['acme'], sectionSchemas: { other: {} }, setup() {} })).toThrow(/"sectionSchemas" has "other", which is not in its "sections"/);
+  });
+});
