@@ -3,14 +3,13 @@
  * secret masked (the root schema's and each loaded plugin's own, at its options' position) (the masking `moltbot config print` uses, then the log redactor's pass over
  * the result, as the doctor bundle does: a secret value repeated in another field, a URL
  * with a password, a key-shaped string are masked too), `config.validate` checks an edited
- * config against the root schema without applying anything and answers each problem with its
- * path. Neither ever echoes a secret value.
+ * config against the root schema and the sections loaded plugins own (config-check.ts) without
+ * applying anything and answers each problem with its path. Neither ever echoes a secret value.
  */
 import type { PluginContext } from '../../sdk/core/index.ts';
 import { createRedactor } from '../../sdk/core/index.ts';
-import { validateWith } from '../../sdk/core/index.ts';
-import { validateRootConfig } from '../../sdk/config/index.ts';
 import { defineMethod } from '../../sdk/gateway/index.ts';
+import { checkConfig } from './config-check.ts';
 
 /** Plugin entries as names: inline plugin objects are code, not config. */
 function pluginNames(entries: unknown): unknown[] {
@@ -19,7 +18,7 @@ function pluginNames(entries: unknown): unknown[] {
   return entries.map((entry) => (Array.isArray(entry) ? [name(entry[0]), entry[1]] : name(entry)));
 }
 
-export function defineConfigMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | 'config' | 'secrets'>): void {
+export function defineConfigMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | 'config' | 'secrets' | 'plugins'>): void {
   defineMethod(ctx, {
     name: 'config.get',
     scope: 'admin',
@@ -36,7 +35,7 @@ export function defineConfigMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | 
     name: 'config.validate',
     scope: 'admin',
     sideEffects: false,
-    description: 'Validates a config object against the root schema without applying it; answers {ok, issues:[{path, message}]}',
+    description: 'Validates a config object against the root schema and the schemas of the sections loaded plugins own, without applying it; answers {ok, issues:[{path, message}]}',
     params: {
       type: 'object',
       additionalProperties: false,
@@ -44,9 +43,8 @@ export function defineConfigMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | 
       properties: { config: { type: 'object', description: 'The config to check, as in clawdbot.json.' } },
     },
     handler: (params) => {
-      // The validator inserts defaults: it works on a copy, never on the caller's object.
-      const result = validateWith(validateRootConfig, structuredClone(params.config), 'Invalid config');
-      return result.ok ? { ok: true, issues: [] } : { ok: false, issues: result.issues };
+      const issues = checkConfig(params.config, ctx.plugins());
+      return { ok: issues.length === 0, issues };
     },
   });
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { alertsServiceRef } from '../../../sdk/alerts/index.ts';
+import { definePlugin } from '../../../sdk/core/index.ts';
 import { connectClient, openClient, PASSWORD, startGateway } from '../gateway/helpers.ts';
 import { waitFor } from '../agent/harness.ts';
 
@@ -57,6 +58,21 @@ describe('dashboard RPC', () => {
     // Nothing was applied: the effective config is unchanged.
     expect((await client.request('config.get', {})).payload.config.gateway.port).not.toBe('abc');
     expect((await client.request('config.validate', { config: 'nope' })).error?.code).toBe('INVALID_REQUEST');
+  });
+
+  it('config.validate takes a section a loaded plugin owns as known, and checks it against that plugin\'s section schema', async () => {
+    const acme = definePlugin({
+      name: 'acme', version: '1.0.0', sections: ['acme'],
+      sectionSchemas: { acme: { type: 'object', additionalProperties: false, properties: { port: { type: 'integer' } } } },
+      setup() {},
+    });
+    const harness = await startGateway({ extra: ['control-ui', acme], config: { acme: { port: 1 } } });
+    const client = await connectClient(harness.url);
+    expect((await client.request('config.validate', { config: { acme: { port: 2 } } })).payload).toEqual({ ok: true, issues: [] });
+    const bad = await client.request('config.validate', { config: { acme: { port: 'two' }, acmee: {} } });
+    expect(bad.payload.ok).toBe(false);
+    expect(bad.payload.issues.map((issue: { path: string }) => issue.path)).toEqual(expect.arrayContaining(['acme.port', 'acmee']));
+    expect(bad.payload.issues.find((issue: { path: string }) => issue.path === 'acme.port').message).toContain('(section of plugin "acme")');
   });
 
   it('metrics.subscribe answers a snapshot, then pushes metrics.tick events to that connection until unsubscribed', async () => {

@@ -1,0 +1,45 @@
+/**
+ * What `config.validate` checks in an edited config, without applying it: the root schema,
+ * and each root section a loaded plugin owns (`sections`) against that plugin's
+ * `sectionSchemas` — such a section is not an unknown key while its plugin is loaded, as at
+ * load. Plugin options are left to the load: their defaults merge and custom checks run there.
+ */
+import type { PluginInfo } from '../../sdk/core/index.ts';
+import { compileSchema, validateWith } from '../../sdk/core/index.ts';
+import { ROOT_CONFIG_SCHEMA, validateRootConfig } from '../../sdk/config/index.ts';
+
+export interface ConfigIssue {
+  path: string;
+  message: string;
+  description?: string;
+}
+
+const ROOT_KEYS = new Set(Object.keys((ROOT_CONFIG_SCHEMA as { properties?: object }).properties ?? {}));
+
+export function checkConfig(config: Record<string, unknown>, plugins: readonly PluginInfo[]): ConfigIssue[] {
+  const owned = new Map<string, PluginInfo>();
+  for (const plugin of plugins) {
+    for (const section of plugin.sections ?? []) {
+      const root = section.split('.')[0]!;
+      if (!ROOT_KEYS.has(root)) owned.set(root, plugin);
+    }
+  }
+  const root: Record<string, unknown> = {};
+  const sections: [string, unknown, PluginInfo][] = [];
+  for (const [key, value] of Object.entries(config)) {
+    const plugin = owned.get(key);
+    if (plugin === undefined) root[key] = value;
+    else sections.push([key, value, plugin]);
+  }
+  // The validators insert defaults: they work on copies, never on the caller's object.
+  const issues: ConfigIssue[] = [];
+  const result = validateWith(validateRootConfig, structuredClone(root), 'Invalid config');
+  if (!result.ok) issues.push(...result.issues);
+  for (const [key, value, plugin] of sections) {
+    const schema = plugin.sectionSchemas?.[key];
+    if (schema === undefined) continue;
+    const checked = validateWith(compileSchema(schema), structuredClone(value), `Invalid "${key}"`, key);
+    if (!checked.ok) issues.push(...checked.issues.map((issue) => ({ ...issue, message: `${issue.message} (section of plugin "${plugin.name}")` })));
+  }
+  return issues;
+}
