@@ -17,6 +17,7 @@
 import { BENCH_PASSWORD as PASSWORD, startBenchGateway, UNREACHABLE_RATE_LIMITS } from './gateway-kernel.ts';
 import { accepts } from '../test/helpers/net.ts';
 import { pollUntil, spawnServer, type ServerKind } from './spawned-server.ts';
+import { builtPackageBin } from './built-package.ts';
 import { fork } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -295,8 +296,8 @@ function treeRssBytes(pid: number): number {
 }
 
 /** Spawns a server, waits for its port and IDLE_SETTLE_MS more, and returns its tree's RSS. */
-async function startedRss(kind: ServerKind, config?: object): Promise<number> {
-  const server = await spawnServer(kind, config === undefined ? {} : { config });
+async function startedRss(kind: ServerKind, config?: object, bin?: string): Promise<number> {
+  const server = await spawnServer(kind, { ...(config === undefined ? {} : { config }), ...(bin === undefined ? {} : { bin }) });
   try {
     const listening = await pollUntil(server, () => accepts(server.port), 5);
     if (listening) await new Promise((resolve) => setTimeout(resolve, IDLE_SETTLE_MS));
@@ -313,19 +314,26 @@ async function startedRss(kind: ServerKind, config?: object): Promise<number> {
  * gateway start first, unmeasured: bin/moltbot.js keeps Node's compile cache, so every later
  * start skips type stripping as an installed (compiled) package does.
  */
-async function idleTreeRss(pairs: number): Promise<{ echo: number; gateway: number; ratio: number; trimmed: number; trimmedRatio: number }> {
+async function idleTreeRss(pairs: number): Promise<Record<'echo' | 'gateway' | 'trimmed' | 'packaged' | 'packagedTrimmed', number> & { ratio(kind: 'gateway' | 'trimmed' | 'packaged' | 'packagedTrimmed'): number }> {
+  const packagedBin = builtPackageBin();
   await startedRss('gateway', DEFAULT_IDLE_TRIM);
-  const echo: number[] = [];
-  const gateway: number[] = [];
-  const trimmed: number[] = [];
+  await startedRss('gateway', DEFAULT_IDLE_TRIM, packagedBin);
+  const runs = { echo: [] as number[], gateway: [] as number[], trimmed: [] as number[], packaged: [] as number[], packagedTrimmed: [] as number[] };
+  const start = {
+    echo: () => startedRss('echo'),
+    gateway: () => startedRss('gateway', DEFAULT_IDLE_TRIM),
+    trimmed: () => startedRss('gateway', QUICK_IDLE_TRIM),
+    packaged: () => startedRss('gateway', DEFAULT_IDLE_TRIM, packagedBin),
+    packagedTrimmed: () => startedRss('gateway', QUICK_IDLE_TRIM, packagedBin),
+  };
+  const kinds = Object.keys(start) as (keyof typeof start)[];
   for (let pair = 0; pair < pairs; pair++) {
-    for (const kind of pair % 2 === 0 ? ['echo', 'gateway', 'trimmed'] as const : ['trimmed', 'gateway', 'echo'] as const) {
-      if (kind === 'trimmed') trimmed.push(await startedRss('gateway', QUICK_IDLE_TRIM));
-      else if (kind === 'gateway') gateway.push(await startedRss('gateway', DEFAULT_IDLE_TRIM));
-      else echo.push(await startedRss('echo'));
-    }
+    for (const kind of pair % 2 === 0 ? kinds : [...kinds].reverse()) runs[kind].push(await start[kind]());
   }
-  return { echo: median(echo), gateway: median(gateway), ratio: medianRatio(gateway, echo), trimmed: median(trimmed), trimmedRatio: medianRatio(trimmed, echo) };
+  return {
+    echo: median(runs.echo), gateway: median(runs.gateway), trimmed: median(runs.trimmed), packaged: median(runs.packaged), packagedTrimmed: median(runs.packagedTrimmed),
+    ratio: (kind) => medianRatio(runs[kind], runs.echo),
+  };
 }
 
 /** The idle collection (plugins/gateway/idle-memory.ts) after 1 s of quiet instead of 30 s: what it gives back, within IDLE_SETTLE_MS. */
@@ -423,9 +431,11 @@ export async function benchGateway(): Promise<string[]> {
   lines.push(
     row('idle RSS after start, process tree: bare ws server', `${mb(idle.echo)} MB`, 'node + ws, plain JS, median of 3'),
     row('idle RSS after start, process tree: moltbot gateway', `${mb(idle.gateway)} MB`,
-      `embedded preset, ${IDLE_SETTLE_MS / 1000} s after listening; ${idle.ratio.toFixed(2)}× bare ws (goal ≤ 1.4×): ${verdict(idle.ratio <= 1.4)}`),
+      `embedded preset, ${IDLE_SETTLE_MS / 1000} s after listening; ${idle.ratio('gateway').toFixed(2)}× bare ws (goal ≤ 1.4×): ${verdict(idle.ratio('gateway') <= 1.4)}`),
     row('  same, idleMemoryTrimMs: 1000 (default 30 000)', `${mb(idle.trimmed)} MB`,
-      `${idle.trimmedRatio.toFixed(2)}× bare ws: the young generation start-up grew, given back after 1 s of quiet`),
+      `${idle.ratio('trimmed').toFixed(2)}× bare ws: the young generation start-up grew, given back after 1 s of quiet`),
+    row('  same, built package (dist/, as npm installs it)', `${mb(idle.packaged)} MB`,
+      `${idle.ratio('packaged').toFixed(2)}× bare ws (goal ≤ 1.4×): ${verdict(idle.ratio('packaged') <= 1.4)}; with idleMemoryTrimMs 1000: ${mb(idle.packagedTrimmed)} MB, ${idle.ratio('packagedTrimmed').toFixed(2)}×`),
   );
 
   return lines;

@@ -18,6 +18,7 @@ import { BIN, pollUntil, spawnServer, type ServerKind } from './spawned-server.t
 import { BENCH_PASSWORD as PASSWORD } from './gateway-kernel.ts';
 import { alternate, median, medianRatio, row, verdict } from './stats.ts';
 import { open, type Auth } from './ws-client.ts';
+import { builtPackageBin } from './built-package.ts';
 
 const PAIRS = 7;
 /** `--version` takes ≈ 0.1 s a run: more pairs for the same confidence. */
@@ -81,8 +82,10 @@ export async function benchStart(): Promise<string[]> {
     rmSync(cacheDir, { recursive: true, force: true });
   }
   await timeToAnswer('gateway');
-  for (const [label, config] of [['embedded preset', undefined], ['gateway plugins', GATEWAY_ONLY]] as const) {
-    const pairs = await alternate(PAIRS, () => timeToAnswer('gateway', { config }), () => timeToAnswer('echo'));
+  const packaged = builtPackageBin();
+  await timeToAnswer('gateway', { bin: packaged });
+  for (const [label, config, bin] of [['embedded preset', undefined, undefined], ['gateway plugins', GATEWAY_ONLY, undefined], ['embedded preset, built package (dist/, as npm installs it)', undefined, packaged]] as const) {
+    const pairs = await alternate(PAIRS, () => timeToAnswer('gateway', { config, bin }), () => timeToAnswer('echo'));
     const ratio = medianRatio(pairs.subject, pairs.baseline);
     lines.push(
       row('spawn bare ws server → first echo', `${median(pairs.baseline).toFixed(0)} ms`, 'node + ws, plain JS'),

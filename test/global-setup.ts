@@ -1,7 +1,8 @@
 /**
- * Builds dist/ once per test run: tests that act as a user (a temp project importing
- * 'moltbot') load the package the way npm installs it, through its compiled exports. The
- * same tsc run type-checks the sources, so a type error fails the suite.
+ * Builds dist/ once per test run, as `npm run build` does (tsc's declarations, then the bundle
+ * of scripts/build-bundle.ts): tests that act as a user (a temp project importing 'moltbot')
+ * load the package the way npm installs it, through its exports. The same tsc runs type-check
+ * the sources, so a type error fails the suite.
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -16,5 +17,10 @@ export default function setup(): void {
       const output = (error as { stdout?: Buffer }).stdout?.toString() ?? String(error);
       throw new Error(`tsc -p ${project} failed:\n${output}`);
     }
+  }
+  try {
+    execFileSync(process.execPath, ['scripts/build-bundle.ts'], { cwd: root, stdio: 'pipe' });
+  } catch (error) {
+    throw new Error(`scripts/build-bundle.ts failed:\n${(error as { stderr?: Buffer }).stderr?.toString() ?? String(error)}`);
   }
 }

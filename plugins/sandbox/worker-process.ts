@@ -4,14 +4,19 @@
  * its event loop is stuck), and how it ended.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ArgsSchema } from '../../sdk/agent/index.ts';
+import { PACKAGE } from '../../sdk/core/index.ts';
 import type { CallKind, CallOutcome, ParentMessage, RunLimits, WorkerMessage } from './protocol.ts';
 import { SNAPSHOT_FLAG } from './snapshot-guard.ts';
 
-// From source the worker is worker.ts (type stripping); in the published package it is the
-// compiled worker.js beside this file (Node does not strip types under node_modules).
-const WORKER_ENTRY = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url));
+// From source the worker is worker.ts beside this file (type stripping); in the published
+// package it is the bundle's entry dist/plugins/sandbox/worker.js (this code sits in a shared
+// chunk there, so the path is taken from the package root, not from this module).
+const WORKER_ENTRY = import.meta.url.endsWith('.ts')
+  ? fileURLToPath(new URL('./worker.ts', import.meta.url))
+  : join(PACKAGE.root, 'dist', 'plugins', 'sandbox', 'worker.js');
 const STDERR_TAIL = 4096;
 
 export interface WorkerSpawnOptions {

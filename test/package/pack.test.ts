@@ -291,6 +291,8 @@ beforeAll(async () => {
   installed.write('webhook.ts', WEBHOOK);
   // The agent's workspace: ~/clawd, HOME being the package folder.
   installed.write('clawd/notes.md', 'from the workspace\n');
+  // A workspace tool: runs in the sandbox's worker process, forked from the bundle's worker entry.
+  installed.write('clawd/tools/pack_sum.mjs', "export default { description: 'Adds (pack test).', parameters: { type: 'object', required: ['a', 'b'], properties: { a: { type: 'integer' }, b: { type: 'integer' } } }, run: (args) => ({ sum: args.a + args.b, process: typeof process }) };\n");
   installed.write('ops-embed.ts', OPS_EMBED);
   installed.write('redis-embed.ts', REDIS_EMBED);
   installed.write('data/notes.txt', 'backed up by pack-ops\n');
@@ -368,6 +370,15 @@ describe('the packed moltbot, installed outside the repository', () => {
     const invoke = (path: string) => client.request('tools.invoke', { name: 'pack_read', args: { path }, sessionKey: 'agent:main:main' });
     expect((await invoke('notes.md')).payload).toMatchObject({ ok: true, output: 'from the workspace\n' });
     expect((await invoke('../package.json')).payload).toMatchObject({ ok: false, error: { code: 'MOLT_ERR_TOOL_PATH_OUTSIDE_WORKSPACE' } });
+  });
+
+  it('runs a workspace tool in the sandbox worker of the installed package', async () => {
+    const gateway = await installed.gateway();
+    const client = openClient(gateway.url);
+    const hello = await client.connect({ token: await readTokenFile(tokenFilePath(join(installed.dir, '.state'))) }, { scopes: ['read', 'write', 'admin'] });
+    expect(hello.ok, JSON.stringify(hello)).toBe(true);
+    const answer = await client.request('tools.invoke', { name: 'pack_sum', args: { a: 2, b: 3 }, sessionKey: 'agent:main:main' });
+    expect(answer.payload, JSON.stringify(answer)).toMatchObject({ ok: true, output: { sum: 5, process: 'undefined' } });
   });
 
   it('adds a signed-webhook channel: a signed POST is answered through the signed callback; a replay, a forgery and a stale timestamp are refused', async () => {
