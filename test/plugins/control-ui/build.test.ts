@@ -31,12 +31,23 @@ describe('control-ui shipped build', () => {
 
   it('the compiled package (dist/) serves the same shipped build from the package root', async () => {
     const temp = useTempDir();
+    const dist = (path: string) => pathToFileURL(join(REPO, 'dist', path)).href;
     const script = temp.write('main.mjs', `
-import { SHIPPED_ASSETS } from '${pathToFileURL(join(REPO, 'dist/plugins/control-ui/index.js')).href}';
-console.log(JSON.stringify(SHIPPED_ASSETS));
+import { createKernel } from '${dist('app/index.js')}';
+import { gatewayServiceRef } from '${dist('sdk/gateway/index.js')}';
+const kernel = createKernel({ config: { gateway: { auth: { mode: 'none' } } }, logLevel: 'silent', plugins: ['rate-limit', 'gateway', 'control-ui'] });
+await kernel.load();
+const gateway = kernel.use(gatewayServiceRef);
+gateway.listenOn({ port: 0 });
+await kernel.start();
+const page = await fetch(gateway.address().httpUrl + '/ui/');
+console.log(JSON.stringify({ status: page.status, html: await page.text() }));
+await kernel.close();
 `);
-    const result = await spawnNode([script], { cwd: temp.dir });
+    const result = await spawnNode([script], { cwd: temp.dir, env: { HOME: temp.dir, MOLTBOT_STATE_DIR: join(temp.dir, 'state') } });
     expect(result.stderr).toBe('');
-    expect(JSON.parse(result.stdout)).toBe(join(REPO, 'ui', 'built'));
+    const served = JSON.parse(result.stdout) as { status: number; html: string };
+    expect(served.status).toBe(200);
+    expect(served.html).toBe(readFileSync(join(REPO, 'ui', 'built', 'index.html'), 'utf8'));
   });
 });

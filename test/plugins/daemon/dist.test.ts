@@ -1,4 +1,4 @@
-/** The published package runs dist/: unit templates and the CLI path come from the package root there too. */
+/** The published package runs dist/ (a bundle): unit templates and the CLI path come from the package root there too. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -7,20 +7,18 @@ import { REPO, spawnNode } from '../../helpers/cli.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 
 describe('daemon from the compiled package', () => {
-  it('renders the systemd unit from dist/ with the package\'s own bin/moltbot.js', async () => {
+  it('`daemon print` from dist/ renders the systemd unit with the package\'s own bin/moltbot.js', async () => {
     const temp = useTempDir();
     const script = temp.write('main.mjs', `
-import { renderSystemdUnit } from '${pathToFileURL(join(REPO, 'dist/plugins/daemon/render.js')).href}';
-import { PACKAGE } from '${pathToFileURL(join(REPO, 'dist/core/version.js')).href}';
-const bin = PACKAGE.root + '/bin/moltbot.js';
-console.log(JSON.stringify({ bin, unit: renderSystemdUnit({ node: process.execPath, bin, stateDir: '/tmp/s', workingDirectory: '/tmp' }) }));
+import { runCli } from '${pathToFileURL(join(REPO, 'dist/app/cli.js')).href}';
+process.exitCode = await runCli([process.execPath, 'moltbot', 'daemon', 'print']);
 `);
-    const result = await spawnNode([script], { cwd: temp.dir });
+    const result = await spawnNode([script], { cwd: temp.dir, env: { HOME: temp.dir, MOLTBOT_STATE_DIR: join(temp.dir, 'state') } });
     expect(result.stderr).toBe('');
-    const { bin, unit } = JSON.parse(result.stdout) as { bin: string; unit: string };
-    expect(bin).toBe(join(REPO, 'bin', 'moltbot.js'));
+    const bin = join(REPO, 'bin', 'moltbot.js');
     expect(existsSync(bin)).toBe(true);
-    expect(unit).toMatch(/^ExecStart=.*bin\/moltbot\.js.* gateway/m);
-    expect(unit).toMatch(/^RestartPreventExitStatus=78$/m);
+    expect(result.stdout).toMatch(/^ExecStart=.*bin\/moltbot\.js.* gateway/m);
+    expect(result.stdout).toContain(bin);
+    expect(result.stdout).toMatch(/^RestartPreventExitStatus=78$/m);
   });
 });
