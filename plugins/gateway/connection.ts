@@ -27,6 +27,8 @@ interface Receiver {
 }
 
 const CONNECTION = Symbol('moltbot.connection');
+/** ws's WebSocket.OPEN (the class is imported as a type only). */
+const SOCKET_OPEN = 1;
 
 /** The Connection a socket belongs to (shared listeners find it here). */
 export function connectionOf(ws: WebSocket): Connection {
@@ -117,6 +119,11 @@ export class Connection implements Caller {
       ...(grant.subject !== undefined ? { subject: grant.subject } : {}),
     });
     raisePayloadLimit(this.ws, grant.maxPayload);
+  }
+
+  /** The socket is closing or closed (a close was sent or received), whatever `state` still says. */
+  get closing(): boolean {
+    return this.ws.readyState !== SOCKET_OPEN;
   }
 
   /** False when the connection is gone (or was just terminated for not reading). */

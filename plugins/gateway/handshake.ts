@@ -37,8 +37,9 @@ export async function handleConnect(runtime: Runtime, connection: Connection, fr
     origin: connection.origin,
     credential: params.auth,
   });
-  // The client may have left while the authenticate taps ran.
-  if ((connection.state as ConnectionState) === 'closed') return;
+  // The client may have left, or the connection been closed (handshake timeout, too much
+  // pipelined), while the authenticate taps ran: a closing socket is not opened.
+  if ((connection.state as ConnectionState) === 'closed' || connection.closing) return;
   if (!outcome.ok) {
     return refuse(outcome.error, outcome.error.code === 'AUTH_RATE_LIMITED' ? 'too many failed attempts' : outcome.error.code === 'AUTH_NOT_CONFIGURED' ? 'auth is not configured' : 'authentication failed');
   }

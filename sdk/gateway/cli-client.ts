@@ -58,10 +58,17 @@ export type GatewayRefusal = Error & { code?: string; retryAfterMs?: number; det
  * run the command twice. Every other failure is final.
  */
 export async function callGateway(url: string, auth: Record<string, string>, method: string, params?: unknown): Promise<unknown> {
+  let pipelined = true;
   for (let attempt = 0; ; attempt++) {
     try {
-      return await callOnce(url, auth, method, params);
+      return await callOnce(url, auth, method, params, pipelined);
     } catch (error) {
+      // A gateway older than pipelining refuses a request sent before hello-ok (without running
+      // it): once more, waiting for hello-ok first.
+      if (pipelined && (error as { pipelineRefused?: boolean }).pipelineRefused === true) {
+        pipelined = false;
+        continue;
+      }
       if (!(error instanceof Error) || !(error as { evictedBeforeAuth?: boolean }).evictedBeforeAuth || attempt >= EVICTION_RETRIES) throw error;
       // 50-150 ms, then 100-300, 200-600: spread out so the retry does not land in the same burst.
       await new Promise((resolve) => setTimeout(resolve, EVICTION_BACKOFF_MS * 2 ** attempt * (0.5 + Math.random())));
@@ -69,7 +76,10 @@ export async function callGateway(url: string, auth: Record<string, string>, met
   }
 }
 
-function callOnce(url: string, auth: Record<string, string>, method: string, params?: unknown): Promise<unknown> {
+/** What a gateway older than pipelining answered a request sent before hello-ok (it then closed). */
+const PIPELINE_REFUSAL = 'wait for the connect response before sending requests';
+
+function callOnce(url: string, auth: Record<string, string>, method: string, params: unknown, pipelined: boolean): Promise<unknown> {
   return new Promise((resolve, reject) => {
     let authenticated = false;
     const ws = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: TIMEOUT_MS });
@@ -88,20 +98,26 @@ function callOnce(url: string, auth: Record<string, string>, method: string, par
       code: `CLOSED_${code}`,
       evictedBeforeAuth: code === 1013 && !authenticated,
     })));
+    const call = () => ws.send(JSON.stringify({ type: 'req', id: 'call', method, ...(params === undefined ? {} : { params }) } satisfies RequestFrame));
     ws.on('open', () => {
       const connect: ConnectParams = { minProtocol: PROTOCOL_VERSION, maxProtocol: PROTOCOL_VERSION, client: { id: 'moltbot-cli', version: KERNEL_VERSION }, auth };
       ws.send(JSON.stringify({ type: 'req', id: 'connect', method: 'connect', params: connect } satisfies RequestFrame));
       // Sent at once, not after hello-ok: the gateway holds it until hello-ok is out (one round
       // trip less) and drops it if `connect` is refused, so it never runs unauthenticated and a
       // 1013 before hello-ok still means it did not run.
-      ws.send(JSON.stringify({ type: 'req', id: 'call', method, ...(params === undefined ? {} : { params }) } satisfies RequestFrame));
+      if (pipelined) call();
     });
     ws.on('message', (data) => {
       const frame = JSON.parse(data.toString()) as { type: string; id?: string; ok?: boolean; payload?: unknown; error?: { code: string; message: string; retryAfterMs?: number; details?: Record<string, unknown> } };
       if (frame.type !== 'res') return;
+      if (!frame.ok && frame.id === 'call' && !authenticated && frame.error?.message === PIPELINE_REFUSAL) {
+        return finish(Object.assign(refusal(method, frame.error), { pipelineRefused: true }));
+      }
       if (!frame.ok) return finish(refusal(frame.id === 'connect' ? 'the connection' : method, frame.error));
-      if (frame.id === 'connect') authenticated = true;
-      else if (frame.id === 'call') finish(undefined, frame.payload);
+      if (frame.id === 'connect') {
+        authenticated = true;
+        if (!pipelined) call();
+      } else if (frame.id === 'call') finish(undefined, frame.payload);
     });
   });
 }

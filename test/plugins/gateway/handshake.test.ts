@@ -7,6 +7,7 @@ import serverFrameSchema from '../../../schemas/protocol/server-frame.json' with
 import { definePlugin } from '../../../core/plugin.ts';
 import { defineMethod } from '../../../sdk/gateway/index.ts';
 import { connectClient, logText, openClient, PASSWORD, startGateway } from './helpers.ts';
+import { encodeFrame, rawWebSocket } from './raw.ts';
 
 function protocolValidators() {
   const ajv = new Ajv({ strict: false, allErrors: true });
@@ -223,5 +224,29 @@ describe('requests pipelined after connect (sent before hello-ok)', () => {
     const refusal = count.frames.find((frame) => frame.ok === false);
     expect(refusal?.error).toEqual({ code: 'INVALID_REQUEST', message: "more than 4096 bytes or 3 requests sent between connect and hello-ok (the gateway plugin's maxPreAuthPayload and maxInflight options); wait for hello-ok" });
     expect(calls).toEqual([]);
+  });
+
+  it('a connection closed while its credential is being checked is not opened once the check passes', async () => {
+    const opened: string[] = [];
+    const slowCheck = definePlugin({
+      name: 'slow-check',
+      version: '1.0.0',
+      setup(ctx) {
+        // Runs first and decides nothing: the password plugin answers after it.
+        ctx.hooks.authenticate.tapPromise({ name: ctx.name, stage: -10 }, () => new Promise((resolve) => setTimeout(() => resolve(undefined), 150)));
+        ctx.hooks.connection.tapPromise(ctx.name, async (info) => { opened.push(info.id); });
+      },
+    });
+    const { port } = await startGateway({ options: { maxInflight: 2 }, extra: [slowCheck] });
+    // A raw client that never answers the server's close frame: the socket stays half-closed
+    // while the check runs (a library client's close would end the connection first).
+    const raw = await rawWebSocket(port);
+    const frame = (value: unknown) => encodeFrame(1, Buffer.from(JSON.stringify(value)));
+    raw.socket.write(frame({ type: 'req', id: 'c', method: 'connect', params: { minProtocol: 1, maxProtocol: 1, client: { id: 'raw', version: '1' }, auth: { password: PASSWORD } } }));
+    for (let n = 0; n < 3; n++) raw.socket.write(frame({ type: 'req', id: `p${n}`, method: 'ping' }));
+    expect(await raw.closeCode).toBe(1008);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(opened).toEqual([]);
+    expect(raw.texts.some((text) => text.includes('"type":"hello-ok"'))).toBe(false);
   });
 });

@@ -70,6 +70,40 @@ describe('gateway CLI client', () => {
     expect(seen).toEqual(['connect', 'ping']);
   });
 
+  it('against a gateway older than pipelining (it refuses a request before hello-ok, unrun), calls again waiting for hello-ok', async () => {
+    // As gateways before pipelining answered: a request while connect is being checked is
+    // refused and the connection closed; one after hello-ok is answered.
+    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+    let connections = 0;
+    const ran: string[] = [];
+    server.on('connection', (ws) => {
+      connections++;
+      let state: 'handshake' | 'authenticating' | 'open' = 'handshake';
+      ws.on('message', (data) => {
+        const frame = JSON.parse(data.toString()) as { id: string; method: string };
+        if (state === 'handshake') {
+          state = 'authenticating';
+          setTimeout(() => {
+            if (ws.readyState !== ws.OPEN) return;
+            state = 'open';
+            ws.send(JSON.stringify({ type: 'res', id: frame.id, ok: true, payload: { type: 'hello-ok' } }));
+          }, 20);
+        } else if (state === 'authenticating') {
+          ws.send(JSON.stringify({ type: 'res', id: frame.id, ok: false, error: { code: 'UNAUTHORIZED', message: 'wait for the connect response before sending requests' } }));
+          ws.close(1008, 'request before connect completed');
+        } else {
+          ran.push(frame.method);
+          ws.send(JSON.stringify({ type: 'res', id: frame.id, ok: true, payload: { pong: true } }));
+        }
+      });
+    });
+    const url = `ws://127.0.0.1:${(server.address() as { port: number }).port}/`;
+    expect(await callGateway(url, { password: PASSWORD }, 'ping')).toEqual({ pong: true });
+    expect({ connections, ran }).toEqual({ connections: 2, ran: ['ping'] });
+  });
+
   it('retry hints round up to whole seconds', () => {
     const now = Date.parse('2026-12-06T21:00:00Z');
     expect([retryHint(1, now), retryHint(59_001, now), retryHint(300_000, now), retryHint(61_500, now)]).toEqual([
