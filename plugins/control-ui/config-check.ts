@@ -36,10 +36,14 @@ export function checkConfig(config: Record<string, unknown>, plugins: readonly P
   const result = validateWith(validateRootConfig, structuredClone(root), 'Invalid config');
   if (!result.ok) issues.push(...result.issues);
   for (const [key, value, plugin] of sections) {
-    const schema = plugin.sectionSchemas?.[key];
-    if (schema === undefined) continue;
-    const checked = validateWith(compileSchema(schema), structuredClone(value), `Invalid "${key}"`, key);
-    if (!checked.ok) issues.push(...checked.issues.map((issue) => ({ ...issue, message: `${issue.message} (section of plugin "${plugin.name}")` })));
+    for (const [section, schema] of Object.entries(plugin.sectionSchemas ?? {})) {
+      const path = section.split('.');
+      if (path[0] !== key) continue;
+      const at = path.slice(1).reduce<unknown>((node, step) => (typeof node === 'object' && node !== null && Object.hasOwn(node, step) ? (node as Record<string, unknown>)[step] : undefined), value);
+      if (at === undefined) continue;
+      const checked = validateWith(compileSchema(schema), structuredClone(at), `Invalid "${section}"`, section);
+      if (!checked.ok) issues.push(...checked.issues.map((issue) => ({ ...issue, message: `${issue.message} (section of plugin "${plugin.name}")` })));
+    }
   }
   return issues;
 }
