@@ -5,11 +5,12 @@
  */
 import { basename } from 'node:path';
 import rootSchema from '../schemas/moltbot.config.json' with { type: 'json' };
-import { assertNoPrototypeKeys, deepFreeze, mergeConfig } from './config/index.ts';
+import { assertNoPrototypeKeys, deepFreeze } from './config/index.ts';
 import { MoltbotError } from './errors.ts';
 import type { AnyPlugin } from './plugin.ts';
 import type { PluginRecord } from './registry.ts';
-import { compileSchema, type Validator } from './validate/compile.ts';
+import { compileSchema } from './validate/compile.ts';
+import { checkPluginOptions } from './validate/plugin-options.ts';
 import { collectSecretValues, validateWith } from './validate/index.ts';
 import { validateRootConfig } from './validate/precompiled.ts';
 
@@ -36,21 +37,17 @@ export function validateConfig(config: Record<string, unknown>, label: string, f
 /** Defaults merged under the options, validated (precompiled validator first), frozen. */
 export function validatePluginOptions(record: PluginRecord, configFile: string | undefined): Readonly<object> {
   const { plugin } = record;
-  const options = mergeConfig((plugin.defaults ?? {}) as Record<string, unknown>, record.options as Record<string, unknown>);
-  const validator: Validator | undefined = plugin.validate ?? (plugin.schema ? compileSchema(plugin.schema) : undefined);
-  if (validator) {
-    const fromConfig = record.declaredAt.startsWith('plugins[') || record.optionsPath !== undefined;
-    const where = fromConfig ? `${configFile ? basename(configFile) : 'config'} → ${record.declaredAt}` : record.declaredAt;
-    const result = validateWith(validator, options, `Invalid options for plugin "${plugin.name}" (${where})`, record.optionsPath ?? 'options');
-    if (!result.ok) {
-      throw new MoltbotError('MOLT_ERR_PLUGIN_OPTIONS_INVALID', {
-        message: result.message,
-        plugin: plugin.name,
-        path: record.optionsPath ?? (fromConfig ? `${record.declaredAt}.options` : record.declaredAt),
-        ...(configFile ? { file: configFile } : {}),
-        fix: `Correct the listed options of "${plugin.name}"; \`moltbot plugins info ${plugin.name}\` shows its schema.`,
-      });
-    }
+  const fromConfig = record.declaredAt.startsWith('plugins[') || record.optionsPath !== undefined;
+  const where = fromConfig ? `${configFile ? basename(configFile) : 'config'} → ${record.declaredAt}` : record.declaredAt;
+  const { options, result } = checkPluginOptions(plugin, record.options as object | undefined, `Invalid options for plugin "${plugin.name}" (${where})`, record.optionsPath ?? 'options');
+  if (!result.ok) {
+    throw new MoltbotError('MOLT_ERR_PLUGIN_OPTIONS_INVALID', {
+      message: result.message,
+      plugin: plugin.name,
+      path: record.optionsPath ?? (fromConfig ? `${record.declaredAt}.options` : record.declaredAt),
+      ...(configFile ? { file: configFile } : {}),
+      fix: `Correct the listed options of "${plugin.name}"; \`moltbot plugins info ${plugin.name}\` shows its schema.`,
+    });
   }
   return deepFreeze(options);
 }

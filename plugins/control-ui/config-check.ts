@@ -1,11 +1,13 @@
 /**
- * What `config.validate` checks in an edited config, without applying it: the root schema,
- * and each root section a loaded plugin owns (`sections`) against that plugin's
- * `sectionSchemas` — such a section is not an unknown key while its plugin is loaded, as at
- * load. Plugin options are left to the load: their defaults merge and custom checks run there.
+ * What `config.validate` checks in an edited config, without applying it, as the load would:
+ * the root schema; each root section a loaded plugin owns (`sections`) against that plugin's
+ * `sectionSchemas` (such a section is not an unknown key while its plugin is loaded); and the
+ * options of each `plugins` entry naming a loaded plugin, its defaults merged under them, against
+ * its schema (`checkPluginOptions`, the kernel's own). A plugin this gateway has not loaded is
+ * not imported to check it, and plugins' own `check`s run only at load (`moltbot config validate`).
  */
 import type { PluginInfo } from '../../sdk/core/index.ts';
-import { compileSchema, validateWith } from '../../sdk/core/index.ts';
+import { checkPluginOptions, compileSchema, validateWith } from '../../sdk/core/index.ts';
 import { ROOT_CONFIG_SCHEMA, validateRootConfig } from '../../sdk/config/index.ts';
 
 export interface ConfigIssue {
@@ -45,5 +47,16 @@ export function checkConfig(config: Record<string, unknown>, plugins: readonly P
       if (!checked.ok) issues.push(...checked.issues.map((issue) => ({ ...issue, message: `${issue.message} (section of plugin "${plugin.name}")` })));
     }
   }
+  const loaded = new Map(plugins.map((plugin) => [plugin.name, plugin]));
+  const entries = Array.isArray(config.plugins) ? config.plugins : [];
+  entries.forEach((entry: unknown, index) => {
+    if (!Array.isArray(entry) || typeof entry[0] !== 'string') return;
+    const plugin = loaded.get(entry[0]);
+    const options: unknown = entry[1];
+    // A malformed entry is the root schema's issue, reported above.
+    if (plugin === undefined || typeof options !== 'object' || options === null || Array.isArray(options)) return;
+    const { result } = checkPluginOptions(plugin, structuredClone(options), `Invalid options for plugin "${plugin.name}"`, `plugins[${index}].options`);
+    if (!result.ok) issues.push(...result.issues);
+  });
   return issues;
 }

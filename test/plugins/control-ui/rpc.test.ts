@@ -75,6 +75,19 @@ describe('dashboard RPC', () => {
     expect(bad.payload.issues.find((issue: { path: string }) => issue.path === 'acme.port').message).toContain('(section of plugin "acme")');
   });
 
+  it('config.validate checks the options of a loaded plugin\'s `plugins` entry against its schema, its defaults merged under them', async () => {
+    const { client } = await start();
+    const good = await client.request('config.validate', { config: { plugins: [['backup', { limits: { maxBytes: 2048 } }]] } });
+    expect(good.payload).toEqual({ ok: true, issues: [] });
+    const bad = await client.request('config.validate', { config: { plugins: ['metrics', ['backup', { limits: { maxBytes: 'big' }, bogus: true }]] } });
+    expect(bad.payload.ok).toBe(false);
+    const paths = bad.payload.issues.map((issue: { path: string }) => issue.path);
+    expect(paths).toEqual(expect.arrayContaining(['plugins[1].options.limits.maxBytes']));
+    expect(JSON.stringify(bad.payload.issues)).toContain('bogus');
+    // A plugin this gateway has not loaded is left to the load, not imported here.
+    expect((await client.request('config.validate', { config: { plugins: [['not-loaded-here', { anything: 1 }]] } })).payload).toEqual({ ok: true, issues: [] });
+  });
+
   it('metrics.subscribe answers a snapshot, then pushes metrics.tick events to that connection until unsubscribed', async () => {
     const { client, url } = await start();
     const other = await connectClient(url);
