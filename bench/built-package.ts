@@ -19,8 +19,7 @@ let bin: string | undefined;
 /** bin/moltbot.js of the built package. */
 export function builtPackageBin(): string {
   if (bin !== undefined) return bin;
-  execFileSync(join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
-  execFileSync(process.execPath, ['scripts/build-bundle.ts'], { cwd: ROOT, stdio: 'pipe' });
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'pipe' });
   const dir = mkdtempSync(join(tmpdir(), 'moltbot-bench-package-'));
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   cpSync(join(ROOT, 'bin'), join(dir, 'bin'), { recursive: true });

@@ -389,11 +389,12 @@ export async function benchGateway(): Promise<string[]> {
       await gateway.close();
       await echo.close();
     }
-    const ratio = (kind: Kind) => median(results[kind].gateway.map((result, i) => perSecond(result) / perSecond(results[kind].echo[i]!)));
+    const ratio = (kind: Kind) => medianRatio(results[kind].gateway.map(perSecond), results[kind].echo.map(perSecond));
     const rate = (results: RoundResult[]) => median(results.map(perSecond));
     const latency = (results: RoundResult[]) => summarize(results.flatMap((result) => result.latencies));
     const cpuPerRequest = (results: RoundResult[]) => median(results.map((result) => result.serverCpuUs! / result.requests));
-    const p99Ratio = (kind: Kind) => median(results[kind].gateway.map((result, i) => summarize(result.latencies).p99 / summarize(results[kind].echo[i]!.latencies).p99));
+    const p99 = (result: RoundResult) => summarize(result.latencies).p99;
+    const p99Ratio = (kind: Kind) => medianRatio(results[kind].gateway.map(p99), results[kind].echo.map(p99));
 
     for (const kind of ['serial', 'serial10', 'pipelined'] as const) {
       const label = kind === 'serial' ? 'RPC serial, 1 connection'

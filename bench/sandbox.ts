@@ -135,8 +135,9 @@ export async function benchSandbox(): Promise<string[]> {
   }
   const p50 = (all: Stats[]) => median(all.map((s) => s.median));
   const p99 = (all: Stats[]) => median(all.map((s) => s.p99));
-  const latencyRatio = median(serial.subject.map((s, i) => s.median / serial.baseline[i]!.median));
-  const idleRatio = median(afterIdle.subject.map((s, i) => s.median / afterIdle.baseline[i]!.median));
+  const p50s = (all: Stats[]) => all.map((s) => s.median);
+  const latencyRatio = medianRatio(p50s(serial.subject), p50s(serial.baseline));
+  const idleRatio = medianRatio(p50s(afterIdle.subject), p50s(afterIdle.baseline));
   const loadRatio = medianRatio(load.subject, load.baseline);
 
   const us = (ms: number) => (ms < 0.01 ? `${(ms * 1e6).toFixed(0)} ns` : `${(ms * 1000).toFixed(1)} µs`);

@@ -9,8 +9,7 @@ import { assertNoPrototypeKeys, deepFreeze } from './config/index.ts';
 import { MoltbotError } from './errors.ts';
 import type { AnyPlugin } from './plugin.ts';
 import type { PluginRecord } from './registry.ts';
-import { compileSchema } from './validate/compile.ts';
-import { checkPluginOptions } from './validate/plugin-options.ts';
+import { checkPluginOptions, checkPluginSections } from './validate/plugin-options.ts';
 import { collectSecretValues, validateWith } from './validate/index.ts';
 import { validateRootConfig } from './validate/precompiled.ts';
 
@@ -59,28 +58,18 @@ export interface SectionAt {
   value: unknown;
 }
 
-/**
- * The plugin's declared section schemas checked against the config (absent sections skipped).
- * A copy is validated, so defaults the schema names never change what the plugin reads.
- */
+/** The plugin's declared section schemas checked against the config (checkPluginSections); the first bad one throws. */
 export function validatePluginSections(plugin: AnyPlugin, config: Readonly<Record<string, unknown>>, configFile: string | undefined): SectionAt[] {
-  const found: SectionAt[] = [];
-  for (const [section, schema] of Object.entries(plugin.sectionSchemas ?? {})) {
-    const path = section.split('.');
-    const value = path.reduce<unknown>((node, key) => (typeof node === 'object' && node !== null && Object.hasOwn(node, key) ? (node as Record<string, unknown>)[key] : undefined), config);
-    if (value === undefined) continue;
-    const where = configFile ? basename(configFile) : 'config';
-    const result = validateWith(compileSchema(schema), structuredClone(value), `Invalid "${section}" in ${where} (read by plugin "${plugin.name}")`, section);
-    if (!result.ok) {
-      throw new MoltbotError('MOLT_ERR_CONFIG_INVALID', {
-        message: result.message,
-        plugin: plugin.name,
-        path: result.issues[0]?.path ?? section,
-        ...(configFile ? { file: configFile } : {}),
-        fix: `Correct the listed fields of "${section}"; \`moltbot plugins info ${plugin.name}\` shows the schema of the sections it reads.`,
-      });
-    }
-    found.push({ path, schema, value });
+  const checked = checkPluginSections(plugin, config, configFile ? basename(configFile) : 'config');
+  for (const { section, result } of checked) {
+    if (result.ok) continue;
+    throw new MoltbotError('MOLT_ERR_CONFIG_INVALID', {
+      message: result.message,
+      plugin: plugin.name,
+      path: result.issues[0]?.path ?? section,
+      ...(configFile ? { file: configFile } : {}),
+      fix: `Correct the listed fields of "${section}"; \`moltbot plugins info ${plugin.name}\` shows the schema of the sections it reads.`,
+    });
   }
-  return found;
+  return checked.map(({ path, schema, value }) => ({ path, schema, value }));
 }

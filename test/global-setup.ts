@@ -10,17 +10,13 @@ import { fileURLToPath } from 'node:url';
 export default function setup(): void {
   const root = fileURLToPath(new URL('..', import.meta.url));
   const tsc = fileURLToPath(new URL('../node_modules/.bin/tsc', import.meta.url));
-  for (const project of ['tsconfig.build.json', 'tsconfig.json']) {
+  const steps: [string, string[]][] = [['npm', ['run', '--silent', 'build']], [tsc, ['-p', 'tsconfig.json']]];
+  for (const [command, args] of steps) {
     try {
-      execFileSync(tsc, ['-p', project], { cwd: root, stdio: 'pipe' });
+      execFileSync(command, args, { cwd: root, stdio: 'pipe' });
     } catch (error) {
-      const output = (error as { stdout?: Buffer }).stdout?.toString() ?? String(error);
-      throw new Error(`tsc -p ${project} failed:\n${output}`);
+      const { stdout, stderr } = error as { stdout?: Buffer; stderr?: Buffer };
+      throw new Error(`${command} ${args.join(' ')} failed:\n${stdout?.toString() ?? ''}${stderr?.toString() ?? String(error)}`);
     }
-  }
-  try {
-    execFileSync(process.execPath, ['scripts/build-bundle.ts'], { cwd: root, stdio: 'pipe' });
-  } catch (error) {
-    throw new Error(`scripts/build-bundle.ts failed:\n${(error as { stderr?: Buffer }).stderr?.toString() ?? String(error)}`);
   }
 }

@@ -7,7 +7,7 @@ export { compileOnFirstUse, compileSchema, type Validator } from './compile.ts';
 export { describeIssues, formatIssues, type FormatOptions, type ValidationIssue } from './format.ts';
 export { configSecrets, type ConfigSecrets, type ConfigPath, type PluginSchemaAt } from './config-secrets.ts';
 export { collectSecretValues, containsSecretKey, looksSecretKey, maskSecrets, schemaHasSecrets, secretPaths } from './secrets.ts';
-export { checkPluginOptions, type OptionsSchemaOwner } from './plugin-options.ts';
+export { checkPluginOptions, checkPluginSections, type CheckedSection, type OptionsSchemaOwner, type SectionsOwner } from './plugin-options.ts';
 
 export type ValidationResult = { ok: true } | { ok: false; issues: ValidationIssue[]; message: string };
 

@@ -7,7 +7,7 @@
  * not imported to check it, and plugins' own `check`s run only at load (`moltbot config validate`).
  */
 import type { PluginInfo } from '../../sdk/core/index.ts';
-import { checkPluginOptions, compileSchema, validateWith } from '../../sdk/core/index.ts';
+import { checkPluginOptions, checkPluginSections, validateWith } from '../../sdk/core/index.ts';
 import { ROOT_CONFIG_SCHEMA, validateRootConfig } from '../../sdk/config/index.ts';
 
 export interface ConfigIssue {
@@ -19,31 +19,22 @@ export interface ConfigIssue {
 const ROOT_KEYS = new Set(Object.keys((ROOT_CONFIG_SCHEMA as { properties?: object }).properties ?? {}));
 
 export function checkConfig(config: Record<string, unknown>, plugins: readonly PluginInfo[]): ConfigIssue[] {
-  const owned = new Map<string, PluginInfo>();
+  // Root keys the root schema does not know that a loaded plugin owns: known here, as at load.
+  const owned = new Set<string>();
   for (const plugin of plugins) {
     for (const section of plugin.sections ?? []) {
       const root = section.split('.')[0]!;
-      if (!ROOT_KEYS.has(root)) owned.set(root, plugin);
+      if (!ROOT_KEYS.has(root)) owned.add(root);
     }
   }
   const root: Record<string, unknown> = {};
-  const sections: [string, unknown, PluginInfo][] = [];
-  for (const [key, value] of Object.entries(config)) {
-    const plugin = owned.get(key);
-    if (plugin === undefined) root[key] = value;
-    else sections.push([key, value, plugin]);
-  }
+  for (const [key, value] of Object.entries(config)) if (!owned.has(key)) root[key] = value;
   // The validators insert defaults: they work on copies, never on the caller's object.
   const issues: ConfigIssue[] = [];
   const result = validateWith(validateRootConfig, structuredClone(root), 'Invalid config');
   if (!result.ok) issues.push(...result.issues);
-  for (const [key, value, plugin] of sections) {
-    for (const [section, schema] of Object.entries(plugin.sectionSchemas ?? {})) {
-      const path = section.split('.');
-      if (path[0] !== key) continue;
-      const at = path.slice(1).reduce<unknown>((node, step) => (typeof node === 'object' && node !== null && Object.hasOwn(node, step) ? (node as Record<string, unknown>)[step] : undefined), value);
-      if (at === undefined) continue;
-      const checked = validateWith(compileSchema(schema), structuredClone(at), `Invalid "${section}"`, section);
+  for (const plugin of plugins) {
+    for (const { result: checked } of checkPluginSections(plugin, config, 'the edited config')) {
       if (!checked.ok) issues.push(...checked.issues.map((issue) => ({ ...issue, message: `${issue.message} (section of plugin "${plugin.name}")` })));
     }
   }

@@ -20,7 +20,7 @@ export type { WriteSync } from '../../core/write-all.ts';
 export { storageError } from '../../core/storage-error.ts';
 export { REDACTED, createRedactor } from '../../core/redact.ts';
 export type { Redactor, RedactorOptions } from '../../core/redact.ts';
-export { createAjv, checkPluginOptions, compileOnFirstUse, compileSchema, collectSecretValues, containsSecretKey, looksSecretKey, maskSecrets, schemaHasSecrets, secretPaths, validateWith } from '../../core/validate/index.ts';
+export { createAjv, checkPluginOptions, checkPluginSections, compileOnFirstUse, compileSchema, collectSecretValues, containsSecretKey, looksSecretKey, maskSecrets, schemaHasSecrets, secretPaths, validateWith } from '../../core/validate/index.ts';
 export type { ConfigSecrets, ValidationIssue, ValidationResult, Validator } from '../../core/validate/index.ts';
 export { expandHome } from '../../core/config/state-dir.ts';
 export { isTimeZone, machineTimeZone } from './time-zone.ts';
