@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { generateAll, main } from '../../../scripts/build-validators.ts';
+import standaloneCode from 'ajv/dist/standalone/index.js';
+import { parseAst } from 'rolldown/parseAst';
+import { compiledWithModule, generateAll, main } from '../../../scripts/build-validators.ts';
+import { createAjv } from '../../../core/validate/ajv.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const PLUGIN_SCHEMA = {
@@ -76,5 +79,35 @@ describe('scripts/build-validators.ts', () => {
   it('is deterministic: the same input gives byte-identical output', async () => {
     const dir = project({ 'alert-webhook': PLUGIN_SCHEMA });
     expect(await generateAll(dir)).toEqual(await generateAll(dir));
+  });
+});
+
+describe('compiledWithModule', () => {
+  // A recursive $ref: ajv emits a second function that the first calls.
+  const TREE = {
+    $ref: '#/definitions/node',
+    definitions: { node: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, children: { type: 'array', items: { $ref: '#/definitions/node' } } } } },
+  };
+
+  it('turns every top-level function into a parenthesised expression, exports last, and the module still validates', async () => {
+    const ajv = createAjv({ esm: true });
+    const code = compiledWithModule(standaloneCode.default(ajv, ajv.compile(TREE)).replace(/^"use strict";/, ''));
+    const body = parseAst(code).body;
+    expect(body.filter((statement) => statement.type === 'FunctionDeclaration')).toEqual([]);
+    const functions = [...code.matchAll(/const (validate\d+) = \(function (validate\d+)\(/g)];
+    expect(functions.length).toBeGreaterThanOrEqual(2);
+    for (const [, constName, functionName] of functions) expect(constName).toBe(functionName);
+    expect(body.slice(-2).map((statement) => statement.type)).toEqual(['ExportNamedDeclaration', 'ExportDefaultDeclaration']);
+
+    const { validate } = await import(`data:text/javascript,${encodeURIComponent(code)}`) as { validate: ((data: unknown) => boolean) & { errors?: unknown[] } };
+    expect(validate({ name: 'root', children: [{ name: 'leaf', children: [] }] })).toBe(true);
+    expect(validate({ name: 'root', children: [{ children: [] }] })).toBe(false);
+    expect(validate.errors).toEqual([expect.objectContaining({ instancePath: '/children/0', keyword: 'required' })]);
+  });
+
+  it('is what the generated root-config validator holds: no function left to compile at its first call', () => {
+    const code = readFileSync(join(ROOT, 'schemas/generated/moltbot.config.validate.ts'), 'utf8');
+    expect(parseAst(code).body.filter((statement) => statement.type === 'FunctionDeclaration')).toEqual([]);
+    expect(code).toMatch(/const validate10 = \(function validate10\(/);
   });
 });
