@@ -5,14 +5,16 @@
  *   npm run build:schemas            write schemas/generated/
  *   npm run build:schemas -- --check exit 1, listing stale files, without writing
  *
- * Inputs: schemas/moltbot.config.json, every schemas/plugins/*.json and the fixed schemas
- * validated at run time (RUNTIME_SCHEMAS). Output is a pure
+ * Inputs: schemas/moltbot.config.json, every schemas/plugins/*.json, the fixed schemas
+ * validated at run time (RUNTIME_SCHEMAS) and every plugin's RPC method params
+ * (plugins/<id>/method-params.ts, one exported schema per name: <id>.method-params.validate.ts
+ * exports a validator of the same name, which the plugin hands to defineMethod). Output is a pure
  * function of them (same input, byte-identical output), so test/core/validate/generated.test.ts
  * fails when a file on disk is stale.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { compile } from 'json-schema-to-typescript';
 import { parseAst } from 'rolldown/parseAst';
@@ -22,6 +24,9 @@ const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const GENERATED = 'schemas/generated';
 const ROOT_SCHEMA = 'schemas/moltbot.config.json';
 const PLUGIN_SCHEMAS = 'schemas/plugins';
+const PLUGINS = 'plugins';
+/** A plugin's RPC method params: a module of exported JSON Schemas and nothing else. */
+const METHOD_PARAMS = 'method-params.ts';
 /**
  * Fixed schemas validated at run time, generated as <prefix><name> (a plugin's own start with its
  * name: the import rule lets a plugin import only those): the connect params (every handshake,
@@ -51,6 +56,10 @@ export async function generateAll(root: string = PROJECT_ROOT): Promise<Map<stri
   for (const { source, name } of schemaSources(root)) {
     files.set(`${GENERATED}/${name}.validate.ts`, validatorModule(source, readSchema(root, source)));
   }
+  for (const plugin of methodParamPlugins(root)) {
+    const source = `${PLUGINS}/${plugin}/${METHOD_PARAMS}`;
+    files.set(`${GENERATED}/${plugin}.method-params.validate.ts`, methodParamsModule(source, await import(pathToFileURL(join(root, source)).href) as Record<string, unknown>));
+  }
   files.set(`${GENERATED}/config-types.ts`, await configTypes(root));
   return files;
 }
@@ -75,6 +84,11 @@ function schemaSources(root: string): { source: string; name: string }[] {
   ];
 }
 
+function methodParamPlugins(root: string): string[] {
+  if (!existsSync(join(root, PLUGINS))) return [];
+  return readdirSync(join(root, PLUGINS)).filter((plugin) => existsSync(join(root, PLUGINS, plugin, METHOD_PARAMS))).sort();
+}
+
 function readSchema(root: string, source: string): object {
   return JSON.parse(readFileSync(join(root, source), 'utf8')) as object;
 }
@@ -84,6 +98,20 @@ function validatorModule(source: string, schema: object): string {
   const ajv = createAjv({ esm: true });
   // Modules are strict anyway, and after the prelude the directive would be a bare string.
   const code = standaloneCode.default(ajv, ajv.compile(schema)).replace(/^"use strict";/, '');
+  return `${HEADER.replace('{source}', source)}\n${ESM_PRELUDE}\n${compiledWithModule(code)}\n`;
+}
+
+/** One module, one named validator per exported schema (so a method's first call loads no ajv and compiles nothing). */
+function methodParamsModule(source: string, schemas: Record<string, unknown>): string {
+  const ajv = createAjv({ esm: true });
+  const names = Object.keys(schemas).sort();
+  if (names.length === 0) throw new Error(`${source} exports no schema`);
+  for (const name of names) {
+    const schema = schemas[name];
+    if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) throw new Error(`${source}: export ${name} is not a JSON Schema object`);
+    ajv.addSchema(schema, name);
+  }
+  const code = standaloneCode.default(ajv, Object.fromEntries(names.map((name) => [name, name]))).replace(/^"use strict";/, '');
   return `${HEADER.replace('{source}', source)}\n${ESM_PRELUDE}\n${compiledWithModule(code)}\n`;
 }
 

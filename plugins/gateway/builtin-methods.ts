@@ -3,8 +3,8 @@ import type { PluginContext } from '../../sdk/core/index.ts';
 import type { HealthRegistry } from './health.ts';
 import { defineMethod } from '../../sdk/gateway/index.ts';
 import type { Runtime } from './runtime.ts';
-
-const NO_PARAMS = { type: 'object', additionalProperties: false, properties: {}, description: 'No parameters.' };
+import { NO_PARAMS } from './method-params.ts';
+import * as validators from '../../schemas/generated/gateway.method-params.validate.ts';
 
 export function defineBuiltinMethods(ctx: Pick<PluginContext, 'name' | 'hooks'>, health: HealthRegistry, runtime: () => Runtime | undefined, startedAt: number): void {
   defineMethod(ctx, {
@@ -12,6 +12,7 @@ export function defineBuiltinMethods(ctx: Pick<PluginContext, 'name' | 'hooks'>,
     scope: 'read',
     description: 'Round trip check; answers with the server time.',
     params: NO_PARAMS,
+    validate: validators.NO_PARAMS,
     handler: () => ({ pong: true, ts: Date.now() }),
   });
   defineMethod(ctx, {
@@ -19,6 +20,7 @@ export function defineBuiltinMethods(ctx: Pick<PluginContext, 'name' | 'hooks'>,
     scope: 'read',
     description: 'Readiness (as /readyz) and the state each component reported.',
     params: NO_PARAMS,
+    validate: validators.NO_PARAMS,
     handler: () => ({ status: health.readiness(), uptimeMs: Date.now() - startedAt, components: health.snapshot() }),
   });
   defineMethod(ctx, {
@@ -26,6 +28,7 @@ export function defineBuiltinMethods(ctx: Pick<PluginContext, 'name' | 'hooks'>,
     scope: 'read',
     description: 'Gateway facts: version, uptime, connections, limits in force.',
     params: NO_PARAMS,
+    validate: validators.NO_PARAMS,
     handler: () => {
       const current = runtime();
       const memory = process.memoryUsage();

@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { parseAst } from 'rolldown/parseAst';
@@ -109,5 +109,34 @@ describe('compiledWithModule', () => {
     const code = readFileSync(join(ROOT, 'schemas/generated/moltbot.config.validate.ts'), 'utf8');
     expect(parseAst(code).body.filter((statement) => statement.type === 'FunctionDeclaration')).toEqual([]);
     expect(code).toMatch(/const validate10 = \(function validate10\(/);
+  });
+});
+
+describe('method params', () => {
+  it('generates one module per plugin with a validator named as each exported schema', async () => {
+    const dir = project({});
+    mkdirSync(join(dir, 'plugins/notes'), { recursive: true });
+    writeFileSync(join(dir, 'plugins/notes/method-params.ts'), [
+      "export const NO_PARAMS = { type: 'object', additionalProperties: false, properties: {} };",
+      "export const NOTE_GET = { type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } };",
+    ].join('\n'));
+    const files = await generateAll(dir);
+    const code = files.get('schemas/generated/notes.method-params.validate.ts')!;
+    expect(code).toContain('from plugins/notes/method-params.ts');
+    writeFileSync(join(dir, 'notes.validate.ts'), code);
+    const validators = await import(pathToFileURL(join(dir, 'notes.validate.ts')).href) as Record<string, ((data: unknown) => boolean) & { errors?: unknown[] }>;
+    expect(Object.keys(validators).sort()).toEqual(['NOTE_GET', 'NO_PARAMS']);
+    expect(validators.NO_PARAMS!({})).toBe(true);
+    expect(validators.NO_PARAMS!({ extra: 1 })).toBe(false);
+    expect(validators.NOTE_GET!({ id: 2 })).toBe(true);
+    expect(validators.NOTE_GET!({ id: 0 })).toBe(false);
+    expect(validators.NOTE_GET!.errors).toEqual([expect.objectContaining({ instancePath: '/id', keyword: 'minimum' })]);
+  });
+
+  it('refuses a method-params module with an export that is not a schema', async () => {
+    const dir = project({});
+    mkdirSync(join(dir, 'plugins/notes'), { recursive: true });
+    writeFileSync(join(dir, 'plugins/notes/method-params.ts'), "export const LIMIT = 5;\n");
+    await expect(generateAll(dir)).rejects.toThrow('plugins/notes/method-params.ts: export LIMIT is not a JSON Schema object');
   });
 });

@@ -21,6 +21,18 @@ describe('defineMethod', () => {
     expect(() => defineMethod(ctx, { name: 'x', scope: 'operator.admin' as never, handler: () => undefined })).toThrowErrorMatchingInlineSnapshot(`[TypeError: defineMethod(): method "x" needs scope "read", "write" or "admin"]`);
     expect(methodRegistry(createHooks()).list()).toEqual([]);
   });
+
+  it('takes a precompiled validate only with the params schema it was generated from', () => {
+    const ctx = { name: 'p', hooks: createHooks() };
+    const validate = () => true;
+    expect(() => defineMethod(ctx, { name: 'a', scope: 'read', validate, handler: () => undefined })).toThrowErrorMatchingInlineSnapshot(`[TypeError: defineMethod(): method "a" has a \`validate\` but no \`params\` schema it was generated from]`);
+    expect(() => defineMethod(ctx, { name: 'b', scope: 'read', params: { type: 'object' }, validate: 'yes' as never, handler: () => undefined })).toThrowErrorMatchingInlineSnapshot(`[TypeError: defineMethod(): method "b" has a \`validate\` that is not a function]`);
+    const params = { type: 'object' };
+    defineMethod(ctx, { name: 'c', scope: 'read', params, validate, handler: () => undefined });
+    const registry = methodRegistry(ctx.hooks);
+    expect(registry.validator(registry.get('c')!)).toBe(validate);
+    expect(registry.get('c')!.params).toBe(params);
+  });
 });
 
 const calls: string[] = [];
@@ -54,6 +66,30 @@ const testMethods = definePlugin({
 });
 
 describe('RPC dispatch', () => {
+  it('checks params with the method\'s precompiled validator, not with params compiled', async () => {
+    const seen: unknown[] = [];
+    // Refuses what the schema allows and the other way round: only this validator can explain the answers.
+    const validate = Object.assign((data: unknown) => {
+      seen.push(data);
+      const ok = (data as { n?: unknown }).n === 'two';
+      validate.errors = ok ? null : [{ instancePath: '/n', schemaPath: '#/properties/n/type', keyword: 'type', params: { type: 'string' }, message: 'must be string' }];
+      return ok;
+    }, { errors: null as unknown });
+    const precompiled = definePlugin({
+      name: 'precompiled-methods',
+      version: '1.0.0',
+      setup(ctx) {
+        defineMethod(ctx, { name: 'n.echo', scope: 'read', params: { type: 'object', properties: { n: { type: 'integer' } } }, validate: validate as never, handler: (params: { n: unknown }) => params });
+      },
+    });
+    const { url } = await startGateway({ extra: [precompiled] });
+    const client = await connectClient(url);
+    expect((await client.request('n.echo', { n: 'two' })).payload).toEqual({ n: 'two' });
+    const refused = await client.request('n.echo', { n: 2 });
+    expect(refused.error).toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringContaining('/params/n') });
+    expect(seen).toEqual([{ n: 'two' }, { n: 2 }]);
+  });
+
   it('results, schema errors, RpcError, MoltbotError and unexpected errors as wire frames', async () => {
     const { url, kernel } = await startGateway({ extra: [testMethods] });
     const client = await connectClient(url);
