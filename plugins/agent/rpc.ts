@@ -12,12 +12,11 @@ import type { AgentService } from '../../sdk/agent/index.ts';
 import { EVENT_NAMES, SessionEvents, SESSION_TOPIC, MAX_SUBSCRIPTIONS_PER_CONNECTION } from './session-events.ts';
 import { chatAttachmentsRef, createSessionTurns, eventBusRef, type EventBus, type ResolvedChatAttachments } from '../../sdk/agent/index.ts';
 import { mainSessionKey } from '../../sdk/agent/index.ts';
+import { CHAT_ABORT, CHAT_SEND, HISTORY, MODELS_RESET, NO_PARAMS, ONE_SESSION, RUNS_TRACE, SESSIONS_LIST, SESSIONS_UNSUBSCRIBE } from './method-params.ts';
+import * as validators from '../../schemas/generated/agent.method-params.validate.ts';
 
-/** Files one chat.send may carry (as many as a channel reply may). */
-const MAX_ATTACHMENTS = 10;
 const NO_ATTACHMENTS: ResolvedChatAttachments = Object.freeze({ notes: [], media: [] });
 type RpcCall = Parameters<MethodSpec['handler']>[1];
-const SESSION_KEY = { type: 'string', minLength: 1, maxLength: 300, description: 'Session key, e.g. agent:main:main' };
 
 export function toRpcError(error: unknown): unknown {
   if (!(error instanceof AgentError)) return error;
@@ -103,15 +102,8 @@ export function defineAgentMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | '
     name: 'chat.send',
     scope: 'write',
     description: 'Starts a run; answers {runId} once the message is stored, then streams chat.delta / tool.progress / chat.final events. attachments: ids of files uploaded first (control UI: POST /channels/webchat/upload), given to the model as a channel\'s inbound media',
-    params: {
-      type: 'object', additionalProperties: false, required: ['message'],
-      properties: {
-        sessionKey: SESSION_KEY,
-        message: { type: 'string', maxLength: 200_000 },
-        // An id names a stored upload; never a path (no dots or slashes get this far).
-        attachments: { type: 'array', maxItems: MAX_ATTACHMENTS, uniqueItems: true, items: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } },
-      },
-    },
+    params: CHAT_SEND,
+    validate: validators.CHAT_SEND,
     handler: (params, rpc) => wrap(async () => {
       const sessionKey = params.sessionKey ?? webchatSession;
       // A message sent after one whose files are still being read waits for its hand-over.
@@ -133,21 +125,22 @@ export function defineAgentMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | '
     name: 'chat.abort',
     scope: 'write',
     sideEffects: false,
-    params: { type: 'object', additionalProperties: false, properties: { runId: { type: 'string', minLength: 1 }, sessionKey: SESSION_KEY } },
+    params: CHAT_ABORT,
+    validate: validators.CHAT_ABORT,
     handler: (params) => ({ aborted: agent().abort(params) }),
   });
   const history = (params: { sessionKey?: string; limit?: number }) => wrap(async () => ({
     messages: await agent().history(params.sessionKey ?? webchatSession, params.limit),
   }));
-  const historyParams = { type: 'object', additionalProperties: false, properties: { sessionKey: SESSION_KEY, limit: { type: 'integer', minimum: 1, maximum: 10_000 } } };
-  defineMethod(ctx, { name: 'chat.history', scope: 'read', params: historyParams, handler: history });
-  defineMethod(ctx, { name: 'sessions.history', scope: 'read', params: historyParams, handler: history });
+  defineMethod(ctx, { name: 'chat.history', scope: 'read', params: HISTORY, validate: validators.HISTORY, handler: history });
+  defineMethod(ctx, { name: 'sessions.history', scope: 'read', params: HISTORY, validate: validators.HISTORY, handler: history });
   defineMethod<{ sessionKey: string }>(ctx, {
     name: 'sessions.subscribe',
     scope: 'read',
     sideEffects: false,
     description: 'Streams chat.delta / tool.progress / chat.final of every run in the session to this connection, whoever started it and on any gateway instance',
-    params: { type: 'object', additionalProperties: false, required: ['sessionKey'], properties: { sessionKey: SESSION_KEY } },
+    params: ONE_SESSION,
+    validate: validators.ONE_SESSION,
     handler: (params, rpc) => {
       if (!events.subscribe(rpc.connection.id, params.sessionKey)) {
         throw new RpcError('LIMIT_EXCEEDED', `a connection may watch at most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} sessions; unsubscribe from one first`);
@@ -160,7 +153,8 @@ export function defineAgentMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | '
     scope: 'read',
     sideEffects: false,
     description: 'Stops the events of one session (or of every session without sessionKey)',
-    params: { type: 'object', additionalProperties: false, properties: { sessionKey: SESSION_KEY } },
+    params: SESSIONS_UNSUBSCRIBE,
+    validate: validators.SESSIONS_UNSUBSCRIBE,
     handler: (params, rpc) => {
       events.unsubscribe(rpc.connection.id, params.sessionKey);
       return { unsubscribed: params.sessionKey ?? 'all' };
@@ -170,7 +164,8 @@ export function defineAgentMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | '
     name: 'sessions.list',
     scope: 'read',
     description: 'Sessions of one agent, or of every agent of the gateway without agentId (latest first)',
-    params: { type: 'object', additionalProperties: false, properties: { agentId: { type: 'string', minLength: 1, maxLength: 64 } } },
+    params: SESSIONS_LIST,
+    validate: validators.SESSIONS_LIST,
     handler: (params) => wrap(async () => {
       if (params.agentId !== undefined) return { sessions: await agent().listSessions(params.agentId) };
       const all = (await Promise.all(agentIds.map((id) => agent().listSessions(id)))).flat();
@@ -180,7 +175,8 @@ export function defineAgentMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | '
   defineMethod<{ sessionKey: string }>(ctx, {
     name: 'sessions.inspect',
     scope: 'read',
-    params: { type: 'object', additionalProperties: false, required: ['sessionKey'], properties: { sessionKey: SESSION_KEY } },
+    params: ONE_SESSION,
+    validate: validators.ONE_SESSION,
     handler: (params) => wrap(async () => {
       const info = await agent().inspectSession(params.sessionKey);
       if (info === undefined) throw new AgentError('NOT_FOUND', `no session "${params.sessionKey}"`);
@@ -191,7 +187,8 @@ export function defineAgentMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | '
   defineMethod<{ runId: string; agentId?: string }>(ctx, {
     name: 'runs.trace',
     scope: 'read',
-    params: { type: 'object', additionalProperties: false, required: ['runId'], properties: { runId: { type: 'string', minLength: 1, maxLength: 100 }, agentId: { type: 'string', minLength: 1, maxLength: 64 } } },
+    params: RUNS_TRACE,
+    validate: validators.RUNS_TRACE,
     handler: (params) => wrap(async () => {
       // Without agentId, every agent's store is asked: a client listing all sessions need not know whose run it is.
       let trace = await agent().trace(params.runId, params.agentId);
@@ -203,13 +200,15 @@ export function defineAgentMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | '
   defineMethod(ctx, {
     name: 'models.status',
     scope: 'read',
-    params: { type: 'object', additionalProperties: false, properties: {} },
+    params: NO_PARAMS,
+    validate: validators.NO_PARAMS,
     handler: () => ({ models: agent().modelStatus(), usage: agent().usage(), queue: agent().queue() }),
   });
   defineMethod<{ ref?: string }>(ctx, {
     name: 'models.reset',
     scope: 'admin',
-    params: { type: 'object', additionalProperties: false, properties: { ref: { type: 'string', minLength: 1 } } },
+    params: MODELS_RESET,
+    validate: validators.MODELS_RESET,
     handler: (params) => {
       agent().resetModels(params.ref);
       return { models: agent().modelStatus() };

@@ -7,8 +7,10 @@ import type { Alert } from '../../sdk/core/index.ts';
 import type { PluginContext } from '../../sdk/core/index.ts';
 import { defineMethod, gatewayServiceRef } from '../../sdk/gateway/index.ts';
 import type { AlertsService } from '../../sdk/alerts/index.ts';
+import * as validators from '../../schemas/generated/alerts.method-params.validate.ts';
+import { ALERTS_LIST } from './method-params.ts';
 
-export const RECENT_ALERTS = 100;
+export const RECENT_ALERTS = ALERTS_LIST.properties.limit.maximum;
 
 export const ALERT_EVENT = 'alert';
 
@@ -31,11 +33,8 @@ export function defineAlertMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | '
     name: 'alerts.list',
     scope: 'read',
     description: `Alerts firing now and the last alert events (newest first, at most ${RECENT_ALERTS} kept)`,
-    params: {
-      type: 'object',
-      additionalProperties: false,
-      properties: { limit: { type: 'integer', minimum: 1, maximum: RECENT_ALERTS, description: 'How many recent events to return.' } },
-    },
+    params: ALERTS_LIST,
+    validate: validators.ALERTS_LIST,
     handler: (params) => ({ active: service.active(), recent: recent.slice(0, params.limit ?? RECENT_ALERTS) }),
   });
 }

@@ -7,8 +7,8 @@ import type { PluginContext } from '../../sdk/core/index.ts';
 import { defineMethod } from '../../sdk/gateway/index.ts';
 import type { BackupInfo } from './archive-dir.ts';
 import type { BackupService } from './service.ts';
-
-const NO_PARAMS = { type: 'object', additionalProperties: false, properties: {} };
+import * as validators from '../../schemas/generated/backup.method-params.validate.ts';
+import { BACKUPS_VERIFY, NO_PARAMS } from './method-params.ts';
 
 const shown = (info: BackupInfo) => ({ name: info.name, size: info.size, created: info.created.toISOString() });
 
@@ -18,6 +18,7 @@ export function defineBackupMethods(ctx: Pick<PluginContext, 'name' | 'hooks'>, 
     scope: 'admin',
     description: 'Archives in the backup folder, newest first',
     params: NO_PARAMS,
+    validate: validators.NO_PARAMS,
     handler: async () => ({ dir: service.dir, backups: (await service.list()).map(shown) }),
   });
   defineMethod(ctx, {
@@ -25,6 +26,7 @@ export function defineBackupMethods(ctx: Pick<PluginContext, 'name' | 'hooks'>, 
     scope: 'admin',
     description: 'Creates an archive of config, workspace, sessions and plugin sources now',
     params: NO_PARAMS,
+    validate: validators.NO_PARAMS,
     handler: async () => {
       const result = await service.create();
       return { ...shown(result), files: result.files, bytes: result.bytes, skipped: result.skipped };
@@ -35,12 +37,8 @@ export function defineBackupMethods(ctx: Pick<PluginContext, 'name' | 'hooks'>, 
     scope: 'admin',
     sideEffects: false,
     description: 'Checks an archive of the backup folder against its manifest (sha256 of every file)',
-    params: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['name'],
-      properties: { name: { type: 'string', pattern: '^[A-Za-z0-9_-][A-Za-z0-9._-]{0,200}$', description: 'Archive file name as backups.list shows it (no path).' } },
-    },
+    params: BACKUPS_VERIFY,
+    validate: validators.BACKUPS_VERIFY,
     handler: async (params) => {
       const report = await service.verify(params.name);
       return { name: params.name, ok: report.ok, problems: report.problems, warnings: report.warnings, files: report.files };

@@ -4,10 +4,8 @@ import type { PluginContext } from '../../sdk/core/index.ts';
 import { defineMethod, RpcError } from '../../sdk/gateway/index.ts';
 import type { ApprovedSender, ChannelsService } from '../../sdk/channels/index.ts';
 import { channelErrors } from './errors.ts';
-
-const CHANNEL = { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$', description: 'Channel id (telegram, irc, ...)' };
-const CODE = { type: 'string', minLength: 4, maxLength: 32, description: 'The pairing code the sender received' };
-const CODE_PARAMS = { type: 'object', additionalProperties: false, required: ['channel', 'code'], properties: { channel: CHANNEL, code: CODE } };
+import { NO_PARAMS, PAIRING_APPROVED, PAIRING_CODE, PAIRING_LIST, PAIRING_REVOKE } from './method-params.ts';
+import * as validators from '../../schemas/generated/channels.method-params.validate.ts';
 
 async function notFoundAsRpc<T>(work: () => Promise<T>): Promise<T> {
   try {
@@ -29,7 +27,8 @@ export function defineChannelMethods(
     name: 'channels.status',
     scope: 'read',
     description: 'State, queue and counters of every channel',
-    params: { type: 'object', additionalProperties: false, properties: {} },
+    params: NO_PARAMS,
+    validate: validators.NO_PARAMS,
     handler: () => ({ channels: service.status() }),
   });
   defineMethod<{ channel?: string }>(ctx, {
@@ -37,7 +36,8 @@ export function defineChannelMethods(
     scope: 'admin',
     sideEffects: false,
     description: 'Pending pairing requests (codes valid 1 hour), optionally of one channel',
-    params: { type: 'object', additionalProperties: false, properties: { channel: CHANNEL } },
+    params: PAIRING_LIST,
+    validate: validators.PAIRING_LIST,
     handler: async (params) => {
       await refresh(params.channel);
       return { requests: service.pairing.list(params.channel) };
@@ -47,7 +47,8 @@ export function defineChannelMethods(
     name: 'pairing.approve',
     scope: 'admin',
     description: 'Approves the sender of a pending code; they are told and may message the bot from now on',
-    params: CODE_PARAMS,
+    params: PAIRING_CODE,
+    validate: validators.PAIRING_CODE,
     handler: (params) => notFoundAsRpc(() => service.pairing.approve(params.channel, params.code)),
   });
   defineMethod<{ channel: string }>(ctx, {
@@ -55,14 +56,16 @@ export function defineChannelMethods(
     scope: 'admin',
     sideEffects: false,
     description: 'Senders approved through pairing on a channel (besides channels.<id>.allowFrom)',
-    params: { type: 'object', additionalProperties: false, required: ['channel'], properties: { channel: CHANNEL } },
+    params: PAIRING_APPROVED,
+    validate: validators.PAIRING_APPROVED,
     handler: async (params) => ({ senders: await approvedSenders(params.channel) }),
   });
   defineMethod<{ channel: string; sender: string }>(ctx, {
     name: 'pairing.revoke',
     scope: 'admin',
     description: 'Withdraws a pairing approval: the sender must pair again',
-    params: { type: 'object', additionalProperties: false, required: ['channel', 'sender'], properties: { channel: CHANNEL, sender: { type: 'string', minLength: 1, maxLength: 200, description: 'The approved sender id' } } },
+    params: PAIRING_REVOKE,
+    validate: validators.PAIRING_REVOKE,
     handler: async (params) => {
       if (!(await service.pairing.revoke(params.channel, params.sender))) throw new RpcError('NOT_FOUND', `"${params.sender}" is not an approved sender of channel "${params.channel}"`);
       return { revoked: true };
@@ -72,7 +75,8 @@ export function defineChannelMethods(
     name: 'pairing.reject',
     scope: 'admin',
     description: 'Drops a pending code without approving its sender',
-    params: CODE_PARAMS,
+    params: PAIRING_CODE,
+    validate: validators.PAIRING_CODE,
     handler: (params) => notFoundAsRpc(async () => {
       await service.pairing.reject(params.channel, params.code);
       return { rejected: true };

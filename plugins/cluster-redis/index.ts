@@ -16,6 +16,8 @@ import { diagnoseRedis, gatewayReporter, type RedisConnection, type RedisHealth,
 import { cronStoreServiceRef, ownershipServiceRef, type CronStore, type OwnershipService } from '../../sdk/cluster/index.ts';
 import { channelRelayRef, pairingStoreRef, seenStoreRef, type ChannelRelay, type PairingBackend, type SeenStore } from '../../sdk/channels/index.ts';
 import { defineMethod } from '../../sdk/gateway/index.ts';
+import * as validators from '../../schemas/generated/cluster-redis.method-params.validate.ts';
+import { NO_PARAMS } from './method-params.ts';
 import type { RedisOwnership } from './ownership.ts';
 
 const IMPACT = 'this instance owns no channel, cron or backup schedule, and signed webhooks are refused (503, retryAfterMs), until it answers';
@@ -112,7 +114,8 @@ export default definePlugin<ClusterRedisOptions>({
       scope: 'read',
       sideEffects: false,
       description: 'This instance id and who owns each cluster resource (channel:<id>, cron, backup-schedule)',
-      params: { type: 'object', additionalProperties: false, properties: {} },
+      params: NO_PARAMS,
+      validate: validators.NO_PARAMS,
       handler: async () => ({ instance, owned: ownership?.owned() ?? [], resources: await ready(ownership).status() }),
     });
     ctx.hooks.collectMetrics.tap(ctx.name, (collector) => {

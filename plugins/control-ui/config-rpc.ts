@@ -10,6 +10,8 @@ import type { PluginContext } from '../../sdk/core/index.ts';
 import { createRedactor } from '../../sdk/core/index.ts';
 import { defineMethod } from '../../sdk/gateway/index.ts';
 import { checkConfig } from './config-check.ts';
+import * as validators from '../../schemas/generated/control-ui.method-params.validate.ts';
+import { CONFIG_VALIDATE, NO_PARAMS } from './method-params.ts';
 
 /** Plugin entries as names: inline plugin objects are code, not config. */
 function pluginNames(entries: unknown): unknown[] {
@@ -23,7 +25,8 @@ export function defineConfigMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | 
     name: 'config.get',
     scope: 'admin',
     description: 'The effective config (files, env overrides, ${VAR}s resolved) with secrets masked',
-    params: { type: 'object', additionalProperties: false, properties: {} },
+    params: NO_PARAMS,
+    validate: validators.NO_PARAMS,
     handler: () => {
       // Masked before the plugin entries are rewritten: each plugin's schema applies at its own position.
       const secrets = ctx.secrets.values(ctx.config);
@@ -36,12 +39,8 @@ export function defineConfigMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | 
     scope: 'admin',
     sideEffects: false,
     description: 'Validates a config object against the root schema and the schemas of the sections loaded plugins own, without applying it; answers {ok, issues:[{path, message}]}',
-    params: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['config'],
-      properties: { config: { type: 'object', description: 'The config to check, as in clawdbot.json.' } },
-    },
+    params: CONFIG_VALIDATE,
+    validate: validators.CONFIG_VALIDATE,
     handler: (params) => {
       const issues = checkConfig(params.config, ctx.plugins());
       return { ok: issues.length === 0, issues };

@@ -9,6 +9,7 @@ import { mainSessionKey, parseSessionKey } from '../../sdk/agent/index.ts';
 import { isTimeZone } from '../../sdk/core/index.ts';
 import { parseAt, parseCron, parseDuration, type Schedule } from './schedule.ts';
 import { cronErrors } from './error-codes.ts';
+import { CRON_ADD } from './method-params.ts';
 
 /** The root schema (`cron.jobs[]`, definitions.cronDelivery) is the one source of these shapes. */
 export type Delivery = CronDelivery;
@@ -32,7 +33,9 @@ export interface Job {
   readonly owner?: string;
 }
 
-export const JOB_ID = '^[a-z0-9][a-z0-9_-]{0,63}$';
+/** JSON Schema of a job (RPC params, tool parameters), defined in method-params.ts; the root config schema holds the same shape. */
+export const JOB_SCHEMA = CRON_ADD.properties.job;
+export const JOB_ID = JOB_SCHEMA.properties.id.pattern;
 
 export function invalidJob(path: string, problem: string): MoltbotError {
   return new MoltbotError(cronErrors.MOLT_ERR_CRON_INVALID_JOB, { message: `Invalid cron job: ${path} ${problem}`, path, plugin: 'cron' });
@@ -97,30 +100,3 @@ function checkDelivery(deliver: unknown, path: string): void {
   }
   throw invalidJob(path, 'must be "none", {channel, chatType: "dm"|"group", chatId} or {webhook: "https://…"}');
 }
-
-/** JSON Schema of a job (RPC params, tool parameters); the root config schema holds the same shape. */
-export const JOB_SCHEMA = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['id', 'message'],
-  properties: {
-    id: { type: 'string', pattern: JOB_ID, description: 'Job id: lowercase letters, digits, "_" and "-".' },
-    name: { type: 'string', maxLength: 200, description: 'What the job is for.' },
-    at: { type: 'string', maxLength: 40, description: 'One shot: ISO time, read in tz unless it has an offset.' },
-    every: { type: 'string', pattern: '^[1-9][0-9]*(s|m|h|d)$', description: 'Interval such as "30m", "2h", "1d" (at least 10s).' },
-    cron: { type: 'string', maxLength: 200, description: 'Cron expression, 5 fields (or 6 with seconds first), read in tz.' },
-    tz: { type: 'string', maxLength: 64, description: 'IANA timezone of at/cron, default UTC.' },
-    message: { type: 'string', minLength: 1, maxLength: 20_000, description: 'Input of the agent turn each run starts.' },
-    session: { type: 'string', maxLength: 300, description: 'Session key the turn runs in (default agent:main:main).' },
-    deliver: {
-      description: 'Where the reply goes: "none", a channel chat, or a webhook (POST JSON).',
-      anyOf: [
-        { type: 'string', enum: ['none'] },
-        { type: 'object', additionalProperties: false, required: ['channel', 'chatType', 'chatId'], properties: { channel: { type: 'string', minLength: 1 }, chatType: { type: 'string', enum: ['dm', 'group'] }, chatId: { type: 'string', minLength: 1 } } },
-        { type: 'object', additionalProperties: false, required: ['webhook'], properties: { webhook: { type: 'string', minLength: 1, maxLength: 2000 } } },
-      ],
-    },
-    enabled: { type: 'boolean', description: 'false keeps the job without running it.' },
-    catchUp: { type: 'string', enum: ['once', 'skip'], description: 'Missed slots after downtime: run once at start (once, default) or skip them.' },
-  },
-} as const;

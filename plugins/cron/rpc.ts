@@ -5,7 +5,9 @@
  */
 import type { PluginContext } from '../../sdk/core/index.ts';
 import { defineMethod } from '../../sdk/gateway/index.ts';
-import { JOB_ID, JOB_SCHEMA, type JobInput } from './job.ts';
+import type { JobInput } from './job.ts';
+import * as validators from '../../schemas/generated/cron.method-params.validate.ts';
+import { CRON_ADD, CRON_JOB_ID, CRON_UPDATE, NO_PARAMS } from './method-params.ts';
 import type { JobView } from './scheduler.ts';
 import type { CronService } from './service.ts';
 
@@ -20,36 +22,37 @@ export function publicView(view: JobView): JobView {
   return { ...view, input: { ...view.input, deliver: { webhook: shown } } };
 }
 
-const ID = { type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'string', pattern: JOB_ID } } };
-
 export function defineCronMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | 'track' | 'log' | 'use'>, service: CronService): void {
   defineMethod(ctx, {
     name: 'cron.list',
     scope: 'read',
     description: 'Every job (config, runtime, heartbeat) with its run state',
-    params: { type: 'object', additionalProperties: false, properties: {} },
+    params: NO_PARAMS,
+    validate: validators.NO_PARAMS,
     handler: () => ({ jobs: service.list().map(publicView), totals: service.totals }),
   });
   defineMethod<{ job: JobInput }>(ctx, {
     name: 'cron.add',
     scope: 'admin',
     description: 'Adds a runtime job',
-    params: { type: 'object', additionalProperties: false, required: ['job'], properties: { job: JOB_SCHEMA } },
+    params: CRON_ADD,
+    validate: validators.CRON_ADD,
     handler: async ({ job }) => ({ job: publicView(await service.add(job)) }),
   });
-  const { id: _id, ...patchProperties } = JOB_SCHEMA.properties;
   defineMethod<{ id: string; patch: Partial<JobInput> }>(ctx, {
     name: 'cron.update',
     scope: 'admin',
     description: 'Changes fields of a runtime job',
-    params: { type: 'object', additionalProperties: false, required: ['id', 'patch'], properties: { id: ID.properties.id, patch: { type: 'object', additionalProperties: false, properties: patchProperties } } },
+    params: CRON_UPDATE,
+    validate: validators.CRON_UPDATE,
     handler: async ({ id, patch }) => ({ job: publicView(await service.update(id, patch)) }),
   });
   defineMethod<{ id: string }>(ctx, {
     name: 'cron.remove',
     scope: 'admin',
     description: 'Removes a runtime job',
-    params: ID,
+    params: CRON_JOB_ID,
+    validate: validators.CRON_JOB_ID,
     handler: async ({ id }) => {
       await service.remove(id);
       return { removed: id };
@@ -59,7 +62,8 @@ export function defineCronMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | 't
     name: 'cron.run',
     scope: 'admin',
     description: 'Runs a job now, outside its schedule',
-    params: ID,
+    params: CRON_JOB_ID,
+    validate: validators.CRON_JOB_ID,
     handler: ({ id }) => {
       const run = service.run(id);
       ctx.track(run.catch((error: unknown) => ctx.log.warn({ err: error, job: id }, 'cron: manual run failed')));

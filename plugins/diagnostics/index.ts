@@ -9,6 +9,8 @@ import schema from '../../schemas/plugins/diagnostics.json' with { type: 'json' 
 import validateOptions from '../../schemas/generated/diagnostics.validate.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
 import { defineMethod } from '../../sdk/gateway/index.ts';
+import * as validators from '../../schemas/generated/diagnostics.method-params.validate.ts';
+import { NO_PARAMS } from './method-params.ts';
 import { configCheck, diskCheck, memoryCheck, nodeCheck, portCheck, stateDirChecks } from './checks.ts';
 import { registerDoctorCommand, runDiagnose } from './cli.ts';
 import { systemInfo } from './system-info.ts';
@@ -45,7 +47,8 @@ export default definePlugin({
       name: 'diagnostics.report',
       scope: 'admin',
       description: 'System facts, heap statistics and every diagnose check',
-      params: { type: 'object', additionalProperties: false, properties: {} },
+      params: NO_PARAMS,
+      validate: validators.NO_PARAMS,
       handler: async () => {
         const report = await runDiagnose(ctx.hooks);
         return { ...systemInfo(stateDir), heap: getHeapStatistics(), checks: report.findings, summary: report.summary };

@@ -7,6 +7,7 @@
  */
 import schema from '../../schemas/plugins/metrics.json' with { type: 'json' };
 import validateOptions from '../../schemas/generated/metrics.validate.ts';
+import * as validators from '../../schemas/generated/metrics.method-params.validate.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
 import { type GatewayService, defineMethod, gatewayServiceRef } from '../../sdk/gateway/index.ts';
 import { AgentTracker } from './agents.ts';
@@ -16,6 +17,7 @@ import { MetricsCollectorCore } from './snapshot.ts';
 import { registerStatusCommand } from './status-command.ts';
 import { metricsServiceRef, SystemSampler, type MetricsService } from '../../sdk/ops/index.ts';
 import { defineMetricsSubscription } from './subscribe.ts';
+import { NO_PARAMS } from './method-params.ts';
 
 // The contract lives in the SDK (`moltbot/plugin-sdk/ops`); re-exported for this plugin's users.
 export { metricsServiceRef } from '../../sdk/ops/index.ts';
@@ -106,7 +108,8 @@ export default definePlugin<MetricsOptions>({
       name: 'metrics',
       scope: 'read',
       description: 'Measured gateway, agent, system and plugin figures',
-      params: { type: 'object', additionalProperties: false, properties: {} },
+      params: NO_PARAMS,
+      validate: validators.NO_PARAMS,
       handler: () => core.snapshot(),
     });
     defineMetricsSubscription(ctx, () => core.snapshot(), () => gateway);

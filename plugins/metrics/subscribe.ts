@@ -7,6 +7,8 @@
 import type { PluginContext } from '../../sdk/core/index.ts';
 import { defineMethod, type GatewayService } from '../../sdk/gateway/index.ts';
 import type { MetricsSnapshot } from '../../sdk/ops/index.ts';
+import * as validators from '../../schemas/generated/metrics.method-params.validate.ts';
+import { METRICS_SUBSCRIBE, NO_PARAMS } from './method-params.ts';
 
 export const TICK_EVENT = 'metrics.tick';
 const DEFAULT_INTERVAL_MS = 2_000;
@@ -27,11 +29,8 @@ export function defineMetricsSubscription(
     scope: 'read',
     sideEffects: false,
     description: `Pushes a ${TICK_EVENT} event with a fresh snapshot to this connection every intervalMs (default ${DEFAULT_INTERVAL_MS}); answers with the first snapshot`,
-    params: {
-      type: 'object',
-      additionalProperties: false,
-      properties: { intervalMs: { type: 'integer', minimum: 500, maximum: 60_000, description: 'Milliseconds between two ticks.' } },
-    },
+    params: METRICS_SUBSCRIBE,
+    validate: validators.METRICS_SUBSCRIBE,
     handler: async (params, rpc) => {
       const connectionId = rpc.connection.id;
       const intervalMs = params.intervalMs ?? DEFAULT_INTERVAL_MS;
@@ -54,7 +53,8 @@ export function defineMetricsSubscription(
     scope: 'read',
     sideEffects: false,
     description: `Stops this connection's ${TICK_EVENT} events`,
-    params: { type: 'object', additionalProperties: false, properties: {} },
+    params: NO_PARAMS,
+    validate: validators.NO_PARAMS,
     handler: (_params, rpc) => ({ unsubscribed: stop(rpc.connection.id) }),
   });
   ctx.onClose(() => {

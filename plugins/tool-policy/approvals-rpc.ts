@@ -7,13 +7,16 @@ import type { PluginContext } from '../../sdk/core/index.ts';
 import { defineMethod, RpcError } from '../../sdk/gateway/index.ts';
 import { ApprovalError, type ApprovalAnswer } from './approvals.ts';
 import type { ApprovalDesk } from './approvals-cluster.ts';
+import * as validators from '../../schemas/generated/tool-policy.method-params.validate.ts';
+import { APPROVALS_ANSWER, NO_PARAMS } from './method-params.ts';
 
 export function defineApprovalMethods(ctx: PluginContext, approvals: () => ApprovalDesk): void {
   defineMethod(ctx, {
     name: 'approvals.list',
     scope: 'read',
     description: 'Tool calls waiting for the owner\'s approval: id, tool, arguments (secrets masked), session, agent, createdAt, expiresAt.',
-    params: { type: 'object', additionalProperties: false, properties: {} },
+    params: NO_PARAMS,
+    validate: validators.NO_PARAMS,
     handler: () => ({ approvals: approvals().list() }),
   });
 
@@ -21,14 +24,8 @@ export function defineApprovalMethods(ctx: PluginContext, approvals: () => Appro
     name: 'approvals.answer',
     scope: 'admin',
     description: 'Answers a pending approval: once (run this call), always (run it and allow the tool from now on), deny (refuse this call), never (refuse it and deny the tool from now on).',
-    params: {
-      type: 'object', additionalProperties: false, required: ['id', 'answer'],
-      properties: {
-        id: { type: 'string', minLength: 1, maxLength: 100, description: 'Approval id from approvals.list or the approval.requested event.' },
-        answer: { enum: ['once', 'always', 'deny', 'never'], description: 'once | always (adds an allow rule) | deny | never (adds a deny rule).' },
-        pattern: { type: 'string', minLength: 1, maxLength: 1000, description: 'With always / never on an exec approval: the exec pattern to store (e.g. "git status **") instead of the exact command; it must match the command.' },
-      },
-    },
+    params: APPROVALS_ANSWER,
+    validate: validators.APPROVALS_ANSWER,
     handler: async (params: { id: string; answer: ApprovalAnswer; pattern?: string }, rpc) => {
       try {
         const approval = await approvals().answer(params.id, params.answer, {

@@ -14,10 +14,10 @@ import type { PluginContext } from '../../sdk/core/index.ts';
 import { createProgressReporter, decideToolCall, type ToolDefinition, type ToolRegistry } from '../../sdk/agent/index.ts';
 import { defineMethod, gatewayServiceRef, RpcError } from '../../sdk/gateway/index.ts';
 import type { ToolPolicy } from '../../sdk/agent/index.ts';
+import * as validators from '../../schemas/generated/tool-policy.method-params.validate.ts';
+import { TOOLS_INVOKE, TOOLS_LIST } from './method-params.ts';
 
 export const RPC_INVOKE_DENY = Object.freeze(['exec', 'write', 'edit', 'apply_patch', 'sessions_spawn', 'sessions_send', 'gateway', 'cron', 'nodes', 'plugins', 'browser', 'canvas']);
-
-const SESSION_KEY = { type: 'string', minLength: 1, maxLength: 300, description: 'Session the call acts for (its sandbox policy and CPU budget apply), e.g. agent:main:main.' };
 
 export function defineToolMethods(ctx: PluginContext, deps: { registry: () => ToolRegistry; policy: () => ToolPolicy; invokeAllow: readonly string[] }): void {
   /** Why RPC may not invoke the tool, or undefined. */
@@ -31,7 +31,8 @@ export function defineToolMethods(ctx: PluginContext, deps: { registry: () => To
     name: 'tools.list',
     scope: 'read',
     description: 'Tools the agent can call, with whether the given session may call them and whether RPC may invoke them.',
-    params: { type: 'object', additionalProperties: false, properties: { sessionKey: SESSION_KEY } },
+    params: TOOLS_LIST,
+    validate: validators.TOOLS_LIST,
     handler: (params: { sessionKey?: string }) => ({
       tools: deps.registry().list().map((tool) => ({
         ...tool,
@@ -45,14 +46,8 @@ export function defineToolMethods(ctx: PluginContext, deps: { registry: () => To
     name: 'tools.invoke',
     scope: 'admin',
     description: 'Runs one tool now, as the agent would (policy hooks included); the result says ok or the tool\'s error. Progress the tool reports arrives before it as tool.progress events to this connection.',
-    params: {
-      type: 'object', additionalProperties: false, required: ['name'],
-      properties: {
-        name: { type: 'string', minLength: 1, maxLength: 64, description: 'Tool name from tools.list.' },
-        args: { type: 'object', description: 'Arguments matching the tool\'s parameters schema.' },
-        sessionKey: SESSION_KEY,
-      },
-    },
+    params: TOOLS_INVOKE,
+    validate: validators.TOOLS_INVOKE,
     handler: async (params: { name: string; args?: Record<string, unknown>; sessionKey?: string }, rpc) => {
       const tool = deps.registry().get(params.name);
       if (tool === undefined) throw new RpcError('INVALID_REQUEST', `unknown tool ${JSON.stringify(params.name)}`);

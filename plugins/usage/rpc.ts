@@ -1,23 +1,17 @@
 /** RPC `usage.summary` (scope read): the ledger grouped by agent, session, model or UTC day. */
 import type { PluginContext } from '../../sdk/core/index.ts';
 import { defineMethod } from '../../sdk/gateway/index.ts';
-import { USAGE_GROUPS, parseSince, type UsageGroupBy, type UsageService } from '../../sdk/usage/index.ts';
-
-export const SUMMARY_PARAMS = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    by: { enum: [...USAGE_GROUPS], description: 'Grouping (default model); days are UTC.' },
-    since: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2})?)?$', description: 'Only calls from this date (YYYY-MM-DD, UTC) or ISO timestamp on.' },
-  },
-} as const;
+import { parseSince, type UsageGroupBy, type UsageService } from '../../sdk/usage/index.ts';
+import { USAGE_SUMMARY } from './method-params.ts';
+import * as validators from '../../schemas/generated/usage.method-params.validate.ts';
 
 export function defineUsageMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | 'track' | 'log' | 'use'>, usage: UsageService): void {
   defineMethod<{ by?: UsageGroupBy; since?: string }>(ctx, {
     name: 'usage.summary',
     scope: 'read',
     description: 'Model tokens and cost, grouped by agent, session, model or day',
-    params: SUMMARY_PARAMS,
+    params: USAGE_SUMMARY,
+    validate: validators.USAGE_SUMMARY,
     handler: ({ by, since }) => {
       let from: number | undefined;
       try {
