@@ -167,7 +167,8 @@ export function createAgentService(deps: AgentDeps): AgentService & { totalsByAg
     };
     const sessions = deps.sessionCache();
     if (sessions === undefined) return load();
-    const cached = await sessions.wrap(key, Number.POSITIVE_INFINITY, load);
+    // A memory hit (most turns) without wrap's promise chain.
+    const cached = sessions.peek?.<TranscriptEntry[]>(key) ?? await sessions.wrap(key, Number.POSITIVE_INFINITY, load);
     if (loaded || store.entryCount === undefined || (await store.entryCount(agentId, key)) === cached.length) return cached;
     // Another instance appended to this session: the cached copy is stale.
     const fresh = await load();
@@ -185,7 +186,7 @@ export function createAgentService(deps: AgentDeps): AgentService & { totalsByAg
     const sessions = deps.sessionCache();
     if (sessions === undefined) return;
     try {
-      if ((await sessions.get(key)) !== transcript) await sessions.set(key, transcript, Number.POSITIVE_INFINITY);
+      if ((sessions.peek?.(key) ?? await sessions.get(key)) !== transcript) await sessions.set(key, transcript, Number.POSITIVE_INFINITY);
     } catch (error) {
       log.warn({ err: error }, 'could not cache a session transcript');
     }

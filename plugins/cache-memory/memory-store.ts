@@ -16,7 +16,7 @@ export interface MemoryStoreOptions {
   sweepIntervalMs: number;
 }
 
-/** What KeyvMemoryAdapter keeps per key: Keyv's envelope (value + expiry) and the expiry again. */
+/** What KeyvMemoryAdapter keeps per key: the cache's entry (setRaw stores it as Keyv's envelope) and its expiry again. */
 interface MemoryRecord {
   value: CacheEntry;
   expires?: number | undefined;
@@ -40,6 +40,8 @@ export function createMemoryStore(options: MemoryStoreOptions): CacheStore {
   return {
     timeoutMs: 0,
     keyv: (namespace) => new Keyv({ store: new KeyvMemoryAdapter(map), serialization: false, namespace }),
+    // Keyv 6 keys a namespaced entry "<namespace>::<key>" (a test pins it: a change is a miss, not a wrong hit).
+    getNow: (namespace, key) => lru.get(`${namespace}::${key}`)?.value,
     stats: () => {
       sweep();
       return { entries: lru.size, bytes: lru.calculatedSize, maxEntries: options.maxEntries, maxBytes: options.maxBytes };

@@ -96,6 +96,25 @@ export class Tier {
     return raw as CacheEntry;
   }
 
+  /** A read at once (the store's `getNow`): the live entry, null on a miss, undefined when this tier cannot answer so. */
+  getNow(namespace: string, key: string): CacheEntry | null | undefined {
+    const getNow = this.store.getNow;
+    if (getNow === undefined || this.health.degraded) return undefined;
+    let entry: CacheEntry | undefined;
+    try {
+      entry = getNow.call(this.store, namespace, key);
+    } catch (error) {
+      this.#onError(error);
+      return undefined;
+    }
+    if (entry === undefined || entry === null || typeof entry !== 'object' || (entry.expires !== undefined && entry.expires <= Date.now())) {
+      this.metrics.misses++;
+      return null;
+    }
+    this.metrics.hits++;
+    return entry;
+  }
+
   async set(keyv: Keyv, key: string, entry: CacheEntry): Promise<void> {
     if (this.health.degraded) {
       this.metrics.skipped++;

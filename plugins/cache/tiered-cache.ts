@@ -103,6 +103,19 @@ class Namespace implements CacheNamespace {
     return undefined;
   }
 
+  peek<T = unknown>(key: string): T | undefined {
+    assertKey(key);
+    if (this.#cache.state !== 'ready') {
+      this.#unavailable();
+      return undefined;
+    }
+    this.#keyvs ??= this.#bind();
+    const entry = this.#tiers[0]?.getNow(this.name, key);
+    if (entry === undefined || entry === null) return undefined;
+    if (this.#recent) this.#touch(key);
+    return entry.value as T;
+  }
+
   async set<T>(key: string, value: T, ttlMs?: number): Promise<void> {
     assertKey(key);
     if (value === undefined) throw new TypeError(`cache.set("${key}"): undefined cannot be cached (a read of it would be a miss); use delete()`);

@@ -19,6 +19,13 @@ export interface CacheNamespace {
   readonly name: string;
   /** The value, or undefined on a miss (a failing tier counts as a miss). */
   get<T = unknown>(key: string): Promise<T | undefined>;
+  /**
+   * The value if this namespace's fastest tier can answer at once (an in-process store such as
+   * memory) and holds it, else undefined: a miss there, a degraded tier or one that needs I/O —
+   * then `get` or `wrap` reads every tier. For hot paths that read the same live value often.
+   * Optional: a cache service written before it (another plugin providing `cache`) lacks it.
+   */
+  peek?<T = unknown>(key: string): T | undefined;
   /** Writes to every tier. `ttlMs` defaults to `cache.ttl`; `Infinity` never expires. */
   set<T>(key: string, value: T, ttlMs?: number): Promise<void>;
   delete(key: string): Promise<void>;

@@ -37,6 +37,12 @@ export interface CacheStore {
   readonly timeoutMs: number;
   /** Strings that must never appear in a message (connection URLs, passwords). */
   readonly secrets?: readonly string[];
+  /**
+   * A read that answers at once, for a store that lives in the process (memory): the entry
+   * `setRaw` stored under `key` in `namespace` (its expiry not yet checked), or undefined. With
+   * it, `CacheNamespace.peek` answers a hit in this tier without a promise or a Keyv call.
+   */
+  getNow?(namespace: string, key: string): CacheEntry | undefined;
   /** Liveness check while the tier is degraded; without it the cache probes with a read. */
   ping?(): Promise<unknown>;
   /** Figures the store measures itself, reported per tier on `collectMetrics`. */

@@ -18,6 +18,15 @@ afterEach(async () => {
 });
 
 describe('memory store', () => {
+  it('getNow reads what a namespace\'s Keyv stored with setRaw, at once', async () => {
+    const s = store();
+    const entry = { value: { live: true }, expires: undefined };
+    await s.keyv('agent-sessions').setRaw('agent:main:x', entry);
+    expect(s.getNow!('agent-sessions', 'agent:main:x')).toBe(entry);
+    expect(s.getNow!('other', 'agent:main:x')).toBeUndefined();
+    expect(s.getNow!('agent-sessions', 'absent')).toBeUndefined();
+  });
+
   it('evicts the least recently used entry beyond maxEntries', async () => {
     const s = store({ maxEntries: 3 });
     const keyv = s.keyv('p');

@@ -19,6 +19,36 @@ describe('namespace options', () => {
     expect(tiers[1]!.metrics.reads).toBe(0);
   });
 
+  it('peek: a memory hit answers at once, by reference; a miss, an expired entry or a tier without getNow is undefined', async () => {
+    const { cache, tiers } = await standaloneCache([['memory', memory()], ['disk', disk()]]);
+    const live = cache.namespace('live', { tiers: ['memory'] });
+    const value = { items: [1] };
+    await live.set('k', value);
+    expect(live.peek!('k')).toBe(value);
+    expect(live.peek!('absent')).toBeUndefined();
+    await live.set('short', 1, 1);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(live.peek!('short')).toBeUndefined();
+    expect(tiers[0]!.metrics.hits).toBe(1);
+    expect(tiers[0]!.metrics.misses).toBe(2);
+    // The disk tier answers only through I/O: peek leaves it to get().
+    const onDisk = cache.namespace('stored', { tiers: ['disk'] });
+    await onDisk.set('k', 'v');
+    expect(onDisk.peek!('k')).toBeUndefined();
+    expect(await onDisk.get('k')).toBe('v');
+    expect(() => live.peek!('')).toThrow(TypeError);
+  });
+
+  it('peek keeps maxEntries\' recency: a key read by peek is not the one evicted next', async () => {
+    const { cache } = await standaloneCache([['memory', memory()]]);
+    const bounded = cache.namespace('bounded', { tiers: ['memory'], maxEntries: 2 });
+    await bounded.set('a', 1);
+    await bounded.set('b', 2);
+    expect(bounded.peek!('a')).toBe(1);
+    await bounded.set('c', 3);
+    expect([bounded.peek!('a'), bounded.peek!('b'), bounded.peek!('c')]).toEqual([1, undefined, 3]);
+  });
+
   it('tiers naming no configured tier: every read is a miss, nothing is stored', async () => {
     const { cache, tiers } = await standaloneCache([['disk', disk()]]);
     const live = cache.namespace('live', { tiers: ['memory'] });
