@@ -100,6 +100,7 @@ export class Tier {
   getNow(namespace: string, key: string): CacheEntry | null | undefined {
     const getNow = this.store.getNow;
     if (getNow === undefined || this.health.degraded) return undefined;
+    const started = performance.now();
     let entry: CacheEntry | undefined;
     try {
       entry = getNow.call(this.store, namespace, key);
@@ -107,6 +108,7 @@ export class Tier {
       this.#onError(error);
       return undefined;
     }
+    this.metrics.recordRead(performance.now() - started);
     if (entry === undefined || entry === null || typeof entry !== 'object' || (entry.expires !== undefined && entry.expires <= Date.now())) {
       this.metrics.misses++;
       return null;

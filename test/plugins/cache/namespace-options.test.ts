@@ -31,6 +31,7 @@ describe('namespace options', () => {
     expect(live.peek!('short')).toBeUndefined();
     expect(tiers[0]!.metrics.hits).toBe(1);
     expect(tiers[0]!.metrics.misses).toBe(2);
+    expect(tiers[0]!.metrics.reads).toBe(3);
     // The disk tier answers only through I/O: peek leaves it to get().
     const onDisk = cache.namespace('stored', { tiers: ['disk'] });
     await onDisk.set('k', 'v');
