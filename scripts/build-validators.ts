@@ -96,8 +96,13 @@ function readSchema(root: string, source: string): object {
 function validatorModule(source: string, schema: object): string {
   // A fresh instance per schema: two schemas with the same $id cannot collide.
   const ajv = createAjv({ esm: true });
+  return standaloneModule(source, ajv, ajv.compile(schema));
+}
+
+/** ajv's standalone code for `refs` as a generated module: header, the `require` prelude, functions compiled with the module. */
+function standaloneModule(source: string, ajv: ReturnType<typeof createAjv>, refs: Parameters<typeof standaloneCode.default>[1]): string {
   // Modules are strict anyway, and after the prelude the directive would be a bare string.
-  const code = standaloneCode.default(ajv, ajv.compile(schema)).replace(/^"use strict";/, '');
+  const code = standaloneCode.default(ajv, refs).replace(/^"use strict";/, '');
   return `${HEADER.replace('{source}', source)}\n${ESM_PRELUDE}\n${compiledWithModule(code)}\n`;
 }
 
@@ -111,8 +116,7 @@ function methodParamsModule(source: string, schemas: Record<string, unknown>): s
     if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) throw new Error(`${source}: export ${name} is not a JSON Schema object`);
     ajv.addSchema(schema, name);
   }
-  const code = standaloneCode.default(ajv, Object.fromEntries(names.map((name) => [name, name]))).replace(/^"use strict";/, '');
-  return `${HEADER.replace('{source}', source)}\n${ESM_PRELUDE}\n${compiledWithModule(code)}\n`;
+  return standaloneModule(source, ajv, Object.fromEntries(names.map((name) => [name, name])));
 }
 
 /**
