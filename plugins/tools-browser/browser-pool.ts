@@ -70,6 +70,8 @@ const CLOSE_GRACE_MS = 5_000;
  * a browser in use that long renews its lease (release + acquire, so the slot cannot be taken).
  */
 const LEASE_RENEW_MS = 10 * 60_000;
+/** Endings remembered for sessions that have not acted since (oldest forgotten first). */
+const MAX_UNTOLD = 1_000;
 const DEAD = /Target page, context or browser has been closed|Browser has been closed|Browser closed|browser has disconnected|Target crashed|Page crashed|Target closed|Connection closed/i;
 
 export class BrowserPool {
@@ -78,6 +80,12 @@ export class BrowserPool {
   readonly #launching = new Map<string, Promise<Slot>>();
   readonly #tails = new Map<string, Promise<unknown>>();
   readonly #ending = new Set<Slot>();
+  /**
+   * Why a session's browser ended when no action of the session was there to say so (the
+   * watchdog's memory check, the idle sweep, a crash between actions): the session's next action
+   * reports it, once, instead of a bare "no browser is open".
+   */
+  readonly #untold = new Map<string, BrowserToolError>();
   #closing = false;
 
   constructor(deps: PoolDeps) {
@@ -119,6 +127,7 @@ export class BrowserPool {
     } catch (error) {
       if (error instanceof BrowserToolError && error.code === browserErrors.MOLT_ERR_TOOL_BROWSER_TIMEOUT && instance.ended === undefined) await this.#dispose(slot, error);
       const failure = await this.#explain(slot, error);
+      if (this.#untold.get(sessionKey) === failure) this.#untold.delete(sessionKey);
       // An ended browser is reported once its processes are gone and its slot is free again.
       if (slot.disposed !== undefined) await slot.disposed;
       throw failure;
@@ -134,7 +143,7 @@ export class BrowserPool {
     const launching = this.#launching.get(sessionKey);
     const slot = this.#slots.get(sessionKey) ?? (launching ? await launching.catch(() => undefined) : undefined);
     if (slot === undefined) return false;
-    await this.#dispose(slot, new BrowserToolError(browserErrors.MOLT_ERR_TOOL_BROWSER_NOT_OPEN, 'the browser of this session was closed'));
+    await this.#dispose(slot, new BrowserToolError(browserErrors.MOLT_ERR_TOOL_BROWSER_NOT_OPEN, 'the browser of this session was closed'), false);
     return true;
   }
 
@@ -151,7 +160,7 @@ export class BrowserPool {
       try {
         this.#enforceMemory(slot);
       } catch {
-        // disposed; the next action reports why
+        // disposed; the session's next action reports why (#untold)
       }
     }
   }
@@ -171,7 +180,9 @@ export class BrowserPool {
   async #slot(sessionKey: string, create: boolean): Promise<Slot> {
     const existing = this.#slots.get(sessionKey);
     if (existing !== undefined && existing.instance.ended === undefined) return existing;
-    if (!create) throw new BrowserToolError(browserErrors.MOLT_ERR_TOOL_BROWSER_NOT_OPEN, 'no browser is open for this session; call action "open" with a url first');
+    const untold = this.#untold.get(sessionKey);
+    this.#untold.delete(sessionKey);
+    if (!create) throw untold ?? new BrowserToolError(browserErrors.MOLT_ERR_TOOL_BROWSER_NOT_OPEN, 'no browser is open for this session; call action "open" with a url first');
     if (this.#closing) throw new BrowserToolError(browserErrors.MOLT_ERR_TOOL_BROWSER_NOT_OPEN, 'the gateway is shutting down; no new browser starts');
     // The session's previous browser (closed by the watchdog) still holds its slot until its processes are gone.
     for (const ending of this.#ending) if (ending.instance.sessionKey === sessionKey) await ending.disposed;
@@ -253,7 +264,7 @@ export class BrowserPool {
     const crashed = (what: string) => {
       if (instance.ended === undefined) {
         log.warn({ sessionKey, pid: instance.pid }, `browser ${what}`);
-        void this.#dispose(slot, new BrowserToolError(browserErrors.MOLT_ERR_TOOL_BROWSER_CRASHED, `the browser ${what} during the action; it was discarded and the next call starts a new one`));
+        void this.#dispose(slot, new BrowserToolError(browserErrors.MOLT_ERR_TOOL_BROWSER_CRASHED, `the browser ${what}${instance.busy ? ' during the action' : ''}; it was discarded and the next call starts a new one`));
       }
     };
     const prepare = (tab: Page) => {
@@ -299,9 +310,13 @@ export class BrowserPool {
     throw error;
   }
 
-  #dispose(slot: Slot, reason: BrowserToolError): Promise<void> {
+  /** Ends the instance; `tell`: its session's next action reports why (not after the session's own close). */
+  #dispose(slot: Slot, reason: BrowserToolError, tell = true): Promise<void> {
     const { instance } = slot;
-    instance.ended ??= reason;
+    if (instance.ended === undefined) {
+      instance.ended = reason;
+      if (tell && !this.#closing) this.#remember(instance.sessionKey, reason);
+    }
     if (this.#slots.get(instance.sessionKey) === slot) this.#slots.delete(instance.sessionKey);
     slot.disposed ??= (async () => {
       this.#ending.add(slot);
@@ -322,6 +337,12 @@ export class BrowserPool {
       this.#deps.log.info({ sessionKey: instance.sessionKey, reason: instance.ended?.message }, 'browser closed');
     })();
     return slot.disposed;
+  }
+
+  #remember(sessionKey: string, reason: BrowserToolError): void {
+    this.#untold.delete(sessionKey);
+    if (this.#untold.size >= MAX_UNTOLD) this.#untold.delete(this.#untold.keys().next().value!);
+    this.#untold.set(sessionKey, reason);
   }
 
   /** The tool error for a failed action. */

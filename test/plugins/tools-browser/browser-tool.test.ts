@@ -9,7 +9,7 @@ import { resourcesServiceRef } from '../../../sdk/ops/index.ts';
 import { browserPoolRef } from '../../../plugins/tools-browser/index.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestKernel, type TestKernel } from '../../../app/testing.ts';
 import type { ToolRegistry } from '../../../sdk/agent/tool-registry.ts';
 import { profileName } from '../../../plugins/tools-browser/browser-pool.ts';
@@ -203,12 +203,47 @@ describe('browser tool', () => {
     const browser = browserTool(kernel);
     await browser({ action: 'close' });
     const others = kernel.use(browserPoolRef).size;
-    const error = await browser({ action: 'open', url: `${site.url}/alloc?mb=400` }).catch((e: unknown) => e);
+    // The page allocates once the test says so: a page still growing when its action ends (the
+    // load event came, its script had not finished) measured under the limit on CI.
+    expect((await browser({ action: 'open', url: `${site.url}/alloc?mb=400&when=go` })).snapshot).toContain('Allocating');
+    site.go();
+    // Every action ends with a memory check (and the watchdog checks between actions).
+    let error: unknown;
+    await vi.waitFor(async () => {
+      error = await browser({ action: 'snapshot' }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(Error);
+    }, { timeout: 10_000, interval: 50 });
     expect(error).toMatchObject({ code: 'MOLT_ERR_TOOL_BROWSER_MEMORY' });
     expect((error as Error).message).toMatch(/renderer used \d+ MB, over tools\.browser\.memoryLimit 300 MB; the browser of this session was closed/);
     expect(kernel.use(browserPoolRef).size).toBe(others);
     expect(await codeOf(browser({ action: 'snapshot' }))).toBe('MOLT_ERR_TOOL_BROWSER_NOT_OPEN');
     expect((await browser({ action: 'open', url: `${site.url}/alloc?mb=20` })).snapshot).toContain('Allocating');
+  });
+
+  it('a browser the watchdog closed between actions: the session\'s next action says why, once', async () => {
+    const browser = browserTool(kernel);
+    await browser({ action: 'close' });
+    const pool = kernel.use(browserPoolRef);
+    const others = pool.size;
+    await browser({ action: 'open', url: `${site.url}/alloc?mb=400&when=go` });
+    site.go();
+    await vi.waitFor(() => {
+      pool.checkMemory(); // the watchdog's tick
+      expect(pool.size).toBe(others);
+    }, { timeout: 10_000, interval: 50 });
+    const error = await browser({ action: 'snapshot' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'MOLT_ERR_TOOL_BROWSER_MEMORY' });
+    expect((error as Error).message).toMatch(/renderer used \d+ MB, over tools\.browser\.memoryLimit 300 MB/);
+    expect(await codeOf(browser({ action: 'snapshot' }))).toBe('MOLT_ERR_TOOL_BROWSER_NOT_OPEN');
+    // Opening again forgets it.
+    await browser({ action: 'open', url: `${site.url}/alloc?mb=400&when=go` });
+    site.go();
+    await vi.waitFor(() => {
+      pool.checkMemory();
+      expect(pool.size).toBe(others);
+    }, { timeout: 10_000, interval: 50 });
+    expect((await browser({ action: 'open', url: `${site.url}/` })).snapshot).toContain('Hello Moltbot');
+    expect((await browser({ action: 'snapshot' })).snapshot).toContain('Hello Moltbot');
   });
 
   it('Chromium killed mid-action: the action fails with a tool error and the next call works', async () => {
@@ -228,6 +263,21 @@ describe('browser tool', () => {
     const reopened = await browser({ action: 'open', url: `${site.url}/` });
     expect(reopened.snapshot).toContain('Hello Moltbot');
     expect(kernel.use(browserPoolRef).pids()).not.toContain(pid);
+  });
+
+  it('Chromium killed between actions: the next action says it crashed, then a new open works', async () => {
+    const browser = browserTool(kernel);
+    const pool = kernel.use(browserPoolRef);
+    await browser({ action: 'open', url: `${site.url}/` });
+    const profile = join(kernel.tempDir, 'state', 'browser', 'profiles', profileName(MAIN));
+    const pid = pool.pids().find((candidate) => processesNaming(`--user-data-dir=${profile}`).includes(candidate));
+    expect(pid).toBeGreaterThan(0);
+    process.kill(pid!, 'SIGKILL');
+    await vi.waitFor(() => expect(pool.pids()).not.toContain(pid), { timeout: 10_000, interval: 20 });
+    const error = await browser({ action: 'snapshot' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'MOLT_ERR_TOOL_BROWSER_CRASHED' });
+    expect((error as Error).message).toBe('the browser process ended; it was discarded and the next call starts a new one');
+    expect((await browser({ action: 'open', url: `${site.url}/` })).snapshot).toContain('Hello Moltbot');
   });
 
   it('is denied in a non-main session by the sandbox policy, allowed in the main one', async () => {

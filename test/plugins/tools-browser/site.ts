@@ -1,7 +1,8 @@
 /**
  * The web pages the browser tests visit, served on 127.0.0.1: a form whose submissions the
  * test can read, a page that never answers, pages reaching for another (blocked) server, and a
- * page that allocates memory. `bystander` is that other server: it records every hit.
+ * page that allocates memory, at once or when the test says so. `bystander` is that other
+ * server: it records every hit.
  */
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -13,6 +14,8 @@ export interface Site {
   submissions: string[];
   /** Resolves when the next request for /hang has arrived. */
   nextHang(): Promise<void>;
+  /** Answers the pending /go requests: a page of /alloc?when=go allocates then, after its action. */
+  go(): void;
   bystander: { port: number; hits: string[] };
   close(): Promise<void>;
 }
@@ -45,6 +48,7 @@ export async function startSite(): Promise<Site> {
   const submissions: string[] = [];
   const hanging: ServerResponse[] = [];
   const hangWaiters: (() => void)[] = [];
+  const going: ServerResponse[] = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (path === '/' ) {
@@ -88,9 +92,15 @@ export async function startSite(): Promise<Site> {
       res.writeHead(302, { location: `http://${other}/redirected` });
       return void res.end();
     }
+    if (path === '/go') {
+      going.push(res);
+      return;
+    }
     if (path === '/alloc') {
-      const mb = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('mb') ?? '100');
-      return html(res, `<h1>Allocating</h1><script>window.keep = []; for (let i = 0; i < ${mb / 10}; i++) window.keep.push(new Uint8Array(10 * 1024 * 1024).fill(i + 1));</script>`);
+      const params = new URL(req.url ?? '/', 'http://x').searchParams;
+      const mb = Number(params.get('mb') ?? '100');
+      const allocate = `window.keep = []; for (let i = 0; i < ${mb / 10}; i++) window.keep.push(new Uint8Array(10 * 1024 * 1024).fill(i + 1));`;
+      return html(res, `<h1>Allocating</h1><script>${params.get('when') === 'go' ? `fetch('/go').then(() => { ${allocate} });` : allocate}</script>`);
     }
     res.writeHead(404).end('not found');
   });
@@ -102,9 +112,12 @@ export async function startSite(): Promise<Site> {
     url: `http://127.0.0.1:${port}`,
     submissions,
     nextHang: () => new Promise<void>((resolve) => void hangWaiters.push(resolve)),
+    go: () => {
+      for (const res of going.splice(0)) res.end('go');
+    },
     bystander: { port: bystanderPort, hits },
     async close() {
-      for (const res of hanging) res.destroy();
+      for (const res of [...hanging, ...going]) res.destroy();
       server.closeAllConnections();
       bystanderServer.closeAllConnections();
       for (const client of [...wss.clients, ...echo.clients]) client.terminate();
