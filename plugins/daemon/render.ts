@@ -65,7 +65,9 @@ export function xmlEscape(value: string): string {
 export const LAUNCHD_WRAPPER = '"$0" "$@"; code=$?; if [ "$code" -eq 78 ]; then exit 0; fi; exit "$code"';
 
 export function renderLaunchdPlist(spec: ServiceSpec): string {
-  const args = ['/bin/sh', '-c', LAUNCHD_WRAPPER, spec.node, spec.bin, 'gateway'];
+  // launchd has no EnvironmentFile: Node reads the same file the systemd unit does (its secrets).
+  const envFile = `--env-file-if-exists=${join(spec.stateDir, 'gateway.env')}`;
+  const args = ['/bin/sh', '-c', LAUNCHD_WRAPPER, spec.node, envFile, spec.bin, 'gateway'];
   return fill(template(`${LAUNCHD_LABEL}.plist`), {
     label: LAUNCHD_LABEL,
     programArguments: args.map((a) => `    <string>${xmlEscape(a)}</string>`).join('\n'),

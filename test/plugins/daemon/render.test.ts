@@ -6,6 +6,8 @@ import { renderLaunchdPlist, renderSystemdUnit, systemdWord, xmlEscape } from '.
 import { BIN } from '../../helpers/cli.ts';
 import { useTempDir } from '../../helpers/temp-dir.ts';
 
+const xmlUnescape = (value: string) => value.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&quot;', '"').replaceAll('&apos;', "'").replaceAll('&amp;', '&');
+
 const SPEC = { node: '/usr/bin/node', bin: '/opt/molt bot/bin/moltbot.js', stateDir: '/home/ann/.clawdbot', workingDirectory: '/home/ann' };
 
 const hasSystemdAnalyze = spawnSync('systemd-analyze', ['--version']).status === 0;
@@ -61,12 +63,13 @@ describe('launchd agent', () => {
     const plist = renderLaunchdPlist({ ...SPEC, stateDir: '/Users/a&b/.clawdbot' });
     expect(plist).toContain('<string>/Users/a&amp;b/.clawdbot</string>');
     expect(plist).toContain('<key>SuccessfulExit</key>\n    <false/>');
-    expect(plist.match(/<string>[^<]*<\/string>/g)!.slice(1, 7)).toMatchInlineSnapshot(`
+    expect(plist.match(/<string>[^<]*<\/string>/g)!.slice(1, 8)).toMatchInlineSnapshot(`
       [
         "<string>/bin/sh</string>",
         "<string>-c</string>",
         "<string>&quot;$0&quot; &quot;$@&quot;; code=$?; if [ &quot;$code&quot; -eq 78 ]; then exit 0; fi; exit &quot;$code&quot;</string>",
         "<string>/usr/bin/node</string>",
+        "<string>--env-file-if-exists=/Users/a&amp;b/.clawdbot/gateway.env</string>",
         "<string>/opt/molt bot/bin/moltbot.js</string>",
         "<string>gateway</string>",
       ]
@@ -79,5 +82,18 @@ describe('launchd agent', () => {
     const run = (code: number) => spawnSync('/bin/sh', ['-c', wrapper, '/bin/sh', '-c', `exit ${code}`]).status;
     expect([run(78), run(1), run(0)]).toEqual([0, 1, 0]);
     expect(execFileSync('/bin/sh', ['-c', wrapper, 'echo', 'a b'], { encoding: 'utf8' })).toBe('a b\n');
+  });
+
+  it('the agent reads <stateDir>/gateway.env as the systemd unit does, and starts without one', () => {
+    const { dir } = useTempDir('moltbot-plist-');
+    const bin = join(dir, 'print-env.js');
+    writeFileSync(bin, 'process.stdout.write(`${process.env.MOLTBOT_GATEWAY_TOKEN ?? "unset"} ${process.argv.slice(2).join(",")}`);');
+    const plist = renderLaunchdPlist({ ...SPEC, node: process.execPath, bin, stateDir: dir });
+    const programArguments = /<key>ProgramArguments<\/key>\s*<array>([\s\S]*?)<\/array>/.exec(plist)![1]!;
+    const args = [...programArguments.matchAll(/<string>([^<]*)<\/string>/g)].map((match) => xmlUnescape(match[1]!));
+    const run = () => execFileSync(args[0]!, args.slice(1), { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+    expect(run()).toBe('unset gateway');
+    writeFileSync(join(dir, 'gateway.env'), '# the service\'s secrets\nMOLTBOT_GATEWAY_TOKEN=from-the-env-file\n', { mode: 0o600 });
+    expect(run()).toBe('from-the-env-file gateway');
   });
 });
