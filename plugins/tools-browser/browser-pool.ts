@@ -140,6 +140,8 @@ export class BrowserPool {
 
   /** Closes the session's browser; false when none was open. */
   async close(sessionKey: string): Promise<boolean> {
+    // Closed on purpose: an ending the session was not told of yet no longer matters.
+    this.#untold.delete(sessionKey);
     const launching = this.#launching.get(sessionKey);
     const slot = this.#slots.get(sessionKey) ?? (launching ? await launching.catch(() => undefined) : undefined);
     if (slot === undefined) return false;

@@ -235,7 +235,15 @@ describe('browser tool', () => {
     expect(error).toMatchObject({ code: 'MOLT_ERR_TOOL_BROWSER_MEMORY' });
     expect((error as Error).message).toMatch(/renderer used \d+ MB, over tools\.browser\.memoryLimit 300 MB/);
     expect(await codeOf(browser({ action: 'snapshot' }))).toBe('MOLT_ERR_TOOL_BROWSER_NOT_OPEN');
-    // Opening again forgets it.
+    // Closing, or opening again, forgets it.
+    await browser({ action: 'open', url: `${site.url}/alloc?mb=400&when=go` });
+    site.go();
+    await vi.waitFor(() => {
+      pool.checkMemory();
+      expect(pool.size).toBe(others);
+    }, { timeout: 10_000, interval: 50 });
+    expect(await browser({ action: 'close' })).toEqual({ closed: false });
+    expect(await codeOf(browser({ action: 'snapshot' }))).toBe('MOLT_ERR_TOOL_BROWSER_NOT_OPEN');
     await browser({ action: 'open', url: `${site.url}/alloc?mb=400&when=go` });
     site.go();
     await vi.waitFor(() => {
