@@ -225,31 +225,25 @@ describe('browser tool', () => {
     await browser({ action: 'close' });
     const pool = kernel.use(browserPoolRef);
     const others = pool.size;
-    await browser({ action: 'open', url: `${site.url}/alloc?mb=400&when=go` });
-    site.go();
-    await vi.waitFor(() => {
-      pool.checkMemory(); // the watchdog's tick
-      expect(pool.size).toBe(others);
-    }, { timeout: 10_000, interval: 50 });
+    /** A page that goes over memoryLimit after its action; the watchdog's tick closes its browser. */
+    const overLimitBetweenActions = async () => {
+      await browser({ action: 'open', url: `${site.url}/alloc?mb=400&when=go` });
+      site.go();
+      await vi.waitFor(() => {
+        pool.checkMemory(); // the watchdog's tick
+        expect(pool.size).toBe(others);
+      }, { timeout: 10_000, interval: 50 });
+    };
+    await overLimitBetweenActions();
     const error = await browser({ action: 'snapshot' }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'MOLT_ERR_TOOL_BROWSER_MEMORY' });
     expect((error as Error).message).toMatch(/renderer used \d+ MB, over tools\.browser\.memoryLimit 300 MB/);
     expect(await codeOf(browser({ action: 'snapshot' }))).toBe('MOLT_ERR_TOOL_BROWSER_NOT_OPEN');
     // Closing, or opening again, forgets it.
-    await browser({ action: 'open', url: `${site.url}/alloc?mb=400&when=go` });
-    site.go();
-    await vi.waitFor(() => {
-      pool.checkMemory();
-      expect(pool.size).toBe(others);
-    }, { timeout: 10_000, interval: 50 });
+    await overLimitBetweenActions();
     expect(await browser({ action: 'close' })).toEqual({ closed: false });
     expect(await codeOf(browser({ action: 'snapshot' }))).toBe('MOLT_ERR_TOOL_BROWSER_NOT_OPEN');
-    await browser({ action: 'open', url: `${site.url}/alloc?mb=400&when=go` });
-    site.go();
-    await vi.waitFor(() => {
-      pool.checkMemory();
-      expect(pool.size).toBe(others);
-    }, { timeout: 10_000, interval: 50 });
+    await overLimitBetweenActions();
     expect((await browser({ action: 'open', url: `${site.url}/` })).snapshot).toContain('Hello Moltbot');
     expect((await browser({ action: 'snapshot' })).snapshot).toContain('Hello Moltbot');
   });
