@@ -10,10 +10,10 @@
  * against that one's, spawn → first answer, alternating (e.g. `git worktree add /tmp/before
  * <commit>` with its own `npm ci`).
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { BIN, pollUntil, spawnServer, type ServerKind } from './spawned-server.ts';
 import { BENCH_PASSWORD as PASSWORD } from './gateway-kernel.ts';
 import { alternate, median, medianRatio, row, verdict } from './stats.ts';
@@ -21,6 +21,8 @@ import { open, type Auth } from './ws-client.ts';
 import { builtPackageBin } from './built-package.ts';
 
 const PAIRS = 7;
+/** Starts with an empty compile cache take ≈ 0.5–1.5 s each. */
+const COLD_PAIRS = 5;
 /** `--version` takes ≈ 0.1 s a run: more pairs for the same confidence. */
 const VERSION_PAIRS = 14;
 /** Only the gateway's own plugins (the default is the whole embedded preset). */
@@ -63,6 +65,26 @@ async function timeToAnswer(kind: ServerKind, options: { config?: object; env?: 
   }
 }
 
+/**
+ * The built package's first start in a new container (its compile cache folder empty), against
+ * one whose cache deploy/warm-compile-cache.sh filled, as the image's build does; alternating.
+ */
+async function firstStartInNewContainer(bin: string): Promise<string> {
+  const packageRoot = dirname(dirname(bin));
+  const withCache = async (warm: boolean) => {
+    const cache = mkdtempSync(join(tmpdir(), 'moltbot-bench-ncc-'));
+    try {
+      if (warm) execFileSync('sh', ['deploy/warm-compile-cache.sh'], { cwd: packageRoot, env: { PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`, NODE_COMPILE_CACHE: cache }, stdio: 'pipe' });
+      return await timeToAnswer('gateway', { bin, env: { NODE_COMPILE_CACHE: cache } });
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
+  };
+  const pairs = await alternate(COLD_PAIRS, () => withCache(true), () => withCache(false));
+  return row('built package, first start in a new container: cache warmed at image build / empty', `${median(pairs.subject).toFixed(0)} / ${median(pairs.baseline).toFixed(0)} ms`,
+    `${medianRatio(pairs.subject, pairs.baseline).toFixed(2)}× (deploy/warm-compile-cache.sh, as deploy/Dockerfile runs it)`);
+}
+
 /** ms of one `node <args>` run to its exit. */
 function timeRun(args: string[]): number {
   const began = performance.now();
@@ -83,6 +105,7 @@ export async function benchStart(): Promise<string[]> {
   }
   await timeToAnswer('gateway');
   const packaged = builtPackageBin();
+  lines.push(await firstStartInNewContainer(packaged));
   await timeToAnswer('gateway', { bin: packaged });
   for (const [label, config, bin] of [['embedded preset', undefined, undefined], ['gateway plugins', GATEWAY_ONLY, undefined], ['embedded preset, built package (dist/, as npm installs it)', undefined, packaged], ['gateway plugins, built package (the floor for deferring every other plugin)', GATEWAY_ONLY, packaged]] as const) {
     const pairs = await alternate(PAIRS, () => timeToAnswer('gateway', { config, bin }), () => timeToAnswer('echo'));

@@ -6,7 +6,7 @@
  * Everything is read from the Dockerfile, so the test follows it when it changes.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { load as loadYaml } from 'js-yaml';
@@ -117,6 +117,10 @@ describe('deploy/Dockerfile', () => {
       // COPY --from=build <dest> <workdir>
       mkdirSync(dirname(workdir()), { recursive: true });
       execFileSync('cp', ['-a', inRoot(root, dest), workdir()]);
+      // The final stage's scripts (the compile cache), from its WORKDIR with the image's ENV.
+      for (const line of all('RUN', finalStage).filter((run) => /^sh deploy\//.test(run))) {
+        execFileSync('sh', ['-c', line], { cwd: workdir(), env: { PATH, ...envInRoot(root) }, stdio: 'pipe', timeout: 60_000 });
+      }
     }, 200_000);
     afterAll(() => { if (root) rmSync(root, { recursive: true, force: true }); });
 
@@ -131,6 +135,20 @@ describe('deploy/Dockerfile', () => {
       // Production dependencies only.
       expect(existsSync(join(workdir(), 'node_modules/ws/package.json'))).toBe(true);
       expect(existsSync(join(workdir(), 'node_modules/vitest'))).toBe(false);
+    });
+
+    it('fills Node\'s compile cache at build, in the folder and as the user the gateway runs with; nothing lands in the volumes', () => {
+      const cache = imageEnv().NODE_COMPILE_CACHE!;
+      expect(cache.startsWith(`${runtimeAssembly().workdir}/`)).toBe(true);
+      const keywords = finalStage.map(([keyword, rest]) => `${keyword} ${rest}`);
+      // Run as `node`: Node keeps one cache folder per uid.
+      expect(keywords.indexOf('RUN sh deploy/warm-compile-cache.sh')).toBeGreaterThan(keywords.indexOf('USER node'));
+      // Open to any --user uid, as /tmp is.
+      expect(all('RUN', finalStage).some((run) => run.includes(`chmod 1777 ${cache}`))).toBe(true);
+      const folders = readdirSync(inRoot(root, cache));
+      expect(folders).toEqual([expect.stringMatching(new RegExp(`^v${process.versions.node}-${process.arch}-\\w+-${process.getuid!()}$`))]);
+      expect(readdirSync(join(inRoot(root, cache), folders[0]!)).length).toBeGreaterThan(100);
+      for (const volume of JSON.parse(all('VOLUME', finalStage)[0]!) as string[]) expect(existsSync(inRoot(root, volume))).toBe(false);
     });
 
     it('starts the gateway with the image\'s ENV, ENTRYPOINT and CMD; the HEALTHCHECK command passes against it', async () => {
