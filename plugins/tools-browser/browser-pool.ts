@@ -144,7 +144,11 @@ export class BrowserPool {
     this.#untold.delete(sessionKey);
     const launching = this.#launching.get(sessionKey);
     const slot = this.#slots.get(sessionKey) ?? (launching ? await launching.catch(() => undefined) : undefined);
-    if (slot === undefined) return false;
+    if (slot === undefined) {
+      // Ended meanwhile (the watchdog, a crash): closed once its processes are gone.
+      await this.#ended(sessionKey);
+      return false;
+    }
     await this.#dispose(slot, new BrowserToolError(browserErrors.MOLT_ERR_TOOL_BROWSER_NOT_OPEN, 'the browser of this session was closed'), false);
     return true;
   }
@@ -182,12 +186,13 @@ export class BrowserPool {
   async #slot(sessionKey: string, create: boolean): Promise<Slot> {
     const existing = this.#slots.get(sessionKey);
     if (existing !== undefined && existing.instance.ended === undefined) return existing;
+    // The session's previous browser (closed by the watchdog, crashed) holds its slot until its
+    // processes are gone: its ending is reported, or a new one launched, only then.
+    await this.#ended(sessionKey);
     const untold = this.#untold.get(sessionKey);
     this.#untold.delete(sessionKey);
     if (!create) throw untold ?? new BrowserToolError(browserErrors.MOLT_ERR_TOOL_BROWSER_NOT_OPEN, 'no browser is open for this session; call action "open" with a url first');
     if (this.#closing) throw new BrowserToolError(browserErrors.MOLT_ERR_TOOL_BROWSER_NOT_OPEN, 'the gateway is shutting down; no new browser starts');
-    // The session's previous browser (closed by the watchdog) still holds its slot until its processes are gone.
-    for (const ending of this.#ending) if (ending.instance.sessionKey === sessionKey) await ending.disposed;
     const lease = this.#deps.acquire(sessionKey);
     const launching = this.#launch(sessionKey, lease.release);
     this.#launching.set(sessionKey, launching);
@@ -339,6 +344,11 @@ export class BrowserPool {
       this.#deps.log.info({ sessionKey: instance.sessionKey, reason: instance.ended?.message }, 'browser closed');
     })();
     return slot.disposed;
+  }
+
+  /** Settles once no browser of the session is still closing. */
+  async #ended(sessionKey: string): Promise<void> {
+    for (const ending of [...this.#ending]) if (ending.instance.sessionKey === sessionKey) await ending.disposed;
   }
 
   #remember(sessionKey: string, reason: BrowserToolError): void {

@@ -225,23 +225,30 @@ describe('browser tool', () => {
     await browser({ action: 'close' });
     const pool = kernel.use(browserPoolRef);
     const others = pool.size;
-    /** A page that goes over memoryLimit after its action; the watchdog's tick closes its browser. */
+    const othersOpen = pool.pids().length;
+    /**
+     * A page that goes over memoryLimit after its action; the watchdog's tick closes its browser.
+     * Returns as soon as the browser has left the pool, while its processes are still going.
+     */
     const overLimitBetweenActions = async () => {
       await browser({ action: 'open', url: `${site.url}/alloc?mb=400&when=go` });
       site.go();
       await vi.waitFor(() => {
         pool.checkMemory(); // the watchdog's tick
-        expect(pool.size).toBe(others);
-      }, { timeout: 10_000, interval: 50 });
+        expect(pool.pids().length).toBe(othersOpen);
+      }, { timeout: 10_000, interval: 20 });
     };
     await overLimitBetweenActions();
     const error = await browser({ action: 'snapshot' }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'MOLT_ERR_TOOL_BROWSER_MEMORY' });
     expect((error as Error).message).toMatch(/renderer used \d+ MB, over tools\.browser\.memoryLimit 300 MB/);
+    // Reported once the browser's processes are gone and its slot is free (failed on CI: 1 ≠ 0).
+    expect(pool.size).toBe(others);
     expect(await codeOf(browser({ action: 'snapshot' }))).toBe('MOLT_ERR_TOOL_BROWSER_NOT_OPEN');
     // Closing, or opening again, forgets it.
     await overLimitBetweenActions();
     expect(await browser({ action: 'close' })).toEqual({ closed: false });
+    expect(pool.size).toBe(others);
     expect(await codeOf(browser({ action: 'snapshot' }))).toBe('MOLT_ERR_TOOL_BROWSER_NOT_OPEN');
     await overLimitBetweenActions();
     expect((await browser({ action: 'open', url: `${site.url}/` })).snapshot).toContain('Hello Moltbot');
