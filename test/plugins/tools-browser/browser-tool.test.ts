@@ -206,7 +206,7 @@ describe('browser tool', () => {
     // The page allocates once the test says so: a page still growing when its action ends (the
     // load event came, its script had not finished) measured under the limit on CI.
     expect((await browser({ action: 'open', url: `${site.url}/alloc?mb=400&when=go` })).snapshot).toContain('Allocating');
-    site.go();
+    await site.go();
     // Every action ends with a memory check (and the watchdog checks between actions).
     let error: unknown;
     await vi.waitFor(async () => {
@@ -232,7 +232,7 @@ describe('browser tool', () => {
      */
     const overLimitBetweenActions = async () => {
       await browser({ action: 'open', url: `${site.url}/alloc?mb=400&when=go` });
-      site.go();
+      await site.go();
       await vi.waitFor(() => {
         pool.checkMemory(); // the watchdog's tick
         expect(pool.pids().length).toBe(othersOpen);

@@ -14,8 +14,11 @@ export interface Site {
   submissions: string[];
   /** Resolves when the next request for /hang has arrived. */
   nextHang(): Promise<void>;
-  /** Answers the pending /go requests: a page of /alloc?when=go allocates then, after its action. */
-  go(): void;
+  /**
+   * Answers the /go request of an /alloc?when=go page (waiting for it to arrive): the page
+   * allocates then, after its action.
+   */
+  go(): Promise<void>;
   bystander: { port: number; hits: string[] };
   close(): Promise<void>;
 }
@@ -49,6 +52,7 @@ export async function startSite(): Promise<Site> {
   const hanging: ServerResponse[] = [];
   const hangWaiters: (() => void)[] = [];
   const going: ServerResponse[] = [];
+  const goWaiters: (() => void)[] = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (path === '/' ) {
@@ -94,6 +98,7 @@ export async function startSite(): Promise<Site> {
     }
     if (path === '/go') {
       going.push(res);
+      for (const wake of goWaiters.splice(0)) wake();
       return;
     }
     if (path === '/alloc') {
@@ -112,7 +117,9 @@ export async function startSite(): Promise<Site> {
     url: `http://127.0.0.1:${port}`,
     submissions,
     nextHang: () => new Promise<void>((resolve) => void hangWaiters.push(resolve)),
-    go: () => {
+    async go() {
+      // The page's fetch can still be on its way (route check, egress proxy) when its action returns.
+      if (going.length === 0) await new Promise<void>((resolve) => void goWaiters.push(resolve));
       for (const res of going.splice(0)) res.end('go');
     },
     bystander: { port: bystanderPort, hits },
