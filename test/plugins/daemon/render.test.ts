@@ -78,7 +78,7 @@ describe('launchd agent', () => {
   });
 
   it('the exit-78 wrapper really maps 78 to 0 and keeps other codes', () => {
-    const wrapper = renderLaunchdPlist(SPEC).match(/<string>(&quot;\$0.*?)<\/string>/)![1]!.replaceAll('&quot;', '"');
+    const wrapper = xmlUnescape(renderLaunchdPlist(SPEC).match(/<string>(&quot;\$0.*?)<\/string>/)![1]!);
     const run = (code: number) => spawnSync('/bin/sh', ['-c', wrapper, '/bin/sh', '-c', `exit ${code}`]).status;
     expect([run(78), run(1), run(0)]).toEqual([0, 1, 0]);
     expect(execFileSync('/bin/sh', ['-c', wrapper, 'echo', 'a b'], { encoding: 'utf8' })).toBe('a b\n');
