@@ -49,7 +49,13 @@ async function build(): Promise<void> {
   removeJavaScript(OUT);
   const bundle = await rolldown({ input: entries(), platform: 'node', external, cwd: ROOT });
   try {
-    const { output } = await bundle.write({ dir: OUT, format: 'esm', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: false });
+    const { output } = await bundle.write({
+      dir: OUT, format: 'esm', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: false,
+      // V8 keeps every loaded module's source in the heap, two bytes a character when one
+      // character is outside Latin-1 (an arrow or a dash in a message): ASCII escapes keep
+      // them one byte, and the declarations carry the JSDoc. 2-3 MB less resident at idle.
+      charset: 'ascii', comments: { legal: true, annotation: false, jsdoc: false },
+    });
     process.stdout.write(`build-bundle: ${output.length} files in dist/ (${Object.keys(entries()).length} entries)\n`);
   } finally {
     await bundle.close();

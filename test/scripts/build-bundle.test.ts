@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { entries } from '../../scripts/build-bundle.ts';
+import { chunkText } from '../../sdk/channels/index.ts';
 import { REPO } from '../helpers/cli.ts';
 
 describe('scripts/build-bundle.ts entries', () => {
@@ -26,5 +27,28 @@ describe('scripts/build-bundle.ts entries', () => {
   it('include the CLI and the sandbox worker, and every source exists', () => {
     expect(names).toEqual(expect.arrayContaining(['app/cli', 'plugins/sandbox/worker']));
     for (const source of Object.values(entries())) expect(existsSync(source), source).toBe(true);
+  });
+});
+
+// test/global-setup.ts has built dist/ as `npm run build` does.
+describe('the built bundle', () => {
+  const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true })
+    .flatMap((entry) => entry.isDirectory() ? files(join(dir, entry.name)) : entry.name.endsWith('.js') ? [join(dir, entry.name)] : []);
+
+  // V8 keeps a module's source for as long as the module lives, as two bytes a character if one
+  // character is outside Latin-1: a single arrow in a message doubled a chunk's resident size.
+  it('is ASCII only, so every module source stays one byte a character in memory', () => {
+    const built = files(join(REPO, 'dist'));
+    expect(built.length).toBeGreaterThan(20);
+    const wide = built.filter((file) => /[^\x00-\x7f]/.test(readFileSync(file, 'utf8')));
+    expect(wide).toEqual([]);
+  });
+
+  it('keeps the non-ASCII text of the sources (escaped, not changed)', async () => {
+    const built = await import(join(REPO, 'dist', 'sdk', 'channels', 'index.js')) as { chunkText: typeof chunkText };
+    // The break after 。 (a character of the sentence-end pattern) comes before the last space.
+    const text = '第一句话。 第二 句话！ 第三… 句话？ end';
+    expect(built.chunkText(text, 10)[0]).toBe('第一句话。');
+    for (const max of [4, 10, 16]) expect(built.chunkText(text, max)).toEqual(chunkText(text, max));
   });
 });
