@@ -7,6 +7,10 @@
  * loop has been under 1 % busy for `quietMs`, no request is in flight and the new space holds at
  * least NEW_SPACE_WORTH_BYTES, one memory-reducing collection runs (about 60 ms at an idle heap);
  * the next one waits until a busy window has been seen, so an idle gateway collects once.
+ * Start-up is the exception: what it grew is garbage once the gateway listens, and no load has
+ * sized the young generation yet, so until the first request (within START_UP_MS of ready) a
+ * quiet START_UP_QUIET_MS is enough. Under bursty load the long wait stays: a collection between
+ * bursts made the next one pay to grow the young generation again (plugins/gateway/README.md).
  */
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
@@ -18,6 +22,10 @@ export const NEW_SPACE_WORTH_BYTES = 8 * 1024 * 1024;
 /** A window of the event loop busier than this is load, not idleness. */
 const QUIET_UTILIZATION = 0.01;
 const WINDOW_MS = 1_000;
+/** Quiet time before start-up's collection. */
+export const START_UP_QUIET_MS = 1_000;
+/** How long after ready start-up's shorter wait applies (plugins' ready work can keep the loop busy a while). */
+export const START_UP_MS = 10_000;
 
 export interface IdleMemoryProbe {
   /** Resident bytes of V8's new space. */
@@ -76,6 +84,8 @@ export interface IdleMemoryOptions {
   log: Pick<Logger, 'debug' | 'warn'>;
   /** Work in flight that a pause would hold up (requests being answered). */
   busy?: () => boolean;
+  /** Whether a request has been answered or is being answered: start-up is over. */
+  served?: () => boolean;
   probe?: IdleMemoryProbe;
   /** The collection; by default memoryReducingCollection(), taken when first needed. */
   collect?: () => void;
@@ -89,14 +99,19 @@ export function watchIdleMemory(options: IdleMemoryOptions): () => void {
   let quietMs = 0;
   // False after a collection until a busy window: what stays after one is not collected again.
   let armed = true;
+  const startUpUntil = Date.now() + START_UP_MS;
+  // True until the first collection, the first request or START_UP_MS.
+  let startingUp = true;
   const timer = setInterval(() => {
+    if (startingUp && (options.served?.() === true || Date.now() > startUpUntil)) startingUp = false;
     if (probe.utilization() >= QUIET_UTILIZATION) {
       quietMs = 0;
       armed = true;
       return;
     }
     quietMs += windowMs;
-    if (quietMs < options.quietMs || !armed || options.busy?.() === true) return;
+    if (quietMs < (startingUp ? Math.min(START_UP_QUIET_MS, options.quietMs) : options.quietMs) || !armed || options.busy?.() === true) return;
+    startingUp = false;
     quietMs = 0;
     const held = probe.newSpaceBytes();
     if (held < NEW_SPACE_WORTH_BYTES) return;

@@ -165,7 +165,9 @@ export default definePlugin<GatewayOptions>({
       if (runtime) runtime.phase = 'ready';
       stopIdleMemory?.();
       if (options.idleMemoryTrimMs === 0) ctx.log.debug({}, 'idle memory collection off (idleMemoryTrimMs: 0)');
-      else stopIdleMemory = watchIdleMemory({ quietMs: options.idleMemoryTrimMs, log: ctx.log, busy: () => (runtime?.inflight.count ?? 0) > 0 });
+      else stopIdleMemory = watchIdleMemory({
+        quietMs: options.idleMemoryTrimMs, log: ctx.log, busy: () => (runtime?.inflight.count ?? 0) > 0, served: () => (runtime?.inflight.begun ?? 0) > 0,
+      });
     });
 
     ctx.hooks.beforeClose.tapPromise(ctx.name, async () => {

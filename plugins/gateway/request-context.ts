@@ -92,14 +92,21 @@ export class Deadlines {
  */
 export class InflightCounter {
   #count = 0;
+  #begun = 0;
   #waiters: (() => void)[] = [];
 
   get count(): number {
     return this.#count;
   }
 
+  /** Requests begun since start. */
+  get begun(): number {
+    return this.#begun;
+  }
+
   begin(): void {
     this.#count++;
+    this.#begun++;
   }
 
   end(): void {

@@ -1,8 +1,8 @@
 import { getHeapSpaceStatistics } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { memoryReducingCollection, NEW_SPACE_WORTH_BYTES, watchIdleMemory, type IdleMemoryProbe } from '../../../plugins/gateway/idle-memory.ts';
-import { startGateway } from './helpers.ts';
+import { memoryReducingCollection, NEW_SPACE_WORTH_BYTES, START_UP_MS, watchIdleMemory, type IdleMemoryProbe } from '../../../plugins/gateway/idle-memory.ts';
+import { connectClient, startGateway } from './helpers.ts';
 
 const MB = 1024 * 1024;
 const newSpace = () => getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')!.physical_space_size;
@@ -51,7 +51,7 @@ describe('watchIdleMemory', () => {
     const collect = vi.fn(() => { held = 1 * MB; });
     // Start-up is busy for a window, then quiet.
     const busy = [0.4, 0.001, 0.002, 0.001];
-    const stop = watchIdleMemory({ quietMs: 3_000, log, collect, probe: scriptedProbe(busy, () => held) });
+    const stop = watchIdleMemory({ quietMs: 3_000, log, collect, served: () => true, probe: scriptedProbe(busy, () => held) });
     vi.advanceTimersByTime(3_000);
     expect(collect).not.toHaveBeenCalled();
     vi.advanceTimersByTime(1_000);
@@ -77,7 +77,7 @@ describe('watchIdleMemory', () => {
     let held = 2 * MB;
     const collect = vi.fn();
     const busy = [0, 0, 0, 0.05, 0, 0];
-    const stop = watchIdleMemory({ quietMs: 3_000, log, collect, probe: scriptedProbe(busy, () => held) });
+    const stop = watchIdleMemory({ quietMs: 3_000, log, collect, served: () => true, probe: scriptedProbe(busy, () => held) });
     vi.advanceTimersByTime(3_000);
     expect(collect).not.toHaveBeenCalled();
     held = 12 * MB;
@@ -91,11 +91,57 @@ describe('watchIdleMemory', () => {
     expect(collect).toHaveBeenCalledTimes(1);
   });
 
+  it('after start-up, before any request, one quiet second is enough; then the full wait again', () => {
+    vi.useFakeTimers();
+    let held = 16 * MB;
+    const collect = vi.fn(() => { held = 1 * MB; });
+    // Ready work keeps the loop busy for two windows, then it is quiet.
+    const busy = [0.3, 0.2, 0.001];
+    const stop = watchIdleMemory({ quietMs: 30_000, log, collect, served: () => false, probe: scriptedProbe(busy, () => held) });
+    vi.advanceTimersByTime(2_000);
+    expect(collect).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1_000);
+    expect(collect).toHaveBeenCalledTimes(1);
+
+    // Load that is no request (a cron run): after it, the full quiet time.
+    held = 16 * MB;
+    busy.push(0.5, 0.001);
+    vi.advanceTimersByTime(29_000);
+    expect(collect).toHaveBeenCalledTimes(1);
+    vi.advanceTimersByTime(2_000);
+    expect(collect).toHaveBeenCalledTimes(2);
+    stop();
+  });
+
+  it('waits the full quiet time once a request was served, or once start-up is long over', () => {
+    vi.useFakeTimers();
+    const collect = vi.fn();
+    let served = false;
+    const stop = watchIdleMemory({ quietMs: 30_000, log, collect, served: () => served, probe: scriptedProbe([0.5], () => 16 * MB) });
+    // A client connected during the busy first window.
+    served = true;
+    vi.advanceTimersByTime(30_000);
+    expect(collect).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1_000);
+    expect(collect).toHaveBeenCalledTimes(1);
+    stop();
+
+    // Busy until start-up's window has passed, no request ever: the full wait.
+    const late = vi.fn();
+    const busyStart = Array.from({ length: START_UP_MS / 1_000 + 1 }, () => 0.5);
+    const stopLate = watchIdleMemory({ quietMs: 30_000, log, collect: late, served: () => false, probe: scriptedProbe(busyStart, () => 16 * MB) });
+    vi.advanceTimersByTime(START_UP_MS + 1_000 + 29_000);
+    expect(late).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1_000);
+    expect(late).toHaveBeenCalledTimes(1);
+    stopLate();
+  });
+
   it('waits while requests are in flight, and stops for good when the collection throws', () => {
     vi.useFakeTimers();
     let inflight = true;
     const collect = vi.fn(() => { throw new Error('no gc here'); });
-    const stop = watchIdleMemory({ quietMs: 1_000, log, collect, busy: () => inflight, probe: scriptedProbe([], () => 16 * MB) });
+    const stop = watchIdleMemory({ quietMs: 1_000, log, collect, busy: () => inflight, served: () => true, probe: scriptedProbe([], () => 16 * MB) });
     vi.advanceTimersByTime(5_000);
     expect(collect).not.toHaveBeenCalled();
     inflight = false;
@@ -120,6 +166,25 @@ describe('the gateway gives the young generation back when idle', () => {
     while (collected(gateway.kernel.logs) === undefined && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(collected(gateway.kernel.logs)).toMatchObject({ plugin: 'gateway' });
     expect(newSpace()).toBeLessThan(NEW_SPACE_WORTH_BYTES);
+  });
+
+  it('after start-up, one quiet second before the first request, with the default 30 s', async () => {
+    const gateway = await startGateway();
+    growNewSpace();
+    expect(newSpace(), 'new space after growNewSpace()').toBeGreaterThanOrEqual(NEW_SPACE_WORTH_BYTES);
+    const deadline = Date.now() + 6_000;
+    while (collected(gateway.kernel.logs) === undefined && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(collected(gateway.kernel.logs)).toMatchObject({ plugin: 'gateway' });
+  });
+
+  it('not after a request was answered: the default 30 s then', async () => {
+    const gateway = await startGateway();
+    const client = await connectClient(gateway.url);
+    expect((await client.request('ping')).ok).toBe(true);
+    client.ws.close();
+    growNewSpace();
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(collected(gateway.kernel.logs)).toBeUndefined();
   });
 
   it('never with idleMemoryTrimMs 0', async () => {
