@@ -151,6 +151,15 @@ export interface Kernel extends AsyncDisposable {
   check(): Promise<PluginInfo[]>;
   /** load(), then every problem check() would throw (empty when start() would get past its checks). */
   problems(): Promise<Error[]>;
+  /**
+   * Every problem problems() would list for `config` in place of this kernel's own (a config
+   * object such as the effective config with edits): a kernel with the same options, registered
+   * plugins, state dir and plugin base folder loads it and runs the checks, then closes; nothing
+   * starts and this kernel is untouched. Problems name "the edited config". A plugin file (a
+   * path entry) this kernel does not load is not imported: it is reported as
+   * MOLT_ERR_PLUGIN_DENIED, since the config may come from a client.
+   */
+  checkConfig(config: Record<string, unknown>): Promise<Error[]>;
   start(): Promise<void>;
   close(): Promise<void>;
   use<T>(ref: ServiceRef<T>): T;

@@ -16,7 +16,7 @@ import { assertPhase, CloseStack, timeoutError, withTimeout, type Phase } from '
 import { createLogger, flushLogger, pluginLogger, type LogDestination, type Logger } from './log.ts';
 import type { AnyPlugin, PluginCheckInput, PluginContext, PluginPaths, ServiceName, ServiceType } from './plugin.ts';
 import { orderPlugins, type PluginRecord } from './registry.ts';
-import { resolveEntry, type PluginEntry } from './resolve-plugin.ts';
+import { isPathReference, resolveEntry, type PluginEntry } from './resolve-plugin.ts';
 import type { HooksRef, ServiceRef } from './refs.ts';
 import { assertConsumedServicesProvided, assertDeclaredProvide, assertDeclaredProvided } from './service-declarations.ts';
 import { ServiceRegistry } from './services.ts';
@@ -52,6 +52,8 @@ class MoltbotKernel implements Kernel {
   #phase: Phase = 'created';
   #config: Readonly<Record<string, any>> = Object.freeze({});
   #configFile: string | undefined;
+  /** Set on a checkConfig() probe: relative plugin paths resolve where the live kernel's do. */
+  #candidate: { baseDir: string } | undefined;
   #configFiles: readonly string[] = [];
   #stateDir: string;
   #log: Logger | undefined;
@@ -240,6 +242,45 @@ class MoltbotKernel implements Kernel {
     return this.#checking;
   }
 
+  async checkConfig(config: Record<string, unknown>): Promise<Error[]> {
+    const unknownFiles = this.#unloadedPluginFiles(config);
+    if (unknownFiles.length > 0) return unknownFiles;
+    // Its own config, plugins (copied below), logging and signals are the probe's, not this kernel's.
+    const { config: _config, configFile: _file, plugins: _plugins, logger: _logger, logDestination: _destination, handleSignals: _signals, ...same } = this.#options;
+    const probe = new MoltbotKernel({ ...same, config, logLevel: 'silent', missingEnv: 'report' });
+    probe.#stateDir = this.#stateDir;
+    probe.#candidate = { baseDir: this.#configFile ? dirname(this.#configFile) : this.#cwd };
+    probe.#registered.push(...this.#registered);
+    try {
+      return await probe.problems();
+    } catch (error) {
+      return [error instanceof Error ? error : new Error(String(error))];
+    } finally {
+      await probe.close().catch(() => undefined);
+    }
+  }
+
+  /**
+   * The candidate's plugin files this kernel does not load: never imported for a check. The
+   * config may come from a client (the control UI), and a file a tool wrote would run here
+   * (as `config.apply` running a config-named executable did on the peer, CVE-2026-25593).
+   * Names resolve only to first-party plugins and installed packages, which the operator chose.
+   */
+  #unloadedPluginFiles(config: Record<string, unknown>): MoltbotError[] {
+    const referenceOf = (entry: unknown) => (Array.isArray(entry) ? entry[0] : entry);
+    const loaded = new Set([...((this.#config.plugins ?? []) as unknown[]), ...this.#registered].map(referenceOf));
+    const entries = Array.isArray(config['plugins']) ? config['plugins'] as unknown[] : [];
+    return entries.flatMap((entry, index) => {
+      const reference = referenceOf(entry);
+      if (typeof reference !== 'string' || !isPathReference(reference) || loaded.has(reference)) return [];
+      return [new MoltbotError('MOLT_ERR_PLUGIN_DENIED', {
+        message: `Plugin file "${reference}" (plugins[${index}]) is not loaded by the running kernel, so checkConfig() does not import it`,
+        path: `plugins[${index}]`,
+        fix: 'Check a config with a new plugin file where it will run: `moltbot config validate` on the host.',
+      })];
+    });
+  }
+
   async check(): Promise<PluginInfo[]> {
     const problems = await this.problems();
     if (problems[0] !== undefined) throw problems[0];
@@ -257,10 +298,12 @@ class MoltbotKernel implements Kernel {
         const useOptional = (ref: ServiceRef<unknown>) => this.#services.useOptional(ref, plugin.name);
         await plugin.check({ config: this.#config, env: this.#env, paths, use: use as PluginCheckInput['use'], useOptional: useOptional as PluginCheckInput['useOptional'] }, options);
       } catch (error) {
+        const path = this.#optionsPathOf(plugin.name);
         problems.push(isMoltbotError(error) ? error : new MoltbotError('MOLT_ERR_PLUGIN_SETUP_FAILED', {
           message: `Plugin "${plugin.name}" failed its config check: ${error instanceof Error ? error.message : String(error)}`,
           plugin: plugin.name,
           hook: 'check',
+          ...(path !== undefined ? { path } : {}),
           cause: error,
         }));
       }
@@ -313,6 +356,16 @@ class MoltbotKernel implements Kernel {
     }
   }
 
+  /** Where a plugin's options are in the config, for its check's errors: `plugins[2].options`, `channels.telegram`. */
+  #optionsPathOf(name: string): string | undefined {
+    const declared = this.#infos.get(name)?.declaredAt;
+    if (declared === undefined) return undefined;
+    const index = /^plugins\[(\d+)\]$/.exec(declared)?.[1];
+    if (index !== undefined) return Array.isArray(this.#config.plugins?.[Number(index)]) ? `${declared}.options` : declared;
+    // A section path (an implied channel plugin); not a preset's or register()'s label.
+    return /^[A-Za-z][\w-]*(\.[\w-]+)*$/.test(declared) ? declared : undefined;
+  }
+
   /** Where a plugin's options sit in the config: `plugins[i]`'s options element, or its options path (`channels.telegram`). */
   #optionsPosition(record: PluginRecord): (string | number)[] | undefined {
     if (record.optionsPath !== undefined) return record.optionsPath.split('.');
@@ -356,7 +409,7 @@ class MoltbotKernel implements Kernel {
   }
 
   #configLabel(file: string | undefined): string {
-    return file ?? (this.#options.config ? 'the config passed to createKernel()' : 'the default config');
+    return file ?? (this.#candidate !== undefined ? 'the edited config' : this.#options.config ? 'the config passed to createKernel()' : 'the default config');
   }
 
   #validateConfig(config: Record<string, unknown>, file: string | undefined): Readonly<Record<string, any>> {
@@ -375,7 +428,7 @@ class MoltbotKernel implements Kernel {
   async #resolvePlugins(): Promise<PluginRecord[]> {
     const fromConfig = (this.#config.plugins ?? []) as PluginEntry[];
     const resolveOptions = {
-      baseDir: this.#configFile ? dirname(this.#configFile) : this.#cwd,
+      baseDir: this.#candidate?.baseDir ?? (this.#configFile ? dirname(this.#configFile) : this.#cwd),
       catalogue: this.#options.catalogue ?? {},
       ...(this.#config.pluginPolicy ? { policy: this.#config.pluginPolicy } : {}),
     };
@@ -470,6 +523,7 @@ class MoltbotKernel implements Kernel {
       },
       hooksOf: (owner: string | HooksRef<object>) => this.#hooksOf(typeof owner === 'string' ? owner : owner.plugin, name),
       plugins: () => this.plugins(),
+      checkConfig: (config: Record<string, unknown>) => this.checkConfig(config),
       addLogDestination: (destination: LogDestination) => {
         this.#logDestinations.add(destination);
         const remove = () => void this.#logDestinations.delete(destination);

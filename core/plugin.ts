@@ -79,6 +79,13 @@ export interface PluginContext {
    */
   plugins(): PluginInfo[];
   /**
+   * Every problem `moltbot config validate` would report for `config` in place of the running
+   * config (root schema, plugin options and sections, every plugin's `check`), from a throwaway
+   * kernel with the same plugins and paths; nothing starts. For a config edited elsewhere. A
+   * plugin file the running config does not load is reported, never imported.
+   */
+  checkConfig(config: Record<string, unknown>): Promise<Error[]>;
+  /**
    * Sends every log line of the kernel (JSON, already redacted, newline-terminated) to
    * `destination` too, until close; returns a function that stops it earlier.
    */

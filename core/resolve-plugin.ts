@@ -148,7 +148,8 @@ function manifestError(file: string, problem: string): MoltbotError {
   });
 }
 
-function isPathReference(reference: string): boolean {
+/** A plugin named by file path (`./x.ts`, `/abs/x.js`, `file:…`), not by first-party or package name. */
+export function isPathReference(reference: string): boolean {
   return reference.startsWith('.') || isAbsolute(reference) || reference.startsWith('file:');
 }
 

@@ -1,10 +1,10 @@
 /**
- * What `config.validate` checks in an edited config, without applying it, as the load would:
+ * The schema stage of `config.validate`, every problem at once, as the load would find them:
  * the root schema; each root section a loaded plugin owns (`sections`) against that plugin's
  * `sectionSchemas` (such a section is not an unknown key while its plugin is loaded); and the
  * options of each `plugins` entry naming a loaded plugin, its defaults merged under them, against
- * its schema (`checkPluginOptions`, the kernel's own). A plugin this gateway has not loaded is
- * not imported to check it, and plugins' own `check`s run only at load (`moltbot config validate`).
+ * its schema (`checkPluginOptions`, the kernel's own). What passes goes on to the kernel's
+ * `checkConfig` (config-rpc.ts): plugin resolution, setup and each plugin's own `check`.
  */
 import type { PluginInfo } from '../../sdk/core/index.ts';
 import { checkPluginOptions, checkPluginSections, validateWith } from '../../sdk/core/index.ts';

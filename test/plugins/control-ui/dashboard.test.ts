@@ -275,6 +275,13 @@ describe('control UI in Chromium', () => {
     expect(shown).toContain('[REDACTED]');
     expect(shown).not.toContain(PASSWORD);
     expect(shown).not.toContain('fake-openai-key-not-secret-in-ui');
+    // As shown, masked secrets and all, it is the running config: valid.
+    await page.getByRole('button', { name: 'Validate' }).click();
+    await page.getByRole('status').filter({ hasText: 'The config is valid.' }).waitFor();
+    // Valid for the schema, refused by the agent plugin's own check (as a restart would refuse it).
+    await editor.fill(JSON.stringify({ ...JSON.parse(shown), bindings: [{ agentId: 'nobody', match: { channel: 'webchat' } }] }, null, 2));
+    await page.getByRole('button', { name: 'Validate' }).click();
+    await expect.poll(async () => (await page.locator('.issues li').allTextContents()).join('\n')).toContain('nobody');
     await editor.fill(JSON.stringify({ gateway: { port: 'abc', bindd: 'loopback' } }, null, 2));
     await page.getByRole('button', { name: 'Validate' }).click();
     const issues = page.locator('.issues li');

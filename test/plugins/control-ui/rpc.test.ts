@@ -28,6 +28,13 @@ async function readOnly(url: string) {
   return client;
 }
 
+/** What the config page shows and edits: config.get's config. */
+async function shownConfig(client: Awaited<ReturnType<typeof connectClient>>): Promise<Record<string, unknown>> {
+  const res = await client.request('config.get', {});
+  expect(res.ok).toBe(true);
+  return res.payload.config as Record<string, unknown>;
+}
+
 describe('dashboard RPC', () => {
   it('config.get answers the effective config with every secret masked (admin only)', async () => {
     const { client, url } = await start();
@@ -47,9 +54,9 @@ describe('dashboard RPC', () => {
 
   it('config.validate checks an edited config without applying it and names each problem by path', async () => {
     const { client } = await start();
-    const good = await client.request('config.validate', { config: { gateway: { port: 18800, bind: 'loopback' } } });
-    expect(good.payload).toEqual({ ok: true, issues: [] });
-    const bad = await client.request('config.validate', { config: { gateway: { port: 'abc', bindd: 'lan', auth: { mode: 'password', password: 'hunter2-secret-value' } } } });
+    const shown = await shownConfig(client);
+    expect((await client.request('config.validate', { config: shown })).payload).toEqual({ ok: true, issues: [] });
+    const bad = await client.request('config.validate', { config: { ...shown, gateway: { port: 'abc', bindd: 'lan', auth: { mode: 'password', password: 'hunter2-secret-value' } } } });
     expect(bad.payload.ok).toBe(false);
     const paths = bad.payload.issues.map((issue: { path: string }) => issue.path);
     expect(paths).toContain('gateway.port');
@@ -68,24 +75,81 @@ describe('dashboard RPC', () => {
     });
     const harness = await startGateway({ extra: ['control-ui', acme], config: { acme: { port: 1 } } });
     const client = await connectClient(harness.url);
-    expect((await client.request('config.validate', { config: { acme: { port: 2 } } })).payload).toEqual({ ok: true, issues: [] });
-    const bad = await client.request('config.validate', { config: { acme: { port: 'two' }, acmee: {} } });
+    const shown = await shownConfig(client);
+    expect((await client.request('config.validate', { config: { ...shown, acme: { port: 2 } } })).payload).toEqual({ ok: true, issues: [] });
+    const bad = await client.request('config.validate', { config: { ...shown, acme: { port: 'two' }, acmee: {} } });
     expect(bad.payload.ok).toBe(false);
     expect(bad.payload.issues.map((issue: { path: string }) => issue.path)).toEqual(expect.arrayContaining(['acme.port', 'acmee']));
     expect(bad.payload.issues.find((issue: { path: string }) => issue.path === 'acme.port').message).toContain('(section of plugin "acme")');
+    // Without the plugin that owns it, the section is what the load refuses.
+    const withoutAcme = { ...shown, plugins: (shown.plugins as unknown[]).filter((entry) => entry !== '<plugin object acme>') };
+    const orphan = await client.request('config.validate', { config: { ...withoutAcme, acme: { port: 2 } } });
+    expect(orphan.payload.ok).toBe(false);
+    expect(orphan.payload.issues[0].message).toMatch(/acme is not a known key/);
   });
 
-  it('config.validate checks the options of a loaded plugin\'s `plugins` entry against its schema, its defaults merged under them', async () => {
+  it('config.validate checks the options of a `plugins` entry against its schema, its defaults merged under them, and resolves every entry as the load would', async () => {
     const { client } = await start();
-    const good = await client.request('config.validate', { config: { plugins: [['backup', { limits: { maxBytes: 2048 } }]] } });
-    expect(good.payload).toEqual({ ok: true, issues: [] });
-    const bad = await client.request('config.validate', { config: { plugins: ['metrics', ['backup', { limits: { maxBytes: 'big' }, bogus: true }]] } });
+    const shown = await shownConfig(client);
+    const withBackup = (options: object) => ({ ...shown, plugins: (shown.plugins as unknown[]).map((entry) => (entry === 'backup' ? ['backup', options] : entry)) });
+    expect((await client.request('config.validate', { config: withBackup({ limits: { maxBytes: 2048 } }) })).payload).toEqual({ ok: true, issues: [] });
+    const bad = await client.request('config.validate', { config: withBackup({ limits: { maxBytes: 'big' }, bogus: true }) });
     expect(bad.payload.ok).toBe(false);
-    const paths = bad.payload.issues.map((issue: { path: string }) => issue.path);
-    expect(paths).toEqual(expect.arrayContaining(['plugins[1].options.limits.maxBytes']));
+    const at = (shown.plugins as unknown[]).indexOf('backup');
+    expect(bad.payload.issues.map((issue: { path: string }) => issue.path)).toEqual(expect.arrayContaining([`plugins[${at}].options.limits.maxBytes`]));
     expect(JSON.stringify(bad.payload.issues)).toContain('bogus');
-    // A plugin this gateway has not loaded is left to the load, not imported here.
-    expect((await client.request('config.validate', { config: { plugins: [['not-loaded-here', { anything: 1 }]] } })).payload).toEqual({ ok: true, issues: [] });
+    // A plugin file the gateway does not load is named, never imported.
+    const file = await client.request('config.validate', { config: { ...shown, plugins: [...(shown.plugins as unknown[]), './dropped-by-a-tool.mjs'] } });
+    expect(file.payload).toMatchObject({ ok: false, issues: [{ path: `plugins[${(shown.plugins as unknown[]).length}]`, message: expect.stringContaining('not loaded by the running kernel') }] });
+    // A plugin that is not installed fails the load: so it fails here, naming the entry.
+    const missing = await client.request('config.validate', { config: { ...shown, plugins: [...(shown.plugins as unknown[]), ['not-loaded-here', { anything: 1 }]] } });
+    expect(missing.payload.ok).toBe(false);
+    expect(missing.payload.issues[0]).toMatchObject({ path: `plugins[${(shown.plugins as unknown[]).length}]`, message: expect.stringContaining('"not-loaded-here"') });
+  });
+
+  it('config.validate runs every plugin\'s own check, on the secrets and inline plugins of the running config, and echoes no secret', async () => {
+    const REAL = 'vault-token-0123456789abcdef';
+    // A credential check as a channel's or a provider's would be: the value's shape matters.
+    const vault = definePlugin<{ token?: string; even?: number }>({
+      name: 'vault', version: '1.0.0',
+      schema: { type: 'object', additionalProperties: false, properties: { token: { type: 'string', secret: true }, even: { type: 'integer' } } },
+      check(_input, options) {
+        if (options.token !== undefined && !options.token.startsWith('vault-token-')) throw new Error(`vault: token ${options.token} is not a vault token`);
+        if (options.even !== undefined && options.even % 2 !== 0) throw new Error('vault: even must be even');
+      },
+      setup() {},
+    });
+    const harness = await startGateway({ extra: ['control-ui', [vault, { token: REAL, even: 2 }]] });
+    const client = await connectClient(harness.url);
+    const shown = await shownConfig(client);
+    const at = (shown.plugins as unknown[]).findIndex((entry) => Array.isArray(entry) && entry[0] === '<plugin object vault>');
+    expect((shown.plugins as unknown[][])[at]![1]).toEqual({ token: '[REDACTED]', even: 2 });
+    // As shown: the masked token and the inline plugin are the running ones again.
+    expect((await client.request('config.validate', { config: shown })).payload).toEqual({ ok: true, issues: [] });
+    const edit = (options: object) => ({ ...shown, plugins: (shown.plugins as unknown[]).map((entry, index) => (index === at ? ['<plugin object vault>', options] : entry)) });
+    const odd = await client.request('config.validate', { config: edit({ token: '[REDACTED]', even: 3 }) });
+    expect(odd.payload).toMatchObject({ ok: false, issues: [{ path: `plugins[${at}].options`, message: expect.stringContaining('even must be even') }] });
+    // A new value is checked as written; the running one never comes back, even from a check that prints it.
+    const wrong = await client.request('config.validate', { config: edit({ token: 'not-a-token-but-secret-9876543210', even: 2 }) });
+    expect(wrong.payload.ok).toBe(false);
+    expect(JSON.stringify(wrong.payload)).not.toContain('not-a-token-but-secret-9876543210');
+    expect(JSON.stringify([odd.payload, wrong.payload])).not.toContain(REAL);
+    // The gateway's own check (a non-loopback bind needs auth) passes on the password the view masks.
+    const lan = await client.request('config.validate', { config: { ...shown, gateway: { ...(shown.gateway as object), bind: 'lan' } } });
+    expect(lan.payload).toEqual({ ok: true, issues: [] });
+    const open = await client.request('config.validate', { config: { ...shown, gateway: { ...(shown.gateway as object), bind: 'lan', auth: { mode: 'none' } } } });
+    expect(open.payload.ok).toBe(false);
+    expect(open.payload.issues[0].path).toMatch(/^gateway/);
+  });
+
+  it('config.validate leaves nothing running behind its throwaway kernel', async () => {
+    const { client } = await start();
+    const shown = await shownConfig(client);
+    await client.request('config.validate', { config: shown });
+    const handles = () => (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles().length;
+    const before = handles();
+    for (let i = 0; i < 20; i++) expect((await client.request('config.validate', { config: shown })).payload.ok).toBe(true);
+    expect(handles()).toBe(before);
   });
 
   it('metrics.subscribe answers a snapshot, then pushes metrics.tick events to that connection until unsubscribed', async () => {

@@ -38,7 +38,7 @@ export function Config({ gateway }: PageProps) {
     <>
       <Problem text={effective.error} />
       <form onSubmit={check} aria-describedby="config-help">
-        <p id="config-help" class="muted">The effective config with secrets shown as [REDACTED]. Edit it and check it against the schema; nothing is saved or applied.</p>
+        <p id="config-help" class="muted">The effective config with secrets shown as [REDACTED] (left as they are, the running values are checked). Edit it and check it as a restart would load it, every plugin's own checks included; nothing is saved or applied.</p>
         <label for="config-text">Config (JSON)</label>
         <textarea id="config-text" class="code" rows={24} spellcheck={false} value={draft} onInput={(event) => setDraft((event.target as HTMLTextAreaElement).value)} />
         <button type="submit">Validate</button>
