@@ -9,7 +9,7 @@ import schema from '../../schemas/plugins/auth-token.json' with { type: 'json' }
 import validateOptions from '../../schemas/generated/auth-token.validate.ts';
 import type { Scope } from '../../sdk/core/index.ts';
 import { definePlugin } from '../../sdk/core/index.ts';
-import { safeEqualSecret, pollRotation, watchRotation, secretSourceFor, type GatewaySecrets, ensureTokenFile, readTokenFile, tokenFilePath, tokenFileStamp } from '../../sdk/gateway/index.ts';
+import { safeEqualSecret, pollRotation, watchRotation, secretSourceFor, hasConfiguredSecret, type GatewaySecrets, ensureTokenFile, readTokenFile, tokenFilePath, tokenFileStamp } from '../../sdk/gateway/index.ts';
 
 export { ensureTokenFile, tokenFilePath } from '../../sdk/gateway/index.ts';
 
@@ -20,11 +20,6 @@ export interface AuthTokenOptions {
 
 /** Below this a configured token draws a warning (the security audit's threshold). */
 export const MIN_TOKEN_LENGTH = 24;
-
-/** The mode's own secret is configured: the generated token is not accepted then. */
-export function hasConfiguredSecret(secrets: GatewaySecrets): boolean {
-  return secrets.mode === 'password' ? secrets.password !== undefined : secrets.token !== undefined;
-}
 
 export default definePlugin<AuthTokenOptions>({
   name: 'auth-token',

@@ -16,7 +16,7 @@ import { builtinRoutes, Router } from './http-routes.ts';
 import { IdempotencyCache } from './idempotency.ts';
 import { watchIdleMemory } from './idle-memory.ts';
 import { KnownSources } from './known-sources.ts';
-import { gatewayServiceRef, hasTaps, methodRegistry, type GatewayAddress, type GatewayService, acquireStateLock, type StateLock } from '../../sdk/gateway/index.ts';
+import { gatewayServiceRef, hasConfiguredSecret, hasTaps, methodRegistry, secretSourceFor, type GatewayAddress, type GatewayService, acquireStateLock, type StateLock } from '../../sdk/gateway/index.ts';
 import { daemonServiceRef } from '../../sdk/ops/index.ts';
 import { checkMethodSchemas } from './method-schemas-check.ts';
 import { rateLimitServiceRef } from '../../sdk/rate-limit/index.ts';
@@ -156,7 +156,14 @@ export default definePlugin<GatewayOptions>({
       // Nothing can be accepted before this line runs: I/O callbacks wait for the current microtasks.
       runtime.origins = createOriginPolicy({ allowedOrigins: settings.allowedOrigins, scheme, port: server.address.port, hosts: target.hosts, ...tailscaleOrigins(settings) });
       const where = address()!;
-      ctx.log.info({ url: where.url, bind: settings.bind, auth: settings.authMode, tls: server.secure, ms: Date.now() - startedAt }, `gateway listening on ${where.url}`);
+      // Whether the mode's secret is set: without it the auth plugins decide what is accepted
+      // (auth-token: the generated token), which the mode alone hid.
+      const secrets = settings.authMode === 'none' ? undefined : await secretSourceFor(ctx).current();
+      ctx.log.info({
+        url: where.url, bind: settings.bind, auth: settings.authMode,
+        ...(secrets !== undefined ? { secretConfigured: hasConfiguredSecret(secrets) } : {}),
+        tls: server.secure, ms: Date.now() - startedAt,
+      }, `gateway listening on ${where.url}`);
     });
 
     let stopIdleMemory: (() => void) | undefined;

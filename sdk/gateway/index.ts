@@ -32,7 +32,7 @@ export { acquireStateLock, LOCK_FILE } from './state-lock.ts';
 export { validateConnectParams } from './connect-params.ts';
 export type { StateLock } from './state-lock.ts';
 export { safeEqualSecret, secretFingerprint } from './auth/secret-equal.ts';
-export { createSecretSource, secretSourceFor } from './auth/secret-source.ts';
+export { createSecretSource, hasConfiguredSecret, secretSourceFor } from './auth/secret-source.ts';
 export type { GatewaySecrets, SecretSource, SecretSourceOptions } from './auth/secret-source.ts';
 export { pollRotation, watchRotation } from './auth/rotation.ts';
 export type { RotationWatch } from './auth/rotation.ts';

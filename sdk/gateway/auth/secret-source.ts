@@ -24,6 +24,11 @@ export interface GatewaySecrets {
   token?: string;
 }
 
+/** The mode's own secret is configured (mode `none` has none to configure). */
+export function hasConfiguredSecret(secrets: GatewaySecrets): boolean {
+  return secrets.mode === 'password' ? secrets.password !== undefined : secrets.token !== undefined;
+}
+
 export interface SecretSource {
   current(): Promise<GatewaySecrets>;
 }

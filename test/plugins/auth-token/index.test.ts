@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AuthRequest } from '../../../core/hook-types.ts';
 import { createTestKernel } from '../../../app/testing.ts';
-import { hasConfiguredSecret, tokenFilePath } from '../../../plugins/auth-token/index.ts';
+import { tokenFilePath } from '../../../plugins/auth-token/index.ts';
+import { hasConfiguredSecret } from '../../../sdk/gateway/index.ts';
 
 const request = (credential: AuthRequest['credential']): AuthRequest => ({ transport: 'http', remoteAddress: '127.0.0.1', credential });
 

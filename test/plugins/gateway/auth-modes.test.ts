@@ -12,6 +12,9 @@ afterEach(() => {
   vi.unstubAllEnvs();
 });
 
+/** The gateway's "listening" log record. */
+const listening = (kernel: { logs: readonly Record<string, unknown>[] }) => kernel.logs.find((record) => String(record['msg']).startsWith('gateway listening on'));
+
 describe('auth modes', () => {
   it('AU-01: no auth plugin loaded → every connect is refused (1008 "auth is not configured") and no method runs', async () => {
     const calls: string[] = [];
@@ -39,6 +42,8 @@ describe('auth modes', () => {
     expect((await without.connect({})).error?.code).toBe('UNAUTHORIZED');
     const guess = openClient(url);
     expect((await guess.connect({ password: token })).error?.code).toBe('UNAUTHORIZED');
+    // The listening line says the mode's own secret is not set (the generated token is what works).
+    expect(listening(kernel)).toMatchObject({ auth: 'password', secretConfigured: false });
   });
 
   it('mode token with a configured token: only that token works; the generated one is not created', async () => {
@@ -48,6 +53,7 @@ describe('auth modes', () => {
     expect((await (await connectClient(url, { token: configured })).request('ping')).ok).toBe(true);
     const password = openClient(url);
     expect((await password.connect({ password: configured })).error?.code).toBe('UNAUTHORIZED');
+    expect(listening(kernel)).toMatchObject({ auth: 'token', secretConfigured: true });
   });
 
   it('mode none on loopback: a warning on every start, clients connect without a secret', async () => {
@@ -56,6 +62,8 @@ describe('auth modes', () => {
     const client = openClient(url);
     const hello = await client.connect({});
     expect(hello.payload?.scopes).toEqual(['read', 'write', 'admin']);
+    expect(listening(kernel)).toMatchObject({ auth: 'none' });
+    expect(listening(kernel)).not.toHaveProperty('secretConfigured');
   });
 
   it('a short password logs a warning (without the password)', async () => {

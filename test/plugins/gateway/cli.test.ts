@@ -35,6 +35,8 @@ describe('moltbot gateway (CLI)', () => {
     expect(await exited).toBe(0);
     expect(stderr).toContain('gateway listening on');
     expect(stderr).toContain('credentials/gateway-token');
+    // No password is configured: the listening line says so beside the mode.
+    expect(JSON.parse(stderr.split('\n').find((line) => line.includes('"msg":"gateway listening on'))!)).toMatchObject({ auth: 'password', secretConfigured: false });
     expect(stderr).toContain('"level":20');
   });
 
