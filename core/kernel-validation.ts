@@ -33,17 +33,24 @@ export function validateConfig(config: Record<string, unknown>, label: string, f
   return { secretValues: collectSecretValues(config, rootSchema), config: deepFreeze(config) };
 }
 
+/** Where a plugin's options are in the config (`plugins[2].options`, `channels.telegram`); undefined for a preset or register() entry. */
+export function configOptionsPath(record: PluginRecord): string | undefined {
+  if (record.optionsPath !== undefined) return record.optionsPath;
+  return record.declaredAt.startsWith('plugins[') ? `${record.declaredAt}.options` : undefined;
+}
+
 /** Defaults merged under the options, validated (precompiled validator first), frozen. */
 export function validatePluginOptions(record: PluginRecord, configFile: string | undefined): Readonly<object> {
   const { plugin } = record;
-  const fromConfig = record.declaredAt.startsWith('plugins[') || record.optionsPath !== undefined;
+  const optionsPath = configOptionsPath(record);
+  const fromConfig = optionsPath !== undefined;
   const where = fromConfig ? `${configFile ? basename(configFile) : 'config'} → ${record.declaredAt}` : record.declaredAt;
   const { options, result } = checkPluginOptions(plugin, record.options as object | undefined, `Invalid options for plugin "${plugin.name}" (${where})`, record.optionsPath ?? 'options');
   if (!result.ok) {
     throw new MoltbotError('MOLT_ERR_PLUGIN_OPTIONS_INVALID', {
       message: result.message,
       plugin: plugin.name,
-      path: record.optionsPath ?? (fromConfig ? `${record.declaredAt}.options` : record.declaredAt),
+      path: optionsPath ?? record.declaredAt,
       ...(configFile ? { file: configFile } : {}),
       fix: `Correct the listed options of "${plugin.name}"; \`moltbot plugins info ${plugin.name}\` shows its schema.`,
     });

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import rootSchema from '../schemas/moltbot.config.json' with { type: 'json' };
 import { cloneData, expandHome, loadConfig, resolveStateDir } from './config/index.ts';
-import { validateConfig, validatePluginOptions, validatePluginSections } from './kernel-validation.ts';
+import { configOptionsPath, validateConfig, validatePluginOptions, validatePluginSections } from './kernel-validation.ts';
 import { assertRootKeysClaimed, pluginsForSections, splitUnknownRootKeys, withExtraKeys, withoutEnvPaths, writtenCopy } from './kernel-sections.ts';
 import { MoltbotError, isMoltbotError } from './errors.ts';
 import { checkBeforeNames, guardHooks, hookError, type TapPolicy, type TapRecord } from './hook-guard.ts';
@@ -65,7 +65,8 @@ class MoltbotKernel implements Kernel {
   #pluginSchemas: PluginSchemaAt[] = [];
   #secrets: ConfigSecrets = configSecrets(rootSchema, []);
   #preparing: Promise<void> | undefined;
-  #prepared: { plugin: AnyPlugin; options: Readonly<object> }[] = [];
+  /** `optionsPath`: where its options are in the config, named by its check's errors. */
+  #prepared: { plugin: AnyPlugin; options: Readonly<object>; optionsPath: string | undefined }[] = [];
   #loading: Promise<void> | undefined;
   #starting: Promise<void> | undefined;
   #checking: Promise<Error[]> | undefined;
@@ -290,7 +291,7 @@ class MoltbotKernel implements Kernel {
   /** Every plugin's `check` (in setup order), all run so doctor can list every problem at once. */
   async #runChecks(): Promise<Error[]> {
     const problems: Error[] = [...this.#missingEnv];
-    for (const { plugin, options } of this.#prepared) {
+    for (const { plugin, options, optionsPath } of this.#prepared) {
       if (plugin.check === undefined) continue;
       const paths = Object.freeze({ ...this.paths, data: join(this.#stateDir, 'plugins', plugin.name) });
       try {
@@ -298,12 +299,11 @@ class MoltbotKernel implements Kernel {
         const useOptional = (ref: ServiceRef<unknown>) => this.#services.useOptional(ref, plugin.name);
         await plugin.check({ config: this.#config, env: this.#env, paths, use: use as PluginCheckInput['use'], useOptional: useOptional as PluginCheckInput['useOptional'] }, options);
       } catch (error) {
-        const path = this.#optionsPathOf(plugin.name);
         problems.push(isMoltbotError(error) ? error : new MoltbotError('MOLT_ERR_PLUGIN_SETUP_FAILED', {
           message: `Plugin "${plugin.name}" failed its config check: ${error instanceof Error ? error.message : String(error)}`,
           plugin: plugin.name,
           hook: 'check',
-          ...(path !== undefined ? { path } : {}),
+          ...(optionsPath !== undefined ? { path: optionsPath } : {}),
           cause: error,
         }));
       }
@@ -325,7 +325,7 @@ class MoltbotKernel implements Kernel {
     assertRootKeysClaimed(this.#config, this.#resolved, this.#configLabel(this.#configFile), this.#configFile);
     const ordered = orderPlugins(records, KERNEL_VERSION);
     assertConsumedServicesProvided(ordered.map((record) => record.plugin));
-    this.#prepared = ordered.map((record) => ({ plugin: record.plugin, options: validatePluginOptions(record, this.#configFile) }));
+    this.#prepared = ordered.map((record) => ({ plugin: record.plugin, options: validatePluginOptions(record, this.#configFile), optionsPath: configOptionsPath(record) }));
     const sections = ordered.flatMap((record) => validatePluginSections(record.plugin, this.#config, this.#configFile).map((section) => ({ plugin: record.plugin.name, ...section })));
     this.#pluginSchemas = ordered.flatMap((record) => {
       const schema = record.plugin.schema;
@@ -354,16 +354,6 @@ class MoltbotKernel implements Kernel {
         ...(record.plugin.defaults === undefined ? {} : { defaults: record.plugin.defaults }),
       });
     }
-  }
-
-  /** Where a plugin's options are in the config, for its check's errors: `plugins[2].options`, `channels.telegram`. */
-  #optionsPathOf(name: string): string | undefined {
-    const declared = this.#infos.get(name)?.declaredAt;
-    if (declared === undefined) return undefined;
-    const index = /^plugins\[(\d+)\]$/.exec(declared)?.[1];
-    if (index !== undefined) return Array.isArray(this.#config.plugins?.[Number(index)]) ? `${declared}.options` : declared;
-    // A section path (an implied channel plugin); not a preset's or register()'s label.
-    return /^[A-Za-z][\w-]*(\.[\w-]+)*$/.test(declared) ? declared : undefined;
   }
 
   /** Where a plugin's options sit in the config: `plugins[i]`'s options element, or its options path (`channels.telegram`). */

@@ -42,7 +42,7 @@ export function defineConfigMethods(ctx: Pick<PluginContext, 'name' | 'hooks' | 
     handler: async (params) => {
       // What the page shows masked is what runs: a URL with its password masked is no URI.
       const candidate = view.restored(params.config);
-      const scrub = (text: string) => view.scrub(text, candidate);
+      const scrub = view.scrubberFor(candidate);
       const schemaIssues = checkConfig(view.asData(candidate), ctx.plugins());
       if (schemaIssues.length > 0) {
         return { ok: false, issues: schemaIssues.map((issue) => ({ ...issue, message: scrub(issue.message), ...(issue.description !== undefined ? { description: scrub(issue.description) } : {}) })) };

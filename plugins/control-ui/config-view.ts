@@ -35,8 +35,8 @@ export interface ConfigView {
   restored(edited: Config): Config;
   /** `config` with its plugin entries' references as shown (plain data: inline plugins are code). */
   asData(config: Config): Config;
-  /** Masks every secret of the running config and of `config` in `text` (a problem's message). */
-  scrub(text: string, config: Config): string;
+  /** A function masking every secret of the running config and of `config` in a text (a problem's message). */
+  scrubberFor(config: Config): (text: string) => string;
 }
 
 export function configView(ctx: Pick<PluginContext, 'config' | 'secrets'>): ConfigView {
@@ -59,7 +59,10 @@ export function configView(ctx: Pick<PluginContext, 'config' | 'secrets'>): Conf
       return restored;
     },
     asData: (config) => (Array.isArray(config['plugins']) ? { ...config, plugins: shownEntries(config['plugins']) } : config),
-    scrub: (text, config) => redactor(ctx.secrets.values(config)).scrubText(text),
+    scrubberFor(config) {
+      const scrubber = redactor(ctx.secrets.values(config));
+      return (text) => scrubber.scrubText(text);
+    },
   };
 }
 

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { MoltbotError } from '../../sdk/core/index.ts';
 import type { Logger } from '../../sdk/core/index.ts';
+import { BoundedMap } from '../../sdk/rate-limit/index.ts';
 import type { EgressPolicy } from './egress-policy.ts';
 import { startEgressProxy, type EgressProxy } from './egress-proxy.ts';
 import { BrowserToolError } from './errors.ts';
@@ -85,7 +86,7 @@ export class BrowserPool {
    * watchdog's memory check, the idle sweep, a crash between actions): the session's next action
    * reports it, once, instead of a bare "no browser is open".
    */
-  readonly #untold = new Map<string, BrowserToolError>();
+  readonly #untold = new BoundedMap<string, BrowserToolError>(MAX_UNTOLD);
   #closing = false;
 
   constructor(deps: PoolDeps) {
@@ -322,7 +323,7 @@ export class BrowserPool {
     const { instance } = slot;
     if (instance.ended === undefined) {
       instance.ended = reason;
-      if (tell && !this.#closing) this.#remember(instance.sessionKey, reason);
+      if (tell && !this.#closing) this.#untold.touch(instance.sessionKey, reason);
     }
     if (this.#slots.get(instance.sessionKey) === slot) this.#slots.delete(instance.sessionKey);
     slot.disposed ??= (async () => {
@@ -349,12 +350,6 @@ export class BrowserPool {
   /** Settles once no browser of the session is still closing. */
   async #ended(sessionKey: string): Promise<void> {
     for (const ending of [...this.#ending]) if (ending.instance.sessionKey === sessionKey) await ending.disposed;
-  }
-
-  #remember(sessionKey: string, reason: BrowserToolError): void {
-    this.#untold.delete(sessionKey);
-    if (this.#untold.size >= MAX_UNTOLD) this.#untold.delete(this.#untold.keys().next().value!);
-    this.#untold.set(sessionKey, reason);
   }
 
   /** The tool error for a failed action. */
