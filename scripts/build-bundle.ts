@@ -4,12 +4,15 @@
  * dist/ at the path the exports name (dist/app/index.js, dist/sdk/core/index.js, …), the code
  * they share in dist/chunks/. One copy of each module, whichever entry loads it first: a plugin
  * importing `moltbot/plugin-sdk/core` meets the same MoltbotError the kernel throws. The ≈ 460
- * modules of the sources become a few dozen files, which is what makes an installed gateway
- * start faster and idle smaller (plugins/gateway/README.md, *Start-up*). Dependencies stay
- * external: npm installs them, and several read their own files at run time.
+ * modules of the sources and the dependencies' files they import become a few dozen files, which
+ * is what makes an installed gateway start faster and idle smaller (plugins/gateway/README.md,
+ * *Start-up*). The dependencies are bundled too, except those that read their own files at run
+ * time (STAYS_INSTALLED) and the user's own peers; their licences are written to
+ * dist/THIRD-PARTY-LICENSES.md. They stay in `dependencies`: the declarations name their types.
  */
-import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
+import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rolldown } from 'rolldown';
 
@@ -31,8 +34,56 @@ export function entries(root = ROOT): Record<string, string> {
   return Object.fromEntries(Object.entries(input).map(([name, source]) => [name, join(root, source)]));
 }
 
-/** A bare specifier (a dependency, `node:*`) stays an import; the project's own files are bundled. */
-const external = (id: string) => !id.startsWith('.') && !id.startsWith('/') && !id.startsWith('\0');
+/**
+ * Dependencies left to npm: each finds files of its own package at run time, which a bundle
+ * would not carry. isolated-vm loads its native addon, playwright-core its injected scripts and
+ * browser registry, unpdf's PDF.js its worker and font data by URL.
+ */
+export const STAYS_INSTALLED = ['isolated-vm', 'playwright-core', 'unpdf'];
+
+/** `@scope/name` or `name` of a bare specifier (`ajv/dist/runtime/equal` → `ajv`). */
+export function packageName(specifier: string): string {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+}
+
+/** Node's built-ins, STAYS_INSTALLED and the peers (the user's own vitest) stay imports; everything else is bundled. */
+export function externalFor(root = ROOT): (id: string) => boolean {
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { peerDependencies?: Record<string, string> };
+  const kept = new Set([...STAYS_INSTALLED, ...Object.keys(manifest.peerDependencies ?? {})]);
+  return (id) => {
+    if (id.startsWith('.') || id.startsWith('/') || id.startsWith('\0')) return false;
+    return isBuiltin(id) || kept.has(packageName(id));
+  };
+}
+
+/** The folder of the package a bundled file belongs to (the last node_modules/<name> or node_modules/@scope/name in its path). */
+function packageRoot(file: string): string | undefined {
+  const marker = `${sep}node_modules${sep}`;
+  const at = file.lastIndexOf(marker);
+  if (at < 0) return undefined;
+  const rest = file.slice(at + marker.length).split(sep);
+  return file.slice(0, at + marker.length) + (rest[0]!.startsWith('@') ? rest.slice(0, 2) : rest.slice(0, 1)).join(sep);
+}
+
+const LICENCE_FILE = /^(licen[cs]e|copying)(\.|-|$)/i;
+
+/** One section per bundled package: name, version, licence and the text of its licence file. */
+export function thirdPartyLicences(moduleIds: Iterable<string>): string {
+  const roots = new Set<string>();
+  for (const id of moduleIds) {
+    const root = packageRoot(id);
+    if (root !== undefined) roots.add(root);
+  }
+  const sections = [...roots].map((root) => {
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; version: string; license?: string };
+    const file = readdirSync(root).find((name) => LICENCE_FILE.test(name));
+    const text = file === undefined ? `(no licence file in the package; package.json says ${manifest.license ?? 'nothing'})` : readFileSync(join(root, file), 'utf8').trim();
+    return { name: `${manifest.name}@${manifest.version}`, heading: `## ${manifest.name} ${manifest.version} (${manifest.license ?? 'licence not declared'})\n\n${text}\n` };
+  });
+  sections.sort((a, b) => a.name.localeCompare(b.name));
+  return `# Third-party licences\n\nThe code of these packages is bundled into dist/ (scripts/build-bundle.ts).\n\n${[...new Map(sections.map((section) => [section.name, section.heading])).values()].join('\n')}`;
+}
 
 /** JavaScript an earlier build left in dist/ (a module since removed, or tsc's per-file output): npm would pack it. */
 function removeJavaScript(dir: string): void {
@@ -47,15 +98,19 @@ function removeJavaScript(dir: string): void {
 async function build(): Promise<void> {
   // The declarations tsc just wrote stay.
   removeJavaScript(OUT);
-  const bundle = await rolldown({ input: entries(), platform: 'node', external, cwd: ROOT });
+  const bundle = await rolldown({ input: entries(), platform: 'node', external: externalFor(), cwd: ROOT });
   try {
     const { output } = await bundle.write({
       dir: OUT, format: 'esm', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: false,
       // V8 keeps every loaded module's source in the heap, two bytes a character when one
       // character is outside Latin-1 (an arrow or a dash in a message): ASCII escapes keep
       // them one byte, and the declarations carry the JSDoc. 2-3 MB less resident at idle.
-      charset: 'ascii', comments: { legal: true, annotation: false, jsdoc: false },
+      // Comments can carry such a character too (a licence header naming its author): the
+      // licences are in THIRD-PARTY-LICENSES.md instead.
+      charset: 'ascii', comments: false,
     });
+    const bundled = output.flatMap((file) => file.type === 'chunk' ? file.moduleIds : []);
+    writeFileSync(join(OUT, 'THIRD-PARTY-LICENSES.md'), thirdPartyLicences(bundled));
     process.stdout.write(`build-bundle: ${output.length} files in dist/ (${Object.keys(entries()).length} entries)\n`);
   } finally {
     await bundle.close();

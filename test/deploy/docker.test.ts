@@ -147,7 +147,9 @@ describe('deploy/Dockerfile', () => {
       expect(all('RUN', finalStage).some((run) => run.includes(`chmod 1777 ${cache}`))).toBe(true);
       const folders = readdirSync(inRoot(root, cache));
       expect(folders).toEqual([expect.stringMatching(new RegExp(`^v${process.versions.node}-${process.arch}-\\w+-${process.getuid!()}$`))]);
-      expect(readdirSync(join(inRoot(root, cache), folders[0]!)).length).toBeGreaterThan(100);
+      // One entry per module `config validate` loaded: the bundle's files on that path and the few
+      // files of dependencies left installed (65 here; over 100 before the dependencies were bundled).
+      expect(readdirSync(join(inRoot(root, cache), folders[0]!)).length).toBeGreaterThan(40);
       for (const volume of JSON.parse(all('VOLUME', finalStage)[0]!) as string[]) expect(existsSync(inRoot(root, volume))).toBe(false);
     });
 

@@ -91,6 +91,18 @@ describe('watchIdleMemory', () => {
     expect(collect).toHaveBeenCalledTimes(1);
   });
 
+  // The built package's start leaves ≈ 7.5 MB of new space; an 8 MB bar kept it resident (issue 23).
+  it('collects what the built package\'s start leaves (7.5 MB), not what the bare server idles with (2 MB)', () => {
+    vi.useFakeTimers();
+    for (const [held, collected] of [[7.5 * MB, 1], [2 * MB, 0]] as const) {
+      const collect = vi.fn();
+      const stop = watchIdleMemory({ quietMs: 3_000, log, collect, probe: scriptedProbe([], () => held) });
+      vi.advanceTimersByTime(2_000);
+      expect(collect, `${held / MB} MB held`).toHaveBeenCalledTimes(collected);
+      stop();
+    }
+  });
+
   it('after start-up, before any request, one quiet second is enough; then the full wait again', () => {
     vi.useFakeTimers();
     let held = 16 * MB;
