@@ -3,10 +3,20 @@
 // `moltbot` sits in the user's node_modules, and two copies would mean two MoltbotError classes.
 // In a checkout the `moltbot-source` export condition picks the TypeScript sources, so no build
 // step is needed.
+import { realpathSync } from 'node:fs';
 import module from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const SELF = /^moltbot(\/|$)/;
-const DIST = new URL('../dist/', import.meta.url).href;
+
+/** dist/ as Node names the bundle's files: a real path (Node resolves the CLI entry to one). */
+function realDistURL() {
+  try {
+    return `${pathToFileURL(realpathSync(fileURLToPath(new URL('../dist/', import.meta.url)))).href}/`;
+  } catch {
+    return undefined; // no build here: nothing to shortcut
+  }
+}
 
 /**
  * The URL of a relative import between two files of the built bundle, or undefined for any other
@@ -15,17 +25,18 @@ const DIST = new URL('../dist/', import.meta.url).href;
  * optimised by TurboFan, whose pages then stay resident (5 MB of an idle gateway, issue 23).
  * The parent is already a real path (Node resolved the entry), so the child is too.
  */
-export function bundleImport(specifier, parentURL, dist = DIST) {
-  if (parentURL === undefined || !parentURL.startsWith(dist) || !(specifier.startsWith('./') || specifier.startsWith('../'))) return undefined;
+export function bundleImport(specifier, parentURL, dist) {
+  if (dist === undefined || parentURL === undefined || !parentURL.startsWith(dist) || !(specifier.startsWith('./') || specifier.startsWith('../'))) return undefined;
   const url = new URL(specifier, parentURL).href;
   return url.startsWith(dist) && url.endsWith('.js') ? url : undefined;
 }
 
 export function resolveOwnPackage({ fromSource }) {
   const parentURL = import.meta.url;
+  const dist = fromSource ? undefined : realDistURL();
   module.registerHooks({
     resolve(specifier, context, nextResolve) {
-      const bundled = fromSource ? undefined : bundleImport(specifier, context.parentURL);
+      const bundled = bundleImport(specifier, context.parentURL, dist);
       if (bundled !== undefined) return { url: bundled, format: 'module', shortCircuit: true };
       if (!SELF.test(specifier)) return nextResolve(specifier, context);
       const conditions = fromSource ? [...context.conditions, 'moltbot-source'] : context.conditions;
