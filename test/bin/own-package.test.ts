@@ -43,9 +43,10 @@ describe('the built CLI', () => {
       else symlinkSync(join(REPO, 'dist'), join(root, 'dist'));
       const result = await spawnNode(['--import', TRACE_RESOLVE, join(root, 'bin', 'moltbot.js'), 'config', 'validate'], { cwd: dir });
       expect(result.code, result.stderr).toBe(0);
-      const resolved = result.stderr.split('\n').flatMap((line) => /^resolve (\S+) from (\S+)$/.exec(line)?.slice(1, 3) ?? []);
-      const resolvedPairs = [];
-      for (let i = 0; i < resolved.length; i += 2) resolvedPairs.push({ specifier: resolved[i]!, parent: resolved[i + 1]! });
+      const resolvedPairs = result.stderr.split('\n').flatMap((line) => {
+        const match = /^resolve (\S+) from (\S+)$/.exec(line);
+        return match === null ? [] : [{ specifier: match[1]!, parent: match[2]! }];
+      });
       // The entry is imported from bin/, outside the bundle: Node resolves it (and the tracer sees it).
       expect(resolvedPairs.map((pair) => pair.specifier)).toContain('../dist/app/cli.js');
       // Bare imports from the bundle (a dependency left installed, a built-in) still reach Node.
