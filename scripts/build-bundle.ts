@@ -70,19 +70,16 @@ const LICENCE_FILE = /^(licen[cs]e|copying)(\.|-|$)/i;
 
 /** One section per bundled package: name, version, licence and the text of its licence file. */
 export function thirdPartyLicences(moduleIds: Iterable<string>): string {
-  const roots = new Set<string>();
-  for (const id of moduleIds) {
-    const root = packageRoot(id);
-    if (root !== undefined) roots.add(root);
-  }
-  const sections = [...roots].map((root) => {
+  const sections = new Map<string, string>();
+  for (const root of new Set(Array.from(moduleIds, packageRoot))) {
+    if (root === undefined) continue;
     const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; version: string; license?: string };
     const file = readdirSync(root).find((name) => LICENCE_FILE.test(name));
     const text = file === undefined ? `(no licence file in the package; package.json says ${manifest.license ?? 'nothing'})` : readFileSync(join(root, file), 'utf8').trim();
-    return { name: `${manifest.name}@${manifest.version}`, heading: `## ${manifest.name} ${manifest.version} (${manifest.license ?? 'licence not declared'})\n\n${text}\n` };
-  });
-  sections.sort((a, b) => a.name.localeCompare(b.name));
-  return `# Third-party licences\n\nThe code of these packages is bundled into dist/ (scripts/build-bundle.ts).\n\n${[...new Map(sections.map((section) => [section.name, section.heading])).values()].join('\n')}`;
+    sections.set(`${manifest.name}@${manifest.version}`, `## ${manifest.name} ${manifest.version} (${manifest.license ?? 'licence not declared'})\n\n${text}\n`);
+  }
+  const ordered = [...sections].sort(([a], [b]) => a.localeCompare(b)).map(([, section]) => section);
+  return `# Third-party licences\n\nThe code of these packages is bundled into dist/ (scripts/build-bundle.ts).\n\n${ordered.join('\n')}`;
 }
 
 /** JavaScript an earlier build left in dist/ (a module since removed, or tsc's per-file output): npm would pack it. */
