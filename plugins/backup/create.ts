@@ -9,7 +9,6 @@ import { createWriteStream } from 'node:fs';
 import { link, mkdtemp, open, realpath, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { create as tarCreate } from 'tar';
 import type { BackupSource } from '../../sdk/core/index.ts';
 import { archiveName, ensurePrivateDir, STAGING_PREFIX, sweepStale, TEMP_PREFIX, type BackupInfo } from './archive-dir.ts';
 import { BackupError } from './errors.ts';
@@ -55,6 +54,8 @@ export async function createBackup(options: CreateOptions): Promise<CreateResult
       format: MANIFEST_FORMAT, version: MANIFEST_VERSION, moltbot: options.version, created: now.toISOString(), ...contents,
     };
     await writeFile(join(staging, MANIFEST_NAME), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
+    // Loaded on first use: tar is ≈ 100 KB of code a gateway start would otherwise compile and run.
+    const { create: tarCreate } = await import('tar');
     await pipeline(
       tarCreate({ gzip: true, cwd: staging, portable: true }, [MANIFEST_NAME, PAYLOAD_DIR]),
       createWriteStream(temp, { flags: 'wx', mode: 0o600 }),

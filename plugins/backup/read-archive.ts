@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { Parser, type ReadEntry } from 'tar';
+import type { ReadEntry } from 'tar';
 import { isMoltbotError, type MoltbotError } from '../../sdk/core/index.ts';
 import { BackupError } from './errors.ts';
 import { DEFAULT_LIMITS, type ArchiveLimits } from './limits.ts';
@@ -40,6 +40,8 @@ export interface ArchiveContents {
 }
 
 export async function readArchive(file: string, limits: ArchiveLimits = DEFAULT_LIMITS, handlers: ReadHandlers = {}): Promise<ArchiveContents> {
+  // Loaded on first use: tar is ≈ 100 KB of code a gateway start would otherwise compile and run.
+  const { Parser } = await import('tar');
   const compressedBytes = statSync(file).size;
   const files = new Map<string, { size: number; sha256: string }>();
   const dirs = new Set<string>();

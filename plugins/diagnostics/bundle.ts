@@ -9,7 +9,6 @@ import { chmodSync, createWriteStream, mkdtempSync, rmSync, writeFileSync } from
 import { pipeline } from 'node:stream/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { create as tarCreate } from 'tar';
 import { createRedactor } from '../../sdk/core/index.ts';
 import type { ConfigSecrets } from '../../sdk/core/index.ts';
 
@@ -38,6 +37,8 @@ export async function writeBundle(file: string, cwd: string, parts: BundleParts)
   try {
     for (const name of BUNDLE_FILES) writeFileSync(join(staging, name), redactor.scrubText(`${JSON.stringify(contents[name], null, 2)}\n`), { mode: 0o600 });
     // Written 0600 from the first byte; chmod covers a file that already existed with a looser mode.
+    // Loaded on first use: tar is ≈ 100 KB of code a gateway start would otherwise compile and run.
+    const { create: tarCreate } = await import('tar');
     await pipeline(tarCreate({ gzip: true, cwd: staging, portable: true }, [...BUNDLE_FILES]), createWriteStream(target, { mode: 0o600 }));
     chmodSync(target, 0o600);
     return target;

@@ -22,17 +22,14 @@ export interface BindTarget {
 
 type Interfaces = NodeJS.Dict<NetworkInterfaceInfo[]>;
 
-export function resolveBind(mode: BindMode, customBindHost?: string, interfaces: Interfaces = networkInterfaces()): BindTarget {
-  const external = Object.values(interfaces).flat()
-    .filter((info): info is NetworkInterfaceInfo => info !== undefined && !info.internal)
-    .map((info) => canonicalIp(info.address));
+export function resolveBind(mode: BindMode, customBindHost?: string, interfaces?: Interfaces): BindTarget {
   switch (mode) {
     case 'loopback':
       return { host: '127.0.0.1', loopback: true, hosts: [] };
     case 'lan':
-      return { host: '0.0.0.0', loopback: false, hosts: external.filter((ip) => !ip.includes(':')) };
+      return { host: '0.0.0.0', loopback: false, hosts: externalAddresses(interfaces).filter((ip) => !ip.includes(':')) };
     case 'tailnet': {
-      const tailnet = external.find(isTailscaleIp);
+      const tailnet = externalAddresses(interfaces).find(isTailscaleIp);
       if (tailnet === undefined) {
         return { host: '127.0.0.1', loopback: true, hosts: [], note: 'gateway.bind is "tailnet" but no Tailscale address (100.64.0.0/10) was found; listening on loopback only' };
       }
@@ -44,6 +41,17 @@ export function resolveBind(mode: BindMode, customBindHost?: string, interfaces:
       return { host, loopback, hosts: loopback ? [] : [host] };
     }
   }
+}
+
+/**
+ * This machine's non-internal addresses, canonical. Read only by the modes that need them:
+ * the default loopback bind skips the interface listing and the address parsing (an IPv6
+ * address compiles node's IPv6 pattern, ≈ 5 ms of a start).
+ */
+function externalAddresses(interfaces: Interfaces = networkInterfaces()): string[] {
+  return Object.values(interfaces).flat()
+    .filter((info): info is NetworkInterfaceInfo => info !== undefined && !info.internal)
+    .map((info) => canonicalIp(info.address));
 }
 
 export function isTailscaleIp(ip: string): boolean {

@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import rootSchema from '../../schemas/moltbot.config.json' with { type: 'json' };
 import { CONFIG_SECTIONS, EMBEDDED_PRESET, EMBEDDED_SECTIONS, FIRST_PARTY } from '../../app/catalogue.ts';
 import type { AnyPlugin } from '../../core/plugin.ts';
+import { spawnNode } from '../helpers/cli.ts';
+import { useTempDir } from '../helpers/temp-dir.ts';
 
 const definitions = new Map<string, AnyPlugin>();
 for (const [name, load] of Object.entries(FIRST_PARTY)) definitions.set(name, ((await load()) as { default: AnyPlugin }).default);
@@ -50,6 +52,25 @@ describe('first-party catalogue metadata', () => {
       }
     }
   });
+
+  it('importing the embedded preset (what every start does) loads no package only a later command needs', async () => {
+    const { dir } = useTempDir();
+    const catalogue = new URL('../../app/catalogue.ts', import.meta.url).href;
+    const script = `
+      import m from 'node:module';
+      const bare = new Set();
+      m.registerHooks({ resolve(s, c, n) { if (!/^(node:|[./]|file:|data:)/.test(s)) bare.add(s); return n(s, c); } });
+      const { EMBEDDED_PRESET, FIRST_PARTY } = await import(${JSON.stringify(catalogue)});
+      for (const name of EMBEDDED_PRESET) await FIRST_PARTY[name]();
+      console.log(JSON.stringify([...bare]));`;
+    const result = await spawnNode(['--input-type=module', '-e', script], { cwd: dir, timeoutMs: 60_000 });
+    expect(result.stderr).toBe('');
+    const loaded = JSON.parse(result.stdout) as string[];
+    // Sanity: the trace sees the preset's own dependencies.
+    expect(loaded).toContain('ws');
+    // tar: backups and diagnostic bundles only (≈ 100 KB of code a start would compile and run).
+    expect(loaded.filter((name) => name === 'tar' || name.startsWith('tar/'))).toEqual([]);
+  }, 60_000);
 
   it('embedding kernels act on the sections whose plugins are outside the preset', () => {
     expect(EMBEDDED_SECTIONS.map((section) => section.path)).toEqual([

@@ -27,6 +27,20 @@ describe('memory store', () => {
     expect(s.getNow!('agent-sessions', 'absent')).toBeUndefined();
   });
 
+  it('before its first write (the LRU is made then) it reads as empty, and a write works as usual', async () => {
+    const s = store();
+    const keyv = s.keyv('p');
+    expect(await keyv.get('a')).toBeUndefined();
+    expect(await keyv.has('a')).toBe(false);
+    expect(await keyv.delete('a')).toBe(false);
+    await keyv.clear();
+    expect(s.getNow!('p', 'a')).toBeUndefined();
+    expect(s.stats!()).toEqual({ entries: 0, bytes: 0, maxEntries: 1000, maxBytes: 1_000_000 });
+    await keyv.set('a', { n: 1 });
+    expect(await keyv.get('a')).toEqual({ n: 1 });
+    expect(s.stats!().entries).toBe(1);
+  });
+
   it('evicts the least recently used entry beyond maxEntries', async () => {
     const s = store({ maxEntries: 3 });
     const keyv = s.keyv('p');

@@ -26,6 +26,13 @@ describe('resolveBind', () => {
     expect(target.note).toMatchInlineSnapshot(`"gateway.bind is "tailnet" but no Tailscale address (100.64.0.0/10) was found; listening on loopback only"`);
   });
 
+  it('loopback and custom binds never read the interfaces (the listing and its parsing are start-up time they do not need)', () => {
+    const unread = { get eth0(): never { throw new Error('interfaces read'); } };
+    expect(resolveBind('loopback', undefined, unread as never)).toEqual({ host: '127.0.0.1', loopback: true, hosts: [] });
+    expect(resolveBind('custom', '10.0.0.5', unread as never)).toEqual({ host: '10.0.0.5', loopback: false, hosts: ['10.0.0.5'] });
+    expect(() => resolveBind('lan', undefined, unread as never)).toThrow('interfaces read');
+  });
+
   it('recognises the Tailscale range', () => {
     expect(['100.64.0.1', '100.127.255.254', '100.63.0.1', '100.128.0.1', '10.0.0.1'].map(isTailscaleIp)).toEqual([true, true, false, false, false]);
   });
