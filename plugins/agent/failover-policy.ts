@@ -32,7 +32,7 @@ export const FAILOVER_POLICY: Readonly<Record<ModelErrorClass, PolicyRow>> = Obj
   context_length: { action: 'compact-retry', when: 'the provider says the prompt exceeds the context window' },
   aborted: { action: 'stop', when: 'client abort (chat.abort, closed connection, shutdown)' },
   bad_request: { action: 'next', when: 'other HTTP 4xx' },
-  not_configured: { action: 'next', when: 'no API key / no provider plugin for the model' },
+  not_configured: { action: 'next', when: 'no API key / no provider plugin for the model / the endpoint answers with a redirect (never followed)' },
 });
 
 /** Delay before the single retry: base ± 50 %, so many runs do not retry in lockstep. */

@@ -92,6 +92,27 @@ describe('postModelStream', () => {
     expect(await failure(postModelStream({ url: base, headers: {}, body: {}, signal }))).toMatchObject({ errorClass: 'overloaded', status: 502, message: 'HTTP 502: <html>Bad gateway</html>' });
   });
 
+  it('never follows a redirect: the key stays with the configured endpoint, and the error names where it pointed (origin and path only)', async () => {
+    const reached: IncomingMessage['headers'][] = [];
+    const elsewhere = createServer((req, res) => { reached.push(req.headers); res.end('ok'); });
+    await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+    const target = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}/v1/messages`;
+    try {
+      for (const status of [307, 302]) {
+        const { base } = await serve((res) => { res.writeHead(status, { location: `${target}?token=query-secret` }); res.end(); });
+        const error = await failure(createAnthropicApi().stream(call(base, 'sk-ant-secret')));
+        expect(error).toMatchObject({ errorClass: 'not_configured', status });
+        expect(error.message).toBe(`HTTP ${status}: the model endpoint redirects to ${target}; model calls never follow a redirect (the API key would go with it), so point the provider's baseURL at the address that answers`);
+        expect(error.message).not.toMatch(/query-secret|sk-ant-secret/);
+        await new Promise((resolve) => server!.close(resolve));
+        server = undefined;
+      }
+      expect(reached).toEqual([]);
+    } finally {
+      await new Promise((resolve) => elsewhere.close(resolve));
+    }
+  });
+
   it('a refused connection says why (the cause\'s code), classified as a server failure', async () => {
     const port = await freePort();
     const attempt = attemptSignal(new AbortController().signal, 5_000);
