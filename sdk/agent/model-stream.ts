@@ -79,8 +79,11 @@ async function redirectError(url: string, response: Response): Promise<ModelCall
   const location = response.headers.get('location');
   let target = 'an address it does not name';
   try {
-    // Origin and path only: a query may carry a token.
-    if (location !== null) target = ((to) => `${to.origin}${to.pathname}`)(new URL(location, url));
+    if (location !== null) {
+      const to = new URL(location, url);
+      // Origin and path only: a query may carry a token.
+      target = `${to.origin}${to.pathname}`;
+    }
   } catch {
     // an unparseable Location: the generic wording stays
   }
