@@ -23,15 +23,13 @@ interface MemoryRecord {
 }
 
 export function createMemoryStore(options: MemoryStoreOptions): CacheStore {
-  // Made at the first write: lru-cache allocates its slot arrays for maxEntries up front
-  // (10,000 by default: ≈ 2 ms and ≈ 300 KB), which a start and an idle gateway need not pay.
-  let lru: LRUCache<string, MemoryRecord> | undefined;
-  const map = new LruMap(() => lru, () => (lru ??= new LRUCache<string, MemoryRecord>({
+  const map = new LruMap(() => new LRUCache<string, MemoryRecord>({
     max: options.maxEntries,
     maxSize: options.maxBytes,
     sizeCalculation: (record, key) => approximateBytes(key, record.value?.value),
-  })));
+  }));
   const sweep = () => {
+    const lru = map.lru;
     if (lru === undefined) return;
     const now = Date.now();
     const expired: string[] = [];
@@ -44,52 +42,58 @@ export function createMemoryStore(options: MemoryStoreOptions): CacheStore {
     timeoutMs: 0,
     keyv: (namespace) => new Keyv({ store: new KeyvMemoryAdapter(map), serialization: false, namespace }),
     // Keyv 6 keys a namespaced entry "<namespace>::<key>" (a test pins it: a change is a miss, not a wrong hit).
-    getNow: (namespace, key) => lru?.get(`${namespace}::${key}`)?.value,
+    getNow: (namespace, key) => map.get(`${namespace}::${key}`)?.value,
     stats: () => {
       sweep();
-      return { entries: lru?.size ?? 0, bytes: lru?.calculatedSize ?? 0, maxEntries: options.maxEntries, maxBytes: options.maxBytes };
+      return { entries: map.lru?.size ?? 0, bytes: map.lru?.calculatedSize ?? 0, maxEntries: options.maxEntries, maxBytes: options.maxBytes };
     },
     close: async () => {
       clearInterval(timer);
-      lru?.clear();
+      map.clear();
     },
   };
 }
+
+const NOTHING = new Map<string, MemoryRecord>();
 
 /**
  * KeyvMemoryAdapter calls `set(key, record, ttlMs)` Map-style; lru-cache's third argument is
  * an options object. The ttl is dropped on purpose: expiry is checked on every read (the
  * record carries it) and swept, which keeps lru-cache's per-read staleness check off the hit path.
+ * The LRU is made at the first write: lru-cache allocates its slot arrays for maxEntries up front
+ * (10,000 by default: ≈ 2 ms and ≈ 300 KB), which a start and an idle gateway need not pay.
  */
 class LruMap {
-  readonly #current: () => LRUCache<string, MemoryRecord> | undefined;
-  readonly #created: () => LRUCache<string, MemoryRecord>;
-  /** `current` is the LRU if one was made yet; `created` makes it first (writes only). */
-  constructor(current: () => LRUCache<string, MemoryRecord> | undefined, created: () => LRUCache<string, MemoryRecord>) {
-    this.#current = current;
-    this.#created = created;
+  #lru: LRUCache<string, MemoryRecord> | undefined;
+  readonly #make: () => LRUCache<string, MemoryRecord>;
+  constructor(make: () => LRUCache<string, MemoryRecord>) {
+    this.#make = make;
+  }
+  /** The LRU, once a write made it. */
+  get lru(): LRUCache<string, MemoryRecord> | undefined {
+    return this.#lru;
   }
   get(key: string): MemoryRecord | undefined {
-    return this.#current()?.get(key);
+    return this.#lru?.get(key);
   }
   set(key: string, record: MemoryRecord): this {
-    this.#created().set(key, record);
+    (this.#lru ??= this.#make()).set(key, record);
     return this;
   }
   has(key: string): boolean {
-    return this.#current()?.has(key) ?? false;
+    return this.#lru?.has(key) ?? false;
   }
   delete(key: string): boolean {
-    return this.#current()?.delete(key) ?? false;
+    return this.#lru?.delete(key) ?? false;
   }
   clear(): void {
-    this.#current()?.clear();
+    this.#lru?.clear();
   }
   keys(): IterableIterator<string> {
-    return this.#current()?.keys() ?? [][Symbol.iterator]();
+    return this.#lru?.keys() ?? NOTHING.keys();
   }
   entries(): IterableIterator<[string, MemoryRecord]> {
-    return this.#current()?.entries() ?? new Map<string, MemoryRecord>().entries();
+    return this.#lru?.entries() ?? NOTHING.entries();
   }
 }
 

@@ -24,7 +24,7 @@ export interface GatewaySecrets {
   token?: string;
 }
 
-/** The mode's own secret is configured (mode `none` has none to configure). */
+/** The mode's own secret is configured: the password in password mode, the token in token mode. */
 export function hasConfiguredSecret(secrets: GatewaySecrets): boolean {
   return secrets.mode === 'password' ? secrets.password !== undefined : secrets.token !== undefined;
 }
