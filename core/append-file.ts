@@ -1,14 +1,20 @@
 /**
  * Durable appends of line records (JSONL transcripts, alert lines), with group commit: appends
- * that arrive while an fsync is in flight are written together and share the next fsync. A
- * caller's promise resolves only once every byte of its records is written and fsynced, so an
+ * that arrive while a write is in flight are written together and share the next one. A
+ * caller's promise resolves only once every byte of its records is written and on disk, so an
  * acknowledged record survives a crash.
+ *
+ * The file is opened with O_DSYNC: a write(2) returns once its data, and the size it adds, are
+ * on disk — what write + fdatasync guarantee — in one thread-pool round trip instead of two
+ * (≈ 20–35 µs less CPU and wall per append here). Where there is no O_DSYNC (Windows), each
+ * batch is followed by a datasync.
  *
  * A write that does not fully land (a full disk takes part of a buffer without an error, then
  * fails with ENOSPC) rejects every caller of that batch — with MOLT_ERR_STORE_NO_SPACE for a
  * full disk — and the file is cut back to its last good length first: no torn line stays for
  * the next record to be glued onto. On open, a torn tail a crash left is cut the same way.
  */
+import { constants } from 'node:fs';
 import { open as openFile } from 'node:fs/promises';
 import { storageError } from './storage-error.ts';
 import { lineEnd, writeAll, type WritableHandle } from './write-all.ts';
@@ -17,7 +23,7 @@ export interface AppendFileOptions {
   /** Mode of a created file (0o600 unless said). */
   mode?: number;
   /** Opens the file; tests pass one whose handle fails on purpose. */
-  open?: (file: string, flags: string, mode: number) => Promise<WritableHandle>;
+  open?: (file: string, flags: number, mode: number) => Promise<WritableHandle>;
   /**
    * Settles when an earlier appender of the same file has closed. The file is not opened
    * before: opening reads the tail and cuts a torn line, and a write still landing from the
@@ -25,6 +31,11 @@ export interface AppendFileOptions {
    */
   after?: Promise<unknown>;
 }
+
+/** undefined where the platform has no O_DSYNC. */
+const SYNC_ON_WRITE: number | undefined = constants.O_DSYNC;
+/** 'a+' (read for the torn-tail check, append, create), durable on each write where possible. */
+export const APPEND_FLAGS = constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | (SYNC_ON_WRITE ?? 0);
 
 interface Pending {
   data: Buffer;
@@ -87,7 +98,7 @@ export class AppendFile {
     }
     try {
       await writeAll(handle, data, this.file);
-      await handle.datasync();
+      if (SYNC_ON_WRITE === undefined) await handle.datasync();
     } catch (error) {
       await this.#cutBack(handle);
       throw error;
@@ -99,7 +110,7 @@ export class AppendFile {
     if (this.#handle !== undefined) return this.#handle;
     const opening = (async () => {
       await this.#options.after?.catch(() => undefined);
-      const handle = await (this.#options.open ?? openFile)(this.file, 'a+', this.#options.mode ?? 0o600);
+      const handle = await (this.#options.open ?? openFile)(this.file, APPEND_FLAGS, this.#options.mode ?? 0o600);
       try {
         const { size, end } = await lineEnd(handle);
         if (end < size) {

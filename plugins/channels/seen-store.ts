@@ -22,7 +22,7 @@ export interface FileSeenStoreOptions {
 /**
  * Journal lines `{"k":key,"e":expiresAtMs}` (`e: 0` forgets), appended in order through the
  * shared `AppendFile` (core/append-file.ts: every claim is written in full and fsynced before it
- * counts, concurrent claims share one fsync; a line that did not fully land, e.g. a full disk,
+ * counts, concurrent claims share one synced write; a line that did not fully land, e.g. a full disk,
  * is cut off again and the claim fails with MOLT_ERR_STORE_NO_SPACE; a torn tail a crash left is
  * cut on open, so it is never glued to the next record). The last line of a key wins. The
  * journal is compacted atomically (live keys only) when it holds twice as many lines as live

@@ -3,7 +3,7 @@
  * rejects the append with a clear error, the file is cut back to its last good length, records
  * acknowledged before stay, and the next append after the fault lands on a record boundary.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { constants, readFileSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -88,6 +88,38 @@ describe('AppendFile on a failing disk', () => {
     writeFileSync(file, 'x'.repeat(70_000));
     await appender.append('{"n":1}\n');
     expect(readFileSync(file, 'utf8')).toBe('{"n":1}\n');
+    await appender.close();
+  });
+});
+
+describe('AppendFile durability', () => {
+  it('acknowledges a batch after one write opened with O_DSYNC, never a write and a separate fsync', async () => {
+    const file = join(useTempDir().dir, 'log.jsonl');
+    const calls: string[] = [];
+    let flags: number | undefined;
+    const counting = async (path: string, openFlags: number, mode: number) => {
+      flags = openFlags;
+      const handle = await open(path, openFlags, mode);
+      return new Proxy(handle, {
+        get(target, key) {
+          const value = Reflect.get(target, key, target) as unknown;
+          if (typeof value !== 'function') return value;
+          return (...args: unknown[]) => {
+            calls.push(String(key));
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        },
+      });
+    };
+    const appender = new AppendFile(file, 0, { open: counting });
+    await appender.append('{"n":1}\n');
+    calls.length = 0;
+    await Promise.all([appender.append('{"n":2}\n'), appender.append('{"n":3}\n')]);
+    await appender.append('{"n":4}\n');
+    expect((flags ?? 0) & constants.O_DSYNC).toBe(constants.O_DSYNC);
+    expect((flags ?? 0) & constants.O_APPEND).toBe(constants.O_APPEND);
+    expect(calls).toEqual(['write', 'write', 'write']);
+    expect(readFileSync(file, 'utf8')).toBe('{"n":1}\n{"n":2}\n{"n":3}\n{"n":4}\n');
     await appender.close();
   });
 });

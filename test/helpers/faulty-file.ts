@@ -2,11 +2,13 @@
  * File handles that fail the way a filling disk does, for the state-file writers' unit tests:
  * `short` writes part of the buffer for real and reports it without an error, then every later
  * write fails with ENOSPC (what write(2) does on a nearly full filesystem); `enospc` fails the
- * first write; `zero` reports 0 bytes written; `sync-eio` lets writes land and fails the fsync.
+ * first write; `zero` reports 0 bytes written; `sync-eio` lets writes land and fails the fsync
+ * — on a handle opened with O_DSYNC, where write(2) itself syncs, the write lands and fails EIO.
  *
- * It never imports node:fs itself (tests that mock node:fs/promises pass the real functions),
- * and faults are armed per path so only the file under test misbehaves.
+ * It never imports node:fs/promises itself (tests that mock it pass the real functions), and
+ * faults are armed per path so only the file under test misbehaves.
  */
+import { constants } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 
 export type Fault = 'short' | 'enospc' | 'zero' | 'sync-eio';
@@ -36,15 +38,16 @@ export function errno(code: 'ENOSPC' | 'EIO', syscall: string): NodeJS.ErrnoExce
 }
 
 /** Wraps an `open` so handles of armed paths misbehave. */
-export function faultyOpen<O extends (path: string, flags?: string, mode?: number) => Promise<FileHandle>>(open: O): O {
-  return (async (path: string, flags?: string, mode?: number) => {
+export function faultyOpen<O extends (path: string, flags?: string | number, mode?: number) => Promise<FileHandle>>(open: O): O {
+  return (async (path: string, flags?: string | number, mode?: number) => {
     const handle = await open(path, flags, mode);
     const found = armedList.find((a) => a.match(String(path)));
-    return found === undefined ? handle : wrap(handle, found);
+    const syncsOnWrite = typeof flags === 'number' && constants.O_DSYNC !== undefined && (flags & constants.O_DSYNC) !== 0;
+    return found === undefined ? handle : wrap(handle, found, syncsOnWrite);
   }) as O;
 }
 
-function wrap(handle: FileHandle, armed: Armed): FileHandle {
+function wrap(handle: FileHandle, armed: Armed, syncsOnWrite: boolean): FileHandle {
   let wrote = false;
   const active = () => armedList.includes(armed);
   const write = async (data: Uint8Array | string, offset?: number, length?: number, position?: number | null) => {
@@ -52,6 +55,11 @@ function wrap(handle: FileHandle, armed: Armed): FileHandle {
     const start = typeof offset === 'number' ? offset : 0;
     const count = typeof length === 'number' ? length : bytes.length - start;
     // Cleared faults stop at once, also on handles opened while they were armed (space was freed).
+    if (armed.fault === 'sync-eio' && syncsOnWrite && active()) {
+      await handle.write(bytes, start, count, position);
+      armed.hits++;
+      throw errno('EIO', 'write');
+    }
     if (armed.fault === 'sync-eio' || !active()) return handle.write(bytes, start, count, position);
     armed.hits++;
     if (armed.fault === 'zero') return { bytesWritten: 0, buffer: bytes };

@@ -9,6 +9,6 @@ import type * as fsPromises from 'node:fs/promises';
 import { faultyOpen } from './faulty-file.ts';
 
 export function mockFsPromises(real: typeof fsPromises): typeof fsPromises {
-  const open = faultyOpen(real.open as (path: string, flags?: string, mode?: number) => Promise<fsPromises.FileHandle>) as unknown as typeof fsPromises.open;
+  const open = faultyOpen(real.open as (path: string, flags?: string | number, mode?: number) => Promise<fsPromises.FileHandle>) as unknown as typeof fsPromises.open;
   return { ...real, open, default: { ...real, open } } as typeof fsPromises;
 }
