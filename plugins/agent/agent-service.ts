@@ -254,8 +254,23 @@ export function createAgentService(deps: AgentDeps): AgentService & { totalsByAg
       if (hasTaps(hooks.beforeAgentRun)) context = await hooks.beforeAgentRun.promise(context);
       const media = mediaOf(request);
       const user: TranscriptEntry = { kind: 'message', id: randomUUID(), at: Date.now(), runId, role: 'user', content: context.input, ...(media.length > 0 ? { media } : {}) };
-      await persist(parts.agentId, key, transcript, [user]);
-      request.onAccepted?.(runId);
+      // The first model call starts while the user message is being written: the write's sync
+      // overlaps the model's first token instead of preceding it. Nothing of the run shows before
+      // the message is durable — the acknowledgement, then the deltas held meanwhile, go out
+      // once it is — and tool calls, compaction and the reply wait for it; a message that could
+      // not be stored ends the call and the run with the store's error.
+      let accepted = false;
+      const held: RunEvent[] = [];
+      const acceptance = persist(parts.agentId, key, transcript, [user]).then(async () => {
+        request.onAccepted?.(runId);
+        // Held deltas go out a macrotask later, after the acknowledgement the caller sends from
+        // onAccepted or from the promise chain it starts (chat.send's response).
+        if (held.length > 0) await new Promise((resolve) => setImmediate(resolve));
+        accepted = true;
+        for (const event of held) emit(event, request.onEvent);
+        held.length = 0;
+      });
+      acceptance.catch(() => undefined); // awaited where the run needs it
       const allowed = new Set(context.tools ?? []);
       const toolSpecs = deps.tools.list().filter((t) => allowed.has(t.name));
       const owned = transcript;
@@ -285,6 +300,7 @@ export function createAgentService(deps: AgentDeps): AgentService & { totalsByAg
       const beforeCompaction = deps.agentHooks?.beforeCompaction;
       const doCompact = async (): Promise<boolean> => {
         if (flushing) return false;
+        await acceptance;
         if (beforeCompaction !== undefined && hasTaps(beforeCompaction)) {
           flushing = true;
           try {
@@ -340,15 +356,29 @@ export function createAgentService(deps: AgentDeps): AgentService & { totalsByAg
         if (round >= settings.maxToolIterations) {
           throw new AgentError('TOOL_LOOP_LIMIT', `the model kept calling tools after ${settings.maxToolIterations} rounds (agent.maxToolIterations)`);
         }
-        let messages = buildContext(owned).messages;
+        let messages = buildContext(accepted ? owned : [...owned, user]).messages;
         if (estimateTokens(messages, context.systemPrompt) > settings.compactAt * settings.contextTokens && (await doCompact())) {
           messages = buildContext(owned).messages;
         }
         text = '';
-        const result = await callModel(messages, toolSpecs, (delta, attempt) => {
+        const call = callModel(messages, toolSpecs, (delta, attempt) => {
           text += delta;
-          emit({ type: 'delta', runId, sessionKey: key, attempt, text: delta }, request.onEvent);
+          const event: RunEvent = { type: 'delta', runId, sessionKey: key, attempt, text: delta };
+          if (accepted) emit(event, request.onEvent);
+          else held.push(event);
         });
+        if (!accepted) {
+          call.catch(() => undefined); // settles while the write is awaited; awaited below
+          try {
+            await acceptance;
+          } catch (error) {
+            // The reason is the error itself: the catch below keeps it instead of reporting an abort.
+            controller.abort(error);
+            await call.catch(() => undefined);
+            throw error;
+          }
+        }
+        const result = await call;
         text = result.text;
         const assistant: TranscriptEntry = {
           kind: 'message', id: randomUUID(), at: Date.now(), runId, role: 'assistant', content: result.text, model: result.ref, usage: result.usage,
@@ -383,7 +413,7 @@ export function createAgentService(deps: AgentDeps): AgentService & { totalsByAg
     } catch (caught) {
       const error = timedOut
         ? new AgentError('TIMEOUT', `the run took longer than agent.requestTimeout (${settings.requestTimeoutMs} ms)`, { cause: caught })
-        : controller.signal.aborted && !(caught instanceof AgentError && caught.code === 'BUSY')
+        : controller.signal.aborted && controller.signal.reason !== caught && !(caught instanceof AgentError && caught.code === 'BUSY')
           ? (caught instanceof AgentError && caught.code === 'ABORTED' ? caught : new AgentError('ABORTED', 'the run was aborted', { cause: caught }))
           : caught;
       // A store's MoltbotError (e.g. MOLT_ERR_STORE_NO_SPACE) keeps its code: the client can act on it.

@@ -27,8 +27,16 @@ export interface RunRequest {
    */
   media?: MediaRef[];
   signal?: AbortSignal;
-  /** Called once the user message is durable on disk (the moment to acknowledge it). */
+  /**
+   * Called once the user message is durable on disk (the moment to acknowledge it). The first
+   * model call may already be running: it overlaps the write.
+   */
   onAccepted?(runId: string): void;
+  /**
+   * The run's events. None comes before onAccepted: deltas the model sent while the message was
+   * being written follow it a macrotask later, after an acknowledgement sent from onAccepted or
+   * from the promise chain it starts. A run whose message could not be stored gets only its `final`.
+   */
   onEvent?(event: RunEvent): void;
   metadata?: Record<string, unknown>;
 }

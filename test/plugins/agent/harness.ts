@@ -22,8 +22,8 @@ export interface AgentHarnessOptions {
   /** Merged over the default providers; a function gets the fake provider's URLs. */
   providers?: Record<string, unknown> | ((fake: FakeProvider) => Record<string, unknown>);
   extra?: any[];
-  /** The session store plugin (default session-store-file). */
-  store?: string;
+  /** The session store plugin, by name or as a plugin (default session-store-file). */
+  store?: string | object;
   /** Other root config keys. */
   config?: Record<string, unknown>;
 }
