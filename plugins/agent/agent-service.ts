@@ -229,6 +229,9 @@ export function createAgentService(deps: AgentDeps): AgentService & { totalsByAg
     const trace = new TraceRecorder(runId, key);
     let release: (() => void) | undefined;
     let transcript: TranscriptEntry[] | undefined;
+    /** The user message's write (and the acknowledgement after it), once started. */
+    let acceptance: Promise<void> | undefined;
+    let accepted = false;
     let text = '';
     try {
       release = await queue.acquire(key, controller.signal);
@@ -259,9 +262,8 @@ export function createAgentService(deps: AgentDeps): AgentService & { totalsByAg
       // the message is durable — the acknowledgement, then the deltas held meanwhile, go out
       // once it is — and tool calls, compaction and the reply wait for it; a message that could
       // not be stored ends the call and the run with the store's error.
-      let accepted = false;
       const held: RunEvent[] = [];
-      const acceptance = persist(parts.agentId, key, transcript, [user]).then(async () => {
+      acceptance = persist(parts.agentId, key, transcript, [user]).then(async () => {
         request.onAccepted?.(runId);
         // Held deltas go out a macrotask later, after the acknowledgement the caller sends from
         // onAccepted or from the promise chain it starts (chat.send's response).
@@ -411,6 +413,12 @@ export function createAgentService(deps: AgentDeps): AgentService & { totalsByAg
         await persist(parts.agentId, key, owned, results);
       }
     } catch (caught) {
+      // A run that failed before its message was durable still acknowledges it first if the write
+      // lands, and its final follows a macrotask later, as held deltas do.
+      if (acceptance !== undefined && !accepted) {
+        await acceptance.catch(() => undefined);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       const error = timedOut
         ? new AgentError('TIMEOUT', `the run took longer than agent.requestTimeout (${settings.requestTimeoutMs} ms)`, { cause: caught })
         : controller.signal.aborted && controller.signal.reason !== caught && !(caught instanceof AgentError && caught.code === 'BUSY')
