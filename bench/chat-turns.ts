@@ -129,7 +129,7 @@ async function beforeAfter(baseURL: string, against: string): Promise<string[]> 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 export async function benchChatTurns(): Promise<string[]> {
-  const lines = ['', `# chat turn vs a bare durable ws→fetch/SSE proxy (2 fdatasyncs per turn both), fake provider in its own process; ${PAIRS} alternating pairs, medians of per-pair ratios`];
+  const lines = ['', `# chat turn vs a bare durable ws→fetch/SSE proxy (2 syncs to disk per turn both: the proxy write + fdatasync in series with the model call, the gateway O_DSYNC writes, the first overlapping the model call), fake provider in its own process; ${PAIRS} alternating pairs, medians of per-pair ratios`];
   const provider = await startProvider();
   try {
     const gateway = await startServer('gateway', provider.baseURL);
