@@ -67,7 +67,7 @@ export function createSecretSource(options: SecretSourceOptions): SecretSource {
   const reload = async (vars: Record<string, string | undefined>) => {
     // Stamped before reading: an edit landing during the load changes the stamp again.
     referenced = referencedVariables(files);
-    stamp = stampOf(files, referenced, vars);
+    stamp = stampOf(files.map(fileStamp), referenced, vars);
     try {
       const loaded = await loadConfig({
         cwd: options.cwd,
@@ -85,9 +85,11 @@ export function createSecretSource(options: SecretSourceOptions): SecretSource {
   return {
     async current() {
       const vars = env();
-      const fileBased = options.configFile !== undefined || fileStamp(seedFile) !== 'absent';
+      // Each file stat'ed once per call: the seed file's stamp decides and is part of the stamp.
+      const stamps = files.map(fileStamp);
+      const fileBased = options.configFile !== undefined || stamps[stamps.length - 1] !== 'absent';
       if (!fileBased) return withEnv(authOf(options.initial()), vars);
-      if (stampOf(files, referenced, vars) !== stamp) {
+      if (stampOf(stamps, referenced, vars) !== stamp) {
         loading ??= reload(vars).finally(() => { loading = undefined; });
         await loading;
       }
@@ -97,8 +99,8 @@ export function createSecretSource(options: SecretSourceOptions): SecretSource {
 }
 
 /** What a re-read depends on: each file's identity and the variables that feed it. */
-function stampOf(files: readonly string[], referenced: readonly string[], vars: Record<string, string | undefined>): string {
-  let stamp = files.map(fileStamp).join('|');
+function stampOf(fileStamps: readonly string[], referenced: readonly string[], vars: Record<string, string | undefined>): string {
+  let stamp = fileStamps.join('|');
   for (const name of referenced) stamp += `\u0000${name}=${vars[name] ?? ''}`;
   for (const { variables } of SECRET_VARIABLES) for (const name of variables) stamp += `\u0000${vars[name] ?? ''}`;
   return stamp;
