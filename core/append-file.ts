@@ -35,7 +35,7 @@ export interface AppendFileOptions {
 /** undefined where the platform has no O_DSYNC. */
 const SYNC_ON_WRITE: number | undefined = constants.O_DSYNC;
 /** 'a+' (read for the torn-tail check, append, create), durable on each write where possible. */
-export const APPEND_FLAGS = constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | (SYNC_ON_WRITE ?? 0);
+const APPEND_FLAGS = constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | (SYNC_ON_WRITE ?? 0);
 
 interface Pending {
   data: Buffer;
