@@ -5,6 +5,7 @@
  * program can use it without a gateway.
  */
 import { randomUUID } from 'node:crypto';
+import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import { isMoltbotError } from '../../sdk/core/index.ts';
 import type { AgentRunContext } from '../../sdk/core/index.ts';
 import type { CacheNamespace } from '../../sdk/cache/index.ts';
@@ -267,7 +268,7 @@ export function createAgentService(deps: AgentDeps): AgentService & { totalsByAg
         request.onAccepted?.(runId);
         // Held deltas go out a macrotask later, after the acknowledgement the caller sends from
         // onAccepted or from the promise chain it starts (chat.send's response).
-        if (held.length > 0) await new Promise((resolve) => setImmediate(resolve));
+        if (held.length > 0) await nextMacrotask();
         accepted = true;
         for (const event of held) emit(event, request.onEvent);
         held.length = 0;
@@ -417,7 +418,7 @@ export function createAgentService(deps: AgentDeps): AgentService & { totalsByAg
       // lands, and its final follows a macrotask later, as held deltas do.
       if (acceptance !== undefined && !accepted) {
         await acceptance.catch(() => undefined);
-        await new Promise((resolve) => setImmediate(resolve));
+        await nextMacrotask();
       }
       const error = timedOut
         ? new AgentError('TIMEOUT', `the run took longer than agent.requestTimeout (${settings.requestTimeoutMs} ms)`, { cause: caught })
